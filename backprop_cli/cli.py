@@ -1,0 +1,190 @@
+"""The command line: parse options, call the library, hand the result to a reporter.
+
+Errors travel as exceptions and become exit codes in one place (`BackpropGroup.main`):
+0 success, 1 a check that found something wrong, 2 bad usage or input, 3 a bug.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import click
+
+from . import __version__
+from .errors import BackpropError, SpecError
+
+FORMATS = ("text", "json")
+
+
+class CheckFailed(Exception):
+    """A check ran and found something wrong: exit status 1 (the report is already printed)."""
+
+
+class BackpropGroup(click.Group):
+    """Turns our exceptions into messages on standard error and exit codes."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SpecError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            ctx.exit(2)
+        except BackpropError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(2)
+        except CheckFailed:
+            ctx.exit(1)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (`| head`): nothing left to say
+            ctx.exit(0)
+        except Exception as exc:  # a bug: one line, the traceback only with --debug
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            command = " ".join(["backprop"] + sys.argv[1:])
+            click.echo(f"Internal error ({type(exc).__name__}: {exc}). This is a bug in backprop "
+                       f"{__version__}; please report it with the command `{command}` and your spec "
+                       "(run again with --debug for the traceback).", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=BackpropGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="backprop")
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Gradients of small neural networks, traced path by path through the chain rule.
+
+    A network is a YAML spec (see `backprop examples`). Start with
+
+        backprop grad --example padhai-4-4-2
+
+    and compare its numbers with your own derivation.
+    """
+    ctx.ensure_object(dict)["debug"] = debug
+
+
+def spec_options(formats: tuple[str, ...] = FORMATS):
+    """The options every command that reads a spec shares (CONTRACT section 3)."""
+
+    def decorate(f):
+        @click.argument("spec", required=False, default=None, metavar="[SPEC]")
+        @click.option("--example", metavar="NAME", help="Use a bundled example spec instead of a file "
+                      "(`backprop examples` lists them).")
+        @click.option("--lr", "learning_rate", type=float, metavar="FLOAT",
+                      help="Learning rate η, overriding the spec's learning_rate.")
+        @click.option("--format", "fmt", type=click.Choice(formats), default="text", show_default=True,
+                      help="Output format; JSON always has full precision.")
+        @click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True,
+                      help="Significant digits of numbers in text output.")
+        @click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set, or "
+                      "output is not a terminal).")
+        @click.option("--notation", type=click.Choice(("default", "padhai")), default="default",
+                      show_default=True, help="Node names: default z (pre-activation) / a (activation), "
+                      "or padhai a / h as in seed 002.")
+        @functools.wraps(f)
+        def wrapper(*args, **kwargs):
+            return f(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def load(spec: str | None, example: str | None):
+    """The spec from a file, `-` (standard input) or a bundled example (default ./net.yaml)."""
+    from .spec import load_spec
+
+    if spec is not None and example is not None:
+        raise click.UsageError("give a SPEC file or --example NAME, not both")
+    if example is not None:
+        from .examples import example_path
+
+        return load_spec(example_path(example), name=f"{example}.yaml")
+    if spec is None:
+        if not os.path.exists("net.yaml"):
+            raise click.UsageError("no SPEC given and there is no ./net.yaml; give a spec file, "
+                                   "or try --example padhai-4-4-2")
+        spec = "net.yaml"
+    return load_spec(spec)
+
+
+def check_names(result, names: tuple[str, ...]) -> list[str]:
+    """Parameter names as the user gave them, validated against the network (UsageError)."""
+    from .names import format_name
+
+    canonical = []
+    for name in names:
+        result.value(name)  # raises UsageError for a name the network does not have
+        from .names import parse_name
+
+        parsed = parse_name(name)
+        canonical.append(format_name(parsed.kind, *parsed.indices))
+    return canonical
+
+
+def console(no_color: bool):
+    """The rich console for text reports (rich is imported only on this path)."""
+    from .reporters.text import make_console
+
+    return make_console(no_color)
+
+
+@main.command()
+@spec_options()
+@click.option("--weight", "-w", "weights", multiple=True, metavar="NAME",
+              help="Only this parameter (w212, w2_1_2, b21); repeat for several.")
+def grad(spec, example, learning_rate, fmt, precision, no_color, notation, weights):
+    """Value, gradient and updated value of each parameter.
+
+    \b
+    Examples:
+      backprop grad --example padhai-4-4-2
+      backprop grad net.yaml --weight w212 --weight b21
+      backprop grad net.yaml --format json | jq '.parameters[0]'
+    """
+    from . import compute
+
+    loaded = load(spec, example)
+    result = compute(loaded, learning_rate)
+    names = check_names(result, weights)
+    if fmt == "json":
+        from .reporters.json import dumps, grad_object
+
+        click.echo(dumps(grad_object(result, names)))
+        return
+    from .reporters.text import grad_report
+
+    rows = result.parameters()
+    if names:
+        rows = [row for row in rows if row[0] in set(names)]
+    console(no_color).print(grad_report(result, rows, name=loaded.name, precision=precision))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+def examples(fmt):
+    """List the bundled example specs (use one with --example NAME)."""
+    from .examples import example_names, example_path
+    from .spec import load_spec
+
+    rows = []
+    for name in example_names():
+        loaded = load_spec(example_path(name))
+        rows.append({"name": name, "description": loaded.description or loaded.name,
+                     "sizes": loaded.sizes})
+    if fmt == "json":
+        from .reporters.json import dumps
+
+        click.echo(dumps(rows))
+        return
+    width = max(len(row["name"]) for row in rows)
+    for row in rows:
+        sizes = "-".join(str(s) for s in row["sizes"])
+        click.echo(f"{row['name']:<{width}}  {sizes:<10}  {row['description']}")

@@ -1,0 +1,194 @@
+"""Forward and backward passes over a batch, in float64 (no YAML, files or printing here).
+
+Notation follows the seeds: z = W a_prev + b, a = f(z), ŷ = a of the last layer,
+delta = ∂L/∂z. Loops run over layers only; samples and neurons are vectorised.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import NumericalError, UsageError
+from .functions import Activation, Loss, log_softmax, softplus
+from .names import describe_parameters, format_name, parse_name
+
+
+@dataclass
+class Layer:
+    """One layer of weights: row j holds the weights into neuron j."""
+
+    weights: np.ndarray  # (neurons, neurons of the previous layer)
+    biases: np.ndarray  # (neurons,)
+    activation: Activation
+
+
+@dataclass
+class Network:
+    """Layers, a loss and how a batch is reduced; what the engine needs and nothing more."""
+
+    layers: list[Layer]
+    loss: Loss
+    reduction: str = "mean"  # or "sum" over the samples of a batch
+
+    @property
+    def sizes(self) -> list[int]:
+        """Neurons per layer, the input layer first."""
+        return [self.layers[0].weights.shape[1]] + [layer.weights.shape[0] for layer in self.layers]
+
+
+def _activation_backward(act: Activation, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
+    """∂L/∂z from ∂L/∂a through one layer's activation."""
+    if act.elementwise:
+        return grad_a * act.derivative(z, a)
+    # softmax: ∂ai/∂zm = ai(δim − am), so ∂L/∂zm = am (gm − Σi gi ai)
+    return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
+
+
+def _output_delta(network: Network, z: np.ndarray, yhat: np.ndarray, y: np.ndarray,
+                  grad_yhat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-sample loss and ∂L/∂z of the output layer, fused where that is exact and stabler."""
+    act, loss = network.layers[-1].activation, network.loss
+    if act.name == "softmax" and loss.name == "cross_entropy":
+        # L = −Σ y log softmax(z): exact where ŷ underflows; ∂L/∂zm = ŷm Σi yi − ym
+        per_sample = -np.where(y != 0, y * log_softmax(z), 0.0).sum(axis=-1)
+        return per_sample, yhat * y.sum(axis=-1, keepdims=True) - y
+    if act.name == "sigmoid" and loss.name == "binary_cross_entropy":
+        # log σ(z) = −softplus(−z), log(1 − σ(z)) = −softplus(z); ∂L/∂z = ŷ − y
+        per_sample = (y * softplus(-z) + (1.0 - y) * softplus(z)).sum(axis=-1)
+        return per_sample, yhat - y
+    with np.errstate(over="ignore", invalid="ignore"):
+        return loss.value(yhat, y), _activation_backward(act, z, yhat, grad_yhat)
+
+
+def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float = 0.1) -> "Result":
+    """Forward and backward pass over a batch (samples × inputs); every value kept for reports."""
+    z: list[np.ndarray | None] = [None]
+    a: list[np.ndarray] = [inputs]
+    for layer in network.layers:
+        z.append(a[-1] @ layer.weights.T + layer.biases)
+        a.append(layer.activation.forward(z[-1]))
+    yhat = a[-1]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        grad_yhat = network.loss.gradient(yhat, targets)
+    per_sample_loss, delta_out = _output_delta(network, z[-1], yhat, targets, grad_yhat)
+
+    count = inputs.shape[0]
+    scale = 1.0 / count if network.reduction == "mean" else 1.0
+    depth = len(network.layers)
+    deltas: list[np.ndarray | None] = [None] * (depth + 1)
+    grad_a: list[np.ndarray | None] = [None] * (depth + 1)
+    grad_a[depth], deltas[depth] = grad_yhat, delta_out
+    weight_grads: list[np.ndarray | None] = [None] * (depth + 1)
+    bias_grads: list[np.ndarray | None] = [None] * (depth + 1)
+    for l in range(depth, 0, -1):
+        weight_grads[l] = (deltas[l].T @ a[l - 1]) * scale
+        bias_grads[l] = deltas[l].sum(axis=0) * scale
+        if l > 1:
+            grad_a[l - 1] = deltas[l] @ network.layers[l - 1].weights
+            deltas[l - 1] = _activation_backward(network.layers[l - 2].activation, z[l - 1], a[l - 1],
+                                                 grad_a[l - 1])
+    result = Result(network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,
+                    learning_rate, scale)
+    result.check_finite()
+    return result
+
+
+@dataclass
+class Result:
+    """Everything one pass computed; lists are indexed by layer (0 = input)."""
+
+    network: Network
+    z: list
+    a: list
+    targets: np.ndarray
+    per_sample_loss: np.ndarray
+    grad_a: list  # per sample ∂L_i/∂a (grad_a[L] = ∂L/∂ŷ)
+    deltas: list  # per sample ∂L_i/∂z
+    weight_grads: list  # reduced over the batch
+    bias_grads: list
+    learning_rate: float
+    scale: float  # 1/samples for a mean, 1 for a sum
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def loss(self) -> float:
+        """The loss of the batch: the mean (or sum) of the per-sample losses."""
+        return float(self.per_sample_loss.sum() * self.scale)
+
+    @property
+    def samples(self) -> int:
+        """How many samples the batch holds."""
+        return self.a[0].shape[0]
+
+    @property
+    def sizes(self) -> list[int]:
+        """Neurons per layer, the input layer first."""
+        return self.network.sizes
+
+    def check_finite(self) -> None:
+        """Refuse a pass whose loss or gradients are inf or nan, saying where."""
+        if not np.all(np.isfinite(self.per_sample_loss)):
+            sample = int(np.argmin(np.isfinite(self.per_sample_loss)))
+            raise NumericalError(
+                f"the loss of sample {sample + 1} is {self.per_sample_loss[sample]}: "
+                f"an output reached a value where {self.network.loss.name} is undefined "
+                f"(ŷ = {np.array2string(self.a[-1][sample], precision=6)})")
+        for l in range(1, len(self.weight_grads)):
+            if not (np.all(np.isfinite(self.weight_grads[l])) and np.all(np.isfinite(self.bias_grads[l]))):
+                raise NumericalError(f"a gradient of layer {l} is not finite (it overflowed)")
+
+    # -- parameters by name ---------------------------------------------------------------
+    def _parameter(self, name: str) -> tuple[str, int, int, int | None]:
+        parsed = parse_name(name)
+        sizes = self.sizes
+        if parsed is None or parsed.kind not in ("w", "b"):
+            raise UsageError(f"'{name}' is not a parameter name; write w{{layer}}{{to}}{{from}} "
+                             f"or b{{layer}}{{neuron}}, e.g. w212 or w2_1_2 ({describe_parameters(sizes)})")
+        layer, j = parsed.indices[0], parsed.indices[1]
+        k = parsed.indices[2] if parsed.kind == "w" else None
+        if not (1 <= layer < len(sizes) and j <= sizes[layer] and (k is None or k <= sizes[layer - 1])):
+            raise UsageError(f"the network has no parameter {name} ({describe_parameters(sizes)})")
+        return parsed.kind, layer, j, k
+
+    def value(self, name: str) -> float:
+        """The current value of parameter `name`."""
+        kind, layer, j, k = self._parameter(name)
+        spec_layer = self.network.layers[layer - 1]
+        return float(spec_layer.weights[j - 1, k - 1] if kind == "w" else spec_layer.biases[j - 1])
+
+    def gradient(self, name: str) -> float:
+        """∂L/∂name for a parameter, reduced over the batch."""
+        kind, layer, j, k = self._parameter(name)
+        return float(self.weight_grads[layer][j - 1, k - 1] if kind == "w" else self.bias_grads[layer][j - 1])
+
+    def updated(self, name: str) -> float:
+        """The parameter after one gradient-descent step: w − η·∂L/∂w."""
+        return self.value(name) - self.learning_rate * self.gradient(name)
+
+    def per_sample_gradient(self, name: str) -> np.ndarray:
+        """∂L_i/∂name for each sample i of the batch (unreduced)."""
+        kind, layer, j, k = self._parameter(name)
+        delta = self.deltas[layer][:, j - 1]
+        return delta * self.a[layer - 1][:, k - 1] if kind == "w" else delta.copy()
+
+    def parameters(self) -> list[tuple[str, float, float, float]]:
+        """(name, value, gradient, updated) of every parameter, in canonical order."""
+        rows = []
+        eta = self.learning_rate
+        for l, layer in enumerate(self.network.layers, start=1):
+            n_out, n_in = layer.weights.shape
+            for j in range(n_out):
+                for k in range(n_in):
+                    w, g = float(layer.weights[j, k]), float(self.weight_grads[l][j, k])
+                    rows.append((format_name("w", l, j + 1, k + 1), w, g, w - eta * g))
+            for j in range(n_out):
+                b, g = float(layer.biases[j]), float(self.bias_grads[l][j])
+                rows.append((format_name("b", l, j + 1), b, g, b - eta * g))
+        return rows
+
+    def input_gradient(self) -> np.ndarray:
+        """Per sample ∂L_i/∂x, computed only when asked (training never needs it)."""
+        if "x" not in self._cache:
+            self._cache["x"] = self.deltas[1] @ self.network.layers[0].weights
+        return self._cache["x"]

@@ -1,0 +1,137 @@
+"""Activations and losses: value, derivative and printed formula, each kept in one place.
+
+Formulas are templates: `{z}`/`{a}` are the neuron's pre-activation/activation names, `{yhat}`/`{y}`
+an output and its target; softmax's cross term uses `{ai}` and `{am}`. Reporters fill them in;
+they never spell maths themselves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function a = f(z) and its local derivative."""
+
+    name: str
+    formula: str  # a = ...
+    derivative_formula: str  # ∂a/∂z, written with {z} and {a}
+    forward: Callable[[np.ndarray], np.ndarray]
+    # da/dz elementwise from z and a; None for softmax, which couples the whole layer
+    derivative: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
+    cross_formula: str = ""  # softmax only: ∂ai/∂zm for i ≠ m
+    alpha: float | None = None
+
+    @property
+    def elementwise(self) -> bool:
+        """Whether a_j depends on z_j alone (every activation but softmax)."""
+        return self.derivative is not None
+
+    @property
+    def label(self) -> str:
+        """The name as the spec writes it, with alpha for leaky_relu."""
+        return self.name if self.alpha is None else f"{self.name}(alpha={self.alpha:g})"
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # e^(−|z|) never overflows; both branches are exact for their sign of z
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    shifted = np.exp(z - z.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """log softmax(z), exact even where softmax underflows to 0."""
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def softplus(z: np.ndarray) -> np.ndarray:
+    """log(1 + e^z) without overflow."""
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+
+def _relu_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return (z > 0).astype(np.float64)  # 0 at z = 0, as PyTorch
+
+
+def make_leaky_relu(alpha: float) -> Activation:
+    """leaky_relu with slope `alpha` for z < 0."""
+    return Activation(
+        "leaky_relu", f"max(z, {alpha:g}·z)", f"(1 if {{z}} > 0 else {alpha:g})",
+        lambda z: np.where(z > 0, z, alpha * z),
+        lambda z, a: np.where(z > 0, 1.0, alpha),
+        alpha=alpha,
+    )
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "linear": Activation("linear", "z", "1", lambda z: z, lambda z, a: np.ones_like(z)),
+    "sigmoid": Activation("sigmoid", "σ(z) = 1/(1 + e^(−z))", "{a}(1 − {a})", _sigmoid,
+                          lambda z, a: a * (1.0 - a)),
+    "tanh": Activation("tanh", "tanh(z)", "1 − {a}²", np.tanh, lambda z, a: 1.0 - a * a),
+    "relu": Activation("relu", "max(0, z)", "(1 if {z} > 0 else 0)", lambda z: np.maximum(z, 0.0),
+                       _relu_derivative),
+    "leaky_relu": make_leaky_relu(0.01),
+    "softmax": Activation("softmax", "e^(zi) / Σm e^(zm)", "{a}(1 − {a})", _softmax, None,
+                          cross_formula="−{ai}·{am}"),
+}
+
+
+def activation(name: str, alpha: float | None = None) -> Activation:
+    """The activation called `name` (KeyError when unknown)."""
+    if name == "leaky_relu" and alpha is not None:
+        return make_leaky_relu(alpha)
+    return ACTIVATIONS[name]
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss L(ŷ, y) of one sample, summed over its outputs, and ∂L/∂ŷj."""
+
+    name: str
+    formula: str  # L = ...
+    derivative_formula: str  # ∂L/∂ŷj, written with {yhat}, {y} and {n}
+    value: Callable[[np.ndarray, np.ndarray], np.ndarray]  # (samples, n) -> (samples,)
+    gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]  # (samples, n) -> (samples, n)
+
+
+def _cross_entropy(yhat: np.ndarray, y: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(y != 0, y * np.log(yhat), 0.0)  # 0·log 0 = 0
+    return -terms.sum(axis=-1)
+
+
+def _binary_cross_entropy(yhat: np.ndarray, y: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pos = np.where(y != 0, y * np.log(yhat), 0.0)
+        neg = np.where(y != 1, (1.0 - y) * np.log1p(-yhat), 0.0)
+    return -(pos + neg).sum(axis=-1)
+
+
+def _divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return num / den
+
+
+LOSSES: dict[str, Loss] = {
+    "squared_error": Loss("squared_error", "Σj (ŷj − yj)²", "2({yhat} − {y})",
+                          lambda yh, y: ((yh - y) ** 2).sum(axis=-1), lambda yh, y: 2.0 * (yh - y)),
+    "half_squared_error": Loss("half_squared_error", "½ Σj (ŷj − yj)²", "{yhat} − {y}",
+                               lambda yh, y: 0.5 * ((yh - y) ** 2).sum(axis=-1), lambda yh, y: yh - y),
+    "mse": Loss("mse", "(1/n) Σj (ŷj − yj)²", "(2/{n})({yhat} − {y})",
+                lambda yh, y: ((yh - y) ** 2).mean(axis=-1), lambda yh, y: 2.0 * (yh - y) / y.shape[-1]),
+    "cross_entropy": Loss("cross_entropy", "−Σj yj log ŷj", "−{y}/{yhat}", _cross_entropy,
+                          lambda yh, y: np.where(y != 0, -_divide(y, yh), 0.0)),
+    "binary_cross_entropy": Loss(
+        "binary_cross_entropy", "−Σj [yj log ŷj + (1 − yj) log(1 − ŷj)]",
+        "({yhat} − {y}) / ({yhat}(1 − {yhat}))", _binary_cross_entropy,
+        lambda yh, y: _divide(yh - y, yh * (1.0 - yh))),
+}

@@ -1,0 +1,79 @@
+"""The engine's forward+backward against PyTorch's, side by side in one process, both float64.
+
+Network 784-256-256-10, relu hidden layers, softmax output, cross-entropy, batch of 256.
+Goal: at most 1.1× PyTorch. Also checks that both compute the same gradients.
+Run: python benchmarks/engine_vs_torch.py [--repeats 50]  (needs torch; without it, prints our time only)
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from backprop_cli.engine import Layer, Network, run
+from backprop_cli.functions import LOSSES, activation
+
+SIZES = [784, 256, 256, 10]
+BATCH = 256
+
+
+def timed(fn, repeats: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=50)
+    repeats = parser.parse_args().repeats
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(0, (2 / SIZES[i]) ** 0.5, (SIZES[i + 1], SIZES[i])) for i in range(len(SIZES) - 1)]
+    biases = [rng.normal(0, 0.1, SIZES[i + 1]) for i in range(len(SIZES) - 1)]
+    acts = ["relu"] * (len(SIZES) - 2) + ["softmax"]
+    network = Network([Layer(w, b, activation(a)) for w, b, a in zip(weights, biases, acts)], LOSSES["cross_entropy"])
+    x = rng.normal(0, 1, (BATCH, SIZES[0]))
+    y = np.eye(SIZES[-1])[rng.integers(0, SIZES[-1], BATCH)]
+
+    ours = timed(lambda: run(network, x, y), repeats)
+    print(f"backprop engine  {SIZES} batch {BATCH}: {ours * 1000:7.2f} ms")
+    try:
+        import torch
+    except ImportError:
+        print("torch is not installed: no ratio (pip install torch to compare)")
+        return
+    torch.set_num_threads(len(__import__("os").sched_getaffinity(0)))
+    tw = [torch.tensor(w, requires_grad=True) for w in weights]
+    tb = [torch.tensor(b, requires_grad=True) for b in biases]
+    tx, ty = torch.tensor(x), torch.tensor(y.argmax(axis=1))
+
+    def torch_pass():
+        for p in tw + tb:
+            p.grad = None
+        h = tx
+        for i, (w, b) in enumerate(zip(tw, tb)):
+            h = h @ w.T + b
+            if i < len(tw) - 1:
+                h = torch.relu(h)
+        loss = torch.nn.functional.cross_entropy(h, ty)  # softmax + cross-entropy, mean over the batch
+        loss.backward()
+        return loss
+
+    theirs = timed(torch_pass, repeats)
+    result = run(network, x, y)
+    loss = torch_pass()
+    agree = all(np.allclose(result.weight_grads[i + 1], tw[i].grad.numpy(), rtol=1e-9, atol=1e-12)
+                for i in range(len(tw)))
+    print(f"PyTorch {torch.__version__:<8} same network, float64: {theirs * 1000:7.2f} ms")
+    print(f"ratio backprop / PyTorch: {ours / theirs:.2f}x   (goal <= 1.10x)")
+    print(f"same loss: {abs(result.loss - loss.item()) < 1e-12}, same gradients: {agree}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""An independent oracle: the forward pass in plain Python (math, lists), no numpy, no engine code.
+
+Central finite differences on it give every gradient; brute-force path enumeration lives in the
+trace tests. Nothing here imports backprop_cli.
+"""
+from __future__ import annotations
+
+import math
+
+
+def activate(name: str, zs: list[float], alpha: float = 0.01) -> list[float]:
+    if name == "linear":
+        return list(zs)
+    if name == "sigmoid":
+        return [1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z)) for z in zs]
+    if name == "tanh":
+        return [math.tanh(z) for z in zs]
+    if name == "relu":
+        return [max(0.0, z) for z in zs]
+    if name == "leaky_relu":
+        return [z if z > 0 else alpha * z for z in zs]
+    if name == "softmax":
+        top = max(zs)
+        exps = [math.exp(z - top) for z in zs]
+        total = sum(exps)
+        return [e / total for e in exps]
+    raise ValueError(name)
+
+
+def sample_loss(name: str, yhat: list[float], y: list[float]) -> float:
+    if name == "squared_error":
+        return sum((p - t) ** 2 for p, t in zip(yhat, y))
+    if name == "half_squared_error":
+        return 0.5 * sum((p - t) ** 2 for p, t in zip(yhat, y))
+    if name == "mse":
+        return sum((p - t) ** 2 for p, t in zip(yhat, y)) / len(y)
+    if name == "cross_entropy":
+        return -sum(t * math.log(p) for p, t in zip(yhat, y) if t != 0)
+    if name == "binary_cross_entropy":
+        return -sum((t * math.log(p) if t else 0) + ((1 - t) * math.log(1 - p) if t != 1 else 0)
+                    for p, t in zip(yhat, y))
+    raise ValueError(name)
+
+
+def forward(layers: list[dict], x: list[float]) -> tuple[list[list[float]], list[list[float]]]:
+    """layers: [{'activation': name, 'alpha': a, 'weights': [[...]], 'biases': [...]}]; returns zs, activations."""
+    zs, acts = [], [list(x)]
+    for layer in layers:
+        prev = acts[-1]
+        z = [sum(w * a for w, a in zip(row, prev)) + b for row, b in zip(layer["weights"], layer["biases"])]
+        zs.append(z)
+        acts.append(activate(layer["activation"], z, layer.get("alpha", 0.01)))
+    return zs, acts
+
+
+def batch_loss(layers, inputs, targets, loss, reduction="mean") -> float:
+    total = sum(sample_loss(loss, forward(layers, x)[1][-1], y) for x, y in zip(inputs, targets))
+    return total / len(inputs) if reduction == "mean" else total
+
+
+def finite_difference(layers, inputs, targets, loss, reduction="mean", eps=1e-6):
+    """Central differences for every parameter: {(kind, layer, j, k): dL/dp} with 1-based indices."""
+    grads = {}
+    for l, layer in enumerate(layers, start=1):
+        for j, row in enumerate(layer["weights"]):
+            for k in range(len(row)):
+                grads[("w", l, j + 1, k + 1)] = _nudge(layers, inputs, targets, loss, reduction, eps, row, k)
+        for j in range(len(layer["biases"])):
+            grads[("b", l, j + 1, None)] = _nudge(layers, inputs, targets, loss, reduction, eps,
+                                                   layer["biases"], j)
+    return grads
+
+
+def _nudge(layers, inputs, targets, loss, reduction, eps, container, index):
+    original = container[index]
+    container[index] = original + eps
+    up = batch_loss(layers, inputs, targets, loss, reduction)
+    container[index] = original - eps
+    down = batch_loss(layers, inputs, targets, loss, reduction)
+    container[index] = original
+    return (up - down) / (2 * eps)
