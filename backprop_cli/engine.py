@@ -66,8 +66,10 @@ def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate
     z: list[np.ndarray | None] = [None]
     a: list[np.ndarray] = [inputs]
     for layer in network.layers:
-        z.append(a[-1] @ layer.weights.T + layer.biases)
-        a.append(layer.activation.forward(z[-1]))
+        pre = a[-1] @ layer.weights.T
+        pre += layer.biases  # in place: one pass less over the largest arrays
+        z.append(pre)
+        a.append(layer.activation.forward(pre))
     yhat = a[-1]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         grad_yhat = network.loss.gradient(yhat, targets)
@@ -82,8 +84,11 @@ def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate
     weight_grads: list[np.ndarray | None] = [None] * (depth + 1)
     bias_grads: list[np.ndarray | None] = [None] * (depth + 1)
     for l in range(depth, 0, -1):
-        weight_grads[l] = (deltas[l].T @ a[l - 1]) * scale
-        bias_grads[l] = deltas[l].sum(axis=0) * scale
+        weight_grads[l] = deltas[l].T @ a[l - 1]
+        bias_grads[l] = deltas[l].sum(axis=0)
+        if scale != 1.0:
+            weight_grads[l] *= scale
+            bias_grads[l] *= scale
         if l > 1:
             grad_a[l - 1] = deltas[l] @ network.layers[l - 1].weights
             deltas[l - 1] = _activation_backward(network.layers[l - 2].activation, z[l - 1], a[l - 1],

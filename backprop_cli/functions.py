@@ -59,7 +59,7 @@ def softplus(z: np.ndarray) -> np.ndarray:
 
 
 def _relu_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    return (z > 0).astype(np.float64)  # 0 at z = 0, as PyTorch
+    return np.greater(z, 0.0, out=np.empty_like(z), casting="unsafe")  # 0 at z = 0, as PyTorch
 
 
 def make_leaky_relu(alpha: float) -> Activation:

@@ -19,19 +19,24 @@ SIZES = [784, 256, 256, 10]
 BATCH = 256
 
 
-def timed(fn, repeats: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def timed_pair(first, second, repeats: int, block: int = 25) -> tuple[float, float]:
+    """Median times of two functions, alternating blocks of runs so that machine noise hits both
+    alike; blocks (not single runs) so that one library's idle threads do not slow the other's."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(max(1, repeats // block)):
+        for fn, bucket in ((first, times[0]), (second, times[1])):
+            for _ in range(3):  # let this library's thread pool wake up
+                fn()
+            for _ in range(block):
+                start = time.perf_counter()
+                fn()
+                bucket.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=200)
     repeats = parser.parse_args().repeats
     rng = np.random.default_rng(0)
     weights = [rng.normal(0, (2 / SIZES[i]) ** 0.5, (SIZES[i + 1], SIZES[i])) for i in range(len(SIZES) - 1)]
@@ -41,11 +46,11 @@ def main() -> None:
     x = rng.normal(0, 1, (BATCH, SIZES[0]))
     y = np.eye(SIZES[-1])[rng.integers(0, SIZES[-1], BATCH)]
 
-    ours = timed(lambda: run(network, x, y), repeats)
-    print(f"backprop engine  {SIZES} batch {BATCH}: {ours * 1000:7.2f} ms")
     try:
         import torch
     except ImportError:
+        ours, _ = timed_pair(lambda: run(network, x, y), lambda: None, repeats)
+        print(f"backprop engine  {SIZES} batch {BATCH}: {ours * 1000:7.2f} ms")
         print("torch is not installed: no ratio (pip install torch to compare)")
         return
     torch.set_num_threads(len(__import__("os").sched_getaffinity(0)))
@@ -65,7 +70,8 @@ def main() -> None:
         loss.backward()
         return loss
 
-    theirs = timed(torch_pass, repeats)
+    ours, theirs = timed_pair(lambda: run(network, x, y), torch_pass, repeats)
+    print(f"backprop engine  {SIZES} batch {BATCH}: {ours * 1000:7.2f} ms")
     result = run(network, x, y)
     loss = torch_pass()
     agree = all(np.allclose(result.weight_grads[i + 1], tw[i].grad.numpy(), rtol=1e-9, atol=1e-12)
