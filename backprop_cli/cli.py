@@ -12,7 +12,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import BackpropError, SpecError
+from .errors import BackpropError, SpecError, printable
 
 FORMATS = ("text", "json")
 
@@ -32,7 +32,7 @@ class BackpropGroup(click.Group):
                 click.echo(str(problem), err=True)
             ctx.exit(2)
         except BackpropError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(printable(f"Error: {exc}"), err=True)
             ctx.exit(2)
         except CheckFailed:
             ctx.exit(1)
@@ -165,6 +165,55 @@ def grad(spec, example, learning_rate, fmt, precision, no_color, notation, weigh
     if names:
         rows = [row for row in rows if row[0] in set(names)]
     console(no_color).print(grad_report(result, rows, name=loaded.name, precision=precision))
+
+
+@main.command()
+@spec_options(FORMATS + ("markdown", "latex"))
+@click.option("--weight", "-w", "weights", multiple=True, metavar="NAME",
+              help="Trace only this parameter (w212, w2_1_2, b21); repeat for several. Default: all.")
+@click.option("--max-paths", type=click.IntRange(0), default=8, show_default=True, metavar="N",
+              help="Show the N paths of largest |product| per parameter; the rest are counted and summed.")
+@click.option("--sample", type=click.IntRange(1), metavar="I", help="Trace sample I (1-based) of a batch alone.")
+def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weights, max_paths, sample):
+    """Every chain-rule path from the loss to each parameter.
+
+    For each parameter: every path L → ŷ → z → a → … → w with each factor's symbol,
+    formula and value, the path's product, the sum over paths (= the gradient) and the
+    update w ← w − η·∂L/∂w. Before that: the forward pass, the loss and the per-neuron
+    δ = ∂L/∂z that every path reuses.
+
+    \b
+    Examples:
+      backprop trace --example padhai-4-4-2 --weight w212
+      backprop trace net.yaml --notation padhai --format latex > derivation.tex
+      backprop trace big.yaml --weight w111 --max-paths 10
+    """
+    from . import compute
+    from .names import notation as make_notation
+    from .tracing import build_trace
+
+    loaded = load(spec, example)
+    result = compute(loaded, learning_rate)
+    names = check_names(result, weights)
+    if sample is not None and sample > result.samples:
+        raise click.BadParameter(f"the spec has {result.samples} sample(s)", param_hint="--sample")
+    traced = build_trace(result, make_notation(notation), names, max_paths, sample, loaded.name, loaded.description)
+    if fmt == "json":
+        from .reporters.json import dumps, trace_object
+
+        click.echo(dumps(trace_object(traced)))
+    elif fmt == "markdown":
+        from .reporters.markdown import trace_markdown
+
+        click.echo(trace_markdown(traced, precision), nl=False)
+    elif fmt == "latex":
+        from .reporters.latex import trace_latex
+
+        click.echo(trace_latex(traced, precision), nl=False)
+    else:
+        from .reporters.text import trace_report
+
+        console(no_color).print(trace_report(traced, precision))
 
 
 @main.command()

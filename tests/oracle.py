@@ -79,3 +79,54 @@ def _nudge(layers, inputs, targets, loss, reduction, eps, container, index):
     down = batch_loss(layers, inputs, targets, loss, reduction)
     container[index] = original
     return (up - down) / (2 * eps)
+
+
+def local_derivative(name: str, zs: list[float], acts: list[float], i: int, m: int, alpha: float = 0.01) -> float | None:
+    """∂a_i/∂z_m, or None where no edge exists (elementwise activations, i ≠ m)."""
+    if name == "softmax":
+        return acts[i] * ((1.0 if i == m else 0.0) - acts[m])
+    if i != m:
+        return None
+    z, a = zs[i], acts[i]
+    return {"linear": 1.0, "sigmoid": a * (1 - a), "tanh": 1 - a * a, "relu": 1.0 if z > 0 else 0.0,
+            "leaky_relu": 1.0 if z > 0 else alpha}[name]
+
+
+def loss_derivative(name: str, yhat: list[float], y: list[float], i: int) -> float:
+    p, t = yhat[i], y[i]
+    if name == "squared_error":
+        return 2 * (p - t)
+    if name == "half_squared_error":
+        return p - t
+    if name == "mse":
+        return 2 * (p - t) / len(y)
+    if name == "cross_entropy":
+        return -t / p if t else 0.0
+    return (p - t) / (p * (1 - p))
+
+
+def enumerate_paths(layers, x, y, loss, layer, j, k=None):
+    """Every path from L to w(layer)jk (or b(layer)j when k is None), by brute-force recursion:
+    a list of (products, node tuple) for one sample."""
+    zs, acts = forward(layers, x)
+    depth = len(layers)
+    found = []
+
+    def down_from_a(p, i, product, nodes):
+        # at activation i of layer p; step to every z(p)m it depends on
+        for m in range(len(zs[p - 1])):
+            d = local_derivative(layers[p - 1]["activation"], zs[p - 1], acts[p], i, m, layers[p - 1].get("alpha", 0.01))
+            if d is None:
+                continue
+            if p == layer:
+                if m == j - 1:
+                    last = acts[layer - 1][k - 1] if k is not None else 1.0
+                    found.append((product * d * last, nodes + (("z", p, m + 1),)))
+                continue
+            for q in range(len(acts[p - 1])):
+                down_from_a(p - 1, q, product * d * layers[p - 1]["weights"][m][q],
+                            nodes + (("z", p, m + 1), ("a", p - 1, q + 1)))
+
+    for i in range(len(acts[depth])):
+        down_from_a(depth, i, loss_derivative(loss, acts[depth], y, i), (("a", depth, i + 1),))
+    return found

@@ -5,6 +5,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backprop_cli import SpecError, load_spec
+from backprop_cli import yamlsafe
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "python"])
+def yaml_parser(request, monkeypatch):
+    """Every spec test runs with libyaml's parser and with PyYAML's pure-Python fallback."""
+    if request.param == "python":
+        monkeypatch.setattr(yamlsafe, "LOADER", yamlsafe._Loader)
 
 VALID = """\
 input: [2, 5]

@@ -25,3 +25,31 @@ def grad_object(result: Result, names: list[str] | None) -> dict[str, Any]:
 def dumps(obj: Any) -> str:
     """JSON text; floats in Python's shortest round-trip form, so no digit is lost."""
     return _json.dumps(obj, indent=2, ensure_ascii=False)
+
+
+def trace_object(trace) -> dict[str, Any]:
+    """The object `trace --format json` prints: `grad`'s object, each parameter with its paths."""
+    single = not trace.batch
+
+    def values(vs):
+        return vs[0] if single else vs
+
+    forward = {name: values(v) for name, v in trace.inputs}
+    for row in trace.neurons:
+        forward[row.pre_name] = values(row.z)
+        forward[row.post_name] = values(row.a)
+    parameters = []
+    for p in trace.parameters:
+        entry = {"name": p.name, "value": p.value, "gradient": p.gradient, "updated": p.updated,
+                 "path_count": p.path_count,
+                 "paths": [{"nodes": path.nodes,
+                            "factors": [{"symbol": f.symbol, "formula": f.formula, "value": f.value}
+                                        for f in path.factors],
+                            "product": path.product, **({"sample": path.sample} if path.sample else {})}
+                           for path in p.paths],
+                 "omitted_sum": p.omitted_sum}
+        if p.per_sample:
+            entry["per_sample"] = [{"sample": s, "gradient": g} for s, g in p.per_sample]
+        parameters.append(entry)
+    return {"loss": trace.loss, "learning_rate": trace.learning_rate, "samples": trace.samples,
+            "forward": forward, "parameters": parameters}

@@ -6,6 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine import Result
+from ..errors import printable
 from . import number
 
 
@@ -23,7 +24,7 @@ def signed(value: float, precision: int) -> Text:
 
 def title(name: str, fallback: str) -> Text:
     """The report's title: the spec's name, printed literally."""
-    return Text(name or fallback, style="bold")
+    return Text(printable(name or fallback), style="bold")
 
 
 def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, name: str,
@@ -42,3 +43,130 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
     for pname, value, gradient, updated in rows:
         table.add_row(pname, number(value, precision), signed(gradient, precision), number(updated, precision))
     return Group(header, Text(""), table)
+
+
+def pretty(name: str) -> str:
+    """A node name as the tutorials print it (yhat1 -> ŷ1)."""
+    return name.replace("yhat", "ŷ")
+
+
+def _glance(trace) -> Text:
+    sizes = "-".join(str(s) for s in trace.sizes)
+    layers = " · ".join(f"layer {i} {act}" for i, act in enumerate(trace.activations, start=1))
+    text = Text(f"network {sizes} · {layers} · loss {trace.loss_name} · η = {trace.learning_rate:g}", style="dim")
+    if trace.batch:
+        text.append(f" · {len(trace.samples)} samples, {trace.reduction}")
+    return text
+
+
+def _sample_header(trace, label: str) -> list[str]:
+    return [label] if not trace.batch else [f"{label} [{s}]" for s in trace.samples]
+
+
+def _forward(trace, precision: int) -> list:
+    parts = [Text("Forward pass", style="bold underline")]
+    inputs = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
+    inputs.add_column("input")
+    for header in _sample_header(trace, "value"):
+        inputs.add_column(header, justify="right")
+    for name, values in trace.inputs:
+        inputs.add_row(name, *(number(v, precision) for v in values))
+    parts.append(inputs)
+    depth = len(trace.activations)
+    for layer in range(1, depth + 1):
+        rows = [r for r in trace.neurons if r.layer == layer]
+        act = trace.activations[layer - 1]
+        table = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold",
+                      title=f"layer {layer} ({act})", title_justify="left", title_style="italic")
+        table.add_column("pre-activation")
+        for header in _sample_header(trace, "value"):
+            table.add_column(header, justify="right")
+        table.add_column("activation")
+        for header in _sample_header(trace, "value"):
+            table.add_column(header, justify="right")
+        if layer == depth:
+            for header in _sample_header(trace, "target"):
+                table.add_column(header, justify="right")
+        for r in rows:
+            cells = [pretty(r.pre_name), *(number(v, precision) for v in r.z),
+                     pretty(r.post_name), *(number(v, precision) for v in r.a)]
+            if r.target is not None:
+                cells += [number(v, precision) for v in r.target]
+            table.add_row(*cells)
+        parts.append(table)
+    return parts
+
+
+def _loss(trace, precision: int) -> list:
+    line = Text.assemble(("Loss ", "bold underline"), "  L = ", trace.loss_formula, " = ",
+                         (number(trace.loss, precision), "bold"))
+    parts = [line]
+    if trace.batch:
+        per = ", ".join(f"L[{s}] = {number(v, precision)}" for s, v in zip(trace.samples, trace.per_sample_loss))
+        parts.append(Text(f"  {trace.reduction} of {per}", style="dim"))
+    return parts
+
+
+def _backward(trace, precision: int) -> list:
+    table = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
+    table.add_column("neuron")
+    for header in _sample_header(trace, "∂L/∂a"):
+        table.add_column(header, justify="right")
+    for header in _sample_header(trace, "δ = ∂L/∂z"):
+        table.add_column(header, justify="right")
+    for r in reversed(trace.neurons):
+        table.add_row(f"{pretty(r.post_name)} / {pretty(r.pre_name)}", *(number(v, precision) for v in r.grad_a),
+                      *(signed(v, precision) for v in r.delta))
+    note = Text("  the factors every path through a neuron reuses (seed 003's backward recursion)", style="dim")
+    return [Text("Backward pass", style="bold underline"), note, table]
+
+
+def _parameter(p, precision: int) -> list:
+    count = f"{p.path_count} path" + ("" if p.path_count == 1 else "s")
+    parts = [Text.assemble(("∂L/∂" + p.name, "bold"), f"   {count}")]
+    for n, path in enumerate(p.paths, start=1):
+        where = f" (sample {path.sample})" if path.sample else ""
+        parts.append(Text.assemble(f"  path {n}{where}  ", (" → ".join(pretty(x) for x in path.nodes), "cyan")))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(min_width=4)
+        grid.add_column()
+        grid.add_column()
+        grid.add_column()
+        grid.add_column()
+        grid.add_column(justify="right")
+        for f in path.factors:
+            grid.add_row("", pretty(f.symbol), "=", pretty(f.formula), "=", number(f.value, precision))
+        grid.add_row("", Text("product", style="bold"), "", "", "=", Text(number(path.product, precision), style="bold"))
+        parts.append(grid)
+    shown = len(p.paths)
+    if shown < p.path_count:
+        more = p.path_count - shown
+        parts.append(Text(f"  … and {_count(more)} more path{'s' if more != 1 else ''}, summing to "
+                          f"{number(p.omitted_sum, precision)}", style="yellow"))
+    if p.per_sample:
+        per = ", ".join(f"[{s}] {number(g, precision)}" for s, g in p.per_sample)
+        parts.append(Text(f"  per sample: {per}", style="dim"))
+    total = "sum of all paths" if p.per_sample == [] else "sum of all paths (over the samples, with 1/n)"
+    parts.append(Text.assemble(f"  {total} = ∂L/∂{p.name} = ", (number(p.gradient, precision), "bold")))
+    parts.append(Text(f"  update  {p.name} ← {p.name} − η·∂L/∂{p.name} = {number(p.value, precision)} − "
+                      f"{number(p.learning_rate, precision)} × ({number(p.gradient, precision)}) = "
+                      f"{number(p.updated, precision)}"))
+    return parts
+
+
+def _count(n: int) -> str:
+    return str(n) if n < 10**6 else f"{n:.2g}".replace("e+", "e")
+
+
+def trace_report(trace, precision: int) -> Group:
+    """The whole `trace` report, top to bottom."""
+    parts: list = [title(trace.title, "network")]
+    if trace.description:
+        parts.append(Text(printable(trace.description), style="italic"))
+    parts += [_glance(trace), Text("")]
+    parts += _forward(trace, precision) + [Text("")]
+    parts += _loss(trace, precision) + [Text("")]
+    parts += _backward(trace, precision) + [Text("")]
+    for p in trace.parameters:
+        parts += _parameter(p, precision) + [Text("")]
+    return Group(*parts)

@@ -1,0 +1,169 @@
+"""Paths against brute-force enumeration (tests/oracle.py), top-k against the sorted full list."""
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backprop_cli import compute, load_spec
+from backprop_cli.cli import main
+from backprop_cli.engine import run
+from backprop_cli.names import notation, parameter_names, parse_name
+from backprop_cli.paths import count_paths, trace_parameter
+from conftest import SPECS
+from oracle import enumerate_paths
+from test_engine import as_network, random_layers, targets_for
+
+DEFAULT = notation("default")
+
+
+def check_against_brute_force(layers, x, y, loss, max_paths):
+    result = run(as_network(layers, loss), np.array([x], float), np.array([y], float))
+    for name in parameter_names(result.sizes):
+        parsed = parse_name(name)
+        k = parsed.indices[2] if parsed.kind == "w" else None
+        brute = enumerate_paths(layers, x, y, loss, parsed.indices[0], parsed.indices[1], k)
+        traced = trace_parameter(result, name, DEFAULT, max_paths)
+        assert traced.path_count == len(brute), name
+        assert sum(p for p, _ in brute) == pytest.approx(traced.gradient, rel=1e-9, abs=1e-15), name
+        expected = sorted((abs(p) for p, _ in brute), reverse=True)[:max_paths]
+        assert [abs(p.product) for p in traced.paths] == pytest.approx(expected, rel=1e-9, abs=1e-300), name
+        shown = sum(p.product for p in traced.paths)
+        assert shown + traced.omitted_sum == pytest.approx(traced.gradient, rel=1e-9, abs=1e-15)
+        for path in traced.paths:  # each product is the product of its printed factors
+            assert np.prod([f.value for f in path.factors]) == pytest.approx(path.product, rel=1e-12, abs=1e-300)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), sizes=st.lists(st.integers(1, 3), min_size=2, max_size=4),
+       hidden=st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu", "softmax", "linear"]),
+       output=st.sampled_from(["softmax", "sigmoid", "linear"]), max_paths=st.integers(1, 6))
+def test_paths_against_brute_force(seed, sizes, hidden, output, max_paths):
+    rng = np.random.default_rng(seed)
+    layers = random_layers(rng, sizes, hidden, output)
+    x = rng.uniform(-1, 1, sizes[0]).tolist()
+    check_against_brute_force(layers, x, targets_for(rng, "squared_error", 1, sizes[-1])[0], "squared_error", max_paths)
+
+
+def test_seed_002_w131_has_the_four_paths_through_both_outputs_and_both_z2():
+    result = compute(load_spec(SPECS / "padhai-4-4-2.yaml"))
+    traced = trace_parameter(result, "w131", DEFAULT, 10)
+    assert traced.path_count == 4 and traced.omitted_sum == 0
+    assert sorted((p.nodes[1], p.nodes[2]) for p in traced.paths) == [
+        ("yhat1", "z21"), ("yhat1", "z22"), ("yhat2", "z21"), ("yhat2", "z22")]
+    assert all(p.nodes[3:] == ["a13", "z13", "w131"] for p in traced.paths)
+    assert sum(p.product for p in traced.paths) == pytest.approx(0.0031594, abs=5e-8)
+    cross = [p for p in traced.paths if p.nodes[1][-1] != p.nodes[2][-1]]
+    assert {p.factors[1].formula for p in cross} == {"−yhat1·yhat2", "−yhat2·yhat1"}
+
+
+def test_seed_002_single_path_is_half_the_true_w212_gradient():
+    result = compute(load_spec(SPECS / "padhai-4-4-2.yaml"))
+    traced = trace_parameter(result, "w212", DEFAULT, 10)
+    # seed 002 follows only L → ŷ1 → z21: its update line's −0.065 is that one path
+    assert traced.paths[0].product == pytest.approx(-0.0652, abs=5e-5)
+    assert traced.gradient == pytest.approx(-0.13038, abs=5e-6)
+
+
+def test_path_counts_are_exact_for_a_deep_wide_network():
+    sizes = [32] * 13
+    assert count_paths(sizes, set(), 1, 1) == 32 ** 11
+    assert count_paths(sizes, {12}, 1, 1) == 32 ** 12
+    assert count_paths([4, 4, 2], {2}, 1, 3) == 4
+
+
+def test_top_k_on_a_deep_network_against_enumeration_of_a_small_one():
+    rng = np.random.default_rng(7)
+    layers = random_layers(rng, [3, 3, 3, 3, 2], "tanh", "softmax")
+    check_against_brute_force(layers, [0.3, -0.2, 0.9], [1.0, 0.0], "squared_error", 5)
+
+
+def test_batch_paths_carry_the_mean_factor_and_sum_to_the_gradient():
+    spec = load_spec(SPECS / "batch-average.yaml")
+    result = compute(spec)
+    traced = trace_parameter(result, "w111", DEFAULT, 100)
+    assert traced.path_count == 3 * 1
+    assert {p.sample for p in traced.paths} == {1, 2, 3}
+    assert all(p.factors[0].value == pytest.approx(1 / 3) for p in traced.paths)
+    assert sum(p.product for p in traced.paths) == pytest.approx(result.gradient("w111"), rel=1e-12)
+    assert [g for _, g in traced.per_sample] == pytest.approx(result.per_sample_gradient("w111").tolist())
+    one = trace_parameter(result, "w111", DEFAULT, 100, sample=2)
+    assert one.gradient == pytest.approx(result.per_sample_gradient("w111")[1]) and one.path_count == 1
+
+
+def runner_output(*args):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_json_holds_the_contract_and_agrees_with_text():
+    data = json.loads(runner_output("trace", "--example", "padhai-4-4-2", "-w", "w131", "--format", "json"))
+    (p,) = data["parameters"]
+    assert {"name", "value", "gradient", "updated", "path_count", "paths", "omitted_sum"} <= set(p)
+    assert p["path_count"] == 4 and p["omitted_sum"] == 0
+    first = p["paths"][0]
+    assert first["nodes"][0] == "L" and first["nodes"][-1] == "w131"
+    assert set(first["factors"][0]) == {"symbol", "formula", "value"}
+    assert first["factors"][0]["symbol"] == "∂L/∂yhat1" and first["factors"][0]["formula"] == "2(yhat1 − y1)"
+    assert abs(first["product"]) >= abs(p["paths"][-1]["product"])
+    assert sum(path["product"] for path in p["paths"]) == pytest.approx(p["gradient"], rel=1e-12)
+    text = runner_output("trace", "--example", "padhai-4-4-2", "-w", "w131", "--precision", "6")
+    for path in p["paths"]:
+        assert f"{path['product']:.6g}" in text
+    assert f"{p['gradient']:.6g}" in text and f"{p['updated']:.6g}" in text
+    assert data["forward"]["z13"] == pytest.approx(2.1)
+
+
+def test_max_paths_reports_the_rest_as_a_sum():
+    data = json.loads(runner_output("trace", "--example", "padhai-4-4-2", "-w", "w111", "--max-paths", "1",
+                                    "--format", "json"))
+    (p,) = data["parameters"]
+    assert len(p["paths"]) == 1 and p["path_count"] == 4
+    assert p["paths"][0]["product"] + p["omitted_sum"] == pytest.approx(p["gradient"], abs=1e-15)
+    text = runner_output("trace", "--example", "padhai-4-4-2", "-w", "w111", "--max-paths", "1")
+    assert "… and 3 more paths, summing to" in text
+
+
+def test_padhai_notation_names_pre_activations_a_and_activations_h():
+    data = json.loads(runner_output("trace", "--example", "padhai-4-4-2", "-w", "w131", "--notation", "padhai",
+                                    "--format", "json"))
+    nodes = data["parameters"][0]["paths"][0]["nodes"]
+    assert nodes[2].startswith("a2") and nodes[3] == "h13" and nodes[4] == "a13"
+
+
+def test_text_report_snapshot():
+    from backprop_cli.reporters.text import make_console, trace_report
+    from backprop_cli.tracing import build_trace
+
+    spec = load_spec(SPECS / "padhai-4-4-2.yaml")
+    traced = build_trace(compute(spec), DEFAULT, ["w212"], 8, None, spec.name, spec.description)
+    console = make_console(no_color=True, width=100)
+    console.begin_capture()
+    console.print(trace_report(traced, 6))
+    got = "\n".join(line.rstrip() for line in console.end_capture().splitlines())
+    expected = (SPECS.parent / "tests" / "snapshots" / "trace-padhai-w212.txt").read_text(encoding="utf-8")
+    assert got.strip() == expected.strip()
+
+
+def test_markup_and_escapes_in_a_spec_name_are_printed_literally(padhai_text):
+    text = padhai_text.replace("name: PadhAI 4-4-2", 'name: "[red]evil[/red] \\e[31m"')
+    out = CliRunner().invoke(main, ["trace", "-", "-w", "w212"], input=text).output
+    assert "[red]evil[/red]" in out
+    assert "\x1b" not in out
+
+
+def test_markdown_and_latex_hold_the_numbers():
+    md = runner_output("trace", "--example", "padhai-4-4-2", "-w", "w212", "--format", "markdown")
+    assert "| ∂ŷ2/∂z21 | −ŷ2·ŷ1 | -0.176918 |" in md and "**-0.130377**" in md
+    tex = runner_output("trace", "--example", "padhai-4-4-2", "-w", "w212", "--format", "latex")
+    assert tex.count(r"\begin{align*}") == tex.count(r"\end{align*}") == 1
+    assert r"\frac{\partial \hat{y}_{2}}{\partial z_{21}} &= -\hat{y}_{2}\cdot \hat{y}_{1} = -0.176918" in tex
+    assert "0.930377" in tex and tex.strip().endswith(r"\end{document}")
+
+
+def test_sample_out_of_range_is_a_usage_error():
+    result = CliRunner().invoke(main, ["trace", "--example", "batch-average", "--sample", "4"])
+    assert result.exit_code == 2 and "3 sample(s)" in result.output
