@@ -217,6 +217,43 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
 
 
 @main.command()
+@spec_options()
+@click.option("--eps", type=click.FloatRange(min=0, min_open=True), default=1e-6, show_default=True,
+              help="Step of the central difference (L(p + eps) − L(p − eps)) / 2eps.")
+@click.option("--tol", type=click.FloatRange(min=0), default=1e-6, show_default=True,
+              help="Largest relative error |a − b| / max(|a|, |b|, floor) that counts as agreement.")
+def gradcheck(spec, example, learning_rate, fmt, precision, no_color, notation, eps, tol):
+    """Compare every backprop gradient with a central finite difference.
+
+    Exit status 1 when any parameter is over the tolerance. A parameter whose
+    finite difference crosses a relu kink (z = 0) is reported as a kink, not a
+    failure: there the derivative is one-sided and the difference means nothing.
+
+    \b
+    Examples:
+      backprop gradcheck --example padhai-4-4-2
+      backprop gradcheck net.yaml --eps 1e-5 --tol 1e-5 --format json
+    """
+    from . import compute
+    from .gradcheck import gradcheck as run_gradcheck
+
+    loaded = load(spec, example)
+    checks = run_gradcheck(compute(loaded, learning_rate), eps, tol)
+    if fmt == "json":
+        from .reporters.json import dumps
+
+        click.echo(dumps({"eps": eps, "tol": tol, "passed": all(c.status != "fail" for c in checks),
+                          "parameters": [{"name": c.name, "backprop": c.backprop, "numeric": c.numeric,
+                                          "error": c.error, "status": c.status} for c in checks]}))
+    else:
+        from .reporters.text import gradcheck_report
+
+        console(no_color).print(gradcheck_report(checks, name=loaded.name, eps=eps, tol=tol, precision=precision))
+    if any(c.status == "fail" for c in checks):
+        raise CheckFailed()
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 def examples(fmt):
     """List the bundled example specs (use one with --example NAME)."""

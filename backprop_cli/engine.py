@@ -61,8 +61,8 @@ def _output_delta(network: Network, z: np.ndarray, yhat: np.ndarray, y: np.ndarr
         return loss.value(yhat, y), _activation_backward(act, z, yhat, grad_yhat)
 
 
-def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float = 0.1) -> "Result":
-    """Forward and backward pass over a batch (samples × inputs); every value kept for reports."""
+def forward(network: Network, inputs: np.ndarray) -> tuple[list, list]:
+    """Pre-activations z and activations a of every layer (index 0 is the input)."""
     z: list[np.ndarray | None] = [None]
     a: list[np.ndarray] = [inputs]
     for layer in network.layers:
@@ -70,6 +70,21 @@ def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate
         pre += layer.biases  # in place: one pass less over the largest arrays
         z.append(pre)
         a.append(layer.activation.forward(pre))
+    return z, a
+
+
+def batch_loss(network: Network, inputs: np.ndarray, targets: np.ndarray) -> tuple[float, list]:
+    """The loss of a batch by a forward pass alone (for finite differences), and the z values."""
+    z, a = forward(network, inputs)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        per_sample, _ = _output_delta(network, z[-1], a[-1], targets, np.zeros_like(a[-1]))
+    scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
+    return float(per_sample.sum() * scale), z
+
+
+def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float = 0.1) -> "Result":
+    """Forward and backward pass over a batch (samples × inputs); every value kept for reports."""
+    z, a = forward(network, inputs)
     yhat = a[-1]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         grad_yhat = network.loss.gradient(yhat, targets)

@@ -167,3 +167,15 @@ def test_markdown_and_latex_hold_the_numbers():
 def test_sample_out_of_range_is_a_usage_error():
     result = CliRunner().invoke(main, ["trace", "--example", "batch-average", "--sample", "4"])
     assert result.exit_code == 2 and "3 sample(s)" in result.output
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.parametrize("example", ["padhai-4-4-2", "batch-average"])
+def test_latex_compiles(tmp_path, example):
+    import subprocess
+
+    (tmp_path / "d.tex").write_text(runner_output("trace", "--example", example, "--notation", "padhai",
+                                                  "--format", "latex", "--max-paths", "3"), encoding="utf-8")
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout[-2000:]

@@ -170,3 +170,26 @@ def trace_report(trace, precision: int) -> Group:
     for p in trace.parameters:
         parts += _parameter(p, precision) + [Text("")]
     return Group(*parts)
+
+
+def gradcheck_report(checks, *, name: str, eps: float, tol: float, precision: int) -> Group:
+    """The `gradcheck` table and a one-line verdict."""
+    table = Table(show_edge=False, header_style="bold", box=None, padding=(0, 2))
+    table.add_column("parameter")
+    table.add_column("backprop", justify="right")
+    table.add_column("finite diff.", justify="right")
+    table.add_column("rel. error", justify="right")
+    table.add_column("")
+    marks = {"ok": Text("✓", style="green"), "fail": Text("✗ fail", style="bold red"),
+             "kink": Text("kink at z = 0", style="yellow")}
+    for c in checks:
+        table.add_row(c.name, number(c.backprop, precision), number(c.numeric, precision), f"{c.error:.1e}",
+                      marks[c.status])
+    failed = sum(c.status == "fail" for c in checks)
+    kinks = sum(c.status == "kink" for c in checks)
+    worst = max((c.error for c in checks if c.status != "kink"), default=0.0)
+    verdict = Text(f"{len(checks)} parameters: {len(checks) - failed - kinks} agree", style="bold")
+    verdict.append(f", {failed} over tolerance" if failed else "", style="bold red")
+    verdict.append(f", {kinks} at a kink" if kinks else "", style="yellow")
+    verdict.append(f"   (largest relative error {worst:.1e}; eps {eps:g}, tol {tol:g})", style="dim")
+    return Group(title(name, "network"), Text(""), table, Text(""), verdict)

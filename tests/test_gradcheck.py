@@ -1,0 +1,53 @@
+"""gradcheck: agrees on correct gradients, catches a wrong derivative, reports relu kinks."""
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backprop_cli import functions
+from backprop_cli.cli import main
+from backprop_cli.engine import run
+from backprop_cli.gradcheck import gradcheck
+from conftest import SPECS
+from test_engine import as_network, random_layers, targets_for
+
+KINK = "input: [0]\ntarget: [1]\nloss: mse\nlayers:\n  - activation: relu\n    weights: [[1]]\n" \
+       "  - activation: linear\n    weights: [[2]]\n"
+
+
+@pytest.mark.parametrize("example", sorted(p.stem for p in SPECS.glob("*.yaml")))
+def test_every_example_passes(example):
+    result = CliRunner().invoke(main, ["gradcheck", "--example", example, "--format", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["passed"] and all(p["status"] == "ok" for p in data["parameters"])
+    assert all(p["error"] < 1e-6 for p in data["parameters"])
+
+
+def test_a_wrong_derivative_is_caught_with_exit_1(monkeypatch):
+    wrong = dataclasses.replace(functions.ACTIVATIONS["sigmoid"], derivative=lambda z, a: a * (1.0 - a) * 1.01)
+    monkeypatch.setitem(functions.ACTIVATIONS, "sigmoid", wrong)
+    result = CliRunner().invoke(main, ["gradcheck", "--example", "padhai-4-4-2"])
+    assert result.exit_code == 1
+    assert "✗ fail" in result.output and "15 over tolerance" in result.output
+
+
+def test_a_relu_kink_is_reported_not_failed():
+    result = CliRunner().invoke(main, ["gradcheck", "-", "--format", "json"], input=KINK)
+    assert result.exit_code == 0
+    statuses = {p["name"]: p["status"] for p in json.loads(result.output)["parameters"]}
+    assert statuses["b11"] == "kink" and statuses["w211"] == "ok"
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), sizes=st.lists(st.integers(1, 4), min_size=2, max_size=4),
+       hidden=st.sampled_from(sorted(functions.ACTIVATIONS)), loss=st.sampled_from(["squared_error", "mse"]))
+def test_random_networks_never_fail(seed, sizes, hidden, loss):
+    rng = np.random.default_rng(seed)
+    layers = random_layers(rng, sizes, hidden, "linear")
+    result = run(as_network(layers, loss), rng.uniform(-1, 1, (2, sizes[0])), np.array(targets_for(rng, loss, 2, sizes[-1])))
+    assert all(c.status != "fail" for c in gradcheck(result)), [c for c in gradcheck(result) if c.status == "fail"]
