@@ -82,7 +82,11 @@ def load_spec(path: str | Path | None = None, *, text: str | None = None, name: 
 
 def parse_spec(text: str, file: str, base_dir: Path) -> Spec:
     """Validate YAML text as a spec; `base_dir` resolves `{file: ...}` matrices."""
-    doc = parse(text, file)
+    return read_document(parse(text, file), base_dir)
+
+
+def read_document(doc: Document, base_dir: Path) -> Spec:
+    """Validate an already parsed YAML document as a spec."""
     return _SpecReader(doc, base_dir).read()
 
 

@@ -80,6 +80,7 @@ class Document:
     data: Any
     locations: dict[Path, tuple[int, int]] = field(default_factory=dict)
     texts: dict[Path, str] = field(default_factory=dict)  # a scalar as the user wrote it
+    text: str = ""  # the whole document as written
 
     def where(self, path: Path) -> tuple[int, int]:
         """Line and column of `path`, or of its nearest written ancestor."""
@@ -88,6 +89,16 @@ class Document:
                 return self.locations[path + (KEY,)]
             path = path[:-1]
         return self.locations.get(path, (1, 1))
+
+    def subdocument(self, prefix: Path) -> "Document":
+        """The value at `prefix` as a document of its own, keeping this file's locations."""
+        n = len(prefix)
+        data = self.data
+        for key in prefix:
+            data = data[key]
+        return Document(self.file, data,
+                        {p[n:]: at for p, at in self.locations.items() if p[:n] == prefix},
+                        {p[n:]: t for p, t in self.texts.items() if p[:n] == prefix})
 
     def problem(self, path: Path, message: str, hint: str = "", *, at_key: bool = False) -> Problem:
         line, column = self.where(path + (KEY,) if at_key and path + (KEY,) in self.locations else path)
@@ -166,7 +177,7 @@ def parse(text: str, file: str) -> Document:
     finally:
         if loader is not None:
             loader.dispose()
-    doc = Document(file, None)
+    doc = Document(file, None, text=text)
     if node is None:
         raise SpecError([Problem(file, 1, 1, "the file is empty",
                                  "a spec is a mapping with input, target, loss and layers; "

@@ -53,3 +53,13 @@ def trace_object(trace) -> dict[str, Any]:
         parameters.append(entry)
     return {"loss": trace.loss, "learning_rate": trace.learning_rate, "samples": trace.samples,
             "forward": forward, "parameters": parameters}
+
+
+def check_object(reports, invalid) -> dict[str, Any]:
+    """The object `check --format json` prints (CONTRACT section 5), plus the invalid files."""
+    files = [{"path": r.path, "results": [{"quantity": o.answer.quantity.text, "given": o.answer.given,
+                                           "expected": o.expected, "ok": o.ok, "line": o.answer.line,
+                                           "diagnosis": o.diagnosis} for o in r.outcomes]}
+             for r in reports]
+    return {"files": files, "passed": sum(r.passed for r in reports), "failed": sum(r.failed for r in reports),
+            "invalid": [{"path": path, "problems": problems} for path, problems in invalid]}

@@ -193,3 +193,33 @@ def gradcheck_report(checks, *, name: str, eps: float, tol: float, precision: in
     verdict.append(f", {kinks} at a kink" if kinks else "", style="yellow")
     verdict.append(f"   (largest relative error {worst:.1e}; eps {eps:g}, tol {tol:g})", style="dim")
     return Group(title(name, "network"), Text(""), table, Text(""), verdict)
+
+
+def check_report(report, precision: int) -> Group:
+    """One answers file: a table of answers, then a sentence for each wrong one."""
+    head = Text.assemble((printable(report.path), "bold"), "  ",
+                         (f"{report.passed}/{len(report.outcomes)} right", "green" if not report.failed else "red"))
+    table = Table(show_edge=False, header_style="bold", box=None, padding=(0, 2))
+    for column, justify in (("line", "right"), ("quantity", "left"), ("given", "right"),
+                            ("expected", "right"), ("", "left")):
+        table.add_column(column, justify=justify)
+    notes = []
+    for o in report.outcomes:
+        mark = Text("✓", style="green") if o.ok else Text("✗", style="bold red")
+        table.add_row(str(o.answer.line), pretty(o.answer.quantity.text), number(o.answer.given, precision),
+                      number(o.expected, precision), mark)
+        if not o.ok:
+            notes.append(Text.assemble((f"  line {o.answer.line} {pretty(o.answer.quantity.text)}: ", "bold"),
+                                       o.diagnosis or "no known mistake gives this value; check the steps "
+                                       "that lead to it (`backprop trace` shows them)."))
+    return Group(head, table, *notes, Text(""))
+
+
+def check_summary(reports, invalid: int) -> Text:
+    """The line for the whole run."""
+    passed, failed = sum(r.passed for r in reports), sum(r.failed for r in reports)
+    files = len(reports) + invalid
+    text = Text(f"{files} file{'s' if files != 1 else ''}: {passed} right, {failed} wrong", style="bold")
+    if invalid:
+        text.append(f", {invalid} invalid (see the messages above)", style="bold red")
+    return text

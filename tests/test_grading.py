@@ -1,0 +1,198 @@
+"""check and key: tolerances, each diagnosis where it is unambiguous, reports, exit codes."""
+import json
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from backprop_cli import compute, load_spec
+from backprop_cli.cli import main
+from backprop_cli.grading import Tolerance, decimals_written
+from conftest import SPECS
+
+
+@pytest.fixture
+def class_dir(tmp_path):
+    for name in ("padhai-4-4-2", "chain-3-layer", "batch-average"):
+        (tmp_path / f"{name}.yaml").write_text((SPECS / f"{name}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return tmp_path
+
+
+def answers(directory, spec, lines, name="answers.yaml", extra=""):
+    path = directory / name
+    path.write_text(f"spec: {spec}.yaml\n{extra}answers:\n" + "".join(f"  {q}: {v}\n" for q, v in lines),
+                    encoding="utf-8")
+    return path
+
+
+def check_json(*paths, env=None):
+    result = CliRunner().invoke(main, ["check", *map(str, paths), "--format", "json"], env=env)
+    return result, json.loads(result.stdout) if result.stdout.strip() else None
+
+
+@pytest.mark.parametrize("text, decimals", [("0.130", 3), ("-1.3e-2", 3), ("5", 0), ("1e3", 0), (".25", 2)])
+def test_decimals_written(text, decimals):
+    assert decimals_written(text) == decimals
+
+
+@pytest.mark.parametrize("given, decimals, ok", [
+    (-0.130, 3, True),     # within half a unit of the 3rd decimal
+    (-0.1316, 4, True),    # 0.0012 off: outside ±0.00005 but inside the 1% widening
+    (-0.1325, 4, False),   # 0.0021 off: more than 0.00005 + 1% of 0.1304
+    (-0.13, 2, True), (-0.14, 2, False), (-0.1, 1, True), (-0.2, 1, False),
+])
+def test_default_tolerance_is_the_precision_written_widened_by_one_percent(given, decimals, ok):
+    assert Tolerance().allows(given, -0.1303767, decimals) is ok
+
+
+def test_abs_and_rel_tolerances():
+    assert Tolerance(absolute=0.005).allows(-0.134, -0.1303767, 3)
+    assert not Tolerance(absolute=0.001).allows(-0.134, -0.1303767, 3)
+    assert Tolerance(relative=0.05).allows(-0.136, -0.1303767, 3)
+    assert not Tolerance(relative=0.01).allows(-0.136, -0.1303767, 3)
+
+
+def stale_gradient_w121():
+    """dL/dw121 backpropagated through already-updated layer-2 weights, computed here by hand."""
+    spec = load_spec(SPECS / "padhai-4-4-2.yaml")
+    r = compute(spec)
+    w2_new = spec.layers[1].weights - r.learning_rate * r.weight_grads[2]
+    delta1 = (r.deltas[2] @ w2_new) * r.a[1] * (1 - r.a[1])
+    return float(delta1[0, 1] * r.a[0][0, 0])
+
+
+def diagnosis_of(directory, spec, quantity, given, extra=""):
+    path = answers(directory, spec, [(quantity, given)], extra=extra)
+    result, data = check_json(path)
+    assert result.exit_code == 1, result.output
+    (outcome,) = data["files"][0]["results"]
+    assert outcome["ok"] is False
+    return outcome["diagnosis"]
+
+
+@pytest.mark.parametrize("spec, quantity, given, words", [
+    ("padhai-4-4-2", "dL/dw212", "-0.0652", "softmax cross paths are missing"),      # seed 002's own mistake
+    ("chain-3-layer", "dL/dw111", "0.1349", "factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost"),
+    ("chain-3-layer", "dL/dw111", "-0.2697", "sign is flipped"),
+    ("padhai-4-4-2", "a12", "1.4", "This is z12, the pre-activation"),
+    ("padhai-4-4-2", "z13", "0.8909", "This is a13, the activation"),
+    ("batch-average", "dL/dw111", "0.01682", "sum over the batch"),
+    ("chain-3-layer", "w111_new", "0.827", "adds η·∂L/∂w"),
+    ("chain-3-layer", "w111_new", "0.8000", "value before the update"),
+    ("padhai-4-4-2", "dL/dw212", "-0.2275", "pre-activation z12 where the activation a12 belongs"),
+])
+def test_each_known_mistake_is_named(class_dir, spec, quantity, given, words):
+    assert words in diagnosis_of(class_dir, spec, quantity, given)
+
+
+def test_backprop_through_updated_weights_is_named(class_dir):
+    given = f"{stale_gradient_w121():.6f}"
+    assert "weights already updated" in diagnosis_of(class_dir, "padhai-4-4-2", "dL/dw121", given)
+
+
+def test_padhai_notation_in_answers(class_dir):
+    path = answers(class_dir, "padhai-4-4-2", [("a12", "1.4"), ("h12", "0.8022")], extra="notation: padhai\n")
+    result, data = check_json(path)
+    assert result.exit_code == 0 and data["passed"] == 2
+
+
+def test_an_unknown_mistake_points_at_the_first_wrong_step(class_dir):
+    path = answers(class_dir, "padhai-4-4-2", [("dL/dw131", "0.0777"), ("z13", "2.5"), ("a13", "0.95")])
+    _, data = check_json(path)
+    results = {r["quantity"]: r for r in data["files"][0]["results"]}
+    assert results["z13"]["ok"] is False and results["a13"]["ok"] is False
+    assert results["dL/dw131"]["diagnosis"] == "Follows from the earlier wrong step z13 (line 4): fix that first."
+
+
+def test_json_report_lines_and_exit_codes(class_dir):
+    good = answers(class_dir, "padhai-4-4-2", [("loss", "0.1055"), ("dL/dw212", "-0.1304"), ("w212_new", "0.930")], "good.yaml")
+    result, data = check_json(good)
+    assert result.exit_code == 0
+    assert [r["line"] for r in data["files"][0]["results"]] == [3, 4, 5]
+    assert data["passed"] == 3 and data["failed"] == 0
+    assert set(data["files"][0]["results"][0]) == {"quantity", "given", "expected", "ok", "line", "diagnosis"}
+
+
+def test_a_broken_file_is_reported_and_the_others_still_graded(class_dir):
+    good = answers(class_dir, "padhai-4-4-2", [("loss", "0.1055")], "good.yaml")
+    wrong = answers(class_dir, "padhai-4-4-2", [("loss", "0.2")], "wrong.yaml")
+    broken = answers(class_dir, "padhai-4-4-2", [("dL/dw999", "1")], "broken.yaml")
+    result, data = check_json(good, broken, wrong)
+    assert result.exit_code == 2  # 2 wins over 1
+    assert [f["path"] for f in data["files"]] == [str(good), str(wrong)]
+    assert f"{broken}:3:3: the network has no parameter w999" in result.stderr
+    assert data["invalid"][0]["path"] == str(broken)
+
+
+@pytest.mark.parametrize("body, message", [
+    ("spec: padhai-4-4-2.yaml\nanswers:\n  dL/dq12: 1\n", ":3:3: unknown quantity 'dL/dq12'"),
+    ("spec: padhai-4-4-2.yaml\nanswers:\n  w312: 1\n", ":3:3: the network has no parameter w312"),
+    ("spec: padhai-4-4-2.yaml\nanswers:\n  loss: yes\n", ":3:9: the answer to loss must be a finite number, not 'yes'"),
+    ("spec: padhai-4-4-2.yaml\nanswers:\n  loss: .nan\n", ":3:9: the answer to loss must be a finite number"),
+    ("spec: nope.yaml\nanswers:\n  loss: 1\n", ":1:7: no such spec file 'nope.yaml'"),
+    ("answers:\n  loss: 1\n", ":1:1: give exactly one of `spec:` (a file) and `network:` (inline)"),
+    ("spec: padhai-4-4-2.yaml\ntolerance: {abs: -1}\nanswers:\n  loss: 1\n", ":2:18: the abs tolerance must be a number ≥ 0"),
+    ("spec: padhai-4-4-2.yaml\nanswer:\n  loss: 1\n", ":2:1: unknown key 'answer'"),
+    ("spec: batch-average.yaml\nanswers:\n  z11: 1\n", ":3:3: 'z11': the spec is a batch of 3 samples"),
+    ("spec: padhai-4-4-2.yaml\nanswers:\n  h12: 1\n", ":3:3: 'h12' is no node name in the default notation"),
+    ("network:\n  input: [1]\n  target: [1]\n  loss: mse\n  layers:\n    - activation: sigmod\n      weights: [[1]]\n"
+     "answers:\n  loss: 1\n", ":6:19: unknown activation 'sigmod'"),
+])
+def test_invalid_answers_files_are_located(class_dir, body, message):
+    path = class_dir / "bad.yaml"
+    path.write_text(body, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}{message}" in result.stderr, result.stderr
+
+
+def test_junit_and_github_annotations(class_dir, tmp_path):
+    path = answers(class_dir, "padhai-4-4-2", [("loss", "0.1055"), ("dL/dw212", "-0.0652"), ("a12", "1.4")])
+    report = tmp_path / "report.xml"
+    result = CliRunner().invoke(main, ["check", str(path), "--junit", str(report), "--quiet"],
+                                env={"GITHUB_ACTIONS": "true"})
+    assert result.exit_code == 1
+    root = ET.parse(report).getroot()
+    cases = root.findall(".//testcase")
+    assert len(cases) == 3 and all(c.get("classname") == str(path) for c in cases)
+    assert [c.find("failure") is not None for c in cases] == [False, True, True]
+    annotations = [l for l in result.stdout.splitlines() if l.startswith("::error ")]
+    assert [a.split("::")[1] for a in annotations] == [f"error file={path},line=4", f"error file={path},line=5"]
+    assert "softmax cross paths" in annotations[0]
+
+
+def test_quiet_prints_one_line_per_file(class_dir):
+    path = answers(class_dir, "padhai-4-4-2", [("loss", "0.1055")])
+    out = CliRunner().invoke(main, ["check", str(path), "-q"]).stdout.splitlines()
+    assert out == [f"{path}: 1/1 right", "1 file: 1 right, 0 wrong"]
+
+
+@pytest.mark.parametrize("example", sorted(p.stem for p in SPECS.glob("*.yaml")))
+def test_a_generated_key_passes_check(example, tmp_path):
+    runner = CliRunner()
+    key = runner.invoke(main, ["key", "--example", example, "--decimals", "5"])
+    assert key.exit_code == 0, key.output
+    (tmp_path / "key.yaml").write_text(key.stdout, encoding="utf-8")
+    result, data = check_json(tmp_path / "key.yaml")
+    assert result.exit_code == 0 and data["failed"] == 0
+    assert data["passed"] == 1 + 2 * len(compute(load_spec(SPECS / f"{example}.yaml")).parameters())
+
+
+def test_key_with_a_spec_path_and_node_quantities(class_dir, monkeypatch):
+    monkeypatch.chdir(class_dir)
+    key = CliRunner().invoke(main, ["key", "padhai-4-4-2.yaml", "-q", "a12", "-q", "dL/dz21", "--decimals", "3"])
+    assert key.stdout.splitlines()[1:] == ['spec: "padhai-4-4-2.yaml"', "answers:", "  a12: 0.802", "  dL/dz21: -0.163"]
+    bad = CliRunner().invoke(main, ["key", "padhai-4-4-2.yaml", "-q", "dL/dw999"])
+    assert bad.exit_code == 2 and "no parameter w999" in bad.stderr
+
+
+def test_many_files_share_one_spec_load(class_dir, monkeypatch):
+    from backprop_cli import spec as spec_module
+
+    loads = []
+    original = spec_module.load_spec
+    monkeypatch.setattr(spec_module, "load_spec", lambda *a, **k: loads.append(a) or original(*a, **k))
+    paths = [answers(class_dir, "padhai-4-4-2", [("loss", "0.1055")], f"a{i}.yaml") for i in range(20)]
+    result, data = check_json(*paths)
+    assert result.exit_code == 0 and data["passed"] == 20 and len(loads) == 1
