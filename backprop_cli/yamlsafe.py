@@ -81,6 +81,7 @@ class Document:
     locations: dict[Path, tuple[int, int]] = field(default_factory=dict)
     texts: dict[Path, str] = field(default_factory=dict)  # a scalar as the user wrote it
     text: str = ""  # the whole document as written
+    ends: dict[Path, tuple[int, int]] = field(default_factory=dict)  # where each value ends
 
     def where(self, path: Path) -> tuple[int, int]:
         """Line and column of `path`, or of its nearest written ancestor."""
@@ -98,7 +99,8 @@ class Document:
             data = data[key]
         return Document(self.file, data,
                         {p[n:]: at for p, at in self.locations.items() if p[:n] == prefix},
-                        {p[n:]: t for p, t in self.texts.items() if p[:n] == prefix})
+                        {p[n:]: t for p, t in self.texts.items() if p[:n] == prefix}, self.text,
+                        {p[n:]: at for p, at in self.ends.items() if p[:n] == prefix})
 
     def problem(self, path: Path, message: str, hint: str = "", *, at_key: bool = False) -> Problem:
         line, column = self.where(path + (KEY,) if at_key and path + (KEY,) in self.locations else path)
@@ -218,6 +220,7 @@ def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set
         raise SpecError([doc.problem(path, "the document has too many values",
                                      f"at most {MAX_NODES}; put large matrices in .npy files")])
     doc.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    doc.ends[path] = (node.end_mark.line + 1, node.end_mark.column + 1)
     if node.tag not in _PLAIN_TAGS:
         shown = node.tag.replace("tag:yaml.org,2002:", "!!")
         problems.append(doc.problem(path, f"YAML tags such as '{shown}' are not allowed",

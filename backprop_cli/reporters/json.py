@@ -63,3 +63,16 @@ def check_object(reports, invalid) -> dict[str, Any]:
              for r in reports]
     return {"files": files, "passed": sum(r.passed for r in reports), "failed": sum(r.failed for r in reports),
             "invalid": [{"path": path, "problems": problems} for path, problems in invalid]}
+
+
+def training_object(runs, until_loss) -> dict[str, Any]:
+    """The object `train --format json` prints: one entry per learning rate; with one rate, its
+    final parameters and loss also at the top, as `grad` prints them."""
+    entries = [{"learning_rate": r.learning_rate, "epochs": r.epochs, "stopped": r.stopped,
+                "losses": r.losses, "loss": r.losses[-1], "parameters": parameter_rows(r.result, None)}
+               for r in runs]
+    top: dict[str, Any] = {"until_loss": until_loss, "runs": entries}
+    if len(runs) == 1:
+        top.update(loss=entries[0]["loss"], learning_rate=entries[0]["learning_rate"],
+                   parameters=entries[0]["parameters"], losses=entries[0]["losses"])
+    return top

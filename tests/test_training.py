@@ -1,0 +1,183 @@
+"""step and train: the rewritten spec equals grad's updates, keeps the user's text, and writes safely."""
+import json
+import re
+import shutil
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from backprop_cli import compute, load_spec
+from backprop_cli.cli import main
+from conftest import SPECS
+
+NUMBER = re.compile(r"-?\d+(\.\d*)?(e-?\d+)?")
+
+
+def invoke(*args, **kwargs):
+    return CliRunner().invoke(main, [str(a) for a in args], **kwargs)
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    for path in SPECS.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("example", sorted(p.stem for p in SPECS.glob("*.yaml")))
+def test_one_step_equals_grads_updated_values(workdir, example):
+    before = (workdir / f"{example}.yaml").read_bytes()
+    result = invoke("step", f"{example}.yaml", "-o", "after.yaml")
+    assert result.exit_code == 0, result.output
+    assert (workdir / f"{example}.yaml").read_bytes() == before  # -o never touches the input
+    expected = json.loads(invoke("grad", f"{example}.yaml", "--format", "json").output)["parameters"]
+    after = compute(load_spec(workdir / "after.yaml"))
+    for row in expected:
+        assert after.value(row["name"]) == row["updated"]  # exactly: repr round-trips
+
+
+def test_comments_and_layout_survive(workdir):
+    invoke("step", "chain-3-layer.yaml", "-o", "after.yaml")
+    old = (workdir / "chain-3-layer.yaml").read_text().splitlines()
+    new = (workdir / "after.yaml").read_text().splitlines()
+    assert len(old) == len(new)
+    for a, b in zip(old, new):
+        assert NUMBER.sub("#", a).replace(" ", "") == NUMBER.sub("#", b).replace(" ", "")
+        if a.lstrip().startswith("#") or "weights" not in a and "biases" not in a:
+            assert a == b  # comments, names, input, target: untouched
+
+
+def test_a_scalar_bias_becomes_a_list_when_the_neurons_diverge(workdir):
+    invoke("step", "padhai-4-4-2.yaml", "-o", "after.yaml")
+    text = (workdir / "after.yaml").read_text()
+    assert "biases: [6.86" in text and "# one number for every neuron" in text
+
+
+@pytest.mark.parametrize("layer_text", [
+    "  - activation: sigmoid\n    weights: [[0.5, -0.5]]\n",
+    "  - {activation: sigmoid, weights: [[0.5, -0.5]]}\n",
+])
+def test_missing_biases_are_added_in_the_same_style(workdir, layer_text):
+    (workdir / "net.yaml").write_text("input: [1, 2]\ntarget: [1]\nloss: mse\nlayers:\n" + layer_text)
+    assert invoke("step", "-o", "after.yaml").exit_code == 0
+    after = load_spec(workdir / "after.yaml")
+    grads = json.loads(invoke("grad", "--format", "json").output)["parameters"]
+    assert after.layers[0].biases[0] == grads[-1]["updated"] != 0
+
+
+def test_output_safety(workdir):
+    refused = invoke("step", "chain-3-layer.yaml", "-o", "chain-3-layer.yaml")
+    assert refused.exit_code == 2 and "--in-place" in refused.output
+    (workdir / "taken.yaml").write_text("mine")
+    exists = invoke("step", "chain-3-layer.yaml", "-o", "taken.yaml")
+    assert exists.exit_code == 2 and "--force" in exists.output and (workdir / "taken.yaml").read_text() == "mine"
+    assert invoke("step", "chain-3-layer.yaml", "-o", "taken.yaml", "--force").exit_code == 0
+    assert invoke("step", "chain-3-layer.yaml").exit_code == 2  # no destination given
+    before = load_spec(workdir / "chain-3-layer.yaml").layers[0].weights[0, 0]
+    assert invoke("step", "chain-3-layer.yaml", "--in-place").exit_code == 0
+    assert load_spec(workdir / "chain-3-layer.yaml").layers[0].weights[0, 0] != before
+    assert not list(workdir.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_step_to_standard_output(workdir):
+    result = invoke("step", "chain-3-layer.yaml", "-o", "-")
+    spec = load_spec(text=result.stdout)
+    assert spec.layers[0].weights[0, 0] == pytest.approx(0.8 - 0.1 * 0.269745, abs=1e-6)
+
+
+def test_matrices_from_files_go_to_new_files(workdir):
+    np.save(workdir / "w1.npy", np.array([[0.1, 0.2], [0.3, 0.4]]))
+    (workdir / "b1.csv").write_text("0.1\n-0.1\n")
+    (workdir / "net.yaml").write_text("input: [1, 2]\ntarget: [1]\nloss: mse\nlayers:\n"
+                                      "  - activation: tanh\n    weights: {file: w1.npy}\n    biases: {file: b1.csv}\n"
+                                      "  - activation: linear\n    weights: [[1, -1]]\n")
+    assert invoke("step", "-o", "after.yaml").exit_code == 0
+    assert np.array_equal(np.load(workdir / "w1.npy"), [[0.1, 0.2], [0.3, 0.4]])  # originals untouched
+    assert (workdir / "b1.csv").read_text() == "0.1\n-0.1\n"
+    text = (workdir / "after.yaml").read_text()
+    assert '{file: "after-w1.npy"}' in text and '{file: "after-b1.csv"}' in text
+    after = load_spec(workdir / "after.yaml")
+    expected = compute(load_spec(workdir / "net.yaml"))
+    assert after.layers[0].weights[1, 0] == expected.updated("w121")
+    assert after.layers[0].biases[1] == expected.updated("b12")
+    assert invoke("step", "-o", "-").exit_code == 2  # new matrix files need a real output
+
+
+def test_n_epochs_equal_n_steps(workdir):
+    for _ in range(5):
+        assert invoke("step", "padhai-4-4-2.yaml", "--in-place").exit_code == 0
+    stepped = compute(load_spec(workdir / "padhai-4-4-2.yaml"))
+    shutil.copy(SPECS / "padhai-4-4-2.yaml", workdir / "fresh.yaml")
+    result = invoke("train", "fresh.yaml", "--epochs", "5", "-o", "trained.yaml", "--format", "json")
+    assert result.exit_code == 0, result.output
+    trained = compute(load_spec(workdir / "trained.yaml"))
+    for (name, value, _, _), (_, other, _, _) in zip(stepped.parameters(), trained.parameters()):
+        assert value == other, name
+    data = json.loads(result.stdout)
+    assert data["runs"][0]["epochs"] == 5 and len(data["losses"]) == 6
+    assert data["losses"][-1] == pytest.approx(trained.loss, rel=1e-15)
+
+
+def test_until_loss_stops_early_and_says_why():
+    data = json.loads(invoke("train", "--example", "padhai-4-4-2", "--epochs", "1000", "--until-loss", "1e-3",
+                             "--format", "json").stdout)
+    assert data["runs"][0]["stopped"] == "until-loss"
+    assert data["losses"][-1] < 1e-3 <= data["losses"][-2]
+
+
+def test_comparing_rates_and_the_log(workdir):
+    result = invoke("train", "padhai-4-4-2.yaml", "--epochs", "4", "--lr", "0.1,1", "--log", "epochs.csv",
+                    "--plot", "rates.svg")
+    assert result.exit_code == 0, result.output
+    assert "η = 0.1: loss 0.105491 →" in result.stdout and "η = 1: loss 0.105491 →" in result.stdout
+    rows = (workdir / "epochs.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    assert header[:5] == ["learning_rate", "epoch", "loss", "w111", "w112"] and header[-1] == "dL/db22"
+    assert len(rows) == 1 + 2 * 4
+    first = dict(zip(header, rows[1].split(",")))
+    truth = compute(load_spec(workdir / "padhai-4-4-2.yaml"))
+    assert float(first["dL/dw212"]) == truth.gradient("w212") and float(first["loss"]) == truth.loss
+    svg = (workdir / "rates.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert invoke("train", "padhai-4-4-2.yaml", "--epochs", "2", "--lr", "0.1,1", "-o", "x.yaml").exit_code == 2
+
+
+def test_png_plot(workdir):
+    assert invoke("train", "chain-3-layer.yaml", "--epochs", "3", "--plot", "loss.png").exit_code == 0
+    assert (workdir / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_without_matplotlib_is_a_clear_exit_2(workdir, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    result = invoke("train", "chain-3-layer.yaml", "--epochs", "3", "--plot", "loss.png")
+    assert result.exit_code == 2 and "pip install" in result.stderr and not (workdir / "loss.png").exists()
+
+
+def test_an_interrupted_train_writes_nothing(workdir, monkeypatch):
+    from backprop_cli import training
+
+    calls = {"n": 0}
+    original = training.run
+
+    def interrupting(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(training, "run", interrupting)
+    result = invoke("train", "chain-3-layer.yaml", "--epochs", "50", "-o", "trained.yaml")
+    assert result.exit_code == 130
+    assert "interrupted after epoch 2" in result.stderr
+    assert not (workdir / "trained.yaml").exists() and not list(workdir.glob(".*.tmp"))
+
+
+def test_divergence_names_the_epoch(workdir):
+    (workdir / "net.yaml").write_text("input: [3]\ntarget: [1]\nloss: squared_error\nlayers:\n"
+                                      "  - activation: linear\n    weights: [[2]]\n")
+    result = invoke("train", "--epochs", "5000", "--lr", "10")
+    assert result.exit_code == 2
+    assert re.search(r"training diverged at epoch \d+ \(learning rate 10\)", result.stderr)
