@@ -113,9 +113,13 @@ class AnswersReader:
         if not isinstance(data, dict):
             raise SpecError([doc.problem((), "an answers file is a mapping with `spec:` and `answers:`",
                                          "see `backprop key --help` for an example")])
+        self.misspelt = set()
         for key in data:
             if key not in ANSWER_KEYS:
-                problems.append(doc.problem((key,), f"unknown key '{key}'", nearest(key, ANSWER_KEYS), at_key=True))
+                hint = nearest(key, ANSWER_KEYS)
+                problems.append(doc.problem((key,), f"unknown key '{key}'", hint, at_key=True))
+                if hint.startswith("did you mean"):
+                    self.misspelt.add(hint.split("'")[1])
         notation_name = data.get("notation", "default")
         if notation_name not in ("default", "padhai"):
             problems.append(doc.problem(("notation",), f"unknown notation {notation_name!r}",
@@ -178,6 +182,8 @@ class AnswersReader:
 
     def _answers(self, doc: Document, data: dict, result: Result, notation, problems: list[Problem]) -> list[Answer]:
         answers_value = data.get("answers")
+        if "answers" not in data and "answers" in self.misspelt:
+            return []  # reported as a misspelt key already
         if not isinstance(answers_value, dict) or not answers_value:
             problems.append(doc.problem(("answers",) if "answers" in data else (),
                                         "`answers:` must map quantities to numbers",

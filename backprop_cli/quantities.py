@@ -74,7 +74,8 @@ def _node(result: Result, name: Name, notation: Notation) -> tuple[str, int, int
                             f"{notation.post}; write `notation: {other}` for the other")
     if not (0 <= layer <= depth and 1 <= neuron <= sizes[layer]) or (what == "z" and layer == 0):
         raise QuantityError(f"the network has no {name}",
-                            "layers " + ", ".join(f"{l}: {n} neurons" for l, n in enumerate(sizes)))
+                            ", ".join(f"layer {l}{' (input)' if l == 0 else ''}: {n} neuron{'s' if n != 1 else ''}"
+                                      for l, n in enumerate(sizes)))
     return what, layer, neuron - 1
 
 

@@ -90,6 +90,18 @@ def read_document(doc: Document, base_dir: Path) -> Spec:
     return _SpecReader(doc, base_dir).read()
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 neuron', '2 neurons', '2 biases'."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {noun}{'es' if noun.endswith('s') else 's'}"
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """User text cut to a readable length for a message."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def nearest(word: str, known) -> str:
     """A 'did you mean' hint for a misspelt name, or the list of known ones."""
     close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
@@ -180,7 +192,7 @@ class _SpecReader:
         return value
 
     def _number(self, path: tuple, value: Any) -> float | None:
-        written = self.doc.texts.get(path, repr(value))
+        written = shorten(self.doc.texts.get(path, repr(value)))
         if isinstance(value, bool) or value is None or not isinstance(value, (int, float)):
             hint = "write a number such as 0.5, -1 or 1e-3"
             if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off", "y", "n"):
@@ -256,15 +268,16 @@ class _SpecReader:
             first = len(rows[0])
             for i, r in enumerate(rows):
                 if len(r) != first:
-                    self.fail(path + (i,), f"row {i + 1} of {what} has {len(r)} numbers, row 1 has {first}",
+                    self.fail(path + (i,), f"row {i + 1} of {what} has {plural(len(r), 'number')}, row 1 has {first}",
                               "every row needs one weight per neuron of the previous layer")
             return None
         return np.array(rows, dtype=np.float64)
 
     def _from_file(self, path: tuple, value: dict) -> np.ndarray | None:
         if set(value) != {"file"} or not isinstance(value.get("file"), str):
-            self.fail(path, "a matrix from a file is written {file: NAME.npy}",
-                      "write `weights: {file: w1.npy}` (.npy or .csv, relative to the spec)")
+            key = next((p for p in reversed(path) if isinstance(p, str)), "weights")
+            self.fail(path, f"'{key}' is a mapping: values from a file are written {{file: NAME.npy}}",
+                      f"write a list of numbers, or `{key}: {{file: {key}.npy}}` (.npy or .csv, relative to the spec)")
             return None
         name = value["file"]
         file = (self.base_dir / name)
@@ -279,14 +292,32 @@ class _SpecReader:
                 self.fail(path + ("file",), f"'{name}' is too large ({size} bytes)", "at most 1 GiB")
                 return None
             if suffix == ".npy":
-                array = np.load(file, allow_pickle=False)
+                with open(file, "rb") as handle:
+                    if handle.read(6) != b"\x93NUMPY":
+                        self.fail(path + ("file",), f"'{name}' is not a .npy file (it does not start like one)",
+                                  "write it with numpy.save(path, array), or use a .csv of numbers")
+                        return None
+                header = np.load(file, allow_pickle=False, mmap_mode="r")  # reads the header only
+                if header.size > MAX_PARAMETERS or any(n > MAX_NEURONS for n in header.shape[:1]):
+                    self.fail(path + ("file",), f"'{name}' holds shape {header.shape}",
+                              f"at most {MAX_NEURONS} rows and {MAX_PARAMETERS} values")
+                    return None
+                array = np.array(header)
             else:
                 array = np.loadtxt(file, delimiter=",", dtype=np.float64, ndmin=1, comments="#")
         except FileNotFoundError:
             self.fail(path + ("file",), f"no such file '{name}' (looked in {self.base_dir})",
                       "the path is relative to the spec file")
             return None
-        except (OSError, ValueError, EOFError) as exc:
+        except ValueError as exc:
+            if "Python objects" in str(exc) or "pickle" in str(exc):
+                self.fail(path + ("file",), f"'{name}' holds Python objects, not numbers (loading them could run code)",
+                          "save plain numbers: numpy.save(path, array.astype(float))")
+                return None
+            self.fail(path + ("file",), f"cannot read '{name}': {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                      "a .npy file from numpy.save, or a .csv of numbers separated by commas")
+            return None
+        except (OSError, EOFError) as exc:
             self.fail(path + ("file",), f"cannot read '{name}': {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
                       "a .npy file from numpy.save, or a .csv of numbers separated by commas")
             return None
@@ -381,8 +412,8 @@ class _SpecReader:
             return None if number is None else np.full(neurons, number)
         vector = self._vector(path, value, f"the biases of layer {layer}")
         if vector is not None and len(vector) != neurons:
-            self.fail(path, f"layer {layer} has {neurons} neurons but {len(vector)} biases",
-                      f"write {neurons} numbers, or one number for every neuron")
+            self.fail(path, f"layer {layer} has {plural(neurons, 'neuron')} but {plural(len(vector), 'bias')}",
+                      f"write {plural(neurons, 'number')}, or one number for every neuron")
             return None
         return vector
 
@@ -392,9 +423,9 @@ class _SpecReader:
             rows, cols = layer.weights.shape
             if cols != width:
                 source = "the input has" if i == 0 else f"layer {i} has"
-                what = "values" if i == 0 else "neurons"
+                what = "value" if i == 0 else "neuron"
                 self.fail(("layers", i, "weights"),
-                          f"the weights of layer {i + 1} have {cols} columns, but {source} {width} {what}",
+                          f"the weights of layer {i + 1} have {plural(cols, 'column')}, but {source} {plural(width, what)}",
                           f"expected shape {rows}×{width}: one row per neuron, one column per "
                           f"{'input' if i == 0 else f'neuron of layer {i}'}")
             width = rows
@@ -403,10 +434,10 @@ class _SpecReader:
             self.fail(("layers",), f"the network has {parameters} parameters", f"at most {MAX_PARAMETERS}")
         key = "targets" if "targets" in data else "target"
         if targets.shape[1] != width:
-            self.fail((key,), f"'{key}' has {targets.shape[1]} values per sample, but the output layer has "
-                      f"{width} neurons", f"give one target per output neuron ({width})")
+            self.fail((key,), f"'{key}' has {plural(targets.shape[1], 'value')} per sample, but the output layer has "
+                      f"{plural(width, 'neuron')}", f"give one target per output neuron ({width})")
         if targets.shape[0] != inputs.shape[0]:
-            self.fail((key,), f"{inputs.shape[0]} input samples but {targets.shape[0]} targets",
+            self.fail((key,), f"{plural(inputs.shape[0], 'input sample')} but {plural(targets.shape[0], 'target')}",
                       "give one target row per input row")
 
     def _check_loss_domain(self, network: Network, targets: np.ndarray) -> None:

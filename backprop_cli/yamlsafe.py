@@ -5,6 +5,7 @@ values ourselves, so no tag can construct an object, `010` is ten and `1e-3` is 
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +83,7 @@ class Document:
     texts: dict[Path, str] = field(default_factory=dict)  # a scalar as the user wrote it
     text: str = ""  # the whole document as written
     ends: dict[Path, tuple[int, int]] = field(default_factory=dict)  # where each value ends
+    aliases: int = 0  # aliases met (one message says it, however many there are)
 
     def where(self, path: Path) -> tuple[int, int]:
         """Line and column of `path`, or of its nearest written ancestor."""
@@ -164,12 +166,13 @@ def parse(text: str, file: str) -> Document:
         what = exc.problem or "invalid YAML"
         if exc.context and exc.problem:
             what = f"{exc.context}, {exc.problem}"
+        at = text.splitlines()[mark.line][mark.column:mark.column + 1] if mark.line < len(text.splitlines()) else ""
         raise SpecError([Problem(file, mark.line + 1, mark.column + 1, f"YAML syntax: {what}",
-                                 _syntax_hint(what))]) from None
+                                 _syntax_hint("tab" if at == "\t" else what))]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _position(text, exc.position)
         raise SpecError([Problem(file, line, column,
-                                 f"the file holds a character YAML does not allow ({exc.character!r})",
+                                 f"the file holds a control character YAML does not allow (U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X})",
                                  "remove control characters; save the file as plain UTF-8 text")]) from None
     except yaml.YAMLError as exc:
         raise SpecError([Problem(file, 1, 1, f"YAML: {exc}", "")]) from None
@@ -190,6 +193,10 @@ def parse(text: str, file: str) -> Document:
     except RecursionError:
         raise SpecError([Problem(file, 1, 1, "the document is nested too deeply",
                                  "a spec needs at most three levels of lists")]) from None
+    if doc.aliases > 1:
+        first = next(i for i, p in enumerate(problems) if p.message.startswith("anchors and aliases"))
+        problems[first] = dataclasses.replace(problems[first], message=problems[first].message
+                                              + f" ({doc.aliases} aliases in this file)")
     if problems:
         raise SpecError(problems)
     return doc
@@ -212,8 +219,10 @@ def _syntax_hint(what: str) -> str:
 
 def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set[int]) -> Any:
     if id(node) in seen:  # an alias: the composer reuses the anchored node
-        problems.append(doc.problem(path, "anchors and aliases (&name, *name) are not allowed",
-                                    "write the values out in full"))
+        doc.aliases += 1
+        if doc.aliases == 1:
+            problems.append(doc.problem(path, "anchors and aliases (&name, *name) are not allowed",
+                                        "write the values out in full"))
         return None
     seen.add(id(node))
     if len(seen) > MAX_NODES:

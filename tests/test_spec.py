@@ -78,13 +78,13 @@ def test_words_and_non_finite_numbers_are_refused_where_a_number_belongs(written
     (("  - activation: sigmoid", "  - activaton: sigmoid"), "net.yaml:5:5: unknown key 'activaton'",
      "did you mean 'activation'?"),
     (("target: [1]", "target: [1, 2]"), "net.yaml:2:9: 'target' has 2 values per sample, but the output "
-     "layer has 1 neurons", "give one target per output neuron (1)"),
+     "layer has 1 neuron", "give one target per output neuron (1)"),
     (("weights: [[0.5, -0.5]]", "weights: [[0.5, -0.5, 1]]"), "net.yaml:8:14: the weights of layer 2 "
      "have 3 columns, but layer 1 has 2 neurons", "expected shape 1×2"),
     (("weights: [[0.1, 0.2], [0.3, 0.4]]", "weights: [[0.1, 0.2], [0.3]]"), "net.yaml:6:27: row 2 of the "
-     "weights of layer 1 has 1 numbers, row 1 has 2", "one weight per neuron of the previous layer"),
-    (("biases: [0.1]", "biases: [0.1, 0.2]"), "net.yaml:9:13: layer 2 has 1 neurons but 2 biases",
-     "write 1 numbers, or one number for every neuron"),
+     "weights of layer 1 has 1 number, row 1 has 2", "one weight per neuron of the previous layer"),
+    (("biases: [0.1]", "biases: [0.1, 0.2]"), "net.yaml:9:13: layer 2 has 1 neuron but 2 biases",
+     "write 1 number, or one number for every neuron"),
     (("loss: squared_error\n", ""), "net.yaml:1:1: 'loss' is missing", "add `loss: squared_error`"),
     (("input: [2, 5]\n", ""), "net.yaml:1:1: 'input' is missing", "`inputs: [[...], ...]` (a batch)"),
     (("input: [2, 5]", "input: [2, 5]\ninputs: [[2, 5]]"), "net.yaml:2:1: both 'input' and 'inputs' are given",
@@ -132,7 +132,7 @@ def test_a_misspelt_key_is_not_also_reported_missing():
     ("input: !!float 1", "net.yaml:1:8: YAML tags such as '!!float' are not allowed"),
     ("a: &x [1, 2]\nb: *x\n", "net.yaml:2:1: anchors and aliases (&name, *name) are not allowed"),
     ("[" * 3000 + "]" * 3000, "net.yaml:1:1: the document is nested too deeply"),
-    ("input: [1, \x07]", "net.yaml:1:12: the file holds a character YAML does not allow"),
+    ("input: [1, \x07]", "net.yaml:1:12: the file holds a control character YAML does not allow (U+0007)"),
 ])
 def test_broken_documents(text, expected):
     assert problems(text)[0].startswith(expected)
@@ -178,10 +178,11 @@ def test_matrices_from_npy_and_csv(tmp_path):
 
 @pytest.mark.parametrize("setup, expected", [
     (lambda d: None, "net.yaml:6:21: no such file 'w1.npy'"),
-    (lambda d: (d / "w1.npy").write_bytes(b"not numpy"), "net.yaml:6:21: cannot read 'w1.npy'"),
+    (lambda d: (d / "w1.npy").write_bytes(b"not numpy"), "net.yaml:6:21: 'w1.npy' is not a .npy file"),
+    (lambda d: (d / "w1.npy").write_bytes(b"\x93NUMPY\x09\x00"), "net.yaml:6:21: cannot read 'w1.npy'"),
     (lambda d: np.save(d / "w1.npy", np.array([[np.nan, 1], [1, 1]])), "net.yaml:6:21: 'w1.npy' holds nan or inf"),
     (lambda d: np.save(d / "w1.npy", np.array([["a", "b"]])), "net.yaml:6:21: 'w1.npy' holds <U1 values"),
-    (lambda d: np.save(d / "w1.npy", np.array([{"x": 1}], dtype=object)), "net.yaml:6:21: cannot read 'w1.npy'"),
+    (lambda d: np.save(d / "w1.npy", np.array([{"x": 1}], dtype=object)), "net.yaml:6:21: 'w1.npy' holds Python objects"),
 ])
 def test_bad_matrix_files(tmp_path, setup, expected):
     setup(tmp_path)

@@ -1,0 +1,31 @@
+"""Every invalid input in tests/corpus/ is refused with exit 2 and exactly its expected, located message."""
+import re
+
+import pytest
+
+from corpus.regenerate import CORPUS, cases, run
+
+LOCATED = re.compile(r"^corpus/[\w./-]+\.yaml:\d+:\d+: \S")
+
+CASES = list(cases())
+
+
+def test_the_corpus_covers_at_least_forty_ways_to_be_wrong():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("command, path", CASES, ids=[str(p) for _, p in CASES])
+def test_invalid_input_is_refused_with_its_located_message(command, path):
+    result = run(command, path)
+    assert result.exit_code == 2
+    if command == "grad":
+        assert result.stdout == ""  # nothing half-written
+    else:  # check still prints its summary line, which counts the invalid file
+        assert result.stdout.strip().splitlines() == ["1 file: 0 right, 0 wrong, 1 invalid (see the messages above)"]
+    expected = (CORPUS.parent / path).with_suffix(".expected").read_text(encoding="utf-8")
+    assert result.stderr == expected
+    lines = result.stderr.splitlines()
+    assert lines and "Traceback" not in result.stderr
+    for line in lines:
+        assert LOCATED.match(line) or line.startswith("  hint: "), line
+    assert any(line.startswith("  hint: ") for line in lines)  # says what to write instead
