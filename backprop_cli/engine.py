@@ -75,8 +75,8 @@ def forward(network: Network, inputs: np.ndarray) -> tuple[list, list]:
 
 def batch_loss(network: Network, inputs: np.ndarray, targets: np.ndarray) -> tuple[float, list]:
     """The loss of a batch by a forward pass alone (for finite differences), and the z values."""
-    z, a = forward(network, inputs)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        z, a = forward(network, inputs)
         per_sample, _ = _output_delta(network, z[-1], a[-1], targets, np.zeros_like(a[-1]))
     scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
     return float(per_sample.sum() * scale), z
@@ -84,6 +84,12 @@ def batch_loss(network: Network, inputs: np.ndarray, targets: np.ndarray) -> tup
 
 def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float = 0.1) -> "Result":
     """Forward and backward pass over a batch (samples × inputs); every value kept for reports."""
+    # overflow shows up as inf/nan, which check_finite reports with its place; no numpy warnings
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        return _run(network, inputs, targets, learning_rate)
+
+
+def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float) -> "Result":
     z, a = forward(network, inputs)
     yhat = a[-1]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

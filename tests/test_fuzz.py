@@ -1,0 +1,124 @@
+"""Fuzzing: mutated specs and answers files give a correct result or exit 2 with located
+messages; never a traceback, never a hang, never output on stdout before an error.
+
+Default: a short run. A long one: pytest tests/test_fuzz.py --fuzz-examples 5000
+"""
+import json
+import re
+import tempfile
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backprop_cli.cli import main
+from conftest import SPECS
+
+SPEC_TEXTS = [p.read_bytes() for p in sorted(SPECS.glob("*.yaml"))]
+ANSWERS_TEXT = (b"spec: net.yaml\ntolerance: {abs: 0.01}\nanswers:\n  loss: 0.1055\n  a12: 0.8022\n"
+                b"  dL/dz21: -0.1625\n  dL/dw212: -0.0652\n  w212_new: 0.9304\n")
+TOKENS = ["yes", ".nan", "1e400", "[", "]", "{", "}", ": ", "- ", "&a ", "*a", "!!python/object:os.system ",
+          "\t", "\x00", "010", "-", "[[1, 2], [3]]", "{file: x.npy}", "softmax", "relu", "leaky_relu", "0",
+          "1e-300", "1e300", "-1e300", "inputs", "targets", "network:", "w999", "dL/d", "_new", "[7]", "\n",
+          "  ", "#", "'", '"', "\xff", "ŷ", "\u2028", "|", ">"]
+LOCATED = re.compile(r"^[^:\n]+:\d+:\d+: \S")
+
+mutation = st.one_of(
+    st.tuples(st.just("delete"), st.integers(0, 10_000), st.integers(1, 40)),
+    st.tuples(st.just("duplicate"), st.integers(0, 200), st.just(0)),
+    st.tuples(st.just("insert"), st.integers(0, 10_000), st.sampled_from(TOKENS)),
+    st.tuples(st.just("retype"), st.integers(0, 200), st.sampled_from(TOKENS)),
+    st.tuples(st.just("reshape"), st.integers(0, 200), st.just(0)),
+    st.tuples(st.just("bytes"), st.integers(0, 10_000), st.binary(min_size=1, max_size=8)),
+)
+
+
+def mutate(data: bytes, ops) -> bytes:
+    for op, where, what in ops:
+        if op == "delete":
+            at = where % (len(data) + 1)
+            data = data[:at] + data[at + what:]
+        elif op == "duplicate":
+            lines = data.split(b"\n")
+            i = where % len(lines)
+            data = b"\n".join(lines[:i + 1] + lines[i:])
+        elif op == "insert":
+            at = where % (len(data) + 1)
+            data = data[:at] + what.encode("utf-8") + data[at:]
+        elif op == "retype":  # replace the n-th number with another kind of thing
+            numbers = list(re.finditer(rb"-?\d+(\.\d+)?", data))
+            if numbers:
+                m = numbers[where % len(numbers)]
+                data = data[:m.start()] + what.encode("utf-8") + data[m.end():]
+        elif op == "reshape":  # drop one element of one flow list
+            items = list(re.finditer(rb", ?-?[\d.]+(?=[,\]])", data))
+            if items:
+                m = items[where % len(items)]
+                data = data[:m.start()] + data[m.end():]
+        else:
+            at = where % (len(data) + 1)
+            data = data[:at] + what + data[at:]
+    return data
+
+
+def assert_clean_outcome(result, allowed_codes):
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in allowed_codes, (result.exit_code, result.stderr)
+    assert "Traceback" not in result.stderr and "Internal error" not in result.stderr
+    if result.exit_code == 2:
+        lines = result.stderr.splitlines()
+        assert lines, "exit 2 without a message"
+        for line in lines:
+            assert LOCATED.match(line) or line.startswith(("  hint: ", "Error: ", "Usage: ", "Try ")), line
+    return result
+
+
+def fuzz_settings(fuzz_examples):
+    return settings(max_examples=fuzz_examples, deadline=5000, derandomize=fuzz_examples <= 150,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+def test_mutated_specs(fuzz_examples):
+    @fuzz_settings(fuzz_examples)
+    @given(base=st.sampled_from(SPEC_TEXTS), ops=st.lists(mutation, min_size=1, max_size=4))
+    def run(base, ops):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "net.yaml"
+            path.write_bytes(mutate(base, ops))
+            result = assert_clean_outcome(CliRunner().invoke(main, ["grad", str(path), "--format", "json"]), {0, 2})
+            if result.exit_code == 0:
+                data = json.loads(result.stdout)
+                assert all(isinstance(p["gradient"], float) for p in data["parameters"])
+            else:
+                assert result.stdout == ""  # nothing on stdout before (or instead of) an error
+    run()
+
+
+def test_mutated_answers_files(fuzz_examples):
+    @fuzz_settings(fuzz_examples)
+    @given(ops=st.lists(mutation, min_size=1, max_size=3))
+    def run(ops):
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "net.yaml").write_bytes(SPEC_TEXTS[2])  # padhai-4-4-2
+            path = Path(tmp) / "answers.yaml"
+            path.write_bytes(mutate(ANSWERS_TEXT, ops))
+            result = assert_clean_outcome(CliRunner().invoke(main, ["check", str(path), "--format", "json"]), {0, 1, 2})
+            data = json.loads(result.stdout)  # check always reports, even when a file is invalid
+            assert data["passed"] + data["failed"] == sum(len(f["results"]) for f in data["files"])
+    run()
+
+
+def test_mutated_specs_through_trace_and_step(fuzz_examples):
+    @fuzz_settings(max(20, fuzz_examples // 5))
+    @given(base=st.sampled_from(SPEC_TEXTS), ops=st.lists(mutation, min_size=1, max_size=3))
+    def run(base, ops):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "net.yaml"
+            path.write_bytes(mutate(base, ops))
+            assert_clean_outcome(CliRunner().invoke(main, ["trace", str(path), "--max-paths", "2"]), {0, 2})
+            result = assert_clean_outcome(CliRunner().invoke(main, ["step", str(path), "-o", str(Path(tmp) / "o.yaml")]),
+                                          {0, 2})
+            if result.exit_code == 0:  # what step writes loads again
+                assert CliRunner().invoke(main, ["grad", str(Path(tmp) / "o.yaml")]).exit_code == 0
+    run()
