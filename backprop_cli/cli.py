@@ -131,18 +131,59 @@ def check_names(result, names: tuple[str, ...]) -> list[str]:
     return canonical
 
 
-def console(no_color: bool):
-    """The rich console for text reports (rich is imported only on this path)."""
+def console(no_color: bool, save: str | None = None):
+    """The rich console for text reports (rich is imported only on this path); it records what it
+    prints when the report is also to be saved."""
     from .reporters.text import make_console
 
-    return make_console(no_color)
+    return make_console(no_color, record=save is not None)
+
+
+SAVE_SUFFIXES = (".html", ".svg", ".txt")
+
+
+def _check_save(ctx, param, value):
+    if value is not None and os.path.splitext(value)[1].lower() not in SAVE_SUFFIXES:
+        raise click.BadParameter("the file must end in .html, .svg or .txt", ctx=ctx, param=param)
+    return value
+
+
+save_option = click.option(
+    "--save", type=click.Path(dir_okay=False), metavar="FILE", callback=_check_save,
+    help="Also save the report as shown, to FILE.html, .svg or .txt (for a write-up or a CI artifact).")
+
+
+def emit(text: str, save: str | None) -> None:
+    """Print a report that is already text (JSON, Markdown, LaTeX), and save it when asked."""
+    click.echo(text, nl=not text.endswith("\n"))
+    if save is not None:
+        from .rewrite import write_atomic
+
+        write_atomic(save, text if text.endswith("\n") else text + "\n")
+
+
+def save_recording(out, save: str | None, title: str) -> None:
+    """Write what a recording console printed, by rich's own export, in the format `save` names."""
+    if save is None:
+        return
+    from .rewrite import write_atomic
+
+    suffix = os.path.splitext(save)[1].lower()
+    if suffix == ".html":
+        text = out.export_html(clear=False)
+    elif suffix == ".svg":
+        text = out.export_svg(title=title or "backprop", clear=False)
+    else:
+        text = out.export_text(clear=False)
+    write_atomic(save, text)
 
 
 @main.command()
 @spec_options()
 @click.option("--weight", "-w", "weights", multiple=True, metavar="NAME",
               help="Only this parameter (w212, w2_1_2, b21); repeat for several.")
-def grad(spec, example, learning_rate, fmt, precision, no_color, notation, weights):
+@save_option
+def grad(spec, example, learning_rate, fmt, precision, no_color, notation, weights, save):
     """Value, gradient and updated value of each parameter.
 
     \b
@@ -159,14 +200,16 @@ def grad(spec, example, learning_rate, fmt, precision, no_color, notation, weigh
     if fmt == "json":
         from .reporters.json import dumps, grad_object
 
-        click.echo(dumps(grad_object(result, names)))
+        emit(dumps(grad_object(result, names)), save)
         return
     from .reporters.text import grad_report
 
     rows = result.parameters()
     if names:
         rows = [row for row in rows if row[0] in set(names)]
-    console(no_color).print(grad_report(result, rows, name=loaded.name, precision=precision))
+    out = console(no_color, save)
+    out.print(grad_report(result, rows, name=loaded.name, precision=precision))
+    save_recording(out, save, loaded.name)
 
 
 @main.command()
@@ -176,7 +219,8 @@ def grad(spec, example, learning_rate, fmt, precision, no_color, notation, weigh
 @click.option("--max-paths", type=click.IntRange(0), default=8, show_default=True, metavar="N",
               help="Show the N paths of largest |product| per parameter; the rest are counted and summed.")
 @click.option("--sample", type=click.IntRange(1), metavar="I", help="Trace sample I (1-based) of a batch alone.")
-def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weights, max_paths, sample):
+@save_option
+def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weights, max_paths, sample, save):
     """Every chain-rule path from the loss to each parameter.
 
     For each parameter: every path L → ŷ → z → a → … → w with each factor's symbol,
@@ -203,19 +247,21 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
     if fmt == "json":
         from .reporters.json import dumps, trace_object
 
-        click.echo(dumps(trace_object(traced)))
+        emit(dumps(trace_object(traced)), save)
     elif fmt == "markdown":
         from .reporters.markdown import trace_markdown
 
-        click.echo(trace_markdown(traced, precision), nl=False)
+        emit(trace_markdown(traced, precision), save)
     elif fmt == "latex":
         from .reporters.latex import trace_latex
 
-        click.echo(trace_latex(traced, precision), nl=False)
+        emit(trace_latex(traced, precision), save)
     else:
         from .reporters.text import trace_report
 
-        console(no_color).print(trace_report(traced, precision))
+        out = console(no_color, save)
+        out.print(trace_report(traced, precision))
+        save_recording(out, save, loaded.name)
 
 
 @main.command()

@@ -7,7 +7,7 @@ import sys
 import click
 
 from . import __version__
-from .cli import FORMATS, CheckFailed, console, load, main
+from .cli import FORMATS, CheckFailed, console, emit, load, main, save_option, save_recording
 from .errors import SpecError, printable
 
 
@@ -29,7 +29,8 @@ def github_annotation(path: str, line: int, message: str) -> str:
               help="Significant digits of numbers in text output.")
 @click.option("--quiet", "-q", is_flag=True, help="Only one line per file and the total.")
 @click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
-def check(answers, junit, fmt, precision, quiet, no_color):
+@save_option
+def check(answers, junit, fmt, precision, quiet, no_color, save):
     """Grade answer files against the true values (for homework and CI).
 
     An answers file names a spec and gives numbers:
@@ -68,18 +69,21 @@ def check(answers, junit, fmt, precision, quiet, no_color):
     if fmt == "json":
         from .reporters.json import check_object, dumps
 
-        click.echo(dumps(check_object(reports, invalid)))
+        emit(dumps(check_object(reports, invalid)), save)
     else:
         from .reporters import number
         from .reporters.text import check_report, check_summary
 
-        out = console(no_color)
+        from rich.text import Text
+
+        out = console(no_color, save)
         for report in reports:
             if quiet:
-                click.echo(f"{printable(report.path)}: {report.passed}/{len(report.outcomes)} right")
+                out.print(Text(f"{printable(report.path)}: {report.passed}/{len(report.outcomes)} right"), soft_wrap=True)
             else:
                 out.print(check_report(report, precision))
         out.print(check_summary(reports, len(invalid)))
+        save_recording(out, save, "backprop check")
     if os.environ.get("GITHUB_ACTIONS") == "true":
         from .reporters import number
 

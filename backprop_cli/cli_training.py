@@ -235,3 +235,40 @@ class _Progress:
             self.bar.update(self.tasks[rate], completed=epoch, loss=f"{loss:.6g}")
         elif epoch == 1 or epoch % self.every == 0:
             click.echo(f"η = {rate:g}  epoch {epoch}/{self.epochs}  loss {loss:.6g}", err=True)
+
+
+@main.command()
+@spec_options(("text",))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.svg|png",
+              help="The picture to write (.svg or .png).")
+@click.option("--weight", "-w", metavar="NAME", help="Highlight every path from the loss to this parameter "
+              "and write its update.")
+@click.option("--gradients", is_flag=True, help="Write each weight's gradient beside its value.")
+def draw(spec, example, learning_rate, fmt, precision, no_color, notation, output, weight, gradients):
+    """Draw the network: values on neurons and edges, the paths to a weight highlighted.
+
+    Edge width shows |w|, colour its sign (blue +, red −). Layers of more than
+    ten neurons are summarised (the first five, a gap, the last four). Needs
+    matplotlib: pip install '.[plot]'.
+
+    \b
+    Examples:
+      backprop draw net.yaml -o net.svg
+      backprop draw --example padhai-4-4-2 --weight w131 -o w131.png
+    """
+    from . import compute
+    from .cli import check_names
+    from .names import notation as make_notation
+    from .reporters.draw import draw_network
+    from .reporters.plot import check_plot_target
+
+    check_plot_target(output)
+    loaded = load(spec, example)
+    result = compute(loaded, learning_rate)
+    names = check_names(result, (weight,) if weight else ())
+    picture = draw_network(result, make_notation(notation), output, names[0] if names else None, gradients,
+                           loaded.name, min(precision, 4))
+    note = f" ({picture.highlighted_edges} edges on the paths to {names[0]})" if names else ""
+    summarised = f"; layers {', '.join(map(str, picture.summarised_layers))} summarised" if picture.summarised_layers else ""
+    click.echo(f"wrote {output}: {picture.neurons} neurons{note}{summarised}")
+

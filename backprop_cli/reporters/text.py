@@ -10,10 +10,10 @@ from ..errors import printable
 from . import number
 
 
-def make_console(no_color: bool = False, file=None, width: int | None = None) -> Console:
+def make_console(no_color: bool = False, file=None, width: int | None = None, record: bool = False) -> Console:
     """A console that leaves colour off for --no-color, NO_COLOR or a non-terminal."""
     return Console(file=file, no_color=no_color or None, highlight=False, emoji=False,
-                   markup=False, width=width, soft_wrap=False)
+                   markup=False, width=width, soft_wrap=False, record=record)
 
 
 def signed(value: float, precision: int) -> Text:
