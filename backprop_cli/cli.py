@@ -22,7 +22,21 @@ class CheckFailed(Exception):
 
 
 class BackpropGroup(click.Group):
-    """Turns our exceptions into messages on standard error and exit codes."""
+    """Turns our exceptions into messages on standard error and exit codes, and imports a
+    command's module only when that command is used (start-up is a feature)."""
+
+    lazy = {"check": "cli_grading", "key": "cli_grading", "step": "cli_training", "train": "cli_training",
+            "draw": "cli_training"}
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx, name):
+        if name in self.lazy and name not in self.commands:
+            import importlib
+
+            importlib.import_module(f"{__package__}.{self.lazy[name]}")  # its decorators register it
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -323,6 +337,3 @@ def examples(fmt):
         sizes = "-".join(str(s) for s in row["sizes"])
         click.echo(f"{row['name']:<{width}}  {sizes:<10}  {row['description']}")
 
-
-# the other commands live in their own modules; importing them registers them on `main`
-from . import cli_grading, cli_training  # noqa: E402,F401

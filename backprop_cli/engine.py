@@ -213,6 +213,43 @@ class Result:
                 rows.append((format_name("b", l, j + 1), b, g, b - eta * g))
         return rows
 
+    @property
+    def forward(self) -> dict:
+        """Forward values by name (x1, z21, a12, yhat1, L), default notation: a float for one
+        sample, an array over the samples of a batch."""
+        if "forward" not in self._cache:
+            depth = len(self.network.layers)
+            one = self.samples == 1
+            values = {}
+            for l in range(depth + 1):
+                for j in range(self.sizes[l]):
+                    if l == 0:
+                        names = [(format_name("x", j + 1), self.a[0])]
+                    else:
+                        names = [(format_name("z", l, j + 1), self.z[l]),
+                                 (format_name("yhat" if l == depth else "a", *((j + 1,) if l == depth else (l, j + 1))),
+                                  self.a[l])]
+                    for name, array in names:
+                        values[name] = float(array[0, j]) if one else array[:, j].copy()
+            values["L"] = self.loss
+            self._cache["forward"] = values
+        return self._cache["forward"]
+
+    def paths(self, name: str, max_paths: int | None = None, notation: str = "default") -> list:
+        """The chain-rule paths from L to parameter `name`, largest |product| first (all of them,
+        unless there are more than 100,000: then say how many with max_paths)."""
+        from .names import notation as make_notation
+        from .paths import count_paths, trace_parameter
+
+        if max_paths is None:
+            kind, layer, j, _ = self._parameter(name)
+            softmax = {p for p, lay in enumerate(self.network.layers, start=1) if not lay.activation.elementwise}
+            total = count_paths(self.sizes, softmax, layer, j) * self.samples
+            if total > 100_000:
+                raise ValueError(f"{name} has {total} paths; ask for the largest few with max_paths=")
+            max_paths = total
+        return trace_parameter(self, name, make_notation(notation), max_paths).paths
+
     def input_gradient(self) -> np.ndarray:
         """Per sample ∂L_i/∂x, computed only when asked (training never needs it)."""
         if "x" not in self._cache:

@@ -5,7 +5,6 @@ together as one `SpecError`.
 """
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +103,8 @@ def shorten(text: str, limit: int = 40) -> str:
 
 def nearest(word: str, known) -> str:
     """A 'did you mean' hint for a misspelt name, or the list of known ones."""
+    import difflib  # only when there is a typo to explain
+
     close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"

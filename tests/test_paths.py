@@ -179,3 +179,19 @@ def test_latex_compiles(tmp_path, example):
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_python_api_paths_and_forward_values():
+    result = compute(load_spec(SPECS / "padhai-4-4-2.yaml"))
+    paths = result.paths("w131")
+    assert len(paths) == 4 and sum(p.product for p in paths) == pytest.approx(result.gradient("w131"), rel=1e-12)
+    assert abs(paths[0].product) >= abs(paths[-1].product)
+    assert result.forward["z13"] == pytest.approx(2.1) and result.forward["yhat1"] == pytest.approx(0.770336, abs=1e-6)
+    assert result.forward["L"] == result.loss and result.forward["x2"] == 5.0
+    batch = compute(load_spec(SPECS / "batch-average.yaml"))
+    assert batch.forward["z11"].shape == (3,)
+    deep = run(as_network(random_layers(np.random.default_rng(1), [9] * 8, "tanh", "linear"), "mse"),
+               np.ones((1, 9)), np.ones((1, 9)))
+    with pytest.raises(ValueError, match="paths; ask for the largest few"):
+        deep.paths("w111")
+    assert len(deep.paths("w111", max_paths=3)) == 3
