@@ -133,13 +133,11 @@ def load(spec: str | None, example: str | None):
 
 def check_names(result, names: tuple[str, ...]) -> list[str]:
     """Parameter names as the user gave them, validated against the network (UsageError)."""
-    from .names import format_name
+    from .names import format_name, parse_name
 
     canonical = []
     for name in names:
         result.value(name)  # raises UsageError for a name the network does not have
-        from .names import parse_name
-
         parsed = parse_name(name)
         canonical.append(format_name(parsed.kind, *parsed.indices))
     return canonical

@@ -143,7 +143,7 @@ def key(spec, example, quantities, decimals, notation, inline):
             q = parse_quantity(text)
             check_quantity(result, q, n)
         except QuantityError as exc:
-            raise click.BadParameter(f"{exc} ({exc.hint})" if exc.hint else str(exc), param_hint="--quantity")
+            raise click.BadParameter(f"{exc} ({exc.hint})" if exc.hint else str(exc), param_hint="--quantity") from None
         rows.append((q.text, evaluate(result, q, n)))
     lines = [f"# answer key by backprop {__version__}: values rounded to {decimals} decimals"]
     if inline or example is not None or spec in (None, "-"):

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from .cli import console, load, main, spec_options
-from .errors import UsageError
 
 
 def _output_options(f):
@@ -108,7 +107,7 @@ def _rates(value: str | None) -> list[float] | None:
     try:
         rates = [float(part) for part in value.split(",") if part.strip()]
     except ValueError:
-        raise click.BadParameter("write one rate or several separated by commas: 0.1,0.5,1", param_hint="--lr")
+        raise click.BadParameter("write one rate or several separated by commas: 0.1,0.5,1", param_hint="--lr") from None
     if not rates or any(not (r > 0 and r < float("inf")) for r in rates):
         raise click.BadParameter("learning rates are positive numbers: 0.1,0.5,1", param_hint="--lr")
     return rates

@@ -96,9 +96,20 @@ def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rat
         grad_yhat = network.loss.gradient(yhat, targets)
     per_sample_loss, delta_out = _output_delta(network, z[-1], yhat, targets, grad_yhat)
 
-    count = inputs.shape[0]
-    scale = 1.0 / count if network.reduction == "mean" else 1.0
-    depth = len(network.layers)
+    scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
+    grad_a, deltas, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale)
+    result = Result(network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,
+                    learning_rate, scale)
+    result.check_finite()
+    return result
+
+
+def backward(layers: list[Layer], z: list, a: list, grad_yhat: np.ndarray, delta_out: np.ndarray,
+             scale: float) -> tuple[list, list, list, list]:
+    """Seed 003's recursion from the output's δ down: per-sample ∂L/∂a and δ = ∂L/∂z, and the
+    parameter gradients reduced over the batch (× `scale`). `layers` supplies the weights the
+    recursion multiplies by (and so can differ from the forward pass's, to model a mistake)."""
+    depth = len(layers)
     deltas: list[np.ndarray | None] = [None] * (depth + 1)
     grad_a: list[np.ndarray | None] = [None] * (depth + 1)
     grad_a[depth], deltas[depth] = grad_yhat, delta_out
@@ -111,13 +122,9 @@ def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rat
             weight_grads[l] *= scale
             bias_grads[l] *= scale
         if l > 1:
-            grad_a[l - 1] = deltas[l] @ network.layers[l - 1].weights
-            deltas[l - 1] = _activation_backward(network.layers[l - 2].activation, z[l - 1], a[l - 1],
-                                                 grad_a[l - 1])
-    result = Result(network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,
-                    learning_rate, scale)
-    result.check_finite()
-    return result
+            grad_a[l - 1] = deltas[l] @ layers[l - 1].weights
+            deltas[l - 1] = _activation_backward(layers[l - 2].activation, z[l - 1], a[l - 1], grad_a[l - 1])
+    return grad_a, deltas, weight_grads, bias_grads
 
 
 @dataclass

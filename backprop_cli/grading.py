@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .engine import Layer, Network, Result, run
+from .engine import Layer, Network, Result, backward, run
 from .errors import Problem, SpecError
 from .functions import Activation
 from .names import notation as make_notation
@@ -149,8 +149,6 @@ class AnswersReader:
         return Tolerance(numbers.get("abs"), numbers.get("rel"))
 
     def _spec(self, doc: Document, data: dict, base: Path, problems: list[Problem]):
-        from .engine import run as run_engine
-
         if ("spec" in data) == ("network" in data):
             problems.append(doc.problem((), "give exactly one of `spec:` (a file) and `network:` (inline)",
                                         "write `spec: net.yaml`, relative to this answers file"))
@@ -170,7 +168,7 @@ class AnswersReader:
                                                 "the path is relative to the answers file"))
                     raise SpecError(problems)
                 spec = load_spec(target, name=str(base / name) if str(base) != "." else name)
-                self.cache[key] = (spec, run_engine(spec.network, spec.inputs, spec.targets, spec.learning_rate))
+                self.cache[key] = (spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate))
             return self.cache[key]
         inline = data["network"]
         if not isinstance(inline, dict):
@@ -178,7 +176,7 @@ class AnswersReader:
             raise SpecError(problems)
         # the inline spec keeps this file's locations, so its errors point at these lines
         spec = read_document(doc.subdocument(("network",)), base)
-        return spec, run_engine(spec.network, spec.inputs, spec.targets, spec.learning_rate)
+        return spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
 
     def _answers(self, doc: Document, data: dict, result: Result, notation, problems: list[Problem]) -> list[Answer]:
         answers_value = data.get("answers")
@@ -229,20 +227,11 @@ def _no_cross_paths(net: Network) -> Network:
 
 def _through_updated_weights(result: Result) -> Result:
     """Backward pass through weights already updated (the forward pass used the old ones)."""
-    eta = result.learning_rate
-    net = result.network
-    updated = [Layer(l.weights - eta * result.weight_grads[i + 1], l.biases, l.activation)
-               for i, l in enumerate(net.layers)]
-    deltas = list(result.deltas)
-    grad_a = list(result.grad_a)
-    weight_grads, bias_grads = list(result.weight_grads), list(result.bias_grads)
-    from .engine import _activation_backward
-
-    for l in range(len(net.layers), 1, -1):
-        grad_a[l - 1] = deltas[l] @ updated[l - 1].weights
-        deltas[l - 1] = _activation_backward(net.layers[l - 2].activation, result.z[l - 1], result.a[l - 1], grad_a[l - 1])
-        weight_grads[l - 1] = deltas[l - 1].T @ result.a[l - 2] * result.scale
-        bias_grads[l - 1] = deltas[l - 1].sum(axis=0) * result.scale
+    updated = [Layer(l.weights - result.learning_rate * result.weight_grads[i + 1], l.biases, l.activation)
+               for i, l in enumerate(result.network.layers)]
+    depth = len(updated)
+    grad_a, deltas, weight_grads, bias_grads = backward(updated, result.z, result.a, result.grad_a[depth],
+                                                        result.deltas[depth], result.scale)
     return dataclasses.replace(result, deltas=deltas, grad_a=grad_a, weight_grads=weight_grads,
                                bias_grads=bias_grads, _cache={})
 
@@ -297,7 +286,7 @@ class Diagnoser:
             if r.network.reduction == "mean":
                 yield expected * r.samples, f"this is the sum over the batch; the loss is the mean, so divide by n = {r.samples}"
             else:
-                yield expected / r.samples, f"this is the batch mean; the spec says `reduction: sum`, so add the samples"
+                yield expected / r.samples, "this is the batch mean; the spec says `reduction: sum`, so add the samples"
         if q.is_parameter and q.name.kind == "w" and q.name.indices[0] > 1:
             l, j, k = q.name.indices
             s = slice(None)

@@ -88,17 +88,17 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None) -> tuple[str, di
     edits = _Edits(doc.text)
     files: dict[Path, np.ndarray] = {}
     taken: set[Path] = set()
-    for i, (before, after) in enumerate(zip(spec.layers, layers_after)):
+    for i, after in enumerate(layers_after):
         base = ("layers", i)
-        for key, old, new in (("weights", before.weights, after.weights), ("biases", before.biases, after.biases)):
+        for key, new in (("weights", after.weights), ("biases", after.biases)):
             path = base + (key,)
             if path in spec.matrix_files:
+                original, shape = spec.matrix_files[path]
                 if output is None:
-                    raise UsageError(f"layer {i + 1}'s {key} come from '{spec.matrix_files[path]}': the updated "
-                                     "values go to a new file beside the output, so give -o FILE, not standard output")
-                name = updated_matrix_name(spec.matrix_files[path], output, taken)
-                original_shape = np.load(_source(spec, path)).shape if name.endswith(".npy") else None
-                files[output.parent / name] = new.reshape(original_shape) if original_shape else new
+                    raise UsageError(f"layer {i + 1}'s {key} come from '{original}': the updated values go to "
+                                     "a new file beside the output, so give -o FILE, not standard output")
+                name = updated_matrix_name(original, output, taken)
+                files[output.parent / name] = new.reshape(shape)  # the shape the file had
                 file_path = path + ("file",)
                 edits.replace(doc.locations[file_path], doc.texts[file_path], _yaml_string(name))
             elif path in doc.texts:  # a scalar: `biases: 0`
@@ -111,11 +111,6 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None) -> tuple[str, di
             else:  # no `biases:` key (they were 0): add one after the weights
                 _insert_biases(doc, edits, base, new)
     return edits.apply(), files
-
-
-def _source(spec: Spec, path) -> Path:
-    base = Path(spec.file).parent if spec.file not in ("<stdin>", "<text>") else Path.cwd()
-    return base / spec.matrix_files[path]
 
 
 def _yaml_string(text: str) -> str:

@@ -41,7 +41,7 @@ class Spec:
     description: str = ""
     file: str = "<text>"
     document: Document | None = field(default=None, repr=False)
-    matrix_files: dict = field(default_factory=dict)  # path -> file name, for values read from files
+    matrix_files: dict = field(default_factory=dict)  # path -> (file name, shape in the file)
 
     @property
     def sizes(self) -> list[int]:
@@ -332,7 +332,7 @@ class _SpecReader:
         if array.size == 0 or array.ndim > 2:
             self.fail(path + ("file",), f"'{name}' holds shape {array.shape}", "a vector or a matrix")
             return None
-        self.matrix_files[path] = name
+        self.matrix_files[path] = (name, array.shape)
         return array
 
     # -- the parts of a spec ------------------------------------------------------------

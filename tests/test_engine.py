@@ -1,6 +1,5 @@
 """The engine against independent oracles: finite differences of a plain-Python forward pass,
 and the true values of seed 002's worked example."""
-import math
 
 import numpy as np
 import pytest

@@ -2,7 +2,6 @@
 import json
 from xml.etree import ElementTree as ET
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
