@@ -172,7 +172,8 @@ class Result:
                 raise NumericalError(f"a gradient of layer {l} is not finite (it overflowed)")
 
     # -- parameters by name ---------------------------------------------------------------
-    def _parameter(self, name: str) -> tuple[str, int, int, int | None]:
+    def parameter_index(self, name: str) -> tuple[str, int, int, int | None]:
+        """(kind, layer, j, k) of parameter `name`; UsageError with the valid range when it is not one."""
         parsed = parse_name(name)
         sizes = self.sizes
         if parsed is None or parsed.kind not in ("w", "b"):
@@ -186,13 +187,13 @@ class Result:
 
     def value(self, name: str) -> float:
         """The current value of parameter `name`."""
-        kind, layer, j, k = self._parameter(name)
+        kind, layer, j, k = self.parameter_index(name)
         spec_layer = self.network.layers[layer - 1]
         return float(spec_layer.weights[j - 1, k - 1] if kind == "w" else spec_layer.biases[j - 1])
 
     def gradient(self, name: str) -> float:
         """∂L/∂name for a parameter, reduced over the batch."""
-        kind, layer, j, k = self._parameter(name)
+        kind, layer, j, k = self.parameter_index(name)
         return float(self.weight_grads[layer][j - 1, k - 1] if kind == "w" else self.bias_grads[layer][j - 1])
 
     def updated(self, name: str) -> float:
@@ -201,7 +202,7 @@ class Result:
 
     def per_sample_gradient(self, name: str) -> np.ndarray:
         """∂L_i/∂name for each sample i of the batch (unreduced)."""
-        kind, layer, j, k = self._parameter(name)
+        kind, layer, j, k = self.parameter_index(name)
         delta = self.deltas[layer][:, j - 1]
         return delta * self.a[layer - 1][:, k - 1] if kind == "w" else delta.copy()
 
@@ -249,7 +250,7 @@ class Result:
         from .paths import count_paths, trace_parameter
 
         if max_paths is None:
-            kind, layer, j, _ = self._parameter(name)
+            kind, layer, j, _ = self.parameter_index(name)
             softmax = {p for p, lay in enumerate(self.network.layers, start=1) if not lay.activation.elementwise}
             total = count_paths(self.sizes, softmax, layer, j) * self.samples
             if total > 100_000:

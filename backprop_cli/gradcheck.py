@@ -40,7 +40,7 @@ def gradcheck(result: Result, eps: float = 1e-6, tol: float = 1e-6) -> list[Chec
     floor = max(1e-3 * max((abs(g) for _, _, g, _ in rows), default=0.0), 1e-12)
     checks = []
     for name, _, gradient, _ in rows:
-        kind, l, j, k = result._parameter(name)
+        kind, l, j, k = result.parameter_index(name)
         array = network.layers[l - 1].weights if kind == "w" else network.layers[l - 1].biases
         index = (j - 1, k - 1) if kind == "w" else (j - 1,)
         original = array[index]
