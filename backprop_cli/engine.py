@@ -37,14 +37,6 @@ class Network:
         return [self.layers[0].weights.shape[1]] + [layer.weights.shape[0] for layer in self.layers]
 
 
-def _activation_backward(act: Activation, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
-    """∂L/∂z from ∂L/∂a through one layer's activation."""
-    if act.elementwise:
-        return grad_a * act.derivative(z, a)
-    # softmax: ∂ai/∂zm = ai(δim − am), so ∂L/∂zm = am (gm − Σi gi ai)
-    return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
-
-
 def _output_delta(network: Network, z: np.ndarray, yhat: np.ndarray, y: np.ndarray,
                   grad_yhat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-sample loss and ∂L/∂z of the output layer, fused where that is exact and stabler."""
@@ -58,7 +50,7 @@ def _output_delta(network: Network, z: np.ndarray, yhat: np.ndarray, y: np.ndarr
         per_sample = (y * softplus(-z) + (1.0 - y) * softplus(z)).sum(axis=-1)
         return per_sample, yhat - y
     with np.errstate(over="ignore", invalid="ignore"):
-        return loss.value(yhat, y), _activation_backward(act, z, yhat, grad_yhat)
+        return loss.value(yhat, y), act.backward(z, yhat, grad_yhat)
 
 
 def forward(network: Network, inputs: np.ndarray) -> tuple[list, list]:
@@ -123,7 +115,7 @@ def backward(layers: list[Layer], z: list, a: list, grad_yhat: np.ndarray, delta
             bias_grads[l] *= scale
         if l > 1:
             grad_a[l - 1] = deltas[l] @ layers[l - 1].weights
-            deltas[l - 1] = _activation_backward(layers[l - 2].activation, z[l - 1], a[l - 1], grad_a[l - 1])
+            deltas[l - 1] = layers[l - 2].activation.backward(z[l - 1], a[l - 1], grad_a[l - 1])
     return grad_a, deltas, weight_grads, bias_grads
 
 
@@ -247,12 +239,11 @@ class Result:
         """The chain-rule paths from L to parameter `name`, largest |product| first (all of them,
         unless there are more than 100,000: then say how many with max_paths)."""
         from .names import notation as make_notation
-        from .paths import count_paths, trace_parameter
+        from .paths import count_paths, softmax_layers, trace_parameter
 
         if max_paths is None:
             kind, layer, j, _ = self.parameter_index(name)
-            softmax = {p for p, lay in enumerate(self.network.layers, start=1) if not lay.activation.elementwise}
-            total = count_paths(self.sizes, softmax, layer, j) * self.samples
+            total = count_paths(self.sizes, softmax_layers(self.network), layer, j) * self.samples
             if total > 100_000:
                 raise ValueError(f"{name} has {total} paths; ask for the largest few with max_paths=")
             max_paths = total

@@ -30,6 +30,19 @@ class Activation:
         """Whether a_j depends on z_j alone (every activation but softmax)."""
         return self.derivative is not None
 
+    def backward(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
+        """∂L/∂z from ∂L/∂a, for a batch (samples × neurons)."""
+        if self.elementwise:
+            return grad_a * self.derivative(z, a)
+        # softmax: ∂ai/∂zm = ai(δim − am), so ∂L/∂zm = am (gm − Σi gi ai)
+        return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
+
+    def jacobian(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """∂ai/∂zm of one sample as a matrix [i, m] (diagonal unless softmax)."""
+        if self.elementwise:
+            return np.diag(self.derivative(z, a))
+        return np.diag(a) - np.outer(a, a)
+
     @property
     def label(self) -> str:
         """The name as the spec writes it, with alpha for leaky_relu."""

@@ -61,7 +61,12 @@ def _node_names(result: Result, notation: Notation, sample: int | None):
     def post(layer: int, neuron: int) -> str:
         return notation.post_name(layer, neuron, depth) + suffix
 
-    return pre, post, suffix
+    return pre, post
+
+
+def softmax_layers(network) -> set[int]:
+    """The layers (1-based) whose activation couples all their neurons."""
+    return {p for p, layer in enumerate(network.layers, start=1) if not layer.activation.elementwise}
 
 
 def count_paths(sizes: list[int], softmax_layers: set[int], layer: int, neuron: int) -> int:
@@ -93,8 +98,7 @@ def _k_best_step(prod: np.ndarray, valid: np.ndarray, edge: np.ndarray, exists: 
             top // prod.shape[1], top % prod.shape[1])
 
 
-def best_paths(result: Result, notation: Notation, layer: int, neuron: int, k: int,
-               sample: int) -> list[tuple[float, list[int], list[int]]]:
+def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int) -> list[tuple[float, list[int], list[int]]]:
     """The k largest-|product| paths from L to z(layer)neuron for one sample (0-based):
     (product, activation index per level, pre-activation index per level), top level first."""
     depth = len(result.network.layers)
@@ -106,13 +110,10 @@ def best_paths(result: Result, notation: Notation, layer: int, neuron: int, k: i
     back = []  # per step: (from-node index, from-rank) arrays
     for p in range(depth, layer - 1, -1):
         act = result.network.layers[p - 1].activation
-        a_p, z_p = result.a[p][sample], result.z[p][sample]
-        if act.elementwise:
-            edge, exists = np.diag(act.derivative(z_p, a_p)), np.eye(len(a_p), dtype=bool)
-        else:  # softmax: ∂ai/∂zm = ai(δim − am); edge[m, i]
-            edge = (np.diag(a_p) - np.outer(a_p, a_p)).T
-            exists = np.ones((len(a_p), len(a_p)), dtype=bool)
-        prod, valid, node, rank = _k_best_step(prod, valid, edge, exists, k)
+        jacobian = act.jacobian(result.z[p][sample], result.a[p][sample])  # [i, m] = ∂ai/∂zm
+        n = len(jacobian)
+        exists = np.eye(n, dtype=bool) if act.elementwise else np.ones((n, n), dtype=bool)
+        prod, valid, node, rank = _k_best_step(prod, valid, jacobian.T, exists, k)  # edges [to m, from i]
         back.append((node, rank))
         if p == layer:
             break
@@ -138,7 +139,7 @@ def _describe(result: Result, notation: Notation, kind: str, layer: int, j: int,
     """Turn one found path into nodes and factors with symbols, formulas and values."""
     net = result.network
     depth = len(net.layers)
-    pre, post, _ = _node_names(result, notation, sample + 1 if batch else None)
+    pre, post = _node_names(result, notation, sample + 1 if batch else None)
     nodes, factors = ["L"], []
     if batch:
         weight = result.scale
@@ -159,16 +160,11 @@ def _describe(result: Result, notation: Notation, kind: str, layer: int, j: int,
                                   float(net.layers[p].weights[pres[level - 1], i])))
             nodes.append(a_name)
         act = net.layers[p - 1].activation
-        a_val, z_val = result.a[p][sample], result.z[p][sample]
-        if act.elementwise:
+        if i == m:
             formula = act.derivative_formula.format(z=z_name, a=a_name)
-            value = float(act.derivative(z_val[m:m + 1], a_val[m:m + 1])[0])
-        elif i == m:
-            formula = act.derivative_formula.format(z=z_name, a=a_name)
-            value = float(a_val[i] * (1.0 - a_val[i]))
-        else:
+        else:  # softmax's cross pair
             formula = act.cross_formula.format(ai=a_name, am=post(p, m + 1))
-            value = float(-a_val[i] * a_val[m])
+        value = float(act.jacobian(result.z[p][sample], result.a[p][sample])[i, m])
         factors.append(Factor(f"∂{a_name}/∂{z_name}", formula, value))
         nodes.append(z_name)
     param = format_name(kind, layer, j, *(() if k is None else (k,)))
@@ -191,14 +187,13 @@ def trace_parameter(result: Result, name: str, notation: Notation, max_paths: in
     parsed = parse_name(name)
     kind, layer, j = parsed.kind, parsed.indices[0], parsed.indices[1]
     k = parsed.indices[2] if kind == "w" else None
-    softmax_layers = {p for p, lay in enumerate(result.network.layers, start=1) if not lay.activation.elementwise}
-    per_sample_count = count_paths(result.sizes, softmax_layers, layer, j)
+    per_sample_count = count_paths(result.sizes, softmax_layers(result.network), layer, j)
     per_sample = result.per_sample_gradient(name)
     batch = result.samples > 1 and sample is None
     samples = range(result.samples) if sample is None else [sample - 1]
     candidates = []
     for s in samples:
-        for _, acts, pres in best_paths(result, notation, layer, j, max_paths, s):
+        for _, acts, pres in best_paths(result, layer, j, max_paths, s):
             candidates.append(_describe(result, notation, kind, layer, j, k, acts, pres, s, batch))
     candidates.sort(key=lambda path: -abs(path.product))
     shown = candidates[:max_paths]
