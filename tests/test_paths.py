@@ -195,3 +195,15 @@ def test_python_api_paths_and_forward_values():
     with pytest.raises(ValueError, match="paths; ask for the largest few"):
         deep.paths("w111")
     assert len(deep.paths("w111", max_paths=3)) == 3
+
+
+def test_wide_layers_are_summarised_in_text_but_complete_in_json(tmp_path):
+    rows = ", ".join(["[0.1, -0.2]"] * 14)
+    (tmp_path / "net.yaml").write_text(f"input: [1, 2]\ntarget: [1]\nloss: mse\nlayers:\n"
+                                       f"  - activation: tanh\n    weights: [{rows}]\n"
+                                       f"  - activation: linear\n    weights: [[{', '.join(['0.3'] * 14)}]]\n")
+    text = runner_output("trace", str(tmp_path / "net.yaml"), "-w", "w211")
+    assert "show their first 5 and last 4" in text
+    assert "z15 " in text and "z1_10" in text and "z16 " not in text and "z1_9 " not in text
+    data = json.loads(runner_output("trace", str(tmp_path / "net.yaml"), "-w", "w211", "--format", "json"))
+    assert "z16" in data["forward"] and "z1_14" in data["forward"]

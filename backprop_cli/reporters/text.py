@@ -52,11 +52,29 @@ def pretty(name: str) -> str:
 
 def _glance(trace) -> Text:
     sizes = "-".join(str(s) for s in trace.sizes)
-    layers = " · ".join(f"layer {i} {act}" for i, act in enumerate(trace.activations, start=1))
+    runs: list[list] = []  # consecutive layers with the same activation: [first, last, activation]
+    for i, act in enumerate(trace.activations, start=1):
+        if runs and runs[-1][2] == act:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i, act])
+    layers = " · ".join(f"layer {a} {act}" if a == b else f"layers {a}–{b} {act}" for a, b, act in runs)
     text = Text(f"network {sizes} · {layers} · loss {trace.loss_name} · η = {trace.learning_rate:g}", style="dim")
     if trace.batch:
         text.append(f" · {len(trace.samples)} samples, {trace.reduction}")
     return text
+
+
+WIDE = 10  # a layer of more neurons shows its first 5 and last 4 in the text report
+
+
+def _summarised(rows: list) -> list:
+    """The rows of a layer as shown: all, or the first five, None (a gap) and the last four."""
+    return rows if len(rows) <= WIDE else rows[:5] + [None] + rows[-4:]
+
+
+def _gap(table: Table, count: int) -> None:
+    table.add_row(*(["…"] + [""] * (len(table.columns) - 1)), style="dim")
 
 
 def _sample_header(trace, label: str) -> list[str]:
@@ -65,11 +83,18 @@ def _sample_header(trace, label: str) -> list[str]:
 
 def _forward(trace, precision: int) -> list:
     parts = [Text("Forward pass", style="bold underline")]
+    if any(n > WIDE for n in trace.sizes):
+        parts.append(Text(f"  layers of more than {WIDE} neurons show their first 5 and last 4 (… marks the rest; "
+                          "--format json has them all)", style="dim"))
     inputs = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
     inputs.add_column("input")
     for header in _sample_header(trace, "value"):
         inputs.add_column(header, justify="right")
-    for name, values in trace.inputs:
+    for item in _summarised(trace.inputs):
+        if item is None:
+            _gap(inputs, len(trace.inputs))
+            continue
+        name, values = item
         inputs.add_row(name, *(number(v, precision) for v in values))
     parts.append(inputs)
     depth = len(trace.activations)
@@ -87,7 +112,10 @@ def _forward(trace, precision: int) -> list:
         if layer == depth:
             for header in _sample_header(trace, "target"):
                 table.add_column(header, justify="right")
-        for r in rows:
+        for r in _summarised(rows):
+            if r is None:
+                _gap(table, len(rows))
+                continue
             cells = [pretty(r.pre_name), *(number(v, precision) for v in r.z),
                      pretty(r.post_name), *(number(v, precision) for v in r.a)]
             if r.target is not None:
@@ -114,30 +142,42 @@ def _backward(trace, precision: int) -> list:
         table.add_column(header, justify="right")
     for header in _sample_header(trace, "δ = ∂L/∂z"):
         table.add_column(header, justify="right")
-    for r in reversed(trace.neurons):
-        table.add_row(f"{pretty(r.post_name)} / {pretty(r.pre_name)}", *(number(v, precision) for v in r.grad_a),
-                      *(signed(v, precision) for v in r.delta))
+    for layer in range(len(trace.activations), 0, -1):
+        rows = [r for r in trace.neurons if r.layer == layer]
+        for r in _summarised(list(reversed(rows))):
+            if r is None:
+                _gap(table, len(rows))
+                continue
+            table.add_row(f"{pretty(r.post_name)} / {pretty(r.pre_name)}", *(number(v, precision) for v in r.grad_a),
+                          *(signed(v, precision) for v in r.delta))
     note = Text("  the factors every path through a neuron reuses (seed 003's backward recursion)", style="dim")
     return [Text("Backward pass", style="bold underline"), note, table]
 
 
 def _parameter(p, precision: int) -> list:
     count = f"{p.path_count} path" + ("" if p.path_count == 1 else "s")
+    from rich.cells import cell_len
+
     parts = [Text.assemble(("∂L/∂" + p.name, "bold"), f"   {count}")]
-    for n, path in enumerate(p.paths, start=1):
+    # one alignment for all the paths of a parameter, padded by hand: rich tables cost ~1 ms each
+    rows = [[(pretty(f.symbol), pretty(f.formula), number(f.value, precision)) for f in path.factors]
+            for path in p.paths]
+    cells = [cell for path_rows in rows for cell in path_rows]
+    widths = [max((cell_len(c[i]) for c in cells), default=0) for i in range(3)]
+    widths[0] = max(widths[0], len("product"))
+    widths[2] = max([widths[2]] + [len(number(path.product, precision)) for path in p.paths])
+
+    def pad(text: str, width: int, right: bool = False) -> str:
+        gap = " " * (width - cell_len(text))
+        return gap + text if right else text + gap
+
+    for n, (path, path_rows) in enumerate(zip(p.paths, rows), start=1):
         where = f" (sample {path.sample})" if path.sample else ""
         parts.append(Text.assemble(f"  path {n}{where}  ", (" → ".join(pretty(x) for x in path.nodes), "cyan")))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(min_width=4)
-        grid.add_column()
-        grid.add_column()
-        grid.add_column()
-        grid.add_column()
-        grid.add_column(justify="right")
-        for f in path.factors:
-            grid.add_row("", pretty(f.symbol), "=", pretty(f.formula), "=", number(f.value, precision))
-        grid.add_row("", Text("product", style="bold"), "", "", "=", Text(number(path.product, precision), style="bold"))
-        parts.append(grid)
+        for symbol, formula, value in path_rows:
+            parts.append(Text(f"     {pad(symbol, widths[0])} = {pad(formula, widths[1])} = {pad(value, widths[2], True)}"))
+        parts.append(Text.assemble("     ", (pad("product", widths[0]), "bold"), f"   {' ' * widths[1]} = ",
+                                   (pad(number(path.product, precision), widths[2], True), "bold")))
     shown = len(p.paths)
     if shown < p.path_count:
         more = p.path_count - shown
