@@ -226,3 +226,13 @@ def test_edited_valid_specs_load_or_are_refused_with_a_located_message(start, le
         assert all(p.line >= 1 and p.column >= 1 for p in exc.problems)
     else:
         assert spec.sizes[0] == spec.inputs.shape[1]
+
+
+def test_absurd_sizes_are_refused():
+    from backprop_cli.spec import MAX_NEURONS
+    from backprop_cli.yamlsafe import MAX_TEXT_BYTES
+
+    wide = "[" + ", ".join(["0"] * (MAX_NEURONS + 1)) + "]"
+    assert f"'input' has {MAX_NEURONS + 1} values" in problems(VALID.replace("[2, 5]", wide, 1))[0]
+    huge = VALID + "#" * MAX_TEXT_BYTES
+    assert "the file is too large" in problems(huge)[0]
