@@ -16,9 +16,10 @@ from .engine import Layer, Network, Result, backward, run
 from .errors import Problem, SpecError
 from .functions import Activation
 from .names import notation as make_notation
+from .paths import softmax_layers
 from .quantities import Quantity, QuantityError, chain_position, check_quantity, evaluate, parse_quantity
 from .spec import Spec, nearest, read_document
-from .yamlsafe import Document, decode, parse
+from .yamlsafe import KEY, Document, decode, parse
 
 ANSWER_KEYS = ("spec", "network", "tolerance", "answers", "notation")
 WIDEN = 0.01  # the default rule's relative widening, for rounded intermediate steps
@@ -113,13 +114,13 @@ class AnswersReader:
         if not isinstance(data, dict):
             raise SpecError([doc.problem((), "an answers file is a mapping with `spec:` and `answers:`",
                                          "see `backprop key --help` for an example")])
-        self.misspelt = set()
+        misspelt = set()  # known keys written with a typo, already reported
         for key in data:
             if key not in ANSWER_KEYS:
                 hint = nearest(key, ANSWER_KEYS)
                 problems.append(doc.problem((key,), f"unknown key '{key}'", hint, at_key=True))
                 if hint.startswith("did you mean"):
-                    self.misspelt.add(hint.split("'")[1])
+                    misspelt.add(hint.split("'")[1])
         notation_name = data.get("notation", "default")
         if notation_name not in ("default", "padhai"):
             problems.append(doc.problem(("notation",), f"unknown notation {notation_name!r}",
@@ -127,7 +128,7 @@ class AnswersReader:
             notation_name = "default"
         tolerance = self._tolerance(doc, data, problems)
         spec, result = self._spec(doc, data, base, problems)
-        answers = self._answers(doc, data, result, make_notation(notation_name), problems)
+        answers = self._answers(doc, data, result, make_notation(notation_name), problems, misspelt)
         if problems:
             raise SpecError(problems)
         return spec, result, answers, tolerance, notation_name
@@ -178,9 +179,10 @@ class AnswersReader:
         spec = read_document(doc.subdocument(("network",)), base)
         return spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
 
-    def _answers(self, doc: Document, data: dict, result: Result, notation, problems: list[Problem]) -> list[Answer]:
+    def _answers(self, doc: Document, data: dict, result: Result, notation, problems: list[Problem],
+                 misspelt: set[str]) -> list[Answer]:
         answers_value = data.get("answers")
-        if "answers" not in data and "answers" in self.misspelt:
+        if "answers" not in data and "answers" in misspelt:
             return []  # reported as a misspelt key already
         if not isinstance(answers_value, dict) or not answers_value:
             problems.append(doc.problem(("answers",) if "answers" in data else (),
@@ -202,7 +204,7 @@ class AnswersReader:
                 problems.append(doc.problem(path, f"the answer to {key} must be a finite number, not {what}",
                                             "write a number such as -0.130 or 1.3e-2"))
                 continue
-            line, column = doc.where(path + ("<key>",))
+            line, column = doc.where(path + (KEY,))
             answers.append(Answer(q, float(value), line, column, decimals_written(written)))
         return answers
 
@@ -237,21 +239,21 @@ def _through_updated_weights(result: Result) -> Result:
 
 
 class Diagnoser:
-    """Recomputes common mistakes lazily (once per spec) and names the one an answer matches."""
+    """Recomputes common mistakes lazily and names the one an answer matches. The recomputed
+    passes live in the Result's cache, so every answers file on one spec shares them."""
 
     def __init__(self, result: Result, notation):
         self.result, self.notation = result, notation
-        self._variants: dict[str, Result | None] = {}
 
     def _get(self, key: str) -> Result | None:
-        if key not in self._variants:
-            r = self.result
+        r = self.result
+        cached = "mistake:" + key
+        if cached not in r._cache:
             if key == "cross":
-                has_softmax = any(not l.activation.elementwise for l in r.network.layers)
-                self._variants[key] = _variant(r, _no_cross_paths) if has_softmax else None
-            elif key == "stale":
-                self._variants[key] = _through_updated_weights(r) if len(r.network.layers) > 1 else None
-        return self._variants[key]
+                r._cache[cached] = _variant(r, _no_cross_paths) if softmax_layers(r.network) else None
+            else:  # "stale"
+                r._cache[cached] = _through_updated_weights(r) if len(r.network.layers) > 1 else None
+        return r._cache[cached]
 
     def candidates(self, q: Quantity, expected: float):
         """(value a mistake gives, the sentence that names it), most specific first."""
@@ -289,8 +291,7 @@ class Diagnoser:
                 yield expected / r.samples, "this is the batch mean; the spec says `reduction: sum`, so add the samples"
         if q.is_parameter and q.name.kind == "w" and q.name.indices[0] > 1:
             l, j, k = q.name.indices
-            s = slice(None)
-            pre_input = (r.deltas[l][s, j - 1] * r.z[l - 1][s, k - 1]).sum() * r.scale
+            pre_input = (r.deltas[l][:, j - 1] * r.z[l - 1][:, k - 1]).sum() * r.scale
             yield float(pre_input), (f"this multiplies by the pre-activation {n.pre_name(l - 1, k)} where the "
                                      f"activation {n.post_name(l - 1, k, len(r.sizes) - 1)} belongs (∂z/∂w is the input to the weight)")
         stale = self._get("stale")

@@ -98,7 +98,13 @@ def _k_best_step(prod: np.ndarray, valid: np.ndarray, edge: np.ndarray, exists: 
             top // prod.shape[1], top % prod.shape[1])
 
 
-def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int) -> list[tuple[float, list[int], list[int]]]:
+def jacobians(result: Result, sample: int) -> dict[int, np.ndarray]:
+    """∂a/∂z of every layer for one sample, [i, m] = ∂ai/∂zm (computed once per trace)."""
+    return {p: layer.activation.jacobian(result.z[p][sample], result.a[p][sample])
+            for p, layer in enumerate(result.network.layers, start=1)}
+
+
+def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int, jacobian: dict[int, np.ndarray]) -> list[tuple[float, list[int], list[int]]]:
     """The k largest-|product| paths from L to z(layer)neuron for one sample (0-based):
     (product, activation index per level, pre-activation index per level), top level first."""
     depth = len(result.network.layers)
@@ -109,11 +115,9 @@ def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int) -> 
     prod[:, 0], valid[:, 0] = grad_yhat, True
     back = []  # per step: (from-node index, from-rank) arrays
     for p in range(depth, layer - 1, -1):
-        act = result.network.layers[p - 1].activation
-        jacobian = act.jacobian(result.z[p][sample], result.a[p][sample])  # [i, m] = ∂ai/∂zm
-        n = len(jacobian)
-        exists = np.eye(n, dtype=bool) if act.elementwise else np.ones((n, n), dtype=bool)
-        prod, valid, node, rank = _k_best_step(prod, valid, jacobian.T, exists, k)  # edges [to m, from i]
+        n = len(jacobian[p])
+        exists = np.eye(n, dtype=bool) if result.network.layers[p - 1].activation.elementwise else np.ones((n, n), dtype=bool)
+        prod, valid, node, rank = _k_best_step(prod, valid, jacobian[p].T, exists, k)  # edges [to m, from i]
         back.append((node, rank))
         if p == layer:
             break
@@ -135,7 +139,7 @@ def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int) -> 
 
 
 def _describe(result: Result, notation: Notation, kind: str, layer: int, j: int, k: int | None,
-              acts: list[int], pres: list[int], sample: int, batch: bool) -> Path:
+              acts: list[int], pres: list[int], sample: int, batch: bool, jacobian: dict[int, np.ndarray]) -> Path:
     """Turn one found path into nodes and factors with symbols, formulas and values."""
     net = result.network
     depth = len(net.layers)
@@ -164,7 +168,7 @@ def _describe(result: Result, notation: Notation, kind: str, layer: int, j: int,
             formula = act.derivative_formula.format(z=z_name, a=a_name)
         else:  # softmax's cross pair
             formula = act.cross_formula.format(ai=a_name, am=post(p, m + 1))
-        value = float(act.jacobian(result.z[p][sample], result.a[p][sample])[i, m])
+        value = float(jacobian[p][i, m])
         factors.append(Factor(f"∂{a_name}/∂{z_name}", formula, value))
         nodes.append(z_name)
     param = format_name(kind, layer, j, *(() if k is None else (k,)))
@@ -193,8 +197,9 @@ def trace_parameter(result: Result, name: str, notation: Notation, max_paths: in
     samples = range(result.samples) if sample is None else [sample - 1]
     candidates = []
     for s in samples:
-        for _, acts, pres in best_paths(result, layer, j, max_paths, s):
-            candidates.append(_describe(result, notation, kind, layer, j, k, acts, pres, s, batch))
+        jacobian = jacobians(result, s)
+        for _, acts, pres in best_paths(result, layer, j, max_paths, s, jacobian):
+            candidates.append(_describe(result, notation, kind, layer, j, k, acts, pres, s, batch, jacobian))
     candidates.sort(key=lambda path: -abs(path.product))
     shown = candidates[:max_paths]
     if sample is None:

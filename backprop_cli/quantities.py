@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .engine import Result
+from .errors import UsageError
 from .names import Name, Notation, describe_parameters, parse_name
 
 _QUANTITY = re.compile(r"(?P<grad>(?:dL/d|∂L/∂))?(?P<name>[A-Za-z]+[\d_]*)(?P<new>_new)?(?:\[(?P<sample>\d+)\])?")
@@ -84,7 +85,7 @@ def check_quantity(result: Result, q: Quantity, notation: Notation) -> None:
     if q.is_parameter:
         try:
             result.value(str(q.name))
-        except Exception as exc:  # UsageError with the valid range
+        except UsageError as exc:
             raise QuantityError(f"the network has no parameter {q.name}", describe_parameters(result.sizes)) from exc
         return
     if q.name.kind == "L":
