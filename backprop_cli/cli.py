@@ -216,11 +216,8 @@ def grad(spec, example, learning_rate, fmt, precision, no_color, notation, weigh
         return
     from .reporters.text import grad_report
 
-    rows = result.parameters()
-    if names:
-        rows = [row for row in rows if row[0] in set(names)]
     out = console(no_color, save)
-    out.print(grad_report(result, rows, name=loaded.name, precision=precision))
+    out.print(grad_report(result, result.parameters(names), name=loaded.name, precision=precision))
     save_recording(out, save, loaded.name)
 
 
@@ -300,11 +297,9 @@ def gradcheck(spec, example, learning_rate, fmt, precision, no_color, notation, 
     loaded = load(spec, example)
     checks = run_gradcheck(compute(loaded, learning_rate), eps, tol)
     if fmt == "json":
-        from .reporters.json import dumps
+        from .reporters.json import dumps, gradcheck_object
 
-        click.echo(dumps({"eps": eps, "tol": tol, "passed": all(c.status != "fail" for c in checks),
-                          "parameters": [{"name": c.name, "backprop": c.backprop, "numeric": c.numeric,
-                                          "error": c.error, "status": c.status} for c in checks]}))
+        click.echo(dumps(gradcheck_object(checks, eps, tol)))
     else:
         from .reporters.text import gradcheck_report
 

@@ -71,10 +71,9 @@ def check(answers, junit, fmt, precision, quiet, no_color, save):
 
         emit(dumps(check_object(reports, invalid)), save)
     else:
-        from .reporters import number
-        from .reporters.text import check_report, check_summary
-
         from rich.text import Text
+
+        from .reporters.text import check_report, check_summary
 
         out = console(no_color, save)
         for report in reports:

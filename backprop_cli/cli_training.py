@@ -43,24 +43,14 @@ def _target(spec_arg: str | None, example: str | None, output: str | None, in_pl
 
 def _write(spec, layers_after, target) -> str:
     """Write the rewritten spec (and new matrix files) atomically; return what was written."""
-    import numpy as np
-
-    from .rewrite import rewrite_spec, write_atomic
+    from .rewrite import rewrite_spec, write_atomic, write_matrix
 
     text, files = rewrite_spec(spec, layers_after, None if target == "-" else target)
     if target == "-":
         click.echo(text, nl=False)
         return "standard output"
     for path, array in files.items():
-        if path.suffix.lower() == ".npy":
-            import io
-
-            buffer = io.BytesIO()
-            np.save(buffer, array)
-            write_atomic(path, buffer.getvalue())
-        else:
-            rows = array.reshape(-1, 1) if array.ndim == 1 else array
-            write_atomic(path, "\n".join(",".join(repr(float(v)) for v in row) for row in rows) + "\n")
+        write_matrix(path, array)
     write_atomic(target, text)
     return str(target) + "".join(f", {p}" for p in files)
 
@@ -153,7 +143,7 @@ def train(spec, example, fmt, precision, no_color, notation, epochs, until_loss,
         check_plot_target(plot)
     loaded = load(spec, example)
     rate_list = rate_list or [loaded.learning_rate]
-    progress = _Progress(epochs, len(rate_list), no_color)
+    progress = _Progress(epochs, no_color)
     log_rows: list[list] = []
     runs = []
     with progress:
@@ -161,8 +151,8 @@ def train(spec, example, fmt, precision, no_color, notation, epochs, until_loss,
             def on_epoch(current, result, epoch, rate=rate):
                 progress.update(rate, epoch, result.loss)
                 if log_file:
-                    log_rows.append([rate, epoch, result.loss] + [v for _, v, _, _ in result.parameters()]
-                                    + [g for _, _, g, _ in result.parameters()])
+                    rows = result.parameters()
+                    log_rows.append([rate, epoch, result.loss] + [v for _, v, _, _ in rows] + [g for _, _, g, _ in rows])
 
             runs.append(run_training(loaded.network, loaded.inputs, loaded.targets, rate, epochs, until_loss, on_epoch))
             if runs[-1].stopped == "interrupted":
@@ -206,8 +196,8 @@ def _stderr_console(no_color: bool):
 class _Progress:
     """A rich progress bar on a terminal; otherwise a plain line every tenth of the run, on stderr."""
 
-    def __init__(self, epochs: int, runs: int, no_color: bool):
-        self.epochs, self.runs = epochs, runs
+    def __init__(self, epochs: int, no_color: bool):
+        self.epochs = epochs
         self.every = max(1, epochs // 10)
         self.bar = None
         if sys.stderr.isatty() and not os.environ.get("CI"):

@@ -198,8 +198,9 @@ class Result:
         delta = self.deltas[layer][:, j - 1]
         return delta * self.a[layer - 1][:, k - 1] if kind == "w" else delta.copy()
 
-    def parameters(self) -> list[tuple[str, float, float, float]]:
-        """(name, value, gradient, updated) of every parameter, in canonical order."""
+    def parameters(self, names=None) -> list[tuple[str, float, float, float]]:
+        """(name, value, gradient, updated) of every parameter (or those in `names`, canonical
+        compact names), in canonical order."""
         rows = []
         eta = self.learning_rate
         for l, layer in enumerate(self.network.layers, start=1):
@@ -211,6 +212,9 @@ class Result:
             for j in range(n_out):
                 b, g = float(layer.biases[j]), float(self.bias_grads[l][j])
                 rows.append((format_name("b", l, j + 1), b, g, b - eta * g))
+        if names:
+            wanted = set(names)
+            rows = [row for row in rows if row[0] in wanted]
         return rows
 
     @property

@@ -30,6 +30,19 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
         raise
 
 
+def write_matrix(path: Path, array: np.ndarray) -> None:
+    """Write a matrix as .npy (numpy.save) or .csv (one row per line), atomically and exactly."""
+    if path.suffix.lower() == ".npy":
+        import io
+
+        buffer = io.BytesIO()
+        np.save(buffer, array)
+        write_atomic(path, buffer.getvalue())
+    else:
+        rows = array.reshape(-1, 1) if array.ndim == 1 else array
+        write_atomic(path, "\n".join(",".join(float_text(v) for v in row) for row in rows) + "\n")
+
+
 def float_text(value: float) -> str:
     """A float as YAML 1.2 reads it back exactly (repr is the shortest round-trip form)."""
     text = repr(float(value))

@@ -166,7 +166,8 @@ def parse(text: str, file: str) -> Document:
         what = exc.problem or "invalid YAML"
         if exc.context and exc.problem:
             what = f"{exc.context}, {exc.problem}"
-        at = text.splitlines()[mark.line][mark.column:mark.column + 1] if mark.line < len(text.splitlines()) else ""
+        lines = text.splitlines()
+        at = lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
         raise SpecError([Problem(file, mark.line + 1, mark.column + 1, f"YAML syntax: {what}",
                                  _syntax_hint("tab" if at == "\t" else what))]) from None
     except yaml.reader.ReaderError as exc:

@@ -9,11 +9,7 @@ from ..engine import Result
 
 def parameter_rows(result: Result, names: list[str] | None) -> list[dict[str, Any]]:
     """The `parameters` list of `grad`: every parameter, or those named, in canonical order."""
-    rows = result.parameters()
-    if names:
-        wanted = set(names)
-        rows = [row for row in rows if row[0] in wanted]
-    return [{"name": n, "value": v, "gradient": g, "updated": u} for n, v, g, u in rows]
+    return [{"name": n, "value": v, "gradient": g, "updated": u} for n, v, g, u in result.parameters(names)]
 
 
 def grad_object(result: Result, names: list[str] | None) -> dict[str, Any]:
@@ -76,3 +72,10 @@ def training_object(runs, until_loss) -> dict[str, Any]:
         top.update(loss=entries[0]["loss"], learning_rate=entries[0]["learning_rate"],
                    parameters=entries[0]["parameters"], losses=entries[0]["losses"])
     return top
+
+
+def gradcheck_object(checks, eps: float, tol: float) -> dict[str, Any]:
+    """The object `gradcheck --format json` prints."""
+    return {"eps": eps, "tol": tol, "passed": all(c.status != "fail" for c in checks),
+            "parameters": [{"name": c.name, "backprop": c.backprop, "numeric": c.numeric, "error": c.error,
+                            "status": c.status} for c in checks]}
