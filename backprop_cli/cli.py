@@ -15,6 +15,7 @@ from . import __version__
 from .errors import BackpropError, SpecError, printable
 
 FORMATS = ("text", "json")
+DEFAULT_SPEC = "net.yaml"  # what SPEC means when it is not given
 
 
 class CheckFailed(Exception):
@@ -124,10 +125,10 @@ def load(spec: str | None, example: str | None):
 
         return load_spec(example_path(example), name=f"{example}.yaml")
     if spec is None:
-        if not os.path.exists("net.yaml"):
+        if not os.path.exists(DEFAULT_SPEC):
             raise click.UsageError("no SPEC given and there is no ./net.yaml; give a spec file, "
                                    "or try --example padhai-4-4-2")
-        spec = "net.yaml"
+        spec = DEFAULT_SPEC
     return load_spec(spec)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli import console, load, main, spec_options
+from .cli import DEFAULT_SPEC, console, load, main, spec_options
 
 
 def _output_options(f):
@@ -25,11 +25,11 @@ def _target(spec_arg: str | None, example: str | None, output: str | None, in_pl
     if in_place:
         if example is not None or spec_arg == "-":
             raise click.UsageError("--in-place needs a spec file (not --example or standard input)")
-        return Path(spec_arg or "net.yaml")
+        return Path(spec_arg or DEFAULT_SPEC)
     if output is None or output == "-":
         return output
     target = Path(output)
-    source = None if example is not None or spec_arg == "-" else Path(spec_arg or "net.yaml")
+    source = None if example is not None or spec_arg == "-" else Path(spec_arg or DEFAULT_SPEC)
     if source is not None and target.exists() and source.exists() and target.resolve() == source.resolve():
         raise click.UsageError(f"-o {output} is the input spec itself; use --in-place to overwrite it")
     if target.exists() and not force:
