@@ -14,20 +14,20 @@ __version__ = "0.1.0"
 __all__ = ["load_spec", "compute", "SpecError", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .engine import Result
-    from .spec import Spec
+    from .core.result import Result
+    from .spec.reader import Spec
 
 
 def load_spec(path=None, *, text: str | None = None, name: str | None = None) -> "Spec":
     """Load and validate a spec (a path, `-` for standard input, or text=...); raises SpecError."""
-    from .spec import load_spec as _load
+    from .spec.reader import load_spec as _load
 
     return _load(path, text=text, name=name)
 
 
 def compute(spec: "Spec", learning_rate: float | None = None) -> "Result":
     """Forward and backward pass of a spec: loss, every gradient and node value, by name."""
-    from .engine import run
+    from .core.engine import run
 
     rate = spec.learning_rate if learning_rate is None else learning_rate
     return run(spec.network, spec.inputs, spec.targets, rate)

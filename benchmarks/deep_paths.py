@@ -49,8 +49,8 @@ def main() -> None:
         print("the text report says:", *[l.strip() for l in outputs["text"].splitlines() if "more paths" in l])
 
         from backprop_cli import compute, load_spec
-        from backprop_cli.names import notation
-        from backprop_cli.paths import trace_parameter
+        from backprop_cli.core.names import notation
+        from backprop_cli.core.paths import trace_parameter
 
         result = compute(load_spec(spec))
         start = time.perf_counter()

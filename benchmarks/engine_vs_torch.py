@@ -12,8 +12,9 @@ import time
 
 import numpy as np
 
-from backprop_cli.engine import Layer, Network, run
-from backprop_cli.functions import LOSSES, activation
+from backprop_cli.core.engine import run
+from backprop_cli.core.network import Layer, Network
+from backprop_cli.core.functions import LOSSES, activation
 
 SIZES = [784, 256, 256, 10]
 BATCH = 256

@@ -1,6 +1,6 @@
 """`backprop check` on a class of 200 answer files in one call (goal: well under two seconds).
 
-Each student's file holds 12 answers on seed 002's network, some right, some with seed 002's
+Each student's file holds 12 answers on the PadhAI notes' network, some right, some with the notes'
 own mistakes, so the diagnoses run too.
 Run: python benchmarks/grade_class.py [--students 200] [--runs 3]
 """

@@ -1,12 +1,71 @@
+"""What the tests share: where the examples are, one way to run a command, random networks."""
 import sys
+import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
+from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent))  # the oracle module
+sys.path.insert(0, str(Path(__file__).parent))  # oracle.py and regenerate.py
+
+from backprop_cli.cli import main  # noqa: E402 - after the path above
+from backprop_cli.core.functions import LOSSES, activation  # noqa: E402
+from backprop_cli.core.network import Layer, Network  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
+EXAMPLES = sorted(p.stem for p in SPECS.glob("*.yaml"))
+assert len(EXAMPLES) >= 4, "the bundled examples are missing: parametrized tests would test nothing"
+
+# which output activations make sense with each loss
+OUTPUT_FOR_LOSS = {
+    "squared_error": ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"],
+    "half_squared_error": ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"],
+    "mse": ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"],
+    "cross_entropy": ["softmax", "sigmoid"],
+    "binary_cross_entropy": ["sigmoid", "softmax"],
+}
+
+
+def invoke(*args, input=None, env=None, expect=None):
+    """Run `backprop ARGS...` in-process; with `expect`, assert that exit status."""
+    result = CliRunner().invoke(main, [str(a) for a in args], input=input, env=env)
+    if expect is not None:
+        assert result.exit_code == expect, (result.exit_code, result.stdout, result.stderr)
+    return result
+
+
+def stable_seed(*parts) -> int:
+    """A seed from names, the same in every process (Python's hash() is salted per process)."""
+    return zlib.crc32("/".join(map(str, parts)).encode())
+
+
+def as_network(layers: list[dict], loss: str, reduction: str = "mean") -> Network:
+    """The engine's Network for the oracle's plain-list layers."""
+    return Network([Layer(np.array(l["weights"], float), np.array(l["biases"], float),
+                          activation(l["activation"], l.get("alpha"))) for l in layers],
+                   LOSSES[loss], reduction)
+
+
+def random_layers(rng, sizes, hidden, output):
+    """Plain-list layers with weights in [-1, 1] and biases in [-0.5, 0.5]."""
+    layers = []
+    for i in range(1, len(sizes)):
+        act = hidden if i < len(sizes) - 1 else output
+        layers.append({"activation": act, "alpha": 0.1,
+                       "weights": rng.uniform(-1, 1, (sizes[i], sizes[i - 1])).tolist(),
+                       "biases": rng.uniform(-0.5, 0.5, sizes[i]).tolist()})
+    return layers
+
+
+def targets_for(rng, loss, samples, width):
+    """Targets a loss accepts: one-hot for cross-entropy, probabilities for BCE, any for the rest."""
+    if loss == "cross_entropy":
+        return np.eye(width)[rng.integers(0, width, samples)].tolist()
+    if loss == "binary_cross_entropy":
+        return rng.uniform(0, 1, (samples, width)).tolist()
+    return rng.uniform(-1, 1, (samples, width)).tolist()
 
 
 @pytest.fixture
@@ -22,3 +81,21 @@ def pytest_addoption(parser):
 @pytest.fixture
 def fuzz_examples(request) -> int:
     return request.config.getoption("--fuzz-examples")
+
+
+def oracle_problem(path: Path):
+    """A spec file read by PyYAML alone, for the oracle: (layers, inputs, targets, loss, reduction, rate)."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    layers = []
+    for layer in data["layers"]:
+        act = layer["activation"]
+        name, alpha = (act["name"], act.get("alpha", 0.01)) if isinstance(act, dict) else (act, 0.01)
+        biases = layer.get("biases", 0)
+        width = len(layer["weights"])
+        layers.append({"activation": name, "alpha": alpha, "weights": layer["weights"],
+                       "biases": biases if isinstance(biases, list) else [float(biases)] * width})
+    inputs = data["inputs"] if "inputs" in data else [data["input"]]
+    targets = data["targets"] if "targets" in data else [data["target"]]
+    return layers, inputs, targets, data["loss"], data.get("reduction", "mean"), float(data.get("learning_rate", 0.1))

@@ -102,7 +102,9 @@ def loss_derivative(name: str, yhat: list[float], y: list[float], i: int) -> flo
         return 2 * (p - t) / len(y)
     if name == "cross_entropy":
         return -t / p if t else 0.0
-    return (p - t) / (p * (1 - p))
+    if name == "binary_cross_entropy":
+        return (p - t) / (p * (1 - p))
+    raise ValueError(name)
 
 
 def enumerate_paths(layers, x, y, loss, layer, j, k=None):

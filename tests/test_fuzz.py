@@ -8,12 +8,10 @@ import re
 import tempfile
 from pathlib import Path
 
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backprop_cli.cli import main
-from conftest import SPECS
+from conftest import SPECS, invoke
 
 SPEC_TEXTS = [p.read_bytes() for p in sorted(SPECS.glob("*.yaml"))]
 ANSWERS_TEXT = (b"spec: net.yaml\ntolerance: {abs: 0.01}\nanswers:\n  loss: 0.1055\n  a12: 0.8022\n"
@@ -86,7 +84,7 @@ def test_mutated_specs(fuzz_examples):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "net.yaml"
             path.write_bytes(mutate(base, ops))
-            result = assert_clean_outcome(CliRunner().invoke(main, ["grad", str(path), "--format", "json"]), {0, 2})
+            result = assert_clean_outcome(invoke("grad", str(path), "--format", "json"), {0, 2})
             if result.exit_code == 0:
                 data = json.loads(result.stdout)
                 assert all(isinstance(p["gradient"], float) for p in data["parameters"])
@@ -100,10 +98,10 @@ def test_mutated_answers_files(fuzz_examples):
     @given(ops=st.lists(mutation, min_size=1, max_size=3))
     def run(ops):
         with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / "net.yaml").write_bytes(SPEC_TEXTS[2])  # padhai-4-4-2
+            (Path(tmp) / "net.yaml").write_bytes((SPECS / "padhai-4-4-2.yaml").read_bytes())
             path = Path(tmp) / "answers.yaml"
             path.write_bytes(mutate(ANSWERS_TEXT, ops))
-            result = assert_clean_outcome(CliRunner().invoke(main, ["check", str(path), "--format", "json"]), {0, 1, 2})
+            result = assert_clean_outcome(invoke("check", str(path), "--format", "json"), {0, 1, 2})
             data = json.loads(result.stdout)  # check always reports, even when a file is invalid
             assert data["passed"] + data["failed"] == sum(len(f["results"]) for f in data["files"])
     run()
@@ -116,9 +114,9 @@ def test_mutated_specs_through_trace_and_step(fuzz_examples):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "net.yaml"
             path.write_bytes(mutate(base, ops))
-            assert_clean_outcome(CliRunner().invoke(main, ["trace", str(path), "--max-paths", "2"]), {0, 2})
-            result = assert_clean_outcome(CliRunner().invoke(main, ["step", str(path), "-o", str(Path(tmp) / "o.yaml")]),
+            assert_clean_outcome(invoke("trace", str(path), "--max-paths", "2"), {0, 2})
+            result = assert_clean_outcome(invoke("step", str(path), "-o", str(Path(tmp) / "o.yaml")),
                                           {0, 2})
             if result.exit_code == 0:  # what step writes loads again
-                assert CliRunner().invoke(main, ["grad", str(Path(tmp) / "o.yaml")]).exit_code == 0
+                assert invoke("grad", str(Path(tmp) / "o.yaml")).exit_code == 0
     run()

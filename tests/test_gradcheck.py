@@ -4,24 +4,22 @@ import json
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backprop_cli import functions
-from backprop_cli.cli import main
-from backprop_cli.engine import run
-from backprop_cli.gradcheck import gradcheck
-from conftest import SPECS
-from test_engine import as_network, random_layers, targets_for
+from backprop_cli.core import functions
+from backprop_cli.core.engine import run
+from backprop_cli.core.gradcheck import gradcheck
+from conftest import EXAMPLES, invoke
+from conftest import as_network, random_layers, targets_for
 
 KINK = "input: [0]\ntarget: [1]\nloss: mse\nlayers:\n  - activation: relu\n    weights: [[1]]\n" \
        "  - activation: linear\n    weights: [[2]]\n"
 
 
-@pytest.mark.parametrize("example", sorted(p.stem for p in SPECS.glob("*.yaml")))
+@pytest.mark.parametrize("example", EXAMPLES)
 def test_every_example_passes(example):
-    result = CliRunner().invoke(main, ["gradcheck", "--example", example, "--format", "json"])
+    result = invoke("gradcheck", "--example", example, "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert data["passed"] and all(p["status"] == "ok" for p in data["parameters"])
@@ -31,13 +29,13 @@ def test_every_example_passes(example):
 def test_a_wrong_derivative_is_caught_with_exit_1(monkeypatch):
     wrong = dataclasses.replace(functions.ACTIVATIONS["sigmoid"], derivative=lambda z, a: a * (1.0 - a) * 1.01)
     monkeypatch.setitem(functions.ACTIVATIONS, "sigmoid", wrong)
-    result = CliRunner().invoke(main, ["gradcheck", "--example", "padhai-4-4-2"])
+    result = invoke("gradcheck", "--example", "padhai-4-4-2")
     assert result.exit_code == 1
     assert "✗ fail" in result.output and "15 over tolerance" in result.output
 
 
 def test_a_relu_kink_is_reported_not_failed():
-    result = CliRunner().invoke(main, ["gradcheck", "-", "--format", "json"], input=KINK)
+    result = invoke("gradcheck", "-", "--format", "json", input=KINK)
     assert result.exit_code == 0
     statuses = {p["name"]: p["status"] for p in json.loads(result.output)["parameters"]}
     assert statuses["b11"] == "kink" and statuses["w211"] == "ok"

@@ -1,6 +1,6 @@
 import pytest
 
-from backprop_cli.names import Name, format_name, notation, parameter_names, parse_name
+from backprop_cli.core.names import Name, format_name, notation, parameter_names, parse_name
 
 
 @pytest.mark.parametrize("text, kind, indices", [

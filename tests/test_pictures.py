@@ -5,16 +5,8 @@ import sys
 from xml.etree import ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
 
-from backprop_cli.cli import main
-from conftest import SPECS
-
-pytest.importorskip("matplotlib")
-
-
-def invoke(*args, **kwargs):
-    return CliRunner().invoke(main, [str(a) for a in args], **kwargs)
+from conftest import SPECS, invoke
 
 
 def svg_ids(path):
@@ -38,8 +30,8 @@ def test_svg_has_one_circle_per_neuron_and_the_highlighted_paths(tmp_path):
 
 def test_png_has_the_size_reported(tmp_path):
     from backprop_cli import compute, load_spec
-    from backprop_cli.names import notation
-    from backprop_cli.reporters.draw import draw_network
+    from backprop_cli.core.names import notation
+    from backprop_cli.report.draw import draw_network
 
     out = tmp_path / "net.png"
     picture = draw_network(compute(load_spec(SPECS / "chain-3-layer.yaml")), notation("default"), str(out))

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backprop_cli import SpecError, load_spec
-from backprop_cli import yamlsafe
+from backprop_cli.spec import yamlsafe
 
 
 @pytest.fixture(autouse=True, params=["libyaml", "python"])
@@ -101,7 +101,8 @@ def test_words_and_non_finite_numbers_are_refused_where_a_number_belongs(written
      "use softmax"),
     (("activation: sigmoid", "activation: {name: sigmoid, alpha: 0.1}"), "net.yaml:5:33: 'alpha' belongs to leaky_relu",
      "remove it"),
-    (("input: [2, 5]", "input: [2, 5]\nlearning_rate: fast"), "net.yaml:2:16: expected a number, got 'fast'", ""),
+    (("input: [2, 5]", "input: [2, 5]\nlearning_rate: fast"), "net.yaml:2:16: expected a number, got 'fast'",
+     "write a number such as 0.5"),
 ])
 def test_each_kind_of_mistake_is_located_with_a_hint(edit, expected, hint):
     old, new = edit
@@ -229,8 +230,8 @@ def test_edited_valid_specs_load_or_are_refused_with_a_located_message(start, le
 
 
 def test_absurd_sizes_are_refused():
-    from backprop_cli.spec import MAX_NEURONS
-    from backprop_cli.yamlsafe import MAX_TEXT_BYTES
+    from backprop_cli.spec.matrices import MAX_NEURONS
+    from backprop_cli.spec.yamlsafe import MAX_TEXT_BYTES
 
     wide = "[" + ", ".join(["0"] * (MAX_NEURONS + 1)) + "]"
     assert f"'input' has {MAX_NEURONS + 1} values" in problems(VALID.replace("[2, 5]", wide, 1))[0]

@@ -6,28 +6,22 @@ import sys
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
-
 from backprop_cli import compute, load_spec
-from backprop_cli.cli import main
-from conftest import SPECS
+from conftest import EXAMPLES, SPECS, invoke, oracle_problem
+from oracle import finite_difference
 
 NUMBER = re.compile(r"-?\d+(\.\d*)?(e-?\d+)?")
 
 
-def invoke(*args, **kwargs):
-    return CliRunner().invoke(main, [str(a) for a in args], **kwargs)
-
-
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
-    for path in SPECS.glob("*.yaml"):
+    for path in sorted(SPECS.glob("*.yaml")):
         shutil.copy(path, tmp_path / path.name)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
-@pytest.mark.parametrize("example", sorted(p.stem for p in SPECS.glob("*.yaml")))
+@pytest.mark.parametrize("example", EXAMPLES)
 def test_one_step_equals_grads_updated_values(workdir, example):
     before = (workdir / f"{example}.yaml").read_bytes()
     result = invoke("step", f"{example}.yaml", "-o", "after.yaml")
@@ -37,6 +31,11 @@ def test_one_step_equals_grads_updated_values(workdir, example):
     after = compute(load_spec(workdir / "after.yaml"))
     for row in expected:
         assert after.value(row["name"]) == row["updated"]  # exactly: repr round-trips
+    layers, inputs, targets, loss, reduction, rate = oracle_problem(workdir / f"{example}.yaml")
+    for (kind, l, j, k), gradient in finite_difference(layers, inputs, targets, loss, reduction).items():
+        name = f"{kind}{l}{j}{k if k is not None else ''}"
+        before_value = layers[l - 1]["weights"][j - 1][k - 1] if kind == "w" else layers[l - 1]["biases"][j - 1]
+        assert after.value(name) == pytest.approx(before_value - rate * gradient, rel=1e-6, abs=1e-9), name
 
 
 def test_comments_and_layout_survive(workdir):
@@ -138,8 +137,9 @@ def test_comparing_rates_and_the_log(workdir):
     assert header[:5] == ["learning_rate", "epoch", "loss", "w111", "w112"] and header[-1] == "dL/db22"
     assert len(rows) == 1 + 2 * 4
     first = dict(zip(header, rows[1].split(",")))
-    truth = compute(load_spec(workdir / "padhai-4-4-2.yaml"))
-    assert float(first["dL/dw212"]) == truth.gradient("w212") and float(first["loss"]) == truth.loss
+    # the PadhAI notes' network before any update: its true gradient and loss
+    assert float(first["dL/dw212"]) == pytest.approx(-0.1303767, abs=5e-8)
+    assert float(first["loss"]) == pytest.approx(0.105491, abs=5e-7)
     svg = (workdir / "rates.svg").read_text()
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert invoke("train", "padhai-4-4-2.yaml", "--epochs", "2", "--lr", "0.1,1", "-o", "x.yaml").exit_code == 2
@@ -157,7 +157,7 @@ def test_plot_without_matplotlib_is_a_clear_exit_2(workdir, monkeypatch):
 
 
 def test_an_interrupted_train_writes_nothing(workdir, monkeypatch):
-    from backprop_cli import training
+    from backprop_cli.core import training
 
     calls = {"n": 0}
     original = training.run

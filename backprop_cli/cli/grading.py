@@ -1,0 +1,108 @@
+"""`backprop check` and `backprop key`: grading answers files, and printing answer keys."""
+from __future__ import annotations
+
+import os
+
+import click
+
+from .options import TEXT_JSON, emit, load, save_option, show, spec_options
+
+
+@click.command()
+@click.argument("answers", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=False))
+@click.option("--junit", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Also write JUnit XML: one testcase per answer, a failure for each wrong one.")
+@click.option("--format", "fmt", type=click.Choice(TEXT_JSON), default="text", show_default=True)
+@click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True, metavar="N",
+              help="Significant digits of numbers in text output.")
+@click.option("--quiet", "-q", is_flag=True, help="Only one line per file and the total.")
+@click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
+@save_option
+def check(answers, junit, fmt, precision, quiet, no_color, save):
+    """Grade answer files against the true values (for homework and CI).
+
+    An answers file names a spec and gives numbers:
+
+    \b
+      spec: net.yaml            # relative to this file (or `network:` inline)
+      tolerance: {abs: 0.005}   # or {rel: 0.01}; default: the precision written
+      answers:
+        loss: 0.1055
+        a12: 0.80               # node values; `notation: padhai` for a/h names
+        dL/dw212: -0.130        # dL/d<parameter or node>
+        w212_new: 0.930         # after one update
+
+    Exit status: 0 all right, 1 some answer wrong, 2 a file is invalid (the
+    others are still graded). On GitHub Actions each wrong answer is also
+    annotated at its line, on standard error.
+
+    \b
+    Examples:
+      backprop check answers.yaml
+      backprop check submissions/*/answers.yaml --junit report.xml --quiet
+    """
+    from ..grading.grades import Grader
+
+    reports, errors = Grader().grade_files(answers)
+    invalid = [(path, [str(p) for p in exc.problems]) for path, exc in errors]
+    for _, problems in invalid:
+        for problem in problems:
+            click.echo(problem, err=True)
+    if fmt == "json":
+        from ..report.json import check_object, dumps
+
+        emit(dumps(check_object(reports, invalid)), save)
+    else:
+        from ..report.text import check_text
+
+        show(check_text(reports, len(invalid), precision, quiet), no_color, save, "backprop check", lines=quiet)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from ..report.ci import annotations
+
+        for line in annotations(reports, precision):
+            click.echo(line, err=True)  # raw, never wrapped: the runner reads each line whole
+    if junit:
+        from ..files import write_atomic
+        from ..report.ci import junit_xml
+
+        write_atomic(junit, junit_xml(reports, invalid))
+    if invalid:
+        return 2
+    return 1 if any(r.failed for r in reports) else 0
+
+
+@click.command()
+@spec_options(notation=True)
+@click.option("--quantity", "quantities", multiple=True, metavar="Q",
+              help="A quantity to put in the key (loss, a12, dL/dw212, w212_new, ...); repeat. "
+                   "Default: the loss, every gradient and every updated parameter.")
+@click.option("--decimals", type=click.IntRange(0, 15), default=4, show_default=True,
+              help="Round each value to this many decimals (and so set the default tolerance).")
+@click.option("--inline", is_flag=True, help="Put the spec itself under `network:` instead of `spec: PATH` "
+              "(always so for --example and standard input).")
+def key(spec, example, notation, quantities, decimals, inline):
+    """Print an answers file holding the true values: an answer key.
+
+    `backprop check` on the printed key passes; give students the same file with
+    the numbers removed.
+
+    \b
+    Examples:
+      backprop key net.yaml --quantity dL/dw212 --quantity w212_new > key.yaml
+      backprop key --example padhai-4-4-2 --decimals 3
+    """
+    from .. import compute
+    from ..core.names import notation as make_notation
+    from ..grading.key import answer_key, default_quantities, key_values
+    from ..grading.quantities import QuantityError
+
+    loaded = load(spec, example)
+    result = compute(loaded)
+    chosen = make_notation(notation)
+    try:
+        rows = key_values(result, quantities or default_quantities(result), chosen)
+    except QuantityError as exc:
+        raise click.BadParameter(f"{exc} ({exc.hint})" if exc.hint else str(exc), param_hint="--quantity") from None
+    by_path = not (inline or example is not None or spec in (None, "-"))
+    emit(answer_key(rows, decimals, chosen, spec_path=spec if by_path else None,
+                    spec_text=loaded.document.text), None)

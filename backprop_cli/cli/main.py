@@ -1,0 +1,74 @@
+"""The `backprop` group: loads a command's module only when it runs, and is the one place where
+errors and results become exit codes: 0 success, 1 a check that found something wrong, 2 bad
+usage or input, 3 a bug, 130 interrupted."""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import BackpropError, SpecError, printable
+
+# command -> module under cli/ that defines it (start-up is a feature: nothing else is imported)
+COMMANDS = {"grad": "network", "trace": "network", "gradcheck": "network", "draw": "network",
+            "examples": "network", "check": "grading", "key": "grading", "step": "training",
+            "train": "training"}
+
+
+class BackpropGroup(click.Group):
+    """Imports commands lazily, prints our errors on standard error and sets the exit status."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"{__package__}.{COMMANDS[name]}")
+        return getattr(module, name)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            status = super().invoke(ctx)  # a command returns its exit status, or None for 0
+        except SpecError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            status = 2
+        except BackpropError as exc:
+            click.echo(printable(f"Error: {exc}"), err=True)
+            status = 2
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            status = 130
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (`| head`): nothing left to say
+            status = 0
+        except Exception as exc:  # a bug: one line, the traceback only with --debug
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            command = " ".join(["backprop"] + sys.argv[1:])
+            click.echo(printable(f"Internal error ({type(exc).__name__}: {exc}). This is a bug in backprop "
+                                 f"{__version__}; please report it with the command `{command}` and your spec "
+                                 "(run again with --debug for the traceback)."), err=True)
+            status = 3
+        ctx.exit(status or 0)
+
+
+@click.group(cls=BackpropGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="backprop")
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Gradients of small neural networks, traced path by path through the chain rule.
+
+    A network is a YAML spec (see `backprop examples`). Start with
+
+        backprop grad --example padhai-4-4-2
+
+    and compare its numbers with your own derivation.
+    """
+    ctx.ensure_object(dict)["debug"] = debug

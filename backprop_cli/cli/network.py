@@ -1,0 +1,175 @@
+"""Commands on one network: grad, trace, gradcheck, draw, and the list of bundled examples."""
+from __future__ import annotations
+
+import click
+
+from .options import TEXT_JSON, check_names, emit, load, save_option, show, spec_options, weight_option
+
+
+@click.command()
+@spec_options(lr=True, formats=TEXT_JSON, precision=6, color=True)
+@weight_option("Only this parameter (w212, w2_1_2, b21); repeat for several.")
+@save_option
+def grad(spec, example, learning_rate, fmt, precision, no_color, weights, save):
+    """Value, gradient and updated value of each parameter.
+
+    \b
+    Examples:
+      backprop grad --example padhai-4-4-2
+      backprop grad net.yaml --weight w212 --weight b21
+      backprop grad net.yaml --format json | jq '.parameters[0]'
+    """
+    from .. import compute
+
+    loaded = load(spec, example)
+    result = compute(loaded, learning_rate)
+    names = check_names(result, weights)
+    if fmt == "json":
+        from ..report.json import dumps, grad_object
+
+        emit(dumps(grad_object(result, names)), save)
+    else:
+        from ..report.text import grad_report
+
+        show(grad_report(result, result.parameters(names), name=loaded.name, precision=precision),
+             no_color, save, loaded.name)
+
+
+@click.command()
+@spec_options(lr=True, formats=TEXT_JSON + ("markdown", "latex"), precision=6, color=True, notation=True)
+@weight_option("Trace only this parameter (w212, w2_1_2, b21); repeat for several. Default: all.")
+@click.option("--max-paths", type=click.IntRange(0), default=8, show_default=True, metavar="N",
+              help="Show the N paths of largest |product| per parameter; the rest are counted and summed.")
+@click.option("--sample", type=click.IntRange(1), metavar="I", help="Trace sample I (1-based) of a batch alone.")
+@save_option
+def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weights, max_paths, sample, save):
+    """Every chain-rule path from the loss to each parameter.
+
+    For each parameter: every path L → ŷ → z → a → … → w with each factor's symbol,
+    formula and value, the path's product, the sum over paths (= the gradient) and the
+    update w ← w − η·∂L/∂w. Before that: the forward pass, the loss and the per-neuron
+    δ = ∂L/∂z that every path reuses.
+
+    \b
+    Examples:
+      backprop trace --example padhai-4-4-2 --weight w212
+      backprop trace net.yaml --notation padhai --format latex > derivation.tex
+      backprop trace big.yaml --weight w111 --max-paths 10
+    """
+    from .. import compute
+    from ..core.names import notation as make_notation
+    from ..core.tracing import build_trace
+
+    loaded = load(spec, example)
+    result = compute(loaded, learning_rate)
+    names = check_names(result, weights)
+    if sample is not None and sample > result.samples:
+        raise click.BadParameter(f"the spec has {result.samples} sample(s)", param_hint="--sample")
+    traced = build_trace(result, make_notation(notation), names, max_paths, sample, loaded.name, loaded.description)
+    if fmt == "json":
+        from ..report.json import dumps, trace_object
+
+        emit(dumps(trace_object(traced)), save)
+    elif fmt == "markdown":
+        from ..report.markdown import trace_markdown
+
+        emit(trace_markdown(traced, precision), save)
+    elif fmt == "latex":
+        from ..report.latex import trace_latex
+
+        emit(trace_latex(traced, precision), save)
+    else:
+        from ..report.text import trace_report
+
+        show(trace_report(traced, precision), no_color, save, loaded.name)
+
+
+@click.command()
+@spec_options(formats=TEXT_JSON, precision=6, color=True)
+@click.option("--eps", type=click.FloatRange(min=0, min_open=True), default=1e-6, show_default=True,
+              help="Step of the central difference (L(p + eps) − L(p − eps)) / 2eps.")
+@click.option("--tol", type=click.FloatRange(min=0), default=1e-6, show_default=True,
+              help="Largest relative error |a − b| / max(|a|, |b|, floor) that counts as agreement.")
+def gradcheck(spec, example, fmt, precision, no_color, eps, tol):
+    """Compare every backprop gradient with a central finite difference.
+
+    Exit status 1 when any parameter is over the tolerance. A parameter whose
+    finite difference crosses a relu kink (z = 0) is reported as a kink, not a
+    failure: there the derivative is one-sided and the difference means nothing.
+
+    \b
+    Examples:
+      backprop gradcheck --example padhai-4-4-2
+      backprop gradcheck net.yaml --eps 1e-5 --tol 1e-5 --format json
+    """
+    from .. import compute
+    from ..core.gradcheck import gradcheck as run_gradcheck
+
+    loaded = load(spec, example)
+    checks = run_gradcheck(compute(loaded), eps, tol)
+    if fmt == "json":
+        from ..report.json import dumps, gradcheck_object
+
+        emit(dumps(gradcheck_object(checks, eps, tol)), None)
+    else:
+        from ..report.text import gradcheck_report
+
+        show(gradcheck_report(checks, name=loaded.name, eps=eps, tol=tol, precision=precision), no_color, None, "")
+    return 1 if any(c.status == "fail" for c in checks) else 0
+
+
+@click.command()
+@spec_options(lr=True, precision=4, notation=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.svg|png",
+              help="The picture to write (.svg or .png).")
+@weight_option("Highlight every path from the loss to this parameter and write its update.", multiple=False)
+@click.option("--gradients", is_flag=True, help="Write each weight's gradient beside its value.")
+def draw(spec, example, learning_rate, precision, notation, output, weight, gradients):
+    """Draw the network: values on neurons and edges, the paths to a weight highlighted.
+
+    Edge width shows |w|, colour its sign (blue +, red −). Layers of more than
+    ten neurons are summarised (the first five, a gap, the last four). Needs
+    matplotlib: pip install '.[plot]'.
+
+    \b
+    Examples:
+      backprop draw net.yaml -o net.svg
+      backprop draw --example padhai-4-4-2 --weight w131 -o w131.png
+    """
+    from .. import compute
+    from ..core.names import notation as make_notation
+    from ..report.draw import draw_network
+    from ..report.figures import check_figure_target
+
+    check_figure_target(output, "-o")
+    loaded = load(spec, example)
+    result = compute(loaded, learning_rate)
+    names = check_names(result, (weight,) if weight else ())
+    picture = draw_network(result, make_notation(notation), output, names[0] if names else None, gradients,
+                           loaded.name, precision)
+    note = f" ({picture.highlighted_edges} edges on the paths to {names[0]})" if names else ""
+    wide = picture.summarised_layers
+    summary = f"; layers {', '.join(map(str, wide))} summarised" if wide else ""
+    click.echo(f"wrote {output}: {picture.neurons} neurons{note}{summary}")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(TEXT_JSON), default="text", show_default=True)
+def examples(fmt):
+    """List the bundled example specs (use one with --example NAME)."""
+    from ..spec.examples import example_names, example_path
+    from ..spec.reader import load_spec
+
+    rows = []
+    for name in example_names():
+        loaded = load_spec(example_path(name))
+        rows.append({"name": name, "description": loaded.description or loaded.name, "sizes": loaded.sizes})
+    if fmt == "json":
+        from ..report.json import dumps
+
+        emit(dumps(rows), None)
+        return
+    width = max(len(row["name"]) for row in rows)
+    for row in rows:
+        sizes = "-".join(str(s) for s in row["sizes"])
+        click.echo(f"{row['name']:<{width}}  {sizes:<10}  {row['description']}")

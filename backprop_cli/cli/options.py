@@ -1,0 +1,129 @@
+"""What commands share: the options that mean the same everywhere, reading the spec, the console,
+and printing or saving a report."""
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..core.names import NOTATIONS
+
+DEFAULT_SPEC = "net.yaml"  # what SPEC means when it is not given
+TEXT_JSON = ("text", "json")
+SAVE_SUFFIXES = (".html", ".svg", ".txt")
+
+
+def spec_options(*, lr: bool = False, formats: tuple[str, ...] = (), precision: int | None = None,
+                 color: bool = False, notation: bool = False):
+    """SPEC and --example, and those of the common options (see `backprop COMMAND --help`) that the command uses:
+    a command never accepts an option that changes nothing."""
+
+    def decorate(f):
+        if notation:
+            f = click.option("--notation", type=click.Choice(NOTATIONS), default="default", show_default=True,
+                             help="Node names: default z (pre-activation) / a (activation), or padhai a / h "
+                                  "as in the PadhAI course's notes.")(f)
+        if color:
+            f = click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set, or "
+                             "the output is not a terminal).")(f)
+        if precision is not None:
+            f = click.option("--precision", type=click.IntRange(1, 17), default=precision, show_default=True,
+                             metavar="N", help="Significant digits of numbers in text output.")(f)
+        if formats:
+            f = click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
+                             help="Output format; JSON always has full precision.")(f)
+        if lr:
+            f = click.option("--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True), metavar="FLOAT",
+                             help="Learning rate η, overriding the spec's learning_rate.")(f)
+        f = click.option("--example", metavar="NAME", help="Use a bundled example spec instead of a file "
+                         "(`backprop examples` lists them).")(f)
+        return click.argument("spec", required=False, default=None, metavar="[SPEC]")(f)
+
+    return decorate
+
+
+def weight_option(help_text: str, multiple: bool = True):
+    """-w/--weight NAME: a parameter by name (w212, w2_1_2, b21)."""
+    return click.option("--weight", "-w", "weights" if multiple else "weight", multiple=multiple, metavar="NAME",
+                        help=help_text)
+
+
+def load(spec: str | None, example: str | None):
+    """The spec from a file, `-` (standard input) or a bundled example (default ./net.yaml)."""
+    from ..spec.reader import load_spec
+
+    if spec is not None and example is not None:
+        raise click.UsageError("give a SPEC file or --example NAME, not both")
+    if example is not None:
+        from ..spec.examples import example_path
+
+        return load_spec(example_path(example), name=f"{example}.yaml")
+    if spec is None:
+        if not os.path.exists(DEFAULT_SPEC):
+            raise click.UsageError(f"no SPEC given and there is no ./{DEFAULT_SPEC}; give a spec file, "
+                                   "or try --example padhai-4-4-2")
+        spec = DEFAULT_SPEC
+    return load_spec(spec)
+
+
+def check_names(result, names) -> list[str]:
+    """Parameter names as the user gave them, validated against the network (UsageError), in
+    their canonical compact form."""
+    from ..core.names import format_name, parse_name
+
+    canonical = []
+    for name in names:
+        result.parameter_index(name)  # raises UsageError for a name the network does not have
+        parsed = parse_name(name)
+        canonical.append(format_name(parsed.kind, *parsed.indices))
+    return canonical
+
+
+def console(no_color: bool, save: str | None = None, *, stderr: bool = False):
+    """The rich console for text reports (rich is imported only on this path); it records what it
+    prints when the report is also to be saved."""
+    import sys
+
+    from ..report.text import make_console
+
+    return make_console(no_color, record=save is not None, file=sys.stderr if stderr else None)
+
+
+def _check_save(ctx, param, value):
+    if value is not None and os.path.splitext(value)[1].lower() not in SAVE_SUFFIXES:
+        raise click.BadParameter("the file must end in .html, .svg or .txt", ctx=ctx, param=param)
+    return value
+
+
+save_option = click.option(
+    "--save", type=click.Path(dir_okay=False), metavar="FILE", callback=_check_save,
+    help="Also save the report as shown, to FILE.html, .svg or .txt (for a write-up or a CI artifact).")
+
+
+def emit(text: str, save: str | None) -> None:
+    """Print a report that is already text (JSON, Markdown, LaTeX), and save it when asked."""
+    text = text if text.endswith("\n") else text + "\n"
+    click.echo(text, nl=False)
+    if save is not None:
+        from ..files import write_atomic
+
+        write_atomic(save, text)
+
+
+def show(renderable, no_color: bool, save: str | None, title: str, *, lines: bool = False) -> None:
+    """Print a rich report; with --save, also write it by rich's own export in the format `save` names.
+    `lines`: the report is whole lines that must never be wrapped or cut (for CI logs and grep)."""
+    out = console(no_color, save)
+    out.print(renderable, soft_wrap=lines)
+    if save is None:
+        return
+    from ..files import write_atomic
+
+    suffix = os.path.splitext(save)[1].lower()
+    if suffix == ".html":
+        text = out.export_html(clear=False)
+    elif suffix == ".svg":
+        text = out.export_svg(title=title or "backprop", clear=False)
+    else:
+        text = out.export_text(clear=False)
+    write_atomic(save, text)

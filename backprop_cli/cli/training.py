@@ -1,0 +1,187 @@
+"""`backprop step` and `backprop train`: apply the update, keep the spec's own text, train until satisfied."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .options import DEFAULT_SPEC, TEXT_JSON, console, emit, load, spec_options
+
+
+def _output_options(f):
+    f = click.option("--force", is_flag=True, help="Replace OUT if it exists.")(f)
+    f = click.option("--in-place", is_flag=True, help="Overwrite the spec file itself.")(f)
+    f = click.option("-o", "--output", metavar="OUT", help="Write the updated spec here (`-` for standard output); "
+                     "matrices from .npy/.csv files go to new files beside it.")(f)
+    return f
+
+
+def _target(spec_arg: str | None, example: str | None, output: str | None, in_place: bool, force: bool):
+    """Where the updated spec goes: a Path, '-' or None (nowhere); refuses surprises up front."""
+    if in_place and output is not None:
+        raise click.UsageError("give -o OUT or --in-place, not both")
+    if in_place:
+        if example is not None or spec_arg == "-":
+            raise click.UsageError("--in-place needs a spec file (not --example or standard input)")
+        return Path(spec_arg or DEFAULT_SPEC)
+    if output is None or output == "-":
+        return output
+    target = Path(output)
+    source = None if example is not None or spec_arg == "-" else Path(spec_arg or DEFAULT_SPEC)
+    if source is not None and target.exists() and source.exists() and target.resolve() == source.resolve():
+        raise click.UsageError(f"-o {output} is the input spec itself; use --in-place to overwrite it")
+    if target.exists() and not force:
+        raise click.UsageError(f"{output} exists; add --force to replace it")
+    if target.is_dir():
+        raise click.UsageError(f"{output} is a directory")
+    if not target.parent.exists():
+        raise click.UsageError(f"the folder {target.parent} does not exist")
+    return target
+
+
+def _write(spec, layers_after, target) -> str:
+    """Write the rewritten spec (and new matrix files) atomically; return what was written."""
+    from ..files import write_atomic
+    from ..spec.matrices import write_matrix
+    from ..spec.rewrite import rewrite_spec
+
+    text, files = rewrite_spec(spec, layers_after, None if target == "-" else target)
+    if target == "-":
+        click.echo(text, nl=False)
+        return "standard output"
+    for path, array in files.items():
+        write_matrix(path, array)
+    write_atomic(target, text)
+    return str(target) + "".join(f", {p}" for p in files)
+
+
+@click.command()
+@spec_options(lr=True, formats=TEXT_JSON, precision=6)
+@_output_options
+def step(spec, example, learning_rate, fmt, precision, output, in_place, force):
+    """Write the spec after one gradient-descent update of every weight and bias.
+
+    Only the numbers change: comments, key order and layout stay as you wrote
+    them, and every value is written so that it reads back exactly.
+
+    \b
+    Examples:
+      backprop step net.yaml -o net-after.yaml
+      backprop step net.yaml --in-place
+      backprop step net.yaml -o - --lr 0.5
+    """
+    from .. import compute
+    from ..core.training import stepped
+
+    if output is None and not in_place:
+        raise click.UsageError("say where the updated spec goes: -o OUT, -o - or --in-place")
+    target = _target(spec, example, output, in_place, force)
+    if target == "-" and fmt == "json":
+        raise click.UsageError("-o - writes the spec to standard output; --format json cannot share it")
+    loaded = load(spec, example)
+    result = compute(loaded, learning_rate)
+    written = _write(loaded, stepped(result), target)
+    if fmt == "json":
+        from ..report.json import dumps, grad_object
+
+        emit(dumps(grad_object(result, None)), None)
+    else:
+        from ..report.numbers import number
+
+        click.echo(f"wrote {written}: {len(result.parameters())} parameters updated with η = "
+                   f"{number(result.learning_rate, precision)} (loss before the step "
+                   f"{number(result.loss, precision)})", err=target == "-")
+
+
+def _rates(value: str | None) -> list[float] | None:
+    if value is None:
+        return None
+    try:
+        rates = [float(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise click.BadParameter("write one rate or several separated by commas: 0.1,0.5,1", param_hint="--lr") from None
+    if not rates or any(not (0 < r < float("inf")) for r in rates):
+        raise click.BadParameter("learning rates are positive numbers: 0.1,0.5,1", param_hint="--lr")
+    return rates
+
+
+@click.command()
+@spec_options(formats=TEXT_JSON, precision=6, color=True)
+@click.option("--epochs", type=click.IntRange(1, 10_000_000), required=True, metavar="N", help="At most N updates.")
+@click.option("--until-loss", type=click.FloatRange(min=0), metavar="EPS", help="Stop as soon as the loss is below EPS.")
+@click.option("--lr", "rates", metavar="A,B,...", help="Learning rate, or several to compare side by side "
+              "(one copy of the network trained per rate).")
+@_output_options
+@click.option("--plot", type=click.Path(dir_okay=False), metavar="FILE", help="Draw the loss curve(s) to a .png or "
+              ".svg file (needs matplotlib: pip install '.[plot]').")
+@click.option("--log", "log_file", type=click.Path(dir_okay=False), metavar="FILE.csv",
+              help="One row per epoch: the loss, every parameter and every gradient.")
+def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, output, in_place, force, plot,
+          log_file):
+    """Repeat the update until satisfied: N epochs, or the loss below EPS.
+
+    Full-batch gradient descent. On a terminal a progress bar shows the loss;
+    at the end a summary gives the first and last loss, where it stopped and
+    why, and the loss curve. Ctrl-C stops after the last whole epoch (and
+    writes -o only then, never half a file).
+
+    \b
+    Examples:
+      backprop train net.yaml --epochs 1000 --until-loss 1e-3 -o trained.yaml --plot loss.png
+      backprop train net.yaml --epochs 200 --lr 0.1,0.5,1,2 --plot rates.png --log epochs.csv
+    """
+    from ..core.names import parameter_names
+    from ..core.training import train as run_training
+    from ..report.csvlog import TrainingLog
+    from ..report.progress import Progress
+
+    rate_list = _rates(rates)
+    if rate_list is not None and len(rate_list) > 1 and (output or in_place):
+        raise click.UsageError("with several learning rates there are several trained networks; "
+                               "give one rate to write -o/--in-place")
+    target = _target(spec, example, output, in_place, force) if (output or in_place) else None
+    if target == "-" and fmt == "json":
+        raise click.UsageError("-o - writes the spec to standard output; --format json cannot share it")
+    if plot is not None:
+        from ..report.figures import check_figure_target
+
+        check_figure_target(plot, "--plot")
+    loaded = load(spec, example)
+    log = TrainingLog(parameter_names(loaded.sizes)) if log_file else None
+    runs = []
+    with Progress(epochs, no_color) as progress:
+        for rate in rate_list or [loaded.learning_rate]:
+            def on_epoch(run, result, epoch, rate=rate):
+                progress.update(rate, epoch, result.loss)
+                if log is not None:
+                    log.record(rate, epoch, result)
+
+            runs.append(run_training(loaded.network, loaded.inputs, loaded.targets, rate, epochs, until_loss, on_epoch))
+            if runs[-1].stopped == "interrupted":
+                break
+    interrupted = runs[-1].stopped == "interrupted"
+    written = None
+    if target is not None and not interrupted:
+        written = _write(loaded, runs[0].result.network.layers, target)
+    elif target is not None:
+        click.echo(f"interrupted after epoch {runs[-1].epochs}: nothing written (run again to write {output})", err=True)
+    if log is not None:
+        from ..files import write_atomic
+
+        write_atomic(log_file, log.csv())
+    if plot is not None:
+        from ..report.figures import plot_losses
+
+        plot_losses(runs, plot, loaded.name)
+    if fmt == "json":
+        from ..report.json import dumps, training_object
+
+        emit(dumps(training_object(runs, until_loss)), None)
+    else:
+        from ..report.training import training_report
+
+        out = console(no_color, stderr=target == "-")
+        out.print(training_report(runs, loaded.name, until_loss, precision))
+        if written:
+            out.print(f"wrote {written}", markup=False, highlight=False)
+    return 130 if interrupted else 0

@@ -1,0 +1,94 @@
+"""Forward and backward passes over a batch, in float64 (no YAML, files or printing here).
+
+Notation follows the tutorials: z = W a_prev + b, a = f(z), ŷ = a of the last layer,
+delta = ∂L/∂z. Loops run over layers only; samples and neurons are vectorised.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .functions import log_softmax, softplus
+from .network import Layer, Network
+from .result import Result
+
+
+def _output_delta(network: Network, z: np.ndarray, yhat: np.ndarray, y: np.ndarray,
+                  grad_yhat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-sample loss and ∂L/∂z of the output layer, fused where that is exact and stabler."""
+    act, loss = network.layers[-1].activation, network.loss
+    if act.name == "softmax" and loss.name == "cross_entropy":
+        # L = −Σ y log softmax(z): exact where ŷ underflows; ∂L/∂zm = ŷm Σi yi − ym
+        per_sample = -np.where(y != 0, y * log_softmax(z), 0.0).sum(axis=-1)
+        return per_sample, yhat * y.sum(axis=-1, keepdims=True) - y
+    if act.name == "sigmoid" and loss.name == "binary_cross_entropy":
+        # log σ(z) = −softplus(−z), log(1 − σ(z)) = −softplus(z); ∂L/∂z = ŷ − y
+        per_sample = (y * softplus(-z) + (1.0 - y) * softplus(z)).sum(axis=-1)
+        return per_sample, yhat - y
+    with np.errstate(over="ignore", invalid="ignore"):
+        return loss.value(yhat, y), act.backward(z, yhat, grad_yhat)
+
+
+def forward(network: Network, inputs: np.ndarray) -> tuple[list, list]:
+    """Pre-activations z and activations a of every layer (index 0 is the input)."""
+    z: list[np.ndarray | None] = [None]
+    a: list[np.ndarray] = [inputs]
+    for layer in network.layers:
+        pre = a[-1] @ layer.weights.T
+        pre += layer.biases  # in place: one pass less over the largest arrays
+        z.append(pre)
+        a.append(layer.activation.forward(pre))
+    return z, a
+
+
+def batch_loss(network: Network, inputs: np.ndarray, targets: np.ndarray) -> tuple[float, list]:
+    """The loss of a batch by a forward pass alone (for finite differences), and the z values."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        z, a = forward(network, inputs)
+        per_sample, _ = _output_delta(network, z[-1], a[-1], targets, np.zeros_like(a[-1]))
+    scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
+    return float(per_sample.sum() * scale), z
+
+
+def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float = 0.1) -> Result:
+    """Forward and backward pass over a batch (samples × inputs); every value kept for reports."""
+    # overflow shows up as inf/nan, which check_finite reports with its place; no numpy warnings
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        return _run(network, inputs, targets, learning_rate)
+
+
+def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float) -> Result:
+    z, a = forward(network, inputs)
+    yhat = a[-1]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        grad_yhat = network.loss.gradient(yhat, targets)
+    per_sample_loss, delta_out = _output_delta(network, z[-1], yhat, targets, grad_yhat)
+
+    scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
+    grad_a, deltas, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale)
+    result = Result(network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,
+                    learning_rate, scale)
+    result.check_finite()
+    return result
+
+
+def backward(layers: list[Layer], z: list, a: list, grad_yhat: np.ndarray, delta_out: np.ndarray,
+             scale: float) -> tuple[list, list, list, list]:
+    """The backward recursion ("Backpropagation Explained") from the output's δ down: per-sample ∂L/∂a and δ = ∂L/∂z, and the
+    parameter gradients reduced over the batch (× `scale`). `layers` supplies the weights the
+    recursion multiplies by (and so can differ from the forward pass's, to model a mistake)."""
+    depth = len(layers)
+    deltas: list[np.ndarray | None] = [None] * (depth + 1)
+    grad_a: list[np.ndarray | None] = [None] * (depth + 1)
+    grad_a[depth], deltas[depth] = grad_yhat, delta_out
+    weight_grads: list[np.ndarray | None] = [None] * (depth + 1)
+    bias_grads: list[np.ndarray | None] = [None] * (depth + 1)
+    for l in range(depth, 0, -1):
+        weight_grads[l] = deltas[l].T @ a[l - 1]
+        bias_grads[l] = deltas[l].sum(axis=0)
+        if scale != 1.0:
+            weight_grads[l] *= scale
+            bias_grads[l] *= scale
+        if l > 1:
+            grad_a[l - 1] = deltas[l] @ layers[l - 1].weights
+            deltas[l - 1] = layers[l - 2].activation.backward(z[l - 1], a[l - 1], grad_a[l - 1])
+    return grad_a, deltas, weight_grads, bias_grads

@@ -1,0 +1,61 @@
+"""Backprop's gradients against central finite differences, as torch.autograd.gradcheck does.
+
+A finite difference across a kink (relu or leaky_relu at z = 0) is no derivative at all; such
+parameters are reported as kinks, not failures.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .engine import batch_loss
+from .network import Network
+from .result import Result
+
+KINKED = ("relu", "leaky_relu")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One parameter's two gradients and how far apart they are."""
+
+    name: str
+    backprop: float
+    numeric: float
+    error: float  # |a − b| / max(|a|, |b|, floor)
+    status: str  # "ok", "fail" or "kink"
+
+
+def _kink_signs(network: Network, z: list) -> list[np.ndarray]:
+    return [np.sign(z[l]) for l, layer in enumerate(network.layers, start=1) if layer.activation.name in KINKED]
+
+
+def gradcheck(result: Result, eps: float = 1e-6, tol: float = 1e-6) -> list[Check]:
+    """Compare every parameter's gradient with (L(p + eps) − L(p − eps)) / 2eps.
+
+    The relative error's denominator is floored at 1e-3 × the largest |gradient| (or 1e-12), so a
+    gradient that is zero up to rounding is judged against the network's gradient scale, not 0.
+    """
+    network, inputs, targets = result.network, result.a[0], result.targets
+    rows = result.parameters()
+    floor = max(1e-3 * max((abs(g) for _, _, g, _ in rows), default=0.0), 1e-12)
+    checks = []
+    for name, _, gradient, _ in rows:
+        kind, l, j, k = result.parameter_index(name)
+        array = network.layers[l - 1].weights if kind == "w" else network.layers[l - 1].biases
+        index = (j - 1, k - 1) if kind == "w" else (j - 1,)
+        original = array[index]
+        try:
+            array[index] = original + eps
+            up, z_up = batch_loss(network, inputs, targets)
+            array[index] = original - eps
+            down, z_down = batch_loss(network, inputs, targets)
+        finally:
+            array[index] = original
+        numeric = (up - down) / (2 * eps)
+        error = abs(gradient - numeric) / max(abs(gradient), abs(numeric), floor)
+        crossed = any(np.any(a != b) for a, b in zip(_kink_signs(network, z_up), _kink_signs(network, z_down)))
+        status = "kink" if crossed else ("ok" if error <= tol else "fail")
+        checks.append(Check(name, gradient, numeric, error, status))
+    return checks

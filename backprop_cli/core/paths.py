@@ -1,0 +1,214 @@
+"""Chain-rule paths from the loss to a parameter: exact counts and the k largest |product|.
+
+A path runs L → ŷi → z(L)m → a(L−1)k → z(L−1)k' → … → z(l)j → w(l)jk, one factor per edge:
+∂L/∂ŷi, ∂a/∂z (every pair (i, m) for softmax, i = m otherwise), ∂z/∂a = the weight, and finally
+∂z/∂w = the activation the weight multiplies (1 for a bias). Counts are Python ints (never
+enumerated); the k best paths come from a per-level k-best search, exact because |product| only
+grows by multiplication and each level keeps the k best partial paths into every node.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .names import Notation, format_name, parse_name
+from .update import updated
+
+if TYPE_CHECKING:  # for annotations only: Result.paths calls into this module
+    from .result import Result
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One local derivative on a path: symbol = formula = value."""
+
+    symbol: str
+    formula: str
+    value: float
+
+
+@dataclass
+class Path:
+    """One path from L to a parameter, its factors and their product."""
+
+    nodes: list[str]
+    factors: list[Factor]
+    product: float
+    sample: int | None = None  # 1-based, for a batch
+
+
+@dataclass
+class ParameterTrace:
+    """Everything `trace` shows for one parameter."""
+
+    name: str
+    value: float
+    gradient: float
+    updated: float
+    learning_rate: float
+    path_count: int
+    paths: list[Path]
+    omitted_sum: float
+    per_sample: list[tuple[int, float]] = field(default_factory=list)  # (sample, ∂L_i/∂p) for a batch
+
+
+def _node_names(result: Result, notation: Notation, sample: int | None):
+    """Name makers for pre-activations and activations, with a [s] suffix for a batch sample."""
+    depth = len(result.network.layers)
+    suffix = "" if sample is None else f"[{sample}]"
+
+    def pre(layer: int, neuron: int) -> str:
+        return notation.pre_name(layer, neuron) + suffix
+
+    def post(layer: int, neuron: int) -> str:
+        return notation.post_name(layer, neuron, depth) + suffix
+
+    return pre, post
+
+
+def count_paths(sizes: list[int], softmax_layers: set[int], layer: int, neuron: int) -> int:
+    """Exact number of paths from L to z(layer)neuron (and so to each of its weights)."""
+    depth = len(sizes) - 1
+    to_a = [1] * sizes[depth]  # paths from L to each output ŷi
+    for p in range(depth, layer - 1, -1):
+        to_z = [sum(to_a)] * sizes[p] if p in softmax_layers else list(to_a)
+        if p == layer:
+            return to_z[neuron - 1]
+        to_a = [sum(to_z)] * sizes[p - 1]  # every z(p)m depends on every a(p−1)k
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _k_best_step(prod: np.ndarray, valid: np.ndarray, edge: np.ndarray, exists: np.ndarray, k: int):
+    """Extend the k best partial paths into each `from` node along every edge to each `to` node."""
+    n_to, n_from = edge.shape
+    cand = (edge[:, :, None] * prod[None, :, :]).reshape(n_to, -1)
+    ok = (exists[:, :, None] & valid[None, :, :]).reshape(n_to, -1)
+    score = np.where(ok, np.abs(cand), -1.0)
+    keep = min(k, score.shape[1])
+    if keep < score.shape[1]:
+        top = np.argpartition(-score, keep - 1, axis=1)[:, :keep]
+    else:
+        top = np.tile(np.arange(score.shape[1]), (n_to, 1))
+    order = np.argsort(-np.take_along_axis(score, top, axis=1), axis=1, kind="stable")
+    top = np.take_along_axis(top, order, axis=1)
+    return (np.take_along_axis(cand, top, axis=1), np.take_along_axis(score, top, axis=1) >= 0,
+            top // prod.shape[1], top % prod.shape[1])
+
+
+def jacobians(result: Result, sample: int) -> dict[int, np.ndarray]:
+    """∂a/∂z of every layer for one sample, [i, m] = ∂ai/∂zm (computed once per trace)."""
+    return {p: layer.activation.jacobian(result.z[p][sample], result.a[p][sample])
+            for p, layer in enumerate(result.network.layers, start=1)}
+
+
+def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int, jacobian: dict[int, np.ndarray]) -> list[tuple[float, list[int], list[int]]]:
+    """The k largest-|product| paths from L to z(layer)neuron for one sample (0-based):
+    (product, activation index per level, pre-activation index per level), top level first."""
+    depth = len(result.network.layers)
+    k = max(k, 1)
+    grad_yhat = result.grad_a[depth][sample]
+    prod = np.zeros((len(grad_yhat), k))
+    valid = np.zeros((len(grad_yhat), k), dtype=bool)
+    prod[:, 0], valid[:, 0] = grad_yhat, True
+    back = []  # per step: (from-node index, from-rank) arrays
+    for p in range(depth, layer - 1, -1):
+        n = len(jacobian[p])
+        exists = np.eye(n, dtype=bool) if result.network.layers[p - 1].activation.elementwise else np.ones((n, n), dtype=bool)
+        prod, valid, node, rank = _k_best_step(prod, valid, jacobian[p].T, exists, k)  # edges [to m, from i]
+        back.append((node, rank))
+        if p == layer:
+            break
+        weights = result.network.layers[p - 1].weights  # edge[k, m] = ∂z(p)m/∂a(p−1)k = w(p)mk
+        prod, valid, node, rank = _k_best_step(prod, valid, weights.T, np.ones(weights.T.shape, dtype=bool), k)
+        back.append((node, rank))
+    found = []
+    for r in range(prod.shape[1]):
+        if not valid[neuron - 1, r]:
+            continue
+        idx, rk, chain = neuron - 1, r, []
+        for node, rank in reversed(back):
+            chain.append(idx)
+            idx, rk = int(node[idx, rk]), int(rank[idx, rk])
+        chain.append(idx)
+        chain.reverse()  # [ŷ index, z(L) index, a(L−1) index, z(L−1) index, ..., z(layer) index]
+        found.append((float(prod[neuron - 1, r]), chain[0::2], chain[1::2]))
+    return found
+
+
+def _describe(result: Result, notation: Notation, kind: str, layer: int, j: int, k: int | None,
+              acts: list[int], pres: list[int], sample: int, batch: bool, jacobian: dict[int, np.ndarray]) -> Path:
+    """Turn one found path into nodes and factors with symbols, formulas and values."""
+    net = result.network
+    depth = len(net.layers)
+    pre, post = _node_names(result, notation, sample + 1 if batch else None)
+    nodes, factors = ["L"], []
+    if batch:
+        weight = result.scale
+        nodes.append(f"L[{sample + 1}]")
+        factors.append(Factor(f"∂L/∂L[{sample + 1}]", "1/n" if weight != 1 else "1", weight))
+    p = depth
+    for level, (i, m) in enumerate(zip(acts, pres)):
+        p = depth - level
+        a_name, z_name = post(p, i + 1), pre(p, m + 1)
+        if level == 0:
+            y_name = format_name("y", i + 1)
+            formula = net.loss.derivative_formula.format(yhat=a_name, y=y_name, n=result.sizes[-1])
+            factors.append(Factor(f"∂L/∂{a_name}", formula, float(result.grad_a[depth][sample, i])))
+            nodes.append(a_name)
+        else:
+            w_name = format_name("w", p + 1, pres[level - 1] + 1, i + 1)
+            factors.append(Factor(f"∂{pre(p + 1, pres[level - 1] + 1)}/∂{a_name}", w_name,
+                                  float(net.layers[p].weights[pres[level - 1], i])))
+            nodes.append(a_name)
+        act = net.layers[p - 1].activation
+        if i == m:
+            formula = act.derivative_formula.format(z=z_name, a=a_name)
+        else:  # softmax's cross pair
+            formula = act.cross_formula.format(ai=a_name, am=post(p, m + 1))
+        value = float(jacobian[p][i, m])
+        factors.append(Factor(f"∂{a_name}/∂{z_name}", formula, value))
+        nodes.append(z_name)
+    param = format_name(kind, layer, j, *(() if k is None else (k,)))
+    if kind == "w":
+        source = post(layer - 1, k)
+        factors.append(Factor(f"∂{pre(layer, j)}/∂{param}", source, float(result.a[layer - 1][sample, k - 1])))
+    else:
+        factors.append(Factor(f"∂{pre(layer, j)}/∂{param}", "1", 1.0))
+    nodes.append(param)
+    product = 1.0
+    for factor in factors:
+        product *= factor.value
+    return Path(nodes, factors, product, sample + 1 if batch else None)
+
+
+def trace_parameter(result: Result, name: str, notation: Notation, max_paths: int,
+                    sample: int | None = None) -> ParameterTrace:
+    """Paths, their products and the gradient of one parameter (`sample` 1-based, or the batch)."""
+    value = result.value(name)  # validates the name
+    parsed = parse_name(name)
+    kind, layer, j = parsed.kind, parsed.indices[0], parsed.indices[1]
+    k = parsed.indices[2] if kind == "w" else None
+    per_sample_count = count_paths(result.sizes, result.network.softmax_layers, layer, j)
+    per_sample = result.per_sample_gradient(name)
+    batch = result.samples > 1 and sample is None
+    samples = range(result.samples) if sample is None else [sample - 1]
+    candidates = []
+    for s in samples:
+        jacobian = jacobians(result, s)
+        for _, acts, pres in best_paths(result, layer, j, max_paths, s, jacobian):
+            candidates.append(_describe(result, notation, kind, layer, j, k, acts, pres, s, batch, jacobian))
+    candidates.sort(key=lambda path: -abs(path.product))
+    shown = candidates[:max_paths]
+    if sample is None:
+        gradient = result.gradient(name)
+        total = per_sample_count * result.samples
+    else:
+        gradient = float(per_sample[sample - 1])
+        total = per_sample_count
+    omitted = 0.0 if len(shown) == total else gradient - sum(p.product for p in shown)
+    rows = [(s + 1, float(per_sample[s])) for s in range(result.samples)] if batch else []
+    return ParameterTrace(format_name(kind, *parsed.indices), value, gradient,
+                          updated(value, gradient, result.learning_rate), result.learning_rate, total, shown,
+                          omitted, rows)

@@ -1,0 +1,150 @@
+"""The Result of one forward and backward pass: arrays by layer, and answers about them by name."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import NumericalError, UsageError
+from .names import describe_parameters, format_name, parameter_indices, parse_name
+from .network import Network
+from .update import updated
+
+
+@dataclass
+class Result:
+    """Everything one pass computed; lists are indexed by layer (0 = input)."""
+
+    network: Network
+    z: list
+    a: list
+    targets: np.ndarray
+    per_sample_loss: np.ndarray
+    grad_a: list  # per sample ∂L_i/∂a (grad_a[L] = ∂L/∂ŷ)
+    deltas: list  # per sample ∂L_i/∂z
+    weight_grads: list  # reduced over the batch
+    bias_grads: list
+    learning_rate: float
+    scale: float  # 1/samples for a mean, 1 for a sum
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def loss(self) -> float:
+        """The loss of the batch: the mean (or sum) of the per-sample losses."""
+        return float(self.per_sample_loss.sum() * self.scale)
+
+    @property
+    def samples(self) -> int:
+        """How many samples the batch holds."""
+        return self.a[0].shape[0]
+
+    @property
+    def sizes(self) -> list[int]:
+        """Neurons per layer, the input layer first."""
+        return self.network.sizes
+
+    def check_finite(self) -> None:
+        """Refuse a pass whose loss or gradients are inf or nan, saying where."""
+        if not np.all(np.isfinite(self.per_sample_loss)):
+            sample = int(np.argmin(np.isfinite(self.per_sample_loss)))
+            raise NumericalError(
+                f"the loss of sample {sample + 1} is {self.per_sample_loss[sample]}: "
+                f"an output reached a value where {self.network.loss.name} is undefined "
+                f"(ŷ = {np.array2string(self.a[-1][sample], precision=6)})")
+        for l in range(1, len(self.weight_grads)):
+            if not (np.all(np.isfinite(self.weight_grads[l])) and np.all(np.isfinite(self.bias_grads[l]))):
+                raise NumericalError(f"a gradient of layer {l} is not finite (it overflowed)")
+
+    # -- parameters by name ---------------------------------------------------------------
+    def parameter_index(self, name: str) -> tuple[str, int, int, int | None]:
+        """(kind, layer, j, k) of parameter `name`; UsageError with the valid range when it is not one."""
+        parsed = parse_name(name)
+        sizes = self.sizes
+        if parsed is None or parsed.kind not in ("w", "b"):
+            raise UsageError(f"'{name}' is not a parameter name; write w{{layer}}{{to}}{{from}} "
+                             f"or b{{layer}}{{neuron}}, e.g. w212 or w2_1_2 ({describe_parameters(sizes)})")
+        layer, j = parsed.indices[0], parsed.indices[1]
+        k = parsed.indices[2] if parsed.kind == "w" else None
+        if not (1 <= layer < len(sizes) and j <= sizes[layer] and (k is None or k <= sizes[layer - 1])):
+            raise UsageError(f"the network has no parameter {name} ({describe_parameters(sizes)})")
+        return parsed.kind, layer, j, k
+
+    def value(self, name: str) -> float:
+        """The current value of parameter `name`."""
+        kind, layer, j, k = self.parameter_index(name)
+        spec_layer = self.network.layers[layer - 1]
+        return float(spec_layer.weights[j - 1, k - 1] if kind == "w" else spec_layer.biases[j - 1])
+
+    def gradient(self, name: str) -> float:
+        """∂L/∂name for a parameter, reduced over the batch."""
+        kind, layer, j, k = self.parameter_index(name)
+        return float(self.weight_grads[layer][j - 1, k - 1] if kind == "w" else self.bias_grads[layer][j - 1])
+
+    def updated(self, name: str) -> float:
+        """The parameter after one gradient-descent step: w − η·∂L/∂w."""
+        return updated(self.value(name), self.gradient(name), self.learning_rate)
+
+    def per_sample_gradient(self, name: str) -> np.ndarray:
+        """∂L_i/∂name for each sample i of the batch (unreduced)."""
+        kind, layer, j, k = self.parameter_index(name)
+        delta = self.deltas[layer][:, j - 1]
+        return delta * self.a[layer - 1][:, k - 1] if kind == "w" else delta.copy()
+
+    def parameters(self, names=None) -> list[tuple[str, float, float, float]]:
+        """(name, value, gradient, updated) of every parameter (or those in `names`, canonical
+        compact names), in canonical order."""
+        wanted = set(names) if names else None
+        rows = []
+        for kind, l, j, k in parameter_indices(self.sizes):
+            name = format_name(kind, l, j, *(() if k is None else (k,)))
+            if wanted is not None and name not in wanted:
+                continue
+            layer = self.network.layers[l - 1]
+            if kind == "w":
+                value, gradient = float(layer.weights[j - 1, k - 1]), float(self.weight_grads[l][j - 1, k - 1])
+            else:
+                value, gradient = float(layer.biases[j - 1]), float(self.bias_grads[l][j - 1])
+            rows.append((name, value, gradient, updated(value, gradient, self.learning_rate)))
+        return rows
+
+    @property
+    def forward(self) -> dict:
+        """Forward values by name (x1, z21, a12, yhat1, L), default notation: a float for one
+        sample, an array over the samples of a batch."""
+        if "forward" not in self._cache:
+            depth = len(self.network.layers)
+            one = self.samples == 1
+            values = {}
+            for l in range(depth + 1):
+                for j in range(self.sizes[l]):
+                    if l == 0:
+                        names = [(format_name("x", j + 1), self.a[0])]
+                    else:
+                        names = [(format_name("z", l, j + 1), self.z[l]),
+                                 (format_name("yhat" if l == depth else "a", *((j + 1,) if l == depth else (l, j + 1))),
+                                  self.a[l])]
+                    for name, array in names:
+                        values[name] = float(array[0, j]) if one else array[:, j].copy()
+            values["L"] = self.loss
+            self._cache["forward"] = values
+        return self._cache["forward"]
+
+    def paths(self, name: str, max_paths: int | None = None, notation: str = "default") -> list:
+        """The chain-rule paths from L to parameter `name`, largest |product| first (all of them,
+        unless there are more than 100,000: then say how many with max_paths)."""
+        from .names import notation as make_notation
+        from .paths import count_paths, trace_parameter
+
+        if max_paths is None:
+            kind, layer, j, _ = self.parameter_index(name)
+            total = count_paths(self.sizes, self.network.softmax_layers, layer, j) * self.samples
+            if total > 100_000:
+                raise ValueError(f"{name} has {total} paths; ask for the largest few with max_paths=")
+            max_paths = total
+        return trace_parameter(self, name, make_notation(notation), max_paths).paths
+
+    def input_gradient(self) -> np.ndarray:
+        """Per sample ∂L_i/∂x, computed only when asked (training never needs it)."""
+        if "x" not in self._cache:
+            self._cache["x"] = self.deltas[1] @ self.network.layers[0].weights
+        return self._cache["x"]

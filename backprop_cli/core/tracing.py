@@ -1,0 +1,78 @@
+"""The plain object `trace` reports: the network at a glance, the forward pass, the loss,
+the per-neuron deltas and each parameter's paths. Reporters only present it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .result import Result
+from .names import Notation, format_name, parameter_names
+from .paths import ParameterTrace, trace_parameter
+
+
+@dataclass
+class NeuronRow:
+    """One neuron of one layer: names and per-sample values."""
+
+    layer: int
+    neuron: int
+    pre_name: str
+    post_name: str
+    z: list[float]
+    a: list[float]
+    target: list[float] | None = None  # output layer only
+    grad_a: list[float] = field(default_factory=list)  # ∂L_i/∂a per sample
+    delta: list[float] = field(default_factory=list)  # ∂L_i/∂z per sample
+
+
+@dataclass
+class Trace:
+    """Everything `trace` prints, as plain values."""
+
+    title: str
+    description: str
+    sizes: list[int]
+    activations: list[str]
+    loss_name: str
+    loss_formula: str
+    loss: float
+    per_sample_loss: list[float]
+    learning_rate: float
+    reduction: str
+    samples: list[int]  # 1-based samples shown
+    inputs: list[tuple[str, list[float]]]
+    neurons: list[NeuronRow]
+    parameters: list[ParameterTrace]
+    notation: str
+
+    @property
+    def batch(self) -> bool:
+        """Whether more than one sample is shown."""
+        return len(self.samples) > 1
+
+
+def build_trace(result: Result, notation: Notation, names: list[str] | None, max_paths: int,
+                sample: int | None = None, title: str = "", description: str = "") -> Trace:
+    """Trace every parameter (or those named) of `result`; `sample` (1-based) narrows a batch to one."""
+    net = result.network
+    depth = len(net.layers)
+    shown = list(range(result.samples)) if sample is None else [sample - 1]
+
+    def column(array, index):
+        return [float(array[s, index]) for s in shown]
+
+    inputs = [(format_name("x", k + 1), column(result.a[0], k)) for k in range(result.sizes[0])]
+    neurons = []
+    for l in range(1, depth + 1):
+        for j in range(result.sizes[l]):
+            neurons.append(NeuronRow(
+                l, j + 1, notation.pre_name(l, j + 1), notation.post_name(l, j + 1, depth),
+                column(result.z[l], j), column(result.a[l], j),
+                column(result.targets, j) if l == depth else None,
+                column(result.grad_a[l], j), column(result.deltas[l], j)))
+    wanted = names or parameter_names(result.sizes)
+    parameters = [trace_parameter(result, name, notation, max_paths, sample) for name in wanted]
+    loss = result.loss if sample is None else float(result.per_sample_loss[sample - 1])
+    return Trace(title, description, result.sizes, [layer.activation.label for layer in net.layers],
+                 net.loss.name, net.loss.formula, loss, [float(result.per_sample_loss[s]) for s in shown],
+                 result.learning_rate, net.reduction, [s + 1 for s in shown], inputs, neurons, parameters,
+                 notation.name)

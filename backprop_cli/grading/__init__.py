@@ -1,0 +1,1 @@
+"""Answer files: quantities, tolerances, diagnoses of known mistakes, grades and answer keys."""

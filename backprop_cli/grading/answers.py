@@ -1,0 +1,170 @@
+"""Answers files: read one (its spec, tolerance, notation and answers), every problem located."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.engine import run
+from ..core.names import NOTATIONS
+from ..core.names import notation as make_notation
+from ..core.result import Result
+from ..errors import Problem, SpecError
+from ..spec.keys import unknown_keys
+from ..spec.reader import Spec, load_spec, read_document
+from ..spec.yamlsafe import KEY, Document, decode, parse
+from .quantities import Quantity, QuantityError, check_quantity, parse_quantity
+
+ANSWER_KEYS = ("spec", "network", "tolerance", "answers", "notation")
+WIDEN = 0.01  # the default rule's relative widening, for rounded intermediate steps
+
+
+@dataclass
+class Answer:
+    """One answer as written: quantity, number, where, and how many decimals it was given to."""
+
+    quantity: Quantity
+    given: float
+    line: int
+    column: int
+    decimals: int | None  # None when written as an integer-free exponent form without decimals
+
+
+@dataclass
+class Tolerance:
+    """abs and/or rel; with neither, the default rule from the decimals written."""
+
+    absolute: float | None = None
+    relative: float | None = None
+
+    def allows(self, given: float, expected: float, decimals: int | None) -> bool:
+        """Whether `given` counts as `expected`."""
+        error = abs(given - expected)
+        if self.absolute is None and self.relative is None:
+            half_unit = 0.5 * 10.0 ** -(decimals or 0)
+            return error <= half_unit + WIDEN * abs(expected) + 1e-12 * abs(expected)
+        bound = max(self.absolute or 0.0, (self.relative or 0.0) * abs(expected))
+        return error <= bound * (1 + 1e-12)
+
+
+def decimals_written(text: str) -> int | None:
+    """Decimals of a number as written: '0.130' -> 3, '-1.3e-2' -> 3, '5' -> 0."""
+    mantissa, _, exponent = text.lower().partition("e")
+    digits = len(mantissa.split(".", 1)[1]) if "." in mantissa else 0
+    try:
+        return max(digits - int(exponent or 0), 0)
+    except ValueError:
+        return None
+
+
+class AnswersReader:
+    """Reads one answers file; `SpecError` with every located problem."""
+
+    def __init__(self, cache: dict):
+        self.cache = cache  # resolved spec path -> (Spec, Result); shared by a whole class
+
+    def read(self, path: str) -> tuple[Spec, Result, list[Answer], Tolerance, str]:
+        file = Path(path)
+        try:
+            raw = file.read_bytes()
+        except FileNotFoundError:
+            raise SpecError([Problem(path, 1, 1, "no such file", "give the path of an answers file")]) from None
+        except OSError as exc:
+            raise SpecError([Problem(path, 1, 1, f"cannot read the file ({exc.strerror})", "")]) from None
+        return self.read_text(decode(raw, path), path, file.parent)
+
+    def read_text(self, text: str, path: str, base: Path):
+        doc = parse(text, path)
+        problems: list[Problem] = []
+        data = doc.data
+        if not isinstance(data, dict):
+            raise SpecError([doc.problem((), "an answers file is a mapping with `spec:` and `answers:`",
+                                         "see `backprop key --help` for an example")])
+        # known keys written with a typo, already reported
+        misspelt = {key for _, key in unknown_keys(doc, data, (), ANSWER_KEYS, problems)}
+        notation_name = data.get("notation", "default")
+        if notation_name not in NOTATIONS:
+            problems.append(doc.problem(("notation",), f"unknown notation {notation_name!r}",
+                                        "write `notation: default` (z, a) or `notation: padhai` (a, h)"))
+            notation_name = "default"
+        tolerance = self._tolerance(doc, data, problems)
+        spec, result = self._spec(doc, data, base, problems)
+        answers = self._answers(doc, data, result, make_notation(notation_name), problems, misspelt)
+        if problems:
+            raise SpecError(problems)
+        return spec, result, answers, tolerance, notation_name
+
+    def _tolerance(self, doc: Document, data: dict, problems: list[Problem]) -> Tolerance:
+        value = data.get("tolerance")
+        if value is None:
+            return Tolerance()
+        hint = "write `tolerance: {abs: 0.005}` or `tolerance: {rel: 0.01}`"
+        if not isinstance(value, dict) or not value or set(value) - {"abs", "rel"}:
+            problems.append(doc.problem(("tolerance",), "a tolerance is {abs: NUMBER} or {rel: NUMBER}", hint))
+            return Tolerance()
+        numbers = {}
+        for key, number in value.items():
+            if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number) or number < 0:
+                problems.append(doc.problem(("tolerance", key), f"the {key} tolerance must be a number ≥ 0", hint))
+            else:
+                numbers[key] = float(number)
+        return Tolerance(numbers.get("abs"), numbers.get("rel"))
+
+    def _spec(self, doc: Document, data: dict, base: Path, problems: list[Problem]):
+        if ("spec" in data) == ("network" in data):
+            problems.append(doc.problem((), "give exactly one of `spec:` (a file) and `network:` (inline)",
+                                        "write `spec: net.yaml`, relative to this answers file"))
+            raise SpecError(problems)
+        if "spec" in data:
+            name = data["spec"]
+            if not isinstance(name, str) or not name:
+                problems.append(doc.problem(("spec",), "`spec:` must be a file name", "write `spec: net.yaml`"))
+                raise SpecError(problems)
+            target = (base / name).resolve()
+            key = str(target)
+            if key not in self.cache:
+                if not target.is_file():
+                    problems.append(doc.problem(("spec",), f"no such spec file '{name}' (looked in {base})",
+                                                "the path is relative to the answers file"))
+                    raise SpecError(problems)
+                spec = load_spec(target, name=str(base / name) if str(base) != "." else name)
+                self.cache[key] = (spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate))
+            return self.cache[key]
+        inline = data["network"]
+        if not isinstance(inline, dict):
+            problems.append(doc.problem(("network",), "`network:` must hold a spec mapping", "indent the spec under it"))
+            raise SpecError(problems)
+        # the inline spec keeps this file's locations, so its errors point at these lines
+        spec = read_document(doc.subdocument(("network",)), base)
+        return spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
+
+    def _answers(self, doc: Document, data: dict, result: Result, notation, problems: list[Problem],
+                 misspelt: set[str]) -> list[Answer]:
+        answers_value = data.get("answers")
+        if "answers" not in data and "answers" in misspelt:
+            return []  # reported as a misspelt key already
+        if not isinstance(answers_value, dict) or not answers_value:
+            problems.append(doc.problem(("answers",) if "answers" in data else (),
+                                        "`answers:` must map quantities to numbers",
+                                        "write `answers:` then lines such as `  dL/dw212: -0.130`"))
+            return []
+        answers = []
+        for key, value in answers_value.items():
+            path = ("answers", key)
+            try:
+                q = parse_quantity(key)
+                check_quantity(result, q, notation)
+            except QuantityError as exc:
+                problems.append(doc.problem(path, str(exc), exc.hint, at_key=True))
+                continue
+            written = doc.texts.get(path, "")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                what = "nothing" if value is None else f"'{written}'" if written else "a list or mapping"
+                problems.append(doc.problem(path, f"the answer to {key} must be a finite number, not {what}",
+                                            "write a number such as -0.130 or 1.3e-2"))
+                continue
+            line, column = doc.where(path + (KEY,))
+            answers.append(Answer(q, float(value), line, column, decimals_written(written)))
+        return answers
+
+

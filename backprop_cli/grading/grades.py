@@ -1,0 +1,88 @@
+"""Grades: each answer right or wrong against the true value, with a diagnosis for the wrong ones;
+and a Grader that grades a whole class in one process, each spec loaded and diagnosed once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..core.names import notation as make_notation
+from ..core.result import Result
+from ..errors import SpecError
+from .answers import Answer, AnswersReader, Tolerance
+from .diagnoses import Diagnoser
+from .quantities import chain_position, evaluate
+
+
+@dataclass
+class Outcome:
+    """One graded answer."""
+
+    answer: Answer
+    expected: float
+    ok: bool
+    diagnosis: str | None = None
+
+
+@dataclass
+class FileReport:
+    """The grading of one answers file."""
+
+    path: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        """How many answers are right."""
+        return sum(o.ok for o in self.outcomes)
+
+    @property
+    def failed(self) -> int:
+        """How many answers are wrong."""
+        return sum(not o.ok for o in self.outcomes)
+
+
+def grade(result: Result, answers: list[Answer], tolerance: Tolerance, diagnoser: Diagnoser) -> list[Outcome]:
+    """Grade every answer; diagnose the wrong ones, else point at the first wrong step before them."""
+    n = diagnoser.notation
+    outcomes = []
+    for answer in answers:
+        expected = evaluate(result, answer.quantity, n)
+        ok = tolerance.allows(answer.given, expected, answer.decimals)
+        outcomes.append(Outcome(answer, expected, ok, None if ok else diagnoser.diagnose(answer, expected, tolerance)))
+    depth = len(result.sizes) - 1
+    wrong = sorted((o for o in outcomes if not o.ok), key=lambda o: chain_position(o.answer.quantity, n, depth))
+    if wrong:
+        first = wrong[0]
+        for o in wrong[1:]:
+            if o.diagnosis is None:
+                o.diagnosis = (f"Follows from the earlier wrong step {first.answer.quantity.text} (line "
+                               f"{first.answer.line}): fix that first.")
+    return outcomes
+
+
+class Grader:
+    """Grades answers files one after another, sharing specs and their diagnoses between them."""
+
+    def __init__(self):
+        self.reader = AnswersReader({})
+        self._diagnosers: dict[tuple[int, str], Diagnoser] = {}  # (id of a Result, notation)
+
+    def _diagnoser(self, result: Result, notation_name: str) -> Diagnoser:
+        key = (id(result), notation_name)  # the Diagnoser holds the Result, so the id stays its own
+        if key not in self._diagnosers:
+            self._diagnosers[key] = Diagnoser(result, make_notation(notation_name))
+        return self._diagnosers[key]
+
+    def grade_file(self, path: str) -> FileReport:
+        """The grading of one answers file; SpecError (with every located problem) when it is invalid."""
+        _, result, answers, tolerance, notation_name = self.reader.read(path)
+        return FileReport(path, grade(result, answers, tolerance, self._diagnoser(result, notation_name)))
+
+    def grade_files(self, paths) -> tuple[list[FileReport], list[tuple[str, SpecError]]]:
+        """Every file graded, or listed as invalid with its error; one bad file never stops the rest."""
+        reports, invalid = [], []
+        for path in paths:
+            try:
+                reports.append(self.grade_file(path))
+            except SpecError as exc:
+                invalid.append((path, exc))
+        return reports, invalid

@@ -1,0 +1,131 @@
+"""Quantities by name for answer files: `loss`, `a12`, `dL/dz21`, `dL/dw212`, `w212_new`, `z21[2]`.
+
+`[s]` picks sample s of a batch (node quantities need it there; parameters never do).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..core.names import Name, Notation, describe_parameters, parse_name
+from ..core.result import Result
+from ..errors import UsageError
+
+_QUANTITY = re.compile(r"(?P<grad>(?:dL/d|∂L/∂))?(?P<name>[A-Za-z]+[\d_]*)(?P<new>_new)?(?:\[(?P<sample>\d+)\])?")
+
+
+class QuantityError(ValueError):
+    """A quantity that does not parse or that the network does not have (message + hint)."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """What an answer is about: a value, a gradient dL/d<name>, or a parameter after one update."""
+
+    text: str
+    kind: str  # "value", "gradient" or "updated"
+    name: Name
+    sample: int | None  # 1-based, for node quantities of a batch
+
+    @property
+    def is_parameter(self) -> bool:
+        """Whether the quantity is about a weight or bias."""
+        return self.name.kind in ("w", "b")
+
+
+def parse_quantity(text: str) -> Quantity:
+    """Parse an answer's key; QuantityError when it names nothing we know."""
+    raw = str(text).strip()
+    if raw in ("loss", "L"):
+        return Quantity(raw, "value", Name("L", ()), None)
+    m = _QUANTITY.fullmatch(raw)
+    name = parse_name(m.group("name")) if m else None
+    if m is None or name is None:
+        raise QuantityError(f"unknown quantity '{raw}'",
+                            "write loss, a node (x1, z21, a12, yhat1), a parameter (w212, b21), dL/d<name> "
+                            "or <parameter>_new, e.g. dL/dw212 or w212_new")
+    kind = "gradient" if m.group("grad") else "updated" if m.group("new") else "value"
+    if kind == "updated" and name.kind not in ("w", "b"):
+        raise QuantityError(f"'{raw}': only weights and biases have a value after the update",
+                            "write w212_new or b21_new")
+    sample = int(m.group("sample")) if m.group("sample") else None
+    return Quantity(raw, kind, name, sample)
+
+
+def _node(result: Result, name: Name, notation: Notation) -> tuple[str, int, int]:
+    """('z' | 'a', layer, 0-based neuron) of a node name in `notation`; QuantityError if absent."""
+    sizes, depth = result.sizes, len(result.sizes) - 1
+    kind, idx = name.kind, name.indices
+    if kind == "x":
+        layer, neuron, what = 0, idx[0], "a"
+    elif kind == "yhat":
+        layer, neuron, what = depth, idx[0], "a"
+    elif kind == notation.pre:
+        layer, neuron, what = idx[0], idx[1], "z"
+    elif kind == notation.post:
+        layer, neuron, what = idx[0], idx[1], "a"
+    else:
+        other = "padhai" if notation.name == "default" else "default"
+        raise QuantityError(f"'{name}' is no node name in the {notation.name} notation",
+                            f"in {notation.name} notation the pre-activation is {notation.pre}, the activation "
+                            f"{notation.post}; write `notation: {other}` for the other")
+    if not (0 <= layer <= depth and 1 <= neuron <= sizes[layer]) or (what == "z" and layer == 0):
+        raise QuantityError(f"the network has no {name}",
+                            ", ".join(f"layer {l}{' (input)' if l == 0 else ''}: {n} neuron{'s' if n != 1 else ''}"
+                                      for l, n in enumerate(sizes)))
+    return what, layer, neuron - 1
+
+
+def check_quantity(result: Result, q: Quantity, notation: Notation) -> None:
+    """Raise QuantityError when `q` does not exist in this network (or needs a sample)."""
+    if q.is_parameter:
+        try:
+            result.value(str(q.name))
+        except UsageError as exc:
+            raise QuantityError(f"the network has no parameter {q.name}", describe_parameters(result.sizes)) from exc
+        return
+    if q.name.kind == "L":
+        return
+    _node(result, q.name, notation)
+    if result.samples > 1 and q.sample is None:
+        raise QuantityError(f"'{q.text}': the spec is a batch of {result.samples} samples",
+                            f"name the sample: {q.text}[1] .. {q.text}[{result.samples}]")
+    if q.sample is not None and not 1 <= q.sample <= result.samples:
+        raise QuantityError(f"'{q.text}': there is no sample {q.sample}", f"samples are 1..{result.samples}")
+
+
+def evaluate(result: Result, q: Quantity, notation: Notation) -> float:
+    """The true value of a quantity (after `check_quantity`)."""
+    s = (q.sample or 1) - 1
+    if q.name.kind == "L":
+        return 1.0 if q.kind == "gradient" else result.loss
+    if q.is_parameter:
+        name = str(q.name)
+        return {"value": result.value, "gradient": result.gradient, "updated": result.updated}[q.kind](name)
+    what, layer, neuron = _node(result, q.name, notation)
+    if q.kind == "value":
+        return float((result.z if what == "z" else result.a)[layer][s, neuron])
+    if what == "z":
+        per_sample = result.deltas[layer]
+    elif layer == 0:
+        per_sample = result.input_gradient()
+    else:
+        per_sample = result.grad_a[layer]
+    return float(result.scale * per_sample[s, neuron])  # the sample's share of ∂L (1/n of a mean)
+
+
+def chain_position(q: Quantity, notation: Notation, depth: int) -> tuple:
+    """Where a quantity sits along the computation: forward values layer by layer, the loss, then
+    gradients from the output down, then updated parameters. Used to find the first wrong step."""
+    kind = q.name.kind
+    layer = {"x": 0, "yhat": depth, "L": depth + 1}.get(kind, q.name.indices[0] if q.name.indices else 0)
+    within = 0 if kind in ("x", notation.pre, "w", "b") else 1  # z before a within a layer
+    if q.kind == "value":
+        return (0, layer, within)
+    if q.kind == "gradient":
+        return (1, -layer, -within)
+    return (2, layer, 0)

@@ -1,0 +1,48 @@
+"""What CI systems read from `check`: JUnit XML, and GitHub Actions annotations at the answer's line."""
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from .numbers import number
+
+
+def junit_xml(reports, invalid: list[tuple[str, list[str]]]) -> str:
+    """JUnit XML for graded files and for files that could not be read."""
+    suites = ET.Element("testsuites", name="backprop check")
+    for report in reports:
+        suite = ET.SubElement(suites, "testsuite", name=report.path, tests=str(len(report.outcomes)),
+                              failures=str(report.failed), errors="0")
+        for o in report.outcomes:
+            case = ET.SubElement(suite, "testcase", classname=report.path,
+                                 name=f"{o.answer.quantity.text} (line {o.answer.line})")
+            if not o.ok:
+                message = f"given {number(o.answer.given, 10)}, expected {number(o.expected, 10)}"
+                failure = ET.SubElement(case, "failure", message=message)
+                failure.text = message + (f": {o.diagnosis}" if o.diagnosis else "")
+    for path, problems in invalid:
+        suite = ET.SubElement(suites, "testsuite", name=path, tests="1", failures="0", errors="1")
+        case = ET.SubElement(suite, "testcase", classname=path, name="answers file")
+        error = ET.SubElement(case, "error", message="invalid answers file or spec")
+        error.text = "\n".join(problems)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def github_annotation(path: str, line: int, message: str) -> str:
+    """A GitHub Actions `::error` workflow command, escaped as GitHub requires."""
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    prop = data(path).replace(":", "%3A").replace(",", "%2C")
+    return f"::error file={prop},line={line}::{data(message)}"
+
+
+def annotations(reports, precision: int) -> list[str]:
+    """One annotation per wrong answer, at its line in its file."""
+    lines = []
+    for report in reports:
+        for o in report.outcomes:
+            if not o.ok:
+                message = (f"{o.answer.quantity.text}: given {number(o.answer.given, precision)}, expected "
+                           f"{number(o.expected, precision)}" + (f". {o.diagnosis}" if o.diagnosis else ""))
+                lines.append(github_annotation(report.path, o.answer.line, message))
+    return lines

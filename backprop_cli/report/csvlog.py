@@ -1,0 +1,26 @@
+"""`train --log FILE.csv`: the spreadsheet students build by hand, one row per epoch."""
+from __future__ import annotations
+
+from .numbers import exact
+
+
+class TrainingLog:
+    """Collects the state at the start of each epoch: the loss, every parameter, every gradient."""
+
+    def __init__(self, names: list[str]):
+        self.names = names  # the parameters in canonical order, as result.parameters() lists them
+        self.rows: list[list[float]] = []
+
+    def record(self, rate: float, epoch: int, result) -> None:
+        """One row; `result` is the state before the epoch's update."""
+        parameters = result.parameters()
+        self.rows.append([rate, epoch, result.loss] + [v for _, v, _, _ in parameters]
+                         + [g for _, _, g, _ in parameters])
+
+    def csv(self) -> str:
+        """The log as CSV text, headed by the parameter names."""
+        header = ["learning_rate", "epoch", "loss"] + self.names + [f"dL/d{n}" for n in self.names]
+        lines = [",".join(header)]
+        lines += [",".join([exact(rate), str(int(epoch))] + [exact(v) for v in rest])
+                  for rate, epoch, *rest in self.rows]
+        return "\n".join(lines) + "\n"

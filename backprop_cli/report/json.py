@@ -1,0 +1,81 @@
+"""JSON reports: full-precision floats; keys are only ever added, never renamed (scripts read them)."""
+from __future__ import annotations
+
+import json as _json
+from typing import Any
+
+from ..core.result import Result
+
+
+def parameter_rows(result: Result, names: list[str] | None) -> list[dict[str, Any]]:
+    """The `parameters` list of `grad`: every parameter, or those named, in canonical order."""
+    return [{"name": n, "value": v, "gradient": g, "updated": u} for n, v, g, u in result.parameters(names)]
+
+
+def grad_object(result: Result, names: list[str] | None) -> dict[str, Any]:
+    """The object `grad --format json` prints."""
+    return {"loss": result.loss, "learning_rate": result.learning_rate,
+            "parameters": parameter_rows(result, names)}
+
+
+def dumps(obj: Any) -> str:
+    """JSON text; floats in Python's shortest round-trip form, so no digit is lost."""
+    return _json.dumps(obj, indent=2, ensure_ascii=False)
+
+
+def trace_object(trace) -> dict[str, Any]:
+    """The object `trace --format json` prints: `grad`'s object, each parameter with its paths."""
+    single = not trace.batch
+
+    def values(vs):
+        return vs[0] if single else vs
+
+    forward = {name: values(v) for name, v in trace.inputs}
+    for row in trace.neurons:
+        forward[row.pre_name] = values(row.z)
+        forward[row.post_name] = values(row.a)
+    parameters = []
+    for p in trace.parameters:
+        entry = {"name": p.name, "value": p.value, "gradient": p.gradient, "updated": p.updated,
+                 "path_count": p.path_count,
+                 "paths": [{"nodes": path.nodes,
+                            "factors": [{"symbol": f.symbol, "formula": f.formula, "value": f.value}
+                                        for f in path.factors],
+                            "product": path.product, **({"sample": path.sample} if path.sample else {})}
+                           for path in p.paths],
+                 "omitted_sum": p.omitted_sum}
+        if p.per_sample:
+            entry["per_sample"] = [{"sample": s, "gradient": g} for s, g in p.per_sample]
+        parameters.append(entry)
+    return {"loss": trace.loss, "learning_rate": trace.learning_rate, "samples": trace.samples,
+            "forward": forward, "parameters": parameters}
+
+
+def check_object(reports, invalid) -> dict[str, Any]:
+    """The object `check --format json` prints, with the files that could not be read."""
+    files = [{"path": r.path, "results": [{"quantity": o.answer.quantity.text, "given": o.answer.given,
+                                           "expected": o.expected, "ok": o.ok, "line": o.answer.line,
+                                           "diagnosis": o.diagnosis} for o in r.outcomes]}
+             for r in reports]
+    return {"files": files, "passed": sum(r.passed for r in reports), "failed": sum(r.failed for r in reports),
+            "invalid": [{"path": path, "problems": problems} for path, problems in invalid]}
+
+
+def training_object(runs, until_loss) -> dict[str, Any]:
+    """The object `train --format json` prints: one entry per learning rate; with one rate, its
+    final parameters and loss also at the top, as `grad` prints them."""
+    entries = [{"learning_rate": r.learning_rate, "epochs": r.epochs, "stopped": r.stopped,
+                "losses": r.losses, "loss": r.losses[-1], "parameters": parameter_rows(r.result, None)}
+               for r in runs]
+    top: dict[str, Any] = {"until_loss": until_loss, "runs": entries}
+    if len(runs) == 1:
+        top.update(loss=entries[0]["loss"], learning_rate=entries[0]["learning_rate"],
+                   parameters=entries[0]["parameters"], losses=entries[0]["losses"])
+    return top
+
+
+def gradcheck_object(checks, eps: float, tol: float) -> dict[str, Any]:
+    """The object `gradcheck --format json` prints."""
+    return {"eps": eps, "tol": tol, "passed": all(c.status != "fail" for c in checks),
+            "parameters": [{"name": c.name, "backprop": c.backprop, "numeric": c.numeric, "error": c.error,
+                            "status": c.status} for c in checks]}

@@ -1,0 +1,90 @@
+"""`trace --format latex`: a complete document, one `align*` derivation per parameter."""
+from __future__ import annotations
+
+import re
+
+from ..errors import printable
+from .numbers import number
+
+_NAME = re.compile(r"\b(yhat|[wbxyzahL])(\d+(?:_\d+)*)?(\[\d+\])?")
+_KINK = re.compile(r"\(1 if (\S+) > 0 else ([^)]+)\)")
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def escape_text(text: str) -> str:
+    """User text (a spec's name) as literal LaTeX text."""
+    return "".join(_LATEX_SPECIAL.get(c, c) for c in printable(text))
+
+
+def name(text: str) -> str:
+    """A node or parameter name in maths: yhat1 -> \\hat{y}_{1}, w2_10_3 -> w_{2,10,3}, a13[2] -> a_{13}^{(2)}."""
+    def sub(m: re.Match) -> str:
+        kind, digits, sample = m.group(1), m.group(2) or "", m.group(3)
+        base = r"\hat{y}" if kind == "yhat" else kind
+        if digits:
+            base += "_{" + digits.replace("_", ",") + "}"
+        if sample:
+            base += "^{(" + sample[1:-1] + ")}"
+        return base
+    return _NAME.sub(sub, text)
+
+
+def formula(text: str) -> str:
+    """A printed formula (from the function registry) in LaTeX."""
+    text = _KINK.sub(lambda m: r"[\,{0} > 0\,]".format(m.group(1)) if m.group(2) == "0"
+                     else r"\begin{{cases}}1 & {0} > 0\\ {1} & \text{{otherwise}}\end{{cases}}".format(m.group(1), m.group(2)),
+                     text)
+    text = name(text)
+    for old, new in (("ŷj", r"\hat{y}_j"), ("ŷ", r"\hat{y}"), ("yj", "y_j"), ("−", "-"), ("·", r"\cdot "), ("²", "^2"), ("Σj", r"\sum_j "), ("½", r"\tfrac12"),
+                     ("σ", r"\sigma"), ("/", "/")):
+        text = text.replace(old, new)
+    return text
+
+
+def partial(symbol: str) -> str:
+    """∂top/∂bottom -> \\frac{\\partial top}{\\partial bottom}."""
+    top, bottom = symbol[1:].split("/∂", 1)
+    return r"\frac{\partial " + name(top) + r"}{\partial " + name(bottom) + "}"
+
+
+def num(value: float, precision: int) -> str:
+    """A number in LaTeX, scientific notation as ×10^k."""
+    text = number(value, precision)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = mantissa + r"\times 10^{" + str(int(exponent)) + "}"
+    return text
+
+
+def trace_latex(trace, precision: int) -> str:
+    """The trace as a LaTeX document that compiles with amsmath."""
+    n = lambda v: num(v, precision)  # noqa: E731 - a short local formatter
+    out = [r"\documentclass{article}", r"\usepackage{amsmath}",
+           r"\usepackage[utf8]{inputenc}", r"\begin{document}",
+           r"\section*{" + escape_text(trace.title or "Network") + "}"]
+    if trace.description:
+        out.append(escape_text(trace.description) + r"\par")
+    sizes = "-".join(str(s) for s in trace.sizes)
+    out.append(f"Network {sizes}; loss \\texttt{{{escape_text(trace.loss_name)}}}, "
+               f"$L = {formula(trace.loss_formula)} = {n(trace.loss)}$; $\\eta = {n(trace.learning_rate)}$.")
+    for p in trace.parameters:
+        out += [r"\subsection*{$" + partial(f"∂L/∂{p.name}") + f"$ ({p.path_count} path{'s' if p.path_count != 1 else ''})" + "}",
+                r"\begin{align*}"]
+        rows = []
+        for i, path in enumerate(p.paths, start=1):
+            where = f" (sample {path.sample})" if path.sample else ""
+            rows.append(r"\intertext{Path " + str(i) + where + ": $" + r" \to ".join(name(x) for x in path.nodes) + "$}")
+            for f in path.factors:
+                rows.append(f"{partial(f.symbol)} &= {formula(f.formula)} = {n(f.value)}" + r"\\")
+            rows.append(r"\text{product} &= " + n(path.product) + r"\\")
+        if len(p.paths) < p.path_count:
+            rows.append(r"\intertext{and " + str(p.path_count - len(p.paths)) + " more paths, summing to $"
+                        + n(p.omitted_sum) + "$}")
+        rows.append(partial(f"∂L/∂{p.name}") + r" &= \sum_{\text{paths}} \text{product} = " + n(p.gradient) + r"\\")
+        w = name(p.name)
+        rows.append(f"{w} &\\leftarrow {w} - \\eta\\,{partial(f'∂L/∂{p.name}')} = {n(p.value)} - {n(p.learning_rate)}"
+                    f" \\times ({n(p.gradient)}) = {n(p.updated)}")
+        out += rows + [r"\end{align*}"]
+    out.append(r"\end{document}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,68 @@
+"""`trace --format markdown`: tables and formulas a student can paste into a notebook."""
+from __future__ import annotations
+
+import re
+
+from ..errors import printable
+from .numbers import number, update_line
+from .text import pretty
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+
+
+def escape(text: str) -> str:
+    """User text (a spec's name) as literal Markdown."""
+    return _SPECIAL.sub(r"\\\1", printable(text))
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def trace_markdown(trace, precision: int) -> str:
+    """The trace as Markdown: forward tables, loss, deltas, then each parameter's paths."""
+    n = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
+    samples = trace.samples if trace.batch else [None]
+    tag = lambda label, s: label if s is None else f"{label} [{s}]"  # noqa: E731
+    lines = [f"# {escape(trace.title or 'network')}", ""]
+    if trace.description:
+        lines += [f"*{escape(trace.description)}*", ""]
+    sizes = "-".join(str(s) for s in trace.sizes)
+    lines += [f"Network {sizes}; " + ", ".join(f"layer {i} {a}" for i, a in enumerate(trace.activations, 1))
+              + f"; loss {trace.loss_name}; η = {trace.learning_rate:g}", "", "## Forward pass", ""]
+    lines += ["| input | " + " | ".join(tag("value", s) for s in samples) + " |",
+              "|---|" + "---:|" * len(samples)]
+    lines += [f"| {name} | " + " | ".join(n(v) for v in values) + " |" for name, values in trace.inputs]
+    for layer in range(1, len(trace.activations) + 1):
+        last = layer == len(trace.activations)
+        lines += ["", f"Layer {layer} ({trace.activations[layer - 1]})", ""]
+        header = ["pre-activation", *(tag("value", s) for s in samples), "activation",
+                  *(tag("value", s) for s in samples)] + ([tag("target", s) for s in samples] if last else [])
+        lines += ["| " + " | ".join(header) + " |", "|---|" + "---:|" * len(samples) + "---|"
+                  + "---:|" * (len(samples) * (2 if last else 1))]
+        for r in (r for r in trace.neurons if r.layer == layer):
+            cells = [pretty(r.pre_name), *map(n, r.z), pretty(r.post_name), *map(n, r.a)]
+            cells += list(map(n, r.target)) if r.target is not None else []
+            lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "## Loss", "", f"L = {trace.loss_formula} = **{n(trace.loss)}**", "",
+              "## Backward pass", "", "| neuron | " + " | ".join(tag("∂L/∂a", s) for s in samples) + " | "
+              + " | ".join(tag("δ = ∂L/∂z", s) for s in samples) + " |",
+              "|---|" + "---:|" * (2 * len(samples))]
+    for r in reversed(trace.neurons):
+        lines.append(f"| {pretty(r.post_name)} / {pretty(r.pre_name)} | " + " | ".join(map(n, r.grad_a)) + " | "
+                     + " | ".join(map(n, r.delta)) + " |")
+    for p in trace.parameters:
+        lines += ["", f"## ∂L/∂{p.name} ({p.path_count} path{'s' if p.path_count != 1 else ''})"]
+        for i, path in enumerate(p.paths, start=1):
+            where = f" (sample {path.sample})" if path.sample else ""
+            lines += ["", f"**Path {i}**{where}: " + " → ".join(pretty(x) for x in path.nodes), "",
+                      "| factor | formula | value |", "|---|---|---:|"]
+            lines += [f"| {_cell(pretty(f.symbol))} | {_cell(pretty(f.formula))} | {n(f.value)} |" for f in path.factors]
+            lines.append(f"| **product** | | **{n(path.product)}** |")
+        if len(p.paths) < p.path_count:
+            lines += ["", f"… and {p.path_count - len(p.paths)} more paths, summing to {n(p.omitted_sum)}"]
+        if p.per_sample:
+            lines += ["", "Per sample: " + ", ".join(f"[{s}] {n(g)}" for s, g in p.per_sample)]
+        lines += ["", f"Sum of all paths = ∂L/∂{p.name} = **{n(p.gradient)}**", "",
+                  "Update: " + update_line(p.name, p.value, p.learning_rate, p.gradient, p.updated, precision)]
+    return "\n".join(lines) + "\n"

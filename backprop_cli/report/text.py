@@ -1,0 +1,266 @@
+"""Terminal reports with rich. Every string from a spec is passed as Text, never as markup."""
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from ..core.result import Result
+from ..errors import printable
+from .numbers import number, update_line
+from .style import WIDE, summarised, table
+
+
+def make_console(no_color: bool = False, file=None, width: int | None = None, record: bool = False) -> Console:
+    """A console that leaves colour off for --no-color, NO_COLOR or a non-terminal."""
+    return Console(file=file, no_color=no_color or None, highlight=False, emoji=False,
+                   markup=False, width=width, soft_wrap=False, record=record)
+
+
+def signed(value: float, precision: int) -> Text:
+    """A number, coloured by its sign (colour only; the digits say it too)."""
+    style = "red" if value < 0 else "green" if value > 0 else ""
+    return Text(number(value, precision), style=style)
+
+
+def title(name: str, fallback: str) -> Text:
+    """The report's title: the spec's name, printed literally."""
+    return Text(printable(name or fallback), style="bold")
+
+
+def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, name: str,
+                precision: int) -> Group:
+    """The `grad` table: parameter, value, gradient, updated; the loss above it."""
+    header = Text.assemble(title(name, "network"), "  ",
+                           ("loss ", "dim"), number(result.loss, precision),
+                           ("   η ", "dim"), number(result.learning_rate, precision))
+    if result.samples > 1:
+        header.append(f"   ({result.samples} samples, {result.network.reduction})", style="dim")
+    grid = table()
+    grid.add_column("parameter")
+    grid.add_column("value", justify="right")
+    grid.add_column("∂L/∂parameter", justify="right")
+    grid.add_column("updated", justify="right")
+    for pname, value, gradient, after in rows:
+        grid.add_row(pname, number(value, precision), signed(gradient, precision), number(after, precision))
+    return Group(header, Text(""), grid)
+
+
+def pretty(name: str) -> str:
+    """A node name as the tutorials print it (yhat1 -> ŷ1)."""
+    return name.replace("yhat", "ŷ")
+
+
+def _glance(trace) -> Text:
+    sizes = "-".join(str(s) for s in trace.sizes)
+    runs: list[list] = []  # consecutive layers with the same activation: [first, last, activation]
+    for i, act in enumerate(trace.activations, start=1):
+        if runs and runs[-1][2] == act:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i, act])
+    layers = " · ".join(f"layer {a} {act}" if a == b else f"layers {a}–{b} {act}" for a, b, act in runs)
+    text = Text(f"network {sizes} · {layers} · loss {trace.loss_name} · η = {trace.learning_rate:g}", style="dim")
+    if trace.batch:
+        text.append(f" · {len(trace.samples)} samples, {trace.reduction}")
+    return text
+
+
+def _gap(grid: Table) -> None:
+    grid.add_row(*(["…"] + [""] * (len(grid.columns) - 1)), style="dim")
+
+
+def _sample_header(trace, label: str) -> list[str]:
+    return [label] if not trace.batch else [f"{label} [{s}]" for s in trace.samples]
+
+
+def _forward(trace, precision: int) -> list:
+    parts = [Text("Forward pass", style="bold underline")]
+    if any(n > WIDE for n in trace.sizes):
+        parts.append(Text(f"  layers of more than {WIDE} neurons show their first 5 and last 4 (… marks the rest; "
+                          "--format json has them all)", style="dim"))
+    inputs = table()
+    inputs.add_column("input")
+    for header in _sample_header(trace, "value"):
+        inputs.add_column(header, justify="right")
+    for item in summarised(trace.inputs):
+        if item is None:
+            _gap(inputs)
+            continue
+        name, values = item
+        inputs.add_row(name, *(number(v, precision) for v in values))
+    parts.append(inputs)
+    depth = len(trace.activations)
+    for layer in range(1, depth + 1):
+        rows = [r for r in trace.neurons if r.layer == layer]
+        act = trace.activations[layer - 1]
+        grid = table(title=f"layer {layer} ({act})", title_justify="left", title_style="italic")
+        grid.add_column("pre-activation")
+        for header in _sample_header(trace, "value"):
+            grid.add_column(header, justify="right")
+        grid.add_column("activation")
+        for header in _sample_header(trace, "value"):
+            grid.add_column(header, justify="right")
+        if layer == depth:
+            for header in _sample_header(trace, "target"):
+                grid.add_column(header, justify="right")
+        for r in summarised(rows):
+            if r is None:
+                _gap(grid)
+                continue
+            cells = [pretty(r.pre_name), *(number(v, precision) for v in r.z),
+                     pretty(r.post_name), *(number(v, precision) for v in r.a)]
+            if r.target is not None:
+                cells += [number(v, precision) for v in r.target]
+            grid.add_row(*cells)
+        parts.append(grid)
+    return parts
+
+
+def _loss(trace, precision: int) -> list:
+    line = Text.assemble(("Loss ", "bold underline"), "  L = ", trace.loss_formula, " = ",
+                         (number(trace.loss, precision), "bold"))
+    parts = [line]
+    if trace.batch:
+        per = ", ".join(f"L[{s}] = {number(v, precision)}" for s, v in zip(trace.samples, trace.per_sample_loss))
+        parts.append(Text(f"  {trace.reduction} of {per}", style="dim"))
+    return parts
+
+
+def _backward(trace, precision: int) -> list:
+    grid = table()
+    grid.add_column("neuron")
+    for header in _sample_header(trace, "∂L/∂a"):
+        grid.add_column(header, justify="right")
+    for header in _sample_header(trace, "δ = ∂L/∂z"):
+        grid.add_column(header, justify="right")
+    for layer in range(len(trace.activations), 0, -1):
+        rows = [r for r in trace.neurons if r.layer == layer]
+        for r in summarised(list(reversed(rows))):
+            if r is None:
+                _gap(grid)
+                continue
+            grid.add_row(f"{pretty(r.post_name)} / {pretty(r.pre_name)}", *(number(v, precision) for v in r.grad_a),
+                          *(signed(v, precision) for v in r.delta))
+    note = Text("  the factors every path through a neuron reuses (the backward recursion)", style="dim")
+    return [Text("Backward pass", style="bold underline"), note, grid]
+
+
+def _parameter(p, precision: int) -> list:
+    count = f"{p.path_count} path" + ("" if p.path_count == 1 else "s")
+    from rich.cells import cell_len
+
+    parts = [Text.assemble(("∂L/∂" + p.name, "bold"), f"   {count}")]
+    # one alignment for all the paths of a parameter, padded by hand: rich tables cost ~1 ms each
+    rows = [[(pretty(f.symbol), pretty(f.formula), number(f.value, precision)) for f in path.factors]
+            for path in p.paths]
+    cells = [cell for path_rows in rows for cell in path_rows]
+    widths = [max((cell_len(c[i]) for c in cells), default=0) for i in range(3)]
+    widths[0] = max(widths[0], len("product"))
+    widths[2] = max([widths[2]] + [len(number(path.product, precision)) for path in p.paths])
+
+    def pad(text: str, width: int, right: bool = False) -> str:
+        gap = " " * (width - cell_len(text))
+        return gap + text if right else text + gap
+
+    for n, (path, path_rows) in enumerate(zip(p.paths, rows), start=1):
+        where = f" (sample {path.sample})" if path.sample else ""
+        parts.append(Text.assemble(f"  path {n}{where}  ", (" → ".join(pretty(x) for x in path.nodes), "cyan")))
+        for symbol, formula, value in path_rows:
+            parts.append(Text(f"     {pad(symbol, widths[0])} = {pad(formula, widths[1])} = {pad(value, widths[2], True)}"))
+        parts.append(Text.assemble("     ", (pad("product", widths[0]), "bold"), f"   {' ' * widths[1]} = ",
+                                   (pad(number(path.product, precision), widths[2], True), "bold")))
+    shown = len(p.paths)
+    if shown < p.path_count:
+        more = p.path_count - shown
+        parts.append(Text(f"  … and {_count(more)} more path{'s' if more != 1 else ''}, summing to "
+                          f"{number(p.omitted_sum, precision)}", style="yellow"))
+    if p.per_sample:
+        per = ", ".join(f"[{s}] {number(g, precision)}" for s, g in p.per_sample)
+        parts.append(Text(f"  per sample: {per}", style="dim"))
+    total = "sum of all paths" if p.per_sample == [] else "sum of all paths (over the samples, with 1/n)"
+    parts.append(Text.assemble(f"  {total} = ∂L/∂{p.name} = ", (number(p.gradient, precision), "bold")))
+    parts.append(Text("  update  " + update_line(p.name, p.value, p.learning_rate, p.gradient, p.updated, precision)))
+    return parts
+
+
+def _count(n: int) -> str:
+    return str(n) if n < 10**6 else f"{n:.2g}".replace("e+", "e")
+
+
+def trace_report(trace, precision: int) -> Group:
+    """The whole `trace` report, top to bottom."""
+    parts: list = [title(trace.title, "network")]
+    if trace.description:
+        parts.append(Text(printable(trace.description), style="italic"))
+    parts += [_glance(trace), Text("")]
+    parts += _forward(trace, precision) + [Text("")]
+    parts += _loss(trace, precision) + [Text("")]
+    parts += _backward(trace, precision) + [Text("")]
+    for p in trace.parameters:
+        parts += _parameter(p, precision) + [Text("")]
+    return Group(*parts)
+
+
+def gradcheck_report(checks, *, name: str, eps: float, tol: float, precision: int) -> Group:
+    """The `gradcheck` table and a one-line verdict."""
+    grid = table()
+    grid.add_column("parameter")
+    grid.add_column("backprop", justify="right")
+    grid.add_column("finite diff.", justify="right")
+    grid.add_column("rel. error", justify="right")
+    grid.add_column("")
+    marks = {"ok": Text("✓", style="green"), "fail": Text("✗ fail", style="bold red"),
+             "kink": Text("kink at z = 0", style="yellow")}
+    for c in checks:
+        grid.add_row(c.name, number(c.backprop, precision), number(c.numeric, precision), f"{c.error:.1e}",
+                      marks[c.status])
+    failed = sum(c.status == "fail" for c in checks)
+    kinks = sum(c.status == "kink" for c in checks)
+    worst = max((c.error for c in checks if c.status != "kink"), default=0.0)
+    verdict = Text(f"{len(checks)} parameters: {len(checks) - failed - kinks} agree", style="bold")
+    verdict.append(f", {failed} over tolerance" if failed else "", style="bold red")
+    verdict.append(f", {kinks} at a kink" if kinks else "", style="yellow")
+    verdict.append(f"   (largest relative error {worst:.1e}; eps {eps:g}, tol {tol:g})", style="dim")
+    return Group(title(name, "network"), Text(""), grid, Text(""), verdict)
+
+
+def check_report(report, precision: int) -> Group:
+    """One answers file: a table of answers, then a sentence for each wrong one."""
+    head = Text.assemble((printable(report.path), "bold"), "  ",
+                         (f"{report.passed}/{len(report.outcomes)} right", "green" if not report.failed else "red"))
+    grid = table()
+    for column, justify in (("line", "right"), ("quantity", "left"), ("given", "right"),
+                            ("expected", "right"), ("", "left")):
+        grid.add_column(column, justify=justify)
+    notes = []
+    for o in report.outcomes:
+        mark = Text("✓", style="green") if o.ok else Text("✗", style="bold red")
+        grid.add_row(str(o.answer.line), pretty(o.answer.quantity.text), number(o.answer.given, precision),
+                      number(o.expected, precision), mark)
+        if not o.ok:
+            notes.append(Text.assemble((f"  line {o.answer.line} {pretty(o.answer.quantity.text)}: ", "bold"),
+                                       o.diagnosis or "no known mistake gives this value; check the steps "
+                                       "that lead to it (`backprop trace` shows them)."))
+    return Group(head, grid, *notes, Text(""))
+
+
+def check_summary(reports, invalid: int) -> Text:
+    """The line for the whole run."""
+    passed, failed = sum(r.passed for r in reports), sum(r.failed for r in reports)
+    files = len(reports) + invalid
+    text = Text(f"{files} file{'s' if files != 1 else ''}: {passed} right, {failed} wrong", style="bold")
+    if invalid:
+        text.append(f", {invalid} invalid (see the messages above)", style="bold red")
+    return text
+
+
+def check_text(reports, invalid: int, precision: int, quiet: bool) -> Group:
+    """`check`'s whole report: a table per file (or a line per file with --quiet), then the total."""
+    parts = []
+    for report in reports:
+        if quiet:  # one unwrapped line per file, for CI logs and grep
+            parts.append(Text(f"{printable(report.path)}: {report.passed}/{len(report.outcomes)} right"))
+        else:
+            parts.append(check_report(report, precision))
+    return Group(*parts, check_summary(reports, invalid))

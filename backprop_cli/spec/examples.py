@@ -1,0 +1,29 @@
+"""The bundled example specs: the repository's specs/, installed as the package data backprop_cli/specs."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from ..errors import UsageError
+
+
+def examples_dir() -> Path:
+    """Where the installed example specs are (package data; no fallback, so a file the wheel does
+    not ship is missing here as it would be for a user)."""
+    return Path(str(resources.files("backprop_cli.specs")))
+
+
+def example_names() -> list[str]:
+    """Names of the bundled examples, sorted."""
+    return sorted(p.stem for p in examples_dir().glob("*.yaml"))
+
+
+def example_path(name: str) -> Path:
+    """The file of example `name`; UsageError with the nearest name when there is none."""
+    path = examples_dir() / f"{name}.yaml"
+    if not path.is_file():
+        from .keys import nearest
+
+        raise UsageError(f"no example called '{name}'; {nearest(name, example_names())} "
+                         "(`backprop examples` lists them)")
+    return path

@@ -1,0 +1,115 @@
+"""Writing an updated spec back into the user's own text: only the numbers change.
+
+Comments, key order, flow or block style and every untouched value stay as written. Numbers are
+written as Python's shortest round-trip repr, so they read back exactly.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import UsageError
+from ..report.numbers import exact
+from .reader import Spec
+from .yamlsafe import KEY
+
+
+def flow_list(values: np.ndarray) -> str:
+    """[1.5, -0.25, ...]"""
+    return "[" + ", ".join(exact(v) for v in values) + "]"
+
+
+class _Edits:
+    """Replacements at (line, column) spans of the original text, applied from the end backwards."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0]
+        for line in text.splitlines(keepends=True):
+            self.starts.append(self.starts[-1] + len(line))
+        self.edits: list[tuple[int, int, str]] = []
+
+    def offset(self, at: tuple[int, int]) -> int:
+        return self.starts[at[0] - 1] + at[1] - 1
+
+    def replace(self, start: tuple[int, int], old: str, new: str) -> None:
+        begin = self.offset(start)
+        if self.text[begin:begin + len(old)] != old:  # the spans must match what was read
+            raise AssertionError(f"rewrite: expected {old!r} at {start}, found {self.text[begin:begin + len(old)]!r}")
+        self.edits.append((begin, begin + len(old), new))
+
+    def insert(self, offset: int, new: str) -> None:
+        self.edits.append((offset, offset, new))
+
+    def apply(self) -> str:
+        text = self.text
+        for begin, end, new in sorted(self.edits, reverse=True):
+            text = text[:begin] + new + text[end:]
+        return text
+
+
+def updated_matrix_name(original: str, output: Path, taken: set[Path]) -> str:
+    """A new file name for a matrix beside `output`: net-after-w1.npy (never an existing file)."""
+    base = Path(original)
+    stem = f"{output.stem}-{base.stem}"
+    candidate, n = output.parent / f"{stem}{base.suffix}", 2
+    while candidate.exists() or candidate in taken:
+        candidate, n = output.parent / f"{stem}-{n}{base.suffix}", n + 1
+    taken.add(candidate)
+    return candidate.name
+
+
+def rewrite_spec(spec: Spec, layers_after, output: Path | None) -> tuple[str, dict[Path, np.ndarray]]:
+    """The spec's text with every weight and bias replaced by `layers_after`'s values,
+    and the matrix files to write beside `output` (path -> array)."""
+    doc = spec.document
+    edits = _Edits(doc.text)
+    files: dict[Path, np.ndarray] = {}
+    taken: set[Path] = set()
+    for i, after in enumerate(layers_after):
+        base = ("layers", i)
+        for key, new in (("weights", after.weights), ("biases", after.biases)):
+            path = base + (key,)
+            if path in spec.matrix_files:
+                original, shape = spec.matrix_files[path]
+                if output is None:
+                    raise UsageError(f"layer {i + 1}'s {key} come from '{original}': the updated values go to "
+                                     "a new file beside the output, so give -o FILE, not standard output")
+                name = updated_matrix_name(original, output, taken)
+                files[output.parent / name] = new.reshape(shape)  # the shape the file had
+                file_path = path + ("file",)
+                edits.replace(doc.locations[file_path], doc.texts[file_path], _yaml_string(name))
+            elif path in doc.texts:  # a scalar: `biases: 0`
+                text = exact(new[0]) if np.all(new == new[0]) else flow_list(new)
+                edits.replace(doc.locations[path], doc.texts[path], text)
+            elif path in doc.locations:  # a list or matrix written out
+                for index in np.ndindex(new.shape):
+                    element = path + tuple(int(x) for x in index)
+                    edits.replace(doc.locations[element], doc.texts[element], exact(new[index]))
+            else:  # no `biases:` key (they were 0): add one after the weights
+                _insert_biases(doc, edits, base, new)
+    return edits.apply(), files
+
+
+def _yaml_string(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML string
+
+
+def _insert_biases(doc, edits: _Edits, base: tuple, values: np.ndarray) -> None:
+    weights = base + ("weights",)
+    key_line, key_column = doc.locations[weights + (KEY,)]
+    end_line, end_column = doc.ends[weights]
+    line_text = doc.text.splitlines()[key_line - 1]
+    block = line_text[:key_column - 1].strip() in ("", "-")
+    if block:  # a new line at the weights key's indentation, after the weights' last line
+        offset = edits.starts[end_line - 1] + end_column - 1
+        rest = doc.text[offset:]
+        newline_at = rest.find("\n")
+        offset = len(doc.text) if newline_at < 0 else offset + newline_at + 1
+        prefix = "" if doc.text.endswith("\n") or newline_at >= 0 else "\n"
+        edits.insert(offset, f"{prefix}{' ' * (key_column - 1)}biases: {flow_list(values)}\n")
+    else:  # flow style {activation: ..., weights: [...]}: add it right after the weights
+        edits.insert(edits.offset((end_line, end_column)), f", biases: {flow_list(values)}")

@@ -1,0 +1,263 @@
+"""Safe YAML reading: YAML 1.2 core-schema scalars, a source location for every value.
+
+PyYAML composes the node tree (which never runs code); we turn nodes into plain Python
+values ourselves, so no tag can construct an object, `010` is ten and `1e-3` is a number.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+from ..errors import Problem, SpecError
+
+MAX_TEXT_BYTES = 20_000_000
+MAX_NODES = 5_000_000
+
+_IMPLICIT = "backprop:implicit"
+_STR_TAG = "tag:yaml.org,2002:str"
+_PLAIN_TAGS = {_IMPLICIT, _STR_TAG, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution)
+_NULL = re.compile(r"null|Null|NULL|~")
+_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+_INT10 = re.compile(r"[-+]?[0-9]+")
+_INT8 = re.compile(r"0o[0-7]+")
+_INT16 = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?(\.inf|\.Inf|\.INF)")
+_NAN = re.compile(r"\.nan|\.NaN|\.NAN")
+
+Path = tuple  # a key path into the document: ("layers", 0, "weights", 1, 2)
+KEY = "<key>"  # path + (KEY,) locates the key itself rather than its value
+
+
+class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):
+    """Composes nodes only; implicit tags are marked so that explicit ones can be refused."""
+
+    def __init__(self, text: str):
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        BaseResolver.__init__(self)
+
+    def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML hook
+        return _IMPLICIT
+
+
+try:  # libyaml's parser is about ten times faster; it builds the same nodes with the same marks
+    from yaml.cyaml import CParser
+
+    class _FastLoader(CParser, BaseResolver):
+        """The C parser with the same implicit-tag marking as `_Loader`."""
+
+        def __init__(self, text: str):
+            CParser.__init__(self, text)
+            BaseResolver.__init__(self)
+
+        def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML hook
+            return _IMPLICIT
+
+    LOADER = _FastLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    LOADER = _Loader
+
+
+@dataclass
+class Document:
+    """A YAML document as plain values, with where each value was written."""
+
+    file: str
+    data: Any
+    locations: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    texts: dict[Path, str] = field(default_factory=dict)  # a scalar as the user wrote it
+    text: str = ""  # the whole document as written
+    ends: dict[Path, tuple[int, int]] = field(default_factory=dict)  # where each value ends
+    aliases: int = 0  # aliases met (one message says it, however many there are)
+
+    def where(self, path: Path) -> tuple[int, int]:
+        """Line and column of `path`, or of its nearest written ancestor."""
+        while path not in self.locations and path:
+            if path + (KEY,) in self.locations:  # an aliased value: its key is what was written here
+                return self.locations[path + (KEY,)]
+            path = path[:-1]
+        return self.locations.get(path, (1, 1))
+
+    def subdocument(self, prefix: Path) -> "Document":
+        """The value at `prefix` as a document of its own, keeping this file's locations."""
+        n = len(prefix)
+        data = self.data
+        for key in prefix:
+            data = data[key]
+        return Document(self.file, data,
+                        {p[n:]: at for p, at in self.locations.items() if p[:n] == prefix},
+                        {p[n:]: t for p, t in self.texts.items() if p[:n] == prefix}, self.text,
+                        {p[n:]: at for p, at in self.ends.items() if p[:n] == prefix})
+
+    def problem(self, path: Path, message: str, hint: str = "", *, at_key: bool = False) -> Problem:
+        line, column = self.where(path + (KEY,) if at_key and path + (KEY,) in self.locations else path)
+        return Problem(self.file, line, column, message, hint)
+
+
+def resolve_scalar(text: str) -> Any:
+    """The YAML 1.2 core-schema value of a plain scalar."""
+    if text == "" or _NULL.fullmatch(text):
+        return None
+    if _BOOL.fullmatch(text):
+        return text.lower() == "true"
+    if _INT10.fullmatch(text):
+        return int(text)
+    if _INT8.fullmatch(text):
+        return int(text[2:], 8)
+    if _INT16.fullmatch(text):
+        return int(text[2:], 16)
+    if _FLOAT.fullmatch(text):
+        try:
+            return float(text)
+        except OverflowError:  # pragma: no cover - float() returns inf instead
+            return float("inf")
+    if _INF.fullmatch(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _NAN.fullmatch(text):
+        return float("nan")
+    return text
+
+
+def decode(raw: bytes, file: str) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with BOM; a located error otherwise."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise SpecError([Problem(file, line, column,
+                                 f"the file is not valid {encoding.upper().replace('-SIG', '')} text "
+                                 f"(byte 0x{raw[exc.start]:02x})",
+                                 "save the file as UTF-8 text")]) from None
+
+
+def parse(text: str, file: str) -> Document:
+    """Parse one YAML document; raise SpecError with the location of any problem."""
+    if len(text) > MAX_TEXT_BYTES:
+        raise SpecError([Problem(file, 1, 1, f"the file is too large ({len(text)} characters)",
+                                 f"a spec holds at most {MAX_TEXT_BYTES} characters; "
+                                 "put large matrices in .npy files: weights: {file: w1.npy}")])
+    loader = None
+    try:
+        loader = LOADER(text)  # the reader checks for forbidden characters right here
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or "invalid YAML"
+        if exc.context and exc.problem:
+            what = f"{exc.context}, {exc.problem}"
+        lines = text.splitlines()
+        at = lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
+        raise SpecError([Problem(file, mark.line + 1, mark.column + 1, f"YAML syntax: {what}",
+                                 _syntax_hint("tab" if at == "\t" else what))]) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _position(text, exc.position)
+        raise SpecError([Problem(file, line, column,
+                                 f"the file holds a control character YAML does not allow (U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X})",
+                                 "remove control characters; save the file as plain UTF-8 text")]) from None
+    except yaml.YAMLError as exc:
+        raise SpecError([Problem(file, 1, 1, f"YAML: {exc}", "")]) from None
+    except RecursionError:
+        raise SpecError([Problem(file, 1, 1, "the document is nested too deeply",
+                                 "a spec needs at most three levels of lists")]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    doc = Document(file, None, text=text)
+    if node is None:
+        raise SpecError([Problem(file, 1, 1, "the file is empty",
+                                 "a spec is a mapping with input, target, loss and layers; "
+                                 "see `backprop examples`")])
+    problems: list[Problem] = []
+    try:
+        doc.data = _convert(node, (), doc, problems, set())
+    except RecursionError:
+        raise SpecError([Problem(file, 1, 1, "the document is nested too deeply",
+                                 "a spec needs at most three levels of lists")]) from None
+    if doc.aliases > 1:
+        first = next(i for i, p in enumerate(problems) if p.message.startswith("anchors and aliases"))
+        problems[first] = dataclasses.replace(problems[first], message=problems[first].message
+                                              + f" ({doc.aliases} aliases in this file)")
+    if problems:
+        raise SpecError(problems)
+    return doc
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+def _syntax_hint(what: str) -> str:
+    if "tab" in what:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in what:
+        return "a value with ': ' in it needs quotes, or a key is missing its indentation"
+    if "expected ',' or ']'" in what or "flow sequence" in what:
+        return "close every [ with ] and separate numbers with commas: [0.1, 0.2]"
+    return "check the indentation and brackets just before this point"
+
+
+def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set[int]) -> Any:
+    if id(node) in seen:  # an alias: the composer reuses the anchored node
+        doc.aliases += 1
+        if doc.aliases == 1:
+            problems.append(doc.problem(path, "anchors and aliases (&name, *name) are not allowed",
+                                        "write the values out in full"))
+        return None
+    seen.add(id(node))
+    if len(seen) > MAX_NODES:
+        raise SpecError([doc.problem(path, "the document has too many values",
+                                     f"at most {MAX_NODES}; put large matrices in .npy files")])
+    doc.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    doc.ends[path] = (node.end_mark.line + 1, node.end_mark.column + 1)
+    if node.tag not in _PLAIN_TAGS:
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(doc.problem(path, f"YAML tags such as '{shown}' are not allowed",
+                                    "remove the tag (the word starting with !)"))
+        return None
+    if isinstance(node, ScalarNode):
+        doc.texts[path] = node.value
+        if not node.style and node.tag == _IMPLICIT:  # plain: None (Python parser) or "" (libyaml)
+            return resolve_scalar(node.value)
+        return node.value
+    if isinstance(node, SequenceNode):
+        return [_convert(item, path + (i,), doc, problems, seen) for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key_at = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, ScalarNode):
+                problems.append(Problem(doc.file, *key_at, "a key must be a plain word",
+                                        "write keys such as `weights:` or `loss:`"))
+                continue
+            key = key_node.value
+            child = path + (key,)
+            if key in result:
+                problems.append(Problem(doc.file, *key_at, f"duplicate key '{key}'",
+                                        "write each key once"))
+                continue
+            doc.locations[child + (KEY,)] = key_at
+            result[key] = _convert(value_node, child, doc, problems, seen)
+        return result
+    raise AssertionError(f"unknown node {node!r}")  # pragma: no cover

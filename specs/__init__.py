@@ -1,0 +1,1 @@
+"""The bundled example specs, installed as package data for `backprop --example NAME`."""
