@@ -18,14 +18,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .spec.reader import Spec
 
 
-def load_spec(path=None, *, text: str | None = None, name: str | None = None) -> "Spec":
+def load_spec(path=None, *, text: str | None = None, name: str | None = None) -> Spec:
     """Load and validate a spec (a path, `-` for standard input, or text=...); raises SpecError."""
     from .spec.reader import load_spec as _load
 
     return _load(path, text=text, name=name)
 
 
-def compute(spec: "Spec", learning_rate: float | None = None) -> "Result":
+def compute(spec: Spec, learning_rate: float | None = None) -> Result:
     """Forward and backward pass of a spec: loss, every gradient and node value, by name."""
     from .core.engine import run
 

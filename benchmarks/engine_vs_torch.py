@@ -13,8 +13,8 @@ import time
 import numpy as np
 
 from backprop_cli.core.engine import run
-from backprop_cli.core.network import Layer, Network
 from backprop_cli.core.functions import LOSSES, activation
+from backprop_cli.core.network import Layer, Network
 
 SIZES = [784, 256, 256, 10]
 BATCH = 256

@@ -17,7 +17,8 @@ GRAD_JSON = [sys.executable, "-c",
              "import sys; sys.argv = ['backprop', 'grad', '--example', 'padhai-4-4-2', '--format', 'json'];"
              "from backprop_cli.cli import main; main()"]
 NO_RICH = [sys.executable, "-c",
-           "import sys, io, contextlib; sys.argv = ['backprop', 'grad', '--example', 'padhai-4-4-2', '--format', 'json'];"
+           "import sys, io, contextlib;"
+           "sys.argv = ['backprop', 'grad', '--example', 'padhai-4-4-2', '--format', 'json'];"
            "from backprop_cli.cli import main\n"
            "with contextlib.redirect_stdout(io.StringIO()):\n"
            "    try: main()\n"

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))  # oracle.py and regenerate.py
 
-from backprop_cli.cli import main  # noqa: E402 - after the path above
-from backprop_cli.core.functions import LOSSES, activation  # noqa: E402
-from backprop_cli.core.network import Layer, Network  # noqa: E402
+from backprop_cli.cli import main
+from backprop_cli.core.functions import LOSSES, activation
+from backprop_cli.core.network import Layer, Network
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"

@@ -81,7 +81,8 @@ def _nudge(layers, inputs, targets, loss, reduction, eps, container, index):
     return (up - down) / (2 * eps)
 
 
-def local_derivative(name: str, zs: list[float], acts: list[float], i: int, m: int, alpha: float = 0.01) -> float | None:
+def local_derivative(name: str, zs: list[float], acts: list[float], i: int, m: int,
+                     alpha: float = 0.01) -> float | None:
     """∂a_i/∂z_m, or None where no edge exists (elementwise activations, i ≠ m)."""
     if name == "softmax":
         return acts[i] * ((1.0 if i == m else 0.0) - acts[m])
@@ -117,7 +118,8 @@ def enumerate_paths(layers, x, y, loss, layer, j, k=None):
     def down_from_a(p, i, product, nodes):
         # at activation i of layer p; step to every z(p)m it depends on
         for m in range(len(zs[p - 1])):
-            d = local_derivative(layers[p - 1]["activation"], zs[p - 1], acts[p], i, m, layers[p - 1].get("alpha", 0.01))
+            layer_p = layers[p - 1]
+            d = local_derivative(layer_p["activation"], zs[p - 1], acts[p], i, m, layer_p.get("alpha", 0.01))
             if d is None:
                 continue
             if p == layer:

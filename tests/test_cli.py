@@ -2,9 +2,9 @@
 import json
 
 import pytest
+from conftest import EXAMPLES, invoke
 
 from backprop_cli import __version__
-from conftest import EXAMPLES, invoke
 
 
 def test_version_and_help():

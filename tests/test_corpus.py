@@ -2,7 +2,6 @@
 import re
 
 import pytest
-
 from regenerate import TESTS, corpus_cases, run_case
 
 LOCATED = re.compile(r"^corpus/[\w./-]+\.yaml:\d+:\d+: \S")

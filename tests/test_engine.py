@@ -3,13 +3,14 @@ and the true values of the PadhAI notes' worked example."""
 
 import numpy as np
 import pytest
+from conftest import OUTPUT_FOR_LOSS, SPECS, as_network, random_layers, stable_seed, targets_for
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from oracle import batch_loss, finite_difference, forward
 
 from backprop_cli.core.engine import run
 from backprop_cli.core.functions import ACTIVATIONS, LOSSES
-from conftest import OUTPUT_FOR_LOSS, SPECS, as_network, random_layers, stable_seed, targets_for
-from oracle import batch_loss, finite_difference, forward
+
 
 def assert_matches_finite_differences(layers, inputs, targets, loss, reduction="mean"):
     result = run(as_network(layers, loss, reduction), np.array(inputs, float), np.array(targets, float))

@@ -8,10 +8,9 @@ import re
 import tempfile
 from pathlib import Path
 
+from conftest import SPECS, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import SPECS, invoke
 
 SPEC_TEXTS = [p.read_bytes() for p in sorted(SPECS.glob("*.yaml"))]
 ANSWERS_TEXT = (b"spec: net.yaml\ntolerance: {abs: 0.01}\nanswers:\n  loss: 0.1055\n  a12: 0.8022\n"

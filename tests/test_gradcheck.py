@@ -4,14 +4,13 @@ import json
 
 import numpy as np
 import pytest
+from conftest import EXAMPLES, as_network, invoke, random_layers, targets_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backprop_cli.core import functions
 from backprop_cli.core.engine import run
 from backprop_cli.core.gradcheck import gradcheck
-from conftest import EXAMPLES, invoke
-from conftest import as_network, random_layers, targets_for
 
 KINK = "input: [0]\ntarget: [1]\nloss: mse\nlayers:\n  - activation: relu\n    weights: [[1]]\n" \
        "  - activation: linear\n    weights: [[2]]\n"
@@ -47,5 +46,6 @@ def test_a_relu_kink_is_reported_not_failed():
 def test_random_networks_never_fail(seed, sizes, hidden, loss):
     rng = np.random.default_rng(seed)
     layers = random_layers(rng, sizes, hidden, "linear")
-    result = run(as_network(layers, loss), rng.uniform(-1, 1, (2, sizes[0])), np.array(targets_for(rng, loss, 2, sizes[-1])))
+    inputs, targets = rng.uniform(-1, 1, (2, sizes[0])), np.array(targets_for(rng, loss, 2, sizes[-1]))
+    result = run(as_network(layers, loss), inputs, targets)
     assert all(c.status != "fail" for c in gradcheck(result)), [c for c in gradcheck(result) if c.status == "fail"]

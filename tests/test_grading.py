@@ -3,10 +3,10 @@ import json
 from xml.etree import ElementTree as ET
 
 import pytest
-
-from backprop_cli.grading.answers import Tolerance, decimals_written
 from conftest import EXAMPLES, SPECS, invoke
 from oracle import finite_difference, forward
+
+from backprop_cli.grading.answers import Tolerance, decimals_written
 
 
 @pytest.fixture
@@ -61,7 +61,8 @@ def stale_gradient_w121():
     x, y, eta = net["input"], net["target"], net["learning_rate"]
     fd = finite_difference(layers, [x], [y], net["loss"])
     delta2 = [fd[("b", 2, m + 1, None)] for m in range(2)]
-    w2_new = [[w - eta * fd[("w", 2, m + 1, k + 1)] for k, w in enumerate(row)] for m, row in enumerate(layers[1]["weights"])]
+    w2_new = [[w - eta * fd[("w", 2, m + 1, k + 1)] for k, w in enumerate(row)]
+              for m, row in enumerate(layers[1]["weights"])]
     a12 = forward(layers, x)[1][1][1]  # neuron 2 of layer 1
     return sum(delta2[m] * w2_new[m][1] for m in range(2)) * a12 * (1 - a12) * x[0]
 
@@ -110,7 +111,8 @@ def test_an_unknown_mistake_points_at_the_first_wrong_step(class_dir):
 
 
 def test_json_report_lines_and_exit_codes(class_dir):
-    good = answers(class_dir, "padhai-4-4-2", [("loss", "0.1055"), ("dL/dw212", "-0.1304"), ("w212_new", "0.930")], "good.yaml")
+    lines = [("loss", "0.1055"), ("dL/dw212", "-0.1304"), ("w212_new", "0.930")]
+    good = answers(class_dir, "padhai-4-4-2", lines, "good.yaml")
     result, data = check_json(good)
     assert result.exit_code == 0
     assert [r["line"] for r in data["files"][0]["results"]] == [3, 4, 5]
@@ -136,7 +138,8 @@ def test_a_broken_file_is_reported_and_the_others_still_graded(class_dir):
     ("spec: padhai-4-4-2.yaml\nanswers:\n  loss: .nan\n", ":3:9: the answer to loss must be a finite number"),
     ("spec: nope.yaml\nanswers:\n  loss: 1\n", ":1:7: no such spec file 'nope.yaml'"),
     ("answers:\n  loss: 1\n", ":1:1: give exactly one of `spec:` (a file) and `network:` (inline)"),
-    ("spec: padhai-4-4-2.yaml\ntolerance: {abs: -1}\nanswers:\n  loss: 1\n", ":2:18: the abs tolerance must be a number ≥ 0"),
+    ("spec: padhai-4-4-2.yaml\ntolerance: {abs: -1}\nanswers:\n  loss: 1\n",
+     ":2:18: the abs tolerance must be a number ≥ 0"),
     ("spec: padhai-4-4-2.yaml\nanswer:\n  loss: 1\n", ":2:1: unknown key 'answer'"),
     ("spec: batch-average.yaml\nanswers:\n  z11: 1\n", ":3:3: 'z11': the spec is a batch of 3 samples"),
     ("spec: padhai-4-4-2.yaml\nanswers:\n  h12: 1\n", ":3:3: 'h12' is no node name in the default notation"),

@@ -3,16 +3,15 @@ import json
 
 import numpy as np
 import pytest
+from conftest import OUTPUT_FOR_LOSS, SPECS, as_network, invoke, random_layers, targets_for
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from oracle import enumerate_paths
 
 from backprop_cli import compute, load_spec
 from backprop_cli.core.engine import run
 from backprop_cli.core.names import notation, parameter_names, parse_name
 from backprop_cli.core.paths import count_paths, trace_parameter
-from conftest import SPECS, invoke
-from oracle import enumerate_paths
-from conftest import OUTPUT_FOR_LOSS, as_network, random_layers, targets_for
 
 DEFAULT = notation("default")
 

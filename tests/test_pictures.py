@@ -5,7 +5,6 @@ import sys
 from xml.etree import ElementTree as ET
 
 import pytest
-
 from conftest import SPECS, invoke
 
 

@@ -129,7 +129,8 @@ def test_a_misspelt_key_is_not_also_reported_missing():
     ("[1, 2]", "net.yaml:1:1: a spec is a mapping of keys, not a list"),
     ("input: [1\n", "net.yaml:2:1: YAML syntax: while parsing a flow sequence"),
     ("input:\n\t- 1\n", "net.yaml:2:1: YAML syntax"),
-    ("!!python/object/apply:os.system ['true']", "net.yaml:1:1: YAML tags such as '!!python/object/apply:os.system' are not allowed"),
+    ("!!python/object/apply:os.system ['true']",
+     "net.yaml:1:1: YAML tags such as '!!python/object/apply:os.system' are not allowed"),
     ("input: !!float 1", "net.yaml:1:8: YAML tags such as '!!float' are not allowed"),
     ("a: &x [1, 2]\nb: *x\n", "net.yaml:2:1: anchors and aliases (&name, *name) are not allowed"),
     ("[" * 3000 + "]" * 3000, "net.yaml:1:1: the document is nested too deeply"),
@@ -183,7 +184,8 @@ def test_matrices_from_npy_and_csv(tmp_path):
     (lambda d: (d / "w1.npy").write_bytes(b"\x93NUMPY\x09\x00"), "net.yaml:6:21: cannot read 'w1.npy'"),
     (lambda d: np.save(d / "w1.npy", np.array([[np.nan, 1], [1, 1]])), "net.yaml:6:21: 'w1.npy' holds nan or inf"),
     (lambda d: np.save(d / "w1.npy", np.array([["a", "b"]])), "net.yaml:6:21: 'w1.npy' holds <U1 values"),
-    (lambda d: np.save(d / "w1.npy", np.array([{"x": 1}], dtype=object)), "net.yaml:6:21: 'w1.npy' holds Python objects"),
+    (lambda d: np.save(d / "w1.npy", np.array([{"x": 1}], dtype=object)),
+     "net.yaml:6:21: 'w1.npy' holds Python objects"),
 ])
 def test_bad_matrix_files(tmp_path, setup, expected):
     setup(tmp_path)

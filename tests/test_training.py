@@ -6,9 +6,10 @@ import sys
 
 import numpy as np
 import pytest
-from backprop_cli import compute, load_spec
 from conftest import EXAMPLES, SPECS, invoke, oracle_problem
 from oracle import finite_difference
+
+from backprop_cli import compute, load_spec
 
 NUMBER = re.compile(r"-?\d+(\.\d*)?(e-?\d+)?")
 

@@ -20,10 +20,10 @@ COMMANDS = {"grad": "network", "trace": "network", "gradcheck": "network", "draw
 class BackpropGroup(click.Group):
     """Imports commands lazily, prints our errors on standard error and sets the exit status."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, _ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+    def get_command(self, _ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
         module = importlib.import_module(f"{__package__}.{COMMANDS[name]}")

@@ -99,7 +99,8 @@ def _rates(value: str | None) -> list[float] | None:
     try:
         rates = [float(part) for part in value.split(",") if part.strip()]
     except ValueError:
-        raise click.BadParameter("write one rate or several separated by commas: 0.1,0.5,1", param_hint="--lr") from None
+        raise click.BadParameter("write one rate or several separated by commas: 0.1,0.5,1",
+                                 param_hint="--lr") from None
     if not rates or any(not (0 < r < float("inf")) for r in rates):
         raise click.BadParameter("learning rates are positive numbers: 0.1,0.5,1", param_hint="--lr")
     return rates
@@ -108,7 +109,8 @@ def _rates(value: str | None) -> list[float] | None:
 @click.command()
 @spec_options(formats=TEXT_JSON, precision=6, color=True)
 @click.option("--epochs", type=click.IntRange(1, 10_000_000), required=True, metavar="N", help="At most N updates.")
-@click.option("--until-loss", type=click.FloatRange(min=0), metavar="EPS", help="Stop as soon as the loss is below EPS.")
+@click.option("--until-loss", type=click.FloatRange(min=0), metavar="EPS",
+              help="Stop as soon as the loss is below EPS.")
 @click.option("--lr", "rates", metavar="A,B,...", help="Learning rate, or several to compare side by side "
               "(one copy of the network trained per rate).")
 @_output_options
@@ -151,7 +153,7 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
     runs = []
     with Progress(epochs, no_color) as progress:
         for rate in rate_list or [loaded.learning_rate]:
-            def on_epoch(run, result, epoch, rate=rate):
+            def on_epoch(_run, result, epoch, rate=rate):
                 progress.update(rate, epoch, result.loss)
                 if log is not None:
                     log.record(rate, epoch, result)
@@ -164,7 +166,8 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
     if target is not None and not interrupted:
         written = _write(loaded, runs[0].result.network.layers, target)
     elif target is not None:
-        click.echo(f"interrupted after epoch {runs[-1].epochs}: nothing written (run again to write {output})", err=True)
+        click.echo(f"interrupted after epoch {runs[-1].epochs}: nothing written (run again to write {output})",
+                   err=True)
     if log is not None:
         from ..files import write_atomic
 

@@ -73,9 +73,10 @@ def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rat
 
 def backward(layers: list[Layer], z: list, a: list, grad_yhat: np.ndarray, delta_out: np.ndarray,
              scale: float) -> tuple[list, list, list, list]:
-    """The backward recursion ("Backpropagation Explained") from the output's δ down: per-sample ∂L/∂a and δ = ∂L/∂z, and the
-    parameter gradients reduced over the batch (× `scale`). `layers` supplies the weights the
-    recursion multiplies by (and so can differ from the forward pass's, to model a mistake)."""
+    """The backward recursion ("Backpropagation Explained") from the output's δ down: per-sample
+    ∂L/∂a and δ = ∂L/∂z, and the parameter gradients reduced over the batch (× `scale`).
+    `layers` supplies the weights the recursion multiplies by (and so can differ from the forward
+    pass's, to model a mistake)."""
     depth = len(layers)
     deltas: list[np.ndarray | None] = [None] * (depth + 1)
     grad_a: list[np.ndarray | None] = [None] * (depth + 1)

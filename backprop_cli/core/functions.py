@@ -6,8 +6,8 @@ they never spell maths themselves.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -71,7 +71,7 @@ def softplus(z: np.ndarray) -> np.ndarray:
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
-def _relu_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+def _relu_derivative(z: np.ndarray, _a: np.ndarray) -> np.ndarray:
     return np.greater(z, 0.0, out=np.empty_like(z), casting="unsafe")  # 0 at z = 0, as PyTorch
 
 
@@ -80,16 +80,16 @@ def make_leaky_relu(alpha: float) -> Activation:
     return Activation(
         "leaky_relu", f"max(z, {alpha:g}·z)", f"(1 if {{z}} > 0 else {alpha:g})",
         lambda z: np.where(z > 0, z, alpha * z),
-        lambda z, a: np.where(z > 0, 1.0, alpha),
+        lambda z, _a: np.where(z > 0, 1.0, alpha),
         alpha=alpha,
     )
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "linear": Activation("linear", "z", "1", lambda z: z, lambda z, a: np.ones_like(z)),
+    "linear": Activation("linear", "z", "1", lambda z: z, lambda z, _a: np.ones_like(z)),
     "sigmoid": Activation("sigmoid", "σ(z) = 1/(1 + e^(−z))", "{a}(1 − {a})", _sigmoid,
-                          lambda z, a: a * (1.0 - a)),
-    "tanh": Activation("tanh", "tanh(z)", "1 − {a}²", np.tanh, lambda z, a: 1.0 - a * a),
+                          lambda _z, a: a * (1.0 - a)),
+    "tanh": Activation("tanh", "tanh(z)", "1 − {a}²", np.tanh, lambda _z, a: 1.0 - a * a),
     "relu": Activation("relu", "max(0, z)", "(1 if {z} > 0 else 0)", lambda z: np.maximum(z, 0.0),
                        _relu_derivative),
     "leaky_relu": make_leaky_relu(0.01),

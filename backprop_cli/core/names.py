@@ -112,6 +112,7 @@ def describe_parameters(sizes: list[int]) -> str:
     """The valid range of parameter names, for an error hint."""
     parts = []
     for layer in range(1, len(sizes)):
-        parts.append(f"layer {layer}: {format_name('w', layer, 1, 1)}..{format_name('w', layer, sizes[layer], sizes[layer - 1])}, "
+        last_weight = format_name("w", layer, sizes[layer], sizes[layer - 1])
+        parts.append(f"layer {layer}: {format_name('w', layer, 1, 1)}..{last_weight}, "
                      f"{format_name('b', layer, 1)}..{format_name('b', layer, sizes[layer])}")
     return "; ".join(parts)

@@ -103,7 +103,8 @@ def jacobians(result: Result, sample: int) -> dict[int, np.ndarray]:
             for p, layer in enumerate(result.network.layers, start=1)}
 
 
-def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int, jacobian: dict[int, np.ndarray]) -> list[tuple[float, list[int], list[int]]]:
+def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int,
+               jacobian: dict[int, np.ndarray]) -> list[tuple[float, list[int], list[int]]]:
     """The k largest-|product| paths from L to z(layer)neuron for one sample (0-based):
     (product, activation index per level, pre-activation index per level), top level first."""
     depth = len(result.network.layers)
@@ -115,7 +116,8 @@ def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int, jac
     back = []  # per step: (from-node index, from-rank) arrays
     for p in range(depth, layer - 1, -1):
         n = len(jacobian[p])
-        exists = np.eye(n, dtype=bool) if result.network.layers[p - 1].activation.elementwise else np.ones((n, n), dtype=bool)
+        elementwise = result.network.layers[p - 1].activation.elementwise
+        exists = np.eye(n, dtype=bool) if elementwise else np.ones((n, n), dtype=bool)
         prod, valid, node, rank = _k_best_step(prod, valid, jacobian[p].T, exists, k)  # edges [to m, from i]
         back.append((node, rank))
         if p == layer:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .result import Result
 from .names import Notation, format_name, parameter_names
 from .paths import ParameterTrace, trace_parameter
+from .result import Result
 
 
 @dataclass

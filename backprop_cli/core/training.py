@@ -4,8 +4,8 @@ No printing here: the caller gets a callback per epoch and a `Run` per learning 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 

@@ -104,7 +104,8 @@ class AnswersReader:
             return Tolerance()
         numbers = {}
         for key, number in value.items():
-            if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number) or number < 0:
+            numeric = isinstance(number, (int, float)) and not isinstance(number, bool)
+            if not numeric or not math.isfinite(number) or number < 0:
                 problems.append(doc.problem(("tolerance", key), f"the {key} tolerance must be a number ≥ 0", hint))
             else:
                 numbers[key] = float(number)
@@ -132,7 +133,8 @@ class AnswersReader:
             return self.cache[key]
         inline = data["network"]
         if not isinstance(inline, dict):
-            problems.append(doc.problem(("network",), "`network:` must hold a spec mapping", "indent the spec under it"))
+            problems.append(doc.problem(("network",), "`network:` must hold a spec mapping",
+                                        "indent the spec under it"))
             raise SpecError(problems)
         # the inline spec keeps this file's locations, so its errors point at these lines
         spec = read_document(doc.subdocument(("network",)), base)

@@ -2,6 +2,7 @@
 factor 2, ...) and name the one a wrong answer matches."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 
 import numpy as np
@@ -18,7 +19,7 @@ from .quantities import Quantity, QuantityError, evaluate
 
 def _softmax_without_cross_terms(act: Activation) -> Activation:
     # the mistake: ∂ŷi/∂zm taken as 0 for i ≠ m, i.e. softmax treated as elementwise
-    return dataclasses.replace(act, derivative=lambda z, a: a * (1.0 - a))
+    return dataclasses.replace(act, derivative=lambda _z, a: a * (1.0 - a))
 
 
 def _variant(result: Result, change) -> Result:
@@ -71,17 +72,17 @@ class Diagnoser:
             rule = RULE.format(p="w")
             yield updated(value, -gradient, r.learning_rate), f"this adds η·∂L/∂w; the update subtracts it: {rule}"
             yield value, f"this is the value before the update: {rule} was not applied"
-            yield updated(value, gradient / 2, r.learning_rate), "the update used half the gradient (a lost factor 2 in ∂L/∂ŷ)"
+            yield (updated(value, gradient / 2, r.learning_rate),
+                   "the update used half the gradient (a lost factor 2 in ∂L/∂ŷ)")
             return
         if q.kind == "value":
             if q.name.kind in (n.pre, n.post) and q.name.kind != "x":
                 swapped = dataclasses.replace(q.name, kind=n.post if q.name.kind == n.pre else n.pre)
                 other = dataclasses.replace(q, name=swapped)
-                try:
-                    yield evaluate(r, other, n), (f"this is {swapped}, the {'activation' if q.name.kind == n.pre else 'pre-activation'}"
-                                                  f"; {q.name} is the {'pre-activation' if q.name.kind == n.pre else 'activation'}")
-                except QuantityError:
-                    pass
+                kinds = ("pre-activation", "activation")
+                this, that = kinds if q.name.kind == n.pre else kinds[::-1]
+                with contextlib.suppress(QuantityError):  # the other kind does not exist (the output's z)
+                    yield evaluate(r, other, n), f"this is {swapped}, the {that}; {q.name} is the {this}"
             return
         # gradients
         cross = self._get("cross")
@@ -93,14 +94,16 @@ class Diagnoser:
         yield -expected, "the sign is flipped: ∂L/∂ŷ uses (ŷ − y), not (y − ŷ)"
         if r.samples > 1:
             if r.network.reduction == "mean":
-                yield expected * r.samples, f"this is the sum over the batch; the loss is the mean, so divide by n = {r.samples}"
+                yield (expected * r.samples,
+                       f"this is the sum over the batch; the loss is the mean, so divide by n = {r.samples}")
             else:
                 yield expected / r.samples, "this is the batch mean; the spec says `reduction: sum`, so add the samples"
         if q.is_parameter and q.name.kind == "w" and q.name.indices[0] > 1:
             l, j, k = q.name.indices
             pre_input = (r.deltas[l][:, j - 1] * r.z[l - 1][:, k - 1]).sum() * r.scale
+            activation = n.post_name(l - 1, k, len(r.sizes) - 1)
             yield float(pre_input), (f"this multiplies by the pre-activation {n.pre_name(l - 1, k)} where the "
-                                     f"activation {n.post_name(l - 1, k, len(r.sizes) - 1)} belongs (∂z/∂w is the input to the weight)")
+                                     f"activation {activation} belongs (∂z/∂w is the input to the weight)")
         stale = self._get("stale")
         if stale is not None:
             yield evaluate(stale, q, n), ("this backpropagates through weights already updated; use the weights "

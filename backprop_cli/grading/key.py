@@ -7,7 +7,7 @@ from .. import __version__
 from ..core.names import Notation, parameter_names
 from ..core.result import Result
 from ..report.numbers import fixed
-from .quantities import QuantityError, check_quantity, evaluate, parse_quantity
+from .quantities import check_quantity, evaluate, parse_quantity
 
 
 def default_quantities(result: Result) -> list[str]:

@@ -32,12 +32,12 @@ def name(text: str) -> str:
 
 def formula(text: str) -> str:
     """A printed formula (from the function registry) in LaTeX."""
-    text = _KINK.sub(lambda m: r"[\,{0} > 0\,]".format(m.group(1)) if m.group(2) == "0"
-                     else r"\begin{{cases}}1 & {0} > 0\\ {1} & \text{{otherwise}}\end{{cases}}".format(m.group(1), m.group(2)),
+    text = _KINK.sub(lambda m: rf"[\,{m.group(1)} > 0\,]" if m.group(2) == "0"
+                     else rf"\begin{{cases}}1 & {m.group(1)} > 0\\ {m.group(2)} & \text{{otherwise}}\end{{cases}}",
                      text)
     text = name(text)
-    for old, new in (("ŷj", r"\hat{y}_j"), ("ŷ", r"\hat{y}"), ("yj", "y_j"), ("−", "-"), ("·", r"\cdot "), ("²", "^2"), ("Σj", r"\sum_j "), ("½", r"\tfrac12"),
-                     ("σ", r"\sigma"), ("/", "/")):
+    for old, new in (("ŷj", r"\hat{y}_j"), ("ŷ", r"\hat{y}"), ("yj", "y_j"), ("−", "-"), ("·", r"\cdot "),
+                     ("²", "^2"), ("Σj", r"\sum_j "), ("½", r"\tfrac12"), ("σ", r"\sigma")):
         text = text.replace(old, new)
     return text
 
@@ -69,12 +69,13 @@ def trace_latex(trace, precision: int) -> str:
     out.append(f"Network {sizes}; loss \\texttt{{{escape_text(trace.loss_name)}}}, "
                f"$L = {formula(trace.loss_formula)} = {n(trace.loss)}$; $\\eta = {n(trace.learning_rate)}$.")
     for p in trace.parameters:
-        out += [r"\subsection*{$" + partial(f"∂L/∂{p.name}") + f"$ ({p.path_count} path{'s' if p.path_count != 1 else ''})" + "}",
-                r"\begin{align*}"]
+        count = f"{p.path_count} path{'s' if p.path_count != 1 else ''}"
+        out += [r"\subsection*{$" + partial(f"∂L/∂{p.name}") + f"$ ({count})" + "}", r"\begin{align*}"]
         rows = []
         for i, path in enumerate(p.paths, start=1):
             where = f" (sample {path.sample})" if path.sample else ""
-            rows.append(r"\intertext{Path " + str(i) + where + ": $" + r" \to ".join(name(x) for x in path.nodes) + "$}")
+            nodes = r" \to ".join(name(x) for x in path.nodes)
+            rows.append(r"\intertext{Path " + str(i) + where + ": $" + nodes + "$}")
             for f in path.factors:
                 rows.append(f"{partial(f.symbol)} &= {formula(f.formula)} = {n(f.value)}" + r"\\")
             rows.append(r"\text{product} &= " + n(path.product) + r"\\")

@@ -57,7 +57,8 @@ def trace_markdown(trace, precision: int) -> str:
             where = f" (sample {path.sample})" if path.sample else ""
             lines += ["", f"**Path {i}**{where}: " + " → ".join(pretty(x) for x in path.nodes), "",
                       "| factor | formula | value |", "|---|---|---:|"]
-            lines += [f"| {_cell(pretty(f.symbol))} | {_cell(pretty(f.formula))} | {n(f.value)} |" for f in path.factors]
+            lines += [f"| {_cell(pretty(f.symbol))} | {_cell(pretty(f.formula))} | {n(f.value)} |"
+                      for f in path.factors]
             lines.append(f"| **product** | | **{n(path.product)}** |")
         if len(p.paths) < p.path_count:
             lines += ["", f"… and {p.path_count - len(p.paths)} more paths, summing to {n(p.omitted_sum)}"]

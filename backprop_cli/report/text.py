@@ -167,7 +167,8 @@ def _parameter(p, precision: int) -> list:
         where = f" (sample {path.sample})" if path.sample else ""
         parts.append(Text.assemble(f"  path {n}{where}  ", (" → ".join(pretty(x) for x in path.nodes), "cyan")))
         for symbol, formula, value in path_rows:
-            parts.append(Text(f"     {pad(symbol, widths[0])} = {pad(formula, widths[1])} = {pad(value, widths[2], True)}"))
+            row = f"{pad(symbol, widths[0])} = {pad(formula, widths[1])} = {pad(value, widths[2], True)}"
+            parts.append(Text("     " + row))
         parts.append(Text.assemble("     ", (pad("product", widths[0]), "bold"), f"   {' ' * widths[1]} = ",
                                    (pad(number(path.product, precision), widths[2], True), "bold")))
     shown = len(p.paths)

@@ -71,8 +71,8 @@ def load_spec(path: str | Path | None = None, *, text: str | None = None, name: 
                                      "give the path of a .yaml file")])
         raw = file.read_bytes()
     except FileNotFoundError:
-        raise SpecError([Problem(shown, 1, 1, "no such file",
-                                 "give the path of a spec file, or --example NAME (see `backprop examples`)")]) from None
+        hint = "give the path of a spec file, or --example NAME (see `backprop examples`)"
+        raise SpecError([Problem(shown, 1, 1, "no such file", hint)]) from None
     except OSError as exc:
         raise SpecError([Problem(shown, 1, 1, f"cannot read the file ({exc.strerror})", "")]) from None
     return parse_spec(decode(raw, shown), shown, file.parent)
@@ -122,8 +122,8 @@ class _SpecReader:
         self._unknown_keys(data, (), TOP_KEYS)
         name = self._text(data, "name")
         description = self._text(data, "description")
-        inputs, batch = self._samples(data, "input", "inputs", "x")
-        targets, _ = self._samples(data, "target", "targets", "y")
+        inputs, batch = self._samples(data, "input", "inputs")
+        targets, _ = self._samples(data, "target", "targets")
         reduction = data.get("reduction", "mean")
         if reduction not in ("mean", "sum"):
             self.fail(("reduction",), f"unknown reduction {reduction!r}", "write `reduction: mean` or `reduction: sum`")
@@ -274,7 +274,7 @@ class _SpecReader:
         return array
 
     # -- the parts of a spec ------------------------------------------------------------
-    def _samples(self, data: dict, single: str, batch: str, what: str) -> tuple[np.ndarray | None, bool]:
+    def _samples(self, data: dict, single: str, batch: str) -> tuple[np.ndarray | None, bool]:
         if single in data and batch in data:
             self.fail((batch,), f"both '{single}' and '{batch}' are given", f"keep one: '{single}' for one sample, "
                       f"'{batch}' for a batch", at_key=True)
@@ -288,7 +288,8 @@ class _SpecReader:
                 self.fail((batch,), f"'{batch}' has {matrix.shape[0]} samples", f"at most {MAX_SAMPLES}")
                 return None, True
             return matrix, True
-        self.missing((), single, f"'{single}' is missing", f"add `{single}: [...]` (one sample) or `{batch}: [[...], ...]` (a batch)")
+        self.missing((), single, f"'{single}' is missing",
+                     f"add `{single}: [...]` (one sample) or `{batch}: [[...], ...]` (a batch)")
         return None, False
 
     def _layers(self, data: dict) -> list[Layer]:
@@ -314,7 +315,8 @@ class _SpecReader:
             act = self._activation(entry, path)
             weights = None
             if "weights" not in entry:
-                self.missing(path, "weights", f"layer {i + 1} has no 'weights'", "add `weights: [[...]]`, one row per neuron")
+                self.missing(path, "weights", f"layer {i + 1} has no 'weights'",
+                             "add `weights: [[...]]`, one row per neuron")
             else:
                 weights = self._matrix(path + ("weights",), entry["weights"], f"the weights of layer {i + 1}")
             if weights is not None:
@@ -326,8 +328,8 @@ class _SpecReader:
     def _activation(self, entry: dict, path: tuple):
         value = entry.get("activation")
         if "activation" not in entry:
-            self.missing(path, "activation", f"layer {path[1] + 1} has no 'activation'", "add `activation: sigmoid` (known: "
-                      + ", ".join(ACTIVATIONS) + ")")
+            self.missing(path, "activation", f"layer {path[1] + 1} has no 'activation'",
+                         "add `activation: sigmoid` (known: " + ", ".join(ACTIVATIONS) + ")")
             return None
         alpha = None
         apath = path + ("activation",)
@@ -364,7 +366,8 @@ class _SpecReader:
                 source = "the input has" if i == 0 else f"layer {i} has"
                 what = "value" if i == 0 else "neuron"
                 self.fail(("layers", i, "weights"),
-                          f"the weights of layer {i + 1} have {plural(cols, 'column')}, but {source} {plural(width, what)}",
+                          f"the weights of layer {i + 1} have {plural(cols, 'column')}, "
+                          f"but {source} {plural(width, what)}",
                           f"expected shape {rows}×{width}: one row per neuron, one column per "
                           f"{'input' if i == 0 else f'neuron of layer {i}'}")
             width = rows

@@ -51,7 +51,7 @@ class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):
         Composer.__init__(self)
         BaseResolver.__init__(self)
 
-    def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML hook
+    def resolve(self, _kind, _value, _implicit):
         return _IMPLICIT
 
 
@@ -65,7 +65,7 @@ try:  # libyaml's parser is about ten times faster; it builds the same nodes wit
             CParser.__init__(self, text)
             BaseResolver.__init__(self)
 
-        def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML hook
+        def resolve(self, _kind, _value, _implicit):
             return _IMPLICIT
 
     LOADER = _FastLoader
@@ -93,7 +93,7 @@ class Document:
             path = path[:-1]
         return self.locations.get(path, (1, 1))
 
-    def subdocument(self, prefix: Path) -> "Document":
+    def subdocument(self, prefix: Path) -> Document:
         """The value at `prefix` as a document of its own, keeping this file's locations."""
         n = len(prefix)
         data = self.data
@@ -135,10 +135,7 @@ def resolve_scalar(text: str) -> Any:
 
 def decode(raw: bytes, file: str) -> str:
     """UTF-8 (with or without BOM) or UTF-16 with BOM; a located error otherwise."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
+    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -172,8 +169,9 @@ def parse(text: str, file: str) -> Document:
                                  _syntax_hint("tab" if at == "\t" else what))]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _position(text, exc.position)
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
         raise SpecError([Problem(file, line, column,
-                                 f"the file holds a control character YAML does not allow (U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X})",
+                                 f"the file holds a control character YAML does not allow (U+{code:04X})",
                                  "remove control characters; save the file as plain UTF-8 text")]) from None
     except yaml.YAMLError as exc:
         raise SpecError([Problem(file, 1, 1, f"YAML: {exc}", "")]) from None
