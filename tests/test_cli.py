@@ -106,10 +106,12 @@ def test_internal_error_is_one_line_and_exit_3(monkeypatch):
     assert isinstance(debug.exception, ZeroDivisionError)
 
 
-def test_python_m_entry_point():
+def test_python_m_entry_point(tmp_path):
     import subprocess
     import sys
 
+    # from an empty folder, so that `-m` finds the installed package, not a checkout's source
     out = subprocess.run([sys.executable, "-m", "backprop_cli", "grad", "--example", "padhai-4-4-2",
-                          "-w", "w131", "--format", "json"], capture_output=True, text=True, check=True).stdout
+                          "-w", "w131", "--format", "json"], capture_output=True, text=True, check=True,
+                         cwd=tmp_path).stdout
     assert json.loads(out)["parameters"][0]["gradient"] == pytest.approx(0.0031594, abs=5e-8)

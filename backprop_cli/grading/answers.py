@@ -10,7 +10,7 @@ from ..core.names import NOTATIONS
 from ..core.names import notation as make_notation
 from ..core.result import Result
 from ..errors import Problem, SpecError
-from ..spec.keys import unknown_keys
+from ..spec.hints import unknown_keys
 from ..spec.reader import Spec, load_spec, read_document
 from ..spec.yamlsafe import KEY, Document, decode, parse
 from .quantities import Quantity, QuantityError, check_quantity, parse_quantity

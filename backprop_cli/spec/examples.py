@@ -22,7 +22,7 @@ def example_path(name: str) -> Path:
     """The file of example `name`; UsageError with the nearest name when there is none."""
     path = examples_dir() / f"{name}.yaml"
     if not path.is_file():
-        from .keys import nearest
+        from .hints import nearest
 
         raise UsageError(f"no example called '{name}'; {nearest(name, example_names())} "
                          "(`backprop examples` lists them)")

@@ -15,7 +15,7 @@ import numpy as np
 from ..core.functions import ACTIVATIONS, LOSSES, activation
 from ..core.network import Layer, Network
 from ..errors import Problem, SpecError
-from .keys import nearest, unknown_keys
+from .hints import describe, nearest, plural, shorten, unknown_keys
 from .matrices import MAX_NEURONS, MAX_PARAMETERS, MatrixFileError, read_matrix
 from .yamlsafe import Document, decode, parse
 
@@ -88,18 +88,6 @@ def read_document(doc: Document, base_dir: Path) -> Spec:
     return _SpecReader(doc, base_dir).read()
 
 
-def plural(count: int, noun: str) -> str:
-    """'1 neuron', '2 neurons', '2 biases'."""
-    if count == 1:
-        return f"{count} {noun}"
-    return f"{count} {noun}{'es' if noun.endswith('s') else 's'}"
-
-
-def shorten(text: str, limit: int = 40) -> str:
-    """User text cut to a readable length for a message."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 class _SpecReader:
     """Reads one document into a Spec, collecting every problem instead of stopping at the first."""
 
@@ -116,7 +104,7 @@ class _SpecReader:
     def read(self) -> Spec:
         data = self.doc.data
         if not isinstance(data, dict):
-            self.fail((), f"a spec is a mapping of keys, not {_kind(data)}",
+            self.fail((), f"a spec is a mapping of keys, not {describe(data)}",
                       "start with `input:`, `target:`, `loss:` and `layers:`; see `backprop examples`")
             raise SpecError(self.problems)
         self._unknown_keys(data, (), TOP_KEYS)
@@ -158,7 +146,7 @@ class _SpecReader:
         if value is None:
             return ""
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            self.fail((key,), f"'{key}' must be text, not {_kind(value)}", f"write {key}: some words")
+            self.fail((key,), f"'{key}' must be text, not {describe(value)}", f"write {key}: some words")
             return ""
         return str(self.doc.texts.get((key,), value))
 
@@ -169,7 +157,7 @@ class _SpecReader:
             return None
         value = data[key]
         if not isinstance(value, str):
-            self.fail(path + (key,), f"'{key}' must be a name, not {_kind(value)}", "known: " + ", ".join(known))
+            self.fail(path + (key,), f"'{key}' must be a name, not {describe(value)}", "known: " + ", ".join(known))
             return None
         if value not in known:
             self.fail(path + (key,), f"unknown {key} '{value}'", nearest(value, known))
@@ -182,7 +170,7 @@ class _SpecReader:
             hint = "write a number such as 0.5, -1 or 1e-3"
             if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off", "y", "n"):
                 hint += f" ('{written}' is a word in YAML 1.2, not a truth value or number)"
-            what = "empty" if value is None else _kind(value) if isinstance(value, bool) else f"'{written}'"
+            what = "empty" if value is None else describe(value) if isinstance(value, bool) else f"'{written}'"
             self.fail(path, f"expected a number, got {what}", hint)
             return None
         try:
@@ -210,7 +198,7 @@ class _SpecReader:
                 return None
             return array
         if not isinstance(value, list):
-            self.fail(path, f"{what} must be a list of numbers, not {_kind(value)}", "write [0.1, 0.2, ...]")
+            self.fail(path, f"{what} must be a list of numbers, not {describe(value)}", "write [0.1, 0.2, ...]")
             return None
         numbers = [self._number(path + (i,), v) for i, v in enumerate(value)]
         if any(n is None for n in numbers):
@@ -233,7 +221,7 @@ class _SpecReader:
                 return None
             return array
         if not isinstance(value, list) or not value:
-            self.fail(path, f"{what} must be a list of rows, not {_kind(value)}",
+            self.fail(path, f"{what} must be a list of rows, not {describe(value)}",
                       "write one row per neuron: [[0.1, 0.2], [0.3, 0.4]]")
             return None
         if len(value) > MAX_NEURONS:
@@ -242,7 +230,7 @@ class _SpecReader:
         rows = []
         for i, row in enumerate(value):
             if not isinstance(row, list):
-                self.fail(path + (i,), f"row {i + 1} of {what} must be a list of numbers, not {_kind(row)}",
+                self.fail(path + (i,), f"row {i + 1} of {what} must be a list of numbers, not {describe(row)}",
                           "write each row as [0.1, 0.2, ...]: row j holds the weights into neuron j")
                 return None
             rows.append(self._vector(path + (i,), row, f"row {i + 1} of {what}"))
@@ -298,7 +286,7 @@ class _SpecReader:
             self.missing((), "layers", "'layers' is missing", "add `layers:` with one entry per layer of weights")
             return []
         if not isinstance(layers_value, list) or not layers_value:
-            self.fail(("layers",), f"'layers' must be a list of layers, not {_kind(layers_value)}",
+            self.fail(("layers",), f"'layers' must be a list of layers, not {describe(layers_value)}",
                       "write `layers:` then `  - activation: sigmoid` and `    weights: [[...]]` per layer")
             return []
         if len(layers_value) > MAX_LAYERS:
@@ -308,7 +296,7 @@ class _SpecReader:
         for i, entry in enumerate(layers_value):
             path = ("layers", i)
             if not isinstance(entry, dict):
-                self.fail(path, f"layer {i + 1} must be a mapping, not {_kind(entry)}",
+                self.fail(path, f"layer {i + 1} must be a mapping, not {describe(entry)}",
                           "write `- activation: NAME` and `  weights: [[...]]`")
                 continue
             self._unknown_keys(entry, path, LAYER_KEYS)
@@ -394,19 +382,3 @@ class _SpecReader:
                 self.fail(("layers", len(network.layers) - 1, "activation"),
                           f"{name} needs outputs between 0 and 1, but the output activation is {out}",
                           "use softmax (cross_entropy) or sigmoid (binary_cross_entropy) on the output layer")
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"the truth value {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the text '{value}'"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__

@@ -1,0 +1,60 @@
+"""How problems are worded: unknown keys with a "did you mean" hint (one rule for specs and answers
+files), what kind of value was written, plurals."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import Problem
+from .yamlsafe import Document
+
+
+def nearest(word: str, known) -> str:
+    """A 'did you mean' hint for a misspelt name, or the list of known ones."""
+    import difflib  # only when there is a typo to explain
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "known: " + ", ".join(known)
+
+
+def unknown_keys(doc: Document, mapping: dict, path: tuple, known, problems: list[Problem]) -> set[tuple]:
+    """Report each key of `mapping` that is not `known`; return the (path, known key) pairs written
+    with a typo, so that the key is not also reported as missing."""
+    misspelt = set()
+    for key in mapping:
+        if key not in known:
+            close = nearest(key, known)
+            problems.append(doc.problem(path + (key,), f"unknown key '{key}'", close, at_key=True))
+            if close.startswith("did you mean"):
+                misspelt.add((path, close.split("'")[1]))
+    return misspelt
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 neuron', '2 neurons', '2 biases'."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {noun}{'es' if noun.endswith('s') else 's'}"
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """User text cut to a readable length for a message."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def describe(value: Any) -> str:
+    """What a YAML value is, for a message: 'the number 3', 'a list', 'nothing'."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the truth value {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
