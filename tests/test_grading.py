@@ -206,3 +206,20 @@ def test_many_files_share_one_spec_load(class_dir, monkeypatch):
     paths = [answers(class_dir, "padhai-4-4-2", [("loss", "0.1055")], f"a{i}.yaml") for i in range(20)]
     result, data = check_json(*paths)
     assert result.exit_code == 0 and data["passed"] == 20 and len(loads) == 1
+
+
+def test_grading_from_python_without_the_cli(class_dir):
+    from backprop_cli import SpecError
+    from backprop_cli.grading.grades import Grader
+
+    good = answers(class_dir, "padhai-4-4-2", [("dL/dw212", "-0.0652"), ("loss", "0.1055")], "good.yaml")
+    broken = answers(class_dir, "padhai-4-4-2", [("dL/dw999", "1")], "broken.yaml")
+    grader = Grader()
+    report = grader.grade_file(str(good))
+    assert (report.passed, report.failed) == (1, 1)
+    wrong = report.outcomes[0]
+    assert wrong.expected == pytest.approx(-0.1303767, abs=5e-8) and "cross paths" in wrong.diagnosis
+    with pytest.raises(SpecError, match="no parameter w999"):
+        grader.grade_file(str(broken))
+    reports, invalid = grader.grade_files([str(broken), str(good)])
+    assert [r.path for r in reports] == [str(good)] and [p for p, _ in invalid] == [str(broken)]
