@@ -82,7 +82,7 @@ def count_paths(sizes: list[int], softmax_layers: set[int], layer: int, neuron: 
 
 def _k_best_step(prod: np.ndarray, valid: np.ndarray, edge: np.ndarray, exists: np.ndarray, k: int):
     """Extend the k best partial paths into each `from` node along every edge to each `to` node."""
-    n_to, n_from = edge.shape
+    n_to = edge.shape[0]
     cand = (edge[:, :, None] * prod[None, :, :]).reshape(n_to, -1)
     ok = (exists[:, :, None] & valid[None, :, :]).reshape(n_to, -1)
     score = np.where(ok, np.abs(cand), -1.0)

@@ -26,7 +26,8 @@ class Result:
     bias_grads: list
     learning_rate: float
     scale: float  # 1/samples for a mean, 1 for a sum
-    _cache: dict = field(default_factory=dict, repr=False)
+    # values worked out on first use; not an argument, so a copy (dataclasses.replace) starts empty
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def loss(self) -> float:

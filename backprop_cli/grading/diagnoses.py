@@ -42,7 +42,7 @@ def _through_updated_weights(result: Result) -> Result:
     grad_a, deltas, weight_grads, bias_grads = backward(stale, result.z, result.a, result.grad_a[depth],
                                                         result.deltas[depth], result.scale)
     return dataclasses.replace(result, deltas=deltas, grad_a=grad_a, weight_grads=weight_grads,
-                               bias_grads=bias_grads, _cache={})
+                               bias_grads=bias_grads)
 
 
 class Diagnoser:
