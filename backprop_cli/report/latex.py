@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..core.update import RULE
 from ..errors import printable
 from .numbers import number
 
@@ -48,6 +49,13 @@ def partial(symbol: str) -> str:
     return r"\frac{\partial " + name(top) + r"}{\partial " + name(bottom) + "}"
 
 
+def update_rule(parameter: str) -> str:
+    """The update rule (core.update.RULE) in LaTeX, aligned at its arrow."""
+    gradient = f"∂L/∂{parameter}"
+    text = formula(RULE.format(p=parameter).replace(gradient, "@"))
+    return text.replace(" ← ", r" &\leftarrow ").replace("η", r"\eta").replace("@", partial(gradient))
+
+
 def num(value: float, precision: int) -> str:
     """A number in LaTeX, scientific notation as ×10^k."""
     text = number(value, precision)
@@ -83,9 +91,8 @@ def trace_latex(trace, precision: int) -> str:
             rows.append(r"\intertext{and " + str(p.path_count - len(p.paths)) + " more paths, summing to $"
                         + n(p.omitted_sum) + "$}")
         rows.append(partial(f"∂L/∂{p.name}") + r" &= \sum_{\text{paths}} \text{product} = " + n(p.gradient) + r"\\")
-        w = name(p.name)
-        rows.append(f"{w} &\\leftarrow {w} - \\eta\\,{partial(f'∂L/∂{p.name}')} = {n(p.value)} - {n(p.learning_rate)}"
-                    f" \\times ({n(p.gradient)}) = {n(p.updated)}")
+        rows.append(f"{update_rule(p.name)} = {n(p.value)} - {n(p.learning_rate)} \\times ({n(p.gradient)})"
+                    f" = {n(p.updated)}")
         out += rows + [r"\end{align*}"]
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"
