@@ -11,6 +11,7 @@ from backprop_cli.cli.main import COMMANDS, main
 PACKAGE = ROOT / "backprop_cli"
 MODULES = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
            for p in sorted(PACKAGE.rglob("*.py"))}
+DATA = {"backprop_cli.specs"}  # the examples: package data installed from the top-level specs/
 
 # what each room may import from the package (besides itself); everything else is a layering error
 ALLOWED = {
@@ -54,7 +55,8 @@ def imports(module: str) -> set[str]:
                     anchor = package.split(".")[: len(package.split(".")) - child.level + 1]
                     base = ".".join(anchor + ([base] if base else []))
                 for alias in child.names:  # `from ..core import functions` imports a module
-                    found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base)
+                    full = f"{base}.{alias.name}"
+                    found.add(full if full in MODULES or full in DATA else base)
             visit(child)
 
     visit(ast.parse(path.read_text(encoding="utf-8")))

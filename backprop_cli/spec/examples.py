@@ -1,7 +1,6 @@
 """The bundled example specs: the repository's specs/, installed as the package data backprop_cli/specs."""
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from ..errors import UsageError
@@ -10,7 +9,11 @@ from ..errors import UsageError
 def examples_dir() -> Path:
     """Where the installed example specs are (package data; no fallback, so a file the wheel does
     not ship is missing here as it would be for a user)."""
-    return Path(str(resources.files("backprop_cli.specs")))
+    try:
+        from .. import specs  # the installed data package (cheaper than importlib.resources at start-up)
+    except ImportError:
+        raise UsageError("the bundled examples are not installed; reinstall backprop-cli") from None
+    return Path(specs.__file__).parent
 
 
 def example_names() -> list[str]:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import write_atomic
 from ..report.numbers import exact
 
 MAX_NEURONS = 100_000
@@ -74,6 +73,8 @@ def read_matrix(base_dir: Path, name: str) -> np.ndarray:
 
 def write_matrix(path: Path, array: np.ndarray) -> None:
     """Write a matrix as .npy (numpy.save) or .csv (one row per line), atomically and exactly."""
+    from ..files import write_atomic  # only `step` and `train -o` write; loading a spec never does
+
     if path.suffix.lower() == ".npy":
         buffer = io.BytesIO()
         np.save(buffer, array)
