@@ -6,6 +6,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .errors import UsageError
+
 
 def _mode_for(target: Path) -> int:
     """The mode a new file gets from the umask, or the mode of the file being replaced."""
@@ -20,13 +22,31 @@ def _mode_for(target: Path) -> int:
 def write_atomic(path: str | Path, content: str | bytes) -> None:
     """Write `path` so that readers see the old file or the new one, never half of it."""
     target = Path(path)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    temporary = None
     try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.chmod(temporary, _mode_for(target))  # mkstemp makes 0600; a report is not a secret
         os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
+    except BaseException as exc:
+        if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
+        if isinstance(exc, OSError):  # a missing or read-only folder, a full disk: the user's to fix
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
+
+
+def check_writable(path: str | Path) -> str | None:
+    """Why `path` cannot be written (its folder missing or read-only, or it is a folder), or None."""
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        return f"{path} is a folder"
+    if not folder.is_dir():
+        return f"the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is not writable"
+    if target.exists() and not os.access(target, os.W_OK):
+        return f"{path} is not writable"
+    return None

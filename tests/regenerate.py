@@ -39,18 +39,10 @@ def run_case(command: str, path: Path):
 
 
 def trace_snapshot() -> str:
-    """`trace` of the PadhAI example's w212 as text, 100 columns, no colour."""
-    from backprop_cli import compute, load_spec
-    from backprop_cli.core.names import notation
-    from backprop_cli.core.tracing import build_trace
-    from backprop_cli.report.text import make_console, trace_report
-
-    spec = load_spec(TESTS.parent / "specs" / "padhai-4-4-2.yaml")
-    traced = build_trace(compute(spec), notation("default"), ["w212"], 8, None, spec.name, spec.description)
-    console = make_console(no_color=True, width=100)
-    console.begin_capture()
-    console.print(trace_report(traced, 6))
-    return "\n".join(line.rstrip() for line in console.end_capture().splitlines()) + "\n"
+    """What `backprop trace --example padhai-4-4-2 -w w212` prints, 100 columns, not a terminal."""
+    result = CliRunner().invoke(main, ["trace", "--example", "padhai-4-4-2", "-w", "w212"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    return "\n".join(line.rstrip() for line in result.stdout.splitlines()) + "\n"
 
 
 SNAPSHOT_MAKERS = {"trace-padhai-w212.txt": trace_snapshot}

@@ -14,7 +14,7 @@ def test_version_and_help():
     assert "--weight" in invoke("grad", "--help").output
 
 
-def test_grad_json_matches_the_contract():
+def test_grad_json_has_the_documented_shape():
     result = invoke("grad", "--example", "padhai-4-4-2", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.output)
@@ -115,3 +115,50 @@ def test_python_m_entry_point(tmp_path):
                           "-w", "w131", "--format", "json"], capture_output=True, text=True, check=True,
                          cwd=tmp_path).stdout
     assert json.loads(out)["parameters"][0]["gradient"] == pytest.approx(0.0031594, abs=5e-8)
+
+
+@pytest.mark.parametrize("args", [
+    ["grad", "--example", "padhai-4-4-2", "--save", "{missing}/r.txt"],
+    ["check", "{answers}", "--junit", "{missing}/r.xml"],
+    ["train", "--example", "padhai-4-4-2", "--epochs", "2", "--log", "{missing}/e.csv"],
+    ["train", "--example", "padhai-4-4-2", "--epochs", "2", "--plot", "{missing}/l.png"],
+    ["draw", "--example", "padhai-4-4-2", "-o", "{missing}/n.svg"],
+    ["step", "--example", "padhai-4-4-2", "-o", "{missing}/n.yaml"],
+])
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(tmp_path, padhai_text, args):
+    (tmp_path / "net.yaml").write_text(padhai_text, encoding="utf-8")
+    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n  loss: 0.1055\n", encoding="utf-8")
+    filled = [a.format(missing=tmp_path / "no-such-folder", answers=tmp_path / "answers.yaml") for a in args]
+    result = invoke(*filled)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == "" and "does not exist" in result.stderr and "Internal error" not in result.stderr
+    assert not (tmp_path / "no-such-folder").exists()
+
+
+@pytest.mark.parametrize("args, words", [
+    (["step", "--example", "padhai-4-4-2", "-o", "-", "--force"], "--force"),
+    (["train", "--example", "padhai-4-4-2", "--epochs", "1", "--force"], "--force"),
+    (["draw", "--example", "padhai-4-4-2", "-o", "{tmp}/n.svg", "--lr", "0.5"], "--lr"),
+])
+def test_an_option_that_would_change_nothing_is_refused(tmp_path, args, words):
+    result = invoke(*[a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code == 2 and words in result.stderr
+
+
+def test_written_files_get_the_usual_mode_and_a_replaced_file_keeps_its_own(tmp_path):
+    import os
+    import stat
+
+    from backprop_cli.files import write_atomic
+
+    umask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "new.txt", "x")
+        (tmp_path / "kept.txt").write_text("old")
+        os.chmod(tmp_path / "kept.txt", 0o640)
+        write_atomic(tmp_path / "kept.txt", "new")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "kept.txt").stat().st_mode) == 0o640
+    assert (tmp_path / "kept.txt").read_text() == "new" and not list(tmp_path.glob(".*.tmp"))

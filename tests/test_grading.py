@@ -165,7 +165,8 @@ def test_junit_and_github_annotations(class_dir, tmp_path):
     assert [c.find("failure") is not None for c in cases] == [False, True, True]
     assert "::error" not in result.stdout  # workflow commands go to standard error
     annotations = [l for l in result.stderr.splitlines() if l.startswith("::error ")]
-    assert [a.split("::")[1] for a in annotations] == [f"error file={path},line=4", f"error file={path},line=5"]
+    expected = [f"error file={path},line=4,col=3", f"error file={path},line=5,col=3"]
+    assert [a.split("::")[1] for a in annotations] == expected
     assert "softmax cross paths" in annotations[0]
 
 

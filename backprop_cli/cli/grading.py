@@ -5,18 +5,26 @@ import os
 
 import click
 
-from .options import TEXT_JSON, emit, load, save_option, show, spec_options
+from .options import (
+    emit,
+    format_option,
+    load,
+    no_color_option,
+    output_file,
+    precision_option,
+    save_option,
+    show,
+    spec_options,
+)
 
 
 @click.command()
 @click.argument("answers", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=False))
-@click.option("--junit", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
-              help="Also write JUnit XML: one testcase per answer, a failure for each wrong one.")
-@click.option("--format", "fmt", type=click.Choice(TEXT_JSON), default="text", show_default=True)
-@click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True, metavar="N",
-              help="Significant digits of numbers in text output.")
+@output_file("--junit", help_text="Also write JUnit XML: one testcase per answer, a failure for each wrong one.")
+@format_option()
+@precision_option()
 @click.option("--quiet", "-q", is_flag=True, help="Only one line per file and the total.")
-@click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
+@no_color_option
 @save_option
 def check(answers, junit, fmt, precision, quiet, no_color, save):
     """Grade answer files against the true values (for homework and CI).
@@ -79,7 +87,7 @@ def check(answers, junit, fmt, precision, quiet, no_color, save):
 @click.option("--decimals", type=click.IntRange(0, 15), default=4, show_default=True,
               help="Round each value to this many decimals (and so set the default tolerance).")
 @click.option("--inline", is_flag=True, help="Put the spec itself under `network:` instead of `spec: PATH` "
-              "(always so for --example and standard input).")
+              "(always so unless SPEC names a file).")
 def key(spec, example, notation, quantities, decimals, inline):
     """Print an answers file holding the true values: an answer key.
 

@@ -3,7 +3,18 @@ from __future__ import annotations
 
 import click
 
-from .options import TEXT_JSON, check_names, emit, load, save_option, show, spec_options, weight_option
+from .options import (
+    TEXT_JSON,
+    check_names,
+    emit,
+    format_option,
+    load,
+    output_file,
+    save_option,
+    show,
+    spec_options,
+    weight_option,
+)
 
 
 @click.command()
@@ -120,8 +131,7 @@ def gradcheck(spec, example, fmt, precision, no_color, eps, tol):
 
 @click.command()
 @spec_options(lr=True, precision=4, notation=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), metavar="FILE.svg|png",
-              help="The picture to write (.svg or .png).")
+@output_file("-o", "--output", required=True, metavar="FILE.svg|png", help_text="The picture to write (.svg or .png).")
 @weight_option("Highlight every path from the loss to this parameter and write its update.", multiple=False)
 @click.option("--gradients", is_flag=True, help="Write each weight's gradient beside its value.")
 def draw(spec, example, learning_rate, precision, notation, output, weight, gradients):
@@ -142,6 +152,8 @@ def draw(spec, example, learning_rate, precision, notation, output, weight, grad
     from ..report.figures import check_figure_target
 
     check_figure_target(output, "-o")
+    if learning_rate is not None and not weight:
+        raise click.UsageError("--lr changes only the update written for --weight NAME; give both, or neither")
     loaded = load(spec, example)
     result = compute(loaded, learning_rate)
     names = check_names(result, (weight,) if weight else ())
@@ -154,7 +166,7 @@ def draw(spec, example, learning_rate, precision, notation, output, weight, grad
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(TEXT_JSON), default="text", show_default=True)
+@format_option()
 def examples(fmt):
     """List the bundled example specs (use one with --example NAME)."""
     from ..spec.examples import example_names, example_path
@@ -168,8 +180,7 @@ def examples(fmt):
         from ..report.json import dumps
 
         emit(dumps(rows), None)
-        return
-    width = max(len(row["name"]) for row in rows)
-    for row in rows:
-        sizes = "-".join(str(s) for s in row["sizes"])
-        click.echo(f"{row['name']:<{width}}  {sizes:<10}  {row['description']}")
+    else:
+        from ..report.listing import examples_listing
+
+        emit(examples_listing(rows), None)

@@ -13,33 +13,60 @@ TEXT_JSON = ("text", "json")
 SAVE_SUFFIXES = (".html", ".svg", ".txt")
 
 
+def format_option(formats: tuple[str, ...] = TEXT_JSON):
+    """--format: text (the default) or the machine-readable forms the command offers."""
+    return click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
+                        help="Output format; JSON always has full precision.")
+
+
+def precision_option(default: int = 6):
+    """--precision N: significant digits in text."""
+    return click.option("--precision", type=click.IntRange(1, 17), default=default, show_default=True,
+                        metavar="N", help="Significant digits of numbers in text output.")
+
+
+no_color_option = click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set, or the "
+                               "output is not a terminal).")
+notation_option = click.option("--notation", type=click.Choice(NOTATIONS), default="default", show_default=True,
+                               help="Node names: default z (pre-activation) / a (activation), or padhai a / h "
+                                    "as in the PadhAI course's notes.")
+lr_option = click.option("--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True),
+                         metavar="FLOAT", help="Learning rate η, overriding the spec's learning_rate.")
+
+
 def spec_options(*, lr: bool = False, formats: tuple[str, ...] = (), precision: int | None = None,
                  color: bool = False, notation: bool = False):
-    """SPEC and --example, and those of the common options (see `backprop COMMAND --help`) that the command uses:
-    a command never accepts an option that changes nothing."""
+    """SPEC and --example, and those of the common options that the command uses: a command
+    never accepts an option that changes nothing."""
 
     def decorate(f):
-        if notation:
-            f = click.option("--notation", type=click.Choice(NOTATIONS), default="default", show_default=True,
-                             help="Node names: default z (pre-activation) / a (activation), or padhai a / h "
-                                  "as in the PadhAI course's notes.")(f)
-        if color:
-            f = click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set, or "
-                             "the output is not a terminal).")(f)
-        if precision is not None:
-            f = click.option("--precision", type=click.IntRange(1, 17), default=precision, show_default=True,
-                             metavar="N", help="Significant digits of numbers in text output.")(f)
-        if formats:
-            f = click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
-                             help="Output format; JSON always has full precision.")(f)
-        if lr:
-            f = click.option("--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True), metavar="FLOAT",
-                             help="Learning rate η, overriding the spec's learning_rate.")(f)
+        for wanted, option in ((notation, notation_option), (color, no_color_option),
+                               (precision is not None, precision_option(precision or 6)),
+                               (bool(formats), format_option(formats or TEXT_JSON)), (lr, lr_option)):
+            if wanted:
+                f = option(f)
         f = click.option("--example", metavar="NAME", help="Use a bundled example spec instead of a file "
                          "(`backprop examples` lists them).")(f)
         return click.argument("spec", required=False, default=None, metavar="[SPEC]")(f)
 
     return decorate
+
+
+def _writable(ctx, param, value):
+    """A click callback: refuse an output file that cannot be written, before any work is done."""
+    from ..files import check_writable
+
+    if value is not None and value != "-":
+        problem = check_writable(value)
+        if problem:
+            raise click.BadParameter(problem, ctx=ctx, param=param)
+    return value
+
+
+def output_file(*names: str, help_text: str, metavar: str = "FILE", required: bool = False):
+    """An option naming a file the command writes; checked for writability up front."""
+    return click.option(*names, type=click.Path(dir_okay=False), metavar=metavar, required=required,
+                        callback=_writable, help=help_text)
 
 
 def weight_option(help_text: str, multiple: bool = True):
@@ -92,7 +119,7 @@ def console(no_color: bool, save: str | None = None, *, stderr: bool = False):
 def _check_save(ctx, param, value):
     if value is not None and os.path.splitext(value)[1].lower() not in SAVE_SUFFIXES:
         raise click.BadParameter("the file must end in .html, .svg or .txt", ctx=ctx, param=param)
-    return value
+    return _writable(ctx, param, value)
 
 
 save_option = click.option(

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .options import DEFAULT_SPEC, TEXT_JSON, console, emit, load, spec_options
+from .options import DEFAULT_SPEC, TEXT_JSON, console, emit, load, output_file, spec_options
 
 
 def _output_options(f):
@@ -20,6 +20,8 @@ def _target(spec_arg: str | None, example: str | None, output: str | None, in_pl
     """Where the updated spec goes: a Path, '-' or None (nowhere); refuses surprises up front."""
     if in_place and output is not None:
         raise click.UsageError("give -o OUT or --in-place, not both")
+    if force and (output is None or output == "-"):
+        raise click.UsageError("--force replaces an existing -o OUT file; it means nothing without one")
     if in_place:
         if example is not None or spec_arg == "-":
             raise click.UsageError("--in-place needs a spec file (not --example or standard input)")
@@ -32,10 +34,11 @@ def _target(spec_arg: str | None, example: str | None, output: str | None, in_pl
         raise click.UsageError(f"-o {output} is the input spec itself; use --in-place to overwrite it")
     if target.exists() and not force:
         raise click.UsageError(f"{output} exists; add --force to replace it")
-    if target.is_dir():
-        raise click.UsageError(f"{output} is a directory")
-    if not target.parent.exists():
-        raise click.UsageError(f"the folder {target.parent} does not exist")
+    from ..files import check_writable
+
+    problem = check_writable(target)
+    if problem:
+        raise click.UsageError(f"-o {output}: {problem}")
     return target
 
 
@@ -86,7 +89,7 @@ def step(spec, example, learning_rate, fmt, precision, output, in_place, force):
 
         emit(dumps(grad_object(result, None)), None)
     else:
-        from ..report.numbers import number
+        from ..core.numbers import number
 
         click.echo(f"wrote {written}: {len(result.parameters())} parameters updated with η = "
                    f"{number(result.learning_rate, precision)} (loss before the step "
@@ -114,10 +117,10 @@ def _rates(value: str | None) -> list[float] | None:
 @click.option("--lr", "rates", metavar="A,B,...", help="Learning rate, or several to compare side by side "
               "(one copy of the network trained per rate).")
 @_output_options
-@click.option("--plot", type=click.Path(dir_okay=False), metavar="FILE", help="Draw the loss curve(s) to a .png or "
-              ".svg file (needs matplotlib: pip install '.[plot]').")
-@click.option("--log", "log_file", type=click.Path(dir_okay=False), metavar="FILE.csv",
-              help="One row per epoch: the loss, every parameter and every gradient.")
+@output_file("--plot", help_text="Draw the loss curve(s) to a .png or .svg file (needs matplotlib: "
+             "pip install '.[plot]').")
+@output_file("--log", "log_file", metavar="FILE.csv",
+             help_text="One row per epoch: the loss, every parameter and every gradient.")
 def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, output, in_place, force, plot,
           log_file):
     """Repeat the update until satisfied: N epochs, or the loss below EPS.
@@ -141,6 +144,8 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
     if rate_list is not None and len(rate_list) > 1 and (output or in_place):
         raise click.UsageError("with several learning rates there are several trained networks; "
                                "give one rate to write -o/--in-place")
+    if force and not (output or in_place):
+        raise click.UsageError("--force replaces an existing -o OUT file; it means nothing without one")
     target = _target(spec, example, output, in_place, force) if (output or in_place) else None
     if target == "-" and fmt == "json":
         raise click.UsageError("-o - writes the spec to standard output; --format json cannot share it")
@@ -153,7 +158,7 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
     runs = []
     with Progress(epochs, no_color) as progress:
         for rate in rate_list or [loaded.learning_rate]:
-            def on_epoch(_run, result, epoch, rate=rate):
+            def on_epoch(result, epoch, rate=rate):
                 progress.update(rate, epoch, result.loss)
                 if log is not None:
                     log.record(rate, epoch, result)

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 NOTATIONS = ("default", "padhai")  # the values of --notation and of `notation:` in files
 
-_UNDERSCORED = re.compile(r"([a-z]+)(\d+)((?:_\d+)*)")
-
 
 @dataclass(frozen=True)
 class Name:
@@ -89,6 +87,12 @@ def notation(name: str) -> Notation:
     if name == "default":
         return Notation("default", "z", "a")
     raise ValueError(f"unknown notation {name!r}; known: {', '.join(NOTATIONS)}")
+
+
+def describe_notations(template: str = "{} notation") -> str:
+    """Each notation with its letters for the pre-activation and the activation, for a hint:
+    '`notation: default` (z, a) or `notation: padhai` (a, h)' from template '`notation: {}`'."""
+    return " or ".join(f"{template.format(n)} ({notation(n).pre}, {notation(n).post})" for n in NOTATIONS)
 
 
 def parameter_indices(sizes: list[int]):

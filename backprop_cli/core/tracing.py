@@ -14,7 +14,6 @@ class NeuronRow:
     """One neuron of one layer: names and per-sample values."""
 
     layer: int
-    neuron: int
     pre_name: str
     post_name: str
     z: list[float]
@@ -42,7 +41,7 @@ class Trace:
     inputs: list[tuple[str, list[float]]]
     neurons: list[NeuronRow]
     parameters: list[ParameterTrace]
-    notation: str
+    notation: str  # the name of the notation the node names are written in
 
     @property
     def batch(self) -> bool:
@@ -65,7 +64,7 @@ def build_trace(result: Result, notation: Notation, names: list[str] | None, max
     for l in range(1, depth + 1):
         for j in range(result.sizes[l]):
             neurons.append(NeuronRow(
-                l, j + 1, notation.pre_name(l, j + 1), notation.post_name(l, j + 1, depth),
+                l, notation.pre_name(l, j + 1), notation.post_name(l, j + 1, depth),
                 column(result.z[l], j), column(result.a[l], j),
                 column(result.targets, j) if l == depth else None,
                 column(result.grad_a[l], j), column(result.deltas[l], j)))

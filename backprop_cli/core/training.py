@@ -39,10 +39,10 @@ class Run:
 
 
 def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float, epochs: int,
-          until_loss: float | None = None, on_epoch: Callable[[Run, Result, int], None] | None = None) -> Run:
+          until_loss: float | None = None, on_epoch: Callable[[Result, int], None] | None = None) -> Run:
     """Full-batch gradient descent for `epochs` updates, stopping early once the loss < until_loss.
 
-    `on_epoch(run, result, epoch)` sees the state at the start of each epoch (1-based), before its
+    `on_epoch(result, epoch)` sees the state at the start of each epoch (1-based), before its
     update: what a hand-made spreadsheet row holds. Ctrl-C ends the run after the last whole epoch.
     """
     current = Run(learning_rate)
@@ -55,7 +55,7 @@ def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_ra
                 current.stopped = "until-loss"
                 break
             if on_epoch is not None:
-                on_epoch(current, result, epoch)
+                on_epoch(result, epoch)
             updated = Network(stepped(result), network.loss, network.reduction)
             try:
                 after = run(updated, inputs, targets, learning_rate)

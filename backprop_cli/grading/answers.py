@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.engine import run
-from ..core.names import NOTATIONS
+from ..core.names import NOTATIONS, describe_notations
 from ..core.names import notation as make_notation
 from ..core.result import Result
 from ..errors import Problem, SpecError
@@ -85,7 +85,7 @@ class AnswersReader:
         notation_name = data.get("notation", "default")
         if notation_name not in NOTATIONS:
             problems.append(doc.problem(("notation",), f"unknown notation {notation_name!r}",
-                                        "write `notation: default` (z, a) or `notation: padhai` (a, h)"))
+                                        f"write {describe_notations('`notation: {}`')}"))
             notation_name = "default"
         tolerance = self._tolerance(doc, data, problems)
         spec, result = self._spec(doc, data, base, problems)

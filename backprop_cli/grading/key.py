@@ -5,8 +5,8 @@ import json
 
 from .. import __version__
 from ..core.names import Notation, parameter_names
+from ..core.numbers import fixed
 from ..core.result import Result
-from ..report.numbers import fixed
 from .quantities import check_quantity, evaluate, parse_quantity
 
 

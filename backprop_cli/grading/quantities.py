@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..core.names import Name, Notation, describe_parameters, parse_name
+from ..core.names import Name, Notation, describe_notations, describe_parameters, parse_name
 from ..core.result import Result
 from ..errors import UsageError
 
@@ -69,10 +69,8 @@ def _node(result: Result, name: Name, notation: Notation) -> tuple[str, int, int
     elif kind == notation.post:
         layer, neuron, what = idx[0], idx[1], "a"
     else:
-        other = "padhai" if notation.name == "default" else "default"
         raise QuantityError(f"'{name}' is no node name in the {notation.name} notation",
-                            f"in {notation.name} notation the pre-activation is {notation.pre}, the activation "
-                            f"{notation.post}; write `notation: {other}` for the other")
+                            f"the pre-activation and the activation are written in {describe_notations()}")
     if not (0 <= layer <= depth and 1 <= neuron <= sizes[layer]) or (what == "z" and layer == 0):
         raise QuantityError(f"the network has no {name}",
                             ", ".join(f"layer {l}{' (input)' if l == 0 else ''}: {n} neuron{'s' if n != 1 else ''}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from .numbers import number
+from ..core.numbers import number
 
 
 def junit_xml(reports, invalid: list[tuple[str, list[str]]]) -> str:
@@ -27,13 +27,13 @@ def junit_xml(reports, invalid: list[tuple[str, list[str]]]) -> str:
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def github_annotation(path: str, line: int, message: str) -> str:
+def github_annotation(path: str, line: int, column: int, message: str) -> str:
     """A GitHub Actions `::error` workflow command, escaped as GitHub requires."""
     def data(text: str) -> str:
         return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
     prop = data(path).replace(":", "%3A").replace(",", "%2C")
-    return f"::error file={prop},line={line}::{data(message)}"
+    return f"::error file={prop},line={line},col={column}::{data(message)}"
 
 
 def annotations(reports, precision: int) -> list[str]:
@@ -44,5 +44,5 @@ def annotations(reports, precision: int) -> list[str]:
             if not o.ok:
                 message = (f"{o.answer.quantity.text}: given {number(o.answer.given, precision)}, expected "
                            f"{number(o.expected, precision)}" + (f". {o.diagnosis}" if o.diagnosis else ""))
-                lines.append(github_annotation(report.path, o.answer.line, message))
+                lines.append(github_annotation(report.path, o.answer.line, o.answer.column, message))
     return lines

@@ -1,7 +1,7 @@
 """`train --log FILE.csv`: the spreadsheet students build by hand, one row per epoch."""
 from __future__ import annotations
 
-from .numbers import exact
+from ..core.numbers import exact
 
 
 class TrainingLog:

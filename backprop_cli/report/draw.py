@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.numbers import number
+from ..core.update import worked
 from .figures import save_figure
-from .numbers import number, update_line
-from .style import WIDE, summarised
+from .style import SUMMARY, WIDE, summarised
 
 POSITIVE, NEGATIVE, HIGHLIGHT = "#1f77b4", "#d62728", "#ff7f0e"
 
@@ -32,7 +33,7 @@ def shown_neurons(count: int) -> list[int | None]:
 
 
 def draw_network(result, notation, path: str, weight: str | None = None, gradients: bool = False,
-                 title: str = "", precision: int = 3) -> Picture:
+                 title: str = "", precision: int = 4) -> Picture:
     """Draw the network of `result` to a .png or .svg file."""
     import matplotlib
 
@@ -136,11 +137,11 @@ def draw_network(result, notation, path: str, weight: str | None = None, gradien
     heading = (title or "network").replace("$", r"\$")
     if target is not None:
         name = str(target)
-        heading += "\n" + update_line(name, result.value(name), result.learning_rate, result.gradient(name),
-                                       result.updated(name), precision)
+        heading += "\n" + worked(name, result.value(name), result.learning_rate, result.gradient(name),
+                                  result.updated(name), fmt)
     wide = [l for l, n in enumerate(sizes) if n > WIDE]
     if wide:
-        heading += f"\n(layers {', '.join(map(str, wide))} summarised: {WIDE - 1} of their neurons shown)"
+        heading += f"\n(layers {', '.join(map(str, wide))} summarised: their {SUMMARY} neurons shown)"
     axes.set_title(heading, fontsize=9)
     save_figure(figure, path, dpi)
     return Picture(neurons + 1, highlighted, wide, (round(figure_size[0] * dpi), round(figure_size[1] * dpi)))

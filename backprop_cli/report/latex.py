@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ..core.update import RULE
+from ..core.numbers import number
+from ..core.update import RULE, worked
 from ..errors import printable
-from .numbers import number
 
 _NAME = re.compile(r"\b(yhat|[wbxyzahL])(\d+(?:_\d+)*)?(\[\d+\])?")
 _KINK = re.compile(r"\(1 if (\S+) > 0 else ([^)]+)\)")
@@ -91,8 +91,9 @@ def trace_latex(trace, precision: int) -> str:
             rows.append(r"\intertext{and " + str(p.path_count - len(p.paths)) + " more paths, summing to $"
                         + n(p.omitted_sum) + "$}")
         rows.append(partial(f"∂L/∂{p.name}") + r" &= \sum_{\text{paths}} \text{product} = " + n(p.gradient) + r"\\")
-        rows.append(f"{update_rule(p.name)} = {n(p.value)} - {n(p.learning_rate)} \\times ({n(p.gradient)})"
-                    f" = {n(p.updated)}")
+        line = worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, n)
+        rows.append(update_rule(p.name) + line.split(RULE.format(p=p.name), 1)[1].replace("−", "-")
+                    .replace("×", r"\times"))
         out += rows + [r"\end{align*}"]
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"

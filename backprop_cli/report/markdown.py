@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import re
 
+from ..core.names import notation
+from ..core.numbers import number
+from ..core.update import worked
 from ..errors import printable
-from .numbers import number, update_line
 from .text import pretty
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
@@ -22,6 +24,7 @@ def _cell(text: str) -> str:
 def trace_markdown(trace, precision: int) -> str:
     """The trace as Markdown: forward tables, loss, deltas, then each parameter's paths."""
     n = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
+    pre, post = notation(trace.notation).pre, notation(trace.notation).post  # column heads in the trace's names
     samples = trace.samples if trace.batch else [None]
     tag = lambda label, s: label if s is None else f"{label} [{s}]"  # noqa: E731
     lines = [f"# {escape(trace.title or 'network')}", ""]
@@ -45,8 +48,8 @@ def trace_markdown(trace, precision: int) -> str:
             cells += list(map(n, r.target)) if r.target is not None else []
             lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "## Loss", "", f"L = {trace.loss_formula} = **{n(trace.loss)}**", "",
-              "## Backward pass", "", "| neuron | " + " | ".join(tag("∂L/∂a", s) for s in samples) + " | "
-              + " | ".join(tag("δ = ∂L/∂z", s) for s in samples) + " |",
+              "## Backward pass", "", "| neuron | " + " | ".join(tag(f"∂L/∂{post}", s) for s in samples) + " | "
+              + " | ".join(tag(f"δ = ∂L/∂{pre}", s) for s in samples) + " |",
               "|---|" + "---:|" * (2 * len(samples))]
     for r in reversed(trace.neurons):
         lines.append(f"| {pretty(r.post_name)} / {pretty(r.pre_name)} | " + " | ".join(map(n, r.grad_a)) + " | "
@@ -65,5 +68,6 @@ def trace_markdown(trace, precision: int) -> str:
         if p.per_sample:
             lines += ["", "Per sample: " + ", ".join(f"[{s}] {n(g)}" for s, g in p.per_sample)]
         lines += ["", f"Sum of all paths = ∂L/∂{p.name} = **{n(p.gradient)}**", "",
-                  "Update: " + update_line(p.name, p.value, p.learning_rate, p.gradient, p.updated, precision)]
+                  "Update: " + worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, n,
+                                      strong=lambda text: f"**{text}**")]
     return "\n".join(lines) + "\n"

@@ -1,12 +1,14 @@
 """What every text report shares: the table style, and how a wide layer is summarised."""
 from __future__ import annotations
 
-WIDE = 10  # a layer of more neurons shows its first five and last four (text reports, pictures)
+HEAD, TAIL = 5, 4  # a wide layer shows its first HEAD and last TAIL neurons (text reports, pictures)
+WIDE = HEAD + TAIL + 1  # layers of more neurons than this are summarised
+SUMMARY = f"first {HEAD} and last {TAIL}"
 
 
-def summarised(items: list) -> list:
-    """The items of a layer as shown: all, or the first five, None (a gap) and the last four."""
-    return list(items) if len(items) <= WIDE else list(items[:5]) + [None] + list(items[-4:])
+def summarised(items) -> list:
+    """The items of a layer as shown: all, or the first HEAD, None (a gap) and the last TAIL."""
+    return list(items) if len(items) <= WIDE else list(items[:HEAD]) + [None] + list(items[-TAIL:])
 
 
 def table(**options):

@@ -5,10 +5,12 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from ..core.names import notation
+from ..core.numbers import number
 from ..core.result import Result
+from ..core.update import worked
 from ..errors import printable
-from .numbers import number, update_line
-from .style import WIDE, summarised, table
+from .style import SUMMARY, WIDE, summarised, table
 
 
 def make_console(no_color: bool = False, file=None, width: int | None = None, record: bool = False) -> Console:
@@ -77,7 +79,7 @@ def _sample_header(trace, label: str) -> list[str]:
 def _forward(trace, precision: int) -> list:
     parts = [Text("Forward pass", style="bold underline")]
     if any(n > WIDE for n in trace.sizes):
-        parts.append(Text(f"  layers of more than {WIDE} neurons show their first 5 and last 4 (… marks the rest; "
+        parts.append(Text(f"  layers of more than {WIDE} neurons show their {SUMMARY} (… marks the rest; "
                           "--format json has them all)", style="dim"))
     inputs = table()
     inputs.add_column("input")
@@ -130,13 +132,14 @@ def _loss(trace, precision: int) -> list:
 def _backward(trace, precision: int) -> list:
     grid = table()
     grid.add_column("neuron")
-    for header in _sample_header(trace, "∂L/∂a"):
+    names = notation(trace.notation)  # column heads in the trace's own names (a/h in padhai notation)
+    for header in _sample_header(trace, f"∂L/∂{names.post}"):
         grid.add_column(header, justify="right")
-    for header in _sample_header(trace, "δ = ∂L/∂z"):
+    for header in _sample_header(trace, f"δ = ∂L/∂{names.pre}"):
         grid.add_column(header, justify="right")
     for layer in range(len(trace.activations), 0, -1):
         rows = [r for r in trace.neurons if r.layer == layer]
-        for r in summarised(list(reversed(rows))):
+        for r in reversed(summarised(rows)):  # output layer first, as the recursion runs
             if r is None:
                 _gap(grid)
                 continue
@@ -181,7 +184,8 @@ def _parameter(p, precision: int) -> list:
         parts.append(Text(f"  per sample: {per}", style="dim"))
     total = "sum of all paths" if p.per_sample == [] else "sum of all paths (over the samples, with 1/n)"
     parts.append(Text.assemble(f"  {total} = ∂L/∂{p.name} = ", (number(p.gradient, precision), "bold")))
-    parts.append(Text("  update  " + update_line(p.name, p.value, p.learning_rate, p.gradient, p.updated, precision)))
+    show = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
+    parts.append(Text("  update  " + worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, show)))
     return parts
 
 

@@ -6,7 +6,7 @@ import math
 from rich.console import Group
 from rich.text import Text
 
-from .numbers import number
+from ..core.numbers import number
 from .text import title
 
 _MARKS = "•×+o*#%@"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..report.numbers import exact
+from ..core.numbers import exact
 
 MAX_NEURONS = 100_000
 MAX_PARAMETERS = 50_000_000

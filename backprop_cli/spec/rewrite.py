@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.numbers import exact
 from ..errors import UsageError
-from ..report.numbers import exact
 from .reader import Spec
 from .yamlsafe import KEY
 

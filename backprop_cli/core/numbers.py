@@ -1,10 +1,8 @@
 """Numbers as text: significant digits for reports, fixed decimals for answer keys, exact for files.
 
-One rule for all three: a negative zero is printed as 0, never as -0.
+One rule for all three: a negative zero is written 0, never -0.
 """
 from __future__ import annotations
-
-from ..core.update import RULE
 
 
 def _unsigned_zero(text: str) -> str:
@@ -24,10 +22,3 @@ def fixed(value: float, decimals: int) -> str:
 def exact(value: float) -> str:
     """A float as YAML 1.2 and JSON read it back exactly: the shortest round-trip repr."""
     return _unsigned_zero(repr(float(value)))
-
-
-def update_line(name: str, value: float, learning_rate: float, gradient: float, after: float,
-                precision: int) -> str:
-    """The update written out: w ← w − η·∂L/∂w = 0.8 − 1 × (-0.13) = 0.93."""
-    n = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
-    return f"{RULE.format(p=name)} = {n(value)} − {n(learning_rate)} × ({n(gradient)}) = {n(after)}"
