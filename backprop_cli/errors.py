@@ -1,15 +1,26 @@
-"""Errors that travel up to the command line and become exit codes there."""
+"""Errors that travel up to the command line and become exit codes there, and how user text is
+made safe to print inside them."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# every control character, line breaks included: user text is always printed on one line
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+QUOTE_LIMIT = 60  # characters of a file's contents a message may quote
 
 
 def printable(text: str) -> str:
-    """User text made safe for a terminal: control characters (escape sequences) shown as \\xNN."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """User text made safe for a terminal and a CI log: control characters (escape sequences, line
+    breaks) shown as \\xNN, and never read as a workflow command (a leading `::`, or `##[`)."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text).replace("##[", "#\\x23[")
+    return "\\x3a" + text[1:] if text.startswith("::") else text
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """At most `limit` characters of user text, printable, for a message that quotes a file."""
+    text = printable(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -23,10 +34,10 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}:{self.column}: {self.message}"
+        text = f"{printable(self.file)}:{self.line}:{self.column}: {printable(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
-        return printable(text)
+            text += f"\n  hint: {printable(self.hint)}"
+        return text
 
 
 class BackpropError(Exception):

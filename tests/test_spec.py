@@ -133,7 +133,10 @@ def test_a_misspelt_key_is_not_also_reported_missing():
      "net.yaml:1:1: YAML tags such as '!!python/object/apply:os.system' are not allowed"),
     ("input: !!float 1", "net.yaml:1:8: YAML tags such as '!!float' are not allowed"),
     ("a: &x [1, 2]\nb: *x\n", "net.yaml:2:1: anchors and aliases (&name, *name) are not allowed"),
-    ("[" * 3000 + "]" * 3000, "net.yaml:1:1: the document is nested too deeply"),
+    ("[" * 3000 + "]" * 3000, "net.yaml:1:65: the document is nested or indented too deeply"),
+    ("[" * 50_000, "net.yaml:1:65: the document is nested or indented too deeply"),  # libyaml would crash
+    ("a:\n" + "- " * 50_000 + "1", "net.yaml:2:"),
+    ("x: '" + "[" * 100 + "'\ny: [1]  # " + "{" * 100 + "\n", "net.yaml:1:1: unknown key 'x'"),
     ("input: [1, \x07]", "net.yaml:1:12: the file holds a control character YAML does not allow (U+0007)"),
 ])
 def test_broken_documents(text, expected):
@@ -232,10 +235,9 @@ def test_edited_valid_specs_load_or_are_refused_with_a_located_message(start, le
 
 
 def test_absurd_sizes_are_refused():
-    from backprop_cli.spec.matrices import MAX_NEURONS
-    from backprop_cli.spec.yamlsafe import MAX_TEXT_BYTES
+    from backprop_cli.spec.yamlsafe import MAX_NODES, MAX_TEXT_BYTES
 
-    wide = "[" + ", ".join(["0"] * (MAX_NEURONS + 1)) + "]"
-    assert f"'input' has {MAX_NEURONS + 1} values" in problems(VALID.replace("[2, 5]", wide, 1))[0]
+    wide = "[" + ",".join(["0"] * (MAX_NODES + 1)) + "]"
+    assert "the document has too many values" in problems(VALID.replace("[2, 5]", wide, 1))[0]
     huge = VALID + "#" * MAX_TEXT_BYTES
     assert "the file is too large" in problems(huge)[0]

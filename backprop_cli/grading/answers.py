@@ -9,7 +9,7 @@ from ..core.engine import run
 from ..core.names import NOTATIONS, describe_notations
 from ..core.names import notation as make_notation
 from ..core.result import Result
-from ..errors import Problem, SpecError
+from ..errors import Problem, SpecError, quote
 from ..spec.hints import unknown_keys
 from ..spec.reader import Spec, load_spec, read_document
 from ..spec.yamlsafe import KEY, Document, decode, parse
@@ -84,7 +84,7 @@ class AnswersReader:
         misspelt = {key for _, key in unknown_keys(doc, data, (), ANSWER_KEYS, problems)}
         notation_name = data.get("notation", "default")
         if notation_name not in NOTATIONS:
-            problems.append(doc.problem(("notation",), f"unknown notation {notation_name!r}",
+            problems.append(doc.problem(("notation",), f"unknown notation '{quote(str(notation_name))}'",
                                         f"write {describe_notations('`notation: {}`')}"))
             notation_name = "default"
         tolerance = self._tolerance(doc, data, problems)
@@ -125,7 +125,7 @@ class AnswersReader:
             key = str(target)
             if key not in self.cache:
                 if not target.is_file():
-                    problems.append(doc.problem(("spec",), f"no such spec file '{name}' (looked in {base})",
+                    problems.append(doc.problem(("spec",), f"no such spec file '{quote(name)}' (looked in {base})",
                                                 "the path is relative to the answers file"))
                     raise SpecError(problems)
                 spec = load_spec(target, name=str(base / name) if str(base) != "." else name)
@@ -161,7 +161,7 @@ class AnswersReader:
                 continue
             written = doc.texts.get(path, "")
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                what = "nothing" if value is None else f"'{written}'" if written else "a list or mapping"
+                what = "nothing" if value is None else f"'{quote(written)}'" if written else "a list or mapping"
                 problems.append(doc.problem(path, f"the answer to {key} must be a finite number, not {what}",
                                             "write a number such as -0.130 or 1.3e-2"))
                 continue

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..core.names import Name, Notation, describe_notations, describe_parameters, parse_name
 from ..core.result import Result
-from ..errors import UsageError
+from ..errors import UsageError, quote
 
 _QUANTITY = re.compile(r"(?P<grad>(?:dL/d|∂L/∂))?(?P<name>[A-Za-z]+[\d_]*)(?P<new>_new)?(?:\[(?P<sample>\d+)\])?")
 
@@ -45,7 +45,7 @@ def parse_quantity(text: str) -> Quantity:
     m = _QUANTITY.fullmatch(raw)
     name = parse_name(m.group("name")) if m else None
     if m is None or name is None:
-        raise QuantityError(f"unknown quantity '{raw}'",
+        raise QuantityError(f"unknown quantity '{quote(raw)}'",
                             "write loss, a node (x1, z21, a12, yhat1), a parameter (w212, b21), dL/d<name> "
                             "or <parameter>_new, e.g. dL/dw212 or w212_new")
     kind = "gradient" if m.group("grad") else "updated" if m.group("new") else "value"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import UsageError, quote
 
 
 def examples_dir() -> Path:
@@ -27,6 +27,6 @@ def example_path(name: str) -> Path:
     if not path.is_file():
         from .hints import nearest
 
-        raise UsageError(f"no example called '{name}'; {nearest(name, example_names())} "
+        raise UsageError(f"no example called '{quote(name)}'; {nearest(name, example_names())} "
                          "(`backprop examples` lists them)")
     return path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, quote
 from .yamlsafe import Document
 
 
@@ -12,7 +12,7 @@ def nearest(word: str, known) -> str:
     """A 'did you mean' hint for a misspelt name, or the list of known ones."""
     import difflib  # only when there is a typo to explain
 
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(word)[:100], list(known), n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
     return "known: " + ", ".join(known)
@@ -25,7 +25,7 @@ def unknown_keys(doc: Document, mapping: dict, path: tuple, known, problems: lis
     for key in mapping:
         if key not in known:
             close = nearest(key, known)
-            problems.append(doc.problem(path + (key,), f"unknown key '{key}'", close, at_key=True))
+            problems.append(doc.problem(path + (key,), f"unknown key '{quote(str(key))}'", close, at_key=True))
             if close.startswith("did you mean"):
                 misspelt.add((path, close.split("'")[1]))
     return misspelt
@@ -38,11 +38,6 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'es' if noun.endswith('s') else 's'}"
 
 
-def shorten(text: str, limit: int = 40) -> str:
-    """User text cut to a readable length for a message."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 def describe(value: Any) -> str:
     """What a YAML value is, for a message: 'the number 3', 'a list', 'nothing'."""
     if value is None:
@@ -50,9 +45,9 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the truth value {str(value).lower()}"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {quote(str(value), 40)}"
     if isinstance(value, str):
-        return f"the text '{value}'"
+        return f"the text '{quote(value)}'"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

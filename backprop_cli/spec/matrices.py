@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.numbers import exact
+from ..errors import quote
 
 MAX_NEURONS = 100_000
 MAX_PARAMETERS = 50_000_000
@@ -31,6 +32,7 @@ def _first_line(exc: Exception) -> str:
 def read_matrix(base_dir: Path, name: str) -> np.ndarray:
     """The finite float64 vector or matrix in file `name` (relative to `base_dir`)."""
     file = base_dir / name
+    name = quote(name)  # as messages show it
     suffix = file.suffix.lower()
     if suffix not in SUFFIXES:
         raise MatrixFileError(f"cannot read '{name}': only .npy and .csv files hold matrices",

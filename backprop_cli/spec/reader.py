@@ -14,8 +14,8 @@ import numpy as np
 
 from ..core.functions import ACTIVATIONS, LOSSES, activation
 from ..core.network import Layer, Network
-from ..errors import Problem, SpecError
-from .hints import describe, nearest, plural, shorten, unknown_keys
+from ..errors import Problem, SpecError, quote
+from .hints import describe, nearest, plural, unknown_keys
 from .matrices import MAX_NEURONS, MAX_PARAMETERS, MatrixFileError, read_matrix
 from .yamlsafe import Document, decode, parse
 
@@ -114,7 +114,8 @@ class _SpecReader:
         targets, _ = self._samples(data, "target", "targets")
         reduction = data.get("reduction", "mean")
         if reduction not in ("mean", "sum"):
-            self.fail(("reduction",), f"unknown reduction {reduction!r}", "write `reduction: mean` or `reduction: sum`")
+            self.fail(("reduction",), f"unknown reduction '{quote(str(reduction))}'",
+                      "write `reduction: mean` or `reduction: sum`")
         loss = self._choice(data, "loss", LOSSES)
         rate = DEFAULT_LEARNING_RATE
         if "learning_rate" in data:
@@ -160,12 +161,12 @@ class _SpecReader:
             self.fail(path + (key,), f"'{key}' must be a name, not {describe(value)}", "known: " + ", ".join(known))
             return None
         if value not in known:
-            self.fail(path + (key,), f"unknown {key} '{value}'", nearest(value, known))
+            self.fail(path + (key,), f"unknown {key} '{quote(value)}'", nearest(value, known))
             return None
         return value
 
     def _number(self, path: tuple, value: Any) -> float | None:
-        written = shorten(self.doc.texts.get(path, repr(value)))
+        written = quote(self.doc.texts.get(path, repr(value)), 40)
         if isinstance(value, bool) or value is None or not isinstance(value, (int, float)):
             hint = "write a number such as 0.5, -1 or 1e-3"
             if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off", "y", "n"):

@@ -18,10 +18,15 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from ..errors import Problem, SpecError
+from ..errors import Problem, SpecError, quote
 
-MAX_TEXT_BYTES = 20_000_000
-MAX_NODES = 5_000_000
+# What any accepted file may hold, so that it loads in well under 2 s and 500 MB; larger matrices
+# belong in .npy files. Nesting is checked on the text itself, before libyaml's composer (which
+# recurses in C and would overflow the stack on 50,000 nested brackets) ever sees it.
+MAX_TEXT_BYTES = 1_000_000
+MAX_NODES = 50_000
+MAX_DEPTH = 64  # nested [ / { levels, or indentation plus `- ` indicators on one line
+_FLOAT_MAX_DIGITS = 400  # an integer this long is beyond float64 anyway: read it as inf, not int
 
 _IMPLICIT = "backprop:implicit"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -116,11 +121,12 @@ def resolve_scalar(text: str) -> Any:
     if _BOOL.fullmatch(text):
         return text.lower() == "true"
     if _INT10.fullmatch(text):
-        return int(text)
+        # Python refuses to parse over 4,300 digits; a number that long is an overflow anyway
+        return float(text) if len(text) > _FLOAT_MAX_DIGITS else int(text)
     if _INT8.fullmatch(text):
-        return int(text[2:], 8)
+        return _int_or_inf(int(text[2:], 8))
     if _INT16.fullmatch(text):
-        return int(text[2:], 16)
+        return _int_or_inf(int(text[2:], 16))
     if _FLOAT.fullmatch(text):
         try:
             return float(text)
@@ -131,6 +137,57 @@ def resolve_scalar(text: str) -> Any:
     if _NAN.fullmatch(text):
         return float("nan")
     return text
+
+
+def _int_or_inf(value: int) -> int | float:
+    return value if value.bit_length() <= 1024 else float("inf")
+
+
+def as_float(value: Any) -> float | None:
+    """A YAML number as float64 (±inf when it overflows); None for anything that is not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
+
+
+def nesting_problem(text: str) -> tuple[int, int] | None:
+    """Where the text nests deeper than MAX_DEPTH (line, column), or None. A cheap scan that
+    over-estimates rather than misses: brackets inside quotes and comments do not count."""
+    depth, line, column, quote = 0, 1, 0, ""
+    indent, at_line_start, previous = 0, True, "\n"
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column, indent, at_line_start, previous = line + 1, 0, 0, True, char
+            if quote == "\n" or not depth:  # a comment ends here; a quote spans lines only in a flow
+                quote = ""
+            continue
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char == "#" and previous in " \t\n":
+            quote = "\n"  # a comment: skip to the end of the line
+        elif char in "'\"" and (depth or previous in " \n:[{,-"):
+            quote = char
+        elif char in "[{" and (depth or previous in " \n:-,?"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, column
+        elif char in "]}" and depth:
+            depth -= 1
+        if at_line_start:
+            if char in " -":
+                indent += 1  # block nesting needs a column of indentation (or `- `) per level
+                if indent > MAX_DEPTH * 4:
+                    return line, column
+            else:
+                at_line_start = False
+        if char != " " or previous != " ":
+            previous = char
+    return None
 
 
 def decode(raw: bytes, file: str) -> str:
@@ -151,9 +208,13 @@ def decode(raw: bytes, file: str) -> str:
 def parse(text: str, file: str) -> Document:
     """Parse one YAML document; raise SpecError with the location of any problem."""
     if len(text) > MAX_TEXT_BYTES:
-        raise SpecError([Problem(file, 1, 1, f"the file is too large ({len(text)} characters)",
-                                 f"a spec holds at most {MAX_TEXT_BYTES} characters; "
+        raise SpecError([Problem(file, 1, 1, f"the file is too large (over {MAX_TEXT_BYTES:,} characters)",
+                                 f"a spec holds at most {MAX_TEXT_BYTES:,} characters; "
                                  "put large matrices in .npy files: weights: {file: w1.npy}")])
+    deep = nesting_problem(text)
+    if deep is not None:
+        raise SpecError([Problem(file, *deep, f"the document is nested or indented too deeply (over {MAX_DEPTH} "
+                                 "levels here)", "a spec needs a few levels of lists and mappings")])
     loader = None
     try:
         loader = LOADER(text)  # the reader checks for forbidden characters right here
@@ -174,7 +235,7 @@ def parse(text: str, file: str) -> Document:
                                  f"the file holds a control character YAML does not allow (U+{code:04X})",
                                  "remove control characters; save the file as plain UTF-8 text")]) from None
     except yaml.YAMLError as exc:
-        raise SpecError([Problem(file, 1, 1, f"YAML: {exc}", "")]) from None
+        raise SpecError([Problem(file, 1, 1, f"YAML: {quote(str(exc))}", "")]) from None
     except RecursionError:
         raise SpecError([Problem(file, 1, 1, "the document is nested too deeply",
                                  "a spec needs at most three levels of lists")]) from None
@@ -231,7 +292,7 @@ def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set
     doc.ends[path] = (node.end_mark.line + 1, node.end_mark.column + 1)
     if node.tag not in _PLAIN_TAGS:
         shown = node.tag.replace("tag:yaml.org,2002:", "!!")
-        problems.append(doc.problem(path, f"YAML tags such as '{shown}' are not allowed",
+        problems.append(doc.problem(path, f"YAML tags such as '{quote(shown)}' are not allowed",
                                     "remove the tag (the word starting with !)"))
         return None
     if isinstance(node, ScalarNode):
@@ -252,7 +313,7 @@ def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set
             key = key_node.value
             child = path + (key,)
             if key in result:
-                problems.append(Problem(doc.file, *key_at, f"duplicate key '{key}'",
+                problems.append(Problem(doc.file, *key_at, f"duplicate key '{quote(key)}'",
                                         "write each key once"))
                 continue
             doc.locations[child + (KEY,)] = key_at
