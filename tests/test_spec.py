@@ -162,7 +162,7 @@ def test_invalid_utf8_and_utf16(tmp_path):
 def test_missing_file_and_directory(tmp_path):
     with pytest.raises(SpecError, match="no such file"):
         load_spec(tmp_path / "nope.yaml")
-    with pytest.raises(SpecError, match="a directory"):
+    with pytest.raises(SpecError, match="a folder, not a file"):
         load_spec(tmp_path)
 
 

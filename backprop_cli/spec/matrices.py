@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from ..core.numbers import exact
 from ..errors import quote
+from .access import Unreadable, locate, read_limited
 
 MAX_NEURONS = 100_000
-MAX_PARAMETERS = 50_000_000
-MAX_MATRIX_FILE_BYTES = 1 << 30
+MAX_PARAMETERS = 4_000_000  # 32 MB a copy in float64: a network this size loads and runs in well under 2 s
+MAX_NPY_BYTES = 64 << 20
+MAX_CSV_BYTES = 8 << 20  # parsing text is slower than reading .npy: about the same time for each
 SUFFIXES = (".npy", ".csv")
 _READ_HINT = "a .npy file from numpy.save, or a .csv of numbers separated by commas"
 
@@ -29,47 +32,72 @@ def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def read_matrix(base_dir: Path, name: str) -> np.ndarray:
-    """The finite float64 vector or matrix in file `name` (relative to `base_dir`)."""
-    file = base_dir / name
-    name = quote(name)  # as messages show it
-    suffix = file.suffix.lower()
+def _check_shape(name: str, shape: tuple) -> None:
+    values = int(np.prod(shape, dtype=object)) if shape else 1
+    if len(shape) > 2 or values > MAX_PARAMETERS or any(n > MAX_NEURONS for n in shape[:1]):
+        raise MatrixFileError(f"'{name}' holds shape {shape}",
+                              f"a vector or matrix of at most {MAX_NEURONS} rows and {MAX_PARAMETERS:,} values")
+
+
+def _read_npy(name: str, raw: bytes) -> np.ndarray:
+    """A .npy file's array, its header checked before any data is allocated; never unpickled."""
+    if not raw.startswith(b"\x93NUMPY"):
+        raise MatrixFileError(f"'{name}' is not a .npy file (it does not start like one)",
+                              "write it with numpy.save(path, array), or use a .csv of numbers")
+    stream = io.BytesIO(raw)
+    try:
+        version = np.lib.format.read_magic(stream)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read_header(stream)
+    except (ValueError, TypeError, SyntaxError, OverflowError) as exc:
+        raise MatrixFileError(f"cannot read '{name}': {_first_line(exc)}", _READ_HINT) from None
+    if dtype.hasobject:
+        raise MatrixFileError(f"'{name}' holds Python objects, not numbers (loading them could run code)",
+                              "save plain numbers: numpy.save(path, array.astype(float))")
+    _check_shape(name, shape)
+    count = int(np.prod(shape)) if shape else 1
+    if len(raw) - stream.tell() < count * dtype.itemsize:
+        raise MatrixFileError(f"cannot read '{name}': the file is shorter than its header says", _READ_HINT)
+    array = np.frombuffer(raw, dtype=dtype, count=count, offset=stream.tell())
+    return array.reshape(shape, order="F" if fortran else "C")
+
+
+def read_matrix(base_dir: Path, name: str, confined: bool = False) -> np.ndarray:
+    """The finite float64 vector or matrix in file `name` (relative to `base_dir`; when `confined`,
+    inside it)."""
+    shown = quote(name)  # as messages show it
+    suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise MatrixFileError(f"cannot read '{name}': only .npy and .csv files hold matrices",
+        raise MatrixFileError(f"cannot read '{shown}': only .npy and .csv files hold matrices",
                               "save it with numpy.save(...) or as comma-separated numbers")
     try:
-        size = file.stat().st_size
-        if size > MAX_MATRIX_FILE_BYTES:
-            raise MatrixFileError(f"'{name}' is too large ({size} bytes)", "at most 1 GiB")
-        if suffix == ".npy":
-            with open(file, "rb") as handle:
-                if handle.read(6) != b"\x93NUMPY":
-                    raise MatrixFileError(f"'{name}' is not a .npy file (it does not start like one)",
-                                          "write it with numpy.save(path, array), or use a .csv of numbers")
-            header = np.load(file, allow_pickle=False, mmap_mode="r")  # reads the header only
-            if header.size > MAX_PARAMETERS or any(n > MAX_NEURONS for n in header.shape[:1]):
-                raise MatrixFileError(f"'{name}' holds shape {header.shape}",
-                                      f"at most {MAX_NEURONS} rows and {MAX_PARAMETERS} values")
-            array = np.array(header)
-        else:
-            array = np.loadtxt(file, delimiter=",", dtype=np.float64, ndmin=1, comments="#")
-    except FileNotFoundError:
-        raise MatrixFileError(f"no such file '{name}' (looked in {base_dir})",
-                              "the path is relative to the spec file") from None
-    except ValueError as exc:
-        if "Python objects" in str(exc) or "pickle" in str(exc):
-            raise MatrixFileError(f"'{name}' holds Python objects, not numbers (loading them could run code)",
-                                  "save plain numbers: numpy.save(path, array.astype(float))") from None
-        raise MatrixFileError(f"cannot read '{name}': {_first_line(exc)}", _READ_HINT) from None
-    except (OSError, EOFError) as exc:
-        raise MatrixFileError(f"cannot read '{name}': {_first_line(exc)}", _READ_HINT) from None
+        raw = read_limited(locate(base_dir, name, confined), MAX_NPY_BYTES if suffix == ".npy" else MAX_CSV_BYTES)
+    except Unreadable as exc:
+        if str(exc) == "no such file":
+            raise MatrixFileError(f"no such file '{shown}' (looked in {base_dir})",
+                                  "the path is relative to the spec file") from None
+        raise MatrixFileError(f"cannot read '{shown}': {exc}", exc.hint or _READ_HINT) from None
+    if suffix == ".npy":
+        array = _read_npy(shown, raw)
+    else:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # an empty file: reported below, not as a warning
+                array = np.loadtxt(io.StringIO(raw.decode("utf-8-sig")), delimiter=",", dtype=np.float64,
+                                   ndmin=1, comments="#")
+        except UnicodeDecodeError:
+            raise MatrixFileError(f"'{shown}' is not text", "a .csv of numbers separated by commas") from None
+        except ValueError as exc:
+            raise MatrixFileError(f"cannot read '{shown}': {quote(_first_line(exc))}", _READ_HINT) from None
+        _check_shape(shown, array.shape)
     if not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
-        raise MatrixFileError(f"'{name}' holds {array.dtype} values, not real numbers")
-    array = array.astype(np.float64)
+        raise MatrixFileError(f"'{shown}' holds {array.dtype} values, not real numbers")
+    with np.errstate(over="ignore", invalid="ignore"):
+        array = array.astype(np.float64)
     if not np.all(np.isfinite(array)):
-        raise MatrixFileError(f"'{name}' holds nan or inf", "every value must be a finite number")
+        raise MatrixFileError(f"'{shown}' holds nan or inf", "every value must be a finite number")
     if array.size == 0 or array.ndim > 2:
-        raise MatrixFileError(f"'{name}' holds shape {array.shape}", "a vector or a matrix")
+        raise MatrixFileError(f"'{shown}' holds shape {array.shape}", "a vector or a matrix")
     return array
 
 

@@ -15,9 +15,10 @@ import numpy as np
 from ..core.functions import ACTIVATIONS, LOSSES, activation
 from ..core.network import Layer, Network
 from ..errors import Problem, SpecError, quote
+from .access import Unreadable, read_limited
 from .hints import describe, nearest, plural, unknown_keys
 from .matrices import MAX_NEURONS, MAX_PARAMETERS, MatrixFileError, read_matrix
-from .yamlsafe import Document, decode, parse
+from .yamlsafe import MAX_TEXT_BYTES, Document, decode, parse
 
 TOP_KEYS = ("name", "description", "input", "inputs", "target", "targets", "reduction", "loss",
             "learning_rate", "layers")
@@ -53,8 +54,10 @@ class Spec:
         return self.network.layers
 
 
-def load_spec(path: str | Path | None = None, *, text: str | None = None, name: str | None = None) -> Spec:
-    """Load and validate a spec from a file (`-` is standard input) or from `text`; raises SpecError."""
+def load_spec(path: str | Path | None = None, *, text: str | None = None, name: str | None = None,
+              confined: bool = False) -> Spec:
+    """Load and validate a spec from a file (`-` is standard input) or from `text`; raises SpecError.
+    `confined`: the spec is a student's (in `check`), so its matrix files must lie in its folder."""
     if text is not None:
         return parse_spec(text, name or "<text>", Path.cwd())
     if path is None:
@@ -62,38 +65,35 @@ def load_spec(path: str | Path | None = None, *, text: str | None = None, name: 
     if str(path) == "-":
         import sys
 
-        return parse_spec(decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>", Path.cwd())
+        raw = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+        return parse_spec(decode(raw, "<stdin>"), "<stdin>", Path.cwd())
     file = Path(path)
     shown = name or str(path)
     try:
-        if file.is_dir():
-            raise SpecError([Problem(shown, 1, 1, "this is a directory, not a spec file",
-                                     "give the path of a .yaml file")])
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        hint = "give the path of a spec file, or --example NAME (see `backprop examples`)"
-        raise SpecError([Problem(shown, 1, 1, "no such file", hint)]) from None
-    except OSError as exc:
-        raise SpecError([Problem(shown, 1, 1, f"cannot read the file ({exc.strerror})", "")]) from None
-    return parse_spec(decode(raw, shown), shown, file.parent)
+        raw = read_limited(file, MAX_TEXT_BYTES)
+    except Unreadable as exc:
+        hint = exc.hint or "give the path of a spec file, or --example NAME (see `backprop examples`)"
+        raise SpecError([Problem(shown, 1, 1, str(exc), hint)]) from None
+    return parse_spec(decode(raw, shown), shown, file.parent, confined)
 
 
-def parse_spec(text: str, file: str, base_dir: Path) -> Spec:
+def parse_spec(text: str, file: str, base_dir: Path, confined: bool = False) -> Spec:
     """Validate YAML text as a spec; `base_dir` resolves `{file: ...}` matrices."""
-    return read_document(parse(text, file), base_dir)
+    return read_document(parse(text, file), base_dir, confined)
 
 
-def read_document(doc: Document, base_dir: Path) -> Spec:
+def read_document(doc: Document, base_dir: Path, confined: bool = False) -> Spec:
     """Validate an already parsed YAML document as a spec."""
-    return _SpecReader(doc, base_dir).read()
+    return _SpecReader(doc, base_dir, confined).read()
 
 
 class _SpecReader:
     """Reads one document into a Spec, collecting every problem instead of stopping at the first."""
 
-    def __init__(self, doc: Document, base_dir: Path):
+    def __init__(self, doc: Document, base_dir: Path, confined: bool):
         self.doc = doc
         self.base_dir = base_dir
+        self.confined = confined
         self.problems: list[Problem] = []
         self.matrix_files: dict = {}
         self.misspelt: set[tuple] = set()  # (path, known key) already reported as a typo
@@ -255,7 +255,7 @@ class _SpecReader:
             return None
         name = value["file"]
         try:
-            array = read_matrix(self.base_dir, name)
+            array = read_matrix(self.base_dir, name, self.confined)
         except MatrixFileError as exc:
             self.fail(path + ("file",), str(exc), exc.hint)
             return None
