@@ -224,3 +224,33 @@ def test_grading_from_python_without_the_cli(class_dir):
         grader.grade_file(str(broken))
     reports, invalid = grader.grade_files([str(broken), str(good)])
     assert [r.path for r in reports] == [str(good)] and [p for p, _ in invalid] == [str(broken)]
+
+
+def test_a_fifo_or_device_is_refused_without_blocking(class_dir):
+    import os
+
+    os.mkfifo(class_dir / "pipe.yaml")
+    named = answers(class_dir, "pipe", [("loss", "0.1055")], "named.yaml")
+    device = class_dir / "device.yaml"
+    device.write_text("network:\n  input: [1]\n  target: [1]\n  loss: mse\n  layers:\n    - activation: linear\n"
+                      "      weights: {file: zero.csv}\nanswers:\n  loss: 1\n", encoding="utf-8")
+    os.symlink("/dev/zero", class_dir / "zero.csv")  # inside the folder by name, a device in truth
+    result, data = check_json(named, class_dir / "pipe.yaml", device)
+    assert result.exit_code == 2
+    assert "not a regular file" in result.stderr and result.stderr.count("not a regular file") == 2
+    assert "outside the folder" in result.stderr  # /dev/zero resolves outside the class folder
+    assert [i["path"] for i in data["invalid"]] == [str(named), str(class_dir / "pipe.yaml"), str(device)]
+
+
+def test_one_hostile_file_never_stops_the_class_and_every_report_lists_it(class_dir, tmp_path):
+    good = answers(class_dir, "padhai-4-4-2", [("loss", "0.1055")], "good.yaml")
+    hostile = class_dir / "hostile.yaml"
+    hostile.write_text("spec: padhai-4-4-2.yaml\nanswers:\n  loss: " + "[" * 50_000 + "\n", encoding="utf-8")
+    junit = tmp_path / "report.xml"
+    result = invoke("check", hostile, good, "--junit", junit, "--format", "json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["passed"] == 1 and [i["path"] for i in data["invalid"]] == [str(hostile)]
+    assert "nested or indented too deeply" in result.stderr
+    suites = {s.get("name"): s for s in ET.parse(junit).getroot()}
+    assert suites[str(hostile)].get("errors") == "1" and suites[str(good)].get("failures") == "0"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,9 +11,10 @@ from ..core.names import NOTATIONS, describe_notations
 from ..core.names import notation as make_notation
 from ..core.result import Result
 from ..errors import Problem, SpecError, quote
+from ..spec.access import Unreadable, locate, read_limited
 from ..spec.hints import unknown_keys
 from ..spec.reader import Spec, load_spec, read_document
-from ..spec.yamlsafe import KEY, Document, decode, parse
+from ..spec.yamlsafe import KEY, MAX_TEXT_BYTES, Document, as_float, decode, parse
 from .quantities import Quantity, QuantityError, check_quantity, parse_quantity
 
 ANSWER_KEYS = ("spec", "network", "tolerance", "answers", "notation")
@@ -58,19 +60,20 @@ def decimals_written(text: str) -> int | None:
 
 
 class AnswersReader:
-    """Reads one answers file; `SpecError` with every located problem."""
+    """Reads one answers file; `SpecError` with every located problem. Everything a student's file
+    names is read confined to that file's folder (see spec/access.py)."""
 
-    def __init__(self, cache: dict):
-        self.cache = cache  # resolved spec path -> (Spec, Result); shared by a whole class
+    CACHED_SPECS = 8  # specs kept loaded at once: a class shares a few, so memory stays bounded
+
+    def __init__(self):
+        self.cache: OrderedDict[str, tuple[Spec, Result]] = OrderedDict()  # resolved path -> loaded
 
     def read(self, path: str) -> tuple[Spec, Result, list[Answer], Tolerance, str]:
         file = Path(path)
         try:
-            raw = file.read_bytes()
-        except FileNotFoundError:
-            raise SpecError([Problem(path, 1, 1, "no such file", "give the path of an answers file")]) from None
-        except OSError as exc:
-            raise SpecError([Problem(path, 1, 1, f"cannot read the file ({exc.strerror})", "")]) from None
+            raw = read_limited(file, MAX_TEXT_BYTES)
+        except Unreadable as exc:
+            raise SpecError([Problem(path, 1, 1, str(exc), exc.hint or "give the path of an answers file")]) from None
         return self.read_text(decode(raw, path), path, file.parent)
 
     def read_text(self, text: str, path: str, base: Path):
@@ -103,12 +106,12 @@ class AnswersReader:
             problems.append(doc.problem(("tolerance",), "a tolerance is {abs: NUMBER} or {rel: NUMBER}", hint))
             return Tolerance()
         numbers = {}
-        for key, number in value.items():
-            numeric = isinstance(number, (int, float)) and not isinstance(number, bool)
-            if not numeric or not math.isfinite(number) or number < 0:
+        for key, written in value.items():
+            number = as_float(written)
+            if number is None or not math.isfinite(number) or number < 0:
                 problems.append(doc.problem(("tolerance", key), f"the {key} tolerance must be a number ≥ 0", hint))
             else:
-                numbers[key] = float(number)
+                numbers[key] = number
         return Tolerance(numbers.get("abs"), numbers.get("rel"))
 
     def _spec(self, doc: Document, data: dict, base: Path, problems: list[Problem]):
@@ -121,15 +124,23 @@ class AnswersReader:
             if not isinstance(name, str) or not name:
                 problems.append(doc.problem(("spec",), "`spec:` must be a file name", "write `spec: net.yaml`"))
                 raise SpecError(problems)
-            target = (base / name).resolve()
+            try:
+                target = locate(base, name, confined=True)
+            except Unreadable as exc:
+                problems.append(doc.problem(("spec",), f"`spec: {quote(name)}`: {exc}", exc.hint))
+                raise SpecError(problems) from None
             key = str(target)
-            if key not in self.cache:
-                if not target.is_file():
-                    problems.append(doc.problem(("spec",), f"no such spec file '{quote(name)}' (looked in {base})",
-                                                "the path is relative to the answers file"))
-                    raise SpecError(problems)
-                spec = load_spec(target, name=str(base / name) if str(base) != "." else name)
-                self.cache[key] = (spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate))
+            if key in self.cache:
+                self.cache.move_to_end(key)
+                return self.cache[key]
+            if not target.exists():  # anything else (a folder, a pipe) is said by load_spec
+                problems.append(doc.problem(("spec",), f"no such spec file '{quote(name)}' (looked in {base})",
+                                            "the path is relative to the answers file"))
+                raise SpecError(problems)
+            spec = load_spec(target, name=str(base / name) if str(base) != "." else name, confined=True)
+            self.cache[key] = (spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate))
+            if len(self.cache) > self.CACHED_SPECS:
+                self.cache.popitem(last=False)
             return self.cache[key]
         inline = data["network"]
         if not isinstance(inline, dict):
@@ -137,7 +148,7 @@ class AnswersReader:
                                         "indent the spec under it"))
             raise SpecError(problems)
         # the inline spec keeps this file's locations, so its errors point at these lines
-        spec = read_document(doc.subdocument(("network",)), base)
+        spec = read_document(doc.subdocument(("network",)), base, confined=True)
         return spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
 
     def _answers(self, doc: Document, data: dict, result: Result, notation, problems: list[Problem],
@@ -160,13 +171,14 @@ class AnswersReader:
                 problems.append(doc.problem(path, str(exc), exc.hint, at_key=True))
                 continue
             written = doc.texts.get(path, "")
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            number = as_float(value)
+            if number is None or not math.isfinite(number):
                 what = "nothing" if value is None else f"'{quote(written)}'" if written else "a list or mapping"
                 problems.append(doc.problem(path, f"the answer to {key} must be a finite number, not {what}",
                                             "write a number such as -0.130 or 1.3e-2"))
                 continue
             line, column = doc.where(path + (KEY,))
-            answers.append(Answer(q, float(value), line, column, decimals_written(written)))
+            answers.append(Answer(q, number, line, column, decimals_written(written)))
         return answers
 
 

@@ -2,11 +2,12 @@
 and a Grader that grades a whole class in one process, each spec loaded and diagnosed once."""
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from ..core.names import notation as make_notation
 from ..core.result import Result
-from ..errors import SpecError
+from ..errors import BackpropError, Problem, SpecError
 from .answers import Answer, AnswersReader, Tolerance
 from .diagnoses import Diagnoser
 from .quantities import chain_position, evaluate
@@ -63,13 +64,19 @@ class Grader:
     """Grades answers files one after another, sharing specs and their diagnoses between them."""
 
     def __init__(self):
-        self.reader = AnswersReader({})
-        self._diagnosers: dict[tuple[int, str], Diagnoser] = {}  # (id of a Result, notation)
+        self.reader = AnswersReader()
+        # (id of a Result, notation) -> its Diagnoser, which holds the Result (so the id stays its
+        # own); as few kept as the reader keeps specs
+        self._diagnosers: OrderedDict[tuple[int, str], Diagnoser] = OrderedDict()
 
     def _diagnoser(self, result: Result, notation_name: str) -> Diagnoser:
-        key = (id(result), notation_name)  # the Diagnoser holds the Result, so the id stays its own
-        if key not in self._diagnosers:
+        key = (id(result), notation_name)
+        if key in self._diagnosers:
+            self._diagnosers.move_to_end(key)
+        else:
             self._diagnosers[key] = Diagnoser(result, make_notation(notation_name))
+            if len(self._diagnosers) > AnswersReader.CACHED_SPECS:
+                self._diagnosers.popitem(last=False)
         return self._diagnosers[key]
 
     def grade_file(self, path: str) -> FileReport:
@@ -78,11 +85,17 @@ class Grader:
         return FileReport(path, grade(result, answers, tolerance, self._diagnoser(result, notation_name)))
 
     def grade_files(self, paths) -> tuple[list[FileReport], list[tuple[str, SpecError]]]:
-        """Every file graded, or listed as invalid with its error; one bad file never stops the rest."""
+        """Every file graded, or listed as invalid with its error: whatever goes wrong in one
+        submission, the others are graded."""
         reports, invalid = [], []
         for path in paths:
             try:
                 reports.append(self.grade_file(path))
             except SpecError as exc:
                 invalid.append((path, exc))
+            except BackpropError as exc:  # e.g. its network overflows
+                invalid.append((path, SpecError([Problem(path, 1, 1, str(exc), "")])))
+            except (RecursionError, MemoryError, OverflowError, ValueError, ArithmeticError) as exc:
+                invalid.append((path, SpecError([Problem(path, 1, 1, f"this file could not be graded "
+                                                         f"({type(exc).__name__}); please report it", "")])))
         return reports, invalid
