@@ -4,6 +4,8 @@ from __future__ import annotations
 import click
 
 from .options import (
+    NON_NEGATIVE,
+    POSITIVE,
     TEXT_JSON,
     check_names,
     emit,
@@ -97,9 +99,9 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
 
 @click.command()
 @spec_options(formats=TEXT_JSON, precision=6, color=True)
-@click.option("--eps", type=click.FloatRange(min=0, min_open=True), default=1e-6, show_default=True,
+@click.option("--eps", type=POSITIVE, default=1e-6, show_default=True,
               help="Step of the central difference (L(p + eps) − L(p − eps)) / 2eps.")
-@click.option("--tol", type=click.FloatRange(min=0), default=1e-6, show_default=True,
+@click.option("--tol", type=NON_NEGATIVE, default=1e-6, show_default=True,
               help="Largest relative error |a − b| / max(|a|, |b|, floor) that counts as agreement.")
 def gradcheck(spec, example, fmt, precision, no_color, eps, tol):
     """Compare every backprop gradient with a central finite difference.

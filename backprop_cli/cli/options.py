@@ -2,6 +2,7 @@
 and printing or saving a report."""
 from __future__ import annotations
 
+import math
 import os
 
 import click
@@ -30,8 +31,22 @@ no_color_option = click.option("--no-color", is_flag=True, help="No colours (als
 notation_option = click.option("--notation", type=click.Choice(NOTATIONS), default="default", show_default=True,
                                help="Node names: default z (pre-activation) / a (activation), or padhai a / h "
                                     "as in the PadhAI course's notes.")
-lr_option = click.option("--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True),
-                         metavar="FLOAT", help="Learning rate η, overriding the spec's learning_rate.")
+class Finite(click.FloatRange):
+    """A float option that must be a finite number (JSON never holds NaN or Infinity), in a range."""
+
+    name = "finite number"
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+POSITIVE = Finite(min=0, min_open=True)
+NON_NEGATIVE = Finite(min=0)
+lr_option = click.option("--lr", "learning_rate", type=POSITIVE, metavar="FLOAT",
+                         help="Learning rate η, overriding the spec's learning_rate.")
 
 
 def spec_options(*, lr: bool = False, formats: tuple[str, ...] = (), precision: int | None = None,
@@ -106,14 +121,16 @@ def check_names(result, names) -> list[str]:
     return canonical
 
 
-def console(no_color: bool, save: str | None = None, *, stderr: bool = False):
-    """The rich console for text reports (rich is imported only on this path); it records what it
-    prints when the report is also to be saved."""
+def console(no_color: bool, *, stderr: bool = False):
+    """The rich console for text reports (rich is imported only on this path)."""
     import sys
 
     from ..report.text import make_console
 
-    return make_console(no_color, record=save is not None, file=sys.stderr if stderr else None)
+    return make_console(no_color, file=sys.stderr if stderr else None)
+
+
+SAVED_WIDTH = 100  # columns of a report saved with --save, whatever the terminal
 
 
 def _check_save(ctx, param, value):
@@ -140,17 +157,22 @@ def emit(text: str, save: str | None) -> None:
 def show(renderable, no_color: bool, save: str | None, title: str, *, lines: bool = False) -> None:
     """Print a rich report; with --save, also write it by rich's own export in the format `save` names.
     `lines`: the report is whole lines that must never be wrapped or cut (for CI logs and grep)."""
-    out = console(no_color, save)
-    out.print(renderable, soft_wrap=lines)
+    console(no_color).print(renderable, soft_wrap=lines)
     if save is None:
         return
-    from ..files import write_atomic
+    import io
 
+    from ..files import write_atomic
+    from ..report.text import make_console
+
+    # recorded apart, at a fixed width: a picture of the report as a terminal shows it
+    out = make_console(no_color, file=io.StringIO(), width=SAVED_WIDTH, record=True)
+    out.print(renderable, soft_wrap=lines)
     suffix = os.path.splitext(save)[1].lower()
     if suffix == ".html":
-        text = out.export_html(clear=False)
+        text = out.export_html()
     elif suffix == ".svg":
-        text = out.export_svg(title=title or "backprop", clear=False)
+        text = out.export_svg(title=title or "backprop")
     else:
-        text = out.export_text(clear=False)
+        text = out.export_text()
     write_atomic(save, text)

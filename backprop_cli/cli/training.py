@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .options import DEFAULT_SPEC, TEXT_JSON, console, emit, load, output_file, spec_options
+from .options import DEFAULT_SPEC, NON_NEGATIVE, TEXT_JSON, console, emit, load, output_file, spec_options
 
 
 def _output_options(f):
@@ -112,7 +112,7 @@ def _rates(value: str | None) -> list[float] | None:
 @click.command()
 @spec_options(formats=TEXT_JSON, precision=6, color=True)
 @click.option("--epochs", type=click.IntRange(1, 10_000_000), required=True, metavar="N", help="At most N updates.")
-@click.option("--until-loss", type=click.FloatRange(min=0), metavar="EPS",
+@click.option("--until-loss", type=NON_NEGATIVE, metavar="EPS",
               help="Stop as soon as the loss is below EPS.")
 @click.option("--lr", "rates", metavar="A,B,...", help="Learning rate, or several to compare side by side "
               "(one copy of the network trained per rate).")

@@ -55,6 +55,23 @@ class Result:
         for l in range(1, len(self.weight_grads)):
             if not (np.all(np.isfinite(self.weight_grads[l])) and np.all(np.isfinite(self.bias_grads[l]))):
                 raise NumericalError(f"a gradient of layer {l} is not finite (it overflowed)")
+        for name, value, gradient in self._overflowing_updates():
+            raise NumericalError(f"the update of {name} overflows: {value:g} − {self.learning_rate:g} × "
+                                 f"({gradient:g}) is beyond float64; use a smaller learning rate")
+
+    def _overflowing_updates(self):
+        """(name, value, gradient) of the first parameter whose update is not finite, if any."""
+        for l, layer in enumerate(self.network.layers, start=1):
+            pairs = (("w", layer.weights, self.weight_grads[l]), ("b", layer.biases, self.bias_grads[l]))
+            for kind, values, grads in pairs:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    after = updated(values, grads, self.learning_rate)
+                bad = np.argwhere(~np.isfinite(after))
+                if len(bad):
+                    index = tuple(int(i) for i in bad[0])
+                    name = format_name(kind, l, *(i + 1 for i in index))
+                    yield name, float(values[index]), float(grads[index])
+                    return
 
     # -- parameters by name ---------------------------------------------------------------
     def parameter_index(self, name: str) -> tuple[str, int, int, int | None]:

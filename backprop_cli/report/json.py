@@ -20,7 +20,8 @@ def grad_object(result: Result, names: list[str] | None) -> dict[str, Any]:
 
 def dumps(obj: Any) -> str:
     """JSON text; floats in Python's shortest round-trip form, so no digit is lost."""
-    return _json.dumps(obj, indent=2, ensure_ascii=False)
+    # allow_nan=False: a NaN or Infinity is a bug to report (exit 3), never invalid JSON to print
+    return _json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def trace_object(trace) -> dict[str, Any]:
