@@ -1,6 +1,7 @@
 """Writing files whole: written aside, then renamed, with the permissions a user expects."""
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -50,3 +51,21 @@ def check_writable(path: str | Path) -> str | None:
     if target.exists() and not os.access(target, os.W_OK):
         return f"{path} is not writable"
     return None
+
+
+@contextlib.contextmanager
+def folder_lock(path: str | Path):
+    """Hold an exclusive lock on the folder of `path` while a file there is read, changed and
+    written back, so that two `--in-place` runs never lose an update. (The folder, not the file:
+    the file is replaced by a rename, and a lock on the old file would not stop a second reader.)"""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock, as before
+        yield
+        return
+    fd = os.open(Path(path).parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -132,7 +132,7 @@ def test_a_misspelt_key_is_not_also_reported_missing():
     ("!!python/object/apply:os.system ['true']",
      "net.yaml:1:1: YAML tags such as '!!python/object/apply:os.system' are not allowed"),
     ("input: !!float 1", "net.yaml:1:8: YAML tags such as '!!float' are not allowed"),
-    ("a: &x [1, 2]\nb: *x\n", "net.yaml:2:1: anchors and aliases (&name, *name) are not allowed"),
+    ("a: &x [1, 2]\nb: *x\n", "net.yaml:1:4: anchors and aliases (&name, *name) are not allowed"),
     ("[" * 3000 + "]" * 3000, "net.yaml:1:65: the document is nested or indented too deeply"),
     ("[" * 50_000, "net.yaml:1:65: the document is nested or indented too deeply"),  # libyaml would crash
     ("a:\n" + "- " * 50_000 + "1", "net.yaml:2:"),

@@ -182,3 +182,48 @@ def test_divergence_names_the_epoch(workdir):
     result = invoke("train", "--epochs", "5000", "--lr", "10")
     assert result.exit_code == 2
     assert re.search(r"training diverged at epoch \d+ \(learning rate 10\)", result.stderr)
+
+
+LAYOUTS = {  # the same 1-1-1 network written in the ways a spec can hold it, none with biases
+    "flow": "  - activation: tanh\n    weights: [[0.5]]\n  - activation: linear\n    weights: [[1]]\n",
+    "block rows": "  - activation: tanh\n    weights:\n      - [0.5]\n"
+                  "  - activation: linear\n    weights:\n      - [1]\n",
+    "block in block": "  - activation: tanh\n    weights:\n      - - 0.5\n    # a comment\n\n"
+                      "  - activation: linear\n    weights:\n      - - 1\n",
+    "flow layer": "  - {activation: tanh, weights: [[0.5]]}\n  - {activation: linear, weights: [[1]]}\n",
+    "multi-line flow": "  - activation: tanh\n    weights: [\n      [0.5]\n    ]\n  - activation: linear\n"
+                       "    weights: [[1]]\n",
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_stepped_spec_always_reads_back_with_the_updated_numbers(workdir, layout):
+    (workdir / "net.yaml").write_text("input: [1]\ntarget: [1]\nloss: mse\nlayers:\n" + LAYOUTS[layout])
+    assert invoke("step", "net.yaml", "-o", "after.yaml").exit_code == 0
+    layers, inputs, targets, loss, reduction, rate = oracle_problem(workdir / "net.yaml")
+    after = load_spec(workdir / "after.yaml")  # loads: no key written twice, none under another layer
+    for (kind, l, j, k), gradient in finite_difference(layers, inputs, targets, loss, reduction).items():
+        before = layers[l - 1]["weights"][j - 1][k - 1] if kind == "w" else layers[l - 1]["biases"][j - 1]
+        got = after.layers[l - 1].weights[j - 1, k - 1] if kind == "w" else after.layers[l - 1].biases[j - 1]
+        assert got == pytest.approx(before - rate * gradient, rel=1e-6, abs=1e-9), (kind, l, j, k)
+
+
+def test_in_place_through_a_link_writes_the_file_it_names(workdir):
+    import os
+
+    os.symlink("chain-3-layer.yaml", workdir / "link.yaml")
+    assert invoke("step", "link.yaml", "--in-place").exit_code == 0
+    assert (workdir / "link.yaml").is_symlink()
+    assert (workdir / "chain-3-layer.yaml").read_text() != (SPECS / "chain-3-layer.yaml").read_text()
+
+
+def test_two_concurrent_in_place_steps_never_lose_an_update(workdir):
+    import subprocess
+
+    shutil.copy(workdir / "padhai-4-4-2.yaml", workdir / "twice.yaml")
+    for _ in range(2):  # the expected result: two steps one after the other
+        assert invoke("step", "twice.yaml", "--in-place").exit_code == 0
+    command = [sys.executable, "-m", "backprop_cli", "step", "padhai-4-4-2.yaml", "--in-place"]
+    runs = [subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
+    assert [run.wait(timeout=60) for run in runs] == [0, 0]
+    assert (workdir / "padhai-4-4-2.yaml").read_text() == (workdir / "twice.yaml").read_text()

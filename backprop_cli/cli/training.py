@@ -25,7 +25,7 @@ def _target(spec_arg: str | None, example: str | None, output: str | None, in_pl
     if in_place:
         if example is not None or spec_arg == "-":
             raise click.UsageError("--in-place needs a spec file (not --example or standard input)")
-        return Path(spec_arg or DEFAULT_SPEC)
+        return Path(spec_arg or DEFAULT_SPEC).resolve()  # through a link: write the file it names
     if output is None or output == "-":
         return output
     target = Path(output)
@@ -40,6 +40,15 @@ def _target(spec_arg: str | None, example: str | None, output: str | None, in_pl
     if problem:
         raise click.UsageError(f"-o {output}: {problem}")
     return target
+
+
+def _locked_if(in_place: bool, target):
+    """A lock on the spec's folder while it is read and written back in place, else nothing."""
+    import contextlib
+
+    from ..files import folder_lock
+
+    return folder_lock(target) if in_place else contextlib.nullcontext()
 
 
 def _write(spec, layers_after, target) -> str:
@@ -81,9 +90,10 @@ def step(spec, example, learning_rate, fmt, precision, output, in_place, force):
     target = _target(spec, example, output, in_place, force)
     if target == "-" and fmt == "json":
         raise click.UsageError("-o - writes the spec to standard output; --format json cannot share it")
-    loaded = load(spec, example)
-    result = compute(loaded, learning_rate)
-    written = _write(loaded, stepped(result), target)
+    with _locked_if(in_place, target):
+        loaded = load(spec, example)
+        result = compute(loaded, learning_rate)
+        written = _write(loaded, stepped(result), target)
     if fmt == "json":
         from ..report.json import dumps, grad_object
 
@@ -153,26 +163,28 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
         from ..report.figures import check_figure_target
 
         check_figure_target(plot, "--plot")
-    loaded = load(spec, example)
-    log = TrainingLog(parameter_names(loaded.sizes)) if log_file else None
-    runs = []
-    with Progress(epochs, no_color) as progress:
-        for rate in rate_list or [loaded.learning_rate]:
-            def on_epoch(result, epoch, rate=rate):
-                progress.update(rate, epoch, result.loss)
-                if log is not None:
-                    log.record(rate, epoch, result)
+    with _locked_if(in_place, target):  # read, train and write back as one step for other runs
+        loaded = load(spec, example)
+        log = TrainingLog(parameter_names(loaded.sizes)) if log_file else None
+        runs = []
+        with Progress(epochs, no_color) as progress:
+            for rate in rate_list or [loaded.learning_rate]:
+                def on_epoch(result, epoch, rate=rate):
+                    progress.update(rate, epoch, result.loss)
+                    if log is not None:
+                        log.record(rate, epoch, result)
 
-            runs.append(run_training(loaded.network, loaded.inputs, loaded.targets, rate, epochs, until_loss, on_epoch))
-            if runs[-1].stopped == "interrupted":
-                break
-    interrupted = runs[-1].stopped == "interrupted"
-    written = None
-    if target is not None and not interrupted:
-        written = _write(loaded, runs[0].result.network.layers, target)
-    elif target is not None:
-        click.echo(f"interrupted after epoch {runs[-1].epochs}: nothing written (run again to write {output})",
-                   err=True)
+                runs.append(run_training(loaded.network, loaded.inputs, loaded.targets, rate, epochs, until_loss,
+                                         on_epoch))
+                if runs[-1].stopped == "interrupted":
+                    break
+        interrupted = runs[-1].stopped == "interrupted"
+        written = None
+        if target is not None and not interrupted:
+            written = _write(loaded, runs[0].result.network.layers, target)
+        elif target is not None:
+            click.echo(f"interrupted after epoch {runs[-1].epochs}: nothing written (run again to write {output})",
+                       err=True)
     if log is not None:
         from ..files import write_atomic
 

@@ -98,10 +98,19 @@ def _yaml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML string
 
 
+def _last_written(doc, edits: _Edits, path: tuple) -> tuple[int, int]:
+    """Where the value at `path` ends as written. A flow collection's end is its closing bracket;
+    a block collection's end mark lies at the next key, so its last scalar ends it instead."""
+    start = edits.offset(doc.locations[path])
+    if doc.text[start:start + 1] in ("[", "{") or path in doc.texts:
+        return doc.ends[path]
+    return max(end for p, end in doc.ends.items() if p[:len(path)] == path and p in doc.texts)
+
+
 def _insert_biases(doc, edits: _Edits, base: tuple, values: np.ndarray) -> None:
     weights = base + ("weights",)
     key_line, key_column = doc.locations[weights + (KEY,)]
-    end_line, end_column = doc.ends[weights]
+    end_line, end_column = _last_written(doc, edits, weights)
     line_text = doc.text.splitlines()[key_line - 1]
     block = line_text[:key_column - 1].strip() in ("", "-")
     if block:  # a new line at the weights key's indentation, after the weights' last line

@@ -249,14 +249,15 @@ def parse(text: str, file: str) -> Document:
                                  "see `backprop examples`")])
     problems: list[Problem] = []
     try:
-        doc.data = _convert(node, (), doc, problems, set())
+        lines = text.split("\n") if "&" in text else None  # only then can a value carry an anchor
+        doc.data = _convert(node, (), doc, problems, set(), lines)
     except RecursionError:
         raise SpecError([Problem(file, 1, 1, "the document is nested too deeply",
                                  "a spec needs at most three levels of lists")]) from None
     if doc.aliases > 1:
         first = next(i for i, p in enumerate(problems) if p.message.startswith("anchors and aliases"))
         problems[first] = dataclasses.replace(problems[first], message=problems[first].message
-                                              + f" ({doc.aliases} aliases in this file)")
+                                              + f" ({doc.aliases} in this file)")
     if problems:
         raise SpecError(problems)
     return doc
@@ -277,19 +278,31 @@ def _syntax_hint(what: str) -> str:
     return "check the indentation and brackets just before this point"
 
 
-def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set[int]) -> Any:
-    if id(node) in seen:  # an alias: the composer reuses the anchored node
+def _anchored(node, lines: list[str] | None) -> bool:
+    """Whether the node is written with an anchor (`&name value`): its text starts with `&`."""
+    if lines is None:
+        return False
+    line = lines[node.start_mark.line] if node.start_mark.line < len(lines) else ""
+    return line[node.start_mark.column:node.start_mark.column + 1] == "&"
+
+
+def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set[int], lines=None) -> Any:
+    aliased = id(node) in seen  # an alias: the composer reuses the anchored node
+    if not aliased:
+        doc.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        doc.ends[path] = (node.end_mark.line + 1, node.end_mark.column + 1)
+    if aliased or _anchored(node, lines):
+        # an anchor is refused alone too: no use in a spec, and step could not rewrite it in place
         doc.aliases += 1
         if doc.aliases == 1:
             problems.append(doc.problem(path, "anchors and aliases (&name, *name) are not allowed",
                                         "write the values out in full"))
-        return None
+        if aliased:
+            return None
     seen.add(id(node))
     if len(seen) > MAX_NODES:
         raise SpecError([doc.problem(path, "the document has too many values",
                                      f"at most {MAX_NODES}; put large matrices in .npy files")])
-    doc.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    doc.ends[path] = (node.end_mark.line + 1, node.end_mark.column + 1)
     if node.tag not in _PLAIN_TAGS:
         shown = node.tag.replace("tag:yaml.org,2002:", "!!")
         problems.append(doc.problem(path, f"YAML tags such as '{quote(shown)}' are not allowed",
@@ -301,7 +314,7 @@ def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set
             return resolve_scalar(node.value)
         return node.value
     if isinstance(node, SequenceNode):
-        return [_convert(item, path + (i,), doc, problems, seen) for i, item in enumerate(node.value)]
+        return [_convert(item, path + (i,), doc, problems, seen, lines) for i, item in enumerate(node.value)]
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -317,6 +330,6 @@ def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set
                                         "write each key once"))
                 continue
             doc.locations[child + (KEY,)] = key_at
-            result[key] = _convert(value_node, child, doc, problems, seen)
+            result[key] = _convert(value_node, child, doc, problems, seen, lines)
         return result
     raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
