@@ -254,3 +254,42 @@ def test_one_hostile_file_never_stops_the_class_and_every_report_lists_it(class_
     assert "nested or indented too deeply" in result.stderr
     suites = {s.get("name"): s for s in ET.parse(junit).getroot()}
     assert suites[str(hostile)].get("errors") == "1" and suites[str(good)].get("failures") == "0"
+
+
+def test_student_text_can_never_become_a_workflow_command(tmp_path, padhai_text):
+    folder = tmp_path / "##[stop-commands]x"
+    folder.mkdir()
+    named = padhai_text.replace("name: PadhAI 4-4-2", 'name: "x\\n::error::pwned ##[set-output]"')
+    (folder / "net.yaml").write_text(named, encoding="utf-8")
+    long_path = folder / ("::warning::" + "a" * 150 + ".yaml")
+    body = "spec: net.yaml\nanswers:\n  loss: 0.2\n  '::error::x\\n::debug::y': 1\n"
+    long_path.write_text(body.replace("  '::error::x\\n::debug::y': 1\n", ""), encoding="utf-8")
+    (folder / "answers.yaml").write_text(body, encoding="utf-8")
+    for fmt in ("text", "json"):
+        result = invoke("check", long_path, folder / "answers.yaml", "--format", fmt, env={"GITHUB_ACTIONS": "true"})
+        assert result.exit_code == 2
+        ours = [line for line in result.stderr.splitlines() if line.startswith("::error file=")]
+        assert len(ours) == 1  # the one wrong answer, annotated by us
+        for line in (result.stdout + result.stderr).splitlines():
+            assert not line.lstrip().startswith("::") or line in ours, line
+            assert "##[" not in line, line
+        assert "%0A" not in ours[0].split("::")[1]  # the file property has no raw line break either
+    trace = invoke("trace", folder / "net.yaml", "-w", "w212", env={"GITHUB_ACTIONS": "true"}).stdout
+    assert not any(line.lstrip().startswith("::") or "##[" in line for line in trace.splitlines())
+
+
+def test_a_full_disk_leaves_no_partial_report(class_dir, monkeypatch):
+    import errno
+    import os
+
+    path = answers(class_dir, "padhai-4-4-2", [("loss", "0.1055")])
+    out = class_dir / "reports"
+    out.mkdir()
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", no_space)
+    result = invoke("check", path, "--junit", out / "report.xml")
+    assert result.exit_code == 2 and "cannot write" in result.stderr and "No space left" in result.stderr
+    assert list(out.iterdir()) == []  # neither the report nor a temporary file

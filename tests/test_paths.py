@@ -170,12 +170,19 @@ def test_sample_out_of_range_is_a_usage_error():
 # CI installs pdflatex (.ci/run), so there the test never skips; elsewhere it may
 @pytest.mark.skipif(__import__("shutil").which("pdflatex") is None and not __import__("os").environ.get("CI"),
                     reason="pdflatex is not installed")
-@pytest.mark.parametrize("example", ["padhai-4-4-2", "batch-average"])
-def test_latex_compiles(tmp_path, example):
+@pytest.mark.parametrize("example, name, max_paths", [
+    ("padhai-4-4-2", None, "3"), ("batch-average", None, "3"),
+    ("softmax-classifier", '"η-Ω net \\n\\n ## 100% $x$ € 𝔼 é"', "200"),  # Unicode, blank lines; 4 pages
+])
+def test_latex_compiles(tmp_path, example, name, max_paths):
     import subprocess
 
-    (tmp_path / "d.tex").write_text(runner_output("trace", "--example", example, "--notation", "padhai",
-                                                  "--format", "latex", "--max-paths", "3"), encoding="utf-8")
+    text = (SPECS / f"{example}.yaml").read_text(encoding="utf-8")
+    if name is not None:
+        text = re.sub(r"(?m)^name: .*$", lambda _: f"name: {name}", text)
+    tex = invoke("trace", "-", "--notation", "padhai", "--format", "latex", "--max-paths", max_paths,
+                 input=text, expect=0).stdout
+    (tmp_path / "d.tex").write_text(tex, encoding="utf-8")
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout[-2000:]

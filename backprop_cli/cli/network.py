@@ -51,7 +51,7 @@ def grad(spec, example, learning_rate, fmt, precision, no_color, weights, save):
 @click.command()
 @spec_options(lr=True, formats=TEXT_JSON + ("markdown", "latex"), precision=6, color=True, notation=True)
 @weight_option("Trace only this parameter (w212, w2_1_2, b21); repeat for several. Default: all.")
-@click.option("--max-paths", type=click.IntRange(0), default=8, show_default=True, metavar="N",
+@click.option("--max-paths", type=click.IntRange(0, 10_000), default=8, show_default=True, metavar="N",
               help="Show the N paths of largest |product| per parameter; the rest are counted and summed.")
 @click.option("--sample", type=click.IntRange(1), metavar="I", help="Trace sample I (1-based) of a batch alone.")
 @save_option

@@ -30,7 +30,8 @@ def junit_xml(reports, invalid: list[tuple[str, list[str]]]) -> str:
 def github_annotation(path: str, line: int, column: int, message: str) -> str:
     """A GitHub Actions `::error` workflow command, escaped as GitHub requires."""
     def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        # `##[` would read as a legacy command anywhere; `%23` is shown as written, never obeyed
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace("##[", "#%23[")
 
     prop = data(path).replace(":", "%3A").replace(",", "%2C")
     return f"::error file={prop},line={line},col={column}::{data(message)}"

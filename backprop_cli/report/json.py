@@ -20,8 +20,11 @@ def grad_object(result: Result, names: list[str] | None) -> dict[str, Any]:
 
 def dumps(obj: Any) -> str:
     """JSON text; floats in Python's shortest round-trip form, so no digit is lost."""
-    # allow_nan=False: a NaN or Infinity is a bug to report (exit 3), never invalid JSON to print
-    return _json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
+    # allow_nan=False: a NaN or Infinity is a bug to report (exit 3), never invalid JSON to print.
+    # `##[` (a CI runner's legacy command, obeyed anywhere in a line) can only occur inside a string
+    # here, where `#\u0023[` reads back as the same text.
+    text = _json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
+    return text.replace("##[", "#\\u0023[")
 
 
 def trace_object(trace) -> dict[str, Any]:

@@ -13,9 +13,24 @@ _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$",
                   "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
+_GREEK = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩ",
+                 r"alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau "
+                 r"upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega".split()))
+
+
+def _text_char(c: str) -> str:
+    if c in _LATEX_SPECIAL:
+        return _LATEX_SPECIAL[c]
+    if ord(c) < 128 or "À" <= c <= "ÿ":  # ASCII, and the accented letters inputenc knows
+        return c
+    if c in _GREEK:
+        return r"\ensuremath{" + "\\" + _GREEK[c] + "}"
+    return f"[U+{ord(c):04X}]"  # anything else would stop pdflatex; shown by its code point
+
+
 def escape_text(text: str) -> str:
-    """User text (a spec's name) as literal LaTeX text."""
-    return "".join(_LATEX_SPECIAL.get(c, c) for c in printable(text))
+    """User text (a spec's name) as literal LaTeX text that compiles whatever it holds."""
+    return "".join(_text_char(c) for c in printable(text))
 
 
 def name(text: str) -> str:
@@ -69,7 +84,7 @@ def trace_latex(trace, precision: int) -> str:
     """The trace as a LaTeX document that compiles with amsmath."""
     n = lambda v: num(v, precision)  # noqa: E731 - a short local formatter
     out = [r"\documentclass{article}", r"\usepackage{amsmath}",
-           r"\usepackage[utf8]{inputenc}", r"\begin{document}",
+           r"\usepackage[utf8]{inputenc}", r"\allowdisplaybreaks", r"\begin{document}",
            r"\section*{" + escape_text(trace.title or "Network") + "}"]
     if trace.description:
         out.append(escape_text(trace.description) + r"\par")
