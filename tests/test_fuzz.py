@@ -18,7 +18,10 @@ ANSWERS_TEXT = (b"spec: net.yaml\ntolerance: {abs: 0.01}\nanswers:\n  loss: 0.10
 TOKENS = ["yes", ".nan", "1e400", "[", "]", "{", "}", ": ", "- ", "&a ", "*a", "!!python/object:os.system ",
           "\t", "\x00", "010", "-", "[[1, 2], [3]]", "{file: x.npy}", "softmax", "relu", "leaky_relu", "0",
           "1e-300", "1e300", "-1e300", "inputs", "targets", "network:", "w999", "dL/d", "_new", "[7]", "\n",
-          "  ", "#", "'", '"', "\xff", "ŷ", "\u2028", "|", ">"]
+          "  ", "#", "'", '"', "\xff", "ŷ", "\u2028", "|", ">",
+          # what an attacker writes: deep nesting, huge numbers, paths out, workflow commands
+          "[" * 200, "- " * 200, "9" * 500, "0x" + "f" * 300, "1e999", "/etc/passwd", "../", "::error::x",
+          "##[", "spec: /etc/passwd\n", "{file: /proc/self/environ}", "\r"]
 LOCATED = re.compile(r"^[^:\n]+:\d+:\d+: \S")
 
 mutation = st.one_of(
