@@ -1,6 +1,14 @@
 import pytest
 
-from backprop_cli.core.names import Name, format_name, notation, parameter_names, parse_name
+from backprop_cli.core.names import (
+    Name,
+    canonical_key,
+    format_name,
+    notation,
+    parameter_indices,
+    parameter_names,
+    parse_name,
+)
 
 
 @pytest.mark.parametrize("text, kind, indices", [
@@ -27,6 +35,8 @@ def test_format_round_trips_and_prefers_the_compact_form():
 
 def test_canonical_order():
     assert parameter_names([2, 2, 1]) == ["w111", "w112", "w121", "w122", "b11", "b12", "w211", "w212", "b21"]
+    indices = list(parameter_indices([3, 12, 2]))
+    assert sorted(indices, key=lambda i: canonical_key(*i)) == indices
 
 
 def test_notations():

@@ -218,3 +218,25 @@ def test_wide_layers_are_summarised_in_text_but_complete_in_json(tmp_path):
     assert not any(re.search(rf"\b{name}\b", text) for name in hidden)
     data = json.loads(runner_output("trace", str(tmp_path / "net.yaml"), "-w", "w211", "--format", "json"))
     assert "z16" in data["forward"] and "z1_14" in data["forward"]
+
+
+def test_a_big_network_is_summarised_or_refused_never_slow(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "w1.npy", rng.uniform(-0.1, 0.1, (30, 40)))
+    (tmp_path / "net.yaml").write_text("input: {file: x.csv}\ntarget: [1, 0]\nloss: mse\nlayers:\n"
+                                       "  - activation: tanh\n    weights: {file: w1.npy}\n"
+                                       "  - activation: linear\n    weights: {file: w2.csv}\n")
+    (tmp_path / "x.csv").write_text(",".join(["0.5"] * 40) + "\n")
+    (tmp_path / "w2.csv").write_text("\n".join(",".join(["0.1"] * 30) for _ in range(2)) + "\n")
+    count = 30 * 41 + 2 * 31
+    refused = invoke("trace", tmp_path / "net.yaml")
+    assert refused.exit_code == 2 and f"{count:,} parameters" in refused.stderr and "--weight" in refused.stderr
+    text = invoke("grad", tmp_path / "net.yaml", expect=0).stdout
+    assert f"{count:,} parameters: each layer shows its first 5 and last 4" in text
+    shown = [line.split()[0] for line in text.splitlines()[4:] if line.strip() and line.split()[0][0] in "wb"]
+    assert shown[:5] == ["w111", "w112", "w113", "w114", "w115"] and shown[5:9] == ["b1_27", "b1_28", "b1_29", "b1_30"]
+    assert len(shown) == 2 * 9
+    data = json.loads(invoke("grad", tmp_path / "net.yaml", "--format", "json", expect=0).stdout)
+    assert len(data["parameters"]) == count

@@ -48,6 +48,9 @@ def grad(spec, example, learning_rate, fmt, precision, no_color, weights, save):
              no_color, save, loaded.name)
 
 
+MAX_TRACED = 200  # parameters one trace shows (each with all its paths): 200 print in about 1.5 s
+
+
 @click.command()
 @spec_options(lr=True, formats=TEXT_JSON + ("markdown", "latex"), precision=6, color=True, notation=True)
 @weight_option("Trace only this parameter (w212, w2_1_2, b21); repeat for several. Default: all.")
@@ -78,6 +81,11 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
     names = check_names(result, weights)
     if sample is not None and sample > result.samples:
         raise click.BadParameter(f"the spec has {result.samples} sample(s)", param_hint="--sample")
+    count = len(names) if names else sum(n * (m + 1) for m, n in zip(result.sizes, result.sizes[1:]))
+    if count > MAX_TRACED:
+        raise click.UsageError(f"the network has {count:,} parameters, too many to trace at once (at most "
+                               f"{MAX_TRACED:,}); name a few with --weight NAME, or see them all with "
+                               "`backprop grad --format json`")
     traced = build_trace(result, make_notation(notation), names, max_paths, sample, loaded.name, loaded.description)
     if fmt == "json":
         from ..report.json import dumps, trace_object

@@ -5,6 +5,7 @@ the underscored form (`w2_1_2`) is always accepted.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -106,10 +107,20 @@ def parameter_indices(sizes: list[int]):
             yield "b", layer, j, None
 
 
+def canonical_key(kind: str, layer: int, j: int, k: int | None) -> tuple:
+    """Sorting parameters by this key gives the order of parameter_indices."""
+    return layer, kind != "w", j, k or 0
+
+
 def parameter_names(sizes: list[int]) -> list[str]:
     """All parameter names in canonical order."""
-    return [format_name(kind, layer, j, *(() if k is None else (k,)))
-            for kind, layer, j, k in parameter_indices(sizes)]
+    return list(_parameter_names(tuple(sizes)))
+
+
+@functools.lru_cache(maxsize=8)  # a training run asks for the same names every epoch
+def _parameter_names(sizes: tuple[int, ...]) -> tuple[str, ...]:
+    return tuple(format_name(kind, layer, j, *(() if k is None else (k,)))
+                 for kind, layer, j, k in parameter_indices(list(sizes)))
 
 
 def describe_parameters(sizes: list[int]) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import NumericalError, UsageError
-from .names import describe_parameters, format_name, parameter_indices, parse_name
+from .names import canonical_key, describe_parameters, format_name, parameter_names, parse_name
 from .network import Network
 from .update import updated
 
@@ -111,19 +111,18 @@ class Result:
     def parameters(self, names=None) -> list[tuple[str, float, float, float]]:
         """(name, value, gradient, updated) of every parameter (or those in `names`, canonical
         compact names), in canonical order."""
-        wanted = set(names) if names else None
-        rows = []
-        for kind, l, j, k in parameter_indices(self.sizes):
-            name = format_name(kind, l, j, *(() if k is None else (k,)))
-            if wanted is not None and name not in wanted:
-                continue
-            layer = self.network.layers[l - 1]
-            if kind == "w":
-                value, gradient = float(layer.weights[j - 1, k - 1]), float(self.weight_grads[l][j - 1, k - 1])
-            else:
-                value, gradient = float(layer.biases[j - 1]), float(self.bias_grads[l][j - 1])
-            rows.append((name, value, gradient, updated(value, gradient, self.learning_rate)))
-        return rows
+        if names:  # a few: look each up rather than list them all
+            def canonical(name: str) -> tuple:
+                return canonical_key(*self.parameter_index(name))
+
+            return [(n, self.value(n), self.gradient(n), self.updated(n)) for n in sorted(set(names), key=canonical)]
+        layers = self.network.layers
+        # the order of names.parameter_names: per layer, the weights row by row, then the biases
+        values = np.concatenate([np.concatenate([l.weights.ravel(), l.biases]) for l in layers])
+        gradients = np.concatenate([np.concatenate([self.weight_grads[i].ravel(), self.bias_grads[i]])
+                                    for i in range(1, len(layers) + 1)])
+        return list(zip(parameter_names(self.sizes), values.tolist(), gradients.tolist(),
+                        updated(values, gradients, self.learning_rate).tolist()))
 
     @property
     def forward(self) -> dict:

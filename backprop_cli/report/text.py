@@ -39,6 +39,9 @@ def title(name: str, fallback: str) -> Text:
     return Text(printable(name or fallback), style="bold")
 
 
+MANY_ROWS = 200  # a grad table of more parameters is summarised layer by layer
+
+
 def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, name: str,
                 precision: int) -> Group:
     """The `grad` table: parameter, value, gradient, updated; the loss above it."""
@@ -52,9 +55,23 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
     grid.add_column("value", justify="right")
     grid.add_column("∂L/∂parameter", justify="right")
     grid.add_column("updated", justify="right")
-    for pname, value, gradient, after in rows:
+    parts = [header, Text("")]
+    if len(rows) > MANY_ROWS and len(rows) == sum(n * (m + 1) for m, n in zip(result.sizes, result.sizes[1:])):
+        # every parameter of a big network: each layer's first and last few, the rest in JSON
+        parts.append(Text(f"  {len(rows):,} parameters: each layer shows its {SUMMARY} (… marks the rest; "
+                          "--format json or --weight NAME has them all)", style="dim"))
+        start, shown = 0, []
+        for m, n in zip(result.sizes, result.sizes[1:]):
+            shown += summarised(rows[start:start + n * (m + 1)])
+            start += n * (m + 1)
+        rows = shown
+    for row in rows:
+        if row is None:
+            _gap(grid)
+            continue
+        pname, value, gradient, after = row
         grid.add_row(pname, number(value, precision), signed(gradient, precision), number(after, precision))
-    return Group(header, Text(""), grid)
+    return Group(*parts, grid)
 
 
 def pretty(name: str) -> str:
