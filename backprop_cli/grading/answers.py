@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +134,7 @@ class AnswersReader:
             if key in self.cache:
                 self.cache.move_to_end(key)
                 return self.cache[key]
-            if not target.exists():  # anything else (a folder, a pipe) is said by load_spec
+            if not os.path.lexists(target):  # anything else (a folder, a pipe) is said by load_spec
                 problems.append(doc.problem(("spec",), f"no such spec file '{quote(name)}' (looked in {base})",
                                             "the path is relative to the answers file"))
                 raise SpecError(problems)

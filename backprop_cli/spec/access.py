@@ -25,7 +25,10 @@ def locate(base: Path, name: str, confined: bool) -> Path:
         return path
     if os.path.isabs(name):
         raise Unreadable("an absolute path is not allowed here", "name a file in this file's folder, e.g. net.yaml")
-    inside, real = base.resolve(), path.resolve()
+    try:
+        inside, real = base.resolve(), path.resolve()
+    except OSError as exc:  # a name too long, a loop of links
+        raise Unreadable(f"cannot use this file name ({exc.strerror})", "name a file beside this one") from None
     if real != inside and inside not in real.parents:
         raise Unreadable("the file is outside the folder of the file that names it (through `..` or a link)",
                          "name a file in this file's folder or below it")
