@@ -1,7 +1,7 @@
 """The spec loader: YAML 1.2 numbers, every key, files, and one located message per kind of mistake."""
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from backprop_cli import SpecError, load_spec
@@ -241,3 +241,27 @@ def test_absurd_sizes_are_refused():
     assert "the document has too many values" in problems(VALID.replace("[2, 5]", wide, 1))[0]
     huge = VALID + "#" * MAX_TEXT_BYTES
     assert "the file is too large" in problems(huge)[0]
+
+
+def _yaml_depth(node, depth=1) -> int:
+    children = node.value if isinstance(node.value, list) else []
+    flat = [c for pair in children for c in (pair if isinstance(pair, tuple) else (pair,))]
+    return max((_yaml_depth(c, depth + 1) for c in flat), default=depth)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(pieces=st.lists(st.sampled_from(["[", "]", "{", "}", "'", '"', "\\", "a", " ", ",", ": ", "- ", "#", "\n",
+                                        "? ", "''", "[" * 70, "- " * 70, "x'", "!!seq "]), max_size=60))
+def test_the_nesting_scan_never_misses_what_yaml_would_nest(pieces):
+    """Whatever the scan lets through, PyYAML's pure-Python parser nests no deeper than the limit."""
+    import yaml as pyyaml
+
+    from backprop_cli.spec.yamlsafe import MAX_INDENT, nesting_problem
+
+    text = "".join(pieces)
+    assume(nesting_problem(text) is None)
+    try:
+        node = pyyaml.compose(text, Loader=pyyaml.SafeLoader)
+    except (pyyaml.YAMLError, RecursionError):
+        return  # not YAML (or refused by the parser itself): nothing reached a composer's depth
+    assert node is None or _yaml_depth(node) <= MAX_INDENT + 1, text  # far below what crashes libyaml

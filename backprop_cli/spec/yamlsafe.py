@@ -25,7 +25,8 @@ from ..errors import Problem, SpecError, quote
 # recurses in C and would overflow the stack on 50,000 nested brackets) ever sees it.
 MAX_TEXT_BYTES = 1_000_000
 MAX_NODES = 50_000
-MAX_DEPTH = 64  # nested [ / { levels, or indentation plus `- ` indicators on one line
+MAX_DEPTH = 64  # nested [ / { levels, or `- ` / `? ` indicators starting one line
+MAX_INDENT = 4 * MAX_DEPTH  # columns of indentation and indicators before a line's content
 _FLOAT_MAX_DIGITS = 400  # an integer this long is beyond float64 anyway: read it as inf, not int
 
 _IMPLICIT = "backprop:implicit"
@@ -154,39 +155,57 @@ def as_float(value: Any) -> float | None:
 
 
 def nesting_problem(text: str) -> tuple[int, int] | None:
-    """Where the text nests deeper than MAX_DEPTH (line, column), or None. A cheap scan that
-    over-estimates rather than misses: brackets inside quotes and comments do not count."""
-    depth, line, column, quote = 0, 1, 0, ""
-    indent, at_line_start, previous = 0, True, "\n"
-    for char in text:
-        column += 1
+    """Where the text nests deeper than MAX_DEPTH (line, column), or None. A cheap scan that errs
+    towards counting: a quote starts only where YAML starts a quoted scalar (after a space or an
+    indicator, never inside a word), escapes inside quotes are honoured, and brackets inside
+    quotes and comments do not count; anything unsure counts."""
+    depth, line, line_start, quote = 0, 1, 0, ""
+    indent, indicators, at_line_start, previous = 0, 0, True, "\n"
+    i, size = 0, len(text)
+    while i < size:
+        char = text[i]
         if char == "\n":
-            line, column, indent, at_line_start, previous = line + 1, 0, 0, True, char
-            if quote == "\n" or not depth:  # a comment ends here; a quote spans lines only in a flow
+            line, line_start, indent, indicators, at_line_start, previous = line + 1, i + 1, 0, 0, True, char
+            if quote == "\n" or not depth:  # a comment ends; a quote left open is counted through
                 quote = ""
+            i += 1
             continue
-        if quote:
-            if char == quote:
+        if quote == '"':
+            if char == "\\":
+                i += 1  # an escaped character, a quote included
+            elif char == '"':
                 quote = ""
+        elif quote == "'":
+            if char == "'":
+                if text[i + 1:i + 2] == "'":
+                    i += 1  # '' is a quote inside the quoted text
+                else:
+                    quote = ""
+        elif quote:  # a comment
+            pass
         elif char == "#" and previous in " \t\n":
-            quote = "\n"  # a comment: skip to the end of the line
-        elif char in "'\"" and (depth or previous in " \n:[{,-"):
+            quote = "\n"
+        elif char in "'\"" and previous in " \t\n:[{,-?":
             quote = char
-        elif char in "[{" and (depth or previous in " \n:-,?"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return line, column
+        elif char in "[{":
+            if depth or previous in " \t\n:-,?!":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return line, i - line_start + 1
         elif char in "]}" and depth:
             depth -= 1
         if at_line_start:
-            if char in " -":
-                indent += 1  # block nesting needs a column of indentation (or `- `) per level
-                if indent > MAX_DEPTH * 4:
-                    return line, column
+            if char in " -?:\t":
+                # block nesting needs a column of indentation per level, or an indicator (`- `, `? `)
+                indent += 1
+                indicators += char in "-?:"
+                if indicators > MAX_DEPTH or indent > MAX_INDENT:
+                    return line, i - line_start + 1
             else:
                 at_line_start = False
-        if char != " " or previous != " ":
+        if char not in " \t" or previous not in " \t":
             previous = char
+        i += 1
     return None
 
 
