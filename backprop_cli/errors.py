@@ -13,6 +13,7 @@ QUOTE_LIMIT = 60  # characters of a file's contents a message may quote
 def printable(text: str) -> str:
     """User text made safe for a terminal and a CI log: control characters (escape sequences, line
     breaks) shown as \\xNN, and never read as a workflow command (a leading `::`, or `##[`)."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # a non-UTF-8 file name's bytes
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text).replace("##[", "#\\x23[")
     return "\\x3a" + text[1:] if text.startswith("::") else text
 

@@ -39,8 +39,8 @@ def run_case(command: str, path: Path):
 
 
 def trace_snapshot() -> str:
-    """What `backprop trace --example padhai-4-4-2 -w w212` prints, 100 columns, not a terminal."""
-    result = CliRunner().invoke(main, ["trace", "--example", "padhai-4-4-2", "-w", "w212"], env={"COLUMNS": "100"})
+    """What `backprop trace --example padhai-4-4-2 -w w212` prints when not a terminal (never wrapped)."""
+    result = CliRunner().invoke(main, ["trace", "--example", "padhai-4-4-2", "-w", "w212"])
     assert result.exit_code == 0, result.output
     return "\n".join(line.rstrip() for line in result.stdout.splitlines()) + "\n"
 

@@ -193,12 +193,21 @@ LAYOUTS = {  # the same 1-1-1 network written in the ways a spec can hold it, no
     "flow layer": "  - {activation: tanh, weights: [[0.5]]}\n  - {activation: linear, weights: [[1]]}\n",
     "multi-line flow": "  - activation: tanh\n    weights: [\n      [0.5]\n    ]\n  - activation: linear\n"
                        "    weights: [[1]]\n",
+    "flow layer, key at line start": "  - {activation: tanh,\n     weights: [[0.5]]}\n  - {activation: linear,\n"
+                                     "     weights: [[1]]}\n",
+    "explicit keys": "  - activation: tanh\n    ? weights\n    : [[0.5]]\n  - activation: linear\n    weights: [[1]]\n",
+    "tagged in a flow layer": "  - {activation: tanh, weights: !!seq [[0.5]]}\n"
+                              "  - {activation: linear, weights: [[1]]}\n",
+    "flow list of layers": "  [\n  {activation: tanh, weights: [[0.5]]},\n"
+                           "  {activation: linear,\n   weights: [[1]]\n  }]\n",
 }
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r"])
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-def test_a_stepped_spec_always_reads_back_with_the_updated_numbers(workdir, layout):
-    (workdir / "net.yaml").write_text("input: [1]\ntarget: [1]\nloss: mse\nlayers:\n" + LAYOUTS[layout])
+def test_a_stepped_spec_always_reads_back_with_the_updated_numbers(workdir, layout, newline):
+    text = "input: [1]\ntarget: [1]\nloss: mse\nlayers:\n" + LAYOUTS[layout].replace("layers:\n  [", "layers: [")
+    (workdir / "net.yaml").write_bytes(text.replace("\n", newline).encode())
     assert invoke("step", "net.yaml", "-o", "after.yaml").exit_code == 0
     layers, inputs, targets, loss, reduction, rate = oracle_problem(workdir / "net.yaml")
     after = load_spec(workdir / "after.yaml")  # loads: no key written twice, none under another layer

@@ -98,9 +98,19 @@ def _k_best_step(prod: np.ndarray, valid: np.ndarray, edge: np.ndarray, exists: 
 
 
 def jacobians(result: Result, sample: int) -> dict[int, np.ndarray]:
-    """∂a/∂z of every layer for one sample, [i, m] = ∂ai/∂zm (computed once per trace)."""
-    return {p: layer.activation.jacobian(result.z[p][sample], result.a[p][sample])
-            for p, layer in enumerate(result.network.layers, start=1)}
+    """∂a/∂z of every layer for one sample (computed once per trace): the vector ∂ai/∂zi of an
+    elementwise layer (a wide layer's n × n diagonal matrix would be mostly zeros), the matrix
+    [i, m] = ∂ai/∂zm of a softmax layer."""
+    out = {}
+    for p, layer in enumerate(result.network.layers, start=1):
+        z, a, act = result.z[p][sample], result.a[p][sample], layer.activation
+        out[p] = act.derivative(z, a) if act.elementwise else act.jacobian(z, a)
+    return out
+
+
+def _local(jacobian: np.ndarray, i: int, m: int) -> float:
+    """∂ai/∂zm from what jacobians() keeps (a vector means the layer is elementwise: i == m)."""
+    return float(jacobian[i] if jacobian.ndim == 1 else jacobian[i, m])
 
 
 def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int,
@@ -115,10 +125,13 @@ def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int,
     prod[:, 0], valid[:, 0] = grad_yhat, True
     back = []  # per step: (from-node index, from-rank) arrays
     for p in range(depth, layer - 1, -1):
-        n = len(jacobian[p])
-        elementwise = result.network.layers[p - 1].activation.elementwise
-        exists = np.eye(n, dtype=bool) if elementwise else np.ones((n, n), dtype=bool)
-        prod, valid, node, rank = _k_best_step(prod, valid, jacobian[p].T, exists, k)  # edges [to m, from i]
+        n, local = len(jacobian[p]), jacobian[p]
+        if local.ndim == 1:  # elementwise: each z(p)m is reached from a(p)m alone, ranks unchanged
+            prod = prod * local[:, None]
+            node, rank = np.repeat(np.arange(n)[:, None], prod.shape[1], 1), np.tile(np.arange(prod.shape[1]), (n, 1))
+        else:
+            exists = np.ones((n, n), dtype=bool)
+            prod, valid, node, rank = _k_best_step(prod, valid, local.T, exists, k)  # edges [to m, from i]
         back.append((node, rank))
         if p == layer:
             break
@@ -169,7 +182,7 @@ def _describe(result: Result, notation: Notation, kind: str, layer: int, j: int,
             formula = act.derivative_formula.format(z=z_name, a=a_name)
         else:  # softmax's cross pair
             formula = act.cross_formula.format(ai=a_name, am=post(p, m + 1))
-        value = float(jacobian[p][i, m])
+        value = _local(jacobian[p], i, m)
         factors.append(Factor(f"∂{a_name}/∂{z_name}", formula, value))
         nodes.append(z_name)
     param = format_name(kind, layer, j, *(() if k is None else (k,)))

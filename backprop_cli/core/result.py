@@ -163,5 +163,9 @@ class Result:
     def input_gradient(self) -> np.ndarray:
         """Per sample ∂L_i/∂x, computed only when asked (training never needs it)."""
         if "x" not in self._cache:
-            self._cache["x"] = self.deltas[1] @ self.network.layers[0].weights
+            with np.errstate(over="ignore", invalid="ignore"):
+                gradient = self.deltas[1] @ self.network.layers[0].weights
+            if not np.all(np.isfinite(gradient)):
+                raise NumericalError("a gradient of the inputs is not finite (it overflowed)")
+            self._cache["x"] = gradient
         return self._cache["x"]

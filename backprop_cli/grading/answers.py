@@ -19,6 +19,7 @@ from ..spec.yamlsafe import KEY, MAX_TEXT_BYTES, Document, as_float, decode, par
 from .quantities import Quantity, QuantityError, check_quantity, parse_quantity
 
 ANSWER_KEYS = ("spec", "network", "tolerance", "answers", "notation")
+MAX_ANSWERS = 1_000  # answers one file may give (a homework asks a few dozen)
 WIDEN = 0.01  # the default rule's relative widening, for rounded intermediate steps
 
 
@@ -71,8 +72,8 @@ class AnswersReader:
 
     def read(self, path: str) -> tuple[Spec, Result, list[Answer], Tolerance, str]:
         file = Path(path)
-        try:
-            raw = read_limited(file, MAX_TEXT_BYTES)
+        try:  # a submitted answers.yaml may itself be a link: it too must stay in its folder
+            raw = read_limited(locate(file.parent, file.name, confined=True), MAX_TEXT_BYTES)
         except Unreadable as exc:
             raise SpecError([Problem(path, 1, 1, str(exc), exc.hint or "give the path of an answers file")]) from None
         return self.read_text(decode(raw, path), path, file.parent)
@@ -161,6 +162,10 @@ class AnswersReader:
             problems.append(doc.problem(("answers",) if "answers" in data else (),
                                         "`answers:` must map quantities to numbers",
                                         "write `answers:` then lines such as `  dL/dw212: -0.130`"))
+            return []
+        if len(answers_value) > MAX_ANSWERS:
+            problems.append(doc.problem(("answers",), f"{len(answers_value):,} answers in one file",
+                                        f"at most {MAX_ANSWERS:,}"))
             return []
         answers = []
         for key, value in answers_value.items():

@@ -4,22 +4,27 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from ..core.numbers import number
+from ..errors import printable
 
 
 def junit_xml(reports, invalid: list[tuple[str, list[str]]]) -> str:
-    """JUnit XML for graded files and for files that could not be read."""
+    """JUnit XML for graded files and for files that could not be read. Every file name is made
+    printable first: XML cannot hold control characters, and one student's folder name must not
+    make the whole class's report unreadable."""
     suites = ET.Element("testsuites", name="backprop check")
     for report in reports:
-        suite = ET.SubElement(suites, "testsuite", name=report.path, tests=str(len(report.outcomes)),
+        path = printable(report.path)
+        suite = ET.SubElement(suites, "testsuite", name=path, tests=str(len(report.outcomes)),
                               failures=str(report.failed), errors="0")
         for o in report.outcomes:
-            case = ET.SubElement(suite, "testcase", classname=report.path,
+            case = ET.SubElement(suite, "testcase", classname=path,
                                  name=f"{o.answer.quantity.text} (line {o.answer.line})")
             if not o.ok:
                 message = f"given {number(o.answer.given, 10)}, expected {number(o.expected, 10)}"
                 failure = ET.SubElement(case, "failure", message=message)
                 failure.text = message + (f": {o.diagnosis}" if o.diagnosis else "")
-    for path, problems in invalid:
+    for raw_path, problems in invalid:
+        path = printable(raw_path)
         suite = ET.SubElement(suites, "testsuite", name=path, tests="1", failures="0", errors="1")
         case = ET.SubElement(suite, "testcase", classname=path, name="answers file")
         error = ET.SubElement(case, "error", message="invalid answers file or spec")

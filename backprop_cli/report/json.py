@@ -29,7 +29,8 @@ def dumps(obj: Any) -> str:
     text = _json.dumps(obj, ensure_ascii=False, allow_nan=False)  # the C encoder: fast at any size
     if len(text) < INDENTED_UP_TO:  # small enough to indent for a person (indenting is 10x slower)
         text = _json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
-    return text.replace("##[", "#\\u0023[")
+    # a non-UTF-8 file name's undecodable bytes are shown as \udcXX rather than failing the output
+    return text.replace("##[", "#\\u0023[").encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def trace_object(trace) -> dict[str, Any]:

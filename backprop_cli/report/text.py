@@ -17,12 +17,11 @@ UNWRAPPED = 10_000  # columns of output that is not a terminal: a pipe or a CI l
 
 def make_console(no_color: bool = False, file=None, width: int | None = None, record: bool = False) -> Console:
     """A console that leaves colour off for --no-color, NO_COLOR or a non-terminal, and that never
-    wraps output going elsewhere than a terminal (COLUMNS, when set, still decides)."""
-    import os
+    wraps output going elsewhere than a terminal, whatever COLUMNS says."""
     import sys
 
     stream = file if file is not None else sys.stdout
-    if width is None and not os.environ.get("COLUMNS") and not (hasattr(stream, "isatty") and stream.isatty()):
+    if width is None and not (hasattr(stream, "isatty") and stream.isatty()):
         width = UNWRAPPED  # a wrapped line could split a formula, or start with `::` in a CI log
     return Console(file=file, no_color=no_color or None, highlight=False, emoji=False,
                    markup=False, width=width, soft_wrap=False, record=record)

@@ -27,8 +27,9 @@ def locate(base: Path, name: str, confined: bool) -> Path:
         raise Unreadable("an absolute path is not allowed here", "name a file in this file's folder, e.g. net.yaml")
     try:
         inside, real = base.resolve(), path.resolve()
-    except OSError as exc:  # a name too long, a loop of links
-        raise Unreadable(f"cannot use this file name ({exc.strerror})", "name a file beside this one") from None
+    except (OSError, RuntimeError) as exc:  # a name too long; a loop of links (RuntimeError in 3.11)
+        reason = getattr(exc, "strerror", None) or "a loop of links"
+        raise Unreadable(f"cannot use this file name ({reason})", "name a file beside this one") from None
     if real != inside and inside not in real.parents:
         raise Unreadable("the file is outside the folder of the file that names it (through `..` or a link)",
                          "name a file in this file's folder or below it")

@@ -49,8 +49,10 @@ def _read_npy(name: str, raw: bytes) -> np.ndarray:
         version = np.lib.format.read_magic(stream)
         read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
         shape, fortran, dtype = read_header(stream)
-    except (ValueError, TypeError, SyntaxError, OverflowError) as exc:
-        raise MatrixFileError(f"cannot read '{name}': {_first_line(exc)}", _READ_HINT) from None
+    except (ValueError, TypeError, SyntaxError, OverflowError, MemoryError) as exc:
+        raise MatrixFileError(f"cannot read '{name}': {quote(_first_line(exc))}", _READ_HINT) from None
+    if not (isinstance(shape, tuple) and all(type(n) is int and n >= 0 for n in shape)):
+        raise MatrixFileError(f"cannot read '{name}': its header's shape is not a list of sizes", _READ_HINT)
     if dtype.hasobject:
         raise MatrixFileError(f"'{name}' holds Python objects, not numbers (loading them could run code)",
                               "save plain numbers: numpy.save(path, array.astype(float))")

@@ -25,6 +25,7 @@ TOP_KEYS = ("name", "description", "input", "inputs", "target", "targets", "redu
 LAYER_KEYS = ("activation", "weights", "biases")
 MAX_LAYERS = 1_000
 MAX_SAMPLES = 1_000_000
+MAX_NODE_VALUES = 2_000_000  # samples × neurons: 16 MB an array, a handful of arrays a pass
 DEFAULT_LEARNING_RATE = 0.1
 
 
@@ -363,6 +364,11 @@ class _SpecReader:
         parameters = sum(layer.weights.size + layer.biases.size for layer in layers)
         if parameters > MAX_PARAMETERS:
             self.fail(("layers",), f"the network has {parameters} parameters", f"at most {MAX_PARAMETERS}")
+        values = inputs.shape[0] * (inputs.shape[1] + sum(layer.weights.shape[0] for layer in layers))
+        if values > MAX_NODE_VALUES:  # every sample's z and a are kept, and their gradients
+            key = "inputs" if "inputs" in data else "input"
+            self.fail((key,), f"{inputs.shape[0]:,} samples through {values // inputs.shape[0]:,} neurons are "
+                      f"{values:,} node values", f"at most {MAX_NODE_VALUES:,}: fewer samples, or a narrower network")
         key = "targets" if "targets" in data else "target"
         if targets.shape[1] != width:
             self.fail((key,), f"'{key}' has {plural(targets.shape[1], 'value')} per sample, but the output layer has "

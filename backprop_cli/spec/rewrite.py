@@ -5,6 +5,7 @@ written as Python's shortest round-trip repr, so they read back exactly.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,6 @@ import numpy as np
 from ..core.numbers import exact
 from ..errors import UsageError
 from .reader import Spec
-from .yamlsafe import KEY
 
 
 def flow_list(values: np.ndarray) -> str:
@@ -89,7 +89,9 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None) -> tuple[str, di
                     edits.replace(doc.locations[element], doc.texts[element], exact(new[index]))
             else:  # no `biases:` key (they were 0): add one after the weights
                 _insert_biases(doc, edits, base, new)
-    return edits.apply(), files
+    text = edits.apply()
+    check_reads_back(text, spec, layers_after)
+    return text, files
 
 
 def _yaml_string(text: str) -> str:
@@ -98,27 +100,56 @@ def _yaml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML string
 
 
+_BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")  # what YAML counts as a line break
+_TAG = re.compile(r"!\S*\s*")
+
+
+def _first_char(doc, edits: _Edits, path: tuple) -> str:
+    """The first character of the value at `path`, past a tag such as `!!seq`."""
+    start = edits.offset(doc.locations[path])
+    tag = _TAG.match(doc.text, start)
+    return doc.text[tag.end() if tag else start:][:1]
+
+
 def _last_written(doc, edits: _Edits, path: tuple) -> tuple[int, int]:
     """Where the value at `path` ends as written. A flow collection's end is its closing bracket;
     a block collection's end mark lies at the next key, so its last scalar ends it instead."""
-    start = edits.offset(doc.locations[path])
-    if doc.text[start:start + 1] in ("[", "{") or path in doc.texts:
+    if _first_char(doc, edits, path) in ("[", "{") or path in doc.texts:
         return doc.ends[path]
     return max(end for p, end in doc.ends.items() if p[:len(path)] == path and p in doc.texts)
 
 
 def _insert_biases(doc, edits: _Edits, base: tuple, values: np.ndarray) -> None:
-    weights = base + ("weights",)
-    key_line, key_column = doc.locations[weights + (KEY,)]
-    end_line, end_column = _last_written(doc, edits, weights)
-    line_text = doc.text.splitlines()[key_line - 1]
-    block = line_text[:key_column - 1].strip() in ("", "-")
-    if block:  # a new line at the weights key's indentation, after the weights' last line
-        offset = edits.starts[end_line - 1] + end_column - 1
-        rest = doc.text[offset:]
-        newline_at = rest.find("\n")
-        offset = len(doc.text) if newline_at < 0 else offset + newline_at + 1
-        prefix = "" if doc.text.endswith("\n") or newline_at >= 0 else "\n"
-        edits.insert(offset, f"{prefix}{' ' * (key_column - 1)}biases: {flow_list(values)}\n")
-    else:  # flow style {activation: ..., weights: [...]}: add it right after the weights
-        edits.insert(edits.offset((end_line, end_column)), f", biases: {flow_list(values)}")
+    end = edits.offset(_last_written(doc, edits, base + ("weights",)))
+    if _first_char(doc, edits, base) == "{":  # a flow mapping {activation: ..., weights: [...]}
+        edits.insert(end, f", biases: {flow_list(values)}")
+        return
+    # a block mapping: a new line at the layer's own indentation, after the weights' last line,
+    # with the file's own line break
+    indent = " " * (doc.locations[base][1] - 1)
+    after = _BREAK.search(doc.text, end)
+    first = _BREAK.search(doc.text)
+    newline = after.group() if after else first.group() if first else "\n"
+    if after:
+        edits.insert(after.end(), f"{indent}biases: {flow_list(values)}{newline}")
+    else:
+        edits.insert(len(doc.text), f"{newline}{indent}biases: {flow_list(values)}{newline}")
+
+
+def check_reads_back(text: str, spec: Spec, layers_after) -> None:
+    """Refuse to write a spec that would not load with the new numbers (a layout not foreseen)."""
+    from ..errors import SpecError
+    from .yamlsafe import parse
+
+    try:
+        layers = parse(text, spec.file).data["layers"]
+        for i, after in enumerate(layers_after):
+            for key, new in (("weights", after.weights), ("biases", after.biases)):
+                if ("layers", i, key) in spec.matrix_files:
+                    continue
+                written = np.array(layers[i][key], dtype=float)
+                if not np.array_equal(np.broadcast_to(written, new.shape), new):
+                    raise ValueError(key)
+    except (SpecError, ValueError, TypeError, KeyError, IndexError):
+        raise UsageError("cannot write the update into this spec's layout without breaking it; write "
+                         "`biases: 0` under each layer's weights and run again") from None
