@@ -293,3 +293,40 @@ def test_a_full_disk_leaves_no_partial_report(class_dir, monkeypatch):
     result = invoke("check", path, "--junit", out / "report.xml")
     assert result.exit_code == 2 and "cannot write" in result.stderr and "No space left" in result.stderr
     assert list(out.iterdir()) == []  # neither the report nor a temporary file
+
+
+def test_what_an_attackers_review_found_stays_fixed(class_dir, tmp_path):
+    import os
+
+    import numpy as np
+
+    good = answers(class_dir, "padhai-4-4-2", [("loss", "0.1055")], "good.yaml")
+    loop = class_dir / "loop"
+    loop.mkdir()
+    os.symlink("loop.yaml", loop / "loop.yaml")  # a link to itself
+    (loop / "answers.yaml").write_text("spec: loop.yaml\nanswers:\n  loss: 1\n", encoding="utf-8")
+    header = class_dir / "header"
+    header.mkdir()
+    raw = "{'descr': '<f8', 'fortran_order': False, 'shape': (True, 4), }"
+    raw += " " * (118 - len(raw)) + "\n"
+    (header / "w.npy").write_bytes(b"\x93NUMPY\x01\x00" + bytes([len(raw), 0]) + raw.encode() + np.zeros(4).tobytes())
+    (header / "answers.yaml").write_text("network:\n  input: [1, 2, 3, 4]\n  target: [1]\n  loss: mse\n"
+                                         "  layers:\n    - activation: linear\n      weights: {file: w.npy}\n"
+                                         "answers:\n  loss: 1\n")
+    overflow = class_dir / "overflow"
+    overflow.mkdir()
+    (overflow / "answers.yaml").write_text("network: {input: [1e-308], target: [0], loss: mse, layers: "
+                                           "[{activation: linear, weights: [[1.5e308]]}]}\nanswers:\n  dL/dx1: 1\n")
+    odd = class_dir / os.fsdecode(b"bad\xff\x01")
+    odd.mkdir()
+    (odd / "answers.yaml").write_text("spec: nope.yaml\nanswers:\n  loss: 1\n")
+    junit = tmp_path / "report.xml"
+    result, data = check_json(good, loop / "answers.yaml", header / "answers.yaml", overflow / "answers.yaml",
+                              odd / "answers.yaml", env={"GITHUB_ACTIONS": "true"})
+    assert result.exit_code == 2 and "Internal error" not in result.stderr
+    assert data["passed"] == 1 and len(data["invalid"]) == 4
+    assert "a loop of links" in result.stderr and "header's shape" in result.stderr
+    assert "inputs is not finite" in result.stderr
+    report = invoke("check", good, odd / "answers.yaml", "--junit", junit)
+    assert report.exit_code == 2
+    assert len(ET.parse(junit).getroot()) == 2  # still well-formed XML, both files listed
