@@ -22,7 +22,8 @@ WRONG = {"dL/dw212": "-0.0652", "a12": "1.4", "w212_new": "0.6696", "dL/dw121": 
 
 
 def write_class(directory: Path, students: int) -> list[str]:
-    (directory / "net.yaml").write_text(SPEC.read_text(encoding="utf-8"), encoding="utf-8")
+    """One folder per student, each with its own copy of the network (a submission may only name
+    files inside its folder), so every spec is loaded: the worst case for a class."""
     paths = []
     for i in range(students):
         folder = directory / f"student{i:03d}"
@@ -30,7 +31,8 @@ def write_class(directory: Path, students: int) -> list[str]:
         answers = dict(RIGHT)
         if i % 3 == 0:
             answers.update(WRONG)
-        lines = ["spec: ../net.yaml", "answers:"] + [f"  {q}: {v}" for q, v in answers.items()]
+        (folder / "net.yaml").write_text(SPEC.read_text(encoding="utf-8"), encoding="utf-8")
+        lines = ["spec: net.yaml", "answers:"] + [f"  {q}: {v}" for q, v in answers.items()]
         (folder / "answers.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
         paths.append(str(folder / "answers.yaml"))
     return paths
