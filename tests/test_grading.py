@@ -142,7 +142,7 @@ def test_a_broken_file_is_reported_and_the_others_still_graded(class_dir):
      ":2:18: the abs tolerance must be a number ≥ 0"),
     ("spec: padhai-4-4-2.yaml\nanswer:\n  loss: 1\n", ":2:1: unknown key 'answer'"),
     ("spec: batch-average.yaml\nanswers:\n  z11: 1\n", ":3:3: 'z11': the spec is a batch of 3 samples"),
-    ("spec: padhai-4-4-2.yaml\nanswers:\n  h12: 1\n", ":3:3: 'h12' is no node name in the default notation"),
+    ("spec: padhai-4-4-2.yaml\nanswers:\n  h12: 1\n", ":3:3: 'h12' is not a node name in the default notation"),
     ("network:\n  input: [1]\n  target: [1]\n  loss: mse\n  layers:\n    - activation: sigmod\n      weights: [[1]]\n"
      "answers:\n  loss: 1\n", ":6:19: unknown activation 'sigmod'"),
 ])

@@ -240,3 +240,20 @@ def test_a_big_network_is_summarised_or_refused_never_slow(tmp_path):
     assert len(shown) == 2 * 9
     data = json.loads(invoke("grad", tmp_path / "net.yaml", "--format", "json", expect=0).stdout)
     assert len(data["parameters"]) == count
+
+
+def test_a_batch_paths_first_factor_is_its_own_samples_loss_and_target():
+    data = json.loads(invoke("trace", "--example", "batch-average", "-w", "w211", "--format", "json",
+                             expect=0).stdout)
+    for path in data["parameters"][0]["paths"]:
+        s = path["sample"]
+        own = path["factors"][1]  # after ∂L/∂L[s] = 1/n
+        assert own["symbol"].startswith(f"∂L[{s}]/∂yhat1[{s}]") and own["formula"].endswith(f"y1[{s}]")
+
+
+def test_save_takes_any_name_for_json_markdown_latex_but_a_known_one_for_text(tmp_path):
+    invoke("trace", "--example", "padhai-4-4-2", "-w", "w212", "--format", "latex", "--save", tmp_path / "d.tex",
+           expect=0)
+    assert (tmp_path / "d.tex").read_text(encoding="utf-8").startswith(r"\documentclass")
+    refused = invoke("grad", "--example", "padhai-4-4-2", "--save", tmp_path / "r.tex")
+    assert refused.exit_code == 2 and refused.stdout == "" and ".html, .svg or .txt" in refused.stderr

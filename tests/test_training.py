@@ -236,3 +236,11 @@ def test_two_concurrent_in_place_steps_never_lose_an_update(workdir):
     runs = [subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
     assert [run.wait(timeout=60) for run in runs] == [0, 0]
     assert (workdir / "padhai-4-4-2.yaml").read_text() == (workdir / "twice.yaml").read_text()
+
+
+def test_one_rates_run_is_also_at_the_top_of_the_json():
+    data = json.loads(invoke("train", "--example", "padhai-4-4-2", "--epochs", "3", "--format", "json").stdout)
+    run = data["runs"][0]
+    assert {k: data[k] for k in ("epochs", "stopped", "loss", "losses")} == {k: run[k] for k in
+                                                                            ("epochs", "stopped", "loss", "losses")}
+    assert data["epochs"] == 3 and data["stopped"] == "epochs"

@@ -6,6 +6,7 @@ import os
 import click
 
 from .options import (
+    check_save,
     emit,
     format_option,
     load,
@@ -51,6 +52,7 @@ def check(answers, junit, fmt, precision, quiet, no_color, save):
     """
     from ..grading.grades import Grader
 
+    check_save(save, fmt)
     reports, errors = Grader().grade_files(answers)
     invalid = [(path, [str(p) for p in exc.problems]) for path, exc in errors]
     for _, problems in invalid:
@@ -84,7 +86,7 @@ def check(answers, junit, fmt, precision, quiet, no_color, save):
 @click.option("--quantity", "quantities", multiple=True, metavar="Q",
               help="A quantity to put in the key (loss, a12, dL/dw212, w212_new, ...); repeat. "
                    "Default: the loss, every gradient and every updated parameter.")
-@click.option("--decimals", type=click.IntRange(0, 15), default=4, show_default=True,
+@click.option("--decimals", type=click.IntRange(0, 15), default=4, show_default=True, metavar="N",
               help="Round each value to this many decimals (and so set the default tolerance).")
 @click.option("--inline", is_flag=True, help="Put the spec itself under `network:` instead of `spec: PATH` "
               "(always so unless SPEC names a file).")

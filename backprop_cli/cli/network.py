@@ -8,6 +8,7 @@ from .options import (
     POSITIVE,
     TEXT_JSON,
     check_names,
+    check_save,
     emit,
     format_option,
     load,
@@ -34,6 +35,7 @@ def grad(spec, example, learning_rate, fmt, precision, no_color, weights, save):
     """
     from .. import compute
 
+    check_save(save, fmt)
     loaded = load(spec, example)
     result = compute(loaded, learning_rate)
     names = check_names(result, weights)
@@ -76,6 +78,7 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
     from ..core.names import notation as make_notation
     from ..core.tracing import build_trace
 
+    check_save(save, fmt)
     loaded = load(spec, example)
     result = compute(loaded, learning_rate)
     names = check_names(result, weights)
@@ -107,9 +110,9 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
 
 @click.command()
 @spec_options(formats=TEXT_JSON, precision=6, color=True)
-@click.option("--eps", type=POSITIVE, default=1e-6, show_default=True,
+@click.option("--eps", type=POSITIVE, metavar="FLOAT", default=1e-6, show_default=True,
               help="Step of the central difference (L(p + eps) − L(p − eps)) / 2eps.")
-@click.option("--tol", type=NON_NEGATIVE, default=1e-6, show_default=True,
+@click.option("--tol", type=NON_NEGATIVE, metavar="FLOAT", default=1e-6, show_default=True,
               help="Largest relative error |a − b| / max(|a|, |b|, floor) that counts as agreement.")
 def gradcheck(spec, example, fmt, precision, no_color, eps, tol):
     """Compare every backprop gradient with a central finite difference.
@@ -140,7 +143,7 @@ def gradcheck(spec, example, fmt, precision, no_color, eps, tol):
 
 
 @click.command()
-@spec_options(lr=True, precision=4, notation=True)
+@spec_options(lr=True, precision=4, notation=True, precision_where="the picture")
 @output_file("-o", "--output", required=True, metavar="FILE.svg|png", help_text="The picture to write (.svg or .png).")
 @weight_option("Highlight every path from the loss to this parameter and write its update.", multiple=False)
 @click.option("--gradients", is_flag=True, help="Write each weight's gradient beside its value.")

@@ -20,10 +20,10 @@ def format_option(formats: tuple[str, ...] = TEXT_JSON):
                         help="Output format; JSON always has full precision.")
 
 
-def precision_option(default: int = 6):
-    """--precision N: significant digits in text."""
+def precision_option(default: int = 6, where: str = "text output"):
+    """--precision N: significant digits of the numbers shown."""
     return click.option("--precision", type=click.IntRange(1, 17), default=default, show_default=True,
-                        metavar="N", help="Significant digits of numbers in text output.")
+                        metavar="N", help=f"Significant digits of numbers in {where}.")
 
 
 no_color_option = click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set, or the "
@@ -50,13 +50,13 @@ lr_option = click.option("--lr", "learning_rate", type=POSITIVE, metavar="FLOAT"
 
 
 def spec_options(*, lr: bool = False, formats: tuple[str, ...] = (), precision: int | None = None,
-                 color: bool = False, notation: bool = False):
+                 color: bool = False, notation: bool = False, precision_where: str = "text output"):
     """SPEC and --example, and those of the common options that the command uses: a command
     never accepts an option that changes nothing."""
 
     def decorate(f):
         for wanted, option in ((notation, notation_option), (color, no_color_option),
-                               (precision is not None, precision_option(precision or 6)),
+                               (precision is not None, precision_option(precision or 6, precision_where)),
                                (bool(formats), format_option(formats or TEXT_JSON)), (lr, lr_option)):
             if wanted:
                 f = option(f)
@@ -133,15 +133,17 @@ def console(no_color: bool, *, stderr: bool = False):
 SAVED_WIDTH = 100  # columns of a report saved with --save, whatever the terminal
 
 
-def _check_save(ctx, param, value):
-    if value is not None and os.path.splitext(value)[1].lower() not in SAVE_SUFFIXES:
-        raise click.BadParameter("the file must end in .html, .svg or .txt", ctx=ctx, param=param)
-    return _writable(ctx, param, value)
-
-
 save_option = click.option(
-    "--save", type=click.Path(dir_okay=False), metavar="FILE", callback=_check_save,
-    help="Also save the report as shown, to FILE.html, .svg or .txt (for a write-up or a CI artifact).")
+    "--save", type=click.Path(dir_okay=False), metavar="FILE", callback=_writable,
+    help="Also save the report: a text report as shown, to FILE.html, .svg or .txt; JSON, Markdown or "
+         "LaTeX as printed, to any FILE (for a write-up or a CI artifact).")
+
+
+def check_save(save: str | None, fmt: str) -> None:
+    """Refuse, before any work, a --save file a text report cannot be exported to."""
+    if save is not None and fmt == "text" and os.path.splitext(save)[1].lower() not in SAVE_SUFFIXES:
+        raise click.BadParameter("a text report is saved as .html, .svg or .txt (other formats: any name)",
+                                 param_hint="--save")
 
 
 def emit(text: str, save: str | None) -> None:

@@ -124,8 +124,8 @@ def _rates(value: str | None) -> list[float] | None:
 @click.option("--epochs", type=click.IntRange(1, 10_000_000), required=True, metavar="N", help="At most N updates.")
 @click.option("--until-loss", type=NON_NEGATIVE, metavar="EPS",
               help="Stop as soon as the loss is below EPS.")
-@click.option("--lr", "rates", metavar="A,B,...", help="Learning rate, or several to compare side by side "
-              "(one copy of the network trained per rate).")
+@click.option("--lr", "rates", metavar="A,B,...", help="Learning rate (> 0; default: the spec's), or several "
+              "to compare side by side (one copy of the network trained per rate).")
 @_output_options
 @output_file("--plot", help_text="Draw the loss curve(s) to a .png or .svg file (needs matplotlib: "
              "pip install '.[plot]').")
@@ -137,8 +137,8 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
 
     Full-batch gradient descent. On a terminal a progress bar shows the loss;
     at the end a summary gives the first and last loss, where it stopped and
-    why, and the loss curve. Ctrl-C stops after the last whole epoch (and
-    writes -o only then, never half a file).
+    why, and the loss curve. Ctrl-C stops after the last whole epoch; -o is
+    then not written (never half a file, nor a half-trained network).
 
     \b
     Examples:

@@ -168,9 +168,11 @@ def _describe(result: Result, notation: Notation, kind: str, layer: int, j: int,
         p = depth - level
         a_name, z_name = post(p, i + 1), pre(p, m + 1)
         if level == 0:
-            y_name = format_name("y", i + 1)
+            # in a batch this is sample s's own loss L[s] and target y[s]; the 1/n is the factor before
+            s_mark = f"[{sample + 1}]" if batch else ""
+            y_name = format_name("y", i + 1) + s_mark
             formula = net.loss.derivative_formula.format(yhat=a_name, y=y_name, n=result.sizes[-1])
-            factors.append(Factor(f"∂L/∂{a_name}", formula, float(result.grad_a[depth][sample, i])))
+            factors.append(Factor(f"∂L{s_mark}/∂{a_name}", formula, float(result.grad_a[depth][sample, i])))
             nodes.append(a_name)
         else:
             w_name = format_name("w", p + 1, pres[level - 1] + 1, i + 1)

@@ -50,7 +50,7 @@ class Result:
             sample = int(np.argmin(np.isfinite(self.per_sample_loss)))
             raise NumericalError(
                 f"the loss of sample {sample + 1} is {self.per_sample_loss[sample]}: "
-                f"an output reached a value where {self.network.loss.name} is undefined "
+                f"an output overflowed or reached a value where {self.network.loss.name} is undefined "
                 f"(ŷ = {np.array2string(self.a[-1][sample], precision=6)})")
         for l in range(1, len(self.weight_grads)):
             if not (np.all(np.isfinite(self.weight_grads[l])) and np.all(np.isfinite(self.bias_grads[l]))):

@@ -69,7 +69,7 @@ def _node(result: Result, name: Name, notation: Notation) -> tuple[str, int, int
     elif kind == notation.post:
         layer, neuron, what = idx[0], idx[1], "a"
     else:
-        raise QuantityError(f"'{name}' is no node name in the {notation.name} notation",
+        raise QuantityError(f"'{name}' is not a node name in the {notation.name} notation",
                             f"the pre-activation and the activation are written in {describe_notations()}")
     if not (0 <= layer <= depth and 1 <= neuron <= sizes[layer]) or (what == "z" and layer == 0):
         raise QuantityError(f"the network has no {name}",

@@ -79,8 +79,7 @@ def training_object(runs, until_loss) -> dict[str, Any]:
                for r in runs]
     top: dict[str, Any] = {"until_loss": until_loss, "runs": entries}
     if len(runs) == 1:
-        top.update(loss=entries[0]["loss"], learning_rate=entries[0]["learning_rate"],
-                   parameters=entries[0]["parameters"], losses=entries[0]["losses"])
+        top.update(entries[0])  # its epochs, stopped, losses, loss, rate and parameters
     return top
 
 
