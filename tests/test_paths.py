@@ -257,3 +257,9 @@ def test_save_takes_any_name_for_json_markdown_latex_but_a_known_one_for_text(tm
     assert (tmp_path / "d.tex").read_text(encoding="utf-8").startswith(r"\documentclass")
     refused = invoke("grad", "--example", "padhai-4-4-2", "--save", tmp_path / "r.tex")
     assert refused.exit_code == 2 and refused.stdout == "" and ".html, .svg or .txt" in refused.stderr
+
+
+def test_one_sample_traced_alone_says_so():
+    text = invoke("trace", "--example", "batch-average", "-w", "w111", "--sample", "2", expect=0).stdout
+    assert "sample 2 of 3 alone" in text.splitlines()[2]
+    assert "sample 2 of" not in invoke("trace", "--example", "batch-average", "-w", "w111", expect=0).stdout

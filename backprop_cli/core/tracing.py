@@ -42,6 +42,7 @@ class Trace:
     neurons: list[NeuronRow]
     parameters: list[ParameterTrace]
     notation: str  # the name of the notation the node names are written in
+    batch_size: int = 1  # samples in the spec (more than shown when one sample is traced alone)
 
     @property
     def batch(self) -> bool:
@@ -74,4 +75,4 @@ def build_trace(result: Result, notation: Notation, names: list[str] | None, max
     return Trace(title, description, result.sizes, [layer.activation.label for layer in net.layers],
                  net.loss.name, net.loss.formula, loss, [float(result.per_sample_loss[s]) for s in shown],
                  result.learning_rate, net.reduction, [s + 1 for s in shown], inputs, neurons, parameters,
-                 notation.name)
+                 notation.name, result.samples)

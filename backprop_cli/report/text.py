@@ -90,6 +90,9 @@ def _glance(trace) -> Text:
     text = Text(f"network {sizes} · {layers} · loss {trace.loss_name} · η = {trace.learning_rate:g}", style="dim")
     if trace.batch:
         text.append(f" · {len(trace.samples)} samples, {trace.reduction}")
+    elif trace.batch_size > 1:  # one sample traced alone: its loss, gradients and update are its own
+        text.append(f" · sample {trace.samples[0]} of {trace.batch_size} alone: its own loss, gradients and "
+                    "update (the batch's are in a trace without --sample)", style="bold")
     return text
 
 
