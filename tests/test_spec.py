@@ -251,7 +251,8 @@ def _yaml_depth(node, depth=1) -> int:
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(pieces=st.lists(st.sampled_from(["[", "]", "{", "}", "'", '"', "\\", "a", " ", ",", ": ", "- ", "#", "\n",
-                                        "? ", "''", "[" * 70, "- " * 70, "x'", "!!seq "]), max_size=60))
+                                        "? ", "''", "[" * 70, "- " * 70, "x'", "!!seq ", "\r", "\r\n",
+                                        "\u2028"]), max_size=60))
 def test_the_nesting_scan_never_misses_what_yaml_would_nest(pieces):
     """Whatever the scan lets through, PyYAML's pure-Python parser nests no deeper than the limit."""
     import yaml as pyyaml

@@ -13,6 +13,7 @@ import numpy as np
 from ..core.numbers import exact
 from ..errors import UsageError
 from .reader import Spec
+from .yamlsafe import LINE_BREAK
 
 
 def flow_list(values: np.ndarray) -> str:
@@ -25,9 +26,7 @@ class _Edits:
 
     def __init__(self, text: str):
         self.text = text
-        self.starts = [0]
-        for line in text.splitlines(keepends=True):
-            self.starts.append(self.starts[-1] + len(line))
+        self.starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]  # where each line begins
         self.edits: list[tuple[int, int, str]] = []
 
     def offset(self, at: tuple[int, int]) -> int:
@@ -100,7 +99,6 @@ def _yaml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML string
 
 
-_BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")  # what YAML counts as a line break
 _TAG = re.compile(r"!\S*\s*")
 
 
@@ -127,8 +125,8 @@ def _insert_biases(doc, edits: _Edits, base: tuple, values: np.ndarray) -> None:
     # a block mapping: a new line at the layer's own indentation, after the weights' last line,
     # with the file's own line break
     indent = " " * (doc.locations[base][1] - 1)
-    after = _BREAK.search(doc.text, end)
-    first = _BREAK.search(doc.text)
+    after = LINE_BREAK.search(doc.text, end)
+    first = LINE_BREAK.search(doc.text)
     newline = after.group() if after else first.group() if first else "\n"
     if after:
         edits.insert(after.end(), f"{indent}biases: {flow_list(values)}{newline}")

@@ -27,6 +27,8 @@ MAX_TEXT_BYTES = 1_000_000
 MAX_NODES = 50_000
 MAX_DEPTH = 64  # nested [ / { levels, or `- ` / `? ` indicators starting one line
 MAX_INDENT = 4 * MAX_DEPTH  # columns of indentation and indicators before a line's content
+LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as one line break
+_BREAKS = "\r\n\x85\u2028\u2029"
 _FLOAT_MAX_DIGITS = 400  # an integer this long is beyond float64 anyway: read it as inf, not int
 
 _IMPLICIT = "backprop:implicit"
@@ -164,8 +166,11 @@ def nesting_problem(text: str) -> tuple[int, int] | None:
     i, size = 0, len(text)
     while i < size:
         char = text[i]
-        if char == "\n":
-            line, line_start, indent, indicators, at_line_start, previous = line + 1, i + 1, 0, 0, True, char
+        if char == "\r" and text[i + 1:i + 2] == "\n":
+            i += 1  # \r\n is one line break: the \n ends the line
+            continue
+        if char in _BREAKS:  # every break YAML knows, not only \n: a file may use \r alone
+            line, line_start, indent, indicators, at_line_start, previous = line + 1, i + 1, 0, 0, True, "\n"
             if quote == "\n" or not depth:  # a comment ends; a quote left open is counted through
                 quote = ""
             i += 1
@@ -243,7 +248,7 @@ def parse(text: str, file: str) -> Document:
         what = exc.problem or "invalid YAML"
         if exc.context and exc.problem:
             what = f"{exc.context}, {exc.problem}"
-        lines = text.splitlines()
+        lines = LINE_BREAK.split(text)
         at = lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
         raise SpecError([Problem(file, mark.line + 1, mark.column + 1, f"YAML syntax: {what}",
                                  _syntax_hint("tab" if at == "\t" else what))]) from None
@@ -268,7 +273,7 @@ def parse(text: str, file: str) -> Document:
                                  "see `backprop examples`")])
     problems: list[Problem] = []
     try:
-        lines = text.split("\n") if "&" in text else None  # only then can a value carry an anchor
+        lines = LINE_BREAK.split(text) if "&" in text else None  # only then can a value carry an anchor
         doc.data = _convert(node, (), doc, problems, set(), lines)
     except RecursionError:
         raise SpecError([Problem(file, 1, 1, "the document is nested too deeply",
