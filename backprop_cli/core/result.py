@@ -55,23 +55,27 @@ class Result:
         for l in range(1, len(self.weight_grads)):
             if not (np.all(np.isfinite(self.weight_grads[l])) and np.all(np.isfinite(self.bias_grads[l]))):
                 raise NumericalError(f"a gradient of layer {l} is not finite (it overflowed)")
-        for name, value, gradient in self._overflowing_updates():
-            raise NumericalError(f"the update of {name} overflows: {value:g} − {self.learning_rate:g} × "
-                                 f"({gradient:g}) is beyond float64; use a smaller learning rate")
-
-    def _overflowing_updates(self):
-        """(name, value, gradient) of the first parameter whose update is not finite, if any."""
-        for l, layer in enumerate(self.network.layers, start=1):
-            pairs = (("w", layer.weights, self.weight_grads[l]), ("b", layer.biases, self.bias_grads[l]))
-            for kind, values, grads in pairs:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    after = updated(values, grads, self.learning_rate)
+        for l, (layer, (weights, biases)) in enumerate(zip(self.network.layers, self.stepped_arrays()), start=1):
+            for kind, before, grads, after in (("w", layer.weights, self.weight_grads[l], weights),
+                                               ("b", layer.biases, self.bias_grads[l], biases)):
                 bad = np.argwhere(~np.isfinite(after))
                 if len(bad):
                     index = tuple(int(i) for i in bad[0])
-                    name = format_name(kind, l, *(i + 1 for i in index))
-                    yield name, float(values[index]), float(grads[index])
-                    return
+                    raise NumericalError(
+                        f"the update of {format_name(kind, l, *(i + 1 for i in index))} overflows: "
+                        f"{float(before[index]):g} − {self.learning_rate:g} × ({float(grads[index]):g}) is beyond "
+                        "float64; use a smaller learning rate")
+
+    def stepped_arrays(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(weights, biases) of every layer after one update, computed once: check_finite, step,
+        training and the parameter rows all read them."""
+        if "stepped" not in self._cache:
+            with np.errstate(over="ignore", invalid="ignore"):
+                self._cache["stepped"] = [
+                    (updated(layer.weights, self.weight_grads[l], self.learning_rate),
+                     updated(layer.biases, self.bias_grads[l], self.learning_rate))
+                    for l, layer in enumerate(self.network.layers, start=1)]
+        return self._cache["stepped"]
 
     # -- parameters by name ---------------------------------------------------------------
     def parameter_index(self, name: str) -> tuple[str, int, int, int | None]:
@@ -121,8 +125,8 @@ class Result:
         values = np.concatenate([np.concatenate([l.weights.ravel(), l.biases]) for l in layers])
         gradients = np.concatenate([np.concatenate([self.weight_grads[i].ravel(), self.bias_grads[i]])
                                     for i in range(1, len(layers) + 1)])
-        return list(zip(parameter_names(self.sizes), values.tolist(), gradients.tolist(),
-                        updated(values, gradients, self.learning_rate).tolist()))
+        after = np.concatenate([np.concatenate([w.ravel(), b]) for w, b in self.stepped_arrays()])
+        return list(zip(parameter_names(self.sizes), values.tolist(), gradients.tolist(), after.tolist()))
 
     @property
     def forward(self) -> dict:

@@ -13,14 +13,12 @@ from ..errors import NumericalError
 from .engine import run
 from .network import Layer, Network
 from .result import Result
-from .update import updated
 
 
 def stepped(result: Result) -> list[Layer]:
-    """Every layer after one update of every weight and bias."""
-    eta = result.learning_rate
-    return [Layer(updated(layer.weights, result.weight_grads[l], eta), updated(layer.biases, result.bias_grads[l], eta),
-                  layer.activation) for l, layer in enumerate(result.network.layers, start=1)]
+    """Every layer after one update of every weight and bias (finite: run() refused it otherwise)."""
+    return [Layer(weights, biases, layer.activation)
+            for layer, (weights, biases) in zip(result.network.layers, result.stepped_arrays())]
 
 
 @dataclass
@@ -62,9 +60,6 @@ def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_ra
             except NumericalError as exc:
                 raise NumericalError(f"training diverged at epoch {epoch} (learning rate {learning_rate:g}): {exc}; "
                                      "try a smaller learning rate") from None
-            if not all(np.all(np.isfinite(l.weights)) and np.all(np.isfinite(l.biases)) for l in updated.layers):
-                raise NumericalError(f"training diverged at epoch {epoch} (learning rate {learning_rate:g}): "
-                                     "a parameter overflowed; try a smaller learning rate")
             result = after  # only a whole epoch replaces the state
             current.result = result
             current.losses.append(result.loss)

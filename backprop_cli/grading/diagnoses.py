@@ -36,8 +36,8 @@ def _no_cross_paths(net: Network) -> Network:
 
 def _through_updated_weights(result: Result) -> Result:
     """Backward pass through weights already updated (the forward pass used the old ones)."""
-    stale = [Layer(updated(l.weights, result.weight_grads[i + 1], result.learning_rate), l.biases, l.activation)
-             for i, l in enumerate(result.network.layers)]
+    stale = [Layer(weights, l.biases, l.activation)
+             for l, (weights, _) in zip(result.network.layers, result.stepped_arrays())]
     depth = len(stale)
     grad_a, deltas, weight_grads, bias_grads = backward(stale, result.z, result.a, result.grad_a[depth],
                                                         result.deltas[depth], result.scale)
