@@ -75,6 +75,7 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
       backprop trace big.yaml --weight w111 --max-paths 10
     """
     from .. import compute
+    from ..core.names import layer_parameter_counts
     from ..core.names import notation as make_notation
     from ..core.tracing import build_trace
 
@@ -84,7 +85,7 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
     names = check_names(result, weights)
     if sample is not None and sample > result.samples:
         raise click.BadParameter(f"the spec has {result.samples} sample(s)", param_hint="--sample")
-    count = len(names) if names else sum(n * (m + 1) for m, n in zip(result.sizes, result.sizes[1:]))
+    count = len(names) if names else sum(layer_parameter_counts(result.sizes))
     if count > MAX_TRACED:
         raise click.UsageError(f"the network has {count:,} parameters, too many to trace at once (at most "
                                f"{MAX_TRACED:,}); name a few with --weight NAME, or see them all with "

@@ -154,9 +154,7 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
     if rate_list is not None and len(rate_list) > 1 and (output or in_place):
         raise click.UsageError("with several learning rates there are several trained networks; "
                                "give one rate to write -o/--in-place")
-    if force and not (output or in_place):
-        raise click.UsageError("--force replaces an existing -o OUT file; it means nothing without one")
-    target = _target(spec, example, output, in_place, force) if (output or in_place) else None
+    target = _target(spec, example, output, in_place, force)  # None: the network is not written
     if target == "-" and fmt == "json":
         raise click.UsageError("-o - writes the spec to standard output; --format json cannot share it")
     if plot is not None:

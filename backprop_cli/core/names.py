@@ -107,6 +107,11 @@ def parameter_indices(sizes: list[int]):
             yield "b", layer, j, None
 
 
+def layer_parameter_counts(sizes: list[int]) -> list[int]:
+    """How many parameters each layer has (its weights and biases), in canonical order."""
+    return [n * (m + 1) for m, n in zip(sizes, sizes[1:])]
+
+
 def canonical_key(kind: str, layer: int, j: int, k: int | None) -> tuple:
     """Sorting parameters by this key gives the order of parameter_indices."""
     return layer, kind != "w", j, k or 0

@@ -5,7 +5,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from ..core.names import notation
+from ..core.names import layer_parameter_counts, notation
 from ..core.numbers import number
 from ..core.result import Result
 from ..core.update import worked
@@ -55,14 +55,15 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
     grid.add_column("∂L/∂parameter", justify="right")
     grid.add_column("updated", justify="right")
     parts = [header, Text("")]
-    if len(rows) > MANY_ROWS and len(rows) == sum(n * (m + 1) for m, n in zip(result.sizes, result.sizes[1:])):
+    counts = layer_parameter_counts(result.sizes)
+    if len(rows) > MANY_ROWS and len(rows) == sum(counts):
         # every parameter of a big network: each layer's first and last few, the rest in JSON
         parts.append(Text(f"  {len(rows):,} parameters: each layer shows its {SUMMARY} (… marks the rest; "
                           "--format json or --weight NAME has them all)", style="dim"))
         start, shown = 0, []
-        for m, n in zip(result.sizes, result.sizes[1:]):
-            shown += summarised(rows[start:start + n * (m + 1)])
-            start += n * (m + 1)
+        for count in counts:
+            shown += summarised(rows[start:start + count])
+            start += count
         rows = shown
     for row in rows:
         if row is None:
