@@ -61,11 +61,23 @@ def decimals_written(text: str) -> int | None:
         return None
 
 
+CACHED_SPECS = 8  # specs kept loaded at once: a class shares a few, so memory stays bounded
+
+
+def remember(cache: OrderedDict, key, make):
+    """cache[key], made by make() when missing; beyond CACHED_SPECS the least recently used goes."""
+    if key in cache:
+        cache.move_to_end(key)
+    else:
+        cache[key] = make()
+        if len(cache) > CACHED_SPECS:
+            cache.popitem(last=False)
+    return cache[key]
+
+
 class AnswersReader:
     """Reads one answers file; `SpecError` with every located problem. Everything a student's file
     names is read confined to that file's folder (see spec/access.py)."""
-
-    CACHED_SPECS = 8  # specs kept loaded at once: a class shares a few, so memory stays bounded
 
     def __init__(self):
         self.cache: OrderedDict[str, tuple[Spec, Result]] = OrderedDict()  # resolved path -> loaded
@@ -131,19 +143,16 @@ class AnswersReader:
             except Unreadable as exc:
                 problems.append(doc.problem(("spec",), f"`spec: {quote(name)}`: {exc}", exc.hint))
                 raise SpecError(problems) from None
-            key = str(target)
-            if key in self.cache:
-                self.cache.move_to_end(key)
-                return self.cache[key]
             if not os.path.lexists(target):  # anything else (a folder, a pipe) is said by load_spec
                 problems.append(doc.problem(("spec",), f"no such spec file '{quote(name)}' (looked in {base})",
                                             "the path is relative to the answers file"))
                 raise SpecError(problems)
-            spec = load_spec(target, name=str(base / name) if str(base) != "." else name, confined=True)
-            self.cache[key] = (spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate))
-            if len(self.cache) > self.CACHED_SPECS:
-                self.cache.popitem(last=False)
-            return self.cache[key]
+
+            def load():
+                spec = load_spec(target, name=str(base / name) if str(base) != "." else name, confined=True)
+                return spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
+
+            return remember(self.cache, str(target), load)
         inline = data["network"]
         if not isinstance(inline, dict):
             problems.append(doc.problem(("network",), "`network:` must hold a spec mapping",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..core.names import notation as make_notation
 from ..core.result import Result
 from ..errors import BackpropError, Problem, SpecError
-from .answers import Answer, AnswersReader, Tolerance
+from .answers import Answer, AnswersReader, Tolerance, remember
 from .diagnoses import Diagnoser
 from .quantities import chain_position, evaluate
 
@@ -70,14 +70,8 @@ class Grader:
         self._diagnosers: OrderedDict[tuple[int, str], Diagnoser] = OrderedDict()
 
     def _diagnoser(self, result: Result, notation_name: str) -> Diagnoser:
-        key = (id(result), notation_name)
-        if key in self._diagnosers:
-            self._diagnosers.move_to_end(key)
-        else:
-            self._diagnosers[key] = Diagnoser(result, make_notation(notation_name))
-            if len(self._diagnosers) > AnswersReader.CACHED_SPECS:
-                self._diagnosers.popitem(last=False)
-        return self._diagnosers[key]
+        return remember(self._diagnosers, (id(result), notation_name),
+                        lambda: Diagnoser(result, make_notation(notation_name)))
 
     def grade_file(self, path: str) -> FileReport:
         """The grading of one answers file; SpecError (with every located problem) when it is invalid."""
