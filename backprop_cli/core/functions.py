@@ -38,9 +38,10 @@ class Activation:
         return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
 
     def jacobian(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-        """∂ai/∂zm of one sample as a matrix [i, m] (diagonal unless softmax)."""
+        """∂ai/∂zm of one sample: the vector of ∂ai/∂zi when elementwise (a wide layer's n × n
+        diagonal matrix would be mostly zeros), the matrix [i, m] for softmax."""
         if self.elementwise:
-            return np.diag(self.derivative(z, a))
+            return self.derivative(z, a)
         return np.diag(a) - np.outer(a, a)
 
     @property

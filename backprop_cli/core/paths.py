@@ -98,14 +98,9 @@ def _k_best_step(prod: np.ndarray, valid: np.ndarray, edge: np.ndarray, exists: 
 
 
 def jacobians(result: Result, sample: int) -> dict[int, np.ndarray]:
-    """∂a/∂z of every layer for one sample (computed once per trace): the vector ∂ai/∂zi of an
-    elementwise layer (a wide layer's n × n diagonal matrix would be mostly zeros), the matrix
-    [i, m] = ∂ai/∂zm of a softmax layer."""
-    out = {}
-    for p, layer in enumerate(result.network.layers, start=1):
-        z, a, act = result.z[p][sample], result.a[p][sample], layer.activation
-        out[p] = act.derivative(z, a) if act.elementwise else act.jacobian(z, a)
-    return out
+    """∂a/∂z of every layer for one sample, as Activation.jacobian keeps it (computed once per trace)."""
+    return {p: layer.activation.jacobian(result.z[p][sample], result.a[p][sample])
+            for p, layer in enumerate(result.network.layers, start=1)}
 
 
 def _local(jacobian: np.ndarray, i: int, m: int) -> float:
