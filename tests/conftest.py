@@ -25,6 +25,7 @@ OUTPUT_FOR_LOSS = {
     "mse": ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"],
     "cross_entropy": ["softmax", "sigmoid"],
     "binary_cross_entropy": ["sigmoid", "softmax"],
+    "none": ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"],  # targets = upstream gradient
 }
 
 

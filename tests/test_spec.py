@@ -84,7 +84,7 @@ def test_words_and_non_finite_numbers_are_refused_where_a_number_belongs(written
     (("weights: [[0.1, 0.2], [0.3, 0.4]]", "weights: [[0.1, 0.2], [0.3]]"), "net.yaml:6:27: row 2 of the "
      "weights of layer 1 has 1 number, row 1 has 2", "one weight per neuron of the previous layer"),
     (("biases: [0.1]", "biases: [0.1, 0.2]"), "net.yaml:9:13: layer 2 has 1 neuron but 2 biases",
-     "write 1 number, or one number for every neuron"),
+     "write 1 number, one number for every neuron, `{shared: V}` or `none`"),
     (("loss: squared_error\n", ""), "net.yaml:1:1: 'loss' is missing", "add `loss: squared_error`"),
     (("input: [2, 5]\n", ""), "net.yaml:1:1: 'input' is missing", "`inputs: [[...], ...]` (a batch)"),
     (("input: [2, 5]", "input: [2, 5]\ninputs: [[2, 5]]"), "net.yaml:2:1: both 'input' and 'inputs' are given",

@@ -115,6 +115,7 @@ class Loss:
     derivative_formula: str  # ∂L/∂ŷj, written with {yhat}, {y} and {n}
     value: Callable[[np.ndarray, np.ndarray], np.ndarray]  # (samples, n) -> (samples,)
     gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]  # (samples, n) -> (samples, n)
+    target: str = "y"  # the letter of what ŷ is compared with (g: a circuit's upstream gradient)
 
 
 def _cross_entropy(yhat: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -148,4 +149,7 @@ LOSSES: dict[str, Loss] = {
         "binary_cross_entropy", "−Σj [yj log ŷj + (1 − yj) log(1 − ŷj)]",
         "({yhat} − {y}) / ({yhat}(1 − {yhat}))", _binary_cross_entropy,
         lambda yh, y: _divide(yh - y, yh * (1.0 - yh))),
+    # no loss: a circuit's output f = Σj gj·ŷj with its upstream gradient g (CS231n), so ∂f/∂ŷj = gj
+    "none": Loss("none", "Σj gj·ŷj", "{y}", lambda yh, g: (yh * g).sum(axis=-1),
+                 lambda yh, g: np.broadcast_to(g, yh.shape).copy(), target="g"),
 }

@@ -1,11 +1,13 @@
 """A network as the engine sees it: layers of weights and biases, an activation each, a loss."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .functions import Activation, Loss
+from .names import NO_NAMES
 
 
 @dataclass
@@ -13,8 +15,9 @@ class Layer:
     """One layer of weights: row j holds the weights into neuron j."""
 
     weights: np.ndarray  # (neurons, neurons of the previous layer)
-    biases: np.ndarray  # (neurons,)
+    biases: np.ndarray  # (neurons,): every neuron's, also when the layer shares one or has none
     activation: Activation
+    bias_style: str = "each"  # names.BIAS_STYLES: a bias per neuron, one shared, or none (all 0)
 
 
 @dataclass
@@ -24,6 +27,14 @@ class Network:
     layers: list[Layer]
     loss: Loss
     reduction: str = "mean"  # or "sum" over the samples of a batch
+    frozen: frozenset = frozenset()  # canonical names of the parameters an update leaves alone
+    # the course's own names (canonical default-notation name -> its name); only for reading and printing
+    names: Mapping[str, str] = field(default_factory=lambda: NO_NAMES)
+
+    @property
+    def bias_styles(self) -> tuple[str, ...]:
+        """Each layer's bias style, the first layer first."""
+        return tuple(layer.bias_style for layer in self.layers)
 
     @property
     def sizes(self) -> list[int]:

@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import NumericalError, UsageError
-from .names import canonical_key, describe_parameters, format_name, parameter_names, parse_name
+from .names import (
+    canonical_key,
+    canonical_name,
+    describe_parameters,
+    format_name,
+    parameter_name,
+    parameter_names,
+    parse_name,
+)
 from .network import Network
 from .update import updated
 
@@ -61,72 +69,118 @@ class Result:
                 bad = np.argwhere(~np.isfinite(after))
                 if len(bad):
                     index = tuple(int(i) for i in bad[0])
+                    shared = kind == "b" and layer.bias_style == "shared"
                     raise NumericalError(
-                        f"the update of {format_name(kind, l, *(i + 1 for i in index))} overflows: "
+                        f"the update of {format_name(kind, l, *(() if shared else (i + 1 for i in index)))} overflows: "
                         f"{float(before[index]):g} − {self.learning_rate:g} × ({float(grads[index]):g}) is beyond "
                         "float64; use a smaller learning rate")
 
     def stepped_arrays(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """(weights, biases) of every layer after one update, computed once: check_finite, step,
-        training and the parameter rows all read them."""
+        training and the parameter rows all read them. A shared bias moves by η times the sum of
+        its neurons' gradients; absent biases stay 0; frozen parameters stay as they are."""
         if "stepped" not in self._cache:
+            rate, stepped = self.learning_rate, []
             with np.errstate(over="ignore", invalid="ignore"):
-                self._cache["stepped"] = [
-                    (updated(layer.weights, self.weight_grads[l], self.learning_rate),
-                     updated(layer.biases, self.bias_grads[l], self.learning_rate))
-                    for l, layer in enumerate(self.network.layers, start=1)]
+                for l, layer in enumerate(self.network.layers, start=1):
+                    biases = layer.biases
+                    if layer.bias_style == "each":
+                        biases = updated(layer.biases, self.bias_grads[l], rate)
+                    elif layer.bias_style == "shared":
+                        biases = np.full_like(layer.biases, updated(layer.biases[0], self.bias_grads[l].sum(), rate))
+                    stepped.append((updated(layer.weights, self.weight_grads[l], rate), biases))
+            for name in self.network.frozen:
+                kind, layer, j, k = self.parameter_index(name)
+                weights, biases = stepped[layer - 1]
+                if kind == "w":
+                    weights[j - 1, k - 1] = self.network.layers[layer - 1].weights[j - 1, k - 1]
+                else:
+                    biases[...] = self.network.layers[layer - 1].biases
+            self._cache["stepped"] = stepped
         return self._cache["stepped"]
 
     # -- parameters by name ---------------------------------------------------------------
-    def parameter_index(self, name: str) -> tuple[str, int, int, int | None]:
-        """(kind, layer, j, k) of parameter `name`; UsageError with the valid range when it is not one."""
-        parsed = parse_name(name)
-        sizes = self.sizes
+    def parameter_index(self, name: str) -> tuple[str, int, int | None, int | None]:
+        """(kind, layer, j, k) of parameter `name` (canonical, or the spec's own name); j is None
+        for a layer's shared bias. UsageError with the valid names when it is not one."""
+        parsed = parse_name(canonical_name(self.network.names, name))
+        sizes, styles = self.sizes, self.network.bias_styles
+        valid = describe_parameters(sizes, styles)
         if parsed is None or parsed.kind not in ("w", "b"):
             raise UsageError(f"'{name}' is not a parameter name; write w{{layer}}{{to}}{{from}} "
-                             f"or b{{layer}}{{neuron}}, e.g. w212 or w2_1_2 ({describe_parameters(sizes)})")
-        layer, j = parsed.indices[0], parsed.indices[1]
+                             f"or b{{layer}}{{neuron}}, e.g. w212 or w2_1_2 ({valid})")
+        layer = parsed.indices[0]
+        j = parsed.indices[1] if len(parsed.indices) > 1 else None
         k = parsed.indices[2] if parsed.kind == "w" else None
-        if not (1 <= layer < len(sizes) and j <= sizes[layer] and (k is None or k <= sizes[layer - 1])):
-            raise UsageError(f"the network has no parameter {name} ({describe_parameters(sizes)})")
+        exists = 1 <= layer < len(sizes) and (j is None or j <= sizes[layer]) and (k is None or k <= sizes[layer - 1])
+        if exists and parsed.kind == "b":
+            exists = styles[layer - 1] == ("shared" if j is None else "each")
+        if not exists:
+            raise UsageError(f"the network has no parameter {name} ({valid})")
         return parsed.kind, layer, j, k
 
     def value(self, name: str) -> float:
         """The current value of parameter `name`."""
         kind, layer, j, k = self.parameter_index(name)
         spec_layer = self.network.layers[layer - 1]
-        return float(spec_layer.weights[j - 1, k - 1] if kind == "w" else spec_layer.biases[j - 1])
+        return float(spec_layer.weights[j - 1, k - 1] if kind == "w" else spec_layer.biases[(j or 1) - 1])
 
     def gradient(self, name: str) -> float:
-        """∂L/∂name for a parameter, reduced over the batch."""
+        """∂L/∂name for a parameter, reduced over the batch (a shared bias: summed over its layer)."""
         kind, layer, j, k = self.parameter_index(name)
-        return float(self.weight_grads[layer][j - 1, k - 1] if kind == "w" else self.bias_grads[layer][j - 1])
+        if kind == "w":
+            return float(self.weight_grads[layer][j - 1, k - 1])
+        return float(self.bias_grads[layer].sum() if j is None else self.bias_grads[layer][j - 1])
+
+    def is_frozen(self, name: str) -> bool:
+        """Whether an update leaves parameter `name` as it is (the spec's `frozen:`)."""
+        return parameter_name(*self.parameter_index(name)) in self.network.frozen
 
     def updated(self, name: str) -> float:
-        """The parameter after one gradient-descent step: w − η·∂L/∂w."""
+        """The parameter after one gradient-descent step: w − η·∂L/∂w (w itself when frozen)."""
+        if self.is_frozen(name):
+            return self.value(name)
         return updated(self.value(name), self.gradient(name), self.learning_rate)
 
     def per_sample_gradient(self, name: str) -> np.ndarray:
         """∂L_i/∂name for each sample i of the batch (unreduced)."""
         kind, layer, j, k = self.parameter_index(name)
-        delta = self.deltas[layer][:, j - 1]
-        return delta * self.a[layer - 1][:, k - 1] if kind == "w" else delta.copy()
+        if kind == "w":
+            return self.deltas[layer][:, j - 1] * self.a[layer - 1][:, k - 1]
+        return self.deltas[layer].sum(axis=1) if j is None else self.deltas[layer][:, j - 1].copy()
+
+    def shown_name(self, name: str) -> str:
+        """A parameter's name as reports print it: the spec's own name, else the canonical one."""
+        canonical = parameter_name(*self.parameter_index(name))
+        return self.network.names.get(canonical, canonical)
 
     def parameters(self, names=None) -> list[tuple[str, float, float, float]]:
-        """(name, value, gradient, updated) of every parameter (or those in `names`, canonical
-        compact names), in canonical order."""
+        """(name, value, gradient, updated) of every parameter (or those in `names`), in canonical
+        order, each named as reports print it (the spec's own names where it has them)."""
         if names:  # a few: look each up rather than list them all
             def canonical(name: str) -> tuple:
                 return canonical_key(*self.parameter_index(name))
 
-            return [(n, self.value(n), self.gradient(n), self.updated(n)) for n in sorted(set(names), key=canonical)]
-        layers = self.network.layers
+            return [(self.shown_name(n), self.value(n), self.gradient(n), self.updated(n))
+                    for n in sorted(set(names), key=canonical)]
+        layers, styles = self.network.layers, self.network.bias_styles
+
+        def biases(vector: np.ndarray, style: str, total: bool = False) -> np.ndarray:
+            if style == "shared":
+                return vector[:1] if not total else np.array([vector.sum()])
+            return vector if style == "each" else vector[:0]
+
         # the order of names.parameter_names: per layer, the weights row by row, then the biases
-        values = np.concatenate([np.concatenate([l.weights.ravel(), l.biases]) for l in layers])
-        gradients = np.concatenate([np.concatenate([self.weight_grads[i].ravel(), self.bias_grads[i]])
+        values = np.concatenate([np.concatenate([l.weights.ravel(), biases(l.biases, l.bias_style)]) for l in layers])
+        gradients = np.concatenate([np.concatenate([self.weight_grads[i].ravel(),
+                                                    biases(self.bias_grads[i], styles[i - 1], total=True)])
                                     for i in range(1, len(layers) + 1)])
-        after = np.concatenate([np.concatenate([w.ravel(), b]) for w, b in self.stepped_arrays()])
-        return list(zip(parameter_names(self.sizes), values.tolist(), gradients.tolist(), after.tolist()))
+        after = np.concatenate([np.concatenate([w.ravel(), biases(b, style)])
+                                for (w, b), style in zip(self.stepped_arrays(), styles)])
+        names = parameter_names(self.sizes, styles)
+        if self.network.names:
+            names = [self.network.names.get(n, n) for n in names]
+        return list(zip(names, values.tolist(), gradients.tolist(), after.tolist()))
 
     @property
     def forward(self) -> dict:
@@ -158,11 +212,12 @@ class Result:
 
         if max_paths is None:
             kind, layer, j, _ = self.parameter_index(name)
-            total = count_paths(self.sizes, self.network.softmax_layers, layer, j) * self.samples
+            neurons = range(1, self.sizes[layer] + 1) if j is None else [j]
+            total = sum(count_paths(self.sizes, self.network.softmax_layers, layer, n) for n in neurons) * self.samples
             if total > 100_000:
                 raise ValueError(f"{name} has {total} paths; ask for the largest few with max_paths=")
             max_paths = total
-        return trace_parameter(self, name, make_notation(notation), max_paths).paths
+        return trace_parameter(self, name, make_notation(notation, self.network.names), max_paths).paths
 
     def input_gradient(self) -> np.ndarray:
         """Per sample ∂L_i/∂x, computed only when asked (training never needs it)."""

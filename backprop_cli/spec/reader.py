@@ -5,7 +5,6 @@ together as one `SpecError`.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,16 +12,20 @@ from typing import Any
 import numpy as np
 
 from ..core.functions import ACTIVATIONS, LOSSES, activation
+from ..core.names import bias_count
 from ..core.network import Layer, Network
 from ..errors import Problem, SpecError, quote
 from .access import Unreadable, read_limited
-from .hints import describe, nearest, plural, unknown_keys
-from .matrices import MAX_NEURONS, MAX_PARAMETERS, MatrixFileError, read_matrix
+from .course import read_frozen, read_names
+from .hints import describe, plural
+from .matrices import MAX_PARAMETERS
+from .values import ValueReader
 from .yamlsafe import MAX_TEXT_BYTES, Document, decode, parse
 
 TOP_KEYS = ("name", "description", "input", "inputs", "target", "targets", "reduction", "loss",
-            "learning_rate", "layers")
-LAYER_KEYS = ("activation", "weights", "biases")
+            "output_gradient", "learning_rate", "layout", "layers", "frozen", "names")
+LAYER_KEYS = ("activation", "weights", "biases", "layout")
+LAYOUTS = ("to_from", "from_to")  # weights row j INTO neuron j (PyTorch), or row k FROM neuron k (x @ W)
 MAX_LAYERS = 1_000
 MAX_SAMPLES = 1_000_000
 MAX_NODE_VALUES = 2_000_000  # samples × neurons: 16 MB an array, a handful of arrays a pass
@@ -43,6 +46,7 @@ class Spec:
     file: str = "<text>"
     document: Document | None = field(default=None, repr=False)
     matrix_files: dict = field(default_factory=dict)  # path -> (file name, shape in the file)
+    layouts: list[str] = field(default_factory=list)  # each layer's weights as written (LAYOUTS)
 
     @property
     def sizes(self) -> list[int]:
@@ -88,19 +92,8 @@ def read_document(doc: Document, base_dir: Path, confined: bool = False) -> Spec
     return _SpecReader(doc, base_dir, confined).read()
 
 
-class _SpecReader:
+class _SpecReader(ValueReader):
     """Reads one document into a Spec, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, doc: Document, base_dir: Path, confined: bool):
-        self.doc = doc
-        self.base_dir = base_dir
-        self.confined = confined
-        self.problems: list[Problem] = []
-        self.matrix_files: dict = {}
-        self.misspelt: set[tuple] = set()  # (path, known key) already reported as a typo
-
-    def fail(self, path: tuple, message: str, hint: str = "", *, at_key: bool = False) -> None:
-        self.problems.append(self.doc.problem(path, message, hint, at_key=at_key))
 
     def read(self) -> Spec:
         data = self.doc.data
@@ -112,156 +105,68 @@ class _SpecReader:
         name = self._text(data, "name")
         description = self._text(data, "description")
         inputs, batch = self._samples(data, "input", "inputs")
-        targets, _ = self._samples(data, "target", "targets")
+        loss = self._choice(data, "loss", LOSSES)
+        targets = self._targets(data, loss)
         reduction = data.get("reduction", "mean")
         if reduction not in ("mean", "sum"):
             self.fail(("reduction",), f"unknown reduction '{quote(str(reduction))}'",
                       "write `reduction: mean` or `reduction: sum`")
-        loss = self._choice(data, "loss", LOSSES)
         rate = DEFAULT_LEARNING_RATE
         if "learning_rate" in data:
             rate = self._number(("learning_rate",), data["learning_rate"])
-        layers = self._layers(data)
+        layout = self._layout(data, ())
+        layers, layouts = self._layers(data, layout)
         if self.problems:
             raise SpecError(self.problems)
-        self._check_shapes(data, inputs, targets, layers)
+        if loss == "none":  # ∂f/∂ŷ: the upstream gradient, 1 for every output unless given
+            targets = self._output_gradient(data, layers[-1].weights.shape[0], inputs.shape[0])
+            if self.problems:
+                raise SpecError(self.problems)
+        self._check_shapes(data, inputs, targets, layers, layouts)
         if self.problems:
             raise SpecError(self.problems)
         network = Network(layers, LOSSES[loss], reduction)
         self._check_loss_domain(network, targets)
+        course = read_names(self, data, network)
+        frozen = read_frozen(self, data, network, course)
         if self.problems:
             raise SpecError(self.problems)
+        network = Network(layers, LOSSES[loss], reduction, frozen, course)
         return Spec(network, inputs, targets, batch, float(rate), name, description, self.doc.file,
-                    self.doc, self.matrix_files)
+                    self.doc, self.matrix_files, layouts)
 
-    # -- keys and scalars ---------------------------------------------------------------
-    def _unknown_keys(self, mapping: dict, path: tuple, known: tuple) -> None:
-        self.misspelt |= unknown_keys(self.doc, mapping, path, known, self.problems)
+    def _targets(self, data: dict, loss: str | None) -> np.ndarray | None:
+        if loss != "none":
+            if "output_gradient" in data:
+                self.fail(("output_gradient",), f"'output_gradient' belongs to `loss: none`, not to {loss}",
+                          "remove it: a loss's own derivative is the output's gradient", at_key=True)
+            return self._samples(data, "target", "targets")[0]
+        for key in ("target", "targets"):
+            if key in data:
+                self.fail((key,), f"`loss: none` has no '{key}': there is no loss to compare the output with",
+                          "remove it; `output_gradient: [...]` gives ∂f/∂ŷ (default 1 for every output)", at_key=True)
+        return None
 
-    def missing(self, path: tuple, key: str, message: str, hint: str) -> None:
-        """Report a missing key, unless it is there under a misspelt name already reported."""
-        if (path, key) not in self.misspelt:
-            self.fail(path, message, hint)
-
-    def _text(self, data: dict, key: str) -> str:
-        value = data.get(key, "")
-        if value is None:
-            return ""
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            self.fail((key,), f"'{key}' must be text, not {describe(value)}", f"write {key}: some words")
-            return ""
-        return str(self.doc.texts.get((key,), value))
-
-    def _choice(self, data: dict, key: str, known: dict, path: tuple = ()) -> str | None:
-        if key not in data:
-            self.missing(path, key, f"'{key}' is missing", "add `" + key + ": " + next(iter(known)) + "` (known: "
-                      + ", ".join(known) + ")")
+    def _output_gradient(self, data: dict, outputs: int, samples: int) -> np.ndarray | None:
+        if "output_gradient" not in data:
+            return np.ones((samples, outputs))
+        vector = self._vector(("output_gradient",), data["output_gradient"], "'output_gradient'")
+        if vector is not None and len(vector) != outputs:
+            self.fail(("output_gradient",), f"'output_gradient' has {plural(len(vector), 'value')}, but the output "
+                      f"layer has {plural(outputs, 'neuron')}", f"give one ∂f/∂ŷ per output neuron ({outputs})")
             return None
-        value = data[key]
-        if not isinstance(value, str):
-            self.fail(path + (key,), f"'{key}' must be a name, not {describe(value)}", "known: " + ", ".join(known))
-            return None
-        if value not in known:
-            self.fail(path + (key,), f"unknown {key} '{quote(value)}'", nearest(value, known))
-            return None
+        return None if vector is None else np.tile(vector, (samples, 1))
+
+    def _layout(self, mapping: dict, path: tuple, default: str = "to_from") -> str:
+        if "layout" not in mapping:
+            return default
+        value = mapping["layout"]
+        if value not in LAYOUTS:
+            self.fail(path + ("layout",), f"unknown layout '{quote(str(value))}'",
+                      "`layout: to_from` (row j = weights INTO neuron j, as PyTorch's nn.Linear) or `layout: "
+                      "from_to` (row k = weights FROM neuron k, as a notebook's x @ W1)")
+            return default
         return value
-
-    def _number(self, path: tuple, value: Any) -> float | None:
-        written = quote(self.doc.texts.get(path, repr(value)), 40)
-        if isinstance(value, bool) or value is None or not isinstance(value, (int, float)):
-            hint = "write a number such as 0.5, -1 or 1e-3"
-            if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off", "y", "n"):
-                hint += f" ('{written}' is a word in YAML 1.2, not a truth value or number)"
-            what = "empty" if value is None else describe(value) if isinstance(value, bool) else f"'{written}'"
-            self.fail(path, f"expected a number, got {what}", hint)
-            return None
-        try:
-            number = float(value)
-        except OverflowError:
-            number = math.inf
-        if math.isnan(number):
-            self.fail(path, f"'{written}' (not a number) is not allowed here", "write a finite number")
-            return None
-        if math.isinf(number):
-            self.fail(path, f"'{written}' is not a finite float64 number", "write a number below 1.8e308 in size")
-            return None
-        return number
-
-    # -- vectors and matrices -----------------------------------------------------------
-    def _vector(self, path: tuple, value: Any, what: str) -> np.ndarray | None:
-        if isinstance(value, dict):
-            array = self._from_file(path, value)
-            if array is None:
-                return None
-            if array.ndim == 2 and 1 in array.shape:
-                array = array.reshape(-1)
-            if array.ndim != 1:
-                self.fail(path, f"{what} must be a vector, the file holds shape {array.shape}", "")
-                return None
-            return array
-        if not isinstance(value, list):
-            self.fail(path, f"{what} must be a list of numbers, not {describe(value)}", "write [0.1, 0.2, ...]")
-            return None
-        numbers = [self._number(path + (i,), v) for i, v in enumerate(value)]
-        if any(n is None for n in numbers):
-            return None
-        if not numbers:
-            self.fail(path, f"{what} is an empty list", "write at least one number: [0.5]")
-            return None
-        if len(numbers) > MAX_NEURONS:
-            self.fail(path, f"{what} has {len(numbers)} values", f"at most {MAX_NEURONS} neurons a layer")
-            return None
-        return np.array(numbers, dtype=np.float64)
-
-    def _matrix(self, path: tuple, value: Any, what: str) -> np.ndarray | None:
-        if isinstance(value, dict):
-            array = self._from_file(path, value)
-            if array is not None and array.ndim == 1:
-                array = array.reshape(1, -1)
-            if array is not None and array.ndim != 2:
-                self.fail(path, f"{what} must be a matrix, the file holds shape {array.shape}", "")
-                return None
-            return array
-        if not isinstance(value, list) or not value:
-            self.fail(path, f"{what} must be a list of rows, not {describe(value)}",
-                      "write one row per neuron: [[0.1, 0.2], [0.3, 0.4]]")
-            return None
-        if len(value) > MAX_NEURONS:
-            self.fail(path, f"{what} has {len(value)} rows", f"at most {MAX_NEURONS} neurons a layer")
-            return None
-        rows = []
-        for i, row in enumerate(value):
-            if not isinstance(row, list):
-                self.fail(path + (i,), f"row {i + 1} of {what} must be a list of numbers, not {describe(row)}",
-                          "write each row as [0.1, 0.2, ...]: row j holds the weights into neuron j")
-                return None
-            rows.append(self._vector(path + (i,), row, f"row {i + 1} of {what}"))
-        if any(r is None for r in rows):
-            return None
-        widths = {len(r) for r in rows}
-        if len(widths) > 1:
-            first = len(rows[0])
-            for i, r in enumerate(rows):
-                if len(r) != first:
-                    self.fail(path + (i,), f"row {i + 1} of {what} has {plural(len(r), 'number')}, row 1 has {first}",
-                              "every row needs one weight per neuron of the previous layer")
-            return None
-        return np.array(rows, dtype=np.float64)
-
-    def _from_file(self, path: tuple, value: dict) -> np.ndarray | None:
-        if set(value) != {"file"} or not isinstance(value.get("file"), str):
-            key = next((p for p in reversed(path) if isinstance(p, str)), "weights")
-            self.fail(path, f"'{key}' is a mapping: values from a file are written {{file: NAME.npy}}",
-                      f"write a list of numbers, or `{key}: {{file: {key}.npy}}` (.npy or .csv, relative to the spec)")
-            return None
-        name = value["file"]
-        try:
-            array = read_matrix(self.base_dir, name, self.confined)
-        except MatrixFileError as exc:
-            self.fail(path + ("file",), str(exc), exc.hint)
-            return None
-        self.matrix_files[path] = (name, array.shape)
-        return array
 
     # -- the parts of a spec ------------------------------------------------------------
     def _samples(self, data: dict, single: str, batch: str) -> tuple[np.ndarray | None, bool]:
@@ -282,19 +187,19 @@ class _SpecReader:
                      f"add `{single}: [...]` (one sample) or `{batch}: [[...], ...]` (a batch)")
         return None, False
 
-    def _layers(self, data: dict) -> list[Layer]:
+    def _layers(self, data: dict, default_layout: str) -> tuple[list[Layer], list[str]]:
         layers_value = data.get("layers")
         if "layers" not in data:
             self.missing((), "layers", "'layers' is missing", "add `layers:` with one entry per layer of weights")
-            return []
+            return [], []
         if not isinstance(layers_value, list) or not layers_value:
             self.fail(("layers",), f"'layers' must be a list of layers, not {describe(layers_value)}",
                       "write `layers:` then `  - activation: sigmoid` and `    weights: [[...]]` per layer")
-            return []
+            return [], []
         if len(layers_value) > MAX_LAYERS:
             self.fail(("layers",), f"{len(layers_value)} layers", f"at most {MAX_LAYERS}")
-            return []
-        layers = []
+            return [], []
+        layers, layouts = [], []
         for i, entry in enumerate(layers_value):
             path = ("layers", i)
             if not isinstance(entry, dict):
@@ -303,6 +208,7 @@ class _SpecReader:
                 continue
             self._unknown_keys(entry, path, LAYER_KEYS)
             act = self._activation(entry, path)
+            layout = self._layout(entry, path, default_layout)
             weights = None
             if "weights" not in entry:
                 self.missing(path, "weights", f"layer {i + 1} has no 'weights'",
@@ -310,10 +216,13 @@ class _SpecReader:
             else:
                 weights = self._matrix(path + ("weights",), entry["weights"], f"the weights of layer {i + 1}")
             if weights is not None:
+                if layout == "from_to":
+                    weights = np.ascontiguousarray(weights.T)  # the engine's rows are INTO a neuron
                 bias = self._biases(path + ("biases",), entry.get("biases", 0), weights.shape[0], i + 1)
                 if bias is not None and act is not None:
-                    layers.append(Layer(weights, bias, act))
-        return layers
+                    layers.append(Layer(weights, bias[0], act, bias[1]))
+                    layouts.append(layout)
+        return layers, layouts
 
     def _activation(self, entry: dict, path: tuple):
         value = entry.get("activation")
@@ -337,31 +246,46 @@ class _SpecReader:
             name = self._choice(entry, "activation", ACTIVATIONS, path)
         return None if name is None else activation(name, alpha)
 
-    def _biases(self, path: tuple, value: Any, neurons: int, layer: int) -> np.ndarray | None:
+    def _biases(self, path: tuple, value: Any, neurons: int, layer: int) -> tuple[np.ndarray, str] | None:
+        """The biases of every neuron and the layer's bias style (names.BIAS_STYLES)."""
+        if value == "none":
+            return np.zeros(neurons), "none"
+        if isinstance(value, dict) and "shared" in value:
+            self._unknown_keys(value, path, ("shared",))
+            number = self._number(path + ("shared",), value["shared"])
+            return None if number is None else (np.full(neurons, number), "shared")
         if not isinstance(value, (list, dict)):
+            if isinstance(value, str):
+                self.fail(path, f"unknown biases '{quote(value)}'", "write a number, a list, `{shared: 0.35}` (one "
+                          "bias for the layer) or `none` (no biases)")
+                return None
             number = self._number(path, value)
-            return None if number is None else np.full(neurons, number)
+            return None if number is None else (np.full(neurons, number), "each")
         vector = self._vector(path, value, f"the biases of layer {layer}")
         if vector is not None and len(vector) != neurons:
             self.fail(path, f"layer {layer} has {plural(neurons, 'neuron')} but {plural(len(vector), 'bias')}",
-                      f"write {plural(neurons, 'number')}, or one number for every neuron")
+                      f"write {plural(neurons, 'number')}, one number for every neuron, `{{shared: V}}` or `none`")
             return None
-        return vector
+        return None if vector is None else (vector, "each")
 
-    def _check_shapes(self, data: dict, inputs, targets, layers: list[Layer]) -> None:
+    def _check_shapes(self, data: dict, inputs, targets, layers: list[Layer], layouts: list[str]) -> None:
         width = inputs.shape[1]
-        for i, layer in enumerate(layers):
+        for i, (layer, layout) in enumerate(zip(layers, layouts)):
             rows, cols = layer.weights.shape
             if cols != width:
                 source = "the input has" if i == 0 else f"layer {i} has"
                 what = "value" if i == 0 else "neuron"
-                self.fail(("layers", i, "weights"),
-                          f"the weights of layer {i + 1} have {plural(cols, 'column')}, "
-                          f"but {source} {plural(width, what)}",
-                          f"expected shape {rows}×{width}: one row per neuron, one column per "
-                          f"{'input' if i == 0 else f'neuron of layer {i}'}")
+                previous = "input" if i == 0 else f"neuron of layer {i}"
+                if layout == "to_from":
+                    self.fail(("layers", i, "weights"), f"the weights of layer {i + 1} have "
+                              f"{plural(cols, 'column')}, but {source} {plural(width, what)}",
+                              f"expected shape {rows}×{width}: one row per neuron, one column per {previous}")
+                else:
+                    self.fail(("layers", i, "weights"), f"the weights of layer {i + 1} have "
+                              f"{plural(cols, 'row')} (layout: from_to), but {source} {plural(width, what)}",
+                              f"expected shape {width}×{rows}: one row per {previous}, one column per neuron")
             width = rows
-        parameters = sum(layer.weights.size + layer.biases.size for layer in layers)
+        parameters = sum(layer.weights.size + bias_count(layer.weights.shape[0], layer.bias_style) for layer in layers)
         if parameters > MAX_PARAMETERS:
             self.fail(("layers",), f"the network has {parameters} parameters", f"at most {MAX_PARAMETERS}")
         values = inputs.shape[0] * (inputs.shape[1] + sum(layer.weights.shape[0] for layer in layers))

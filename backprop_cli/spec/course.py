@@ -1,0 +1,112 @@
+"""A spec's `names:` (the course's own names for parameters and nodes) and `frozen:` (parameters
+an update leaves alone), read against the network they name."""
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from ..core.names import NO_NAMES, canonical_name, format_name, parameter_names, parse_name
+from ..core.network import Network
+from ..errors import quote
+from .hints import describe, nearest
+
+if TYPE_CHECKING:  # for annotations only
+    from .values import ValueReader
+
+# a course's name: letters, digits and _ (Greek too: θ1), not starting with a digit
+_COURSE_NAME = re.compile(r"[^\W\d]\w{0,39}")
+RESERVED = ("loss",)  # answers files use it for L
+MAX_NAMES = 10_000
+
+
+def node_names(network: Network) -> list[str]:
+    """Every canonical node quantity in the default notation: x, z, a, yhat, y (targets), L."""
+    sizes, depth = network.sizes, len(network.layers)
+    names = [format_name("x", k) for k in range(1, sizes[0] + 1)]
+    for layer in range(1, depth + 1):
+        names += [format_name("z", layer, j) for j in range(1, sizes[layer] + 1)]
+        names += [format_name("a", layer, j) if layer < depth else format_name("yhat", j)
+                  for j in range(1, sizes[layer] + 1)]
+    names += [format_name("y", j) for j in range(1, sizes[-1] + 1)]
+    return names + ["L"]
+
+
+def _canonical(name: str, depth: int) -> str:
+    """a{L}{j}, the output layer's activation, is yhat{j}."""
+    parsed = parse_name(name)
+    if parsed and parsed.kind == "a" and parsed.indices[0] == depth:
+        return format_name("yhat", parsed.indices[1])
+    return name
+
+
+def read_names(reader: ValueReader, data: dict, network: Network):
+    """`names:` as a mapping canonical name -> course name; problems go to `reader`."""
+    course: dict[str, str] = {}
+    if network.loss.name == "none":
+        course["L"] = "f"  # a circuit's output: CS231n's f, not a loss
+    if "names" not in data:
+        return MappingProxyType(course) if course else NO_NAMES
+    value = data["names"]
+    if not isinstance(value, dict):
+        reader.fail(("names",), f"'names' must be a mapping, not {describe(value)}",
+                    "write one `course_name: canonical_name` per line, e.g. `w5: w211` or `E_total: L`")
+        return NO_NAMES
+    if len(value) > MAX_NAMES:
+        reader.fail(("names",), f"'names' has {len(value):,} entries", f"at most {MAX_NAMES:,}")
+        return NO_NAMES
+    known = parameter_names(network.sizes, network.bias_styles) + node_names(network)
+    taken = set(known)
+    given: dict[str, str] = {}
+    for own, target in value.items():
+        path = ("names", own)
+        if not isinstance(own, str) or not _COURSE_NAME.fullmatch(own) or own in RESERVED or own.endswith("_new"):
+            reader.fail(path, f"'{quote(str(own))}' cannot be a name", "a name is letters, digits and _ (at most 40), "
+                        "starting with a letter, not `loss` and not ending in `_new`", at_key=True)
+            continue
+        canonical = _canonical(str(target), len(network.layers)) if isinstance(target, str) else None
+        if canonical not in taken:
+            reader.fail(path, f"'{quote(str(target))}' is not a parameter or node of this network",
+                        nearest(str(target), known) if isinstance(target, str) else
+                        "write the canonical name it replaces, e.g. `w5: w211`, `net_h1: z11`, `E_total: L`")
+            continue
+        if own != canonical and own in taken:
+            reader.fail(path, f"'{own}' is already the name of another quantity of this network",
+                        "choose a name that is not also a canonical name (w212, z11, a11, yhat1, x1, y1, L)",
+                        at_key=True)
+            continue
+        if canonical in given:
+            reader.fail(path, f"{canonical} is already named '{given[canonical]}'", "give each quantity one name",
+                        at_key=True)
+            continue
+        given[canonical] = own
+    course.update(given)
+    return MappingProxyType(course)
+
+
+def read_frozen(reader: ValueReader, data: dict, network: Network, course) -> frozenset:
+    """`frozen:` as canonical parameter names (`biases` stands for all of them)."""
+    if "frozen" not in data:
+        return frozenset()
+    value = data["frozen"]
+    names = parameter_names(network.sizes, network.bias_styles)
+    biases = [n for n in names if n.startswith("b")]
+    hint = "write `frozen: [b1, w5]` (parameter names, or `biases` for all of them)"
+    if value == "biases":
+        return frozenset(biases)
+    if not isinstance(value, list):
+        reader.fail(("frozen",), f"'frozen' must be a list of parameter names or `biases`, not {describe(value)}", hint)
+        return frozenset()
+    frozen = set()
+    shown = [course.get(n, n) for n in names]
+    for i, item in enumerate(value):
+        if item == "biases":
+            frozen.update(biases)
+            continue
+        canonical = canonical_name(course, item) if isinstance(item, str) else None
+        if canonical not in names:
+            reader.fail(("frozen", i), f"'{quote(str(item))}' is not a parameter of this network",
+                        nearest(str(item), shown + ["biases"]) if isinstance(item, str) else hint)
+            continue
+        frozen.add(canonical)
+    return frozenset(frozen)
