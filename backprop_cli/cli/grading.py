@@ -108,7 +108,7 @@ def key(spec, example, notation, quantities, decimals, inline):
 
     loaded = load(spec, example)
     result = compute(loaded)
-    chosen = make_notation(notation)
+    chosen = make_notation(notation, result.network.names)
     try:
         rows = key_values(result, quantities or default_quantities(result), chosen)
     except QuantityError as exc:

@@ -22,15 +22,18 @@ from .options import (
 
 @click.command()
 @spec_options(lr=True, formats=TEXT_JSON, precision=6, color=True)
-@weight_option("Only this parameter (w212, w2_1_2, b21); repeat for several.")
+@weight_option("Only this parameter (w212, w2_1_2, b21, or the spec's own name); repeat for several.")
+@click.option("--inputs", "with_inputs", is_flag=True, help="Add the gradient of the loss with respect to each input "
+              "(∂L/∂x1, ...); in a batch, each sample's x1[s].")
 @save_option
-def grad(spec, example, learning_rate, fmt, precision, no_color, weights, save):
+def grad(spec, example, learning_rate, fmt, precision, no_color, weights, with_inputs, save):
     """Value, gradient and updated value of each parameter.
 
     \b
     Examples:
       backprop grad --example padhai-4-4-2
       backprop grad net.yaml --weight w212 --weight b21
+      backprop grad --example cs231n-neuron --inputs
       backprop grad net.yaml --format json | jq '.parameters[0]'
     """
     from .. import compute
@@ -39,14 +42,15 @@ def grad(spec, example, learning_rate, fmt, precision, no_color, weights, save):
     loaded = load(spec, example)
     result = compute(loaded, learning_rate)
     names = check_names(result, weights)
+    inputs = result.input_rows() if with_inputs else None
     if fmt == "json":
         from ..report.json import dumps, grad_object
 
-        emit(dumps(grad_object(result, names)), save)
+        emit(dumps(grad_object(result, names, inputs)), save)
     else:
         from ..report.text import grad_report
 
-        show(grad_report(result, result.parameters(names), name=loaded.name, precision=precision),
+        show(grad_report(result, result.parameters(names), name=loaded.name, precision=precision, inputs=inputs),
              no_color, save, loaded.name)
 
 
@@ -55,28 +59,40 @@ MAX_TRACED = 200  # parameters one trace shows (each with all its paths): 200 pr
 
 @click.command()
 @spec_options(lr=True, formats=TEXT_JSON + ("markdown", "latex"), precision=6, color=True, notation=True)
-@weight_option("Trace only this parameter (w212, w2_1_2, b21); repeat for several. Default: all.")
+@weight_option("Trace only this parameter (w212, w2_1_2, b21, or the spec's own name); repeat for several. "
+               "Default: all (unless --node is given).")
+@click.option("--node", "nodes", multiple=True, metavar="NAME",
+              help="Trace every path from the loss to a node quantity instead (z13, a12, x1, yhat2, or the spec's "
+                   "own name); repeat for several. In a batch, of sample --sample I (default 1).")
 @click.option("--max-paths", type=click.IntRange(0, 10_000), default=8, show_default=True, metavar="N",
               help="Show the N paths of largest |product| per parameter; the rest are counted and summed.")
 @click.option("--sample", type=click.IntRange(1), metavar="I", help="Trace sample I (1-based) of a batch alone.")
+@click.option("--order", type=click.Choice(["backward", "forward"]), default="backward", show_default=True,
+              help="backward: the output layer's parameters first, as textbooks derive them; forward: the input "
+                   "layer's first. (JSON keeps the canonical order.)")
 @save_option
-def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weights, max_paths, sample, save):
+def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weights, nodes, max_paths, sample, order,
+          save):
     """Every chain-rule path from the loss to each parameter.
 
     For each parameter: every path L → ŷ → z → a → … → w with each factor's symbol,
     formula and value, the path's product, the sum over paths (= the gradient) and the
     update w ← w − η·∂L/∂w. Before that: the forward pass, the loss and the per-neuron
-    δ = ∂L/∂z that every path reuses.
+    δ = ∂L/∂z that every path reuses. Paths whose product is 0 are counted in one line
+    naming the factor that is 0; a gradient whose paths cancel is printed as 0.
 
     \b
     Examples:
       backprop trace --example padhai-4-4-2 --weight w212
+      backprop trace --example mazur-2-2-2 --weight w5 --weight w1
+      backprop trace --example padhai-4-4-2 --node z13 --node x1
       backprop trace net.yaml --notation padhai --format latex > derivation.tex
       backprop trace big.yaml --weight w111 --max-paths 10
     """
     from .. import compute
     from ..core.names import layer_parameter_counts
     from ..core.names import notation as make_notation
+    from ..core.paths import locate_node
     from ..core.tracing import build_trace
 
     check_save(save, fmt)
@@ -85,12 +101,20 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
     names = check_names(result, weights)
     if sample is not None and sample > result.samples:
         raise click.BadParameter(f"the spec has {result.samples} sample(s)", param_hint="--sample")
-    count = len(names) if names else sum(layer_parameter_counts(result.sizes))
+    chosen = make_notation(notation, result.network.names)
+    for node in nodes:
+        try:
+            locate_node(result, node, chosen)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--node") from None
+    if not weights:  # every parameter, unless --node alone asks for nodes only
+        names = [] if nodes else None
+    count = len(names) if names is not None else sum(layer_parameter_counts(result.sizes, result.network.bias_styles))
     if count > MAX_TRACED:
         raise click.UsageError(f"the network has {count:,} parameters, too many to trace at once (at most "
                                f"{MAX_TRACED:,}); name a few with --weight NAME, or see them all with "
                                "`backprop grad --format json`")
-    traced = build_trace(result, make_notation(notation), names, max_paths, sample, loaded.name, loaded.description)
+    traced = build_trace(result, chosen, names, max_paths, sample, loaded.name, loaded.description, nodes)
     if fmt == "json":
         from ..report.json import dumps, trace_object
 
@@ -98,15 +122,15 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
     elif fmt == "markdown":
         from ..report.markdown import trace_markdown
 
-        emit(trace_markdown(traced, precision), save)
+        emit(trace_markdown(traced, precision, order), save)
     elif fmt == "latex":
         from ..report.latex import trace_latex
 
-        emit(trace_latex(traced, precision), save)
+        emit(trace_latex(traced, precision, order), save)
     else:
         from ..report.text import trace_report
 
-        show(trace_report(traced, precision), no_color, save, loaded.name)
+        show(trace_report(traced, precision, order), no_color, save, loaded.name)
 
 
 @click.command()
@@ -171,8 +195,8 @@ def draw(spec, example, learning_rate, precision, notation, output, weight, grad
     loaded = load(spec, example)
     result = compute(loaded, learning_rate)
     names = check_names(result, (weight,) if weight else ())
-    picture = draw_network(result, make_notation(notation), output, names[0] if names else None, gradients,
-                           loaded.name, precision)
+    picture = draw_network(result, make_notation(notation, result.network.names), output,
+                           names[0] if names else None, gradients, loaded.name, precision)
     note = f" ({picture.highlighted_edges} edges on the paths to {names[0]})" if names else ""
     wide = picture.summarised_layers
     summary = f"; layers {', '.join(map(str, wide))} summarised" if wide else ""

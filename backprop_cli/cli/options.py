@@ -109,16 +109,12 @@ def load(spec: str | None, example: str | None):
 
 
 def check_names(result, names) -> list[str]:
-    """Parameter names as the user gave them, validated against the network (UsageError), in
-    their canonical compact form."""
-    from ..core.names import format_name, parse_name
+    """Parameter names as the user gave them (canonical, or the spec's own), validated against the
+    network (UsageError), in their canonical compact form."""
+    from ..core.names import parameter_name
 
-    canonical = []
-    for name in names:
-        result.parameter_index(name)  # raises UsageError for a name the network does not have
-        parsed = parse_name(name)
-        canonical.append(format_name(parsed.kind, *parsed.indices))
-    return canonical
+    # parameter_index raises UsageError for a name the network does not have
+    return [parameter_name(*result.parameter_index(name)) for name in names]
 
 
 def console(no_color: bool, *, stderr: bool = False):

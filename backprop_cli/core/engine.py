@@ -50,7 +50,8 @@ def batch_loss(network: Network, inputs: np.ndarray, targets: np.ndarray) -> tup
 
 
 def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float = 0.1) -> Result:
-    """Forward and backward pass over a batch (samples × inputs); every value kept for reports."""
+    """Forward and backward pass over a batch (samples × inputs); every value kept for reports.
+    Gradients whose paths cancel are made exactly 0 (core.cancel)."""
     # overflow shows up as inf/nan, which check_finite reports with its place; no numpy warnings
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         return _run(network, inputs, targets, learning_rate)
@@ -68,6 +69,7 @@ def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rat
     result = Result(network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,
                     learning_rate, scale)
     result.check_finite()
+    result.snap_cancelled()
     return result
 
 

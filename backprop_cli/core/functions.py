@@ -42,7 +42,13 @@ class Activation:
         diagonal matrix would be mostly zeros), the matrix [i, m] for softmax."""
         if self.elementwise:
             return self.derivative(z, a)
-        return np.diag(a) - np.outer(a, a)
+        jacobian = -np.outer(a, a)
+        # ∂ai/∂zi = ai(1 − ai) = ai·Σ_{j≠i} aj: summed without subtracting, so that it keeps its
+        # digits where ai is within rounding of 1 (1 − ai would cancel)
+        before = np.concatenate(([0.0], np.cumsum(a)[:-1]))
+        after = np.concatenate((np.cumsum(a[::-1])[::-1][1:], [0.0]))
+        np.fill_diagonal(jacobian, a * (before + after))
+        return jacobian
 
     @property
     def label(self) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .names import Notation, format_name, parse_name
+from .names import Notation, format_name
 from .update import updated
 
 if TYPE_CHECKING:  # for annotations only: Result.paths calls into this module
@@ -52,6 +52,31 @@ class ParameterTrace:
     paths: list[Path]
     omitted_sum: float
     per_sample: list[tuple[int, float]] = field(default_factory=list)  # (sample, ∂L_i/∂p) for a batch
+    frozen: bool = False  # the spec's `frozen:` keeps it: updated == value
+    cancelled: bool = False  # the gradient is 0 because its paths cancel (core.cancel)
+    layer: int = 0  # the layer it belongs to (0: the inputs), for ordering
+    node: bool = False  # a node quantity (trace --node): no update
+
+    def grouped(self) -> tuple[list[Path], list[ZeroGroup]]:
+        """The paths with a product other than 0, and those with product 0 grouped by the first
+        factor that is 0 (text, Markdown and LaTeX print each group as one line)."""
+        kept, groups = [], {}
+        for path in self.paths:
+            zero = next((f for f in path.factors if f.value == 0), None) if path.product == 0 else None
+            if zero is None:
+                kept.append(path)
+            else:
+                key = (zero.symbol.split("[")[0], zero.formula)
+                groups.setdefault(key, ZeroGroup(zero, 0)).count += 1
+        return kept, list(groups.values())
+
+
+@dataclass
+class ZeroGroup:
+    """Paths whose product is 0 because they share a factor that is 0."""
+
+    factor: Factor  # the first of them with that factor (a batch's sample suffix included)
+    count: int
 
 
 def _node_names(result: Result, notation: Notation, sample: int | None):
@@ -109,9 +134,10 @@ def _local(jacobian: np.ndarray, i: int, m: int) -> float:
 
 
 def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int,
-               jacobian: dict[int, np.ndarray]) -> list[tuple[float, list[int], list[int]]]:
-    """The k largest-|product| paths from L to z(layer)neuron for one sample (0-based):
-    (product, activation index per level, pre-activation index per level), top level first."""
+               jacobian: dict[int, np.ndarray], stop: str = "z") -> list[tuple[float, list[int], list[int]]]:
+    """The k largest-|product| paths from L to z(layer)neuron (or a(layer)neuron, stop="a") for
+    one sample (0-based): (product, activation index per level, pre-activation index per level),
+    top level first."""
     depth = len(result.network.layers)
     k = max(k, 1)
     grad_yhat = result.grad_a[depth][sample]
@@ -119,7 +145,7 @@ def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int,
     valid = np.zeros((len(grad_yhat), k), dtype=bool)
     prod[:, 0], valid[:, 0] = grad_yhat, True
     back = []  # per step: (from-node index, from-rank) arrays
-    for p in range(depth, layer - 1, -1):
+    for p in range(depth, layer, -1) if stop == "a" else range(depth, layer - 1, -1):
         n, local = len(jacobian[p]), jacobian[p]
         if local.ndim == 1:  # elementwise: each z(p)m is reached from a(p)m alone, ranks unchanged
             prod = prod * local[:, None]
@@ -128,7 +154,7 @@ def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int,
             exists = np.ones((n, n), dtype=bool)
             prod, valid, node, rank = _k_best_step(prod, valid, local.T, exists, k)  # edges [to m, from i]
         back.append((node, rank))
-        if p == layer:
+        if p == layer:  # stop == "z"
             break
         weights = result.network.layers[p - 1].weights  # edge[k, m] = ∂z(p)m/∂a(p−1)k = w(p)mk
         prod, valid, node, rank = _k_best_step(prod, valid, weights.T, np.ones(weights.T.shape, dtype=bool), k)
@@ -147,30 +173,39 @@ def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int,
     return found
 
 
-def _describe(result: Result, notation: Notation, kind: str, layer: int, j: int, k: int | None,
+def _describe(result: Result, notation: Notation, param: str | None, kind: str, layer: int, j: int, k: int | None,
               acts: list[int], pres: list[int], sample: int, batch: bool, jacobian: dict[int, np.ndarray]) -> Path:
-    """Turn one found path into nodes and factors with symbols, formulas and values."""
+    """Turn one found path into nodes and factors with symbols, formulas and values (`param` is the
+    parameter's printed name, `j` the neuron whose pre-activation it feeds; None for a path that
+    ends at a node)."""
     net = result.network
     depth = len(net.layers)
     pre, post = _node_names(result, notation, sample + 1 if batch else None)
-    nodes, factors = ["L"], []
+    loss = notation.loss
+    nodes, factors = [loss], []
     if batch:
         weight = result.scale
-        nodes.append(f"L[{sample + 1}]")
-        factors.append(Factor(f"∂L/∂L[{sample + 1}]", "1/n" if weight != 1 else "1", weight))
+        nodes.append(f"{loss}[{sample + 1}]")
+        factors.append(Factor(f"∂{loss}/∂{loss}[{sample + 1}]", "1/n" if weight != 1 else "1", weight))
     p = depth
+    if len(acts) > len(pres) and not pres:  # a path to an output ŷi: its one factor
+        a_name = post(depth, acts[0] + 1)
+        formula = net.loss.derivative_formula.format(yhat=a_name, y=notation.show(format_name(net.loss.target,
+                                                     acts[0] + 1)), n=result.sizes[-1])
+        factors.append(Factor(f"∂{loss}/∂{a_name}", formula, float(result.grad_a[depth][sample, acts[0]])))
+        nodes.append(a_name)
     for level, (i, m) in enumerate(zip(acts, pres)):
         p = depth - level
         a_name, z_name = post(p, i + 1), pre(p, m + 1)
         if level == 0:
             # in a batch this is sample s's own loss L[s] and target y[s]; the 1/n is the factor before
             s_mark = f"[{sample + 1}]" if batch else ""
-            y_name = format_name("y", i + 1) + s_mark
+            y_name = notation.show(format_name(net.loss.target, i + 1)) + s_mark
             formula = net.loss.derivative_formula.format(yhat=a_name, y=y_name, n=result.sizes[-1])
-            factors.append(Factor(f"∂L{s_mark}/∂{a_name}", formula, float(result.grad_a[depth][sample, i])))
+            factors.append(Factor(f"∂{loss}{s_mark}/∂{a_name}", formula, float(result.grad_a[depth][sample, i])))
             nodes.append(a_name)
         else:
-            w_name = format_name("w", p + 1, pres[level - 1] + 1, i + 1)
+            w_name = notation.parameter("w", p + 1, pres[level - 1] + 1, i + 1)
             factors.append(Factor(f"∂{pre(p + 1, pres[level - 1] + 1)}/∂{a_name}", w_name,
                                   float(net.layers[p].weights[pres[level - 1], i])))
             nodes.append(a_name)
@@ -182,13 +217,19 @@ def _describe(result: Result, notation: Notation, kind: str, layer: int, j: int,
         value = _local(jacobian[p], i, m)
         factors.append(Factor(f"∂{a_name}/∂{z_name}", formula, value))
         nodes.append(z_name)
-    param = format_name(kind, layer, j, *(() if k is None else (k,)))
-    if kind == "w":
-        source = post(layer - 1, k)
-        factors.append(Factor(f"∂{pre(layer, j)}/∂{param}", source, float(result.a[layer - 1][sample, k - 1])))
-    else:
-        factors.append(Factor(f"∂{pre(layer, j)}/∂{param}", "1", 1.0))
-    nodes.append(param)
+    if pres and len(acts) > len(pres):  # ends at an activation (or input) below the last z
+        p, i, m = depth - len(pres), acts[-1], pres[-1]
+        a_name = post(p, i + 1)
+        factors.append(Factor(f"∂{pre(p + 1, m + 1)}/∂{a_name}", notation.parameter("w", p + 1, m + 1, i + 1),
+                              float(net.layers[p].weights[m, i])))
+        nodes.append(a_name)
+    if param is not None:  # the last factor: ∂z/∂w is the activation w multiplies, ∂z/∂b is 1
+        if kind == "w":
+            source = post(layer - 1, k)
+            factors.append(Factor(f"∂{pre(layer, j)}/∂{param}", source, float(result.a[layer - 1][sample, k - 1])))
+        else:
+            factors.append(Factor(f"∂{pre(layer, j)}/∂{param}", "1", 1.0))
+        nodes.append(param)
     product = 1.0
     for factor in factors:
         product *= factor.value
@@ -197,20 +238,23 @@ def _describe(result: Result, notation: Notation, kind: str, layer: int, j: int,
 
 def trace_parameter(result: Result, name: str, notation: Notation, max_paths: int,
                     sample: int | None = None) -> ParameterTrace:
-    """Paths, their products and the gradient of one parameter (`sample` 1-based, or the batch)."""
+    """Paths, their products and the gradient of one parameter (`sample` 1-based, or the batch).
+    A layer's shared bias has the paths of every neuron of its layer."""
     value = result.value(name)  # validates the name
-    parsed = parse_name(name)
-    kind, layer, j = parsed.kind, parsed.indices[0], parsed.indices[1]
-    k = parsed.indices[2] if kind == "w" else None
-    per_sample_count = count_paths(result.sizes, result.network.softmax_layers, layer, j)
+    kind, layer, j, k = result.parameter_index(name)
+    shown_name = notation.parameter(kind, layer, j, k)
+    neurons = range(1, result.sizes[layer] + 1) if j is None else [j]
+    per_sample_count = sum(count_paths(result.sizes, result.network.softmax_layers, layer, n) for n in neurons)
     per_sample = result.per_sample_gradient(name)
     batch = result.samples > 1 and sample is None
     samples = range(result.samples) if sample is None else [sample - 1]
     candidates = []
     for s in samples:
         jacobian = jacobians(result, s)
-        for _, acts, pres in best_paths(result, layer, j, max_paths, s, jacobian):
-            candidates.append(_describe(result, notation, kind, layer, j, k, acts, pres, s, batch, jacobian))
+        for n in neurons:
+            for _, acts, pres in best_paths(result, layer, n, max_paths, s, jacobian):
+                candidates.append(_describe(result, notation, shown_name, kind, layer, n, k, acts, pres, s, batch,
+                                            jacobian))
     candidates.sort(key=lambda path: -abs(path.product))
     shown = candidates[:max_paths]
     if sample is None:
@@ -221,6 +265,63 @@ def trace_parameter(result: Result, name: str, notation: Notation, max_paths: in
         total = per_sample_count
     omitted = 0.0 if len(shown) == total else gradient - sum(p.product for p in shown)
     rows = [(s + 1, float(per_sample[s])) for s in range(result.samples)] if batch else []
-    return ParameterTrace(format_name(kind, *parsed.indices), value, gradient,
-                          updated(value, gradient, result.learning_rate), result.learning_rate, total, shown,
-                          omitted, rows)
+    frozen = result.is_frozen(name)
+    after = value if frozen else updated(value, gradient, result.learning_rate)
+    return ParameterTrace(shown_name, value, gradient, after, result.learning_rate, total, shown, omitted, rows, frozen,
+                          result.cancelled(name) and sample is None, layer)
+
+
+def locate_node(result: Result, name: str, notation: Notation) -> tuple[str, int, int]:
+    """("z" | "a", layer, 1-based neuron) of a node quantity written in `notation` or in the spec's
+    own names (x1 is a(0)1, yhat1 the output's a); ValueError with a hint when there is none."""
+    from .names import canonical_name, parse_name
+
+    canonical = canonical_name(notation.course, name)
+    letters = ("z", "a") if canonical != name.strip() else (notation.pre, notation.post)
+    parsed = parse_name(canonical)
+    sizes, depth = result.sizes, len(result.sizes) - 1
+    if parsed is None or parsed.kind not in ("x", "yhat", *letters):
+        raise ValueError(f"'{name}' is not a node of the network: write x{{k}}, {letters[0]}{{layer}}{{neuron}}, "
+                         f"{letters[1]}{{layer}}{{neuron}} or yhat{{j}} ({notation.name} notation)")
+    if parsed.kind in ("x", "yhat"):
+        what, layer, neuron = "a", 0 if parsed.kind == "x" else depth, parsed.indices[0]
+    else:
+        what, (layer, neuron) = ("z" if parsed.kind == letters[0] else "a"), parsed.indices
+    if not (0 <= layer <= depth and 1 <= neuron <= sizes[layer]) or (what == "z" and layer == 0):
+        raise ValueError(f"the network has no {name}: " + ", ".join(
+            f"layer {l}{' (input)' if l == 0 else ''}: {n} neuron{'s' if n != 1 else ''}" for l, n in enumerate(sizes)))
+    return what, layer, neuron
+
+
+def trace_node(result: Result, name: str, notation: Notation, max_paths: int, sample: int = 1) -> ParameterTrace:
+    """Every path from L to a node quantity (z13, a12, x1) of one sample (1-based), as a trace
+    without an update: value, ∂L/∂node (the sample's share of L) and the paths."""
+    what, layer, neuron = locate_node(result, name, notation)
+    s = sample - 1
+    depth = len(result.network.layers)
+    if what == "z":
+        shown, value, per = notation.pre_name(layer, neuron), result.z[layer][s, neuron - 1], result.deltas[layer]
+    else:
+        shown, value = notation.post_name(layer, neuron, depth), result.a[layer][s, neuron - 1]
+        per = result.input_gradient() if layer == 0 else result.grad_a[layer]
+    batch = result.samples > 1
+    jacobian = jacobians(result, s)
+    found = best_paths(result, layer, neuron, max_paths, s, jacobian, stop=what)
+    paths = [_describe(result, notation, None, "", layer, neuron, None, acts, pres, s, batch, jacobian)
+             for _, acts, pres in found]
+    total = _count_node_paths(result, what, layer, neuron)
+    gradient = float(result.scale * per[s, neuron - 1])
+    shown_paths = paths[:max_paths]
+    omitted = 0.0 if len(shown_paths) == total else gradient - sum(p.product for p in shown_paths)
+    return ParameterTrace(shown + (f"[{sample}]" if batch else ""), float(value), gradient, float(value),
+                          result.learning_rate, total, shown_paths, omitted, layer=layer, node=True)
+
+
+def _count_node_paths(result: Result, what: str, layer: int, neuron: int) -> int:
+    sizes, softmax = result.sizes, result.network.softmax_layers
+    depth = len(sizes) - 1
+    if what == "z":
+        return count_paths(sizes, softmax, layer, neuron)
+    if layer == depth:
+        return 1
+    return sum(count_paths(sizes, softmax, layer + 1, m) for m in range(1, sizes[layer + 1] + 1))

@@ -75,6 +75,43 @@ class Result:
                         f"{float(before[index]):g} − {self.learning_rate:g} × ({float(grads[index]):g}) is beyond "
                         "float64; use a smaller learning rate")
 
+    def snap_cancelled(self) -> None:
+        """Make every gradient whose paths cancel exactly 0, and remember which did (core.cancel)."""
+        from .cancel import largest_terms, snap
+
+        top_a, top_z, top_w, top_b, top_x = largest_terms(self)
+        marks = {"w": [None], "b": [None], "a": [None], "z": [None]}
+        for l in range(1, len(self.network.layers) + 1):
+            marks["w"].append(snap(self.weight_grads[l], top_w[l]))
+            marks["b"].append(snap(self.bias_grads[l], top_b[l]))
+            marks["z"].append(snap(self.deltas[l], top_z[l]))
+            marks["a"].append(snap(self.grad_a[l], top_a[l]))
+        self._cache.pop("stepped", None)
+        self._cache["cancelled"], self._cache["largest"] = marks, (top_b, top_x)
+
+    def cancelled(self, name: str) -> bool:
+        """Whether parameter `name`'s gradient is 0 because its paths cancel (not all zero)."""
+        marks = self._cache.get("cancelled")
+        if marks is None:
+            return False
+        kind, layer, j, k = self.parameter_index(name)
+        if kind == "w":
+            return bool(marks["w"][layer][j - 1, k - 1])
+        if j is None:
+            return self._shared_bias_gradient(layer)[1]
+        return bool(marks["b"][layer][j - 1])
+
+    def _shared_bias_gradient(self, layer: int) -> tuple[float, bool]:
+        """A shared bias's gradient (the sum over its layer), and whether its paths cancel."""
+        from .cancel import RELATIVE
+
+        total = float(self.bias_grads[layer].sum())
+        if "cancelled" not in self._cache:
+            return total, False
+        if total != 0 and abs(total) <= RELATIVE * float(self._cache["largest"][0][layer].max()):
+            return 0.0, True
+        return total, total == 0 and bool(self._cache["cancelled"]["b"][layer].any())
+
     def stepped_arrays(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """(weights, biases) of every layer after one update, computed once: check_finite, step,
         training and the parameter rows all read them. A shared bias moves by η times the sum of
@@ -87,7 +124,8 @@ class Result:
                     if layer.bias_style == "each":
                         biases = updated(layer.biases, self.bias_grads[l], rate)
                     elif layer.bias_style == "shared":
-                        biases = np.full_like(layer.biases, updated(layer.biases[0], self.bias_grads[l].sum(), rate))
+                        gradient = self._shared_bias_gradient(l)[0]
+                        biases = np.full_like(layer.biases, updated(layer.biases[0], gradient, rate))
                     stepped.append((updated(layer.weights, self.weight_grads[l], rate), biases))
             for name in self.network.frozen:
                 kind, layer, j, k = self.parameter_index(name)
@@ -130,7 +168,7 @@ class Result:
         kind, layer, j, k = self.parameter_index(name)
         if kind == "w":
             return float(self.weight_grads[layer][j - 1, k - 1])
-        return float(self.bias_grads[layer].sum() if j is None else self.bias_grads[layer][j - 1])
+        return self._shared_bias_gradient(layer)[0] if j is None else float(self.bias_grads[layer][j - 1])
 
     def is_frozen(self, name: str) -> bool:
         """Whether an update leaves parameter `name` as it is (the spec's `frozen:`)."""
@@ -165,15 +203,15 @@ class Result:
                     for n in sorted(set(names), key=canonical)]
         layers, styles = self.network.layers, self.network.bias_styles
 
-        def biases(vector: np.ndarray, style: str, total: bool = False) -> np.ndarray:
+        def biases(vector: np.ndarray, style: str, layer: int = 0) -> np.ndarray:
             if style == "shared":
-                return vector[:1] if not total else np.array([vector.sum()])
+                return vector[:1] if not layer else np.array([self._shared_bias_gradient(layer)[0]])
             return vector if style == "each" else vector[:0]
 
         # the order of names.parameter_names: per layer, the weights row by row, then the biases
         values = np.concatenate([np.concatenate([l.weights.ravel(), biases(l.biases, l.bias_style)]) for l in layers])
         gradients = np.concatenate([np.concatenate([self.weight_grads[i].ravel(),
-                                                    biases(self.bias_grads[i], styles[i - 1], total=True)])
+                                                    biases(self.bias_grads[i], styles[i - 1], i)])
                                     for i in range(1, len(layers) + 1)])
         after = np.concatenate([np.concatenate([w.ravel(), biases(b, style)])
                                 for (w, b), style in zip(self.stepped_arrays(), styles)])
@@ -219,6 +257,23 @@ class Result:
             max_paths = total
         return trace_parameter(self, name, make_notation(notation, self.network.names), max_paths).paths
 
+    @property
+    def loss_symbol(self) -> str:
+        """What reports call the loss: L, f for a circuit without one, or the spec's own name."""
+        return self.network.names.get("L", "L")
+
+    def input_rows(self) -> list[tuple[str, float, float]]:
+        """(name, value, ∂L/∂x) of every input; in a batch, of every sample's (x1[2]: the sample's
+        share of L, 1/n of a mean)."""
+        gradient = self.input_gradient() * self.scale
+        one = self.samples == 1
+        rows = []
+        for s in range(self.samples):
+            for k in range(self.sizes[0]):
+                name = self.network.names.get(format_name("x", k + 1), format_name("x", k + 1))
+                rows.append((name if one else f"{name}[{s + 1}]", float(self.a[0][s, k]), float(gradient[s, k])))
+        return rows
+
     def input_gradient(self) -> np.ndarray:
         """Per sample ∂L_i/∂x, computed only when asked (training never needs it)."""
         if "x" not in self._cache:
@@ -226,5 +281,9 @@ class Result:
                 gradient = self.deltas[1] @ self.network.layers[0].weights
             if not np.all(np.isfinite(gradient)):
                 raise NumericalError("a gradient of the inputs is not finite (it overflowed)")
+            if "largest" in self._cache:
+                from .cancel import snap
+
+                snap(gradient, self._cache["largest"][1])
             self._cache["x"] = gradient
         return self._cache["x"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .names import Notation, format_name, parameter_names
-from .paths import ParameterTrace, trace_parameter
+from .names import Notation, parameter_names
+from .paths import ParameterTrace, trace_node, trace_parameter
 from .result import Result
 
 
@@ -43,6 +43,15 @@ class Trace:
     parameters: list[ParameterTrace]
     notation: str  # the name of the notation the node names are written in
     batch_size: int = 1  # samples in the spec (more than shown when one sample is traced alone)
+    loss_symbol: str = "L"  # f for a circuit without loss, or the course's own name (E_total)
+    target_letter: str = "y"  # g: a circuit's upstream gradient
+
+    def ordered(self, order: str = "backward") -> list[ParameterTrace]:
+        """The traced quantities output layer first, as textbooks derive them (`backward`), or
+        input layer first (`forward`); canonical order within a layer."""
+        if order == "forward":
+            return sorted(self.parameters, key=lambda p: p.layer)
+        return sorted(self.parameters, key=lambda p: -p.layer)
 
     @property
     def batch(self) -> bool:
@@ -51,8 +60,9 @@ class Trace:
 
 
 def build_trace(result: Result, notation: Notation, names: list[str] | None, max_paths: int,
-                sample: int | None = None, title: str = "", description: str = "") -> Trace:
-    """Trace every parameter (or those named) of `result`; `sample` (1-based) narrows a batch to one."""
+                sample: int | None = None, title: str = "", description: str = "", nodes=()) -> Trace:
+    """Trace every parameter of `result` (or those named; [] for none) and the node quantities
+    named in `nodes`; `sample` (1-based) narrows a batch to one (nodes: of that sample, else 1)."""
     net = result.network
     depth = len(net.layers)
     shown = list(range(result.samples)) if sample is None else [sample - 1]
@@ -60,7 +70,7 @@ def build_trace(result: Result, notation: Notation, names: list[str] | None, max
     def column(array, index):
         return [float(array[s, index]) for s in shown]
 
-    inputs = [(format_name("x", k + 1), column(result.a[0], k)) for k in range(result.sizes[0])]
+    inputs = [(notation.post_name(0, k + 1, depth), column(result.a[0], k)) for k in range(result.sizes[0])]
     neurons = []
     for l in range(1, depth + 1):
         for j in range(result.sizes[l]):
@@ -69,10 +79,11 @@ def build_trace(result: Result, notation: Notation, names: list[str] | None, max
                 column(result.z[l], j), column(result.a[l], j),
                 column(result.targets, j) if l == depth else None,
                 column(result.grad_a[l], j), column(result.deltas[l], j)))
-    wanted = names or parameter_names(result.sizes)
+    wanted = parameter_names(result.sizes, net.bias_styles) if names is None else names
     parameters = [trace_parameter(result, name, notation, max_paths, sample) for name in wanted]
+    parameters += [trace_node(result, name, notation, max_paths, sample or 1) for name in nodes]
     loss = result.loss if sample is None else float(result.per_sample_loss[sample - 1])
     return Trace(title, description, result.sizes, [layer.activation.label for layer in net.layers],
                  net.loss.name, net.loss.formula, loss, [float(result.per_sample_loss[s]) for s in shown],
                  result.learning_rate, net.reduction, [s + 1 for s in shown], inputs, neurons, parameters,
-                 notation.name, result.samples)
+                 notation.name, result.samples, notation.loss, net.loss.target)

@@ -5,7 +5,7 @@ No printing here: the caller gets a callback per epoch and a `Run` per learning 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from .result import Result
 
 def stepped(result: Result) -> list[Layer]:
     """Every layer after one update of every weight and bias (finite: run() refused it otherwise)."""
-    return [Layer(weights, biases, layer.activation)
+    return [replace(layer, weights=weights, biases=biases)
             for layer, (weights, biases) in zip(result.network.layers, result.stepped_arrays())]
 
 
@@ -54,9 +54,9 @@ def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_ra
                 break
             if on_epoch is not None:
                 on_epoch(result, epoch)
-            updated = Network(stepped(result), network.loss, network.reduction)
+            updated = replace(network, layers=stepped(result))  # frozen, names and bias styles kept
             try:
-                after = run(updated, inputs, targets, learning_rate)
+                after = run(updated, inputs, targets, learning_rate)  # as `step` would: N epochs = N steps
             except NumericalError as exc:
                 raise NumericalError(f"training diverged at epoch {epoch} (learning rate {learning_rate:g}): {exc}; "
                                      "try a smaller learning rate") from None

@@ -106,7 +106,8 @@ class AnswersReader:
             notation_name = "default"
         tolerance = self._tolerance(doc, data, problems)
         spec, result = self._spec(doc, data, base, problems)
-        answers = self._answers(doc, data, result, make_notation(notation_name), problems, misspelt)
+        chosen = make_notation(notation_name, result.network.names)
+        answers = self._answers(doc, data, result, chosen, problems, misspelt)
         if problems:
             raise SpecError(problems)
         return spec, result, answers, tolerance, notation_name

@@ -10,9 +10,10 @@ import numpy as np
 from ..core.engine import backward, run
 from ..core.functions import Activation
 from ..core.names import Notation
-from ..core.network import Layer, Network
+from ..core.network import Network
 from ..core.result import Result
-from ..core.update import RULE, updated
+from ..core.update import rule as update_rule
+from ..core.update import updated
 from .answers import Answer, Tolerance
 from .quantities import Quantity, QuantityError, evaluate
 
@@ -29,14 +30,14 @@ def _variant(result: Result, change) -> Result:
 
 
 def _no_cross_paths(net: Network) -> Network:
-    layers = [Layer(l.weights, l.biases, _softmax_without_cross_terms(l.activation) if not l.activation.elementwise
-                    else l.activation) for l in net.layers]
-    return Network(layers, net.loss, net.reduction)
+    layers = [l if l.activation.elementwise else
+              dataclasses.replace(l, activation=_softmax_without_cross_terms(l.activation)) for l in net.layers]
+    return dataclasses.replace(net, layers=layers)
 
 
 def _through_updated_weights(result: Result) -> Result:
     """Backward pass through weights already updated (the forward pass used the old ones)."""
-    stale = [Layer(weights, l.biases, l.activation)
+    stale = [dataclasses.replace(l, weights=weights)
              for l, (weights, _) in zip(result.network.layers, result.stepped_arrays())]
     depth = len(stale)
     grad_a, deltas, weight_grads, bias_grads = backward(stale, result.z, result.a, result.grad_a[depth],
@@ -69,7 +70,7 @@ class Diagnoser:
         loss = r.network.loss.name
         if q.kind == "updated":
             value, gradient = r.value(str(q.name)), r.gradient(str(q.name))
-            rule = RULE.format(p="w")
+            rule = update_rule("w")
             yield updated(value, -gradient, r.learning_rate), f"this adds η·∂L/∂w; the update subtracts it: {rule}"
             yield value, f"this is the value before the update: {rule} was not applied"
             yield (updated(value, gradient / 2, r.learning_rate),

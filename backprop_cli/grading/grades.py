@@ -71,7 +71,7 @@ class Grader:
 
     def _diagnoser(self, result: Result, notation_name: str) -> Diagnoser:
         return remember(self._diagnosers, (id(result), notation_name),
-                        lambda: Diagnoser(result, make_notation(notation_name)))
+                        lambda: Diagnoser(result, make_notation(notation_name, result.network.names)))
 
     def grade_file(self, path: str) -> FileReport:
         """The grading of one answers file; SpecError (with every located problem) when it is invalid."""

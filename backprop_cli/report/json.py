@@ -12,10 +12,12 @@ def parameter_rows(result: Result, names: list[str] | None) -> list[dict[str, An
     return [{"name": n, "value": v, "gradient": g, "updated": u} for n, v, g, u in result.parameters(names)]
 
 
-def grad_object(result: Result, names: list[str] | None) -> dict[str, Any]:
-    """The object `grad --format json` prints."""
-    return {"loss": result.loss, "learning_rate": result.learning_rate,
-            "parameters": parameter_rows(result, names)}
+def grad_object(result: Result, names: list[str] | None, inputs=None) -> dict[str, Any]:
+    """The object `grad --format json` prints (with `inputs`, Result.input_rows, for --inputs)."""
+    obj = {"loss": result.loss, "learning_rate": result.learning_rate, "parameters": parameter_rows(result, names)}
+    if inputs is not None:
+        obj["inputs"] = [{"name": n, "value": v, "gradient": g} for n, v, g in inputs]
+    return obj
 
 
 INDENTED_UP_TO = 200_000  # characters of JSON printed indented; longer output is one line
@@ -44,7 +46,7 @@ def trace_object(trace) -> dict[str, Any]:
     for row in trace.neurons:
         forward[row.pre_name] = values(row.z)
         forward[row.post_name] = values(row.a)
-    parameters = []
+    parameters, nodes = [], []
     for p in trace.parameters:
         entry = {"name": p.name, "value": p.value, "gradient": p.gradient, "updated": p.updated,
                  "path_count": p.path_count,
@@ -56,9 +58,17 @@ def trace_object(trace) -> dict[str, Any]:
                  "omitted_sum": p.omitted_sum}
         if p.per_sample:
             entry["per_sample"] = [{"sample": s, "gradient": g} for s, g in p.per_sample]
-        parameters.append(entry)
-    return {"loss": trace.loss, "learning_rate": trace.learning_rate, "samples": trace.samples,
-            "forward": forward, "parameters": parameters}
+        if p.node:  # trace --node: no update
+            del entry["updated"]
+            nodes.append(entry)
+        else:
+            entry["frozen"] = p.frozen
+            parameters.append(entry)
+    obj = {"loss": trace.loss, "learning_rate": trace.learning_rate, "samples": trace.samples,
+           "forward": forward, "parameters": parameters}
+    if nodes:
+        obj["nodes"] = nodes
+    return obj
 
 
 def check_object(reports, invalid) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..core.numbers import number
-from ..core.update import RULE, worked
+from ..core.update import rule, worked
 from ..errors import printable
 
 _NAME = re.compile(r"\b(yhat|[wbxyzahL])(\d+(?:_\d+)*)?(\[\d+\])?")
@@ -33,8 +33,15 @@ def escape_text(text: str) -> str:
     return "".join(_text_char(c) for c in printable(text))
 
 
+_WORD = re.compile(r"[^\W\d]\w*")
+
+
 def name(text: str) -> str:
-    """A node or parameter name in maths: yhat1 -> \\hat{y}_{1}, w2_10_3 -> w_{2,10,3}, a13[2] -> a_{13}^{(2)}."""
+    """A node or parameter name in maths: yhat1 -> \\hat{y}_{1}, w2_10_3 -> w_{2,10,3}, a13[2] -> a_{13}^{(2)};
+    a course's own name with an underscore (E_total) upright, as one word."""
+    text = _WORD.sub(lambda m: m.group() if "_" not in m.group() or _NAME.fullmatch(m.group())
+                     else r"\mathit{" + escape_text(m.group()) + "}", text)
+
     def sub(m: re.Match) -> str:
         kind, digits, sample = m.group(1), m.group(2) or "", m.group(3)
         base = r"\hat{y}" if kind == "yhat" else kind
@@ -64,10 +71,10 @@ def partial(symbol: str) -> str:
     return r"\frac{\partial " + name(top) + r"}{\partial " + name(bottom) + "}"
 
 
-def update_rule(parameter: str) -> str:
+def update_rule(parameter: str, loss: str = "L") -> str:
     """The update rule (core.update.RULE) in LaTeX, aligned at its arrow."""
-    gradient = f"∂L/∂{parameter}"
-    text = formula(RULE.format(p=parameter).replace(gradient, "@"))
+    gradient = f"∂{loss}/∂{parameter}"
+    text = formula(rule(parameter, loss).replace(gradient, "@"))
     return text.replace(" ← ", r" &\leftarrow ").replace("η", r"\eta").replace("@", partial(gradient))
 
 
@@ -80,8 +87,9 @@ def num(value: float, precision: int) -> str:
     return text
 
 
-def trace_latex(trace, precision: int) -> str:
-    """The trace as a LaTeX document that compiles with amsmath."""
+def trace_latex(trace, precision: int, order: str = "backward") -> str:
+    """The trace as a LaTeX document that compiles with amsmath (parameters output layer first,
+    or `order` forward)."""
     n = lambda v: num(v, precision)  # noqa: E731 - a short local formatter
     out = [r"\documentclass{article}", r"\usepackage{amsmath}",
            r"\usepackage[utf8]{inputenc}", r"\allowdisplaybreaks", r"\begin{document}",
@@ -89,26 +97,40 @@ def trace_latex(trace, precision: int) -> str:
     if trace.description:
         out.append(escape_text(trace.description) + r"\par")
     sizes = "-".join(str(s) for s in trace.sizes)
+    sym = trace.loss_symbol
     out.append(f"Network {sizes}; loss \\texttt{{{escape_text(trace.loss_name)}}}, "
-               f"$L = {formula(trace.loss_formula)} = {n(trace.loss)}$; $\\eta = {n(trace.learning_rate)}$.")
-    for p in trace.parameters:
+               f"${name(sym)} = {formula(trace.loss_formula)} = {n(trace.loss)}$; $\\eta = {n(trace.learning_rate)}$.")
+    for p in trace.ordered(order):
         count = f"{p.path_count} path{'s' if p.path_count != 1 else ''}"
-        out += [r"\subsection*{$" + partial(f"∂L/∂{p.name}") + f"$ ({count})" + "}", r"\begin{align*}"]
+        out += [r"\subsection*{$" + partial(f"∂{sym}/∂{p.name}") + f"$ ({count})" + "}", r"\begin{align*}"]
         rows = []
-        for i, path in enumerate(p.paths, start=1):
+        paths, zeros = p.grouped()
+        for i, path in enumerate(paths, start=1):
             where = f" (sample {path.sample})" if path.sample else ""
             nodes = r" \to ".join(name(x) for x in path.nodes)
             rows.append(r"\intertext{Path " + str(i) + where + ": $" + nodes + "$}")
             for f in path.factors:
                 rows.append(f"{partial(f.symbol)} &= {formula(f.formula)} = {n(f.value)}" + r"\\")
             rows.append(r"\text{product} &= " + n(path.product) + r"\\")
+        for group in zeros:
+            rows.append(r"\intertext{" + str(group.count) + " more path" + ("s" if group.count != 1 else "")
+                        + " with product 0, through $" + partial(group.factor.symbol) + " = "
+                        + formula(group.factor.formula) + " = 0$}")
         if len(p.paths) < p.path_count:
             rows.append(r"\intertext{and " + str(p.path_count - len(p.paths)) + " more paths, summing to $"
                         + n(p.omitted_sum) + "$}")
-        rows.append(partial(f"∂L/∂{p.name}") + r" &= \sum_{\text{paths}} \text{product} = " + n(p.gradient) + r"\\")
-        line = worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, n)
-        rows.append(update_rule(p.name) + line.split(RULE.format(p=p.name), 1)[1].replace("−", "-")
-                    .replace("×", r"\times"))
+        rows.append(partial(f"∂{sym}/∂{p.name}") + r" &= \sum_{\text{paths}} \text{product} = " + n(p.gradient)
+                    + r"\\")
+        if p.cancelled:
+            rows.append(r"\intertext{the paths cancel: their products sum to 0 (what is left is rounding)}")
+        if p.node:
+            pass
+        elif p.frozen:
+            rows.append(r"\intertext{$" + name(p.name) + r"$ is frozen: it stays $" + n(p.value) + "$}")
+        else:
+            line = worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, n, loss=sym)
+            rows.append(update_rule(p.name, sym) + line.split(rule(p.name, sym), 1)[1].replace("−", "-")
+                        .replace("×", r"\times"))
         out += rows + [r"\end{align*}"]
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"

@@ -7,7 +7,7 @@ from ..core.names import notation
 from ..core.numbers import number
 from ..core.update import worked
 from ..errors import printable
-from .text import pretty
+from .text import CANCELLED, pretty, target_header
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
 
@@ -21,8 +21,9 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def trace_markdown(trace, precision: int) -> str:
-    """The trace as Markdown: forward tables, loss, deltas, then each parameter's paths."""
+def trace_markdown(trace, precision: int, order: str = "backward") -> str:
+    """The trace as Markdown: forward tables, loss, deltas, then each parameter's paths (output
+    layer first, or `order` forward)."""
     n = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
     pre, post = notation(trace.notation).pre, notation(trace.notation).post  # column heads in the trace's names
     samples = trace.samples if trace.batch else [None]
@@ -40,34 +41,49 @@ def trace_markdown(trace, precision: int) -> str:
         last = layer == len(trace.activations)
         lines += ["", f"Layer {layer} ({trace.activations[layer - 1]})", ""]
         header = ["pre-activation", *(tag("value", s) for s in samples), "activation",
-                  *(tag("value", s) for s in samples)] + ([tag("target", s) for s in samples] if last else [])
+                  *(tag("value", s) for s in samples)] + ([tag(target_header(trace), s) for s in samples]
+                                                          if last else [])
         lines += ["| " + " | ".join(header) + " |", "|---|" + "---:|" * len(samples) + "---|"
                   + "---:|" * (len(samples) * (2 if last else 1))]
         for r in (r for r in trace.neurons if r.layer == layer):
             cells = [pretty(r.pre_name), *map(n, r.z), pretty(r.post_name), *map(n, r.a)]
             cells += list(map(n, r.target)) if r.target is not None else []
             lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "## Loss", "", f"L = {trace.loss_formula} = **{n(trace.loss)}**", "",
-              "## Backward pass", "", "| neuron | " + " | ".join(tag(f"∂L/∂{post}", s) for s in samples) + " | "
-              + " | ".join(tag(f"δ = ∂L/∂{pre}", s) for s in samples) + " |",
+    sym = trace.loss_symbol
+    lines += ["", "## Loss" if trace.loss_name != "none" else "## Output", "",
+              f"{sym} = {pretty(trace.loss_formula)} = **{n(trace.loss)}**", "",
+              "## Backward pass", "", "| neuron | " + " | ".join(tag(f"∂{sym}/∂{post}", s) for s in samples) + " | "
+              + " | ".join(tag(f"δ = ∂{sym}/∂{pre}", s) for s in samples) + " |",
               "|---|" + "---:|" * (2 * len(samples))]
-    for r in reversed(trace.neurons):
-        lines.append(f"| {pretty(r.post_name)} / {pretty(r.pre_name)} | " + " | ".join(map(n, r.grad_a)) + " | "
-                     + " | ".join(map(n, r.delta)) + " |")
-    for p in trace.parameters:
-        lines += ["", f"## ∂L/∂{p.name} ({p.path_count} path{'s' if p.path_count != 1 else ''})"]
-        for i, path in enumerate(p.paths, start=1):
+    for layer in range(len(trace.activations), 0, -1):  # output layer first, neurons in order
+        for r in (r for r in trace.neurons if r.layer == layer):
+            lines.append(f"| {pretty(r.post_name)} / {pretty(r.pre_name)} | " + " | ".join(map(n, r.grad_a)) + " | "
+                         + " | ".join(map(n, r.delta)) + " |")
+    for p in trace.ordered(order):
+        lines += ["", f"## ∂{sym}/∂{pretty(p.name)} ({p.path_count} path{'s' if p.path_count != 1 else ''})"]
+        paths, zeros = p.grouped()
+        for i, path in enumerate(paths, start=1):
             where = f" (sample {path.sample})" if path.sample else ""
             lines += ["", f"**Path {i}**{where}: " + " → ".join(pretty(x) for x in path.nodes), "",
                       "| factor | formula | value |", "|---|---|---:|"]
             lines += [f"| {_cell(pretty(f.symbol))} | {_cell(pretty(f.formula))} | {n(f.value)} |"
                       for f in path.factors]
             lines.append(f"| **product** | | **{n(path.product)}** |")
+        for group in zeros:
+            lines += ["", f"{group.count} more path{'s' if group.count != 1 else ''} with product 0, through "
+                      f"{_cell(pretty(group.factor.symbol))} = {_cell(pretty(group.factor.formula))} = 0"]
         if len(p.paths) < p.path_count:
             lines += ["", f"… and {p.path_count - len(p.paths)} more paths, summing to {n(p.omitted_sum)}"]
         if p.per_sample:
             lines += ["", "Per sample: " + ", ".join(f"[{s}] {n(g)}" for s, g in p.per_sample)]
-        lines += ["", f"Sum of all paths = ∂L/∂{p.name} = **{n(p.gradient)}**", "",
-                  "Update: " + worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, n,
-                                      strong=lambda text: f"**{text}**")]
+        lines += ["", f"Sum of all paths = ∂{sym}/∂{pretty(p.name)} = **{n(p.gradient)}**"]
+        if p.cancelled:
+            lines += ["", f"*{CANCELLED}*"]
+        if p.node:
+            continue
+        if p.frozen:
+            lines += ["", f"Update: {pretty(p.name)} is frozen (the spec's `frozen:`): it stays {n(p.value)}"]
+            continue
+        lines += ["", "Update: " + worked(pretty(p.name), p.value, p.learning_rate, p.gradient, p.updated, n,
+                                          strong=lambda text: f"**{text}**", loss=sym)]
     return "\n".join(lines) + "\n"

@@ -42,20 +42,23 @@ MANY_ROWS = 200  # a grad table of more parameters is summarised layer by layer
 
 
 def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, name: str,
-                precision: int) -> Group:
-    """The `grad` table: parameter, value, gradient, updated; the loss above it."""
+                precision: int, inputs=None) -> Group:
+    """The `grad` table: parameter, value, gradient, updated; the loss above it; then, with
+    `inputs` (Result.input_rows), each input's gradient."""
+    symbol = result.loss_symbol
     header = Text.assemble(title(name, "network"), "  ",
-                           ("loss ", "dim"), number(result.loss, precision),
+                           ("loss " if result.network.loss.name != "none" else "output ", "dim"),
+                           f"{symbol} = " if symbol != "L" else "", number(result.loss, precision),
                            ("   η ", "dim"), number(result.learning_rate, precision))
     if result.samples > 1:
         header.append(f"   ({result.samples} samples, {result.network.reduction})", style="dim")
     grid = table()
     grid.add_column("parameter")
     grid.add_column("value", justify="right")
-    grid.add_column("∂L/∂parameter", justify="right")
+    grid.add_column(f"∂{symbol}/∂parameter", justify="right")
     grid.add_column("updated", justify="right")
     parts = [header, Text("")]
-    counts = layer_parameter_counts(result.sizes)
+    counts = layer_parameter_counts(result.sizes, result.network.bias_styles)
     if len(rows) > MANY_ROWS and len(rows) == sum(counts):
         # every parameter of a big network: each layer's first and last few, the rest in JSON
         parts.append(Text(f"  {len(rows):,} parameters: each layer shows its {SUMMARY} (… marks the rest; "
@@ -70,8 +73,21 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
             _gap(grid)
             continue
         pname, value, gradient, after = row
-        grid.add_row(pname, number(value, precision), signed(gradient, precision), number(after, precision))
-    return Group(*parts, grid)
+        grid.add_row(pretty(pname), number(value, precision), signed(gradient, precision), number(after, precision))
+    parts.append(grid)
+    notes = [f"{pretty(r[0])}: {CANCELLED}" for r in rows if r is not None and r[2] == 0 and result.cancelled(r[0])]
+    frozen = [pretty(r[0]) for r in rows if r is not None and result.is_frozen(r[0])]
+    if frozen:
+        notes.append(f"frozen (the spec's `frozen:`), so not updated: {', '.join(frozen)}")
+    parts += [Text(f"  {note}", style="dim") for note in notes]
+    if inputs is not None:
+        table_of_inputs = table()
+        for column in ("input", "value", f"∂{symbol}/∂input"):
+            table_of_inputs.add_column(column, justify="left" if column == "input" else "right")
+        for input_name, value, gradient in inputs:
+            table_of_inputs.add_row(pretty(input_name), number(value, precision), signed(gradient, precision))
+        parts += [Text(""), table_of_inputs]
+    return Group(*parts)
 
 
 def pretty(name: str) -> str:
@@ -133,7 +149,7 @@ def _forward(trace, precision: int) -> list:
         for header in _sample_header(trace, "value"):
             grid.add_column(header, justify="right")
         if layer == depth:
-            for header in _sample_header(trace, "target"):
+            for header in _sample_header(trace, target_header(trace)):
                 grid.add_column(header, justify="right")
         for r in summarised(rows):
             if r is None:
@@ -148,12 +164,19 @@ def _forward(trace, precision: int) -> list:
     return parts
 
 
+def target_header(trace) -> str:
+    """The output table's last column: the target, or a circuit's upstream gradient ∂f/∂ŷ."""
+    return "target" if trace.target_letter == "y" else f"{trace.target_letter} = ∂{trace.loss_symbol}/∂ŷ"
+
+
 def _loss(trace, precision: int) -> list:
-    line = Text.assemble(("Loss ", "bold underline"), "  L = ", trace.loss_formula, " = ",
+    heading = "Loss " if trace.loss_name != "none" else "Output"
+    line = Text.assemble((heading, "bold underline"), f"  {trace.loss_symbol} = ", pretty(trace.loss_formula), " = ",
                          (number(trace.loss, precision), "bold"))
     parts = [line]
     if trace.batch:
-        per = ", ".join(f"L[{s}] = {number(v, precision)}" for s, v in zip(trace.samples, trace.per_sample_loss))
+        symbol = trace.loss_symbol
+        per = ", ".join(f"{symbol}[{s}] = {number(v, precision)}" for s, v in zip(trace.samples, trace.per_sample_loss))
         parts.append(Text(f"  {trace.reduction} of {per}", style="dim"))
     return parts
 
@@ -162,13 +185,14 @@ def _backward(trace, precision: int) -> list:
     grid = table()
     grid.add_column("neuron")
     names = notation(trace.notation)  # column heads in the trace's own names (a/h in padhai notation)
-    for header in _sample_header(trace, f"∂L/∂{names.post}"):
+    symbol = trace.loss_symbol
+    for header in _sample_header(trace, f"∂{symbol}/∂{names.post}"):
         grid.add_column(header, justify="right")
-    for header in _sample_header(trace, f"δ = ∂L/∂{names.pre}"):
+    for header in _sample_header(trace, f"δ = ∂{symbol}/∂{names.pre}"):
         grid.add_column(header, justify="right")
-    for layer in range(len(trace.activations), 0, -1):
+    for layer in range(len(trace.activations), 0, -1):  # output layer first, as the recursion runs
         rows = [r for r in trace.neurons if r.layer == layer]
-        for r in reversed(summarised(rows)):  # output layer first, as the recursion runs
+        for r in summarised(rows):  # neurons in their order
             if r is None:
                 _gap(grid)
                 continue
@@ -178,31 +202,37 @@ def _backward(trace, precision: int) -> list:
     return [Text("Backward pass", style="bold underline"), note, grid]
 
 
-def _parameter(p, precision: int) -> list:
-    count = f"{p.path_count} path" + ("" if p.path_count == 1 else "s")
+def _parameter(p, precision: int, symbol: str = "L") -> list:
     from rich.cells import cell_len
 
-    parts = [Text.assemble(("∂L/∂" + p.name, "bold"), f"   {count}")]
+    count = f"{_count(p.path_count)} path" + ("" if p.path_count == 1 else "s")
+    parts = [Text.assemble((f"∂{symbol}/∂{pretty(p.name)}", "bold"), f"   {count}")]
+    paths, zeros = p.grouped()
     # one alignment for all the paths of a parameter, padded by hand: rich tables cost ~1 ms each
     rows = [[(pretty(f.symbol), pretty(f.formula), number(f.value, precision)) for f in path.factors]
-            for path in p.paths]
+            for path in paths]
     cells = [cell for path_rows in rows for cell in path_rows]
     widths = [max((cell_len(c[i]) for c in cells), default=0) for i in range(3)]
     widths[0] = max(widths[0], len("product"))
-    widths[2] = max([widths[2]] + [len(number(path.product, precision)) for path in p.paths])
+    widths[2] = max([widths[2]] + [len(number(path.product, precision)) for path in paths])
 
     def pad(text: str, width: int, right: bool = False) -> str:
         gap = " " * (width - cell_len(text))
         return gap + text if right else text + gap
 
-    for n, (path, path_rows) in enumerate(zip(p.paths, rows), start=1):
+    for n, (path, path_rows) in enumerate(zip(paths, rows), start=1):
         where = f" (sample {path.sample})" if path.sample else ""
         parts.append(Text.assemble(f"  path {n}{where}  ", (" → ".join(pretty(x) for x in path.nodes), "cyan")))
-        for symbol, formula, value in path_rows:
-            row = f"{pad(symbol, widths[0])} = {pad(formula, widths[1])} = {pad(value, widths[2], True)}"
+        for factor_symbol, formula, value in path_rows:
+            row = f"{pad(factor_symbol, widths[0])} = {pad(formula, widths[1])} = {pad(value, widths[2], True)}"
             parts.append(Text("     " + row))
         parts.append(Text.assemble("     ", (pad("product", widths[0]), "bold"), f"   {' ' * widths[1]} = ",
                                    (pad(number(path.product, precision), widths[2], True), "bold")))
+    for group in zeros:
+        f = group.factor
+        parts.append(Text(f"  {_count(group.count)} more path{'s' if group.count != 1 else ''} with product 0: "
+                          f"{'each passes' if group.count != 1 else 'it passes'} through {pretty(f.symbol)} = "
+                          f"{pretty(f.formula)} = 0", style="dim"))
     shown = len(p.paths)
     if shown < p.path_count:
         more = p.path_count - shown
@@ -212,18 +242,30 @@ def _parameter(p, precision: int) -> list:
         per = ", ".join(f"[{s}] {number(g, precision)}" for s, g in p.per_sample)
         parts.append(Text(f"  per sample: {per}", style="dim"))
     total = "sum of all paths" if p.per_sample == [] else "sum of all paths (over the samples, with 1/n)"
-    parts.append(Text.assemble(f"  {total} = ∂L/∂{p.name} = ", (number(p.gradient, precision), "bold")))
+    parts.append(Text.assemble(f"  {total} = ∂{symbol}/∂{pretty(p.name)} = ", (number(p.gradient, precision), "bold")))
+    if p.cancelled:
+        parts.append(Text(f"  {CANCELLED}", style="yellow"))
+    if p.node:
+        return parts
+    if p.frozen:
+        parts.append(Text(f"  update  {pretty(p.name)} is frozen (the spec's `frozen:`): it stays "
+                          f"{number(p.value, precision)}"))
+        return parts
     show = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
-    parts.append(Text("  update  " + worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, show)))
+    parts.append(Text("  update  " + worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, show,
+                                              loss=symbol)))
     return parts
+
+
+CANCELLED = "0: the paths cancel (their sum is 0 up to rounding)"
 
 
 def _count(n: int) -> str:
     return str(n) if n < 10**6 else f"{n:.2g}".replace("e+", "e")
 
 
-def trace_report(trace, precision: int) -> Group:
-    """The whole `trace` report, top to bottom."""
+def trace_report(trace, precision: int, order: str = "backward") -> Group:
+    """The whole `trace` report, top to bottom (parameters output layer first, or `order` forward)."""
     parts: list = [title(trace.title, "network")]
     if trace.description:
         parts.append(Text(printable(trace.description), style="italic"))
@@ -231,8 +273,8 @@ def trace_report(trace, precision: int) -> Group:
     parts += _forward(trace, precision) + [Text("")]
     parts += _loss(trace, precision) + [Text("")]
     parts += _backward(trace, precision) + [Text("")]
-    for p in trace.parameters:
-        parts += _parameter(p, precision) + [Text("")]
+    for p in trace.ordered(order):
+        parts += _parameter(p, precision, trace.loss_symbol) + [Text("")]
     return Group(*parts)
 
 

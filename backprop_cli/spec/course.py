@@ -70,16 +70,17 @@ def read_names(reader: ValueReader, data: dict, network: Network):
                         nearest(str(target), known) if isinstance(target, str) else
                         "write the canonical name it replaces, e.g. `w5: w211`, `net_h1: z11`, `E_total: L`")
             continue
-        if own != canonical and own in taken:
-            reader.fail(path, f"'{own}' is already the name of another quantity of this network",
-                        "choose a name that is not also a canonical name (w212, z11, a11, yhat1, x1, y1, L)",
-                        at_key=True)
-            continue
         if canonical in given:
             reader.fail(path, f"{canonical} is already named '{given[canonical]}'", "give each quantity one name",
                         at_key=True)
             continue
         given[canonical] = own
+    for canonical, own in given.items():
+        # a canonical name may name another quantity only when its own quantity is renamed too
+        # (CS231n's x0, x1 for x1, x2); otherwise one printed name would mean two things
+        if own != canonical and own in taken and own not in given:
+            reader.fail(("names", own), f"'{own}' is already the name of another quantity of this network",
+                        f"rename {own} too, or choose a name that is not a canonical one", at_key=True)
     course.update(given)
     return MappingProxyType(course)
 

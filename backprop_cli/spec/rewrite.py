@@ -68,8 +68,12 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None) -> tuple[str, di
     taken: set[Path] = set()
     for i, after in enumerate(layers_after):
         base = ("layers", i)
-        for key, new in (("weights", after.weights), ("biases", after.biases)):
+        for key, new in _as_written(spec, i, after):
             path = base + (key,)
+            if key == "biases" and after.bias_style == "shared":  # {shared: V}: one number
+                shared = path + ("shared",)
+                edits.replace(doc.locations[shared], doc.texts[shared], exact(new[0]))
+                continue
             if path in spec.matrix_files:
                 original, shape = spec.matrix_files[path]
                 if output is None:
@@ -91,6 +95,13 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None) -> tuple[str, di
     text = edits.apply()
     check_reads_back(text, spec, layers_after)
     return text, files
+
+
+def _as_written(spec: Spec, index: int, after) -> list[tuple[str, np.ndarray]]:
+    """A layer's weights (as its layout writes them) and biases (unless it has none) to write."""
+    layout = spec.layouts[index] if spec.layouts else "to_from"
+    weights = after.weights.T if layout == "from_to" else after.weights
+    return [("weights", weights)] + ([("biases", after.biases)] if after.bias_style != "none" else [])
 
 
 def _yaml_string(text: str) -> str:
@@ -142,10 +153,11 @@ def check_reads_back(text: str, spec: Spec, layers_after) -> None:
     try:
         layers = parse(text, spec.file).data["layers"]
         for i, after in enumerate(layers_after):
-            for key, new in (("weights", after.weights), ("biases", after.biases)):
+            for key, new in _as_written(spec, i, after):
                 if ("layers", i, key) in spec.matrix_files:
                     continue
-                written = np.array(layers[i][key], dtype=float)
+                value = layers[i][key]
+                written = np.array(value["shared"] if isinstance(value, dict) else value, dtype=float)
                 if not np.array_equal(np.broadcast_to(written, new.shape), new):
                     raise ValueError(key)
     except (SpecError, ValueError, TypeError, KeyError, IndexError):
