@@ -85,7 +85,9 @@ def fuzz_examples(request) -> int:
 
 
 def oracle_problem(path: Path):
-    """A spec file read by PyYAML alone, for the oracle: (layers, inputs, targets, loss, reduction, rate)."""
+    """A spec file read by PyYAML alone, for the oracle: (layers, inputs, targets, loss, reduction, rate).
+    Each layer: activation, alpha, weights (row j INTO neuron j), biases (every neuron's) and
+    bias_style (each, shared, none)."""
     import yaml
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -93,10 +95,20 @@ def oracle_problem(path: Path):
     for layer in data["layers"]:
         act = layer["activation"]
         name, alpha = (act["name"], act.get("alpha", 0.01)) if isinstance(act, dict) else (act, 0.01)
-        biases = layer.get("biases", 0)
-        width = len(layer["weights"])
-        layers.append({"activation": name, "alpha": alpha, "weights": layer["weights"],
-                       "biases": biases if isinstance(biases, list) else [float(biases)] * width})
+        weights = layer["weights"]
+        if layer.get("layout", data.get("layout")) == "from_to":
+            weights = [list(column) for column in zip(*weights)]
+        biases, width, style = layer.get("biases", 0), len(weights), "each"
+        if biases == "none":
+            biases, style = [0.0] * width, "none"
+        elif isinstance(biases, dict):
+            biases, style = [float(biases["shared"])] * width, "shared"
+        elif not isinstance(biases, list):
+            biases = [float(biases)] * width
+        layers.append({"activation": name, "alpha": alpha, "weights": weights, "biases": biases, "bias_style": style})
     inputs = data["inputs"] if "inputs" in data else [data["input"]]
-    targets = data["targets"] if "targets" in data else [data["target"]]
+    if data["loss"] == "none":  # the oracle's "none" loss compares ŷ with the upstream gradient
+        targets = [data.get("output_gradient", [1.0] * len(layers[-1]["weights"]))] * len(inputs)
+    else:
+        targets = data["targets"] if "targets" in data else [data["target"]]
     return layers, inputs, targets, data["loss"], data.get("reduction", "mean"), float(data.get("learning_rate", 0.1))

@@ -67,10 +67,24 @@ def finite_difference(layers, inputs, targets, loss, reduction="mean", eps=1e-6)
         for j, row in enumerate(layer["weights"]):
             for k in range(len(row)):
                 grads[("w", l, j + 1, k + 1)] = _nudge(layers, inputs, targets, loss, reduction, eps, row, k)
-        for j in range(len(layer["biases"])):
-            grads[("b", l, j + 1, None)] = _nudge(layers, inputs, targets, loss, reduction, eps,
-                                                   layer["biases"], j)
+        style = layer.get("bias_style", "each")
+        if style == "shared":  # one parameter b{l}: every neuron's bias moves with it
+            grads[("b", l, None, None)] = _nudge_all(layers, inputs, targets, loss, reduction, eps, layer["biases"])
+        elif style == "each":
+            for j in range(len(layer["biases"])):
+                grads[("b", l, j + 1, None)] = _nudge(layers, inputs, targets, loss, reduction, eps,
+                                                       layer["biases"], j)
     return grads
+
+
+def _nudge_all(layers, inputs, targets, loss, reduction, eps, container):
+    original = list(container)
+    container[:] = [v + eps for v in original]
+    up = batch_loss(layers, inputs, targets, loss, reduction)
+    container[:] = [v - eps for v in original]
+    down = batch_loss(layers, inputs, targets, loss, reduction)
+    container[:] = original
+    return (up - down) / (2 * eps)
 
 
 def _nudge(layers, inputs, targets, loss, reduction, eps, container, index):

@@ -186,7 +186,11 @@ def test_a_generated_key_round_trips_through_check(example, tmp_path):
     assert result.exit_code == 0 and data["failed"] == 0
     # the loss, then a gradient and an updated value per parameter, counted from the YAML itself
     layers = yaml.safe_load((SPECS / f"{example}.yaml").read_text(encoding="utf-8"))["layers"]
-    parameters = sum(len(l["weights"]) * (len(l["weights"][0]) + 1) for l in layers)
+    def biases(layer):  # one per neuron, one shared ({shared: V}) or none
+        value = layer.get("biases", 0)
+        return 0 if value == "none" else 1 if isinstance(value, dict) else len(layer["weights"])
+
+    parameters = sum(len(l["weights"]) * len(l["weights"][0]) + biases(l) for l in layers)
     assert data["passed"] == 1 + 2 * parameters
 
 

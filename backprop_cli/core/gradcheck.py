@@ -44,8 +44,9 @@ def gradcheck(result: Result, eps: float = 1e-6, tol: float = 1e-6) -> list[Chec
     for name, _, gradient, _ in rows:
         kind, l, j, k = result.parameter_index(name)
         array = network.layers[l - 1].weights if kind == "w" else network.layers[l - 1].biases
-        index = (j - 1, k - 1) if kind == "w" else (j - 1,)
-        original = array[index]
+        # a shared bias is every neuron's bias of its layer, moved together
+        index = (j - 1, k - 1) if kind == "w" else (j - 1,) if j is not None else (slice(None),)
+        original = array[index].copy() if j is None else array[index]
         try:
             array[index] = original + eps
             up, z_up = batch_loss(network, inputs, targets)

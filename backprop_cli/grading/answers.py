@@ -181,7 +181,7 @@ class AnswersReader:
         for key, value in answers_value.items():
             path = ("answers", key)
             try:
-                q = parse_quantity(key)
+                q = parse_quantity(key, notation)
                 check_quantity(result, q, notation)
             except QuantityError as exc:
                 problems.append(doc.problem(path, str(exc), exc.hint, at_key=True))

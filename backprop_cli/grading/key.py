@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..core.names import Notation, parameter_names
+from ..core.names import Notation
 from ..core.numbers import fixed
 from ..core.result import Result
 from .quantities import check_quantity, evaluate, parse_quantity
@@ -12,15 +12,15 @@ from .quantities import check_quantity, evaluate, parse_quantity
 
 def default_quantities(result: Result) -> list[str]:
     """What a key holds unless told otherwise: the loss, every gradient and every updated parameter."""
-    names = parameter_names(result.sizes)
-    return ["loss", *(f"dL/d{x}" for x in names), *(f"{x}_new" for x in names)]
+    names = [row[0] for row in result.parameters()]  # the spec's own names where it has them
+    return ["loss", *(f"d{result.loss_symbol}/d{x}" for x in names), *(f"{x}_new" for x in names)]
 
 
 def key_values(result: Result, quantities, notation: Notation) -> list[tuple[str, float]]:
     """(quantity as written, true value) for each quantity; QuantityError for one the network lacks."""
     rows = []
     for text in quantities:
-        q = parse_quantity(text)
+        q = parse_quantity(text, notation)
         check_quantity(result, q, notation)
         rows.append((q.text, evaluate(result, q, notation)))
     return rows

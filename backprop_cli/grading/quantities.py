@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..core.names import Name, Notation, describe_notations, describe_parameters, parse_name
+from ..core.names import Name, Notation, canonical_name, describe_notations, describe_parameters, parse_name
 from ..core.result import Result
 from ..errors import UsageError, quote
 
-_QUANTITY = re.compile(r"(?P<grad>(?:dL/d|∂L/∂))?(?P<name>[A-Za-z]+[\d_]*)(?P<new>_new)?(?:\[(?P<sample>\d+)\])?")
+_QUANTITY = re.compile(r"(?:(?:d(?P<of>\w+?)/d|∂(?P<of2>\w+?)/∂)(?=\w))?(?P<name>[^\W\d]\w*?)(?P<new>_new)?"
+                       r"(?:\[(?P<sample>\d+)\])?")
 
 
 class QuantityError(ValueError):
@@ -37,18 +38,33 @@ class Quantity:
         return self.name.kind in ("w", "b")
 
 
-def parse_quantity(text: str) -> Quantity:
-    """Parse an answer's key; QuantityError when it names nothing we know."""
+def _in_notation(name: str, notation: Notation | None) -> Name | None:
+    """A name as written (canonical in `notation`, or a spec's own name) as a Name in `notation`'s
+    letters: a spec's own names stand for default-notation names (z, a), re-lettered here."""
+    if notation is None:
+        return parse_name(name)
+    canonical = canonical_name(notation.course, name)
+    parsed = parse_name(canonical)
+    if canonical == name or parsed is None or parsed.kind not in ("z", "a"):
+        return parsed
+    return Name(notation.pre if parsed.kind == "z" else notation.post, parsed.indices)
+
+
+def parse_quantity(text: str, notation: Notation | None = None) -> Quantity:
+    """Parse an answer's key (names canonical in `notation`, or the spec's own names there);
+    QuantityError when it names nothing we know."""
     raw = str(text).strip()
-    if raw in ("loss", "L"):
+    loss = notation.loss if notation is not None else "L"
+    if raw in ("loss", "L", loss):
         return Quantity(raw, "value", Name("L", ()), None)
     m = _QUANTITY.fullmatch(raw)
-    name = parse_name(m.group("name")) if m else None
-    if m is None or name is None:
+    name = _in_notation(m.group("name"), notation) if m else None
+    of = m and (m.group("of") or m.group("of2"))
+    if m is None or name is None or (of and of not in ("L", loss)):
         raise QuantityError(f"unknown quantity '{quote(raw)}'",
-                            "write loss, a node (x1, z21, a12, yhat1), a parameter (w212, b21), dL/d<name> "
-                            "or <parameter>_new, e.g. dL/dw212 or w212_new")
-    kind = "gradient" if m.group("grad") else "updated" if m.group("new") else "value"
+                            f"write loss, a node (x1, z21, a12, yhat1), a parameter (w212, b21), d{loss}/d<name> "
+                            f"or <parameter>_new, e.g. d{loss}/dw212 or w212_new")
+    kind = "gradient" if of else "updated" if m.group("new") else "value"
     if kind == "updated" and name.kind not in ("w", "b"):
         raise QuantityError(f"'{raw}': only weights and biases have a value after the update",
                             "write w212_new or b21_new")
@@ -84,7 +100,8 @@ def check_quantity(result: Result, q: Quantity, notation: Notation) -> None:
         try:
             result.value(str(q.name))
         except UsageError as exc:
-            raise QuantityError(f"the network has no parameter {q.name}", describe_parameters(result.sizes)) from exc
+            raise QuantityError(f"the network has no parameter {q.name}",
+                                describe_parameters(result.sizes, result.network.bias_styles)) from exc
         return
     if q.name.kind == "L":
         return
