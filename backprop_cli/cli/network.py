@@ -197,7 +197,8 @@ def draw(spec, example, learning_rate, precision, notation, output, weight, grad
     names = check_names(result, (weight,) if weight else ())
     picture = draw_network(result, make_notation(notation, result.network.names), output,
                            names[0] if names else None, gradients, loaded.name, precision)
-    note = f" ({picture.highlighted_edges} edges on the paths to {names[0]})" if names else ""
+    edges = f"{picture.highlighted_edges} edge{'s' if picture.highlighted_edges != 1 else ''}"
+    note = f" ({edges} on the paths to {result.shown_name(names[0])})" if names else ""
     wide = picture.summarised_layers
     summary = f"; layers {', '.join(map(str, wide))} summarised" if wide else ""
     click.echo(f"wrote {output}: {picture.neurons} neurons{note}{summary}")

@@ -32,6 +32,7 @@ class Answer:
     line: int
     column: int
     decimals: int | None  # None when written as an integer-free exponent form without decimals
+    written: str = ""  # the number as the file writes it (a report shows it so: 0.150000000, not 0.15)
 
 
 @dataclass
@@ -194,7 +195,7 @@ class AnswersReader:
                                             "write a number such as -0.130 or 1.3e-2"))
                 continue
             line, column = doc.where(path + (KEY,))
-            answers.append(Answer(q, number, line, column, decimals_written(written)))
+            answers.append(Answer(q, number, line, column, decimals_written(written), written))
         return answers
 
 

@@ -100,7 +100,9 @@ def draw_network(result, notation, path: str, weight: str | None = None, gradien
         if i is None:
             continue
         x, y = position(depth, slot)
-        hot = target is not None
+        # an output weight's paths pass through its own output only, unless softmax couples them
+        hot = target is not None and (target.indices[0] < depth or not result.network.layers[-1].activation.elementwise
+                                      or len(target.indices) == 1 or target.indices[1] == i + 1)
         line, = axes.plot([x + 0.17, loss_at[0] - 0.22], [y, loss_at[1]], color=HIGHLIGHT if hot else "gray",
                           linewidth=2.5 if hot else 0.8, zorder=3 if hot else 1)
         if hot:
@@ -118,7 +120,11 @@ def draw_network(result, notation, path: str, weight: str | None = None, gradien
             circle.set_gid(f"neuron-{name}")
             axes.add_patch(circle)
             neurons += 1
-            axes.text(x, y, name.replace("yhat", "ŷ"), fontsize=7, ha="center", va="center", zorder=6)
+            label = name.replace("yhat", "ŷ")
+            if len(label) <= 4:
+                axes.text(x, y, label, fontsize=7, ha="center", va="center", zorder=6)
+            else:  # a course's long name (net_h1) stands above its circle
+                axes.text(x, y + 0.22, label, fontsize=6.5, ha="center", va="bottom", zorder=6)
             if l == 0:
                 values = f"{fmt(float(result.a[0][0, j]))}"
             else:
@@ -128,7 +134,10 @@ def draw_network(result, notation, path: str, weight: str | None = None, gradien
     loss = Circle(loss_at, 0.22, facecolor="#fff3e0", edgecolor="black", linewidth=1.2, zorder=5)
     loss.set_gid("neuron-L")
     axes.add_patch(loss)
-    axes.text(*loss_at, "L", fontsize=9, ha="center", va="center", zorder=6)
+    if len(notation.loss) <= 3:
+        axes.text(*loss_at, notation.loss, fontsize=9, ha="center", va="center", zorder=6)
+    else:
+        axes.text(loss_at[0], loss_at[1] + 0.27, notation.loss, fontsize=7.5, ha="center", va="bottom", zorder=6)
     axes.text(loss_at[0], loss_at[1] - 0.3, f"{fmt(result.loss)}\n{result.network.loss.name}", fontsize=6.5,
               ha="center", va="top")
     for l in range(1, depth + 1):
@@ -137,8 +146,12 @@ def draw_network(result, notation, path: str, weight: str | None = None, gradien
     heading = (title or "network").replace("$", r"\$")
     if target is not None:
         name = str(target)
-        heading += "\n" + worked(name, result.value(name), result.learning_rate, result.gradient(name),
-                                  result.updated(name), fmt)
+        shown = result.shown_name(name)
+        if result.is_frozen(name):
+            heading += f"\n{shown} is frozen: it stays {fmt(result.value(name))}"
+        else:
+            heading += "\n" + worked(shown, result.value(name), result.learning_rate, result.gradient(name),
+                                      result.updated(name), fmt, loss=notation.loss)
     wide = [l for l, n in enumerate(sizes) if n > WIDE]
     if wide:
         heading += f"\n(layers {', '.join(map(str, wide))} summarised: their {SUMMARY} neurons shown)"
@@ -149,8 +162,10 @@ def draw_network(result, notation, path: str, weight: str | None = None, gradien
 
 def _path_edges(target, sizes: list[int]) -> set[tuple[int, int, int]]:
     """Edges (layer, to, from; 0-based neurons) on the paths from L down to the target parameter."""
-    layer, j = target.indices[0], target.indices[1] - 1
-    edges = {(layer + 1, m, j) for m in range(sizes[layer + 1])} if layer < len(sizes) - 1 else set()
+    layer = target.indices[0]
+    # a layer's shared bias (b2: one index) feeds every neuron of its layer
+    neurons = range(sizes[layer]) if len(target.indices) == 1 else [target.indices[1] - 1]
+    edges = {(layer + 1, m, j) for m in range(sizes[layer + 1]) for j in neurons} if layer < len(sizes) - 1 else set()
     for p in range(layer + 2, len(sizes)):
         edges |= {(p, m, k) for m in range(sizes[p]) for k in range(sizes[p - 1])}
     return edges

@@ -312,7 +312,8 @@ def check_report(report, precision: int) -> Group:
     notes = []
     for o in report.outcomes:
         mark = Text("✓", style="green") if o.ok else Text("✗", style="bold red")
-        grid.add_row(str(o.answer.line), pretty(o.answer.quantity.text), number(o.answer.given, precision),
+        given = printable(o.answer.written)[:24] if o.answer.written else number(o.answer.given, precision)
+        grid.add_row(str(o.answer.line), pretty(o.answer.quantity.text), given,
                       number(o.expected, precision), mark)
         if not o.ok:
             notes.append(Text.assemble((f"  line {o.answer.line} {pretty(o.answer.quantity.text)}: ", "bold"),
