@@ -21,7 +21,11 @@ TOKENS = ["yes", ".nan", "1e400", "[", "]", "{", "}", ": ", "- ", "&a ", "*a", "
           "  ", "#", "'", '"', "\xff", "ŷ", "\u2028", "|", ">",
           # what an attacker writes: deep nesting, huge numbers, paths out, workflow commands
           "[" * 200, "- " * 200, "9" * 500, "0x" + "f" * 300, "1e999", "/etc/passwd", "../", "::error::x",
-          "##[", "spec: /etc/passwd\n", "{file: /proc/self/environ}", "\r"]
+          "##[", "spec: /etc/passwd\n", "{file: /proc/self/environ}", "\r",
+          # the textbook keys
+          "none", "{shared: 0.5}", "{shared: [1]}", "layout: from_to\n", "layout: ", "frozen: [w1, b1]\n",
+          "frozen: biases\n", "names: {w5: w211, x0: x1}\n", "names: {x1: x2}\n", "output_gradient: [1, 2]\n",
+          "loss: none\n", "E_total", "dE_total/dw5"]
 LOCATED = re.compile(r"^[^:\n]+:\d+:\d+: \S")
 
 mutation = st.one_of(

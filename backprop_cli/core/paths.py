@@ -314,7 +314,8 @@ def trace_node(result: Result, name: str, notation: Notation, max_paths: int, sa
     shown_paths = paths[:max_paths]
     omitted = 0.0 if len(shown_paths) == total else gradient - sum(p.product for p in shown_paths)
     return ParameterTrace(shown + (f"[{sample}]" if batch else ""), float(value), gradient, float(value),
-                          result.learning_rate, total, shown_paths, omitted, layer=layer, node=True)
+                          result.learning_rate, total, shown_paths, omitted, layer=layer, node=True,
+                          cancelled=result.node_cancelled(what, layer, s, neuron))
 
 
 def _count_node_paths(result: Result, what: str, layer: int, neuron: int) -> int:

@@ -75,42 +75,39 @@ class Result:
                         f"{float(before[index]):g} − {self.learning_rate:g} × ({float(grads[index]):g}) is beyond "
                         "float64; use a smaller learning rate")
 
-    def snap_cancelled(self) -> None:
-        """Make every gradient whose paths cancel exactly 0, and remember which did (core.cancel)."""
-        from .cancel import largest_terms, snap
+    def _largest_paths(self) -> tuple[list, list]:
+        """core.cancel.largest_paths, worked out once (only reports that say "cancel" ask)."""
+        if "largest" not in self._cache:
+            from .cancel import largest_paths
 
-        top_a, top_z, top_w, top_b, top_x = largest_terms(self)
-        marks = {"w": [None], "b": [None], "a": [None], "z": [None]}
-        for l in range(1, len(self.network.layers) + 1):
-            marks["w"].append(snap(self.weight_grads[l], top_w[l]))
-            marks["b"].append(snap(self.bias_grads[l], top_b[l]))
-            marks["z"].append(snap(self.deltas[l], top_z[l]))
-            marks["a"].append(snap(self.grad_a[l], top_a[l]))
-        self._cache.pop("stepped", None)
-        self._cache["cancelled"], self._cache["largest"] = marks, (top_b, top_x)
+            self._cache["largest"] = largest_paths(self)
+        return self._cache["largest"]
 
     def cancelled(self, name: str) -> bool:
-        """Whether parameter `name`'s gradient is 0 because its paths cancel (not all zero)."""
-        marks = self._cache.get("cancelled")
-        if marks is None:
+        """Whether parameter `name`'s gradient is 0 because its paths cancel: it is 0 though
+        some path's product is not."""
+        if self.gradient(name) != 0:
             return False
         kind, layer, j, k = self.parameter_index(name)
-        if kind == "w":
-            return bool(marks["w"][layer][j - 1, k - 1])
-        if j is None:
-            return self._shared_bias_gradient(layer)[1]
-        return bool(marks["b"][layer][j - 1])
+        top_z = self._largest_paths()[1][layer]
+        neurons = top_z if j is None else top_z[:, j - 1:j]
+        sources = np.abs(self.a[layer - 1][:, k - 1:k]) if kind == "w" else 1.0
+        return bool(np.any(neurons * sources > 0))
 
-    def _shared_bias_gradient(self, layer: int) -> tuple[float, bool]:
-        """A shared bias's gradient (the sum over its layer), and whether its paths cancel."""
+    def node_cancelled(self, what: str, layer: int, sample: int, neuron: int) -> bool:
+        """The same for ∂L/∂z or ∂L/∂a of one neuron (0-based sample, 1-based neuron)."""
+        values = (self.deltas if what == "z" else self.grad_a)[layer] if layer else self.input_gradient()
+        if values[sample, neuron - 1] != 0:
+            return False
+        top_a, top_z = self._largest_paths()
+        return bool((top_z if what == "z" else top_a)[layer][sample, neuron - 1] > 0)
+
+    def _shared_bias_gradient(self, layer: int) -> float:
+        """A shared bias's gradient: the sum over its layer, zero up to rounding made 0."""
         from .cancel import RELATIVE
 
         total = float(self.bias_grads[layer].sum())
-        if "cancelled" not in self._cache:
-            return total, False
-        if total != 0 and abs(total) <= RELATIVE * float(self._cache["largest"][0][layer].max()):
-            return 0.0, True
-        return total, total == 0 and bool(self._cache["cancelled"]["b"][layer].any())
+        return 0.0 if abs(total) <= RELATIVE * float(np.abs(self.bias_grads[layer]).max(initial=0.0)) else total
 
     def stepped_arrays(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """(weights, biases) of every layer after one update, computed once: check_finite, step,
@@ -124,7 +121,7 @@ class Result:
                     if layer.bias_style == "each":
                         biases = updated(layer.biases, self.bias_grads[l], rate)
                     elif layer.bias_style == "shared":
-                        gradient = self._shared_bias_gradient(l)[0]
+                        gradient = self._shared_bias_gradient(l)
                         biases = np.full_like(layer.biases, updated(layer.biases[0], gradient, rate))
                     stepped.append((updated(layer.weights, self.weight_grads[l], rate), biases))
             for name in self.network.frozen:
@@ -168,7 +165,7 @@ class Result:
         kind, layer, j, k = self.parameter_index(name)
         if kind == "w":
             return float(self.weight_grads[layer][j - 1, k - 1])
-        return self._shared_bias_gradient(layer)[0] if j is None else float(self.bias_grads[layer][j - 1])
+        return self._shared_bias_gradient(layer) if j is None else float(self.bias_grads[layer][j - 1])
 
     def is_frozen(self, name: str) -> bool:
         """Whether an update leaves parameter `name` as it is (the spec's `frozen:`)."""
@@ -205,7 +202,7 @@ class Result:
 
         def biases(vector: np.ndarray, style: str, layer: int = 0) -> np.ndarray:
             if style == "shared":
-                return vector[:1] if not layer else np.array([self._shared_bias_gradient(layer)[0]])
+                return vector[:1] if not layer else np.array([self._shared_bias_gradient(layer)])
             return vector if style == "each" else vector[:0]
 
         # the order of names.parameter_names: per layer, the weights row by row, then the biases
@@ -281,9 +278,8 @@ class Result:
                 gradient = self.deltas[1] @ self.network.layers[0].weights
             if not np.all(np.isfinite(gradient)):
                 raise NumericalError("a gradient of the inputs is not finite (it overflowed)")
-            if "largest" in self._cache:
-                from .cancel import snap
+            from .cancel import largest_product, snap
 
-                snap(gradient, self._cache["largest"][1])
+            snap(gradient, largest_product(self.deltas[1], self.network.layers[0].weights))
             self._cache["x"] = gradient
         return self._cache["x"]

@@ -1,0 +1,275 @@
+"""An expression as a graph (a DAG: a name used twice is one node): values forward, every node's
+derivative by one reverse sweep, exact path counts, and the k largest paths from the output to
+any node. Nothing here is recursive, so a chain of thousands of steps is fine.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+
+from ..errors import NumericalError
+from .cancel import RELATIVE
+from .numbers import number
+from .operations import CONSTANTS, OPERATIONS, DomainError
+from .paths import Factor, ParameterTrace, Path
+
+
+@dataclass
+class Node:
+    """A variable (op None, no operands), a constant (op None, `constant` set) or an operation."""
+
+    name: str  # x, h1, y; a constant's printed number
+    op: str | None = None
+    operands: tuple[int, ...] = ()
+    constant: float | None = None
+    line: int = 1  # where its step is written, for messages
+    column: int = 1
+
+    @property
+    def is_variable(self) -> bool:
+        """A name whose value comes from `at:`."""
+        return self.op is None and self.constant is None
+
+
+@dataclass
+class Graph:
+    """Nodes in evaluation order (every operand comes before its user); the last is the output."""
+
+    nodes: list[Node] = field(default_factory=list)
+
+    def add(self, node: Node) -> int:
+        self.nodes.append(node)
+        return len(self.nodes) - 1
+
+    @property
+    def output(self) -> int:
+        return len(self.nodes) - 1
+
+    def index(self, name: str) -> int | None:
+        """The node called `name` (a variable or a step), or None."""
+        for i, node in enumerate(self.nodes):
+            if node.name == name and node.constant is None:
+                return i
+        return None
+
+    def variables(self) -> list[int]:
+        return [i for i, n in enumerate(self.nodes) if n.is_variable]
+
+    def shown(self, i: int) -> str:
+        """How node i is printed as an operand: its name, a constant's number, π for pi."""
+        node = self.nodes[i]
+        return {"pi": "π"}.get(node.name, node.name)
+
+    def step(self, i: int) -> str:
+        """Node i's step as printed: h1 = x^2."""
+        node = self.nodes[i]
+        names = [self.shown(j) for j in node.operands] + ["", ""]
+        return f"{node.name} = " + OPERATIONS[node.op].shown.format(a=names[0], b=names[1])
+
+
+@dataclass
+class Edge:
+    """∂user/∂operand along one operand slot: the local factor of every path through it."""
+
+    user: int
+    operand: int
+    value: float
+    formula: str
+
+
+class ExpressionResult:
+    """The values of every node at a point, ∂output/∂node for every node, and the paths."""
+
+    def __init__(self, graph: Graph, at: dict[str, float], title: str = "", description: str = ""):
+        self.graph, self.title, self.description = graph, title, description
+        self.values = _evaluate(graph, at)
+        self.edges, self.kinks = _edges(graph, self.values)
+        self.derivatives, self.cancelled = _reverse_sweep(graph, self.edges)
+
+    @property
+    def output_name(self) -> str:
+        return self.graph.nodes[self.graph.output].name
+
+    @property
+    def output(self) -> float:
+        return self.values[self.graph.output]
+
+    def index(self, name: str) -> int:
+        """A node by name; KeyError with the known names when there is none."""
+        i = self.graph.index(name.strip())
+        if i is None:
+            known = ", ".join(n.name for n in self.graph.nodes if n.constant is None)
+            raise KeyError(f"the expression has no '{name}' (its names: {known})")
+        return i
+
+    def value(self, name: str) -> float:
+        return self.values[self.index(name)]
+
+    def derivative(self, name: str) -> float:
+        """∂output/∂name."""
+        return self.derivatives[self.index(name)]
+
+    def input_rows(self) -> list[tuple[str, float, float]]:
+        """(name, value, ∂output/∂name) of every variable, in order of first use."""
+        return [(self.graph.nodes[i].name, self.values[i], self.derivatives[i]) for i in self.graph.variables()]
+
+    def steps(self) -> list[tuple[str, str, float, float]]:
+        """(name, step as printed, value, ∂output/∂node) of every operation node, in order."""
+        return [(n.name, self.graph.step(i), self.values[i], self.derivatives[i])
+                for i, n in enumerate(self.graph.nodes) if n.op is not None]
+
+    def path_count(self, target: int) -> int:
+        """Exact number of paths from the output to node `target` (a Python int)."""
+        counts = [0] * len(self.graph.nodes)
+        counts[self.graph.output] = 1
+        for edge in reversed(self.edges):  # edges in reverse evaluation order of their users
+            counts[edge.operand] += counts[edge.user]
+        return counts[target]
+
+    def trace(self, name: str, max_paths: int) -> ParameterTrace:
+        """Every path from the output to node `name` (the `max_paths` largest |product| shown)."""
+        target = self.index(name)
+        total = self.path_count(target)
+        paths = _best_paths(self, target, max(max_paths, 1))[:max_paths]
+        gradient = self.derivatives[target]
+        omitted = 0.0 if len(paths) == total else gradient - sum(p.product for p in paths)
+        value = self.values[target]
+        return ParameterTrace(name.strip(), value, gradient, value, 0.0, total, paths, omitted,
+                              cancelled=bool(self.cancelled[target]), node=True)
+
+
+def _evaluate(graph: Graph, at: dict[str, float]) -> list[float]:
+    values = []
+    for node in graph.nodes:
+        if node.constant is not None:
+            values.append(node.constant)
+        elif node.op is None:
+            values.append(float(at[node.name]))
+        else:
+            operation = OPERATIONS[node.op]
+            args = [values[j] for j in node.operands]
+            try:
+                values.append(float(operation.value(*args)))
+            except DomainError as exc:
+                raise NumericalError(_where(graph, node, args, str(exc))) from None
+    return values
+
+
+def _where(graph: Graph, node: Node, args: list[float], why: str) -> str:
+    operands = ", ".join(f"{graph.shown(j)} = {number(v, 6)}" for j, v in zip(node.operands, args)
+                         if graph.nodes[j].constant is None)
+    step = graph.step(graph.nodes.index(node))
+    return f"line {node.line}, column {node.column}: {step}{f' at {operands}' if operands else ''}: {why}"
+
+
+def _formula(graph: Graph, i: int, slot: int) -> str:
+    node = graph.nodes[i]
+    names = [graph.shown(j) for j in node.operands] + [""]
+    if node.op == "pow" and slot == 0 and graph.nodes[node.operands[1]].constant is not None:
+        c = graph.nodes[node.operands[1]].constant  # x^2 -> 2·x, x^3 -> 3·x^2
+        less = number(c - 1, 12)
+        return f"{names[1]}·{names[0]}" + ("" if less == "1" else f"^{less}" if c - 1 >= 0 else f"^({less})")
+    return OPERATIONS[node.op].formulas[slot].format(a=names[0], b=names[1], out=node.name)
+
+
+def _edges(graph: Graph, values: list[float]) -> tuple[list[Edge], list[str]]:
+    """Every operand slot's local derivative at the point, in evaluation order; and the kinks met."""
+    edges, kinks = [], []
+    for i, node in enumerate(graph.nodes):
+        if node.op is None:
+            continue
+        operation = OPERATIONS[node.op]
+        args = [values[j] for j in node.operands]
+        note = operation.kink(*args)
+        if note:
+            kinks.append(f"{graph.step(i)}: {note}")
+        for slot, j in enumerate(node.operands):
+            if graph.nodes[j].constant is not None:
+                continue  # no path ends at a constant
+            try:
+                local = float(operation.partials[slot](*args, values[i]))
+            except (DomainError, ValueError, ZeroDivisionError, OverflowError) as exc:
+                why = str(exc) if isinstance(exc, DomainError) else "its derivative is infinite or undefined here"
+                raise NumericalError(_where(graph, node, args, why)) from None
+            if not math.isfinite(local):
+                raise NumericalError(_where(graph, node, args, "its derivative overflows float64"))
+            edges.append(Edge(i, j, local, _formula(graph, i, slot)))
+    return edges, kinks
+
+
+def _reverse_sweep(graph: Graph, edges: list[Edge]) -> tuple[list[float], list[bool]]:
+    """∂output/∂node for every node: each node's sum over its users, zero up to rounding made 0
+    (|sum| ≤ 1e-12 × its largest term, as core.cancel does for networks); and which of them are
+    0 because their paths cancel (0, though some path's product is not)."""
+    n = len(graph.nodes)
+    adjoint, term, path = [0.0] * n, [0.0] * n, [0.0] * n
+    adjoint[graph.output] = path[graph.output] = 1.0
+    done = [False] * n
+
+    def settle(i: int) -> None:  # every term of node i's sum is in
+        if not done[i]:
+            if abs(adjoint[i]) <= RELATIVE * term[i]:
+                adjoint[i] = 0.0
+            done[i] = True
+
+    done[graph.output] = True
+    for edge in reversed(edges):
+        settle(edge.user)
+        contribution = adjoint[edge.user] * edge.value
+        adjoint[edge.operand] += contribution
+        term[edge.operand] = max(term[edge.operand], abs(contribution))
+        path[edge.operand] = max(path[edge.operand], path[edge.user] * abs(edge.value))
+    for i in range(n):
+        settle(i)
+        if not math.isfinite(adjoint[i]):
+            raise NumericalError("a derivative overflows float64 (beyond 1.8e308)")
+    return adjoint, [a == 0 and p > 0 for a, p in zip(adjoint, path)]
+
+
+def _best_paths(result: ExpressionResult, target: int, k: int) -> list[Path]:
+    """The k largest-|product| paths from the output to `target`: per node, the k best partial
+    paths from the output, extended edge by edge in reverse evaluation order (exact, since
+    |product| only grows by multiplication along a path). Each entry points back to the entry it
+    extends, so memory stays k per node however long the chain."""
+    graph = result.graph
+    # node -> [(product, edge position, rank of the entry extended in the edge's user's list)]
+    best: dict[int, list[tuple[float, int, int]]] = {graph.output: [(1.0, -1, -1)]}
+    final: set[int] = set()
+
+    def finish(node: int) -> None:  # every path into `node` is in: fix its order, which ranks refer to
+        if node not in final:
+            best[node] = heapq.nlargest(k, best[node], key=lambda item: abs(item[0]))
+            final.add(node)
+
+    for position in range(len(result.edges) - 1, -1, -1):
+        edge = result.edges[position]
+        if edge.user not in best:
+            continue
+        finish(edge.user)
+        merged = best.setdefault(edge.operand, [])
+        merged.extend((product * edge.value, position, rank) for rank, (product, _, _) in enumerate(best[edge.user]))
+        if len(merged) > 4 * k:  # trim now and then; finish() keeps the k best
+            best[edge.operand] = heapq.nlargest(k, merged, key=lambda item: abs(item[0]))
+    if target in best:
+        finish(target)
+    output = graph.nodes[graph.output].name
+    paths = []
+    for product, position, rank in best.get(target, []):
+        factors, nodes = [], []
+        while position >= 0:  # walk back up to the output
+            edge = result.edges[position]
+            user, operand = graph.nodes[edge.user].name, graph.nodes[edge.operand].name
+            factors.append(Factor(f"∂{user}/∂{operand}", edge.formula, edge.value))
+            nodes.append(operand)
+            _, position, rank = best[edge.user][rank]
+        paths.append(Path([output, *reversed(nodes)], list(reversed(factors)), product))
+    return paths
+
+
+def at_values(graph: Graph) -> list[str]:
+    """The names that need a value at the point (the variables), in order of first use."""
+    return [graph.nodes[i].name for i in graph.variables()]
+
+
+__all__ = ["CONSTANTS", "ExpressionResult", "Graph", "Node", "at_values"]

@@ -1,0 +1,266 @@
+"""Formula text -> core.graph.Graph, by a small parser of its own: the text is never evaluated as
+Python (no eval, exec or compile). The grammar, one step per line (`name = formula`) or one formula:
+
+    formula := term (('+' | '-') term)*
+    term    := unary (('*' | '/') unary)*
+    unary   := ('-' | '+') unary | power
+    power   := atom (('^' | '**') unary)?          right-associative: 2^3^2 = 2^9, -x^2 = -(x^2)
+    atom    := number | name | function '(' formula (',' formula)* ')' | '(' formula ')'
+
+Nesting inside one formula is bounded (MAX_NESTING), so the recursion is; chains of named steps
+are read line by line, so they are not.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..core.graph import Graph, Node
+from ..core.operations import CONSTANTS, FUNCTIONS, OPERATIONS
+
+MAX_TEXT = 100_000  # characters of expression text
+MAX_NESTING = 100  # parentheses, calls, unary signs and powers inside one another
+MAX_NODES = 50_000
+MAX_STEPS = 20_000
+_TOKEN = re.compile(r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[^\W\d]\w*)"
+                    r"|(?P<op>\*\*|[-+*/^(),=]))")
+_ARITY = {name: OPERATIONS[name].arity for name in FUNCTIONS}
+
+
+@dataclass
+class FormulaError(ValueError):
+    """Where (1-based line and column of the text) and what is wrong, and a hint."""
+
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class _Token:
+    kind: str  # number, name, op, end
+    text: str
+    column: int  # 1-based
+
+
+def _tokens(line: str, number: int) -> list[_Token]:
+    tokens, at = [], 0
+    code = line.split("#", 1)[0].rstrip()
+    while at < len(code):
+        m = _TOKEN.match(code, at)
+        if m is None or m.end() == at:
+            bad = len(code) - len(code[at:].lstrip()) if code[at:].strip() else at
+            char = code[bad]
+            hint = _hint_for(char)
+            raise FormulaError(number, bad + 1, f"unexpected '{char}' in the formula" if char.isprintable()
+                               else f"unexpected character U+{ord(char):04X} in the formula", hint)
+        kind = m.lastgroup
+        tokens.append(_Token(kind, m.group(kind), m.start(kind) + 1))
+        at = m.end()
+    tokens.append(_Token("end", "", len(code) + 1))
+    return tokens
+
+
+def _hint_for(char: str) -> str:
+    if char == ".":
+        return "attributes (x.y) are not part of a formula; write numbers as 0.5 or .5"
+    if char in "[]{}":
+        return "lists, indexing and comprehensions are not part of a formula: use ( ) for grouping"
+    if char in "'\"":
+        return "a formula holds numbers and names, not text in quotes"
+    if char == ":":
+        return "lambdas and slices are not part of a formula"
+    return ("a formula holds numbers, names, + - * / ^ ** ( ) and the functions " + ", ".join(FUNCTIONS))
+
+
+class _Parser:
+    """Parses the lines of one expression into one graph."""
+
+    def __init__(self):
+        self.graph = Graph()
+        self.names: dict[str, int] = {}  # variable or step name -> node
+        self.steps: set[str] = set()
+        self.line = 1
+
+    def node(self, node: Node) -> int:
+        if len(self.graph.nodes) >= MAX_NODES:
+            raise FormulaError(self.line, node.column, f"the expression has more than {MAX_NODES:,} operations",
+                               "split it, or simplify it")
+        node.line = self.line
+        return self.graph.add(node)
+
+    # -- one formula ---------------------------------------------------------------------
+    def formula(self, tokens: list[_Token], at: int, depth: int) -> tuple[int, int]:
+        left, at = self.term(tokens, at, depth)
+        while tokens[at].text in ("+", "-"):
+            op = tokens[at]
+            right, at = self.term(tokens, at + 1, depth)
+            left = self.node(Node("", "add" if op.text == "+" else "sub", (left, right), column=op.column))
+        return left, at
+
+    def term(self, tokens, at, depth):
+        left, at = self.unary(tokens, at, depth)
+        while tokens[at].text in ("*", "/"):
+            op = tokens[at]
+            right, at = self.unary(tokens, at + 1, depth)
+            left = self.node(Node("", "mul" if op.text == "*" else "div", (left, right), column=op.column))
+        return left, at
+
+    def unary(self, tokens, at, depth):
+        self.nest(tokens[at], depth)
+        if tokens[at].text in ("-", "+"):
+            sign = tokens[at]
+            operand, at = self.unary(tokens, at + 1, depth + 1)
+            if sign.text == "+":
+                return operand, at
+            return self.node(Node("", "neg", (operand,), column=sign.column)), at
+        return self.power(tokens, at, depth)
+
+    def power(self, tokens, at, depth):
+        base, at = self.atom(tokens, at, depth)
+        if tokens[at].text in ("^", "**"):
+            op = tokens[at]
+            exponent, at = self.unary(tokens, at + 1, depth + 1)
+            return self.node(Node("", "pow", (base, exponent), column=op.column)), at
+        return base, at
+
+    def atom(self, tokens, at, depth):
+        token = tokens[at]
+        if token.kind == "number":
+            value = float(token.text)
+            if value == float("inf"):
+                raise FormulaError(self.line, token.column, f"'{token.text[:20]}' is beyond float64",
+                                   "write a number below 1.8e308")
+            return self.node(Node(token.text, constant=value, column=token.column)), at + 1
+        if token.kind == "name":
+            if tokens[at + 1].text == "(":
+                return self.call(tokens, at, depth)
+            if token.text in FUNCTIONS:
+                raise FormulaError(self.line, token.column, f"'{token.text}' is a function",
+                                   f"call it: {token.text}(x)")
+            if token.text in CONSTANTS:
+                return self.node(Node(token.text, constant=CONSTANTS[token.text], column=token.column)), at + 1
+            if token.text not in self.names:
+                self.names[token.text] = self.node(Node(token.text, column=token.column))
+            return self.names[token.text], at + 1
+        if token.text == "(":
+            self.nest(token, depth)
+            inner, at = self.formula(tokens, at + 1, depth + 1)
+            self.expect(tokens[at], ")", "a ')' to close the '(' at column " + str(token.column))
+            return inner, at + 1
+        raise FormulaError(self.line, token.column, "expected a number, a name or '('"
+                           if token.kind != "end" else "the formula ends too early",
+                           "e.g. x^2, exp(-x), (x + y)*z")
+
+    def call(self, tokens, at, depth):
+        name = tokens[at]
+        if name.text not in FUNCTIONS:
+            raise FormulaError(self.line, name.column, f"unknown function '{name.text[:40]}'",
+                               "the functions are " + ", ".join(FUNCTIONS))
+        self.nest(name, depth)
+        args, at = [], at + 2
+        while True:
+            arg, at = self.formula(tokens, at, depth + 1)
+            args.append(arg)
+            if tokens[at].text != ",":
+                break
+            at += 1
+        self.expect(tokens[at], ")", f"a ')' to close {name.text}(")
+        if len(args) != _ARITY[name.text]:
+            want = _ARITY[name.text]
+            raise FormulaError(self.line, name.column, f"{name.text} takes {want} argument{'s' if want != 1 else ''}, "
+                               f"not {len(args)}", f"write {name.text}(a, b)" if want == 2 else f"write {name.text}(x)")
+        return self.node(Node("", name.text, tuple(args), column=name.column)), at + 1
+
+    def nest(self, token: _Token, depth: int) -> None:
+        if depth >= MAX_NESTING:
+            raise FormulaError(self.line, token.column, f"the formula nests more than {MAX_NESTING} levels deep",
+                               "name the inner parts as steps, one per line: h1 = ..., h2 = ...")
+
+    def expect(self, token: _Token, text: str, what: str) -> None:
+        if token.text != text:
+            found = f"'{token.text}'" if token.kind != "end" else "the end of the line"
+            raise FormulaError(self.line, token.column, f"expected {what}, found {found}",
+                               "check the parentheses and the operators between terms")
+
+    # -- steps ------------------------------------------------------------------------------
+    def step(self, line: str, number: int, named: bool) -> None:
+        self.line = number
+        tokens = _tokens(line, number)
+        name = None
+        if named:
+            if len(tokens) < 3 or tokens[0].kind != "name" or tokens[1].text != "=":
+                raise FormulaError(number, tokens[0].column, "expected a step: name = formula",
+                                   "with several lines, each is a named step, e.g. h1 = x^2; the last is the output")
+            name = tokens[0]
+            self.check_step_name(name)
+            tokens = tokens[2:]
+        root, at = self.formula(tokens, 0, 0)
+        if tokens[at].kind != "end":
+            extra = tokens[at]
+            hint = ("one step per line" if extra.text == "=" else
+                    "put an operator between the two: x*y, not x y")
+            raise FormulaError(number, extra.column, f"unexpected '{extra.text[:40]}' after the formula", hint)
+        if name is not None:
+            self.name_step(root, name.text, name.column)
+
+    def check_step_name(self, name: _Token) -> None:
+        if name.text in FUNCTIONS or name.text in CONSTANTS:
+            raise FormulaError(self.line, name.column, f"'{name.text}' is a function or constant, not a step name",
+                               "choose another name, e.g. h1")
+        if name.text in self.steps:
+            raise FormulaError(self.line, name.column, f"'{name.text}' is already a step",
+                               "each step gets a name of its own")
+        if name.text in self.names:
+            raise FormulaError(self.line, name.column, f"'{name.text}' is used before this step defines it",
+                               "put the steps in order: a step comes before any step using it")
+
+    def name_step(self, root: int, name: str, column: int) -> None:
+        node = self.graph.nodes[root]
+        if node.op is None or node.name:  # a variable, constant or another step: a step of its own
+            root = self.node(Node("", "same", (root,), column=column))
+            node = self.graph.nodes[root]
+        node.name = name
+        self.names[name] = root
+        self.steps.add(name)
+
+    def finish(self, named: bool) -> Graph:
+        graph = self.graph
+        output = graph.output
+        if not named:  # one formula: its result is y (f when y is one of its variables)
+            out_name = "f" if "y" in self.names else "y"
+            if graph.nodes[output].op is None:
+                output = self.node(Node("", "same", (output,)))
+            graph.nodes[output].name = out_name
+            self.names[out_name] = output
+        elif output != self.names.get(graph.nodes[output].name):
+            raise AssertionError("the last node is the last step")  # pragma: no cover
+        taken, count = set(self.names), 0
+        for node in graph.nodes:  # unnamed intermediate results: h1, h2, ... in evaluation order
+            if node.op is not None and not node.name:
+                count += 1
+                while f"h{count}" in taken:
+                    count += 1
+                node.name = f"h{count}"
+        return graph
+
+
+def parse_expression(text: str) -> Graph:
+    """The graph of `text` (one formula, or named steps one per line); FormulaError on the first
+    problem, located by line and column of `text`."""
+    if len(text) > MAX_TEXT:
+        raise FormulaError(1, 1, f"the expression is {len(text):,} characters long", f"at most {MAX_TEXT:,}")
+    lines = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.split("#", 1)[0].strip()]
+    if not lines:
+        raise FormulaError(1, 1, "the expression is empty", "write a formula such as exp(x^2), or steps h1 = x^2")
+    if len(lines) > MAX_STEPS:
+        raise FormulaError(lines[MAX_STEPS][0], 1, f"more than {MAX_STEPS:,} steps", "split the expression")
+    named = len(lines) > 1 or re.match(r"\s*[^\W\d]\w*\s*=(?!=)", lines[0][1]) is not None
+    parser = _Parser()
+    for number, line in lines:
+        parser.step(line, number, named)
+    return parser.finish(named)
