@@ -11,8 +11,10 @@ from .options import (
     check_save,
     emit,
     format_option,
+    is_expression,
     load,
     output_file,
+    refuse_for_expression,
     save_option,
     show,
     spec_options,
@@ -21,25 +23,39 @@ from .options import (
 
 
 @click.command()
-@spec_options(lr=True, formats=TEXT_JSON, precision=6, color=True)
+@spec_options(lr=True, formats=TEXT_JSON, precision=6, color=True, expr=True)
 @weight_option("Only this parameter (w212, w2_1_2, b21, or the spec's own name); repeat for several.")
 @click.option("--inputs", "with_inputs", is_flag=True, help="Add the gradient of the loss with respect to each input "
               "(∂L/∂x1, ...); in a batch, each sample's x1[s].")
 @save_option
-def grad(spec, example, learning_rate, fmt, precision, no_color, weights, with_inputs, save):
+def grad(spec, example, expr, at, learning_rate, fmt, precision, no_color, weights, with_inputs, save):
     """Value, gradient and updated value of each parameter.
+
+    For an expression (--expr, or a spec with `expression:`): its output's value and
+    its derivative with respect to every input.
 
     \b
     Examples:
       backprop grad --example padhai-4-4-2
       backprop grad net.yaml --weight w212 --weight b21
       backprop grad --example cs231n-neuron --inputs
+      backprop grad --expr "(x + y)*z" --at x=-2 --at y=5 --at z=-4
       backprop grad net.yaml --format json | jq '.parameters[0]'
     """
     from .. import compute
 
     check_save(save, fmt)
-    loaded = load(spec, example)
+    loaded = load(spec, example, expr, at)
+    if is_expression(loaded):
+        refuse_for_expression(learning_rate=learning_rate, weight=weights)
+        result = loaded.compute()
+        if fmt == "json":
+            from ..report.json import dumps, expression_grad_object
+
+            return emit(dumps(expression_grad_object(result)), save)
+        from ..report.expression import grad_text
+
+        return show(grad_text(result, precision), no_color, save, loaded.name)
     result = compute(loaded, learning_rate)
     names = check_names(result, weights)
     inputs = result.input_rows() if with_inputs else None
@@ -58,7 +74,7 @@ MAX_TRACED = 200  # parameters one trace shows (each with all its paths): 200 pr
 
 
 @click.command()
-@spec_options(lr=True, formats=TEXT_JSON + ("markdown", "latex"), precision=6, color=True, notation=True)
+@spec_options(lr=True, formats=TEXT_JSON + ("markdown", "latex"), precision=6, color=True, notation=True, expr=True)
 @weight_option("Trace only this parameter (w212, w2_1_2, b21, or the spec's own name); repeat for several. "
                "Default: all (unless --node is given).")
 @click.option("--node", "nodes", multiple=True, metavar="NAME",
@@ -71,8 +87,8 @@ MAX_TRACED = 200  # parameters one trace shows (each with all its paths): 200 pr
               help="backward: the output layer's parameters first, as textbooks derive them; forward: the input "
                    "layer's first. (JSON keeps the canonical order.)")
 @save_option
-def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weights, nodes, max_paths, sample, order,
-          save):
+def trace(spec, example, expr, at, learning_rate, fmt, precision, no_color, notation, weights, nodes, max_paths, sample,
+          order, save):
     """Every chain-rule path from the loss to each parameter.
 
     For each parameter: every path L → ŷ → z → a → … → w with each factor's symbol,
@@ -88,6 +104,7 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
       backprop trace --example padhai-4-4-2 --node z13 --node x1
       backprop trace net.yaml --notation padhai --format latex > derivation.tex
       backprop trace big.yaml --weight w111 --max-paths 10
+      backprop trace --expr "exp(exp(x^2))" --at x=0.5
     """
     from .. import compute
     from ..core.names import layer_parameter_counts
@@ -96,7 +113,10 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
     from ..core.tracing import build_trace
 
     check_save(save, fmt)
-    loaded = load(spec, example)
+    loaded = load(spec, example, expr, at)
+    if is_expression(loaded):
+        refuse_for_expression(learning_rate=learning_rate, sample=sample)
+        return _trace_expression(loaded, weights + nodes, max_paths, fmt, precision, no_color, save)
     result = compute(loaded, learning_rate)
     names = check_names(result, weights)
     if sample is not None and sample > result.samples:
@@ -131,6 +151,29 @@ def trace(spec, example, learning_rate, fmt, precision, no_color, notation, weig
         from ..report.text import trace_report
 
         show(trace_report(traced, precision, order), no_color, save, loaded.name)
+
+
+def _trace_expression(loaded, nodes, max_paths, fmt, precision, no_color, save) -> None:
+    """trace for an expression: every input (or the names given with --node), all its paths."""
+    result = loaded.compute()
+    names = list(nodes) or [name for name, _, _ in result.input_rows()]
+    for name in names:
+        try:
+            result.index(name)
+        except KeyError as exc:
+            raise click.BadParameter(str(exc.args[0]), param_hint="--node") from None
+    traces = [result.trace(name, max_paths) for name in names]
+    if fmt == "json":
+        from ..report.json import dumps, expression_trace_object
+
+        return emit(dumps(expression_trace_object(result, traces)), save)
+    from ..report import expression as report
+
+    if fmt == "markdown":
+        return emit(report.trace_markdown(result, traces, precision), save)
+    if fmt == "latex":
+        return emit(report.trace_latex(result, traces, precision), save)
+    return show(report.trace_text(result, traces, precision), no_color, save, loaded.name)
 
 
 @click.command()
@@ -168,21 +211,24 @@ def gradcheck(spec, example, fmt, precision, no_color, eps, tol):
 
 
 @click.command()
-@spec_options(lr=True, precision=4, notation=True, precision_where="the picture")
+@spec_options(lr=True, precision=4, notation=True, precision_where="the picture", expr=True)
 @output_file("-o", "--output", required=True, metavar="FILE.svg|png", help_text="The picture to write (.svg or .png).")
 @weight_option("Highlight every path from the loss to this parameter and write its update.", multiple=False)
 @click.option("--gradients", is_flag=True, help="Write each weight's gradient beside its value.")
-def draw(spec, example, learning_rate, precision, notation, output, weight, gradients):
+def draw(spec, example, expr, at, learning_rate, precision, notation, output, weight, gradients):
     """Draw the network: values on neurons and edges, the paths to a weight highlighted.
 
     Edge width shows |w|, colour its sign (blue +, red −). Layers of more than
-    ten neurons are summarised (the first five, a gap, the last four). Needs
+    ten neurons are summarised (the first five, a gap, the last four). An
+    expression is drawn as its graph, layered by depth, each node with its value
+    and derivative; --weight NAME lights the paths to one of its names. Needs
     matplotlib: pip install '.[plot]'.
 
     \b
     Examples:
       backprop draw net.yaml -o net.svg
       backprop draw --example padhai-4-4-2 --weight w131 -o w131.png
+      backprop draw --expr "(x + y)*z" --at x=-2,y=5,z=-4 --weight x -o circuit.svg
     """
     from .. import compute
     from ..core.names import notation as make_notation
@@ -192,7 +238,10 @@ def draw(spec, example, learning_rate, precision, notation, output, weight, grad
     check_figure_target(output, "-o")
     if learning_rate is not None and not weight:
         raise click.UsageError("--lr changes only the update written for --weight NAME; give both, or neither")
-    loaded = load(spec, example)
+    loaded = load(spec, example, expr, at)
+    if is_expression(loaded):
+        refuse_for_expression(learning_rate=learning_rate, gradients=gradients)
+        return _draw_expression(loaded, output, weight, precision)
     result = compute(loaded, learning_rate)
     names = check_names(result, (weight,) if weight else ())
     picture = draw_network(result, make_notation(notation, result.network.names), output,
@@ -202,6 +251,21 @@ def draw(spec, example, learning_rate, precision, notation, output, weight, grad
     wide = picture.summarised_layers
     summary = f"; layers {', '.join(map(str, wide))} summarised" if wide else ""
     click.echo(f"wrote {output}: {picture.neurons} neurons{note}{summary}")
+
+
+def _draw_expression(loaded, output: str, weight: str | None, precision: int) -> None:
+    from ..report.draw_graph import draw_graph
+
+    result = loaded.compute()
+    if weight:
+        try:
+            result.index(weight)
+        except KeyError as exc:
+            raise click.BadParameter(str(exc.args[0]), param_hint="--weight") from None
+    picture = draw_graph(result, output, weight, loaded.name, precision)
+    edges = f"{picture.highlighted_edges} edge{'s' if picture.highlighted_edges != 1 else ''}"
+    note = f" ({edges} on the paths to {weight})" if weight else ""
+    click.echo(f"wrote {output}: {picture.neurons} nodes{note}")
 
 
 @click.command()

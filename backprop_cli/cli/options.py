@@ -49,12 +49,25 @@ lr_option = click.option("--lr", "learning_rate", type=POSITIVE, metavar="FLOAT"
                          help="Learning rate η, overriding the spec's learning_rate.")
 
 
+expr_options = (
+    click.option("--at", "at", multiple=True, metavar="NAME=VALUE",
+                 help="A value for a name of the expression (repeat, or x=1,y=2); with an expression spec, "
+                      "overrides its `at:`."),
+    click.option("--expr", metavar="TEXT", help="An expression instead of SPEC: one formula such as "
+                 "'exp(exp(x^2))', or named steps 'h1 = x^2; ...' on separate lines (the last is the output)."),
+)
+
+
 def spec_options(*, lr: bool = False, formats: tuple[str, ...] = (), precision: int | None = None,
-                 color: bool = False, notation: bool = False, precision_where: str = "text output"):
+                 color: bool = False, notation: bool = False, precision_where: str = "text output",
+                 expr: bool = False):
     """SPEC and --example, and those of the common options that the command uses: a command
-    never accepts an option that changes nothing."""
+    never accepts an option that changes nothing. `expr`: also --expr TEXT and --at NAME=VALUE."""
 
     def decorate(f):
+        if expr:
+            for option in expr_options:
+                f = option(f)
         for wanted, option in ((notation, notation_option), (color, no_color_option),
                                (precision is not None, precision_option(precision or 6, precision_where)),
                                (bool(formats), format_option(formats or TEXT_JSON)), (lr, lr_option)):
@@ -90,8 +103,47 @@ def weight_option(help_text: str, multiple: bool = True):
                         help=help_text)
 
 
-def load(spec: str | None, example: str | None):
-    """The spec from a file, `-` (standard input) or a bundled example (default ./net.yaml)."""
+def load(spec: str | None, example: str | None, expr: str | None = None, at: tuple[str, ...] = ()):
+    """The spec from a file, `-` (standard input), a bundled example (default ./net.yaml), or the
+    expression of --expr; --at gives an expression's names their values."""
+    if expr is not None or at:
+        return _load_expression(spec, example, expr, at)
+    return _load(spec, example)
+
+
+def is_expression(loaded) -> bool:
+    """Whether a loaded spec is an expression (spec.expression.ExpressionSpec), not a network."""
+    return hasattr(loaded, "graph")
+
+
+def refuse_for_expression(**given) -> None:
+    """A network's option given for an expression: say so rather than ignore it."""
+    for option, value in given.items():
+        if value:
+            flag = {"learning_rate": "--lr", "weight": "--weight"}.get(option, "--" + option.replace("_", "-"))
+            hint = " (trace a name of the expression with --node NAME)" if option == "weight" else ""
+            raise click.UsageError(f"{flag} means something for a network, not for an expression{hint}")
+
+
+def _load_expression(spec, example, expr, at):
+    from ..spec.expression import ExpressionSpec, expression_from_text, parse_point, with_point
+
+    try:
+        point = parse_point(at)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--at") from None
+    if expr is not None:
+        if spec is not None or example is not None:
+            raise click.UsageError("give one of SPEC, --example NAME or --expr TEXT")
+        return expression_from_text(expr, point)
+    loaded = _load(spec, example)
+    if not isinstance(loaded, ExpressionSpec):
+        raise click.UsageError("--at gives values to an expression's names: use it with --expr TEXT or a spec "
+                               "holding `expression:`")
+    return with_point(loaded, point)
+
+
+def _load(spec: str | None, example: str | None):
     from ..spec.reader import load_spec
 
     if spec is not None and example is not None:

@@ -152,15 +152,23 @@ def _evaluate(graph: Graph, at: dict[str, float]) -> list[float]:
             try:
                 values.append(float(operation.value(*args)))
             except DomainError as exc:
-                raise NumericalError(_where(graph, node, args, str(exc))) from None
+                raise _where(graph, node, args, str(exc)) from None
     return values
 
 
-def _where(graph: Graph, node: Node, args: list[float], why: str) -> str:
+class UndefinedStep(NumericalError):
+    """A step undefined at the point (log of a negative number, ...), with where its text is."""
+
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+def _where(graph: Graph, node: Node, args: list[float], why: str) -> UndefinedStep:
     operands = ", ".join(f"{graph.shown(j)} = {number(v, 6)}" for j, v in zip(node.operands, args)
                          if graph.nodes[j].constant is None)
     step = graph.step(graph.nodes.index(node))
-    return f"line {node.line}, column {node.column}: {step}{f' at {operands}' if operands else ''}: {why}"
+    return UndefinedStep(f"{step}{f' at {operands}' if operands else ''}: {why}", node.line, node.column)
 
 
 def _formula(graph: Graph, i: int, slot: int) -> str:
@@ -191,9 +199,9 @@ def _edges(graph: Graph, values: list[float]) -> tuple[list[Edge], list[str]]:
                 local = float(operation.partials[slot](*args, values[i]))
             except (DomainError, ValueError, ZeroDivisionError, OverflowError) as exc:
                 why = str(exc) if isinstance(exc, DomainError) else "its derivative is infinite or undefined here"
-                raise NumericalError(_where(graph, node, args, why)) from None
+                raise _where(graph, node, args, why) from None
             if not math.isfinite(local):
-                raise NumericalError(_where(graph, node, args, "its derivative overflows float64"))
+                raise _where(graph, node, args, "its derivative overflows float64")
             edges.append(Edge(i, j, local, _formula(graph, i, slot)))
     return edges, kinks
 

@@ -103,7 +103,7 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in (
     Operation("pow", 2, "{a}^{b}", _checked(math.pow, "a negative number to a fractional power, or 0 to a "
                                                        "negative one, is not a real number"),
               (lambda a, b, _o: b * math.pow(a, b - 1) if b != 0 else 0.0, _power_by_exponent),
-              ("{b}·{a}^({b} − 1)", "{out}·log {a}")),
+              ("{b}·{a}^({b} − 1)", "{out}·log({a})")),
     Operation("neg", 1, "−{a}", lambda a: -a, (lambda _a, _o: -1.0,), ("−1",)),
     Operation("exp", 1, "exp({a})", _checked(math.exp, "exp overflows"), (lambda _a, o: o,), ("e^{a}",)),
     Operation("log", 1, "log({a})", _checked(math.log, "log needs a positive number"), (_log_partial,),

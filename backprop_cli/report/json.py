@@ -71,6 +71,32 @@ def trace_object(trace) -> dict[str, Any]:
     return obj
 
 
+def _path_object(path) -> dict[str, Any]:
+    return {"nodes": path.nodes, "factors": [{"symbol": f.symbol, "formula": f.formula, "value": f.value}
+                                             for f in path.factors], "product": path.product}
+
+
+def expression_grad_object(result) -> dict[str, Any]:
+    """`grad --format json` of an expression: the output and ∂output/∂input for every input."""
+    return {"output": result.output, "output_name": result.output_name,
+            "inputs": [{"name": n, "value": v, "gradient": g} for n, v, g in result.input_rows()]}
+
+
+def expression_trace_object(result, traces) -> dict[str, Any]:
+    """`trace --format json` of an expression: every step, then each traced name's paths."""
+    obj = expression_grad_object(result)
+    obj["steps"] = [{"name": n, "step": step, "value": v, "gradient": g} for n, step, v, g in result.steps()]
+    traced = {p.name: {"name": p.name, "value": p.value, "gradient": p.gradient, "path_count": p.path_count,
+                       "paths": [_path_object(path) for path in p.paths], "omitted_sum": p.omitted_sum}
+              for p in traces}
+    for entry in obj["inputs"]:
+        entry.update(traced.pop(entry["name"], {}))
+    if traced:  # steps traced as well (--node h2): their paths too
+        obj["nodes"] = list(traced.values())
+    obj["kinks"] = result.kinks
+    return obj
+
+
 def check_object(reports, invalid) -> dict[str, Any]:
     """The object `check --format json` prints, with the files that could not be read."""
     files = [{"path": r.path, "results": [{"quantity": o.answer.quantity.text, "given": o.answer.given,

@@ -58,11 +58,21 @@ def formula(text: str) -> str:
     text = _KINK.sub(lambda m: rf"[\,{m.group(1)} > 0\,]" if m.group(2) == "0"
                      else rf"\begin{{cases}}1 & {m.group(1)} > 0\\ {m.group(2)} & \text{{otherwise}}\end{{cases}}",
                      text)
+    text = _POWER.sub(lambda m: "^{" + m.group(1) + "}", text)  # e^h1 -> e^{h1}, x^(c − 1) -> x^{(c − 1)}
+    text = _SQRT.sub(lambda m: r"\sqrt{" + m.group(1) + "}", text)
     text = name(text)
+    text = _FUNCTION.sub(lambda m: "\\" + m.group(1) if m.group(1) in _KNOWN_FUNCTIONS
+                         else r"\operatorname{" + m.group(1) + "}", text)
     for old, new in (("ŷj", r"\hat{y}_j"), ("ŷ", r"\hat{y}"), ("yj", "y_j"), ("−", "-"), ("·", r"\cdot "),
-                     ("²", "^2"), ("Σj", r"\sum_j "), ("½", r"\tfrac12"), ("σ", r"\sigma")):
+                     ("²", "^2"), ("Σj", r"\sum_j "), ("½", r"\tfrac12"), ("σ", r"\sigma"), ("π", r"\pi ")):
         text = text.replace(old, new)
     return text
+
+
+_POWER = re.compile(r"\^(\([^()]*\)|[\w.]+)")
+_SQRT = re.compile(r"√(\w+)")
+_FUNCTION = re.compile(r"(?<![\\\w])(exp|log|sin|cos|tan|tanh|max|min|sign|relu|sqrt)(?=\()")
+_KNOWN_FUNCTIONS = ("exp", "log", "sin", "cos", "tan", "tanh", "max", "min")
 
 
 def partial(symbol: str) -> str:
@@ -101,36 +111,38 @@ def trace_latex(trace, precision: int, order: str = "backward") -> str:
     out.append(f"Network {sizes}; loss \\texttt{{{escape_text(trace.loss_name)}}}, "
                f"${name(sym)} = {formula(trace.loss_formula)} = {n(trace.loss)}$; $\\eta = {n(trace.learning_rate)}$.")
     for p in trace.ordered(order):
-        count = f"{p.path_count} path{'s' if p.path_count != 1 else ''}"
-        out += [r"\subsection*{$" + partial(f"∂{sym}/∂{p.name}") + f"$ ({count})" + "}", r"\begin{align*}"]
-        rows = []
-        paths, zeros = p.grouped()
-        for i, path in enumerate(paths, start=1):
-            where = f" (sample {path.sample})" if path.sample else ""
-            nodes = r" \to ".join(name(x) for x in path.nodes)
-            rows.append(r"\intertext{Path " + str(i) + where + ": $" + nodes + "$}")
-            for f in path.factors:
-                rows.append(f"{partial(f.symbol)} &= {formula(f.formula)} = {n(f.value)}" + r"\\")
-            rows.append(r"\text{product} &= " + n(path.product) + r"\\")
-        for group in zeros:
-            rows.append(r"\intertext{" + str(group.count) + " more path" + ("s" if group.count != 1 else "")
-                        + " with product 0, through $" + partial(group.factor.symbol) + " = "
-                        + formula(group.factor.formula) + " = 0$}")
-        if len(p.paths) < p.path_count:
-            rows.append(r"\intertext{and " + str(p.path_count - len(p.paths)) + " more paths, summing to $"
-                        + n(p.omitted_sum) + "$}")
-        rows.append(partial(f"∂{sym}/∂{p.name}") + r" &= \sum_{\text{paths}} \text{product} = " + n(p.gradient)
-                    + r"\\")
-        if p.cancelled:
-            rows.append(r"\intertext{the paths cancel: their products sum to 0 (what is left is rounding)}")
-        if p.node:
-            pass
-        elif p.frozen:
-            rows.append(r"\intertext{$" + name(p.name) + r"$ is frozen: it stays $" + n(p.value) + "$}")
-        else:
-            line = worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, n, loss=sym)
-            rows.append(update_rule(p.name, sym) + line.split(rule(p.name, sym), 1)[1].replace("−", "-")
-                        .replace("×", r"\times"))
-        out += rows + [r"\end{align*}"]
+        out += parameter_latex(p, n, sym)
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"
+
+
+def parameter_latex(p, n, sym: str) -> list[str]:
+    """One traced quantity as an `align*` derivation: paths, zero paths grouped, sum, update."""
+    count = f"{p.path_count} path{'s' if p.path_count != 1 else ''}"
+    rows = [r"\subsection*{$" + partial(f"∂{sym}/∂{p.name}") + f"$ ({count})" + "}", r"\begin{align*}"]
+    paths, zeros = p.grouped()
+    for i, path in enumerate(paths, start=1):
+        where = f" (sample {path.sample})" if path.sample else ""
+        nodes = r" \to ".join(name(x) for x in path.nodes)
+        rows.append(r"\intertext{Path " + str(i) + where + ": $" + nodes + "$}")
+        for f in path.factors:
+            rows.append(f"{partial(f.symbol)} &= {formula(f.formula)} = {n(f.value)}" + r"\\")
+        rows.append(r"\text{product} &= " + n(path.product) + r"\\")
+    for group in zeros:
+        rows.append(r"\intertext{" + str(group.count) + " more path" + ("s" if group.count != 1 else "")
+                    + " with product 0, through $" + partial(group.factor.symbol) + " = "
+                    + formula(group.factor.formula) + " = 0$}")
+    if len(p.paths) < p.path_count:
+        rows.append(r"\intertext{and " + str(p.path_count - len(p.paths)) + " more paths, summing to $"
+                    + n(p.omitted_sum) + "$}")
+    rows.append(partial(f"∂{sym}/∂{p.name}") + r" &= \sum_{\text{paths}} \text{product} = " + n(p.gradient)
+                + r"\\")
+    if p.cancelled:
+        rows.append(r"\intertext{the paths cancel: their products sum to 0 (what is left is rounding)}")
+    if p.frozen and not p.node:
+        rows.append(r"\intertext{$" + name(p.name) + r"$ is frozen: it stays $" + n(p.value) + "$}")
+    elif not p.node:
+        line = worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, n, loss=sym)
+        rows.append(update_rule(p.name, sym) + line.split(rule(p.name, sym), 1)[1].replace("−", "-")
+                    .replace("×", r"\times"))
+    return rows + [r"\end{align*}"]

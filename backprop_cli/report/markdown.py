@@ -60,30 +60,34 @@ def trace_markdown(trace, precision: int, order: str = "backward") -> str:
             lines.append(f"| {pretty(r.post_name)} / {pretty(r.pre_name)} | " + " | ".join(map(n, r.grad_a)) + " | "
                          + " | ".join(map(n, r.delta)) + " |")
     for p in trace.ordered(order):
-        lines += ["", f"## ∂{sym}/∂{pretty(p.name)} ({p.path_count} path{'s' if p.path_count != 1 else ''})"]
-        paths, zeros = p.grouped()
-        for i, path in enumerate(paths, start=1):
-            where = f" (sample {path.sample})" if path.sample else ""
-            lines += ["", f"**Path {i}**{where}: " + " → ".join(pretty(x) for x in path.nodes), "",
-                      "| factor | formula | value |", "|---|---|---:|"]
-            lines += [f"| {_cell(pretty(f.symbol))} | {_cell(pretty(f.formula))} | {n(f.value)} |"
-                      for f in path.factors]
-            lines.append(f"| **product** | | **{n(path.product)}** |")
-        for group in zeros:
-            lines += ["", f"{group.count} more path{'s' if group.count != 1 else ''} with product 0, through "
-                      f"{_cell(pretty(group.factor.symbol))} = {_cell(pretty(group.factor.formula))} = 0"]
-        if len(p.paths) < p.path_count:
-            lines += ["", f"… and {p.path_count - len(p.paths)} more paths, summing to {n(p.omitted_sum)}"]
-        if p.per_sample:
-            lines += ["", "Per sample: " + ", ".join(f"[{s}] {n(g)}" for s, g in p.per_sample)]
-        lines += ["", f"Sum of all paths = ∂{sym}/∂{pretty(p.name)} = **{n(p.gradient)}**"]
-        if p.cancelled:
-            lines += ["", f"*{CANCELLED}*"]
-        if p.node:
-            continue
-        if p.frozen:
-            lines += ["", f"Update: {pretty(p.name)} is frozen (the spec's `frozen:`): it stays {n(p.value)}"]
-            continue
-        lines += ["", "Update: " + worked(pretty(p.name), p.value, p.learning_rate, p.gradient, p.updated, n,
-                                          strong=lambda text: f"**{text}**", loss=sym)]
+        lines += parameter_markdown(p, n, sym)
     return "\n".join(lines) + "\n"
+
+
+def parameter_markdown(p, n, sym: str) -> list[str]:
+    """One traced quantity in Markdown: its paths, zero paths grouped, the sum and the update."""
+    lines = ["", f"## ∂{sym}/∂{pretty(p.name)} ({p.path_count} path{'s' if p.path_count != 1 else ''})"]
+    paths, zeros = p.grouped()
+    for i, path in enumerate(paths, start=1):
+        where = f" (sample {path.sample})" if path.sample else ""
+        lines += ["", f"**Path {i}**{where}: " + " → ".join(pretty(x) for x in path.nodes), "",
+                  "| factor | formula | value |", "|---|---|---:|"]
+        lines += [f"| {_cell(pretty(f.symbol))} | {_cell(pretty(f.formula))} | {n(f.value)} |"
+                  for f in path.factors]
+        lines.append(f"| **product** | | **{n(path.product)}** |")
+    for group in zeros:
+        lines += ["", f"{group.count} more path{'s' if group.count != 1 else ''} with product 0, through "
+                  f"{_cell(pretty(group.factor.symbol))} = {_cell(pretty(group.factor.formula))} = 0"]
+    if len(p.paths) < p.path_count:
+        lines += ["", f"… and {p.path_count - len(p.paths)} more paths, summing to {n(p.omitted_sum)}"]
+    if p.per_sample:
+        lines += ["", "Per sample: " + ", ".join(f"[{s}] {n(g)}" for s, g in p.per_sample)]
+    lines += ["", f"Sum of all paths = ∂{sym}/∂{pretty(p.name)} = **{n(p.gradient)}**"]
+    if p.cancelled:
+        lines += ["", f"*{CANCELLED}*"]
+    if p.node:
+        return lines
+    if p.frozen:
+        return lines + ["", f"Update: {pretty(p.name)} is frozen (the spec's `frozen:`): it stays {n(p.value)}"]
+    return lines + ["", "Update: " + worked(pretty(p.name), p.value, p.learning_rate, p.gradient, p.updated, n,
+                                              strong=lambda text: f"**{text}**", loss=sym)]

@@ -12,6 +12,7 @@ are read line by line, so they are not.
 """
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass
 
@@ -75,6 +76,11 @@ def _hint_for(char: str) -> str:
     if char == ":":
         return "lambdas and slices are not part of a formula"
     return ("a formula holds numbers, names, + - * / ^ ** ( ) and the functions " + ", ".join(FUNCTIONS))
+
+
+def _keyword(line: int, token: _Token) -> FormulaError:
+    return FormulaError(line, token.column, f"'{token.text}' is a Python keyword, not part of a formula",
+                        "a formula holds numbers, names, operators and the functions " + ", ".join(FUNCTIONS))
 
 
 class _Parser:
@@ -142,6 +148,8 @@ class _Parser:
             if token.text in FUNCTIONS:
                 raise FormulaError(self.line, token.column, f"'{token.text}' is a function",
                                    f"call it: {token.text}(x)")
+            if keyword.iskeyword(token.text):
+                raise _keyword(self.line, token)
             if token.text in CONSTANTS:
                 return self.node(Node(token.text, constant=CONSTANTS[token.text], column=token.column)), at + 1
             if token.text not in self.names:
@@ -209,6 +217,8 @@ class _Parser:
             self.name_step(root, name.text, name.column)
 
     def check_step_name(self, name: _Token) -> None:
+        if keyword.iskeyword(name.text):
+            raise _keyword(self.line, name)
         if name.text in FUNCTIONS or name.text in CONSTANTS:
             raise FormulaError(self.line, name.column, f"'{name.text}' is a function or constant, not a step name",
                                "choose another name, e.g. h1")

@@ -17,6 +17,7 @@ from ..core.network import Layer, Network
 from ..errors import Problem, SpecError, quote
 from .access import Unreadable, read_limited
 from .course import read_frozen, read_names
+from .expression import ExpressionReader, ExpressionSpec
 from .hints import describe, plural
 from .matrices import MAX_PARAMETERS
 from .values import ValueReader
@@ -87,8 +88,11 @@ def parse_spec(text: str, file: str, base_dir: Path, confined: bool = False) -> 
     return read_document(parse(text, file), base_dir, confined)
 
 
-def read_document(doc: Document, base_dir: Path, confined: bool = False) -> Spec:
-    """Validate an already parsed YAML document as a spec."""
+def read_document(doc: Document, base_dir: Path, confined: bool = False) -> Spec | ExpressionSpec:
+    """Validate an already parsed YAML document as a spec: a network, or (with `expression:`) an
+    expression and its point."""
+    if isinstance(doc.data, dict) and "expression" in doc.data:
+        return ExpressionReader(doc, base_dir, confined).read()
     return _SpecReader(doc, base_dir, confined).read()
 
 
