@@ -336,3 +336,75 @@ def test_activation_and_input_nodes_against_finite_differences():
 def test_unknown_node_is_a_usage_error():
     out = invoke("trace", "--example", "padhai-4-4-2", "--node", "z35", expect=2)
     assert "--node" in out.stderr and "no z35" in out.stderr
+
+
+# -- found by an independent review --------------------------------------------------------------
+def test_freezing_one_bias_leaves_the_others_free(tmp_path):
+    (tmp_path / "net.yaml").write_text("input: [1, 2]\ntarget: [0.5, 0.1]\nloss: mse\nlearning_rate: 1\nlayers:\n"
+                                       "  - activation: sigmoid\n    weights: [[0.1, 0.2], [0.3, 0.4]]\n"
+                                       "    biases: [0.3, 0.4]\nfrozen: [b1_2]\n", encoding="utf-8")
+    before = compute(load_spec(tmp_path / "net.yaml"))
+    invoke("step", tmp_path / "net.yaml", "-o", tmp_path / "after.yaml", expect=0)
+    after = compute(load_spec(tmp_path / "after.yaml"))
+    assert after.value("b12") == 0.4 and after.value("b11") == before.updated("b11") != 0.3
+
+
+def test_training_log_header_matches_its_rows(tmp_path):
+    invoke("train", "--example", "mazur-2-2-2", "--epochs", "2", "--log", tmp_path / "log.csv", expect=0)
+    lines = (tmp_path / "log.csv").read_text().splitlines()
+    assert all(len(line.split(",")) == len(lines[0].split(",")) for line in lines)
+    assert "w5" in lines[0].split(",") and "dE_total/dw5" in lines[0].split(",")
+
+
+@pytest.mark.parametrize("names, message", [
+    ("{w2_1_1: z11}", "'w2_1_1' is already the name of another quantity"),
+    ("{a21: z11}", "'a21' is already the name of another quantity"),  # a21 is the output yhat1
+    ("{h11: z21}", "'h11' is already the name of another quantity"),  # padhai's a11
+    ("{biases: w111}", "'biases' cannot be a name"),
+])
+def test_names_that_would_mean_two_things_are_refused(names, message):
+    spec = ("input: [1, 2]\ntarget: [1]\nloss: mse\nlayers:\n  - activation: tanh\n    weights: [[0.5, -0.25]]\n"
+            "  - activation: linear\n    weights: [[2]]\n" + f"names: {names}\n")
+    with pytest.raises(SpecError) as caught:
+        load_spec(text=spec)
+    assert any(message in p.message for p in caught.value.problems), caught.value.problems
+
+
+def test_a_circuits_f_cannot_name_something_else():
+    with pytest.raises(SpecError) as caught:
+        load_spec(text=CS231N.read_text(encoding="utf-8").replace("  w0: w111", "  f: w111"))
+    assert any("'f' is the circuit's output" in p.message for p in caught.value.problems)
+
+
+def test_underscored_names_in_frozen_and_names():
+    spec = load_spec(text=MAZUR.read_text(encoding="utf-8").replace("frozen: biases", "frozen: [w2_1_1]")
+                     .replace("  w5: w211", "  w5: w2_1_1"))
+    result = compute(spec)
+    assert result.is_frozen("w5") and result.shown_name("w211") == "w5"
+
+
+def test_diagnosis_in_the_courses_names(tmp_path):
+    (tmp_path / "answers.yaml").write_text(f"spec: {MAZUR.name}\nanswers:\n  out_h1: 0.3775\n", encoding="utf-8")
+    (tmp_path / MAZUR.name).write_text(MAZUR.read_text(encoding="utf-8"), encoding="utf-8")
+    out = invoke("check", tmp_path / "answers.yaml", expect=1).stdout
+    assert "net_h1, the pre-activation; out_h1 is the activation" in out
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None and not __import__("os").environ.get("CI"),
+                    reason="pdflatex is not installed")
+@pytest.mark.parametrize("args", [
+    ("--example", "mazur-2-2-2"), ("--example", "cs231n-neuron"),
+    ("-", "--notation", "padhai"),  # a batch through tanh with Greek course names
+    ("--expr", "h1 = max(x, y)^2\nh2 = sqrt(h1) + log(abs(y)) - tan(x)\nf = sigmoid(h2)/e + pi", "--at", "x=0.3,y=-2"),
+])
+def test_latex_of_textbook_keys_and_expressions_compiles(tmp_path, args):
+    import subprocess
+
+    batch = ("inputs: [[1, 2], [0.5, -1]]\ntargets: [[1], [0]]\nloss: mse\nlayers:\n  - activation: tanh\n"
+             "    weights: [[0.5, -0.25], [0.1, 0.2]]\n  - activation: linear\n    weights: [[2, 1]]\n"
+             "names: {Δh1: a11, θ_out: yhat1, E_total: L}\n")
+    tex = invoke("trace", *args, "--format", "latex", input=batch, expect=0).stdout
+    (tmp_path / "d.tex").write_text(tex, encoding="utf-8")
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout[-2000:]

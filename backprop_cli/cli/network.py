@@ -110,7 +110,7 @@ def trace(spec, example, expr, at, learning_rate, fmt, precision, no_color, nota
     from ..core.names import layer_parameter_counts
     from ..core.names import notation as make_notation
     from ..core.paths import locate_node
-    from ..core.tracing import build_trace
+    from ..core.tracing import build_trace, split_sample
 
     check_save(save, fmt)
     loaded = load(spec, example, expr, at)
@@ -123,8 +123,11 @@ def trace(spec, example, expr, at, learning_rate, fmt, precision, no_color, nota
         raise click.BadParameter(f"the spec has {result.samples} sample(s)", param_hint="--sample")
     chosen = make_notation(notation, result.network.names)
     for node in nodes:
+        name, index = split_sample(node, sample)
         try:
-            locate_node(result, node, chosen)
+            locate_node(result, name, chosen)
+            if not 1 <= index <= result.samples:
+                raise ValueError(f"{node}: the spec has {result.samples} sample(s)")
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--node") from None
     if not weights:  # every parameter, unless --node alone asks for nodes only

@@ -101,7 +101,9 @@ def step(spec, example, learning_rate, fmt, precision, output, in_place, force):
     else:
         from ..core.numbers import number
 
-        click.echo(f"wrote {written}: {len(result.parameters())} parameters updated with η = "
+        frozen = len(result.network.frozen)
+        moved = f"{len(result.parameters()) - frozen} parameters updated" + (f" ({frozen} frozen)" if frozen else "")
+        click.echo(f"wrote {written}: {moved} with η = "
                    f"{number(result.learning_rate, precision)} (loss before the step "
                    f"{number(result.loss, precision)})", err=target == "-")
 
@@ -163,7 +165,9 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
         check_figure_target(plot, "--plot")
     with _locked_if(in_place, target):  # read, train and write back as one step for other runs
         loaded = load(spec, example)
-        log = TrainingLog(parameter_names(loaded.sizes)) if log_file else None
+        network = loaded.network
+        names = [network.names.get(n, n) for n in parameter_names(loaded.sizes, network.bias_styles)]
+        log = TrainingLog(names, network.names.get("L", "L")) if log_file else None
         runs = []
         with Progress(epochs, no_color) as progress:
             for rate in rate_list or [loaded.learning_rate]:

@@ -293,7 +293,7 @@ def locate_node(result: Result, name: str, notation: Notation) -> tuple[str, int
     return what, layer, neuron
 
 
-def trace_node(result: Result, name: str, notation: Notation, max_paths: int, sample: int = 1) -> ParameterTrace:
+def trace_node(result: Result, name: str, sample: int = 1, *, notation: Notation, max_paths: int) -> ParameterTrace:
     """Every path from L to a node quantity (z13, a12, x1) of one sample (1-based), as a trace
     without an update: value, ∂L/∂node (the sample's share of L) and the paths."""
     what, layer, neuron = locate_node(result, name, notation)

@@ -127,10 +127,13 @@ class Result:
             for name in self.network.frozen:
                 kind, layer, j, k = self.parameter_index(name)
                 weights, biases = stepped[layer - 1]
+                before = self.network.layers[layer - 1]
                 if kind == "w":
-                    weights[j - 1, k - 1] = self.network.layers[layer - 1].weights[j - 1, k - 1]
+                    weights[j - 1, k - 1] = before.weights[j - 1, k - 1]
+                elif j is None:  # the layer's shared bias
+                    biases[...] = before.biases
                 else:
-                    biases[...] = self.network.layers[layer - 1].biases
+                    biases[j - 1] = before.biases[j - 1]
             self._cache["stepped"] = stepped
         return self._cache["stepped"]
 

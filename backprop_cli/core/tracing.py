@@ -2,6 +2,7 @@
 the per-neuron deltas and each parameter's paths. Reporters only present it."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .names import Notation, parameter_names
@@ -59,6 +60,12 @@ class Trace:
         return len(self.samples) > 1
 
 
+def split_sample(name: str, sample: int | None) -> tuple[str, int]:
+    """`x1[2]` -> ('x1', 2); a name without [s] is of `sample` (default 1)."""
+    m = re.fullmatch(r"(.+)\[(\d+)\]", name.strip())
+    return (m.group(1), int(m.group(2))) if m else (name, sample or 1)
+
+
 def build_trace(result: Result, notation: Notation, names: list[str] | None, max_paths: int,
                 sample: int | None = None, title: str = "", description: str = "", nodes=()) -> Trace:
     """Trace every parameter of `result` (or those named; [] for none) and the node quantities
@@ -81,7 +88,8 @@ def build_trace(result: Result, notation: Notation, names: list[str] | None, max
                 column(result.grad_a[l], j), column(result.deltas[l], j)))
     wanted = parameter_names(result.sizes, net.bias_styles) if names is None else names
     parameters = [trace_parameter(result, name, notation, max_paths, sample) for name in wanted]
-    parameters += [trace_node(result, name, notation, max_paths, sample or 1) for name in nodes]
+    parameters += [trace_node(result, *split_sample(name, sample), notation=notation, max_paths=max_paths)
+                   for name in nodes]
     loss = result.loss if sample is None else float(result.per_sample_loss[sample - 1])
     return Trace(title, description, result.sizes, [layer.activation.label for layer in net.layers],
                  net.loss.name, net.loss.formula, loss, [float(result.per_sample_loss[s]) for s in shown],

@@ -15,7 +15,7 @@ from ..core.result import Result
 from ..core.update import rule as update_rule
 from ..core.update import updated
 from .answers import Answer, Tolerance
-from .quantities import Quantity, QuantityError, evaluate
+from .quantities import Quantity, QuantityError, evaluate, shown
 
 
 def _softmax_without_cross_terms(act: Activation) -> Activation:
@@ -83,7 +83,8 @@ class Diagnoser:
                 kinds = ("pre-activation", "activation")
                 this, that = kinds if q.name.kind == n.pre else kinds[::-1]
                 with contextlib.suppress(QuantityError):  # the other kind does not exist (the output's z)
-                    yield evaluate(r, other, n), f"this is {swapped}, the {that}; {q.name} is the {this}"
+                    yield (evaluate(r, other, n),
+                           f"this is {shown(swapped, n)}, the {that}; {shown(q.name, n)} is the {this}")
             return
         # gradients
         cross = self._get("cross")

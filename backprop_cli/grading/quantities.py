@@ -50,6 +50,14 @@ def _in_notation(name: str, notation: Notation | None) -> Name | None:
     return Name(notation.pre if parsed.kind == "z" else notation.post, parsed.indices)
 
 
+def shown(name: Name, notation: Notation) -> str:
+    """A node's name as reports print it: the spec's own name where it has one."""
+    if name.kind in (notation.pre, notation.post) and len(name.indices) == 2:
+        default = Name("z" if name.kind == notation.pre else "a", name.indices)
+        return notation.course.get(str(default), str(name))
+    return notation.show(str(name))
+
+
 def parse_quantity(text: str, notation: Notation | None = None) -> Quantity:
     """Parse an answer's key (names canonical in `notation`, or the spec's own names there);
     QuantityError when it names nothing we know."""

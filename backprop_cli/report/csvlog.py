@@ -7,8 +7,9 @@ from ..core.numbers import exact
 class TrainingLog:
     """Collects the state at the start of each epoch: the loss, every parameter, every gradient."""
 
-    def __init__(self, names: list[str]):
-        self.names = names  # the parameters in canonical order, as result.parameters() lists them
+    def __init__(self, names: list[str], loss: str = "L"):
+        self.names = names  # the parameters in canonical order, named as result.parameters() names them
+        self.loss = loss  # the loss's symbol (L, f, or the spec's own name)
         self.rows: list[list[float]] = []
 
     def record(self, rate: float, epoch: int, result) -> None:
@@ -19,7 +20,7 @@ class TrainingLog:
 
     def csv(self) -> str:
         """The log as CSV text, headed by the parameter names."""
-        header = ["learning_rate", "epoch", "loss"] + self.names + [f"dL/d{n}" for n in self.names]
+        header = ["learning_rate", "epoch", "loss"] + self.names + [f"d{self.loss}/d{n}" for n in self.names]
         lines = [",".join(header)]
         lines += [",".join([exact(rate), str(int(epoch))] + [exact(v) for v in rest])
                   for rate, epoch, *rest in self.rows]

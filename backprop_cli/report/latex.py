@@ -7,7 +7,7 @@ from ..core.numbers import number
 from ..core.update import rule, worked
 from ..errors import printable
 
-_NAME = re.compile(r"\b(yhat|[wbxyzahL])(\d+(?:_\d+)*)?(\[\d+\])?")
+_NAME = re.compile(r"\b(yhat|[wbxyzahLfg])(\d+(?:_\d+)*)?(\[\d+\])?")
 _KINK = re.compile(r"\(1 if (\S+) > 0 else ([^)]+)\)")
 _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                   "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
@@ -34,21 +34,29 @@ def escape_text(text: str) -> str:
 
 
 _WORD = re.compile(r"[^\W\d]\w*")
+_FORMULA_SYMBOLS = set("ŷσΣ½²π")  # formula() writes these itself
+
+
+def _course_word(word: str) -> bool:
+    """A spec's own name (E_total, Δh), set as one upright word; not ours (w212, ŷj, σ)."""
+    if _NAME.fullmatch(word):
+        return False
+    return "_" in word or any(not c.isascii() and c not in _FORMULA_SYMBOLS for c in word)
 
 
 def name(text: str) -> str:
     """A node or parameter name in maths: yhat1 -> \\hat{y}_{1}, w2_10_3 -> w_{2,10,3}, a13[2] -> a_{13}^{(2)};
     a course's own name with an underscore (E_total) upright, as one word."""
-    text = _WORD.sub(lambda m: m.group() if "_" not in m.group() or _NAME.fullmatch(m.group())
-                     else r"\mathit{" + escape_text(m.group()) + "}", text)
+    text = _WORD.sub(lambda m: r"\mathit{" + escape_text(m.group()) + "}" if _course_word(m.group()) else m.group(),
+                     text)
 
     def sub(m: re.Match) -> str:
         kind, digits, sample = m.group(1), m.group(2) or "", m.group(3)
         base = r"\hat{y}" if kind == "yhat" else kind
         if digits:
             base += "_{" + digits.replace("_", ",") + "}"
-        if sample:
-            base += "^{(" + sample[1:-1] + ")}"
+        if sample:  # braced, so that a power after it (a11[2]²) is not a double superscript
+            base = "{" + base + "^{(" + sample[1:-1] + ")}}"
         return base
     return _NAME.sub(sub, text)
 

@@ -230,7 +230,8 @@ def _parameter(p, precision: int, symbol: str = "L") -> list:
                                    (pad(number(path.product, precision), widths[2], True), "bold")))
     for group in zeros:
         f = group.factor
-        parts.append(Text(f"  {_count(group.count)} more path{'s' if group.count != 1 else ''} with product 0: "
+        more = " more" if paths else ""
+        parts.append(Text(f"  {_count(group.count)}{more} path{'s' if group.count != 1 else ''} with product 0: "
                           f"{'each passes' if group.count != 1 else 'it passes'} through {pretty(f.symbol)} = "
                           f"{pretty(f.formula)} = 0", style="dim"))
     shown = len(p.paths)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # for annotations only
 
 # a course's name: letters, digits and _ (Greek too: θ1), not starting with a digit
 _COURSE_NAME = re.compile(r"[^\W\d]\w{0,39}")
-RESERVED = ("loss",)  # answers files use it for L
+RESERVED = ("loss", "biases", "weights")  # answers files use `loss` for L; `frozen: biases` means all of them
 MAX_NAMES = 10_000
 
 
@@ -33,11 +33,16 @@ def node_names(network: Network) -> list[str]:
 
 
 def _canonical(name: str, depth: int) -> str:
-    """a{L}{j}, the output layer's activation, is yhat{j}."""
+    """A name in its canonical compact form (w2_1_1 -> w211; h11, padhai's activation, -> a11), and
+    a{L}{j}, the output layer's activation, as yhat{j}."""
     parsed = parse_name(name)
-    if parsed and parsed.kind == "a" and parsed.indices[0] == depth:
+    if parsed is None:
+        return name
+    if parsed.kind == "h":
+        parsed = type(parsed)("a", parsed.indices)
+    if parsed.kind == "a" and parsed.indices[0] == depth:
         return format_name("yhat", parsed.indices[1])
-    return name
+    return str(parsed)
 
 
 def read_names(reader: ValueReader, data: dict, network: Network):
@@ -56,7 +61,10 @@ def read_names(reader: ValueReader, data: dict, network: Network):
         reader.fail(("names",), f"'names' has {len(value):,} entries", f"at most {MAX_NAMES:,}")
         return NO_NAMES
     known = parameter_names(network.sizes, network.bias_styles) + node_names(network)
+    problems_before = len(reader.problems)
     taken = set(known)
+    if network.loss.name == "none":
+        taken.add("f")  # a circuit's output is printed f
     given: dict[str, str] = {}
     for own, target in value.items():
         path = ("names", own)
@@ -75,13 +83,23 @@ def read_names(reader: ValueReader, data: dict, network: Network):
                         at_key=True)
             continue
         given[canonical] = own
+    if network.loss.name == "none" and "L" not in given:
+        if "f" in given.values():
+            reader.fail(("names", "f"), "'f' is the circuit's output here (`loss: none`)",
+                        "choose another name, or rename the output too (`out: L`)", at_key=True)
+        given["L"] = "f"
     for canonical, own in given.items():
+        if canonical == "L" and own == "f" and network.loss.name == "none":
+            continue
         # a canonical name may name another quantity only when its own quantity is renamed too
         # (CS231n's x0, x1 for x1, x2); otherwise one printed name would mean two things
-        if own != canonical and own in taken and own not in given:
+        means = _canonical(own, len(network.layers))
+        if means != canonical and (means in taken or parse_name(own) is not None) and means not in given:
             reader.fail(("names", own), f"'{own}' is already the name of another quantity of this network",
                         f"rename {own} too, or choose a name that is not a canonical one", at_key=True)
     course.update(given)
+    if problems_before < len(reader.problems):
+        return NO_NAMES
     return MappingProxyType(course)
 
 
@@ -104,7 +122,7 @@ def read_frozen(reader: ValueReader, data: dict, network: Network, course) -> fr
         if item == "biases":
             frozen.update(biases)
             continue
-        canonical = canonical_name(course, item) if isinstance(item, str) else None
+        canonical = _canonical(canonical_name(course, item), len(network.layers)) if isinstance(item, str) else None
         if canonical not in names:
             reader.fail(("frozen", i), f"'{quote(str(item))}' is not a parameter of this network",
                         nearest(str(item), shown + ["biases"]) if isinstance(item, str) else hint)

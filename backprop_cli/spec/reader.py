@@ -254,7 +254,12 @@ class _SpecReader(ValueReader):
         """The biases of every neuron and the layer's bias style (names.BIAS_STYLES)."""
         if value == "none":
             return np.zeros(neurons), "none"
-        if isinstance(value, dict) and "shared" in value:
+        if isinstance(value, dict) and "file" not in value:  # {shared: V}, or a misspelling of it
+            if "shared" not in value:
+                self._unknown_keys(value, path, ("shared", "file"))
+                if not value:
+                    self.fail(path, "empty biases mapping", "write `{shared: 0.35}` or `{file: b.npy}`")
+                return None
             self._unknown_keys(value, path, ("shared",))
             number = self._number(path + ("shared",), value["shared"])
             return None if number is None else (np.full(neurons, number), "shared")
