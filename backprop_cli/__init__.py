@@ -14,20 +14,26 @@ __version__ = "0.1.0"
 __all__ = ["load_spec", "compute", "SpecError", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .core.graph import ExpressionResult
     from .core.result import Result
+    from .spec.expression import ExpressionSpec
     from .spec.reader import Spec
 
 
-def load_spec(path=None, *, text: str | None = None, name: str | None = None) -> Spec:
-    """Load and validate a spec (a path, `-` for standard input, or text=...); raises SpecError."""
+def load_spec(path=None, *, text: str | None = None, name: str | None = None) -> Spec | ExpressionSpec:
+    """Load and validate a spec (a path, `-` for standard input, or text=...): a network, or an
+    expression (`expression:` and `at:`); raises SpecError."""
     from .spec.reader import load_spec as _load
 
     return _load(path, text=text, name=name)
 
 
-def compute(spec: Spec, learning_rate: float | None = None) -> Result:
-    """Forward and backward pass of a spec: loss, every gradient and node value, by name."""
+def compute(spec: Spec | ExpressionSpec, learning_rate: float | None = None) -> Result | ExpressionResult:
+    """Forward and backward pass of a spec: loss, every gradient and node value, by name. For an
+    expression: every step's value and derivative, and paths by name (`result.trace("x", 8)`)."""
     from .core.engine import run
 
+    if hasattr(spec, "graph"):  # an expression
+        return spec.compute()
     rate = spec.learning_rate if learning_rate is None else learning_rate
     return run(spec.network, spec.inputs, spec.targets, rate)

@@ -45,7 +45,7 @@ def grad(spec, example, expr, at, learning_rate, fmt, precision, no_color, weigh
     from .. import compute
 
     check_save(save, fmt)
-    loaded = load(spec, example, expr, at)
+    loaded = load(spec, example, expr, at, expressions=True)
     if is_expression(loaded):
         refuse_for_expression(learning_rate=learning_rate, weight=weights)
         result = loaded.compute()
@@ -113,7 +113,7 @@ def trace(spec, example, expr, at, learning_rate, fmt, precision, no_color, nota
     from ..core.tracing import build_trace, split_sample
 
     check_save(save, fmt)
-    loaded = load(spec, example, expr, at)
+    loaded = load(spec, example, expr, at, expressions=True)
     if is_expression(loaded):
         refuse_for_expression(learning_rate=learning_rate, sample=sample)
         return _trace_expression(loaded, weights + nodes, max_paths, fmt, precision, no_color, save)
@@ -241,7 +241,7 @@ def draw(spec, example, expr, at, learning_rate, precision, notation, output, we
     check_figure_target(output, "-o")
     if learning_rate is not None and not weight:
         raise click.UsageError("--lr changes only the update written for --weight NAME; give both, or neither")
-    loaded = load(spec, example, expr, at)
+    loaded = load(spec, example, expr, at, expressions=True)
     if is_expression(loaded):
         refuse_for_expression(learning_rate=learning_rate, gradients=gradients)
         return _draw_expression(loaded, output, weight, precision)
@@ -281,7 +281,9 @@ def examples(fmt):
     rows = []
     for name in example_names():
         loaded = load_spec(example_path(name))
-        rows.append({"name": name, "description": loaded.description or loaded.name, "sizes": loaded.sizes})
+        shape = {"expression": [n.name for n in loaded.graph.nodes if n.op]} if hasattr(loaded, "graph") \
+            else {"sizes": loaded.sizes}
+        rows.append({"name": name, "description": loaded.description or loaded.name, **shape})
     if fmt == "json":
         from ..report.json import dumps
 

@@ -103,12 +103,19 @@ def weight_option(help_text: str, multiple: bool = True):
                         help=help_text)
 
 
-def load(spec: str | None, example: str | None, expr: str | None = None, at: tuple[str, ...] = ()):
+def load(spec: str | None, example: str | None, expr: str | None = None, at: tuple[str, ...] = (), *,
+         expressions: bool = False):
     """The spec from a file, `-` (standard input), a bundled example (default ./net.yaml), or the
-    expression of --expr; --at gives an expression's names their values."""
+    expression of --expr; --at gives an expression's names their values. Unless `expressions`,
+    the command needs a network, and an expression is a usage error."""
     if expr is not None or at:
         return _load_expression(spec, example, expr, at)
-    return _load(spec, example)
+    loaded = _load(spec, example)
+    if is_expression(loaded) and not expressions:
+        command = click.get_current_context().info_name
+        raise click.UsageError(f"{spec or example} holds an expression, and `{command}` needs a network "
+                               "(grad, trace and draw take expressions)")
+    return loaded
 
 
 def is_expression(loaded) -> bool:
