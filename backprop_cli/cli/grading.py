@@ -9,6 +9,7 @@ from .options import (
     check_save,
     emit,
     format_option,
+    is_expression,
     load,
     no_color_option,
     output_file,
@@ -82,7 +83,7 @@ def check(answers, junit, fmt, precision, quiet, no_color, save):
 
 
 @click.command()
-@spec_options(notation=True)
+@spec_options(notation=True, expr=True)
 @click.option("--quantity", "quantities", multiple=True, metavar="Q",
               help="A quantity to put in the key (loss, a12, dL/dw212, w212_new, ...); repeat. "
                    "Default: the loss, every gradient and every updated parameter.")
@@ -90,7 +91,7 @@ def check(answers, junit, fmt, precision, quiet, no_color, save):
               help="Round each value to this many decimals (and so set the default tolerance).")
 @click.option("--inline", is_flag=True, help="Put the spec itself under `network:` instead of `spec: PATH` "
               "(always so unless SPEC names a file).")
-def key(spec, example, notation, quantities, decimals, inline):
+def key(spec, example, expr, at, notation, quantities, decimals, inline):
     """Print an answers file holding the true values: an answer key.
 
     `backprop check` on the printed key passes; give students the same file with
@@ -100,13 +101,21 @@ def key(spec, example, notation, quantities, decimals, inline):
     Examples:
       backprop key net.yaml --quantity dL/dw212 --quantity w212_new > key.yaml
       backprop key --example padhai-4-4-2 --decimals 3
+      backprop key --expr "(x + y)*z" --at x=-2,y=5,z=-4 --quantity df/dx
     """
     from .. import compute
     from ..core.names import notation as make_notation
     from ..grading.key import answer_key, default_quantities, key_values
     from ..grading.quantities import QuantityError
 
-    loaded = load(spec, example)
+    loaded = load(spec, example, expr, at, expressions=True)
+    if is_expression(loaded):  # the expression and its point go into the key itself
+        from ..grading.key import expression_key
+
+        try:
+            return emit(expression_key(loaded, loaded.compute(), quantities, decimals), None)
+        except QuantityError as exc:
+            raise click.BadParameter(f"{exc} ({exc.hint})" if exc.hint else str(exc), param_hint="--quantity") from None
     result = compute(loaded)
     chosen = make_notation(notation, result.network.names)
     try:

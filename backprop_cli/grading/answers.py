@@ -13,12 +13,14 @@ from ..core.names import notation as make_notation
 from ..core.result import Result
 from ..errors import Problem, SpecError, quote
 from ..spec.access import Unreadable, locate, read_limited
+from ..spec.expression import ExpressionReader
 from ..spec.hints import unknown_keys
 from ..spec.reader import Spec, load_spec, read_document
 from ..spec.yamlsafe import KEY, MAX_TEXT_BYTES, Document, as_float, decode, parse
+from .expression import parse_expression_quantity
 from .quantities import Quantity, QuantityError, check_quantity, parse_quantity
 
-ANSWER_KEYS = ("spec", "network", "tolerance", "answers", "notation")
+ANSWER_KEYS = ("spec", "network", "expression", "at", "tolerance", "answers", "notation")
 MAX_ANSWERS = 1_000  # answers one file may give (a homework asks a few dozen)
 WIDEN = 0.01  # the default rule's relative widening, for rounded intermediate steps
 
@@ -106,8 +108,12 @@ class AnswersReader:
                                         f"write {describe_notations('`notation: {}`')}"))
             notation_name = "default"
         tolerance = self._tolerance(doc, data, problems)
-        spec, result = self._spec(doc, data, base, problems)
-        chosen = make_notation(notation_name, result.network.names)
+        if "expression" in data:  # answers about an expression written in this file
+            spec, result = self._expression(doc, data, base, problems)
+            chosen = None
+        else:
+            spec, result = self._spec(doc, data, base, problems)
+            chosen = make_notation(notation_name, result.network.names)
         answers = self._answers(doc, data, result, chosen, problems, misspelt)
         if problems:
             raise SpecError(problems)
@@ -164,6 +170,17 @@ class AnswersReader:
         spec = read_document(doc.subdocument(("network",)), base, confined=True)
         return spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
 
+    def _expression(self, doc: Document, data: dict, base: Path, problems: list[Problem]):
+        if "spec" in data or "network" in data:
+            problems.append(doc.problem(("expression",), "give `expression:` or a network (`spec:`/`network:`), "
+                                        "not both", "an answers file is about one of them", at_key=True))
+            raise SpecError(problems)
+        try:
+            spec = ExpressionReader(doc, base, True).read(known=ANSWER_KEYS)
+            return spec, spec.compute()
+        except SpecError as exc:
+            raise SpecError(problems + exc.problems) from None
+
     def _answers(self, doc: Document, data: dict, result: Result, notation, problems: list[Problem],
                  misspelt: set[str]) -> list[Answer]:
         answers_value = data.get("answers")
@@ -182,8 +199,11 @@ class AnswersReader:
         for key, value in answers_value.items():
             path = ("answers", key)
             try:
-                q = parse_quantity(key, notation)
-                check_quantity(result, q, notation)
+                if notation is None:  # an expression
+                    q = parse_expression_quantity(key, result)
+                else:
+                    q = parse_quantity(key, notation)
+                    check_quantity(result, q, notation)
             except QuantityError as exc:
                 problems.append(doc.problem(path, str(exc), exc.hint, at_key=True))
                 continue

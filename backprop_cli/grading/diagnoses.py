@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 
-import numpy as np
-
 from ..core.engine import backward, run
 from ..core.functions import Activation
 from ..core.names import Notation
@@ -15,6 +13,7 @@ from ..core.result import Result
 from ..core.update import rule as update_rule
 from ..core.update import updated
 from .answers import Answer, Tolerance
+from .matching import matching
 from .quantities import Quantity, QuantityError, evaluate, shown
 
 
@@ -113,9 +112,9 @@ class Diagnoser:
 
     def diagnose(self, answer: Answer, expected: float, tolerance: Tolerance) -> str | None:
         """The sentence for the mistake the given answer matches, if exactly one fits."""
-        for value, sentence in self.candidates(answer.quantity, expected):
-            if not np.isfinite(value) or tolerance.allows(value, expected, answer.decimals):
-                continue  # indistinguishable from the right answer: no diagnosis from it
-            if tolerance.allows(answer.given, value, answer.decimals):
-                return sentence[0].upper() + sentence[1:] + "."
-        return None
+        return matching(self.candidates(answer.quantity, expected), answer, expected, tolerance)
+
+    def depends(self, later: Quantity, earlier: Quantity) -> bool:  # noqa: ARG002 - the network's rule
+        """Whether a wrong `earlier` answer can make `later` wrong (in a network: any earlier step)."""
+        return True
+

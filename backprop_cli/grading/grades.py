@@ -10,6 +10,7 @@ from ..core.result import Result
 from ..errors import BackpropError, Problem, SpecError
 from .answers import Answer, AnswersReader, Tolerance, remember
 from .diagnoses import Diagnoser
+from .expression import ExpressionDiagnoser, expression_position, expression_value
 from .quantities import chain_position, evaluate
 
 
@@ -41,22 +42,29 @@ class FileReport:
         return sum(not o.ok for o in self.outcomes)
 
 
-def grade(result: Result, answers: list[Answer], tolerance: Tolerance, diagnoser: Diagnoser) -> list[Outcome]:
-    """Grade every answer; diagnose the wrong ones, else point at the first wrong step before them."""
+def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> list[Outcome]:
+    """Grade every answer; diagnose the wrong ones, else point at the first wrong step before them
+    that they depend on. `result` is a network's Result or an expression's."""
     n = diagnoser.notation
+    expression = hasattr(result, "graph")
     outcomes = []
     for answer in answers:
-        expected = evaluate(result, answer.quantity, n)
+        q = answer.quantity
+        expected = expression_value(result, q) if expression else evaluate(result, q, n)
         ok = tolerance.allows(answer.given, expected, answer.decimals)
         outcomes.append(Outcome(answer, expected, ok, None if ok else diagnoser.diagnose(answer, expected, tolerance)))
-    depth = len(result.sizes) - 1
-    wrong = sorted((o for o in outcomes if not o.ok), key=lambda o: chain_position(o.answer.quantity, n, depth))
-    if wrong:
-        first = wrong[0]
-        for o in wrong[1:]:
-            if o.diagnosis is None:
-                o.diagnosis = (f"Follows from the earlier wrong step {first.answer.quantity.text} (line "
-                               f"{first.answer.line}): fix that first.")
+
+    def position(o: Outcome) -> tuple:
+        if expression:
+            return expression_position(result, o.answer.quantity)
+        return chain_position(o.answer.quantity, n, len(result.sizes) - 1)
+
+    wrong = sorted((o for o in outcomes if not o.ok), key=position)
+    for i, o in enumerate(wrong):
+        first = next((e for e in wrong[:i] if diagnoser.depends(o.answer.quantity, e.answer.quantity)), None)
+        if o.diagnosis is None and first is not None:
+            o.diagnosis = (f"Follows from the earlier wrong step {first.answer.quantity.text} (line "
+                           f"{first.answer.line}): fix that first.")
     return outcomes
 
 
@@ -70,6 +78,8 @@ class Grader:
         self._diagnosers: OrderedDict[tuple[int, str], Diagnoser] = OrderedDict()
 
     def _diagnoser(self, result: Result, notation_name: str) -> Diagnoser:
+        if hasattr(result, "graph"):  # an expression's answers
+            return remember(self._diagnosers, (id(result), ""), lambda: ExpressionDiagnoser(result))
         return remember(self._diagnosers, (id(result), notation_name),
                         lambda: Diagnoser(result, make_notation(notation_name, result.network.names)))
 

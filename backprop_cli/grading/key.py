@@ -5,7 +5,7 @@ import json
 
 from .. import __version__
 from ..core.names import Notation
-from ..core.numbers import fixed
+from ..core.numbers import exact, fixed
 from ..core.result import Result
 from .quantities import check_quantity, evaluate, parse_quantity
 
@@ -39,4 +39,21 @@ def answer_key(rows: list[tuple[str, float]], decimals: int, notation: Notation,
         lines.append(f"notation: {notation.name}")
     lines.append("answers:")
     lines += [f"  {text}: {fixed(value, decimals)}" for text, value in rows]
+    return "\n".join(lines) + "\n"
+
+
+def expression_key(spec, result, quantities, decimals: int) -> str:
+    """An answers file about an expression, holding it and its point: every step's value and the
+    output's derivative with respect to every other name (or the `quantities` asked for)."""
+    from .expression import expression_value, parse_expression_quantity
+
+    out = result.output_name
+    if not quantities:
+        quantities = [name for name, *_ in result.steps()]
+        quantities += [f"d{out}/d{n.name}" for n in result.graph.nodes if n.constant is None and n.name != out]
+    rows = [(text, expression_value(result, parse_expression_quantity(text, result))) for text in quantities]
+    point = ", ".join(f"{name}: {exact(value)}" for name, value in spec.at.items())
+    lines = [f"# answer key by backprop {__version__}: values rounded to {decimals} decimals", "expression: |"]
+    lines += ["  " + line for line in spec.text.strip().splitlines()]
+    lines += [f"at: {{{point}}}", "answers:"] + [f"  {text}: {fixed(value, decimals)}" for text, value in rows]
     return "\n".join(lines) + "\n"

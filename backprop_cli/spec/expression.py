@@ -27,6 +27,7 @@ class ExpressionSpec:
 
     graph: Graph
     at: dict[str, float]
+    text: str = ""  # the expression as written
     name: str = ""
     description: str = ""
     file: str = OPTION
@@ -73,7 +74,7 @@ def expression_from_text(text: str, at: dict[str, float], name: str = "") -> Exp
     _check_point(graph, at, lambda _name, message, hint: problems.append(Problem("--at", 1, 1, message, hint)))
     if problems:
         raise SpecError(problems)
-    return ExpressionSpec(graph, dict(at), name or text.strip().splitlines()[0][:60])
+    return ExpressionSpec(graph, dict(at), text, name or text.strip().splitlines()[0][:60])
 
 
 def with_point(spec: ExpressionSpec, at: dict[str, float]) -> ExpressionSpec:
@@ -89,9 +90,13 @@ def with_point(spec: ExpressionSpec, at: dict[str, float]) -> ExpressionSpec:
 class ExpressionReader(ValueReader):
     """Reads a YAML document holding `expression:` and `at:`."""
 
-    def read(self, extra_at: dict[str, float] | None = None) -> ExpressionSpec:
+    def read(self, extra_at: dict[str, float] | None = None, known: tuple[str, ...] = EXPRESSION_KEYS
+             ) -> ExpressionSpec:
+        """The expression and its point; `known`: the keys the document may hold (an answers
+        file's own keys too, which its reader checks)."""
         data = self.doc.data
-        self._unknown_keys(data, (), EXPRESSION_KEYS)
+        if known == EXPRESSION_KEYS:
+            self._unknown_keys(data, (), EXPRESSION_KEYS)
         name, description = self._text(data, "name"), self._text(data, "description")
         text = data.get("expression")
         graph = None
@@ -113,7 +118,7 @@ class ExpressionReader(ValueReader):
             _check_point(graph, at, problem)
         if self.problems:
             raise SpecError(self.problems)
-        return ExpressionSpec(graph, at, name or "expression", description, self.doc.file, self.doc, self._place)
+        return ExpressionSpec(graph, at, text, name or "expression", description, self.doc.file, self.doc, self._place)
 
     def _at(self, value: Any) -> dict[str, float]:
         if not isinstance(value, dict):

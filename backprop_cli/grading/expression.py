@@ -1,0 +1,102 @@
+"""Answers about an expression (`expression:` and `at:` in the answers file): quantities `h2` (a
+value) and `dy/dh1` (the output's derivative), graded with diagnoses of the chain rule's own slips."""
+from __future__ import annotations
+
+import re
+
+from ..core.graph import ExpressionResult
+from ..core.names import Name
+from ..core.numbers import number
+from ..errors import quote
+from .matching import matching
+from .quantities import Quantity, QuantityError
+
+_DERIVATIVE = re.compile(r"(?:d(?P<of>\w+)/d|∂(?P<of2>\w+)/∂)(?P<name>\w+)")
+MAX_LISTED_PATHS = 64  # a derivative with more paths is not checked path by path
+
+
+def parse_expression_quantity(text: str, result: ExpressionResult) -> Quantity:
+    """`h2` or `dy/dh1` (`∂y/∂h1`) for an expression; QuantityError when it names nothing there."""
+    raw = str(text).strip()
+    out = result.output_name
+    m = _DERIVATIVE.fullmatch(raw)
+    if m:
+        of, name, kind = m.group("of") or m.group("of2"), m.group("name"), "gradient"
+        if of != out:
+            raise QuantityError(f"'{quote(raw)}': the expression's output is {out}, not {quote(of)}",
+                                f"write d{out}/d<name>, e.g. d{out}/d{result.input_rows()[0][0]}")
+    else:
+        name, kind = raw, "value"
+    try:
+        result.index(name)
+    except KeyError as exc:
+        raise QuantityError(str(exc.args[0]), f"write a name (a value) or d{out}/d<name> (a derivative)") from None
+    return Quantity(raw, kind, Name(name, ()), None)
+
+
+def expression_value(result: ExpressionResult, q: Quantity) -> float:
+    """The true value of a quantity about an expression."""
+    name = q.name.kind  # an expression's quantity keeps its node's name there
+    return result.derivative(name) if q.kind == "gradient" else result.value(name)
+
+
+def expression_position(result: ExpressionResult, q: Quantity) -> tuple:
+    """Values in evaluation order, then derivatives from the output down."""
+    index = result.index(q.name.kind)
+    return (0, index) if q.kind == "value" else (1, -index)
+
+
+class ExpressionDiagnoser:
+    """Names the chain rule's slips: a path left out, one path taken for the sum, the sign."""
+
+    notation = None
+
+    def __init__(self, result: ExpressionResult):
+        self.result = result
+
+    def candidates(self, q: Quantity, expected: float):
+        """(value a slip gives, the sentence that names it)."""
+        r, name = self.result, q.name.kind
+        yield -expected, "the sign is flipped"
+        if q.kind != "gradient":
+            return
+        count = r.path_count(r.index(name))
+        if 1 < count <= MAX_LISTED_PATHS:
+            trace = r.trace(name, count)
+            for k, path in enumerate(trace.paths, start=1):
+                route = " → ".join(path.nodes)
+                yield path.product, (f"this is path {k} alone ({route}); {name} has {count} paths from "
+                                     f"{r.output_name}, and the derivative is the sum of all of them")
+                yield expected - path.product, (f"this leaves out path {k} ({route}, product "
+                                                f"{number(path.product, 4)}); the derivative sums all {count}")
+        for other, _value, gradient in r.input_rows():
+            if other != name:
+                yield gradient, f"this is ∂{r.output_name}/∂{other}, not ∂{r.output_name}/∂{name}"
+        yield r.value(name), f"this is the value of {name}, not the derivative ∂{r.output_name}/∂{name}"
+
+    def diagnose(self, answer, expected: float, tolerance) -> str | None:
+        """The sentence for the slip the given answer matches, if one does."""
+        return matching(self.candidates(answer.quantity, expected), answer, expected, tolerance)
+
+    def depends(self, later: Quantity, earlier: Quantity) -> bool:
+        """Whether a wrong `earlier` answer can make `later` wrong: a value feeds the values after
+        it, and every derivative takes values; a derivative feeds those below it."""
+        graph, r = self.result.graph, self.result
+        a, b = r.index(later.name.kind), r.index(earlier.name.kind)
+        if earlier.kind == "gradient":
+            return later.kind == "gradient" and _reaches(graph, b, a)
+        return later.kind == "gradient" or _reaches(graph, a, b)
+
+
+def _reaches(graph, top: int, bottom: int) -> bool:
+    """Whether node `bottom` feeds node `top` (or is it)."""
+    seen, stack = {top}, [top]
+    while stack:
+        node = stack.pop()
+        if node == bottom:
+            return True
+        for operand in graph.nodes[node].operands:
+            if operand not in seen:
+                seen.add(operand)
+                stack.append(operand)
+    return False
