@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..core.graph import Graph, Node
 from ..core.operations import CONSTANTS, FUNCTIONS, OPERATIONS
 
-MAX_TEXT = 100_000  # characters of expression text
+MAX_TEXT = 500_000  # characters of expression text: thousands of steps, not a megabyte
 MAX_NESTING = 100  # parentheses, calls, unary signs and powers inside one another
 MAX_NODES = 50_000
 MAX_STEPS = 20_000
