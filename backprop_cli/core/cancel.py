@@ -4,48 +4,63 @@ A sum is zero up to rounding when |sum| ≤ 1e-12 × the largest |term| summed t
 section 3). The backward recursion applies the rule to each sum it forms (∂L/∂a = Σm δm·wmk, a
 softmax's δ, a batch's gradients), so a 0 found there stays exactly 0 along every path below it.
 Which gradients are 0 because their paths cancel (rather than because every path is 0) is found
-afterwards: their largest |path product| is not 0.
+afterwards: some path's product is not 0.
 """
 from __future__ import annotations
 
 import numpy as np
 
 RELATIVE = 1e-12
-_BROADCAST = 4_000_000  # elements of a (rows, m, columns) array built at once; beyond, loop over m
+_CHUNK = 20_000  # candidates checked at once
 
 
-def largest_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """max over m of |left[s, m]|·|right[m, k]|: the largest term of (left @ right)[s, k]."""
-    left, right = np.abs(left), np.abs(right)
-    s, m = left.shape
-    k = right.shape[1]
-    if s * m * k <= _BROADCAST:
-        return (left[:, :, None] * right[None, :, :]).max(axis=1, initial=0.0)
-    out = np.zeros((s, k))
-    for i in range(m):
-        np.maximum(out, left[:, i:i + 1] * right[i:i + 1, :], out=out)
-    return out
-
-
-def snap(values: np.ndarray, largest_term: np.ndarray) -> np.ndarray:
-    """`values` (a sum) with every entry that is zero up to rounding made exactly 0, in place."""
-    values[np.abs(values) <= RELATIVE * largest_term] = 0.0
+def snap_product(values: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """`values` = left @ right, with every entry within 1e-12 of its largest term made exactly 0,
+    in place. Cheap: a bound on the largest term (max |left| of the row times Σ |right| of the
+    column) picks the few candidates, and only those get their exact largest term."""
+    row = np.maximum(left.max(axis=1, initial=0.0), -left.min(axis=1, initial=0.0))
+    column = right.sum(axis=0) if right.min(initial=0.0) >= 0 else np.abs(right).sum(axis=0)
+    threshold = np.multiply.outer(row * RELATIVE, column)
+    size = np.abs(values)
+    candidates = size <= threshold
+    candidates &= size > 0  # an exact 0 needs nothing
+    if not candidates.any():
+        return values
+    rows, cols = np.nonzero(candidates)
+    for start in range(0, len(rows), _CHUNK):
+        r, c = rows[start:start + _CHUNK], cols[start:start + _CHUNK]
+        largest = (np.abs(left[r, :]) * np.abs(right[:, c]).T).max(axis=1)
+        zero = np.abs(values[r, c]) <= RELATIVE * largest
+        values[r[zero], c[zero]] = 0.0
     return values
 
 
-def largest_paths(result) -> tuple[list, list]:
-    """Per layer, the largest |path product| into each ∂L/∂a and δ (per sample): the backward
-    recursion with max in place of the sum and |·| on every factor."""
+def snap_softmax(delta: np.ndarray, grad_a: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """A softmax layer's δm = Σi gi·∂ai/∂zm with its zeros up to rounding made exactly 0, in place;
+    the terms are gm·am·Σ_{i≠m} ai and gi·ai·am (i ≠ m), so Σ|terms| ≤ 2·am·max|g| bounds them."""
+    bound = 2.0 * a * np.abs(grad_a).max(axis=1, keepdims=True, initial=0.0)
+    rows, cols = np.nonzero((delta != 0) & (np.abs(delta) <= RELATIVE * bound))
+    for s, m in zip(rows.tolist(), cols.tolist()):
+        others = np.abs(grad_a[s]) * a[s] * a[s, m]
+        others[m] = abs(grad_a[s, m]) * a[s, m] * (a[s].sum() - a[s, m])
+        if abs(delta[s, m]) <= RELATIVE * others.max():
+            delta[s, m] = 0.0
+    return delta
+
+
+def nonzero_paths(result) -> tuple[list, list]:
+    """Per layer, whether any path from L into each ∂L/∂a and δ (per sample) has a product other
+    than 0: a gradient that is 0 although one has is 0 because its paths cancel."""
     layers, depth = result.network.layers, len(result.network.layers)
-    top_a: list = [None] * (depth + 1)
-    top_z: list = [None] * (depth + 1)
-    top_a[depth] = np.abs(result.grad_a[depth])
+    into_a: list = [None] * (depth + 1)
+    into_z: list = [None] * (depth + 1)
+    into_a[depth] = result.grad_a[depth] != 0
     for l in range(depth, 0, -1):
         layer = layers[l - 1]
         if layer.activation.elementwise:
-            top_z[l] = np.abs(layer.activation.derivative(result.z[l], result.a[l])) * top_a[l]
+            into_z[l] = into_a[l] & (layer.activation.derivative(result.z[l], result.a[l]) != 0)
         else:
-            top_z[l] = np.stack([(np.abs(layer.activation.jacobian(z, a)) * upper[:, None]).max(axis=0)
-                                 for z, a, upper in zip(result.z[l], result.a[l], top_a[l])])
-        top_a[l - 1] = largest_product(top_z[l], layer.weights)
-    return top_a, top_z
+            into_z[l] = np.stack([(layer.activation.jacobian(z, a) != 0).T.astype(float) @ reach.astype(float) > 0
+                                  for z, a, reach in zip(result.z[l], result.a[l], into_a[l])])
+        into_a[l - 1] = into_z[l].astype(float) @ (layer.weights != 0).astype(float) > 0
+    return into_a, into_z

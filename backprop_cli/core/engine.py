@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cancel import largest_product, snap
+from .cancel import snap_product, snap_softmax
 from .functions import log_softmax, softplus
 from .network import Layer, Network
 from .result import Result
@@ -90,17 +90,16 @@ def backward(layers: list[Layer], z: list, a: list, grad_yhat: np.ndarray, delta
         weight_grads[l] = deltas[l].T @ a[l - 1]
         bias_grads[l] = deltas[l].sum(axis=0)
         if samples > 1:  # sums over the batch: zero up to rounding is 0 (core.cancel)
-            snap(weight_grads[l], largest_product(deltas[l].T, a[l - 1]))
-            snap(bias_grads[l], np.abs(deltas[l]).max(axis=0))
+            snap_product(weight_grads[l], deltas[l].T, a[l - 1])
+            snap_product(bias_grads[l][None, :], np.ones((1, samples)), deltas[l])
         if scale != 1.0:
             weight_grads[l] *= scale
             bias_grads[l] *= scale
         if l > 1:
             weights = layers[l - 1].weights
-            grad_a[l - 1] = snap(deltas[l] @ weights, largest_product(deltas[l], weights))
+            grad_a[l - 1] = snap_product(deltas[l] @ weights, deltas[l], weights)
             activation = layers[l - 2].activation
             deltas[l - 1] = activation.backward(z[l - 1], a[l - 1], grad_a[l - 1])
             if not activation.elementwise:  # softmax's δ is a sum over the layer too
-                snap(deltas[l - 1], np.stack([largest_product(g[None, :], activation.jacobian(zs, acts))[0]
-                                              for zs, acts, g in zip(z[l - 1], a[l - 1], grad_a[l - 1])]))
+                snap_softmax(deltas[l - 1], grad_a[l - 1], a[l - 1])
     return grad_a, deltas, weight_grads, bias_grads

@@ -75,13 +75,13 @@ class Result:
                         f"{float(before[index]):g} − {self.learning_rate:g} × ({float(grads[index]):g}) is beyond "
                         "float64; use a smaller learning rate")
 
-    def _largest_paths(self) -> tuple[list, list]:
-        """core.cancel.largest_paths, worked out once (only reports that say "cancel" ask)."""
-        if "largest" not in self._cache:
-            from .cancel import largest_paths
+    def _nonzero_paths(self) -> tuple[list, list]:
+        """core.cancel.nonzero_paths, worked out once (only reports that say "cancel" ask)."""
+        if "nonzero" not in self._cache:
+            from .cancel import nonzero_paths
 
-            self._cache["largest"] = largest_paths(self)
-        return self._cache["largest"]
+            self._cache["nonzero"] = nonzero_paths(self)
+        return self._cache["nonzero"]
 
     def cancelled(self, name: str) -> bool:
         """Whether parameter `name`'s gradient is 0 because its paths cancel: it is 0 though
@@ -89,18 +89,18 @@ class Result:
         if self.gradient(name) != 0:
             return False
         kind, layer, j, k = self.parameter_index(name)
-        top_z = self._largest_paths()[1][layer]
-        neurons = top_z if j is None else top_z[:, j - 1:j]
-        sources = np.abs(self.a[layer - 1][:, k - 1:k]) if kind == "w" else 1.0
-        return bool(np.any(neurons * sources > 0))
+        into_z = self._nonzero_paths()[1][layer]
+        neurons = into_z if j is None else into_z[:, j - 1:j]
+        sources = self.a[layer - 1][:, k - 1:k] != 0 if kind == "w" else True
+        return bool(np.any(neurons & sources))
 
     def node_cancelled(self, what: str, layer: int, sample: int, neuron: int) -> bool:
         """The same for ∂L/∂z or ∂L/∂a of one neuron (0-based sample, 1-based neuron)."""
         values = (self.deltas if what == "z" else self.grad_a)[layer] if layer else self.input_gradient()
         if values[sample, neuron - 1] != 0:
             return False
-        top_a, top_z = self._largest_paths()
-        return bool((top_z if what == "z" else top_a)[layer][sample, neuron - 1] > 0)
+        into_a, into_z = self._nonzero_paths()
+        return bool((into_z if what == "z" else into_a)[layer][sample, neuron - 1])
 
     def _shared_bias_gradient(self, layer: int) -> float:
         """A shared bias's gradient: the sum over its layer, zero up to rounding made 0."""
@@ -281,8 +281,8 @@ class Result:
                 gradient = self.deltas[1] @ self.network.layers[0].weights
             if not np.all(np.isfinite(gradient)):
                 raise NumericalError("a gradient of the inputs is not finite (it overflowed)")
-            from .cancel import largest_product, snap
+            from .cancel import snap_product
 
-            snap(gradient, largest_product(self.deltas[1], self.network.layers[0].weights))
+            snap_product(gradient, self.deltas[1], self.network.layers[0].weights)
             self._cache["x"] = gradient
         return self._cache["x"]
