@@ -408,3 +408,16 @@ def test_latex_of_textbook_keys_and_expressions_compiles(tmp_path, args):
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_check_shows_the_number_as_written(tmp_path):
+    (tmp_path / MAZUR.name).write_text(MAZUR.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "answers.yaml").write_text(f"spec: {MAZUR.name}\nanswers:\n  w1_new: 0.150000000\n",
+                                           encoding="utf-8")
+    out = invoke("check", tmp_path / "answers.yaml").stdout
+    assert "0.150000000" in out and "0.149781" in out
+
+
+def test_output_into_a_pipe_is_never_wrapped():
+    text = invoke("trace", "--example", "mazur-2-2-2", "--weight", "w1", env={"COLUMNS": "20"}, expect=0).stdout
+    assert "update  w1 ← w1 − η·∂E_total/∂w1 = 0.15 − 0.5 × (0.000438568) = 0.149781" in text
