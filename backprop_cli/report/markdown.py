@@ -7,7 +7,7 @@ from ..core.names import notation
 from ..core.numbers import number
 from ..core.update import worked
 from ..errors import printable
-from .text import CANCELLED, pretty, target_header
+from .derivation import CANCELLED, pretty, target_header
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
 

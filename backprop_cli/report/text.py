@@ -8,8 +8,8 @@ from rich.text import Text
 from ..core.names import layer_parameter_counts, notation
 from ..core.numbers import number
 from ..core.result import Result
-from ..core.update import worked
 from ..errors import printable
+from .derivation import CANCELLED, derivation_lines, pretty
 from .style import SUMMARY, WIDE, summarised, table
 
 UNWRAPPED = 10_000  # columns of output that is not a terminal: a pipe or a CI log never wraps a line
@@ -90,10 +90,6 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
     return Group(*parts)
 
 
-def pretty(name: str) -> str:
-    """A node name as the tutorials print it (yhat1 -> ŷ1)."""
-    return name.replace("yhat", "ŷ")
-
 
 def _glance(trace) -> Text:
     sizes = "-".join(str(s) for s in trace.sizes)
@@ -164,11 +160,6 @@ def _forward(trace, precision: int) -> list:
     return parts
 
 
-def target_header(trace) -> str:
-    """The output table's last column: the target, or a circuit's upstream gradient ∂f/∂ŷ."""
-    return "target" if trace.target_letter == "y" else f"{trace.target_letter} = ∂{trace.loss_symbol}/∂ŷ"
-
-
 def _loss(trace, precision: int) -> list:
     heading = "Loss " if trace.loss_name != "none" else "Output"
     line = Text.assemble((heading, "bold underline"), f"  {trace.loss_symbol} = ", pretty(trace.loss_formula), " = ",
@@ -203,66 +194,12 @@ def _backward(trace, precision: int) -> list:
 
 
 def _parameter(p, precision: int, symbol: str = "L") -> list:
-    from rich.cells import cell_len
-
-    count = f"{_count(p.path_count)} path" + ("" if p.path_count == 1 else "s")
-    parts = [Text.assemble((f"∂{symbol}/∂{pretty(p.name)}", "bold"), f"   {count}")]
-    paths, zeros = p.grouped()
-    # one alignment for all the paths of a parameter, padded by hand: rich tables cost ~1 ms each
-    rows = [[(pretty(f.symbol), pretty(f.formula), number(f.value, precision)) for f in path.factors]
-            for path in paths]
-    cells = [cell for path_rows in rows for cell in path_rows]
-    widths = [max((cell_len(c[i]) for c in cells), default=0) for i in range(3)]
-    widths[0] = max(widths[0], len("product"))
-    widths[2] = max([widths[2]] + [len(number(path.product, precision)) for path in paths])
-
-    def pad(text: str, width: int, right: bool = False) -> str:
-        gap = " " * (width - cell_len(text))
-        return gap + text if right else text + gap
-
-    for n, (path, path_rows) in enumerate(zip(paths, rows), start=1):
-        where = f" (sample {path.sample})" if path.sample else ""
-        parts.append(Text.assemble(f"  path {n}{where}  ", (" → ".join(pretty(x) for x in path.nodes), "cyan")))
-        for factor_symbol, formula, value in path_rows:
-            row = f"{pad(factor_symbol, widths[0])} = {pad(formula, widths[1])} = {pad(value, widths[2], True)}"
-            parts.append(Text("     " + row))
-        parts.append(Text.assemble("     ", (pad("product", widths[0]), "bold"), f"   {' ' * widths[1]} = ",
-                                   (pad(number(path.product, precision), widths[2], True), "bold")))
-    for group in zeros:
-        f = group.factor
-        more = " more" if paths else ""
-        parts.append(Text(f"  {_count(group.count)}{more} path{'s' if group.count != 1 else ''} with product 0: "
-                          f"{'each passes' if group.count != 1 else 'it passes'} through {pretty(f.symbol)} = "
-                          f"{pretty(f.formula)} = 0", style="dim"))
-    shown = len(p.paths)
-    if shown < p.path_count:
-        more = p.path_count - shown
-        parts.append(Text(f"  … and {_count(more)} more path{'s' if more != 1 else ''}, summing to "
-                          f"{number(p.omitted_sum, precision)}", style="yellow"))
-    if p.per_sample:
-        per = ", ".join(f"[{s}] {number(g, precision)}" for s, g in p.per_sample)
-        parts.append(Text(f"  per sample: {per}", style="dim"))
-    total = "sum of all paths" if p.per_sample == [] else "sum of all paths (over the samples, with 1/n)"
-    parts.append(Text.assemble(f"  {total} = ∂{symbol}/∂{pretty(p.name)} = ", (number(p.gradient, precision), "bold")))
-    if p.cancelled:
-        parts.append(Text(f"  {CANCELLED}", style="yellow"))
-    if p.node:
-        return parts
-    if p.frozen:
-        parts.append(Text(f"  update  {pretty(p.name)} is frozen (the spec's `frozen:`): it stays "
-                          f"{number(p.value, precision)}"))
-        return parts
-    show = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
-    parts.append(Text("  update  " + worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, show,
-                                              loss=symbol)))
-    return parts
+    """One traced quantity's derivation (report.derivation), coloured."""
+    return [Text.assemble(*((text, style) if style else text for text, style in line))
+            for line in derivation_lines(p, precision, symbol)]
 
 
-CANCELLED = "0: the paths cancel (their sum is 0 up to rounding)"
 
-
-def _count(n: int) -> str:
-    return str(n) if n < 10**6 else f"{n:.2g}".replace("e+", "e")
 
 
 def trace_report(trace, precision: int, order: str = "backward") -> Group:

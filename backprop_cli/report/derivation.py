@@ -1,0 +1,92 @@
+"""One traced quantity's derivation as lines of text with a style each: its paths, each factor
+`symbol = formula = value`, the products, the sum and the update. The terminal report colours
+these lines (report/text.py); the explorer page shows them as they are. No rich here, so the page
+does not pay for it."""
+from __future__ import annotations
+
+import unicodedata
+
+from ..core.numbers import number
+from ..core.update import worked
+
+CANCELLED = "0: the paths cancel (their sum is 0 up to rounding)"
+
+
+def pretty(name: str) -> str:
+    """A node name as the tutorials print it (yhat1 -> ŷ1)."""
+    return name.replace("yhat", "ŷ")
+
+
+def target_header(trace) -> str:
+    """The output table's last column: the target, or a circuit's upstream gradient ∂f/∂ŷ."""
+    return "target" if trace.target_letter == "y" else f"{trace.target_letter} = ∂{trace.loss_symbol}/∂ŷ"
+
+
+def count_text(n: int) -> str:
+    """A path count: exact below a million, else 1.3e30."""
+    return str(n) if n < 10**6 else f"{n:.2g}".replace("e+", "e")
+
+
+def cells(text: str) -> int:
+    """Terminal columns `text` takes (wide East Asian characters take two, combining marks none)."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def derivation_lines(p, precision: int, symbol: str = "L") -> list[list[tuple[str, str]]]:
+    """The derivation of ParameterTrace `p`: lines, each a list of (text, style) pieces; style is
+    "" or one of bold, cyan, dim, yellow."""
+    count = f"{count_text(p.path_count)} path" + ("" if p.path_count == 1 else "s")
+    lines = [[(f"∂{symbol}/∂{pretty(p.name)}", "bold"), (f"   {count}", "")]]
+    paths, zeros = p.grouped()
+    # one alignment for all the paths of a parameter
+    rows = [[(pretty(f.symbol), pretty(f.formula), number(f.value, precision)) for f in path.factors]
+            for path in paths]
+    every = [cell for path_rows in rows for cell in path_rows]
+    widths = [max((cells(c[i]) for c in every), default=0) for i in range(3)]
+    widths[0] = max(widths[0], len("product"))
+    widths[2] = max([widths[2]] + [len(number(path.product, precision)) for path in paths])
+
+    def pad(text: str, width: int, right: bool = False) -> str:
+        gap = " " * (width - cells(text))
+        return gap + text if right else text + gap
+
+    for n, (path, path_rows) in enumerate(zip(paths, rows), start=1):
+        where = f" (sample {path.sample})" if path.sample else ""
+        lines.append([(f"  path {n}{where}  ", ""), (" → ".join(pretty(x) for x in path.nodes), "cyan")])
+        for factor_symbol, formula, value in path_rows:
+            row = f"{pad(factor_symbol, widths[0])} = {pad(formula, widths[1])} = {pad(value, widths[2], True)}"
+            lines.append([("     " + row, "")])
+        lines.append([("     ", ""), (pad("product", widths[0]), "bold"), (f"   {' ' * widths[1]} = ", ""),
+                      (pad(number(path.product, precision), widths[2], True), "bold")])
+    for group in zeros:
+        f = group.factor
+        more = " more" if paths else ""
+        lines.append([(f"  {count_text(group.count)}{more} path{'s' if group.count != 1 else ''} with product 0: "
+                       f"{'each passes' if group.count != 1 else 'it passes'} through {pretty(f.symbol)} = "
+                       f"{pretty(f.formula)} = 0", "dim")])
+    if len(p.paths) < p.path_count:
+        more = p.path_count - len(p.paths)
+        lines.append([(f"  … and {count_text(more)} more path{'s' if more != 1 else ''}, summing to "
+                       f"{number(p.omitted_sum, precision)}", "yellow")])
+    if p.per_sample:
+        per = ", ".join(f"[{s}] {number(g, precision)}" for s, g in p.per_sample)
+        lines.append([(f"  per sample: {per}", "dim")])
+    total = "sum of all paths" if p.per_sample == [] else "sum of all paths (over the samples, with 1/n)"
+    lines.append([(f"  {total} = ∂{symbol}/∂{pretty(p.name)} = ", ""), (number(p.gradient, precision), "bold")])
+    if p.cancelled:
+        lines.append([(f"  {CANCELLED}", "yellow")])
+    if p.node:
+        return lines
+    if p.frozen:
+        lines.append([(f"  update  {pretty(p.name)} is frozen (the spec's `frozen:`): it stays "
+                       f"{number(p.value, precision)}", "")])
+        return lines
+    show = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
+    lines.append([("  update  " + worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, show,
+                                         loss=symbol), "")])
+    return lines
+
+
+def derivation_text(p, precision: int, symbol: str = "L") -> str:
+    """The derivation as plain text, exactly as `trace` prints it."""
+    return "\n".join("".join(text for text, _ in line) for line in derivation_lines(p, precision, symbol))
