@@ -9,7 +9,7 @@ from ..core.names import layer_parameter_counts, notation
 from ..core.numbers import number
 from ..core.result import Result
 from ..errors import printable
-from .derivation import CANCELLED, derivation_lines, pretty
+from .derivation import CANCELLED, derivation_lines, pretty, target_header
 from .style import SUMMARY, WIDE, summarised, table
 
 UNWRAPPED = 10_000  # columns of output that is not a terminal: a pipe or a CI log never wraps a line
