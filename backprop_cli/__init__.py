@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .errors import SpecError
 
 __version__ = "0.1.0"
-__all__ = ["load_spec", "compute", "SpecError", "__version__"]
+__all__ = ["load_spec", "compute", "explore_html", "SpecError", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core.graph import ExpressionResult
@@ -34,6 +34,25 @@ def compute(spec: Spec | ExpressionSpec, learning_rate: float | None = None) -> 
     from .core.engine import run
 
     if hasattr(spec, "graph"):  # an expression
-        return spec.compute()
+        result = spec.compute()
+        result.view = lambda: explore_html(spec, result=result, fragment=True)
+        return result
     rate = spec.learning_rate if learning_rate is None else learning_rate
-    return run(spec.network, spec.inputs, spec.targets, rate)
+    result = run(spec.network, spec.inputs, spec.targets, rate)
+    result.view = lambda: explore_html(spec, result=result, fragment=True)  # how Jupyter shows it
+    return result
+
+
+def explore_html(spec: Spec | ExpressionSpec, *, result=None, max_paths: int = 8, precision: int = 6,
+                 notation: str = "default", fragment: bool = False) -> str:
+    """The page `backprop explore` writes, as text (`fragment`: the view alone, for a notebook)."""
+    from .report.explore_pages import expression_page, network_page
+
+    if hasattr(spec, "graph"):
+        result = result if result is not None else spec.compute()
+        return expression_page(result, max_paths, precision, spec.name or "expression", fragment)
+    from .core.names import notation as make_notation
+
+    result = result if result is not None else compute(spec)
+    return network_page(result, make_notation(notation, result.network.names), None, max_paths, precision,
+                        spec.name, spec.description, 200, fragment)

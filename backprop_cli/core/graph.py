@@ -81,11 +81,17 @@ class Edge:
 class ExpressionResult:
     """The values of every node at a point, ∂output/∂node for every node, and the paths."""
 
+    view = None  # how a notebook shows it: set by the API (backprop_cli.compute), which knows the reporters
+
     def __init__(self, graph: Graph, at: dict[str, float], title: str = "", description: str = ""):
         self.graph, self.title, self.description = graph, title, description
         self.values = _evaluate(graph, at)
         self.edges, self.kinks = _edges(graph, self.values)
         self.derivatives, self.cancelled = _reverse_sweep(graph, self.edges)
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter's rich display: the explorer's view of this expression (None: plain repr)."""
+        return self.view() if callable(self.view) else None
 
     @property
     def output_name(self) -> str:

@@ -36,6 +36,12 @@ class Result:
     scale: float  # 1/samples for a mean, 1 for a sum
     # values worked out on first use; not an argument, so a copy (dataclasses.replace) starts empty
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # how a notebook shows it: set by the API (backprop_cli.compute), which knows the reporters
+    view: object = field(default=None, init=False, repr=False, compare=False)
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter's rich display: the explorer's view of this result (None: plain repr)."""
+        return self.view() if callable(self.view) else None
 
     @property
     def loss(self) -> float:

@@ -1,0 +1,61 @@
+"""`backprop explore`: the derivation as a page to click through, for a network or an expression."""
+from __future__ import annotations
+
+import click
+
+from .options import (
+    is_expression,
+    load,
+    output_file,
+    refuse_for_expression,
+    spec_options,
+    weight_option,
+)
+
+MAX_EXPLORED = 200  # parameters one page holds derivations for (as trace traces at most)
+
+
+@click.command()
+@spec_options(lr=True, precision=6, notation=True, expr=True, precision_where="the derivations")
+@output_file("-o", "--output", required=True, metavar="FILE.html", help_text="The page to write (.html).")
+@weight_option("Only this parameter (and its derivation); repeat for several. Default: every parameter drawn.")
+@click.option("--max-paths", type=click.IntRange(1, 1000), default=8, show_default=True, metavar="N",
+              help="Paths shown per parameter (the largest |product|); the rest are counted and summed.")
+def explore(spec, example, expr, at, learning_rate, precision, notation, output, weights, max_paths):
+    """Write an interactive page: pick a parameter, see its paths lit and its derivation.
+
+    One self-contained HTML file (inline SVG, CSS and script; nothing is fetched, so it
+    works opened from disk and offline). The network is drawn as `draw` draws it;
+    clicking a weight's edge, a bias or a name in the list lights every path from the
+    loss to it and shows its derivation exactly as `trace` prints it; hovering a neuron
+    shows its z, a and δ. Tab and Enter work too. For an expression, its graph, and the
+    paths to each input. The data is embedded as `trace --format json` prints it.
+
+    \b
+    Examples:
+      backprop explore --example padhai-4-4-2 -o padhai.html
+      backprop explore --example cs231n-sigmoid-circuit -o circuit.html
+      backprop explore --expr "exp(exp(x^2))" --at x=0.5 -o chain.html
+    """
+    if not output.lower().endswith((".html", ".htm")):
+        raise click.BadParameter(f"'{output}' must end in .html", param_hint="-o")
+    loaded = load(spec, example, expr, at, expressions=True)
+    if is_expression(loaded):
+        refuse_for_expression(learning_rate=learning_rate, weight=weights)
+        from ..report.explore_pages import expression_page
+
+        text = expression_page(loaded.compute(), max_paths, precision, loaded.name or "expression")
+    else:
+        from .. import compute
+        from ..core.names import notation as make_notation
+        from ..report.explore_pages import network_page
+        from .options import check_names
+
+        result = compute(loaded, learning_rate)
+        names = check_names(result, weights) or None
+        text = network_page(result, make_notation(notation, result.network.names), names, max_paths, precision,
+                            loaded.name, loaded.description, MAX_EXPLORED)
+    from ..files import write_atomic
+
+    write_atomic(output, text)
+    click.echo(f"wrote {output}: {len(text.encode('utf-8')) / 1000:.0f} kB; open it in a browser")
