@@ -28,7 +28,15 @@ from .options import (
 @click.option("--quiet", "-q", is_flag=True, help="Only one line per file and the total.")
 @no_color_option
 @save_option
-def check(answers, junit, fmt, precision, quiet, no_color, save):
+@click.option("--assignment", metavar="FILE", help="Grade against this assignment (the instructor's file): its "
+              "network for each student, its questions and points, whatever a submission's spec: says.")
+@click.option("--student", metavar="ID", help="With --assignment and one answers file: who answers (default: the "
+              "name of the folder holding the answers file).")
+@output_file("--gradebook", metavar="FILE.csv", help_text="With --assignment: write one row per student (student, "
+             "score, max_score, the points of each question) for a learning-management system.")
+@click.option("--summary", is_flag=True, help="With --assignment: print per question the share right and the most "
+              "frequent diagnoses after the files.")
+def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, student, gradebook, summary):
     """Grade answer files against the true values (for homework and CI).
 
     An answers file names a spec and gives numbers:
@@ -42,6 +50,11 @@ def check(answers, junit, fmt, precision, quiet, no_color, save):
         dL/dw212: -0.130        # dL/d<parameter or node>
         w212_new: 0.930         # after one update
 
+    With --assignment FILE, each file is graded on the assignment's network for
+    its student (their own, with `personal:`), question by question with points;
+    an empty or missing question scores 0, answers to questions not asked are
+    listed as not graded.
+
     Exit status: 0 all right, 1 some answer wrong, 2 a file is invalid (the
     others are still graded). On GitHub Actions each wrong answer is also
     annotated at its line, on standard error.
@@ -50,10 +63,16 @@ def check(answers, junit, fmt, precision, quiet, no_color, save):
     Examples:
       backprop check answers.yaml
       backprop check submissions/*/answers.yaml --junit report.xml --quiet
+      backprop check --assignment hw3.yaml submissions/*/answers.yaml --gradebook grades.csv --summary
     """
     from ..grading.grades import Grader
 
     check_save(save, fmt)
+    if assignment is not None:
+        return _check_assignment(assignment, answers, student, fmt, precision, quiet, no_color, save, gradebook,
+                                 summary)
+    if student or gradebook or summary:
+        raise click.UsageError("--student, --gradebook and --summary go with --assignment FILE")
     reports, errors = Grader().grade_files(answers)
     invalid = [(path, [str(p) for p in exc.problems]) for path, exc in errors]
     for _, problems in invalid:
@@ -91,7 +110,10 @@ def check(answers, junit, fmt, precision, quiet, no_color, save):
               help="Round each value to this many decimals (and so set the default tolerance).")
 @click.option("--inline", is_flag=True, help="Put the spec itself under `network:` instead of `spec: PATH` "
               "(always so unless SPEC names a file).")
-def key(spec, example, expr, at, notation, quantities, decimals, inline):
+@click.option("--assignment", metavar="FILE", help="The key of an assignment's questions, on the network of "
+              "--student ID (their own with `personal:`).")
+@click.option("--student", metavar="ID", help="With --assignment: whose key.")
+def key(spec, example, expr, at, notation, quantities, decimals, inline, assignment, student):
     """Print an answers file holding the true values: an answer key.
 
     `backprop check` on the printed key passes; give students the same file with
@@ -102,12 +124,17 @@ def key(spec, example, expr, at, notation, quantities, decimals, inline):
       backprop key net.yaml --quantity dL/dw212 --quantity w212_new > key.yaml
       backprop key --example padhai-4-4-2 --decimals 3
       backprop key --expr "(x + y)*z" --at x=-2,y=5,z=-4 --quantity df/dx
+      backprop key --assignment hw3.yaml --student alice
     """
     from .. import compute
     from ..core.names import notation as make_notation
     from ..grading.key import answer_key, default_quantities, key_values
     from ..grading.quantities import QuantityError
 
+    if assignment is not None:
+        return _assignment_key(assignment, student, spec, example, expr, quantities, decimals)
+    if student:
+        raise click.UsageError("--student goes with --assignment FILE")
     loaded = load(spec, example, expr, at, expressions=True)
     if is_expression(loaded):  # the expression and its point go into the key itself
         from ..grading.key import expression_key
@@ -125,3 +152,58 @@ def key(spec, example, expr, at, notation, quantities, decimals, inline):
     by_path = not (inline or example is not None or spec in (None, "-"))
     emit(answer_key(rows, decimals, chosen, spec_path=spec if by_path else None,
                     spec_text=loaded.document.text), None)
+
+
+def _check_assignment(path, answers, student, fmt, precision, quiet, no_color, save, gradebook, summary) -> int:
+    from ..grading.assignment import load_assignment
+    from ..grading.submissions import class_summary, grade_class
+
+    if student and len(answers) > 1:
+        raise click.UsageError("--student names the student of one answers file; with several, each file's "
+                               "folder names its student")
+    assignment = load_assignment(path)
+    graded, errors = grade_class(assignment, answers, student)
+    invalid = [(answer_path, [str(p) for p in exc.problems]) for answer_path, exc in errors]
+    for _, problems in invalid:
+        for problem in problems:
+            click.echo(problem, err=True)
+    stats = class_summary(assignment, graded)
+    if fmt == "json":
+        from ..report.grades import submissions_object
+        from ..report.json import dumps
+
+        emit(dumps(submissions_object(graded, invalid, stats)), save)
+    else:
+        from rich.console import Group
+
+        from ..report.grades import submissions_text, summary_text
+
+        report = submissions_text(graded, len(invalid), precision, quiet)
+        show(Group(report, summary_text(stats)) if summary else report, no_color, save, "backprop check", lines=quiet)
+    if gradebook:
+        from ..files import write_atomic
+        from ..grading.submissions import student_of
+        from ..report.grades import gradebook_csv
+
+        write_atomic(gradebook, gradebook_csv(assignment, graded, [(student_of(p, student), e) for p, e in errors]))
+    if invalid:
+        return 2
+    return 1 if any(r.verdict != "right" for s in graded for r in s.results) else 0
+
+
+def _assignment_key(path, student, spec, example, expr, quantities, decimals) -> None:
+    from ..core.names import notation as make_notation
+    from ..grading.assignment import STUDENT_ID, load_assignment
+    from ..grading.key import answer_key, key_values
+
+    if spec is not None or example is not None or expr is not None:
+        raise click.UsageError("--assignment brings its own network: give no SPEC, --example or --expr")
+    if student is not None and not STUDENT_ID.fullmatch(student):
+        raise click.BadParameter("not a student id (letters, digits and . _ @ -)", param_hint="--student")
+    loaded = load_assignment(path)
+    network, result = loaded.network_for(student)
+    chosen = make_notation(loaded.notation, result.network.names)
+    rows = key_values(result, quantities or [q.quantity for q in loaded.questions], chosen)
+    text = answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
+                      spec_text=network.document.text)
+    emit(text.replace("answers:\n", f"student: {student}\nanswers:\n", 1) if student else text, None)

@@ -14,7 +14,7 @@ from ..errors import BackpropError, SpecError, printable
 # command -> module under cli/ that defines it (start-up is a feature: nothing else is imported)
 COMMANDS = {"grad": "network", "trace": "network", "gradcheck": "network", "draw": "network",
             "examples": "network", "check": "grading", "key": "grading", "step": "training",
-            "train": "training", "explore": "explore"}
+            "train": "training", "explore": "explore", "assign": "assign"}
 
 
 class BackpropGroup(click.Group):

@@ -114,7 +114,7 @@ class AnswersReader:
         else:
             spec, result = self._spec(doc, data, base, problems)
             chosen = make_notation(notation_name, result.network.names)
-        answers = self._answers(doc, data, result, chosen, problems, misspelt)
+        answers = self.read_answers(doc, data, result, chosen, problems, misspelt)
         if problems:
             raise SpecError(problems)
         return spec, result, answers, tolerance, notation_name
@@ -181,7 +181,7 @@ class AnswersReader:
         except SpecError as exc:
             raise SpecError(problems + exc.problems) from None
 
-    def _answers(self, doc: Document, data: dict, result: Result, notation, problems: list[Problem],
+    def read_answers(self, doc: Document, data: dict, result: Result, notation, problems: list[Problem],
                  misspelt: set[str]) -> list[Answer]:
         answers_value = data.get("answers")
         if "answers" not in data and "answers" in misspelt:

@@ -1,0 +1,265 @@
+"""Assignment files, the instructor's: the network everyone gets (or how each student gets their
+own), the questions with their points, the tolerance and the credit for carried-forward work.
+Grading with one uses the assignment's network, whatever a submission's `spec:` says."""
+from __future__ import annotations
+
+import math
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.engine import run
+from ..errors import Problem, SpecError, quote
+from ..spec.access import Unreadable, read_limited
+from ..spec.hints import describe, unknown_keys
+from ..spec.reader import Spec, load_spec, read_document
+from ..spec.yamlsafe import MAX_TEXT_BYTES, Document, as_float, decode, parse
+from .answers import Tolerance, remember
+from .quantities import QuantityError, check_quantity, parse_quantity
+
+ASSIGNMENT_KEYS = ("title", "spec", "network", "personal", "notation", "tolerance", "carried_forward", "questions")
+PERSONAL_KEYS = ("spec", "seed", "weights", "biases", "input")
+CARRIED_FORWARD = {"full": 1.0, "half": 0.5, "none": 0.0}
+MAX_QUESTIONS = 200
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")  # also a folder name: no / and no ..
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: the quantity asked (as the assignment writes it) and its points."""
+
+    quantity: str
+    points: float
+    line: int
+
+
+@dataclass(frozen=True)
+class Range:
+    """Where a personal network's numbers are drawn from: a grid from..to in steps of 10^-decimals."""
+
+    low: float
+    high: float
+    decimals: int
+
+    def values(self) -> int:
+        return round((self.high - self.low) * 10**self.decimals) + 1
+
+    def value(self, draw: int) -> float:
+        return round(self.low + (draw % self.values()) / 10**self.decimals, self.decimals) + 0.0
+
+
+@dataclass
+class Personal:
+    """`personal:`: the shape, activations, loss, target and rate from `spec`; per student, the
+    weights, biases and input drawn from the ranges with a stable hash of seed and id."""
+
+    spec: Spec
+    seed: str
+    weights: Range
+    biases: Range | None
+    input: Range | None
+
+
+@dataclass
+class Assignment:
+    """A validated assignment file."""
+
+    file: str
+    title: str
+    questions: list[Question]
+    notation: str = "default"
+    tolerance: Tolerance = field(default_factory=Tolerance)
+    carried_forward: str = "half"
+    spec: Spec | None = None  # everyone's network ...
+    personal: Personal | None = None  # ... or each student's own
+    _networks: OrderedDict = field(default_factory=OrderedDict, repr=False)  # student -> (spec, result), a few kept
+
+    @property
+    def max_score(self) -> float:
+        return sum(q.points for q in self.questions)
+
+    def network_for(self, student: str | None):
+        """(spec, result) of the network `student` is graded on; SpecError when a personal
+        assignment is not told who."""
+        if self.personal is None:
+            return remember(self._networks, None, lambda: (self.spec, _run(self.spec)))
+        if not student:
+            raise SpecError([Problem(self.file, 1, 1, "this assignment gives every student their own network, and "
+                                     "no student was named", "give --student ID, or grade answers files kept in "
+                                     "a folder named after the student")])
+        from .personal import personal_spec
+
+        return remember(self._networks, student, lambda: _with_result(personal_spec(self, student)))
+
+
+def _run(spec: Spec):
+    return run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
+
+
+def _with_result(spec: Spec):
+    return spec, _run(spec)
+
+
+def load_assignment(path: str) -> Assignment:
+    """Read and validate an assignment file (the instructor's: its paths may go anywhere)."""
+    file = Path(path)
+    try:
+        raw = read_limited(file, MAX_TEXT_BYTES)
+    except Unreadable as exc:
+        raise SpecError([Problem(path, 1, 1, str(exc), exc.hint or "give the path of an assignment file")]) from None
+    doc = parse(decode(raw, path), path)
+    return _AssignmentReader(doc, file.parent).read()
+
+
+class _AssignmentReader:
+    def __init__(self, doc: Document, base: Path):
+        self.doc, self.base, self.problems = doc, base, []
+
+    def fail(self, path: tuple, message: str, hint: str = "", *, at_key: bool = False) -> None:
+        self.problems.append(self.doc.problem(path, message, hint, at_key=at_key))
+
+    def read(self) -> Assignment:
+        data = self.doc.data
+        if not isinstance(data, dict):
+            self.fail((), f"an assignment is a mapping of keys, not {describe(data)}",
+                      "write `title:`, `spec:` (or `personal:`) and `questions:`")
+            raise SpecError(self.problems)
+        unknown_keys(self.doc, data, (), ASSIGNMENT_KEYS, self.problems)
+        title = str(data.get("title") or "")
+        notation = data.get("notation", "default")
+        if notation not in ("default", "padhai"):
+            self.fail(("notation",), f"unknown notation '{quote(str(notation))}'", "write `notation: default` or "
+                      "`notation: padhai`")
+        carried = data.get("carried_forward", "half")
+        if carried not in CARRIED_FORWARD:
+            self.fail(("carried_forward",), f"unknown carried_forward '{quote(str(carried))}'",
+                      "write full, half or none")
+        tolerance = self._tolerance(data.get("tolerance"))
+        sources = [key for key in ("spec", "network", "personal") if key in data]
+        spec = personal = None
+        if len(sources) != 1:
+            self.fail((), "give exactly one of `spec:`, `network:` (inline) and `personal:`",
+                      "`spec: net.yaml` gives everyone that network; `personal:` gives each student their own")
+        elif sources[0] == "personal":
+            personal = self._personal(data["personal"])
+        else:
+            spec = self._spec(data, sources[0])
+        questions = self._questions(data.get("questions"), spec or (personal.spec if personal else None), notation)
+        if self.problems:
+            raise SpecError(self.problems)
+        return Assignment(self.doc.file, title, questions, notation, tolerance, carried, spec, personal)
+
+    def _spec(self, data: dict, key: str, path: tuple = ()) -> Spec | None:
+        try:
+            if key == "network":
+                return read_document(self.doc.subdocument(path + ("network",)), self.base)
+            name = data[key]
+            if not isinstance(name, str) or not name:
+                self.fail(path + (key,), "`spec:` must be a file name", "write `spec: net.yaml`")
+                return None
+            spec = load_spec(self.base / name, name=str(self.base / name))
+        except SpecError as exc:
+            self.problems += exc.problems
+            return None
+        if hasattr(spec, "graph"):
+            self.fail(path + (key,), "an assignment's network must be a network, not an expression",
+                      "expressions are graded with answers files holding `expression:`")
+            return None
+        return spec
+
+    def _personal(self, value) -> Personal | None:
+        path = ("personal",)
+        if not isinstance(value, dict):
+            self.fail(path, f"`personal:` must be a mapping, not {describe(value)}",
+                      "write `spec:`, `seed:` and `weights: {from: -1, to: 1, decimals: 1}` under it")
+            return None
+        unknown_keys(self.doc, value, path, PERSONAL_KEYS, self.problems)
+        spec = self._spec(value, "spec", path) if "spec" in value else None
+        if "spec" not in value:
+            self.fail(path, "`personal:` needs `spec:` (the shape, activations, loss, target and rate)",
+                      "write `spec: net.yaml` under `personal:`")
+        seed = value.get("seed")
+        if not isinstance(seed, (str, int)) or isinstance(seed, bool) or str(seed) == "":
+            self.fail(path + ("seed",) if "seed" in value else path, "`seed:` must be some text, e.g. hw3-2026",
+                      "the seed and a student's id fix that student's numbers")
+        weights = self._range(value, "weights", required=True)
+        biases = self._range(value, "biases")
+        inputs = self._range(value, "input")
+        if spec is None or weights is None or self.problems:
+            return None
+        return Personal(spec, str(seed), weights, biases, inputs)
+
+    def _range(self, value: dict, key: str, required: bool = False) -> Range | None:
+        path = ("personal", key)
+        if key not in value:
+            if required:
+                self.fail(("personal",), f"`personal:` needs `{key}:`", f"write `{key}: {{from: -1, to: 1, "
+                          "decimals: 1}`")
+            return None
+        spec = value[key]
+        hint = f"write `{key}: {{from: -1, to: 1, decimals: 1}}`"
+        if not isinstance(spec, dict) or set(spec) != {"from", "to", "decimals"}:
+            self.fail(path, f"`{key}:` is a range: from, to and decimals", hint)
+            return None
+        low, high, decimals = (as_float(spec[k]) for k in ("from", "to", "decimals"))
+        if None in (low, high, decimals) or not all(map(math.isfinite, (low, high, decimals))) or \
+                decimals != int(decimals) or not 0 <= decimals <= 6 or low > high:
+            self.fail(path, f"`{key}:` needs numbers from ≤ to, and 0 to 6 decimals", hint)
+            return None
+        drawn = Range(low, high, int(decimals))
+        if drawn.values() > 10**9:
+            self.fail(path, f"`{key}:` spans {drawn.values():,} values", "fewer decimals, or a narrower range")
+            return None
+        return drawn
+
+    def _tolerance(self, value) -> Tolerance:
+        if value is None:
+            return Tolerance()
+        if not isinstance(value, dict) or not value or set(value) - {"abs", "rel"}:
+            self.fail(("tolerance",), "a tolerance is {abs: NUMBER} or {rel: NUMBER}",
+                      "write `tolerance: {abs: 0.005}`, or leave it out for the default rule")
+            return Tolerance()
+        numbers = {k: as_float(v) for k, v in value.items()}
+        if any(n is None or not math.isfinite(n) or n < 0 for n in numbers.values()):
+            self.fail(("tolerance",), "a tolerance must be a number ≥ 0", "write `tolerance: {abs: 0.005}`")
+            return Tolerance()
+        return Tolerance(numbers.get("abs"), numbers.get("rel"))
+
+    def _questions(self, value, spec: Spec | None, notation_name: str) -> list[Question]:
+        if not isinstance(value, list) or not value:
+            self.fail(("questions",) if value is not None else (), "`questions:` must list what is asked",
+                      "write `questions:` then lines such as `  - {quantity: dL/dw212, points: 2}`")
+            return []
+        if len(value) > MAX_QUESTIONS:
+            self.fail(("questions",), f"{len(value)} questions", f"at most {MAX_QUESTIONS}")
+            return []
+        result = _run(spec) if spec is not None else None
+        from ..core.names import notation as make_notation
+
+        questions, seen = [], set()
+        for i, item in enumerate(value):
+            path = ("questions", i)
+            if not isinstance(item, dict) or "quantity" not in item:
+                self.fail(path, "a question is {quantity: Q, points: P}", "e.g. `- {quantity: a12, points: 1}`")
+                continue
+            unknown_keys(self.doc, item, path, ("quantity", "points"), self.problems)
+            points = as_float(item.get("points", 1))
+            if points is None or not math.isfinite(points) or points < 0:
+                self.fail(path + ("points",), "points must be a number ≥ 0", "e.g. `points: 2`")
+                continue
+            text = str(item["quantity"])
+            if result is not None:
+                try:
+                    q = parse_quantity(text, make_notation(notation_name, result.network.names))
+                    check_quantity(result, q, make_notation(notation_name, result.network.names))
+                except QuantityError as exc:
+                    self.fail(path + ("quantity",), str(exc), exc.hint)
+                    continue
+                if (q.kind, q.name, q.sample) in seen:
+                    self.fail(path + ("quantity",), f"{text} is asked twice", "ask each quantity once")
+                    continue
+                seen.add((q.kind, q.name, q.sample))
+            line, _ = self.doc.where(path)
+            questions.append(Question(text, float(points), line))
+        return questions

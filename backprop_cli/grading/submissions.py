@@ -1,0 +1,130 @@
+"""A class graded against an assignment: each submission on the assignment's network for its
+student, question by question, with points, a score and the class's statistics."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.names import notation as make_notation
+from ..errors import BackpropError, Problem, SpecError, printable, quote
+from ..spec.access import Unreadable, locate, read_limited
+from ..spec.hints import unknown_keys
+from ..spec.yamlsafe import MAX_TEXT_BYTES, decode, parse
+from .answers import ANSWER_KEYS, Answer, AnswersReader
+from .assignment import STUDENT_ID, Assignment, Question
+from .diagnoses import Diagnoser
+from .quantities import QuantityError, evaluate, parse_quantity
+
+
+@dataclass
+class Graded:
+    """One question of one submission."""
+
+    question: Question
+    expected: float
+    verdict: str  # right, wrong or not_answered
+    points: float
+    answer: Answer | None = None
+    diagnosis: str | None = None
+
+
+@dataclass
+class Submission:
+    """One student's answers file, graded."""
+
+    path: str
+    student: str
+    results: list[Graded] = field(default_factory=list)
+    not_graded: list[str] = field(default_factory=list)  # answers to quantities the assignment does not ask
+    notes: list[str] = field(default_factory=list)  # e.g. a `student:` line naming someone else
+
+    @property
+    def score(self) -> float:
+        return sum(r.points for r in self.results)
+
+    @property
+    def max_score(self) -> float:
+        return sum(r.question.points for r in self.results)
+
+
+def student_of(path: str, given: str | None) -> str:
+    """Who answers: --student, else the folder holding the answers file (a folder per student)."""
+    if given:
+        return given
+    return Path(path).resolve().parent.name
+
+
+def grade_submission(assignment: Assignment, path: str, student: str | None, reader: AnswersReader) -> Submission:
+    """Grade one answers file on its student's network; SpecError when it cannot be read."""
+    file = Path(path)
+    try:
+        raw = read_limited(locate(file.parent, file.name, confined=True), MAX_TEXT_BYTES)
+    except Unreadable as exc:
+        raise SpecError([Problem(path, 1, 1, str(exc), exc.hint or "give the path of an answers file")]) from None
+    doc = parse(decode(raw, path), path)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise SpecError([doc.problem((), "an answers file is a mapping with `answers:`", "see the handout")])
+    problems: list[Problem] = []
+    misspelt = {key for _, key in unknown_keys(doc, data, (), ANSWER_KEYS + ("student",), problems)}
+    who = student_of(path, student)
+    if not STUDENT_ID.fullmatch(who):
+        problems.append(Problem(path, 1, 1, f"'{quote(who)}' is not a student id", "give --student ID, or keep "
+                                "each answers file in a folder named after its student"))
+        raise SpecError(problems)
+    _, result = assignment.network_for(who)
+    notation = make_notation(assignment.notation, result.network.names)
+    answers_value = data.get("answers")
+    filled = {k: v for k, v in answers_value.items() if v is not None} if isinstance(answers_value, dict) else None
+    answers = reader.read_answers(doc, {**data, "answers": filled} if filled else data, result, notation, problems,
+                              misspelt) if filled else []
+    if problems:
+        raise SpecError(problems)
+    submission = Submission(path, who)
+    written = data.get("student")
+    if written is not None and str(written) != who:
+        submission.notes.append(f"its `student:` line says '{quote(str(written))}', but it is graded as {who}")
+    by_key = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
+    diagnoser = Diagnoser(result, notation)
+    for question in assignment.questions:
+        q = parse_quantity(question.quantity, notation)
+        expected = evaluate(result, q, notation)
+        answer = by_key.pop((q.kind, q.name, q.sample), None)
+        if answer is None:
+            submission.results.append(Graded(question, expected, "not_answered", 0.0))
+            continue
+        ok = assignment.tolerance.allows(answer.given, expected, answer.decimals)
+        diagnosis = None if ok else diagnoser.diagnose(answer, expected, assignment.tolerance)
+        submission.results.append(Graded(question, expected, "right" if ok else "wrong",
+                                         question.points if ok else 0.0, answer, diagnosis))
+    submission.not_graded = [a.quantity.text for a in by_key.values()]
+    return submission
+
+
+def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[list[Submission], list]:
+    """Every submission graded, or listed as invalid with its error: one bad file never stops the
+    others."""
+    reader = AnswersReader()
+    graded, invalid = [], []
+    for path in paths:
+        try:
+            graded.append(grade_submission(assignment, path, student, reader))
+        except SpecError as exc:
+            invalid.append((path, exc))
+        except (BackpropError, QuantityError) as exc:
+            invalid.append((path, SpecError([Problem(path, 1, 1, str(exc), "")])))
+    return graded, invalid
+
+
+def class_summary(assignment: Assignment, graded: list[Submission]) -> list[dict]:
+    """Per question: the share of students right and the most frequent diagnoses, with counts."""
+    rows = []
+    for i, question in enumerate(assignment.questions):
+        results = [s.results[i] for s in graded]
+        right = sum(r.verdict == "right" for r in results)
+        diagnoses = Counter(r.diagnosis for r in results if r.verdict == "wrong" and r.diagnosis)
+        rows.append({"quantity": question.quantity, "points": question.points, "answered": len(results),
+                     "right": right, "share_right": right / len(results) if results else 0.0,
+                     "diagnoses": [{"diagnosis": printable(d), "count": c} for d, c in diagnoses.most_common(3)]})
+    return rows

@@ -1,0 +1,111 @@
+"""Reports of a class graded against an assignment: a table per submission with points and the
+score, the class's statistics, and the gradebook a learning-management system imports."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from ..core.numbers import exact, number
+from ..errors import printable
+from .derivation import pretty
+
+MARKS = {"right": "✓", "wrong": "✗", "not_answered": "–"}
+
+
+def points(value: float) -> str:
+    """Points as a person writes them: 2, 1.5."""
+    return f"{value:g}"
+
+
+def submissions_text(graded, invalid: int, precision: int, quiet: bool):
+    """Each submission's table and score, then the total line (rich renderables)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from .style import table
+
+    parts = []
+    for s in graded:
+        head = Text.assemble((printable(s.path), "bold"), f"  {printable(s.student)}  ",
+                             (f"score {points(s.score)}/{points(s.max_score)}",
+                              "green" if s.score == s.max_score else "red"))
+        if quiet:
+            parts.append(Text(f"{printable(s.path)}: {printable(s.student)} {points(s.score)}/{points(s.max_score)}"))
+            continue
+        grid = table()
+        for column, justify in (("line", "right"), ("quantity", "left"), ("given", "right"), ("expected", "right"),
+                                ("points", "right"), ("", "left")):
+            grid.add_column(column, justify=justify)
+        notes = []
+        for r in s.results:
+            given = printable(r.answer.written)[:24] if r.answer and r.answer.written else \
+                number(r.answer.given, precision) if r.answer else ""
+            line = str(r.answer.line) if r.answer else ""
+            mark = Text(MARKS[r.verdict], style={"right": "green", "wrong": "bold red"}.get(r.verdict, "dim"))
+            grid.add_row(line, pretty(r.question.quantity), given, number(r.expected, precision),
+                         f"{points(r.points)}/{points(r.question.points)}", mark)
+            if r.verdict == "wrong":
+                notes.append(Text.assemble((f"  {pretty(r.question.quantity)}: ", "bold"), r.diagnosis or
+                                           "no known mistake gives this value; `backprop trace` shows the steps."))
+            elif r.verdict == "not_answered":
+                notes.append(Text(f"  {pretty(r.question.quantity)}: not answered", style="dim"))
+        if s.not_graded:
+            notes.append(Text(f"  not graded (not asked): {printable(', '.join(s.not_graded))}", style="dim"))
+        notes += [Text(f"  note: {printable(note)}", style="yellow") for note in s.notes]
+        parts += [head, grid, *notes, Text("")]
+    files = len(graded) + invalid
+    total = Text(f"{files} submission{'s' if files != 1 else ''} graded", style="bold")
+    if graded:
+        mean = sum(s.score for s in graded) / len(graded)
+        total.append(f": mean score {mean:.3g}/{points(graded[0].max_score)}")
+    if invalid:
+        total.append(f", {invalid} invalid (see the messages above; scored 0)", style="bold red")
+    return Group(*parts, total)
+
+
+def summary_text(rows):
+    """The class's statistics: per question, the share right and the most frequent diagnoses."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts = [Text("Per question", style="bold underline")]
+    for row in rows:
+        parts.append(Text(f"  {pretty(row['quantity'])}: {row['right']}/{row['answered']} right "
+                          f"({row['share_right']:.0%})"))
+        parts += [Text(f"      {d['count']}× {d['diagnosis']}", style="dim") for d in row["diagnoses"]]
+    return Group(*parts)
+
+
+def submissions_object(graded, invalid, summary) -> dict[str, Any]:
+    """`check --assignment --format json`: `check`'s object with student, score, points, verdict."""
+    files = []
+    for s in graded:
+        results = [{"quantity": r.question.quantity, "given": r.answer.given if r.answer else None,
+                    "expected": r.expected, "ok": r.verdict == "right", "line": r.answer.line if r.answer else None,
+                    "diagnosis": r.diagnosis, "points": r.points, "max_points": r.question.points,
+                    "verdict": r.verdict} for r in s.results]
+        files.append({"path": s.path, "student": s.student, "score": s.score, "max_score": s.max_score,
+                      "results": results, "not_graded": s.not_graded, "notes": s.notes})
+    passed = sum(r["ok"] for f in files for r in f["results"])
+    failed = sum(r["verdict"] == "wrong" for f in files for r in f["results"])
+    return {"files": files, "passed": passed, "failed": failed,
+            "invalid": [{"path": path, "problems": problems} for path, problems in invalid], "summary": summary}
+
+
+def gradebook_csv(assignment, graded, invalid) -> str:
+    """One row per student: student, score, max_score, then the points of each question; an
+    invalid submission scores 0 everywhere."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", "score", "max_score"] + [q.quantity for q in assignment.questions])
+    for s in graded:
+        writer.writerow([_cell(s.student), exact(s.score), exact(s.max_score)] + [exact(r.points) for r in s.results])
+    for student, _ in invalid:
+        writer.writerow([_cell(student), "0.0", exact(assignment.max_score)] + ["0.0"] * len(assignment.questions))
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

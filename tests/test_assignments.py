@@ -1,0 +1,185 @@
+"""Assignments: graded on the instructor's network whatever a submission says, with points; personal
+networks the same everywhere, good problems, and answer keys checked against the oracle."""
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+from conftest import SPECS, invoke, oracle_problem
+from oracle import batch_loss, finite_difference, forward
+
+from backprop_cli.errors import SpecError
+from backprop_cli.grading.assignment import load_assignment
+
+QUESTIONS = """questions:
+  - {quantity: a12, points: 1}
+  - {quantity: dL/dz21, points: 2}
+  - {quantity: dL/dw212, points: 2}
+  - {quantity: w212_new, points: 1}
+"""
+PERSONAL = """title: "Homework 3"
+personal:
+  spec: net.yaml
+  seed: hw3-2026
+  weights: {from: -1, to: 1, decimals: 1}
+  biases: {from: -0.5, to: 0.5, decimals: 1}
+  input: {from: 0, to: 5, decimals: 0}
+""" + QUESTIONS
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "net.yaml").write_text((SPECS / "padhai-4-4-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "hw.yaml").write_text('title: "Homework 3"\nspec: net.yaml\n' + QUESTIONS, encoding="utf-8")
+    (tmp_path / "hwp.yaml").write_text(PERSONAL, encoding="utf-8")
+    return tmp_path
+
+
+def submit(folder, text):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "answers.yaml").write_text(text, encoding="utf-8")
+    return str(folder / "answers.yaml")
+
+
+def test_points_not_answered_not_graded_and_who(course):
+    alice = submit(course / "alice", "student: alice\nspec: net.yaml\nanswers:\n  a12: 0.8022\n  dL/dz21: -0.1625\n"
+                                     "  dL/dw212: -0.0652\n  w212_new:\n  loss: 0.1\n")
+    bob = submit(course / "bob", "student: carol\nanswers:\n  a12: 1.4\n  dL/dz21: -0.16253\n  dL/dw212: -0.1304\n"
+                                 "  w212_new: 0.9304\n")
+    out = invoke("check", "--assignment", "hw.yaml", alice, bob, "--format", "json", "--gradebook", "g.csv",
+                 expect=1)
+    data = json.loads(out.stdout)
+    first, second = data["files"]
+    assert (first["student"], first["score"], first["max_score"]) == ("alice", 3.0, 6.0)
+    assert [r["verdict"] for r in first["results"]] == ["right", "right", "wrong", "not_answered"]
+    assert [r["points"] for r in first["results"]] == [1.0, 2.0, 0.0, 0.0]
+    assert [r["max_points"] for r in first["results"]] == [1.0, 2.0, 2.0, 1.0]
+    assert first["not_graded"] == ["loss"] and "cross paths" in first["results"][2]["diagnosis"]
+    assert (second["student"], second["score"]) == ("bob", 5.0) and "carol" in second["notes"][0]
+    assert [q["share_right"] for q in data["summary"]] == [0.5, 1.0, 0.5, 0.5]
+    rows = list(csv.reader(io.StringIO((course / "g.csv").read_text())))
+    assert rows == [["student", "score", "max_score", "a12", "dL/dz21", "dL/dw212", "w212_new"],
+                    ["alice", "3.0", "6.0", "1.0", "2.0", "0.0", "0.0"], ["bob", "5.0", "6.0", "0.0", "2.0", "2.0",
+                                                                            "1.0"]]
+
+
+def test_a_submission_graded_on_the_assignments_network_not_its_own(course):
+    # the student edits their copy of the network and answers for it: the assignment's network decides
+    edited = (course / "net.yaml").read_text().replace("[0.5, 0.8, 0.2, 0.4]", "[0.5, 0.5, 0.5, 0.5]")
+    (course / "eve").mkdir()
+    (course / "eve" / "net.yaml").write_text(edited, encoding="utf-8")
+    key = invoke("key", "eve/net.yaml", "--inline", "--quantity", "dL/dw212", expect=0).stdout
+    (course / "eve" / "answers.yaml").write_text(key, encoding="utf-8")
+    assert invoke("check", "eve/answers.yaml", expect=0)  # right for the edited network ...
+    data = json.loads(invoke("check", "--assignment", "hw.yaml", "eve/answers.yaml", "--format", "json").stdout)
+    assert data["files"][0]["results"][2]["verdict"] == "wrong"  # ... wrong for the assignment's
+
+
+def test_invalid_submission_still_in_the_gradebook(course):
+    good = submit(course / "alice", "answers:\n  a12: 0.8022\n")
+    bad = submit(course / "mallory", "answers: [1, 2\n")
+    out = invoke("check", "--assignment", "hw.yaml", good, bad, "--gradebook", "g.csv")
+    assert out.exit_code == 2 and "mallory/answers.yaml" in out.stderr
+    rows = list(csv.reader(io.StringIO((course / "g.csv").read_text())))
+    assert rows[-1][:3] == ["mallory", "0", "6.0"] or rows[-1][:3] == ["mallory", "0.0", "6.0"]
+
+
+def test_personal_networks_are_stable_on_the_grid_and_good_problems(course):
+    (course / "roster.csv").write_text("id,name\nalice,A\nbob,B\nchen.li,C\n", encoding="utf-8")
+    invoke("assign", "hwp.yaml", "--roster", "roster.csv", "-o", "first", expect=0)
+    invoke("assign", "hwp.yaml", "--roster", "roster.csv", "-o", "second", expect=0)
+    texts = {s: (course / "first" / s / "net.yaml").read_text() for s in ("alice", "bob", "chen.li")}
+    assert texts["alice"] != texts["bob"] != texts["chen.li"]
+    for student, text in texts.items():
+        assert text == (course / "second" / student / "net.yaml").read_text()
+        layers, inputs, targets, loss, _, rate = oracle_problem(course / "first" / student / "net.yaml")
+        for layer in layers:
+            values = [w for row in layer["weights"] for w in row] + layer["biases"]
+            assert all(round(v, 1) == v for v in values)
+            assert all(-1 <= w <= 1 for row in layer["weights"] for w in row)
+            assert all(-0.5 <= b <= 0.5 for b in layer["biases"])
+        assert all(v in (0, 1, 2, 3, 4, 5) for v in inputs[0])
+        zs, _ = forward(layers, inputs[0])
+        assert all(abs(z) <= 4 for z in zs[0])  # the sigmoid layer is not saturated
+        blank = (course / "first" / student / "answers.yaml").read_text()
+        assert f'student: "{student}"' in blank and "spec: net.yaml" in blank and "  dL/dw212:\n" in blank
+
+
+def test_a_students_key_matches_the_oracle_and_cannot_be_copied(course):
+    (course / "roster.csv").write_text("alice\nbob\n", encoding="utf-8")
+    invoke("assign", "hwp.yaml", "--roster", "roster.csv", "-o", "out", expect=0)
+    key = invoke("key", "--assignment", "hwp.yaml", "--student", "alice", "--decimals", "6", expect=0).stdout
+    answers = dict(line.strip().split(": ") for line in key.split("answers:\n")[1].splitlines())
+    layers, inputs, targets, loss, reduction, rate = oracle_problem(course / "out" / "alice" / "net.yaml")
+    zs, acts = forward(layers, inputs[0])
+    fd = finite_difference(layers, inputs, targets, loss, reduction)
+    assert float(answers["a12"]) == pytest.approx(acts[1][1], abs=5e-7)
+    assert float(answers["dL/dw212"]) == pytest.approx(fd[("w", 2, 1, 2)], abs=2e-6)
+    assert float(answers["w212_new"]) == pytest.approx(layers[1]["weights"][0][1] - rate * fd[("w", 2, 1, 2)],
+                                                       abs=2e-6)
+    eps = 1e-6  # dL/dz21 by nudging the output's pre-activation through its bias
+    layers[1]["biases"][0] += eps
+    up = batch_loss(layers, inputs, targets, loss)
+    layers[1]["biases"][0] -= 2 * eps
+    assert float(answers["dL/dz21"]) == pytest.approx((up - batch_loss(layers, inputs, targets, loss)) / (2 * eps),
+                                                      abs=2e-6)
+    for student in ("alice", "bob"):  # alice's answers, handed in by both
+        (course / "out" / student / "answers.yaml").write_text(key, encoding="utf-8")
+    data = json.loads(invoke("check", "--assignment", "hwp.yaml", "out/alice/answers.yaml", "out/bob/answers.yaml",
+                             "--format", "json").stdout)
+    assert [f["score"] for f in data["files"]] == [6.0, 0.0]
+
+
+def test_personal_grading_needs_to_know_the_student(course):
+    path = course / "answers.yaml"
+    path.write_text("answers:\n  a12: 0.5\n", encoding="utf-8")
+    out = invoke("check", "--assignment", "hwp.yaml", "answers.yaml", "--student", "alice", "--format", "json")
+    assert json.loads(out.stdout)["files"][0]["student"] == "alice"
+
+
+@pytest.mark.parametrize("roster, message", [
+    ("id\n../etc\n", "is not a student id"),
+    ("id\nalice\nalice\n", "listed twice"),
+    ("id\n", "lists no students"),
+    ("id\n=cmd|' /C calc'!A0\n", "is not a student id"),
+])
+def test_bad_rosters_are_refused(course, roster, message):
+    (course / "roster.csv").write_text(roster, encoding="utf-8")
+    out = invoke("assign", "hwp.yaml", "--roster", "roster.csv", "-o", "out", expect=2)
+    assert message in out.stderr and not (course / "out").exists()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("spec: net.yaml\nquestions: []\n", "`questions:` must list what is asked"),
+    ("spec: net.yaml\nquestions:\n  - {quantity: w999, points: 1}\n", "w999"),
+    ("spec: net.yaml\nquestions:\n  - {quantity: a12, points: -1}\n", "points must be a number ≥ 0"),
+    ("spec: net.yaml\nquestions:\n  - {quantity: a12}\n  - {quantity: a12}\n", "asked twice"),
+    ("spec: net.yaml\npersonal: {}\nquestions:\n  - {quantity: a12}\n", "exactly one of"),
+    ("personal: {spec: net.yaml, seed: s, weights: {from: 1, to: 0, decimals: 1}}\nquestions:\n  - {quantity: a12}\n",
+     "from ≤ to"),
+    ("spec: net.yaml\ncarried_forward: some\nquestions:\n  - {quantity: a12}\n", "unknown carried_forward"),
+])
+def test_assignment_files_are_checked_with_locations(course, text, message):
+    (course / "bad.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        load_assignment(str(course / "bad.yaml"))
+    assert any(message in p.message for p in caught.value.problems), caught.value.problems
+    assert invoke("check", "--assignment", "bad.yaml", "answers.yaml").exit_code == 2
+
+
+def test_personal_numbers_come_from_sha256_not_pythons_hash(course):
+    import hashlib
+
+    assignment = load_assignment(str(course / "hwp.yaml"))
+    spec, _ = assignment.network_for("alice")
+    # the first value drawn, recomputed here: input x1 of attempt k, for the attempt that was kept
+    first_row = spec.inputs[0]
+    for attempt in range(1000):
+        digest = hashlib.sha256("\x1f".join(("hw3-2026", "alice", str(attempt), "0")).encode()).digest()
+        if int.from_bytes(digest[:8], "big") % 6 == first_row[0]:
+            break
+    else:  # pragma: no cover
+        raise AssertionError("x1 is not a value the hash gives")
+    assert np.all(np.isin(first_row, [0, 1, 2, 3, 4, 5]))
