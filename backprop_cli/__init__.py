@@ -6,12 +6,13 @@
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
-from .errors import SpecError
+from .errors import NumericalError, SpecError, UsageError
 
 __version__ = "0.1.0"
-__all__ = ["load_spec", "compute", "explore_html", "SpecError", "__version__"]
+__all__ = ["load_spec", "compute", "explore_html", "SpecError", "UsageError", "NumericalError", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core.graph import ExpressionResult
@@ -38,6 +39,8 @@ def compute(spec: Spec | ExpressionSpec, learning_rate: float | None = None) -> 
         result.view = lambda: explore_html(spec, result=result, fragment=True)
         return result
     rate = spec.learning_rate if learning_rate is None else learning_rate
+    if not (isinstance(rate, (int, float)) and math.isfinite(rate) and rate > 0):
+        raise UsageError(f"the learning rate must be a finite number above 0, not {rate!r}")
     result = run(spec.network, spec.inputs, spec.targets, rate)
     result.view = lambda: explore_html(spec, result=result, fragment=True)  # how Jupyter shows it
     return result

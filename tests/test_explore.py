@@ -167,6 +167,9 @@ def test_a_notebook_shows_results_as_the_same_view():
     result = compute(load_spec(SPECS / "padhai-4-4-2.yaml"))
     view = result._repr_html_()
     assert view.startswith('<div class="backprop-explore">') and 'data-param="w212"' in view
+    # a notebook's own page keeps its styles: every rule is scoped to the view
+    styles = view[view.index("<style>"):view.index("</style>")]
+    assert ":root" not in styles and not re.search(r"(?m)^\s*(body|h1|pre|main|header|aside)\b", styles)
     expression = compute(load_spec(SPECS / "cs231n-circuit.yaml"))
     assert 'data-param="x"' in expression._repr_html_()
 

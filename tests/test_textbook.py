@@ -186,7 +186,7 @@ def test_course_names_in_every_report(tmp_path):
     markdown = invoke("trace", "--example", "mazur-2-2-2", "--weight", "w5", "--format", "markdown", expect=0).stdout
     assert "## ∂E_total/∂w5 (1 path)" in markdown and "net_o1" in markdown
     latex = invoke("trace", "--example", "mazur-2-2-2", "--weight", "w5", "--format", "latex", expect=0).stdout
-    assert r"\mathit{E\_total}" in latex and r"\mathit{out\_o1}" in latex
+    assert r"\textit{E\_total}" in latex and r"\textit{out\_o1}" in latex
     data = json.loads(invoke("trace", "--example", "mazur-2-2-2", "--weight", "w5", "--format", "json").stdout)
     assert data["parameters"][0]["name"] == "w5" and data["parameters"][0]["paths"][0]["nodes"] == [
         "E_total", "out_o1", "net_o1", "w5"]

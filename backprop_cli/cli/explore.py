@@ -38,10 +38,11 @@ def explore(spec, example, expr, at, learning_rate, precision, notation, output,
       backprop explore --expr "exp(exp(x^2))" --at x=0.5 -o chain.html
     """
     if not output.lower().endswith((".html", ".htm")):
-        raise click.BadParameter(f"'{output}' must end in .html", param_hint="-o")
+        raise click.BadParameter(f"'{output}' must end in .html (or .htm)", param_hint="-o")
     loaded = load(spec, example, expr, at, expressions=True)
     if is_expression(loaded):
-        refuse_for_expression(learning_rate=learning_rate, weight=weights)
+        refuse_for_expression(learning_rate=learning_rate, weight=weights, notation=notation,
+                              hint_for_weight=" (every input of an expression is on its page)")
         from ..report.explore_pages import expression_page
 
         text = expression_page(loaded.compute(), max_paths, precision, loaded.name or "expression")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..errors import printable
 from .options import (
     NON_NEGATIVE,
     POSITIVE,
@@ -47,7 +48,7 @@ def grad(spec, example, expr, at, learning_rate, fmt, precision, no_color, weigh
     check_save(save, fmt)
     loaded = load(spec, example, expr, at, expressions=True)
     if is_expression(loaded):
-        refuse_for_expression(learning_rate=learning_rate, weight=weights)
+        refuse_for_expression(learning_rate=learning_rate, weight=weights, with_inputs=with_inputs)
         result = loaded.compute()
         if fmt == "json":
             from ..report.json import dumps, expression_grad_object
@@ -115,7 +116,8 @@ def trace(spec, example, expr, at, learning_rate, fmt, precision, no_color, nota
     check_save(save, fmt)
     loaded = load(spec, example, expr, at, expressions=True)
     if is_expression(loaded):
-        refuse_for_expression(learning_rate=learning_rate, sample=sample)
+        refuse_for_expression(learning_rate=learning_rate, sample=sample, notation=notation,
+                              order=order if order != "backward" else None)
         return _trace_expression(loaded, weights + nodes, max_paths, fmt, precision, no_color, save)
     result = compute(loaded, learning_rate)
     names = check_names(result, weights)
@@ -129,7 +131,7 @@ def trace(spec, example, expr, at, learning_rate, fmt, precision, no_color, nota
             if not 1 <= index <= result.samples:
                 raise ValueError(f"{node}: the spec has {result.samples} sample(s)")
         except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--node") from None
+            raise click.BadParameter(printable(str(exc)), param_hint="--node") from None
     if not weights:  # every parameter, unless --node alone asks for nodes only
         names = [] if nodes else None
     count = len(names) if names is not None else sum(layer_parameter_counts(result.sizes, result.network.bias_styles))
@@ -160,11 +162,14 @@ def _trace_expression(loaded, nodes, max_paths, fmt, precision, no_color, save) 
     """trace for an expression: every input (or the names given with --node), all its paths."""
     result = loaded.compute()
     names = list(nodes) or [name for name, _, _ in result.input_rows()]
+    if len(names) > MAX_TRACED:
+        raise click.UsageError(f"the expression has {len(names):,} inputs, too many to trace at once (at most "
+                               f"{MAX_TRACED}); name a few with --node NAME, or see them all with `backprop grad`")
     for name in names:
         try:
             result.index(name)
         except KeyError as exc:
-            raise click.BadParameter(str(exc.args[0]), param_hint="--node") from None
+            raise click.BadParameter(printable(str(exc.args[0])), param_hint="--node") from None
     traces = [result.trace(name, max_paths) for name in names]
     if fmt == "json":
         from ..report.json import dumps, expression_trace_object
@@ -243,7 +248,7 @@ def draw(spec, example, expr, at, learning_rate, precision, notation, output, we
         raise click.UsageError("--lr changes only the update written for --weight NAME; give both, or neither")
     loaded = load(spec, example, expr, at, expressions=True)
     if is_expression(loaded):
-        refuse_for_expression(learning_rate=learning_rate, gradients=gradients)
+        refuse_for_expression(learning_rate=learning_rate, gradients=gradients, notation=notation)
         return _draw_expression(loaded, output, weight, precision)
     result = compute(loaded, learning_rate)
     names = check_names(result, (weight,) if weight else ())
@@ -264,7 +269,7 @@ def _draw_expression(loaded, output: str, weight: str | None, precision: int) ->
         try:
             result.index(weight)
         except KeyError as exc:
-            raise click.BadParameter(str(exc.args[0]), param_hint="--weight") from None
+            raise click.BadParameter(printable(str(exc.args[0])), param_hint="--weight") from None
     picture = draw_graph(result, output, weight, loaded.name, precision)
     edges = f"{picture.highlighted_edges} edge{'s' if picture.highlighted_edges != 1 else ''}"
     note = f" ({edges} on the paths to {weight})" if weight else ""

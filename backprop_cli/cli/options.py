@@ -54,7 +54,8 @@ expr_options = (
                  help="A value for a name of the expression (repeat, or x=1,y=2); with an expression spec, "
                       "overrides its `at:`."),
     click.option("--expr", metavar="TEXT", help="An expression instead of SPEC: one formula such as "
-                 "'exp(exp(x^2))', or named steps 'h1 = x^2; ...' on separate lines (the last is the output)."),
+                 "'exp(exp(x^2))', or named steps, one per line (a newline between them, e.g. "
+                 "$'h1 = x^2\\ny = exp(h1)' in bash); the last step is the output."),
 )
 
 
@@ -123,12 +124,15 @@ def is_expression(loaded) -> bool:
     return hasattr(loaded, "graph")
 
 
-def refuse_for_expression(**given) -> None:
+def refuse_for_expression(*, hint_for_weight: str = " (trace a name of the expression with --node NAME)",
+                          **given) -> None:
     """A network's option given for an expression: say so rather than ignore it."""
     for option, value in given.items():
-        if value:
-            flag = {"learning_rate": "--lr", "weight": "--weight"}.get(option, "--" + option.replace("_", "-"))
-            hint = " (trace a name of the expression with --node NAME)" if option == "weight" else ""
+        if value and value != "default":  # --notation's default changes nothing
+            flag = {"learning_rate": "--lr", "weight": "--weight", "with_inputs": "--inputs"}.get(
+                option, "--" + option.replace("_", "-"))
+            hint = hint_for_weight if option == "weight" else \
+                " (an expression always lists its inputs)" if option == "with_inputs" else ""
             raise click.UsageError(f"{flag} means something for a network, not for an expression{hint}")
 
 

@@ -8,11 +8,13 @@ import heapq
 import math
 from dataclasses import dataclass, field
 
-from ..errors import NumericalError
+from ..errors import NumericalError, UsageError, quote
 from .cancel import RELATIVE
 from .numbers import number
 from .operations import CONSTANTS, OPERATIONS, DomainError
 from .paths import Factor, ParameterTrace, Path
+
+MAX_SEARCH = 4_000_000  # edges × paths a k-best search may touch (about a second)
 
 
 @dataclass
@@ -47,11 +49,11 @@ class Graph:
         return len(self.nodes) - 1
 
     def index(self, name: str) -> int | None:
-        """The node called `name` (a variable or a step), or None."""
-        for i, node in enumerate(self.nodes):
-            if node.name == name and node.constant is None:
-                return i
-        return None
+        """The node called `name` (a variable or a step), or None. (Built once: call it only after
+        the graph is complete.)"""
+        if "_by_name" not in self.__dict__:
+            self.__dict__["_by_name"] = {n.name: i for i, n in enumerate(self.nodes) if n.constant is None}
+        return self.__dict__["_by_name"].get(name)
 
     def variables(self) -> list[int]:
         return [i for i, n in enumerate(self.nodes) if n.is_variable]
@@ -76,6 +78,7 @@ class Edge:
     operand: int
     value: float
     formula: str
+    slot: int = 0  # which operand of the user it is
 
 
 class ExpressionResult:
@@ -105,8 +108,9 @@ class ExpressionResult:
         """A node by name; KeyError with the known names when there is none."""
         i = self.graph.index(name.strip())
         if i is None:
-            known = ", ".join(n.name for n in self.graph.nodes if n.constant is None)
-            raise KeyError(f"the expression has no '{name}' (its names: {known})")
+            names = [n.name for n in self.graph.nodes if n.constant is None]
+            known = ", ".join(names[:20]) + (f", … ({len(names):,} in all)" if len(names) > 20 else "")
+            raise KeyError(f"the expression has no '{quote(name)}' (its names: {known})")
         return i
 
     def value(self, name: str) -> float:
@@ -156,9 +160,14 @@ def _evaluate(graph: Graph, at: dict[str, float]) -> list[float]:
             operation = OPERATIONS[node.op]
             args = [values[j] for j in node.operands]
             try:
-                values.append(float(operation.value(*args)))
+                value = float(operation.value(*args))
             except DomainError as exc:
                 raise _where(graph, node, args, str(exc)) from None
+            except OverflowError:
+                value = math.inf
+            if not math.isfinite(value):  # + − · and neg overflow silently: say where
+                raise _where(graph, node, args, "the result overflows float64 (beyond 1.8e308)")
+            values.append(value)
     return values
 
 
@@ -208,7 +217,7 @@ def _edges(graph: Graph, values: list[float]) -> tuple[list[Edge], list[str]]:
                 raise _where(graph, node, args, why) from None
             if not math.isfinite(local):
                 raise _where(graph, node, args, "its derivative overflows float64")
-            edges.append(Edge(i, j, local, _formula(graph, i, slot)))
+            edges.append(Edge(i, j, local, _formula(graph, i, slot), slot))
     return edges, kinks
 
 
@@ -237,7 +246,9 @@ def _reverse_sweep(graph: Graph, edges: list[Edge]) -> tuple[list[float], list[b
     for i in range(n):
         settle(i)
         if not math.isfinite(adjoint[i]):
-            raise NumericalError("a derivative overflows float64 (beyond 1.8e308)")
+            node = graph.nodes[i]
+            raise UndefinedStep(f"∂{graph.nodes[graph.output].name}/∂{node.name} overflows float64 (beyond 1.8e308): "
+                                "the chain of derivatives grows too fast", node.line, node.column)
     return adjoint, [a == 0 and p > 0 for a, p in zip(adjoint, path)]
 
 
@@ -247,6 +258,15 @@ def _best_paths(result: ExpressionResult, target: int, k: int) -> list[Path]:
     |product| only grows by multiplication along a path). Each entry points back to the entry it
     extends, so memory stays k per node however long the chain."""
     graph = result.graph
+    reaches = [False] * len(graph.nodes)  # going down from a node, the target can be reached
+    reaches[target] = True
+    for i, node in enumerate(graph.nodes):
+        reaches[i] = reaches[i] or any(reaches[j] for j in node.operands)
+    relevant = [p for p, edge in enumerate(result.edges) if reaches[edge.operand]]
+    if len(relevant) * k > MAX_SEARCH:
+        raise UsageError(f"finding the {k} largest of the paths to {graph.nodes[target].name} would take "
+                         f"{len(relevant):,} edges × {k} paths; ask for fewer with --max-paths (at most "
+                         f"{MAX_SEARCH // max(len(relevant), 1):,} here)")
     # node -> [(product, edge position, rank of the entry extended in the edge's user's list)]
     best: dict[int, list[tuple[float, int, int]]] = {graph.output: [(1.0, -1, -1)]}
     final: set[int] = set()
@@ -256,7 +276,7 @@ def _best_paths(result: ExpressionResult, target: int, k: int) -> list[Path]:
             best[node] = heapq.nlargest(k, best[node], key=lambda item: abs(item[0]))
             final.add(node)
 
-    for position in range(len(result.edges) - 1, -1, -1):
+    for position in reversed(relevant):
         edge = result.edges[position]
         if edge.user not in best:
             continue
@@ -273,12 +293,28 @@ def _best_paths(result: ExpressionResult, target: int, k: int) -> list[Path]:
         factors, nodes = [], []
         while position >= 0:  # walk back up to the output
             edge = result.edges[position]
-            user, operand = graph.nodes[edge.user].name, graph.nodes[edge.operand].name
-            factors.append(Factor(f"∂{user}/∂{operand}", edge.formula, edge.value))
+            factors.append(Factor(_local_symbol(graph, edge), edge.formula, edge.value))
+            operand = graph.nodes[edge.operand].name
             nodes.append(operand)
             _, position, rank = best[edge.user][rank]
+        if not math.isfinite(product):
+            raise NumericalError(f"a path's product from {output} to {graph.nodes[target].name} overflows float64 "
+                                 "(beyond 1.8e308), though the derivative itself does not")
         paths.append(Path([output, *reversed(nodes)], list(reversed(factors)), product))
     return paths
+
+
+def _local_symbol(graph: Graph, edge: Edge) -> str:
+    """∂user/∂operand of one edge: marked local where the output's own total derivative (printed as
+    the sum) would read the same, and by operand where an operation uses a name twice (x·x)."""
+    user, operand = graph.nodes[edge.user], graph.nodes[edge.operand]
+    symbol = f"∂{user.name}/∂{operand.name}"
+    slots = [i for i, j in enumerate(user.operands) if j == edge.operand]
+    if len(slots) > 1:
+        return symbol + f" (operand {slots.index(edge.slot) + 1})"
+    if edge.user == graph.output and operand.is_variable:
+        return symbol + " (local)"
+    return symbol
 
 
 def at_values(graph: Graph) -> list[str]:

@@ -114,7 +114,8 @@ class Diagnoser:
         """The sentence for the mistake the given answer matches, if exactly one fits."""
         return matching(self.candidates(answer.quantity, expected), answer, expected, tolerance)
 
-    def depends(self, later: Quantity, earlier: Quantity) -> bool:  # noqa: ARG002 - the network's rule
-        """Whether a wrong `earlier` answer can make `later` wrong (in a network: any earlier step)."""
-        return True
+    def first_causes(self, wrong: list[Quantity]) -> list[int | None]:
+        """For each wrong answer (in the order of the pass), the index of the earliest wrong one it
+        follows from: in a network, any earlier step."""
+        return [0 if i else None for i in range(len(wrong))]
 

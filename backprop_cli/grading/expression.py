@@ -78,25 +78,35 @@ class ExpressionDiagnoser:
         """The sentence for the slip the given answer matches, if one does."""
         return matching(self.candidates(answer.quantity, expected), answer, expected, tolerance)
 
-    def depends(self, later: Quantity, earlier: Quantity) -> bool:
-        """Whether a wrong `earlier` answer can make `later` wrong: a value feeds the values after
-        it, and every derivative takes values; a derivative feeds those below it."""
+    def first_causes(self, wrong: list[Quantity]) -> list[int | None]:
+        """For each wrong answer (values in evaluation order, then derivatives from the output
+        down), the index of the earliest wrong one it depends on: a value feeds the values after it
+        and every derivative; a derivative feeds the derivatives below it. Two passes over the
+        graph, however many answers."""
         graph, r = self.result.graph, self.result
-        a, b = r.index(later.name.kind), r.index(earlier.name.kind)
-        if earlier.kind == "gradient":
-            return later.kind == "gradient" and _reaches(graph, b, a)
-        return later.kind == "gradient" or _reaches(graph, a, b)
-
-
-def _reaches(graph, top: int, bottom: int) -> bool:
-    """Whether node `bottom` feeds node `top` (or is it)."""
-    seen, stack = {top}, [top]
-    while stack:
-        node = stack.pop()
-        if node == bottom:
-            return True
-        for operand in graph.nodes[node].operands:
-            if operand not in seen:
-                seen.add(operand)
-                stack.append(operand)
-    return False
+        n = len(graph.nodes)
+        wrong_value = {r.index(q.name.kind): i for i, q in enumerate(wrong) if q.kind == "value"}
+        wrong_grad = {r.index(q.name.kind): i for i, q in enumerate(wrong) if q.kind == "gradient"}
+        earliest = [None] * n  # the earliest wrong value among a node's ancestors (itself excluded)
+        for i, node in enumerate(graph.nodes):
+            for j in node.operands:
+                for candidate in (earliest[j], wrong_value.get(j)):
+                    if candidate is not None and (earliest[i] is None or candidate < earliest[i]):
+                        earliest[i] = candidate
+        above = [None] * n  # the earliest wrong derivative among the nodes a node feeds
+        for i in range(n - 1, -1, -1):
+            for j in graph.nodes[i].operands:
+                for candidate in (above[i], wrong_grad.get(i)):
+                    if candidate is not None and (above[j] is None or candidate < above[j]):
+                        above[j] = candidate
+        any_value = min(wrong_value.values(), default=None)
+        causes = []
+        for i, q in enumerate(wrong):
+            node = r.index(q.name.kind)
+            if q.kind == "value":
+                cause = earliest[node]
+            else:
+                options = [c for c in (any_value, above[node]) if c is not None and c < i]
+                cause = min(options, default=None)
+            causes.append(cause if cause is not None and cause < i else None)
+        return causes

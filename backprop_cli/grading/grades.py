@@ -60,11 +60,12 @@ def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> lis
         return chain_position(o.answer.quantity, n, len(result.sizes) - 1)
 
     wrong = sorted((o for o in outcomes if not o.ok), key=position)
-    for i, o in enumerate(wrong):
-        first = next((e for e in wrong[:i] if diagnoser.depends(o.answer.quantity, e.answer.quantity)), None)
+    firsts = diagnoser.first_causes([o.answer.quantity for o in wrong])
+    for o, first in zip(wrong, firsts):
         if o.diagnosis is None and first is not None:
-            o.diagnosis = (f"Follows from the earlier wrong step {first.answer.quantity.text} (line "
-                           f"{first.answer.line}): fix that first.")
+            earlier = wrong[first]
+            o.diagnosis = (f"Follows from the earlier wrong step {earlier.answer.quantity.text} (line "
+                           f"{earlier.answer.line}): fix that first.")
     return outcomes
 
 

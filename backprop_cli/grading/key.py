@@ -7,6 +7,7 @@ from .. import __version__
 from ..core.names import Notation
 from ..core.numbers import exact, fixed
 from ..core.result import Result
+from ..spec.formula import LINE_BREAK
 from .quantities import check_quantity, evaluate, parse_quantity
 
 
@@ -52,8 +53,13 @@ def expression_key(spec, result, quantities, decimals: int) -> str:
         quantities = [name for name, *_ in result.steps()]
         quantities += [f"d{out}/d{n.name}" for n in result.graph.nodes if n.constant is None and n.name != out]
     rows = [(text, expression_value(result, parse_expression_quantity(text, result))) for text in quantities]
-    point = ", ".join(f"{name}: {exact(value)}" for name, value in spec.at.items())
-    lines = [f"# answer key by backprop {__version__}: values rounded to {decimals} decimals", "expression: |"]
-    lines += ["  " + line for line in spec.text.strip().splitlines()]
-    lines += [f"at: {{{point}}}", "answers:"] + [f"  {text}: {fixed(value, decimals)}" for text, value in rows]
+    point = ", ".join(f"{json.dumps(name, ensure_ascii=False)}: {exact(value)}" for name, value in spec.at.items())
+    lines = [f"# answer key by backprop {__version__}: values rounded to {decimals} decimals"]
+    steps = [line for line in LINE_BREAK.split(spec.text.strip()) if line.strip()]
+    if all(line.isprintable() for line in steps):  # readable, one step a line
+        lines += ["expression: |"] + ["  " + line for line in steps]
+    else:  # anything else escaped in a JSON string (a YAML double-quoted one), so it reads back alike
+        lines.append(f"expression: {json.dumps(chr(10).join(steps), ensure_ascii=True)}")
+    lines += [f"at: {{{point}}}", "answers:"]
+    lines += [f"  {json.dumps(text, ensure_ascii=False)}: {fixed(value, decimals)}" for text, value in rows]
     return "\n".join(lines) + "\n"

@@ -4,12 +4,13 @@ these lines (report/text.py); the explorer page shows them as they are. No rich 
 does not pay for it."""
 from __future__ import annotations
 
+import math
 import unicodedata
 
 from ..core.numbers import number
 from ..core.update import worked
 
-CANCELLED = "0: the paths cancel (their sum is 0 up to rounding)"
+CANCELLED = "exactly 0: the paths cancel (what the arithmetic left was rounding)"
 
 
 def pretty(name: str) -> str:
@@ -23,8 +24,16 @@ def target_header(trace) -> str:
 
 
 def count_text(n: int) -> str:
-    """A path count: exact below a million, else 1.3e30."""
-    return str(n) if n < 10**6 else f"{n:.2g}".replace("e+", "e")
+    """A path count: exact below a million, else 1.3e30 (also beyond float64: 2^5000 is 1.4e1505)."""
+    if n < 10**6:
+        return str(n)
+    exponent = len(str(n)) - 1 if n < 10**4000 else int(math.log10(n))
+    while n >= 10 ** (exponent + 1):  # log10 of a huge int can come out one short
+        exponent += 1
+    mantissa = round(n // 10 ** (exponent - 2) / 100, 1)  # from the three leading digits
+    if mantissa >= 10:
+        exponent, mantissa = exponent + 1, mantissa / 10
+    return f"{mantissa:.1f}e{exponent}".replace(".0e", "e")
 
 
 def cells(text: str) -> int:
@@ -37,6 +46,8 @@ def derivation_lines(p, precision: int, symbol: str = "L") -> list[list[tuple[st
     "" or one of bold, cyan, dim, yellow."""
     count = f"{count_text(p.path_count)} path" + ("" if p.path_count == 1 else "s")
     lines = [[(f"∂{symbol}/∂{pretty(p.name)}", "bold"), (f"   {count}", "")]]
+    if p.node:  # a node's own value, beside its derivative
+        lines.append([(f"  {pretty(p.name)} = {number(p.value, precision)}", "dim")])
     paths, zeros = p.grouped()
     # one alignment for all the paths of a parameter
     rows = [[(pretty(f.symbol), pretty(f.formula), number(f.value, precision)) for f in path.factors]

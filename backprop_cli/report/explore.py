@@ -217,10 +217,11 @@ def page(*, title: str, subtitle: str, svg: str, derivations: dict[str, str], li
     view = {"derivations": derivations, "lit": lit}
     text = _TEMPLATE.format(title=html.escape(title), subtitle=html.escape(subtitle), svg=svg, items=items,
                             view=_json_for_html(view), data=_json_for_html(data))
-    if fragment:
-        start, end = text.index("<style>"), text.index("</style>") + len("</style>")
+    if fragment:  # a notebook's output: the view and its own scoped styles, nothing for the page around it
+        second = text.index("<style>", text.index("</style>"))
+        scoped = text[second:text.index("</style>", second) + len("</style>")]
         body = text[text.index('<div class="backprop-explore">'):text.rindex("</body>")]
-        return body.replace('<div class="backprop-explore">', '<div class="backprop-explore">' + text[start:end], 1)
+        return body.replace('<div class="backprop-explore">', '<div class="backprop-explore">' + scoped, 1)
     return text
 
 
@@ -234,42 +235,52 @@ _TEMPLATE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · backprop explore</title>
 <style>
-:root {{ --fg: #1b1b1b; --bg: #ffffff; --muted: #666; --edge: #9bb7d4; --neg: #d98c8c; --hot: #e8700a;
-         --panel: #f4f4f4; --node: #ffffff; }}
+body {{ margin: 0; background: #ffffff; }}
+@media (prefers-color-scheme: dark) {{ body {{ background: #15171a; }} }}
+</style>
+<style>
+.backprop-explore {{ --fg: #1b1b1b; --bg: #ffffff; --muted: #666; --edge: #9bb7d4; --neg: #d98c8c; --hot: #e8700a;
+  --panel: #f4f4f4; --node: #ffffff; font: 14px/1.4 system-ui, sans-serif; color: var(--fg); background: var(--bg); }}
 @media (prefers-color-scheme: dark) {{
-  :root {{ --fg: #e6e6e6; --bg: #15171a; --muted: #9a9a9a; --edge: #4f6d8c; --neg: #8c4f4f; --hot: #ff9d3b;
-           --panel: #22252a; --node: #1e2126; }} }}
-body {{ font: 14px/1.4 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 0; }}
-header {{ padding: 12px 20px; }} h1 {{ font-size: 20px; margin: 0; }} .sub {{ color: var(--muted); }}
-main {{ display: flex; flex-wrap: wrap; gap: 16px; padding: 0 20px 20px; }}
-#drawing {{ flex: 1 1 520px; overflow: auto; }} aside {{ flex: 1 1 420px; min-width: 320px; }}
-svg text {{ fill: var(--fg); font-size: 11px; text-anchor: middle; pointer-events: none; }}
-svg .caption {{ fill: var(--muted); }}
-.edge {{ stroke: var(--edge); stroke-width: 2; }} .edge.negative {{ stroke: var(--neg); }}
-.pick {{ cursor: pointer; }} .pick .edge {{ stroke-width: 3; }} .hit {{ fill: transparent; stroke: none; }}
-.neuron circle {{ fill: var(--node); stroke: var(--fg); stroke-width: 1.3; }}
-.loss circle {{ fill: #fff3e0; }} .bias circle {{ fill: var(--panel); stroke: var(--muted); cursor: pointer; }}
-.on-path.edge, .on-path .edge {{ stroke: var(--hot); stroke-width: 4; }}
-.on-path circle {{ stroke: var(--hot); stroke-width: 3; }}
-.chosen circle, .chosen .edge {{ stroke: var(--hot); stroke-width: 6; }}
-[data-param]:focus {{ outline: 2px dashed var(--hot); }}
-#search {{ width: 100%; box-sizing: border-box; padding: 6px; font: inherit; }}
-#params {{ list-style: none; padding: 0; margin: 8px 0; max-height: 180px; overflow: auto; display: flex;
-           flex-wrap: wrap; gap: 4px; }}
-#params button {{ font: inherit; padding: 2px 8px; background: var(--panel); color: var(--fg);
-                  border: 1px solid var(--muted); border-radius: 4px; cursor: pointer; }}
-#params button.chosen {{ border-color: var(--hot); color: var(--hot); }}
-pre {{ background: var(--panel); padding: 10px; overflow: auto; font: 12.5px/1.35 ui-monospace, monospace;
-       white-space: pre; }}
-#hover {{ min-height: 3.9em; }}
+  .backprop-explore {{ --fg: #e6e6e6; --bg: #15171a; --muted: #9a9a9a; --edge: #4f6d8c; --neg: #8c4f4f;
+    --hot: #ff9d3b; --panel: #22252a; --node: #1e2126; }} }}
+.backprop-explore .head {{ padding: 12px 20px; }} .backprop-explore .head h1 {{ font-size: 20px; margin: 0; }}
+.backprop-explore .sub {{ color: var(--muted); }}
+.backprop-explore .body {{ display: flex; flex-wrap: wrap; gap: 16px; padding: 0 20px 20px; }}
+.backprop-explore .drawing {{ flex: 1 1 520px; overflow: auto; }}
+.backprop-explore .side {{ flex: 1 1 420px; min-width: 320px; }}
+.backprop-explore svg text {{ fill: var(--fg); font-size: 11px; text-anchor: middle; pointer-events: none; }}
+.backprop-explore svg .caption {{ fill: var(--muted); }}
+.backprop-explore .edge {{ stroke: var(--edge); stroke-width: 2; }}
+.backprop-explore .edge.negative {{ stroke: var(--neg); }}
+.backprop-explore .pick {{ cursor: pointer; }} .backprop-explore .pick .edge {{ stroke-width: 3; }}
+.backprop-explore .hit {{ fill: transparent; stroke: none; }}
+.backprop-explore .neuron circle {{ fill: var(--node); stroke: var(--fg); stroke-width: 1.3; }}
+.backprop-explore .loss circle {{ fill: #fff3e0; }}
+.backprop-explore .bias circle {{ fill: var(--panel); stroke: var(--muted); cursor: pointer; }}
+.backprop-explore .on-path.edge, .backprop-explore .on-path .edge {{ stroke: var(--hot); stroke-width: 4; }}
+.backprop-explore .on-path circle {{ stroke: var(--hot); stroke-width: 3; }}
+.backprop-explore .chosen circle, .backprop-explore .chosen .edge {{ stroke: var(--hot); stroke-width: 6; }}
+.backprop-explore [data-param]:focus {{ outline: 2px dashed var(--hot); }}
+.backprop-explore .search {{ width: 100%; box-sizing: border-box; padding: 6px; font: inherit; }}
+.backprop-explore .params {{ list-style: none; padding: 0; margin: 8px 0; max-height: 180px; overflow: auto;
+  display: flex; flex-wrap: wrap; gap: 4px; }}
+.backprop-explore .params button {{ font: inherit; padding: 2px 8px; background: var(--panel); color: var(--fg);
+  border: 1px solid var(--muted); border-radius: 4px; cursor: pointer; }}
+.backprop-explore .params button.chosen {{ border-color: var(--hot); color: var(--hot); }}
+.backprop-explore pre {{ background: var(--panel); color: var(--fg); padding: 10px; overflow: auto;
+  font: 12.5px/1.35 ui-monospace, monospace; white-space: pre; }}
+.backprop-explore .hover {{ min-height: 3.9em; }}
 </style></head>
 <body><div class="backprop-explore">
-<header><h1>{title}</h1><div class="sub">{subtitle}</div></header>
-<main><div id="drawing">{svg}</div>
-<aside><input id="search" type="search" placeholder="find a parameter (w212, b21, ...)" aria-label="find a parameter">
-<ul id="params">{items}</ul>
-<pre id="hover" aria-live="polite">hover a neuron for its values</pre>
-<pre id="derivation" aria-live="polite">choose a parameter: click its edge or its name</pre></aside></main>
+<div class="head"><h1>{title}</h1><div class="sub">{subtitle}</div></div>
+<div class="body"><div class="drawing">{svg}</div>
+<div class="side"><input id="search" class="search" type="search" placeholder="find a parameter (w212, b21, ...)"
+ aria-label="find a parameter">
+<ul id="params" class="params">{items}</ul>
+<pre id="hover" class="hover" aria-live="polite">hover a neuron for its values</pre>
+<pre id="derivation" class="derivation" aria-live="polite">choose a parameter: click its edge or its name</pre>
+</div></div>
 <script type="application/json" id="view">{view}</script>
 <script type="application/json" id="trace-data">{data}</script>
 <script>
@@ -284,7 +295,8 @@ pre {{ background: var(--panel); padding: 10px; overflow: auto; font: 12.5px/1.3
       var el = root.querySelector("#" + id); if (el) el.classList.add("on-path"); }});
     root.querySelectorAll("[data-param]").forEach(function (el) {{
       if (el.getAttribute("data-param") === name) el.classList.add("chosen"); }});
-    root.querySelector("#derivation").textContent = view.derivations[name] || "";
+    root.querySelector("#derivation").textContent = view.derivations[name] ||
+      (name + " is not on this page (it was written with --weight for others)");
   }}
   root.querySelectorAll("[data-param]").forEach(function (el) {{
     var name = el.getAttribute("data-param");

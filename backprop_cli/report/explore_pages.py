@@ -45,7 +45,10 @@ def expression_page(result, max_paths: int, precision: int, title: str, fragment
     """The page of an expression: every input clickable."""
     from .json import expression_trace_object
 
-    traces = [result.trace(name, max_paths) for name, _, _ in result.input_rows()]
+    inputs = [name for name, _, _ in result.input_rows()]
+    if len(inputs) > 200:
+        raise UsageError(f"the expression has {len(inputs):,} inputs, too many derivations for one page (at most 200)")
+    traces = [result.trace(name, max_paths) for name in inputs]
     svg, lit = expression_svg(result, precision)
     out = result.output_name
     derivations = {p.name: derivation_text(p, precision, out) for p in traces}

@@ -1,7 +1,9 @@
 """JSON reports: full-precision floats; keys are only ever added, never renamed (scripts read them)."""
 from __future__ import annotations
 
+import contextlib
 import json as _json
+import sys
 from typing import Any
 
 from ..core.result import Result
@@ -23,14 +25,30 @@ def grad_object(result: Result, names: list[str] | None, inputs=None) -> dict[st
 INDENTED_UP_TO = 200_000  # characters of JSON printed indented; longer output is one line
 
 
+@contextlib.contextmanager
+def _all_digits():
+    limit = getattr(sys, "get_int_max_str_digits", None)
+    if limit is None:  # an older Python prints any int
+        yield
+        return
+    before = limit()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(before)
+
+
 def dumps(obj: Any) -> str:
     """JSON text; floats in Python's shortest round-trip form, so no digit is lost."""
     # allow_nan=False: a NaN or Infinity is a bug to report (exit 3), never invalid JSON to print.
     # `##[` (a CI runner's legacy command, obeyed anywhere in a line) can only occur inside a string
     # here, where `#\u0023[` reads back as the same text.
-    text = _json.dumps(obj, ensure_ascii=False, allow_nan=False)  # the C encoder: fast at any size
+    with _all_digits():  # a path count may have more digits than Python prints by default (4,300)
+        text = _json.dumps(obj, ensure_ascii=False, allow_nan=False)  # the C encoder: fast at any size
     if len(text) < INDENTED_UP_TO:  # small enough to indent for a person (indenting is 10x slower)
-        text = _json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
+        with _all_digits():
+            text = _json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
     # a non-UTF-8 file name's undecodable bytes are shown as \udcXX rather than failing the output
     return text.replace("##[", "#\\u0023[").encode("utf-8", "backslashreplace").decode("utf-8")
 
@@ -50,11 +68,8 @@ def trace_object(trace) -> dict[str, Any]:
     for p in trace.parameters:
         entry = {"name": p.name, "value": p.value, "gradient": p.gradient, "updated": p.updated,
                  "path_count": p.path_count,
-                 "paths": [{"nodes": path.nodes,
-                            "factors": [{"symbol": f.symbol, "formula": f.formula, "value": f.value}
-                                        for f in path.factors],
-                            "product": path.product, **({"sample": path.sample} if path.sample else {})}
-                           for path in p.paths],
+                 "paths": [{**_path_object(path), **({"sample": path.sample} if path.sample else {})}
+                           for path in p.paths],  # + 0.0: a product of -0 is written 0
                  "omitted_sum": p.omitted_sum}
         if p.per_sample:
             entry["per_sample"] = [{"sample": s, "gradient": g} for s, g in p.per_sample]
@@ -72,8 +87,8 @@ def trace_object(trace) -> dict[str, Any]:
 
 
 def _path_object(path) -> dict[str, Any]:
-    return {"nodes": path.nodes, "factors": [{"symbol": f.symbol, "formula": f.formula, "value": f.value}
-                                             for f in path.factors], "product": path.product}
+    return {"nodes": path.nodes, "factors": [{"symbol": f.symbol, "formula": f.formula, "value": f.value + 0.0}
+                                             for f in path.factors], "product": path.product + 0.0}
 
 
 def expression_grad_object(result) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import re
 from ..core.numbers import number
 from ..core.update import rule, worked
 from ..errors import printable
+from .derivation import count_text
 
 _NAME = re.compile(r"\b(yhat|[wbxyzahLfg])(\d+(?:_\d+)*)?(\[\d+\])?")
 _KINK = re.compile(r"\(1 if (\S+) > 0 else ([^)]+)\)")
@@ -33,8 +34,7 @@ def escape_text(text: str) -> str:
     return "".join(_text_char(c) for c in printable(text))
 
 
-_WORD = re.compile(r"[^\W\d]\w*")
-_FORMULA_SYMBOLS = set("ŷσΣ½²π")  # formula() writes these itself
+_FORMULA_SYMBOLS = set("ŷσΣ½²πηδ")  # formula() and the update rule write these themselves
 
 
 def _course_word(word: str) -> bool:
@@ -46,19 +46,26 @@ def _course_word(word: str) -> bool:
 
 def name(text: str) -> str:
     """A node or parameter name in maths: yhat1 -> \\hat{y}_{1}, w2_10_3 -> w_{2,10,3}, a13[2] -> a_{13}^{(2)};
-    a course's own name with an underscore (E_total) upright, as one word."""
-    text = _WORD.sub(lambda m: r"\mathit{" + escape_text(m.group()) + "}" if _course_word(m.group()) else m.group(),
-                     text)
-
+    a course's own name (E_total, Δh1) as one word in text italics, never split into subscripts."""
     def sub(m: re.Match) -> str:
-        kind, digits, sample = m.group(1), m.group(2) or "", m.group(3)
-        base = r"\hat{y}" if kind == "yhat" else kind
-        if digits:
-            base += "_{" + digits.replace("_", ",") + "}"
+        word, sample = m.group("word"), m.group("sample")
+        canonical = _NAME.fullmatch(word)
+        if canonical:
+            kind, digits = canonical.group(1), canonical.group(2) or ""
+            base = r"\hat{y}" if kind == "yhat" else kind
+            if digits:
+                base += "_{" + digits.replace("_", ",") + "}"
+        elif _course_word(word):
+            base = r"\textit{" + escape_text(word) + "}"
+        else:
+            return m.group()
         if sample:  # braced, so that a power after it (a11[2]²) is not a double superscript
             base = "{" + base + "^{(" + sample[1:-1] + ")}}"
         return base
-    return _NAME.sub(sub, text)
+    return _WORDS.sub(sub, text)
+
+
+_WORDS = re.compile(r"(?<![\\\w])(?P<word>[^\W\d]\w*)(?P<sample>\[\d+\])?")
 
 
 def formula(text: str) -> str:
@@ -126,7 +133,7 @@ def trace_latex(trace, precision: int, order: str = "backward") -> str:
 
 def parameter_latex(p, n, sym: str) -> list[str]:
     """One traced quantity as an `align*` derivation: paths, zero paths grouped, sum, update."""
-    count = f"{p.path_count} path{'s' if p.path_count != 1 else ''}"
+    count = f"{count_text(p.path_count)} path{'s' if p.path_count != 1 else ''}"
     rows = [r"\subsection*{$" + partial(f"∂{sym}/∂{p.name}") + f"$ ({count})" + "}", r"\begin{align*}"]
     paths, zeros = p.grouped()
     for i, path in enumerate(paths, start=1):
@@ -141,7 +148,7 @@ def parameter_latex(p, n, sym: str) -> list[str]:
                     + " with product 0, through $" + partial(group.factor.symbol) + " = "
                     + formula(group.factor.formula) + " = 0$}")
     if len(p.paths) < p.path_count:
-        rows.append(r"\intertext{and " + str(p.path_count - len(p.paths)) + " more paths, summing to $"
+        rows.append(r"\intertext{and " + count_text(p.path_count - len(p.paths)) + " more paths, summing to $"
                     + n(p.omitted_sum) + "$}")
     rows.append(partial(f"∂{sym}/∂{p.name}") + r" &= \sum_{\text{paths}} \text{product} = " + n(p.gradient)
                 + r"\\")

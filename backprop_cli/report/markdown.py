@@ -7,7 +7,7 @@ from ..core.names import notation
 from ..core.numbers import number
 from ..core.update import worked
 from ..errors import printable
-from .derivation import CANCELLED, pretty, target_header
+from .derivation import CANCELLED, count_text, pretty, target_header
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
 
@@ -66,7 +66,7 @@ def trace_markdown(trace, precision: int, order: str = "backward") -> str:
 
 def parameter_markdown(p, n, sym: str) -> list[str]:
     """One traced quantity in Markdown: its paths, zero paths grouped, the sum and the update."""
-    lines = ["", f"## ∂{sym}/∂{pretty(p.name)} ({p.path_count} path{'s' if p.path_count != 1 else ''})"]
+    lines = ["", f"## ∂{sym}/∂{pretty(p.name)} ({count_text(p.path_count)} path{'s' if p.path_count != 1 else ''})"]
     paths, zeros = p.grouped()
     for i, path in enumerate(paths, start=1):
         where = f" (sample {path.sample})" if path.sample else ""
@@ -79,7 +79,7 @@ def parameter_markdown(p, n, sym: str) -> list[str]:
         lines += ["", f"{group.count} more path{'s' if group.count != 1 else ''} with product 0, through "
                   f"{_cell(pretty(group.factor.symbol))} = {_cell(pretty(group.factor.formula))} = 0"]
     if len(p.paths) < p.path_count:
-        lines += ["", f"… and {p.path_count - len(p.paths)} more paths, summing to {n(p.omitted_sum)}"]
+        lines += ["", f"… and {count_text(p.path_count - len(p.paths))} more paths, summing to {n(p.omitted_sum)}"]
     if p.per_sample:
         lines += ["", "Per sample: " + ", ".join(f"[{s}] {n(g)}" for s, g in p.per_sample)]
     lines += ["", f"Sum of all paths = ∂{sym}/∂{pretty(p.name)} = **{n(p.gradient)}**"]

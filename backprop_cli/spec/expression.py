@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,7 +75,9 @@ def expression_from_text(text: str, at: dict[str, float], name: str = "") -> Exp
     _check_point(graph, at, lambda _name, message, hint: problems.append(Problem("--at", 1, 1, message, hint)))
     if problems:
         raise SpecError(problems)
-    return ExpressionSpec(graph, dict(at), text, name or text.strip().splitlines()[0][:60])
+    steps = [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
+    title = "; ".join(steps)
+    return ExpressionSpec(graph, dict(at), text, name or (title if len(title) <= 70 else title[:69] + "…"))
 
 
 def with_point(spec: ExpressionSpec, at: dict[str, float]) -> ExpressionSpec:
@@ -152,7 +155,11 @@ def parse_point(pairs: tuple[str, ...]) -> dict[str, float]:
         name, equals, text = item.partition("=")
         if not equals or not name.strip():
             raise ValueError(f"'{quote(item)}' is not NAME=VALUE (e.g. --at x=0.5)")
+        if name.strip() in at:
+            raise ValueError(f"{quote(name.strip())} is given twice")
         try:
+            if not re.fullmatch(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*", text):
+                raise ValueError(text)
             number = float(text)
         except ValueError:
             raise ValueError(f"'{quote(text)}' in {quote(item)} is not a number") from None

@@ -23,8 +23,12 @@ MAX_TEXT = 500_000  # characters of expression text: thousands of steps, not a m
 MAX_NESTING = 100  # parentheses, calls, unary signs and powers inside one another
 MAX_NODES = 50_000
 MAX_STEPS = 20_000
-_TOKEN = re.compile(r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[^\W\d]\w*)"
-                    r"|(?P<op>\*\*|[-+*/^(),=]))")
+# names: ASCII letters, digits and _, and Greek letters (θ1) but π, which prints as the constant;
+# numbers: ASCII digits only (Unicode digits such as ١٢ would print as something else)
+_LETTER = "A-Za-z_\u0391-\u03a9\u03b1-\u03bf\u03c1-\u03c9"
+_TOKEN = re.compile(r"[ \t]*(?:(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+                    rf"|(?P<name>[{_LETTER}][{_LETTER}0-9]*)|(?P<op>\*\*|[-+*/^(),=]))")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as YAML reads them
 _ARITY = {name: OPERATIONS[name].arity for name in FUNCTIONS}
 
 
@@ -75,7 +79,10 @@ def _hint_for(char: str) -> str:
         return "a formula holds numbers and names, not text in quotes"
     if char == ":":
         return "lambdas and slices are not part of a formula"
-    return ("a formula holds numbers, names, + - * / ^ ** ( ) and the functions " + ", ".join(FUNCTIONS))
+    if char == ";":
+        return "put each step on a line of its own (a newline, not ;)"
+    return ("a formula holds numbers, names (letters a-z, Greek letters, digits and _), + - * / ^ ** ( ) and the "
+            "functions " + ", ".join(FUNCTIONS))
 
 
 def _keyword(line: int, token: _Token) -> FormulaError:
@@ -214,6 +221,9 @@ class _Parser:
                     "put an operator between the two: x*y, not x y")
             raise FormulaError(number, extra.column, f"unexpected '{extra.text[:40]}' after the formula", hint)
         if name is not None:
+            if name.text in self.names:  # it was read as a variable of its own formula: y = y + 1
+                raise FormulaError(number, name.column, f"the step '{name.text}' uses its own name",
+                                   "a step is computed from names defined before it; use another name")
             self.name_step(root, name.text, name.column)
 
     def check_step_name(self, name: _Token) -> None:
@@ -241,8 +251,8 @@ class _Parser:
     def finish(self, named: bool) -> Graph:
         graph = self.graph
         output = graph.output
-        if not named:  # one formula: its result is y (f when y is one of its variables)
-            out_name = "f" if "y" in self.names else "y"
+        if not named:  # one formula: its result is y (f, or out, when those are its variables)
+            out_name = next(n for n in ("y", "f", "out", "output") if n not in self.names)
             if graph.nodes[output].op is None:
                 output = self.node(Node("", "same", (output,)))
             graph.nodes[output].name = out_name
@@ -264,12 +274,12 @@ def parse_expression(text: str) -> Graph:
     problem, located by line and column of `text`."""
     if len(text) > MAX_TEXT:
         raise FormulaError(1, 1, f"the expression is {len(text):,} characters long", f"at most {MAX_TEXT:,}")
-    lines = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.split("#", 1)[0].strip()]
+    lines = [(n, line) for n, line in enumerate(LINE_BREAK.split(text), start=1) if line.split("#", 1)[0].strip()]
     if not lines:
         raise FormulaError(1, 1, "the expression is empty", "write a formula such as exp(x^2), or steps h1 = x^2")
     if len(lines) > MAX_STEPS:
         raise FormulaError(lines[MAX_STEPS][0], 1, f"more than {MAX_STEPS:,} steps", "split the expression")
-    named = len(lines) > 1 or re.match(r"\s*[^\W\d]\w*\s*=(?!=)", lines[0][1]) is not None
+    named = len(lines) > 1 or re.match(rf"[ \t]*[{_LETTER}][{_LETTER}0-9]*[ \t]*=", lines[0][1]) is not None
     parser = _Parser()
     for number, line in lines:
         parser.step(line, number, named)
