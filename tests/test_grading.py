@@ -35,11 +35,12 @@ def test_decimals_written(text, decimals):
 
 @pytest.mark.parametrize("given, decimals, ok", [
     (-0.130, 3, True),     # within half a unit of the 3rd decimal
-    (-0.1316, 4, True),    # 0.0012 off: outside ±0.00005 but inside the 1% widening
-    (-0.1325, 4, False),   # 0.0021 off: more than 0.00005 + 1% of 0.1304
+    (-0.1304, 4, True),
+    (-0.1316, 4, False),   # 0.0012 off: the old 1% widening let this through
     (-0.13, 2, True), (-0.14, 2, False), (-0.1, 1, True), (-0.2, 1, False),
 ])
-def test_default_tolerance_is_the_precision_written_widened_by_one_percent(given, decimals, ok):
+def test_a_value_is_matched_to_the_precision_written(given, decimals, ok):
+    # the widening that carries rounding is grading's (tests/test_judging.py), never a mistake's match
     assert Tolerance().allows(given, -0.1303767, decimals) is ok
 
 
@@ -117,7 +118,8 @@ def test_json_report_lines_and_exit_codes(class_dir):
     assert result.exit_code == 0
     assert [r["line"] for r in data["files"][0]["results"]] == [3, 4, 5]
     assert data["passed"] == 3 and data["failed"] == 0
-    assert set(data["files"][0]["results"][0]) == {"quantity", "given", "expected", "ok", "line", "diagnosis"}
+    keys = {"quantity", "given", "expected", "ok", "line", "diagnosis", "verdict"}
+    assert set(data["files"][0]["results"][0]) >= keys
 
 
 def test_a_broken_file_is_reported_and_the_others_still_graded(class_dir):

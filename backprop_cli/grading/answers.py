@@ -22,7 +22,6 @@ from .quantities import Quantity, QuantityError, check_quantity, parse_quantity
 
 ANSWER_KEYS = ("spec", "network", "expression", "at", "tolerance", "answers", "notation")
 MAX_ANSWERS = 1_000  # answers one file may give (a homework asks a few dozen)
-WIDEN = 0.01  # the default rule's relative widening, for rounded intermediate steps
 
 
 @dataclass
@@ -47,9 +46,10 @@ class Tolerance:
     def allows(self, given: float, expected: float, decimals: int | None) -> bool:
         """Whether `given` counts as `expected`."""
         error = abs(given - expected)
-        if self.absolute is None and self.relative is None:
+        if self.absolute is None and self.relative is None:  # to the precision written (grading/judging.py
+            # adds what carries rounding, for grading; matching a mistake's value uses this alone)
             half_unit = 0.5 * 10.0 ** -(decimals or 0)
-            return error <= half_unit + WIDEN * abs(expected) + 1e-12 * abs(expected)
+            return error <= half_unit * (1 + 1e-9) + 1e-12 * abs(expected)
         bound = max(self.absolute or 0.0, (self.relative or 0.0) * abs(expected))
         return error <= bound * (1 + 1e-12)
 

@@ -11,7 +11,14 @@ from ..errors import BackpropError, Problem, SpecError
 from .answers import Answer, AnswersReader, Tolerance, remember
 from .diagnoses import Diagnoser
 from .expression import ExpressionDiagnoser, expression_position, expression_value
+from .judging import judge_all
 from .quantities import chain_position, evaluate
+
+
+def carried_sentence(judgement) -> str:
+    """What a carried-forward answer is told: the step is right on its own earlier values."""
+    used = ", ".join(f"{a.quantity.text} = {a.written or a.given} (line {a.line})" for a in judgement.used)
+    return f"Carried forward: this step is right on your own earlier answers {used}, which are wrong."
 
 
 @dataclass
@@ -22,6 +29,8 @@ class Outcome:
     expected: float
     ok: bool
     diagnosis: str | None = None
+    verdict: str = ""  # right, wrong or carried_forward
+    accepted: tuple[float, float] | None = None  # the interval that would have been right
 
 
 @dataclass
@@ -47,12 +56,22 @@ def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> lis
     that they depend on. `result` is a network's Result or an expression's."""
     n = diagnoser.notation
     expression = hasattr(result, "graph")
+    truths = {id(a): expression_value(result, a.quantity) if expression else evaluate(result, a.quantity, n)
+              for a in answers}
+    judged = {} if expression else judge_all(result, n, answers, truths, tolerance, diagnoser)
     outcomes = []
     for answer in answers:
-        q = answer.quantity
-        expected = expression_value(result, q) if expression else evaluate(result, q, n)
-        ok = tolerance.allows(answer.given, expected, answer.decimals)
-        outcomes.append(Outcome(answer, expected, ok, None if ok else diagnoser.diagnose(answer, expected, tolerance)))
+        expected = truths[id(answer)]
+        if expression:
+            ok = tolerance.allows(answer.given, expected, answer.decimals)
+            verdict, accepted, diagnosis = ("right" if ok else "wrong"), None, None
+        else:
+            j = judged[id(answer)]
+            ok, verdict, accepted = j.verdict == "right", j.verdict, (j.low, j.high)
+            diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else j.note or None
+        if not ok and diagnosis is None:
+            diagnosis = diagnoser.diagnose(answer, expected, tolerance)
+        outcomes.append(Outcome(answer, expected, ok, diagnosis, verdict, accepted))
 
     def position(o: Outcome) -> tuple:
         if expression:

@@ -12,8 +12,10 @@ from ..spec.access import Unreadable, locate, read_limited
 from ..spec.hints import unknown_keys
 from ..spec.yamlsafe import MAX_TEXT_BYTES, decode, parse
 from .answers import ANSWER_KEYS, Answer, AnswersReader
-from .assignment import STUDENT_ID, Assignment, Question
+from .assignment import CARRIED_FORWARD, STUDENT_ID, Assignment, Question
 from .diagnoses import Diagnoser
+from .grades import carried_sentence
+from .judging import judge_all
 from .quantities import QuantityError, evaluate, parse_quantity
 
 
@@ -27,6 +29,7 @@ class Graded:
     points: float
     answer: Answer | None = None
     diagnosis: str | None = None
+    accepted: tuple[float, float] | None = None  # the interval that would have been right
 
 
 @dataclass
@@ -87,6 +90,9 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
         submission.notes.append(f"its `student:` line says '{quote(str(written))}', but it is graded as {who}")
     by_key = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
     diagnoser = Diagnoser(result, notation)
+    truths = {id(a): evaluate(result, a.quantity, notation) for a in answers}
+    judged = judge_all(result, notation, answers, truths, assignment.tolerance, diagnoser)
+    credit = CARRIED_FORWARD[assignment.carried_forward]
     for question in assignment.questions:
         q = parse_quantity(question.quantity, notation)
         expected = evaluate(result, q, notation)
@@ -94,10 +100,12 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
         if answer is None:
             submission.results.append(Graded(question, expected, "not_answered", 0.0))
             continue
-        ok = assignment.tolerance.allows(answer.given, expected, answer.decimals)
-        diagnosis = None if ok else diagnoser.diagnose(answer, expected, assignment.tolerance)
-        submission.results.append(Graded(question, expected, "right" if ok else "wrong",
-                                         question.points if ok else 0.0, answer, diagnosis))
+        j = judged[id(answer)]
+        points = {"right": question.points, "carried_forward": question.points * credit}.get(j.verdict, 0.0)
+        diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else j.note or None
+        if j.verdict == "wrong" and diagnosis is None:
+            diagnosis = diagnoser.diagnose(answer, expected, assignment.tolerance)
+        submission.results.append(Graded(question, expected, j.verdict, points, answer, diagnosis, (j.low, j.high)))
     submission.not_graded = [a.quantity.text for a in by_key.values()]
     return submission
 

@@ -10,7 +10,7 @@ from ..core.numbers import exact, number
 from ..errors import printable
 from .derivation import pretty
 
-MARKS = {"right": "✓", "wrong": "✗", "not_answered": "–"}
+MARKS = {"right": "✓", "wrong": "✗", "not_answered": "–", "carried_forward": "↪"}
 
 
 def points(value: float) -> str:
@@ -42,12 +42,16 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool):
             given = printable(r.answer.written)[:24] if r.answer and r.answer.written else \
                 number(r.answer.given, precision) if r.answer else ""
             line = str(r.answer.line) if r.answer else ""
-            mark = Text(MARKS[r.verdict], style={"right": "green", "wrong": "bold red"}.get(r.verdict, "dim"))
+            mark = Text(MARKS[r.verdict], style={"right": "green", "wrong": "bold red",
+                                                 "carried_forward": "yellow"}.get(r.verdict, "dim"))
             grid.add_row(line, pretty(r.question.quantity), given, number(r.expected, precision),
                          f"{points(r.points)}/{points(r.question.points)}", mark)
-            if r.verdict == "wrong":
+            if r.verdict in ("wrong", "carried_forward"):
+                accepted = (f" (right would be within [{number(r.accepted[0], precision)}, "
+                            f"{number(r.accepted[1], precision)}])") if r.accepted else ""
                 notes.append(Text.assemble((f"  {pretty(r.question.quantity)}: ", "bold"), r.diagnosis or
-                                           "no known mistake gives this value; `backprop trace` shows the steps."))
+                                           "no known mistake gives this value; `backprop trace` shows the steps.",
+                                           (accepted, "dim")))
             elif r.verdict == "not_answered":
                 notes.append(Text(f"  {pretty(r.question.quantity)}: not answered", style="dim"))
         if s.not_graded:
@@ -84,7 +88,8 @@ def submissions_object(graded, invalid, summary) -> dict[str, Any]:
         results = [{"quantity": r.question.quantity, "given": r.answer.given if r.answer else None,
                     "expected": r.expected, "ok": r.verdict == "right", "line": r.answer.line if r.answer else None,
                     "diagnosis": r.diagnosis, "points": r.points, "max_points": r.question.points,
-                    "verdict": r.verdict} for r in s.results]
+                    "verdict": r.verdict, **({"accepted": list(r.accepted)} if r.accepted else {})}
+                   for r in s.results]
         files.append({"path": s.path, "student": s.student, "score": s.score, "max_score": s.max_score,
                       "results": results, "not_graded": s.not_graded, "notes": s.notes})
     passed = sum(r["ok"] for f in files for r in f["results"])

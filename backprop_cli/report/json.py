@@ -116,7 +116,10 @@ def check_object(reports, invalid) -> dict[str, Any]:
     """The object `check --format json` prints, with the files that could not be read."""
     files = [{"path": r.path, "results": [{"quantity": o.answer.quantity.text, "given": o.answer.given,
                                            "expected": o.expected, "ok": o.ok, "line": o.answer.line,
-                                           "diagnosis": o.diagnosis} for o in r.outcomes]}
+                                           "diagnosis": o.diagnosis, "verdict": o.verdict or ("right" if o.ok
+                                                                                             else "wrong"),
+                                           **({"accepted": list(o.accepted)} if o.accepted else {})}
+                                          for o in r.outcomes]}
              for r in reports]
     return {"files": files, "passed": sum(r.passed for r in reports), "failed": sum(r.failed for r in reports),
             "invalid": [{"path": path, "problems": problems} for path, problems in invalid]}

@@ -254,9 +254,11 @@ def check_report(report, precision: int) -> Group:
         grid.add_row(str(o.answer.line), pretty(o.answer.quantity.text), given,
                       number(o.expected, precision), mark)
         if not o.ok:
+            accepted = (f" (right would be within [{number(o.accepted[0], precision)}, "
+                        f"{number(o.accepted[1], precision)}])") if o.accepted else ""
             notes.append(Text.assemble((f"  line {o.answer.line} {pretty(o.answer.quantity.text)}: ", "bold"),
                                        o.diagnosis or "no known mistake gives this value; check the steps "
-                                       "that lead to it (`backprop trace` shows them)."))
+                                       "that lead to it (`backprop trace` shows them).", (accepted, "dim")))
     return Group(head, grid, *notes, Text(""))
 
 
