@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 
+import numpy as np
+
 from ..core.engine import backward, run
 from ..core.functions import Activation
 from ..core.names import Notation
@@ -12,6 +14,7 @@ from ..core.network import Network
 from ..core.result import Result
 from ..core.update import rule as update_rule
 from ..core.update import updated
+from ..errors import UsageError
 from .answers import Answer, Tolerance
 from .matching import matching
 from .quantities import Quantity, QuantityError, evaluate, shown
@@ -34,6 +37,27 @@ def _no_cross_paths(net: Network) -> Network:
     return dataclasses.replace(net, layers=layers)
 
 
+def _notes_softmax_factor(net: Network) -> Network:
+    """The PadhAI notes' output factor: ∂ŷi/∂zi taken as ŷi(1 − ŷi)(−z of the other outputs), and
+    no cross paths (the notes follow ŷi → zi alone)."""
+    def factor(z, a):
+        others = z.sum(axis=-1, keepdims=True) - z
+        return a * (1.0 - a) * -others
+
+    last = net.layers[-1]
+    wrong = dataclasses.replace(last.activation, derivative=factor)
+    return dataclasses.replace(net, layers=[*net.layers[:-1], dataclasses.replace(last, activation=wrong)])
+
+
+def _without_activation_derivative(net: Network) -> Network:
+    """Every ∂a/∂z left out (taken as 1): the chain skips the activations."""
+    def one(z, _a):
+        return np.ones_like(z)
+
+    return dataclasses.replace(net, layers=[dataclasses.replace(l, activation=dataclasses.replace(
+        l.activation, derivative=one)) for l in net.layers])
+
+
 def _through_updated_weights(result: Result) -> Result:
     """Backward pass through weights already updated (the forward pass used the old ones)."""
     stale = [dataclasses.replace(l, weights=weights)
@@ -43,6 +67,13 @@ def _through_updated_weights(result: Result) -> Result:
                                                         result.deltas[depth], result.scale)
     return dataclasses.replace(result, deltas=deltas, grad_a=grad_a, weight_grads=weight_grads,
                                bias_grads=bias_grads)
+
+
+CROSS = ("the softmax cross paths are missing: every ŷi depends on every zm (∂ŷi/∂zm = −ŷi·ŷm for i ≠ m), "
+         "so those paths belong in the sum")
+NOTES = ("this uses the PadhAI notes' softmax factor ŷi(1 − ŷi)(−z of the other output) and leaves out the cross "
+         "paths: ∂ŷi/∂zi is ŷi(1 − ŷi), and ∂ŷi/∂zm = −ŷi·ŷm belongs in the sum too")
+FLAT = "the activation's derivative ∂a/∂z is left out of the chain"
 
 
 class Diagnoser:
@@ -57,8 +88,14 @@ class Diagnoser:
         """The pass with mistake `key` made ("cross" or "stale"), or None where it changes nothing."""
         if key not in self._mistaken:
             r = self.result
+            last = r.network.layers[-1].activation
             if key == "cross":
                 self._mistaken[key] = _variant(r, _no_cross_paths) if r.network.softmax_layers else None
+            elif key == "notes":
+                self._mistaken[key] = _variant(r, _notes_softmax_factor) if not last.elementwise \
+                    and r.sizes[-1] > 1 else None
+            elif key == "flat":
+                self._mistaken[key] = _variant(r, _without_activation_derivative)
             else:
                 self._mistaken[key] = _through_updated_weights(r) if len(r.network.layers) > 1 else None
         return self._mistaken[key]
@@ -74,6 +111,10 @@ class Diagnoser:
             yield value, f"this is the value before the update: {rule} was not applied"
             yield (updated(value, gradient / 2, r.learning_rate),
                    "the update used half the gradient (a lost factor 2 in ∂L/∂ŷ)")
+            if r.learning_rate != 1:
+                yield value - gradient, f"η is left out: {rule} with η = {r.learning_rate:g}"
+                yield (value - r.learning_rate ** 2 * gradient,
+                       f"η is applied twice: {rule} multiplies by η = {r.learning_rate:g} once")
             return
         if q.kind == "value":
             if q.name.kind in (n.pre, n.post) and q.name.kind != "x":
@@ -86,10 +127,14 @@ class Diagnoser:
                            f"this is {shown(swapped, n)}, the {that}; {shown(q.name, n)} is the {this}")
             return
         # gradients
-        cross = self._get("cross")
-        if cross is not None:
-            yield evaluate(cross, q, n), ("the softmax cross paths are missing: every ŷi depends on every zm "
-                                          "(∂ŷi/∂zm = −ŷi·ŷm for i ≠ m), so those paths belong in the sum")
+        singles = []  # (value, sentence) of each whole-pass mistake, for pairs below
+        for key, sentence in (("cross", CROSS), ("notes", NOTES), ("flat", FLAT)):
+            variant = self._get(key)
+            if variant is not None:
+                with contextlib.suppress(QuantityError):
+                    singles.append((evaluate(variant, q, n), sentence))
+        yield from singles
+        yield from self._swapped_gradient(q)
         if loss == "squared_error":
             yield expected / 2, "this is half the true value: the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost"
         yield -expected, "the sign is flipped: ∂L/∂ŷ uses (ŷ − y), not (y − ŷ)"
@@ -109,6 +154,28 @@ class Diagnoser:
         if stale is not None:
             yield evaluate(stale, q, n), ("this backpropagates through weights already updated; use the weights "
                                           "of the forward pass until every gradient is computed")
+        # two mistakes at once: a whole-pass one with a lost factor 2 or a flipped sign
+        for value, sentence in singles:
+            if loss == "squared_error":
+                yield value / 2, f"two mistakes at once: {sentence}; and the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost"
+            yield -value, f"two mistakes at once: {sentence}; and the sign is flipped ((ŷ − y), not (y − ŷ))"
+
+    def _swapped_gradient(self, q: Quantity):
+        """∂L/∂z given for ∂L/∂a (or the reverse), and a weight's indices read the other way."""
+        r, n = self.result, self.notation
+        if q.name.kind in (n.pre, n.post) and len(q.name.indices) == 2:
+            swapped = dataclasses.replace(q.name, kind=n.post if q.name.kind == n.pre else n.pre)
+            with contextlib.suppress(QuantityError):
+                yield (evaluate(r, dataclasses.replace(q, name=swapped), n),
+                       f"this is ∂L/∂{shown(swapped, n)}, not ∂L/∂{shown(q.name, n)} (z and a swapped)")
+        if q.is_parameter and q.name.kind == "w" and len(q.name.indices) == 3:
+            l, j, k = q.name.indices
+            if j != k:
+                with contextlib.suppress(UsageError):
+                    other = n.parameter("w", l, k, j)
+                    yield r.gradient(f"w{l}_{k}_{j}"), (f"this is ∂L/∂{other}: the indices are read the other "
+                                                       f"way (w{{layer}}{{to}}{{from}}: {n.parameter('w', l, j, k)} "
+                                                       f"goes into neuron {j} from neuron {k})")
 
     def diagnose(self, answer: Answer, expected: float, tolerance: Tolerance) -> str | None:
         """The sentence for the mistake the given answer matches, if exactly one fits."""
@@ -116,6 +183,17 @@ class Diagnoser:
 
     def first_causes(self, wrong: list[Quantity]) -> list[int | None]:
         """For each wrong answer (in the order of the pass), the index of the earliest wrong one it
-        follows from: in a network, any earlier step."""
-        return [0 if i else None for i in range(len(wrong))]
+        follows from along a real dependency (section 5's steps, through quantities not stated)."""
+        from .dependencies import ancestors, node_of
+
+        nodes = [node_of(self.result, q, self.notation) for q in wrong]
+        causes = []
+        for i, node in enumerate(nodes):
+            earlier = {n: k for k, n in enumerate(nodes[:i]) if n is not None}
+            if node is None or not earlier:
+                causes.append(None)
+                continue
+            above = ancestors(self.result, node, set(earlier))
+            causes.append(min((earlier[n] for n in above), default=None))
+        return causes
 

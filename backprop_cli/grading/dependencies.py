@@ -1,0 +1,68 @@
+"""What each quantity of a network is computed from (CONTRACT section 5's steps), so that a wrong
+answer is said to follow from an earlier one only along a real dependency: z from the a before
+it; a from its z (a softmax layer's from all its z); ∂L/∂ŷ from ŷ; ∂L/∂a from the ∂L/∂z after it;
+∂L/∂z from its ∂L/∂a and z (softmax: the layer's); ∂L/∂w from ∂L/∂z and the a it multiplies;
+∂L/∂b from ∂L/∂z; w_new from ∂L/∂w; the loss from ŷ."""
+from __future__ import annotations
+
+from .quantities import Quantity, QuantityError, _node
+
+Node = tuple  # ("value" | "gradient", "z" | "a", layer, neuron) or ("w" | "b" | "new", layer, j, k) or ("L",)
+
+
+def node_of(result, q: Quantity, notation) -> Node | None:
+    """The dependency node of an answer's quantity (None where it has none, e.g. a batch's sample)."""
+    if q.name.kind == "L":
+        return ("L",) if q.kind == "value" else None
+    if q.is_parameter:
+        kind, layer, j, k = result.parameter_index(str(q.name))
+        return ("new" if q.kind == "updated" else kind, layer, j, k)
+    try:
+        what, layer, neuron = _node(result, q.name, notation)
+    except QuantityError:
+        return None
+    return q.kind, what, layer, neuron
+
+
+def _inputs(result, node: Node):
+    """The nodes `node` is computed from, one step back."""
+    sizes, depth, layers = result.sizes, len(result.sizes) - 1, result.network.layers
+    if node[0] == "L":
+        return [("value", "a", depth, i) for i in range(sizes[depth])]
+    if node[0] == "new":
+        return [("w" if node[3] is not None else "b", *node[1:])]
+    if node[0] in ("w", "b"):
+        _, layer, j, k = node
+        neurons = range(sizes[layer]) if j is None else [j - 1]
+        found = [("gradient", "z", layer, n) for n in neurons]
+        return found + ([("value", "a", layer - 1, k - 1)] if node[0] == "w" else [])
+    kind, what, layer, neuron = node
+    softmax = layer >= 1 and not layers[layer - 1].activation.elementwise
+    if kind == "value":
+        if what == "z":
+            return [("value", "a", layer - 1, k) for k in range(sizes[layer - 1])] if layer >= 1 else []
+        if layer == 0:
+            return []
+        return [("value", "z", layer, m) for m in (range(sizes[layer]) if softmax else [neuron])]
+    if what == "a":
+        if layer == depth:
+            return [("value", "a", depth, i) for i in range(sizes[depth])]
+        return [("gradient", "z", layer + 1, m) for m in range(sizes[layer + 1])]
+    neurons = range(sizes[layer]) if softmax else [neuron]
+    return [("gradient", "a", layer, i) for i in neurons] + [("value", "z", layer, i) for i in neurons]
+
+
+MAX_VISITED = 200_000  # nodes a search may visit: a classroom network has far fewer
+
+
+def ancestors(result, node: Node, wanted: set) -> set:
+    """The nodes of `wanted` that `node` depends on, directly or through other quantities."""
+    seen, stack, found = {node}, [node], set()
+    while stack and len(seen) < MAX_VISITED:
+        for source in _inputs(result, stack.pop()):
+            if source not in seen:
+                seen.add(source)
+                stack.append(source)
+                if source in wanted:
+                    found.add(source)
+    return found
