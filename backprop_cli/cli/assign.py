@@ -70,13 +70,18 @@ def assign(assignment, roster, output):
     loaded = load_assignment(assignment)
     base = Path(output)
     for student in students:
-        spec, _ = loaded.network_for(student)
+        if loaded.personal is not None:
+            from ..grading.personal import personal_handout
+
+            text = personal_handout(loaded, student)[0]
+        else:
+            text = loaded.spec.document.text
         folder = base / student
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise click.ClickException(f"cannot create {folder}: {exc.strerror}") from None
-        write_atomic(folder / "net.yaml", spec.document.text)
+        write_atomic(folder / "net.yaml", text)
         write_atomic(folder / "answers.yaml", blank_answers(loaded, student))
     click.echo(f"wrote {len(students)} handout{'s' if len(students) != 1 else ''} in {output}"
                + (" (each with its own network)" if loaded.personal else ""))

@@ -36,7 +36,9 @@ from .options import (
              "score, max_score, the points of each question) for a learning-management system.")
 @click.option("--summary", is_flag=True, help="With --assignment: print per question the share right and the most "
               "frequent diagnoses after the files.")
-def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, student, gradebook, summary):
+@output_file("--gradescope", metavar="FILE", help_text="With --assignment and one answers file: write Gradescope's "
+             "results.json (written, valid, even when the submission cannot be read).")
+def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, student, gradebook, summary, gradescope):
     """Grade answer files against the true values (for homework and CI).
 
     An answers file names a spec and gives numbers:
@@ -70,9 +72,9 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
     check_save(save, fmt)
     if assignment is not None:
         return _check_assignment(assignment, answers, student, fmt, precision, quiet, no_color, save, gradebook,
-                                 summary)
-    if student or gradebook or summary:
-        raise click.UsageError("--student, --gradebook and --summary go with --assignment FILE")
+                                 summary, gradescope, junit)
+    if student or gradebook or summary or gradescope:
+        raise click.UsageError("--student, --gradebook, --summary and --gradescope go with --assignment FILE")
     reports, errors = Grader().grade_files(answers)
     invalid = [(path, [str(p) for p in exc.problems]) for path, exc in errors]
     for _, problems in invalid:
@@ -154,13 +156,18 @@ def key(spec, example, expr, at, notation, quantities, decimals, inline, assignm
                     spec_text=loaded.document.text), None)
 
 
-def _check_assignment(path, answers, student, fmt, precision, quiet, no_color, save, gradebook, summary) -> int:
+def _check_assignment(path, answers, student, fmt, precision, quiet, no_color, save, gradebook, summary, gradescope,
+                      junit) -> int:
+    from ..files import write_atomic
     from ..grading.assignment import load_assignment
-    from ..grading.submissions import class_summary, grade_class
+    from ..grading.submissions import class_summary, grade_class, student_of
+    from ..report import class_ci
 
     if student and len(answers) > 1:
         raise click.UsageError("--student names the student of one answers file; with several, each file's "
                                "folder names its student")
+    if gradescope and len(answers) > 1:
+        raise click.UsageError("--gradescope writes the results.json of one submission: give one answers file")
     assignment = load_assignment(path)
     graded, errors = grade_class(assignment, answers, student)
     invalid = [(answer_path, [str(p) for p in exc.problems]) for answer_path, exc in errors]
@@ -168,6 +175,9 @@ def _check_assignment(path, answers, student, fmt, precision, quiet, no_color, s
         for problem in problems:
             click.echo(problem, err=True)
     stats = class_summary(assignment, graded)
+    if gradescope:  # before anything else can fail: Gradescope needs its file whatever happens
+        write_atomic(gradescope, class_ci.gradescope_json(assignment, graded[0] if graded else None,
+                                                          invalid[0][1] if invalid else None, precision))
     if fmt == "json":
         from ..report.grades import submissions_object
         from ..report.json import dumps
@@ -181,11 +191,18 @@ def _check_assignment(path, answers, student, fmt, precision, quiet, no_color, s
         report = submissions_text(graded, len(invalid), precision, quiet)
         show(Group(report, summary_text(stats)) if summary else report, no_color, save, "backprop check", lines=quiet)
     if gradebook:
-        from ..files import write_atomic
-        from ..grading.submissions import student_of
         from ..report.grades import gradebook_csv
 
         write_atomic(gradebook, gradebook_csv(assignment, graded, [(student_of(p, student), e) for p, e in errors]))
+    if junit:
+        write_atomic(junit, class_ci.junit_questions(graded, invalid))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in class_ci.annotations(graded, precision):
+            click.echo(line, err=True)  # raw, never wrapped: the runner reads each line whole
+        target = os.environ.get("GITHUB_STEP_SUMMARY")
+        if target:
+            with open(target, "a", encoding="utf-8") as handle:  # the runner's file: appended to, as it asks
+                handle.write(class_ci.step_summary(assignment, graded, len(invalid), stats))
     if invalid:
         return 2
     return 1 if any(r.verdict != "right" for s in graded for r in s.results) else 0
@@ -204,6 +221,12 @@ def _assignment_key(path, student, spec, example, expr, quantities, decimals) ->
     network, result = loaded.network_for(student)
     chosen = make_notation(loaded.notation, result.network.names)
     rows = key_values(result, quantities or [q.quantity for q in loaded.questions], chosen)
+    if loaded.personal is not None:
+        from ..grading.personal import personal_handout
+
+        spec_text = personal_handout(loaded, student)[0]
+    else:
+        spec_text = network.document.text
     text = answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
-                      spec_text=network.document.text)
+                      spec_text=spec_text)
     emit(text.replace("answers:\n", f"student: {student}\nanswers:\n", 1) if student else text, None)

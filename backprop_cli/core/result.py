@@ -149,10 +149,9 @@ class Result:
         for a layer's shared bias. UsageError with the valid names when it is not one."""
         parsed = parse_name(canonical_name(self.network.names, name))
         sizes, styles = self.sizes, self.network.bias_styles
-        valid = describe_parameters(sizes, styles)
         if parsed is None or parsed.kind not in ("w", "b"):
             raise UsageError(f"'{name}' is not a parameter name; write w{{layer}}{{to}}{{from}} "
-                             f"or b{{layer}}{{neuron}}, e.g. w212 or w2_1_2 ({valid})")
+                             f"or b{{layer}}{{neuron}}, e.g. w212 or w2_1_2 ({describe_parameters(sizes, styles)})")
         layer = parsed.indices[0]
         j = parsed.indices[1] if len(parsed.indices) > 1 else None
         k = parsed.indices[2] if parsed.kind == "w" else None
@@ -160,7 +159,7 @@ class Result:
         if exists and parsed.kind == "b":
             exists = styles[layer - 1] == ("shared" if j is None else "each")
         if not exists:
-            raise UsageError(f"the network has no parameter {name} ({valid})")
+            raise UsageError(f"the network has no parameter {name} ({describe_parameters(sizes, styles)})")
         return parsed.kind, layer, j, k
 
     def value(self, name: str) -> float:

@@ -126,14 +126,7 @@ class Diagnoser:
                     yield (evaluate(r, other, n),
                            f"this is {shown(swapped, n)}, the {that}; {shown(q.name, n)} is the {this}")
             return
-        # gradients
-        singles = []  # (value, sentence) of each whole-pass mistake, for pairs below
-        for key, sentence in (("cross", CROSS), ("notes", NOTES), ("flat", FLAT)):
-            variant = self._get(key)
-            if variant is not None:
-                with contextlib.suppress(QuantityError):
-                    singles.append((evaluate(variant, q, n), sentence))
-        yield from singles
+        # gradients: the mistakes that need no other pass first (a problem generator stops early)
         yield from self._swapped_gradient(q)
         if loss == "squared_error":
             yield expected / 2, "this is half the true value: the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost"
@@ -150,6 +143,13 @@ class Diagnoser:
             activation = n.post_name(l - 1, k, len(r.sizes) - 1)
             yield float(pre_input), (f"this multiplies by the pre-activation {n.pre_name(l - 1, k)} where the "
                                      f"activation {activation} belongs (∂z/∂w is the input to the weight)")
+        singles = []  # (value, sentence) of each whole-pass mistake, for pairs below
+        for key, sentence in (("cross", CROSS), ("notes", NOTES), ("flat", FLAT)):
+            variant = self._get(key)
+            if variant is not None:
+                with contextlib.suppress(QuantityError):
+                    singles.append((evaluate(variant, q, n), sentence))
+        yield from singles
         stale = self._get("stale")
         if stale is not None:
             yield evaluate(stale, q, n), ("this backpropagates through weights already updated; use the weights "

@@ -1,6 +1,6 @@
 """Personal networks: every student's own numbers, the same on every machine and Python version.
 
-A student's numbers come from SHA-256 of (seed, id, attempt, position), never Python's `hash()`
+A student's numbers come from SHAKE-256 of (seed, id, attempt), never Python's `hash()`
 or a random generator whose stream may change between numpy versions. The first attempt whose
 network is a good problem is the student's: no relu pre-activation within 0.05 of 0, no sigmoid or
 tanh saturated (|z| > 4), no question whose true value is within 0.005 of 0 or of the value a
@@ -9,6 +9,7 @@ student is shown are exactly the numbers the key is computed from.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import numpy as np
@@ -23,32 +24,64 @@ ATTEMPTS = 1_000
 SATURATED, KINK, NEAR = 4.0, 0.05, 0.005
 
 
-def _draw(seed: str, student: str, attempt: int, position: int) -> int:
-    key = "\x1f".join((seed, student, str(attempt), str(position))).encode("utf-8")
-    return int.from_bytes(hashlib.sha256(key).digest()[:8], "big")
+def draws(seed: str, student: str, attempt: int, count: int) -> list[int]:
+    """`count` 64-bit numbers from SHAKE-256 of (seed, id, attempt): a standard, so the same in
+    every Python and on every machine."""
+    key = "\x1f".join((seed, student, str(attempt))).encode("utf-8")
+    stream = hashlib.shake_256(key).digest(8 * count)
+    return [int.from_bytes(stream[i:i + 8], "big") for i in range(0, 8 * count, 8)]
 
 
 def _row(values) -> str:
     return "[" + ", ".join(exact(v) for v in values) + "]"
 
 
-def handout_text(assignment, student: str, attempt: int) -> str:
-    """The net.yaml of `student` at `attempt`: the base spec's shape with drawn numbers, commented."""
+def draw_numbers(assignment, student: str, attempt: int):
+    """The drawn numbers of `student` at `attempt`: the input rows, and each layer's weights and
+    biases (None where the base spec's stay), in the order the hash positions count them."""
     personal = assignment.personal
     base = personal.spec
-    counter = iter(range(10**9))
+    needed = base.inputs.size + sum(layer.weights.size + layer.weights.shape[0] for layer in base.network.layers)
+    stream = iter(draws(personal.seed, student, attempt, needed))
 
     def draw(drawn_range, count):
-        return [drawn_range.value(_draw(personal.seed, student, attempt, next(counter))) for _ in range(count)]
+        return [drawn_range.value(next(stream)) for _ in range(count)]
 
-    net = base.network
-    title = assignment.title or "assignment"
-    lines = [f"# {title}: the network of {student} (numbers of your own: work them out yourself)",
-             f"name: {_quoted(f'{title} ({student})')}"]
     if personal.input is not None:
         samples = [draw(personal.input, base.inputs.shape[1]) for _ in range(base.inputs.shape[0])]
     else:
         samples = base.inputs.tolist()
+    layers = []
+    for layer in base.network.layers:
+        rows, cols = layer.weights.shape
+        weights = [draw(personal.weights, cols) for _ in range(rows)]
+        if layer.bias_style == "none" or personal.biases is None:
+            biases = None
+        elif layer.bias_style == "shared":
+            biases = draw(personal.biases, 1) * rows
+        else:
+            biases = draw(personal.biases, rows)
+        layers.append((weights, biases))
+    return samples, layers
+
+
+def with_numbers(base: Spec, samples, layers) -> Spec:
+    """The base spec with drawn numbers in place (for checking a draw before writing it out)."""
+    new_layers = [dataclasses.replace(layer, weights=np.array(weights, dtype=float),
+                                      biases=layer.biases if biases is None else np.array(biases, dtype=float))
+                  for layer, (weights, biases) in zip(base.network.layers, layers)]
+    return dataclasses.replace(base, network=dataclasses.replace(base.network, layers=new_layers),
+                               inputs=np.array(samples, dtype=float), document=None)
+
+
+def handout_text(assignment, student: str, numbers) -> str:
+    """The net.yaml of `student`: the base spec's shape with the drawn numbers, commented."""
+    base = assignment.personal.spec
+    samples, drawn = numbers
+    net = base.network
+    title = assignment.title or "assignment"
+    lines = [f"# {title}: the network of {student} (numbers of your own: work them out yourself)",
+             f"name: {_quoted(f'{title} ({student})')}"]
     if base.batch:
         lines += ["inputs:"] + [f"  - {_row(s)}" for s in samples]
     else:
@@ -61,22 +94,18 @@ def handout_text(assignment, student: str, attempt: int) -> str:
         lines.append(f"target: {_row(base.targets[0])}")
     lines += [f"loss: {net.loss.name}", f"reduction: {net.reduction}", f"learning_rate: {exact(base.learning_rate)}",
               "layers:"]
-    for i, layer in enumerate(net.layers, start=1):
+    for i, (layer, (weights, biases)) in enumerate(zip(net.layers, drawn), start=1):
         act = layer.activation
         written = act.name if act.alpha is None else f"{{name: {act.name}, alpha: {exact(act.alpha)}}}"
         lines += [f"  - activation: {written}    # layer {i}", "    weights:    # row j = weights INTO neuron j"]
-        rows, cols = layer.weights.shape
-        lines += [f"      - {_row(draw(personal.weights, cols))}" for _ in range(rows)]
+        lines += [f"      - {_row(row)}" for row in weights]
+        values = layer.biases if biases is None else biases
         if layer.bias_style == "none":
             lines.append("    biases: none")
-        elif personal.biases is None:
-            values = layer.biases[:1] if layer.bias_style == "shared" else layer.biases
-            lines.append(f"    biases: {{shared: {exact(values[0])}}}" if layer.bias_style == "shared"
-                         else f"    biases: {_row(values)}")
         elif layer.bias_style == "shared":
-            lines.append(f"    biases: {{shared: {exact(draw(personal.biases, 1)[0])}}}")
+            lines.append(f"    biases: {{shared: {exact(values[0])}}}")
         else:
-            lines.append(f"    biases: {_row(draw(personal.biases, rows))}")
+            lines.append(f"    biases: {_row(values)}")
     if net.frozen:
         lines.append(f"frozen: [{', '.join(sorted(net.frozen))}]")
     if net.names:
@@ -91,37 +120,59 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def personal_spec(assignment, student: str) -> Spec:
-    """`student`'s network: the first attempt that makes a good problem; SpecError if none does."""
+def personal_numbers(assignment, student: str):
+    """`student`'s drawn numbers: the first attempt that makes a good problem; SpecError if none."""
+    base = assignment.personal.spec
     for attempt in range(ATTEMPTS):
-        text = handout_text(assignment, student, attempt)
-        spec = load_spec(text=text, name=f"net.yaml of {student}")
-        if good_problem(assignment, spec):
-            return spec
+        numbers = draw_numbers(assignment, student, attempt)
+        if good_problem(assignment, with_numbers(base, *numbers)):
+            return numbers
     raise SpecError([Problem(assignment.file, 1, 1, f"no good problem for {student} in {ATTEMPTS} attempts",
                              "widen the ranges of `personal:`, or ask other questions")])
+
+
+def personal_spec(assignment, student: str) -> Spec:
+    """`student`'s network, to grade with: the base spec with their numbers."""
+    return with_numbers(assignment.personal.spec, *personal_numbers(assignment, student))
+
+
+def personal_handout(assignment, student: str) -> tuple[str, Spec]:
+    """`student`'s net.yaml and the spec read back from it, which must hold the very numbers the
+    grading uses (exact() writes each float so that it reads back the same)."""
+    numbers = personal_numbers(assignment, student)
+    text = handout_text(assignment, student, numbers)
+    spec = load_spec(text=text, name=f"net.yaml of {student}")
+    graded = with_numbers(assignment.personal.spec, *numbers)
+    same = np.array_equal(spec.inputs, graded.inputs) and all(
+        np.array_equal(a.weights, b.weights) and np.array_equal(a.biases, b.biases)
+        for a, b in zip(spec.layers, graded.layers))
+    if not same:  # pragma: no cover - exact() round-trips every float
+        raise AssertionError(f"the handout of {student} does not read back as drawn")
+    return text, spec
 
 
 def good_problem(assignment, spec: Spec) -> bool:
     """No kink or saturation to fall into, and no question whose answer is nearly 0 or nearly what
     a catalogued mistake gives (so that a right answer and a mistake can be told apart)."""
-    from ..core.engine import run
+    from ..core.engine import forward, run
     from .diagnoses import Diagnoser
 
-    result = run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
+    with np.errstate(over="ignore", invalid="ignore"):
+        z_values, _ = forward(spec.network, spec.inputs)  # the forward pass alone first: most draws fail here
     for l, layer in enumerate(spec.network.layers, start=1):
-        z = np.abs(result.z[l])
+        z = np.abs(z_values[l])
         if layer.activation.name in ("relu", "leaky_relu") and np.any(z < KINK):
             return False
         if layer.activation.name in ("sigmoid", "tanh") and np.any(z > SATURATED):
             return False
+    result = run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
     notation = make_notation(assignment.notation, result.network.names)
+    asked = [(q, evaluate(result, q, notation)) for q in (parse_quantity(question.quantity, notation)
+                                                          for question in assignment.questions)]
+    if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
+        return False
     diagnoser = Diagnoser(result, notation)
-    for question in assignment.questions:
-        q = parse_quantity(question.quantity, notation)
-        expected = evaluate(result, q, notation)
-        if abs(expected) <= NEAR:
-            return False
+    for q, expected in asked:
         for value, _ in diagnoser.candidates(q, expected):
             # a "mistake" that gives the true value here is no mistake in this network
             if np.isfinite(value) and 1e-12 * max(1.0, abs(expected)) < abs(value - expected) <= NEAR:

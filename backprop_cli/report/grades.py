@@ -59,7 +59,7 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool):
         notes += [Text(f"  note: {printable(note)}", style="yellow") for note in s.notes]
         parts += [head, grid, *notes, Text("")]
     files = len(graded) + invalid
-    total = Text(f"{files} submission{'s' if files != 1 else ''} graded", style="bold")
+    total = Text(f"{files} submission{'s' if files != 1 else ''}: {len(graded)} graded", style="bold")
     if graded:
         mean = sum(s.score for s in graded) / len(graded)
         total.append(f": mean score {mean:.3g}/{points(graded[0].max_score)}")
