@@ -167,8 +167,10 @@ def good_problem(assignment, spec: Spec) -> bool:
             return False
     result = run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
     notation = make_notation(assignment.notation, result.network.names)
-    asked = [(q, evaluate(result, q, notation)) for q in (parse_quantity(question.quantity, notation)
-                                                          for question in assignment.questions)]
+    cache = assignment.__dict__.setdefault("_asked", {})  # the questions parsed once, not once a draw
+    if notation.name not in cache:
+        cache[notation.name] = [parse_quantity(question.quantity, notation) for question in assignment.questions]
+    asked = [(q, evaluate(result, q, notation)) for q in cache[notation.name]]
     if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
         return False
     diagnoser = Diagnoser(result, notation)

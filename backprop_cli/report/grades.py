@@ -8,7 +8,7 @@ from typing import Any
 
 from ..core.numbers import exact, number
 from ..errors import printable
-from .derivation import pretty
+from .derivation import cells, pretty
 
 MARKS = {"right": "✓", "wrong": "✗", "not_answered": "–", "carried_forward": "↪"}
 
@@ -19,33 +19,27 @@ def points(value: float) -> str:
 
 
 def submissions_text(graded, invalid: int, precision: int, quiet: bool):
-    """Each submission's table and score, then the total line (rich renderables)."""
+    """Each submission's table and score, then the total line (rich renderables). The tables are
+    aligned by hand: a rich Table costs milliseconds, and a class has a thousand of them."""
     from rich.console import Group
     from rich.text import Text
 
-    from .style import table
-
     parts = []
     for s in graded:
-        head = Text.assemble((printable(s.path), "bold"), f"  {printable(s.student)}  ",
-                             (f"score {points(s.score)}/{points(s.max_score)}",
-                              "green" if s.score == s.max_score else "red"))
         if quiet:
             parts.append(Text(f"{printable(s.path)}: {printable(s.student)} {points(s.score)}/{points(s.max_score)}"))
             continue
-        grid = table()
-        for column, justify in (("line", "right"), ("quantity", "left"), ("given", "right"), ("expected", "right"),
-                                ("points", "right"), ("", "left")):
-            grid.add_column(column, justify=justify)
+        parts.append(Text.assemble((printable(s.path), "bold"), f"  {printable(s.student)}  ",
+                                   (f"score {points(s.score)}/{points(s.max_score)}",
+                                    "green" if s.score == s.max_score else "red")))
+        rows = [("line", "quantity", "given", "expected", "points", "")]
         notes = []
         for r in s.results:
             given = printable(r.answer.written)[:24] if r.answer and r.answer.written else \
                 number(r.answer.given, precision) if r.answer else ""
-            line = str(r.answer.line) if r.answer else ""
-            mark = Text(MARKS[r.verdict], style={"right": "green", "wrong": "bold red",
-                                                 "carried_forward": "yellow"}.get(r.verdict, "dim"))
-            grid.add_row(line, pretty(r.question.quantity), given, number(r.expected, precision),
-                         f"{points(r.points)}/{points(r.question.points)}", mark)
+            rows.append((str(r.answer.line) if r.answer else "", pretty(r.question.quantity), given,
+                         number(r.expected, precision), f"{points(r.points)}/{points(r.question.points)}",
+                         r.verdict))
             if r.verdict in ("wrong", "carried_forward"):
                 accepted = (f" (right would be within [{number(r.accepted[0], precision)}, "
                             f"{number(r.accepted[1], precision)}])") if r.accepted else ""
@@ -54,10 +48,20 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool):
                                            (accepted, "dim")))
             elif r.verdict == "not_answered":
                 notes.append(Text(f"  {pretty(r.question.quantity)}: not answered", style="dim"))
+        widths = [max(cells(row[i]) for row in rows) for i in range(5)]
+        for n, row in enumerate(rows):
+            line = Text("  ")
+            for i, (cell, width) in enumerate(zip(row[:5], widths)):
+                gap = " " * (width - cells(cell))
+                line.append((cell + gap if i == 1 else gap + cell) + "    ", style="bold" if n == 0 else "")
+            if n:
+                line.append(MARKS[row[5]], style={"right": "green", "wrong": "bold red",
+                                                  "carried_forward": "yellow"}.get(row[5], "dim"))
+            parts.append(line)
         if s.not_graded:
             notes.append(Text(f"  not graded (not asked): {printable(', '.join(s.not_graded))}", style="dim"))
         notes += [Text(f"  note: {printable(note)}", style="yellow") for note in s.notes]
-        parts += [head, grid, *notes, Text("")]
+        parts += [*notes, Text("")]
     files = len(graded) + invalid
     total = Text(f"{files} submission{'s' if files != 1 else ''}: {len(graded)} graded", style="bold")
     if graded:
