@@ -82,23 +82,31 @@ class Assignment:
     def network_for(self, student: str | None):
         """(spec, result) of the network `student` is graded on; SpecError when a personal
         assignment is not told who."""
+        return self.graded_on(student)[:2]
+
+    def graded_on(self, student: str | None):
+        """(spec, result, diagnoser) of the network `student` is graded on, worked out once."""
         if self.personal is None:
-            return remember(self._networks, None, lambda: (self.spec, _run(self.spec)))
+            return remember(self._networks, None, lambda: _with_diagnoser(self, self.spec))
         if not student:
             raise SpecError([Problem(self.file, 1, 1, "this assignment gives every student their own network, and "
                                      "no student was named", "give --student ID, or grade answers files kept in "
                                      "a folder named after the student")])
-        from .personal import personal_spec
+        from .personal import personal_network
 
-        return remember(self._networks, student, lambda: _with_result(personal_spec(self, student)))
+        return remember(self._networks, student, lambda: personal_network(self, student))
 
 
 def _run(spec: Spec):
     return run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
 
 
-def _with_result(spec: Spec):
-    return spec, _run(spec)
+def _with_diagnoser(assignment: Assignment, spec: Spec):
+    from ..core.names import notation as make_notation
+    from .diagnoses import Diagnoser
+
+    result = _run(spec)
+    return spec, result, Diagnoser(result, make_notation(assignment.notation, result.network.names))
 
 
 def load_assignment(path: str) -> Assignment:

@@ -120,20 +120,27 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def personal_numbers(assignment, student: str):
-    """`student`'s drawn numbers: the first attempt that makes a good problem; SpecError if none."""
+def personal_numbers(assignment, student: str, checked: list | None = None):
+    """`student`'s drawn numbers: the first attempt that makes a good problem; SpecError if none.
+    `checked` receives (spec, result, diagnoser) of it, which grading reuses."""
     base = assignment.personal.spec
     for attempt in range(ATTEMPTS):
         numbers = draw_numbers(assignment, student, attempt)
-        if good_problem(assignment, with_numbers(base, *numbers)):
+        spec = with_numbers(base, *numbers)
+        good = good_problem(assignment, spec)
+        if good is not None:
+            if checked is not None:
+                checked += [spec, *good]
             return numbers
     raise SpecError([Problem(assignment.file, 1, 1, f"no good problem for {student} in {ATTEMPTS} attempts",
                              "widen the ranges of `personal:`, or ask other questions")])
 
 
-def personal_spec(assignment, student: str) -> Spec:
-    """`student`'s network, to grade with: the base spec with their numbers."""
-    return with_numbers(assignment.personal.spec, *personal_numbers(assignment, student))
+def personal_network(assignment, student: str) -> tuple:
+    """`student`'s network to grade with, as (spec, result, diagnoser)."""
+    checked: list = []
+    personal_numbers(assignment, student, checked)
+    return tuple(checked)
 
 
 def personal_handout(assignment, student: str) -> tuple[str, Spec]:
@@ -151,7 +158,12 @@ def personal_handout(assignment, student: str) -> tuple[str, Spec]:
     return text, spec
 
 
-def good_problem(assignment, spec: Spec) -> bool:
+def good_problem(assignment, spec: Spec):
+    """The checked network's (result, diagnoser) when it is a good problem, else None."""
+    return _good_problem(assignment, spec)
+
+
+def _good_problem(assignment, spec: Spec):
     """No kink or saturation to fall into, and no question whose answer is nearly 0 or nearly what
     a catalogued mistake gives (so that a right answer and a mistake can be told apart)."""
     from ..core.engine import forward, run
@@ -162,9 +174,9 @@ def good_problem(assignment, spec: Spec) -> bool:
     for l, layer in enumerate(spec.network.layers, start=1):
         z = np.abs(z_values[l])
         if layer.activation.name in ("relu", "leaky_relu") and np.any(z < KINK):
-            return False
+            return None
         if layer.activation.name in ("sigmoid", "tanh") and np.any(z > SATURATED):
-            return False
+            return None
     result = run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
     notation = make_notation(assignment.notation, result.network.names)
     cache = assignment.__dict__.setdefault("_asked", {})  # the questions parsed once, not once a draw
@@ -172,14 +184,14 @@ def good_problem(assignment, spec: Spec) -> bool:
         cache[notation.name] = [parse_quantity(question.quantity, notation) for question in assignment.questions]
     asked = [(q, evaluate(result, q, notation)) for q in cache[notation.name]]
     if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
-        return False
+        return None
     diagnoser = Diagnoser(result, notation)
     for q, expected in asked:
         for value, _ in diagnoser.candidates(q, expected):
             # a "mistake" that gives the true value here is no mistake in this network
             if np.isfinite(value) and 1e-12 * max(1.0, abs(expected)) < abs(value - expected) <= NEAR:
-                return False
-    return True
+                return None
+    return result, diagnoser
 
 
 def blank_answers(assignment, student: str) -> str:

@@ -13,7 +13,6 @@ from ..spec.hints import unknown_keys
 from ..spec.yamlsafe import MAX_TEXT_BYTES, decode, parse
 from .answers import ANSWER_KEYS, Answer, AnswersReader
 from .assignment import CARRIED_FORWARD, STUDENT_ID, Assignment, Question
-from .diagnoses import Diagnoser
 from .grades import carried_sentence
 from .judging import judge_all
 from .quantities import QuantityError, evaluate, parse_quantity
@@ -76,7 +75,7 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
         problems.append(Problem(path, 1, 1, f"'{quote(who)}' is not a student id", "give --student ID, or keep "
                                 "each answers file in a folder named after its student"))
         raise SpecError(problems)
-    _, result = assignment.network_for(who)
+    _, result, diagnoser = assignment.graded_on(who)
     notation = make_notation(assignment.notation, result.network.names)
     answers_value = data.get("answers")
     filled = {k: v for k, v in answers_value.items() if v is not None} if isinstance(answers_value, dict) else None
@@ -89,7 +88,6 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     if written is not None and str(written) != who:
         submission.notes.append(f"its `student:` line says '{quote(str(written))}', but it is graded as {who}")
     by_key = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
-    diagnoser = Diagnoser(result, notation)
     truths = {id(a): evaluate(result, a.quantity, notation) for a in answers}
     judged = judge_all(result, notation, answers, truths, assignment.tolerance, diagnoser)
     credit = CARRIED_FORWARD[assignment.carried_forward]
