@@ -262,3 +262,46 @@ def test_the_job_summary_and_annotations_on_github_actions(course, tmp_path):
     assert "| alice | 2/6 |" in text and "| a12 | 0% |" in text
     junit = (course / "j.xml").read_text(encoding="utf-8")
     assert junit.count("<testcase") == 4 and junit.count("<failure") == 3
+
+
+def test_invented_unasked_values_buy_no_carried_credit(course):
+    (course / "hw2.yaml").write_text('spec: net.yaml\nquestions:\n  - {quantity: dL/dw212, points: 2}\n',
+                                     encoding="utf-8")
+    path = submit(course / "mallory", "answers:\n  a12: 0.9\n  dL/dz21: -0.2\n  dL/dw212: -0.1800\n")
+    data = json.loads(invoke("check", "--assignment", "hw2.yaml", path, "--format", "json").stdout)
+    result = data["files"][0]["results"][0]
+    assert result["verdict"] == "wrong" and data["files"][0]["score"] == 0.0
+    assert set(data["files"][0]["not_graded"]) == {"a12", "dL/dz21"}
+
+
+def test_a_link_to_another_students_file_is_graded_as_its_own_folder(course):
+    import os
+
+    alice = submit(course / "sub" / "alice", "answers:\n  a12: 0.8022\n")
+    (course / "sub" / "zed").mkdir()
+    os.symlink(alice, course / "sub" / "zed" / "answers.yaml")
+    data = json.loads(invoke("check", "--assignment", "hw.yaml", "sub/alice/answers.yaml", "sub/zed/answers.yaml",
+                             "--format", "json", "--gradebook", "g.csv").stdout)
+    # zed's file leads out of zed's folder: refused, never graded as alice's
+    assert [f["student"] for f in data["files"]] == ["alice"] and "zed" in data["invalid"][0]["path"]
+    rows = list(csv.reader(io.StringIO((course / "g.csv").read_text())))
+    assert [r[0] for r in rows[1:]] == ["alice", "zed"]
+    twice = json.loads(invoke("check", "--assignment", "hw.yaml", "sub/alice/answers.yaml",
+                              "sub/alice/answers.yaml", "--format", "json").stdout)
+    assert len(twice["files"]) == 1 and "graded already" in twice["invalid"][0]["problems"][0]
+
+
+def test_gradescope_results_even_for_a_folder_and_no_crash_on_a_bad_summary_path(course):
+    (course / "dir" / "answers.yaml").mkdir(parents=True)
+    out = invoke("check", "--assignment", "hw.yaml", "dir/answers.yaml", "--student", "x", "--gradescope", "r.json")
+    assert out.exit_code == 2 and json.loads((course / "r.json").read_text())["score"] == 0.0
+    good = submit(course / "alice", "answers:\n  a12: 0.8022\n")
+    out = invoke("check", "--assignment", "hw.yaml", good,
+                 env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": "/nonexistent/x.md"})
+    assert out.exit_code in (0, 1) and "cannot write the job summary" in out.stderr
+
+
+def test_a_handed_out_answers_file_passes_plain_check_too(course):
+    key = invoke("key", "--assignment", "hw.yaml", "--student", "alice", expect=0).stdout
+    (course / "key.yaml").write_text(key, encoding="utf-8")
+    assert invoke("check", "key.yaml").exit_code == 0  # `student:` is a key of answers files

@@ -93,3 +93,37 @@ def test_more_catalogued_mistakes(tmp_path, answers, quantity, diagnosis):
     data = json.loads(invoke("check", tmp_path / "a.yaml", "--format", "json").stdout)
     found = data["files"][0]["results"][0]
     assert found["quantity"] == quantity and diagnosis in (found["diagnosis"] or ""), found
+
+
+# -- found by an independent attempt to game the grader ---------------------------------------
+@pytest.mark.parametrize("answers, quantity", [
+    ({"dL/dw212": "-0", "w212_new": "0.8000"}, "w212_new"),  # a vague 0, then the update left out
+    ({"dL/dw212": "-0"}, "dL/dw212"),
+    ({"loss": "0", "dL/dz21": "0"}, "loss"),
+    ({"dL/dyhat1": "-0.4593", "dL/dyhat2": "0", "dL/dz21": "-0.0813"}, "dL/dz21"),  # the notes' own, via 0
+])
+def test_vague_answers_cannot_make_mistakes_right(tmp_path, answers, quantity):
+    assert check(tmp_path, "padhai-4-4-2", answers)[quantity]["verdict"] != "right"
+
+
+def test_mazurs_update_left_out_at_three_decimals_is_wrong(tmp_path):
+    result = check(tmp_path, "mazur-2-2-2", {"w1_new": "0.150"})["w1_new"]
+    assert result["verdict"] == "wrong" and "digits" in result["diagnosis"]
+    assert check(tmp_path, "mazur-2-2-2", {"w1_new": "0.1498"})["w1_new"]["verdict"] == "right"
+
+
+def test_a_value_near_zero_or_absurd_buys_no_carried_credit(tmp_path):
+    result = compute(load_spec(SPECS / "padhai-4-4-2.yaml"))
+    a = result.forward["a12"]
+    for tiny in ("0.00001", "700"):
+        step = float(tiny) * result.deltas[2][0, 0]
+        results = check(tmp_path, "padhai-4-4-2", {"a12": tiny, "dL/dw212": f"{step:.6g}"})
+        assert results["dL/dw212"]["verdict"] == "wrong" and a > 0
+
+
+def test_follows_from_stops_at_right_answers(tmp_path):
+    result = compute(load_spec(SPECS / "padhai-4-4-2.yaml"))
+    answers = {"a12": "1.4", "dL/da12": f"{result.grad_a[1][0, 1]:.6f}", "z12": f"{result.z[1][0, 1]:.6f}",
+               "dL/dz12": "0.5"}
+    results = check(tmp_path, "padhai-4-4-2", answers)
+    assert "Follows from" not in (results["dL/dz12"]["diagnosis"] or "")

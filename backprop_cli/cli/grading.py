@@ -21,7 +21,7 @@ from .options import (
 
 
 @click.command()
-@click.argument("answers", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=False))
+@click.argument("answers", nargs=-1, required=True)  # each checked by the reader, so a report always names it
 @output_file("--junit", help_text="Also write JUnit XML: one testcase per answer, a failure for each wrong one.")
 @format_option()
 @precision_option()
@@ -163,6 +163,8 @@ def _check_assignment(path, answers, student, fmt, precision, quiet, no_color, s
     from ..grading.submissions import class_summary, grade_class, student_of
     from ..report import class_ci
 
+    if student is not None and not student.strip():
+        raise click.BadParameter("is empty", param_hint="--student")
     if student and len(answers) > 1:
         raise click.UsageError("--student names the student of one answers file; with several, each file's "
                                "folder names its student")
@@ -201,8 +203,11 @@ def _check_assignment(path, answers, student, fmt, precision, quiet, no_color, s
             click.echo(line, err=True)  # raw, never wrapped: the runner reads each line whole
         target = os.environ.get("GITHUB_STEP_SUMMARY")
         if target:
-            with open(target, "a", encoding="utf-8") as handle:  # the runner's file: appended to, as it asks
-                handle.write(class_ci.step_summary(assignment, graded, len(invalid), stats))
+            try:
+                with open(target, "a", encoding="utf-8") as handle:  # the runner's file: appended to, as it asks
+                    handle.write(class_ci.step_summary(assignment, graded, len(invalid), stats))
+            except OSError as exc:
+                click.echo(f"warning: cannot write the job summary to GITHUB_STEP_SUMMARY: {exc.strerror}", err=True)
     if invalid:
         return 2
     return 1 if any(r.verdict != "right" for s in graded for r in s.results) else 0

@@ -20,7 +20,7 @@ from ..spec.yamlsafe import KEY, MAX_TEXT_BYTES, Document, as_float, decode, par
 from .expression import parse_expression_quantity
 from .quantities import Quantity, QuantityError, check_quantity, parse_quantity
 
-ANSWER_KEYS = ("spec", "network", "expression", "at", "tolerance", "answers", "notation")
+ANSWER_KEYS = ("spec", "network", "expression", "at", "tolerance", "answers", "notation", "student")
 MAX_ANSWERS = 1_000  # answers one file may give (a homework asks a few dozen)
 
 

@@ -46,7 +46,9 @@ class Range:
         return round((self.high - self.low) * 10**self.decimals) + 1
 
     def value(self, draw: int) -> float:
-        return round(self.low + (draw % self.values()) / 10**self.decimals, self.decimals) + 0.0
+        """The grid's value number `draw` (modulo the grid's size)."""
+        count = self.__dict__.get("_count") or self.__dict__.setdefault("_count", self.values())
+        return round(self.low + (draw % count) / 10**self.decimals, self.decimals) + 0.0
 
 
 @dataclass

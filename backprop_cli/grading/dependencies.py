@@ -55,14 +55,16 @@ def _inputs(result, node: Node):
 MAX_VISITED = 200_000  # nodes a search may visit: a classroom network has far fewer
 
 
-def ancestors(result, node: Node, wanted: set) -> set:
-    """The nodes of `wanted` that `node` depends on, directly or through other quantities."""
+def ancestors(result, node: Node, wanted: set, stops: set = frozenset()) -> set:
+    """The nodes of `wanted` that `node` depends on, directly or through other quantities, but not
+    through those in `stops` (answers given right: a step built on them is built on right values)."""
     seen, stack, found = {node}, [node], set()
     while stack and len(seen) < MAX_VISITED:
         for source in _inputs(result, stack.pop()):
             if source not in seen:
                 seen.add(source)
-                stack.append(source)
                 if source in wanted:
                     found.add(source)
+                if source not in stops:
+                    stack.append(source)
     return found

@@ -78,7 +78,7 @@ class ExpressionDiagnoser:
         """The sentence for the slip the given answer matches, if one does."""
         return matching(self.candidates(answer.quantity, expected), answer, expected, tolerance)
 
-    def first_causes(self, wrong: list[Quantity]) -> list[int | None]:
+    def first_causes(self, wrong: list[Quantity], right=()) -> list[int | None]:  # noqa: ARG002 - same call
         """For each wrong answer (values in evaluation order, then derivatives from the output
         down), the index of the earliest wrong one it depends on: a value feeds the values after it
         and every derivative; a derivative feeds the derivatives below it. Two passes over the

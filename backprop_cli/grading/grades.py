@@ -79,7 +79,8 @@ def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> lis
         return chain_position(o.answer.quantity, n, len(result.sizes) - 1)
 
     wrong = sorted((o for o in outcomes if not o.ok), key=position)
-    firsts = diagnoser.first_causes([o.answer.quantity for o in wrong])
+    right = [o.answer.quantity for o in outcomes if o.ok]
+    firsts = diagnoser.first_causes([o.answer.quantity for o in wrong], right)
     for o, first in zip(wrong, firsts):
         if o.diagnosis is None and first is not None:
             earlier = wrong[first]

@@ -17,6 +17,9 @@ from .quantities import chain_position
 from .steps import key_of, own_step
 
 WIDENING = 0.005  # relative, for rounding in steps the file does not state
+SIGNIFICANT = 0.05  # half a unit of the last digit written may be at most 5% of the value: two digits
+ZERO_DECIMALS = 0.005  # a true 0 is answered with at least two decimals (0.00)
+PRECISE_ENOUGH = 0.00005  # four decimals or more are always precise enough to be judged
 
 
 @dataclass
@@ -27,7 +30,7 @@ class Judgement:
     low: float  # the interval that would have been accepted
     high: float
     used: list = field(default_factory=list)  # the earlier answers a carried-forward step used
-    note: str = ""  # why carried-forward credit was refused, if it was
+    note: str = ""  # why it is wrong though close, or why carried-forward credit was refused
 
 
 def half_unit(decimals: int | None, expected: float) -> float:
@@ -58,18 +61,31 @@ def _judge(result, notation, answer, truths: dict, tolerance, diagnoser, stated:
             return Judgement("right", low, high)
         return _carried(result, notation, answer, stated, judged, truths, bound, Judgement("wrong", low, high))
     h = half_unit(answer.decimals, expected) * (1 + 1e-9) + 1e-12 * abs(expected)
+    # an update is judged on the step it implies: its precision counts against η·∂L/∂w, not w
+    scale = result.learning_rate * abs(result.gradient(str(q.name))) if q.kind == "updated" else abs(expected)
+    # too few digits to be judged right: half a unit over 5% of the value (of η·∂L/∂w for an update),
+    # unless four decimals or more are written; a true 0 needs two decimals
+    unit = half_unit(answer.decimals, expected)
+    vague = unit > SIGNIFICANT * scale and unit > PRECISE_ENOUGH and not (expected == 0 and unit <= ZERO_DECIMALS)
+    mistaken = [v for v, _ in diagnoser.candidates(q, expected) if math.isfinite(v) and abs(v - expected) > h]
     if abs(given - expected) <= h:
+        if vague:
+            return Judgement("wrong", expected - h, expected + h, note=(
+                "too few digits to judge: write at least two significant digits"
+                + (" of the step η·∂L/∂w" if q.kind == "updated" else "")))
+        if any(abs(given - v) <= h for v in mistaken):  # as close to a known mistake as to the truth
+            return Judgement("wrong", expected - h, expected + h, note="too few digits to tell this from a "
+                             "known mistake's value: write more digits")
         return Judgement("right", expected - h, expected + h)
     # rounding carried from the file's own earlier, right, answers
     step = own_step(result, notation, q, stated)
     on_right_answers = step is not None and all(judged.get(id(a)) and judged[id(a)].verdict == "right"
                                                 for a in step[1])
-    if on_right_answers and abs(given - step[0]) <= h:
+    if on_right_answers and not vague and abs(given - step[0]) <= h and not any(abs(given - v) <= h
+                                                                             for v in mistaken):
         return Judgement("right", step[0] - h, step[0] + h)
     # rounding in steps the file does not state: 0.5% more, where no mistake lies inside
-    scale = result.learning_rate * abs(result.gradient(str(q.name))) if q.kind == "updated" else abs(expected)
     width = h + WIDENING * scale
-    mistaken = [v for v, _ in diagnoser.candidates(q, expected) if math.isfinite(v) and abs(v - expected) > h]
     if not any(abs(v - expected) <= width for v in mistaken):
         if abs(given - expected) <= width:
             return Judgement("right", expected - width, expected + width)
@@ -91,6 +107,8 @@ def _carried(result, notation, answer, stated, judged, truths, bound: float, wro
     for a in earlier_wrong:  # 0, ±1 or a copy of another answer where the truth is none of these
         true = truths[id(a)]
         special = [t for t in (0.0, 1.0, -1.0) if abs(a.given - t) <= 1e-12 and abs(true - t) > 1e-9]
+        if abs(a.given) <= 0.01 * abs(true) or abs(a.given) >= 100 * (abs(true) + 1):  # as good as 0, or absurd
+            special.append(a.given)
         copies = [o for o in stated.values() if o is not a and o is not answer and abs(a.given - o.given) <= 1e-12
                   and abs(true - truths[id(o)]) > 1e-9]
         if special or copies:

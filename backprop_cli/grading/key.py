@@ -39,8 +39,16 @@ def answer_key(rows: list[tuple[str, float]], decimals: int, notation: Notation,
     if notation.name != "default":
         lines.append(f"notation: {notation.name}")
     lines.append("answers:")
-    lines += [f"  {text}: {fixed(value, decimals)}" for text, value in rows]
+    lines += [f"  {text}: {fixed(value, judgeable_decimals(value, decimals))}" for text, value in rows]
     return "\n".join(lines) + "\n"
+
+
+def judgeable_decimals(value: float, decimals: int) -> int:
+    """At least `decimals`, and enough for two significant digits below four decimals, so that
+    `check` can judge the key's own numbers (grading/judging.py)."""
+    while decimals < 4 and value != 0 and 0.5 * 10.0 ** -decimals > 0.05 * abs(value):
+        decimals += 1
+    return decimals
 
 
 def expression_key(spec, result, quantities, decimals: int) -> str:

@@ -2,6 +2,7 @@
 student, question by question, with points, a score and the class's statistics."""
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from .answers import ANSWER_KEYS, Answer, AnswersReader
 from .assignment import CARRIED_FORWARD, STUDENT_ID, Assignment, Question
 from .grades import carried_sentence
 from .judging import judge_all
-from .quantities import QuantityError, evaluate, parse_quantity
+from .quantities import QuantityError, chain_position, evaluate, parse_quantity
 
 
 @dataclass
@@ -51,10 +52,11 @@ class Submission:
 
 
 def student_of(path: str, given: str | None) -> str:
-    """Who answers: --student, else the folder holding the answers file (a folder per student)."""
+    """Who answers: --student, else the folder holding the answers file as named (a link to another
+    student's file is still graded as the folder it sits in)."""
     if given:
         return given
-    return Path(path).resolve().parent.name
+    return Path(os.path.abspath(path)).parent.name
 
 
 def grade_submission(assignment: Assignment, path: str, student: str | None, reader: AnswersReader) -> Submission:
@@ -69,7 +71,7 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     if not isinstance(data, dict):
         raise SpecError([doc.problem((), "an answers file is a mapping with `answers:`", "see the handout")])
     problems: list[Problem] = []
-    misspelt = {key for _, key in unknown_keys(doc, data, (), ANSWER_KEYS + ("student",), problems)}
+    misspelt = {key for _, key in unknown_keys(doc, data, (), ANSWER_KEYS, problems)}
     who = student_of(path, student)
     if not STUDENT_ID.fullmatch(who):
         problems.append(Problem(path, 1, 1, f"'{quote(who)}' is not a student id", "give --student ID, or keep "
@@ -88,8 +90,12 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     if written is not None and str(written) != who:
         submission.notes.append(f"its `student:` line says '{quote(str(written))}', but it is graded as {who}")
     by_key = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
-    truths = {id(a): evaluate(result, a.quantity, notation) for a in answers}
-    judged = judge_all(result, notation, answers, truths, assignment.tolerance, diagnoser)
+    asked_keys = {(q.kind, q.name, q.sample) for q in (parse_quantity(question.quantity, notation)
+                                                       for question in assignment.questions)}
+    # only answers to questions asked are steps to build on: invented intermediate values buy nothing
+    asked = [a for key, a in by_key.items() if key in asked_keys]
+    truths = {id(a): evaluate(result, a.quantity, notation) for a in asked}
+    judged = judge_all(result, notation, asked, truths, assignment.tolerance, diagnoser)
     credit = CARRIED_FORWARD[assignment.carried_forward]
     for question in assignment.questions:
         q = parse_quantity(question.quantity, notation)
@@ -105,6 +111,14 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
             diagnosis = diagnoser.diagnose(answer, expected, assignment.tolerance)
         submission.results.append(Graded(question, expected, j.verdict, points, answer, diagnosis, (j.low, j.high)))
     submission.not_graded = [a.quantity.text for a in by_key.values()]
+    wrong = sorted((r for r in submission.results if r.verdict == "wrong"),
+                   key=lambda r: chain_position(r.answer.quantity, notation, len(result.sizes) - 1))
+    right = [r.answer.quantity for r in submission.results if r.verdict == "right"]
+    for r, cause in zip(wrong, diagnoser.first_causes([r.answer.quantity for r in wrong], right)):
+        if r.diagnosis is None and cause is not None:
+            earlier = wrong[cause].answer
+            r.diagnosis = (f"Follows from the earlier wrong step {earlier.quantity.text} (line {earlier.line}): "
+                           "fix that first.")
     return submission
 
 
@@ -112,8 +126,14 @@ def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[lis
     """Every submission graded, or listed as invalid with its error: one bad file never stops the
     others."""
     reader = AnswersReader()
-    graded, invalid = [], []
+    graded, invalid, seen = [], [], {}
     for path in paths:
+        who = student_of(path, student)
+        if who in seen:  # two files for one student: the first is graded, the second reported
+            invalid.append((path, SpecError([Problem(path, 1, 1, f"{who} is graded already (from {seen[who]})",
+                                                     "hand in one answers file a student")])))
+            continue
+        seen[who] = path
         try:
             graded.append(grade_submission(assignment, path, student, reader))
         except SpecError as exc:

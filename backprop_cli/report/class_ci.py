@@ -15,7 +15,7 @@ def _feedback(r, precision: int) -> str:
     """One question's feedback in Markdown: verdict, values, the interval, the diagnosis."""
     if r.verdict == "not_answered":
         return "Not answered."
-    given = printable(r.answer.written or str(r.answer.given))
+    given = printable(r.answer.written or str(r.answer.given)).replace("`", "'")  # stays inside its code span
     lines = [f"Given `{given}`, expected `{number(r.expected, precision)}`."]
     if r.verdict != "right" and r.accepted:
         lines.append(f"Accepted: from `{number(r.accepted[0], precision)}` to `{number(r.accepted[1], precision)}`.")
@@ -28,7 +28,7 @@ def gradescope_json(assignment, submission, problems: list[str] | None, precisio
     """Gradescope's results.json: the score and one test per question; for a submission that could
     not be read, score 0 and a test saying why (a results.json is always written, always valid)."""
     if submission is None:
-        why = "\n".join(f"- `{printable(p.replace(chr(10), ' — '))}`"
+        why = "\n".join(f"- `{printable(p.replace(chr(10), ' — ')).replace('`', chr(39))}`"
                         for p in problems or ["the answers file could not be read"])
         tests = [{"name": "answers file", "number": "0", "score": 0.0, "max_score": assignment.max_score,
                   "status": "failed", "output": "The answers file could not be graded:\n\n" + why,

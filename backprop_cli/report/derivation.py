@@ -38,6 +38,8 @@ def count_text(n: int) -> str:
 
 def cells(text: str) -> int:
     """Terminal columns `text` takes (wide East Asian characters take two, combining marks none)."""
+    if text.isascii():
+        return len(text)
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

@@ -29,11 +29,12 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool):
         if quiet:
             parts.append(Text(f"{printable(s.path)}: {printable(s.student)} {points(s.score)}/{points(s.max_score)}"))
             continue
-        parts.append(Text.assemble((printable(s.path), "bold"), f"  {printable(s.student)}  ",
-                                   (f"score {points(s.score)}/{points(s.max_score)}",
-                                    "green" if s.score == s.max_score else "red")))
+        # one Text a submission: rich renders each object separately, and a class has thousands
+        block = Text.assemble((printable(s.path), "bold"), f"  {printable(s.student)}  ",
+                              (f"score {points(s.score)}/{points(s.max_score)}",
+                               "green" if s.score == s.max_score else "red"))
         rows = [("line", "quantity", "given", "expected", "points", "")]
-        notes = []
+        notes: list[tuple[str, str]] = []
         for r in s.results:
             given = printable(r.answer.written)[:24] if r.answer and r.answer.written else \
                 number(r.answer.given, precision) if r.answer else ""
@@ -43,25 +44,25 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool):
             if r.verdict in ("wrong", "carried_forward"):
                 accepted = (f" (right would be within [{number(r.accepted[0], precision)}, "
                             f"{number(r.accepted[1], precision)}])") if r.accepted else ""
-                notes.append(Text.assemble((f"  {pretty(r.question.quantity)}: ", "bold"), r.diagnosis or
-                                           "no known mistake gives this value; `backprop trace` shows the steps.",
-                                           (accepted, "dim")))
+                notes.append((f"  {pretty(r.question.quantity)}: " + (r.diagnosis or "no known mistake gives this "
+                              "value; `backprop trace` shows the steps.") + accepted, ""))
             elif r.verdict == "not_answered":
-                notes.append(Text(f"  {pretty(r.question.quantity)}: not answered", style="dim"))
+                notes.append((f"  {pretty(r.question.quantity)}: not answered", "dim"))
         widths = [max(cells(row[i]) for row in rows) for i in range(5)]
         for n, row in enumerate(rows):
-            line = Text("  ")
+            block.append("\n  ")
             for i, (cell, width) in enumerate(zip(row[:5], widths)):
                 gap = " " * (width - cells(cell))
-                line.append((cell + gap if i == 1 else gap + cell) + "    ", style="bold" if n == 0 else "")
+                block.append((cell + gap if i == 1 else gap + cell) + "    ", style="bold" if n == 0 else "")
             if n:
-                line.append(MARKS[row[5]], style={"right": "green", "wrong": "bold red",
-                                                  "carried_forward": "yellow"}.get(row[5], "dim"))
-            parts.append(line)
+                block.append(MARKS[row[5]], style={"right": "green", "wrong": "bold red",
+                                                   "carried_forward": "yellow"}.get(row[5], "dim"))
         if s.not_graded:
-            notes.append(Text(f"  not graded (not asked): {printable(', '.join(s.not_graded))}", style="dim"))
-        notes += [Text(f"  note: {printable(note)}", style="yellow") for note in s.notes]
-        parts += [*notes, Text("")]
+            notes.append((f"  not graded (not asked): {printable(', '.join(s.not_graded))}", "dim"))
+        notes += [(f"  note: {printable(note)}", "yellow") for note in s.notes]
+        for text, style in notes:
+            block.append("\n" + text, style=style)
+        parts += [block, Text("")]
     files = len(graded) + invalid
     total = Text(f"{files} submission{'s' if files != 1 else ''}: {len(graded)} graded", style="bold")
     if graded:
