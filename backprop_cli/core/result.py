@@ -72,6 +72,8 @@ class Result:
         for l, (layer, (weights, biases)) in enumerate(zip(self.network.layers, self.stepped_arrays()), start=1):
             for kind, before, grads, after in (("w", layer.weights, self.weight_grads[l], weights),
                                                ("b", layer.biases, self.bias_grads[l], biases)):
+                if np.isfinite(after).all():  # the usual case: nothing to find
+                    continue
                 bad = np.argwhere(~np.isfinite(after))
                 if len(bad):
                     index = tuple(int(i) for i in bad[0])
