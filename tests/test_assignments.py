@@ -305,3 +305,21 @@ def test_a_handed_out_answers_file_passes_plain_check_too(course):
     key = invoke("key", "--assignment", "hw.yaml", "--student", "alice", expect=0).stdout
     (course / "key.yaml").write_text(key, encoding="utf-8")
     assert invoke("check", "key.yaml").exit_code == 0  # `student:` is a key of answers files
+
+
+def test_a_class_drawn_on_every_core_gets_the_numbers_each_student_was_handed(course):
+    from backprop_cli.grading.personal import PARALLEL_FROM
+
+    students = [f"s{i:03d}" for i in range(PARALLEL_FROM + 5)]
+    (course / "roster.csv").write_text("id\n" + "\n".join(students) + "\n", encoding="utf-8")
+    invoke("assign", "hwp.yaml", "--roster", "roster.csv", "-o", "class", expect=0)
+    assignment = load_assignment(str(course / "hwp.yaml"))
+    for student in students:  # each answers with the key of the network in their own handout
+        layers, inputs, targets, loss, reduction, rate = oracle_problem(course / "class" / student / "net.yaml")
+        spec, _ = assignment.network_for(student)
+        assert spec.inputs.tolist() == inputs and spec.layers[0].weights.tolist() == layers[0]["weights"]
+        key = invoke("key", "--assignment", "hwp.yaml", "--student", student, expect=0).stdout
+        (course / "class" / student / "answers.yaml").write_text(key, encoding="utf-8")
+    data = json.loads(invoke("check", "--assignment", "hwp.yaml", *[f"class/{s}/answers.yaml" for s in students],
+                             "--format", "json").stdout)
+    assert [f["score"] for f in data["files"]] == [6.0] * len(students)

@@ -127,3 +127,21 @@ def test_follows_from_stops_at_right_answers(tmp_path):
                "dL/dz12": "0.5"}
     results = check(tmp_path, "padhai-4-4-2", answers)
     assert "Follows from" not in (results["dL/dz12"]["diagnosis"] or "")
+
+
+def test_the_padhai_notes_printed_forward_pass_passes(tmp_path):
+    # the notes print the hidden pre-activations [2.9, 1.4, 2.1, 2.3] and ŷ ≈ [0.77, 0.23] (PadhAI notation)
+    printed = {"a11": "2.9", "a12": "1.4", "a13": "2.1", "a14": "2.3", "yhat1": "0.77", "yhat2": "0.23"}
+    results = check(tmp_path, "padhai-4-4-2", printed, notation="padhai")
+    assert all(r["ok"] for r in results.values()), results
+
+
+def test_cs231n_circuit_as_printed_passes_and_its_sign_slip_does_not(tmp_path):
+    text = ("expression: |\n  dot = w0*x0 + w1*x1 + w2\n  f = 1 / (1 + exp(-dot))\n"
+            "at: {w0: 2, x0: -1, w1: -3, x1: -2, w2: -3}\nanswers:\n"
+            "  f: 0.73\n  df/dw0: -0.20\n  df/dx0: 0.39\n  df/dw1: -0.39\n  df/dx1: -0.59\n  df/dw2: 0.20\n")
+    (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
+    assert invoke("check", tmp_path / "c.yaml").exit_code == 0
+    (tmp_path / "c.yaml").write_text(text.replace("df/dx1: -0.59", "df/dx1: 0.59"), encoding="utf-8")
+    data = json.loads(invoke("check", tmp_path / "c.yaml", "--format", "json").stdout)
+    assert data["failed"] == 1 and "sign" in data["files"][0]["results"][4]["diagnosis"]

@@ -138,9 +138,51 @@ def personal_numbers(assignment, student: str, checked: list | None = None):
 
 def personal_network(assignment, student: str) -> tuple:
     """`student`'s network to grade with, as (spec, result, diagnoser)."""
+    prepared = assignment.__dict__.get("_prepared", {}).pop(student, None)
+    if prepared is not None:  # drawn ahead, on another core (prepare)
+        from ..core.engine import run
+        from .diagnoses import Diagnoser
+
+        spec = with_numbers(assignment.personal.spec, *prepared)
+        result = run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
+        return spec, result, Diagnoser(result, make_notation(assignment.notation, result.network.names))
     checked: list = []
     personal_numbers(assignment, student, checked)
     return tuple(checked)
+
+
+PARALLEL_FROM = 50  # students from which drawing their problems is shared among the cores
+_SHARED = {}  # the assignment, for the worker processes (forked: nothing is pickled but the ids)
+
+
+def _numbers_of(student: str):
+    try:
+        return student, personal_numbers(_SHARED["assignment"], student)
+    except SpecError:
+        return student, None  # drawn again in the main process, which reports it
+
+
+def prepare(assignment, students: list[str]) -> None:
+    """Draw many students' problems ahead on every core (the same numbers as one at a time: each
+    depends on seed and id alone). Anything that goes wrong leaves them to be drawn one by one."""
+    import os
+
+    if assignment.personal is None or len(students) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        _SHARED["assignment"] = assignment
+        workers = min(os.cpu_count() or 2, 8)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            drawn = dict(pool.map(_numbers_of, students, chunksize=max(1, len(students) // (4 * workers))))
+    except (OSError, ValueError, RuntimeError, ImportError):
+        return
+    finally:
+        _SHARED.clear()
+    assignment.__dict__["_prepared"] = {student: numbers for student, numbers in drawn.items() if numbers}
 
 
 def personal_handout(assignment, student: str) -> tuple[str, Spec]:

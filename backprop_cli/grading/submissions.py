@@ -127,6 +127,10 @@ def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[lis
     others."""
     reader = AnswersReader()
     graded, invalid, seen = [], [], {}
+    if assignment.personal is not None and student is None:  # a class: draw its problems on every core
+        from .personal import prepare
+
+        prepare(assignment, sorted({s for s in (student_of(p, None) for p in paths) if STUDENT_ID.fullmatch(s)}))
     for path in paths:
         who = student_of(path, student)
         if who in seen:  # two files for one student: the first is graded, the second reported
