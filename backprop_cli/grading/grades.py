@@ -68,9 +68,10 @@ def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> lis
         else:
             j = judged[id(answer)]
             ok, verdict, accepted = j.verdict == "right", j.verdict, (j.low, j.high)
-            diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else j.note or None
-        if not ok and diagnosis is None:
-            diagnosis = diagnoser.diagnose(answer, expected, tolerance)
+            diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else None
+        if not ok and diagnosis is None:  # a known mistake first; else why it is wrong though close
+            diagnosis = diagnoser.diagnose(answer, expected, tolerance) or \
+                (None if expression else judged[id(answer)].note or None)
         outcomes.append(Outcome(answer, expected, ok, diagnosis, verdict, accepted))
 
     def position(o: Outcome) -> tuple:

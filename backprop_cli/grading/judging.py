@@ -84,6 +84,10 @@ def _judge(result, notation, answer, truths: dict, tolerance, diagnoser, stated:
     if on_right_answers and not vague and abs(given - step[0]) <= h and not any(abs(given - v) <= h
                                                                              for v in mistaken):
         return Judgement("right", step[0] - h, step[0] + h)
+    if vague:  # neither widened nor carried forward: too few digits to tell what was done
+        return Judgement("wrong", expected - h, expected + h, note=(
+            "too few digits to judge: write at least two significant digits"
+            + (" of the step η·∂L/∂w" if q.kind == "updated" else "")))
     # rounding in steps the file does not state: 0.5% more, where no mistake lies inside
     width = h + WIDENING * scale
     if not any(abs(v - expected) <= width for v in mistaken):

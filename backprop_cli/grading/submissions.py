@@ -106,9 +106,9 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
             continue
         j = judged[id(answer)]
         points = {"right": question.points, "carried_forward": question.points * credit}.get(j.verdict, 0.0)
-        diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else j.note or None
-        if j.verdict == "wrong" and diagnosis is None:
-            diagnosis = diagnoser.diagnose(answer, expected, assignment.tolerance)
+        diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else None
+        if j.verdict == "wrong":  # a known mistake first; else why it is wrong though close
+            diagnosis = diagnoser.diagnose(answer, expected, assignment.tolerance) or j.note or None
         submission.results.append(Graded(question, expected, j.verdict, points, answer, diagnosis, (j.low, j.high)))
     submission.not_graded = [a.quantity.text for a in by_key.values()]
     wrong = sorted((r for r in submission.results if r.verdict == "wrong"),
