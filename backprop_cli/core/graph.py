@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..errors import NumericalError, UsageError, quote
 from .cancel import RELATIVE
 from .numbers import number
-from .operations import CONSTANTS, OPERATIONS, DomainError
+from .operations import OPERATIONS, DomainError
 from .paths import Factor, ParameterTrace, Path
 
 MAX_SEARCH = 4_000_000  # edges × paths a k-best search may touch (about a second)
@@ -315,11 +315,3 @@ def _local_symbol(graph: Graph, edge: Edge) -> str:
     if edge.user == graph.output and operand.is_variable:
         return symbol + " (local)"
     return symbol
-
-
-def at_values(graph: Graph) -> list[str]:
-    """The names that need a value at the point (the variables), in order of first use."""
-    return [graph.nodes[i].name for i in graph.variables()]
-
-
-__all__ = ["CONSTANTS", "ExpressionResult", "Graph", "Node", "at_values"]

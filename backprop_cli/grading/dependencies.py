@@ -5,7 +5,7 @@ it; a from its z (a softmax layer's from all its z); ∂L/∂ŷ from ŷ; ∂L/�
 ∂L/∂b from ∂L/∂z; w_new from ∂L/∂w; the loss from ŷ."""
 from __future__ import annotations
 
-from .quantities import Quantity, QuantityError, _node
+from .quantities import Quantity, QuantityError, node_at
 
 Node = tuple  # ("value" | "gradient", "z" | "a", layer, neuron) or ("w" | "b" | "new", layer, j, k) or ("L",)
 
@@ -18,7 +18,7 @@ def node_of(result, q: Quantity, notation) -> Node | None:
         kind, layer, j, k = result.parameter_index(str(q.name))
         return ("new" if q.kind == "updated" else kind, layer, j, k)
     try:
-        what, layer, neuron = _node(result, q.name, notation)
+        what, layer, neuron = node_at(result, q.name, notation)
     except QuantityError:
         return None
     return q.kind, what, layer, neuron

@@ -80,7 +80,7 @@ def parse_quantity(text: str, notation: Notation | None = None) -> Quantity:
     return Quantity(raw, kind, name, sample)
 
 
-def _node(result: Result, name: Name, notation: Notation) -> tuple[str, int, int]:
+def node_at(result: Result, name: Name, notation: Notation) -> tuple[str, int, int]:
     """('z' | 'a', layer, 0-based neuron) of a node name in `notation`; QuantityError if absent."""
     sizes, depth = result.sizes, len(result.sizes) - 1
     kind, idx = name.kind, name.indices
@@ -113,7 +113,7 @@ def check_quantity(result: Result, q: Quantity, notation: Notation) -> None:
         return
     if q.name.kind == "L":
         return
-    _node(result, q.name, notation)
+    node_at(result, q.name, notation)
     if result.samples > 1 and q.sample is None:
         raise QuantityError(f"'{q.text}': the spec is a batch of {result.samples} samples",
                             f"name the sample: {q.text}[1] .. {q.text}[{result.samples}]")
@@ -129,7 +129,7 @@ def evaluate(result: Result, q: Quantity, notation: Notation) -> float:
     if q.is_parameter:
         name = str(q.name)
         return {"value": result.value, "gradient": result.gradient, "updated": result.updated}[q.kind](name)
-    what, layer, neuron = _node(result, q.name, notation)
+    what, layer, neuron = node_at(result, q.name, notation)
     if q.kind == "value":
         return float((result.z if what == "z" else result.a)[layer][s, neuron])
     if what == "z":

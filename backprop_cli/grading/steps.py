@@ -8,7 +8,7 @@ import numpy as np
 
 from ..core.names import Notation
 from ..core.result import Result
-from .quantities import Quantity, QuantityError, _node
+from .quantities import Quantity, QuantityError, node_at
 
 Key = tuple  # (kind, Name, sample) of a quantity
 
@@ -44,21 +44,21 @@ class Steps:
         self.used.append(answer)
         return answer.given
 
+    def _layer(self, kind: str, what: str, layer: int, true: np.ndarray) -> np.ndarray:
+        """A layer's values of one kind: the stated ones where the file gives them, else `true`'s."""
+        return np.array([self._value(kind, what, layer, j, true[0, j]) for j in range(self.r.sizes[layer])])
+
     def a(self, layer: int) -> np.ndarray:
-        return np.array([self._value("value", "a", layer, j, self.r.a[layer][0, j])
-                         for j in range(self.r.sizes[layer])])
+        return self._layer("value", "a", layer, self.r.a[layer])
 
     def z(self, layer: int) -> np.ndarray:
-        return np.array([self._value("value", "z", layer, j, self.r.z[layer][0, j])
-                         for j in range(self.r.sizes[layer])])
+        return self._layer("value", "z", layer, self.r.z[layer])
 
     def grad_a(self, layer: int) -> np.ndarray:
-        return np.array([self._value("gradient", "a", layer, j, self.r.grad_a[layer][0, j])
-                         for j in range(self.r.sizes[layer])])
+        return self._layer("gradient", "a", layer, self.r.grad_a[layer])
 
     def grad_z(self, layer: int) -> np.ndarray:
-        return np.array([self._value("gradient", "z", layer, j, self.r.deltas[layer][0, j])
-                         for j in range(self.r.sizes[layer])])
+        return self._layer("gradient", "z", layer, self.r.deltas[layer])
 
     def redo(self, q: Quantity) -> float | None:
         """The quantity's step on the stated values; None when it has no step here."""
@@ -84,7 +84,7 @@ class Steps:
             yhat = self.a(depth)
             return float(net.loss.value(yhat[None, :], r.targets)[0])
         try:
-            what, layer, neuron = _node(r, q.name, self.n)
+            what, layer, neuron = node_at(r, q.name, self.n)
         except QuantityError:
             return None
         if q.kind == "value":

@@ -13,7 +13,7 @@ import json
 import math
 
 from ..core.numbers import number
-from .derivation import derivation_text, pretty
+from .derivation import pretty
 from .style import summarised
 
 X_GAP, Y_GAP, RADIUS = 170, 64, 17
@@ -223,11 +223,6 @@ def page(*, title: str, subtitle: str, svg: str, derivations: dict[str, str], li
         body = text[text.index('<div class="backprop-explore">'):text.rindex("</body>")]
         return body.replace('<div class="backprop-explore">', '<div class="backprop-explore">' + scoped, 1)
     return text
-
-
-def network_derivations(traced, precision: int) -> dict[str, str]:
-    """Every traced parameter's derivation, exactly as `trace` prints it."""
-    return {p.name: derivation_text(p, precision, traced.loss_symbol) for p in traced.parameters}
 
 
 _TEMPLATE = """<!DOCTYPE html>

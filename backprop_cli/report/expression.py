@@ -8,7 +8,7 @@ from rich.text import Text
 from ..core.numbers import number
 from ..errors import printable
 from .style import SUMMARY, summarised, table
-from .text import _gap, _parameter, signed, title
+from .text import gap_row, parameter_block, signed, title
 
 
 def _rows(result) -> list[tuple[str, str, float, float]]:
@@ -54,14 +54,14 @@ def trace_text(result, traces, precision: int) -> Group:
         grid.add_column(column, justify=justify)
     for row in rows:
         if row is None:
-            _gap(grid)
+            gap_row(grid)
             continue
         name, step, value, gradient = row
         grid.add_row(printable(name), printable(step) or "(input)", number(value, precision),
                      signed(gradient, precision))
     parts += [grid, *_notes(result), Text("")]
     for p in traces:
-        parts += _parameter(p, precision, out) + [Text("")]
+        parts += parameter_block(p, precision, out) + [Text("")]
     return Group(*parts)
 
 

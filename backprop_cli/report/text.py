@@ -70,7 +70,7 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
         rows = shown
     for row in rows:
         if row is None:
-            _gap(grid)
+            gap_row(grid)
             continue
         pname, value, gradient, after = row
         grid.add_row(pretty(pname), number(value, precision), signed(gradient, precision), number(after, precision))
@@ -109,7 +109,7 @@ def _glance(trace) -> Text:
     return text
 
 
-def _gap(grid: Table) -> None:
+def gap_row(grid: Table) -> None:
     grid.add_row(*(["…"] + [""] * (len(grid.columns) - 1)), style="dim")
 
 
@@ -128,7 +128,7 @@ def _forward(trace, precision: int) -> list:
         inputs.add_column(header, justify="right")
     for item in summarised(trace.inputs):
         if item is None:
-            _gap(inputs)
+            gap_row(inputs)
             continue
         name, values = item
         inputs.add_row(name, *(number(v, precision) for v in values))
@@ -149,7 +149,7 @@ def _forward(trace, precision: int) -> list:
                 grid.add_column(header, justify="right")
         for r in summarised(rows):
             if r is None:
-                _gap(grid)
+                gap_row(grid)
                 continue
             cells = [pretty(r.pre_name), *(number(v, precision) for v in r.z),
                      pretty(r.post_name), *(number(v, precision) for v in r.a)]
@@ -185,7 +185,7 @@ def _backward(trace, precision: int) -> list:
         rows = [r for r in trace.neurons if r.layer == layer]
         for r in summarised(rows):  # neurons in their order
             if r is None:
-                _gap(grid)
+                gap_row(grid)
                 continue
             grid.add_row(f"{pretty(r.post_name)} / {pretty(r.pre_name)}", *(number(v, precision) for v in r.grad_a),
                           *(signed(v, precision) for v in r.delta))
@@ -193,7 +193,7 @@ def _backward(trace, precision: int) -> list:
     return [Text("Backward pass", style="bold underline"), note, grid]
 
 
-def _parameter(p, precision: int, symbol: str = "L") -> list:
+def parameter_block(p, precision: int, symbol: str = "L") -> list:
     """One traced quantity's derivation (report.derivation), coloured."""
     return [Text.assemble(*((text, style) if style else text for text, style in line))
             for line in derivation_lines(p, precision, symbol)]
@@ -212,7 +212,7 @@ def trace_report(trace, precision: int, order: str = "backward") -> Group:
     parts += _loss(trace, precision) + [Text("")]
     parts += _backward(trace, precision) + [Text("")]
     for p in trace.ordered(order):
-        parts += _parameter(p, precision, trace.loss_symbol) + [Text("")]
+        parts += parameter_block(p, precision, trace.loss_symbol) + [Text("")]
     return Group(*parts)
 
 

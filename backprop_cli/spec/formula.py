@@ -108,19 +108,18 @@ class _Parser:
 
     # -- one formula ---------------------------------------------------------------------
     def formula(self, tokens: list[_Token], at: int, depth: int) -> tuple[int, int]:
-        left, at = self.term(tokens, at, depth)
-        while tokens[at].text in ("+", "-"):
-            op = tokens[at]
-            right, at = self.term(tokens, at + 1, depth)
-            left = self.node(Node("", "add" if op.text == "+" else "sub", (left, right), column=op.column))
-        return left, at
+        return self._chain(tokens, at, depth, self.term, {"+": "add", "-": "sub"})
 
     def term(self, tokens, at, depth):
-        left, at = self.unary(tokens, at, depth)
-        while tokens[at].text in ("*", "/"):
+        return self._chain(tokens, at, depth, self.unary, {"*": "mul", "/": "div"})
+
+    def _chain(self, tokens, at, depth, operand, operations: dict[str, str]):
+        """operand (op operand)*, left-associative: a loop, so a long sum needs no recursion."""
+        left, at = operand(tokens, at, depth)
+        while tokens[at].text in operations:
             op = tokens[at]
-            right, at = self.unary(tokens, at + 1, depth)
-            left = self.node(Node("", "mul" if op.text == "*" else "div", (left, right), column=op.column))
+            right, at = operand(tokens, at + 1, depth)
+            left = self.node(Node("", operations[op.text], (left, right), column=op.column))
         return left, at
 
     def unary(self, tokens, at, depth):
