@@ -54,6 +54,25 @@ class Tolerance:
         return error <= bound * (1 + 1e-12)
 
 
+def read_tolerance(doc: Document, data: dict, problems: list[Problem]) -> Tolerance:
+    """`tolerance:` of an answers or assignment file: {abs: N} and/or {rel: N}, or the default rule."""
+    value = data.get("tolerance")
+    if value is None:
+        return Tolerance()
+    hint = "write `tolerance: {abs: 0.005}` or `tolerance: {rel: 0.01}`"
+    if not isinstance(value, dict) or not value or set(value) - {"abs", "rel"}:
+        problems.append(doc.problem(("tolerance",), "a tolerance is {abs: NUMBER} or {rel: NUMBER}", hint))
+        return Tolerance()
+    numbers = {}
+    for key, written in value.items():
+        number = as_float(written)
+        if number is None or not math.isfinite(number) or number < 0:
+            problems.append(doc.problem(("tolerance", key), f"the {key} tolerance must be a number ≥ 0", hint))
+        else:
+            numbers[key] = number
+    return Tolerance(numbers.get("abs"), numbers.get("rel"))
+
+
 def decimals_written(text: str) -> int | None:
     """Decimals of a number as written: '0.130' -> 3, '-1.3e-2' -> 3, '5' -> 0."""
     mantissa, _, exponent = text.lower().partition("e")
@@ -107,7 +126,7 @@ class AnswersReader:
             problems.append(doc.problem(("notation",), f"unknown notation '{quote(str(notation_name))}'",
                                         f"write {describe_notations('`notation: {}`')}"))
             notation_name = "default"
-        tolerance = self._tolerance(doc, data, problems)
+        tolerance = read_tolerance(doc, data, problems)
         if "expression" in data:  # answers about an expression written in this file
             spec, result = self._expression(doc, data, base, problems)
             chosen = None
@@ -118,23 +137,6 @@ class AnswersReader:
         if problems:
             raise SpecError(problems)
         return spec, result, answers, tolerance, notation_name
-
-    def _tolerance(self, doc: Document, data: dict, problems: list[Problem]) -> Tolerance:
-        value = data.get("tolerance")
-        if value is None:
-            return Tolerance()
-        hint = "write `tolerance: {abs: 0.005}` or `tolerance: {rel: 0.01}`"
-        if not isinstance(value, dict) or not value or set(value) - {"abs", "rel"}:
-            problems.append(doc.problem(("tolerance",), "a tolerance is {abs: NUMBER} or {rel: NUMBER}", hint))
-            return Tolerance()
-        numbers = {}
-        for key, written in value.items():
-            number = as_float(written)
-            if number is None or not math.isfinite(number) or number < 0:
-                problems.append(doc.problem(("tolerance", key), f"the {key} tolerance must be a number ≥ 0", hint))
-            else:
-                numbers[key] = number
-        return Tolerance(numbers.get("abs"), numbers.get("rel"))
 
     def _spec(self, doc: Document, data: dict, base: Path, problems: list[Problem]):
         if ("spec" in data) == ("network" in data):

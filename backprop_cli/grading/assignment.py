@@ -12,10 +12,11 @@ from pathlib import Path
 from ..core.engine import run
 from ..errors import Problem, SpecError, quote
 from ..spec.access import Unreadable, read_limited
-from ..spec.hints import describe, unknown_keys
+from ..spec.hints import describe
 from ..spec.reader import Spec, load_spec, read_document
+from ..spec.values import ValueReader
 from ..spec.yamlsafe import MAX_TEXT_BYTES, Document, as_float, decode, parse
-from .answers import Tolerance, remember
+from .answers import Tolerance, read_tolerance, remember
 from .quantities import QuantityError, check_quantity, parse_quantity
 
 ASSIGNMENT_KEYS = ("title", "spec", "network", "personal", "notation", "tolerance", "carried_forward", "questions")
@@ -122,12 +123,11 @@ def load_assignment(path: str) -> Assignment:
     return _AssignmentReader(doc, file.parent).read()
 
 
-class _AssignmentReader:
-    def __init__(self, doc: Document, base: Path):
-        self.doc, self.base, self.problems = doc, base, []
+class _AssignmentReader(ValueReader):
+    """Reads an assignment file; the instructor's, so the paths it names may go anywhere."""
 
-    def fail(self, path: tuple, message: str, hint: str = "", *, at_key: bool = False) -> None:
-        self.problems.append(self.doc.problem(path, message, hint, at_key=at_key))
+    def __init__(self, doc: Document, base: Path):
+        super().__init__(doc, base, confined=False)
 
     def read(self) -> Assignment:
         data = self.doc.data
@@ -135,7 +135,7 @@ class _AssignmentReader:
             self.fail((), f"an assignment is a mapping of keys, not {describe(data)}",
                       "write `title:`, `spec:` (or `personal:`) and `questions:`")
             raise SpecError(self.problems)
-        unknown_keys(self.doc, data, (), ASSIGNMENT_KEYS, self.problems)
+        self._unknown_keys(data, (), ASSIGNMENT_KEYS)
         title = str(data.get("title") or "")
         notation = data.get("notation", "default")
         if notation not in ("default", "padhai"):
@@ -145,7 +145,7 @@ class _AssignmentReader:
         if carried not in CARRIED_FORWARD:
             self.fail(("carried_forward",), f"unknown carried_forward '{quote(str(carried))}'",
                       "write full, half or none")
-        tolerance = self._tolerance(data.get("tolerance"))
+        tolerance = read_tolerance(self.doc, data, self.problems)
         sources = [key for key in ("spec", "network", "personal") if key in data]
         spec = personal = None
         if len(sources) != 1:
@@ -163,12 +163,12 @@ class _AssignmentReader:
     def _spec(self, data: dict, key: str, path: tuple = ()) -> Spec | None:
         try:
             if key == "network":
-                return read_document(self.doc.subdocument(path + ("network",)), self.base)
+                return read_document(self.doc.subdocument(path + ("network",)), self.base_dir)
             name = data[key]
             if not isinstance(name, str) or not name:
                 self.fail(path + (key,), "`spec:` must be a file name", "write `spec: net.yaml`")
                 return None
-            spec = load_spec(self.base / name, name=str(self.base / name))
+            spec = load_spec(self.base_dir / name, name=str(self.base_dir / name))
         except SpecError as exc:
             self.problems += exc.problems
             return None
@@ -184,7 +184,7 @@ class _AssignmentReader:
             self.fail(path, f"`personal:` must be a mapping, not {describe(value)}",
                       "write `spec:`, `seed:` and `weights: {from: -1, to: 1, decimals: 1}` under it")
             return None
-        unknown_keys(self.doc, value, path, PERSONAL_KEYS, self.problems)
+        self._unknown_keys(value, path, PERSONAL_KEYS)
         spec = self._spec(value, "spec", path) if "spec" in value else None
         if "spec" not in value:
             self.fail(path, "`personal:` needs `spec:` (the shape, activations, loss, target and rate)",
@@ -223,19 +223,6 @@ class _AssignmentReader:
             return None
         return drawn
 
-    def _tolerance(self, value) -> Tolerance:
-        if value is None:
-            return Tolerance()
-        if not isinstance(value, dict) or not value or set(value) - {"abs", "rel"}:
-            self.fail(("tolerance",), "a tolerance is {abs: NUMBER} or {rel: NUMBER}",
-                      "write `tolerance: {abs: 0.005}`, or leave it out for the default rule")
-            return Tolerance()
-        numbers = {k: as_float(v) for k, v in value.items()}
-        if any(n is None or not math.isfinite(n) or n < 0 for n in numbers.values()):
-            self.fail(("tolerance",), "a tolerance must be a number ≥ 0", "write `tolerance: {abs: 0.005}`")
-            return Tolerance()
-        return Tolerance(numbers.get("abs"), numbers.get("rel"))
-
     def _questions(self, value, spec: Spec | None, notation_name: str) -> list[Question]:
         if not isinstance(value, list) or not value:
             self.fail(("questions",) if value is not None else (), "`questions:` must list what is asked",
@@ -253,7 +240,7 @@ class _AssignmentReader:
             if not isinstance(item, dict) or "quantity" not in item:
                 self.fail(path, "a question is {quantity: Q, points: P}", "e.g. `- {quantity: a12, points: 1}`")
                 continue
-            unknown_keys(self.doc, item, path, ("quantity", "points"), self.problems)
+            self._unknown_keys(item, path, ("quantity", "points"))
             points = as_float(item.get("points", 1))
             if points is None or not math.isfinite(points) or points < 0:
                 self.fail(path + ("points",), "points must be a number ≥ 0", "e.g. `points: 2`")
