@@ -77,6 +77,14 @@ class Assignment:
     spec: Spec | None = None  # everyone's network ...
     personal: Personal | None = None  # ... or each student's own
     _networks: OrderedDict = field(default_factory=OrderedDict, repr=False)  # student -> (spec, result), a few kept
+    _asked: dict = field(default_factory=dict, repr=False)  # notation name -> the questions parsed
+
+    def asked(self, notation) -> list:
+        """The questions as Quantities in `notation`, parsed once (every student's network has the
+        base spec's names, so one parse serves the class)."""
+        if notation.name not in self._asked:
+            self._asked[notation.name] = [parse_quantity(q.quantity, notation) for q in self.questions]
+        return self._asked[notation.name]
 
     @property
     def max_score(self) -> float:

@@ -18,7 +18,7 @@ from ..core.names import notation as make_notation
 from ..core.numbers import exact
 from ..errors import Problem, SpecError
 from ..spec.reader import Spec, load_spec
-from .quantities import evaluate, parse_quantity
+from .quantities import evaluate
 
 ATTEMPTS = 1_000
 SATURATED, KINK, NEAR = 4.0, 0.05, 0.005
@@ -201,13 +201,9 @@ def personal_handout(assignment, student: str) -> tuple[str, Spec]:
 
 
 def good_problem(assignment, spec: Spec):
-    """The checked network's (result, diagnoser) when it is a good problem, else None."""
-    return _good_problem(assignment, spec)
-
-
-def _good_problem(assignment, spec: Spec):
-    """No kink or saturation to fall into, and no question whose answer is nearly 0 or nearly what
-    a catalogued mistake gives (so that a right answer and a mistake can be told apart)."""
+    """The checked network's (result, diagnoser) when it is a good problem, else None: no kink or
+    saturation to fall into, and no question whose answer is nearly 0 or nearly what a catalogued
+    mistake gives (so that a right answer and a mistake can be told apart)."""
     from ..core.engine import forward, run
     from .diagnoses import Diagnoser
 
@@ -221,10 +217,7 @@ def _good_problem(assignment, spec: Spec):
             return None
     result = run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
     notation = make_notation(assignment.notation, result.network.names)
-    cache = assignment.__dict__.setdefault("_asked", {})  # the questions parsed once, not once a draw
-    if notation.name not in cache:
-        cache[notation.name] = [parse_quantity(question.quantity, notation) for question in assignment.questions]
-    asked = [(q, evaluate(result, q, notation)) for q in cache[notation.name]]
+    asked = [(q, evaluate(result, q, notation)) for q in assignment.asked(notation)]
     if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
         return None
     diagnoser = Diagnoser(result, notation)

@@ -16,7 +16,7 @@ from .answers import ANSWER_KEYS, Answer, AnswersReader
 from .assignment import CARRIED_FORWARD, STUDENT_ID, Assignment, Question
 from .grades import carried_sentence
 from .judging import judge_all
-from .quantities import QuantityError, chain_position, evaluate, parse_quantity
+from .quantities import QuantityError, chain_position, evaluate
 
 
 @dataclass
@@ -90,15 +90,14 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     if written is not None and str(written) != who:
         submission.notes.append(f"its `student:` line says '{quote(str(written))}', but it is graded as {who}")
     by_key = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
-    asked_keys = {(q.kind, q.name, q.sample) for q in (parse_quantity(question.quantity, notation)
-                                                       for question in assignment.questions)}
+    questions = list(zip(assignment.questions, assignment.asked(notation)))
+    asked_keys = {(q.kind, q.name, q.sample) for _, q in questions}
     # only answers to questions asked are steps to build on: invented intermediate values buy nothing
     asked = [a for key, a in by_key.items() if key in asked_keys]
     truths = {id(a): evaluate(result, a.quantity, notation) for a in asked}
     judged = judge_all(result, notation, asked, truths, assignment.tolerance, diagnoser)
     credit = CARRIED_FORWARD[assignment.carried_forward]
-    for question in assignment.questions:
-        q = parse_quantity(question.quantity, notation)
+    for question, q in questions:
         expected = evaluate(result, q, notation)
         answer = by_key.pop((q.kind, q.name, q.sample), None)
         if answer is None:
