@@ -42,13 +42,14 @@ def github_annotation(path: str, line: int, column: int, message: str) -> str:
     return f"::error file={prop},line={line},col={column}::{data(message)}"
 
 
+def wrong_answer(path: str, answer, expected: float, diagnosis: str | None, precision: int) -> str:
+    """The annotation of one wrong answer, at its line in its file."""
+    message = (f"{answer.quantity.text}: given {number(answer.given, precision)}, expected "
+               f"{number(expected, precision)}" + (f". {diagnosis}" if diagnosis else ""))
+    return github_annotation(path, answer.line, answer.column, message)
+
+
 def annotations(reports, precision: int) -> list[str]:
     """One annotation per wrong answer, at its line in its file."""
-    lines = []
-    for report in reports:
-        for o in report.outcomes:
-            if not o.ok:
-                message = (f"{o.answer.quantity.text}: given {number(o.answer.given, precision)}, expected "
-                           f"{number(o.expected, precision)}" + (f". {o.diagnosis}" if o.diagnosis else ""))
-                lines.append(github_annotation(report.path, o.answer.line, o.answer.column, message))
-    return lines
+    return [wrong_answer(report.path, o.answer, o.expected, o.diagnosis, precision)
+            for report in reports for o in report.outcomes if not o.ok]

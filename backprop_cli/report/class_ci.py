@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 
 from ..core.numbers import number
 from ..errors import printable
-from .ci import github_annotation
+from .ci import wrong_answer
 from .grades import points
 
 
@@ -69,14 +69,8 @@ def junit_questions(graded, invalid) -> str:
 
 def annotations(graded, precision: int) -> list[str]:
     """A GitHub Actions error at the line of each wrong answer."""
-    lines = []
-    for s in graded:
-        for r in s.results:
-            if r.answer is not None and r.verdict != "right":
-                message = (f"{r.question.quantity}: given {number(r.answer.given, precision)}, expected "
-                           f"{number(r.expected, precision)}" + (f". {r.diagnosis}" if r.diagnosis else ""))
-                lines.append(github_annotation(s.path, r.answer.line, r.answer.column, message))
-    return lines
+    return [wrong_answer(s.path, r.answer, r.expected, r.diagnosis, precision)
+            for s in graded for r in s.results if r.answer is not None and r.verdict != "right"]
 
 
 def step_summary(assignment, graded, invalid: int, summary) -> str:

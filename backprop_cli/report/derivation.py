@@ -23,6 +23,13 @@ def target_header(trace) -> str:
     return "target" if trace.target_letter == "y" else f"{trace.target_letter} = ∂{trace.loss_symbol}/∂ŷ"
 
 
+def accepted_text(accepted, precision: int) -> str:
+    """A wrong answer's note on the interval that would have been right ("" when there is none)."""
+    if not accepted:
+        return ""
+    return f" (right would be within [{number(accepted[0], precision)}, {number(accepted[1], precision)}])"
+
+
 def count_text(n: int) -> str:
     """A path count: exact below a million, else 1.3e30 (also beyond float64: 2^5000 is 1.4e1505)."""
     if n < 10**6:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..core.numbers import exact, number
 from ..errors import printable
-from .derivation import cells, pretty
+from .derivation import accepted_text, cells, pretty
 
 MARKS = {"right": "✓", "wrong": "✗", "not_answered": "–", "carried_forward": "↪"}
 
@@ -42,8 +42,7 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool):
                          number(r.expected, precision), f"{points(r.points)}/{points(r.question.points)}",
                          r.verdict))
             if r.verdict in ("wrong", "carried_forward"):
-                accepted = (f" (right would be within [{number(r.accepted[0], precision)}, "
-                            f"{number(r.accepted[1], precision)}])") if r.accepted else ""
+                accepted = accepted_text(r.accepted, precision)
                 notes.append((f"  {pretty(r.question.quantity)}: " + (r.diagnosis or "no known mistake gives this "
                               "value; `backprop trace` shows the steps.") + accepted, ""))
             elif r.verdict == "not_answered":

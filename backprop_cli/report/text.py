@@ -9,7 +9,7 @@ from ..core.names import layer_parameter_counts, notation
 from ..core.numbers import number
 from ..core.result import Result
 from ..errors import printable
-from .derivation import CANCELLED, derivation_lines, pretty, target_header
+from .derivation import CANCELLED, accepted_text, derivation_lines, pretty, target_header
 from .style import SUMMARY, WIDE, summarised, table
 
 UNWRAPPED = 10_000  # columns of output that is not a terminal: a pipe or a CI log never wraps a line
@@ -254,8 +254,7 @@ def check_report(report, precision: int) -> Group:
         grid.add_row(str(o.answer.line), pretty(o.answer.quantity.text), given,
                       number(o.expected, precision), mark)
         if not o.ok:
-            accepted = (f" (right would be within [{number(o.accepted[0], precision)}, "
-                        f"{number(o.accepted[1], precision)}])") if o.accepted else ""
+            accepted = accepted_text(o.accepted, precision)
             notes.append(Text.assemble((f"  line {o.answer.line} {pretty(o.answer.quantity.text)}: ", "bold"),
                                        o.diagnosis or "no known mistake gives this value; check the steps "
                                        "that lead to it (`backprop trace` shows them).", (accepted, "dim")))
