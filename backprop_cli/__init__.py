@@ -58,4 +58,4 @@ def explore_html(spec: Spec | ExpressionSpec, *, result=None, max_paths: int = 8
 
     result = result if result is not None else compute(spec)
     return network_page(result, make_notation(notation, result.network.names), None, max_paths, precision,
-                        spec.name, spec.description, 200, fragment)
+                        spec.name, spec.description, fragment)

@@ -12,8 +12,6 @@ from .options import (
     weight_option,
 )
 
-MAX_EXPLORED = 200  # parameters one page holds derivations for (as trace traces at most)
-
 
 @click.command()
 @spec_options(lr=True, precision=6, notation=True, expr=True, precision_where="the derivations")
@@ -55,7 +53,7 @@ def explore(spec, example, expr, at, learning_rate, precision, notation, output,
         result = compute(loaded, learning_rate)
         names = check_names(result, weights) or None
         text = network_page(result, make_notation(notation, result.network.names), names, max_paths, precision,
-                            loaded.name, loaded.description, MAX_EXPLORED)
+                            loaded.name, loaded.description)
     from ..files import write_atomic
 
     write_atomic(output, text)

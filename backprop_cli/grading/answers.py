@@ -54,6 +54,17 @@ class Tolerance:
         return error <= bound * (1 + 1e-12)
 
 
+def read_answers_text(path: str) -> str:
+    """A submitted answers file's text, read confined to its folder (it may itself be a link, and
+    must stay there too); SpecError when it cannot be read."""
+    file = Path(path)
+    try:
+        raw = read_limited(locate(file.parent, file.name, confined=True), MAX_TEXT_BYTES)
+    except Unreadable as exc:
+        raise SpecError([Problem(path, 1, 1, str(exc), exc.hint or "give the path of an answers file")]) from None
+    return decode(raw, path)
+
+
 def read_tolerance(doc: Document, data: dict, problems: list[Problem]) -> Tolerance:
     """`tolerance:` of an answers or assignment file: {abs: N} and/or {rel: N}, or the default rule."""
     value = data.get("tolerance")
@@ -105,12 +116,7 @@ class AnswersReader:
         self.cache: OrderedDict[str, tuple[Spec, Result]] = OrderedDict()  # resolved path -> loaded
 
     def read(self, path: str) -> tuple[Spec, Result, list[Answer], Tolerance, str]:
-        file = Path(path)
-        try:  # a submitted answers.yaml may itself be a link: it too must stay in its folder
-            raw = read_limited(locate(file.parent, file.name, confined=True), MAX_TEXT_BYTES)
-        except Unreadable as exc:
-            raise SpecError([Problem(path, 1, 1, str(exc), exc.hint or "give the path of an answers file")]) from None
-        return self.read_text(decode(raw, path), path, file.parent)
+        return self.read_text(read_answers_text(path), path, Path(path).parent)
 
     def read_text(self, text: str, path: str, base: Path):
         doc = parse(text, path)

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from ..core.names import notation as make_notation
 from ..errors import BackpropError, Problem, SpecError, printable, quote
-from ..spec.access import Unreadable, locate, read_limited
 from ..spec.hints import unknown_keys
-from ..spec.yamlsafe import MAX_TEXT_BYTES, decode, parse
-from .answers import ANSWER_KEYS, Answer, AnswersReader
+from ..spec.yamlsafe import parse
+from .answers import ANSWER_KEYS, Answer, AnswersReader, read_answers_text
 from .assignment import CARRIED_FORWARD, STUDENT_ID, Assignment, Question
 from .grades import carried_sentence
 from .judging import judge_all
@@ -61,12 +60,7 @@ def student_of(path: str, given: str | None) -> str:
 
 def grade_submission(assignment: Assignment, path: str, student: str | None, reader: AnswersReader) -> Submission:
     """Grade one answers file on its student's network; SpecError when it cannot be read."""
-    file = Path(path)
-    try:
-        raw = read_limited(locate(file.parent, file.name, confined=True), MAX_TEXT_BYTES)
-    except Unreadable as exc:
-        raise SpecError([Problem(path, 1, 1, str(exc), exc.hint or "give the path of an answers file")]) from None
-    doc = parse(decode(raw, path), path)
+    doc = parse(read_answers_text(path), path)
     data = doc.data
     if not isinstance(data, dict):
         raise SpecError([doc.problem((), "an answers file is a mapping with `answers:`", "see the handout")])

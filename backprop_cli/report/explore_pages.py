@@ -7,9 +7,11 @@ from ..errors import UsageError
 from .derivation import derivation_text
 from .explore import expression_svg, network_svg, page
 
+MAX_EXPLORED = 200  # derivations one page holds (as trace traces at most)
+
 
 def network_page(result, notation, names: list[str] | None, max_paths: int, precision: int, title: str,
-                 description: str, limit: int, fragment: bool = False) -> str:
+                 description: str, fragment: bool = False) -> str:
     """The page of a network: every drawn parameter (or those named) clickable."""
     from ..core.tracing import build_trace
     from .json import trace_object
@@ -17,9 +19,9 @@ def network_page(result, notation, names: list[str] | None, max_paths: int, prec
     svg, lit = network_svg(result, notation, precision)
     if names is None:  # every parameter whose edge or bias is drawn
         names = [canonical for canonical, _ in _drawn(result, notation, lit)]
-        if len(names) > limit:
+        if len(names) > MAX_EXPLORED:
             raise UsageError(f"{len(names):,} parameters are drawn, too many derivations for one page (at most "
-                             f"{limit}); name some with --weight NAME")
+                             f"{MAX_EXPLORED}); name some with --weight NAME")
     traced = build_trace(result, notation, names, max_paths, None, title, description)
     derivations = {p.name: derivation_text(p, precision, traced.loss_symbol) for p in traced.ordered("backward")}
     subtitle = (f"{description + ' · ' if description else ''}network {'-'.join(map(str, result.sizes))} · "
@@ -46,8 +48,9 @@ def expression_page(result, max_paths: int, precision: int, title: str, fragment
     from .json import expression_trace_object
 
     inputs = [name for name, _, _ in result.input_rows()]
-    if len(inputs) > 200:
-        raise UsageError(f"the expression has {len(inputs):,} inputs, too many derivations for one page (at most 200)")
+    if len(inputs) > MAX_EXPLORED:
+        raise UsageError(f"the expression has {len(inputs):,} inputs, too many derivations for one page (at most "
+                         f"{MAX_EXPLORED})")
     traces = [result.trace(name, max_paths) for name in inputs]
     svg, lit = expression_svg(result, precision)
     out = result.output_name
