@@ -3,59 +3,54 @@
     from backprop_cli import load_spec, compute
     result = compute(load_spec("net.yaml"))
     result.gradient("w212")
+
+Every command's work is a function here (docs/api.md): grad, trace, gradcheck, draw,
+explore_html, examples, key, check, check_class, assign, step, train. Each is imported from
+backprop_cli.api only when first used, so that `import backprop_cli` stays cheap.
 """
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING
-
+from .core.computation import EXPRESSION, NETWORK, VIEWERS
 from .errors import NumericalError, SpecError, UsageError
+from .version import __version__
 
-__version__ = "0.1.0"
-__all__ = ["load_spec", "compute", "explore_html", "SpecError", "UsageError", "NumericalError", "__version__"]
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .core.graph import ExpressionResult
-    from .core.result import Result
-    from .spec.expression import ExpressionSpec
-    from .spec.reader import Spec
-
-
-def load_spec(path=None, *, text: str | None = None, name: str | None = None) -> Spec | ExpressionSpec:
-    """Load and validate a spec (a path, `-` for standard input, or text=...): a network, or an
-    expression (`expression:` and `at:`); raises SpecError."""
-    from .spec.reader import load_spec as _load
-
-    return _load(path, text=text, name=name)
+# public name -> the api module that defines it
+_API = {
+    "load_spec": "computing", "load_example": "computing", "compute": "computing", "grad": "computing",
+    "trace": "computing", "gradcheck": "computing", "draw": "computing", "explore_html": "computing",
+    "examples": "computing", "example_text": "computing",
+    "check": "grading", "check_class": "grading", "key": "grading", "load_assignment": "grading",
+    "assign": "grading",
+    "step": "training", "train": "training",
+}
+__all__ = [*_API, "render", "SpecError", "UsageError", "NumericalError", "__version__"]
 
 
-def compute(spec: Spec | ExpressionSpec, learning_rate: float | None = None) -> Result | ExpressionResult:
-    """Forward and backward pass of a spec: loss, every gradient and node value, by name. For an
-    expression: every step's value and derivative, and paths by name (`result.trace("x", 8)`)."""
-    from .core.engine import run
+def __getattr__(name: str):
+    if name == "render":  # a report object in a format: text (rich), json, markdown, latex
+        from .report.formats import render
 
-    if hasattr(spec, "graph"):  # an expression
-        result = spec.compute()
-        result.view = lambda: explore_html(spec, result=result, fragment=True)
-        return result
-    rate = spec.learning_rate if learning_rate is None else learning_rate
-    if not (isinstance(rate, (int, float)) and math.isfinite(rate) and rate > 0):
-        raise UsageError(f"the learning rate must be a finite number above 0, not {rate!r}")
-    result = run(spec.network, spec.inputs, spec.targets, rate)
-    result.view = lambda: explore_html(spec, result=result, fragment=True)  # how Jupyter shows it
-    return result
+        return render
+    if name in _API:
+        from importlib import import_module
+
+        return getattr(import_module(f"{__name__}.api.{_API[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def explore_html(spec: Spec | ExpressionSpec, *, result=None, max_paths: int = 8, precision: int = 6,
-                 notation: str = "default", fragment: bool = False) -> str:
-    """The page `backprop explore` writes, as text (`fragment`: the view alone, for a notebook)."""
-    from .report.explore_pages import expression_page, network_page
+def _notebook_view(computation) -> str:
+    """How Jupyter shows a result: the explorer's view of it (core never imports the reporters)."""
+    from .api.computing import explore_html
 
-    if hasattr(spec, "graph"):
-        result = result if result is not None else spec.compute()
-        return expression_page(result, max_paths, precision, spec.name or "expression", fragment)
-    from .core.names import notation as make_notation
+    return explore_html(_Named(computation), result=computation, fragment=True)
 
-    result = result if result is not None else compute(spec)
-    return network_page(result, make_notation(notation, result.network.names), None, max_paths, precision,
-                        spec.name, spec.description, fragment)
+
+class _Named:
+    """The little of a spec a page needs, for a result shown without its spec."""
+
+    def __init__(self, computation):
+        self.name = computation.title
+        self.description = getattr(computation, "description", "")
+
+
+VIEWERS[NETWORK] = VIEWERS[EXPRESSION] = _notebook_view

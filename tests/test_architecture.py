@@ -13,17 +13,26 @@ MODULES = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__
            for p in sorted(PACKAGE.rglob("*.py"))}
 DATA = {"backprop_cli.specs"}  # the examples: package data installed from the top-level specs/
 
-# what each room may import from the package (besides itself): data flows cli -> spec -> core/grading
-# -> report, so spec and report both build on core and never on each other
+# what each room may import from the package (besides itself): data flows cli -> api -> spec/grading
+# -> core -> report, so spec and report both build on core and never on each other, and the CLI is
+# a client of the API. No exceptions are listed: an edge that breaks a rule fails the test.
 ALLOWED = {
-    "errors": set(), "files": {"errors"},
+    "version": set(), "errors": set(), "files": {"errors"},
     "core": {"errors"},
     "report": {"core", "errors", "files"},
     "spec": {"core", "errors", "files"},
-    "grading": {"spec", "core", "errors", "files", "root"},
-    "cli": {"spec", "core", "grading", "report", "errors", "files", "root"},
-    "root": {"spec", "core", "report", "errors", "cli"},  # __init__ (the API, lazily) and __main__
+    "grading": {"spec", "core", "errors", "files", "version"},
+    "api": {"spec", "core", "grading", "report", "errors", "files"},
+    "cli": {"api", "core", "report", "errors", "files", "version"},
+    "root": {"api", "core", "report", "errors", "cli", "version"},  # __init__ (the API's names, lazily) and __main__
 }
+# the parts of core that only name, format or hold what was computed: all that presenting rooms
+# (report, cli) may use of it; computing (engine, paths, tracing, training, ...) is the API's call
+NAMING = {"backprop_cli.core.names", "backprop_cli.core.numbers", "backprop_cli.core.update",
+          "backprop_cli.core.computation", "backprop_cli.core.reports", "backprop_cli.core.reach"}
+# what the CLI may use of the reporters: the registry of formats and the terminal's own helpers
+CLI_REPORTS = {"backprop_cli.report.formats", "backprop_cli.report.text", "backprop_cli.report.progress",
+               "backprop_cli.report.csvlog", "backprop_cli.report.figures"}
 
 
 def room(module: str) -> str:
@@ -37,16 +46,16 @@ def _type_checking_only(node: ast.If) -> bool:
     return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
 
 
-def imports(module: str) -> set[str]:
+def imports(module: str, type_checking: bool = False) -> set[str]:
     """Every package module `module` imports, at module level or inside functions; imports for
-    type checkers alone (`if TYPE_CHECKING:`) never run and are left out."""
+    type checkers alone (`if TYPE_CHECKING:`) never run and are left out, unless `type_checking`."""
     path = MODULES[module]
     package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
     found = set()
 
     def visit(node):
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.If) and _type_checking_only(child):
+            if isinstance(child, ast.If) and _type_checking_only(child) and not type_checking:
                 continue
             if isinstance(child, ast.Import):
                 found.update(alias.name for alias in child.names)
@@ -65,6 +74,8 @@ def imports(module: str) -> set[str]:
 
 
 GRAPH = {module: imports(module) for module in MODULES}
+# for cycles, even an import for type checkers counts: two modules that need each other are one
+TYPED_GRAPH = {module: imports(module, type_checking=True) for module in MODULES}
 
 
 def test_the_package_has_its_rooms():
@@ -77,12 +88,34 @@ def test_imports_flow_one_way(module):
     assert rooms <= ALLOWED[room(module)], f"{module} imports from {sorted(rooms - ALLOWED[room(module)])}"
 
 
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if room(m) in ("report", "cli")))
+def test_presenting_rooms_never_compute(module):
+    computing = {m for m in GRAPH[module] if room(m) == "core"} - NAMING
+    assert not computing, f"{module} computes: it imports {sorted(computing)} (ask the API for the result)"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if room(m) == "cli"))
+def test_the_cli_reaches_reports_only_through_the_registry(module):
+    other = {m for m in GRAPH[module] if room(m) == "report"} - CLI_REPORTS
+    assert not other, f"{module} picks reporters itself: {sorted(other)} (add them to report.formats)"
+
+
+def test_nothing_asks_what_a_computation_is_by_its_attributes():
+    """Kinds are told apart by the protocol (core.computation's `kind`), never by duck typing."""
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "hasattr" and len(node.args) == 2:
+                what = node.args[1]
+                assert not (isinstance(what, ast.Constant) and what.value in ("graph", "network", "compute")), \
+                    f"{module}:{node.lineno} tells kinds apart with hasattr(..., {what.value!r})"
+
+
 def test_no_import_cycles():
     state: dict[str, int] = {}  # 1 on the current path, 2 done
 
     def walk(module, path):
         state[module] = 1
-        for other in sorted(GRAPH[module]):
+        for other in sorted(TYPED_GRAPH[module]):
             if state.get(other) == 1:
                 cycle = path[path.index(other):] + [other]
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
@@ -90,7 +123,7 @@ def test_no_import_cycles():
                 walk(other, path + [other])
         state[module] = 2
 
-    for module in sorted(GRAPH):
+    for module in sorted(TYPED_GRAPH):
         if module not in state:
             walk(module, [module])
 

@@ -95,9 +95,9 @@ def test_markup_in_a_spec_name_is_printed_literally(padhai_text):
 
 
 def test_internal_error_is_one_line_and_exit_3(monkeypatch):
-    import backprop_cli
+    import backprop_cli.api.computing
 
-    monkeypatch.setattr(backprop_cli, "compute", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(backprop_cli.api.computing, "compute", lambda *a, **k: 1 / 0)
     result = invoke("grad", "--example", "padhai-4-4-2")
     assert result.exit_code == 3
     assert "Internal error (ZeroDivisionError" in result.stderr and "Traceback" not in result.stderr

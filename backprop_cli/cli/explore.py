@@ -3,19 +3,14 @@ from __future__ import annotations
 
 import click
 
-from .options import (
-    is_expression,
-    load,
-    output_file,
-    refuse_for_expression,
-    spec_options,
-    weight_option,
-)
+from ..core.computation import EXPRESSION
+from .options import load, output_file, refuse_for_expression, spec_options, weight_option
 
 
 @click.command()
 @spec_options(lr=True, precision=6, notation=True, expr=True, precision_where="the derivations")
-@output_file("-o", "--output", required=True, metavar="FILE.html", help_text="The page to write (.html).")
+@output_file("-o", "--output", metavar="FILE.html", help_text="The page to write (.html); default: the spec's or "
+             "example's name with .html, in the current folder.")
 @weight_option("Only this parameter (and its derivation); repeat for several. Default: every parameter drawn.")
 @click.option("--max-paths", type=click.IntRange(1, 1000), default=8, show_default=True, metavar="N",
               help="Paths shown per parameter (the largest |product|); the rest are counted and summed.")
@@ -31,29 +26,27 @@ def explore(spec, example, expr, at, learning_rate, precision, notation, output,
 
     \b
     Examples:
-      backprop explore --example padhai-4-4-2 -o padhai.html
+      backprop explore --example padhai-4-4-2          (writes padhai-4-4-2.html)
       backprop explore --example cs231n-sigmoid-circuit -o circuit.html
       backprop explore --expr "exp(exp(x^2))" --at x=0.5 -o chain.html
     """
+    from ..api.computing import default_page_name, explore_html
+
+    loaded = load(spec, example, expr, at, expressions=True)
+    if output is None:
+        output = default_page_name(spec, example, loaded.kind == EXPRESSION)
+        from ..files import check_writable
+
+        problem = check_writable(output)
+        if problem:
+            raise click.UsageError(f"{output}: {problem}; name another page with -o FILE.html")
     if not output.lower().endswith((".html", ".htm")):
         raise click.BadParameter(f"'{output}' must end in .html (or .htm)", param_hint="-o")
-    loaded = load(spec, example, expr, at, expressions=True)
-    if is_expression(loaded):
+    if loaded.kind == EXPRESSION:
         refuse_for_expression(learning_rate=learning_rate, weight=weights, notation=notation,
                               hint_for_weight=" (every input of an expression is on its page)")
-        from ..report.explore_pages import expression_page
-
-        text = expression_page(loaded.compute(), max_paths, precision, loaded.name or "expression")
-    else:
-        from .. import compute
-        from ..core.names import notation as make_notation
-        from ..report.explore_pages import network_page
-        from .options import check_names
-
-        result = compute(loaded, learning_rate)
-        names = check_names(result, weights) or None
-        text = network_page(result, make_notation(notation, result.network.names), names, max_paths, precision,
-                            loaded.name, loaded.description)
+    text = explore_html(loaded, weights, max_paths=max_paths, precision=precision, notation=notation,
+                        learning_rate=learning_rate)
     from ..files import write_atomic
 
     write_atomic(output, text)

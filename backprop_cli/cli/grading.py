@@ -5,17 +5,17 @@ import os
 
 import click
 
+from ..core.computation import EXPRESSION
 from .options import (
     check_save,
     emit,
     format_option,
-    is_expression,
     load,
     no_color_option,
     output_file,
     precision_option,
+    present,
     save_option,
-    show,
     spec_options,
 )
 
@@ -67,40 +67,55 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
       backprop check submissions/*/answers.yaml --junit report.xml --quiet
       backprop check --assignment hw3.yaml submissions/*/answers.yaml --gradebook grades.csv --summary
     """
-    from ..grading.grades import Grader
+    from ..api.grading import check as check_files
+    from ..api.grading import check_class
 
     check_save(save, fmt)
-    if assignment is not None:
-        return _check_assignment(assignment, answers, student, fmt, precision, quiet, no_color, save, gradebook,
-                                 summary, gradescope, junit)
-    if student or gradebook or summary or gradescope:
+    if assignment is None and (student or gradebook or summary or gradescope):
         raise click.UsageError("--student, --gradebook, --summary and --gradescope go with --assignment FILE")
-    reports, errors = Grader().grade_files(answers)
-    invalid = [(path, [str(p) for p in exc.problems]) for path, exc in errors]
-    for _, problems in invalid:
+    if gradescope and len(answers) > 1:
+        raise click.UsageError("--gradescope writes the results.json of one submission: give one answers file")
+    run = check_class(assignment, answers, student) if assignment is not None else check_files(answers)
+    for _, problems in run.invalid:
         for problem in problems:
             click.echo(problem, err=True)
-    if fmt == "json":
-        from ..report.json import check_object, dumps
-
-        emit(dumps(check_object(reports, invalid)), save)
-    else:
-        from ..report.text import check_text
-
-        show(check_text(reports, len(invalid), precision, quiet), no_color, save, "backprop check", lines=quiet)
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        from ..report.ci import annotations
-
-        for line in annotations(reports, precision):
-            click.echo(line, err=True)  # raw, never wrapped: the runner reads each line whole
+    if gradescope:  # before anything else can fail: Gradescope needs its file whatever happens
+        _write(gradescope, "gradescope", run, precision)
+    present(run, fmt, save=save, no_color=no_color, title="backprop check", precision=precision, quiet=quiet,
+            summary=summary)
+    if gradebook:
+        _write(gradebook, "gradebook", run, precision)
     if junit:
-        from ..files import write_atomic
-        from ..report.ci import junit_xml
-
-        write_atomic(junit, junit_xml(reports, invalid))
-    if invalid:
+        _write(junit, "junit", run, precision)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        _github(run, precision)
+    if run.invalid:
         return 2
-    return 1 if any(r.failed for r in reports) else 0
+    return 1 if run.failed else 0
+
+
+def _write(path: str, what: str, run, precision: int) -> None:
+    """A report file of a check run (report.ci and report.class_ci write each kind)."""
+    from ..files import write_atomic
+    from ..report.formats import report_file
+
+    write_atomic(path, report_file(what, run, precision))
+
+
+def _github(run, precision: int) -> None:
+    """On GitHub Actions: an annotation per wrong answer, and a class's job summary."""
+    from ..report.formats import github_lines, step_summary
+
+    for line in github_lines(run, precision):
+        click.echo(line, err=True)  # raw, never wrapped: the runner reads each line whole
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    summary = step_summary(run)
+    if target and summary:
+        try:
+            with open(target, "a", encoding="utf-8") as handle:  # the runner's file: appended to, as it asks
+                handle.write(summary)
+        except OSError as exc:
+            click.echo(f"warning: cannot write the job summary to GITHUB_STEP_SUMMARY: {exc.strerror}", err=True)
 
 
 @click.command()
@@ -128,110 +143,16 @@ def key(spec, example, expr, at, notation, quantities, decimals, inline, assignm
       backprop key --expr "(x + y)*z" --at x=-2,y=5,z=-4 --quantity df/dx
       backprop key --assignment hw3.yaml --student alice
     """
-    from .. import compute
-    from ..core.names import notation as make_notation
-    from ..grading.key import answer_key, default_quantities, key_values
-    from ..grading.quantities import QuantityError
+    from ..api.grading import assignment_key
+    from ..api.grading import key as answer_key
 
     if assignment is not None:
-        return _assignment_key(assignment, student, spec, example, expr, quantities, decimals)
+        if spec is not None or example is not None or expr is not None:
+            raise click.UsageError("--assignment brings its own network: give no SPEC, --example or --expr")
+        return emit(assignment_key(assignment, student, quantities, decimals=decimals), None)
     if student:
         raise click.UsageError("--student goes with --assignment FILE")
     loaded = load(spec, example, expr, at, expressions=True)
-    if is_expression(loaded):  # the expression and its point go into the key itself
-        from ..grading.key import expression_key
-
-        try:
-            return emit(expression_key(loaded, loaded.compute(), quantities, decimals), None)
-        except QuantityError as exc:
-            raise click.BadParameter(f"{exc} ({exc.hint})" if exc.hint else str(exc), param_hint="--quantity") from None
-    result = compute(loaded)
-    chosen = make_notation(notation, result.network.names)
-    try:
-        rows = key_values(result, quantities or default_quantities(result), chosen)
-    except QuantityError as exc:
-        raise click.BadParameter(f"{exc} ({exc.hint})" if exc.hint else str(exc), param_hint="--quantity") from None
-    by_path = not (inline or example is not None or spec in (None, "-"))
-    emit(answer_key(rows, decimals, chosen, spec_path=spec if by_path else None,
-                    spec_text=loaded.document.text), None)
-
-
-def _check_assignment(path, answers, student, fmt, precision, quiet, no_color, save, gradebook, summary, gradescope,
-                      junit) -> int:
-    from ..files import write_atomic
-    from ..grading.assignment import load_assignment
-    from ..grading.submissions import class_summary, grade_class, student_of
-    from ..report import class_ci
-
-    if student is not None and not student.strip():
-        raise click.BadParameter("is empty", param_hint="--student")
-    if student and len(answers) > 1:
-        raise click.UsageError("--student names the student of one answers file; with several, each file's "
-                               "folder names its student")
-    if gradescope and len(answers) > 1:
-        raise click.UsageError("--gradescope writes the results.json of one submission: give one answers file")
-    assignment = load_assignment(path)
-    graded, errors = grade_class(assignment, answers, student)
-    invalid = [(answer_path, [str(p) for p in exc.problems]) for answer_path, exc in errors]
-    for _, problems in invalid:
-        for problem in problems:
-            click.echo(problem, err=True)
-    stats = class_summary(assignment, graded)
-    if gradescope:  # before anything else can fail: Gradescope needs its file whatever happens
-        write_atomic(gradescope, class_ci.gradescope_json(assignment, graded[0] if graded else None,
-                                                          invalid[0][1] if invalid else None, precision))
-    if fmt == "json":
-        from ..report.grades import submissions_object
-        from ..report.json import dumps
-
-        emit(dumps(submissions_object(graded, invalid, stats)), save)
-    else:
-        from rich.console import Group
-
-        from ..report.grades import submissions_text, summary_text
-
-        report = submissions_text(graded, len(invalid), precision, quiet)
-        show(Group(report, summary_text(stats)) if summary else report, no_color, save, "backprop check", lines=quiet)
-    if gradebook:
-        from ..report.grades import gradebook_csv
-
-        write_atomic(gradebook, gradebook_csv(assignment, graded, [(student_of(p, student), e) for p, e in errors]))
-    if junit:
-        write_atomic(junit, class_ci.junit_questions(graded, invalid))
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        for line in class_ci.annotations(graded, precision):
-            click.echo(line, err=True)  # raw, never wrapped: the runner reads each line whole
-        target = os.environ.get("GITHUB_STEP_SUMMARY")
-        if target:
-            try:
-                with open(target, "a", encoding="utf-8") as handle:  # the runner's file: appended to, as it asks
-                    handle.write(class_ci.step_summary(assignment, graded, len(invalid), stats))
-            except OSError as exc:
-                click.echo(f"warning: cannot write the job summary to GITHUB_STEP_SUMMARY: {exc.strerror}", err=True)
-    if invalid:
-        return 2
-    return 1 if any(r.verdict != "right" for s in graded for r in s.results) else 0
-
-
-def _assignment_key(path, student, spec, example, expr, quantities, decimals) -> None:
-    from ..core.names import notation as make_notation
-    from ..grading.assignment import STUDENT_ID, load_assignment
-    from ..grading.key import answer_key, key_values
-
-    if spec is not None or example is not None or expr is not None:
-        raise click.UsageError("--assignment brings its own network: give no SPEC, --example or --expr")
-    if student is not None and not STUDENT_ID.fullmatch(student):
-        raise click.BadParameter("not a student id (letters, digits and . _ @ -)", param_hint="--student")
-    loaded = load_assignment(path)
-    network, result = loaded.network_for(student)
-    chosen = make_notation(loaded.notation, result.network.names)
-    rows = key_values(result, quantities or [q.quantity for q in loaded.questions], chosen)
-    if loaded.personal is not None:
-        from ..grading.personal import personal_handout
-
-        spec_text = personal_handout(loaded, student)[0]
-    else:
-        spec_text = network.document.text
-    text = answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
-                      spec_text=spec_text)
-    emit(text.replace("answers:\n", f"student: {student}\nanswers:\n", 1) if student else text, None)
+    by_path = not (inline or example is not None or spec in (None, "-") or loaded.kind == EXPRESSION)
+    emit(answer_key(loaded, quantities, decimals=decimals, notation=notation, spec_path=spec if by_path else None),
+         None)

@@ -8,8 +8,8 @@ import sys
 
 import click
 
-from .. import __version__
 from ..errors import BackpropError, SpecError, printable
+from ..version import __version__
 
 # command -> module under cli/ that defines it (start-up is a feature: nothing else is imported)
 COMMANDS = {"grad": "network", "trace": "network", "gradcheck": "network", "draw": "network",

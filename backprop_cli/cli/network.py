@@ -1,23 +1,22 @@
-"""Commands on one network: grad, trace, gradcheck, draw, and the list of bundled examples."""
+"""Commands on one network or expression: grad, trace, gradcheck, draw, and the bundled examples.
+Each is an API call (backprop_cli.api.computing) and a render (report.formats)."""
 from __future__ import annotations
 
 import click
 
-from ..errors import printable
+from ..core.computation import EXPRESSION
 from .options import (
     NON_NEGATIVE,
     POSITIVE,
     TEXT_JSON,
-    check_names,
     check_save,
     emit,
     format_option,
-    is_expression,
     load,
     output_file,
+    present,
     refuse_for_expression,
     save_option,
-    show,
     spec_options,
     weight_option,
 )
@@ -43,35 +42,14 @@ def grad(spec, example, expr, at, learning_rate, fmt, precision, no_color, weigh
       backprop grad --expr "(x + y)*z" --at x=-2 --at y=5 --at z=-4
       backprop grad net.yaml --format json | jq '.parameters[0]'
     """
-    from .. import compute
+    from ..api.computing import grad as gradients
 
     check_save(save, fmt)
     loaded = load(spec, example, expr, at, expressions=True)
-    if is_expression(loaded):
+    if loaded.kind == EXPRESSION:
         refuse_for_expression(learning_rate=learning_rate, weight=weights, with_inputs=with_inputs)
-        result = loaded.compute()
-        if fmt == "json":
-            from ..report.json import dumps, expression_grad_object
-
-            return emit(dumps(expression_grad_object(result)), save)
-        from ..report.expression import grad_text
-
-        return show(grad_text(result, precision), no_color, save, loaded.name)
-    result = compute(loaded, learning_rate)
-    names = check_names(result, weights)
-    inputs = result.input_rows() if with_inputs else None
-    if fmt == "json":
-        from ..report.json import dumps, grad_object
-
-        emit(dumps(grad_object(result, names, inputs)), save)
-    else:
-        from ..report.text import grad_report
-
-        show(grad_report(result, result.parameters(names), name=loaded.name, precision=precision, inputs=inputs),
-             no_color, save, loaded.name)
-
-
-MAX_TRACED = 200  # parameters one trace shows (each with all its paths): 200 print in about 1.5 s
+    report = gradients(loaded, weights, inputs=with_inputs, learning_rate=learning_rate)
+    present(report, fmt, save=save, no_color=no_color, title=loaded.name, precision=precision)
 
 
 @click.command()
@@ -107,81 +85,16 @@ def trace(spec, example, expr, at, learning_rate, fmt, precision, no_color, nota
       backprop trace big.yaml --weight w111 --max-paths 10
       backprop trace --expr "exp(exp(x^2))" --at x=0.5
     """
-    from .. import compute
-    from ..core.names import layer_parameter_counts
-    from ..core.names import notation as make_notation
-    from ..core.paths import locate_node
-    from ..core.tracing import build_trace, split_sample
+    from ..api.computing import trace as traced
 
     check_save(save, fmt)
     loaded = load(spec, example, expr, at, expressions=True)
-    if is_expression(loaded):
+    if loaded.kind == EXPRESSION:
         refuse_for_expression(learning_rate=learning_rate, sample=sample, notation=notation,
                               order=order if order != "backward" else None)
-        return _trace_expression(loaded, weights + nodes, max_paths, fmt, precision, no_color, save)
-    result = compute(loaded, learning_rate)
-    names = check_names(result, weights)
-    if sample is not None and sample > result.samples:
-        raise click.BadParameter(f"the spec has {result.samples} sample(s)", param_hint="--sample")
-    chosen = make_notation(notation, result.network.names)
-    for node in nodes:
-        name, index = split_sample(node, sample)
-        try:
-            locate_node(result, name, chosen)
-            if not 1 <= index <= result.samples:
-                raise ValueError(f"{node}: the spec has {result.samples} sample(s)")
-        except ValueError as exc:
-            raise click.BadParameter(printable(str(exc)), param_hint="--node") from None
-    if not weights:  # every parameter, unless --node alone asks for nodes only
-        names = [] if nodes else None
-    count = len(names) if names is not None else sum(layer_parameter_counts(result.sizes, result.network.bias_styles))
-    if count > MAX_TRACED:
-        raise click.UsageError(f"the network has {count:,} parameters, too many to trace at once (at most "
-                               f"{MAX_TRACED:,}); name a few with --weight NAME, or see them all with "
-                               "`backprop grad --format json`")
-    traced = build_trace(result, chosen, names, max_paths, sample, loaded.name, loaded.description, nodes)
-    if fmt == "json":
-        from ..report.json import dumps, trace_object
-
-        emit(dumps(trace_object(traced)), save)
-    elif fmt == "markdown":
-        from ..report.markdown import trace_markdown
-
-        emit(trace_markdown(traced, precision, order), save)
-    elif fmt == "latex":
-        from ..report.latex import trace_latex
-
-        emit(trace_latex(traced, precision, order), save)
-    else:
-        from ..report.text import trace_report
-
-        show(trace_report(traced, precision, order), no_color, save, loaded.name)
-
-
-def _trace_expression(loaded, nodes, max_paths, fmt, precision, no_color, save) -> None:
-    """trace for an expression: every input (or the names given with --node), all its paths."""
-    result = loaded.compute()
-    names = list(nodes) or [name for name, _, _ in result.input_rows()]
-    if len(names) > MAX_TRACED:
-        raise click.UsageError(f"the expression has {len(names):,} inputs, too many to trace at once (at most "
-                               f"{MAX_TRACED}); name a few with --node NAME, or see them all with `backprop grad`")
-    for name in names:
-        try:
-            result.index(name)
-        except KeyError as exc:
-            raise click.BadParameter(printable(str(exc.args[0])), param_hint="--node") from None
-    traces = [result.trace(name, max_paths) for name in names]
-    if fmt == "json":
-        from ..report.json import dumps, expression_trace_object
-
-        return emit(dumps(expression_trace_object(result, traces)), save)
-    from ..report import expression as report
-
-    if fmt == "markdown":
-        return emit(report.trace_markdown(result, traces, precision), save)
-    if fmt == "latex":
-        return emit(report.trace_latex(result, traces, precision), save)
-    return show(report.trace_text(result, traces, precision), no_color, save, loaded.name)
+    report = traced(loaded, weights, nodes=nodes, max_paths=max_paths, sample=sample, notation=notation,
+                    learning_rate=learning_rate)
+    present(report, fmt, save=save, no_color=no_color, title=loaded.name, precision=precision, order=order)
 
 
 @click.command()
@@ -202,20 +115,11 @@ def gradcheck(spec, example, fmt, precision, no_color, eps, tol):
       backprop gradcheck --example padhai-4-4-2
       backprop gradcheck net.yaml --eps 1e-5 --tol 1e-5 --format json
     """
-    from .. import compute
-    from ..core.gradcheck import gradcheck as run_gradcheck
+    from ..api.computing import gradcheck as check
 
-    loaded = load(spec, example)
-    checks = run_gradcheck(compute(loaded), eps, tol)
-    if fmt == "json":
-        from ..report.json import dumps, gradcheck_object
-
-        emit(dumps(gradcheck_object(checks, eps, tol)), None)
-    else:
-        from ..report.text import gradcheck_report
-
-        show(gradcheck_report(checks, name=loaded.name, eps=eps, tol=tol, precision=precision), no_color, None, "")
-    return 1 if any(c.status == "fail" for c in checks) else 0
+    report = check(load(spec, example), eps, tol)
+    present(report, fmt, no_color=no_color, precision=precision)
+    return 1 if report.failed else 0
 
 
 @click.command()
@@ -238,62 +142,41 @@ def draw(spec, example, expr, at, learning_rate, precision, notation, output, we
       backprop draw --example padhai-4-4-2 --weight w131 -o w131.png
       backprop draw --expr "(x + y)*z" --at x=-2,y=5,z=-4 --weight x -o circuit.svg
     """
-    from .. import compute
-    from ..core.names import notation as make_notation
-    from ..report.draw import draw_network
-    from ..report.figures import check_figure_target
+    from ..api.computing import draw as drawn
 
-    check_figure_target(output, "-o")
     if learning_rate is not None and not weight:
         raise click.UsageError("--lr changes only the update written for --weight NAME; give both, or neither")
     loaded = load(spec, example, expr, at, expressions=True)
-    if is_expression(loaded):
+    if loaded.kind == EXPRESSION:
         refuse_for_expression(learning_rate=learning_rate, gradients=gradients, notation=notation)
-        return _draw_expression(loaded, output, weight, precision)
-    result = compute(loaded, learning_rate)
-    names = check_names(result, (weight,) if weight else ())
-    picture = draw_network(result, make_notation(notation, result.network.names), output,
-                           names[0] if names else None, gradients, loaded.name, precision)
-    edges = f"{picture.highlighted_edges} edge{'s' if picture.highlighted_edges != 1 else ''}"
-    note = f" ({edges} on the paths to {result.shown_name(names[0])})" if names else ""
-    wide = picture.summarised_layers
-    summary = f"; layers {', '.join(map(str, wide))} summarised" if wide else ""
-    click.echo(f"wrote {output}: {picture.neurons} neurons{note}{summary}")
-
-
-def _draw_expression(loaded, output: str, weight: str | None, precision: int) -> None:
-    from ..report.draw_graph import draw_graph
-
-    result = loaded.compute()
-    if weight:
-        try:
-            result.index(weight)
-        except KeyError as exc:
-            raise click.BadParameter(printable(str(exc.args[0])), param_hint="--weight") from None
-    picture = draw_graph(result, output, weight, loaded.name, precision)
+    picture = drawn(loaded, output, weight, gradients=gradients, notation=notation, precision=precision,
+                    learning_rate=learning_rate)
     edges = f"{picture.highlighted_edges} edge{'s' if picture.highlighted_edges != 1 else ''}"
     note = f" ({edges} on the paths to {weight})" if weight else ""
-    click.echo(f"wrote {output}: {picture.neurons} nodes{note}")
+    nodes = "nodes" if loaded.kind == EXPRESSION else "neurons"
+    wide = picture.summarised_layers
+    summary = f"; layers {', '.join(map(str, wide))} summarised" if wide else ""
+    click.echo(f"wrote {output}: {picture.neurons} {nodes}{note}{summary}")
 
 
 @click.command()
+@click.argument("name", required=False, metavar="[NAME]")
 @format_option()
-def examples(fmt):
-    """List the bundled example specs (use one with --example NAME)."""
-    from ..spec.examples import example_names, example_path
-    from ..spec.reader import load_spec
+def examples(name, fmt):
+    """List the bundled example specs, or print one (NAME) to start from.
 
-    rows = []
-    for name in example_names():
-        loaded = load_spec(example_path(name))
-        shape = {"expression": [n.name for n in loaded.graph.nodes if n.op]} if hasattr(loaded, "graph") \
-            else {"sizes": loaded.sizes}
-        rows.append({"name": name, "description": loaded.description or loaded.name, **shape})
-    if fmt == "json":
-        from ..report.json import dumps
+    Use one with --example NAME in any command, or save it and edit it:
 
-        emit(dumps(rows), None)
-    else:
-        from ..report.listing import examples_listing
+    \b
+    Examples:
+      backprop examples
+      backprop examples mazur-2-2-2 > net.yaml
+    """
+    from ..api.computing import example_text
+    from ..api.computing import examples as listed
 
-        emit(examples_listing(rows), None)
+    if name is not None:
+        if fmt == "json":
+            raise click.UsageError("NAME prints the example's YAML; --format json lists them all")
+        return emit(example_text(name), None)
+    present(listed(), fmt)

@@ -7,6 +7,7 @@ import os
 
 import click
 
+from ..core.computation import EXPRESSION
 from ..core.names import NOTATIONS
 
 DEFAULT_SPEC = "net.yaml"  # what SPEC means when it is not given
@@ -112,16 +113,11 @@ def load(spec: str | None, example: str | None, expr: str | None = None, at: tup
     if expr is not None or at:
         return _load_expression(spec, example, expr, at)
     loaded = _load(spec, example)
-    if is_expression(loaded) and not expressions:
+    if loaded.kind == EXPRESSION and not expressions:
         command = click.get_current_context().info_name
         raise click.UsageError(f"{spec or example} holds an expression, and `{command}` needs a network "
-                               "(grad, trace and draw take expressions)")
+                               "(grad, trace, key, draw and explore take expressions)")
     return loaded
-
-
-def is_expression(loaded) -> bool:
-    """Whether a loaded spec is an expression (spec.expression.ExpressionSpec), not a network."""
-    return hasattr(loaded, "graph")
 
 
 def refuse_for_expression(*, hint_for_weight: str = " (trace a name of the expression with --node NAME)",
@@ -137,47 +133,26 @@ def refuse_for_expression(*, hint_for_weight: str = " (trace a name of the expre
 
 
 def _load_expression(spec, example, expr, at):
-    from ..spec.expression import ExpressionSpec, expression_from_text, parse_point, with_point
+    from ..api.computing import load_expression
 
-    try:
-        point = parse_point(at)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--at") from None
-    if expr is not None:
-        if spec is not None or example is not None:
-            raise click.UsageError("give one of SPEC, --example NAME or --expr TEXT")
-        return expression_from_text(expr, point)
-    loaded = _load(spec, example)
-    if not isinstance(loaded, ExpressionSpec):
-        raise click.UsageError("--at gives values to an expression's names: use it with --expr TEXT or a spec "
-                               "holding `expression:`")
-    return with_point(loaded, point)
+    if expr is not None and (spec is not None or example is not None):
+        raise click.UsageError("give one of SPEC, --example NAME or --expr TEXT")
+    return load_expression(expr, at, None if expr is not None else _load(spec, example))
 
 
 def _load(spec: str | None, example: str | None):
-    from ..spec.reader import load_spec
+    from ..api.computing import load_example, load_spec
 
     if spec is not None and example is not None:
         raise click.UsageError("give a SPEC file or --example NAME, not both")
     if example is not None:
-        from ..spec.examples import example_path
-
-        return load_spec(example_path(example), name=f"{example}.yaml")
+        return load_example(example)
     if spec is None:
         if not os.path.exists(DEFAULT_SPEC):
             raise click.UsageError(f"no SPEC given and there is no ./{DEFAULT_SPEC}; give a spec file, "
                                    "or try --example padhai-4-4-2")
         spec = DEFAULT_SPEC
     return load_spec(spec)
-
-
-def check_names(result, names) -> list[str]:
-    """Parameter names as the user gave them (canonical, or the spec's own), validated against the
-    network (UsageError), in their canonical compact form."""
-    from ..core.names import parameter_name
-
-    # parameter_index raises UsageError for a name the network does not have
-    return [parameter_name(*result.parameter_index(name)) for name in names]
 
 
 def console(no_color: bool, *, stderr: bool = False):
@@ -237,3 +212,15 @@ def show(renderable, no_color: bool, save: str | None, title: str, *, lines: boo
     else:
         text = out.export_text()
     write_atomic(save, text)
+
+
+def present(report, fmt: str, *, save: str | None = None, no_color: bool = False, title: str = "", **options) -> None:
+    """Print a report (core.reports, core.tracing.Trace, a check run) in format `fmt` through the
+    one registry of renderers (report.formats), and save it when asked."""
+    from ..report.formats import render
+
+    rendered = render(report, fmt, **options)
+    if rendered.text is not None:
+        emit(rendered.text, save)
+    else:
+        show(rendered.renderable, no_color, save, title, lines=rendered.lines)

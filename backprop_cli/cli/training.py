@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .options import DEFAULT_SPEC, NON_NEGATIVE, TEXT_JSON, console, emit, load, output_file, spec_options
+from .options import DEFAULT_SPEC, NON_NEGATIVE, TEXT_JSON, console, load, output_file, present, spec_options
 
 
 def _output_options(f):
@@ -51,20 +51,14 @@ def _locked_if(in_place: bool, target):
     return folder_lock(target) if in_place else contextlib.nullcontext()
 
 
-def _write(spec, layers_after, target) -> str:
-    """Write the rewritten spec (and new matrix files) atomically; return what was written."""
-    from ..files import write_atomic
-    from ..spec.matrices import write_matrix
-    from ..spec.rewrite import rewrite_spec
+def _write(updated, target) -> str:
+    """Write an updated spec (and its new matrix files) atomically; return what was written."""
+    from ..api.training import write_updated
 
-    text, files = rewrite_spec(spec, layers_after, None if target == "-" else target)
     if target == "-":
-        click.echo(text, nl=False)
+        click.echo(updated.text, nl=False)
         return "standard output"
-    for path, array in files.items():
-        write_matrix(path, array)
-    write_atomic(target, text)
-    return str(target) + "".join(f", {p}" for p in files)
+    return write_updated(updated, target)
 
 
 @click.command()
@@ -82,8 +76,8 @@ def step(spec, example, learning_rate, fmt, precision, output, in_place, force):
       backprop step net.yaml --in-place
       backprop step net.yaml -o - --lr 0.5
     """
-    from .. import compute
-    from ..core.training import stepped
+    from ..api.training import step as updated_spec
+    from ..core.reports import Gradients
 
     if output is None and not in_place:
         raise click.UsageError("say where the updated spec goes: -o OUT, -o - or --in-place")
@@ -91,21 +85,17 @@ def step(spec, example, learning_rate, fmt, precision, output, in_place, force):
     if target == "-" and fmt == "json":
         raise click.UsageError("-o - writes the spec to standard output; --format json cannot share it")
     with _locked_if(in_place, target):
-        loaded = load(spec, example)
-        result = compute(loaded, learning_rate)
-        written = _write(loaded, stepped(result), target)
+        updated = updated_spec(load(spec, example), target, learning_rate=learning_rate)
+        written = _write(updated, target)
+    result = updated.result
     if fmt == "json":
-        from ..report.json import dumps, grad_object
+        return present(Gradients(result, None, result.parameters()), "json")
+    from ..core.numbers import number
 
-        emit(dumps(grad_object(result, None)), None)
-    else:
-        from ..core.numbers import number
-
-        frozen = len(result.network.frozen)
-        moved = f"{len(result.parameters()) - frozen} parameters updated" + (f" ({frozen} frozen)" if frozen else "")
-        click.echo(f"wrote {written}: {moved} with η = "
-                   f"{number(result.learning_rate, precision)} (loss before the step "
-                   f"{number(result.loss, precision)})", err=target == "-")
+    frozen = len(result.network.frozen)
+    moved = f"{len(result.parameters()) - frozen} parameters updated" + (f" ({frozen} frozen)" if frozen else "")
+    click.echo(f"wrote {written}: {moved} with η = {number(result.learning_rate, precision)} (loss before the step "
+               f"{number(result.loss, precision)})", err=target == "-")
 
 
 def _rates(value: str | None) -> list[float] | None:
@@ -147,8 +137,9 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
       backprop train net.yaml --epochs 1000 --until-loss 1e-3 -o trained.yaml --plot loss.png
       backprop train net.yaml --epochs 200 --lr 0.1,0.5,1,2 --plot rates.png --log epochs.csv
     """
+    from ..api.training import train as run_training
+    from ..api.training import trained_spec
     from ..core.names import parameter_names
-    from ..core.training import train as run_training
     from ..report.csvlog import TrainingLog
     from ..report.progress import Progress
 
@@ -168,25 +159,20 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
         network = loaded.network
         names = [network.names.get(n, n) for n in parameter_names(loaded.sizes, network.bias_styles)]
         log = TrainingLog(names, network.names.get("L", "L")) if log_file else None
-        runs = []
         with Progress(epochs, no_color) as progress:
-            for rate in rate_list or [loaded.learning_rate]:
-                def on_epoch(result, epoch, rate=rate):
-                    progress.update(rate, epoch, result.loss)
-                    if log is not None:
-                        log.record(rate, epoch, result)
+            def on_epoch(rate, epoch, result):
+                progress.update(rate, epoch, result.loss)
+                if log is not None:
+                    log.record(rate, epoch, result)
 
-                runs.append(run_training(loaded.network, loaded.inputs, loaded.targets, rate, epochs, until_loss,
-                                         on_epoch))
-                if runs[-1].stopped == "interrupted":
-                    break
-        interrupted = runs[-1].stopped == "interrupted"
+            training = run_training(loaded, epochs, until_loss=until_loss, learning_rates=rate_list,
+                                    on_epoch=on_epoch)
         written = None
-        if target is not None and not interrupted:
-            written = _write(loaded, runs[0].result.network.layers, target)
+        if target is not None and not training.interrupted:
+            written = _write(trained_spec(loaded, training, target), target)
         elif target is not None:
-            click.echo(f"interrupted after epoch {runs[-1].epochs}: nothing written (run again to write {output})",
-                       err=True)
+            click.echo(f"interrupted after epoch {training.runs[-1].epochs}: nothing written (run again to write "
+                       f"{output})", err=True)
     if log is not None:
         from ..files import write_atomic
 
@@ -194,16 +180,13 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
     if plot is not None:
         from ..report.figures import plot_losses
 
-        plot_losses(runs, plot, loaded.name)
-    if fmt == "json":
-        from ..report.json import dumps, training_object
+        plot_losses(training.runs, plot, loaded.name)
+    if fmt == "json" or target != "-":
+        present(training, fmt, no_color=no_color, precision=precision)
+    else:  # the spec went to standard output: the report goes to standard error
+        from ..report.formats import render
 
-        emit(dumps(training_object(runs, until_loss)), None)
-    else:
-        from ..report.training import training_report
-
-        out = console(no_color, stderr=target == "-")
-        out.print(training_report(runs, loaded.name, until_loss, precision))
-        if written:
-            out.print(f"wrote {written}", markup=False, highlight=False)
-    return 130 if interrupted else 0
+        console(no_color, stderr=True).print(render(training, fmt, precision=precision).renderable)
+    if written and fmt != "json":
+        console(no_color, stderr=target == "-").print(f"wrote {written}", markup=False, highlight=False)
+    return 130 if training.interrupted else 0

@@ -64,3 +64,38 @@ def nonzero_paths(result) -> tuple[list, list]:
                                   for z, a, reach in zip(result.z[l], result.a[l], into_a[l])])
         into_a[l - 1] = into_z[l].astype(float) @ (layer.weights != 0).astype(float) > 0
     return into_a, into_z
+
+
+def snapped_sum(values: np.ndarray) -> float:
+    """The sum of `values`, exactly 0 when it is zero up to rounding (a layer's shared bias)."""
+    total = float(values.sum())
+    return 0.0 if abs(total) <= RELATIVE * float(np.abs(values).max(initial=0.0)) else total
+
+
+def _reach(result) -> tuple[list, list]:
+    """nonzero_paths of `result`, worked out once (only reports that say "cancel" ask)."""
+    if "nonzero" not in result._cache:
+        result._cache["nonzero"] = nonzero_paths(result)
+    return result._cache["nonzero"]
+
+
+def parameter_cancelled(result, kind: str, layer: int, j: int | None, k: int | None) -> bool:
+    """Whether a parameter's gradient is 0 because its paths cancel: it is 0 though some path's
+    product is not (j None: a layer's shared bias)."""
+    gradient = result.weight_grads[layer][j - 1, k - 1] if kind == "w" else \
+        snapped_sum(result.bias_grads[layer]) if j is None else result.bias_grads[layer][j - 1]
+    if gradient != 0:
+        return False
+    into_z = _reach(result)[1][layer]
+    neurons = into_z if j is None else into_z[:, j - 1:j]
+    sources = result.a[layer - 1][:, k - 1:k] != 0 if kind == "w" else True
+    return bool(np.any(neurons & sources))
+
+
+def node_cancelled(result, what: str, layer: int, sample: int, neuron: int) -> bool:
+    """The same for ∂L/∂z or ∂L/∂a of one neuron (0-based sample, 1-based neuron)."""
+    values = (result.deltas if what == "z" else result.grad_a)[layer] if layer else result.input_gradient()
+    if values[sample, neuron - 1] != 0:
+        return False
+    into_a, into_z = _reach(result)
+    return bool((into_z if what == "z" else into_a)[layer][sample, neuron - 1])

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..errors import NumericalError, UsageError, quote
 from .cancel import RELATIVE
+from .computation import EXPRESSION, html_view
 from .numbers import number
 from .operations import OPERATIONS, DomainError
 from .paths import Factor, ParameterTrace, Path
@@ -84,7 +85,7 @@ class Edge:
 class ExpressionResult:
     """The values of every node at a point, ∂output/∂node for every node, and the paths."""
 
-    view = None  # how a notebook shows it: set by the API (backprop_cli.compute), which knows the reporters
+    kind = EXPRESSION  # core.computation's protocol
 
     def __init__(self, graph: Graph, at: dict[str, float], title: str = "", description: str = ""):
         self.graph, self.title, self.description = graph, title, description
@@ -94,7 +95,21 @@ class ExpressionResult:
 
     def _repr_html_(self) -> str | None:
         """Jupyter's rich display: the explorer's view of this expression (None: plain repr)."""
-        return self.view() if callable(self.view) else None
+        return html_view(self)
+
+    def __repr__(self) -> str:
+        steps = sum(1 for n in self.graph.nodes if n.op is not None)
+        return (f"<ExpressionResult {self.title + ' ' if self.title else ''}{steps} step{'s' if steps != 1 else ''}: "
+                f"{self.output_name} = {self.output:.6g}, {len(self.graph.variables())} inputs>")
+
+    @property
+    def output_symbol(self) -> str:
+        """What is differentiated: the output's name (core.computation's protocol)."""
+        return self.output_name
+
+    def traced_names(self) -> list[str]:
+        """Every input, in order of first use (what `trace` covers when nothing is named)."""
+        return [self.graph.nodes[i].name for i in self.graph.variables()]
 
     @property
     def output_name(self) -> str:
@@ -137,7 +152,7 @@ class ExpressionResult:
             counts[edge.operand] += counts[edge.user]
         return counts[target]
 
-    def trace(self, name: str, max_paths: int) -> ParameterTrace:
+    def trace(self, name: str, max_paths: int = 8) -> ParameterTrace:
         """Every path from the output to node `name` (the `max_paths` largest |product| shown)."""
         target = self.index(name)
         total = self.path_count(target)

@@ -11,6 +11,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
+from .functions import ACTIVATIONS
+
 
 class DomainError(ValueError):
     """An operation applied where it is undefined (log of a negative number, division by 0, ...)."""
@@ -47,11 +51,16 @@ def _checked(function: Callable[..., float], why: str) -> Callable[..., float]:
     return run
 
 
-def _sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
+def _activation(name: str, shown: str, kink=lambda *_: "") -> Operation:
+    """An activation as an operation: value, derivative and formula are core.functions' own (one
+    place for each), applied to one float; its {z} is the operand, its {a} the step's output."""
+    act = ACTIVATIONS[name]
+
+    def partial(a: float, out: float) -> float:
+        return float(act.derivative(np.float64(a), np.float64(out)))
+
+    formula = act.derivative_formula.replace("{a}", "{out}").replace("{z}", "{a}")
+    return Operation(name, 1, shown, lambda a: float(act.forward(np.float64(a))), (partial,), (formula,), kink)
 
 
 def _power_by_exponent(a: float, b: float, out: float) -> float:
@@ -116,10 +125,9 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in (
               ("−sin({a})",)),
     Operation("tan", 1, "tan({a})", _checked(math.tan, "tan needs a finite number"), (lambda _a, o: 1.0 + o * o,),
               ("1 + {out}²",)),
-    Operation("tanh", 1, "tanh({a})", math.tanh, (lambda _a, o: 1.0 - o * o,), ("1 − {out}²",)),
-    Operation("sigmoid", 1, "σ({a})", _sigmoid, (lambda _a, o: o * (1.0 - o),), ("{out}(1 − {out})",)),
-    Operation("relu", 1, "relu({a})", lambda a: max(a, 0.0), (lambda a, _o: 1.0 if a > 0 else 0.0,),
-              ("(1 if {a} > 0 else 0)",), kink=lambda a: "relu's kink at 0: PyTorch's one-sided 0" if a == 0 else ""),
+    _activation("tanh", "tanh({a})"),
+    _activation("sigmoid", "σ({a})"),
+    _activation("relu", "relu({a})", kink=lambda a: "relu's kink at 0: PyTorch's one-sided 0" if a == 0 else ""),
     Operation("abs", 1, "|{a}|", abs, (lambda a, _o: 1.0 if a > 0 else -1.0 if a < 0 else 0.0,), ("sign({a})",),
               kink=lambda a: "abs's kink at 0: PyTorch's 0" if a == 0 else ""),
     Operation("max", 2, "max({a}, {b})", max, (_pick(True), _pick(False)),
@@ -129,4 +137,5 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in (
     Operation("same", 1, "{a}", lambda a: a, (lambda _a, _o: 1.0,), ("1",)),  # a step that only renames
 )}
 FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs", "max", "min")
+ALIASES = {"ln": "log"}  # other spellings of a function, as courses write them
 CONSTANTS = {"pi": math.pi, "e": math.e}

@@ -8,16 +8,16 @@ grows by multiplication and each level keeps the k best partial paths into every
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .names import Notation, format_name
+from .cancel import node_cancelled, parameter_cancelled
+from .names import Notation, canonical_name, format_name, parse_name
 from .update import updated
 
-if TYPE_CHECKING:  # for annotations only: Result.paths calls into this module
-    from .result import Result
+# `result` below is a core.result.Result, which calls into this module (so this one never imports it)
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class ZeroGroup:
     count: int
 
 
-def _node_names(result: Result, notation: Notation, sample: int | None):
+def _node_names(result, notation: Notation, sample: int | None):
     """Name makers for pre-activations and activations, with a [s] suffix for a batch sample."""
     depth = len(result.network.layers)
     suffix = "" if sample is None else f"[{sample}]"
@@ -91,6 +91,12 @@ def _node_names(result: Result, notation: Notation, sample: int | None):
         return notation.post_name(layer, neuron, depth) + suffix
 
     return pre, post
+
+
+def split_sample(name: str, sample: int | None) -> tuple[str, int]:
+    """`x1[2]` -> ('x1', 2); a name without [s] is of `sample` (default 1)."""
+    m = re.fullmatch(r"(.+)\[(\d+)\]", name.strip())
+    return (m.group(1), int(m.group(2))) if m else (name, sample or 1)
 
 
 def count_paths(sizes: list[int], softmax_layers: set[int], layer: int, neuron: int) -> int:
@@ -122,7 +128,7 @@ def _k_best_step(prod: np.ndarray, valid: np.ndarray, edge: np.ndarray, exists: 
             top // prod.shape[1], top % prod.shape[1])
 
 
-def jacobians(result: Result, sample: int) -> dict[int, np.ndarray]:
+def jacobians(result, sample: int) -> dict[int, np.ndarray]:
     """∂a/∂z of every layer for one sample, as Activation.jacobian keeps it (computed once per trace)."""
     return {p: layer.activation.jacobian(result.z[p][sample], result.a[p][sample])
             for p, layer in enumerate(result.network.layers, start=1)}
@@ -133,7 +139,7 @@ def _local(jacobian: np.ndarray, i: int, m: int) -> float:
     return float(jacobian[i] if jacobian.ndim == 1 else jacobian[i, m])
 
 
-def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int,
+def best_paths(result, layer: int, neuron: int, k: int, sample: int,
                jacobian: dict[int, np.ndarray], stop: str = "z") -> list[tuple[float, list[int], list[int]]]:
     """The k largest-|product| paths from L to z(layer)neuron (or a(layer)neuron, stop="a") for
     one sample (0-based): (product, activation index per level, pre-activation index per level),
@@ -173,7 +179,7 @@ def best_paths(result: Result, layer: int, neuron: int, k: int, sample: int,
     return found
 
 
-def _describe(result: Result, notation: Notation, param: str | None, kind: str, layer: int, j: int, k: int | None,
+def _describe(result, notation: Notation, param: str | None, kind: str, layer: int, j: int, k: int | None,
               acts: list[int], pres: list[int], sample: int, batch: bool, jacobian: dict[int, np.ndarray]) -> Path:
     """Turn one found path into nodes and factors with symbols, formulas and values (`param` is the
     parameter's printed name, `j` the neuron whose pre-activation it feeds; None for a path that
@@ -236,7 +242,7 @@ def _describe(result: Result, notation: Notation, param: str | None, kind: str, 
     return Path(nodes, factors, product, sample + 1 if batch else None)
 
 
-def trace_parameter(result: Result, name: str, notation: Notation, max_paths: int,
+def trace_parameter(result, name: str, notation: Notation, max_paths: int,
                     sample: int | None = None) -> ParameterTrace:
     """Paths, their products and the gradient of one parameter (`sample` 1-based, or the batch).
     A layer's shared bias has the paths of every neuron of its layer."""
@@ -267,15 +273,14 @@ def trace_parameter(result: Result, name: str, notation: Notation, max_paths: in
     rows = [(s + 1, float(per_sample[s])) for s in range(result.samples)] if batch else []
     frozen = result.is_frozen(name)
     after = value if frozen else updated(value, gradient, result.learning_rate)
+    cancelled = sample is None and parameter_cancelled(result, kind, layer, j, k)
     return ParameterTrace(shown_name, value, gradient, after, result.learning_rate, total, shown, omitted, rows, frozen,
-                          result.cancelled(name) and sample is None, layer)
+                          cancelled, layer)
 
 
-def locate_node(result: Result, name: str, notation: Notation) -> tuple[str, int, int]:
+def locate_node(result, name: str, notation: Notation) -> tuple[str, int, int]:
     """("z" | "a", layer, 1-based neuron) of a node quantity written in `notation` or in the spec's
     own names (x1 is a(0)1, yhat1 the output's a); ValueError with a hint when there is none."""
-    from .names import canonical_name, parse_name
-
     canonical = canonical_name(notation.course, name)
     letters = ("z", "a") if canonical != name.strip() else (notation.pre, notation.post)
     parsed = parse_name(canonical)
@@ -293,7 +298,7 @@ def locate_node(result: Result, name: str, notation: Notation) -> tuple[str, int
     return what, layer, neuron
 
 
-def trace_node(result: Result, name: str, sample: int = 1, *, notation: Notation, max_paths: int) -> ParameterTrace:
+def trace_node(result, name: str, sample: int = 1, *, notation: Notation, max_paths: int) -> ParameterTrace:
     """Every path from L to a node quantity (z13, a12, x1) of one sample (1-based), as a trace
     without an update: value, ∂L/∂node (the sample's share of L) and the paths."""
     what, layer, neuron = locate_node(result, name, notation)
@@ -315,10 +320,10 @@ def trace_node(result: Result, name: str, sample: int = 1, *, notation: Notation
     omitted = 0.0 if len(shown_paths) == total else gradient - sum(p.product for p in shown_paths)
     return ParameterTrace(shown + (f"[{sample}]" if batch else ""), float(value), gradient, float(value),
                           result.learning_rate, total, shown_paths, omitted, layer=layer, node=True,
-                          cancelled=result.node_cancelled(what, layer, s, neuron))
+                          cancelled=node_cancelled(result, what, layer, s, neuron))
 
 
-def _count_node_paths(result: Result, what: str, layer: int, neuron: int) -> int:
+def _count_node_paths(result, what: str, layer: int, neuron: int) -> int:
     sizes, softmax = result.sizes, result.network.softmax_layers
     depth = len(sizes) - 1
     if what == "z":

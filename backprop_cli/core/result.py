@@ -1,11 +1,18 @@
-"""The Result of one forward and backward pass: arrays by layer, and answers about them by name."""
+"""The Result of one forward and backward pass: arrays by layer, and answers about them by name.
+
+It keeps arrays and lookups only: how zeros up to rounding are told apart lives in core.cancel,
+the update in core.update, the paths in core.paths, and how a notebook shows it in the viewer
+the API registers (core.computation)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
 from ..errors import NumericalError, UsageError
+from . import cancel
+from .computation import NETWORK, html_view
 from .names import (
     canonical_key,
     canonical_name,
@@ -15,8 +22,12 @@ from .names import (
     parameter_names,
     parse_name,
 )
+from .names import (
+    notation as make_notation,
+)
 from .network import Network
-from .update import updated
+from .paths import count_paths, split_sample, trace_node, trace_parameter
+from .update import stepped_layers, updated
 
 
 @dataclass
@@ -36,12 +47,27 @@ class Result:
     scale: float  # 1/samples for a mean, 1 for a sum
     # values worked out on first use; not an argument, so a copy (dataclasses.replace) starts empty
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    # how a notebook shows it: set by the API (backprop_cli.compute), which knows the reporters
-    view: object = field(default=None, init=False, repr=False, compare=False)
+    title: str = field(default="", init=False, compare=False)  # the spec's name, set by the spec that ran it
+    kind: ClassVar[str] = NETWORK  # core.computation's protocol
 
     def _repr_html_(self) -> str | None:
         """Jupyter's rich display: the explorer's view of this result (None: plain repr)."""
-        return self.view() if callable(self.view) else None
+        return html_view(self)
+
+    def __repr__(self) -> str:
+        shape = "-".join(map(str, self.sizes))
+        batch = f", {self.samples} samples" if self.samples > 1 else ""
+        return (f"<Result {self.title + ' ' if self.title else ''}network {shape}{batch}: "
+                f"{self.loss_symbol} = {self.loss:.6g}, {len(self.parameters())} parameters>")
+
+    @property
+    def output_symbol(self) -> str:
+        """What is differentiated: the loss's symbol (core.computation's protocol)."""
+        return self.loss_symbol
+
+    def traced_names(self) -> list[str]:
+        """Every parameter, canonical order (what `trace` covers when nothing is named)."""
+        return parameter_names(self.sizes, self.network.bias_styles)
 
     @property
     def loss(self) -> float:
@@ -83,66 +109,21 @@ class Result:
                         f"{float(before[index]):g} − {self.learning_rate:g} × ({float(grads[index]):g}) is beyond "
                         "float64; use a smaller learning rate")
 
-    def _nonzero_paths(self) -> tuple[list, list]:
-        """core.cancel.nonzero_paths, worked out once (only reports that say "cancel" ask)."""
-        if "nonzero" not in self._cache:
-            from .cancel import nonzero_paths
-
-            self._cache["nonzero"] = nonzero_paths(self)
-        return self._cache["nonzero"]
-
     def cancelled(self, name: str) -> bool:
-        """Whether parameter `name`'s gradient is 0 because its paths cancel: it is 0 though
-        some path's product is not."""
-        if self.gradient(name) != 0:
-            return False
-        kind, layer, j, k = self.parameter_index(name)
-        into_z = self._nonzero_paths()[1][layer]
-        neurons = into_z if j is None else into_z[:, j - 1:j]
-        sources = self.a[layer - 1][:, k - 1:k] != 0 if kind == "w" else True
-        return bool(np.any(neurons & sources))
-
-    def node_cancelled(self, what: str, layer: int, sample: int, neuron: int) -> bool:
-        """The same for ∂L/∂z or ∂L/∂a of one neuron (0-based sample, 1-based neuron)."""
-        values = (self.deltas if what == "z" else self.grad_a)[layer] if layer else self.input_gradient()
-        if values[sample, neuron - 1] != 0:
-            return False
-        into_a, into_z = self._nonzero_paths()
-        return bool((into_z if what == "z" else into_a)[layer][sample, neuron - 1])
+        """Whether parameter `name`'s gradient is 0 because its paths cancel (core.cancel)."""
+        return cancel.parameter_cancelled(self, *self.parameter_index(name))
 
     def _shared_bias_gradient(self, layer: int) -> float:
         """A shared bias's gradient: the sum over its layer, zero up to rounding made 0."""
-        from .cancel import RELATIVE
-
-        total = float(self.bias_grads[layer].sum())
-        return 0.0 if abs(total) <= RELATIVE * float(np.abs(self.bias_grads[layer]).max(initial=0.0)) else total
+        return cancel.snapped_sum(self.bias_grads[layer])
 
     def stepped_arrays(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(weights, biases) of every layer after one update, computed once: check_finite, step,
-        training and the parameter rows all read them. A shared bias moves by η times the sum of
-        its neurons' gradients; absent biases stay 0; frozen parameters stay as they are."""
+        """(weights, biases) of every layer after one update (core.update), worked out once:
+        check_finite, step, training and the parameter rows all read them."""
         if "stepped" not in self._cache:
-            rate, stepped = self.learning_rate, []
-            with np.errstate(over="ignore", invalid="ignore"):
-                for l, layer in enumerate(self.network.layers, start=1):
-                    biases = layer.biases
-                    if layer.bias_style == "each":
-                        biases = updated(layer.biases, self.bias_grads[l], rate)
-                    elif layer.bias_style == "shared":
-                        gradient = self._shared_bias_gradient(l)
-                        biases = np.full_like(layer.biases, updated(layer.biases[0], gradient, rate))
-                    stepped.append((updated(layer.weights, self.weight_grads[l], rate), biases))
-            for name in self.network.frozen:
-                kind, layer, j, k = self.parameter_index(name)
-                weights, biases = stepped[layer - 1]
-                before = self.network.layers[layer - 1]
-                if kind == "w":
-                    weights[j - 1, k - 1] = before.weights[j - 1, k - 1]
-                elif j is None:  # the layer's shared bias
-                    biases[...] = before.biases
-                else:
-                    biases[j - 1] = before.biases[j - 1]
-            self._cache["stepped"] = stepped
+            frozen = [self.parameter_index(name) for name in self.network.frozen]
+            self._cache["stepped"] = stepped_layers(self.network, self.weight_grads, self.bias_grads,
+                                                    self.learning_rate, frozen)
         return self._cache["stepped"]
 
     # -- parameters by name ---------------------------------------------------------------
@@ -252,9 +233,7 @@ class Result:
     def paths(self, name: str, max_paths: int | None = None, notation: str = "default") -> list:
         """The chain-rule paths from L to parameter `name`, largest |product| first (all of them,
         unless there are more than 100,000: then say how many with max_paths)."""
-        from .names import notation as make_notation
-        from .paths import count_paths, trace_parameter
-
+        chosen = make_notation(notation, self.network.names)
         if max_paths is None:
             kind, layer, j, _ = self.parameter_index(name)
             neurons = range(1, self.sizes[layer] + 1) if j is None else [j]
@@ -262,7 +241,17 @@ class Result:
             if total > 100_000:
                 raise ValueError(f"{name} has {total} paths; ask for the largest few with max_paths=")
             max_paths = total
-        return trace_parameter(self, name, make_notation(notation, self.network.names), max_paths).paths
+        return trace_parameter(self, name, chosen, max_paths).paths
+
+    def trace(self, name: str, max_paths: int = 8, notation: str = "default", sample: int | None = None):
+        """Everything `trace` shows for a parameter or a node quantity (z13, x1[2]): value,
+        gradient, the `max_paths` largest paths, the update (core.computation's protocol)."""
+        chosen = make_notation(notation, self.network.names)
+        try:
+            self.parameter_index(name)
+        except UsageError:
+            return trace_node(self, *split_sample(name, sample), notation=chosen, max_paths=max_paths)
+        return trace_parameter(self, name, chosen, max_paths, sample)
 
     @property
     def loss_symbol(self) -> str:
@@ -288,8 +277,6 @@ class Result:
                 gradient = self.deltas[1] @ self.network.layers[0].weights
             if not np.all(np.isfinite(gradient)):
                 raise NumericalError("a gradient of the inputs is not finite (it overflowed)")
-            from .cancel import snap_product
-
-            snap_product(gradient, self.deltas[1], self.network.layers[0].weights)
+            cancel.snap_product(gradient, self.deltas[1], self.network.layers[0].weights)
             self._cache["x"] = gradient
         return self._cache["x"]

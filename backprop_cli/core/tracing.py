@@ -2,12 +2,13 @@
 the per-neuron deltas and each parameter's paths. Reporters only present it."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .names import Notation, parameter_names
-from .paths import ParameterTrace, trace_node, trace_parameter
+from .paths import ParameterTrace, split_sample, trace_node, trace_parameter
 from .result import Result
+
+MAX_TRACED = 200  # quantities one trace (or one explorer page) derives, each with its paths: about 1.5 s
 
 
 @dataclass
@@ -27,6 +28,8 @@ class NeuronRow:
 @dataclass
 class Trace:
     """Everything `trace` prints, as plain values."""
+
+    kind = "network"  # the family of reports that presents it (core.computation)
 
     title: str
     description: str
@@ -58,12 +61,6 @@ class Trace:
     def batch(self) -> bool:
         """Whether more than one sample is shown."""
         return len(self.samples) > 1
-
-
-def split_sample(name: str, sample: int | None) -> tuple[str, int]:
-    """`x1[2]` -> ('x1', 2); a name without [s] is of `sample` (default 1)."""
-    m = re.fullmatch(r"(.+)\[(\d+)\]", name.strip())
-    return (m.group(1), int(m.group(2))) if m else (name, sample or 1)
 
 
 def build_trace(result: Result, notation: Notation, names: list[str] | None, max_paths: int,

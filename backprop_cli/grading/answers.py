@@ -7,7 +7,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.engine import run
 from ..core.names import NOTATIONS, describe_notations
 from ..core.names import notation as make_notation
 from ..core.result import Result
@@ -166,7 +165,7 @@ class AnswersReader:
 
             def load():
                 spec = load_spec(target, name=str(base / name) if str(base) != "." else name, confined=True)
-                return spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
+                return spec, spec.compute()
 
             return remember(self.cache, str(target), load)
         inline = data["network"]
@@ -176,7 +175,7 @@ class AnswersReader:
             raise SpecError(problems)
         # the inline spec keeps this file's locations, so its errors point at these lines
         spec = read_document(doc.subdocument(("network",)), base, confined=True)
-        return spec, run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
+        return spec, spec.compute()
 
     def _expression(self, doc: Document, data: dict, base: Path, problems: list[Problem]):
         if "spec" in data or "network" in data:

@@ -9,7 +9,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.engine import run
+from ..core.computation import EXPRESSION
+from ..core.names import NOTATIONS
 from ..errors import Problem, SpecError, quote
 from ..spec.access import Unreadable, read_limited
 from ..spec.hints import describe
@@ -108,15 +109,11 @@ class Assignment:
         return remember(self._networks, student, lambda: personal_network(self, student))
 
 
-def _run(spec: Spec):
-    return run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
-
-
 def _with_diagnoser(assignment: Assignment, spec: Spec):
     from ..core.names import notation as make_notation
     from .diagnoses import Diagnoser
 
-    result = _run(spec)
+    result = spec.compute()
     return spec, result, Diagnoser(result, make_notation(assignment.notation, result.network.names))
 
 
@@ -146,9 +143,9 @@ class _AssignmentReader(ValueReader):
         self._unknown_keys(data, (), ASSIGNMENT_KEYS)
         title = str(data.get("title") or "")
         notation = data.get("notation", "default")
-        if notation not in ("default", "padhai"):
-            self.fail(("notation",), f"unknown notation '{quote(str(notation))}'", "write `notation: default` or "
-                      "`notation: padhai`")
+        if notation not in NOTATIONS:
+            self.fail(("notation",), f"unknown notation '{quote(str(notation))}'",
+                      " or ".join(f"`notation: {n}`" for n in NOTATIONS))
         carried = data.get("carried_forward", "half")
         if carried not in CARRIED_FORWARD:
             self.fail(("carried_forward",), f"unknown carried_forward '{quote(str(carried))}'",
@@ -180,7 +177,7 @@ class _AssignmentReader(ValueReader):
         except SpecError as exc:
             self.problems += exc.problems
             return None
-        if hasattr(spec, "graph"):
+        if spec.kind == EXPRESSION:
             self.fail(path + (key,), "an assignment's network must be a network, not an expression",
                       "expressions are graded with answers files holding `expression:`")
             return None
@@ -239,7 +236,7 @@ class _AssignmentReader(ValueReader):
         if len(value) > MAX_QUESTIONS:
             self.fail(("questions",), f"{len(value)} questions", f"at most {MAX_QUESTIONS}")
             return []
-        result = _run(spec) if spec is not None else None
+        result = spec.compute() if spec is not None else None
         from ..core.names import notation as make_notation
 
         questions, seen = [], set()

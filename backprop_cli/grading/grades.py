@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from ..core.computation import EXPRESSION
 from ..core.names import notation as make_notation
 from ..core.result import Result
 from ..errors import BackpropError, Problem, SpecError
@@ -55,7 +56,7 @@ def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> lis
     """Grade every answer; diagnose the wrong ones, else point at the first wrong step before them
     that they depend on. `result` is a network's Result or an expression's."""
     n = diagnoser.notation
-    expression = hasattr(result, "graph")
+    expression = result.kind == EXPRESSION
     truths = {id(a): expression_value(result, a.quantity) if expression else evaluate(result, a.quantity, n)
               for a in answers}
     judged = {} if expression else judge_all(result, n, answers, truths, tolerance, diagnoser)
@@ -100,7 +101,7 @@ class Grader:
         self._diagnosers: OrderedDict[tuple[int, str], Diagnoser] = OrderedDict()
 
     def _diagnoser(self, result: Result, notation_name: str) -> Diagnoser:
-        if hasattr(result, "graph"):  # an expression's answers
+        if result.kind == EXPRESSION:  # an expression's answers
             return remember(self._diagnosers, (id(result), ""), lambda: ExpressionDiagnoser(result))
         return remember(self._diagnosers, (id(result), notation_name),
                         lambda: Diagnoser(result, make_notation(notation_name, result.network.names)))

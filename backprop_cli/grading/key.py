@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 
-from .. import __version__
 from ..core.names import Notation
 from ..core.numbers import exact, fixed
 from ..core.result import Result
 from ..spec.formula import LINE_BREAK
+from ..version import __version__
 from .quantities import check_quantity, evaluate, parse_quantity
 
 
@@ -28,8 +28,9 @@ def key_values(result: Result, quantities, notation: Notation) -> list[tuple[str
 
 
 def answer_key(rows: list[tuple[str, float]], decimals: int, notation: Notation, *, spec_path: str | None = None,
-               spec_text: str | None = None) -> str:
-    """The key as YAML: `spec: PATH`, or the spec's own text inline under `network:`."""
+               spec_text: str | None = None, student: str | None = None) -> str:
+    """The key as YAML: `spec: PATH`, or the spec's own text inline under `network:`; `student:`
+    when it is one student's."""
     lines = [f"# answer key by backprop {__version__}: values rounded to {decimals} decimals"]
     if spec_path is not None:
         lines.append(f"spec: {json.dumps(spec_path, ensure_ascii=False)}")  # a JSON string is a YAML string
@@ -38,6 +39,8 @@ def answer_key(rows: list[tuple[str, float]], decimals: int, notation: Notation,
         lines += ["  " + line if line.strip() else "" for line in (spec_text or "").splitlines()]
     if notation.name != "default":
         lines.append(f"notation: {notation.name}")
+    if student:
+        lines.append(f"student: {student}")
     lines.append("answers:")
     lines += [f"  {text}: {fixed(value, judgeable_decimals(value, decimals))}" for text, value in rows]
     return "\n".join(lines) + "\n"

@@ -140,11 +140,10 @@ def personal_network(assignment, student: str) -> tuple:
     """`student`'s network to grade with, as (spec, result, diagnoser)."""
     prepared = assignment.__dict__.get("_prepared", {}).pop(student, None)
     if prepared is not None:  # drawn ahead, on another core (prepare)
-        from ..core.engine import run
         from .diagnoses import Diagnoser
 
         spec = with_numbers(assignment.personal.spec, *prepared)
-        result = run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
+        result = spec.compute()
         return spec, result, Diagnoser(result, make_notation(assignment.notation, result.network.names))
     checked: list = []
     personal_numbers(assignment, student, checked)
@@ -204,7 +203,7 @@ def good_problem(assignment, spec: Spec):
     """The checked network's (result, diagnoser) when it is a good problem, else None: no kink or
     saturation to fall into, and no question whose answer is nearly 0 or nearly what a catalogued
     mistake gives (so that a right answer and a mistake can be told apart)."""
-    from ..core.engine import forward, run
+    from ..core.engine import forward
     from .diagnoses import Diagnoser
 
     with np.errstate(over="ignore", invalid="ignore"):
@@ -215,7 +214,7 @@ def good_problem(assignment, spec: Spec):
             return None
         if layer.activation.name in ("sigmoid", "tanh") and np.any(z > SATURATED):
             return None
-    result = run(spec.network, spec.inputs, spec.targets, spec.learning_rate)
+    result = spec.compute()
     notation = make_notation(assignment.notation, result.network.names)
     asked = [(q, evaluate(result, q, notation)) for q in assignment.asked(notation)]
     if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here

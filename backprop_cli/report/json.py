@@ -4,9 +4,11 @@ from __future__ import annotations
 import contextlib
 import json as _json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.result import Result
+if TYPE_CHECKING:  # annotations only: reporters present a Result, never make one
+    from ..core.result import Result
+
 
 
 def parameter_rows(result: Result, names: list[str] | None) -> list[dict[str, Any]]:

@@ -1,16 +1,20 @@
 """Terminal reports with rich. Every string from a spec is passed as Text, never as markup."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from ..core.names import layer_parameter_counts, notation
 from ..core.numbers import number
-from ..core.result import Result
 from ..errors import printable
 from .derivation import CANCELLED, accepted_text, derivation_lines, pretty, target_header
 from .style import SUMMARY, WIDE, summarised, table
+
+if TYPE_CHECKING:  # annotations only: reporters present a Result, never make one
+    from ..core.result import Result
 
 UNWRAPPED = 10_000  # columns of output that is not a terminal: a pipe or a CI log never wraps a line
 

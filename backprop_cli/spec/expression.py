@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.computation import EXPRESSION
 from ..core.graph import ExpressionResult, Graph, UndefinedStep
 from ..core.operations import CONSTANTS
-from ..errors import Problem, SpecError, quote
+from ..errors import Problem, SpecError, UsageError, quote
 from .formula import FormulaError, parse_expression
 from .hints import describe, nearest
 from .values import ValueReader
@@ -36,8 +37,17 @@ class ExpressionSpec:
     # a formula's (line, column) -> the file's, for messages
     place: Callable[[int, int], tuple[int, int]] = field(default=lambda line, column: (line, column), repr=False)
 
-    def compute(self) -> ExpressionResult:
-        """Values, derivatives and paths at the point; SpecError at the step that is undefined there."""
+    kind = EXPRESSION  # what it computes (core.computation)
+
+    def summary(self) -> dict:
+        """What `backprop examples` lists of it: its steps."""
+        return {"expression": [n.name for n in self.graph.nodes if n.op]}
+
+    def compute(self, learning_rate: float | None = None) -> ExpressionResult:
+        """Values, derivatives and paths at the point; SpecError at the step that is undefined there.
+        (An expression has no update: a learning rate is refused.)"""
+        if learning_rate is not None:
+            raise UsageError("a learning rate means something for a network, not for an expression")
         try:
             return ExpressionResult(self.graph, self.at, self.name, self.description)
         except UndefinedStep as exc:

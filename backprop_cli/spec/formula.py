@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..core.graph import Graph, Node
-from ..core.operations import CONSTANTS, FUNCTIONS, OPERATIONS
+from ..core.operations import ALIASES, CONSTANTS, FUNCTIONS, OPERATIONS
 
 MAX_TEXT = 500_000  # characters of expression text: thousands of steps, not a megabyte
 MAX_NESTING = 100  # parentheses, calls, unary signs and powers inside one another
@@ -137,6 +137,9 @@ class _Parser:
         if tokens[at].text in ("^", "**"):
             op = tokens[at]
             exponent, at = self.unary(tokens, at + 1, depth + 1)
+            if self.graph.nodes[base].name == "e" and self.graph.nodes[base].constant is not None:
+                # e^h is exp(h): traced as e^h, not through the general power's h·log(e)
+                return self.node(Node("", "exp", (exponent,), column=op.column)), at
             return self.node(Node("", "pow", (base, exponent), column=op.column)), at
         return base, at
 
@@ -151,7 +154,7 @@ class _Parser:
         if token.kind == "name":
             if tokens[at + 1].text == "(":
                 return self.call(tokens, at, depth)
-            if token.text in FUNCTIONS:
+            if token.text in FUNCTIONS or token.text in ALIASES:
                 raise FormulaError(self.line, token.column, f"'{token.text}' is a function",
                                    f"call it: {token.text}(x)")
             if keyword.iskeyword(token.text):
@@ -172,6 +175,8 @@ class _Parser:
 
     def call(self, tokens, at, depth):
         name = tokens[at]
+        if name.text in ALIASES:  # ln(x) is log(x)
+            name = replace(name, text=ALIASES[name.text])
         if name.text not in FUNCTIONS:
             raise FormulaError(self.line, name.column, f"unknown function '{name.text[:40]}'",
                                "the functions are " + ", ".join(FUNCTIONS))
@@ -228,7 +233,7 @@ class _Parser:
     def check_step_name(self, name: _Token) -> None:
         if keyword.iskeyword(name.text):
             raise _keyword(self.line, name)
-        if name.text in FUNCTIONS or name.text in CONSTANTS:
+        if name.text in FUNCTIONS or name.text in ALIASES or name.text in CONSTANTS:
             raise FormulaError(self.line, name.column, f"'{name.text}' is a function or constant, not a step name",
                                "choose another name, e.g. h1")
         if name.text in self.steps:

@@ -5,16 +5,20 @@ together as one `SpecError`.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..core.computation import NETWORK
+from ..core.engine import run
 from ..core.functions import ACTIVATIONS, LOSSES, activation
 from ..core.names import bias_count
 from ..core.network import Layer, Network
-from ..errors import Problem, SpecError, quote
+from ..core.result import Result
+from ..errors import Problem, SpecError, UsageError, quote
 from .access import Unreadable, read_limited
 from .course import read_frozen, read_names
 from .expression import ExpressionReader, ExpressionSpec
@@ -49,10 +53,26 @@ class Spec:
     matrix_files: dict = field(default_factory=dict)  # path -> (file name, shape in the file)
     layouts: list[str] = field(default_factory=list)  # each layer's weights as written (LAYOUTS)
 
+    kind = NETWORK  # what it computes (core.computation)
+
     @property
     def sizes(self) -> list[int]:
         """Neurons per layer, the input layer first."""
         return self.network.sizes
+
+    def summary(self) -> dict:
+        """What `backprop examples` lists of it: its shape."""
+        return {"sizes": self.sizes}
+
+    def compute(self, learning_rate: float | None = None) -> Result:
+        """Forward and backward pass at the spec's learning rate (or `learning_rate`): loss, every
+        gradient and node value, by name; UsageError for a rate that is not a finite number above 0."""
+        rate = self.learning_rate if learning_rate is None else learning_rate
+        if isinstance(rate, bool) or not (isinstance(rate, (int, float)) and math.isfinite(rate) and rate > 0):
+            raise UsageError(f"the learning rate must be a finite number above 0, not {rate!r}")
+        result = run(self.network, self.inputs, self.targets, float(rate))
+        result.title = self.name
+        return result
 
     @property
     def layers(self) -> list[Layer]:
@@ -177,6 +197,18 @@ class _SpecReader(ValueReader):
         if single in data and batch in data:
             self.fail((batch,), f"both '{single}' and '{batch}' are given", f"keep one: '{single}' for one sample, "
                       f"'{batch}' for a batch", at_key=True)
+            return None, False
+        written = data.get(batch if batch in data else single)
+        rows = isinstance(written, list) and bool(written) and all(isinstance(row, list) for row in written)
+        if batch in data and isinstance(written, list) and written and not rows:
+            self.fail((batch,), f"'{batch}' holds one list of numbers, but it is a batch: a list of rows",
+                      f"for one sample write `{single}: [...]`; for a batch, one row per sample: "
+                      f"`{batch}: [[...], [...]]`", at_key=True)
+            return None, True
+        if single in data and rows:
+            self.fail((single,), f"'{single}' holds a list of rows, but it is one sample",
+                      f"for a batch write `{batch}:` with one row per sample; for one sample, `{single}: [...]`",
+                      at_key=True)
             return None, False
         if single in data:
             vector = self._vector((single,), data[single], f"'{single}'")

@@ -97,7 +97,7 @@ class ValueReader:
             self.fail(path, f"{what} must be a list of numbers, not {describe(value)}", "write [0.1, 0.2, ...]")
             return None
         numbers = [self._number(path + (i,), v) for i, v in enumerate(value)]
-        if any(n is None for n in numbers):
+        if any(n is None for n in numbers) or self._decimal_comma(path, len(value)):
             return None
         if not numbers:
             self.fail(path, f"{what} is an empty list", "write at least one number: [0.5]")
@@ -106,6 +106,28 @@ class ValueReader:
             self.fail(path, f"{what} has {len(numbers)} values", f"at most {MAX_NEURONS} neurons a layer")
             return None
         return np.array(numbers, dtype=np.float64)
+
+    def _decimal_comma(self, path: tuple, count: int) -> bool:
+        """Refuse `[0,35, 0.2]`: two whole numbers joined by a comma without a space, in a list
+        written with spaces after its other commas or with decimals elsewhere, is a decimal comma
+        read as two numbers (YAML's decimal mark is a point)."""
+        texts = [self.doc.texts.get(path + (i,), "") for i in range(count)]
+        places = [self.doc.locations.get(path + (i,)) for i in range(count)]
+        joined = [i for i in range(count - 1) if places[i] and places[i + 1] and places[i][0] == places[i + 1][0]
+                  and texts[i].lstrip("+-").isdigit() and texts[i + 1].isdigit()
+                  and places[i + 1][1] == places[i][1] + len(texts[i]) + 1]
+        if not joined:
+            return False
+        spaced = any(places[i] and places[i + 1] and places[i + 1][1] > places[i][1] + len(texts[i]) + 1
+                     for i in range(count - 1))
+        if not (spaced or any("." in t for t in texts)):
+            return False  # [1,2,3] throughout: a style, not a mistake
+        i = joined[0]
+        self.fail(path + (i,), f"'{quote(texts[i])},{quote(texts[i + 1])}' reads as two numbers, {quote(texts[i])} "
+                  f"and {quote(texts[i + 1])}: a decimal comma?",
+                  f"write {quote(texts[i])}.{quote(texts[i + 1])} (a point marks decimals), and a comma and a space "
+                  "between numbers: [0.35, 0.2]")
+        return True
 
     def _matrix(self, path: tuple, value: Any, what: str) -> np.ndarray | None:
         if isinstance(value, dict):

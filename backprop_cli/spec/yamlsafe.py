@@ -249,6 +249,15 @@ def parse(text: str, file: str) -> Document:
         if exc.context and exc.problem:
             what = f"{exc.context}, {exc.problem}"
         lines = LINE_BREAK.split(text)
+        if exc.problem == "could not find expected ':'" and exc.context_mark is not None:
+            # the key without its colon is where the scanner started, not where it gave up
+            key = exc.context_mark
+            written = lines[key.line][key.column:].strip() if key.line < len(lines) else ""
+            word, _, rest = written.partition(" ")
+            raise SpecError([Problem(file, key.line + 1, key.column + 1,
+                                     f"'{quote(written[:40])}' is missing the colon after its key",
+                                     f"write `{quote(word[:30])}: {quote(rest.strip()[:30])}`" if rest.strip()
+                                     else "a line of a mapping is `key: value`")]) from None
         at = lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
         raise SpecError([Problem(file, mark.line + 1, mark.column + 1, f"YAML syntax: {what}",
                                  _syntax_hint("tab" if at == "\t" else what))]) from None

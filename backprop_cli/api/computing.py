@@ -1,0 +1,188 @@
+"""Computing and presenting one spec: what `grad`, `trace`, `gradcheck`, `draw`, `explore` and
+`examples` do, as functions that return plain objects (core.reports) or text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.computation import EXPRESSION, Computation
+from ..core.names import notation as make_notation
+from ..core.names import parameter_name
+from ..core.reports import ExampleList, ExpressionTrace, GradientCheck, Gradients
+from ..core.tracing import MAX_TRACED, Trace, build_trace, split_sample
+from ..errors import UsageError, printable
+
+
+def load_spec(path=None, *, text: str | None = None, name: str | None = None):
+    """Load and validate a spec (a path, `-` for standard input, or text=...): a network, or an
+    expression (`expression:` and `at:`); raises SpecError with every problem located."""
+    from ..spec.reader import load_spec as read
+
+    return read(path, text=text, name=name)
+
+
+def load_example(name: str):
+    """A bundled example spec by name (`examples()` lists them)."""
+    from ..spec.examples import example_path
+
+    return load_spec(example_path(name), name=f"{name}.yaml")
+
+
+def examples() -> ExampleList:
+    """The bundled examples: name, description, and the shape of each (sizes, or an expression's steps)."""
+    from ..spec.examples import example_names
+
+    rows = []
+    for name in example_names():
+        loaded = load_example(name)
+        rows.append({"name": name, "description": loaded.description or loaded.name, **loaded.summary()})
+    return ExampleList(rows)
+
+
+def load_expression(text: str | None, at=(), spec=None):
+    """An expression from text (`--expr`), or the expression spec `spec` at another point; `at`
+    holds NAME=VALUE pairs (or `x=1,y=2`). UsageError for a pair that is not one."""
+    from ..spec.expression import expression_from_text, parse_point, with_point
+
+    try:
+        point = parse_point(tuple(at))
+    except ValueError as exc:
+        raise UsageError(f"--at: {exc}") from None
+    if text is not None:
+        return expression_from_text(text, point)
+    if spec.kind != EXPRESSION:
+        raise UsageError("--at gives values to an expression's names: use it with --expr TEXT or a spec holding "
+                         "`expression:`")
+    return with_point(spec, point)
+
+
+def example_text(name: str) -> str:
+    """The YAML of a bundled example, as shipped: a spec to start from."""
+    from ..spec.examples import example_path
+
+    return example_path(name).read_text(encoding="utf-8")
+
+
+def compute(spec, learning_rate: float | None = None) -> Computation:
+    """Forward and backward pass of a spec (a network: loss, every gradient and node value by name;
+    an expression: every step's value and derivative). `learning_rate` overrides the spec's."""
+    return spec.compute(learning_rate)
+
+
+def parameter_names(result, names) -> list[str]:
+    """Parameter names as a user gave them (canonical, or the spec's own), checked against the
+    network (UsageError), in their canonical compact form."""
+    return [parameter_name(*result.parameter_index(name)) for name in names]
+
+
+def _known(result, names, option: str) -> None:
+    """Every name is one of the expression's (UsageError naming `option` otherwise)."""
+    for name in names:
+        try:
+            result.index(name)
+        except KeyError as exc:
+            raise UsageError(f"{option}: {printable(str(exc.args[0]))}") from None
+
+
+def grad(spec, weights=(), *, inputs: bool = False, learning_rate: float | None = None) -> Gradients:
+    """`backprop grad`: value, gradient and update of each parameter (those named in `weights`, or
+    all), and with `inputs` the gradient with respect to each input; an expression's derivatives."""
+    result = compute(spec, learning_rate)
+    if result.kind == EXPRESSION:
+        return Gradients(result)
+    names = parameter_names(result, weights)
+    return Gradients(result, names, result.parameters(names), result.input_rows() if inputs else None)
+
+
+def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None = None, notation: str = "default",
+          learning_rate: float | None = None) -> Trace | ExpressionTrace:
+    """`backprop trace`: every chain-rule path to each parameter named (all when none and no
+    `nodes`) and to each node quantity in `nodes` (z13, x1, x1[2]), the `max_paths` largest shown.
+    For an expression, `weights` and `nodes` name its inputs or steps (default: every input)."""
+    result = compute(spec, learning_rate)
+    if result.kind == EXPRESSION:
+        names = list(weights) + list(nodes) or result.traced_names()
+        _cap(len(names), "names", "name a few with --node NAME, or see them all with `backprop grad`")
+        _known(result, names, "--node")
+        return ExpressionTrace(result, [result.trace(name, max_paths) for name in names])
+    names = parameter_names(result, weights)
+    if sample is not None and not 1 <= sample <= result.samples:
+        raise UsageError(f"--sample {sample}: the spec has {result.samples} sample(s)")
+    chosen = make_notation(notation, result.network.names)
+    from ..core.paths import locate_node
+
+    for node in nodes:
+        name, index = split_sample(node, sample)
+        try:
+            locate_node(result, name, chosen)
+            if not 1 <= index <= result.samples:
+                raise ValueError(f"{node}: the spec has {result.samples} sample(s)")
+        except ValueError as exc:
+            raise UsageError(f"--node: {printable(str(exc))}") from None
+    wanted = names if weights else [] if nodes else result.traced_names()
+    _cap(len(wanted), "parameters", "name a few with --weight NAME, or see them all with `backprop grad --format json`")
+    return build_trace(result, chosen, wanted, max_paths, sample, spec.name, spec.description, nodes)
+
+
+def _cap(count: int, what: str, hint: str) -> None:
+    if count > MAX_TRACED:
+        raise UsageError(f"{count:,} {what}: too many to trace at once (at most {MAX_TRACED:,}); {hint}")
+
+
+def gradcheck(spec, eps: float = 1e-6, tol: float = 1e-6) -> GradientCheck:
+    """`backprop gradcheck`: every backprop gradient against a central finite difference."""
+    from ..core.gradcheck import gradcheck as check
+
+    _network_only(spec, "gradcheck")
+    return GradientCheck(check(compute(spec), eps, tol), eps, tol, spec.name)
+
+
+def _network_only(spec, command: str) -> None:
+    if spec.kind == EXPRESSION:
+        raise UsageError(f"this spec holds an expression, and `{command}` needs a network "
+                         "(grad, trace, key, draw and explore take expressions)")
+
+
+def draw(spec, output: str, weight: str | None = None, *, gradients: bool = False, notation: str = "default",
+         precision: int = 4, learning_rate: float | None = None):
+    """`backprop draw`: the network (or an expression's graph) as a picture (.svg or .png), the
+    paths to `weight` lit; returns what was drawn (neurons, highlighted edges, summarised layers)."""
+    from ..report.figures import check_figure_target
+
+    check_figure_target(output, "-o")
+    result = compute(spec, learning_rate)
+    if result.kind == EXPRESSION:
+        from ..report.draw_graph import draw_graph
+
+        if weight:
+            _known(result, [weight], "--weight")
+        return draw_graph(result, output, weight, spec.name, precision)
+    from ..report.draw import draw_network
+
+    names = parameter_names(result, (weight,) if weight else ())
+    return draw_network(result, make_notation(notation, result.network.names), output, names[0] if names else None,
+                        gradients, spec.name, precision)
+
+
+def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision: int = 6, notation: str = "default",
+                 learning_rate: float | None = None, fragment: bool = False) -> str:
+    """The page `backprop explore` writes, as text (`fragment`: the view alone, for a notebook):
+    every parameter drawn (or those in `weights`) with its derivation, or an expression's inputs."""
+    from ..report import explore_pages
+
+    result = result if result is not None else compute(spec, learning_rate)
+    if result.kind == EXPRESSION:
+        names = result.traced_names()
+        _cap(len(names), "inputs", "an expression's page derives every input")
+        traced = ExpressionTrace(result, [result.trace(name, max_paths) for name in names])
+        return explore_pages.expression_page(traced, precision, spec.name or "expression", fragment)
+    chosen = make_notation(notation, result.network.names)
+    names = parameter_names(result, weights) or explore_pages.drawn_parameters(result, chosen)
+    _cap(len(names), "parameters drawn", "name some with --weight NAME")
+    traced = build_trace(result, chosen, names, max_paths, None, spec.name, spec.description)
+    return explore_pages.network_page(result, chosen, traced, precision, fragment)
+
+
+def default_page_name(spec_path: str | None, example: str | None, expression: bool) -> str:
+    """Where `explore` writes when no -o is given: the spec's (or example's) name, .html, here."""
+    stem = example or (Path(spec_path).stem if spec_path not in (None, "-") else "expression" if expression else "net")
+    return f"{stem}.html"

@@ -1,0 +1,142 @@
+"""Grading as functions: `check` of answers files, a class against an assignment, answer keys,
+and every student's handout (what `backprop check`, `key` and `assign` do)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.computation import EXPRESSION
+from ..core.names import notation as make_notation
+from ..errors import UsageError
+from ..files import write_atomic
+
+
+@dataclass
+class CheckRun:
+    """Answers files graded one by one: a report per file, and the files that could not be read."""
+
+    files: list  # grading.grades.FileReport
+    invalid: list[tuple[str, list[str]]] = field(default_factory=list)  # (path, its located problems)
+
+    @property
+    def failed(self) -> bool:
+        """Whether an answer is not right."""
+        return any(f.failed for f in self.files)
+
+
+@dataclass
+class ClassRun:
+    """A class graded against an assignment: each submission, the invalid files, the statistics."""
+
+    assignment: object  # grading.assignment.Assignment
+    graded: list  # grading.submissions.Submission
+    invalid: list[tuple[str, list[str]]]
+    errors: list = field(default_factory=list, repr=False)  # (path, SpecError), for the gradebook
+    stats: list[dict] = field(default_factory=list)
+    student: str | None = None  # --student, when one file was graded for a named student
+
+    @property
+    def invalid_students(self) -> list[tuple[str, object]]:
+        """(student, error) of each file that could not be graded, for the gradebook."""
+        from ..grading.submissions import student_of
+
+        return [(student_of(path, self.student), error) for path, error in self.errors]
+
+    @property
+    def failed(self) -> bool:
+        """Whether an answer of some submission is not right."""
+        return any(r.verdict != "right" for s in self.graded for r in s.results)
+
+
+def check(paths) -> CheckRun:
+    """Grade answers files (each names its spec, or holds it inline); an invalid file is listed
+    with its problems and the others are graded."""
+    from ..grading.grades import Grader
+
+    files, errors = Grader().grade_files(list(paths))
+    return CheckRun(files, [(path, [str(p) for p in exc.problems]) for path, exc in errors])
+
+
+def load_assignment(path: str):
+    """Read and validate an assignment file (the instructor's); SpecError with located problems."""
+    from ..grading.assignment import load_assignment as read
+
+    return read(path)
+
+
+def check_class(assignment, paths, student: str | None = None) -> ClassRun:
+    """Grade a class against an assignment (a path or a loaded one): each answers file on the
+    network of its student (`student`, else the folder holding the file), with points."""
+    from ..grading.submissions import class_summary, grade_class
+
+    if student is not None and not student.strip():
+        raise UsageError("--student is empty")
+    paths = list(paths)
+    if student and len(paths) > 1:
+        raise UsageError("--student names the student of one answers file; with several, each file's folder names "
+                         "its student")
+    loaded = load_assignment(assignment) if isinstance(assignment, (str, Path)) else assignment
+    graded, errors = grade_class(loaded, paths, student)
+    invalid = [(path, [str(p) for p in exc.problems]) for path, exc in errors]
+    return ClassRun(loaded, graded, invalid, errors, class_summary(loaded, graded), student)
+
+
+def key(spec, quantities=(), *, decimals: int = 4, notation: str = "default", spec_path: str | None = None) -> str:
+    """An answers file holding the true values (an answer key), as YAML text: the quantities asked
+    for (default: the loss, every gradient and every update). `spec_path` names the spec by path;
+    without it the spec goes inline under `network:`. An expression's key holds the expression."""
+    from ..grading.key import answer_key, default_quantities, expression_key, key_values
+
+    from ..grading.quantities import QuantityError
+
+    result = spec.compute()
+    try:
+        if result.kind == EXPRESSION:
+            return expression_key(spec, result, quantities, decimals)
+        chosen = make_notation(notation, result.network.names)
+        rows = key_values(result, quantities or default_quantities(result), chosen)
+    except QuantityError as exc:
+        raise UsageError(f"--quantity: {exc}" + (f" ({exc.hint})" if exc.hint else "")) from None
+    return answer_key(rows, decimals, chosen, spec_path=spec_path, spec_text=spec.document.text)
+
+
+def assignment_key(assignment, student: str | None = None, quantities=(), *, decimals: int = 4) -> str:
+    """One student's answer key for an assignment's questions (their own network with `personal:`)."""
+    from ..grading.assignment import STUDENT_ID
+    from ..grading.key import answer_key, key_values
+
+    if student is not None and not STUDENT_ID.fullmatch(student):
+        raise UsageError("--student: not a student id (letters, digits and . _ @ -)")
+    loaded = load_assignment(assignment) if isinstance(assignment, (str, Path)) else assignment
+    network, result = loaded.network_for(student)
+    chosen = make_notation(loaded.notation, result.network.names)
+    rows = key_values(result, quantities or [q.quantity for q in loaded.questions], chosen)
+    if loaded.personal is not None:
+        from ..grading.personal import personal_handout
+
+        spec_text = personal_handout(loaded, student)[0]
+    else:
+        spec_text = network.document.text
+    return answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
+                      spec_text=spec_text, student=student)
+
+
+def assign(assignment, roster: str, output: str) -> list[str]:
+    """Write every roster student's handout, OUTPUT/ID/net.yaml and OUTPUT/ID/answers.yaml; return
+    the ids written."""
+    from ..grading.personal import blank_answers, personal_handout
+    from ..grading.roster import read_roster
+
+    students = read_roster(roster)
+    loaded = load_assignment(assignment) if isinstance(assignment, (str, Path)) else assignment
+    base = Path(output)
+    for student in students:
+        text = personal_handout(loaded, student)[0] if loaded.personal is not None else loaded.spec.document.text
+        folder = base / student
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create {folder}: {exc.strerror}") from None
+        write_atomic(folder / "net.yaml", text)
+        write_atomic(folder / "answers.yaml", blank_answers(loaded, student))
+    return students
