@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import checkout  # noqa: F401 - from a source checkout, the package beside it
 import numpy as np
 
 

@@ -10,6 +10,7 @@ import argparse
 import statistics
 import time
 
+import checkout  # noqa: F401 - from a source checkout, the package beside it
 import numpy as np
 
 from backprop_cli.core.engine import run

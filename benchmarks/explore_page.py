@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import checkout  # noqa: F401 - from a source checkout, the package beside it
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 
+import checkout  # noqa: F401 - from a source checkout, the package beside it
+
 
 def median_seconds(command: list[str], runs: int) -> tuple[float, str]:
     times, out = [], ""

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import checkout  # noqa: F401 - from a source checkout, the package beside it
+
 SPEC = Path(__file__).resolve().parent.parent / "specs" / "padhai-4-4-2.yaml"
 RIGHT = {"loss": "0.1055", "z13": "2.1", "a12": "0.8022", "dL/dz21": "-0.1625", "dL/dw212": "-0.1304",
          "dL/dw131": "0.0032", "dL/dw121": "-0.0309", "dL/db21": "-0.1625", "w212_new": "0.9304",

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import checkout  # noqa: F401 - from a source checkout, the package beside it
+
 FLOOR = [sys.executable, "-c", "import numpy, yaml, click"]
 GRAD_JSON = [sys.executable, "-c",
              "import sys; sys.argv = ['backprop', 'grad', '--example', 'padhai-4-4-2', '--format', 'json'];"

@@ -1,4 +1,5 @@
 """What the tests share: where the examples are, one way to run a command, random networks."""
+import os
 import sys
 import zlib
 from pathlib import Path
@@ -14,6 +15,10 @@ from backprop_cli.core.functions import LOSSES, activation
 from backprop_cli.core.network import Layer, Network
 
 ROOT = Path(__file__).resolve().parent.parent
+if ROOT in Path(sys.modules["backprop_cli"].__file__).resolve().parents:
+    # the suite runs on this checkout's source (not installed, or installed editable): the commands
+    # that tests start (python -m backprop_cli, from other folders) run the same source
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 SPECS = ROOT / "specs"
 ALL_EXAMPLES = sorted(p.stem for p in SPECS.glob("*.yaml"))
 EXPRESSION_EXAMPLES = [name for name in ALL_EXAMPLES

@@ -6,12 +6,18 @@ from pathlib import Path
 from ..errors import UsageError, quote
 
 
+SOURCE = Path(__file__).resolve().parents[2] / "specs"  # where they are in a source checkout
+
+
 def examples_dir() -> Path:
-    """Where the installed example specs are (package data; no fallback, so a file the wheel does
-    not ship is missing here as it would be for a user)."""
+    """Where the example specs are: the installed package data, else (running from a source
+    checkout, where pyproject.toml maps the repository's specs/ to backprop_cli.specs only on
+    install) the repository's specs/ beside the package."""
     try:
         from .. import specs  # the installed data package (cheaper than importlib.resources at start-up)
     except ImportError:
+        if (SOURCE / "__init__.py").is_file() and (SOURCE.parent / "pyproject.toml").is_file():
+            return SOURCE
         raise UsageError("the bundled examples are not installed; reinstall backprop-cli") from None
     return Path(specs.__file__).parent
 
