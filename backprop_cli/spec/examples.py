@@ -5,7 +5,6 @@ from pathlib import Path
 
 from ..errors import UsageError, quote
 
-
 SOURCE = Path(__file__).resolve().parents[2] / "specs"  # where they are in a source checkout
 
 
