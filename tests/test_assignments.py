@@ -177,15 +177,26 @@ def test_personal_numbers_come_from_shake256_not_pythons_hash(course):
 
     assignment = load_assignment(str(course / "hwp.yaml"))
     spec, _ = assignment.network_for("alice")
-    # the first number drawn is input x1, recomputed here for the attempt that was kept
+    # every number of alice's network, drawn here from SHAKE-256 of (seed, id, attempt) in the
+    # documented order (the inputs, then per layer its weights row by row and its biases) on the
+    # documented grids; the attempt kept is one of the first 1,000, and all of its numbers agree
+    layers = spec.network.layers
+    count = spec.inputs.size + sum(layer.weights.size + layer.weights.shape[0] for layer in layers)
+    written = [*spec.inputs.ravel()]
+    for layer in layers:
+        written += [*layer.weights.ravel(), *layer.biases]
+    grids = [(0, 1, 6)] * spec.inputs.size  # (low, step, values): input from 0 to 5, decimals 0
+    for layer in layers:
+        grids += [(-1, 0.1, 21)] * layer.weights.size + [(-0.5, 0.1, 11)] * layer.weights.shape[0]
     for attempt in range(1000):
-        stream = hashlib.shake_256("\x1f".join(("hw3-2026", "alice", str(attempt))).encode()).digest(8)
-        first = int.from_bytes(stream, "big") % 6
-        again = load_assignment(str(course / "hwp.yaml")).network_for("alice")[0]
-        if first == spec.inputs[0][0] and np.array_equal(again.inputs, spec.inputs):
+        stream = hashlib.shake_256("\x1f".join(("hw3-2026", "alice", str(attempt))).encode()).digest(8 * count)
+        drawn = [round(low + step * (int.from_bytes(stream[8 * i:8 * i + 8], "big") % values), 1)
+                 for i, (low, step, values) in enumerate(grids)]
+        if drawn == pytest.approx(written, abs=1e-12):
             break
-    else:  # pragma: no cover
-        raise AssertionError("x1 is not a value the hash gives")
+    else:
+        raise AssertionError("alice's numbers are not those SHAKE-256 gives for any of the first 1,000 attempts")
+    assert written != pytest.approx([0.0] * count)  # a real draw, not a default
 
 
 # -- deployment: Gradescope's autograder and a workflow for a repository per student -------------

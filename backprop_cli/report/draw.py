@@ -42,6 +42,7 @@ def draw_network(result, notation, path: str, weight: str | None = None, gradien
     from matplotlib.patches import Circle
 
     from ..core.names import parse_name
+    from ..core.reach import edges_on_paths, parameter_neurons, reached
 
     sizes = result.sizes
     depth = len(sizes) - 1
@@ -62,7 +63,13 @@ def draw_network(result, notation, path: str, weight: str | None = None, gradien
         return gap * layer, tallest - 1 - (slot + offset)
 
     target = parse_name(weight) if weight else None
-    on_path = _path_edges(target, sizes) if target else set()
+    outputs_lit, on_path = set(), set()
+    if target is not None:
+        layer = target.indices[0]
+        neurons = parameter_neurons(sizes, layer, target.indices[1] if len(target.indices) > 1 else None)
+        softmax = result.network.softmax_layers
+        on_path = edges_on_paths(sizes, softmax, layer, neurons)
+        outputs_lit = reached(sizes, softmax, layer, neurons)[depth]
     largest = max(float(abs(l.weights).max()) for l in result.network.layers) or 1.0
     fmt = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
     highlighted = 0
@@ -100,9 +107,7 @@ def draw_network(result, notation, path: str, weight: str | None = None, gradien
         if i is None:
             continue
         x, y = position(depth, slot)
-        # an output weight's paths pass through its own output only, unless softmax couples them
-        hot = target is not None and (target.indices[0] < depth or not result.network.layers[-1].activation.elementwise
-                                      or len(target.indices) == 1 or target.indices[1] == i + 1)
+        hot = i in outputs_lit
         line, = axes.plot([x + 0.17, loss_at[0] - 0.22], [y, loss_at[1]], color=HIGHLIGHT if hot else "gray",
                           linewidth=2.5 if hot else 0.8, zorder=3 if hot else 1)
         if hot:
@@ -158,14 +163,3 @@ def draw_network(result, notation, path: str, weight: str | None = None, gradien
     axes.set_title(heading, fontsize=9)
     save_figure(figure, path, dpi)
     return Picture(neurons + 1, highlighted, wide, (round(figure_size[0] * dpi), round(figure_size[1] * dpi)))
-
-
-def _path_edges(target, sizes: list[int]) -> set[tuple[int, int, int]]:
-    """Edges (layer, to, from; 0-based neurons) on the paths from L down to the target parameter."""
-    layer = target.indices[0]
-    # a layer's shared bias (b2: one index) feeds every neuron of its layer
-    neurons = range(sizes[layer]) if len(target.indices) == 1 else [target.indices[1] - 1]
-    edges = {(layer + 1, m, j) for m in range(sizes[layer + 1]) for j in neurons} if layer < len(sizes) - 1 else set()
-    for p in range(layer + 2, len(sizes)):
-        edges |= {(p, m, k) for m in range(sizes[p]) for k in range(sizes[p - 1])}
-    return edges

@@ -13,6 +13,7 @@ import json
 import math
 
 from ..core.numbers import number
+from ..core.reach import edges_on_paths, reached
 from .derivation import pretty
 from .style import summarised
 
@@ -128,19 +129,12 @@ def network_svg(result, notation, precision: int) -> tuple[str, dict[str, list[s
     svg.text(loss_at[0], loss_at[1] + 38, fmt(result.loss))
 
     def above(layer: int, neurons: list[int]) -> list[str]:
-        """Ids of the elements on every path from the loss down to these neurons' z in `layer`:
-        a softmax layer couples every neuron's a to every z, an elementwise one each to its own."""
-        ids, reach = [], {j for j in neurons if (layer, j) in where}
-        for p in range(layer, depth + 1):
-            drawn = {m for (l, m) in where if l == p}
-            if not net.layers[p - 1].activation.elementwise:
-                reach = drawn
-            ids += [f"n-{p}-{m}" for m in reach]
-            if p == depth:
-                return ids + [f"o-{i}" for i in reach] + ["loss"]
-            ids += [f"e-{p + 1}-{m}-{k}" for (l, m) in where if l == p + 1 for k in reach]
-            reach = {m for (l, m) in where if l == p + 1}
-        return ids  # pragma: no cover - the loop returns at the output layer
+        """Ids of the drawn elements on every path from the loss down to these neurons' z (core.reach)."""
+        reach = reached(sizes, net.softmax_layers, layer, neurons)
+        ids = [f"n-{p}-{m}" for p, found in reach.items() for m in sorted(found) if (p, m) in where]
+        ids += [f"e-{p}-{m}-{k}" for p, m, k in sorted(edges_on_paths(sizes, net.softmax_layers, layer, neurons))
+                if (p, m) in where and (p - 1, k) in where]
+        return ids + [f"o-{i}" for i in sorted(reach[depth]) if (depth, i) in where] + ["loss"]
 
     for (kind, layer, j, k) in _parameters(result):
         name = notation.parameter(kind, layer, j, k)
@@ -149,7 +143,7 @@ def network_svg(result, notation, precision: int) -> tuple[str, dict[str, list[s
                 lit[name] = [f"e-{layer}-{j - 1}-{k - 1}", f"n-{layer - 1}-{k - 1}"] + above(layer, [j - 1])
         elif j is None:
             neurons = [n for (l, n) in where if l == layer]
-            lit[name] = [f"b-{layer}"] + [f"bl-{layer}-{n}" for n in neurons] + above(layer, neurons)
+            lit[name] = [f"b-{layer}"] + [f"bl-{layer}-{n}" for n in neurons] + above(layer, range(sizes[layer]))
         elif (layer, j - 1) in where:
             lit[name] = [f"b-{layer}-{j - 1}"] + above(layer, [j - 1])
     width = loss_at[0] + 80
