@@ -53,4 +53,20 @@ class _Named:
         self.description = getattr(computation, "description", "")
 
 
+def _derivation_view(item) -> str:
+    """A traced quantity in a notebook: its derivation as `trace` prints it; one path: its factors."""
+    import html
+
+    from .core.numbers import number
+    from .report.derivation import derivation_text
+
+    if item.kind == "path":
+        lines = [" → ".join(item.nodes)] + [f"  {f.symbol} = {f.formula} = {number(f.value, 6)}" for f in item.factors]
+        text = "\n".join(lines + [f"  product = {number(item.product, 6)}"])
+    else:
+        text = derivation_text(item, 6, item.paths[0].nodes[0] if item.paths else "L")
+    return f"<pre>{html.escape(text)}</pre>"
+
+
 VIEWERS[NETWORK] = VIEWERS[EXPRESSION] = _notebook_view
+VIEWERS["trace"] = VIEWERS["path"] = _derivation_view

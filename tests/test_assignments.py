@@ -4,7 +4,6 @@ import csv
 import io
 import json
 
-import numpy as np
 import pytest
 from conftest import SPECS, invoke, oracle_problem
 from oracle import batch_loss, finite_difference, forward

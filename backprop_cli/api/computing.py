@@ -8,8 +8,9 @@ from ..core.computation import EXPRESSION, Computation
 from ..core.names import notation as make_notation
 from ..core.names import parameter_name
 from ..core.reports import ExampleList, ExpressionTrace, GradientCheck, Gradients
-from ..core.tracing import MAX_TRACED, Trace, build_trace, split_sample
 from ..errors import UsageError, printable
+
+MAX_TRACED = 200  # quantities one trace (or one explorer page) derives, each with its paths: about 1.5 s
 
 
 def load_spec(path=None, *, text: str | None = None, name: str | None = None):
@@ -94,7 +95,7 @@ def grad(spec, weights=(), *, inputs: bool = False, learning_rate: float | None 
 
 
 def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None = None, notation: str = "default",
-          learning_rate: float | None = None) -> Trace | ExpressionTrace:
+          learning_rate: float | None = None):
     """`backprop trace`: every chain-rule path to each parameter named (all when none and no
     `nodes`) and to each node quantity in `nodes` (z13, x1, x1[2]), the `max_paths` largest shown.
     For an expression, `weights` and `nodes` name its inputs or steps (default: every input)."""
@@ -104,12 +105,13 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
         _cap(len(names), "names", "name a few with --node NAME, or see them all with `backprop grad`")
         _known(result, names, "--node")
         return ExpressionTrace(result, [result.trace(name, max_paths) for name in names])
+    from ..core.paths import locate_node, split_sample
+    from ..core.tracing import build_trace
+
     names = parameter_names(result, weights)
     if sample is not None and not 1 <= sample <= result.samples:
         raise UsageError(f"--sample {sample}: the spec has {result.samples} sample(s)")
     chosen = make_notation(notation, result.network.names)
-    from ..core.paths import locate_node
-
     for node in nodes:
         name, index = split_sample(node, sample)
         try:
@@ -167,6 +169,7 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
                  learning_rate: float | None = None, fragment: bool = False) -> str:
     """The page `backprop explore` writes, as text (`fragment`: the view alone, for a notebook):
     every parameter drawn (or those in `weights`) with its derivation, or an expression's inputs."""
+    from ..core.tracing import build_trace
     from ..report import explore_pages
 
     result = result if result is not None else compute(spec, learning_rate)

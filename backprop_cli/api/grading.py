@@ -48,6 +48,26 @@ class ClassRun:
         return any(r.verdict != "right" for s in self.graded for r in s.results)
 
 
+def _html(run) -> str:
+    """A run's text report as HTML, for a notebook (rich's own export, styles inline)."""
+    import io
+
+    from ..report.formats import render
+    from ..report.text import make_console
+
+    console = make_console(file=io.StringIO(), width=100, record=True)
+    console.print(render(run, "text").renderable)
+    return console.export_html(inline_styles=True, code_format="<pre style=\"font-family: monospace\">{code}</pre>")
+
+
+CheckRun._repr_html_ = ClassRun._repr_html_ = _html
+CheckRun.__repr__ = lambda run: (f"<CheckRun {len(run.files)} file{'s' if len(run.files) != 1 else ''}: "
+                                 f"{sum(f.passed for f in run.files)} right, {sum(f.failed for f in run.files)} not "
+                                 f"right, {len(run.invalid)} invalid>")
+ClassRun.__repr__ = lambda run: (f"<ClassRun {len(run.graded)} submission{'s' if len(run.graded) != 1 else ''}, "
+                                 f"{len(run.invalid)} invalid>")
+
+
 def check(paths) -> CheckRun:
     """Grade answers files (each names its spec, or holds it inline); an invalid file is listed
     with its problems and the others are graded."""

@@ -84,9 +84,9 @@ def spec_options(*, lr: bool = False, formats: tuple[str, ...] = (), precision: 
 
 def _writable(ctx, param, value):
     """A click callback: refuse an output file that cannot be written, before any work is done."""
-    from ..files import check_writable
-
     if value is not None and value != "-":
+        from ..files import check_writable  # only when there is a file to write: start-up is a feature
+
         problem = check_writable(value)
         if problem:
             raise click.BadParameter(problem, ctx=ctx, param=param)

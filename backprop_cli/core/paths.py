@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .cancel import node_cancelled, parameter_cancelled
+from .computation import html_view
 from .names import Notation, canonical_name, format_name, parse_name
 from .update import updated
 
@@ -38,6 +39,14 @@ class Path:
     product: float
     sample: int | None = None  # 1-based, for a batch
 
+    kind = "path"  # how a notebook shows it (core.computation's viewers)
+
+    def __repr__(self) -> str:
+        return f"<Path {' → '.join(self.nodes)}: {len(self.factors)} factors, product {self.product:.6g}>"
+
+    def _repr_html_(self) -> str | None:
+        return html_view(self)
+
 
 @dataclass
 class ParameterTrace:
@@ -56,6 +65,16 @@ class ParameterTrace:
     cancelled: bool = False  # the gradient is 0 because its paths cancel (core.cancel)
     layer: int = 0  # the layer it belongs to (0: the inputs), for ordering
     node: bool = False  # a node quantity (trace --node): no update
+
+    kind = "trace"  # how a notebook shows it (core.computation's viewers)
+
+    def __repr__(self) -> str:
+        shown = f"{len(self.paths)} shown" if len(self.paths) < self.path_count else "all shown"
+        return (f"<ParameterTrace {self.name}: gradient {self.gradient:.6g}, {self.path_count:,} "
+                f"path{'s' if self.path_count != 1 else ''} ({shown})>")
+
+    def _repr_html_(self) -> str | None:
+        return html_view(self)
 
     def grouped(self) -> tuple[list[Path], list[ZeroGroup]]:
         """The paths with a product other than 0, and those with product 0 grouped by the first

@@ -26,7 +26,6 @@ from .names import (
     notation as make_notation,
 )
 from .network import Network
-from .paths import count_paths, split_sample, trace_node, trace_parameter
 from .update import stepped_layers, updated
 
 
@@ -233,6 +232,8 @@ class Result:
     def paths(self, name: str, max_paths: int | None = None, notation: str = "default") -> list:
         """The chain-rule paths from L to parameter `name`, largest |product| first (all of them,
         unless there are more than 100,000: then say how many with max_paths)."""
+        from .paths import count_paths, trace_parameter  # only on this path: start-up is a feature
+
         chosen = make_notation(notation, self.network.names)
         if max_paths is None:
             kind, layer, j, _ = self.parameter_index(name)
@@ -246,6 +247,8 @@ class Result:
     def trace(self, name: str, max_paths: int = 8, notation: str = "default", sample: int | None = None):
         """Everything `trace` shows for a parameter or a node quantity (z13, x1[2]): value,
         gradient, the `max_paths` largest paths, the update (core.computation's protocol)."""
+        from .paths import split_sample, trace_node, trace_parameter
+
         chosen = make_notation(notation, self.network.names)
         try:
             self.parameter_index(name)

@@ -8,8 +8,6 @@ from .names import Notation, parameter_names
 from .paths import ParameterTrace, split_sample, trace_node, trace_parameter
 from .result import Result
 
-MAX_TRACED = 200  # quantities one trace (or one explorer page) derives, each with its paths: about 1.5 s
-
 
 @dataclass
 class NeuronRow:
