@@ -51,16 +51,19 @@ def batch_loss(network: Network, inputs: np.ndarray, targets: np.ndarray) -> tup
 
 
 def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float = 0.1, *,
-        checked: bool = True) -> Result:
+        checked: bool = True, exact_zeros: bool = True) -> Result:
     """Forward and backward pass over a batch (samples × inputs); every value kept for reports.
-    Gradients whose paths cancel are made exactly 0 (core.cancel). `checked=False` skips refusing
-    values that are not finite: for a pass that models a mistake, whose values only get compared."""
+    With `exact_zeros`, sums that are zero up to rounding are made exactly 0 as the recursion forms
+    them (core.cancel), so that a cancelled gradient is 0 along every path below it: what reports
+    and grading need; without, the arithmetic alone (the hot path of a large network). `checked=False`
+    skips refusing values that are not finite: for a pass that models a mistake, only compared."""
     # overflow shows up as inf/nan, which check_finite reports with its place; no numpy warnings
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        return _run(network, inputs, targets, learning_rate, checked)
+        return _run(network, inputs, targets, learning_rate, checked, exact_zeros)
 
 
-def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float, checked: bool) -> Result:
+def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float, checked: bool,
+         exact_zeros: bool) -> Result:
     z, a = forward(network, inputs)
     yhat = a[-1]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -68,7 +71,8 @@ def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rat
     per_sample_loss, delta_out = _output_delta(network, z[-1], yhat, targets, grad_yhat)
 
     scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
-    grad_a, deltas, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale)
+    grad_a, deltas, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale,
+                                                        snap=exact_zeros)
     result = Result(network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,
                     learning_rate, scale)
     if checked:
@@ -77,11 +81,11 @@ def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rat
 
 
 def backward(layers: list[Layer], z: list, a: list, grad_yhat: np.ndarray, delta_out: np.ndarray,
-             scale: float) -> tuple[list, list, list, list]:
+             scale: float, snap: bool = True) -> tuple[list, list, list, list]:
     """The backward recursion ("Backpropagation Explained") from the output's δ down: per-sample
     ∂L/∂a and δ = ∂L/∂z, and the parameter gradients reduced over the batch (× `scale`).
     `layers` supplies the weights the recursion multiplies by (and so can differ from the forward
-    pass's, to model a mistake)."""
+    pass's, to model a mistake). `snap`: zeros up to rounding made exact as each sum is formed."""
     depth = len(layers)
     deltas: list[np.ndarray | None] = [None] * (depth + 1)
     grad_a: list[np.ndarray | None] = [None] * (depth + 1)
@@ -92,7 +96,7 @@ def backward(layers: list[Layer], z: list, a: list, grad_yhat: np.ndarray, delta
     for l in range(depth, 0, -1):
         weight_grads[l] = deltas[l].T @ a[l - 1]
         bias_grads[l] = deltas[l].sum(axis=0)
-        if samples > 1:  # sums over the batch: zero up to rounding is 0 (core.cancel)
+        if snap and samples > 1:  # sums over the batch: zero up to rounding is 0 (core.cancel)
             snap_product(weight_grads[l], deltas[l].T, a[l - 1])
             snap_product(bias_grads[l][None, :], np.ones((1, samples)), deltas[l])
         if scale != 1.0:
@@ -100,9 +104,11 @@ def backward(layers: list[Layer], z: list, a: list, grad_yhat: np.ndarray, delta
             bias_grads[l] *= scale
         if l > 1:
             weights = layers[l - 1].weights
-            grad_a[l - 1] = snap_product(deltas[l] @ weights, deltas[l], weights)
+            grad_a[l - 1] = deltas[l] @ weights
+            if snap:
+                snap_product(grad_a[l - 1], deltas[l], weights)
             activation = layers[l - 2].activation
             deltas[l - 1] = activation.backward(z[l - 1], a[l - 1], grad_a[l - 1])
-            if not activation.elementwise:  # softmax's δ is a sum over the layer too
+            if snap and not activation.elementwise:  # softmax's δ is a sum over the layer too
                 snap_softmax(deltas[l - 1], grad_a[l - 1], a[l - 1])
     return grad_a, deltas, weight_grads, bias_grads

@@ -29,6 +29,11 @@ from .network import Network
 from .update import stepped_layers, updated
 
 
+def _magnitude(values: np.ndarray) -> float:
+    """The largest |value| (without a temporary array of the absolute values)."""
+    return max(float(values.max(initial=0.0)), -float(values.min(initial=0.0)))
+
+
 @dataclass
 class Result:
     """Everything one pass computed; lists are indexed by layer (0 = input)."""
@@ -94,6 +99,10 @@ class Result:
         for l in range(1, len(self.weight_grads)):
             if not (np.all(np.isfinite(self.weight_grads[l])) and np.all(np.isfinite(self.bias_grads[l]))):
                 raise NumericalError(f"a gradient of layer {l} is not finite (it overflowed)")
+        largest = max(max(_magnitude(layer.weights), _magnitude(layer.biases)) for layer in self.network.layers)
+        steepest = max(max(_magnitude(w), _magnitude(b)) for w, b in zip(self.weight_grads[1:], self.bias_grads[1:]))
+        if largest + self.learning_rate * steepest < 1e300:  # no update can overflow: nothing to find
+            return
         for l, (layer, (weights, biases)) in enumerate(zip(self.network.layers, self.stepped_arrays()), start=1):
             for kind, before, grads, after in (("w", layer.weights, self.weight_grads[l], weights),
                                                ("b", layer.biases, self.bias_grads[l], biases)):

@@ -11,11 +11,11 @@ from ..core.names import NOTATIONS, describe_notations
 from ..core.names import notation as make_notation
 from ..core.result import Result
 from ..errors import Problem, SpecError, quote
-from ..spec.access import Unreadable, locate, read_limited
+from ..spec.access import Unreadable, locate, read_text
 from ..spec.expression import ExpressionReader
 from ..spec.hints import unknown_keys
 from ..spec.reader import Spec, load_spec, read_document
-from ..spec.yamlsafe import KEY, MAX_TEXT_BYTES, Document, as_float, decode, parse
+from ..spec.yamlsafe import KEY, Document, as_float, parse
 from .expression import parse_expression_quantity
 from .quantities import Quantity, QuantityError, check_quantity, parse_quantity
 
@@ -56,12 +56,7 @@ class Tolerance:
 def read_answers_text(path: str) -> str:
     """A submitted answers file's text, read confined to its folder (it may itself be a link, and
     must stay there too); SpecError when it cannot be read."""
-    file = Path(path)
-    try:
-        raw = read_limited(locate(file.parent, file.name, confined=True), MAX_TEXT_BYTES)
-    except Unreadable as exc:
-        raise SpecError([Problem(path, 1, 1, str(exc), exc.hint or "give the path of an answers file")]) from None
-    return decode(raw, path)
+    return read_text(path, confined=True, hint="give the path of an answers file")
 
 
 def read_tolerance(doc: Document, data: dict, problems: list[Problem]) -> Tolerance:

@@ -12,11 +12,11 @@ from pathlib import Path
 from ..core.computation import EXPRESSION
 from ..core.names import NOTATIONS
 from ..errors import Problem, SpecError, quote
-from ..spec.access import Unreadable, read_limited
+from ..spec.access import read_text
 from ..spec.hints import describe
 from ..spec.reader import Spec, load_spec, read_document
 from ..spec.values import ValueReader
-from ..spec.yamlsafe import MAX_TEXT_BYTES, Document, as_float, decode, parse
+from ..spec.yamlsafe import Document, as_float, parse
 from .answers import Tolerance, read_tolerance, remember
 from .quantities import QuantityError, check_quantity, parse_quantity
 
@@ -119,13 +119,8 @@ def _with_diagnoser(assignment: Assignment, spec: Spec):
 
 def load_assignment(path: str) -> Assignment:
     """Read and validate an assignment file (the instructor's: its paths may go anywhere)."""
-    file = Path(path)
-    try:
-        raw = read_limited(file, MAX_TEXT_BYTES)
-    except Unreadable as exc:
-        raise SpecError([Problem(path, 1, 1, str(exc), exc.hint or "give the path of an assignment file")]) from None
-    doc = parse(decode(raw, path), path)
-    return _AssignmentReader(doc, file.parent).read()
+    doc = parse(read_text(path, hint="give the path of an assignment file"), path)
+    return _AssignmentReader(doc, Path(path).parent).read()
 
 
 class _AssignmentReader(ValueReader):

@@ -1,12 +1,11 @@
 """Answer keys: an answers file holding the true values, which `check` passes."""
 from __future__ import annotations
 
-import json
-
 from ..core.names import Notation
 from ..core.numbers import exact, fixed
 from ..core.result import Result
 from ..spec.formula import LINE_BREAK
+from ..spec.yamlwrite import string
 from ..version import __version__
 from .quantities import check_quantity, evaluate, parse_quantity
 
@@ -33,7 +32,7 @@ def answer_key(rows: list[tuple[str, float]], decimals: int, notation: Notation,
     when it is one student's."""
     lines = [f"# answer key by backprop {__version__}: values rounded to {decimals} decimals"]
     if spec_path is not None:
-        lines.append(f"spec: {json.dumps(spec_path, ensure_ascii=False)}")  # a JSON string is a YAML string
+        lines.append(f"spec: {string(spec_path)}")
     else:
         lines.append("network:")
         lines += ["  " + line if line.strip() else "" for line in (spec_text or "").splitlines()]
@@ -64,13 +63,13 @@ def expression_key(spec, result, quantities, decimals: int) -> str:
         quantities = [name for name, *_ in result.steps()]
         quantities += [f"d{out}/d{n.name}" for n in result.graph.nodes if n.constant is None and n.name != out]
     rows = [(text, expression_value(result, parse_expression_quantity(text, result))) for text in quantities]
-    point = ", ".join(f"{json.dumps(name, ensure_ascii=False)}: {exact(value)}" for name, value in spec.at.items())
+    point = ", ".join(f"{string(name)}: {exact(value)}" for name, value in spec.at.items())
     lines = [f"# answer key by backprop {__version__}: values rounded to {decimals} decimals"]
     steps = [line for line in LINE_BREAK.split(spec.text.strip()) if line.strip()]
     if all(line.isprintable() for line in steps):  # readable, one step a line
         lines += ["expression: |"] + ["  " + line for line in steps]
     else:  # anything else escaped in a JSON string (a YAML double-quoted one), so it reads back alike
-        lines.append(f"expression: {json.dumps(chr(10).join(steps), ensure_ascii=True)}")
+        lines.append(f"expression: {string(chr(10).join(steps), ascii_only=True)}")
     lines += [f"at: {{{point}}}", "answers:"]
-    lines += [f"  {json.dumps(text, ensure_ascii=False)}: {fixed(value, decimals)}" for text, value in rows]
+    lines += [f"  {string(text)}: {fixed(value, decimals)}" for text, value in rows]
     return "\n".join(lines) + "\n"

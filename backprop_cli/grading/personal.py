@@ -18,6 +18,7 @@ from ..core.names import notation as make_notation
 from ..core.numbers import exact
 from ..errors import Problem, SpecError
 from ..spec.reader import Spec, load_spec
+from ..spec.yamlwrite import flow_list, string
 from .quantities import evaluate
 
 ATTEMPTS = 1_000
@@ -30,10 +31,6 @@ def draws(seed: str, student: str, attempt: int, count: int) -> list[int]:
     key = "\x1f".join((seed, student, str(attempt))).encode("utf-8")
     stream = hashlib.shake_256(key).digest(8 * count)
     return [int.from_bytes(stream[i:i + 8], "big") for i in range(0, 8 * count, 8)]
-
-
-def _row(values) -> str:
-    return "[" + ", ".join(exact(v) for v in values) + "]"
 
 
 def draw_numbers(assignment, student: str, attempt: int):
@@ -81,43 +78,37 @@ def handout_text(assignment, student: str, numbers) -> str:
     net = base.network
     title = assignment.title or "assignment"
     lines = [f"# {title}: the network of {student} (numbers of your own: work them out yourself)",
-             f"name: {_quoted(f'{title} ({student})')}"]
+             f"name: {string(f'{title} ({student})')}"]
     if base.batch:
-        lines += ["inputs:"] + [f"  - {_row(s)}" for s in samples]
+        lines += ["inputs:"] + [f"  - {flow_list(s)}" for s in samples]
     else:
-        lines.append(f"input: {_row(samples[0])}")
+        lines.append(f"input: {flow_list(samples[0])}")
     if net.loss.name == "none":
-        lines.append(f"output_gradient: {_row(base.targets[0])}")
+        lines.append(f"output_gradient: {flow_list(base.targets[0])}")
     elif base.batch:
-        lines += ["targets:"] + [f"  - {_row(t)}" for t in base.targets]
+        lines += ["targets:"] + [f"  - {flow_list(t)}" for t in base.targets]
     else:
-        lines.append(f"target: {_row(base.targets[0])}")
+        lines.append(f"target: {flow_list(base.targets[0])}")
     lines += [f"loss: {net.loss.name}", f"reduction: {net.reduction}", f"learning_rate: {exact(base.learning_rate)}",
               "layers:"]
     for i, (layer, (weights, biases)) in enumerate(zip(net.layers, drawn), start=1):
         act = layer.activation
         written = act.name if act.alpha is None else f"{{name: {act.name}, alpha: {exact(act.alpha)}}}"
         lines += [f"  - activation: {written}    # layer {i}", "    weights:    # row j = weights INTO neuron j"]
-        lines += [f"      - {_row(row)}" for row in weights]
+        lines += [f"      - {flow_list(row)}" for row in weights]
         values = layer.biases if biases is None else biases
         if layer.bias_style == "none":
             lines.append("    biases: none")
         elif layer.bias_style == "shared":
             lines.append(f"    biases: {{shared: {exact(values[0])}}}")
         else:
-            lines.append(f"    biases: {_row(values)}")
+            lines.append(f"    biases: {flow_list(values)}")
     if net.frozen:
         lines.append(f"frozen: [{', '.join(sorted(net.frozen))}]")
     if net.names:
         lines += ["names:"] + [f"  {own}: {canonical}" for canonical, own in net.names.items()
                                if not (canonical == "L" and own == "f" and net.loss.name == "none")]
     return "\n".join(lines) + "\n"
-
-
-def _quoted(text: str) -> str:
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
 
 
 def personal_numbers(assignment, student: str, checked: list | None = None):
@@ -231,6 +222,6 @@ def good_problem(assignment, spec: Spec):
 def blank_answers(assignment, student: str) -> str:
     """A student's answers.yaml: who, the network beside it, and every question left empty."""
     lines = [f"# {assignment.title or 'assignment'}: fill in each value (a number), keep the names as they are",
-             f"student: {_quoted(student)}", "spec: net.yaml", "answers:"]
+             f"student: {string(student)}", "spec: net.yaml", "answers:"]
     lines += [f"  {question.quantity}:" for question in assignment.questions]
     return "\n".join(lines) + "\n"

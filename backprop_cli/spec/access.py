@@ -68,3 +68,25 @@ def read_limited(path: Path, limit: int) -> bytes:
         raise Unreadable(f"the file is too large (over {limit:,} bytes)",
                          "put large matrices in .npy files: weights: {file: w1.npy}")
     return b"".join(chunks)
+
+
+def read_text(path: str | Path, *, shown: str | None = None, confined: bool = False,
+              hint: str = "give the path of a spec file") -> str:
+    """The text of a file a user named (`-`: standard input): a regular file, at most a spec's
+    size, decoded (UTF-8 or UTF-16 with its mark); `confined`, the file itself must stay inside
+    its folder (a student's). SpecError at the file's 1:1 with `hint` when it cannot be read: the
+    one way the spec, answers and assignment readers open what they are given."""
+    from ..errors import Problem, SpecError
+    from .yamlsafe import MAX_TEXT_BYTES, decode
+
+    shown = shown or str(path)
+    if str(path) == "-":
+        import sys
+
+        return decode(sys.stdin.buffer.read(MAX_TEXT_BYTES + 1), "<stdin>")
+    file = Path(path)
+    try:
+        raw = read_limited(locate(file.parent, file.name, confined=True) if confined else file, MAX_TEXT_BYTES)
+    except Unreadable as exc:
+        raise SpecError([Problem(shown, 1, 1, str(exc), exc.hint or hint)]) from None
+    return decode(raw, shown)

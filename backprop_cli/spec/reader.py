@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,14 +18,16 @@ from ..core.functions import ACTIVATIONS, LOSSES, activation
 from ..core.names import bias_count
 from ..core.network import Layer, Network
 from ..core.result import Result
-from ..errors import Problem, SpecError, UsageError, quote
-from .access import Unreadable, read_limited
+from ..errors import SpecError, UsageError, quote
+from .access import read_text
 from .course import read_frozen, read_names
-from .expression import ExpressionReader, ExpressionSpec
 from .hints import describe, plural
 from .matrices import MAX_PARAMETERS
 from .values import ValueReader
-from .yamlsafe import MAX_TEXT_BYTES, Document, decode, parse
+from .yamlsafe import Document, parse
+
+if TYPE_CHECKING:
+    from .expression import ExpressionSpec
 
 TOP_KEYS = ("name", "description", "input", "inputs", "target", "targets", "reduction", "loss",
             "output_gradient", "learning_rate", "layout", "layers", "frozen", "names")
@@ -88,19 +90,11 @@ def load_spec(path: str | Path | None = None, *, text: str | None = None, name: 
         return parse_spec(text, name or "<text>", Path.cwd())
     if path is None:
         raise TypeError("load_spec needs a path or text=")
-    if str(path) == "-":
-        import sys
-
-        raw = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
-        return parse_spec(decode(raw, "<stdin>"), "<stdin>", Path.cwd())
-    file = Path(path)
-    shown = name or str(path)
-    try:
-        raw = read_limited(file, MAX_TEXT_BYTES)
-    except Unreadable as exc:
-        hint = exc.hint or "give the path of a spec file, or --example NAME (see `backprop examples`)"
-        raise SpecError([Problem(shown, 1, 1, str(exc), hint)]) from None
-    return parse_spec(decode(raw, shown), shown, file.parent, confined)
+    shown = "<stdin>" if str(path) == "-" else name or str(path)
+    base = Path.cwd() if str(path) == "-" else Path(path).parent
+    text = read_text(path, shown=shown,
+                     hint="give the path of a spec file, or --example NAME (see `backprop examples`)")
+    return parse_spec(text, shown, base, confined)
 
 
 def parse_spec(text: str, file: str, base_dir: Path, confined: bool = False) -> Spec:
@@ -112,6 +106,8 @@ def read_document(doc: Document, base_dir: Path, confined: bool = False) -> Spec
     """Validate an already parsed YAML document as a spec: a network, or (with `expression:`) an
     expression and its point."""
     if isinstance(doc.data, dict) and "expression" in doc.data:
+        from .expression import ExpressionReader  # the formula parser only for an expression: start-up
+
         return ExpressionReader(doc, base_dir, confined).read()
     return _SpecReader(doc, base_dir, confined).read()
 

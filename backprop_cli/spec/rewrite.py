@@ -14,11 +14,7 @@ from ..core.numbers import exact
 from ..errors import UsageError
 from .reader import Spec
 from .yamlsafe import LINE_BREAK
-
-
-def flow_list(values: np.ndarray) -> str:
-    """[1.5, -0.25, ...]"""
-    return "[" + ", ".join(exact(v) for v in values) + "]"
+from .yamlwrite import flow_list, string
 
 
 class _Edits:
@@ -82,7 +78,7 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None) -> tuple[str, di
                 name = updated_matrix_name(original, output, taken)
                 files[output.parent / name] = new.reshape(shape)  # the shape the file had
                 file_path = path + ("file",)
-                edits.replace(doc.locations[file_path], doc.texts[file_path], _yaml_string(name))
+                edits.replace(doc.locations[file_path], doc.texts[file_path], string(name))
             elif path in doc.texts:  # a scalar: `biases: 0`
                 text = exact(new[0]) if np.all(new == new[0]) else flow_list(new)
                 edits.replace(doc.locations[path], doc.texts[path], text)
@@ -102,12 +98,6 @@ def _as_written(spec: Spec, index: int, after) -> list[tuple[str, np.ndarray]]:
     layout = spec.layouts[index] if spec.layouts else "to_from"
     weights = after.weights.T if layout == "from_to" else after.weights
     return [("weights", weights)] + ([("biases", after.biases)] if after.bias_style != "none" else [])
-
-
-def _yaml_string(text: str) -> str:
-    import json
-
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML string
 
 
 _TAG = re.compile(r"!\S*\s*")
