@@ -5,7 +5,7 @@
     result.gradient("w212")
 
 Every command's work is a function here (docs/api.md): grad, trace, gradcheck, draw,
-explore_html, examples, key, check, check_class, assign, step, train. Each is imported from
+explore_html, examples, key, assignment_key, check, check_class, assign, step, train. Each is imported from
 backprop_cli.api only when first used, so that `import backprop_cli` stays cheap.
 """
 from __future__ import annotations
@@ -19,9 +19,9 @@ _API = {
     "load_spec": "computing", "load_example": "computing", "compute": "computing", "grad": "computing",
     "trace": "computing", "gradcheck": "computing", "draw": "computing", "explore_html": "computing",
     "examples": "computing", "example_text": "computing",
-    "check": "grading", "check_class": "grading", "key": "grading", "load_assignment": "grading",
-    "assign": "grading",
-    "step": "training", "train": "training",
+    "check": "grading", "check_class": "grading", "key": "grading", "assignment_key": "grading",
+    "load_assignment": "grading", "assign": "grading",
+    "step": "training", "train": "training", "trained_spec": "training", "write_updated": "training",
 }
 __all__ = [*_API, "render", "SpecError", "UsageError", "NumericalError", "__version__"]
 
