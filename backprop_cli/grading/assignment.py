@@ -44,13 +44,21 @@ class Range:
     high: float
     decimals: int
 
+    def _ends(self) -> tuple[int, int]:
+        """The first and last grid points within from..to, in units of 10^-decimals."""
+        scale = 10**self.decimals
+        return math.ceil(round(self.low * scale, 6)), math.floor(round(self.high * scale, 6))
+
     def values(self) -> int:
-        return round((self.high - self.low) * 10**self.decimals) + 1
+        """How many grid values lie within from..to (0: none)."""
+        first, last = self._ends()
+        return max(last - first + 1, 0)
 
     def value(self, draw: int) -> float:
-        """The grid's value number `draw` (modulo the grid's size)."""
-        count = self.__dict__.get("_count") or self.__dict__.setdefault("_count", self.values())
-        return round(self.low + (draw % count) / 10**self.decimals, self.decimals) + 0.0
+        """The grid's value number `draw` (modulo the grid's size), always within from..to."""
+        ends = self.__dict__.get("_cached") or self.__dict__.setdefault("_cached", (self._ends(), self.values()))
+        (first, _), count = ends
+        return round((first + draw % count) / 10**self.decimals, self.decimals) + 0.0
 
 
 @dataclass
@@ -141,6 +149,7 @@ class _AssignmentReader(ValueReader):
         if notation not in NOTATIONS:
             self.fail(("notation",), f"unknown notation '{quote(str(notation))}'",
                       " or ".join(f"`notation: {n}`" for n in NOTATIONS))
+            notation = "default"  # the questions are still read, for their own problems
         carried = data.get("carried_forward", "half")
         if carried not in CARRIED_FORWARD:
             self.fail(("carried_forward",), f"unknown carried_forward '{quote(str(carried))}'",
@@ -217,7 +226,15 @@ class _AssignmentReader(ValueReader):
                 decimals != int(decimals) or not 0 <= decimals <= 6 or low > high:
             self.fail(path, f"`{key}:` needs numbers from ≤ to, and 0 to 6 decimals", hint)
             return None
+        if abs(low) > 1e9 or abs(high) > 1e9:
+            self.fail(path, f"`{key}:` reaches beyond ±1e9", "personal numbers a student works by hand are small: "
+                      "write a range such as from: -1, to: 1")
+            return None
         drawn = Range(low, high, int(decimals))
+        if drawn.values() == 0:
+            self.fail(path, f"`{key}:` holds no number with {int(decimals)} decimals between {spec['from']} and "
+                      f"{spec['to']}", "widen the range, or allow more decimals")
+            return None
         if drawn.values() > 10**9:
             self.fail(path, f"`{key}:` spans {drawn.values():,} values", "fewer decimals, or a narrower range")
             return None

@@ -37,10 +37,11 @@ def count_text(n: int) -> str:
     exponent = len(str(n)) - 1 if n < 10**4000 else int(math.log10(n))
     while n >= 10 ** (exponent + 1):  # log10 of a huge int can come out one short
         exponent += 1
-    mantissa = round(n // 10 ** (exponent - 2) / 100, 1)  # from the three leading digits
-    if mantissa >= 10:
-        exponent, mantissa = exponent + 1, mantissa / 10
-    return f"{mantissa:.1f}e{exponent}".replace(".0e", "e")
+    scale = 10 ** (exponent - 1)  # two significant digits, rounded half up on the exact integer
+    tenths = (n + scale // 2) // scale
+    if tenths >= 100:
+        exponent, tenths = exponent + 1, tenths // 10
+    return f"{tenths // 10}.{tenths % 10}e{exponent}".replace(".0e", "e")
 
 
 def cells(text: str) -> int:

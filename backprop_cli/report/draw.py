@@ -162,4 +162,6 @@ def draw_network(result, notation, path: str, weight: str | None = None, gradien
         heading += f"\n(layers {', '.join(map(str, wide))} summarised: their {SUMMARY} neurons shown)"
     axes.set_title(heading, fontsize=9)
     save_figure(figure, path, dpi)
-    return Picture(neurons + 1, highlighted, wide, (round(figure_size[0] * dpi), round(figure_size[1] * dpi)))
+    # the pixels as matplotlib's renderer counts them (it rounds each side its own way)
+    width, height = figure.canvas.get_width_height()
+    return Picture(neurons + 1, highlighted, wide, (int(width), int(height)))

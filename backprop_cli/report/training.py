@@ -38,7 +38,10 @@ def loss_curve(runs, width: int = 64, height: int = 12) -> Text:
             text.append(mark, style=style)
         text.append("\n")
     text.append(" " * label_width + " └" + "─" * width + "\n")
-    text.append(" " * (label_width + 2) + f"epoch 0{'':>{width - len(str(longest - 1)) - 7}}{longest - 1}")
+    last = str(longest - 1)
+    wide = width >= len(last) + 8  # room for the word: a narrow curve shows the numbers alone
+    axis = f"epoch 0{' ' * (width - len(last) - 7)}{last}" if wide else f"0{' ' * max(width - len(last) - 1, 1)}{last}"
+    text.append(" " * (label_width + 2) + axis)
     if log:
         text.append("\n" + " " * (label_width + 2) + "(loss on a log scale)", style="dim")
     return text

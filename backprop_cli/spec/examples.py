@@ -28,10 +28,10 @@ def example_names() -> list[str]:
 
 def example_path(name: str) -> Path:
     """The file of example `name`; UsageError with the nearest name when there is none."""
-    path = examples_dir() / f"{name}.yaml"
-    if not path.is_file():
+    known = example_names()
+    if name not in known:  # a name we ship, never a path of the user's (too long, a folder, ../x)
         from .hints import nearest
 
-        raise UsageError(f"no example called '{quote(name)}'; {nearest(name, example_names())} "
+        raise UsageError(f"no example called '{quote(name)}'; {nearest(name[:100], known)} "
                          "(`backprop examples` lists them)")
-    return path
+    return examples_dir() / f"{name}.yaml"

@@ -121,7 +121,8 @@ class ExpressionReader(ValueReader):
                 graph = parse_expression(text)
             except FormulaError as exc:
                 line, column = self._place(exc.line, exc.column)
-                self.problems.append(Problem(self.doc.file, line, column, exc.message, exc.hint))
+                message = exc.placed(self._place(exc.line, exc.refers)[1]) if exc.refers else exc.message
+                self.problems.append(Problem(self.doc.file, line, column, message, exc.hint))
         at = self._at(data.get("at", {}))
         at.update(extra_at or {})
         if graph is not None and not self.problems:

@@ -40,9 +40,17 @@ class FormulaError(ValueError):
     column: int
     message: str
     hint: str = ""
+    refers: int = 0  # a column of the same line that the message names ("the '(' at column N")
 
     def __str__(self) -> str:
         return self.message
+
+    def placed(self, column_in_file: int) -> str:
+        """The message with the column it names as the file counts it (the formula may start
+        further right in its file than in its own text)."""
+        if not self.refers:
+            return self.message
+        return self.message.replace(f"at column {self.refers}", f"at column {column_in_file}", 1)
 
 
 @dataclass
@@ -58,7 +66,8 @@ def _tokens(line: str, number: int) -> list[_Token]:
     while at < len(code):
         m = _TOKEN.match(code, at)
         if m is None or m.end() == at:
-            bad = len(code) - len(code[at:].lstrip()) if code[at:].strip() else at
+            # only what the pattern skips is skipped: any other blank (U+00A0, U+2028, \v) is the culprit
+            bad = at + len(code[at:]) - len(code[at:].lstrip(" \t")) if code[at:].strip(" \t") else at
             char = code[bad]
             hint = _hint_for(char)
             raise FormulaError(number, bad + 1, f"unexpected '{char}' in the formula" if char.isprintable()
@@ -167,7 +176,7 @@ class _Parser:
         if token.text == "(":
             self.nest(token, depth)
             inner, at = self.formula(tokens, at + 1, depth + 1)
-            self.expect(tokens[at], ")", "a ')' to close the '(' at column " + str(token.column))
+            self.expect(tokens[at], ")", "a ')' to close the '(' at column " + str(token.column), token.column)
             return inner, at + 1
         raise FormulaError(self.line, token.column, "expected a number, a name or '('"
                            if token.kind != "end" else "the formula ends too early",
@@ -200,11 +209,11 @@ class _Parser:
             raise FormulaError(self.line, token.column, f"the formula nests more than {MAX_NESTING} levels deep",
                                "name the inner parts as steps, one per line: h1 = ..., h2 = ...")
 
-    def expect(self, token: _Token, text: str, what: str) -> None:
+    def expect(self, token: _Token, text: str, what: str, refers: int = 0) -> None:
         if token.text != text:
             found = f"'{token.text}'" if token.kind != "end" else "the end of the line"
             raise FormulaError(self.line, token.column, f"expected {what}, found {found}",
-                               "check the parentheses and the operators between terms")
+                               "check the parentheses and the operators between terms", refers)
 
     # -- steps ------------------------------------------------------------------------------
     def step(self, line: str, number: int, named: bool) -> None:

@@ -134,6 +134,10 @@ class _SpecReader(ValueReader):
         rate = DEFAULT_LEARNING_RATE
         if "learning_rate" in data:
             rate = self._number(("learning_rate",), data["learning_rate"])
+            if rate is not None and rate <= 0:
+                written = quote(self.doc.texts.get(("learning_rate",), str(rate)), 40)
+                self.fail(("learning_rate",), f"the learning rate must be above 0, not {written}",
+                          "write a positive number such as 0.1 (η in w ← w − η·∂L/∂w)")
         layout = self._layout(data, ())
         layers, layouts = self._layers(data, layout)
         if self.problems:
@@ -225,7 +229,8 @@ class _SpecReader(ValueReader):
             self.missing((), "layers", "'layers' is missing", "add `layers:` with one entry per layer of weights")
             return [], []
         if not isinstance(layers_value, list) or not layers_value:
-            self.fail(("layers",), f"'layers' must be a list of layers, not {describe(layers_value)}",
+            what = "an empty list" if layers_value == [] else describe(layers_value)
+            self.fail(("layers",), f"'layers' must be a list of layers, not {what}",
                       "write `layers:` then `  - activation: sigmoid` and `    weights: [[...]]` per layer")
             return [], []
         if len(layers_value) > MAX_LAYERS:

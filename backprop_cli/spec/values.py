@@ -139,7 +139,8 @@ class ValueReader:
                 return None
             return array
         if not isinstance(value, list) or not value:
-            self.fail(path, f"{what} must be a list of rows, not {describe(value)}",
+            self.fail(path, f"{what} is an empty list" if value == [] else
+                      f"{what} must be a list of rows, not {describe(value)}",
                       "write one row per neuron: [[0.1, 0.2], [0.3, 0.4]]")
             return None
         if len(value) > MAX_NEURONS:

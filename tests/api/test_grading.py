@@ -1,0 +1,122 @@
+"""api.grading: check, check_class, key, assignment_key and assign, called directly; the keys
+they write are checked against the true values, and graded back as right."""
+
+import pytest
+import yaml
+from conftest import SPECS
+
+from backprop_cli.api import grading as G
+from backprop_cli.api.computing import load_example, load_spec
+from backprop_cli.errors import SpecError, UsageError
+from backprop_cli.grading.key import judgeable_decimals
+
+QUESTIONS = "questions:\n  - {quantity: a12, points: 1}\n  - {quantity: dL/dz21, points: 2}\n" \
+            "  - {quantity: dL/dw212, points: 2}\n"
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "net.yaml").write_text((SPECS / "padhai-4-4-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "hw.yaml").write_text('title: "HW"\nspec: net.yaml\n' + QUESTIONS, encoding="utf-8")
+    (tmp_path / "hwp.yaml").write_text('title: "HW"\npersonal:\n  spec: net.yaml\n  seed: s1\n'
+                                       "  weights: {from: -1, to: 1, decimals: 1}\n" + QUESTIONS, encoding="utf-8")
+    return tmp_path
+
+
+def test_key_holds_the_true_values_and_checks_as_right(course):
+    spec = load_spec("net.yaml")
+    text = G.key(spec, ["loss", "dL/dw212", "w212_new", "a12"], decimals=5, spec_path="net.yaml")
+    data = yaml.safe_load(text)
+    result = spec.compute()
+    expected = {"loss": result.loss, "dL/dw212": result.gradient("w212"), "w212_new": result.updated("w212"),
+                "a12": float(result.a[1][0, 1])}
+    assert data["spec"] == "net.yaml"
+    for quantity, value in expected.items():
+        assert data["answers"][quantity] == round(value, judgeable_decimals(value, 5))
+    (course / "answers.yaml").write_text(text, encoding="utf-8")
+    run = G.check(["answers.yaml"])
+    assert not run.failed and run.invalid == [] and len(run.files) == 1
+    assert repr(run) == "<CheckRun 1 file: 4 right, 0 not right, 0 invalid>"  # answers
+
+
+def test_key_defaults_inline_and_errors():
+    spec = load_example("mazur-2-2-2")
+    data = yaml.safe_load(G.key(spec))
+    assert data["network"]["name"] == "Mazur 2-2-2"
+    assert len(data["answers"]) == 21 and "dE_total/dw5" in data["answers"]
+    with pytest.raises(UsageError, match=r"^--quantity: unknown quantity 'nope\?'"):
+        G.key(spec, ["nope?"])
+    expression = yaml.safe_load(G.key(load_example("cs231n-circuit"), decimals=2))
+    assert expression["answers"]["df/dz"] == 3.0
+
+
+def test_check_reports_invalid_files(course):
+    (course / "bad.yaml").write_text("spec: net.yaml\nanswers:\n  w999: 1\n")
+    run = G.check(["bad.yaml", "missing.yaml"])
+    assert run.files == [] and [path for path, _ in run.invalid] == ["bad.yaml", "missing.yaml"]
+    assert run.invalid[0][1][0].startswith("bad.yaml:3:3: the network has no parameter w999")
+    assert not run.failed
+
+
+def test_check_class_shared_network(course):
+    key = yaml.safe_load(G.key(load_spec("net.yaml"), ["a12", "dL/dz21", "dL/dw212"], decimals=4))["answers"]
+    for student, answers in [("alice", key), ("bob", {**key, "a12": key["a12"] + 1})]:
+        (course / student).mkdir()
+        lines = "".join(f"  {q}: {v}\n" for q, v in answers.items())
+        (course / student / "answers.yaml").write_text(f"spec: net.yaml\nanswers:\n{lines}")
+        (course / student / "net.yaml").write_text((course / "net.yaml").read_text())
+    run = G.check_class("hw.yaml", ["alice/answers.yaml", "bob/answers.yaml"])
+    assert [(s.student, s.score, s.max_score) for s in run.graded] == [("alice", 5.0, 5.0), ("bob", 4.0, 5.0)]
+    assert run.failed and run.invalid == [] and run.invalid_students == []
+    assert repr(run) == "<ClassRun 2 submissions, 0 invalid>"
+    assert [row["share_right"] for row in run.stats] == [0.5, 1.0, 1.0]
+    html = run._repr_html_()
+    assert "<pre" in html and "alice" in html
+
+
+@pytest.mark.parametrize("student, paths, message", [
+    (" ", ["a.yaml"], "--student is empty"),
+    ("alice", ["a.yaml", "b.yaml"], "--student names the student of one answers file"),
+])
+def test_check_class_usage_errors(course, student, paths, message):
+    with pytest.raises(UsageError, match=message):
+        G.check_class("hw.yaml", paths, student)
+
+
+def test_check_class_invalid_file_is_listed(course):
+    run = G.check_class("hw.yaml", ["nobody/answers.yaml"])
+    assert run.graded == [] and run.invalid[0][0] == "nobody/answers.yaml"
+    assert run.invalid_students[0][0] == "nobody"
+
+
+def test_assignment_key_and_assign(course):
+    with pytest.raises(UsageError, match="^--student: not a student id"):
+        G.assignment_key("hwp.yaml", "../x")
+    with pytest.raises(SpecError, match="no student was named"):
+        G.assignment_key("hwp.yaml")
+    key = yaml.safe_load(G.assignment_key("hwp.yaml", "alice", decimals=6))
+    assert key["student"] == "alice" and key["spec"] == "net.yaml" and list(key["answers"]) == ["a12", "dL/dz21",
+                                                                                                   "dL/dw212"]
+    (course / "roster.csv").write_text("id,name\nalice,A\nbob,B\n")
+    assert G.assign("hwp.yaml", "roster.csv", "out") == ["alice", "bob"]
+    handout = load_spec("out/alice/net.yaml")
+    assignment = G.load_assignment("hwp.yaml")
+    assert handout.layers[0].weights.tolist() == assignment.network_for("alice")[0].layers[0].weights.tolist()
+    assert yaml.safe_load((course / "out/bob/answers.yaml").read_text())["student"] == "bob"
+    # the key of alice, written into her folder, grades as full marks on her network
+    (course / "out/alice/answers.yaml").write_text(G.assignment_key("hwp.yaml", "alice", decimals=6))
+    run = G.check_class("hwp.yaml", ["out/alice/answers.yaml"])
+    assert [(s.student, s.score) for s in run.graded] == [("alice", 5.0)]
+
+
+def test_shared_assignment_key_is_inline(course):
+    key = yaml.safe_load(G.assignment_key("hw.yaml", quantities=["loss"]))
+    assert key["network"]["loss"] == "squared_error" and list(key["answers"]) == ["loss"]
+
+
+def test_assign_into_a_file_is_a_usage_error(course):
+    (course / "roster.csv").write_text("alice\n")
+    (course / "taken").write_text("x")
+    with pytest.raises(UsageError, match="^cannot create taken/alice: "):
+        G.assign("hw.yaml", "roster.csv", "taken")

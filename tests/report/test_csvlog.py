@@ -1,0 +1,40 @@
+"""report.csvlog: the per-epoch training log as CSV, read back exactly."""
+import csv
+import io
+
+from conftest import SPECS
+
+from backprop_cli.report.csvlog import TrainingLog
+from backprop_cli.spec.reader import load_spec
+
+
+def test_header_and_rows_read_back_exactly():
+    spec = load_spec(SPECS / "mazur-2-2-2.yaml")
+    result = spec.compute()
+    names = [n for n, _, _, _ in result.parameters()]
+    log = TrainingLog(names, "E_total")
+    log.record(0.5, 1, result)
+    log.record(0.25, 2.0, result)
+    rows = list(csv.reader(io.StringIO(log.csv())))
+    assert rows[0] == ["learning_rate", "epoch", "loss"] + names + [f"dE_total/d{n}" for n in names]
+    assert rows[1][:2] == ["0.5", "1"] and rows[2][:2] == ["0.25", "2"]
+    assert float(rows[1][2]) == result.loss
+    values = [float(v) for v in rows[1][3:]]
+    assert values == [v for _, v, _, _ in result.parameters()] + [g for _, _, g, _ in result.parameters()]
+    assert log.csv().endswith("\n") and log.csv().count("\n") == 3
+
+
+def test_empty_log_is_a_header():
+    assert TrainingLog(["w1"]).csv() == "learning_rate,epoch,loss,w1,dL/dw1\n"
+
+
+def test_negative_zero_written_as_zero():
+    class Fake:
+        loss = -0.0
+
+        def parameters(self):
+            return [("w", -0.0, 1e-320, 0.0)]
+
+    log = TrainingLog(["w"])
+    log.record(0.1, 3, Fake())
+    assert log.csv().splitlines()[1] == "0.1,3,0.0,0.0,1e-320"

@@ -1,0 +1,85 @@
+"""report.grades: a class's text report, statistics, JSON object and gradebook CSV (read back)."""
+import csv
+import io
+import json
+
+import pytest
+
+from backprop_cli.report.grades import (
+    MARKS,
+    _cell,
+    gradebook_csv,
+    points,
+    submissions_object,
+    submissions_text,
+    summary_text,
+)
+from backprop_cli.report.json import dumps
+
+from ._course import class_run, plain
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    return class_run(tmp_path_factory.mktemp("class"))
+
+
+@pytest.mark.parametrize("value, text", [(2.0, "2"), (1.5, "1.5"), (0.0, "0"), (0.25, "0.25"), (1e6, "1e+06")])
+def test_points(value, text):
+    assert points(value) == text
+
+
+@pytest.mark.parametrize("text, cell", [("=cmd", "'=cmd"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"),
+                                        ("\tx", "'\tx"), ("\rx", "'\rx"), ("alice", "alice"), ("", "")])
+def test_cell_defuses_formulas(text, cell):
+    assert _cell(text) == cell
+
+
+def test_submissions_text(run):
+    text = plain(submissions_text(run.graded, len(run.invalid), 4, quiet=False))
+    lines = text.splitlines()
+    assert lines[0] == "alice/answers.yaml  alice  score 5/5"
+    assert lines[1].split() == ["line", "quantity", "given", "expected", "points"]
+    assert lines[2].split() == ["3", "a12", "0.8022", "0.8022", "1/1", MARKS["right"]]
+    assert "bob/answers.yaml  bob  score 2/5" in lines
+    assert any(line.split()[-2:] == ["0/2", MARKS["not_answered"]] for line in lines)
+    assert "  a12: no known mistake gives this value; `backprop trace` shows the steps. (right would be within " \
+           "[0.7981, 0.8062])" in lines
+    assert "  dL/dw212: not answered" in lines
+    assert lines[-1] == "4 submissions: 2 graded: mean score 3.5/5, 2 invalid (see the messages above; scored 0)"
+
+
+def test_submissions_text_quiet(run):
+    assert plain(submissions_text(run.graded, 0, 4, quiet=True)).splitlines() == [
+        "alice/answers.yaml: alice 5/5", "bob/answers.yaml: bob 2/5", "2 submissions: 2 graded: mean score 3.5/5"]
+    assert plain(submissions_text([], 1, 4, quiet=True)).splitlines() == [
+        "1 submission: 0 graded, 1 invalid (see the messages above; scored 0)"]
+
+
+def test_summary_text(run):
+    assert plain(summary_text(run.stats)).splitlines() == [
+        "Per question", "  a12: 1/2 right (50%)", "  dL/dz21: 2/2 right (100%)", "  dL/dw212: 1/2 right (50%)"]
+    rows = [{"quantity": "yhat1", "right": 0, "answered": 3, "share_right": 0.0,
+             "diagnoses": [{"count": 3, "diagnosis": "sign flipped"}]}]
+    assert plain(summary_text(rows)).splitlines()[1:] == ["  ŷ1: 0/3 right (0%)", "      3× sign flipped"]
+
+
+def test_submissions_object_reads_back(run):
+    obj = json.loads(dumps(submissions_object(run.graded, run.invalid, run.stats)))
+    alice, bob = obj["files"]
+    assert (alice["student"], alice["score"], alice["max_score"]) == ("alice", 5.0, 5.0)
+    assert [r["verdict"] for r in bob["results"]] == ["wrong", "right", "not_answered"]
+    assert bob["results"][2]["given"] is None and bob["results"][2]["line"] is None
+    assert bob["results"][0]["accepted"][0] < bob["results"][0]["expected"] < bob["results"][0]["accepted"][1]
+    assert (obj["passed"], obj["failed"]) == (4, 1)
+    assert [i["path"] for i in obj["invalid"]] == ["=cmd/answers.yaml", "nobody/answers.yaml"]
+    assert obj["summary"] == run.stats
+
+
+def test_gradebook_reads_back(run):
+    rows = list(csv.reader(io.StringIO(gradebook_csv(run.assignment, run.graded, run.invalid_students))))
+    assert rows == [["student", "score", "max_score", "a12", "dL/dz21", "dL/dw212"],
+                    ["alice", "5.0", "5.0", "1.0", "2.0", "2.0"], ["bob", "2.0", "5.0", "0.0", "2.0", "0.0"],
+                    ["'=cmd", "0.0", "5.0", "0.0", "0.0", "0.0"], ["nobody", "0.0", "5.0", "0.0", "0.0", "0.0"]]
+    for row in rows[1:]:
+        assert float(row[1]) == sum(map(float, row[3:]))  # the score is the sum of the points
