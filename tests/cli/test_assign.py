@@ -1,0 +1,55 @@
+"""cli.assign: every roster student's handout written, and the line saying so."""
+import pytest
+from conftest import SPECS, invoke
+
+import backprop_cli.api.grading as grading_api
+
+QUESTIONS = "questions:\n  - {quantity: loss, points: 1}\n  - {quantity: dL/dw212, points: 2}\n"
+PERSONAL = ("personal:\n  spec: net.yaml\n  seed: s1\n  weights: {from: -1, to: 1, decimals: 1}\n" + QUESTIONS)
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "net.yaml").write_text((SPECS / "padhai-4-4-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "hw.yaml").write_text("spec: net.yaml\n" + QUESTIONS, encoding="utf-8")
+    (tmp_path / "hwp.yaml").write_text(PERSONAL, encoding="utf-8")
+    (tmp_path / "two.csv").write_text("id,name\nana,Ana\nbo,Bo\n", encoding="utf-8")
+    (tmp_path / "one.csv").write_text("cy\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_a_shared_network_for_everyone(course, monkeypatch):
+    calls, original = [], grading_api.assign
+    monkeypatch.setattr(grading_api, "assign", lambda *a: calls.append(a[1:]) or original(*a))
+    result = invoke("assign", "hw.yaml", "--roster", "two.csv", "-o", "out", expect=0)
+    assert result.stdout == "wrote 2 handouts in out\n" and result.stderr == ""
+    assert calls == [("two.csv", "out")]
+    net = (course / "net.yaml").read_text(encoding="utf-8")
+    for student in ("ana", "bo"):
+        assert (course / "out" / student / "net.yaml").read_text(encoding="utf-8") == net
+        answers = (course / "out" / student / "answers.yaml").read_text(encoding="utf-8")
+        assert f"student: \"{student}\"\nspec: net.yaml\nanswers:\n  loss:\n  dL/dw212:\n" in answers
+
+
+def test_one_handout_and_personal_networks(course):
+    assert invoke("assign", "hwp.yaml", "--roster", "one.csv", "-o", "out", expect=0).stdout == \
+        "wrote 1 handout in out (each with its own network)\n"
+    assert (course / "out" / "cy" / "net.yaml").read_text(encoding="utf-8") != \
+        (course / "net.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args, missing", [(["hw.yaml", "-o", "out"], "--roster"),
+                                           (["hw.yaml", "--roster", "two.csv"], "'-o' / '--output'"),
+                                           (["--roster", "two.csv", "-o", "out"], "ASSIGNMENT")])
+def test_what_it_needs(course, args, missing):
+    result = invoke("assign", *args, expect=2)
+    assert "Missing" in result.stderr and missing in result.stderr and not (course / "out").exists()
+
+
+def test_a_bad_roster_or_assignment_is_exit_2_and_writes_nothing(course):
+    (course / "bad.csv").write_text("id\nana\nana\n", encoding="utf-8")
+    result = invoke("assign", "hw.yaml", "--roster", "bad.csv", "-o", "out", expect=2)
+    assert result.stderr == "Error: --roster bad.csv, row 3: ana is listed twice\n" and result.stdout == ""
+    assert not (course / "out").exists()
+    assert invoke("assign", "nosuch.yaml", "--roster", "two.csv", "-o", "out", expect=2).stdout == ""

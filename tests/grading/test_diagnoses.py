@@ -1,0 +1,108 @@
+"""grading.diagnoses: a wrong answer computed in the test by making a catalogued mistake by hand on
+the tiny 2-2-1 network (tests/grading/_tiny.py) is named as that mistake; a right answer, or one no
+mistake gives, is not diagnosed; "follows from" points along real dependencies only."""
+import pytest
+
+from backprop_cli.grading.diagnoses import Diagnoser
+from backprop_cli.grading.quantities import evaluate, parse_quantity
+
+from . import _tiny as t
+
+SIGN = "The sign is flipped: ∂L/∂ŷ uses (ŷ − y), not (y − ŷ)."
+FLAT = "The activation's derivative ∂a/∂z is left out of the chain."
+
+
+def diagnosis(tmp_path, quantity: str, value: float, decimals: int = 6):
+    result, notation, read, tolerance = t.read(tmp_path, {quantity: t.f(value, decimals)})
+    (answer,) = read
+    return Diagnoser(result, notation).diagnose(answer, evaluate(result, answer.quantity, notation), tolerance)
+
+
+# each mistake made by hand: the chain L → ŷ1 → z21 → a11 → z11 → w111 with one factor wrong
+MISTAKES = [
+    # σ'(z11) left out of ∂L/∂w111 = 2(ŷ − y) · w211 · σ'(z11) · x1
+    ("dL/dw111", t.D_YHAT * t.W211 * t.X1, FLAT),
+    ("dL/dw111", -t.D_YHAT * t.W211 * t.A11 * (1 - t.A11) * t.X1, SIGN),  # (y − ŷ) for (ŷ − y)
+    ("dL/dw111", (t.YHAT - t.Y) * t.W211 * t.A11 * (1 - t.A11) * t.X1,  # the 2 of 2(ŷ − y) lost
+     "This is half the true value: the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost."),
+    # the update's sign: w + η·g
+    ("w211_new", t.W211 + t.ETA * t.D_YHAT * t.A11, "This adds η·∂L/∂w; the update subtracts it: w ← w − η·∂L/∂w."),
+    ("w211_new", t.W211 - t.D_YHAT * t.A11, "η is left out: w ← w − η·∂L/∂w with η = 0.5."),  # η missing
+    ("w211_new", t.W211, "This is the value before the update: w ← w − η·∂L/∂w was not applied."),
+    ("a11", t.W111 * t.X1 + t.W112 * t.X2 + t.B11, "This is z11, the pre-activation; a11 is the activation."),
+    # ∂z21/∂w211 taken as z11 instead of a11
+    ("dL/dw211", t.D_YHAT * t.Z11,
+     "This multiplies by the pre-activation z11 where the activation a11 belongs (∂z/∂w is the input to the weight)."),
+]
+
+
+@pytest.mark.parametrize("quantity, value, sentence", MISTAKES)
+def test_a_mistake_made_by_hand_is_named(tmp_path, quantity, value, sentence):
+    assert diagnosis(tmp_path, quantity, value) == sentence
+
+
+@pytest.mark.parametrize("quantity, value, sentence", MISTAKES)
+def test_at_four_decimals_too(tmp_path, quantity, value, sentence):
+    assert diagnosis(tmp_path, quantity, value, 4) == sentence
+
+
+def test_two_mistakes_that_give_one_value_are_both_named_as_possibilities(tmp_path):
+    # ∂L/∂z11 without σ'(z11) is ∂L/∂a11: either mistake gives it
+    said = diagnosis(tmp_path, "dL/dz11", t.D_YHAT * t.W211)
+    assert said.startswith("More than one known mistake gives this value: ")
+    assert "this is ∂L/∂a11, not ∂L/∂z11 (z and a swapped)" in said and FLAT[1:] in said
+
+
+@pytest.mark.xfail(strict=True, reason="the output is linear, so leaving out the activation's derivative gives "
+                                       "the true ∂L/∂w211; yet the diagnosis also offers 'two mistakes at once: the "
+                                       "activation's derivative left out; and the sign flipped' for -∂L/∂w211 — a "
+                                       "mistake named where the correct method gives the same value")
+def test_a_mistake_that_changes_nothing_here_is_not_named(tmp_path):
+    assert diagnosis(tmp_path, "dL/dw211", -t.D_YHAT * t.A11) == SIGN
+
+
+@pytest.mark.parametrize("quantity, value", [
+    ("dL/dw111", t.G["w111"]),  # right
+    ("dL/dw111", t.G["w111"] * 1.37 + 0.011),  # no mistake gives this
+    ("w211_new", t.NEW["w211"] + 0.3),
+    ("a11", 0.7123),
+])
+def test_no_diagnosis_for_a_right_answer_or_an_unknown_mistake(tmp_path, quantity, value):
+    assert diagnosis(tmp_path, quantity, value) is None
+
+
+@pytest.mark.xfail(strict=True, reason="∂L/∂w112 = -0.116407 rounds to the -0.1 written, and the lost factor 2 "
+                                       "(-0.058204) also rounds to it: the correct method gives the value, yet it is "
+                                       "diagnosed 'This is half the true value' (`backprop check` prints that with "
+                                       "'right would be within [-0.166407, -0.0664072]', which holds -0.1)")
+def test_no_mistake_is_named_where_the_correct_method_gives_the_value_too(tmp_path):
+    assert round(t.G["w112"], 1) == -0.1 and round(t.G["w112"] / 2, 1) == -0.1
+    assert diagnosis(tmp_path, "dL/dw112", -0.1, 1) is None
+
+
+def test_candidates_hold_the_values_of_the_mistakes(tmp_path):
+    result, notation, _, _ = t.read(tmp_path, {"loss": "0.5"})
+    q = parse_quantity("dL/dw111", notation)
+    values = {sentence: value for value, sentence in Diagnoser(result, notation).candidates(q, t.G["w111"])}
+    assert values[FLAT[0].lower() + FLAT[1:-1]] == pytest.approx(t.D_YHAT * t.W211 * t.X1, rel=1e-12)
+    assert values[SIGN[0].lower() + SIGN[1:-1]] == pytest.approx(-t.G["w111"], rel=1e-12)
+
+
+def _causes(tmp_path, wrong: list[str], right: list[str] = ()):
+    result, notation, _, _ = t.read(tmp_path, {"loss": "0.5"})
+    d = Diagnoser(result, notation)
+    return d.first_causes([parse_quantity(q, notation) for q in wrong], [parse_quantity(q, notation) for q in right])
+
+
+def test_first_causes_only_along_real_dependencies(tmp_path):
+    # z12 is not computed from a11; ŷ1 is (z21 = w211·a11 + ...); ∂L/∂w211 from a11 (its input)
+    assert _causes(tmp_path, ["a11", "z12", "yhat1", "dL/dw211"]) == [None, None, 0, 0]
+    # ∂L/∂w111 comes from ∂L/∂z11, not ∂L/∂z12
+    assert _causes(tmp_path, ["dL/dz12", "dL/dw111"]) == [None, None]
+    assert _causes(tmp_path, ["dL/dz11", "dL/dw111"]) == [None, 0]
+
+
+def test_a_right_answer_between_cuts_the_chain(tmp_path):
+    # ∂L/∂w111 hangs on ŷ1 only through ∂L/∂z11 (and the forward pass before z11): stated right, the chain stops
+    assert _causes(tmp_path, ["yhat1", "dL/dw111"], right=["dL/dz11"]) == [None, None]
+    assert _causes(tmp_path, ["yhat1", "dL/dw111"]) == [None, 0]

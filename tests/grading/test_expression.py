@@ -1,0 +1,87 @@
+"""grading.expression: answers about an expression, f = x·y + sin(x) at x = 2, y = 3, graded against
+derivatives done by hand (∂f/∂x = y + cos x, ∂f/∂y = x), with the chain rule's slips named."""
+import math
+
+import pytest
+
+from backprop_cli.grading.expression import ExpressionDiagnoser, expression_value, parse_expression_quantity
+from backprop_cli.grading.grades import Grader
+from backprop_cli.grading.quantities import QuantityError
+
+EXPRESSION = "expression: |\n  h1 = x*y\n  h2 = sin(x)\n  f = h1 + h2\nat: {x: 2, y: 3}\n"
+X, Y = 2.0, 3.0
+TRUE = {"h1": X * Y, "h2": math.sin(X), "f": X * Y + math.sin(X), "df/dx": Y + math.cos(X), "df/dy": X,
+        "df/dh1": 1.0, "df/dh2": 1.0}
+
+
+def grade(tmp_path, answers: dict) -> dict:
+    path = tmp_path / "e.yaml"
+    path.write_text(EXPRESSION + "answers:\n" + "".join(f"  {k}: {v}\n" for k, v in answers.items()), encoding="utf-8")
+    return {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+
+
+def test_hand_computed_values_and_derivatives_are_right(tmp_path):
+    graded = grade(tmp_path, {q: f"{v:.6f}" for q, v in TRUE.items()})
+    for q, outcome in graded.items():
+        assert outcome.ok and outcome.verdict == "right", q
+        assert outcome.expected == pytest.approx(TRUE[q], rel=1e-15, abs=1e-15)
+
+
+def test_an_exact_answer_is_right_however_few_digits(tmp_path):
+    graded = grade(tmp_path, {"h1": "6", "df/dy": "2", "df/dh1": "1"})
+    assert all(o.ok for o in graded.values())
+
+
+def test_off_by_more_than_half_a_unit_is_wrong(tmp_path):
+    graded = grade(tmp_path, {"df/dx": "2.585", "h2": "0.91"})
+    assert not graded["df/dx"].ok and graded["h2"].ok  # 3 + cos 2 = 2.583853...; sin 2 = 0.909297...
+
+
+def test_one_path_alone_or_left_out_is_named(tmp_path):
+    # x reaches f by two paths: f → h1 → x (product y = 3) and f → h2 → x (product cos 2)
+    only_first = grade(tmp_path, {"df/dx": "3.0000"})["df/dx"].diagnosis
+    assert only_first.startswith("More than one known mistake gives this value: ")
+    assert "this is path 1 alone (f → h1 → x); x has 2 paths from f" in only_first
+    assert "this leaves out path 2 (f → h2 → x, product -0.4161)" in only_first
+    assert f"{math.cos(X):.4f}" == "-0.4161"
+
+
+def test_the_sign_and_a_swapped_input_are_named(tmp_path):
+    graded = grade(tmp_path, {"df/dy": "-2.00", "h2": f"{-math.sin(X):.4f}", "df/dh1": f"{X:.3f}"})
+    assert graded["df/dy"].diagnosis == "The sign is flipped."
+    assert graded["h2"].diagnosis == "The sign is flipped."
+    assert graded["df/dh1"].diagnosis == "This is ∂f/∂y, not ∂f/∂h1."  # ∂f/∂y = x = 2 given for ∂f/∂h1
+
+
+def test_a_value_given_for_its_derivative_is_named(tmp_path):
+    # ∂f/∂h2 = 1 answered with h2 = sin 2
+    said = grade(tmp_path, {"df/dh2": f"{math.sin(X):.4f}"})["df/dh2"].diagnosis
+    assert said == "This is the value of h2, not the derivative ∂f/∂h2."
+
+
+def test_a_wrong_value_is_followed_from_only_along_the_graph(tmp_path):
+    # h1 wrong (7 for 6) makes f wrong; h2 is not computed from h1
+    graded = grade(tmp_path, {"h1": "7", "h2": "0.8", "f": "7.9093"})
+    assert graded["f"].diagnosis == "Follows from the earlier wrong step h1 (line 7): fix that first."
+    assert graded["h2"].diagnosis is None
+
+
+def test_quantities_are_parsed_against_the_expression(tmp_path):
+    from backprop_cli.grading.answers import AnswersReader
+
+    (tmp_path / "e.yaml").write_text(EXPRESSION + "answers:\n  f: 1\n", encoding="utf-8")
+    _, result, _, _, _ = AnswersReader().read(str(tmp_path / "e.yaml"))
+    q = parse_expression_quantity("∂f/∂x", result)
+    assert (q.kind, q.name.kind) == ("gradient", "x")
+    assert expression_value(result, q) == pytest.approx(Y + math.cos(X), rel=1e-15)
+    assert expression_value(result, parse_expression_quantity(" h2 ", result)) == pytest.approx(math.sin(X))
+    with pytest.raises(QuantityError) as info:
+        parse_expression_quantity("dg/dx", result)
+    assert str(info.value) == "'dg/dx': the expression's output is f, not g" and info.value.hint == \
+        "write df/d<name>, e.g. df/dx"
+    with pytest.raises(QuantityError):
+        parse_expression_quantity("h3", result)
+    diagnoser = ExpressionDiagnoser(result)
+    values = sorted(v for v, _ in diagnoser.candidates(q, Y + math.cos(X)))
+    for wanted in (Y, math.cos(X), -(Y + math.cos(X)), X, X):  # the paths, the sign, ∂f/∂y, x itself
+        assert any(v == pytest.approx(wanted, rel=1e-12) for v in values), wanted

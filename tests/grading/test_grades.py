@@ -1,0 +1,68 @@
+"""grading.grades: one answers file graded whole (verdicts, diagnoses, carried forward, "follows
+from"), and a Grader that keeps grading when a file is invalid; on the tiny 2-2-1 network worked by
+hand (tests/grading/_tiny.py)."""
+import pytest
+
+from backprop_cli.grading.grades import Grader
+
+from . import _tiny as t
+
+
+def graded(tmp_path, answers: dict):
+    report = Grader().grade_file(t.answers_file(tmp_path, answers))
+    return report, {o.answer.quantity.text: o for o in report.outcomes}
+
+
+def test_right_answers_pass_with_the_hand_values_as_expected(tmp_path):
+    report, by = graded(tmp_path, {"loss": t.f(t.LOSS, 4), "a11": t.f(t.A11, 4), "dL/dw111": t.f(t.G["w111"], 5),
+                                   "w122_new": t.f(t.NEW["w122"], 4)})
+    assert (report.passed, report.failed) == (4, 0)
+    assert by["loss"].expected == pytest.approx(t.LOSS, rel=1e-12)
+    assert by["dL/dw111"].expected == pytest.approx(t.G["w111"], rel=1e-12)
+    assert by["w122_new"].expected == pytest.approx(t.NEW["w122"], rel=1e-12)
+    assert all(o.verdict == "right" and o.diagnosis is None for o in by.values())
+    low, high = by["a11"].accepted
+    assert low <= t.A11 <= high
+
+
+def test_a_catalogued_mistake_is_diagnosed(tmp_path):
+    report, by = graded(tmp_path, {"dL/dw111": t.f(t.D_YHAT * t.W211 * t.X1, 5)})  # σ'(z11) left out
+    assert (report.passed, report.failed) == (0, 1)
+    o = by["dL/dw111"]
+    assert not o.ok and o.verdict == "wrong"
+    assert o.diagnosis == "The activation's derivative ∂a/∂z is left out of the chain."
+
+
+def test_carried_forward_says_which_answers_it_used(tmp_path):
+    _, by = graded(tmp_path, {"a11": "0.6100", "dL/dw211": t.f(t.D_YHAT * 0.61, 4)})
+    o = by["dL/dw211"]
+    assert not o.ok and o.verdict == "carried_forward"
+    assert o.diagnosis == ("Carried forward: this step is right on your own earlier answers a11 = 0.6100 (line 3), "
+                           "which are wrong.")
+
+
+def test_an_undiagnosed_wrong_answer_follows_from_an_earlier_wrong_one_it_depends_on(tmp_path):
+    _, by = graded(tmp_path, {"a11": "0.6712", "z12": "0.5512", "yhat1": "0.4567"})
+    assert by["z12"].diagnosis is None  # first in the pass
+    assert by["a11"].diagnosis is None  # a11 is not computed from z12
+    # ŷ1 is computed from both (through a12 and z21): the first wrong in the pass is named
+    assert by["yhat1"].diagnosis == "Follows from the earlier wrong step z12 (line 4): fix that first."
+    _, by = graded(tmp_path, {"a11": "0.6712", "yhat1": "0.4567"})
+    assert by["yhat1"].diagnosis == "Follows from the earlier wrong step a11 (line 3): fix that first."
+
+
+def test_a_right_answer_in_between_cuts_the_chain(tmp_path):
+    _, by = graded(tmp_path, {"yhat1": "0.4567", "dL/dz11": t.f(t.D_Z11, 5), "dL/dw111": "-0.3456"})
+    assert by["dL/dz11"].ok
+    assert by["dL/dw111"].diagnosis is None  # built on the right ∂L/∂z11, not on ŷ1
+
+
+def test_a_class_is_graded_and_an_invalid_file_listed_not_fatal(tmp_path):
+    good = t.answers_file(tmp_path, {"loss": t.f(t.LOSS, 4)})
+    (tmp_path / "bad.yaml").write_text("spec: net.yaml\nanswers:\n  a99: 1\n", encoding="utf-8")
+    (tmp_path / "second.yaml").write_text(f"spec: net.yaml\nanswers:\n  loss: {t.LOSS * 2:.4f}\n", encoding="utf-8")
+    reports, invalid = Grader().grade_files([good, str(tmp_path / "bad.yaml"), str(tmp_path / "second.yaml")])
+    assert [r.path for r in reports] == [good, str(tmp_path / "second.yaml")]
+    assert [(r.passed, r.failed) for r in reports] == [(1, 0), (0, 1)]
+    assert [path for path, _ in invalid] == [str(tmp_path / "bad.yaml")]
+    assert "a99" in str(invalid[0][1])

@@ -1,0 +1,105 @@
+"""grading.submissions: a class graded against an assignment on the tiny 2-2-1 network
+(tests/grading/_tiny.py): points per question, carried-forward credit, questions left empty,
+answers not asked, who answers, and the class summary."""
+import math
+
+import pytest
+
+from backprop_cli.grading.assignment import load_assignment
+from backprop_cli.grading.submissions import class_summary, grade_class, student_of
+
+from . import _tiny as t
+
+ASSIGNMENT = ("title: HW\nspec: net.yaml\ncarried_forward: {credit}\nquestions:\n  - {{quantity: a11, points: 1}}\n"
+              "  - {{quantity: dL/dw211, points: 2}}\n  - {{quantity: w211_new, points: 3}}\n")
+
+
+@pytest.fixture
+def course(tmp_path):
+    t.folder(tmp_path)
+
+    def make(credit="half"):
+        (tmp_path / "hw.yaml").write_text(ASSIGNMENT.format(credit=credit), encoding="utf-8")
+        return load_assignment(str(tmp_path / "hw.yaml"))
+
+    return make
+
+
+def hand_in(tmp_path, student: str, answers: dict, extra: str = "") -> str:
+    (tmp_path / student).mkdir(exist_ok=True)
+    path = tmp_path / student / "answers.yaml"
+    body = "".join(f"  {k}: {v}\n" for k, v in answers.items())
+    path.write_text(f"student: {student}\nspec: net.yaml\n{extra}answers:\n{body}", encoding="utf-8")
+    return str(path)
+
+
+RIGHT = {"a11": t.f(t.A11, 4), "dL/dw211": t.f(t.G["w211"], 4), "w211_new": t.f(t.NEW["w211"], 4)}
+
+
+def test_points_for_right_wrong_and_carried_forward(tmp_path, course):
+    assignment = course("half")
+    paths = [hand_in(tmp_path, "ana", RIGHT),
+             hand_in(tmp_path, "bo", {"a11": "0.6100", "dL/dw211": t.f(t.D_YHAT * 0.61, 4), "w211_new": "0.7"})]
+    graded, invalid = grade_class(assignment, paths, None)
+    assert invalid == []
+    ana, bo = graded
+    assert (ana.student, ana.score, ana.max_score) == ("ana", 6.0, 6.0)
+    assert [r.verdict for r in bo.results] == ["wrong", "carried_forward", "wrong"]
+    assert [r.points for r in bo.results] == [0.0, 1.0, 0.0]  # half of 2 for the carried step
+    assert bo.results[2].diagnosis == "This is the value before the update: w ← w − η·∂L/∂w was not applied."
+    assert bo.results[0].expected == pytest.approx(t.A11, rel=1e-12)
+
+
+@pytest.mark.parametrize("credit, points", [("full", 2.0), ("none", 0.0)])
+def test_the_carried_forward_credit_is_the_assignments(tmp_path, course, credit, points):
+    path = hand_in(tmp_path, "bo", {"a11": "0.6100", "dL/dw211": t.f(t.D_YHAT * 0.61, 4)})
+    (bo,), _ = grade_class(course(credit), [path], None)
+    assert bo.results[1].verdict == "carried_forward" and bo.results[1].points == points
+
+
+def test_empty_and_unasked_answers(tmp_path, course):
+    path = hand_in(tmp_path, "cy", {"a11": "", "dL/dw211": t.f(t.G["w211"], 4), "z12": "0.5000"})
+    (cy,), _ = grade_class(course(), [path], None)
+    assert [r.verdict for r in cy.results] == ["not_answered", "right", "not_answered"]
+    assert cy.score == 2.0 and cy.not_graded == ["z12"]
+
+
+def test_invented_intermediate_values_buy_no_carried_credit(tmp_path, course):
+    # a11 is asked; z11 is not: a step on an unasked wrong z11 is not built on
+    path = hand_in(tmp_path, "di", {"z11": "0.5000", "a11": t.f(1 / (1 + math.exp(-0.5)), 4)})
+    (di,), _ = grade_class(course(), [path], None)
+    assert di.results[0].verdict == "wrong" and di.not_graded == ["z11"]
+
+
+def test_who_answers(tmp_path, course):
+    assert student_of(str(tmp_path / "eve" / "answers.yaml"), None) == "eve"
+    assert student_of(str(tmp_path / "eve" / "answers.yaml"), "fay") == "fay"
+    path = hand_in(tmp_path, "eve", RIGHT)
+    (tmp_path / "eve" / "answers.yaml").write_text(
+        (tmp_path / "eve" / "answers.yaml").read_text().replace("student: eve", "student: mallory"))
+    (eve,), _ = grade_class(course(), [path], None)
+    assert eve.student == "eve"
+    assert eve.notes == ["its `student:` line says 'mallory', but it is graded as eve"]
+
+
+def test_a_second_file_for_one_student_is_refused_and_the_rest_graded(tmp_path, course):
+    first = hand_in(tmp_path, "gil", RIGHT)
+    (tmp_path / "gil" / "again.yaml").write_text((tmp_path / "gil" / "answers.yaml").read_text())
+    broken = hand_in(tmp_path, "hal", {"nonsense": "1"})
+    graded, invalid = grade_class(course(), [first, str(tmp_path / "gil" / "again.yaml"), broken], None)
+    assert [s.student for s in graded] == ["gil"]
+    assert [p for p, _ in invalid] == [str(tmp_path / "gil" / "again.yaml"), broken]
+    assert f"gil is graded already (from {first})" in str(invalid[0][1])
+
+
+def test_class_summary_shares_and_diagnoses(tmp_path, course):
+    assignment = course()
+    paths = [hand_in(tmp_path, "ana", RIGHT), hand_in(tmp_path, "bo", {**RIGHT, "w211_new": "0.7000"}),
+             hand_in(tmp_path, "cy", {**RIGHT, "w211_new": "0.7000"})]
+    graded, _ = grade_class(assignment, paths, None)
+    rows = class_summary(assignment, graded)
+    assert [(r["quantity"], r["right"], r["answered"]) for r in rows] == [("a11", 3, 3), ("dL/dw211", 3, 3),
+                                                                          ("w211_new", 1, 3)]
+    assert rows[2]["share_right"] == pytest.approx(1 / 3)
+    assert rows[2]["diagnoses"] == [{"diagnosis": "This is the value before the update: w ← w − η·∂L/∂w was not "
+                                                  "applied.", "count": 2}]
