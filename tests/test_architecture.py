@@ -173,3 +173,17 @@ def test_every_command_module_is_listed():
                if isinstance(node, ast.FunctionDef) and any(
                    isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "command" for d in node.decorator_list)}
     assert defined == set(COMMANDS)
+
+
+def _holds_logic(path) -> bool:
+    return any(isinstance(node, (ast.FunctionDef, ast.ClassDef)) for node in ast.parse(path.read_text("utf-8")).body)
+
+
+@pytest.mark.parametrize("module", sorted(m for m, p in MODULES.items() if _holds_logic(p)))
+def test_every_module_with_logic_has_its_own_test_module(module):
+    """Tests mirror the package: backprop_cli/ROOM/NAME.py is tested by tests/ROOM/test_NAME.py
+    (the top-level modules by tests/root/, the package's __init__ by tests/root/test_init.py)."""
+    parts = module.split(".")[1:] or ["init"]
+    room, name = (parts[0], parts[1]) if len(parts) == 2 else ("root", parts[0].replace("__init__", "init"))
+    expected = ROOT / "tests" / room / f"test_{name}.py"
+    assert expected.is_file(), f"{module} holds logic but has no {expected.relative_to(ROOT)}"
