@@ -79,7 +79,8 @@ def test_parameter_names_and_order():
     assert parameter_names([2, 2, 1], ("shared", "none")) == ["w111", "w112", "w121", "w122", "b1", "w211", "w212"]
     indices = list(parameter_indices([1, 2], ("each",)))
     assert indices == [("w", 1, 1, 1), ("w", 1, 2, 1), ("b", 1, 1, None), ("b", 1, 2, None)]
-    assert sorted(indices[::-1], key=lambda i: canonical_key(*i)) == indices
+    shuffled = [indices[i] for i in (3, 1, 2, 0)]
+    assert sorted(shuffled, key=lambda i: canonical_key(*i)) == indices
     assert canonical_key("b", 1, None, None) == (1, True, 0, 0)
     assert canonical_key("w", 2, 3, 1) == (2, False, 3, 1)
     assert parameter_names([11, 1])[10] == "w1_1_11"
