@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cancel import snap_product, snap_softmax
+from .cancel import RELATIVE, snap_product, snap_softmax
 from .functions import log_softmax, softplus
 from .network import Layer, Network
 from .result import Result
@@ -69,6 +69,12 @@ def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rat
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         grad_yhat = network.loss.gradient(yhat, targets)
     per_sample_loss, delta_out = _output_delta(network, z[-1], yhat, targets, grad_yhat)
+    if exact_zeros and not network.layers[-1].activation.elementwise:  # the output softmax's δ is a sum too
+        if network.loss.name == "cross_entropy":  # fused: δm = ŷm·Σy − ym, two terms
+            terms = np.maximum(np.abs(yhat * targets.sum(axis=-1, keepdims=True)), np.abs(targets))
+            delta_out[np.abs(delta_out) <= RELATIVE * terms] = 0.0
+        else:
+            snap_softmax(delta_out, grad_yhat, yhat)
 
     scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
     grad_a, deltas, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale,

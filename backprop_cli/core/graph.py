@@ -247,7 +247,7 @@ def _reverse_sweep(graph: Graph, edges: list[Edge]) -> tuple[list[float], list[b
 
     def settle(i: int) -> None:  # every term of node i's sum is in
         if not done[i]:
-            if abs(adjoint[i]) <= RELATIVE * term[i]:
+            if math.isfinite(adjoint[i]) and abs(adjoint[i]) <= RELATIVE * term[i]:  # inf ≤ inf is no zero
                 adjoint[i] = 0.0
             done[i] = True
 

@@ -156,8 +156,6 @@ def test_cancellation_through_a_hidden_softmax():
     assert into_z[1].tolist() == [[True, True, True]]
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: an OUTPUT softmax layer's δ is not snapped (snap_softmax runs "
-                                       "only for hidden layers), so a δ that cancels stays rounding noise ~1e-17")
 def test_cancellation_in_an_output_softmax():
     # f = Σ_j 1·softmax(z)_j = 1 whatever z: every gradient is exactly 0 because its paths cancel
     layers = [Layer(np.eye(3), np.array([1.0, 2.0, 3.0]), activation("softmax"))]
@@ -273,3 +271,12 @@ def test_exactly_at_the_threshold_is_zero():
     assert snapped_sum(values) == 0.0
     left, right = np.array([[1.0, 1.0, 1.0]]), np.array([[1.0], [-1.0], [1e-12]])
     assert snap_product(np.array([[1e-12]]), left, right)[0, 0] == 0.0
+
+
+def test_cancellation_in_a_fused_softmax_cross_entropy():
+    # targets equal to the output itself (soft targets): δ = ŷ·Σy − y is exactly 0, not rounding noise
+    z = np.array([0.3, -1.2, 2.0])
+    yhat = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    layers = [Layer(np.eye(3), z.copy(), activation("softmax"))]
+    result = run(Network(layers, LOSSES["cross_entropy"]), np.zeros((1, 3)), yhat[None, :])
+    assert result.deltas[1].tolist() == [[0.0, 0.0, 0.0]]
