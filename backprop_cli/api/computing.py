@@ -2,7 +2,7 @@
 `examples` do, as functions that return plain objects (core.reports) or text."""
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from ..core.computation import EXPRESSION, Computation
 from ..core.names import notation as make_notation
@@ -23,9 +23,9 @@ def load_spec(path=None, *, text: str | None = None, name: str | None = None):
 
 def load_example(name: str):
     """A bundled example spec by name (`examples()` lists them)."""
-    from ..spec.examples import example_path
+    from ..spec.examples import example_file
 
-    return load_spec(example_path(name), name=f"{name}.yaml")
+    return load_spec(example_file(name), name=f"{name}.yaml")
 
 
 def examples() -> ExampleList:
@@ -58,9 +58,10 @@ def load_expression(text: str | None, at=(), spec=None):
 
 def example_text(name: str) -> str:
     """The YAML of a bundled example, as shipped: a spec to start from."""
-    from ..spec.examples import example_path
+    from ..spec.examples import example_file
 
-    return example_path(name).read_text(encoding="utf-8")
+    with open(example_file(name), encoding="utf-8", newline="") as handle:
+        return handle.read()
 
 
 def compute(spec, learning_rate: float | None = None) -> Computation:
@@ -187,5 +188,6 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
 
 def default_page_name(spec_path: str | None, example: str | None, expression: bool) -> str:
     """Where `explore` writes when no -o is given: the spec's (or example's) name, .html, here."""
-    stem = example or (Path(spec_path).stem if spec_path not in (None, "-") else "expression" if expression else "net")
+    stem = example or (os.path.splitext(os.path.basename(spec_path))[0] if spec_path not in (None, "-")
+                       else "expression" if expression else "net")
     return f"{stem}.html"

@@ -11,7 +11,7 @@ from ..core.names import layer_parameter_counts, notation
 from ..core.numbers import number
 from ..errors import printable
 from .derivation import CANCELLED, accepted_text, derivation_lines, pretty, target_header
-from .style import SUMMARY, WIDE, summarised, table
+from .style import SUMMARY, WIDE, aligned, summarised, table
 
 if TYPE_CHECKING:  # annotations only: reporters present a Result, never make one
     from ..core.result import Result
@@ -56,11 +56,6 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
                            ("   η ", "dim"), number(result.learning_rate, precision))
     if result.samples > 1:
         header.append(f"   ({result.samples} samples, {result.network.reduction})", style="dim")
-    grid = table()
-    grid.add_column("parameter")
-    grid.add_column("value", justify="right")
-    grid.add_column(f"∂{symbol}/∂parameter", justify="right")
-    grid.add_column("updated", justify="right")
     parts = [header, Text("")]
     counts = layer_parameter_counts(result.sizes, result.network.bias_styles)
     if len(rows) > MANY_ROWS and len(rows) == sum(counts):
@@ -72,25 +67,19 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
             shown += summarised(rows[start:start + count])
             start += count
         rows = shown
-    for row in rows:
-        if row is None:
-            gap_row(grid)
-            continue
-        pname, value, gradient, after = row
-        grid.add_row(pretty(pname), number(value, precision), signed(gradient, precision), number(after, precision))
-    parts.append(grid)
+    heads = ["parameter", "value", f"∂{symbol}/∂parameter", "updated"]
+    parts.append(aligned(heads, ["left", "right", "right", "right"],
+                         [None if row is None else [pretty(row[0]), number(row[1], precision),
+                                                    signed(row[2], precision), number(row[3], precision)]
+                          for row in rows]))
     notes = [f"{pretty(r[0])}: {CANCELLED}" for r in rows if r is not None and r[2] == 0 and result.cancelled(r[0])]
     frozen = [pretty(r[0]) for r in rows if r is not None and result.is_frozen(r[0])]
     if frozen:
         notes.append(f"frozen (the spec's `frozen:`), so not updated: {', '.join(frozen)}")
     parts += [Text(f"  {note}", style="dim") for note in notes]
     if inputs is not None:
-        table_of_inputs = table()
-        for column in ("input", "value", f"∂{symbol}/∂input"):
-            table_of_inputs.add_column(column, justify="left" if column == "input" else "right")
-        for input_name, value, gradient in inputs:
-            table_of_inputs.add_row(pretty(input_name), number(value, precision), signed(gradient, precision))
-        parts += [Text(""), table_of_inputs]
+        parts += [Text(""), aligned(["input", "value", f"∂{symbol}/∂input"], ["left", "right", "right"],
+                                    [[pretty(n), number(v, precision), signed(g, precision)] for n, v, g in inputs])]
     return Group(*parts)
 
 

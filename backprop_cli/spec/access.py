@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class Unreadable(Exception):
@@ -84,9 +87,14 @@ def read_text(path: str | Path, *, shown: str | None = None, confined: bool = Fa
         import sys
 
         return decode(sys.stdin.buffer.read(MAX_TEXT_BYTES + 1), "<stdin>")
-    file = Path(path)
     try:
-        raw = read_limited(locate(file.parent, file.name, confined=True) if confined else file, MAX_TEXT_BYTES)
+        if confined:
+            from pathlib import Path
+
+            file = Path(path)
+            raw = read_limited(locate(file.parent, file.name, confined=True), MAX_TEXT_BYTES)
+        else:
+            raw = read_limited(path, MAX_TEXT_BYTES)
     except Unreadable as exc:
         raise SpecError([Problem(shown, 1, 1, str(exc), exc.hint or hint)]) from None
     return decode(raw, shown)

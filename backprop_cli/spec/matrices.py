@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
+import os
 import warnings
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..core.numbers import exact
 from ..errors import quote
 from .access import Unreadable, locate, read_limited
+from .yamlsafe import MAX_NEURONS, MAX_PARAMETERS
 
-MAX_NEURONS = 100_000
-MAX_PARAMETERS = 4_000_000  # 32 MB a copy in float64: a network this size loads and runs in well under 2 s
+if TYPE_CHECKING:
+    from pathlib import Path
+
 MAX_NPY_BYTES = 64 << 20
 MAX_CSV_BYTES = 8 << 20  # parsing text is slower than reading .npy: about the same time for each
 SUFFIXES = (".npy", ".csv")
@@ -64,11 +67,14 @@ def _read_npy(name: str, raw: bytes) -> np.ndarray:
     return array.reshape(shape, order="F" if fortran else "C")
 
 
-def read_matrix(base_dir: Path, name: str, confined: bool = False) -> np.ndarray:
+def read_matrix(base_dir: str | Path, name: str, confined: bool = False) -> np.ndarray:
     """The finite float64 vector or matrix in file `name` (relative to `base_dir`; when `confined`,
     inside it)."""
+    from pathlib import Path  # only a spec with matrix files gets here
+
+    base_dir = Path(base_dir)
     shown = quote(name)  # as messages show it
-    suffix = Path(name).suffix.lower()
+    suffix = os.path.splitext(name)[1].lower()
     if suffix not in SUFFIXES:
         raise MatrixFileError(f"cannot read '{shown}': only .npy and .csv files hold matrices",
                               "save it with numpy.save(...) or as comma-separated numbers")

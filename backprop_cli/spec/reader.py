@@ -6,8 +6,8 @@ together as one `SpecError`.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,11 +22,12 @@ from ..errors import SpecError, UsageError, quote
 from .access import read_text
 from .course import read_frozen, read_names
 from .hints import describe, plural
-from .matrices import MAX_PARAMETERS
 from .values import ValueReader
-from .yamlsafe import Document, parse
+from .yamlsafe import MAX_PARAMETERS, Document, parse
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .expression import ExpressionSpec
 
 TOP_KEYS = ("name", "description", "input", "inputs", "target", "targets", "reduction", "loss",
@@ -82,27 +83,27 @@ class Spec:
         return self.network.layers
 
 
-def load_spec(path: str | Path | None = None, *, text: str | None = None, name: str | None = None,
+def load_spec(path: str | os.PathLike | None = None, *, text: str | None = None, name: str | None = None,
               confined: bool = False) -> Spec:
     """Load and validate a spec from a file (`-` is standard input) or from `text`; raises SpecError.
     `confined`: the spec is a student's (in `check`), so its matrix files must lie in its folder."""
     if text is not None:
-        return parse_spec(text, name or "<text>", Path.cwd())
+        return parse_spec(text, name or "<text>", os.getcwd())
     if path is None:
         raise TypeError("load_spec needs a path or text=")
     shown = "<stdin>" if str(path) == "-" else name or str(path)
-    base = Path.cwd() if str(path) == "-" else Path(path).parent
+    base = os.getcwd() if str(path) == "-" else os.path.dirname(os.fspath(path))  # matrix files' folder
     text = read_text(path, shown=shown,
                      hint="give the path of a spec file, or --example NAME (see `backprop examples`)")
     return parse_spec(text, shown, base, confined)
 
 
-def parse_spec(text: str, file: str, base_dir: Path, confined: bool = False) -> Spec:
+def parse_spec(text: str, file: str, base_dir: str | Path, confined: bool = False) -> Spec:
     """Validate YAML text as a spec; `base_dir` resolves `{file: ...}` matrices."""
     return read_document(parse(text, file), base_dir, confined)
 
 
-def read_document(doc: Document, base_dir: Path, confined: bool = False) -> Spec | ExpressionSpec:
+def read_document(doc: Document, base_dir: str | Path, confined: bool = False) -> Spec | ExpressionSpec:
     """Validate an already parsed YAML document as a spec: a network, or (with `expression:`) an
     expression and its point."""
     if isinstance(doc.data, dict) and "expression" in doc.data:

@@ -3,21 +3,22 @@ spec reader (and of anything else that reads numbers a user wrote)."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import Problem, quote
 from .hints import describe, nearest, plural, unknown_keys
-from .matrices import MAX_NEURONS, MatrixFileError, read_matrix
-from .yamlsafe import Document
+from .yamlsafe import MAX_NEURONS, Document
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class ValueReader:
     """Collects every problem of one document instead of stopping at the first."""
 
-    def __init__(self, doc: Document, base_dir: Path, confined: bool):
+    def __init__(self, doc: Document, base_dir: str | Path, confined: bool):
         self.doc = doc
         self.base_dir = base_dir
         self.confined = confined
@@ -171,6 +172,8 @@ class ValueReader:
             self.fail(path, f"'{key}' is a mapping: values from a file are written {{file: NAME.npy}}",
                       f"write a list of numbers, or `{key}: {{file: {key}.npy}}` (.npy or .csv, relative to the spec)")
             return None
+        from .matrices import MatrixFileError, read_matrix  # only a spec with matrix files needs them
+
         name = value["file"]
         try:
             array = read_matrix(self.base_dir, name, self.confined)

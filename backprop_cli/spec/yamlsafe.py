@@ -24,6 +24,8 @@ from ..errors import Problem, SpecError, quote
 # belong in .npy files. Nesting is checked on the text itself, before libyaml's composer (which
 # recurses in C and would overflow the stack on 50,000 nested brackets) ever sees it.
 MAX_TEXT_BYTES = 1_000_000
+MAX_NEURONS = 100_000  # rows of a vector or matrix a spec holds (a layer's neurons)
+MAX_PARAMETERS = 4_000_000  # 32 MB a copy in float64: a network this size loads and runs in well under 2 s
 MAX_NODES = 50_000
 MAX_DEPTH = 64  # nested [ / { levels, or `- ` / `? ` indicators starting one line
 MAX_INDENT = 4 * MAX_DEPTH  # columns of indentation and indicators before a line's content

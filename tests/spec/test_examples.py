@@ -1,4 +1,6 @@
 """spec.examples: where the bundled examples are, their names, and the 'did you mean' for a wrong one."""
+from pathlib import Path
+
 import pytest
 from conftest import ALL_EXAMPLES, SPECS
 
@@ -51,17 +53,8 @@ def test_example_path_name_too_long_is_a_usage_error(name):
 
 
 def test_examples_dir_from_source_checkout(monkeypatch, tmp_path):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_data_package(name, globals=None, locals=None, fromlist=(), level=0):
-        if level == 2 and fromlist and "specs" in fromlist:
-            raise ImportError("not installed")
-        return real_import(name, globals, locals, fromlist, level)
-
-    monkeypatch.setattr(builtins, "__import__", no_data_package)
-    assert examples_dir() == examples.SOURCE == SPECS
+    monkeypatch.setattr(examples, "INSTALLED", tmp_path / "not-installed")  # as in a checkout not installed
+    assert examples_dir() == Path(examples.SOURCE) == SPECS
     monkeypatch.setattr(examples, "SOURCE", tmp_path / "specs")
     with pytest.raises(UsageError, match="the bundled examples are not installed; reinstall backprop-cli"):
         examples_dir()

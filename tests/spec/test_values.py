@@ -86,7 +86,7 @@ def test_no_decimal_comma_in_a_consistent_style(text):
 
 
 def test_vector_too_long():
-    from backprop_cli.spec.matrices import MAX_NEURONS
+    from backprop_cli.spec.yamlsafe import MAX_NEURONS
 
     r = reader("x: [" + ", ".join(["1"] * 10) + "]\n")
     assert r._vector(("x",), [1.0] * (MAX_NEURONS + 1), "'x'") is None
