@@ -268,7 +268,7 @@ def test_student_text_can_never_become_a_workflow_command(tmp_path, padhai_text)
     named = padhai_text.replace("name: PadhAI 4-4-2", 'name: "x\\n::error::pwned ##[set-output]"')
     (folder / "net.yaml").write_text(named, encoding="utf-8")
     long_path = folder / ("::warning::" + "a" * 150 + ".yaml")
-    body = "spec: net.yaml\nanswers:\n  loss: 0.2\n  '::error::x\\n::debug::y': 1\n"
+    body = "spec: net.yaml\nanswers:\n  loss: 0.2000\n  '::error::x\\n::debug::y': 1\n"
     long_path.write_text(body.replace("  '::error::x\\n::debug::y': 1\n", ""), encoding="utf-8")
     (folder / "answers.yaml").write_text(body, encoding="utf-8")
     for fmt in ("text", "json"):

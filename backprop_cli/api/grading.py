@@ -116,7 +116,17 @@ def key(spec, quantities=(), *, decimals: int = 4, notation: str = "default", sp
         rows = key_values(result, quantities or default_quantities(result), chosen)
     except QuantityError as exc:
         raise UsageError(f"--quantity: {exc}" + (f" ({exc.hint})" if exc.hint else "")) from None
-    return answer_key(rows, decimals, chosen, spec_path=spec_path, spec_text=spec.document.text)
+    return answer_key(rows, decimals, chosen, spec_path=spec_path, spec_text=spec.document.text,
+                      candidates=_mistakes(result, chosen))
+
+
+def _mistakes(result, notation):
+    """(quantity text, true value) -> the catalogued mistakes' (value, sentence), for a key's digits."""
+    from ..grading.diagnoses import Diagnoser
+    from ..grading.quantities import parse_quantity
+
+    diagnoser = Diagnoser(result, notation)
+    return lambda text, value: diagnoser.candidates(parse_quantity(text, notation), value)
 
 
 def assignment_key(assignment, student: str | None = None, quantities=(), *, decimals: int = 4) -> str:
@@ -137,7 +147,7 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
     else:
         spec_text = network.document.text
     return answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
-                      spec_text=spec_text, student=student)
+                      spec_text=spec_text, student=student, candidates=_mistakes(result, chosen))
 
 
 def assign(assignment, roster: str, output: str) -> list[str]:

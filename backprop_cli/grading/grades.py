@@ -30,7 +30,7 @@ class Outcome:
     expected: float
     ok: bool
     diagnosis: str | None = None
-    verdict: str = ""  # right, wrong or carried_forward
+    verdict: str = ""  # right, imprecise, wrong or carried_forward
     accepted: tuple[float, float] | None = None  # the interval that would have been right
 
 
@@ -59,21 +59,16 @@ def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> lis
     expression = result.kind == EXPRESSION
     truths = {id(a): expression_value(result, a.quantity) if expression else evaluate(result, a.quantity, n)
               for a in answers}
-    judged = {} if expression else judge_all(result, n, answers, truths, tolerance, diagnoser)
+    judged = _judge_expression(answers, truths, tolerance, diagnoser) if expression else \
+        judge_all(result, n, answers, truths, tolerance, diagnoser)
     outcomes = []
     for answer in answers:
-        expected = truths[id(answer)]
-        if expression:
-            ok = tolerance.allows(answer.given, expected, answer.decimals)
-            verdict, accepted, diagnosis = ("right" if ok else "wrong"), None, None
-        else:
-            j = judged[id(answer)]
-            ok, verdict, accepted = j.verdict == "right", j.verdict, (j.low, j.high)
-            diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else None
-        if not ok and diagnosis is None:  # a known mistake first; else why it is wrong though close
-            diagnosis = diagnoser.diagnose(answer, expected, tolerance) or \
-                (None if expression else judged[id(answer)].note or None)
-        outcomes.append(Outcome(answer, expected, ok, diagnosis, verdict, accepted))
+        expected, j = truths[id(answer)], judged[id(answer)]
+        ok = j.verdict == "right"
+        diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else (j.note or None)
+        if j.verdict == "wrong":  # a known mistake first; else why it is wrong though close
+            diagnosis = diagnoser.diagnose(answer, expected, tolerance) or diagnosis
+        outcomes.append(Outcome(answer, expected, ok, diagnosis, j.verdict, (j.low, j.high)))
 
     def position(o: Outcome) -> tuple:
         if expression:
@@ -89,6 +84,23 @@ def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> lis
             o.diagnosis = (f"Follows from the earlier wrong step {earlier.answer.quantity.text} (line "
                            f"{earlier.answer.line}): fix that first.")
     return outcomes
+
+
+def _judge_expression(answers, truths: dict, tolerance, diagnoser) -> dict:
+    """The rule for an expression's answers: on the true value (its steps' rounding is not
+    modelled), told apart from its catalogued mistakes and trivial values."""
+    from .judging import Judgement, trivial_values, written
+    from .rule import imprecise_note, rule
+
+    judged = {}
+    for answer in answers:
+        truth = truths[id(answer)]
+        candidates = list(diagnoser.candidates(answer.quantity, truth)) + trivial_values(answer, answers, truths)
+        ruling = rule(answer.given, written(answer), truth, (truth, truth), tolerance=tolerance, candidates=candidates)
+        verdict = ("imprecise" if ruling.confusable else "right") if ruling.reached else "wrong"
+        note = imprecise_note(truth, ruling.confusable, written(answer)) if verdict == "imprecise" else ""
+        judged[id(answer)] = Judgement(verdict, ruling.low, ruling.high, note=note)
+    return judged
 
 
 class Grader:

@@ -1,122 +1,149 @@
-"""Whether an answer is right, CONTRACT section 5's default rule, and whether it is carried forward.
+"""Judging a network's answers by the one rule (grading.rule): right, imprecise, carried forward
+or wrong, earlier steps first so that their verdicts decide what a later step may build on.
 
-Right: within half a unit of its last decimal of the true value, or of the value its own step gives
-from the file's earlier answers when those are right (carrying rounded values is never penalised).
-A further widening of 0.5% covers rounding in steps the file does not state, but only where no
-catalogued mistake's value falls inside it. An updated value is judged on the step it implies,
-(w − w_new)/η against ∂L/∂w, so its widening scales with η·∂L/∂w, never with w.
-Carried forward: not right, but equal to its own step done on earlier answers of which some are
-wrong; refused where those make the step trivial (0, ±1, a copy of another answer).
+Right: exact, or reached by the correct method rounding as the answer is (grading.intervals), on
+the true values or on the file's own stated values where those are right. Imprecise: reached,
+but a catalogued mistake or a trivial value rounds to it too. Carried forward: reached on the
+file's stated values where some of them are wrong, unless those make the step trivial.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
+from .dependencies import ancestors, node_of
+from .intervals import Reach
 from .quantities import chain_position
-from .steps import key_of, own_step
-
-WIDENING = 0.005  # relative, for rounding in steps the file does not state
-SIGNIFICANT = 0.05  # half a unit of the last digit written may be at most 5% of the value: two digits
-ZERO_DECIMALS = 0.005  # a true 0 is answered with at least two decimals (0.00)
-PRECISE_ENOUGH = 0.00005  # four decimals or more are always precise enough to be judged
+from .rule import TRIVIAL, Precision, imprecise_note, precision_of, rule, same_value
 
 
 @dataclass
 class Judgement:
     """How one answer is judged."""
 
-    verdict: str  # right, wrong or carried_forward
+    verdict: str  # right, imprecise, wrong or carried_forward
     low: float  # the interval that would have been accepted
     high: float
     used: list = field(default_factory=list)  # the earlier answers a carried-forward step used
-    note: str = ""  # why it is wrong though close, or why carried-forward credit was refused
+    note: str = ""  # why it is imprecise, or why carried-forward credit was refused
 
 
-def half_unit(decimals: int | None, expected: float) -> float:
-    """Half a unit of the last decimal written (a relative 1e-12 when the form has none)."""
-    if decimals is None:
-        return 1e-12 * max(abs(expected), 1e-300)
-    return 0.5 * 10.0 ** -decimals
+def written(answer) -> str:
+    """The answer's number as the file writes it (for its precision)."""
+    return answer.written or repr(answer.given)
 
 
-def judge_all(result, notation, answers, expected: dict, tolerance, diagnoser) -> dict:
-    """A Judgement for every answer (id(answer) -> Judgement), earlier steps first so that their
-    verdicts decide whether a later step may build on them."""
-    depth = len(result.sizes) - 1
-    order = sorted(answers, key=lambda a: chain_position(a.quantity, notation, depth))
-    stated = {key_of(a.quantity): a for a in answers}
-    judged: dict[int, Judgement] = {}
-    for answer in order:
-        judged[id(answer)] = _judge(result, notation, answer, expected, tolerance, diagnoser, stated, judged)
-    return judged
+def trivial_values(answer, answers, truths: dict) -> list[tuple[float, str]]:
+    """0, ±1 and copies of the other values the file states, each with what it is."""
+    found = list(TRIVIAL)
+    for other in answers:
+        if other is not answer and not same_value(truths[id(other)], truths[id(answer)]):
+            found.append((other.given, f"a copy of {other.quantity.text}, the file's value on line {other.line}"))
+    return found
 
 
-def _judge(result, notation, answer, truths: dict, tolerance, diagnoser, stated: dict, judged: dict) -> Judgement:
-    given, q, expected = answer.given, answer.quantity, truths[id(answer)]
-    if tolerance.absolute is not None or tolerance.relative is not None:  # the file's own tolerance
-        bound = max(tolerance.absolute or 0.0, (tolerance.relative or 0.0) * abs(expected)) * (1 + 1e-12)
-        low, high = expected - bound, expected + bound
-        if low <= given <= high:
-            return Judgement("right", low, high)
-        return _carried(result, notation, answer, stated, judged, truths, bound, Judgement("wrong", low, high))
-    h = half_unit(answer.decimals, expected) * (1 + 1e-9) + 1e-12 * abs(expected)
-    # an update is judged on the step it implies: its precision counts against η·∂L/∂w, not w
-    scale = result.learning_rate * abs(result.gradient(str(q.name))) if q.kind == "updated" else abs(expected)
-    # too few digits to be judged right: half a unit over 5% of the value (of η·∂L/∂w for an update),
-    # unless four decimals or more are written; a true 0 needs two decimals
-    unit = half_unit(answer.decimals, expected)
-    vague = unit > SIGNIFICANT * scale and unit > PRECISE_ENOUGH and not (expected == 0 and unit <= ZERO_DECIMALS)
-    mistaken = [v for v, _ in diagnoser.candidates(q, expected) if math.isfinite(v) and abs(v - expected) > h]
-    if abs(given - expected) <= h:
-        if vague:
-            return Judgement("wrong", expected - h, expected + h, note=(
-                "too few digits to judge: write at least two significant digits"
-                + (" of the step η·∂L/∂w" if q.kind == "updated" else "")))
-        if any(abs(given - v) <= h for v in mistaken):  # as close to a known mistake as to the truth
-            return Judgement("wrong", expected - h, expected + h, note="too few digits to tell this from a "
-                             "known mistake's value: write more digits")
-        return Judgement("right", expected - h, expected + h)
-    # rounding carried from the file's own earlier, right, answers
-    step = own_step(result, notation, q, stated)
-    on_right_answers = step is not None and all(judged.get(id(a)) and judged[id(a)].verdict == "right"
-                                                for a in step[1])
-    if on_right_answers and not vague and abs(given - step[0]) <= h and not any(abs(given - v) <= h
-                                                                             for v in mistaken):
-        return Judgement("right", step[0] - h, step[0] + h)
-    if vague:  # neither widened nor carried forward: too few digits to tell what was done
-        return Judgement("wrong", expected - h, expected + h, note=(
-            "too few digits to judge: write at least two significant digits"
-            + (" of the step η·∂L/∂w" if q.kind == "updated" else "")))
-    # rounding in steps the file does not state: 0.5% more, where no mistake lies inside
-    width = h + WIDENING * scale
-    if not any(abs(v - expected) <= width for v in mistaken):
-        if abs(given - expected) <= width:
-            return Judgement("right", expected - width, expected + width)
-        low, high = expected - width, expected + width
-    else:
-        low, high = expected - h, expected + h
-    return _carried(result, notation, answer, stated, judged, truths, h, Judgement("wrong", low, high), step)
+class Judge:
+    """Judges the answers of one file on one network, sharing the interval passes they need."""
 
+    def __init__(self, result, notation, answers, truths: dict, tolerance, diagnoser):
+        self.r, self.n, self.answers, self.truths = result, notation, answers, truths
+        self.tolerance, self.diagnoser = tolerance, diagnoser
+        self.stated = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
+        self._reaches: dict[tuple[Precision, bool], Reach] = {}
 
-def _carried(result, notation, answer, stated, judged, truths, bound: float, wrong: Judgement, step=None) -> Judgement:
-    """`wrong`, or carried forward when the answer is its own step on earlier answers, some wrong."""
-    step = step if step is not None else own_step(result, notation, answer.quantity, stated)
-    if step is None:
-        return wrong
-    value, used = step
-    earlier_wrong = [a for a in used if judged.get(id(a)) and judged[id(a)].verdict != "right"]
-    if not earlier_wrong or abs(answer.given - value) > max(bound, 1e-12 * abs(value)):
-        return wrong
-    for a in earlier_wrong:  # 0, ±1 or a copy of another answer where the truth is none of these
-        true = truths[id(a)]
-        special = [t for t in (0.0, 1.0, -1.0) if abs(a.given - t) <= 1e-12 and abs(true - t) > 1e-9]
-        if abs(a.given) <= 0.01 * abs(true) or abs(a.given) >= 100 * (abs(true) + 1):  # as good as 0, or absurd
-            special.append(a.given)
-        copies = [o for o in stated.values() if o is not a and o is not answer and abs(a.given - o.given) <= 1e-12
-                  and abs(true - truths[id(o)]) > 1e-9]
-        if special or copies:
-            wrong.note = (f"it follows from {a.quantity.text} = {a.written or a.given} (line {a.line}), a value that "
-                          "makes this step trivial, so it earns no carried-forward credit")
+    def reach(self, precision: Precision, stated: str = "") -> Reach:
+        """The pass at `precision`: on true values (""), or with the file's stated values carried
+        through every later step ("carried"), or used in the next step alone ("step")."""
+        key = (precision, stated)
+        if key not in self._reaches:
+            values = {k: a.given for k, a in self.stated.items()} if stated else None
+            base = self.reach(precision) if stated == "step" else None
+            self._reaches[key] = Reach(self.r, self.n, precision, values, base)
+        return self._reaches[key]
+
+    def candidates(self, answer) -> list[tuple[float, str]]:
+        truth = self.truths[id(answer)]
+        found = [(value, sentence) for value, sentence in self.diagnoser.candidates(answer.quantity, truth)]
+        return found + trivial_values(answer, self.answers, self.truths)
+
+    def judge_all(self) -> dict:
+        """A Judgement for every answer (id(answer) -> Judgement)."""
+        depth = len(self.r.sizes) - 1
+        order = sorted(self.answers, key=lambda a: chain_position(a.quantity, self.n, depth))
+        judged: dict[int, Judgement] = {}
+        for answer in order:
+            judged[id(answer)] = self._judge(answer, judged)
+        return judged
+
+    def _judge(self, answer, judged: dict) -> Judgement:
+        q, given, truth = answer.quantity, answer.given, self.truths[id(answer)]
+        precision = precision_of(written(answer))
+        candidates = self.candidates(answer)
+        ruling = rule(given, written(answer), truth, self.reach(precision).interval(q),
+                      tolerance=self.tolerance, candidates=candidates)
+        if ruling.reached:
+            if ruling.confusable:
+                return Judgement("imprecise", ruling.low, ruling.high,
+                                 note=imprecise_note(truth, ruling.confusable, written(answer)))
+            return Judgement("right", ruling.low, ruling.high)
+        wrong = Judgement("wrong", ruling.low, ruling.high)
+        upstream = self._stated_upstream(answer)
+        if not upstream:
             return wrong
-    return Judgement("carried_forward", wrong.low, wrong.high, earlier_wrong)
+        for way in ("step", "carried"):  # the step alone on the file's values, or those carried through
+            low, high = self.reach(precision, way).interval(q)
+            on_stated = rule(given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance)
+            if on_stated.reached:
+                break
+        else:
+            return wrong
+        earlier_wrong = [a for a in upstream if judged.get(id(a)) and judged[id(a)].verdict != "right"]
+        if not earlier_wrong:  # built on stated values that are right: their rounding carried
+            return Judgement("right", on_stated.low, on_stated.high)
+        for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
+            if self._explained(a, judged):
+                continue
+            trivial = [text for value, text in trivial_values(a, self.answers, self.truths)
+                       if same_value(a.given, value) and not same_value(self.truths[id(a)], value)]
+            why = f"a value that makes this step trivial ({trivial[0]})" if trivial else \
+                "a value no known mistake or slip in its own step explains"
+            wrong.note = (f"it follows from {a.quantity.text} = {written(a)} (line {a.line}), {why}, so it earns no "
+                          "carried-forward credit")
+            return wrong
+        return Judgement("carried_forward", on_stated.low, on_stated.high, earlier_wrong)
+
+    def _explained(self, answer, judged: dict) -> bool:
+        """Whether a wrong answer's error has a cause: a catalogued mistake gives its value, it is
+        itself carried forward, or it is a slip in its own step, whose inputs the file states (the
+        step alone, redone on them, does not give it). A number made up to buy the steps after it
+        has none."""
+        verdict = judged[id(answer)].verdict
+        if verdict == "carried_forward":
+            return True
+        if verdict == "imprecise":  # reached by the correct method: only trivial values are suspect
+            return not any(same_value(answer.given, value) for value, _ in TRIVIAL)
+        if self.diagnoser.diagnose(answer, self.truths[id(answer)], self.tolerance) is not None:
+            return True
+        if not self._stated_upstream(answer):
+            return False
+        low, high = self.reach(precision_of(written(answer)), "step").interval(answer.quantity)
+        return not rule(answer.given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance).reached
+
+    def _stated_upstream(self, answer) -> list:
+        """The file's other answers this one's quantity is computed from, directly or through
+        quantities the file does not state."""
+        node = node_of(self.r, answer.quantity, self.n)
+        if node is None:
+            return []
+        nodes = {}
+        for other in self.answers:
+            if other is not answer:
+                other_node = node_of(self.r, other.quantity, self.n)
+                if other_node is not None:
+                    nodes[other_node] = other
+        found = ancestors(self.r, node, set(nodes), set(nodes))
+        return [nodes[n] for n in found]
+
+
+def judge_all(result, notation, answers, truths: dict, tolerance, diagnoser) -> dict:
+    """A Judgement for every answer of one file (id(answer) -> Judgement)."""
+    return Judge(result, notation, answers, truths, tolerance, diagnoser).judge_all()

@@ -26,10 +26,33 @@ def key_values(result: Result, quantities, notation: Notation) -> list[tuple[str
     return rows
 
 
+def telling(rows: list[tuple[str, float]], decimals: int, candidates) -> list[tuple[str, float, int, str]]:
+    """Each row with the decimals it is written to: `decimals`, or more where fewer could not tell
+    the true value from a catalogued mistake or a trivial value (grading.rule), so that `check`
+    passes the key at every precision; and why more were needed. `candidates(text, value)` gives a
+    row's mistakes; copies of the key's other values count too."""
+    from .rule import TRIVIAL, decimals_to_tell, same_value
+
+    mistakes = {text: list(candidates(text, value)) for text, value in rows}
+    shown = {text: round(value, decimals) for text, value in rows}
+    chosen: dict[str, tuple[int, str]] = {}
+    for _ in range(4):  # a copy of another row depends on that row's digits: settle them together
+        for text, value in rows:
+            copies = [(shown[other], f"a copy of {other}") for other, other_value in rows
+                      if other != text and not same_value(other_value, value)]
+            chosen[text] = decimals_to_tell(value, mistakes[text] + list(TRIVIAL) + copies, decimals)
+        changed = any(round(value, chosen[text][0]) != shown[text] for text, value in rows)
+        shown = {text: round(value, chosen[text][0]) for text, value in rows}
+        if not changed:
+            break
+    return [(text, value, *chosen[text]) for text, value in rows]
+
+
 def answer_key(rows: list[tuple[str, float]], decimals: int, notation: Notation, *, spec_path: str | None = None,
-               spec_text: str | None = None, student: str | None = None) -> str:
+               spec_text: str | None = None, student: str | None = None, candidates=None) -> str:
     """The key as YAML: `spec: PATH`, or the spec's own text inline under `network:`; `student:`
-    when it is one student's."""
+    when it is one student's. Values are rounded to `decimals`, or written with more digits where
+    that could not be told from a known mistake (`candidates`, see telling), with a comment."""
     lines = [f"# answer key by backprop {__version__}: values rounded to {decimals} decimals"]
     if spec_path is not None:
         lines.append(f"spec: {string(spec_path)}")
@@ -41,16 +64,17 @@ def answer_key(rows: list[tuple[str, float]], decimals: int, notation: Notation,
     if student:
         lines.append(f"student: {student}")
     lines.append("answers:")
-    lines += [f"  {text}: {fixed(value, judgeable_decimals(value, decimals))}" for text, value in rows]
+    lines += _answer_lines(telling(rows, decimals, candidates or (lambda _t, _v: [])), decimals, quote=False)
     return "\n".join(lines) + "\n"
 
 
-def judgeable_decimals(value: float, decimals: int) -> int:
-    """At least `decimals`, and enough for two significant digits below four decimals, so that
-    `check` can judge the key's own numbers (grading/judging.py)."""
-    while decimals < 4 and value != 0 and 0.5 * 10.0 ** -decimals > 0.05 * abs(value):
-        decimals += 1
-    return decimals
+def _answer_lines(rows, decimals: int, *, quote: bool) -> list[str]:
+    lines = []
+    for text, value, written, why in rows:
+        key = string(text) if quote else text
+        note = f"  # {written} decimals: at {decimals} it reads as {why}" if written > decimals and why else ""
+        lines.append(f"  {key}: {fixed(value, written)}{note}")
+    return lines
 
 
 def expression_key(spec, result, quantities, decimals: int) -> str:
@@ -71,5 +95,10 @@ def expression_key(spec, result, quantities, decimals: int) -> str:
     else:  # anything else escaped in a JSON string (a YAML double-quoted one), so it reads back alike
         lines.append(f"expression: {string(chr(10).join(steps), ascii_only=True)}")
     lines += [f"at: {{{point}}}", "answers:"]
-    lines += [f"  {string(text)}: {fixed(value, decimals)}" for text, value in rows]
+    from .expression import ExpressionDiagnoser
+
+    diagnoser = ExpressionDiagnoser(result)
+    by_text = {text: parse_expression_quantity(text, result) for text, _ in rows}
+    lines += _answer_lines(telling(rows, decimals, lambda text, value: diagnoser.candidates(by_text[text], value)),
+                           decimals, quote=True)
     return "\n".join(lines) + "\n"

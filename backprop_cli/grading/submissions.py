@@ -24,7 +24,7 @@ class Graded:
 
     question: Question
     expected: float
-    verdict: str  # right, wrong or not_answered
+    verdict: str  # right, imprecise, wrong, carried_forward or not_answered
     points: float
     answer: Answer | None = None
     diagnosis: str | None = None
@@ -99,9 +99,9 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
             continue
         j = judged[id(answer)]
         points = {"right": question.points, "carried_forward": question.points * credit}.get(j.verdict, 0.0)
-        diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else None
+        diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else (j.note or None)
         if j.verdict == "wrong":  # a known mistake first; else why it is wrong though close
-            diagnosis = diagnoser.diagnose(answer, expected, assignment.tolerance) or j.note or None
+            diagnosis = diagnoser.diagnose(answer, expected, assignment.tolerance) or diagnosis
         submission.results.append(Graded(question, expected, j.verdict, points, answer, diagnosis, (j.low, j.high)))
     submission.not_graded = [a.quantity.text for a in by_key.values()]
     wrong = sorted((r for r in submission.results if r.verdict == "wrong"),

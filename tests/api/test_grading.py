@@ -8,7 +8,7 @@ from conftest import SPECS
 from backprop_cli.api import grading as G
 from backprop_cli.api.computing import load_example, load_spec
 from backprop_cli.errors import SpecError, UsageError
-from backprop_cli.grading.key import judgeable_decimals
+from backprop_cli.grading.rule import rounds_to
 
 QUESTIONS = "questions:\n  - {quantity: a12, points: 1}\n  - {quantity: dL/dz21, points: 2}\n" \
             "  - {quantity: dL/dw212, points: 2}\n"
@@ -33,7 +33,7 @@ def test_key_holds_the_true_values_and_checks_as_right(course):
                 "a12": float(result.a[1][0, 1])}
     assert data["spec"] == "net.yaml"
     for quantity, value in expected.items():
-        assert data["answers"][quantity] == round(value, judgeable_decimals(value, 5))
+        assert rounds_to(data["answers"][quantity], value, 0.5e-5)
     (course / "answers.yaml").write_text(text, encoding="utf-8")
     run = G.check(["answers.yaml"])
     assert not run.failed and run.invalid == [] and len(run.files) == 1

@@ -34,10 +34,10 @@ def test_a_catalogued_mistake_is_diagnosed(tmp_path):
 
 
 def test_carried_forward_says_which_answers_it_used(tmp_path):
-    _, by = graded(tmp_path, {"a11": "0.6100", "dL/dw211": t.f(t.D_YHAT * 0.61, 4)})
+    _, by = graded(tmp_path, {"a11": "0.4000", "dL/dw211": t.f(t.D_YHAT * 0.4, 4)})
     o = by["dL/dw211"]
     assert not o.ok and o.verdict == "carried_forward"
-    assert o.diagnosis == ("Carried forward: this step is right on your own earlier answers a11 = 0.6100 (line 3), "
+    assert o.diagnosis == ("Carried forward: this step is right on your own earlier answers a11 = 0.4000 (line 3), "
                            "which are wrong.")
 
 

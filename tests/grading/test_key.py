@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backprop_cli.core.names import notation
-from backprop_cli.grading.key import answer_key, default_quantities, expression_key, judgeable_decimals, key_values
+from backprop_cli.grading.key import answer_key, default_quantities, expression_key, key_values, telling
 from backprop_cli.grading.quantities import QuantityError
+from backprop_cli.grading.rule import rounds_to
 from backprop_cli.spec.reader import load_spec
 from backprop_cli.version import __version__
 
@@ -44,8 +45,8 @@ def test_answer_key_inline_network_reads_back():
     assert text.startswith(f"# answer key by backprop {__version__}: values rounded to 4 decimals\nnetwork:\n")
     data = yaml.safe_load(text)
     assert data["network"] == yaml.safe_load(spec.document.text)  # the spec, inline, as written
-    for quantity, value in rows:
-        assert data["answers"][quantity] == round(value, judgeable_decimals(value, 4))
+    for quantity, value in rows:  # at 4 decimals, or more where 4 could not tell it from a trivial value
+        assert rounds_to(data["answers"][quantity], value, 0.5e-4)
 
 
 def test_answer_key_by_path_notation_and_student():
@@ -53,23 +54,30 @@ def test_answer_key_by_path_notation_and_student():
     text = answer_key([("loss", 0.123456789), ("h12", -0.00001234)], 2, chosen, spec_path="my net.yaml",
                       student="alice")
     assert text.splitlines()[1:] == ['spec: "my net.yaml"', "notation: padhai", "student: alice", "answers:",
-                                     "  loss: 0.12", "  h12: 0.0000"]  # never -0
+                                     "  loss: 0.12",  # −0.00001234 at 2 decimals would read as 0
+                                     "  h12: -0.00001  # 5 decimals: at 2 it reads as the trivial value 0"]
 
 
-@pytest.mark.parametrize("value, decimals, expected", [
-    (0.5, 4, 4), (0.5, 1, 2), (0.01234, 2, 3), (1e-9, 0, 4), (0.0, 0, 0), (123.0, 0, 0), (-0.5, 1, 2), (0.5, 6, 6),
-])
-def test_judgeable_decimals(value, decimals, expected):
-    assert judgeable_decimals(value, decimals) == expected
+def test_telling_writes_more_digits_only_where_a_mistake_would_read_the_same():
+    mistakes = {"g": [(-0.0620, "half of it")], "h": []}
+    rows = telling([("g", -0.1240), ("h", 0.5)], 1, lambda text, _value: mistakes[text])
+    # g at 1 decimal is -0.1, and so is half of it (-0.062): 2 decimals tell them apart
+    assert rows == [("g", -0.1240, 2, "half of it"), ("h", 0.5, 1, "")]
+
+
+def test_telling_counts_copies_of_the_keys_other_values():
+    rows = telling([("a", 0.41), ("b", 0.44)], 1, lambda _t, _v: [])
+    assert [r[2] for r in rows] == [2, 2] and rows[0][3] == "a copy of b"  # both read 0.4 at 1 decimal
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.floats(-1e6, 1e6, allow_nan=False), st.integers(0, 8))
-def test_judgeable_decimals_property(value, decimals):
-    got = judgeable_decimals(value, decimals)
-    assert got >= decimals and (got == decimals or got <= 4)
-    if got < 4 and value != 0:
-        assert 0.5 * 10.0 ** -got <= 0.05 * abs(value)
+@given(st.floats(-1e3, 1e3, allow_nan=False), st.integers(0, 8), st.floats(-1e3, 1e3, allow_nan=False))
+def test_a_key_value_always_reads_as_the_truth_and_never_as_the_mistake(value, decimals, mistake):
+    (_, _, written, _), = telling([("q", value)], decimals, lambda _t, _v: [(mistake, "m")])
+    shown = round(value, written)
+    assert written >= decimals and rounds_to(shown, value, 0.5 * 10.0 ** -written)
+    if written < 17 and abs(mistake - value) > 1e-9 * max(abs(mistake), abs(value)) and shown != value:
+        assert not rounds_to(shown, mistake, 0.5 * 10.0 ** -written)
 
 
 def test_expression_key_reads_back():

@@ -21,8 +21,8 @@ def test_gradescope_of_a_submission(run):
     assert obj["score"] == 2.0 and obj["output"] == "Score 2/5." and obj["output_format"] == "md"
     assert [(t["name"], t["number"], t["score"], t["max_score"], t["status"]) for t in obj["tests"]] == [
         ("a12", "1", 0.0, 1.0, "failed"), ("dL/dz21", "2", 2.0, 2.0, "passed"), ("dL/dw212", "3", 0.0, 2.0, "failed")]
-    assert obj["tests"][0]["output"].startswith("Given `1.8022`, expected `0.8022`.\n\nAccepted: from `0.7981` to "
-                                                "`0.8062`.")
+    assert obj["tests"][0]["output"].startswith("Given `1.8022`, expected `0.8022`.\n\nAccepted: from `0.8021` to "
+                                                "`0.8022`.")
     assert obj["tests"][2]["output"] == "Not answered."
 
 

@@ -44,7 +44,7 @@ def test_submissions_text(run):
     assert "bob/answers.yaml  bob  score 2/5" in lines
     assert any(line.split()[-2:] == ["0/2", MARKS["not_answered"]] for line in lines)
     assert "  a12: no known mistake gives this value; `backprop trace` shows the steps. (right would be within " \
-           "[0.7981, 0.8062])" in lines
+           "[0.8021, 0.8022])" in lines
     assert "  dL/dw212: not answered" in lines
     assert lines[-1] == "4 submissions: 2 graded: mean score 3.5/5, 2 invalid (see the messages above; scored 0)"
 

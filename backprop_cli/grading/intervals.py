@@ -1,0 +1,241 @@
+"""What the correct method can reach when a student rounds as they go: the forward and backward
+pass of a network in interval arithmetic, every intermediate quantity widened by the rounding of
+the answer being judged (grading.rule.Precision), and the values an answers file states put in
+place of the true ones. Vectorised over samples and neurons, as the engine is.
+
+An answer is reachable when it rounds to some value of its quantity's interval: the quantity's own
+interval is not widened (its rounding is the answer's own), what feeds it is.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .quantities import Quantity, QuantityError, node_at
+from .rule import Precision
+
+Pair = tuple  # (low, high) arrays of the same shape
+
+
+def _widen(pair: Pair, precision: Precision) -> Pair:
+    """An intermediate as the student may have written it down: rounded at `precision`."""
+    low, high = pair
+    half = precision.half_of(np.maximum(np.abs(low), np.abs(high)))
+    return low - half, high + half
+
+
+def _mul(a: Pair, b: Pair) -> Pair:
+    corners = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
+    return np.minimum.reduce(corners), np.maximum.reduce(corners)
+
+
+def _matmul(a: Pair, w: np.ndarray) -> Pair:
+    """a @ w for an interval `a` and an exact matrix `w`."""
+    positive, negative = np.maximum(w, 0.0), np.minimum(w, 0.0)
+    return a[0] @ positive + a[1] @ negative, a[1] @ positive + a[0] @ negative
+
+
+def _hull(a: Pair, b: Pair) -> Pair:
+    return np.minimum(a[0], b[0]), np.maximum(a[1], b[1])
+
+
+def _parabola(low, high, peak_at: float, value):
+    """min and max of a function increasing up to `peak_at` and decreasing after, on [low, high]."""
+    ends = (value(low), value(high))
+    top = np.where((low <= peak_at) & (peak_at <= high), value(np.full_like(low, peak_at)), np.maximum(*ends))
+    return np.minimum(*ends), top
+
+
+def _activation(act, z: Pair) -> Pair:
+    """a = f(z): every activation but softmax is non-decreasing; softmax's ai rises with zi and falls
+    with every other zm."""
+    if act.elementwise:
+        return act.forward(z[0]), act.forward(z[1])
+    shift = np.maximum(z[0].max(axis=-1, keepdims=True), z[1].max(axis=-1, keepdims=True))
+    low, high = np.exp(z[0] - shift), np.exp(z[1] - shift)
+    return low / (low + high.sum(axis=-1, keepdims=True) - high), high / (high + low.sum(axis=-1, keepdims=True) - low)
+
+
+def _derivative(act, z: Pair, a: Pair) -> Pair:
+    """∂a/∂z of an elementwise activation, from the student's (rounded) z and a."""
+    name = act.name
+    if name == "sigmoid":
+        return _parabola(*a, 0.5, lambda p: p * (1.0 - p))
+    if name == "tanh":
+        return _parabola(*a, 0.0, lambda p: 1.0 - p * p)
+    if name in ("relu", "leaky_relu"):
+        slope = 0.0 if name == "relu" else act.alpha
+        low = np.where(z[0] > 0, 1.0, min(slope, 1.0))
+        high = np.where(z[1] > 0, 1.0, slope)
+        return np.minimum(low, high), np.maximum(low, high)
+    return np.ones_like(z[0]), np.ones_like(z[0])  # linear
+
+
+def _loss_gradient(loss, yhat: Pair, y: np.ndarray) -> Pair:
+    """∂Li/∂ŷ: non-decreasing in ŷ for every loss (each is convex in ŷ), constant for `none`."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return loss.gradient(yhat[0], y), loss.gradient(yhat[1], y)
+
+
+def _loss(loss, yhat: Pair, y: np.ndarray) -> Pair:
+    """Li per sample: each term is convex in ŷj with its least value at ŷj = yj (`none`: linear)."""
+    def term(p):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return loss.value(p[..., None], y[..., None])
+
+    if loss.name == "none":
+        return _matmul_rows(yhat, y)
+    low_end, high_end = term(yhat[0]), term(yhat[1])
+    inside = (yhat[0] <= y) & (y <= yhat[1])
+    at_y = term(np.where(inside, y, yhat[0]))
+    least = np.where(inside, at_y, np.minimum(low_end, high_end))
+    return least.sum(axis=-1), np.maximum(low_end, high_end).sum(axis=-1)
+
+
+def _matmul_rows(yhat: Pair, g: np.ndarray) -> Pair:
+    product = _mul(yhat, (g, g))
+    return product[0].sum(axis=-1), product[1].sum(axis=-1)
+
+
+class Reach:
+    """The intervals of every quantity of one pass, at one precision, on some stated values."""
+
+    def __init__(self, result, notation, precision: Precision, stated: dict | None = None, base: Reach | None = None):
+        self.r, self.n, self.p = result, notation, precision
+        self.stated = stated or {}  # (kind, Name, sample) -> given value
+        # with `base` (the pass on true values): each step takes the stated values where the file
+        # gives them and the base's rounded true values elsewhere (the step alone redone on the
+        # file's values); without, the stated values carry through every step after them
+        self.base = base
+        self.used: dict[tuple, Pair] = {}
+        self._run()
+
+    # -- stated values in place of the computed ones ---------------------------------------
+    def _pin(self, pair: Pair, kind: str, what: str, layer: int, scale: float = 1.0) -> Pair:
+        """`pair` with the values the file states for this layer's nodes (as written, not widened);
+        a gradient is stated as the sample's share of L, the engine's per-sample value × scale."""
+        if not self.stated:
+            return pair
+        low, high = pair[0].copy(), pair[1].copy()
+        for (q_kind, name, sample), given in self.stated.items():
+            if q_kind != kind or name.kind in ("L", "w", "b"):
+                continue
+            try:
+                node_what, node_layer, neuron = node_at(self.r, name, self.n)
+            except QuantityError:
+                continue
+            if node_what == what and node_layer == layer:
+                s = (sample or 1) - 1
+                low[s, neuron] = high[s, neuron] = given / scale
+        return low, high
+
+    def _settle(self, pair: Pair, kind: str, what: str, layer: int, scale: float = 1.0,
+                widen: bool = True) -> tuple[Pair, Pair]:
+        """A layer's nodes: their own interval (from the steps before them, as the answer for one of
+        them is judged), and as the next step uses them: a stated value as written, the others
+        widened by the rounding of the answer judged (or the base pass's, see __init__)."""
+        source = self.base.used[kind, what, layer] if self.base is not None else \
+            _widen(pair, self.p) if widen else pair
+        used = self._pin(source, kind, what, layer, scale)
+        self.used[kind, what, layer] = used
+        return pair, used
+
+    # -- the pass ---------------------------------------------------------------------------
+    def _run(self) -> None:
+        r = self.r
+        net, depth = r.network, len(r.network.layers)
+        exact = (r.a[0], r.a[0])
+        self.z, self.a = [None], [exact]
+        self.z_own, self.a_own = [None], [exact]  # each node's own interval, before its rounding
+        for l, layer in enumerate(net.layers, start=1):
+            z = _matmul(self.a[l - 1], layer.weights.T)
+            z_own, z_used = self._settle((z[0] + layer.biases, z[1] + layer.biases), "value", "z", l)
+            self.z_own.append(z_own)
+            self.z.append(z_used)
+            a_own, a_used = self._settle(_activation(layer.activation, z_used), "value", "a", l)
+            self.a_own.append(a_own)
+            self.a.append(a_used)
+        y, scale = r.targets, r.scale
+        self.loss_own = _loss(net.loss, self.a[depth], y)
+        last = net.layers[-1]
+        self.grad_a_own = [None] * (depth + 1)
+        self.delta_own = [None] * (depth + 1)
+        self.grad_a_own[depth], grad_a = self._settle(_loss_gradient(net.loss, self.a[depth], y), "gradient", "a",
+                                                      depth, scale)
+        delta = self._delta(last.activation, depth, grad_a)
+        if last.activation.name == "softmax" and net.loss.name == "cross_entropy":  # ŷ·Σy − y, as the engine
+            total = y.sum(axis=-1, keepdims=True)
+            delta = _hull(delta, (self.a[depth][0] * total - y, self.a[depth][1] * total - y))
+        elif last.activation.name == "sigmoid" and net.loss.name == "binary_cross_entropy":
+            delta = _hull(delta, (self.a[depth][0] - y, self.a[depth][1] - y))
+        self.weight_grad_own, self.bias_grad_own = [None] * (depth + 1), [None] * (depth + 1)
+        for l in range(depth, 0, -1):
+            linear = net.layers[l - 1].activation.name == "linear" and self.base is None
+            self.delta_own[l], delta = self._settle(delta, "gradient", "z", l, scale, widen=not linear)
+            self._parameter_gradients(l, delta)
+            if l > 1:
+                self.grad_a_own[l - 1], grad = self._settle(_matmul(delta, net.layers[l - 1].weights), "gradient",
+                                                            "a", l - 1, scale)
+                delta = self._delta(net.layers[l - 2].activation, l - 1, grad)
+
+    def _delta(self, act, layer: int, grad_a: Pair) -> Pair:
+        """∂L/∂z from the (rounded) ∂L/∂a: times ∂a/∂z, or softmax's am(gm − Σi gi·ai)."""
+        a = self.a[layer]
+        if act.name == "linear":  # ∂L/∂z is ∂L/∂a itself: one number, rounded once
+            return grad_a
+        if act.elementwise:
+            return _mul(grad_a, _derivative(act, self.z[layer], a))
+        products = _mul(grad_a, a)
+        total = products[0].sum(axis=-1, keepdims=True), products[1].sum(axis=-1, keepdims=True)
+        return _mul(a, (grad_a[0] - total[1], grad_a[1] - total[0]))
+
+    def _parameter_gradients(self, l: int, delta: Pair) -> None:
+        r = self.r
+        source = self.a[l - 1]
+        corners = [delta[i][:, :, None] * source[k][:, None, :] for i in (0, 1) for k in (0, 1)]
+        low = np.minimum.reduce(corners).sum(axis=0) * r.scale
+        high = np.maximum.reduce(corners).sum(axis=0) * r.scale
+        self.weight_grad_own[l] = (low, high)
+        self.bias_grad_own[l] = (delta[0].sum(axis=0) * r.scale, delta[1].sum(axis=0) * r.scale)
+
+    # -- one quantity ------------------------------------------------------------------------
+    def interval(self, q: Quantity) -> tuple[float, float]:
+        """The quantity's own interval (before its own rounding, which is the answer's)."""
+        r = self.r
+        if q.name.kind == "L":
+            if q.kind == "gradient":
+                return 1.0, 1.0
+            return float(self.loss_own[0].sum() * r.scale), float(self.loss_own[1].sum() * r.scale)
+        if q.is_parameter:
+            kind, layer, j, k = r.parameter_index(str(q.name))
+            if q.kind == "value":
+                value = r.value(str(q.name))
+                return value, value
+            grads = self.weight_grad_own[layer] if kind == "w" else self.bias_grad_own[layer]
+            if kind == "w":
+                low, high = float(grads[0][j - 1, k - 1]), float(grads[1][j - 1, k - 1])
+            elif j is None:  # a shared bias: the sum over its layer
+                low, high = float(grads[0].sum()), float(grads[1].sum())
+            else:
+                low, high = float(grads[0][j - 1]), float(grads[1][j - 1])
+            if q.kind == "gradient":
+                return low, high
+            # the update, from the gradient as the student rounded it (or as the file states it)
+            stated = self.stated.get(("gradient", q.name, None))
+            g_low, g_high = (stated, stated) if stated is not None else _widen((np.array(low), np.array(high)),
+                                                                                self.p)
+            value, rate = r.value(str(q.name)), r.learning_rate
+            if r.is_frozen(str(q.name)):
+                return value, value
+            return float(value - rate * g_high), float(value - rate * g_low)
+        what, layer, neuron = node_at(r, q.name, self.n)
+        s = (q.sample or 1) - 1
+        if q.kind == "value":
+            pair = (self.z_own if what == "z" else self.a_own)[layer]
+            return float(pair[0][s, neuron]), float(pair[1][s, neuron])
+        if what == "z":
+            pair = self.delta_own[layer]
+        elif layer == 0:
+            pair = _matmul(_widen(self.delta_own[1], self.p), r.network.layers[0].weights)
+        else:
+            pair = self.grad_a_own[layer]
+        return float(pair[0][s, neuron] * r.scale), float(pair[1][s, neuron] * r.scale)

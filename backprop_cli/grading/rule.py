@@ -1,0 +1,140 @@
+"""One rule for a right answer, written once for plain checks, assignments and expressions:
+
+- exactly right is right, however few digits it has (`-0.7` for −0.7, `0` for an exact 0);
+- right when the correct method reaches the answer at the precision written: some value of its
+  quantity's interval (grading.intervals: every intermediate rounded as the answer is, and the
+  file's stated values used as written) rounds to it;
+- imprecise when it is reached but a catalogued mistake's value, or a trivial one (0, ±1, a copy of
+  another stated value, the value before an update), rounds to it too: the digits written cannot
+  tell which was done; the message says how many would;
+- wrong otherwise.
+
+An explicit tolerance replaces the rounding part with its interval around the true value.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+ZERO_DIGITS = 17  # the significant digits of a written 0: as many as float64 has
+SAME = 1e-9  # relative: two values this close are one value (a mistake that changes nothing)
+# the trivial answers an answer must be told from (copies of a file's other values come on top)
+TRIVIAL = ((0.0, "the trivial value 0"), (1.0, "the trivial value 1"), (-1.0, "the trivial value -1"))
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How precisely an answer is written: its decimals, and its significant digits."""
+
+    decimals: int
+    significant: int
+
+    @property
+    def half_unit(self) -> float:
+        """Half a unit of the last digit written: the answer's own rounding."""
+        return 0.5 * 10.0 ** -self.decimals
+
+    def half_of(self, magnitude):
+        """How far an intermediate of this size may be from its value once rounded as the answer
+        is: to its decimals or its significant digits, whichever is coarser for that size."""
+        magnitude = np.asarray(magnitude, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
+        by_digits = np.where(magnitude > 0, 0.5 * 10.0 ** (exponent - self.significant + 1), 0.0)
+        return np.maximum(self.half_unit, by_digits)
+
+
+def precision_of(written: str) -> Precision:
+    """The precision of a number as written: '0.130' → 3 decimals, 3 significant digits; '-1.3e-2'
+    → 3 decimals, 2 significant; '5' → 0 decimals, 1 significant; '0' → 0 decimals, 1 significant."""
+    text = written.strip().lower().lstrip("+-")
+    mantissa, _, exponent = text.partition("e")
+    try:
+        shift = int(exponent or 0)
+    except ValueError:
+        shift = 0
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    # a zero has no significant digits to round by: its decimals alone say how precise it is
+    return Precision(max(len(fraction) - shift, 0), len(digits) if digits else ZERO_DIGITS)
+
+
+def rounds_to(given: float, value: float, half: float) -> bool:
+    """Whether `value`, rounded to the digits written, gives `given` (half: the answer's half unit)."""
+    return abs(given - value) <= half * (1 + 1e-9) + 1e-12 * abs(value)
+
+
+def is_exact(given: float, truth: float) -> bool:
+    """Whether the answer is the true value itself (up to the float64 rounding of the truth)."""
+    return abs(given - truth) <= 1e-12 * max(abs(truth), 1e-300) or given == truth
+
+
+def same_value(a: float, b: float) -> bool:
+    """Whether two values are one value (a mistake that gives the truth is no mistake here)."""
+    return abs(a - b) <= SAME * max(abs(a), abs(b), 1e-300)
+
+
+def digits_to_tell(truth: float, other: float, start: int = 0) -> int:
+    """The fewest decimals (from `start`) at which `truth` and `other` round apart."""
+    for decimals in range(start, 17):
+        if round(truth, decimals) != round(other, decimals):
+            return decimals
+    return 17
+
+
+@dataclass
+class Ruling:
+    """What the rule says of one answer: reached or not, and what else the digits allow."""
+
+    reached: bool
+    low: float  # the interval of answers that would be reached
+    high: float
+    confusable: list  # (value, sentence) of the mistakes and trivial values that round to it too
+
+
+def rule(given: float, written: str, truth: float, interval: tuple[float, float], *, tolerance=None,
+         candidates=()) -> Ruling:
+    """The rule for one answer: `interval` is what the correct method reaches (grading.intervals),
+    `candidates` the (value, sentence) of mistakes and trivial values to tell it from."""
+    precision = precision_of(written)
+    if tolerance is not None and (tolerance.absolute is not None or tolerance.relative is not None):
+        bound = max(tolerance.absolute or 0.0, (tolerance.relative or 0.0) * abs(truth)) * (1 + 1e-12)
+        low, high = truth - bound, truth + bound
+        half = 0.0
+    else:
+        half = precision.half_unit
+        low, high = min(interval[0], truth) - half, max(interval[1], truth) + half
+    exact = is_exact(given, truth)
+    reached = exact or (low - 1e-12 * abs(low) <= given <= high + 1e-12 * abs(high))
+    confusable = []
+    if reached and not exact:
+        for value, sentence in candidates:
+            if math.isfinite(value) and not same_value(value, truth) and rounds_to(given, value, max(half, 0.0)):
+                confusable.append((value, sentence))
+    return Ruling(reached, low, high, confusable)
+
+
+def imprecise_note(truth: float, confusable: list, written: str) -> str:
+    """Why a reached answer earns nothing: what it cannot be told from, and the digits that would."""
+    decimals = precision_of(written).decimals
+    needed = max(digits_to_tell(truth, value, decimals + 1) for value, _ in confusable)
+    what = "; or ".join(sentence for _, sentence in confusable[:2])
+    return (f"at {decimals} decimal{'s' if decimals != 1 else ''} this cannot be told from a known slip ({what}): "
+            f"write {needed} decimals")
+
+
+def decimals_to_tell(truth: float, candidates, start: int) -> tuple[int, str]:
+    """The fewest decimals (at least `start`) at which the true value, rounded, is right by this
+    rule: exact, or told apart from every candidate (value, sentence); and the sentence of the
+    candidate that needed more digits than `start` ('' when none did)."""
+    found = ""
+    for decimals in range(start, 17):
+        shown = round(truth, decimals)
+        close = [sentence for value, sentence in candidates if math.isfinite(value) and not same_value(value, truth)
+                 and rounds_to(shown, value, 0.5 * 10.0 ** -decimals)]
+        if is_exact(shown, truth) or not close:
+            return decimals, found
+        found = found or close[0]
+    return 17, found

@@ -1,0 +1,148 @@
+"""grading.intervals against an independent model of a student who rounds as they go: a forward
+and backward pass written out here in plain Python (the package computes none of it), every
+intermediate rounded to a few significant digits or decimals, the answers written the same way.
+Whatever such a student writes is reached (right or imprecise), never wrong; and every bundled
+network's answer key, at every precision, passes its own check."""
+import math
+import random
+
+import pytest
+import yaml
+from conftest import EXAMPLES, SPECS
+
+import backprop_cli as bp
+from backprop_cli.core.names import notation
+from backprop_cli.grading.intervals import Reach
+from backprop_cli.grading.quantities import parse_quantity
+from backprop_cli.grading.rule import precision_of
+
+ACTIVATIONS = {
+    "sigmoid": (lambda z: 1 / (1 + math.exp(-z)), lambda z, a: a * (1 - a)),
+    "tanh": (math.tanh, lambda z, a: 1 - a * a),
+    "relu": (lambda z: max(z, 0.0), lambda z, a: 1.0 if z > 0 else 0.0),
+    "linear": (lambda z: z, lambda z, a: 1.0),
+}
+
+
+def significant(value: float, digits: int) -> float:
+    """value rounded to `digits` significant digits, as written by hand."""
+    if value == 0:
+        return 0.0
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def by_hand(layers, x, y, rate, keep):
+    """The student's pass: each intermediate written down as keep() rounds it; returns every
+    quantity they would answer, as they would write it (also via keep)."""
+    out, a = {}, [keep(v) for v in x]
+    acts = [a]
+    zs = []
+    for l, layer in enumerate(layers, start=1):
+        f, _ = ACTIVATIONS[layer["activation"]]
+        z = [keep(sum(w * ai for w, ai in zip(row, a)) + b) for row, b in zip(layer["weights"], layer["biases"])]
+        a = [keep(f(v)) for v in z]
+        zs.append(z)
+        acts.append(a)
+        for j, (zv, av) in enumerate(zip(z, a), start=1):
+            out[f"z{l}{j}"], out[f"a{l}{j}" if l < len(layers) else f"yhat{j}"] = zv, av
+    out["loss"] = keep(sum((p - t) ** 2 for p, t in zip(a, y)))
+    grad = [keep(2 * (p - t)) for p, t in zip(a, y)]
+    for l in range(len(layers), 0, -1):
+        layer = layers[l - 1]
+        _, d = ACTIVATIONS[layer["activation"]]
+        delta = [g if layer["activation"] == "linear" else keep(g * d(zv, av))
+                 for g, zv, av in zip(grad, zs[l - 1], acts[l])]
+        for j, dv in enumerate(delta, start=1):
+            out[f"dL/dz{l}{j}"] = dv
+            out[f"dL/db{l}{j}"] = dv
+            out[f"b{l}{j}_new"] = keep(layer["biases"][j - 1] - rate * dv)
+            for k, ak in enumerate(acts[l - 1], start=1):
+                g = keep(dv * ak)
+                out[f"dL/dw{l}{j}{k}"] = g
+                out[f"w{l}{j}{k}_new"] = keep(layer["weights"][j - 1][k - 1] - rate * g)
+        grad = [keep(sum(layer["weights"][j][k] * delta[j] for j in range(len(delta))))
+                for k in range(len(acts[l - 1]))]
+    return out
+
+
+def random_network(rng):
+    sizes = [rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 2)]
+    hidden = rng.choice(["sigmoid", "tanh", "relu"])
+    output = rng.choice(["sigmoid", "linear"])
+    layers = [{"activation": act, "weights": [[round(rng.uniform(-1, 1), 2) for _ in range(sizes[i])]
+                                              for _ in range(sizes[i + 1])],
+               "biases": [round(rng.uniform(-0.5, 0.5), 2) for _ in range(sizes[i + 1])]}
+              for i, act in enumerate([hidden, output])]
+    x = [round(rng.uniform(-2, 2), 2) for _ in range(sizes[0])]
+    y = [round(rng.uniform(0, 1), 2) for _ in range(sizes[2])]
+    return layers, x, y
+
+
+def spec_text(layers, x, y, rate):
+    return yaml.safe_dump({"input": x, "target": y, "loss": "squared_error", "learning_rate": rate,
+                           "layers": layers}, sort_keys=False)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_student_who_rounds_as_they_go_is_never_wrong(tmp_path, seed):
+    rng = random.Random(seed)
+    layers, x, y = random_network(rng)
+    rate = rng.choice([0.1, 0.5, 1.0])
+    digits = rng.choice([3, 4, 5])
+    keep = (lambda v: significant(v, digits)) if seed % 2 else (lambda v: round(v, digits))
+    answers = by_hand(layers, x, y, rate, keep)
+    (tmp_path / "net.yaml").write_text(spec_text(layers, x, y, rate), encoding="utf-8")
+    lines = "".join(f"  {q}: {v!r}\n" for q, v in answers.items())
+    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + lines, encoding="utf-8")
+    run = bp.check([str(tmp_path / "answers.yaml")])
+    assert run.invalid == []
+    wrong = [(o.answer.quantity.text, o.answer.written, o.expected, o.accepted) for o in run.files[0].outcomes
+             if o.verdict not in ("right", "imprecise")]
+    assert wrong == []
+
+
+def test_the_interval_holds_every_rounding_of_the_steps_before(tmp_path):
+    # a 1-1-1 sigmoid chain by hand: the interval of dL/dw211 holds what any rounding gives
+    (tmp_path / "net.yaml").write_text(spec_text([{"activation": "sigmoid", "weights": [[0.5]], "biases": [0.1]},
+                                                  {"activation": "sigmoid", "weights": [[-0.8]], "biases": [0.2]}],
+                                                 [1.5], [1.0], 0.5), encoding="utf-8")
+    result = bp.load_spec(tmp_path / "net.yaml").compute()
+    n = notation("default")
+    reach = Reach(result, n, precision_of("0.012"))
+    low, high = reach.interval(parse_quantity("dL/dw211", n))
+    assert low <= result.gradient("w211") <= high
+    for digits in (3, 4):
+        for keep in (lambda v, d=digits: round(v, d), lambda v, d=digits: significant(v, d)):
+            student = by_hand([{"activation": "sigmoid", "weights": [[0.5]], "biases": [0.1]},
+                               {"activation": "sigmoid", "weights": [[-0.8]], "biases": [0.2]}],
+                              [1.5], [1.0], 0.5, keep)["dL/dw211"]
+            assert low - 0.5e-3 <= student <= high + 0.5e-3
+
+
+def test_stated_values_are_used_as_written(tmp_path):
+    result = bp.load_example("mazur-2-2-2").compute()
+    n = notation("default", result.network.names)
+    q = parse_quantity("dE_total/dw5", n)
+    on_truth = Reach(result, n, precision_of("0.08217")).interval(q)
+    stated = {("value", parse_quantity("out_h1", n).name, None): 0.7}  # out_h1 stated wrong: 0.7, not 0.5933
+    base = Reach(result, n, precision_of("0.08217"))
+    step = Reach(result, n, precision_of("0.08217"), stated, base).interval(q)
+    # the step alone: dE/dw5 = δ(o1) · out_h1 with δ(o1) as the truth gives it, out_h1 = 0.7
+    assert step[0] > on_truth[1] and step[0] == pytest.approx(on_truth[0] * 0.7 / 0.59327, rel=0.01)
+    # carried through: out_h1 = 0.7 changes net_o1, out_o1 and δ(o1) too
+    carried = Reach(result, n, precision_of("0.08217"), stated).interval(q)
+    assert carried[0] > on_truth[1] and abs(carried[0] - step[0]) > 1e-4
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_a_key_passes_its_own_check_at_every_precision(tmp_path, example):
+    spec = bp.load_spec(SPECS / f"{example}.yaml")
+    (tmp_path / "net.yaml").write_text((SPECS / f"{example}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for decimals in range(7):
+        key = bp.key(bp.load_spec(tmp_path / "net.yaml"), decimals=decimals, spec_path="net.yaml")
+        (tmp_path / f"key{decimals}.yaml").write_text(key, encoding="utf-8")
+    run = bp.check([str(tmp_path / f"key{d}.yaml") for d in range(7)])
+    assert run.invalid == [] and spec is not None
+    bad = [(report.path, o.answer.quantity.text, o.answer.written, o.verdict, o.diagnosis)
+           for report in run.files for o in report.outcomes if o.verdict != "right"]
+    assert bad == []

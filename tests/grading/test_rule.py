@@ -1,0 +1,89 @@
+"""grading.rule, the one rule for a right answer, called directly: precision as written, exact
+answers, the rounding a reached answer may carry, imprecise against mistakes and trivial values,
+and the digits a key writes so that it is right."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backprop_cli.grading.answers import Tolerance
+from backprop_cli.grading.rule import (
+    TRIVIAL,
+    Precision,
+    decimals_to_tell,
+    digits_to_tell,
+    imprecise_note,
+    is_exact,
+    precision_of,
+    rounds_to,
+    rule,
+)
+
+
+@pytest.mark.parametrize("written, decimals, significant", [
+    ("0.130", 3, 3), ("-1.3e-2", 3, 2), ("5", 0, 1), ("-0.7", 1, 1), ("120", 0, 3), ("0.0144", 4, 3),
+    ("1.50E+1", 1, 3), ("+2.5", 1, 2),
+])
+def test_precision_as_written(written, decimals, significant):
+    assert precision_of(written) == Precision(decimals, significant)
+
+
+def test_a_zero_is_as_precise_as_its_decimals():
+    p = precision_of("0.0000")
+    assert p.decimals == 4 and float(p.half_of(3.0)) == 0.5e-4  # no significant digit widens it
+
+
+def test_an_intermediate_is_rounded_as_coarsely_as_the_answer_allows():
+    p = precision_of("0.0144")  # 4 decimals, 3 significant digits
+    assert float(p.half_of(0.000123)) == 0.5e-4  # decimals are coarser for a small value
+    assert float(p.half_of(5.3)) == pytest.approx(0.005)  # 3 significant digits of 5.3: 5.30
+    assert float(p.half_of(0.0)) == 0.5e-4
+
+
+def test_exact_answers_are_right_however_few_digits():
+    for given, truth in ((-0.7, -0.7), (0.0, 0.0), (0.1 + 0.2, 0.3)):
+        assert is_exact(given, truth)
+        assert rule(given, repr(given), truth, (truth, truth), candidates=[(0.0, "0"), (1.0, "1")]).reached
+    assert not is_exact(0.35, 0.3500001)
+
+
+def test_reached_within_the_interval_and_the_answers_own_rounding():
+    ruling = rule(0.80, "0.80", 0.802184, (0.8011, 0.8032))
+    assert ruling.reached and (ruling.low, ruling.high) == (pytest.approx(0.7961), pytest.approx(0.8082))
+    assert not rule(0.81, "0.81000", 0.802184, (0.8011, 0.8032)).reached
+
+
+def test_imprecise_when_a_mistake_or_trivial_value_rounds_the_same():
+    # 0 for 0.0144: the truth rounds to 0, and so does the trivial 0
+    ruling = rule(0.0, "0", 0.0144, (0.0144, 0.0144), candidates=list(TRIVIAL))
+    assert ruling.reached and [s for _, s in ruling.confusable] == ["the trivial value 0"]
+    assert imprecise_note(0.0144, ruling.confusable, "0") == (
+        "at 0 decimals this cannot be told from a known slip (the trivial value 0): write 2 decimals")
+    # a mistake that gives the true value itself confuses nothing
+    assert rule(0.13, "0.13", 0.13, (0.13, 0.13), candidates=[(0.13, "same")]).confusable == []
+
+
+def test_an_explicit_tolerance_replaces_the_rounding():
+    tol = Tolerance(absolute=0.01)
+    assert rule(0.81, "0.81", 0.802, (0.802, 0.802), tolerance=tol).reached
+    assert not rule(0.8125, "0.8125", 0.802, (0.79, 0.81), tolerance=tol).reached
+
+
+def test_digits_to_tell():
+    assert digits_to_tell(0.0144, 0.0) == 2 and digits_to_tell(0.149781, 0.15, 3) == 4
+    assert decimals_to_tell(-0.00001234, list(TRIVIAL), 2) == (5, "the trivial value 0")
+    assert decimals_to_tell(-0.7, [(0.0, "0")], 0) == (0, "")  # -1: the truth rounds to it, 0 does not
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-1e4, 1e4, allow_nan=False), st.integers(0, 10),
+       st.lists(st.floats(-1e4, 1e4, allow_nan=False), max_size=4))
+def test_what_a_key_writes_is_right_by_the_rule(truth, start, mistakes):
+    candidates = [(m, f"m{i}") for i, m in enumerate(mistakes)] + list(TRIVIAL)
+    decimals, _ = decimals_to_tell(truth, candidates, start)
+    shown = round(truth, decimals)
+    ruling = rule(shown, f"{shown:.{decimals}f}", truth, (truth, truth), candidates=candidates)
+    assert ruling.reached and (ruling.confusable == [] or decimals == 17 or is_exact(shown, truth))
+
+
+def test_rounds_to():
+    assert rounds_to(0.80, 0.8049, 0.005) and not rounds_to(0.80, 0.8051, 0.005)
