@@ -40,9 +40,9 @@ def test_an_intermediate_is_rounded_as_coarsely_as_the_answer_allows():
 
 
 def test_exact_answers_are_right_however_few_digits():
-    for given, truth in ((-0.7, -0.7), (0.0, 0.0), (0.1 + 0.2, 0.3)):
-        assert is_exact(given, truth)
-        assert rule(given, repr(given), truth, (truth, truth), candidates=[(0.0, "0"), (1.0, "1")]).reached
+    for answer, truth in ((-0.7, -0.7), (0.0, 0.0), (0.1 + 0.2, 0.3)):
+        assert is_exact(answer, truth)
+        assert rule(answer, repr(answer), truth, (truth, truth), candidates=[(0.0, "0"), (1.0, "1")]).reached
     assert not is_exact(0.35, 0.3500001)
 
 
