@@ -178,15 +178,33 @@ class Reach:
                 delta = self._delta(net.layers[l - 2].activation, l - 1, grad)
 
     def _delta(self, act, layer: int, grad_a: Pair) -> Pair:
-        """∂L/∂z from the (rounded) ∂L/∂a: times ∂a/∂z, or softmax's am(gm − Σi gi·ai)."""
+        """∂L/∂z from the (rounded) ∂L/∂a: times ∂a/∂z, or softmax's am(gm − Σi gi·ai). In centred
+        form (the value at the centre, plus each input's spread times how much it moves the
+        result, plus the products of spreads): plain interval arithmetic would count a value that
+        appears twice as two independent ones and grow the interval far past what rounding does."""
         a = self.a[layer]
         if act.name == "linear":  # ∂L/∂z is ∂L/∂a itself: one number, rounded once
             return grad_a
+        g, rg = (grad_a[0] + grad_a[1]) / 2, (grad_a[1] - grad_a[0]) / 2
+        ac, ra = (a[0] + a[1]) / 2, (a[1] - a[0]) / 2
         if act.elementwise:
-            return _mul(grad_a, _derivative(act, self.z[layer], a))
-        products = _mul(grad_a, a)
-        total = products[0].sum(axis=-1, keepdims=True), products[1].sum(axis=-1, keepdims=True)
-        return _mul(a, (grad_a[0] - total[1], grad_a[1] - total[0]))
+            slope = _derivative(act, self.z[layer], a)
+            sc = act.derivative((self.z[layer][0] + self.z[layer][1]) / 2, ac) if act.name in ("relu", "leaky_relu") \
+                else act.derivative(None, ac)
+            sc = np.clip(sc, slope[0], slope[1])
+            rs = np.maximum(slope[1] - sc, sc - slope[0])
+            centre, spread = g * sc, np.abs(sc) * rg + np.abs(g) * rs + rg * rs
+            return centre - spread, centre + spread
+        total = (g * ac).sum(axis=-1, keepdims=True)
+        centre = ac * (g - total)
+        # first order: ∂δm/∂gi = am(δim − ai); ∂δm/∂am = gm − S − am·gm; ∂δm/∂ai = −am·gi (i ≠ m)
+        by_g = ac * (rg * (1 - ac) + ((ac * rg).sum(axis=-1, keepdims=True) - ac * rg))
+        by_a = np.abs(g - total - ac * g) * ra + ac * ((np.abs(g) * ra).sum(axis=-1, keepdims=True) - np.abs(g) * ra)
+        # second order: every product of two spreads, bounded together
+        cross = (rg * ra + np.abs(g) * ra + rg * ac).sum(axis=-1, keepdims=True)
+        second = ra * (rg + cross) + ac * (rg * ra).sum(axis=-1, keepdims=True)
+        spread = by_g + by_a + second
+        return centre - spread, centre + spread
 
     def _parameter_gradients(self, l: int, delta: Pair) -> None:
         r = self.r

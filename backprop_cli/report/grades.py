@@ -9,8 +9,7 @@ from typing import Any
 from ..core.numbers import exact, number
 from ..errors import printable
 from .derivation import accepted_text, cells, pretty
-
-MARKS = {"right": "✓", "wrong": "✗", "not_answered": "–", "carried_forward": "↪"}
+from .style import MARK_STYLES, MARKS
 
 
 def points(value: float) -> str:
@@ -41,7 +40,7 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool):
             rows.append((str(r.answer.line) if r.answer else "", pretty(r.question.quantity), given,
                          number(r.expected, precision), f"{points(r.points)}/{points(r.question.points)}",
                          r.verdict))
-            if r.verdict in ("wrong", "carried_forward"):
+            if r.verdict in ("wrong", "carried_forward", "imprecise"):
                 accepted = accepted_text(r.accepted, precision)
                 notes.append((f"  {pretty(r.question.quantity)}: " + (r.diagnosis or "no known mistake gives this "
                               "value; `backprop trace` shows the steps.") + accepted, ""))
@@ -54,8 +53,7 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool):
                 gap = " " * (width - cells(cell))
                 block.append((cell + gap if i == 1 else gap + cell) + "    ", style="bold" if n == 0 else "")
             if n:
-                block.append(MARKS[row[5]], style={"right": "green", "wrong": "bold red",
-                                                   "carried_forward": "yellow"}.get(row[5], "dim"))
+                block.append(MARKS.get(row[5], "?"), style=MARK_STYLES.get(row[5], "dim"))
         if s.not_graded:
             notes.append((f"  not graded (not asked): {printable(', '.join(s.not_graded))}", "dim"))
         notes += [(f"  note: {printable(note)}", "yellow") for note in s.notes]

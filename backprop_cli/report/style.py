@@ -6,6 +6,12 @@ WIDE = HEAD + TAIL + 1  # layers of more neurons than this are summarised
 SUMMARY = f"first {HEAD} and last {TAIL}"
 
 
+# how a verdict is marked in a text report, and in what colour (the words are in each report's notes)
+MARKS = {"right": "✓", "wrong": "✗", "imprecise": "≈", "not_answered": "–", "carried_forward": "↪",
+         "unreadable": "?", "not_graded": "·"}
+MARK_STYLES = {"right": "green", "wrong": "bold red", "imprecise": "yellow", "carried_forward": "yellow"}
+
+
 def summarised(items) -> list:
     """The items of a layer as shown: all, or the first HEAD, None (a gap) and the last TAIL."""
     return list(items) if len(items) <= WIDE else list(items[:HEAD]) + [None] + list(items[-TAIL:])

@@ -11,7 +11,7 @@ from ..core.names import layer_parameter_counts, notation
 from ..core.numbers import number
 from ..errors import printable
 from .derivation import CANCELLED, accepted_text, derivation_lines, pretty, target_header
-from .style import SUMMARY, WIDE, aligned, summarised, table
+from .style import MARK_STYLES, MARKS, SUMMARY, WIDE, aligned, summarised, table
 
 if TYPE_CHECKING:  # annotations only: reporters present a Result, never make one
     from ..core.result import Result
@@ -242,7 +242,8 @@ def check_report(report, precision: int) -> Group:
         grid.add_column(column, justify=justify)
     notes = []
     for o in report.outcomes:
-        mark = Text("✓", style="green") if o.ok else Text("✗", style="bold red")
+        verdict = o.verdict or ("right" if o.ok else "wrong")
+        mark = Text(MARKS.get(verdict, "?"), style=MARK_STYLES.get(verdict, "dim"))
         given = printable(o.answer.written)[:24] if o.answer.written else number(o.answer.given, precision)
         grid.add_row(str(o.answer.line), pretty(o.answer.quantity.text), given,
                       number(o.expected, precision), mark)

@@ -88,7 +88,8 @@ def test_gradcheck_report():
 
 def outcome(ok, line, written="", diagnosis=None, accepted=None):
     answer = SimpleNamespace(line=line, written=written, given=0.123456, quantity=SimpleNamespace(text="dL/dyhat1"))
-    return SimpleNamespace(ok=ok, answer=answer, expected=0.5, diagnosis=diagnosis, accepted=accepted)
+    return SimpleNamespace(ok=ok, answer=answer, expected=0.5, diagnosis=diagnosis, accepted=accepted,
+                           verdict="right" if ok else "wrong")
 
 
 def test_check_text():
