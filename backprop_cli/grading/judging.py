@@ -113,9 +113,9 @@ class Judge:
 
     def _explained(self, answer, judged: dict) -> bool:
         """Whether a wrong answer's error has a cause: a catalogued mistake gives its value, it is
-        itself carried forward, or it is a slip in its own step, whose inputs the file states (the
-        step alone, redone on them, does not give it). A number made up to buy the steps after it
-        has none."""
+        itself carried forward, or it is a slip in its own step, whose inputs the file states right
+        (the step alone, redone on them, does not give it). A number made up to buy the steps after
+        it, or copied from another network, has none."""
         verdict = judged[id(answer)].verdict
         if verdict == "carried_forward":
             return True
@@ -123,8 +123,9 @@ class Judge:
             return not any(same_value(answer.given, value) for value, _ in TRIVIAL)
         if self.diagnoser.diagnose(answer, self.truths[id(answer)], self.tolerance) is not None:
             return True
-        if not self._stated_upstream(answer):
-            return False
+        upstream = self._stated_upstream(answer)
+        if not upstream or any(judged[id(a)].verdict != "right" for a in upstream if id(a) in judged):
+            return False  # a slip shows only against inputs stated right
         low, high = self.reach(precision_of(written(answer)), "step").interval(answer.quantity)
         return not rule(answer.given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance).reached
 

@@ -3,6 +3,8 @@ network worked by hand (tests/grading/_tiny.py), by the contract: right when the
 to the answer at the precision written, or when its own step on right earlier answers does; an exact
 answer right however few digits; carried forward when the step is right on the file's own earlier
 wrong values, unless those make the step trivial."""
+import math
+
 import pytest
 
 from backprop_cli.grading.diagnoses import Diagnoser
@@ -139,3 +141,13 @@ def test_an_update_is_judged_on_the_step_it_implies(tmp_path):
     # w211_new = 1.114381; the update left out (0.7) is wrong whatever its digits
     assert judge(tmp_path, {"w211_new": "0.700000"})["w211_new"].verdict == "wrong"
     assert judge(tmp_path, {"w211_new": t.f(t.NEW["w211"], 4)})["w211_new"].verdict == "right"
+
+
+def test_numbers_consistent_with_each_other_but_made_up_buy_nothing(tmp_path):
+    # z11 invented (0.9, true 0.4), a11 = σ(0.9) done right on it, ∂L/∂w211 on that a11: as a copy of
+    # another network's numbers would be. z11 has no cause, so nothing built on it is carried forward
+    a11 = 1 / (1 + math.exp(-0.9))
+    judged = judge(tmp_path, {"z11": "0.9000", "a11": t.f(a11, 4), "dL/dw211": t.f(t.D_YHAT * a11, 4)})
+    assert judged["z11"].verdict == "wrong"
+    assert judged["a11"].verdict == "wrong" and "no known mistake or slip" in judged["a11"].note
+    assert judged["dL/dw211"].verdict == "wrong"
