@@ -18,6 +18,7 @@ from ..errors import UsageError
 from .answers import Answer, Tolerance
 from .matching import matching
 from .quantities import Quantity, QuantityError, evaluate, shown
+from .rule import same_value
 
 
 def _softmax_without_cross_terms(act: Activation) -> Activation:
@@ -107,14 +108,15 @@ class Diagnoser:
         if q.kind == "updated":
             value, gradient = r.value(str(q.name)), r.gradient(str(q.name))
             rule = update_rule("w")
-            yield updated(value, -gradient, r.learning_rate), f"this adds η·∂L/∂w; the update subtracts it: {rule}"
-            yield value, f"this is the value before the update: {rule} was not applied"
+            yield updated(value, -gradient, r.learning_rate), f"this adds η·∂L/∂w; the update subtracts it: {rule}", \
+                "update_sign"
+            yield value, f"this is the value before the update: {rule} was not applied", "update_missing"
             yield (updated(value, gradient / 2, r.learning_rate),
-                   "the update used half the gradient (a lost factor 2 in ∂L/∂ŷ)")
+                   "the update used half the gradient (a lost factor 2 in ∂L/∂ŷ)", "factor_2_lost")
             if r.learning_rate != 1:
-                yield value - gradient, f"η is left out: {rule} with η = {r.learning_rate:g}"
+                yield value - gradient, f"η is left out: {rule} with η = {r.learning_rate:g}", "learning_rate_missing"
                 yield (value - r.learning_rate ** 2 * gradient,
-                       f"η is applied twice: {rule} multiplies by η = {r.learning_rate:g} once")
+                       f"η is applied twice: {rule} multiplies by η = {r.learning_rate:g} once", "learning_rate_twice")
             return
         if q.kind == "value":
             if q.name.kind in (n.pre, n.post) and q.name.kind != "x":
@@ -124,41 +126,55 @@ class Diagnoser:
                 this, that = kinds if q.name.kind == n.pre else kinds[::-1]
                 with contextlib.suppress(QuantityError):  # the other kind does not exist (the output's z)
                     yield (evaluate(r, other, n),
-                           f"this is {shown(swapped, n)}, the {that}; {shown(q.name, n)} is the {this}")
+                           f"this is {shown(swapped, n)}, the {that}; {shown(q.name, n)} is the {this}",
+                           "activation_not_applied" if q.name.kind == n.post else "pre_activation_for_activation")
             return
         # gradients: the mistakes that need no other pass first (a problem generator stops early)
         yield from self._swapped_gradient(q)
         if loss == "squared_error":
-            yield expected / 2, "this is half the true value: the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost"
-        yield -expected, "the sign is flipped: ∂L/∂ŷ uses (ŷ − y), not (y − ŷ)"
+            yield (expected / 2, "this is half the true value: the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost",
+                   "factor_2_lost")
+        if loss == "half_squared_error":
+            yield expected * 2, ("this is twice the true value: half squared error's ∂L/∂ŷ is (ŷ − y), with no "
+                                 "factor 2"), "factor_2_added"
+        yield -expected, "the sign is flipped: ∂L/∂ŷ uses (ŷ − y), not (y − ŷ)", "sign_flipped"
         if r.samples > 1:
             if r.network.reduction == "mean":
                 yield (expected * r.samples,
-                       f"this is the sum over the batch; the loss is the mean, so divide by n = {r.samples}")
+                       f"this is the sum over the batch; the loss is the mean, so divide by n = {r.samples}",
+                       "batch_not_averaged")
             else:
-                yield expected / r.samples, "this is the batch mean; the spec says `reduction: sum`, so add the samples"
+                yield (expected / r.samples, "this is the batch mean; the spec says `reduction: sum`, so add the "
+                       "samples", "batch_not_averaged")
         if q.is_parameter and q.name.kind == "w" and q.name.indices[0] > 1:
             l, j, k = q.name.indices
             pre_input = (r.deltas[l][:, j - 1] * r.z[l - 1][:, k - 1]).sum() * r.scale
             activation = n.post_name(l - 1, k, len(r.sizes) - 1)
             yield float(pre_input), (f"this multiplies by the pre-activation {n.pre_name(l - 1, k)} where the "
-                                     f"activation {activation} belongs (∂z/∂w is the input to the weight)")
+                                     f"activation {activation} belongs (∂z/∂w is the input to the weight)"), \
+                "pre_activation_for_activation"
         singles = []  # (value, sentence) of each whole-pass mistake, for pairs below
-        for key, sentence in (("cross", CROSS), ("notes", NOTES), ("flat", FLAT)):
+        for key, sentence, code in (("cross", CROSS, "softmax_cross_paths_missing"),
+                                    ("notes", NOTES, "padhai_notes_softmax_factor"),
+                                    ("flat", FLAT, "activation_derivative_missing")):
             variant = self._get(key)
             if variant is not None:
                 with contextlib.suppress(QuantityError):
-                    singles.append((evaluate(variant, q, n), sentence))
+                    singles.append((evaluate(variant, q, n), sentence, code))
         yield from singles
         stale = self._get("stale")
         if stale is not None:
-            yield evaluate(stale, q, n), ("this backpropagates through weights already updated; use the weights "
-                                          "of the forward pass until every gradient is computed")
+            yield (evaluate(stale, q, n), "this backpropagates through weights already updated; use the weights "
+                   "of the forward pass until every gradient is computed", "updated_weights_used")
         # two mistakes at once: a whole-pass one with a lost factor 2 or a flipped sign
-        for value, sentence in singles:
+        for value, sentence, code in singles:
+            if same_value(value, expected):
+                continue  # a mistake that changes nothing here makes no pair
             if loss == "squared_error":
-                yield value / 2, f"two mistakes at once: {sentence}; and the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost"
-            yield -value, f"two mistakes at once: {sentence}; and the sign is flipped ((ŷ − y), not (y − ŷ))"
+                yield (value / 2, f"two mistakes at once: {sentence}; and the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost",
+                       f"{code}+factor_2_lost")
+            yield (-value, f"two mistakes at once: {sentence}; and the sign is flipped ((ŷ − y), not (y − ŷ))",
+                   f"{code}+sign_flipped")
 
     def _swapped_gradient(self, q: Quantity):
         """∂L/∂z given for ∂L/∂a (or the reverse), and a weight's indices read the other way."""
@@ -167,7 +183,8 @@ class Diagnoser:
             swapped = dataclasses.replace(q.name, kind=n.post if q.name.kind == n.pre else n.pre)
             with contextlib.suppress(QuantityError):
                 yield (evaluate(r, dataclasses.replace(q, name=swapped), n),
-                       f"this is ∂L/∂{shown(swapped, n)}, not ∂L/∂{shown(q.name, n)} (z and a swapped)")
+                       f"this is ∂L/∂{shown(swapped, n)}, not ∂L/∂{shown(q.name, n)} (z and a swapped)",
+                       "pre_activation_for_activation")
         if q.is_parameter and q.name.kind == "w" and len(q.name.indices) == 3:
             l, j, k = q.name.indices
             if j != k:
@@ -175,10 +192,15 @@ class Diagnoser:
                     other = n.parameter("w", l, k, j)
                     yield r.gradient(f"w{l}_{k}_{j}"), (f"this is ∂L/∂{other}: the indices are read the other "
                                                        f"way (w{{layer}}{{to}}{{from}}: {n.parameter('w', l, j, k)} "
-                                                       f"goes into neuron {j} from neuron {k})")
+                                                       f"goes into neuron {j} from neuron {k})"), \
+                        "matrix_transposed"
 
     def diagnose(self, answer: Answer, expected: float, tolerance: Tolerance) -> str | None:
-        """The sentence for the mistake the given answer matches, if exactly one fits."""
+        """The sentence for the mistakes the given answer matches, if any."""
+        return self.diagnosis(answer, expected, tolerance)[0]
+
+    def diagnosis(self, answer: Answer, expected: float, tolerance: Tolerance) -> tuple[str | None, list[dict]]:
+        """The sentence and the {"code", "text"} of each mistake the given answer matches."""
         return matching(self.candidates(answer.quantity, expected), answer, expected, tolerance)
 
     def first_causes(self, wrong: list[Quantity], right: list[Quantity] = ()) -> list[int | None]:

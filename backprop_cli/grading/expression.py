@@ -57,7 +57,7 @@ class ExpressionDiagnoser:
     def candidates(self, q: Quantity, expected: float):
         """(value a slip gives, the sentence that names it)."""
         r, name = self.result, q.name.kind
-        yield -expected, "the sign is flipped"
+        yield -expected, "the sign is flipped", "sign_flipped"
         if q.kind != "gradient":
             return
         count = r.path_count(r.index(name))
@@ -66,16 +66,22 @@ class ExpressionDiagnoser:
             for k, path in enumerate(trace.paths, start=1):
                 route = " → ".join(path.nodes)
                 yield path.product, (f"this is path {k} alone ({route}); {name} has {count} paths from "
-                                     f"{r.output_name}, and the derivative is the sum of all of them")
+                                     f"{r.output_name}, and the derivative is the sum of all of them"), "one_path_only"
                 yield expected - path.product, (f"this leaves out path {k} ({route}, product "
-                                                f"{number(path.product, 4)}); the derivative sums all {count}")
+                                                f"{number(path.product, 4)}); the derivative sums all {count}"), \
+                    "path_left_out"
         for other, _value, gradient in r.input_rows():
             if other != name:
-                yield gradient, f"this is ∂{r.output_name}/∂{other}, not ∂{r.output_name}/∂{name}"
-        yield r.value(name), f"this is the value of {name}, not the derivative ∂{r.output_name}/∂{name}"
+                yield gradient, f"this is ∂{r.output_name}/∂{other}, not ∂{r.output_name}/∂{name}", "other_variable"
+        yield (r.value(name), f"this is the value of {name}, not the derivative ∂{r.output_name}/∂{name}",
+               "value_for_derivative")
 
     def diagnose(self, answer, expected: float, tolerance) -> str | None:
         """The sentence for the slip the given answer matches, if one does."""
+        return self.diagnosis(answer, expected, tolerance)[0]
+
+    def diagnosis(self, answer, expected: float, tolerance) -> tuple[str | None, list[dict]]:
+        """The sentence and the {"code", "text"} of each slip the given answer matches."""
         return matching(self.candidates(answer.quantity, expected), answer, expected, tolerance)
 
     def first_causes(self, wrong: list[Quantity], right=()) -> list[int | None]:  # noqa: ARG002 - same call

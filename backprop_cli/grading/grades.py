@@ -32,6 +32,7 @@ class Outcome:
     diagnosis: str | None = None
     verdict: str = ""  # right, imprecise, wrong or carried_forward
     accepted: tuple[float, float] | None = None  # the interval that would have been right
+    diagnoses: list = field(default_factory=list)  # {"code", "text"} of each mistake named
 
 
 @dataclass
@@ -66,9 +67,11 @@ def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> lis
         expected, j = truths[id(answer)], judged[id(answer)]
         ok = j.verdict == "right"
         diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else (j.note or None)
+        codes = list(j.codes)
         if j.verdict == "wrong":  # a known mistake first; else why it is wrong though close
-            diagnosis = diagnoser.diagnose(answer, expected, tolerance) or diagnosis
-        outcomes.append(Outcome(answer, expected, ok, diagnosis, j.verdict, (j.low, j.high)))
+            named, named_codes = diagnoser.diagnosis(answer, expected, tolerance)
+            diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
+        outcomes.append(Outcome(answer, expected, ok, diagnosis, j.verdict, (j.low, j.high), codes))
 
     def position(o: Outcome) -> tuple:
         if expression:
@@ -83,13 +86,14 @@ def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> lis
             earlier = wrong[first]
             o.diagnosis = (f"Follows from the earlier wrong step {earlier.answer.quantity.text} (line "
                            f"{earlier.answer.line}): fix that first.")
+            o.diagnoses = [{"code": "follows_from", "text": o.diagnosis}]
     return outcomes
 
 
 def _judge_expression(answers, truths: dict, tolerance, diagnoser) -> dict:
     """The rule for an expression's answers: on the true value (its steps' rounding is not
     modelled), told apart from its catalogued mistakes and trivial values."""
-    from .judging import Judgement, trivial_values, written
+    from .judging import Judgement, confusion, trivial_values, written
     from .rule import imprecise_note, rule
 
     judged = {}
@@ -99,7 +103,8 @@ def _judge_expression(answers, truths: dict, tolerance, diagnoser) -> dict:
         ruling = rule(answer.given, written(answer), truth, (truth, truth), tolerance=tolerance, candidates=candidates)
         verdict = ("imprecise" if ruling.confusable else "right") if ruling.reached else "wrong"
         note = imprecise_note(truth, ruling.confusable, written(answer)) if verdict == "imprecise" else ""
-        judged[id(answer)] = Judgement(verdict, ruling.low, ruling.high, note=note)
+        judged[id(answer)] = Judgement(verdict, ruling.low, ruling.high, note=note,
+                                       codes=confusion(ruling.confusable) if verdict == "imprecise" else [])
     return judged
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..core.numbers import number
 from .dependencies import ancestors, node_of
 from .intervals import Reach
 from .quantities import chain_position
@@ -25,6 +26,7 @@ class Judgement:
     high: float
     used: list = field(default_factory=list)  # the earlier answers a carried-forward step used
     note: str = ""  # why it is imprecise, or why carried-forward credit was refused
+    codes: list = field(default_factory=list)  # {"code", "text"} of what an imprecise answer cannot be told from
 
 
 def written(answer) -> str:
@@ -37,8 +39,14 @@ def trivial_values(answer, answers, truths: dict) -> list[tuple[float, str]]:
     found = list(TRIVIAL)
     for other in answers:
         if other is not answer and not same_value(truths[id(other)], truths[id(answer)]):
-            found.append((other.given, f"a copy of {other.quantity.text}, the file's value on line {other.line}"))
+            found.append((other.given, f"a copy of {other.quantity.text}, the file's value on line {other.line}",
+                          "copy_of_other_answer"))
     return found
+
+
+def confusion(confusable: list) -> list[dict]:
+    """{"code", "text"} of each mistake or trivial value an imprecise answer cannot be told from."""
+    return [{"code": rest[0] if rest else "", "text": sentence} for _, sentence, *rest in confusable]
 
 
 class Judge:
@@ -62,7 +70,7 @@ class Judge:
 
     def candidates(self, answer) -> list[tuple[float, str]]:
         truth = self.truths[id(answer)]
-        found = [(value, sentence) for value, sentence in self.diagnoser.candidates(answer.quantity, truth)]
+        found = list(self.diagnoser.candidates(answer.quantity, truth))
         return found + trivial_values(answer, self.answers, self.truths)
 
     def judge_all(self) -> dict:
@@ -83,12 +91,21 @@ class Judge:
         if ruling.reached:
             if ruling.confusable:
                 return Judgement("imprecise", ruling.low, ruling.high,
-                                 note=imprecise_note(truth, ruling.confusable, written(answer)))
+                                 note=imprecise_note(truth, ruling.confusable, written(answer)),
+                                 codes=confusion(ruling.confusable))
             return Judgement("right", ruling.low, ruling.high)
         wrong = Judgement("wrong", ruling.low, ruling.high)
         upstream = self._stated_upstream(answer)
         if not upstream:
             return wrong
+        if all(judged.get(id(a)) and judged[id(a)].verdict == "right" for a in upstream):
+            low, high = self.reach(precision, "step").interval(q)  # a slip in this very step
+            if not rule(given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance).reached:
+                used = ", ".join(f"{a.quantity.text} = {written(a)}" for a in upstream)
+                wrong.note = (f"An arithmetic slip: from your own earlier answers ({used}) this step gives "
+                              f"{number((low + high) / 2, 6)}, not {written(answer)}.")
+                wrong.codes = [{"code": "arithmetic", "text": wrong.note}]
+                return wrong
         for way in ("step", "carried"):  # the step alone on the file's values, or those carried through
             low, high = self.reach(precision, way).interval(q)
             on_stated = rule(given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance)
@@ -102,7 +119,7 @@ class Judge:
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
             if self._explained(a, judged):
                 continue
-            trivial = [text for value, text in trivial_values(a, self.answers, self.truths)
+            trivial = [text for value, text, _ in trivial_values(a, self.answers, self.truths)
                        if same_value(a.given, value) and not same_value(self.truths[id(a)], value)]
             why = f"a value that makes this step trivial ({trivial[0]})" if trivial else \
                 "a value no known mistake or slip in its own step explains"
@@ -120,7 +137,7 @@ class Judge:
         if verdict == "carried_forward":
             return True
         if verdict == "imprecise":  # reached by the correct method: only trivial values are suspect
-            return not any(same_value(answer.given, value) for value, _ in TRIVIAL)
+            return not any(same_value(answer.given, value) for value, *_ in TRIVIAL)
         if self.diagnoser.diagnose(answer, self.truths[id(answer)], self.tolerance) is not None:
             return True
         upstream = self._stated_upstream(answer)

@@ -38,7 +38,7 @@ def telling(rows: list[tuple[str, float]], decimals: int, candidates) -> list[tu
     chosen: dict[str, tuple[int, str]] = {}
     for _ in range(4):  # a copy of another row depends on that row's digits: settle them together
         for text, value in rows:
-            copies = [(shown[other], f"a copy of {other}") for other, other_value in rows
+            copies = [(shown[other], f"a copy of {other}", "copy_of_other_answer") for other, other_value in rows
                       if other != text and not same_value(other_value, value)]
             chosen[text] = decimals_to_tell(value, mistakes[text] + list(TRIVIAL) + copies, decimals)
         changed = any(round(value, chosen[text][0]) != shown[text] for text, value in rows)

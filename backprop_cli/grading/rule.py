@@ -21,7 +21,8 @@ import numpy as np
 ZERO_DIGITS = 17  # the significant digits of a written 0: as many as float64 has
 SAME = 1e-9  # relative: two values this close are one value (a mistake that changes nothing)
 # the trivial answers an answer must be told from (copies of a file's other values come on top)
-TRIVIAL = ((0.0, "the trivial value 0"), (1.0, "the trivial value 1"), (-1.0, "the trivial value -1"))
+TRIVIAL = ((0.0, "the trivial value 0", "trivial_value"), (1.0, "the trivial value 1", "trivial_value"),
+           (-1.0, "the trivial value -1", "trivial_value"))
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Ruling:
     reached: bool
     low: float  # the interval of answers that would be reached
     high: float
-    confusable: list  # (value, sentence) of the mistakes and trivial values that round to it too
+    confusable: list  # (value, sentence, code) of the mistakes and trivial values that round to it too
 
 
 def rule(given: float, written: str, truth: float, interval: tuple[float, float], *, tolerance=None,
@@ -110,17 +111,17 @@ def rule(given: float, written: str, truth: float, interval: tuple[float, float]
     reached = exact or (low - 1e-12 * abs(low) <= given <= high + 1e-12 * abs(high))
     confusable = []
     if reached and not exact:
-        for value, sentence in candidates:
+        for value, sentence, *code in candidates:
             if math.isfinite(value) and not same_value(value, truth) and rounds_to(given, value, max(half, 0.0)):
-                confusable.append((value, sentence))
+                confusable.append((value, sentence, *code))
     return Ruling(reached, low, high, confusable)
 
 
 def imprecise_note(truth: float, confusable: list, written: str) -> str:
     """Why a reached answer earns nothing: what it cannot be told from, and the digits that would."""
     decimals = precision_of(written).decimals
-    needed = max(digits_to_tell(truth, value, decimals + 1) for value, _ in confusable)
-    what = "; or ".join(sentence for _, sentence in confusable[:2])
+    needed = max(digits_to_tell(truth, value, decimals + 1) for value, *_ in confusable)
+    what = "; or ".join(sentence for _, sentence, *_ in confusable[:2])
     return (f"at {decimals} decimal{'s' if decimals != 1 else ''} this cannot be told from a known slip ({what}): "
             f"write {needed} decimals")
 
@@ -132,8 +133,8 @@ def decimals_to_tell(truth: float, candidates, start: int) -> tuple[int, str]:
     found = ""
     for decimals in range(start, 17):
         shown = round(truth, decimals)
-        close = [sentence for value, sentence in candidates if math.isfinite(value) and not same_value(value, truth)
-                 and rounds_to(shown, value, 0.5 * 10.0 ** -decimals)]
+        close = [sentence for value, sentence, *_ in candidates if math.isfinite(value)
+                 and not same_value(value, truth) and rounds_to(shown, value, 0.5 * 10.0 ** -decimals)]
         if is_exact(shown, truth) or not close:
             return decimals, found
         found = found or close[0]

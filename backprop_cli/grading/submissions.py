@@ -29,6 +29,7 @@ class Graded:
     answer: Answer | None = None
     diagnosis: str | None = None
     accepted: tuple[float, float] | None = None  # the interval that would have been right
+    diagnoses: list = field(default_factory=list)  # {"code", "text"} of each mistake named
 
 
 @dataclass
@@ -100,9 +101,12 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
         j = judged[id(answer)]
         points = {"right": question.points, "carried_forward": question.points * credit}.get(j.verdict, 0.0)
         diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else (j.note or None)
+        codes = list(j.codes)
         if j.verdict == "wrong":  # a known mistake first; else why it is wrong though close
-            diagnosis = diagnoser.diagnose(answer, expected, assignment.tolerance) or diagnosis
-        submission.results.append(Graded(question, expected, j.verdict, points, answer, diagnosis, (j.low, j.high)))
+            named, named_codes = diagnoser.diagnosis(answer, expected, assignment.tolerance)
+            diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
+        submission.results.append(Graded(question, expected, j.verdict, points, answer, diagnosis, (j.low, j.high),
+                                         codes))
     submission.not_graded = [a.quantity.text for a in by_key.values()]
     wrong = sorted((r for r in submission.results if r.verdict == "wrong"),
                    key=lambda r: chain_position(r.answer.quantity, notation, len(result.sizes) - 1))
@@ -112,6 +116,7 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
             earlier = wrong[cause].answer
             r.diagnosis = (f"Follows from the earlier wrong step {earlier.quantity.text} (line {earlier.line}): "
                            "fix that first.")
+            r.diagnoses = [{"code": "follows_from", "text": r.diagnosis}]
     return submission
 
 

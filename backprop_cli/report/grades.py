@@ -89,7 +89,8 @@ def submissions_object(graded, invalid, summary) -> dict[str, Any]:
     for s in graded:
         results = [{"quantity": r.question.quantity, "given": r.answer.given if r.answer else None,
                     "expected": r.expected, "ok": r.verdict == "right", "line": r.answer.line if r.answer else None,
-                    "diagnosis": r.diagnosis, "points": r.points, "max_points": r.question.points,
+                    "diagnosis": r.diagnosis, "diagnoses": r.diagnoses, "points": r.points,
+                    "max_points": r.question.points,
                     "verdict": r.verdict, **({"accepted": list(r.accepted)} if r.accepted else {})}
                    for r in s.results]
         files.append({"path": s.path, "student": s.student, "score": s.score, "max_score": s.max_score,

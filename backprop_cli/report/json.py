@@ -118,8 +118,8 @@ def check_object(reports, invalid) -> dict[str, Any]:
     """The object `check --format json` prints, with the files that could not be read."""
     files = [{"path": r.path, "results": [{"quantity": o.answer.quantity.text, "given": o.answer.given,
                                            "expected": o.expected, "ok": o.ok, "line": o.answer.line,
-                                           "diagnosis": o.diagnosis, "verdict": o.verdict or ("right" if o.ok
-                                                                                             else "wrong"),
+                                           "diagnosis": o.diagnosis, "diagnoses": o.diagnoses,
+                                           "verdict": o.verdict or ("right" if o.ok else "wrong"),
                                            **({"accepted": list(o.accepted)} if o.accepted else {})}
                                           for o in r.outcomes]}
              for r in reports]

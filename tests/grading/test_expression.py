@@ -82,6 +82,6 @@ def test_quantities_are_parsed_against_the_expression(tmp_path):
     with pytest.raises(QuantityError):
         parse_expression_quantity("h3", result)
     diagnoser = ExpressionDiagnoser(result)
-    values = sorted(v for v, _ in diagnoser.candidates(q, Y + math.cos(X)))
+    values = sorted(v for v, *_ in diagnoser.candidates(q, Y + math.cos(X)))
     for wanted in (Y, math.cos(X), -(Y + math.cos(X)), X, X):  # the paths, the sign, ∂f/∂y, x itself
         assert any(v == pytest.approx(wanted, rel=1e-12) for v in values), wanted

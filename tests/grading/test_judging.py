@@ -151,3 +151,24 @@ def test_numbers_consistent_with_each_other_but_made_up_buy_nothing(tmp_path):
     assert judged["z11"].verdict == "wrong"
     assert judged["a11"].verdict == "wrong" and "no known mistake or slip" in judged["a11"].note
     assert judged["dL/dw211"].verdict == "wrong"
+
+
+def test_a_slip_in_a_step_whose_inputs_are_stated_right_is_named_arithmetic(tmp_path):
+    # z11 right, a11 = 0.6100 where σ(0.4) = 0.5987: the slip is in a11's own step
+    judged = judge(tmp_path, {"z11": "0.4000", "a11": "0.6100"})
+    assert judged["a11"].verdict == "wrong"
+    assert judged["a11"].note == ("An arithmetic slip: from your own earlier answers (z11 = 0.4000) this step "
+                                  "gives 0.598688, not 0.6100.")
+    assert [c["code"] for c in judged["a11"].codes] == ["arithmetic"]
+
+
+def test_diagnoses_carry_codes(tmp_path):
+    import json
+
+    from conftest import invoke
+
+    path = t.answers_file(tmp_path, {"dL/dw211": t.f(-t.G["w211"], 4), "w211_new": t.f(t.VALUE["w211"], 4),
+                                     "z11": "0.4000", "a11": "0.6100"})
+    results = json.loads(invoke("check", path, "--format", "json").stdout)["files"][0]["results"]
+    codes = {r["quantity"]: [d["code"] for d in r["diagnoses"]] for r in results}
+    assert codes == {"dL/dw211": ["sign_flipped"], "w211_new": ["update_missing"], "z11": [], "a11": ["arithmetic"]}

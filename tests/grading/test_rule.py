@@ -55,7 +55,7 @@ def test_reached_within_the_interval_and_the_answers_own_rounding():
 def test_imprecise_when_a_mistake_or_trivial_value_rounds_the_same():
     # 0 for 0.0144: the truth rounds to 0, and so does the trivial 0
     ruling = rule(0.0, "0", 0.0144, (0.0144, 0.0144), candidates=list(TRIVIAL))
-    assert ruling.reached and [s for _, s in ruling.confusable] == ["the trivial value 0"]
+    assert ruling.reached and [s for _, s, _ in ruling.confusable] == ["the trivial value 0"]
     assert imprecise_note(0.0144, ruling.confusable, "0") == (
         "at 0 decimals this cannot be told from a known slip (the trivial value 0): write 2 decimals")
     # a mistake that gives the true value itself confuses nothing

@@ -102,11 +102,14 @@ def test_expression_objects():
 def test_check_object():
     quantity = SimpleNamespace(text="dL/dw1")
     outcome = SimpleNamespace(answer=SimpleNamespace(quantity=quantity, given=0.5, line=3), expected=0.25,
-                              ok=False, diagnosis="sign", verdict=None, accepted=(0.24, 0.26))
+                              ok=False, diagnosis="sign", verdict=None, accepted=(0.24, 0.26),
+                              diagnoses=[{"code": "sign_flipped", "text": "sign"}])
     report = SimpleNamespace(path="a.yaml", outcomes=[outcome], passed=0, failed=1)
     assert J.check_object([report], [("b.yaml", ["p"])]) == {
         "files": [{"path": "a.yaml", "results": [{"quantity": "dL/dw1", "given": 0.5, "expected": 0.25, "ok": False,
-                                                  "line": 3, "diagnosis": "sign", "verdict": "wrong",
+                                                  "line": 3, "diagnosis": "sign",
+                                                  "diagnoses": [{"code": "sign_flipped", "text": "sign"}],
+                                                  "verdict": "wrong",
                                                   "accepted": [0.24, 0.26]}]}],
         "passed": 0, "failed": 1, "invalid": [{"path": "b.yaml", "problems": ["p"]}]}
 
