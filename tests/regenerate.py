@@ -28,12 +28,20 @@ def corpus_cases():
             yield "check", path.relative_to(TESTS)
 
 
+def verdict_cases():
+    """Paths (relative to tests/) of answers files whose bad answers get verdicts of their own
+    (unreadable, not_graded) while the rest of the file is graded."""
+    for path in sorted((CORPUS / "verdicts").glob("*.yaml")):
+        if path.name not in VALID:
+            yield path.relative_to(TESTS)
+
+
 def run_case(command: str, path: Path):
     """Run one case from tests/, so that messages show `corpus/...` paths."""
     here = os.getcwd()
     os.chdir(TESTS)
     try:
-        return CliRunner().invoke(main, [command, str(path)])
+        return CliRunner().invoke(main, [command, str(path), *(["--no-color"] if command == "check" else [])])
     finally:
         os.chdir(here)
 
@@ -52,6 +60,10 @@ if __name__ == "__main__":
     for command, path in corpus_cases():
         result = run_case(command, path)
         (TESTS / path).with_suffix(".expected").write_text(result.stderr, encoding="utf-8")
+        print(f"{result.exit_code}  {path}")
+    for path in verdict_cases():
+        result = run_case("check", path)
+        (TESTS / path).with_suffix(".expected").write_text(result.stdout, encoding="utf-8")
         print(f"{result.exit_code}  {path}")
     for name, make in SNAPSHOT_MAKERS.items():
         (SNAPSHOTS / name).write_text(make(), encoding="utf-8")

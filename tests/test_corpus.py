@@ -1,16 +1,28 @@
-"""Every invalid input in tests/corpus/ is refused with exit 2 and exactly its expected, located message."""
+"""Every invalid input in tests/corpus/ is refused with exit 2 and exactly its expected, located
+message; every answer that cannot be graded (tests/corpus/verdicts/) gets a verdict of its own,
+located, with a hint, while the rest of its file is graded."""
 import re
 
 import pytest
-from regenerate import TESTS, corpus_cases, run_case
+from regenerate import TESTS, corpus_cases, run_case, verdict_cases
 
 LOCATED = re.compile(r"^corpus/[\w./-]+\.yaml:\d+:\d+: \S")
 
 CASES = list(corpus_cases())
+VERDICTS = list(verdict_cases())
 
 
 def test_the_corpus_holds_every_case_the_readme_counts():
-    assert len(CASES) >= 100
+    assert len(CASES) + len(VERDICTS) >= 100
+
+
+@pytest.mark.parametrize("path", VERDICTS, ids=[str(p) for p in VERDICTS])
+def test_an_answer_that_cannot_be_graded_gets_its_own_verdict(path):
+    result = run_case("check", path)
+    assert result.exit_code in (0, 1) and result.stderr == "" and "Traceback" not in result.output
+    assert result.stdout == (TESTS / path).with_suffix(".expected").read_text(encoding="utf-8")
+    notes = [line for line in result.stdout.splitlines() if re.match(r"  line \d+ .*: (unreadable|not graded): ", line)]
+    assert notes and all(not line.lstrip().startswith("::") for line in result.stdout.splitlines())
 
 
 @pytest.mark.parametrize("command, path", CASES, ids=[str(p) for _, p in CASES])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,19 @@ class Answer:
     column: int
     decimals: int | None  # None when written as an integer-free exponent form without decimals
     written: str = ""  # the number as the file writes it (a report shows it so: 0.150000000, not 0.15)
+
+
+@dataclass
+class Refused:
+    """An answer that gets a verdict of its own and no grade: a value that cannot be read as a
+    number (`unreadable`), or a quantity the network does not have (`not_graded`)."""
+
+    key: str  # the quantity as written
+    verdict: str  # "unreadable" or "not_graded"
+    line: int
+    column: int
+    written: str
+    hint: str  # what to write instead
 
 
 @dataclass
@@ -110,9 +124,17 @@ class AnswersReader:
         self.cache: OrderedDict[str, tuple[Spec, Result]] = OrderedDict()  # resolved path -> loaded
 
     def read(self, path: str) -> tuple[Spec, Result, list[Answer], Tolerance, str]:
-        return self.read_text(read_answers_text(path), path, Path(path).parent)
+        """(spec, result, answers, tolerance, notation) of a file whose every answer can be graded."""
+        spec, result, answers, _, tolerance, notation_name = self.read_all(path, strict=True)
+        return spec, result, answers, tolerance, notation_name
 
-    def read_text(self, text: str, path: str, base: Path):
+    def read_all(self, path: str, strict: bool = False):
+        """(spec, result, answers, refused, tolerance, notation): the file's answers that can be
+        graded, and those that cannot (section 5: one answer, one verdict) unless `strict`, where
+        they make the file invalid."""
+        return self.read_text(read_answers_text(path), path, Path(path).parent, strict)
+
+    def read_text(self, text: str, path: str, base: Path, strict: bool = True):
         doc = parse(text, path)
         problems: list[Problem] = []
         data = doc.data
@@ -133,10 +155,11 @@ class AnswersReader:
         else:
             spec, result = self._spec(doc, data, base, problems)
             chosen = make_notation(notation_name, result.network.names)
-        answers = self.read_answers(doc, data, result, chosen, problems, misspelt)
+        refused: list[Refused] | None = None if strict else []
+        answers = self.read_answers(doc, data, result, chosen, problems, misspelt, refused)
         if problems:
             raise SpecError(problems)
-        return spec, result, answers, tolerance, notation_name
+        return spec, result, answers, refused or [], tolerance, notation_name
 
     def _spec(self, doc: Document, data: dict, base: Path, problems: list[Problem]):
         if ("spec" in data) == ("network" in data):
@@ -184,7 +207,9 @@ class AnswersReader:
             raise SpecError(problems + exc.problems) from None
 
     def read_answers(self, doc: Document, data: dict, result: Result, notation, problems: list[Problem],
-                 misspelt: set[str]) -> list[Answer]:
+                     misspelt: set[str], refused: list | None = None) -> list[Answer]:
+        """The answers that can be graded; each that cannot is a problem, or, given `refused`, a
+        Refused entry there (its verdict of its own) while the others are graded."""
         answers_value = data.get("answers")
         if "answers" not in data and "answers" in misspelt:
             return []  # reported as a misspelt key already
@@ -207,17 +232,53 @@ class AnswersReader:
                     q = parse_quantity(key, notation)
                     check_quantity(result, q, notation)
             except QuantityError as exc:
-                problems.append(doc.problem(path, str(exc), exc.hint, at_key=True))
+                if refused is None:
+                    problems.append(doc.problem(path, str(exc), exc.hint, at_key=True))
+                else:
+                    line, column = doc.where(path + (KEY,))
+                    hint = _nearest_quantity(str(key), result, notation) or exc.hint
+                    refused.append(Refused(str(key), "not_graded", line, column, "", f"{exc}; {hint}"))
                 continue
             written = doc.texts.get(path, "")
             number = as_float(value)
             if number is None or not math.isfinite(number):
                 what = "nothing" if value is None else f"'{quote(written)}'" if written else "a list or mapping"
-                problems.append(doc.problem(path, f"the answer to {key} must be a finite number, not {what}",
-                                            "write a number such as -0.130 or 1.3e-2"))
+                hint = _how_to_write(written) or "write a number such as -0.130 or 1.3e-2"
+                if refused is None:
+                    problems.append(doc.problem(path, f"the answer to {key} must be a finite number, not {what}", hint))
+                else:
+                    line, column = doc.where(path)
+                    refused.append(Refused(str(key), "unreadable", line, column, written,
+                                           f"not a number: {what}; {hint}"))
                 continue
             line, column = doc.where(path + (KEY,))
             answers.append(Answer(q, number, line, column, decimals_written(written), written))
         return answers
 
 
+
+
+def _how_to_write(written: str) -> str:
+    """A hint for a value that is not a number but nearly one: a decimal comma, a percent sign."""
+    text = written.strip()
+    if re.fullmatch(r"[-+]?\d+,\d+", text):
+        return f"write {text.replace(',', '.')}: a point marks decimals"
+    if re.fullmatch(r"[-+]?\d*\.?\d+\s*%", text):
+        return f"write the number itself, {float(text.rstrip('%').strip()) / 100:g}, not a percentage"
+    return ""
+
+
+def _nearest_quantity(key: str, result, notation) -> str:
+    """'did you mean ...' among the quantities this network (or expression) has."""
+    from ..spec.hints import nearest
+
+    if notation is None:  # an expression: its names and their derivatives
+        names = [n.name for n in result.graph.nodes if n.constant is None]
+        known = names + [f"d{result.output_name}/d{n}" for n in names]
+    else:
+        params = [row[0] for row in result.parameters()] if len(result.parameters()) <= 500 else []
+        nodes = list(result.forward)
+        loss = notation.loss
+        known = ["loss", *nodes, *params, *(f"d{loss}/d{n}" for n in nodes + params), *(f"{p}_new" for p in params)]
+    hint = nearest(key, known)
+    return hint if hint.startswith("did you mean") and hint != f"did you mean '{key}'?" else ""

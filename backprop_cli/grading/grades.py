@@ -41,6 +41,7 @@ class FileReport:
 
     path: str
     outcomes: list[Outcome] = field(default_factory=list)
+    refused: list = field(default_factory=list)  # answers.Refused: unreadable values, unknown quantities
 
     @property
     def passed(self) -> int:
@@ -49,8 +50,9 @@ class FileReport:
 
     @property
     def failed(self) -> int:
-        """How many answers are wrong."""
-        return sum(not o.ok for o in self.outcomes)
+        """How many answers are not right (an unreadable value among them; an unknown quantity is
+        not graded at all)."""
+        return sum(not o.ok for o in self.outcomes) + sum(r.verdict == "unreadable" for r in self.refused)
 
 
 def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> list[Outcome]:
@@ -125,8 +127,8 @@ class Grader:
 
     def grade_file(self, path: str) -> FileReport:
         """The grading of one answers file; SpecError (with every located problem) when it is invalid."""
-        _, result, answers, tolerance, notation_name = self.reader.read(path)
-        return FileReport(path, grade(result, answers, tolerance, self._diagnoser(result, notation_name)))
+        _, result, answers, refused, tolerance, notation_name = self.reader.read_all(path)
+        return FileReport(path, grade(result, answers, tolerance, self._diagnoser(result, notation_name)), refused)
 
     def grade_files(self, paths) -> tuple[list[FileReport], list[tuple[str, SpecError]]]:
         """Every file graded, or listed as invalid with its error: whatever goes wrong in one

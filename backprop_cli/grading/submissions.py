@@ -76,8 +76,9 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     notation = make_notation(assignment.notation, result.network.names)
     answers_value = data.get("answers")
     filled = {k: v for k, v in answers_value.items() if v is not None} if isinstance(answers_value, dict) else None
+    refused: list = []  # one answer, one verdict: an unreadable value or unknown quantity spoils nothing else
     answers = reader.read_answers(doc, {**data, "answers": filled} if filled else data, result, notation, problems,
-                              misspelt) if filled else []
+                                  misspelt, refused) if filled else []
     if problems:
         raise SpecError(problems)
     submission = Submission(path, who)
@@ -92,9 +93,14 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     truths = {id(a): evaluate(result, a.quantity, notation) for a in asked}
     judged = judge_all(result, notation, asked, truths, assignment.tolerance, diagnoser)
     credit = CARRIED_FORWARD[assignment.carried_forward]
+    unreadable = {r.key: r for r in refused if r.verdict == "unreadable"}
     for question, q in questions:
         expected = evaluate(result, q, notation)
         answer = by_key.pop((q.kind, q.name, q.sample), None)
+        bad = unreadable.pop(question.quantity, None)
+        if answer is None and bad is not None:
+            submission.results.append(Graded(question, expected, "unreadable", 0.0, diagnosis=bad.hint))
+            continue
         if answer is None:
             submission.results.append(Graded(question, expected, "not_answered", 0.0))
             continue
@@ -107,7 +113,8 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
             diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
         submission.results.append(Graded(question, expected, j.verdict, points, answer, diagnosis, (j.low, j.high),
                                          codes))
-    submission.not_graded = [a.quantity.text for a in by_key.values()]
+    submission.not_graded = [a.quantity.text for a in by_key.values()] + \
+        [r.key for r in refused if r.verdict == "not_graded"] + list(unreadable)
     wrong = sorted((r for r in submission.results if r.verdict == "wrong"),
                    key=lambda r: chain_position(r.answer.quantity, notation, len(result.sizes) - 1))
     right = [r.answer.quantity for r in submission.results if r.verdict == "right"]

@@ -14,7 +14,7 @@ def junit_xml(reports, invalid: list[tuple[str, list[str]]]) -> str:
     suites = ET.Element("testsuites", name="backprop check")
     for report in reports:
         path = printable(report.path)
-        suite = ET.SubElement(suites, "testsuite", name=path, tests=str(len(report.outcomes)),
+        suite = ET.SubElement(suites, "testsuite", name=path, tests=str(len(report.outcomes) + len(report.refused)),
                               failures=str(report.failed), errors="0")
         for o in report.outcomes:
             case = ET.SubElement(suite, "testcase", classname=path,
@@ -23,6 +23,10 @@ def junit_xml(reports, invalid: list[tuple[str, list[str]]]) -> str:
                 message = f"given {number(o.answer.given, 10)}, expected {number(o.expected, 10)}"
                 failure = ET.SubElement(case, "failure", message=message)
                 failure.text = message + (f": {o.diagnosis}" if o.diagnosis else "")
+        for r in report.refused:  # no grade: an unreadable value fails, an unknown quantity is skipped
+            case = ET.SubElement(suite, "testcase", classname=path, name=f"{printable(r.key)[:60]} (line {r.line})")
+            ET.SubElement(case, "failure" if r.verdict == "unreadable" else "skipped",
+                          message=printable(f"{r.verdict.replace('_', ' ')}: {r.hint}"))
     for raw_path, problems in invalid:
         path = printable(raw_path)
         suite = ET.SubElement(suites, "testsuite", name=path, tests="1", failures="0", errors="1")
@@ -51,5 +55,7 @@ def wrong_answer(path: str, answer, expected: float, diagnosis: str | None, prec
 
 def annotations(reports, precision: int) -> list[str]:
     """One annotation per wrong answer, at its line in its file."""
-    return [wrong_answer(report.path, o.answer, o.expected, o.diagnosis, precision)
-            for report in reports for o in report.outcomes if not o.ok]
+    lines = [wrong_answer(report.path, o.answer, o.expected, o.diagnosis, precision)
+             for report in reports for o in report.outcomes if not o.ok]
+    return lines + [github_annotation(report.path, r.line, r.column, f"{printable(r.key)[:60]}: unreadable: {r.hint}")
+                    for report in reports for r in report.refused if r.verdict == "unreadable"]

@@ -15,6 +15,8 @@ def _feedback(r, precision: int) -> str:
     """One question's feedback in Markdown: verdict, values, the interval, the diagnosis."""
     if r.verdict == "not_answered":
         return "Not answered."
+    if r.answer is None:  # a value that could not be read as a number
+        return f"Unreadable: {printable(r.diagnosis or '')}"
     given = printable(r.answer.written or str(r.answer.given)).replace("`", "'")  # stays inside its code span
     lines = [f"Given `{given}`, expected `{number(r.expected, precision)}`."]
     if r.verdict != "right" and r.accepted:

@@ -40,7 +40,7 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool):
             rows.append((str(r.answer.line) if r.answer else "", pretty(r.question.quantity), given,
                          number(r.expected, precision), f"{points(r.points)}/{points(r.question.points)}",
                          r.verdict))
-            if r.verdict in ("wrong", "carried_forward", "imprecise"):
+            if r.verdict in ("wrong", "carried_forward", "imprecise", "unreadable"):
                 accepted = accepted_text(r.accepted, precision)
                 notes.append((f"  {pretty(r.question.quantity)}: " + (r.diagnosis or "no known mistake gives this "
                               "value; `backprop trace` shows the steps.") + accepted, ""))

@@ -114,6 +114,12 @@ def expression_trace_object(result, traces) -> dict[str, Any]:
     return obj
 
 
+def refused_entry(refused) -> dict[str, Any]:
+    """A result for an answer with no grade: `unreadable` (its value) or `not_graded` (its quantity)."""
+    return {"quantity": refused.key, "given": None, "written": refused.written, "expected": None, "ok": False,
+            "line": refused.line, "diagnosis": refused.hint, "diagnoses": [], "verdict": refused.verdict}
+
+
 def check_object(reports, invalid) -> dict[str, Any]:
     """The object `check --format json` prints, with the files that could not be read."""
     files = [{"path": r.path, "results": [{"quantity": o.answer.quantity.text, "given": o.answer.given,
@@ -121,7 +127,7 @@ def check_object(reports, invalid) -> dict[str, Any]:
                                            "diagnosis": o.diagnosis, "diagnoses": o.diagnoses,
                                            "verdict": o.verdict or ("right" if o.ok else "wrong"),
                                            **({"accepted": list(o.accepted)} if o.accepted else {})}
-                                          for o in r.outcomes]}
+                                          for o in r.outcomes] + [refused_entry(x) for x in r.refused]}
              for r in reports]
     return {"files": files, "passed": sum(r.passed for r in reports), "failed": sum(r.failed for r in reports),
             "invalid": [{"path": path, "problems": problems} for path, problems in invalid]}

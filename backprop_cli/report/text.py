@@ -252,6 +252,12 @@ def check_report(report, precision: int) -> Group:
             notes.append(Text.assemble((f"  line {o.answer.line} {pretty(o.answer.quantity.text)}: ", "bold"),
                                        o.diagnosis or "no known mistake gives this value; check the steps "
                                        "that lead to it (`backprop trace` shows them).", (accepted, "dim")))
+    for r in report.refused:
+        mark = Text(MARKS[r.verdict], style=MARK_STYLES.get(r.verdict, "dim"))
+        grid.add_row(str(r.line), printable(r.key)[:60], printable(r.written)[:24], "", mark)
+        what = "not graded" if r.verdict == "not_graded" else "unreadable"
+        notes.append(Text.assemble((f"  line {r.line} {printable(r.key)[:60]}: ", "bold"),
+                                   f"{what}: {printable(r.hint)}"))
     return Group(head, grid, *notes, Text(""))
 
 

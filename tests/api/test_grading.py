@@ -53,9 +53,12 @@ def test_key_defaults_inline_and_errors():
 
 def test_check_reports_invalid_files(course):
     (course / "bad.yaml").write_text("spec: net.yaml\nanswers:\n  w999: 1\n")
-    run = G.check(["bad.yaml", "missing.yaml"])
-    assert run.files == [] and [path for path, _ in run.invalid] == ["bad.yaml", "missing.yaml"]
-    assert run.invalid[0][1][0].startswith("bad.yaml:3:3: the network has no parameter w999")
+    (course / "broken.yaml").write_text("spec: nowhere.yaml\nanswers:\n  loss: 1\n")
+    run = G.check(["bad.yaml", "broken.yaml", "missing.yaml"])
+    # an unknown quantity is not graded; the file is read and reported, not invalid
+    assert [f.path for f in run.files] == ["bad.yaml"] and run.files[0].refused[0].verdict == "not_graded"
+    assert run.files[0].refused[0].hint.startswith("the network has no parameter w999")
+    assert [path for path, _ in run.invalid] == ["broken.yaml", "missing.yaml"]
     assert not run.failed
 
 

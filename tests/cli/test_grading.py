@@ -16,7 +16,7 @@ def course(tmp_path, monkeypatch):
     (tmp_path / "net.yaml").write_text((SPECS / "padhai-4-4-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "right.yaml").write_text("spec: net.yaml\nanswers:\n  loss: 0.1055\n", encoding="utf-8")
     (tmp_path / "wrong.yaml").write_text("spec: net.yaml\nanswers:\n  loss: 0.2000\n", encoding="utf-8")
-    (tmp_path / "broken.yaml").write_text("spec: net.yaml\nanswers:\n  nonsense: 1\n", encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("spec: net.yaml\nanswers: 5\n", encoding="utf-8")  # not a mapping
     (tmp_path / "hw.yaml").write_text("spec: net.yaml\nquestions:\n  - {quantity: loss, points: 2}\n",
                                       encoding="utf-8")
     return tmp_path
@@ -47,7 +47,7 @@ def test_check_exit_status_invalid_wins(course, files, status):
 
 def test_check_an_invalid_files_problems_go_to_standard_error_and_the_others_are_graded(course):
     result = invoke("check", "broken.yaml", "right.yaml", "--format", "json", expect=2)
-    assert result.stderr.startswith("broken.yaml:3:3: ")
+    assert result.stderr.startswith("broken.yaml:2:10: ")
     data = json.loads(result.stdout)
     assert [f["results"][0]["verdict"] for f in data["files"] if f.get("results")] == ["right"]
 

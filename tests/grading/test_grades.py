@@ -61,10 +61,10 @@ def test_a_right_answer_in_between_cuts_the_chain(tmp_path):
 
 def test_a_class_is_graded_and_an_invalid_file_listed_not_fatal(tmp_path):
     good = t.answers_file(tmp_path, {"loss": t.f(t.LOSS, 4)})
-    (tmp_path / "bad.yaml").write_text("spec: net.yaml\nanswers:\n  a99: 1\n", encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("spec: net.yaml\nanswers: [a99]\n", encoding="utf-8")
     (tmp_path / "second.yaml").write_text(f"spec: net.yaml\nanswers:\n  loss: {t.LOSS * 2:.4f}\n", encoding="utf-8")
     reports, invalid = Grader().grade_files([good, str(tmp_path / "bad.yaml"), str(tmp_path / "second.yaml")])
     assert [r.path for r in reports] == [good, str(tmp_path / "second.yaml")]
     assert [(r.passed, r.failed) for r in reports] == [(1, 0), (0, 1)]
     assert [path for path, _ in invalid] == [str(tmp_path / "bad.yaml")]
-    assert "a99" in str(invalid[0][1])
+    assert "`answers:` must map quantities to numbers" in str(invalid[0][1])

@@ -104,7 +104,7 @@ def test_check_object():
     outcome = SimpleNamespace(answer=SimpleNamespace(quantity=quantity, given=0.5, line=3), expected=0.25,
                               ok=False, diagnosis="sign", verdict=None, accepted=(0.24, 0.26),
                               diagnoses=[{"code": "sign_flipped", "text": "sign"}])
-    report = SimpleNamespace(path="a.yaml", outcomes=[outcome], passed=0, failed=1)
+    report = SimpleNamespace(path="a.yaml", outcomes=[outcome], passed=0, failed=1, refused=[])
     assert J.check_object([report], [("b.yaml", ["p"])]) == {
         "files": [{"path": "a.yaml", "results": [{"quantity": "dL/dw1", "given": 0.5, "expected": 0.25, "ok": False,
                                                   "line": 3, "diagnosis": "sign",
