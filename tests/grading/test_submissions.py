@@ -87,10 +87,14 @@ def test_who_answers(tmp_path, course):
 def test_a_second_file_for_one_student_is_refused_and_the_rest_graded(tmp_path, course):
     first = hand_in(tmp_path, "gil", RIGHT)
     (tmp_path / "gil" / "again.yaml").write_text((tmp_path / "gil" / "answers.yaml").read_text())
-    broken = hand_in(tmp_path, "hal", {"nonsense": "1"})
-    graded, invalid = grade_class(course(), [first, str(tmp_path / "gil" / "again.yaml"), broken], None)
-    assert [s.student for s in graded] == ["gil"]
-    assert [p for p, _ in invalid] == [str(tmp_path / "gil" / "again.yaml"), broken]
+    broken = hand_in(tmp_path, "hal", {"nonsense": "1"})  # an unknown quantity: not graded, the file is
+    (tmp_path / "ida").mkdir()
+    (tmp_path / "ida" / "answers.yaml").write_text("spec: net.yaml\nanswers: [1]\n")  # not a mapping: invalid
+    invalid_file = str(tmp_path / "ida" / "answers.yaml")
+    graded, invalid = grade_class(course(), [first, str(tmp_path / "gil" / "again.yaml"), broken, invalid_file],
+                                  None)
+    assert [s.student for s in graded] == ["gil", "hal"] and graded[1].not_graded == ["nonsense"]
+    assert [p for p, _ in invalid] == [str(tmp_path / "gil" / "again.yaml"), invalid_file]
     assert f"gil is graded already (from {first})" in str(invalid[0][1])
 
 
