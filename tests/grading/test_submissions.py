@@ -89,7 +89,7 @@ def test_a_second_file_for_one_student_is_refused_and_the_rest_graded(tmp_path, 
     (tmp_path / "gil" / "again.yaml").write_text((tmp_path / "gil" / "answers.yaml").read_text())
     broken = hand_in(tmp_path, "hal", {"nonsense": "1"})  # an unknown quantity: not graded, the file is
     (tmp_path / "ida").mkdir()
-    (tmp_path / "ida" / "answers.yaml").write_text("spec: net.yaml\nanswers: [1]\n")  # not a mapping: invalid
+    (tmp_path / "ida" / "answers.yaml").write_text("[1, 2]\n")  # not a mapping at all: invalid
     invalid_file = str(tmp_path / "ida" / "answers.yaml")
     graded, invalid = grade_class(course(), [first, str(tmp_path / "gil" / "again.yaml"), broken, invalid_file],
                                   None)
