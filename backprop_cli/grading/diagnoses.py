@@ -22,8 +22,9 @@ from .rule import same_value
 
 
 def _softmax_without_cross_terms(act: Activation) -> Activation:
-    # the mistake: ∂ŷi/∂zm taken as 0 for i ≠ m, i.e. softmax treated as elementwise
-    return dataclasses.replace(act, derivative=lambda _z, a: a * (1.0 - a))
+    # the mistake: ∂ŷi/∂zm taken as 0 for i ≠ m, i.e. softmax treated as elementwise; renamed, so
+    # that the engine's fused softmax + cross-entropy δ (ŷ − y, which has the cross paths) is not used
+    return dataclasses.replace(act, name="softmax (diagonal only)", derivative=lambda _z, a: a * (1.0 - a))
 
 
 def _variant(result: Result, change) -> Result:

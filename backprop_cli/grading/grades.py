@@ -80,8 +80,9 @@ def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> lis
             return expression_position(result, o.answer.quantity)
         return chain_position(o.answer.quantity, n, len(result.sizes) - 1)
 
-    wrong = sorted((o for o in outcomes if not o.ok), key=position)
-    right = [o.answer.quantity for o in outcomes if o.ok]
+    # imprecise answers are reached by the correct method: nothing follows from them
+    wrong = sorted((o for o in outcomes if o.verdict not in ("right", "imprecise")), key=position)
+    right = [o.answer.quantity for o in outcomes if o.verdict in ("right", "imprecise")]
     firsts = diagnoser.first_causes([o.answer.quantity for o in wrong], right)
     for o, first in zip(wrong, firsts):
         if o.diagnosis is None and first is not None:

@@ -8,13 +8,14 @@ file's stated values where some of them are wrong, unless those make the step tr
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from ..core.numbers import number
 from .dependencies import ancestors, node_of
 from .intervals import Reach
 from .quantities import chain_position
-from .rule import TRIVIAL, Precision, imprecise_note, precision_of, rule, same_value
+from .rule import NO_FLOOR, TRIVIAL, Precision, imprecise_note, precision_of, rule, same_value
 
 
 @dataclass
@@ -99,7 +100,8 @@ class Judge:
         if not upstream:
             return wrong
         if all(judged.get(id(a)) and judged[id(a)].verdict == "right" for a in upstream):
-            low, high = self.reach(precision, "step").interval(q)  # a slip in this very step
+            # a slip in this very step: not even the loosest rounding of what feeds it gives the answer
+            low, high = self.reach(dataclasses.replace(precision, kept=NO_FLOOR), "step").interval(q)
             if not rule(given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance).reached:
                 used = ", ".join(f"{a.quantity.text} = {written(a)}" for a in upstream)
                 wrong.note = (f"An arithmetic slip: from your own earlier answers ({used}) this step gives "
@@ -117,10 +119,12 @@ class Judge:
         if not earlier_wrong:  # built on stated values that are right: their rounding carried
             return Judgement("right", on_stated.low, on_stated.high)
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
-            if self._explained(a, judged):
-                continue
             trivial = [text for value, text, _ in trivial_values(a, self.answers, self.truths)
                        if same_value(a.given, value) and not same_value(self.truths[id(a)], value)]
+            if trivial and self.diagnoser.diagnose(a, self.truths[id(a)], self.tolerance) is not None:
+                continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
+            if not trivial and self._explained(a, judged):
+                continue
             why = f"a value that makes this step trivial ({trivial[0]})" if trivial else \
                 "a value no known mistake or slip in its own step explains"
             wrong.note = (f"it follows from {a.quantity.text} = {written(a)} (line {a.line}), {why}, so it earns no "

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+KEPT_DIGITS = 3  # the fewest significant digits an intermediate is taken to keep, whatever the answer
+NO_FLOOR = 0  # as `kept`: an intermediate may lose every digit the answer's precision allows
 ZERO_DIGITS = 17  # the significant digits of a written 0: as many as float64 has
 SAME = 1e-9  # relative: two values this close are one value (a mistake that changes nothing)
 # the trivial answers an answer must be told from (copies of a file's other values come on top)
@@ -31,6 +33,7 @@ class Precision:
 
     decimals: int
     significant: int
+    kept: int = 3  # KEPT_DIGITS; NO_FLOOR: the rule as written, with no floor (see half_of)
 
     @property
     def half_unit(self) -> float:
@@ -39,12 +42,17 @@ class Precision:
 
     def half_of(self, magnitude):
         """How far an intermediate of this size may be from its value once rounded as the answer
-        is: to its decimals or its significant digits, whichever is coarser for that size."""
+        is: to its decimals or its significant digits, whichever is coarser for that size; but
+        never more than KEPT_DIGITS significant digits lose (an answer written `0.0007` or `14`
+        does not make every step before it a one-digit or whole-number guess)."""
         magnitude = np.asarray(magnitude, dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
-        by_digits = np.where(magnitude > 0, 0.5 * 10.0 ** (exponent - self.significant + 1), 0.0)
-        return np.maximum(self.half_unit, by_digits)
+
+        def digits(n):
+            return np.where(magnitude > 0, 0.5 * 10.0 ** (exponent - n + 1), 0.0)
+
+        return np.minimum(np.maximum(self.half_unit, digits(self.significant)), digits(self.kept))
 
 
 def precision_of(written: str) -> Precision:
@@ -59,7 +67,7 @@ def precision_of(written: str) -> Precision:
     whole, _, fraction = mantissa.partition(".")
     digits = (whole + fraction).lstrip("0")
     # a zero has no significant digits to round by: its decimals alone say how precise it is
-    return Precision(max(len(fraction) - shift, 0), len(digits) if digits else ZERO_DIGITS)
+    return Precision(max(len(fraction) - shift, 0), len(digits) if digits else ZERO_DIGITS, KEPT_DIGITS)
 
 
 def rounds_to(given: float, value: float, half: float) -> bool:

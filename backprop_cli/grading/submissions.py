@@ -117,7 +117,7 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
         [r.key for r in refused if r.verdict == "not_graded"] + list(unreadable)
     wrong = sorted((r for r in submission.results if r.verdict == "wrong"),
                    key=lambda r: chain_position(r.answer.quantity, notation, len(result.sizes) - 1))
-    right = [r.answer.quantity for r in submission.results if r.verdict == "right"]
+    right = [r.answer.quantity for r in submission.results if r.verdict in ("right", "imprecise")]
     for r, cause in zip(wrong, diagnoser.first_causes([r.answer.quantity for r in wrong], right)):
         if r.diagnosis is None and cause is not None:
             earlier = wrong[cause].answer

@@ -95,9 +95,8 @@ def test_a_wrong_step_on_wrong_values_is_just_wrong(tmp_path):
 def test_no_carried_credit_where_the_earlier_value_makes_the_step_trivial(tmp_path, written_a11):
     answers = {"z11": "0.4000", "a11": written_a11, "dL/dw211": t.f(t.D_YHAT * float(written_a11), 4)}
     judged = judge(tmp_path, answers)
-    # at no decimals, rounding as they go (z11 = 0.4 → 0, σ(0) = 0.5 → 0 or 1), the correct method
-    # reaches 0 and 1, and so do the trivial values 0 and 1: imprecise
-    assert judged["a11"].verdict == "imprecise"
+    # 0.5987 rounds to 1 at no decimals, as the trivial 1 does: imprecise; 0 is not reached
+    assert judged["a11"].verdict == ("wrong" if written_a11 == "0" else "imprecise")
     assert judged["dL/dw211"].verdict == "wrong"
     assert judged["dL/dw211"].note.startswith(f"it follows from a11 = {written_a11} (line 4), a value that makes "
                                               "this step trivial")

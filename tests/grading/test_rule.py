@@ -34,9 +34,18 @@ def test_a_zero_is_as_precise_as_its_decimals():
 
 def test_an_intermediate_is_rounded_as_coarsely_as_the_answer_allows():
     p = precision_of("0.0144")  # 4 decimals, 3 significant digits
-    assert float(p.half_of(0.000123)) == 0.5e-4  # decimals are coarser for a small value
+    assert float(p.half_of(0.0123)) == pytest.approx(0.5e-4)  # 4 decimals are coarser than 3 digits of 0.0123
     assert float(p.half_of(5.3)) == pytest.approx(0.005)  # 3 significant digits of 5.3: 5.30
-    assert float(p.half_of(0.0)) == 0.5e-4
+    assert float(p.half_of(0.000123)) == pytest.approx(0.5e-6)  # but never fewer than 3 significant digits
+    assert float(p.half_of(0.0)) == 0.0
+
+
+def test_a_low_precision_answer_does_not_make_every_step_a_guess():
+    # `0.0007` (1 significant digit) and `14` (no decimals) would round 0.5 to 0.5 ± 0.05 and
+    # 0.73 to 1 ± 0.5: the intermediates keep 3 significant digits whatever the answer
+    assert float(precision_of("0.0007").half_of(0.5)) == pytest.approx(0.0005)
+    assert float(precision_of("14").half_of(0.73)) == pytest.approx(0.0005)
+    assert float(Precision(0, 2, kept=0).half_of(0.73)) == 0.5  # the rule as written, for slips
 
 
 def test_exact_answers_are_right_however_few_digits():
