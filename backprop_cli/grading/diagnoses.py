@@ -60,6 +60,49 @@ def _without_activation_derivative(net: Network) -> Network:
         l.activation, derivative=one)) for l in net.layers])
 
 
+def _derivative_on_z(net: Network) -> Network | None:
+    """σ′ and tanh′ evaluated on z as if it were a: z(1 − z), 1 − z² (None: no such unit)."""
+    on_z = {"sigmoid": lambda z, _a: z * (1.0 - z), "tanh": lambda z, _a: 1.0 - z * z}
+    if not any(l.activation.name in on_z for l in net.layers):
+        return None
+    return dataclasses.replace(net, layers=[l if l.activation.name not in on_z else dataclasses.replace(
+        l, activation=dataclasses.replace(l.activation, derivative=on_z[l.activation.name])) for l in net.layers])
+
+
+def _never_activated(net: Network) -> Network | None:
+    """The hidden layers' activation never applied: a = z, forward and back (None: nothing to skip)."""
+    from ..core.functions import ACTIVATIONS
+
+    hidden = net.layers[:-1]
+    if not any(l.activation.name != "linear" for l in hidden):
+        return None
+    return dataclasses.replace(net, layers=[dataclasses.replace(l, activation=ACTIVATIONS["linear"])
+                                            for l in hidden] + [net.layers[-1]])
+
+
+def _through_weights(result: Result, weights_of) -> Result | None:
+    """The backward sum ∂L/∂a = Σ δ·w done with other weights (`weights_of(layer)`, None for the
+    layer's own), the forward pass as it was; None where no layer's weights differ."""
+    backwards = [dataclasses.replace(l, weights=w) if (w := weights_of(i)) is not None else l
+                 for i, l in enumerate(result.network.layers)]
+    if all(b is a for b, a in zip(backwards[1:], result.network.layers[1:])):
+        return None
+    depth = len(backwards)
+    grad_a, deltas, weight_grads, bias_grads = backward(backwards, result.z, result.a, result.grad_a[depth],
+                                                        result.deltas[depth], result.scale)
+    return dataclasses.replace(result, deltas=deltas, grad_a=grad_a, weight_grads=weight_grads,
+                               bias_grads=bias_grads)
+
+
+def _one_path(weights: np.ndarray) -> np.ndarray | None:
+    """A hidden unit's ∂L/∂a summed over the first unit it feeds only (None: it feeds one)."""
+    if weights.shape[0] < 2:
+        return None
+    kept = np.zeros_like(weights)
+    kept[0] = weights[0]
+    return kept
+
+
 def _through_updated_weights(result: Result) -> Result:
     """Backward pass through weights already updated (the forward pass used the old ones)."""
     stale = [dataclasses.replace(l, weights=weights)
@@ -76,6 +119,11 @@ CROSS = ("the softmax cross paths are missing: every ŷi depends on every zm (�
 NOTES = ("this uses the PadhAI notes' softmax factor ŷi(1 − ŷi)(−z of the other output) and leaves out the cross "
          "paths: ∂ŷi/∂zi is ŷi(1 − ŷi), and ∂ŷi/∂zm = −ŷi·ŷm belongs in the sum too")
 FLAT = "the activation's derivative ∂a/∂z is left out of the chain"
+ON_Z = "σ′ or tanh′ is evaluated on z as if it were a: z(1 − z) or 1 − z², where a(1 − a) or 1 − a² belongs"
+NEVER = "the hidden activation is never applied: a = z is carried forward (and ∂a/∂z taken as 1)"
+ONE_PATH = ("one path only: a hidden unit's ∂L/∂a is summed over only one of the units it feeds, where "
+            "∂L/∂a_k = Σ_j δ_j·w_jk sums over every unit j of the next layer")
+TRANSPOSED = "the weight matrix is read the other way in the backward sum: w_jk taken as w_kj"
 
 
 class Diagnoser:
@@ -98,6 +146,18 @@ class Diagnoser:
                     and r.sizes[-1] > 1 else None
             elif key == "flat":
                 self._mistaken[key] = _variant(r, _without_activation_derivative)
+            elif key in ("onz", "linear"):
+                changed = (_derivative_on_z if key == "onz" else _never_activated)(r.network)
+                self._mistaken[key] = None if changed is None else _variant(r, lambda _net: changed)
+            elif key == "onepath":
+                layers = r.network.layers
+                self._mistaken[key] = _through_weights(r, lambda i: _one_path(layers[i].weights) if i else None)
+            elif key == "transposed":
+                layers = r.network.layers
+                self._mistaken[key] = _through_weights(r, lambda i: layers[i].weights.T if i and
+                                                       layers[i].weights.shape[0] == layers[i].weights.shape[1]
+                                                       and not np.allclose(layers[i].weights, layers[i].weights.T)
+                                                       else None)
             else:
                 self._mistaken[key] = _through_updated_weights(r) if len(r.network.layers) > 1 else None
         return self._mistaken[key]
@@ -120,15 +180,22 @@ class Diagnoser:
                        f"η is applied twice: {rule} multiplies by η = {r.learning_rate:g} once", "learning_rate_twice")
             return
         if q.kind == "value":
+            swap = None
             if q.name.kind in (n.pre, n.post) and q.name.kind != "x":
                 swapped = dataclasses.replace(q.name, kind=n.post if q.name.kind == n.pre else n.pre)
                 other = dataclasses.replace(q, name=swapped)
                 kinds = ("pre-activation", "activation")
                 this, that = kinds if q.name.kind == n.pre else kinds[::-1]
                 with contextlib.suppress(QuantityError):  # the other kind does not exist (the output's z)
-                    yield (evaluate(r, other, n),
-                           f"this is {shown(swapped, n)}, the {that}; {shown(q.name, n)} is the {this}",
+                    swap = evaluate(r, other, n)
+                    yield (swap, f"this is {shown(swapped, n)}, the {that}; {shown(q.name, n)} is the {this}",
                            "activation_not_applied" if q.name.kind == n.post else "pre_activation_for_activation")
+            never = self._get("linear")
+            if never is not None and q.name.kind != "x":
+                with contextlib.suppress(QuantityError):
+                    value = evaluate(never, q, n)
+                    if swap is None or not same_value(value, swap):  # said once, by the plainer sentence
+                        yield value, NEVER, "activation_not_applied"
             return
         # gradients: the mistakes that need no other pass first (a problem generator stops early)
         yield from self._swapped_gradient(q)
@@ -157,7 +224,10 @@ class Diagnoser:
         singles = []  # (value, sentence) of each whole-pass mistake, for pairs below
         for key, sentence, code in (("cross", CROSS, "softmax_cross_paths_missing"),
                                     ("notes", NOTES, "padhai_notes_softmax_factor"),
-                                    ("flat", FLAT, "activation_derivative_missing")):
+                                    ("flat", FLAT, "activation_derivative_missing"),
+                                    ("onz", ON_Z, "derivative_on_z"), ("linear", NEVER, "activation_not_applied"),
+                                    ("onepath", ONE_PATH, "one_path_only"), ("transposed", TRANSPOSED,
+                                                                             "matrix_transposed")):
             variant = self._get(key)
             if variant is not None:
                 with contextlib.suppress(QuantityError):
