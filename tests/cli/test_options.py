@@ -135,5 +135,7 @@ def test_present_text_saves_by_the_suffix(tmp_path, capsys, suffix, marker):
 
 def test_a_command_has_only_the_options_that_change_something():
     # gradcheck has no learning rate and step no --expr: they are refused, not ignored
-    assert "No such option '--lr'" in invoke("gradcheck", "--example", "padhai-4-4-2", "--lr", "1", expect=2).stderr
-    assert "No such option '--expr'" in invoke("step", "--expr", "x", "-o", "-", expect=2).stderr
+    refused = invoke("gradcheck", "--example", "padhai-4-4-2", "--lr", "1", expect=2).stderr
+    assert "No such option" in refused and "--lr" in refused  # click words it differently by version
+    refused = invoke("step", "--expr", "x", "-o", "-", expect=2).stderr
+    assert "No such option" in refused and "--expr" in refused

@@ -1,5 +1,4 @@
 """spec.examples: where the bundled examples are, their names, and the 'did you mean' for a wrong one."""
-from pathlib import Path
 
 import pytest
 from conftest import ALL_EXAMPLES, SPECS
@@ -54,7 +53,8 @@ def test_example_path_name_too_long_is_a_usage_error(name):
 
 def test_examples_dir_from_source_checkout(monkeypatch, tmp_path):
     monkeypatch.setattr(examples, "INSTALLED", tmp_path / "not-installed")  # as in a checkout not installed
-    assert examples_dir() == Path(examples.SOURCE) == SPECS
+    monkeypatch.setattr(examples, "SOURCE", SPECS)  # the repository's specs/, beside its pyproject.toml
+    assert examples_dir() == SPECS
     monkeypatch.setattr(examples, "SOURCE", tmp_path / "specs")
     with pytest.raises(UsageError, match="the bundled examples are not installed; reinstall backprop-cli"):
         examples_dir()
