@@ -1,39 +1,37 @@
 """The plain objects the API hands to the reporters, one per kind of report: what was computed
-and what was asked for, and nothing about how it will look (report.formats presents them)."""
+and what was asked for, and nothing about how it will look (report.formats presents them).
+Named tuples: cheap to define at start-up, and read-only, as a report's facts are."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from .computation import Computation
+from typing import NamedTuple
 
 
-@dataclass
-class Gradients:
+class Gradients(NamedTuple):
     """`grad`: a computation's gradients; for a network, the parameter rows asked for and, when
     asked, the inputs' rows (name, value, ∂L/∂x)."""
 
-    computation: Computation
-    names: list[str] | None = None  # canonical names of the parameters asked for (None: all)
-    rows: list[tuple[str, float, float, float]] = field(default_factory=list)  # (name, value, gradient, updated)
-    inputs: list[tuple[str, float, float]] | None = None
+    computation: object  # core.computation.Computation
+    names: list | None = None  # canonical names of the parameters asked for (None: all)
+    rows: list = []  # (name, value, gradient, updated)
+    inputs: list | None = None
 
     @property
     def kind(self) -> str:
         return self.computation.kind
 
 
-@dataclass
-class ExpressionTrace:
+class ExpressionTrace(NamedTuple):
     """`trace` of an expression: the result and the traces of the names asked for."""
 
-    computation: Computation
+    computation: object
     traces: list
 
-    kind = "expression"
+    @property
+    def kind(self) -> str:
+        return "expression"
 
 
-@dataclass
-class GradientCheck:
+class GradientCheck(NamedTuple):
     """`gradcheck`: each parameter's backprop and finite-difference gradients."""
 
     checks: list
@@ -47,8 +45,7 @@ class GradientCheck:
         return any(c.status == "fail" for c in self.checks)
 
 
-@dataclass
-class Training:
+class Training(NamedTuple):
     """`train`: one run per learning rate, and what it was asked to reach."""
 
     runs: list
@@ -60,8 +57,7 @@ class Training:
         return bool(self.runs) and self.runs[-1].stopped == "interrupted"
 
 
-@dataclass
-class ExampleList:
+class ExampleList(NamedTuple):
     """`examples`: each bundled example's name, description and shape."""
 
-    rows: list[dict]
+    rows: list

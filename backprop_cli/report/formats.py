@@ -4,12 +4,10 @@ or a rich renderable (the terminal's text); `render` says which."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass
-class Rendered:
+class Rendered(NamedTuple):
     """A report as its format gives it: `text` to print as it is, or a rich `renderable`."""
 
     text: str | None = None

@@ -15,12 +15,11 @@ import numpy as np
 from ..core.computation import NETWORK
 from ..core.engine import run
 from ..core.functions import ACTIVATIONS, LOSSES, activation
-from ..core.names import bias_count
+from ..core.names import NO_NAMES, bias_count
 from ..core.network import Layer, Network
 from ..core.result import Result
 from ..errors import SpecError, UsageError, quote
 from .access import read_text
-from .course import read_frozen, read_names
 from .hints import describe, plural
 from .values import ValueReader
 from .yamlsafe import MAX_PARAMETERS, Document, parse
@@ -152,8 +151,12 @@ class _SpecReader(ValueReader):
             raise SpecError(self.problems)
         network = Network(layers, LOSSES[loss], reduction)
         self._check_loss_domain(network, targets)
-        course = read_names(self, data, network)
-        frozen = read_frozen(self, data, network, course)
+        course, frozen = NO_NAMES, frozenset()
+        if "names" in data or "frozen" in data or loss == "none":  # the course module only where it is used
+            from .course import read_frozen, read_names
+
+            course = read_names(self, data, network)
+            frozen = read_frozen(self, data, network, course)
         if self.problems:
             raise SpecError(self.problems)
         network = Network(layers, LOSSES[loss], reduction, frozen, course)
