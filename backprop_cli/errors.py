@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 # every control character, line breaks included: user text is always printed on one line
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")  # \ufffe, \uffff: XML 1.0 forbids them
 QUOTE_LIMIT = 60  # characters of a file's contents a message may quote
 
 

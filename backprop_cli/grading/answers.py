@@ -8,6 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.computation import EXPRESSION
 from ..core.names import NOTATIONS, describe_notations
 from ..core.names import notation as make_notation
 from ..core.result import Result
@@ -185,7 +186,13 @@ class AnswersReader:
                 spec = load_spec(target, name=str(base / name) if str(base) != "." else name, confined=True)
                 return spec, spec.compute()
 
-            return remember(self.cache, str(target), load)
+            spec, result = remember(self.cache, str(target), load)
+            if spec.kind == EXPRESSION:
+                problems.append(doc.problem(("spec",), f"`spec: {quote(name)}` holds an expression",
+                                            "an answers file about an expression holds it itself: `expression:` "
+                                            "and `at:` instead of `spec:`"))
+                raise SpecError(problems)
+            return spec, result
         inline = data["network"]
         if not isinstance(inline, dict):
             problems.append(doc.problem(("network",), "`network:` must hold a spec mapping",

@@ -2,6 +2,7 @@
 and a Grader that grades a whole class in one process, each spec loaded and diagnosed once."""
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -73,7 +74,7 @@ def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> lis
         if j.verdict == "wrong":  # a known mistake first; else why it is wrong though close
             named, named_codes = diagnoser.diagnosis(answer, expected, tolerance)
             diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
-        outcomes.append(Outcome(answer, expected, ok, diagnosis, j.verdict, (j.low, j.high), codes))
+        outcomes.append(Outcome(answer, expected, ok, diagnosis, j.verdict, accepted_interval(j), codes))
 
     def position(o: Outcome) -> tuple:
         if expression:
@@ -91,6 +92,12 @@ def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> lis
                            f"{earlier.answer.line}): fix that first.")
             o.diagnoses = [{"code": "follows_from", "text": o.diagnosis}]
     return outcomes
+
+
+def accepted_interval(judgement) -> tuple[float, float] | None:
+    """The interval that would have been right, when it is finite (JSON never holds infinity)."""
+    low, high = judgement.low, judgement.high
+    return (low, high) if math.isfinite(low) and math.isfinite(high) else None
 
 
 def _judge_expression(answers, truths: dict, tolerance, diagnoser) -> dict:

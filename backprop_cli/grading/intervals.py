@@ -70,10 +70,18 @@ def _derivative(act, z: Pair, a: Pair) -> Pair:
     return np.ones_like(z[0]), np.ones_like(z[0])  # linear
 
 
+POLE = 1e-12  # how near 0 or 1 a rounded ŷ may come in a loss with a pole there (log ŷ, log(1 − ŷ))
+
+
 def _loss_gradient(loss, yhat: Pair, y: np.ndarray) -> Pair:
-    """∂Li/∂ŷ: non-decreasing in ŷ for every loss (each is convex in ŷ), constant for `none`."""
+    """∂Li/∂ŷ: non-decreasing in ŷ for every loss (each is convex in ŷ), constant for `none`; a
+    rounded ŷ is kept off the poles of the cross-entropies, where a probability cannot be."""
+    low, high = yhat
+    if loss.name in ("cross_entropy", "binary_cross_entropy"):
+        low, high = np.clip(low, POLE, 1 - POLE), np.clip(high, POLE, 1 - POLE)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return loss.gradient(yhat[0], y), loss.gradient(yhat[1], y)
+        ends = loss.gradient(low, y), loss.gradient(high, y)
+    return np.minimum(*ends), np.maximum(*ends)
 
 
 def _loss(loss, yhat: Pair, y: np.ndarray) -> Pair:
@@ -107,7 +115,8 @@ class Reach:
         # file's values); without, the stated values carry through every step after them
         self.base = base
         self.used: dict[tuple, Pair] = {}
-        self._run()
+        with np.errstate(all="ignore"):  # an interval that overflows is judged as wide, never warned about
+            self._run()
 
     # -- stated values in place of the computed ones ---------------------------------------
     def _pin(self, pair: Pair, kind: str, what: str, layer: int, scale: float = 1.0) -> Pair:

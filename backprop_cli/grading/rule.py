@@ -67,7 +67,8 @@ def precision_of(written: str) -> Precision:
     whole, _, fraction = mantissa.partition(".")
     digits = (whole + fraction).lstrip("0")
     # a zero has no significant digits to round by: its decimals alone say how precise it is
-    return Precision(max(len(fraction) - shift, 0), len(digits) if digits else ZERO_DIGITS, KEPT_DIGITS)
+    # 1.2e3 is written to the hundreds: -2 decimals, its last digit worth 100
+    return Precision(len(fraction) - shift, len(digits) if digits else ZERO_DIGITS, KEPT_DIGITS)
 
 
 def rounds_to(given: float, value: float, half: float) -> bool:
@@ -115,6 +116,8 @@ def rule(given: float, written: str, truth: float, interval: tuple[float, float]
     else:
         half = precision.half_unit
         low, high = min(interval[0], truth) - half, max(interval[1], truth) + half
+    if not (math.isfinite(low) and math.isfinite(high)):  # rounding as one goes overflows: the truth's own digits
+        low, high = truth - half, truth + half
     exact = is_exact(given, truth)
     reached = exact or (low - 1e-12 * abs(low) <= given <= high + 1e-12 * abs(high))
     confusable = []
@@ -128,10 +131,10 @@ def rule(given: float, written: str, truth: float, interval: tuple[float, float]
 def imprecise_note(truth: float, confusable: list, written: str) -> str:
     """Why a reached answer earns nothing: what it cannot be told from, and the digits that would."""
     decimals = precision_of(written).decimals
-    needed = max(digits_to_tell(truth, value, decimals + 1) for value, *_ in confusable)
+    needed = max(digits_to_tell(truth, value, max(decimals + 1, 0)) for value, *_ in confusable)
     what = "; or ".join(sentence for _, sentence, *_ in confusable[:2])
-    return (f"at {decimals} decimal{'s' if decimals != 1 else ''} this cannot be told from a known slip ({what}): "
-            f"write {needed} decimals")
+    at = f"at {decimals} decimal{'s' if decimals != 1 else ''}" if decimals >= 0 else "at the digits written"
+    return f"{at} this cannot be told from a known slip ({what}): write {needed} decimals"
 
 
 def decimals_to_tell(truth: float, candidates, start: int) -> tuple[int, str]:

@@ -13,7 +13,7 @@ from ..spec.hints import unknown_keys
 from ..spec.yamlsafe import parse
 from .answers import ANSWER_KEYS, Answer, AnswersReader, read_answers_text
 from .assignment import CARRIED_FORWARD, STUDENT_ID, Assignment, Question
-from .grades import carried_sentence
+from .grades import accepted_interval, carried_sentence
 from .judging import judge_all
 from .quantities import QuantityError, chain_position, evaluate
 
@@ -111,7 +111,7 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
         if j.verdict == "wrong":  # a known mistake first; else why it is wrong though close
             named, named_codes = diagnoser.diagnosis(answer, expected, assignment.tolerance)
             diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
-        submission.results.append(Graded(question, expected, j.verdict, points, answer, diagnosis, (j.low, j.high),
+        submission.results.append(Graded(question, expected, j.verdict, points, answer, diagnosis, accepted_interval(j),
                                          codes))
     submission.not_graded = [a.quantity.text for a in by_key.values()] + \
         [r.key for r in refused if r.verdict == "not_graded"] + list(unreadable)

@@ -171,3 +171,60 @@ def test_diagnoses_carry_codes(tmp_path):
     results = json.loads(invoke("check", path, "--format", "json").stdout)["files"][0]["results"]
     codes = {r["quantity"]: [d["code"] for d in r["diagnoses"]] for r in results}
     assert codes == {"dL/dw211": ["sign_flipped"], "w211_new": ["update_missing"], "z11": [], "a11": ["arithmetic"]}
+
+
+# -- found by an independent review of the grading model -------------------------------------------
+def test_an_interval_that_overflows_is_no_crash(tmp_path):
+    import json
+
+    from conftest import invoke
+
+    (tmp_path / "big.yaml").write_text("input: [1.0]\ntarget: [0.0]\nloss: squared_error\nlearning_rate: 0.1\n"
+                                       "layers: [{activation: linear, weights: [[1.34071e154]], biases: [0.0]}]\n",
+                                       encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("spec: big.yaml\nanswers: {loss: 1.7975e308, yhat1: 1.34e154}\n",
+                                     encoding="utf-8")
+    result = invoke("check", tmp_path / "a.yaml", "--format", "json")
+    assert result.exit_code in (0, 1) and result.stderr == ""
+    results = json.loads(result.stdout)["files"][0]["results"]
+    assert all(r["verdict"] in ("right", "imprecise", "wrong") for r in results)
+
+
+def test_scientific_notation_is_judged_by_its_significant_digits(tmp_path):
+    import json
+
+    from conftest import invoke
+
+    (tmp_path / "e.yaml").write_text("expression: x*y\nat: {x: 35.1, y: 35.1}\nanswers: {f: 1.2e3}\n",
+                                     encoding="utf-8")
+    result = json.loads(invoke("check", tmp_path / "e.yaml", "--format", "json").stdout)
+    assert result["files"][0]["results"][0]["verdict"] == "right"  # 1232.01 is 1.2e3 to two significant digits
+
+
+def test_a_spec_that_holds_an_expression_is_refused_where_it_is_named(tmp_path):
+    from conftest import SPECS, invoke
+
+    (tmp_path / "circuit.yaml").write_text((SPECS / "cs231n-circuit.yaml").read_text(encoding="utf-8"),
+                                           encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("spec: circuit.yaml\nanswers: {q: 4}\n", encoding="utf-8")
+    result = invoke("check", tmp_path / "a.yaml")
+    assert result.exit_code == 2 and ":1:7: `spec: circuit.yaml` holds an expression" in result.stderr
+
+
+def test_a_cross_entropy_output_rounded_to_its_pole_keeps_an_ordered_interval(tmp_path):
+    (tmp_path / "net.yaml").write_text("input: [1.0]\ntarget: [0.9]\nloss: binary_cross_entropy\n"
+                                       "learning_rate: 0.1\n"
+                                       "layers:\n  - {activation: sigmoid, weights: [[2.0]], biases: [0.0]}\n"
+                                       "  - {activation: sigmoid, weights: [[10.0]], biases: [0.0]}\n",
+                                       encoding="utf-8")
+    from backprop_cli.core.names import notation
+    from backprop_cli.grading.intervals import Reach
+    from backprop_cli.grading.quantities import parse_quantity
+    from backprop_cli.grading.rule import precision_of
+    from backprop_cli.spec.reader import load_spec
+
+    result = load_spec(tmp_path / "net.yaml").compute()
+    n = notation("default")
+    low, high = Reach(result, n, precision_of("1000")).interval(parse_quantity("dL/dyhat1", n))
+    truth = result.grad_a[2][0, 0]
+    assert low <= truth <= high and low < high  # ŷ rounded to 0.9999 gives 999: reached, not inverted

@@ -69,3 +69,16 @@ def test_wrong_answer_and_annotations():
         "::error file=a.yaml,line=4,col=5::dL/dw111: given 0.5, expected 0.25",
         "::error file=b.yaml,line=3,col=5::dL/dw111: given 0.5, expected 0.25",
     ]
+
+
+def test_a_key_holding_characters_xml_forbids_leaves_junit_well_formed(tmp_path):
+    import xml.dom.minidom
+
+    from conftest import SPECS, invoke
+
+    (tmp_path / "net.yaml").write_text((SPECS / "mazur-2-2-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "a.yaml").write_text('spec: net.yaml\nanswers:\n  "::warning::x\\uFFFEy\\uFFFF\\x1b[31m": 0.5\n',
+                                     encoding="utf-8")
+    invoke("check", tmp_path / "a.yaml", "--junit", tmp_path / "r.xml")
+    xml.dom.minidom.parse(str(tmp_path / "r.xml"))  # parses: U+FFFE and U+FFFF were escaped
+    assert "\ufffe" not in (tmp_path / "r.xml").read_text(encoding="utf-8")
