@@ -179,11 +179,14 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
         _cap(len(names), "inputs", "an expression's page derives every input")
         traced = ExpressionTrace(result, [result.trace(name, max_paths) for name in names])
         return explore_pages.expression_page(traced, precision, spec.name or "expression", fragment)
+    from ..report.explore import network_svg
+
     chosen = make_notation(notation, result.network.names)
-    names = parameter_names(result, weights) or explore_pages.drawn_parameters(result, chosen)
+    drawing = network_svg(result, chosen, precision)  # drawn once: for the parameters shown, and the page
+    names = parameter_names(result, weights) or explore_pages.drawn_parameters(result, chosen, drawing[1])
     _cap(len(names), "parameters drawn", "name some with --weight NAME")
     traced = build_trace(result, chosen, names, max_paths, None, spec.name, spec.description)
-    return explore_pages.network_page(result, chosen, traced, precision, fragment)
+    return explore_pages.network_page(result, chosen, traced, precision, fragment, drawing)
 
 
 def default_page_name(spec_path: str | None, example: str | None, expression: bool) -> str:

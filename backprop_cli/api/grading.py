@@ -23,6 +23,14 @@ class CheckRun:
         """Whether an answer is not right."""
         return any(f.failed for f in self.files)
 
+    def __repr__(self) -> str:
+        return (f"<CheckRun {len(self.files)} file{'s' if len(self.files) != 1 else ''}: "
+                f"{sum(f.passed for f in self.files)} right, {sum(f.failed for f in self.files)} not right, "
+                f"{len(self.invalid)} invalid>")
+
+    def _repr_html_(self) -> str:
+        return _html(self)
+
 
 @dataclass
 class ClassRun:
@@ -47,6 +55,13 @@ class ClassRun:
         """Whether an answer of some submission is not right."""
         return any(r.verdict != "right" for s in self.graded for r in s.results)
 
+    def __repr__(self) -> str:
+        submissions = f"{len(self.graded)} submission{'s' if len(self.graded) != 1 else ''}"
+        return f"<ClassRun {submissions}, {len(self.invalid)} invalid>"
+
+    def _repr_html_(self) -> str:
+        return _html(self)
+
 
 def _html(run) -> str:
     """A run's text report as HTML, for a notebook (rich's own export, styles inline)."""
@@ -58,14 +73,6 @@ def _html(run) -> str:
     console = make_console(file=io.StringIO(), width=100, record=True)
     console.print(render(run, "text").renderable)
     return console.export_html(inline_styles=True, code_format="<pre style=\"font-family: monospace\">{code}</pre>")
-
-
-CheckRun._repr_html_ = ClassRun._repr_html_ = _html
-CheckRun.__repr__ = lambda run: (f"<CheckRun {len(run.files)} file{'s' if len(run.files) != 1 else ''}: "
-                                 f"{sum(f.passed for f in run.files)} right, {sum(f.failed for f in run.files)} not "
-                                 f"right, {len(run.invalid)} invalid>")
-ClassRun.__repr__ = lambda run: (f"<ClassRun {len(run.graded)} submission{'s' if len(run.graded) != 1 else ''}, "
-                                 f"{len(run.invalid)} invalid>")
 
 
 def check(paths) -> CheckRun:

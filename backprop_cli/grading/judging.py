@@ -57,7 +57,8 @@ class Judge:
         self.r, self.n, self.answers, self.truths = result, notation, answers, truths
         self.tolerance, self.diagnoser = tolerance, diagnoser
         self.stated = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
-        self._reaches: dict[tuple[Precision, bool], Reach] = {}
+        self._reaches: dict[tuple[Precision, str], Reach] = {}
+        self._upstream: dict[int, list] = {}
 
     def reach(self, precision: Precision, stated: str = "") -> Reach:
         """The pass at `precision`: on true values (""), or with the file's stated values carried
@@ -101,16 +102,15 @@ class Judge:
             return wrong
         if all(judged.get(id(a)) and judged[id(a)].verdict == "right" for a in upstream):
             # a slip in this very step: not even the loosest rounding of what feeds it gives the answer
-            low, high = self.reach(dataclasses.replace(precision, kept=NO_FLOOR), "step").interval(q)
-            if not rule(given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance).reached:
+            step = self._on_stated(answer, dataclasses.replace(precision, kept=NO_FLOOR), "step")
+            if not step.reached:
                 used = ", ".join(f"{a.quantity.text} = {written(a)}" for a in upstream)
                 wrong.note = (f"An arithmetic slip: from your own earlier answers ({used}) this step gives "
-                              f"{number((low + high) / 2, 6)}, not {written(answer)}.")
+                              f"{number((step.low + step.high) / 2, 6)}, not {written(answer)}.")
                 wrong.codes = [{"code": "arithmetic", "text": wrong.note}]
                 return wrong
         for way in ("step", "carried"):  # the step alone on the file's values, or those carried through
-            low, high = self.reach(precision, way).interval(q)
-            on_stated = rule(given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance)
+            on_stated = self._on_stated(answer, precision, way)
             if on_stated.reached:
                 break
         else:
@@ -147,12 +147,22 @@ class Judge:
         upstream = self._stated_upstream(answer)
         if not upstream or any(judged[id(a)].verdict != "right" for a in upstream if id(a) in judged):
             return False  # a slip shows only against inputs stated right
-        low, high = self.reach(precision_of(written(answer)), "step").interval(answer.quantity)
-        return not rule(answer.given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance).reached
+        return not self._on_stated(answer, precision_of(written(answer)), "step").reached
+
+    def _on_stated(self, answer, precision: Precision, way: str):
+        """The rule for an answer against what its step reaches on the file's stated values (see
+        reach: `way` is "step" or "carried"), the interval's middle standing for the truth."""
+        low, high = self.reach(precision, way).interval(answer.quantity)
+        return rule(answer.given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance)
 
     def _stated_upstream(self, answer) -> list:
         """The file's other answers this one's quantity is computed from, directly or through
-        quantities the file does not state."""
+        quantities the file does not state (searched once per answer: judging and explaining ask)."""
+        if id(answer) not in self._upstream:
+            self._upstream[id(answer)] = self._search_upstream(answer)
+        return self._upstream[id(answer)]
+
+    def _search_upstream(self, answer) -> list:
         node = node_of(self.r, answer.quantity, self.n)
         if node is None:
             return []

@@ -7,11 +7,12 @@ from .derivation import derivation_text
 from .explore import expression_svg, network_svg, page
 
 
-def network_page(result, notation, traced, precision: int, fragment: bool = False) -> str:
-    """The page of a network: every traced parameter (core.tracing.Trace) clickable."""
+def network_page(result, notation, traced, precision: int, fragment: bool = False, drawing=None) -> str:
+    """The page of a network: every traced parameter (core.tracing.Trace) clickable; `drawing` is
+    network_svg's (svg, lit) at this precision when the caller has drawn it already."""
     from .json import trace_object
 
-    svg, lit = network_svg(result, notation, precision)
+    svg, lit = drawing if drawing is not None else network_svg(result, notation, precision)
     derivations = {p.name: derivation_text(p, precision, traced.loss_symbol) for p in traced.ordered("backward")}
     description = traced.description
     subtitle = (f"{description + ' · ' if description else ''}network {'-'.join(map(str, result.sizes))} · "
@@ -21,12 +22,12 @@ def network_page(result, notation, traced, precision: int, fragment: bool = Fals
                 symbol=traced.loss_symbol, fragment=fragment)
 
 
-def drawn_parameters(result, notation) -> list[str]:
+def drawn_parameters(result, notation, lit: dict | None = None) -> list[str]:
     """Canonical names of the parameters whose elements the page draws (wide layers are
-    summarised), in canonical order."""
+    summarised), in canonical order; `lit` is the drawing's, when the caller has drawn it."""
     from ..core.names import parameter_indices, parameter_name
 
-    _, lit = network_svg(result, notation, 1)
+    lit = lit if lit is not None else network_svg(result, notation, 1)[1]
     return [parameter_name(*index) for index in parameter_indices(result.sizes, result.network.bias_styles)
             if notation.parameter(*index) in lit]
 
