@@ -7,7 +7,7 @@ import re
 
 import pytest
 from conftest import EXPRESSION_EXAMPLES, SPECS, invoke
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from backprop_cli import compute, load_spec
@@ -66,15 +66,25 @@ def test_random_formulas_against_central_differences(formula, point):
     text, function = formula
     at = dict(zip(NAMES, point))
     used = [n for n in NAMES if re.search(rf"\b{n}\b", text)]
+    try:
+        value = function(at)
+    except OverflowError:  # the oracle's own float overflows (x**3 of a huge x): no oracle here
+        assume(False)
+    assume(abs(value) < 1e6)
     result = expression_from_text(text, {n: at[n] for n in used}).compute()
-    value = function(at)
     assert result.output == pytest.approx(value, rel=1e-12, abs=1e-12)
-    for name in used:
-        h = 1e-6
+
+    def central(name, h):
         up, down = dict(at), dict(at)
         up[name] += h
         down[name] -= h
-        numeric = (function(up) - function(down)) / (2 * h)
+        return (function(up) - function(down)) / (2 * h)
+
+    for name in used:
+        numeric = central(name, 1e-6)
+        # where the formula is too steep for central differences (cos of a ninth power), the two
+        # steps disagree and there is no oracle at this point
+        assume(central(name, 5e-7) == pytest.approx(numeric, rel=1e-6, abs=1e-7))
         assert result.derivative(name) == pytest.approx(numeric, rel=1e-5, abs=1e-6), (text, name)
         traced = result.trace(name, 8)
         assert sum(p.product for p in traced.paths) + traced.omitted_sum == pytest.approx(result.derivative(name),
@@ -343,7 +353,9 @@ def test_check_diagnoses_the_chain_rules_slips(tmp_path):
     results = {r["quantity"]: r for r in data["files"][0]["results"]}
     assert "path 1 alone" in results["df/dx"]["diagnosis"] and "2 paths" in results["df/dx"]["diagnosis"]
     assert results["df/dy"]["diagnosis"] == "The sign is flipped."
-    assert results["h1"]["ok"] and not results["f"]["ok"] and results["f"]["diagnosis"] is None
+    # f = h1 + sin 2 = 6.909...: from the file's own right h1 the step gives 6.909, not 7
+    assert results["h1"]["ok"] and not results["f"]["ok"]
+    assert [d["code"] for d in results["f"]["diagnoses"]] == ["arithmetic"] and "6.90915" in results["f"]["diagnosis"]
 
 
 def test_python_api_for_expressions():

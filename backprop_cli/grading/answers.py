@@ -21,7 +21,7 @@ from ..spec.yamlsafe import KEY, Document, as_float, parse
 from .expression import parse_expression_quantity
 from .quantities import Quantity, QuantityError, check_quantity, parse_quantity
 
-ANSWER_KEYS = ("spec", "network", "expression", "at", "tolerance", "answers", "notation", "student")
+ANSWER_KEYS = ("spec", "network", "expression", "at", "tolerance", "precision", "answers", "notation", "student")
 MAX_ANSWERS = 1_000  # answers one file may give (a homework asks a few dozen)
 
 
@@ -52,10 +52,12 @@ class Refused:
 
 @dataclass
 class Tolerance:
-    """abs and/or rel; with neither, the default rule from the decimals written."""
+    """How a file's answers are judged: abs and/or rel (with neither, the default rule from the
+    digits written); and the precision asked of every answer, ("decimals" | "significant", N)."""
 
     absolute: float | None = None
     relative: float | None = None
+    precision: tuple[str, int] | None = None
 
     def allows(self, given: float, expected: float, decimals: int | None) -> bool:
         """Whether `given` counts as `expected`."""
@@ -75,14 +77,15 @@ def read_answers_text(path: str) -> str:
 
 
 def read_tolerance(doc: Document, data: dict, problems: list[Problem]) -> Tolerance:
-    """`tolerance:` of an answers or assignment file: {abs: N} and/or {rel: N}, or the default rule."""
-    value = data.get("tolerance")
+    """`tolerance:` of an answers or assignment file: {abs: N} and/or {rel: N}, or the default
+    rule; with its `precision:`."""
+    value, precision = data.get("tolerance"), read_precision(doc, data, problems)
     if value is None:
-        return Tolerance()
+        return Tolerance(precision=precision)
     hint = "write `tolerance: {abs: 0.005}` or `tolerance: {rel: 0.01}`"
     if not isinstance(value, dict) or not value or set(value) - {"abs", "rel"}:
         problems.append(doc.problem(("tolerance",), "a tolerance is {abs: NUMBER} or {rel: NUMBER}", hint))
-        return Tolerance()
+        return Tolerance(precision=precision)
     numbers = {}
     for key, written in value.items():
         number = as_float(written)
@@ -90,7 +93,29 @@ def read_tolerance(doc: Document, data: dict, problems: list[Problem]) -> Tolera
             problems.append(doc.problem(("tolerance", key), f"the {key} tolerance must be a number ≥ 0", hint))
         else:
             numbers[key] = number
-    return Tolerance(numbers.get("abs"), numbers.get("rel"))
+    return Tolerance(numbers.get("abs"), numbers.get("rel"), precision)
+
+
+MAX_PRECISION = 15  # digits a precision may ask for: float64 holds no more
+
+
+def read_precision(doc: Document, data: dict, problems: list[Problem]) -> tuple[str, int] | None:
+    """`precision:` of an assignment or answers file: {decimals: N} or {significant: N}, the digits
+    every answer is written with (fewer is imprecise unless exact); None when not given."""
+    value = data.get("precision")
+    if value is None:
+        return None
+    hint = "write `precision: {decimals: 4}` or `precision: {significant: 3}`"
+    if not isinstance(value, dict) or len(value) != 1 or set(value) - {"decimals", "significant"}:
+        problems.append(doc.problem(("precision",), "a precision is {decimals: N} or {significant: N}", hint))
+        return None
+    (unit, count), = value.items()
+    least = 1 if unit == "significant" else 0
+    if isinstance(count, bool) or not isinstance(count, int) or not least <= count <= MAX_PRECISION:
+        problems.append(doc.problem(("precision", unit), f"`{unit}:` is a whole number from {least} to "
+                                    f"{MAX_PRECISION}", hint))
+        return None
+    return unit, count
 
 
 def decimals_written(text: str) -> int | None:

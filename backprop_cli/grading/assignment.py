@@ -20,7 +20,8 @@ from ..spec.yamlsafe import Document, as_float, parse
 from .answers import Tolerance, read_tolerance, remember
 from .quantities import QuantityError, check_quantity, parse_quantity
 
-ASSIGNMENT_KEYS = ("title", "spec", "network", "personal", "notation", "tolerance", "carried_forward", "questions")
+ASSIGNMENT_KEYS = ("title", "spec", "network", "personal", "notation", "tolerance", "precision", "carried_forward",
+                   "questions")
 PERSONAL_KEYS = ("spec", "seed", "weights", "biases", "input")
 CARRIED_FORWARD = {"full": 1.0, "half": 0.5, "none": 0.0}
 MAX_QUESTIONS = 200

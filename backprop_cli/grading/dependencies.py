@@ -24,7 +24,7 @@ def node_of(result, q: Quantity, notation) -> Node | None:
     return q.kind, what, layer, neuron
 
 
-def _inputs(result, node: Node):
+def step_inputs(result, node: Node):
     """The nodes `node` is computed from, one step back."""
     sizes, depth, layers = result.sizes, len(result.sizes) - 1, result.network.layers
     if node[0] == "L":
@@ -55,12 +55,14 @@ def _inputs(result, node: Node):
 MAX_VISITED = 200_000  # nodes a search may visit: a classroom network has far fewer
 
 
-def ancestors(result, node: Node, wanted: set, stops: set = frozenset()) -> set:
+def ancestors(result, node: Node, wanted: set, stops: set = frozenset(), inputs=None) -> set:
     """The nodes of `wanted` that `node` depends on, directly or through other quantities, but not
-    through those in `stops` (answers given right: a step built on them is built on right values)."""
+    through those in `stops` (answers given right: a step built on them is built on right values).
+    `inputs(result, node)` is a node's one step back (default: a network's, above)."""
+    inputs = inputs or step_inputs
     seen, stack, found = {node}, [node], set()
     while stack and len(seen) < MAX_VISITED:
-        for source in _inputs(result, stack.pop()):
+        for source in inputs(result, stack.pop()):
             if source not in seen:
                 seen.add(source)
                 if source in wanted:

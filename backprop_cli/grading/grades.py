@@ -1,5 +1,8 @@
-"""Grades: each answer right or wrong against the true value, with a diagnosis for the wrong ones;
-and a Grader that grades a whole class in one process, each spec loaded and diagnosed once."""
+"""The one grading pipeline, for plain checks, assignments and expressions alike (mark): each
+answer judged by the rule (grading.judging, grading.rule), diagnosed when wrong, points and
+carried-forward credit; and a Grader that checks many answers files in one process, each spec
+loaded and diagnosed once. A plain check is an assignment whose questions are the file's answers,
+one point each, with no roster."""
 from __future__ import annotations
 
 import math
@@ -11,10 +14,12 @@ from ..core.names import notation as make_notation
 from ..core.result import Result
 from ..errors import BackpropError, Problem, SpecError
 from .answers import Answer, AnswersReader, Tolerance, remember
+from .assignment import Question
 from .diagnoses import Diagnoser
-from .expression import ExpressionDiagnoser, expression_position, expression_value
-from .judging import judge_all
-from .quantities import chain_position, evaluate
+from .expression import ExpressionDiagnoser, expression_value
+from .judging import Judgement, judge_all, shape_of, written
+from .quantities import evaluate
+from .rule import is_exact, precision_of
 
 
 def carried_sentence(judgement) -> str:
@@ -24,16 +29,23 @@ def carried_sentence(judgement) -> str:
 
 
 @dataclass
-class Outcome:
-    """One graded answer."""
+class Graded:
+    """One question of one answers file, graded (a plain check's questions are its answers, one
+    point each)."""
 
-    answer: Answer
+    question: Question
     expected: float
-    ok: bool
+    verdict: str  # right, imprecise, wrong, carried_forward, not_answered or unreadable
+    points: float
+    answer: Answer | None = None
     diagnosis: str | None = None
-    verdict: str = ""  # right, imprecise, wrong or carried_forward
     accepted: tuple[float, float] | None = None  # the interval that would have been right
     diagnoses: list = field(default_factory=list)  # {"code", "text"} of each mistake named
+
+    @property
+    def ok(self) -> bool:
+        """Whether the answer is right."""
+        return self.verdict == "right"
 
 
 @dataclass
@@ -41,7 +53,7 @@ class FileReport:
     """The grading of one answers file."""
 
     path: str
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: list[Graded] = field(default_factory=list)
     refused: list = field(default_factory=list)  # answers.Refused: unreadable values, unknown quantities
 
     @property
@@ -56,66 +68,79 @@ class FileReport:
         return sum(not o.ok for o in self.outcomes) + sum(r.verdict == "unreadable" for r in self.refused)
 
 
-def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> list[Outcome]:
-    """Grade every answer; diagnose the wrong ones, else point at the first wrong step before them
-    that they depend on. `result` is a network's Result or an expression's."""
-    n = diagnoser.notation
-    expression = result.kind == EXPRESSION
-    truths = {id(a): expression_value(result, a.quantity) if expression else evaluate(result, a.quantity, n)
-              for a in answers}
-    judged = _judge_expression(answers, truths, tolerance, diagnoser) if expression else \
-        judge_all(result, n, answers, truths, tolerance, diagnoser)
-    outcomes = []
-    for answer in answers:
-        expected, j = truths[id(answer)], judged[id(answer)]
-        ok = j.verdict == "right"
+def truth_of(result, q, notation) -> float:
+    """The true value of an answer's quantity, on a network or an expression."""
+    return expression_value(result, q) if result.kind == EXPRESSION else evaluate(result, q, notation)
+
+
+def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) -> list[Graded]:
+    """The one grading pipeline (plain checks, assignments and expressions): each item is
+    (Question, its Quantity, the Answer given, a Refused one, or None), judged by the rule of
+    grading.rule with carried-forward credit (`credit` of the points) and the diagnoses; a wrong
+    answer not diagnosed is said to follow from the earliest wrong answer it depends on; one written
+    with fewer digits than the tolerance's `precision:` asks is imprecise."""
+    answers = [a for _, _, a in items if isinstance(a, Answer)]
+    truths = {id(a): truth_of(result, a.quantity, notation) for a in answers}
+    judged = judge_all(result, notation, answers, truths, tolerance, diagnoser)
+    graded = []
+    for question, q, answer in items:
+        expected = truths[id(answer)] if isinstance(answer, Answer) else truth_of(result, q, notation)
+        if not isinstance(answer, Answer):  # unreadable (with its hint), or not answered
+            verdict = "not_answered" if answer is None else "unreadable"
+            graded.append(Graded(question, expected, verdict, 0.0, diagnosis=answer.hint if answer else None))
+            continue
+        j = judged[id(answer)]
+        if tolerance.precision is not None and j.verdict in ("right", "carried_forward"):
+            j = fewer_digits_than_asked(j, answer, expected, tolerance.precision)
+        points = {"right": question.points, "carried_forward": question.points * credit}.get(j.verdict, 0.0)
         diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else (j.note or None)
         codes = list(j.codes)
         if j.verdict == "wrong":  # a known mistake first; else why it is wrong though close
             named, named_codes = diagnoser.diagnosis(answer, expected, tolerance)
             diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
-        outcomes.append(Outcome(answer, expected, ok, diagnosis, j.verdict, accepted_interval(j), codes))
+        graded.append(Graded(question, expected, j.verdict, points, answer, diagnosis, accepted_interval(j), codes))
+    _follows_from(graded, shape_of(result, notation), diagnoser)
+    return graded
 
-    def position(o: Outcome) -> tuple:
-        if expression:
-            return expression_position(result, o.answer.quantity)
-        return chain_position(o.answer.quantity, n, len(result.sizes) - 1)
 
-    # imprecise answers are reached by the correct method: nothing follows from them
-    wrong = sorted((o for o in outcomes if o.verdict not in ("right", "imprecise")), key=position)
-    right = [o.answer.quantity for o in outcomes if o.verdict in ("right", "imprecise")]
-    firsts = diagnoser.first_causes([o.answer.quantity for o in wrong], right)
-    for o, first in zip(wrong, firsts):
-        if o.diagnosis is None and first is not None:
-            earlier = wrong[first]
-            o.diagnosis = (f"Follows from the earlier wrong step {earlier.answer.quantity.text} (line "
-                           f"{earlier.answer.line}): fix that first.")
-            o.diagnoses = [{"code": "follows_from", "text": o.diagnosis}]
-    return outcomes
+def _follows_from(graded: list[Graded], shape, diagnoser) -> None:
+    """A wrong answer with no diagnosis of its own follows from the earliest wrong answer it
+    depends on (imprecise ones are reached by the correct method: nothing follows from them)."""
+    wrong = sorted((g for g in graded if g.verdict == "wrong"), key=lambda g: shape.position(g.answer.quantity))
+    right = [g.answer.quantity for g in graded if g.verdict in ("right", "imprecise")]
+    for g, first in zip(wrong, diagnoser.first_causes([g.answer.quantity for g in wrong], right)):
+        if g.diagnosis is None and first is not None:
+            earlier = wrong[first].answer
+            g.diagnosis = (f"Follows from the earlier wrong step {earlier.quantity.text} (line {earlier.line}): "
+                           "fix that first.")
+            g.diagnoses = [{"code": "follows_from", "text": g.diagnosis}]
+
+
+def fewer_digits_than_asked(judgement, answer, truth: float, asked: tuple):
+    """An answer reached by the correct method but written with fewer digits than the assignment
+    asks is imprecise (an exact one excepted)."""
+    unit, needed = asked
+    precision = precision_of(written(answer))
+    has = precision.decimals if unit == "decimals" else precision.significant
+    if has >= needed or is_exact(answer.given, truth):
+        return judgement
+    what = f"{needed} decimal{'s' if needed != 1 else ''}" if unit == "decimals" else \
+        f"{needed} significant digit{'s' if needed != 1 else ''}"
+    note = f"the assignment asks for {what}; this is written with {has}"
+    return Judgement("imprecise", judgement.low, judgement.high, note=note,
+                     codes=[{"code": "fewer_digits_than_asked", "text": note}])
+
+
+def grade(result, answers: list[Answer], tolerance: Tolerance, diagnoser) -> list[Graded]:
+    """A plain check: every answer a question of one point, on the network or expression it names."""
+    items = [(Question(a.quantity.text, 1.0, a.line), a.quantity, a) for a in answers]
+    return mark(result, diagnoser.notation, items, tolerance, diagnoser)
 
 
 def accepted_interval(judgement) -> tuple[float, float] | None:
     """The interval that would have been right, when it is finite (JSON never holds infinity)."""
     low, high = judgement.low, judgement.high
     return (low, high) if math.isfinite(low) and math.isfinite(high) else None
-
-
-def _judge_expression(answers, truths: dict, tolerance, diagnoser) -> dict:
-    """The rule for an expression's answers: on the true value (its steps' rounding is not
-    modelled), told apart from its catalogued mistakes and trivial values."""
-    from .judging import Judgement, confusion, trivial_values, written
-    from .rule import imprecise_note, rule
-
-    judged = {}
-    for answer in answers:
-        truth = truths[id(answer)]
-        candidates = list(diagnoser.candidates(answer.quantity, truth)) + trivial_values(answer, answers, truths)
-        ruling = rule(answer.given, written(answer), truth, (truth, truth), tolerance=tolerance, candidates=candidates)
-        verdict = ("imprecise" if ruling.confusable else "right") if ruling.reached else "wrong"
-        note = imprecise_note(truth, ruling.confusable, written(answer)) if verdict == "imprecise" else ""
-        judged[id(answer)] = Judgement(verdict, ruling.low, ruling.high, note=note,
-                                       codes=confusion(ruling.confusable) if verdict == "imprecise" else [])
-    return judged
 
 
 class Grader:

@@ -18,9 +18,7 @@ Pair = tuple  # (low, high) arrays of the same shape
 
 def _widen(pair: Pair, precision: Precision) -> Pair:
     """An intermediate as the student may have written it down: rounded at `precision`."""
-    low, high = pair
-    half = precision.half_of(np.maximum(np.abs(low), np.abs(high)))
-    return low - half, high + half
+    return precision.rounded(*pair)
 
 
 def _mul(a: Pair, b: Pair) -> Pair:
@@ -84,8 +82,9 @@ def _loss_gradient(loss, yhat: Pair, y: np.ndarray) -> Pair:
     return np.minimum(*ends), np.maximum(*ends)
 
 
-def _loss(loss, yhat: Pair, y: np.ndarray) -> Pair:
-    """Li per sample: each term is convex in ŷj with its least value at ŷj = yj (`none`: linear)."""
+def _loss(loss, yhat: Pair, y: np.ndarray, precision: Precision) -> Pair:
+    """Li per sample: each term is convex in ŷj with its least value at ŷj = yj (`none`: linear);
+    with several outputs, each term rounded as the answer is before they are added."""
     def term(p):
         with np.errstate(divide="ignore", invalid="ignore"):
             return loss.value(p[..., None], y[..., None])
@@ -95,8 +94,10 @@ def _loss(loss, yhat: Pair, y: np.ndarray) -> Pair:
     low_end, high_end = term(yhat[0]), term(yhat[1])
     inside = (yhat[0] <= y) & (y <= yhat[1])
     at_y = term(np.where(inside, y, yhat[0]))
-    least = np.where(inside, at_y, np.minimum(low_end, high_end))
-    return least.sum(axis=-1), np.maximum(low_end, high_end).sum(axis=-1)
+    least, most = np.where(inside, at_y, np.minimum(low_end, high_end)), np.maximum(low_end, high_end)
+    if y.shape[-1] > 1:
+        least, most = precision.rounded(least, most)
+    return least.sum(axis=-1), most.sum(axis=-1)
 
 
 def _matmul_rows(yhat: Pair, g: np.ndarray) -> Pair:
@@ -164,7 +165,7 @@ class Reach:
             self.a_own.append(a_own)
             self.a.append(a_used)
         y, scale = r.targets, r.scale
-        self.loss_own = _loss(net.loss, self.a[depth], y)
+        self.loss_own = _loss(net.loss, self.a[depth], y, self.p)
         last = net.layers[-1]
         self.grad_a_own = [None] * (depth + 1)
         self.delta_own = [None] * (depth + 1)
@@ -196,8 +197,8 @@ class Reach:
             return grad_a
         g, rg = (grad_a[0] + grad_a[1]) / 2, (grad_a[1] - grad_a[0]) / 2
         ac, ra = (a[0] + a[1]) / 2, (a[1] - a[0]) / 2
-        if act.elementwise:
-            slope = _derivative(act, self.z[layer], a)
+        if act.elementwise:  # the local derivative rounded as the answer is: a step students write down
+            slope = self.p.rounded(*_derivative(act, self.z[layer], a))
             sc = act.derivative((self.z[layer][0] + self.z[layer][1]) / 2, ac) if act.name in ("relu", "leaky_relu") \
                 else act.derivative(None, ac)
             sc = np.clip(sc, slope[0], slope[1])
@@ -231,7 +232,10 @@ class Reach:
         if q.name.kind == "L":
             if q.kind == "gradient":
                 return 1.0, 1.0
-            return float(self.loss_own[0].sum() * r.scale), float(self.loss_own[1].sum() * r.scale)
+            low, high = self.loss_own
+            if len(low) > 1:  # a batch: each sample's loss rounded as the answer is, then averaged
+                low, high = self.p.rounded(low, high)
+            return float(low.sum() * r.scale), float(high.sum() * r.scale)
         if q.is_parameter:
             kind, layer, j, k = r.parameter_index(str(q.name))
             if q.kind == "value":

@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from ..core.computation import EXPRESSION
 from ..core.numbers import number
-from .dependencies import ancestors, node_of
+from .dependencies import ancestors, node_of, step_inputs
 from .intervals import Reach
 from .quantities import chain_position
 from .rule import NO_FLOOR, TRIVIAL, Precision, imprecise_note, precision_of, rule, same_value
@@ -50,12 +51,43 @@ def confusion(confusable: list) -> list[dict]:
     return [{"code": rest[0] if rest else "", "text": sentence} for _, sentence, *rest in confusable]
 
 
+class NetworkShape:
+    """How a network's quantities are judged together: their interval passes (grading.intervals),
+    their dependency nodes (grading.dependencies) and the order they are judged in, earlier steps
+    first. (grading.expression_reach.ExpressionShape is an expression's.)"""
+
+    def __init__(self, result, notation):
+        self.r, self.n = result, notation
+
+    def reach(self, precision: Precision, stated: dict | None = None, base=None) -> Reach:
+        return Reach(self.r, self.n, precision, stated, base)
+
+    def node(self, q):
+        return node_of(self.r, q, self.n)
+
+    def position(self, q) -> tuple:
+        return chain_position(q, self.n, len(self.r.sizes) - 1)
+
+    inputs = staticmethod(step_inputs)
+
+
+def shape_of(result, notation):
+    """The shape of a network's or an expression's quantities."""
+    if result.kind == EXPRESSION:
+        from .expression_reach import ExpressionShape
+
+        return ExpressionShape(result)
+    return NetworkShape(result, notation)
+
+
 class Judge:
-    """Judges the answers of one file on one network, sharing the interval passes they need."""
+    """Judges the answers of one file on one network or expression, sharing the interval passes
+    they need."""
 
     def __init__(self, result, notation, answers, truths: dict, tolerance, diagnoser):
         self.r, self.n, self.answers, self.truths = result, notation, answers, truths
         self.tolerance, self.diagnoser = tolerance, diagnoser
+        self.shape = shape_of(result, notation)
         self.stated = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
         self._reaches: dict[tuple[Precision, str], Reach] = {}
         self._upstream: dict[int, list] = {}
@@ -67,7 +99,7 @@ class Judge:
         if key not in self._reaches:
             values = {k: a.given for k, a in self.stated.items()} if stated else None
             base = self.reach(precision) if stated == "step" else None
-            self._reaches[key] = Reach(self.r, self.n, precision, values, base)
+            self._reaches[key] = self.shape.reach(precision, values, base)
         return self._reaches[key]
 
     def candidates(self, answer) -> list[tuple[float, str]]:
@@ -77,8 +109,7 @@ class Judge:
 
     def judge_all(self) -> dict:
         """A Judgement for every answer (id(answer) -> Judgement)."""
-        depth = len(self.r.sizes) - 1
-        order = sorted(self.answers, key=lambda a: chain_position(a.quantity, self.n, depth))
+        order = sorted(self.answers, key=lambda a: self.shape.position(a.quantity))
         judged: dict[int, Judgement] = {}
         for answer in order:
             judged[id(answer)] = self._judge(answer, judged)
@@ -163,16 +194,16 @@ class Judge:
         return self._upstream[id(answer)]
 
     def _search_upstream(self, answer) -> list:
-        node = node_of(self.r, answer.quantity, self.n)
+        node = self.shape.node(answer.quantity)
         if node is None:
             return []
         nodes = {}
         for other in self.answers:
             if other is not answer:
-                other_node = node_of(self.r, other.quantity, self.n)
+                other_node = self.shape.node(other.quantity)
                 if other_node is not None:
                     nodes[other_node] = other
-        found = ancestors(self.r, node, set(nodes), set(nodes))
+        found = ancestors(self.r, node, set(nodes), set(nodes), self.shape.inputs)
         return [nodes[n] for n in found]
 
 

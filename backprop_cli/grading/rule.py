@@ -21,6 +21,8 @@ import numpy as np
 KEPT_DIGITS = 3  # the fewest significant digits an intermediate is taken to keep, whatever the answer
 NO_FLOOR = 0  # as `kept`: an intermediate may lose every digit the answer's precision allows
 ZERO_DIGITS = 17  # the significant digits of a written 0: as many as float64 has
+MAX_DIGIT = 290  # the finest digit rounded to on a grid: 10^(290 + ROUNDINGS) is still a float64
+ROUNDINGS = 4  # the digits an intermediate's rounding is worked out at, from the answer's own (rule.rounded)
 SAME = 1e-9  # relative: two values this close are one value (a mistake that changes nothing)
 # the trivial answers an answer must be told from (copies of a file's other values come on top)
 TRIVIAL = ((0.0, "the trivial value 0", "trivial_value"), (1.0, "the trivial value 1", "trivial_value"),
@@ -53,6 +55,29 @@ class Precision:
             return np.where(magnitude > 0, 0.5 * 10.0 ** (exponent - n + 1), 0.0)
 
         return np.minimum(np.maximum(self.half_unit, digits(self.significant)), digits(self.kept))
+
+    def rounded(self, low, high):
+        """Every value an intermediate in [low, high] may be written as, rounded as the answer is
+        (half_of) or to any finer digit: the hull of its roundings, so a value on the grid (an exact
+        1, a 0.5) stays what it is and is not widened by half a unit."""
+        low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+        half = self.half_of(np.maximum(np.abs(low), np.abs(high)))
+        with np.errstate(all="ignore"):
+            first = np.where(half > 0, np.rint(-np.log10(2 * half)), 0.0)  # the digit rounded to
+            down, up = low, high
+            for finer in range(ROUNDINGS):
+                scale = 10.0 ** (first + finer)
+                down = np.minimum(down, np.ceil(low * scale - 0.5) / scale)  # a tie either way
+                up = np.maximum(up, np.floor(high * scale + 0.5) / scale)
+            # finer still, each rounding moves less than half the next digit: unless on the grid
+            scale = 10.0 ** (first + ROUNDINGS - 1)
+            off_low = np.abs(low * scale - np.rint(low * scale)) > 1e-9 * np.maximum(1.0, np.abs(low * scale))
+            off_high = np.abs(high * scale - np.rint(high * scale)) > 1e-9 * np.maximum(1.0, np.abs(high * scale))
+            down = np.where(off_low, np.minimum(down, low - 0.5 / (scale * 10)), down)
+            up = np.where(off_high, np.maximum(up, high + 0.5 / (scale * 10)), up)
+            # a grid float64 cannot hold (a value near 1e-308): half a unit either way, as written
+            gridded = np.isfinite(down) & np.isfinite(up) & (first < MAX_DIGIT)
+        return np.where(gridded, down, low - half), np.where(gridded, up, high + half)
 
 
 def precision_of(written: str) -> Precision:

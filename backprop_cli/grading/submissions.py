@@ -11,34 +11,19 @@ from ..core.names import notation as make_notation
 from ..errors import BackpropError, Problem, SpecError, printable, quote
 from ..spec.hints import unknown_keys
 from ..spec.yamlsafe import parse
-from .answers import ANSWER_KEYS, Answer, AnswersReader, read_answers_text
-from .assignment import CARRIED_FORWARD, STUDENT_ID, Assignment, Question
-from .grades import accepted_interval, carried_sentence
-from .judging import judge_all
-from .quantities import QuantityError, chain_position, evaluate
-
-
-@dataclass
-class Graded:
-    """One question of one submission."""
-
-    question: Question
-    expected: float
-    verdict: str  # right, imprecise, wrong, carried_forward or not_answered
-    points: float
-    answer: Answer | None = None
-    diagnosis: str | None = None
-    accepted: tuple[float, float] | None = None  # the interval that would have been right
-    diagnoses: list = field(default_factory=list)  # {"code", "text"} of each mistake named
+from .answers import ANSWER_KEYS, AnswersReader, read_answers_text
+from .assignment import CARRIED_FORWARD, STUDENT_ID, Assignment
+from .grades import mark
+from .quantities import QuantityError
 
 
 @dataclass
 class Submission:
-    """One student's answers file, graded."""
+    """One student's answers file, graded (grading.grades.Graded per question)."""
 
     path: str
     student: str
-    results: list[Graded] = field(default_factory=list)
+    results: list = field(default_factory=list)
     not_graded: list[str] = field(default_factory=list)  # answers to quantities the assignment does not ask
     notes: list[str] = field(default_factory=list)  # e.g. a `student:` line naming someone else
 
@@ -86,44 +71,14 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     if written is not None and str(written) != who:
         submission.notes.append(f"its `student:` line says '{quote(str(written))}', but it is graded as {who}")
     by_key = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
-    questions = list(zip(assignment.questions, assignment.asked(notation)))
-    asked_keys = {(q.kind, q.name, q.sample) for _, q in questions}
-    # only answers to questions asked are steps to build on: invented intermediate values buy nothing
-    asked = [a for key, a in by_key.items() if key in asked_keys]
-    truths = {id(a): evaluate(result, a.quantity, notation) for a in asked}
-    judged = judge_all(result, notation, asked, truths, assignment.tolerance, diagnoser)
-    credit = CARRIED_FORWARD[assignment.carried_forward]
     unreadable = {r.key: r for r in refused if r.verdict == "unreadable"}
-    for question, q in questions:
-        expected = evaluate(result, q, notation)
-        answer = by_key.pop((q.kind, q.name, q.sample), None)
-        bad = unreadable.pop(question.quantity, None)
-        if answer is None and bad is not None:
-            submission.results.append(Graded(question, expected, "unreadable", 0.0, diagnosis=bad.hint))
-            continue
-        if answer is None:
-            submission.results.append(Graded(question, expected, "not_answered", 0.0))
-            continue
-        j = judged[id(answer)]
-        points = {"right": question.points, "carried_forward": question.points * credit}.get(j.verdict, 0.0)
-        diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else (j.note or None)
-        codes = list(j.codes)
-        if j.verdict == "wrong":  # a known mistake first; else why it is wrong though close
-            named, named_codes = diagnoser.diagnosis(answer, expected, assignment.tolerance)
-            diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
-        submission.results.append(Graded(question, expected, j.verdict, points, answer, diagnosis, accepted_interval(j),
-                                         codes))
+    # only answers to questions asked are steps to build on: invented intermediate values buy nothing
+    items = [(question, q, by_key.pop((q.kind, q.name, q.sample), None) or unreadable.pop(question.quantity, None))
+             for question, q in zip(assignment.questions, assignment.asked(notation))]
+    submission.results = mark(result, notation, items, assignment.tolerance, diagnoser,
+                              credit=CARRIED_FORWARD[assignment.carried_forward])
     submission.not_graded = [a.quantity.text for a in by_key.values()] + \
         [r.key for r in refused if r.verdict == "not_graded"] + list(unreadable)
-    wrong = sorted((r for r in submission.results if r.verdict == "wrong"),
-                   key=lambda r: chain_position(r.answer.quantity, notation, len(result.sizes) - 1))
-    right = [r.answer.quantity for r in submission.results if r.verdict in ("right", "imprecise")]
-    for r, cause in zip(wrong, diagnoser.first_causes([r.answer.quantity for r in wrong], right)):
-        if r.diagnosis is None and cause is not None:
-            earlier = wrong[cause].answer
-            r.diagnosis = (f"Follows from the earlier wrong step {earlier.quantity.text} (line {earlier.line}): "
-                           "fix that first.")
-            r.diagnoses = [{"code": "follows_from", "text": r.diagnosis}]
     return submission
 
 

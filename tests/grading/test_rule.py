@@ -1,12 +1,14 @@
 """grading.rule, the one rule for a right answer, called directly: precision as written, exact
 answers, the rounding a reached answer may carry, imprecise against mistakes and trivial values,
 and the digits a key writes so that it is right."""
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backprop_cli.grading.answers import Tolerance
 from backprop_cli.grading.rule import (
+    NO_FLOOR,
     TRIVIAL,
     Precision,
     decimals_to_tell,
@@ -96,3 +98,32 @@ def test_what_a_key_writes_is_right_by_the_rule(truth, start, mistakes):
 
 def test_rounds_to():
     assert rounds_to(0.80, 0.8049, 0.005) and not rounds_to(0.80, 0.8051, 0.005)
+
+
+# -- Precision.rounded: every value an intermediate may be written as ---------------------------
+def test_a_value_on_the_grid_is_not_widened():
+    for value in (1.0, 0.5, -2.25, 0.0, 40.0):
+        assert tuple(map(float, precision_of("0.001").rounded(value, value))) == (value, value)
+
+
+def test_roundings_at_the_answers_digit_and_finer_each_way():
+    # 0.416147 at 3 decimals is 0.416, at 5 decimals 0.41615 (the most): the hull of them all
+    low, high = precision_of("0.001").rounded(0.4161468, 0.4161468)
+    assert float(low) == 0.416 and float(high) == pytest.approx(0.41615, abs=1e-15)
+    # a tie may be rounded either way
+    low, high = Precision(1, 17, NO_FLOOR).rounded(0.25, 0.25)
+    assert float(low) == pytest.approx(0.2) and float(high) == pytest.approx(0.3)
+
+
+def test_a_value_off_every_grid_tried_may_still_move_by_less_than_the_next_digit():
+    # 1 to 4 decimals: 0.1, 0.12, 0.123, 0.1235; finer ones stay within 0.5e-5 of the value
+    low, high = Precision(1, 17, NO_FLOOR).rounded(0.123456789, 0.123456789)
+    assert float(low) == pytest.approx(0.1, abs=1e-15) and float(high) == pytest.approx(0.1235, abs=1e-15)
+    low, high = Precision(1, 17, NO_FLOOR).rounded(0.1000001, 0.1000001)  # on no grid up to 4 decimals
+    assert (float(low), float(high)) == pytest.approx((0.1000001 - 0.5e-5, 0.1000001 + 0.5e-5), abs=1e-15)
+
+
+def test_a_grid_too_fine_for_float64_falls_back_to_half_a_unit():
+    tiny = 1.1e-308
+    low, high = precision_of("0.01").rounded(tiny, tiny)
+    assert float(low) <= tiny <= float(high) and np.isfinite(float(low)) and np.isfinite(float(high))

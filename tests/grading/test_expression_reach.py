@@ -1,0 +1,101 @@
+"""grading.expression_reach: what the correct method reaches on an expression when a student
+rounds as they go, against a student simulated by hand (each step computed with math and rounded
+to d decimals as written down), and the expression's steps as dependencies."""
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backprop_cli.core.names import Name
+from backprop_cli.grading.expression_reach import ExpressionReach, ExpressionShape
+from backprop_cli.grading.quantities import Quantity
+from backprop_cli.grading.rule import NO_FLOOR, Precision, precision_of
+from backprop_cli.spec.expression import expression_from_text
+
+TEXT = "h1 = x*y\nh2 = sin(x)\nh3 = exp(h2)\nf = h1*h3 + h2/y"
+
+
+def q(kind: str, name: str) -> Quantity:
+    return Quantity(name if kind == "value" else f"df/d{name}", kind, Name(name, ()), None)
+
+
+def student(x: float, y: float, d: int) -> dict:
+    """Every value and derivative as a student writes them down, each rounded to d decimals (the
+    inputs and the output's own derivative, 1, are exact): computed by hand from the formulas."""
+    r = lambda v: round(v, d)  # noqa: E731 - the student's one habit
+    h1, h2 = r(x * y), r(math.sin(x))
+    h3 = r(math.exp(h2))
+    f = h1 * h3 + h2 / y
+    d_h1, d_h3 = r(h3), r(h1)  # ∂f/∂h1 = h3, ∂f/∂h3 = h1
+    d_h2 = r(d_h3 * h3 + 1 / y)  # through h3 = exp(h2) (∂h3/∂h2 = h3) and through h2/y
+    d_x = d_h1 * y + d_h2 * math.cos(x)
+    d_y = d_h1 * x - h2 / (y * y)
+    return {("value", "h1"): h1, ("value", "h2"): h2, ("value", "h3"): h3, ("value", "f"): f,
+            ("gradient", "h1"): d_h1, ("gradient", "h3"): d_h3, ("gradient", "h2"): d_h2,
+            ("gradient", "x"): d_x, ("gradient", "y"): d_y}
+
+
+@settings(max_examples=60, deadline=None)
+@given(x=st.floats(-2, 2), y=st.floats(0.5, 2), d=st.integers(2, 5))
+def test_a_student_rounding_as_they_go_is_always_reached(x, y, d):
+    result = expression_from_text(TEXT, {"x": x, "y": y}).compute()
+    precision = Precision(d, 17, NO_FLOOR)  # to d decimals whatever the size
+    reach = ExpressionReach(result, precision)
+    for (kind, name), written in student(x, y, d).items():
+        low, high = reach.interval(q(kind, name))
+        half = 0.5 * 10.0 ** -d  # the answer's own rounding
+        assert low - half - 1e-12 <= round(written, d) <= high + half + 1e-12, (kind, name)
+
+
+def test_exact_values_are_not_widened():
+    # ∂f/∂h1 of f = h1 + h2 is exactly 1: rounded to any digit it stays 1, so ∂f/∂x = y + cos x
+    # is one number, and 2.585 for 3 + cos 2 = 2.58385 is not reached at 3 decimals
+    result = expression_from_text("h1 = x*y\nh2 = sin(x)\nf = h1 + h2", {"x": 2.0, "y": 3.0}).compute()
+    reach = ExpressionReach(result, precision_of("2.585"))
+    assert reach.interval(q("gradient", "h1")) == (1.0, 1.0)
+    # the local factor cos 2 = -0.4161468 may be written -0.416, -0.4161, -0.41615 (5 decimals, the
+    # least), ...: ∂f/∂x from 3 - 0.41615 to 3 - 0.416, and 2.585 is out of reach at 3 decimals
+    low, high = reach.interval(q("gradient", "x"))
+    assert low == pytest.approx(3 - 0.41615, abs=1e-12) and high == pytest.approx(3 - 0.416, abs=1e-12)
+
+
+def test_stated_values_replace_the_true_ones_and_the_step_alone_uses_them_only_next():
+    result = expression_from_text("h1 = x*y\nh2 = h1^2\nf = h2 + 1", {"x": 2.0, "y": 3.0}).compute()
+    precision = precision_of("0.001")
+    stated = {("value", Name("h1", ()), None): 7.0}
+    carried = ExpressionReach(result, precision, stated)
+    assert carried.interval(q("value", "h2")) == (49.0, 49.0)
+    assert carried.interval(q("value", "f")) == pytest.approx((50.0, 50.0))
+    base = ExpressionReach(result, precision)
+    step = ExpressionReach(result, precision, stated, base)
+    assert step.interval(q("value", "h2")) == (49.0, 49.0)
+    assert step.interval(q("value", "f")) == pytest.approx((37.0, 37.0))  # h2 as the true pass has it: 36 + 1
+
+
+def test_turning_points_inside_an_interval_bound_the_value():
+    # sin peaks at π/2: h = 1.5708 written to 1 decimal is 1.6 (or 1.57, 1.571, ... finer), on
+    # both sides of the peak, so sin h reaches 1 and, at 1.6, its least
+    result = expression_from_text("h = x + 0\nf = sin(h)", {"x": math.pi / 2}).compute()
+    low, high = ExpressionReach(result, Precision(1, 17, NO_FLOOR)).interval(q("value", "f"))
+    assert high == 1.0 and low == pytest.approx(math.sin(1.6), rel=1e-9)
+
+
+def test_a_denominator_that_may_be_0_is_unbounded():
+    result = expression_from_text("h = x - 1\nf = 1/h", {"x": 1.01}).compute()
+    # h = 0.01 written to 1 decimal is 0.0
+    low, high = ExpressionReach(result, Precision(1, 17, NO_FLOOR)).interval(q("value", "f"))
+    assert (low, high) == (-math.inf, math.inf)
+
+
+def test_dependencies_follow_the_steps():
+    result = expression_from_text("h1 = x*y\nh2 = exp(h1)\nf = h2 + x", {"x": 1.0, "y": 2.0}).compute()
+    shape = ExpressionShape(result)
+    index = result.index
+    assert shape.inputs(result, ("value", index("h2"))) == [("value", index("h1"))]
+    # ∂f/∂h1 from ∂f/∂h2 and the values exp's factor reads (h1 and h2 itself)
+    assert set(shape.inputs(result, ("gradient", index("h1")))) == {("gradient", index("h2")),
+                                                                      ("value", index("h1")), ("value", index("h2"))}
+    order = sorted([q("gradient", "x"), q("value", "f"), q("gradient", "h2"), q("value", "h1")], key=shape.position)
+    assert [(o.kind, o.name.kind) for o in order] == [("value", "h1"), ("value", "f"), ("gradient", "h2"),
+                                                      ("gradient", "x")]
