@@ -333,3 +333,31 @@ def test_a_class_drawn_on_every_core_gets_the_numbers_each_student_was_handed(co
     data = json.loads(invoke("check", "--assignment", "hwp.yaml", *[f"class/{s}/answers.yaml" for s in students],
                              "--format", "json").stdout)
     assert [f["score"] for f in data["files"]] == [6.0] * len(students)
+
+
+@pytest.mark.parametrize("precision, short", [("{decimals: 5}", "{:.4f}"), ("{significant: 4}", "{:.3g}")])
+def test_the_precision_asked_is_on_the_handout_in_the_key_and_graded(course, precision, short):
+    (course / "roster.csv").write_text("alice\n", encoding="utf-8")
+    (course / "hwq.yaml").write_text(PERSONAL.replace("questions:", f"precision: {precision}\nquestions:"),
+                                     encoding="utf-8")
+    invoke("assign", "hwq.yaml", "--roster", "roster.csv", "-o", "out", expect=0)
+    assert f"precision: {precision}" in (course / "out" / "alice" / "answers.yaml").read_text(encoding="utf-8")
+    key = invoke("key", "--assignment", "hwq.yaml", "--student", "alice", "--decimals", "2", expect=0).stdout
+    answers = dict(line.split("#")[0].strip().split(": ") for line in key.split("answers:\n")[1].splitlines())
+    unit, count = precision.strip("{}").split(": ")
+    for written in answers.values():  # the key writes at least what is asked, whatever --decimals says
+        mantissa = written.lstrip("-")
+        if unit == "decimals":
+            assert len(mantissa.split(".")[1]) >= int(count)
+        else:
+            assert len(mantissa.replace(".", "").lstrip("0")) >= int(count)
+    (course / "out" / "alice" / "answers.yaml").write_text(key, encoding="utf-8")
+    data = json.loads(invoke("check", "--assignment", "hwq.yaml", "out/alice/answers.yaml", "--format", "json",
+                             expect=0).stdout)
+    assert all(r["verdict"] == "right" for r in data["files"][0]["results"])  # its own key passes
+    fewer = "student: alice\nanswers:\n" + "".join(f"  {q}: {short.format(float(v))}\n" for q, v in answers.items())
+    (course / "out" / "alice" / "answers.yaml").write_text(fewer, encoding="utf-8")
+    data = json.loads(invoke("check", "--assignment", "hwq.yaml", "out/alice/answers.yaml", "--format", "json",
+                             expect=1).stdout)
+    verdicts = {r["quantity"]: r["verdict"] for r in data["files"][0]["results"]}
+    assert "imprecise" in verdicts.values() and "wrong" not in verdicts.values()

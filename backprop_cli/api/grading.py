@@ -154,7 +154,8 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
     else:
         spec_text = network.document.text
     return answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
-                      spec_text=spec_text, student=student, candidates=_mistakes(result, chosen))
+                      spec_text=spec_text, student=student, candidates=_mistakes(result, chosen),
+                      precision=loaded.tolerance.precision)
 
 
 def assign(assignment, roster: str, output: str) -> list[str]:

@@ -1,6 +1,8 @@
 """Answer keys: an answers file holding the true values, which `check` passes."""
 from __future__ import annotations
 
+import math
+
 from ..core.names import Notation
 from ..core.numbers import exact, fixed
 from ..core.result import Result
@@ -26,21 +28,31 @@ def key_values(result: Result, quantities, notation: Notation) -> list[tuple[str
     return rows
 
 
-def telling(rows: list[tuple[str, float]], decimals: int, candidates) -> list[tuple[str, float, int, str]]:
+def _for_significant(value: float, significant: int) -> int:
+    """The decimals that write `value` with `significant` significant digits (0 when none asked)."""
+    if not significant or value == 0:
+        return 0
+    return max(significant - 1 - math.floor(math.log10(abs(value))), 0)
+
+
+def telling(rows: list[tuple[str, float]], decimals: int, candidates,
+            significant: int = 0) -> list[tuple[str, float, int, str]]:
     """Each row with the decimals it is written to: `decimals`, or more where fewer could not tell
     the true value from a catalogued mistake or a trivial value (grading.rule), so that `check`
     passes the key at every precision; and why more were needed. `candidates(text, value)` gives a
-    row's mistakes; copies of the key's other values count too."""
+    row's mistakes; copies of the key's other values count too. `significant`: at least that many
+    significant digits too (an assignment's `precision: {significant: N}`)."""
     from .rule import TRIVIAL, decimals_to_tell, same_value
 
     mistakes = {text: list(candidates(text, value)) for text, value in rows}
-    shown = {text: round(value, decimals) for text, value in rows}
+    least = {text: max(decimals, _for_significant(value, significant)) for text, value in rows}
+    shown = {text: round(value, least[text]) for text, value in rows}
     chosen: dict[str, tuple[int, str]] = {}
     for _ in range(4):  # a copy of another row depends on that row's digits: settle them together
         for text, value in rows:
             copies = [(shown[other], f"a copy of {other}", "copy_of_other_answer") for other, other_value in rows
                       if other != text and not same_value(other_value, value)]
-            chosen[text] = decimals_to_tell(value, mistakes[text] + list(TRIVIAL) + copies, decimals)
+            chosen[text] = decimals_to_tell(value, mistakes[text] + list(TRIVIAL) + copies, least[text])
         changed = any(round(value, chosen[text][0]) != shown[text] for text, value in rows)
         shown = {text: round(value, chosen[text][0]) for text, value in rows}
         if not changed:
@@ -49,11 +61,17 @@ def telling(rows: list[tuple[str, float]], decimals: int, candidates) -> list[tu
 
 
 def answer_key(rows: list[tuple[str, float]], decimals: int, notation: Notation, *, spec_path: str | None = None,
-               spec_text: str | None = None, student: str | None = None, candidates=None) -> str:
+               spec_text: str | None = None, student: str | None = None, candidates=None,
+               precision: tuple[str, int] | None = None) -> str:
     """The key as YAML: `spec: PATH`, or the spec's own text inline under `network:`; `student:`
-    when it is one student's. Values are rounded to `decimals`, or written with more digits where
-    that could not be told from a known mistake (`candidates`, see telling), with a comment."""
-    lines = [f"# answer key by backprop {__version__}: values rounded to {decimals} decimals"]
+    when it is one student's. Values are rounded to `decimals` (at least the `precision` asked),
+    or written with more digits where that could not be told from a known mistake (`candidates`,
+    see telling), with a comment."""
+    unit, asked = precision or ("decimals", 0)
+    if unit == "decimals":
+        decimals = max(decimals, asked)
+    lines = [f"# answer key by backprop {__version__}: values rounded to {decimals} decimals"
+             + (f" (at least {asked} significant digits)" if unit == "significant" else "")]
     if spec_path is not None:
         lines.append(f"spec: {string(spec_path)}")
     else:
@@ -64,7 +82,9 @@ def answer_key(rows: list[tuple[str, float]], decimals: int, notation: Notation,
     if student:
         lines.append(f"student: {student}")
     lines.append("answers:")
-    lines += _answer_lines(telling(rows, decimals, candidates or (lambda _t, _v: [])), decimals, quote=False)
+    significant = asked if unit == "significant" else 0
+    lines += _answer_lines(telling(rows, decimals, candidates or (lambda _t, _v: []), significant), decimals,
+                           quote=False)
     return "\n".join(lines) + "\n"
 
 

@@ -222,6 +222,10 @@ def good_problem(assignment, spec: Spec):
 def blank_answers(assignment, student: str) -> str:
     """A student's answers.yaml: who, the network beside it, and every question left empty."""
     lines = [f"# {assignment.title or 'assignment'}: fill in each value (a number), keep the names as they are",
-             f"student: {string(student)}", "spec: net.yaml", "answers:"]
+             f"student: {string(student)}", "spec: net.yaml"]
+    if assignment.tolerance.precision is not None:  # asked of every answer: printed where it is answered
+        unit, count = assignment.tolerance.precision
+        lines.append(f"precision: {{{unit}: {count}}}  # write every answer with at least this many")
+    lines.append("answers:")
     lines += [f"  {question.quantity}:" for question in assignment.questions]
     return "\n".join(lines) + "\n"

@@ -68,3 +68,71 @@ def test_a_class_is_graded_and_an_invalid_file_listed_not_fatal(tmp_path):
     assert [(r.passed, r.failed) for r in reports] == [(1, 0), (0, 1)]
     assert [path for path, _ in invalid] == [str(tmp_path / "bad.yaml")]
     assert "`answers:` must map quantities to numbers" in str(invalid[0][1])
+
+
+# -- precision: asked of every answer -------------------------------------------------------------
+def test_fewer_digits_than_the_precision_asked_is_imprecise_unless_exact(tmp_path):
+    header = "spec: net.yaml\nprecision: {decimals: 4}\n"
+    path = t.answers_file(tmp_path, {"a11": t.f(t.A11, 3), "dL/dw111": t.f(t.G["w111"], 4), "w111": "0.4"}, header)
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(path).outcomes}
+    assert by["a11"].verdict == "imprecise"  # right at 3 decimals, but 4 are asked
+    assert [d["code"] for d in by["a11"].diagnoses] == ["fewer_digits_than_asked"]
+    assert "asks for 4 decimals" in by["a11"].diagnosis and "written with 3" in by["a11"].diagnosis
+    assert by["dL/dw111"].verdict == "right" and by["w111"].verdict == "right"  # 0.4 is exact
+
+
+def test_significant_digits_asked(tmp_path):
+    header = "spec: net.yaml\nprecision: {significant: 3}\n"
+    path = t.answers_file(tmp_path, {"a11": f"{t.A11:.2g}", "a12": f"{t.A12:.3g}"}, header)
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(path).outcomes}
+    assert (by["a11"].verdict, by["a12"].verdict) == ("imprecise", "right")
+
+
+@pytest.mark.parametrize("precision", ["{decimals: -1}", "{digits: 3}", "4", "{decimals: 2, significant: 3}",
+                                       "{significant: 0}", "{decimals: true}"])
+def test_a_precision_that_is_not_one_is_located(tmp_path, precision):
+    from backprop_cli.errors import SpecError
+
+    path = t.answers_file(tmp_path, {"a11": "0.6"}, f"spec: net.yaml\nprecision: {precision}\n")
+    with pytest.raises(SpecError) as caught:
+        Grader().grade_file(path)
+    (problem,) = caught.value.problems
+    assert problem.line == 2 and "precision" in str(problem)
+
+
+# -- expressions: the same pipeline, intervals and carried-forward credit -------------------------
+EXPRESSION = "expression: |\n  h1 = x*y\n  h2 = exp(h1)\n  f = h2 + x\nat: {x: 0.5, y: 2}\n"
+
+
+def expression_outcomes(tmp_path, answers: dict) -> dict:
+    path = tmp_path / "e.yaml"
+    path.write_text(EXPRESSION + "answers:\n" + "".join(f"  {k}: {v}\n" for k, v in answers.items()), encoding="utf-8")
+    return {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+
+
+def test_an_expression_step_done_right_on_a_wrong_earlier_value_is_carried_forward(tmp_path):
+    # h1 = 0.5·2 = 1, written -1 (its sign flipped, a named mistake); then h2 = e^-1 = 0.3679 done
+    # right on it: carried forward, and f = h2 + x = 0.8679 too
+    import math
+
+    by = expression_outcomes(tmp_path, {"h1": "-1", "h2": f"{math.exp(-1):.4f}", "f": f"{math.exp(-1) + 0.5:.4f}"})
+    assert by["h1"].verdict == "wrong" and [d["code"] for d in by["h1"].diagnoses] == ["sign_flipped"]
+    assert by["h2"].verdict == "carried_forward" and "h1 = -1" in by["h2"].diagnosis
+    assert by["f"].verdict == "carried_forward"
+
+
+def test_a_made_up_expression_value_buys_nothing(tmp_path):
+    # h1 = 1.5 is no known mistake: what is built on it earns no carried-forward credit
+    import math
+
+    by = expression_outcomes(tmp_path, {"h1": "1.5", "h2": f"{math.exp(1.5):.4f}"})
+    assert by["h2"].verdict == "wrong" and "no carried-forward credit" in by["h2"].diagnosis
+
+
+def test_an_expression_rounded_as_one_goes_is_right(tmp_path):
+    # h1 = 1, h2 = e = 2.718 (3 decimals), ∂f/∂h1 = h2 = 2.718 → ∂f/∂x = ∂f/∂h1·y + 1 = 6.436,
+    # where the exact one is 2e + 1 = 6.43656...: 6.436 is reached only by rounding as one goes
+    by = expression_outcomes(tmp_path, {"h2": "2.718", "df/dh1": "2.718", "df/dx": "6.436"})
+    assert [by[k].verdict for k in ("h2", "df/dh1", "df/dx")] == ["right"] * 3
+    by = expression_outcomes(tmp_path, {"df/dx": "6.439"})
+    assert by["df/dx"].verdict == "wrong"
