@@ -411,7 +411,26 @@ NAMES = {
 CF_WORDS = ("carried forward", "follows from")
 
 
+# the codes of CONTRACT section 5's catalogue for each mistake of this model
+CODES = {
+    "no_act_deriv": {"activation_derivative_missing"}, "sigma_prime_on_z": {"derivative_on_z"},
+    "z_for_a_in_dw": {"pre_activation_for_activation"}, "no_activation": {"activation_not_applied"},
+    "sign_flip": {"sign_flipped"}, "lost_factor2": {"factor_2_lost"}, "softmax_diag": {"softmax_cross_paths_missing"},
+    "one_path": {"one_path_only"}, "transposed": {"matrix_transposed"}, "stale_weights": {"updated_weights_used"},
+    "update_sign": {"update_sign"}, "no_lr": {"learning_rate_missing"}, "no_update": {"update_missing"},
+    "batch_sum": {"batch_not_averaged"}, "slip": {"arithmetic"}, "made_up": set(),
+}
+
+
+class Said(str):
+    """A diagnosis as the report says it, with the codes of the mistakes it names (JSON's)."""
+
+    codes: set = set()
+
+
 def names_mistake(diagnosis: str | None, mistake: str) -> bool:
+    if CODES[mistake] & getattr(diagnosis, "codes", set()):
+        return True
     text = (diagnosis or "").lower()
     return any(word.lower() in text for word in NAMES[mistake])
 
@@ -446,6 +465,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", metavar="DIR", help="write the class here and keep it (default: a temporary folder)")
     parser.add_argument("--examples", type=int, default=2, metavar="N", help="examples shown per kind of misjudgement")
+    parser.add_argument("--show", action="append", default=[], metavar="MISTAKE",
+                        help="also show answers where this mistake is not named (repeatable)")
     args = parser.parse_args()
     import backprop_cli
 
@@ -475,7 +496,9 @@ def main() -> None:
                 o = outcomes.get(a["text"]) or outcomes.get(a["text"].replace("yhat", "ŷ"))
                 if o is None:
                     continue
-                rows.append((student, a, str(o.verdict).split(".")[-1].lower(), o.diagnosis, path,
+                said = Said(o.diagnosis or "")
+                said.codes = {part for d in getattr(o, "diagnoses", []) for part in d["code"].split("+")}
+                rows.append((student, a, str(o.verdict).split(".")[-1].lower(), said or None, path,
                              getattr(o, "accepted", None)))
     total = time.perf_counter() - start
     summarise(rows, students, args, simulated, graded, total)
@@ -583,6 +606,8 @@ def summarise(rows, students, args, simulated, graded, total):
         print(f"   {m:18s} named {pct(sum(names_mistake(r[3], m) for r in mine), len(mine)):>18s}"
               f"   (alone: {pct(sum(names_mistake(r[3], m) for r in alone), len(alone))};"
               f" verdicts {dict(Counter(r[2] for r in mine))})")
+        if m in args.show:
+            example([r for r in mine if not names_mistake(r[3], m)])
 
     print("\n7. Made-up upstream numbers")
     made = [r for r in rows if r[0]["mistakes"] == ["made_up"] and not r[1]["right"]]

@@ -80,6 +80,23 @@ def _never_activated(net: Network) -> Network | None:
                                             for l in hidden] + [net.layers[-1]])
 
 
+def _never_activated_own_derivative(net: Network) -> Network | None:
+    """The hidden layers' activation never applied (a = z), its derivative still taken from that a:
+    a(1 − a) with a = z for sigmoid, 1 − a² for tanh (None where that changes nothing from
+    _never_activated or from the right pass)."""
+    hidden = net.layers[:-1]
+    if not any(l.activation.name in ("sigmoid", "tanh") for l in hidden):
+        return None
+
+    def own(act: Activation) -> Activation:
+        return dataclasses.replace(act, name=f"{act.name} (never applied)", forward=lambda z: z,
+                                   derivative=lambda z, _a, f=act.derivative: f(z, z))
+
+    return dataclasses.replace(net, layers=[dataclasses.replace(l, activation=own(l.activation))
+                                            if l.activation.name in ("sigmoid", "tanh") else l
+                                            for l in hidden] + [net.layers[-1]])
+
+
 def _through_weights(result: Result, weights_of) -> Result | None:
     """The backward sum ∂L/∂a = Σ δ·w done with other weights (`weights_of(layer)`, None for the
     layer's own), the forward pass as it was; None where no layer's weights differ."""
@@ -121,9 +138,24 @@ NOTES = ("this uses the PadhAI notes' softmax factor ŷi(1 − ŷi)(−z of the 
 FLAT = "the activation's derivative ∂a/∂z is left out of the chain"
 ON_Z = "σ′ or tanh′ is evaluated on z as if it were a: z(1 − z) or 1 − z², where a(1 − a) or 1 − a² belongs"
 NEVER = "the hidden activation is never applied: a = z is carried forward (and ∂a/∂z taken as 1)"
+NEVER_OWN = ("the hidden activation is never applied: a = z is carried forward, and ∂a/∂z taken from that a "
+             "(z(1 − z) or 1 − z²)")
 ONE_PATH = ("one path only: a hidden unit's ∂L/∂a is summed over only one of the units it feeds, where "
             "∂L/∂a_k = Σ_j δ_j·w_jk sums over every unit j of the next layer")
 TRANSPOSED = "the weight matrix is read the other way in the backward sum: w_jk taken as w_kj"
+
+
+def update_mistakes(r: Result, q: Quantity, gradient: float):
+    """(value, sentence, code) of the update's own mistakes, made with `gradient` (the true one,
+    or the one the answers file states)."""
+    value, rule = r.value(str(q.name)), update_rule("w")
+    yield updated(value, -gradient, r.learning_rate), f"this adds η·∂L/∂w; the update subtracts it: {rule}", \
+        "update_sign"
+    yield value, f"this is the value before the update: {rule} was not applied", "update_missing"
+    if r.learning_rate != 1:
+        yield value - gradient, f"η is left out: {rule} with η = {r.learning_rate:g}", "learning_rate_missing"
+        yield (value - r.learning_rate ** 2 * gradient,
+               f"η is applied twice: {rule} multiplies by η = {r.learning_rate:g} once", "learning_rate_twice")
 
 
 class Diagnoser:
@@ -146,8 +178,9 @@ class Diagnoser:
                     and r.sizes[-1] > 1 else None
             elif key == "flat":
                 self._mistaken[key] = _variant(r, _without_activation_derivative)
-            elif key in ("onz", "linear"):
-                changed = (_derivative_on_z if key == "onz" else _never_activated)(r.network)
+            elif key in ("onz", "linear", "linear_own"):
+                changed = {"onz": _derivative_on_z, "linear": _never_activated,
+                           "linear_own": _never_activated_own_derivative}[key](r.network)
                 self._mistaken[key] = None if changed is None else _variant(r, lambda _net: changed)
             elif key == "onepath":
                 layers = r.network.layers
@@ -167,17 +200,10 @@ class Diagnoser:
         r, n = self.result, self.notation
         loss = r.network.loss.name
         if q.kind == "updated":
-            value, gradient = r.value(str(q.name)), r.gradient(str(q.name))
-            rule = update_rule("w")
-            yield updated(value, -gradient, r.learning_rate), f"this adds η·∂L/∂w; the update subtracts it: {rule}", \
-                "update_sign"
-            yield value, f"this is the value before the update: {rule} was not applied", "update_missing"
-            yield (updated(value, gradient / 2, r.learning_rate),
+            gradient = r.gradient(str(q.name))
+            yield from update_mistakes(r, q, gradient)
+            yield (updated(r.value(str(q.name)), gradient / 2, r.learning_rate),
                    "the update used half the gradient (a lost factor 2 in ∂L/∂ŷ)", "factor_2_lost")
-            if r.learning_rate != 1:
-                yield value - gradient, f"η is left out: {rule} with η = {r.learning_rate:g}", "learning_rate_missing"
-                yield (value - r.learning_rate ** 2 * gradient,
-                       f"η is applied twice: {rule} multiplies by η = {r.learning_rate:g} once", "learning_rate_twice")
             return
         if q.kind == "value":
             swap = None
@@ -226,12 +252,16 @@ class Diagnoser:
                                     ("notes", NOTES, "padhai_notes_softmax_factor"),
                                     ("flat", FLAT, "activation_derivative_missing"),
                                     ("onz", ON_Z, "derivative_on_z"), ("linear", NEVER, "activation_not_applied"),
+                                    ("linear_own", NEVER_OWN, "activation_not_applied"),
                                     ("onepath", ONE_PATH, "one_path_only"), ("transposed", TRANSPOSED,
                                                                              "matrix_transposed")):
             variant = self._get(key)
             if variant is not None:
                 with contextlib.suppress(QuantityError):
-                    singles.append((evaluate(variant, q, n), sentence, code))
+                    value = evaluate(variant, q, n)
+                    # one mistake, said once: a = z gives the same here whichever derivative follows
+                    if not any(c == code and same_value(v, value) for v, _, c in singles):
+                        singles.append((value, sentence, code))
         yield from singles
         stale = self._get("stale")
         if stale is not None:
@@ -266,13 +296,14 @@ class Diagnoser:
                                                        f"goes into neuron {j} from neuron {k})"), \
                         "matrix_transposed"
 
-    def diagnose(self, answer: Answer, expected: float, tolerance: Tolerance) -> str | None:
+    def diagnose(self, answer: Answer, expected: float, tolerance: Tolerance, reached=None) -> str | None:
         """The sentence for the mistakes the given answer matches, if any."""
-        return self.diagnosis(answer, expected, tolerance)[0]
+        return self.diagnosis(answer, expected, tolerance, reached)[0]
 
-    def diagnosis(self, answer: Answer, expected: float, tolerance: Tolerance) -> tuple[str | None, list[dict]]:
+    def diagnosis(self, answer: Answer, expected: float, tolerance: Tolerance, reached=None,
+                  also=()) -> tuple[str | None, list[dict]]:
         """The sentence and the {"code", "text"} of each mistake the given answer matches."""
-        return matching(self.candidates(answer.quantity, expected), answer, expected, tolerance)
+        return matching([*self.candidates(answer.quantity, expected), *also], answer, expected, tolerance, reached)
 
     def first_causes(self, wrong: list[Quantity], right: list[Quantity] = ()) -> list[int | None]:
         """For each wrong answer (in the order of the pass), the index of the earliest wrong one it

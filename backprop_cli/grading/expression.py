@@ -76,13 +76,13 @@ class ExpressionDiagnoser:
         yield (r.value(name), f"this is the value of {name}, not the derivative ∂{r.output_name}/∂{name}",
                "value_for_derivative")
 
-    def diagnose(self, answer, expected: float, tolerance) -> str | None:
+    def diagnose(self, answer, expected: float, tolerance, reached=None) -> str | None:
         """The sentence for the slip the given answer matches, if one does."""
-        return self.diagnosis(answer, expected, tolerance)[0]
+        return self.diagnosis(answer, expected, tolerance, reached)[0]
 
-    def diagnosis(self, answer, expected: float, tolerance) -> tuple[str | None, list[dict]]:
+    def diagnosis(self, answer, expected: float, tolerance, reached=None, also=()) -> tuple[str | None, list[dict]]:
         """The sentence and the {"code", "text"} of each slip the given answer matches."""
-        return matching(self.candidates(answer.quantity, expected), answer, expected, tolerance)
+        return matching([*self.candidates(answer.quantity, expected), *also], answer, expected, tolerance, reached)
 
     def first_causes(self, wrong: list[Quantity], right=()) -> list[int | None]:  # noqa: ARG002 - same call
         """For each wrong answer (values in evaluation order, then derivatives from the output

@@ -96,7 +96,7 @@ def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) 
         diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else (j.note or None)
         codes = list(j.codes)
         if j.verdict == "wrong":  # a known mistake first; else why it is wrong though close
-            named, named_codes = diagnoser.diagnosis(answer, expected, tolerance)
+            named, named_codes = diagnoser.diagnosis(answer, expected, tolerance, (j.low, j.high), j.also)
             diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
         graded.append(Graded(question, expected, j.verdict, points, answer, diagnosis, accepted_interval(j), codes))
     _follows_from(graded, shape_of(result, notation), diagnoser)

@@ -16,7 +16,7 @@ from ..core.numbers import number
 from .dependencies import ancestors, node_of, step_inputs
 from .intervals import Reach
 from .quantities import chain_position
-from .rule import NO_FLOOR, TRIVIAL, Precision, imprecise_note, precision_of, rule, same_value
+from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, imprecise_note, precision_of, rule, same_value
 
 
 @dataclass
@@ -29,6 +29,7 @@ class Judgement:
     used: list = field(default_factory=list)  # the earlier answers a carried-forward step used
     note: str = ""  # why it is imprecise, or why carried-forward credit was refused
     codes: list = field(default_factory=list)  # {"code", "text"} of what an imprecise answer cannot be told from
+    also: list = field(default_factory=list)  # (value, sentence, code) of mistakes made on the file's stated values
 
 
 def written(answer) -> str:
@@ -127,7 +128,33 @@ class Judge:
                                  note=imprecise_note(truth, ruling.confusable, written(answer)),
                                  codes=confusion(ruling.confusable))
             return Judgement("right", ruling.low, ruling.high)
-        wrong = Judgement("wrong", ruling.low, ruling.high)
+        judgement = self._wrong_or_carried(answer, judged, precision, ruling)
+        if judgement.verdict == "wrong" and precision.significant < KEPT_DIGITS:
+            return self._coarse(answer, precision, judgement)
+        return judgement
+
+    def _coarse(self, answer, precision: Precision, wrong: Judgement) -> Judgement:
+        """An answer of fewer than KEPT_DIGITS significant digits that the correct method reaches
+        only when every step before it is rounded that coarsely: imprecise (so coarse a rounding
+        cannot tell a right answer from a mistake), never a mistake named; else `wrong`."""
+        q, truth = answer.quantity, self.truths[id(answer)]
+        loose = rule(answer.given, written(answer), truth,
+                     self.reach(dataclasses.replace(precision, kept=NO_FLOOR)).interval(q), tolerance=self.tolerance)
+        if not loose.reached:
+            return wrong
+        digits = f"{precision.significant} significant digit{'s' if precision.significant != 1 else ''}"
+        note = (f"the correct method reaches this only when every step before it is rounded to {digits}, and so "
+                f"coarse a rounding cannot tell a right answer from a slip: keep {KEPT_DIGITS} significant digits "
+                "in each step")
+        _, named = self.diagnoser.diagnosis(answer, truth, self.tolerance, (loose.low, loose.high), wrong.also)
+        codes = [{"code": "rounded_too_coarsely", "text": note}] + named
+        return Judgement("imprecise", loose.low, loose.high, note=note, codes=codes)
+
+    def _wrong_or_carried(self, answer, judged: dict, precision: Precision, ruling) -> Judgement:
+        """An answer the correct method does not reach on the true values: carried forward when its
+        step is right on the file's stated values (and those are wrong for a reason), else wrong,
+        with an arithmetic slip named where the step's own stated inputs are right."""
+        wrong = Judgement("wrong", ruling.low, ruling.high, also=self._mistakes_on_stated(answer))
         upstream = self._stated_upstream(answer)
         if not upstream:
             return wrong
@@ -152,7 +179,7 @@ class Judge:
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
             trivial = [text for value, text, _ in trivial_values(a, self.answers, self.truths)
                        if same_value(a.given, value) and not same_value(self.truths[id(a)], value)]
-            if trivial and self.diagnoser.diagnose(a, self.truths[id(a)], self.tolerance) is not None:
+            if trivial and self.diagnoser.diagnose(a, self.truths[id(a)], self.tolerance, self._reached(a, judged)):
                 continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
             if not trivial and self._explained(a, judged):
                 continue
@@ -173,12 +200,31 @@ class Judge:
             return True
         if verdict == "imprecise":  # reached by the correct method: only trivial values are suspect
             return not any(same_value(answer.given, value) for value, *_ in TRIVIAL)
-        if self.diagnoser.diagnose(answer, self.truths[id(answer)], self.tolerance) is not None:
+        if self.diagnoser.diagnose(answer, self.truths[id(answer)], self.tolerance, self._reached(answer, judged)):
             return True
         upstream = self._stated_upstream(answer)
         if not upstream or any(judged[id(a)].verdict != "right" for a in upstream if id(a) in judged):
             return False  # a slip shows only against inputs stated right
         return not self._on_stated(answer, precision_of(written(answer)), "step").reached
+
+    def _mistakes_on_stated(self, answer) -> list:
+        """The step's own mistakes made on the file's stated inputs: an update's, on the gradient
+        the file states (its sign flipped on the student's own gradient is still update_sign)."""
+        q = answer.quantity
+        if q.kind != "updated" or self.r.kind == EXPRESSION:
+            return []
+        stated = self.stated.get(("gradient", q.name, None))
+        if stated is None or same_value(stated.given, self.truths.get(id(stated), self.r.gradient(str(q.name)))):
+            return []
+        from .diagnoses import update_mistakes
+
+        return list(update_mistakes(self.r, q, stated.given))
+
+    @staticmethod
+    def _reached(answer, judged: dict) -> tuple[float, float]:
+        """What the correct method reaches for an answer judged already (its accepted interval)."""
+        j = judged[id(answer)]
+        return j.low, j.high
 
     def _on_stated(self, answer, precision: Precision, way: str):
         """The rule for an answer against what its step reaches on the file's stated values (see

@@ -23,6 +23,7 @@ NO_FLOOR = 0  # as `kept`: an intermediate may lose every digit the answer's pre
 ZERO_DIGITS = 17  # the significant digits of a written 0: as many as float64 has
 MAX_DIGIT = 290  # the finest digit rounded to on a grid: 10^(290 + ROUNDINGS) is still a float64
 ROUNDINGS = 4  # the digits an intermediate's rounding is worked out at, from the answer's own (rule.rounded)
+FINER = np.arange(ROUNDINGS)
 SAME = 1e-9  # relative: two values this close are one value (a mistake that changes nothing)
 # the trivial answers an answer must be told from (copies of a file's other values come on top)
 TRIVIAL = ((0.0, "the trivial value 0", "trivial_value"), (1.0, "the trivial value 1", "trivial_value"),
@@ -42,41 +43,42 @@ class Precision:
         """Half a unit of the last digit written: the answer's own rounding."""
         return 0.5 * 10.0 ** -self.decimals
 
-    def half_of(self, magnitude):
-        """How far an intermediate of this size may be from its value once rounded as the answer
-        is: to its decimals or its significant digits, whichever is coarser for that size; but
-        never more than KEPT_DIGITS significant digits lose (an answer written `0.0007` or `14`
-        does not make every step before it a one-digit or whole-number guess)."""
-        magnitude = np.asarray(magnitude, dtype=float)
+    def digit(self, magnitude):
+        """The digit (10^-digit) an intermediate of this size is rounded to as the answer is: its
+        decimals or its significant digits, whichever is coarser for that size; but never coarser
+        than KEPT_DIGITS significant digits (an answer written `0.0007` or `14` does not make every
+        step before it a one-digit or whole-number guess)."""
         with np.errstate(divide="ignore", invalid="ignore"):
             exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
+        return np.maximum(np.minimum(self.decimals, self.significant - 1 - exponent), self.kept - 1 - exponent)
 
-        def digits(n):
-            return np.where(magnitude > 0, 0.5 * 10.0 ** (exponent - n + 1), 0.0)
-
-        return np.minimum(np.maximum(self.half_unit, digits(self.significant)), digits(self.kept))
+    def half_of(self, magnitude):
+        """How far an intermediate of this size may be from its value once rounded as the answer
+        is (half a unit of its digit); 0 for a 0."""
+        magnitude = np.asarray(magnitude, dtype=float)
+        return np.where(magnitude > 0, 0.5 * 10.0 ** -self.digit(magnitude), 0.0)
 
     def rounded(self, low, high):
         """Every value an intermediate in [low, high] may be written as, rounded as the answer is
         (half_of) or to any finer digit: the hull of its roundings, so a value on the grid (an exact
         1, a 0.5) stays what it is and is not widened by half a unit."""
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
-        half = self.half_of(np.maximum(np.abs(low), np.abs(high)))
+        magnitude = np.maximum(np.abs(low), np.abs(high))
+        first = self.digit(magnitude)  # the digit rounded to
+        half = np.where(magnitude > 0, 0.5 * 10.0 ** -first, 0.0)
         with np.errstate(all="ignore"):
-            first = np.where(half > 0, np.rint(-np.log10(2 * half)), 0.0)  # the digit rounded to
-            down, up = low, high
-            for finer in range(ROUNDINGS):
-                scale = 10.0 ** (first + finer)
-                down = np.minimum(down, np.ceil(low * scale - 0.5) / scale)  # a tie either way
-                up = np.maximum(up, np.floor(high * scale + 0.5) / scale)
+            scale = 10.0 ** (first[..., None] + FINER)  # that digit and the next few, at once
+            ends = np.stack((low, high), axis=-1)[..., None, :] * scale[..., None]  # [..., digit, end]
+            down = np.minimum(low, (np.ceil(ends[..., 0] - 0.5) / scale).min(axis=-1))  # a tie either way
+            up = np.maximum(high, (np.floor(ends[..., 1] + 0.5) / scale).max(axis=-1))
             # finer still, each rounding moves less than half the next digit: unless on the grid
-            scale = 10.0 ** (first + ROUNDINGS - 1)
-            off_low = np.abs(low * scale - np.rint(low * scale)) > 1e-9 * np.maximum(1.0, np.abs(low * scale))
-            off_high = np.abs(high * scale - np.rint(high * scale)) > 1e-9 * np.maximum(1.0, np.abs(high * scale))
-            down = np.where(off_low, np.minimum(down, low - 0.5 / (scale * 10)), down)
-            up = np.where(off_high, np.maximum(up, high + 0.5 / (scale * 10)), up)
+            last = ends[..., -1, :]
+            off = np.abs(last - np.rint(last)) > 1e-9 * np.maximum(1.0, np.abs(last))
+            tail = 0.5 / (scale[..., -1] * 10)
+            down = np.where(off[..., 0], np.minimum(down, low - tail), down)
+            up = np.where(off[..., 1], np.maximum(up, high + tail), up)
             # a grid float64 cannot hold (a value near 1e-308): half a unit either way, as written
-            gridded = np.isfinite(down) & np.isfinite(up) & (first < MAX_DIGIT)
+            gridded = np.isfinite(down) & np.isfinite(up) & (first < MAX_DIGIT) & (magnitude > 0)
         return np.where(gridded, down, low - half), np.where(gridded, up, high + half)
 
 
