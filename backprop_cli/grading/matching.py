@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-
 MAX_SPREAD_RATIO = 10.0  # a mistaken pass's rounding spread is taken as at most this many times the right one's
 
 
