@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from .quantities import Quantity, QuantityError, node_at
 
-Node = tuple  # ("value" | "gradient", "z" | "a", layer, neuron) or ("w" | "b" | "new", layer, j, k) or ("L",)
+Node = tuple  # ("value" | "gradient", "z" | "a", layer, neuron, sample) or ("w" | "b" | "new", layer, j, k) or ("L",)
 
 
 def node_of(result, q: Quantity, notation) -> Node | None:
-    """The dependency node of an answer's quantity (None where it has none, e.g. a batch's sample)."""
+    """The dependency node of an answer's quantity (None where it has none, e.g. ∂L/∂L). A node
+    quantity is one sample's (0-based; the first when the answer names none)."""
     if q.name.kind == "L":
         return ("L",) if q.kind == "value" else None
     if q.is_parameter:
@@ -21,35 +22,37 @@ def node_of(result, q: Quantity, notation) -> Node | None:
         what, layer, neuron = node_at(result, q.name, notation)
     except QuantityError:
         return None
-    return q.kind, what, layer, neuron
+    return q.kind, what, layer, neuron, (q.sample or 1) - 1
 
 
 def step_inputs(result, node: Node):
-    """The nodes `node` is computed from, one step back."""
+    """The nodes `node` is computed from, one step back: within its sample, except the loss and a
+    parameter's gradient, which sum over every sample of a batch."""
     sizes, depth, layers = result.sizes, len(result.sizes) - 1, result.network.layers
+    samples = range(result.samples)
     if node[0] == "L":
-        return [("value", "a", depth, i) for i in range(sizes[depth])]
+        return [("value", "a", depth, i, s) for s in samples for i in range(sizes[depth])]
     if node[0] == "new":
         return [("w" if node[3] is not None else "b", *node[1:])]
     if node[0] in ("w", "b"):
         _, layer, j, k = node
         neurons = range(sizes[layer]) if j is None else [j - 1]
-        found = [("gradient", "z", layer, n) for n in neurons]
-        return found + ([("value", "a", layer - 1, k - 1)] if node[0] == "w" else [])
-    kind, what, layer, neuron = node
+        found = [("gradient", "z", layer, n, s) for s in samples for n in neurons]
+        return found + ([("value", "a", layer - 1, k - 1, s) for s in samples] if node[0] == "w" else [])
+    kind, what, layer, neuron, s = node
     softmax = layer >= 1 and not layers[layer - 1].activation.elementwise
     if kind == "value":
         if what == "z":
-            return [("value", "a", layer - 1, k) for k in range(sizes[layer - 1])] if layer >= 1 else []
+            return [("value", "a", layer - 1, k, s) for k in range(sizes[layer - 1])] if layer >= 1 else []
         if layer == 0:
             return []
-        return [("value", "z", layer, m) for m in (range(sizes[layer]) if softmax else [neuron])]
+        return [("value", "z", layer, m, s) for m in (range(sizes[layer]) if softmax else [neuron])]
     if what == "a":
         if layer == depth:
-            return [("value", "a", depth, i) for i in range(sizes[depth])]
-        return [("gradient", "z", layer + 1, m) for m in range(sizes[layer + 1])]
+            return [("value", "a", depth, i, s) for i in range(sizes[depth])]
+        return [("gradient", "z", layer + 1, m, s) for m in range(sizes[layer + 1])]
     neurons = range(sizes[layer]) if softmax else [neuron]
-    return [("gradient", "a", layer, i) for i in neurons] + [("value", "z", layer, i) for i in neurons]
+    return [("gradient", "a", layer, i, s) for i in neurons] + [("value", "z", layer, i, s) for i in neurons]
 
 
 MAX_VISITED = 200_000  # nodes a search may visit: a classroom network has far fewer

@@ -14,6 +14,7 @@ import itertools
 import math
 
 from ..core.operations import OPERATIONS, DomainError
+from .intervals import as_pair
 from .rule import Precision
 
 Pair = tuple  # (low, high) floats
@@ -98,8 +99,7 @@ class ExpressionReach:
         the base pass has it)."""
         name = self.r.graph.nodes[i].name
         if (kind, name) in self.stated:
-            given = self.stated[kind, name]
-            return given, given
+            return as_pair(self.stated[kind, name])
         if self.base is not None:
             return (self.base.value_used if kind == "value" else self.base.derivative_used)[i]
         return _widen(own, self.p) if widen else own

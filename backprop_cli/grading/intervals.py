@@ -21,6 +21,12 @@ def _widen(pair: Pair, precision: Precision) -> Pair:
     return precision.rounded(*pair)
 
 
+def as_pair(given) -> tuple[float, float]:
+    """A stated value as the next step may use it: a number as written, or (low, high), what its
+    digits stand for (a student may carry more digits than they write)."""
+    return given if isinstance(given, tuple) else (given, given)
+
+
 def _mul(a: Pair, b: Pair) -> Pair:
     corners = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
     return np.minimum.reduce(corners), np.maximum.reduce(corners)
@@ -110,7 +116,7 @@ class Reach:
 
     def __init__(self, result, notation, precision: Precision, stated: dict | None = None, base: Reach | None = None):
         self.r, self.n, self.p = result, notation, precision
-        self.stated = stated or {}  # (kind, Name, sample) -> given value
+        self.stated = stated or {}  # (kind, Name, sample) -> given value, or (low, high) (as_pair)
         # with `base` (the pass on true values): each step takes the stated values where the file
         # gives them and the base's rounded true values elsewhere (the step alone redone on the
         # file's values); without, the stated values carry through every step after them
@@ -121,7 +127,7 @@ class Reach:
 
     # -- stated values in place of the computed ones ---------------------------------------
     def _pin(self, pair: Pair, kind: str, what: str, layer: int, scale: float = 1.0) -> Pair:
-        """`pair` with the values the file states for this layer's nodes (as written, not widened);
+        """`pair` with the values the file states for this layer's nodes (as written: see as_pair);
         a gradient is stated as the sample's share of L, the engine's per-sample value × scale."""
         if not self.stated:
             return pair
@@ -135,7 +141,8 @@ class Reach:
                 continue
             if node_what == what and node_layer == layer:
                 s = (sample or 1) - 1
-                low[s, neuron] = high[s, neuron] = given / scale
+                stated_low, stated_high = as_pair(given)
+                low[s, neuron], high[s, neuron] = stated_low / scale, stated_high / scale
         return low, high
 
     def _settle(self, pair: Pair, kind: str, what: str, layer: int, scale: float = 1.0,
@@ -252,7 +259,7 @@ class Reach:
                 return low, high
             # the update, from the gradient as the student rounded it (or as the file states it)
             stated = self.stated.get(("gradient", q.name, None))
-            g_low, g_high = (stated, stated) if stated is not None else _widen((np.array(low), np.array(high)),
+            g_low, g_high = as_pair(stated) if stated is not None else _widen((np.array(low), np.array(high)),
                                                                                 self.p)
             value, rate = r.value(str(q.name)), r.learning_rate
             if r.is_frozen(str(q.name)):

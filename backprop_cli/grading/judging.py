@@ -37,6 +37,12 @@ def written(answer) -> str:
     return answer.written or repr(answer.given)
 
 
+def _digits_of(answer) -> tuple[float, float]:
+    """What a stated answer's digits stand for: every value that rounds to it."""
+    half = precision_of(written(answer)).half_unit
+    return answer.given - half, answer.given + half
+
+
 def trivial_values(answer, answers, truths: dict) -> list[tuple[float, str]]:
     """0, ±1 and copies of the other values the file states, each with what it is."""
     found = list(TRIVIAL)
@@ -98,7 +104,8 @@ class Judge:
         through every later step ("carried"), or used in the next step alone ("step")."""
         key = (precision, stated)
         if key not in self._reaches:
-            values = {k: a.given for k, a in self.stated.items()} if stated else None
+            # each stated value stands for what rounds to it: the student may carry more digits
+            values = {k: _digits_of(a) for k, a in self.stated.items()} if stated else None
             base = self.reach(precision) if stated == "step" else None
             self._reaches[key] = self.shape.reach(precision, values, base)
         return self._reaches[key]
