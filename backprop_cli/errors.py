@@ -3,7 +3,6 @@ made safe to print inside them."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 # every control character, line breaks included: user text is always printed on one line
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")  # \ufffe, \uffff: XML 1.0 forbids them
@@ -24,15 +23,48 @@ def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input file, located where the user can find it."""
+    """One thing wrong with an input file, located where the user can find it.
 
+    Frozen, compared and hashed by its fields, as the dataclass it was; written out because a
+    dataclass costs every start-up the compiling of its generated methods."""
+
+    __match_args__ = ("file", "line", "column", "message", "hint")
     file: str
     line: int
     column: int
     message: str
-    hint: str = ""
+    hint: str
+
+    def __init__(self, file: str, line: int, column: int, message: str, hint: str = ""):
+        self.__dict__.update(file=file, line=line, column=column, message=message, hint=hint)
+
+    def _fields(self) -> tuple:
+        return self.file, self.line, self.column, self.message, self.hint
+
+    def replace(self, **changes) -> Problem:
+        """A copy with some fields changed."""
+        return Problem(**{**self.__dict__, **changes})
+
+    def __setattr__(self, name: str, _value) -> None:
+        from dataclasses import FrozenInstanceError  # only on this mistake: start-up is a feature
+
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other):
+        return self._fields() == other._fields() if other.__class__ is self.__class__ else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (f"Problem(file={self.file!r}, line={self.line!r}, column={self.column!r}, "
+                f"message={self.message!r}, hint={self.hint!r})")
 
     def __str__(self) -> str:
         text = f"{printable(self.file)}:{self.line}:{self.column}: {printable(self.message)}"

@@ -8,14 +8,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 NOTATIONS = ("default", "padhai")  # the values of --notation and of `notation:` in files
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(NamedTuple):  # not a dataclass: far cheaper to define, which every start-up pays
     """A parsed name: its kind (w, b, x, z, a, yhat, L) and 1-based indices."""
 
     kind: str
@@ -68,17 +67,44 @@ def _parse_name(text: str) -> Name | None:
 NO_NAMES: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
 class Notation:
     """How quantities are written: default z/a (most tutorials) or padhai a/h (the PadhAI
     course's notes, "Back Propagation"), and a spec's own `names:` (w5 for w211, E_total for L)
-    over either."""
+    over either.
 
+    Frozen, compared and hashed by name and letters alone, as the dataclass it was; written out
+    because a dataclass costs every start-up the compiling of its generated methods."""
+
+    __match_args__ = ("name", "pre", "post", "course")
     name: str
     pre: str  # pre-activation letter
     post: str  # activation letter
     # canonical name in the default notation (z11, a11, w211, L) -> the course's own name
-    course: Mapping[str, str] = field(default_factory=lambda: NO_NAMES, compare=False, hash=False)
+    course: Mapping[str, str]
+
+    def __init__(self, name: str, pre: str, post: str, course: Mapping[str, str] = NO_NAMES):
+        self.__dict__.update(name=name, pre=pre, post=post, course=course)
+
+    def __setattr__(self, attribute: str, _value) -> None:
+        from dataclasses import FrozenInstanceError  # only on this mistake: start-up is a feature
+
+        raise FrozenInstanceError(f"cannot assign to field {attribute!r}")
+
+    def __delattr__(self, attribute: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {attribute!r}")
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.name, self.pre, self.post) == (other.name, other.pre, other.post)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.pre, self.post))
+
+    def __repr__(self) -> str:
+        return f"Notation(name={self.name!r}, pre={self.pre!r}, post={self.post!r}, course={self.course!r})"
 
     def show(self, canonical: str) -> str:
         """How a quantity named canonically (default notation) is printed."""

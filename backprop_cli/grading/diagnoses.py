@@ -208,7 +208,7 @@ class Diagnoser:
         if q.kind == "value":
             swap = None
             if q.name.kind in (n.pre, n.post) and q.name.kind != "x":
-                swapped = dataclasses.replace(q.name, kind=n.post if q.name.kind == n.pre else n.pre)
+                swapped = q.name._replace(kind=n.post if q.name.kind == n.pre else n.pre)
                 other = dataclasses.replace(q, name=swapped)
                 kinds = ("pre-activation", "activation")
                 this, that = kinds if q.name.kind == n.pre else kinds[::-1]
@@ -281,7 +281,7 @@ class Diagnoser:
         """∂L/∂z given for ∂L/∂a (or the reverse), and a weight's indices read the other way."""
         r, n = self.result, self.notation
         if q.name.kind in (n.pre, n.post) and len(q.name.indices) == 2:
-            swapped = dataclasses.replace(q.name, kind=n.post if q.name.kind == n.pre else n.pre)
+            swapped = q.name._replace(kind=n.post if q.name.kind == n.pre else n.pre)
             with contextlib.suppress(QuantityError):
                 yield (evaluate(r, dataclasses.replace(q, name=swapped), n),
                        f"this is ∂L/∂{shown(swapped, n)}, not ∂L/∂{shown(q.name, n)} (z and a swapped)",

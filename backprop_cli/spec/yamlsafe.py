@@ -5,7 +5,6 @@ values ourselves, so no tag can construct an object, `010` is ten and `1e-3` is 
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -291,8 +290,7 @@ def parse(text: str, file: str) -> Document:
                                  "a spec needs at most three levels of lists")]) from None
     if doc.aliases > 1:
         first = next(i for i, p in enumerate(problems) if p.message.startswith("anchors and aliases"))
-        problems[first] = dataclasses.replace(problems[first], message=problems[first].message
-                                              + f" ({doc.aliases} in this file)")
+        problems[first] = problems[first].replace(message=problems[first].message + f" ({doc.aliases} in this file)")
     if problems:
         raise SpecError(problems)
     return doc
