@@ -34,7 +34,7 @@ def _magnitude(values: np.ndarray) -> float:
     return max(float(values.max(initial=0.0)), -float(values.min(initial=0.0)))
 
 
-@dataclass
+@dataclass(repr=False)  # its own __repr__ below: generating one would only cost start-up time
 class Result:
     """Everything one pass computed; lists are indexed by layer (0 = input)."""
 

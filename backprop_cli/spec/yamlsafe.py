@@ -6,7 +6,6 @@ values ourselves, so no tag can construct an object, `010` is ten and `1e-3` is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -82,17 +81,36 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     LOADER = _Loader
 
 
-@dataclass
 class Document:
-    """A YAML document as plain values, with where each value was written."""
+    """A YAML document as plain values, with where each value was written.
 
-    file: str
-    data: Any
-    locations: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    texts: dict[Path, str] = field(default_factory=dict)  # a scalar as the user wrote it
-    text: str = ""  # the whole document as written
-    ends: dict[Path, tuple[int, int]] = field(default_factory=dict)  # where each value ends
-    aliases: int = 0  # aliases met (one message says it, however many there are)
+    A plain class rather than a dataclass (same fields, equality and repr): a dataclass compiles
+    its generated methods at every start-up, and every spec is read through this one."""
+
+    __match_args__ = ("file", "data", "locations", "texts", "text", "ends", "aliases")
+
+    def __init__(self, file: str, data: Any, locations: dict[Path, tuple[int, int]] | None = None,
+                 texts: dict[Path, str] | None = None, text: str = "",
+                 ends: dict[Path, tuple[int, int]] | None = None, aliases: int = 0):
+        self.file = file
+        self.data = data
+        self.locations = {} if locations is None else locations
+        self.texts = {} if texts is None else texts  # a scalar as the user wrote it
+        self.text = text  # the whole document as written
+        self.ends = {} if ends is None else ends  # where each value ends
+        self.aliases = aliases  # aliases met (one message says it, however many there are)
+
+    def _fields(self) -> tuple:
+        return self.file, self.data, self.locations, self.texts, self.text, self.ends, self.aliases
+
+    def __eq__(self, other):
+        return self._fields() == other._fields() if other.__class__ is self.__class__ else NotImplemented
+
+    __hash__ = None  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        return (f"Document(file={self.file!r}, data={self.data!r}, locations={self.locations!r}, "
+                f"texts={self.texts!r}, text={self.text!r}, ends={self.ends!r}, aliases={self.aliases!r})")
 
     def where(self, path: Path) -> tuple[int, int]:
         """Line and column of `path`, or of its nearest written ancestor."""
