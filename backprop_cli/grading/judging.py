@@ -184,7 +184,11 @@ class Judge:
         if not earlier_wrong:  # built on stated values that are right: their rounding carried
             return Judgement("right", on_stated.low, on_stated.high)
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
-            trivial = [text for value, text, _ in trivial_values(a, self.answers, self.truths)
+            # an imprecise value is reached by the correct method: copies of it are not suspect, only
+            # a trivial value (which _explained refuses)
+            suspects = TRIVIAL if judged[id(a)].verdict == "imprecise" else \
+                trivial_values(a, self.answers, self.truths)
+            trivial = [text for value, text, _ in suspects
                        if same_value(a.given, value) and not same_value(self.truths[id(a)], value)]
             if trivial and self.diagnoser.diagnose(a, self.truths[id(a)], self.tolerance, self._reached(a, judged)):
                 continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
