@@ -38,8 +38,10 @@ def written(answer) -> str:
 
 
 def _digits_of(answer) -> tuple[float, float]:
-    """What a stated answer's digits stand for: every value that rounds to it."""
-    half = precision_of(written(answer)).half_unit
+    """What a stated answer's digits stand for: every value that rounds to it, as an intermediate
+    rounded at its precision does (grading.rule.Precision.half_of: a written 0 is 0, a written 3
+    no rougher than 3 significant digits)."""
+    half = float(precision_of(written(answer)).half_of(abs(answer.given)))
     return answer.given - half, answer.given + half
 
 
