@@ -20,6 +20,8 @@ CASES = [  # (the model's mistake, the quantity it changes: its key there, its n
     ("one_path", ("dw", 1, 1, 0), "dL/dw121", "one_path_only"),
     ("transposed", ("dw", 1, 0, 0), "dL/dw111", "matrix_transposed"),
     ("no_activation", ("a", 2, 0, 0), "yhat1", "activation_not_applied"),
+    # the model's a = z student takes σ′ from that a, z(1 − z): a hidden gradient shows it
+    ("no_activation", ("dw", 1, 0, 1), "dL/dw112", "activation_not_applied"),
     ("no_act_deriv", ("dw", 2, 0, 1), "dL/dw212", "activation_derivative_missing"),
     ("sign_flip", ("dw", 2, 1, 0), "dL/dw221", "sign_flipped"),
     ("lost_factor2", ("db", 1, 1), "dL/db12", "factor_2_lost"),
@@ -30,7 +32,7 @@ CASES = [  # (the model's mistake, the quantity it changes: its key there, its n
 ]
 
 
-@pytest.mark.parametrize(("mistake", "key", "quantity", "code"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("mistake", "key", "quantity", "code"), CASES, ids=[f"{c[0]}-{c[2]}" for c in CASES])
 def test_each_mistake_is_named_by_its_code(tmp_path: Path, mistake, key, quantity, code):
     value = run_pass(NET, {mistake})[key]
     assert abs(value - run_pass(NET, set())[key]) > 1e-4  # the mistake changes this quantity

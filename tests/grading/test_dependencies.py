@@ -51,3 +51,38 @@ def test_a_right_answer_on_the_way_cuts_the_chain(net):
     # ∂L/∂w211 still reaches a11 directly, whatever is right above
     assert net("dL/dw211", "a11", through_right=["dL/dz21"])
 
+
+
+BATCH = """\
+inputs: [[1.0, 0.5], [0.2, -0.4]]
+targets: [[1.0], [0.0]]
+loss: squared_error
+learning_rate: 0.5
+layers:
+  - activation: sigmoid
+    weights: [[0.4, -0.2], [0.3, 0.6]]
+    biases: [0.1, -0.1]
+  - activation: linear
+    weights: [[0.7, -0.5]]
+    biases: [0.2]
+"""
+
+
+def test_a_batchs_samples_are_nodes_of_their_own(tmp_path):
+    from backprop_cli.core.names import notation as make_notation
+    from backprop_cli.spec.reader import load_spec
+
+    (tmp_path / "b.yaml").write_text(BATCH, encoding="utf-8")
+    result = load_spec(str(tmp_path / "b.yaml")).compute()
+    n = make_notation("default", result.network.names)
+
+    def node(text):
+        return node_of(result, parse_quantity(text, n), n)
+
+    def depends(q, on):
+        return node(on) in ancestors(result, node(q), {node(on)})
+
+    assert node("a11[1]") != node("a11[2]")
+    assert depends("yhat1[2]", "a11[2]") and not depends("yhat1[2]", "a11[1]")  # a sample's forward pass is its own
+    assert depends("dL/dw211", "a11[1]") and depends("dL/dw211", "a11[2]")  # a gradient sums over the batch
+    assert depends("loss", "yhat1[1]") and depends("loss", "yhat1[2]")

@@ -228,3 +228,45 @@ def test_a_cross_entropy_output_rounded_to_its_pole_keeps_an_ordered_interval(tm
     low, high = Reach(result, n, precision_of("1000")).interval(parse_quantity("dL/dyhat1", n))
     truth = result.grad_a[2][0, 0]
     assert low <= truth <= high and low < high  # ŷ rounded to 0.9999 gives 999: reached, not inverted
+
+
+def test_an_update_made_the_wrong_way_on_the_files_own_wrong_gradient_is_named(tmp_path):
+    # dL/dw111 stated as half its value (factor 2 lost), then w ← w + η·g on that very number
+    half = t.G["w111"] / 2
+    from backprop_cli.grading.grades import Grader
+
+    path = t.answers_file(tmp_path, {"dL/dw111": t.f(half, 6), "w111_new": t.f(t.W111 + t.ETA * half, 6)})
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(path).outcomes}
+    assert [d["code"] for d in by["dL/dw111"].diagnoses] == ["factor_2_lost"]
+    assert by["w111_new"].verdict == "wrong" and "update_sign" in [d["code"] for d in by["w111_new"].diagnoses]
+
+
+def test_a_student_rounding_every_step_to_2_significant_digits_is_never_told_a_mistake(tmp_path):
+    # worked by hand as such a student does, each step from the rounded ones before it
+    def r2(v):
+        return float(f"{v:.2g}")
+
+    z11, z12 = r2(t.Z11), r2(t.Z12)
+    a11, a12 = r2(1 / (1 + math.exp(-z11))), r2(1 / (1 + math.exp(-z12)))
+    yhat = r2(t.W211 * a11 + t.W212 * a12 + t.B21)
+    d_yhat = r2(2 * (yhat - t.Y))
+    d_a11 = r2(d_yhat * t.W211)
+    d_z11 = r2(d_a11 * r2(a11 * (1 - a11)))
+    answers = {"z11": z11, "a11": a11, "yhat1": yhat, "dL/dyhat1": d_yhat, "dL/da11": d_a11, "dL/dz11": d_z11,
+               "dL/dw111": r2(d_z11 * t.X1), "dL/dw211": r2(d_yhat * a11)}
+    judged = judge(tmp_path, {q: f"{v:.2g}" for q, v in answers.items()})
+    for q, j in judged.items():
+        assert j.verdict in ("right", "imprecise"), (q, j.verdict, j.note)
+        if j.verdict == "imprecise":
+            assert j.note
+
+
+def test_a_stated_value_stands_for_what_rounds_to_it(tmp_path):
+    # ∂L/∂ŷ with the factor 2 lost is ŷ − y = -0.692148, written -0.692; the student goes on with the
+    # unrounded value: ∂L/∂w211 = -0.692148·a11 = -0.41438, which -0.692 as written would not give
+    # (-0.41429) but what it stands for (-0.6925 to -0.6915) does: carried forward
+    lost = t.D_YHAT / 2
+    judged = judge(tmp_path, {"dL/dyhat1": t.f(lost, 3), "dL/dw211": t.f(lost * t.A11, 5)})
+    assert abs(round(lost, 3) * t.A11 - round(lost * t.A11, 5)) > 0.5e-5  # as written it would not do
+    assert judged["dL/dyhat1"].verdict == "wrong"
+    assert judged["dL/dw211"].verdict == "carried_forward"

@@ -50,3 +50,18 @@ def test_a_files_tolerance_decides_what_matches():
     loose = Tolerance(absolute=0.1)
     assert matched([HALF], answer("0.34"), 0.5, loose) == "This is half the true value."
     assert matched([HALF], answer("0.36"), 0.5, loose) is None
+
+
+def test_a_mistake_rounded_as_one_goes_is_matched_within_the_right_methods_spread():
+    # the correct method, rounding as it goes, reaches [0.49, 0.51] for a truth of 0.5: a mistaken pass
+    # spreads as much, so 0.2534 (written to 4 decimals) is the half-value mistake 0.25 rounded as it went,
+    # and 0.27 is not
+    reached = (0.49, 0.51)
+    assert matched([HALF], answer("0.2534"), 0.5, Tolerance(), reached) == "This is half the true value."
+    assert matched([HALF], answer("0.2534"), 0.5, Tolerance()) is None  # on its own digits alone: too far
+    assert matched([HALF], answer("0.2700"), 0.5, Tolerance(), reached) is None
+
+
+def test_a_mistake_the_correct_method_reaches_is_never_named():
+    assert matched([(0.495, "a mistake that rounding reaches")], answer("0.4950"), 0.5, Tolerance(), (0.49, 0.51)) \
+        is None
