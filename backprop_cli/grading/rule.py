@@ -21,9 +21,8 @@ import numpy as np
 KEPT_DIGITS = 3  # the fewest significant digits an intermediate is taken to keep, whatever the answer
 NO_FLOOR = 0  # as `kept`: an intermediate may lose every digit the answer's precision allows
 ZERO_DIGITS = 17  # the significant digits of a written 0: as many as float64 has
-MAX_DIGIT = 290  # the finest digit rounded to on a grid: 10^(290 + ROUNDINGS) is still a float64
-ROUNDINGS = 4  # the digits an intermediate's rounding is worked out at, from the answer's own (rule.rounded)
-FINER = np.arange(ROUNDINGS)
+MAX_DIGIT = 300  # the finest digit rounded to on a grid: 10^301 is still a float64
+ON_GRID = 1e-9  # relative: a value this close to a grid point is on it (rule.rounded)
 SAME = 1e-9  # relative: two values this close are one value (a mistake that changes nothing)
 # the trivial answers an answer must be told from (copies of a file's other values come on top)
 TRIVIAL = ((0.0, "the trivial value 0", "trivial_value"), (1.0, "the trivial value 1", "trivial_value"),
@@ -60,26 +59,26 @@ class Precision:
 
     def rounded(self, low, high):
         """Every value an intermediate in [low, high] may be written as, rounded as the answer is
-        (half_of) or to any finer digit: the hull of its roundings, so a value on the grid (an exact
-        1, a 0.5) stays what it is and is not widened by half a unit."""
+        (half_of) or to any finer digit: its rounding at that digit (a tie either way), and, where
+        it is not on the next digit's grid, anything within half of that next digit (where finer
+        roundings fall); so a value on the grid (an exact 1, a 0.5) stays what it is."""
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
         magnitude = np.maximum(np.abs(low), np.abs(high))
         first = self.digit(magnitude)  # the digit rounded to
-        half = np.where(magnitude > 0, 0.5 * 10.0 ** -first, 0.0)
         with np.errstate(all="ignore"):
-            scale = 10.0 ** (first[..., None] + FINER)  # that digit and the next few, at once
-            ends = np.stack((low, high), axis=-1)[..., None, :] * scale[..., None]  # [..., digit, end]
-            down = np.minimum(low, (np.ceil(ends[..., 0] - 0.5) / scale).min(axis=-1))  # a tie either way
-            up = np.maximum(high, (np.floor(ends[..., 1] + 0.5) / scale).max(axis=-1))
-            # finer still, each rounding moves less than half the next digit: unless on the grid
-            last = ends[..., -1, :]
-            off = np.abs(last - np.rint(last)) > 1e-9 * np.maximum(1.0, np.abs(last))
-            tail = 0.5 / (scale[..., -1] * 10)
-            down = np.where(off[..., 0], np.minimum(down, low - tail), down)
-            up = np.where(off[..., 1], np.maximum(up, high + tail), up)
-            # a grid float64 cannot hold (a value near 1e-308): half a unit either way, as written
-            gridded = np.isfinite(down) & np.isfinite(up) & (first < MAX_DIGIT) & (magnitude > 0)
-        return np.where(gridded, down, low - half), np.where(gridded, up, high + half)
+            scale = 10.0 ** first
+            finer = scale * 10
+            low_next, high_next = low * finer, high * finer
+            tail = 0.5 / finer
+            down = np.minimum(np.ceil(low * scale - 0.5) / scale,
+                              np.where(np.abs(low_next - np.rint(low_next)) > ON_GRID * np.abs(low_next), low - tail, low))
+            up = np.maximum(np.floor(high * scale + 0.5) / scale,
+                            np.where(np.abs(high_next - np.rint(high_next)) > ON_GRID * np.abs(high_next), high + tail,
+                                     high))
+            # a 0, or a grid float64 cannot hold (a value near 1e-308): as given, or half a unit either way
+            usable = np.isfinite(down) & np.isfinite(up) & (first < MAX_DIGIT) & (magnitude > 0)
+            half = np.where(magnitude > 0, 0.5 / scale, 0.0)
+        return np.where(usable, np.minimum(down, low), low - half), np.where(usable, np.maximum(up, high), high + half)
 
 
 def precision_of(written: str) -> Precision:
