@@ -70,11 +70,10 @@ class Precision:
             finer = scale * 10
             low_next, high_next = low * finer, high * finer
             tail = 0.5 / finer
-            down = np.minimum(np.ceil(low * scale - 0.5) / scale,
-                              np.where(np.abs(low_next - np.rint(low_next)) > ON_GRID * np.abs(low_next), low - tail, low))
-            up = np.maximum(np.floor(high * scale + 0.5) / scale,
-                            np.where(np.abs(high_next - np.rint(high_next)) > ON_GRID * np.abs(high_next), high + tail,
-                                     high))
+            low_off = np.abs(low_next - np.rint(low_next)) > ON_GRID * np.abs(low_next)
+            high_off = np.abs(high_next - np.rint(high_next)) > ON_GRID * np.abs(high_next)
+            down = np.minimum(np.ceil(low * scale - 0.5) / scale, np.where(low_off, low - tail, low))
+            up = np.maximum(np.floor(high * scale + 0.5) / scale, np.where(high_off, high + tail, high))
             # a 0, or a grid float64 cannot hold (a value near 1e-308): as given, or half a unit either way
             usable = np.isfinite(down) & np.isfinite(up) & (first < MAX_DIGIT) & (magnitude > 0)
             half = np.where(magnitude > 0, 0.5 / scale, 0.0)
