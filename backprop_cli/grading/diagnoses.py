@@ -158,6 +158,21 @@ def update_mistakes(r: Result, q: Quantity, gradient: float):
                f"η is applied twice: {rule} multiplies by η = {r.learning_rate:g} once", "learning_rate_twice")
 
 
+STALE = "this backpropagates through weights already updated; use the weights of the forward pass until every " \
+    "gradient is computed"
+FACTOR_2_LOST = "this is half the true value: the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost"
+SIGN = "the sign is flipped: ∂L/∂ŷ uses (ŷ − y), not (y − ŷ)"
+# the sentence of each mistake an interval pass makes on a file's stated values (intervals.MISTAKES)
+STEP_SENTENCES = {
+    "activation_derivative_missing": FLAT, "derivative_on_z": ON_Z, "softmax_cross_paths_missing": CROSS,
+    "one_path_only": ONE_PATH, "matrix_transposed": TRANSPOSED, "updated_weights_used": STALE,
+    "pre_activation_for_activation": "this multiplies by the pre-activation z where the activation a belongs (∂z/∂w "
+                                     "is the input to the weight)",
+    "batch_not_averaged": "this is the sum over the batch; the loss is the mean, so divide by the number of samples",
+    "factor_2_lost": FACTOR_2_LOST, "sign_flipped": SIGN,
+}
+
+
 class Diagnoser:
     """Recomputes common mistakes lazily and names the one an answer matches. One Diagnoser serves
     every answers file on the same spec, so the mistaken passes are computed once for a class."""
@@ -226,12 +241,11 @@ class Diagnoser:
         # gradients: the mistakes that need no other pass first (a problem generator stops early)
         yield from self._swapped_gradient(q)
         if loss == "squared_error":
-            yield (expected / 2, "this is half the true value: the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost",
-                   "factor_2_lost")
+            yield expected / 2, FACTOR_2_LOST, "factor_2_lost"
         if loss == "half_squared_error":
             yield expected * 2, ("this is twice the true value: half squared error's ∂L/∂ŷ is (ŷ − y), with no "
                                  "factor 2"), "factor_2_added"
-        yield -expected, "the sign is flipped: ∂L/∂ŷ uses (ŷ − y), not (y − ŷ)", "sign_flipped"
+        yield -expected, SIGN, "sign_flipped"
         if r.samples > 1:
             if r.network.reduction == "mean":
                 yield (expected * r.samples,
@@ -265,8 +279,7 @@ class Diagnoser:
         yield from singles
         stale = self._get("stale")
         if stale is not None:
-            yield (evaluate(stale, q, n), "this backpropagates through weights already updated; use the weights "
-                   "of the forward pass until every gradient is computed", "updated_weights_used")
+            yield evaluate(stale, q, n), STALE, "updated_weights_used"
         # two mistakes at once: a whole-pass one with a lost factor 2 or a flipped sign
         for value, sentence, code in singles:
             if same_value(value, expected):
@@ -300,10 +313,11 @@ class Diagnoser:
         """The sentence for the mistakes the given answer matches, if any."""
         return self.diagnosis(answer, expected, tolerance, reached)[0]
 
-    def diagnosis(self, answer: Answer, expected: float, tolerance: Tolerance, reached=None,
-                  also=()) -> tuple[str | None, list[dict]]:
+    def diagnosis(self, answer: Answer, expected: float, tolerance: Tolerance, reached=None, also=(),
+                  only_also: bool = False) -> tuple[str | None, list[dict]]:
         """The sentence and the {"code", "text"} of each mistake the given answer matches."""
-        return matching([*self.candidates(answer.quantity, expected), *also], answer, expected, tolerance, reached)
+        candidates = [] if only_also else list(self.candidates(answer.quantity, expected))
+        return matching(candidates + list(also), answer, expected, tolerance, reached)
 
     def first_causes(self, wrong: list[Quantity], right: list[Quantity] = ()) -> list[int | None]:
         """For each wrong answer (in the order of the pass), the index of the earliest wrong one it

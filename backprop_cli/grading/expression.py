@@ -80,9 +80,11 @@ class ExpressionDiagnoser:
         """The sentence for the slip the given answer matches, if one does."""
         return self.diagnosis(answer, expected, tolerance, reached)[0]
 
-    def diagnosis(self, answer, expected: float, tolerance, reached=None, also=()) -> tuple[str | None, list[dict]]:
+    def diagnosis(self, answer, expected: float, tolerance, reached=None, also=(),
+                  only_also: bool = False) -> tuple[str | None, list[dict]]:
         """The sentence and the {"code", "text"} of each slip the given answer matches."""
-        return matching([*self.candidates(answer.quantity, expected), *also], answer, expected, tolerance, reached)
+        candidates = [] if only_also else list(self.candidates(answer.quantity, expected))
+        return matching(candidates + list(also), answer, expected, tolerance, reached)
 
     def first_causes(self, wrong: list[Quantity], right=()) -> list[int | None]:  # noqa: ARG002 - same call
         """For each wrong answer (values in evaluation order, then derivatives from the output

@@ -17,7 +17,7 @@ from .answers import Answer, AnswersReader, Tolerance, remember
 from .assignment import Question
 from .diagnoses import Diagnoser
 from .expression import ExpressionDiagnoser, expression_value
-from .judging import Judgement, judge_all, shape_of, written
+from .judging import Judge, Judgement, shape_of, written
 from .quantities import evaluate
 from .rule import is_exact, precision_of
 
@@ -81,7 +81,8 @@ def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) 
     with fewer digits than the tolerance's `precision:` asks is imprecise."""
     answers = [a for _, _, a in items if isinstance(a, Answer)]
     truths = {id(a): truth_of(result, a.quantity, notation) for a in answers}
-    judged = judge_all(result, notation, answers, truths, tolerance, diagnoser)
+    judge = Judge(result, notation, answers, truths, tolerance, diagnoser)
+    judged = judge.judge_all()
     graded = []
     for question, q, answer in items:
         expected = truths[id(answer)] if isinstance(answer, Answer) else truth_of(result, q, notation)
@@ -96,7 +97,10 @@ def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) 
         diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else (j.note or None)
         codes = list(j.codes)
         if j.verdict == "wrong":  # a known mistake first; else why it is wrong though close
-            named, named_codes = diagnoser.diagnosis(answer, expected, tolerance, (j.low, j.high), j.also)
+            named, named_codes = diagnoser.diagnosis(answer, expected, tolerance, (j.low, j.high))
+            if not named:  # a mistake made on the file's own stated values
+                named, named_codes = diagnoser.diagnosis(answer, expected, tolerance, (j.low, j.high),
+                                                         judge.stated_mistakes(answer), only_also=True)
             diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
         graded.append(Graded(question, expected, j.verdict, points, answer, diagnosis, accepted_interval(j), codes))
     _follows_from(graded, shape_of(result, notation), diagnoser)

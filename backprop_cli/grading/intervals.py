@@ -14,6 +14,11 @@ from .quantities import Quantity, QuantityError, node_at
 from .rule import Precision
 
 Pair = tuple  # (low, high) arrays of the same shape
+# the catalogued mistakes (CONTRACT section 5's codes) a pass can make in every step: on the
+# file's stated values, what each gives a step is told apart from what the correct method gives
+MISTAKES = ("activation_derivative_missing", "derivative_on_z", "softmax_cross_paths_missing", "one_path_only",
+            "matrix_transposed", "updated_weights_used", "pre_activation_for_activation", "batch_not_averaged",
+            "factor_2_lost", "sign_flipped")
 
 
 def _widen(pair: Pair, precision: Precision) -> Pair:
@@ -114,8 +119,10 @@ def _matmul_rows(yhat: Pair, g: np.ndarray) -> Pair:
 class Reach:
     """The intervals of every quantity of one pass, at one precision, on some stated values."""
 
-    def __init__(self, result, notation, precision: Precision, stated: dict | None = None, base: Reach | None = None):
+    def __init__(self, result, notation, precision: Precision, stated: dict | None = None, base: Reach | None = None,
+                 mistake: str = "", forward: Reach | None = None):
         self.r, self.n, self.p = result, notation, precision
+        self.mistake = mistake  # one of MISTAKES, made in every step of the pass ("": none)
         self.stated = stated or {}  # (kind, Name, sample) -> given value, or (low, high) (as_pair)
         # with `base` (the pass on true values): each step takes the stated values where the file
         # gives them and the base's rounded true values elsewhere (the step alone redone on the
@@ -123,7 +130,13 @@ class Reach:
         self.base = base
         self.used: dict[tuple, Pair] = {}
         with np.errstate(all="ignore"):  # an interval that overflows is judged as wide, never warned about
-            self._run()
+            if forward is None:
+                self._forward()
+            else:  # the same forward pass (a mistake of MISTAKES is made backward only): shared
+                self.z, self.a, self.z_own, self.a_own = forward.z, forward.a, forward.z_own, forward.a_own
+                self.loss_own = forward.loss_own
+                self.used = {k: v for k, v in forward.used.items() if k[0] == "value"}
+            self._backward()
 
     # -- stated values in place of the computed ones ---------------------------------------
     def _pin(self, pair: Pair, kind: str, what: str, layer: int, scale: float = 1.0) -> Pair:
@@ -157,7 +170,7 @@ class Reach:
         return pair, used
 
     # -- the pass ---------------------------------------------------------------------------
-    def _run(self) -> None:
+    def _forward(self) -> None:
         r = self.r
         net, depth = r.network, len(r.network.layers)
         exact = (r.a[0], r.a[0])
@@ -171,15 +184,25 @@ class Reach:
             a_own, a_used = self._settle(_activation(layer.activation, z_used), "value", "a", l)
             self.a_own.append(a_own)
             self.a.append(a_used)
+        self.loss_own = _loss(net.loss, self.a[depth], r.targets, self.p)
+
+    def _backward(self) -> None:
+        r = self.r
+        net, depth = r.network, len(r.network.layers)
         y, scale = r.targets, r.scale
-        self.loss_own = _loss(net.loss, self.a[depth], y, self.p)
         last = net.layers[-1]
         self.grad_a_own = [None] * (depth + 1)
         self.delta_own = [None] * (depth + 1)
-        self.grad_a_own[depth], grad_a = self._settle(_loss_gradient(net.loss, self.a[depth], y), "gradient", "a",
-                                                      depth, scale)
+        loss_gradient = _loss_gradient(net.loss, self.a[depth], y)
+        if self.mistake in ("factor_2_lost", "sign_flipped"):
+            factor = 0.5 if self.mistake == "factor_2_lost" else -1.0
+            ends = loss_gradient[0] * factor, loss_gradient[1] * factor
+            loss_gradient = (np.minimum(*ends), np.maximum(*ends))
+        self.grad_a_own[depth], grad_a = self._settle(loss_gradient, "gradient", "a", depth, scale)
         delta = self._delta(last.activation, depth, grad_a)
-        if last.activation.name == "softmax" and net.loss.name == "cross_entropy":  # ŷ·Σy − y, as the engine
+        if self.mistake in ("softmax_cross_paths_missing", "factor_2_lost", "sign_flipped"):
+            pass  # the fused ŷ − y of the engine has the cross paths, and no factor 2 to lose
+        elif last.activation.name == "softmax" and net.loss.name == "cross_entropy":  # ŷ·Σy − y, as the engine
             total = y.sum(axis=-1, keepdims=True)
             delta = _hull(delta, (self.a[depth][0] * total - y, self.a[depth][1] * total - y))
         elif last.activation.name == "sigmoid" and net.loss.name == "binary_cross_entropy":
@@ -190,9 +213,39 @@ class Reach:
             self.delta_own[l], delta = self._settle(delta, "gradient", "z", l, scale, widen=not linear)
             self._parameter_gradients(l, delta)
             if l > 1:
-                self.grad_a_own[l - 1], grad = self._settle(_matmul(delta, net.layers[l - 1].weights), "gradient",
+                self.grad_a_own[l - 1], grad = self._settle(_matmul(delta, self._backward_weights(l)), "gradient",
                                                             "a", l - 1, scale)
                 delta = self._delta(net.layers[l - 2].activation, l - 1, grad)
+
+    def _backward_weights(self, l: int) -> np.ndarray:
+        """The weights ∂L/∂a = Σ δ·w goes back through from layer l: the forward pass's, or as a
+        mistake reads them (the other way, one unit only, already updated)."""
+        weights = self.r.network.layers[l - 1].weights
+        if self.mistake == "matrix_transposed" and weights.shape[0] == weights.shape[1]:
+            return weights.T
+        if self.mistake == "one_path_only" and weights.shape[0] > 1:
+            kept = np.zeros_like(weights)
+            kept[0] = weights[0]
+            return kept
+        if self.mistake == "updated_weights_used":
+            return self.r.stepped_arrays()[l - 1][0]
+        return weights
+
+    def _slope(self, act, layer: int) -> tuple[Pair, np.ndarray]:
+        """∂a/∂z of an elementwise activation: its interval, and its value at the interval's centre;
+        as the mistake takes it (left out: 1; σ′ or tanh′ on z as if it were a)."""
+        z, a = self.z[layer], self.a[layer]
+        zc, ac = (z[0] + z[1]) / 2, (a[0] + a[1]) / 2
+        if self.mistake == "activation_derivative_missing":
+            one = np.ones_like(ac)
+            return (one, one), one
+        if self.mistake == "derivative_on_z" and act.name in ("sigmoid", "tanh"):
+            peak, value = (0.5, lambda p: p * (1.0 - p)) if act.name == "sigmoid" else (0.0, lambda p: 1.0 - p * p)
+            return _parabola(*z, peak, value), value(zc)
+        if act.name == "softmax":  # its Jacobian kept diagonal: ŷi(1 − ŷi)
+            return _parabola(*a, 0.5, lambda p: p * (1.0 - p)), ac * (1.0 - ac)
+        slope = _derivative(act, z, a)
+        return slope, act.derivative(zc, ac) if act.name in ("relu", "leaky_relu") else act.derivative(None, ac)
 
     def _delta(self, act, layer: int, grad_a: Pair) -> Pair:
         """∂L/∂z from the (rounded) ∂L/∂a: times ∂a/∂z, or softmax's am(gm − Σi gi·ai). In centred
@@ -204,10 +257,10 @@ class Reach:
             return grad_a
         g, rg = (grad_a[0] + grad_a[1]) / 2, (grad_a[1] - grad_a[0]) / 2
         ac, ra = (a[0] + a[1]) / 2, (a[1] - a[0]) / 2
-        if act.elementwise:  # the local derivative rounded as the answer is: a step students write down
-            slope = self.p.rounded(*_derivative(act, self.z[layer], a))
-            sc = act.derivative((self.z[layer][0] + self.z[layer][1]) / 2, ac) if act.name in ("relu", "leaky_relu") \
-                else act.derivative(None, ac)
+        diagonal = not act.elementwise and self.mistake == "softmax_cross_paths_missing"
+        if act.elementwise or diagonal:  # the local derivative rounded as the answer is: a step students write down
+            slope, sc = self._slope(act, layer)
+            slope = self.p.rounded(*slope)
             sc = np.clip(sc, slope[0], slope[1])
             rs = np.maximum(slope[1] - sc, sc - slope[0])
             centre, spread = g * sc, np.abs(sc) * rg + np.abs(g) * rs + rg * rs
@@ -225,12 +278,13 @@ class Reach:
 
     def _parameter_gradients(self, l: int, delta: Pair) -> None:
         r = self.r
-        source = self.a[l - 1]
+        source = self.z[l - 1] if self.mistake == "pre_activation_for_activation" and l > 1 else self.a[l - 1]
+        scale = 1.0 if self.mistake == "batch_not_averaged" else r.scale
         corners = [delta[i][:, :, None] * source[k][:, None, :] for i in (0, 1) for k in (0, 1)]
-        low = np.minimum.reduce(corners).sum(axis=0) * r.scale
-        high = np.maximum.reduce(corners).sum(axis=0) * r.scale
+        low = np.minimum.reduce(corners).sum(axis=0) * scale
+        high = np.maximum.reduce(corners).sum(axis=0) * scale
         self.weight_grad_own[l] = (low, high)
-        self.bias_grad_own[l] = (delta[0].sum(axis=0) * r.scale, delta[1].sum(axis=0) * r.scale)
+        self.bias_grad_own[l] = (delta[0].sum(axis=0) * scale, delta[1].sum(axis=0) * scale)
 
     # -- one quantity ------------------------------------------------------------------------
     def interval(self, q: Quantity) -> tuple[float, float]:

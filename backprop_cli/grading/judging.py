@@ -9,7 +9,10 @@ file's stated values where some of them are wrong, unless those make the step tr
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..core.computation import EXPRESSION
 from ..core.numbers import number
@@ -29,7 +32,6 @@ class Judgement:
     used: list = field(default_factory=list)  # the earlier answers a carried-forward step used
     note: str = ""  # why it is imprecise, or why carried-forward credit was refused
     codes: list = field(default_factory=list)  # {"code", "text"} of what an imprecise answer cannot be told from
-    also: list = field(default_factory=list)  # (value, sentence, code) of mistakes made on the file's stated values
 
 
 def written(answer) -> str:
@@ -155,7 +157,7 @@ class Judge:
         note = (f"the correct method reaches this only when every step before it is rounded to {digits}, and so "
                 f"coarse a rounding cannot tell a right answer from a slip: keep {KEPT_DIGITS} significant digits "
                 "in each step")
-        _, named = self.diagnoser.diagnosis(answer, truth, self.tolerance, (loose.low, loose.high), wrong.also)
+        _, named = self.diagnoser.diagnosis(answer, truth, self.tolerance, (loose.low, loose.high))
         codes = [{"code": "rounded_too_coarsely", "text": note}] + named
         return Judgement("imprecise", loose.low, loose.high, note=note, codes=codes)
 
@@ -163,7 +165,7 @@ class Judge:
         """An answer the correct method does not reach on the true values: carried forward when its
         step is right on the file's stated values (and those are wrong for a reason), else wrong,
         with an arithmetic slip named where the step's own stated inputs are right."""
-        wrong = Judgement("wrong", ruling.low, ruling.high, also=self._mistakes_on_stated(answer))
+        wrong = Judgement("wrong", ruling.low, ruling.high)
         upstream = self._stated_upstream(answer)
         if not upstream:
             return wrong
@@ -220,18 +222,67 @@ class Judge:
             return False  # a slip shows only against inputs stated right
         return not self._on_stated(answer, precision_of(written(answer)), "step").reached
 
-    def _mistakes_on_stated(self, answer) -> list:
-        """The step's own mistakes made on the file's stated inputs: an update's, on the gradient
-        the file states (its sign flipped on the student's own gradient is still update_sign)."""
+    def stated_mistakes(self, answer) -> list:
+        """The catalogued mistakes made on the file's stated values, as (value, sentence, code) or
+        (middle, sentence, code, (low, high)): an update's own, on the gradient the file states
+        (its sign flipped on the student's own wrong gradient is still update_sign); and for a
+        gradient, each mistake of intervals.MISTAKES made in every step of a pass that carries the
+        file's stated values (rounded as the answer is), so a mistake in a step whose inputs the file
+        states is named whatever those inputs are."""
         q = answer.quantity
-        if q.kind != "updated" or self.r.kind == EXPRESSION:
+        if self.r.kind == EXPRESSION:
             return []
-        stated = self.stated.get(("gradient", q.name, None))
-        if stated is None or same_value(stated.given, self.truths.get(id(stated), self.r.gradient(str(q.name)))):
-            return []
-        from .diagnoses import update_mistakes
+        from .diagnoses import STEP_SENTENCES, update_mistakes
 
-        return list(update_mistakes(self.r, q, stated.given))
+        if q.kind == "updated":
+            stated = self.stated.get(("gradient", q.name, None))
+            if stated is None or same_value(stated.given, self.truths.get(id(stated), self.r.gradient(str(q.name)))):
+                return []
+            return list(update_mistakes(self.r, q, stated.given))
+        if q.kind != "gradient" or q.name.kind == "L" or not self._stated_upstream(answer):
+            return []
+        precision = precision_of(written(answer))
+        right_low, right_high = self.reach(precision, "carried").interval(q)  # the correct method on the same values
+        half = precision.half_unit
+        found = []
+        for mistake in self._possible_mistakes(q):
+            key = (precision, f"mistake:{mistake}")
+            if key not in self._reaches:
+                carried = self.reach(precision, "carried")
+                self._reaches[key] = Reach(self.r, self.n, precision, carried.stated, None, mistake, forward=carried)
+            low, high = self._reaches[key].interval(q)
+            apart = high + half < right_low - half or low - half > right_high + half  # else the digits cannot tell
+            if math.isfinite(low) and math.isfinite(high) and apart:
+                found.append(((low + high) / 2, STEP_SENTENCES[mistake], mistake, (low, high)))
+        return found
+
+    def _possible_mistakes(self, q) -> list[str]:
+        """The mistakes of intervals.MISTAKES that can change this gradient on this network."""
+        net, r = self.r.network, self.r
+        layers = net.layers
+        names = {l.activation.name for l in layers}
+        possible = ["sign_flipped"]
+        if net.loss.name == "squared_error":
+            possible.append("factor_2_lost")
+        if names & {"sigmoid", "tanh", "relu", "leaky_relu"}:
+            possible.append("activation_derivative_missing")
+        if names & {"sigmoid", "tanh"}:
+            possible.append("derivative_on_z")
+        if net.softmax_layers:
+            possible.append("softmax_cross_paths_missing")
+        if len(layers) > 1:
+            possible.append("updated_weights_used")
+            if any(l.weights.shape[0] > 1 for l in layers[1:]):
+                possible.append("one_path_only")
+            if any(l.weights.shape[0] == l.weights.shape[1] and not np.allclose(l.weights, l.weights.T)
+                   for l in layers[1:]):
+                possible.append("matrix_transposed")
+        if q.is_parameter:
+            if q.name.kind == "w" and q.name.indices[0] > 1:
+                possible.append("pre_activation_for_activation")
+            if r.samples > 1 and r.scale != 1:
+                possible.append("batch_not_averaged")
+        return possible
 
     @staticmethod
     def _reached(answer, judged: dict) -> tuple[float, float]:

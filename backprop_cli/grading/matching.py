@@ -18,16 +18,21 @@ def matching(candidates, answer, expected: float, tolerance, reached=None) -> tu
     default = tolerance.absolute is None and tolerance.relative is None
     spread = max(expected - reached[0], reached[1] - expected) - half if reached and default else 0.0
     spread = max(spread, 0.0) if math.isfinite(spread) else 0.0
-    for value, sentence, *code in candidates:
+    for value, sentence, *rest in candidates:
+        code = rest[0] if rest else ""
+        interval = rest[1] if len(rest) > 1 else None  # what a mistaken pass reaches, rounding as it goes
         if not math.isfinite(value) or tolerance.allows(value, expected, answer.decimals):
             continue  # indistinguishable from the right answer: no diagnosis from it
         if reached and reached[0] <= value <= reached[1]:
             continue  # the correct method, rounding as it goes, reaches it too
-        ratio = min(MAX_SPREAD_RATIO, max(1.0, abs(value) / abs(expected))) if expected else 1.0
-        close = abs(answer.given - value) <= half * (1 + 1e-9) + spread * ratio if default else \
-            tolerance.allows(answer.given, value, answer.decimals)
+        if interval is not None and default:
+            close = interval[0] - half * (1 + 1e-9) <= answer.given <= interval[1] + half * (1 + 1e-9)
+        else:
+            ratio = min(MAX_SPREAD_RATIO, max(1.0, abs(value) / abs(expected))) if expected else 1.0
+            close = abs(answer.given - value) <= half * (1 + 1e-9) + spread * ratio if default else \
+                tolerance.allows(answer.given, value, answer.decimals)
         if close and sentence not in found:
-            found[sentence] = code[0] if code else ""
+            found[sentence] = code
     if not found:
         return None, []
     entries = [{"code": code, "text": sentence} for sentence, code in found.items()]

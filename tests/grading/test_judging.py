@@ -270,3 +270,29 @@ def test_a_stated_value_stands_for_what_rounds_to_it(tmp_path):
     assert abs(round(lost, 3) * t.A11 - round(lost * t.A11, 5)) > 0.5e-5  # as written it would not do
     assert judged["dL/dyhat1"].verdict == "wrong"
     assert judged["dL/dw211"].verdict == "carried_forward"
+
+
+def test_a_mistake_made_on_the_files_own_rounded_values_is_named(tmp_path):
+    # ∂L/∂z21 stated rounded to 2 decimals, then multiplied by z11 where a11 belongs: from the true values
+    # the mistake gives δ21·z11, but the student's own δ21 moves it more than its last digit
+    d21 = round(t.D_YHAT, 2)
+    from backprop_cli.grading.grades import Grader
+
+    path = t.answers_file(tmp_path, {"dL/dz21": f"{d21:.2f}", "dL/dw211": t.f(d21 * t.Z11 * 10, 5)})
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(path).outcomes}
+    # ×10 is no known mistake: a slip in this step, on the file's own right δ21
+    assert [d["code"] for d in by["dL/dw211"].diagnoses] == ["arithmetic"]
+    path = t.answers_file(tmp_path, {"dL/dz21": f"{d21:.2f}", "dL/dw211": t.f(d21 * t.Z11, 5)})
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(path).outcomes}
+    assert abs(d21 * t.Z11 - t.D_YHAT * t.Z11) > 0.5e-5  # on the true δ21 it would not match
+    assert [d["code"] for d in by["dL/dw211"].diagnoses] == ["pre_activation_for_activation"]
+
+
+def test_no_mistake_is_named_where_the_stated_values_make_every_step_alike(tmp_path):
+    # a11 stated 0: the correct step and every mistake give ∂L/∂w211 = δ21·0 = 0
+    from backprop_cli.grading.grades import Grader
+
+    path = t.answers_file(tmp_path, {"a11": "0", "dL/dw211": "0.00000"})
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(path).outcomes}
+    assert not any(d["code"] in ("pre_activation_for_activation", "sign_flipped", "factor_2_lost")
+                   for d in by["dL/dw211"].diagnoses)
