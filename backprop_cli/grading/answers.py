@@ -64,8 +64,9 @@ class Tolerance:
         error = abs(given - expected)
         if self.absolute is None and self.relative is None:  # to the precision written (grading/judging.py
             # adds what carries rounding, for grading; matching a mistake's value uses this alone)
-            half_unit = 0.5 * 10.0 ** -(decimals or 0)
-            return error <= half_unit * (1 + 1e-9) + 1e-12 * abs(expected)
+            from .rule import MAX_DECIMALS, rounds_to
+
+            return rounds_to(given, expected, 0.5 * 10.0 ** -min(decimals or 0, MAX_DECIMALS))
         bound = max(self.absolute or 0.0, (self.relative or 0.0) * abs(expected))
         return error <= bound * (1 + 1e-12)
 

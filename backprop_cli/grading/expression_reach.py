@@ -18,7 +18,10 @@ from .intervals import as_pair
 from .rule import Precision
 
 Pair = tuple  # (low, high) floats
-WHOLE = (-math.inf, math.inf)  # nothing known: the rule then judges on the truth's own digits
+WHOLE = (-math.inf, math.inf)
+# the longest expression worked through in intervals: a classroom formula has a few dozen steps; over
+# thousands the pure-Python passes cost seconds each and interval arithmetic grows too wide to judge
+MAX_NODES = 200  # nothing known: the rule then judges on the truth's own digits
 
 
 def _turns(shape: str, low: float, high: float) -> list[float]:
@@ -135,6 +138,19 @@ class ExpressionReach:
         return (self.derivative_own if q.kind == "gradient" else self.value_own)[i]
 
 
+class TruthOnly:
+    """An expression too long to work through in intervals (MAX_NODES): every quantity at its
+    true value, so an answer is right to its own digits and nothing is carried forward."""
+
+    def __init__(self, result):
+        self.r = result
+
+    def interval(self, q) -> Pair:
+        i = self.r.index(q.name.kind)
+        value = self.r.derivatives[i] if q.kind == "gradient" else self.r.values[i]
+        return value, value
+
+
 class ExpressionShape:
     """How an expression's quantities are judged together (grading.judging): their passes, their
     dependency nodes and the order they are judged in."""
@@ -146,7 +162,9 @@ class ExpressionShape:
             for j in node.operands:
                 self.users[j].append(i)
 
-    def reach(self, precision: Precision, stated: dict | None = None, base=None) -> ExpressionReach:
+    def reach(self, precision: Precision, stated: dict | None = None, base=None):
+        if len(self.r.graph.nodes) > MAX_NODES:
+            return TruthOnly(self.r)
         return ExpressionReach(self.r, precision, stated, base)
 
     def node(self, q):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..core.computation import EXPRESSION
 from ..core.names import notation as make_notation
 from ..core.result import Result
-from ..errors import BackpropError, Problem, SpecError
+from ..errors import BackpropError, Problem, SpecError, quote
 from .answers import Answer, AnswersReader, Tolerance, remember
 from .assignment import Question
 from .diagnoses import Diagnoser
@@ -24,7 +24,7 @@ from .rule import is_exact, precision_of
 
 def carried_sentence(judgement) -> str:
     """What a carried-forward answer is told: the step is right on its own earlier values."""
-    used = ", ".join(f"{a.quantity.text} = {a.written or a.given} (line {a.line})" for a in judgement.used)
+    used = ", ".join(f"{a.quantity.text} = {quote(a.written or repr(a.given))} (line {a.line})" for a in judgement.used)
     return f"Carried forward: this step is right on your own earlier answers {used}, which are wrong."
 
 
@@ -147,6 +147,15 @@ def accepted_interval(judgement) -> tuple[float, float] | None:
     return (low, high) if math.isfinite(low) and math.isfinite(high) else None
 
 
+# what grading one hostile submission may still raise (a bug, reported on that file): never stops the others
+UNEXPECTED = (RecursionError, MemoryError, OverflowError, ValueError, ArithmeticError)
+
+
+def could_not_grade(path: str, exc: BaseException) -> SpecError:
+    """The report of a submission whose grading raised `exc` (see UNEXPECTED)."""
+    return SpecError([Problem(path, 1, 1, f"this file could not be graded ({type(exc).__name__}); please report it", "")])
+
+
 class Grader:
     """Grades answers files one after another, sharing specs and their diagnoses between them."""
 
@@ -178,7 +187,6 @@ class Grader:
                 invalid.append((path, exc))
             except BackpropError as exc:  # e.g. its network overflows
                 invalid.append((path, SpecError([Problem(path, 1, 1, str(exc), "")])))
-            except (RecursionError, MemoryError, OverflowError, ValueError, ArithmeticError) as exc:
-                invalid.append((path, SpecError([Problem(path, 1, 1, f"this file could not be graded "
-                                                         f"({type(exc).__name__}); please report it", "")])))
+            except UNEXPECTED as exc:
+                invalid.append((path, could_not_grade(path, exc)))
         return reports, invalid

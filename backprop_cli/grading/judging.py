@@ -16,10 +16,22 @@ import numpy as np
 
 from ..core.computation import EXPRESSION
 from ..core.numbers import number
+from ..errors import quote
 from .dependencies import ancestors, node_of, step_inputs
 from .intervals import Reach
 from .quantities import chain_position
-from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, imprecise_note, precision_of, rule, same_value
+from .rule import (
+    KEPT_DIGITS,
+    NO_FLOOR,
+    TRIVIAL,
+    Precision,
+    Ruling,
+    imprecise_note,
+    is_exact,
+    precision_of,
+    rule,
+    same_value,
+)
 
 
 @dataclass
@@ -37,6 +49,15 @@ class Judgement:
 def written(answer) -> str:
     """The answer's number as the file writes it (for its precision)."""
     return answer.written or repr(answer.given)
+
+
+ROUGH_DIGITS = 2  # a right value written with fewer significant digits is too rough to build a precise step on
+
+
+def _coarse_value(answer, truth: float) -> bool:
+    """Whether a stated value has fewer than ROUGH_DIGITS significant digits and is not exact
+    (`1e1` for 14.9 is right at one digit, but a step built on 10 says nothing of 14.9's)."""
+    return precision_of(written(answer)).significant < ROUGH_DIGITS and not is_exact(answer.given, truth)
 
 
 def _digits_of(answer) -> tuple[float, float]:
@@ -171,11 +192,13 @@ class Judge:
             return wrong
         if all(judged.get(id(a)) and judged[id(a)].verdict == "right" for a in upstream):
             # a slip in this very step: not even the loosest rounding of what feeds it gives the answer
-            step = self._on_stated(answer, dataclasses.replace(precision, kept=NO_FLOOR), "step")
-            if not step.reached:
-                used = ", ".join(f"{a.quantity.text} = {written(a)}" for a in upstream)
+            loosest = dataclasses.replace(precision, kept=NO_FLOOR)
+            step = self._on_stated(answer, loosest, "step")
+            # through steps the file does not state, its values reach the answer only carried through
+            if not step.reached and not self._on_stated(answer, loosest, "carried").reached:
+                used = ", ".join(f"{a.quantity.text} = {quote(written(a))}" for a in upstream)
                 wrong.note = (f"An arithmetic slip: from your own earlier answers ({used}) this step gives "
-                              f"{number((step.low + step.high) / 2, 6)}, not {written(answer)}.")
+                              f"{number((step.low + step.high) / 2, 6)}, not {quote(written(answer))}.")
                 wrong.codes = [{"code": "arithmetic", "text": wrong.note}]
                 return wrong
         for way in ("step", "carried"):  # the step alone on the file's values, or those carried through
@@ -186,6 +209,8 @@ class Judge:
             return wrong
         earlier_wrong = [a for a in upstream if judged.get(id(a)) and judged[id(a)].verdict != "right"]
         if not earlier_wrong:  # built on stated values that are right: their rounding carried
+            if any(_coarse_value(a, self.truths[id(a)]) for a in upstream):
+                return wrong  # a right but rough value (`1e1` for 14.9) is no ground for a precise step
             return Judgement("right", on_stated.low, on_stated.high)
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
             # an imprecise value is reached by the correct method: copies of it are not suspect, only
@@ -294,6 +319,8 @@ class Judge:
         """The rule for an answer against what its step reaches on the file's stated values (see
         reach: `way` is "step" or "carried"), the interval's middle standing for the truth."""
         low, high = self.reach(precision, way).interval(answer.quantity)
+        if not (math.isfinite(low) and math.isfinite(high)):  # overflowed: it stands for no value
+            return Ruling(False, low, high, [])
         return rule(answer.given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance)
 
     def _stated_upstream(self, answer) -> list:
@@ -314,7 +341,7 @@ class Judge:
                 if other_node is not None:
                     nodes[other_node] = other
         found = ancestors(self.r, node, set(nodes), set(nodes), self.shape.inputs)
-        return [nodes[n] for n in found]
+        return sorted((nodes[n] for n in found), key=lambda a: (a.line, a.column))
 
 
 def judge_all(result, notation, answers, truths: dict, tolerance, diagnoser) -> dict:

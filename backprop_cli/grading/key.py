@@ -11,6 +11,8 @@ from ..spec.yamlwrite import string
 from ..version import __version__
 from .quantities import check_quantity, evaluate, parse_quantity
 
+MAX_FIXED = 17  # decimals a key writes at most before it writes the value exactly instead
+
 
 def default_quantities(result: Result) -> list[str]:
     """What a key holds unless told otherwise: the loss, every gradient and every updated parameter."""
@@ -88,12 +90,21 @@ def answer_key(rows: list[tuple[str, float]], decimals: int, notation: Notation,
     return "\n".join(lines) + "\n"
 
 
+def _exactly(value: float) -> str:
+    """The float itself, as YAML reads a float back (`3.0e-25`: YAML wants a point in the mantissa)."""
+    text = repr(float(value))
+    mantissa, e, exponent = text.partition("e")
+    return text if "." in mantissa or not e else f"{mantissa}.0e{exponent}"
+
+
 def _answer_lines(rows, decimals: int, *, quote: bool) -> list[str]:
     lines = []
     for text, value, written, why in rows:
         key = string(text) if quote else text
         note = f"  # {written} decimals: at {decimals} it reads as {why}" if written > decimals and why else ""
-        lines.append(f"  {key}: {fixed(value, written)}{note}")
+        # a value no 17 decimals can tell (4.2e-18 from 0): written exactly, in scientific notation
+        shown = _exactly(value) if written >= MAX_FIXED else fixed(value, written)
+        lines.append(f"  {key}: {shown}{note}")
     return lines
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from .rule import MAX_DECIMALS
+
 MAX_SPREAD_RATIO = 10.0  # a mistaken pass's rounding spread is taken as at most this many times the right one's
 
 
@@ -14,7 +16,7 @@ def matching(candidates, answer, expected: float, tolerance, reached=None) -> tu
     reaches rounding as it goes at the answer's precision (grading.rule); a mistaken pass rounded
     as it goes spreads as much, in proportion to its size, so a value is matched within that too."""
     found: dict[str, str] = {}  # sentence -> code
-    half = 0.5 * 10.0 ** -(answer.decimals or 0)
+    half = 0.5 * 10.0 ** -min(answer.decimals or 0, MAX_DECIMALS)
     default = tolerance.absolute is None and tolerance.relative is None
     spread = max(expected - reached[0], reached[1] - expected) - half if reached and default else 0.0
     spread = max(spread, 0.0) if math.isfinite(spread) else 0.0

@@ -20,6 +20,7 @@ import numpy as np
 
 KEPT_DIGITS = 3  # the fewest significant digits an intermediate is taken to keep, whatever the answer
 NO_FLOOR = 0  # as `kept`: an intermediate may lose every digit the answer's precision allows
+MAX_DECIMALS = 300  # decimals (either way) a written number is taken to have at most: 10^±300 is a float64
 ZERO_DIGITS = 17  # the significant digits of a written 0: as many as float64 has
 MAX_DIGIT = 300  # the finest digit rounded to on a grid: 10^301 is still a float64
 ON_GRID = 1e-9  # relative: a value this close to a grid point is on it (rule.rounded)
@@ -93,7 +94,9 @@ def precision_of(written: str) -> Precision:
     digits = (whole + fraction).lstrip("0")
     # a zero has no significant digits to round by: its decimals alone say how precise it is
     # 1.2e3 is written to the hundreds: -2 decimals, its last digit worth 100
-    return Precision(len(fraction) - shift, len(digits) if digits else ZERO_DIGITS, KEPT_DIGITS)
+    # `0e400` is 0 written to the 10^400s: no float64 is that coarse or that fine
+    decimals = min(max(len(fraction) - shift, -MAX_DECIMALS), MAX_DECIMALS)
+    return Precision(decimals, len(digits) if digits else ZERO_DIGITS, KEPT_DIGITS)
 
 
 def rounds_to(given: float, value: float, half: float) -> bool:
@@ -103,7 +106,7 @@ def rounds_to(given: float, value: float, half: float) -> bool:
 
 def is_exact(given: float, truth: float) -> bool:
     """Whether the answer is the true value itself (up to the float64 rounding of the truth)."""
-    return abs(given - truth) <= 1e-12 * max(abs(truth), 1e-300) or given == truth
+    return abs(given - truth) <= 1e-12 * abs(truth) or given == truth
 
 
 def same_value(a: float, b: float) -> bool:

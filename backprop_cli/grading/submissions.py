@@ -13,7 +13,7 @@ from ..spec.hints import unknown_keys
 from ..spec.yamlsafe import parse
 from .answers import ANSWER_KEYS, AnswersReader, read_answers_text
 from .assignment import CARRIED_FORWARD, STUDENT_ID, Assignment
-from .grades import mark
+from .grades import UNEXPECTED, could_not_grade, mark
 from .quantities import QuantityError
 
 
@@ -104,6 +104,8 @@ def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[lis
             invalid.append((path, exc))
         except (BackpropError, QuantityError) as exc:
             invalid.append((path, SpecError([Problem(path, 1, 1, str(exc), "")])))
+        except UNEXPECTED as exc:
+            invalid.append((path, could_not_grade(path, exc)))
     return graded, invalid
 
 

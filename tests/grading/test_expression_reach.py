@@ -99,3 +99,14 @@ def test_dependencies_follow_the_steps():
     order = sorted([q("gradient", "x"), q("value", "f"), q("gradient", "h2"), q("value", "h1")], key=shape.position)
     assert [(o.kind, o.name.kind) for o in order] == [("value", "h1"), ("value", "f"), ("gradient", "h2"),
                                                       ("gradient", "x")]
+
+
+def test_an_expression_too_long_for_intervals_is_judged_on_its_true_values():
+    from backprop_cli.grading.expression_reach import MAX_NODES, TruthOnly
+
+    steps = "\n".join(["h0 = x*2"] + [f"h{i} = h{i - 1} + 1" for i in range(1, MAX_NODES)] + ["y = h0 + h1"])
+    result = expression_from_text(steps, {"x": 0.5}).compute()
+    reach = ExpressionShape(result).reach(precision_of("0.1"))
+    assert isinstance(reach, TruthOnly)
+    # y = h0 + h1 with h1 = h0 + 1: ∂y/∂h0 = 2, ∂y/∂x = 4; h1 = 2·0.5 + 1 = 2
+    assert reach.interval(q("gradient", "x")) == (4.0, 4.0) and reach.interval(q("value", "h1")) == (2.0, 2.0)

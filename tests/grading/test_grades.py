@@ -136,3 +136,26 @@ def test_an_expression_rounded_as_one_goes_is_right(tmp_path):
     assert [by[k].verdict for k in ("h2", "df/dh1", "df/dx")] == ["right"] * 3
     by = expression_outcomes(tmp_path, {"df/dx": "6.439"})
     assert by["df/dx"].verdict == "wrong"
+
+
+def test_a_stated_value_too_rough_to_build_on(tmp_path):
+    # y = e^2.7 = 14.88 written `1e1` is right at one digit; ∂y/∂x = y built on 10 says nothing of 14.88
+    path = tmp_path / "e.yaml"
+    path.write_text("expression: |\n  y = exp(x)\nat: {x: 2.7}\nanswers:\n  y: 1e1\n  dy/dx: 10.00\n", encoding="utf-8")
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+    assert by["y"].verdict == "right" and by["dy/dx"].verdict == "wrong"
+
+
+def test_an_overflowing_step_on_stated_values_credits_nothing(tmp_path):
+    path = tmp_path / "e.yaml"
+    path.write_text("expression: |\n  h1 = x^2\n  y = h1^h1\nat: {x: 10}\nanswers:\n  h1: 100\n  y: 1e200\n"
+                    "  dy/dh1: 1e308\n  dy/dx: 5\n", encoding="utf-8")
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+    assert by["dy/dx"].verdict == "wrong"
+
+
+def test_an_answer_no_float_can_round_to_is_one_verdict_in_a_class(tmp_path):
+    # `0e400` is 0 written to the 10^400s: graded (not a crash that stops the class)
+    path = t.answers_file(tmp_path, {"loss": "0e400", "a11": t.f(t.A11, 4)})
+    report = Grader().grade_file(path)
+    assert [o.verdict for o in report.outcomes][1] == "right" and report.outcomes[0].verdict in ("wrong", "imprecise")

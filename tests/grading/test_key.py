@@ -98,3 +98,17 @@ def test_expression_key_escapes_unprintable_steps():
     assert 'expression: "h = x*2\\x0c\\nf = h + 1"' in text
     assert yaml.safe_load(text)["expression"] == "h = x*2\x0c\nf = h + 1"
     assert yaml.safe_load(text)["answers"] == {"f": 2.0}
+
+
+@pytest.mark.parametrize("value", [-4.2e-18, 3.0e-25, 1.5e-17])
+def test_a_value_no_17_decimals_can_tell_from_0_is_written_exactly(value):
+    text = answer_key([("dL/dw111", value)], 4, notation("default"), spec_path="net.yaml")
+    written = yaml.safe_load(text)["answers"]["dL/dw111"]
+    assert written == value  # repr reads back as the very float: exact, so right by the rule
+
+
+def test_significant_digits_asked_make_the_key_write_more_decimals():
+    text = answer_key([("dL/dw111", 0.000438568)], 2, notation("default"), spec_path="net.yaml",
+                      precision=("significant", 3))
+    written = text.split("dL/dw111: ")[1].split()[0]
+    assert written == "0.000439" and "at least 3 significant digits" in text

@@ -126,3 +126,8 @@ def test_a_grid_too_fine_for_float64_falls_back_to_half_a_unit():
     tiny = 1.1e-308
     low, high = precision_of("0.01").rounded(tiny, tiny)
     assert float(low) <= tiny <= float(high) and np.isfinite(float(low)) and np.isfinite(float(high))
+
+
+def test_exact_has_no_absolute_floor():
+    assert not is_exact(5e-320, 1e-320) and is_exact(1e-320, 1e-320) and is_exact(0.0, 0.0)
+    assert not is_exact(0.0, 1e-305)
