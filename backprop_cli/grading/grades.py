@@ -153,7 +153,8 @@ UNEXPECTED = (RecursionError, MemoryError, OverflowError, ValueError, Arithmetic
 
 def could_not_grade(path: str, exc: BaseException) -> SpecError:
     """The report of a submission whose grading raised `exc` (see UNEXPECTED)."""
-    return SpecError([Problem(path, 1, 1, f"this file could not be graded ({type(exc).__name__}); please report it", "")])
+    why = f"this file could not be graded ({type(exc).__name__}); please report it"
+    return SpecError([Problem(path, 1, 1, why, "")])
 
 
 class Grader:
