@@ -222,15 +222,18 @@ class Diagnoser:
             return
         if q.kind == "value":
             swap = None
-            if q.name.kind in (n.pre, n.post) and q.name.kind != "x":
-                swapped = q.name._replace(kind=n.post if q.name.kind == n.pre else n.pre)
+            output = q.name.kind == "yhat"  # ŷi is the output layer's activation: z{L}{i} is its swap
+            if q.name.kind in (n.pre, n.post, "yhat") and q.name.kind != "x":
+                swapped = q.name._replace(kind=n.pre, indices=(len(r.sizes) - 1, *q.name.indices)) if output else \
+                    q.name._replace(kind=n.post if q.name.kind == n.pre else n.pre)
                 other = dataclasses.replace(q, name=swapped)
                 kinds = ("pre-activation", "activation")
-                this, that = kinds if q.name.kind == n.pre else kinds[::-1]
+                this, that = kinds[::-1] if output or q.name.kind != n.pre else kinds
                 with contextlib.suppress(QuantityError):  # the other kind does not exist (the output's z)
                     swap = evaluate(r, other, n)
                     yield (swap, f"this is {shown(swapped, n)}, the {that}; {shown(q.name, n)} is the {this}",
-                           "activation_not_applied" if q.name.kind == n.post else "pre_activation_for_activation")
+                           "activation_not_applied" if output or q.name.kind == n.post else
+                           "pre_activation_for_activation")
             never = self._get("linear")
             if never is not None and q.name.kind != "x":
                 with contextlib.suppress(QuantityError):

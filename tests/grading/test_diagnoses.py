@@ -102,3 +102,17 @@ def test_a_right_answer_between_cuts_the_chain(tmp_path):
     # ∂L/∂w111 hangs on ŷ1 only through ∂L/∂z11 (and the forward pass before z11): stated right, the chain stops
     assert _causes(tmp_path, ["yhat1", "dL/dw111"], right=["dL/dz11"]) == [None, None]
     assert _causes(tmp_path, ["yhat1", "dL/dw111"]) == [None, 0]
+
+
+def test_the_outputs_pre_activation_written_for_yhat_is_named(tmp_path):
+    from backprop_cli.grading.grades import Grader
+
+    from . import _tiny as t
+
+    z21 = t.W211 * t.A11 + t.W212 * t.A12 + t.B21  # the output is linear: ŷ = z; use a sigmoid output
+    spec = t.SPEC.replace("  - activation: linear", "  - activation: sigmoid")
+    (tmp_path / "net.yaml").write_text(spec, encoding="utf-8")
+    (tmp_path / "answers.yaml").write_text(f"spec: net.yaml\nanswers:\n  yhat1: {z21:.5f}\n", encoding="utf-8")
+    (o,) = Grader().grade_file(str(tmp_path / "answers.yaml")).outcomes
+    assert o.verdict == "wrong" and [d["code"] for d in o.diagnoses] == ["activation_not_applied"]
+    assert "z21, the pre-activation" in o.diagnosis
