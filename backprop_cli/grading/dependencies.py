@@ -73,3 +73,21 @@ def ancestors(result, node: Node, wanted: set, stops: set = frozenset(), inputs=
                 if source not in stops:
                     stack.append(source)
     return found
+
+
+def first_causes(shape, wrong: list, right=()) -> list[int | None]:
+    """For each wrong answer's quantity (in the order of the pass), the index of the earliest wrong
+    one it follows from along a real dependency (`shape`'s steps: grading.judging.NetworkShape or
+    grading.expression_reach.ExpressionShape), through quantities not stated: a right answer on the
+    way cuts the chain."""
+    nodes = [shape.node(q) for q in wrong]
+    stops = {shape.node(q) for q in right} - {None}
+    causes = []
+    for i, node in enumerate(nodes):
+        earlier = {n: k for k, n in enumerate(nodes[:i]) if n is not None}
+        if node is None or not earlier:
+            causes.append(None)
+            continue
+        above = ancestors(shape.r, node, set(earlier), stops, shape.inputs)
+        causes.append(min((earlier[n] for n in above), default=None))
+    return causes

@@ -322,21 +322,3 @@ class Diagnoser:
         candidates = [] if only_also else list(self.candidates(answer.quantity, expected))
         return matching(candidates + list(also), answer, expected, tolerance, reached)
 
-    def first_causes(self, wrong: list[Quantity], right: list[Quantity] = ()) -> list[int | None]:
-        """For each wrong answer (in the order of the pass), the index of the earliest wrong one it
-        follows from along a real dependency (section 5's steps, through quantities not stated: a
-        right answer on the way cuts the chain)."""
-        from .dependencies import ancestors, node_of
-
-        nodes = [node_of(self.result, q, self.notation) for q in wrong]
-        stops = {node_of(self.result, q, self.notation) for q in right} - {None}
-        causes = []
-        for i, node in enumerate(nodes):
-            earlier = {n: k for k, n in enumerate(nodes[:i]) if n is not None}
-            if node is None or not earlier:
-                causes.append(None)
-                continue
-            above = ancestors(self.result, node, set(earlier), stops)
-            causes.append(min((earlier[n] for n in above), default=None))
-        return causes
-

@@ -40,12 +40,6 @@ def expression_value(result: ExpressionResult, q: Quantity) -> float:
     return result.derivative(name) if q.kind == "gradient" else result.value(name)
 
 
-def expression_position(result: ExpressionResult, q: Quantity) -> tuple:
-    """Values in evaluation order, then derivatives from the output down."""
-    index = result.index(q.name.kind)
-    return (0, index) if q.kind == "value" else (1, -index)
-
-
 class ExpressionDiagnoser:
     """Names the chain rule's slips: a path left out, one path taken for the sum, the sign."""
 
@@ -85,36 +79,3 @@ class ExpressionDiagnoser:
         """The sentence and the {"code", "text"} of each slip the given answer matches."""
         candidates = [] if only_also else list(self.candidates(answer.quantity, expected))
         return matching(candidates + list(also), answer, expected, tolerance, reached)
-
-    def first_causes(self, wrong: list[Quantity], right=()) -> list[int | None]:  # noqa: ARG002 - same call
-        """For each wrong answer (values in evaluation order, then derivatives from the output
-        down), the index of the earliest wrong one it depends on: a value feeds the values after it
-        and every derivative; a derivative feeds the derivatives below it. Two passes over the
-        graph, however many answers."""
-        graph, r = self.result.graph, self.result
-        n = len(graph.nodes)
-        wrong_value = {r.index(q.name.kind): i for i, q in enumerate(wrong) if q.kind == "value"}
-        wrong_grad = {r.index(q.name.kind): i for i, q in enumerate(wrong) if q.kind == "gradient"}
-        earliest = [None] * n  # the earliest wrong value among a node's ancestors (itself excluded)
-        for i, node in enumerate(graph.nodes):
-            for j in node.operands:
-                for candidate in (earliest[j], wrong_value.get(j)):
-                    if candidate is not None and (earliest[i] is None or candidate < earliest[i]):
-                        earliest[i] = candidate
-        above = [None] * n  # the earliest wrong derivative among the nodes a node feeds
-        for i in range(n - 1, -1, -1):
-            for j in graph.nodes[i].operands:
-                for candidate in (above[i], wrong_grad.get(i)):
-                    if candidate is not None and (above[j] is None or candidate < above[j]):
-                        above[j] = candidate
-        any_value = min(wrong_value.values(), default=None)
-        causes = []
-        for i, q in enumerate(wrong):
-            node = r.index(q.name.kind)
-            if q.kind == "value":
-                cause = earliest[node]
-            else:
-                options = [c for c in (any_value, above[node]) if c is not None and c < i]
-                cause = min(options, default=None)
-            causes.append(cause if cause is not None and cause < i else None)
-        return causes

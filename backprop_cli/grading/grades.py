@@ -15,6 +15,7 @@ from ..core.result import Result
 from ..errors import BackpropError, Problem, SpecError, quote
 from .answers import Answer, AnswersReader, Tolerance, remember
 from .assignment import Question
+from .dependencies import first_causes
 from .diagnoses import Diagnoser
 from .expression import ExpressionDiagnoser, expression_value
 from .judging import Judge, Judgement, shape_of, written
@@ -103,16 +104,16 @@ def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) 
                                                          judge.stated_mistakes(answer), only_also=True)
             diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
         graded.append(Graded(question, expected, j.verdict, points, answer, diagnosis, accepted_interval(j), codes))
-    _follows_from(graded, shape_of(result, notation), diagnoser)
+    _follows_from(graded, shape_of(result, notation))
     return graded
 
 
-def _follows_from(graded: list[Graded], shape, diagnoser) -> None:
+def _follows_from(graded: list[Graded], shape) -> None:
     """A wrong answer with no diagnosis of its own follows from the earliest wrong answer it
     depends on (imprecise ones are reached by the correct method: nothing follows from them)."""
     wrong = sorted((g for g in graded if g.verdict == "wrong"), key=lambda g: shape.position(g.answer.quantity))
     right = [g.answer.quantity for g in graded if g.verdict in ("right", "imprecise")]
-    for g, first in zip(wrong, diagnoser.first_causes([g.answer.quantity for g in wrong], right)):
+    for g, first in zip(wrong, first_causes(shape, [g.answer.quantity for g in wrong], right)):
         if g.diagnosis is None and first is not None:
             earlier = wrong[first].answer
             g.diagnosis = (f"Follows from the earlier wrong step {earlier.quantity.text} (line {earlier.line}): "

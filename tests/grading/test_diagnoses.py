@@ -85,9 +85,12 @@ def test_candidates_hold_the_values_of_the_mistakes(tmp_path):
 
 
 def _causes(tmp_path, wrong: list[str], right: list[str] = ()):
+    from backprop_cli.grading.dependencies import first_causes
+    from backprop_cli.grading.judging import NetworkShape
+
     result, notation, _, _ = t.read(tmp_path, {"loss": "0.5"})
-    d = Diagnoser(result, notation)
-    return d.first_causes([parse_quantity(q, notation) for q in wrong], [parse_quantity(q, notation) for q in right])
+    return first_causes(NetworkShape(result, notation), [parse_quantity(q, notation) for q in wrong],
+                        [parse_quantity(q, notation) for q in right])
 
 
 def test_first_causes_only_along_real_dependencies(tmp_path):
