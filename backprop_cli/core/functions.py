@@ -13,9 +13,11 @@ from typing import NamedTuple
 import numpy as np
 
 
-@dataclass(frozen=True)
+# fields declared for dataclasses.replace; __init__ and immutability written out, because the
+# methods a dataclass generates are compiled at import, which every command pays for (start-up)
+@dataclass(init=False, repr=False, eq=False)
 class Activation:
-    """An activation function a = f(z) and its local derivative."""
+    """An activation function a = f(z) and its local derivative (immutable)."""
 
     name: str
     formula: str  # a = ...
@@ -25,6 +27,22 @@ class Activation:
     derivative: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
     cross_formula: str = ""  # softmax only: ∂ai/∂zm for i ≠ m
     alpha: float | None = None
+
+    def __init__(self, name, formula, derivative_formula, forward, derivative, cross_formula="", alpha=None):
+        for key, value in (("name", name), ("formula", formula), ("derivative_formula", derivative_formula),
+                           ("forward", forward), ("derivative", derivative), ("cross_formula", cross_formula),
+                           ("alpha", alpha)):
+            object.__setattr__(self, key, value)
+
+    def __setattr__(self, key, value):
+        import dataclasses
+
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {key!r}")
+
+    __delattr__ = __setattr__
+
+    def __repr__(self) -> str:
+        return f"Activation({self.name!r})"
 
     @property
     def elementwise(self) -> bool:

@@ -10,7 +10,9 @@ from .functions import Activation, Loss
 from .names import NO_NAMES
 
 
-@dataclass
+# fields declared for dataclasses.replace, __init__ written out: a dataclass's generated methods
+# are compiled at import, which every command pays for (start-up)
+@dataclass(init=False, repr=False, eq=False)
 class Layer:
     """One layer of weights: row j holds the weights into neuron j."""
 
@@ -19,8 +21,14 @@ class Layer:
     activation: Activation
     bias_style: str = "each"  # names.BIAS_STYLES: a bias per neuron, one shared, or none (all 0)
 
+    def __init__(self, weights, biases, activation, bias_style="each"):
+        self.weights, self.biases, self.activation, self.bias_style = weights, biases, activation, bias_style
 
-@dataclass
+    def __repr__(self) -> str:
+        return f"Layer({self.weights.shape[0]} neurons, {self.activation.name}, biases {self.bias_style})"
+
+
+@dataclass(init=False, repr=False, eq=False)  # as Layer
 class Network:
     """Layers, a loss and how a batch is reduced; what the engine needs and nothing more."""
 
@@ -30,6 +38,12 @@ class Network:
     frozen: frozenset = frozenset()  # canonical names of the parameters an update leaves alone
     # the course's own names (canonical default-notation name -> its name); only for reading and printing
     names: Mapping[str, str] = field(default_factory=lambda: NO_NAMES)
+
+    def __init__(self, layers, loss, reduction="mean", frozen=frozenset(), names=NO_NAMES):
+        self.layers, self.loss, self.reduction, self.frozen, self.names = layers, loss, reduction, frozen, names
+
+    def __repr__(self) -> str:
+        return f"Network({self.sizes}, {self.loss.name}, {self.reduction})"
 
     @property
     def bias_styles(self) -> tuple[str, ...]:

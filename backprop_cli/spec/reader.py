@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,7 +39,9 @@ MAX_NODE_VALUES = 2_000_000  # samples × neurons: 16 MB an array, a handful of 
 DEFAULT_LEARNING_RATE = 0.1
 
 
-@dataclass
+# fields declared for dataclasses.replace, __init__ written out: a dataclass's generated methods
+# are compiled at import, which every command pays for (start-up)
+@dataclass(init=False, repr=False, eq=False)
 class Spec:
     """A validated network spec: the engine's Network plus data, rate and where things were written."""
 
@@ -51,9 +53,20 @@ class Spec:
     name: str = ""
     description: str = ""
     file: str = "<text>"
-    document: Document | None = field(default=None, repr=False)
-    matrix_files: dict = field(default_factory=dict)  # path -> (file name, shape in the file)
-    layouts: list[str] = field(default_factory=list)  # each layer's weights as written (LAYOUTS)
+    document: Document | None = None
+    matrix_files: dict | None = None  # path -> (file name, shape in the file)
+    layouts: list[str] | None = None  # each layer's weights as written (LAYOUTS)
+
+    def __init__(self, network, inputs, targets, batch, learning_rate, name="", description="", file="<text>",
+                 document=None, matrix_files=None, layouts=None):
+        self.network, self.inputs, self.targets, self.batch = network, inputs, targets, batch
+        self.learning_rate, self.name, self.description, self.file = learning_rate, name, description, file
+        self.document = document
+        self.matrix_files = {} if matrix_files is None else matrix_files
+        self.layouts = [] if layouts is None else layouts
+
+    def __repr__(self) -> str:
+        return f"Spec({self.name or self.file!r}, {self.sizes})"
 
     kind = NETWORK  # what it computes (core.computation)
 
