@@ -34,7 +34,9 @@ def _magnitude(values: np.ndarray) -> float:
     return max(float(values.max(initial=0.0)), -float(values.min(initial=0.0)))
 
 
-@dataclass(repr=False)  # its own __repr__ below: generating one would only cost start-up time
+# fields declared for dataclasses.replace, __init__ written out (its own __repr__ below): a
+# dataclass's generated methods are compiled at import, which every command pays for (start-up)
+@dataclass(init=False, repr=False, eq=False)
 class Result:
     """Everything one pass computed; lists are indexed by layer (0 = input)."""
 
@@ -53,6 +55,14 @@ class Result:
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     title: str = field(default="", init=False, compare=False)  # the spec's name, set by the spec that ran it
     kind: ClassVar[str] = NETWORK  # core.computation's protocol
+
+    def __init__(self, network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,
+                 learning_rate, scale):
+        self.network, self.z, self.a, self.targets = network, z, a, targets
+        self.per_sample_loss, self.grad_a, self.deltas = per_sample_loss, grad_a, deltas
+        self.weight_grads, self.bias_grads = weight_grads, bias_grads
+        self.learning_rate, self.scale = learning_rate, scale
+        self._cache, self.title = {}, ""
 
     def _repr_html_(self) -> str | None:
         """Jupyter's rich display: the explorer's view of this result (None: plain repr)."""
