@@ -219,7 +219,7 @@ class Judge:
                 trivial_values(a, self.answers, self.truths)
             trivial = [text for value, text, _ in suspects
                        if same_value(a.given, value) and not same_value(self.truths[id(a)], value)]
-            if trivial and self.diagnoser.diagnose(a, self.truths[id(a)], self.tolerance, self._reached(a, judged)):
+            if trivial and self._named(a, judged):
                 continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
             if not trivial and self._explained(a, judged):
                 continue
@@ -240,7 +240,7 @@ class Judge:
             return True
         if verdict == "imprecise":  # reached by the correct method: only trivial values are suspect
             return not any(same_value(answer.given, value) for value, *_ in TRIVIAL)
-        if self.diagnoser.diagnose(answer, self.truths[id(answer)], self.tolerance, self._reached(answer, judged)):
+        if self._named(answer, judged):
             return True
         upstream = self._stated_upstream(answer)
         if not upstream or any(judged[id(a)].verdict != "right" for a in upstream if id(a) in judged):
@@ -308,6 +308,16 @@ class Judge:
             if r.samples > 1 and r.scale != 1:
                 possible.append("batch_not_averaged")
         return possible
+
+    def _named(self, answer, judged: dict) -> bool:
+        """Whether a catalogued mistake gives a wrong answer's value: on the true values, or made on
+        the file's own stated values."""
+        truth, reached = self.truths[id(answer)], self._reached(answer, judged)
+        if self.diagnoser.diagnose(answer, truth, self.tolerance, reached):
+            return True
+        also = self.stated_mistakes(answer)
+        return bool(also) and self.diagnoser.diagnosis(answer, truth, self.tolerance, reached, also,
+                                                       only_also=True)[0] is not None
 
     @staticmethod
     def _reached(answer, judged: dict) -> tuple[float, float]:
