@@ -156,6 +156,12 @@ class Judge:
                       tolerance=self.tolerance, candidates=candidates)
         if ruling.reached:
             if ruling.confusable:
+                # the digits cannot tell it from a mistake; but a step done right on the file's own wrong
+                # values (each with a cause) is carried forward all the same
+                carried = self._wrong_or_carried(answer, judged, precision, ruling)
+                if carried.verdict == "carried_forward" and all(judged[id(a)].verdict in ("wrong", "carried_forward")
+                                                                 for a in carried.used):
+                    return carried
                 return Judgement("imprecise", ruling.low, ruling.high,
                                  note=imprecise_note(truth, ruling.confusable, written(answer)),
                                  codes=confusion(ruling.confusable))
