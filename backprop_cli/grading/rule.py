@@ -66,19 +66,18 @@ class Precision:
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
         magnitude = np.maximum(np.abs(low), np.abs(high))
         first = self.digit(magnitude)  # the digit rounded to
+        ends = np.stack((low, -high))  # the high end negated: both ends move down, one rule for both
         with np.errstate(all="ignore"):
             scale = 10.0 ** first
             finer = scale * 10
-            low_next, high_next = low * finer, high * finer
-            tail = 0.5 / finer
-            low_off = np.abs(low_next - np.rint(low_next)) > ON_GRID * np.abs(low_next)
-            high_off = np.abs(high_next - np.rint(high_next)) > ON_GRID * np.abs(high_next)
-            down = np.minimum(np.ceil(low * scale - 0.5) / scale, np.where(low_off, low - tail, low))
-            up = np.maximum(np.floor(high * scale + 0.5) / scale, np.where(high_off, high + tail, high))
+            next_digit = ends * finer
+            off_grid = np.abs(next_digit - np.rint(next_digit)) > ON_GRID * np.abs(next_digit)
+            moved = np.minimum(np.ceil(ends * scale - 0.5) / scale, np.where(off_grid, ends - 0.5 / finer, ends))
+            moved = np.minimum(moved, ends)  # a tie either way, and never inside the interval
             # a 0, or a grid float64 cannot hold (a value near 1e-308): as given, or half a unit either way
-            usable = np.isfinite(down) & np.isfinite(up) & (first < MAX_DIGIT) & (magnitude > 0)
+            usable = np.isfinite(moved).all(axis=0) & (first < MAX_DIGIT) & (magnitude > 0)
             half = np.where(magnitude > 0, 0.5 / scale, 0.0)
-        return np.where(usable, np.minimum(down, low), low - half), np.where(usable, np.maximum(up, high), high + half)
+        return np.where(usable, moved[0], low - half), np.where(usable, -moved[1], high + half)
 
 
 def precision_of(written: str) -> Precision:
