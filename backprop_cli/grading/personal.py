@@ -105,9 +105,11 @@ def handout_text(assignment, student: str, numbers) -> str:
             lines.append(f"    biases: {flow_list(values)}")
     if net.frozen:
         lines.append(f"frozen: [{', '.join(sorted(net.frozen))}]")
-    if net.names:
-        lines += ["names:"] + [f"  {own}: {canonical}" for canonical, own in net.names.items()
-                               if not (canonical == "L" and own == "f" and net.loss.name == "none")]
+    # the spec's own names, less the `f` a `loss: none` spec gets for L without writing it
+    names = [f"  {own}: {canonical}" for canonical, own in net.names.items()
+             if not (canonical == "L" and own == "f" and net.loss.name == "none")]
+    if names:  # an empty `names:` would not load
+        lines += ["names:", *names]
     return "\n".join(lines) + "\n"
 
 

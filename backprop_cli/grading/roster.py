@@ -18,7 +18,10 @@ def read_roster(path: str) -> list[str]:
         text = read_limited(Path(path), 8_000_000).decode("utf-8-sig")
     except (Unreadable, UnicodeDecodeError) as exc:
         raise UsageError(f"--roster '{path}': {exc}") from None
-    rows = [row for row in csv.reader(io.StringIO(text)) if row and any(cell.strip() for cell in row)]
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text)) if row and any(cell.strip() for cell in row)]
+    except csv.Error as exc:  # e.g. a cell past csv's field limit (131,072 characters)
+        raise UsageError(f"--roster '{printable(path)}' is not a CSV file csv can read: {exc}") from None
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     column = header.index("id") if "id" in header else 0
     ids = [row[column].strip() if column < len(row) else "" for row in rows[1 if "id" in header else 0:]]

@@ -129,3 +129,14 @@ def test_handout_of_a_batch_with_shared_and_no_biases(tmp_path):
     assert "frozen: [b1]\nnames:\n  W: w211\n" in text
     assert spec.network.bias_styles == ("shared", "none") and spec.network.frozen == frozenset({"b1"})
     assert len(set(spec.layers[0].biases.tolist())) == 1
+
+
+def test_handout_of_a_loss_none_spec_without_names_loads(tmp_path):
+    # `loss: none` names L `f` without the spec writing it: the handout writes no empty `names:`
+    (tmp_path / "net.yaml").write_text("input: [1.0]\noutput_gradient: [2.0, -1.0]\nloss: none\nlayers:\n"
+                                       "  - activation: linear\n    weights: [[0.5], [0.4]]\n    biases: [0.0, 0.0]\n",
+                                       encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("personal: {spec: net.yaml, seed: s, weights: {from: 1, to: 2, decimals: 1}}\n"
+                                     "questions:\n  - {quantity: dL/dw111}\n")
+    text, spec = P.personal_handout(load_assignment(str(tmp_path / "a.yaml")), "bob")
+    assert "names:" not in text and spec.network.loss.name == "none"

@@ -56,3 +56,12 @@ def test_unreadable(tmp_path):
     os.mkfifo(tmp_path / "pipe.csv")
     assert refused(str(tmp_path / "pipe.csv")).endswith("this is not a regular file (a pipe, socket or device)")
     assert "can't decode byte 0xff" in refused(roster(tmp_path, b"id\n\xff\n"))
+
+
+def test_a_cell_past_csvs_field_limit_is_a_clear_error(tmp_path):
+    from backprop_cli.errors import UsageError
+    from backprop_cli.grading.roster import read_roster
+
+    (tmp_path / "roster.csv").write_text("id\nalice\n" + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="not a CSV file"):
+        read_roster(str(tmp_path / "roster.csv"))

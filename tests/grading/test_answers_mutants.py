@@ -1,0 +1,144 @@
+"""grading.answers, the cases the mutation run found untested: the tolerance at its very edge, an
+expression file that also names a network, the problems of the file and of its expression told
+together, and the hints for a value nearly a number and a quantity nearly a known one."""
+import pytest
+
+from backprop_cli.errors import SpecError
+from backprop_cli.grading.answers import AnswersReader, Tolerance
+
+from . import _tiny as t
+
+
+def test_a_zero_tolerance_allows_the_exact_value_alone():
+    assert Tolerance(absolute=0.0).allows(0.5, 0.5, None)
+    assert not Tolerance(absolute=0.0).allows(0.5000001, 0.5, None)
+    assert Tolerance(relative=0.0).allows(-2.0, -2.0, 3)
+    # a value written with so many decimals that half a unit underflows to 0: an exact 0 is still 0
+    assert Tolerance().allows(0.0, 0.0, 400)
+
+
+def test_the_default_rule_allows_the_float_noise_of_a_large_value():
+    # 1e6 + 0.5000005 is half a unit off at 0 decimals, plus 5e-7: within 1e-12 of 1e6 relative slack (1e-6)
+    assert Tolerance().allows(1e6 + 0.5000005, 1e6, 0)
+    assert not Tolerance().allows(1e6 + 0.500002, 1e6, 0)
+
+
+def refusal(tmp_path, text: str) -> SpecError:
+    t.folder(tmp_path)
+    (tmp_path / "answers.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        AnswersReader().read(str(tmp_path / "answers.yaml"))
+    return info.value
+
+
+def test_an_expression_file_may_not_name_an_inline_network(tmp_path):
+    error = refusal(tmp_path, "network:\n  input: [1]\nexpression: x\nat: {x: 1}\nanswers:\n  x: 1\n")
+    assert [(p.line, p.column, p.message, p.hint) for p in error.problems] == [
+        (3, 1, "give `expression:` or a network (`spec:`/`network:`), not both",
+         "an answers file is about one of them")]
+
+
+def test_the_files_own_problems_come_with_its_expressions(tmp_path):
+    error = refusal(tmp_path, "tolerance: {abs: -1}\nexpression: x +\nat: {x: 1}\nanswers:\n  x: 1\n")
+    assert [(p.line, p.column, p.message) for p in error.problems] == [
+        (1, 18, "the abs tolerance must be a number ≥ 0"), (2, 16, "the formula ends too early")]
+    assert error.problems[0].hint == "write `tolerance: {abs: 0.005}` or `tolerance: {rel: 0.01}`"
+
+
+def hints(tmp_path, answers: dict) -> dict:
+    path = t.answers_file(tmp_path, answers)
+    _, _, _, refused, _, _ = AnswersReader().read_all(path)
+    return {r.key: r.hint for r in refused}
+
+
+def test_the_hints_for_values_nearly_numbers(tmp_path):
+    said = hints(tmp_path, {"a11": "1,5", "a12": "-12,25", "z11": "15 %", "z12": "+2.5%", "x1": "abc"})
+    assert said["a11"] == "not a number: '1,5'; write 1.5: a point marks decimals"
+    assert said["a12"] == "not a number: '-12,25'; write -12.25: a point marks decimals"
+    assert said["z11"] == "not a number: '15 %'; write the number itself, 0.15, not a percentage"
+    assert said["z12"] == "not a number: '+2.5%'; write the number itself, 0.025, not a percentage"
+    assert said["x1"] == "not a number: 'abc'; write a number such as -0.130 or 1.3e-2"
+
+
+def test_the_hints_for_quantities_nearly_known_ones(tmp_path):
+    said = hints(tmp_path, {"los": "0.5", "dL/dw2111": "0.1", "w1111_new": "0.1", "zzzzzz": "1"})
+    assert said["los"] == "unknown quantity 'los'; did you mean 'loss'?"
+    assert said["dL/dw2111"].endswith("; did you mean 'dL/dw211'?")
+    assert said["w1111_new"].endswith("; did you mean 'w111_new'?")
+    # nothing near: the general hint, never an empty or a made-up suggestion
+    assert said["zzzzzz"] == ("unknown quantity 'zzzzzz'; write loss, a node (x1, z21, a12, yhat1), a parameter "
+                              "(w212, b21), dL/d<name> or <parameter>_new, e.g. dL/dw212 or w212_new")
+
+
+def test_the_hints_for_an_expressions_names(tmp_path):
+    (tmp_path / "e.yaml").write_text("expression: |\n  q = x + y\n  f = q * z\nat: {x: 1, y: 2, z: 3}\n"
+                                     "answers:\n  dfdx: 1\n  qq: 3\n  r: 1\n", encoding="utf-8")
+    _, _, _, refused, _, _ = AnswersReader().read_all(str(tmp_path / "e.yaml"))
+    said = {r.key: r.hint for r in refused}
+    assert said["dfdx"].endswith("; did you mean 'df/dx'?")
+    assert said["qq"].endswith("; did you mean 'q'?")
+    assert said["r"] == ("the expression has no 'r' (its names: x, y, q, z, f); write a name (a value) or "
+                         "df/d<name> (a derivative)")
+
+
+def wide(n_in: int, n_out: int) -> str:
+    weights = "[" + ", ".join("[" + ", ".join(["0.01"] * n_in) + "]" for _ in range(n_out)) + "]"
+    return (f"input: [{', '.join(['0.5'] * n_in)}]\ntarget: [{', '.join(['0.0'] * n_out)}]\nloss: squared_error\n"
+            f"learning_rate: 0.1\nlayers:\n  - activation: linear\n    weights: {weights}\n"
+            f"    biases: [{', '.join(['0.0'] * n_out)}]\n")
+
+
+@pytest.mark.parametrize("n_in, n_out, suggested", [
+    (99, 5, "dL/dw1_5_99"),  # 99·5 + 5 = 500 parameters: still offered
+    (166, 3, None),  # 166·3 + 3 = 501: too many to offer
+])
+def test_parameters_are_suggested_up_to_500_of_them(tmp_path, n_in, n_out, suggested):
+    (tmp_path / "net.yaml").write_text(wide(n_in, n_out), encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  dL/dw1_3_999: 1\n  dL/dw1_5_999: 1\n",
+                                     encoding="utf-8")
+    _, result, _, refused, _, _ = AnswersReader().read_all(str(tmp_path / "a.yaml"))
+    assert len(result.parameters()) == n_in * n_out + n_out
+    hint = {r.key: r.hint for r in refused}["dL/dw1_5_999" if n_out == 5 else "dL/dw1_3_999"]
+    if suggested:
+        assert hint.endswith(f"did you mean '{suggested}'?")
+    else:
+        assert "did you mean 'dL/dw" not in hint
+
+
+def test_the_spec_of_an_answers_file_reads_no_matrix_outside_its_folder(tmp_path):
+    import numpy as np
+
+    (tmp_path / "sub").mkdir()
+    np.save(tmp_path / "w.npy", np.array([[0.4, -0.2]]))
+    (tmp_path / "sub" / "net.yaml").write_text(
+        "input: [1.0, 0.5]\ntarget: [1.0]\nloss: squared_error\nlearning_rate: 0.5\nlayers:\n"
+        "  - activation: linear\n    weights: {file: ../w.npy}\n    biases: [0.1]\n", encoding="utf-8")
+    (tmp_path / "sub" / "a.yaml").write_text("spec: net.yaml\nanswers:\n  loss: 1\n", encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        AnswersReader().read(str(tmp_path / "sub" / "a.yaml"))
+    [problem] = info.value.problems
+    assert problem.file == str(tmp_path / "sub" / "net.yaml")  # named as the answers file's folder reaches it
+    assert (problem.line, problem.column) == (7, 21)
+    assert problem.message.startswith("cannot read '../w.npy': the file is outside the folder")
+
+
+def test_an_inline_network_must_be_a_mapping(tmp_path):
+    error = refusal(tmp_path, "network: 3\nanswers:\n  loss: 1\n")
+    assert [(p.message, p.hint) for p in error.problems] == [
+        ("`network:` must hold a spec mapping", "indent the spec under it")]
+
+
+def test_a_spec_beside_a_relatively_named_answers_file_is_named_relatively(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "net.yaml").write_text("input: [1.0]\ntarget: [1.0]\nloss: squared_error\n"
+                                               "learning_rate: 0.5\nlayers: 3\n", encoding="utf-8")
+    (tmp_path / "sub" / "a.yaml").write_text("spec: net.yaml\nanswers:\n  loss: 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SpecError) as info:
+        AnswersReader().read("sub/a.yaml")
+    assert {p.file for p in info.value.problems} == {"sub/net.yaml"}
+
+
+def test_a_misspelt_answers_key_is_said_once(tmp_path):
+    error = refusal(tmp_path, "spec: net.yaml\nanswer:\n  loss: 1\n")
+    assert [p.message for p in error.problems] == ["unknown key 'answer'"]

@@ -1,0 +1,78 @@
+"""grading.judging, the cases the mutation run found untested: the codes of an imprecise answer,
+credit carried from an imprecise earlier answer, an earlier wrong answer whose own inputs are wrong
+(no slip can be shown, so no credit), and a file's tolerance applied to the step on its values."""
+from backprop_cli.grading.diagnoses import Diagnoser
+from backprop_cli.grading.judging import confusion, judge_all
+from backprop_cli.grading.quantities import evaluate
+
+from . import _tiny as t
+
+
+def judge(tmp_path, answers: dict, header: str = "spec: net.yaml\n") -> dict:
+    from backprop_cli.core.names import notation as make_notation
+    from backprop_cli.grading.answers import AnswersReader
+
+    _, result, read, tolerance, name = AnswersReader().read(t.answers_file(tmp_path, answers, header))
+    notation = make_notation(name, result.network.names)
+    truths = {id(a): evaluate(result, a.quantity, notation) for a in read}
+    judged = judge_all(result, notation, read, truths, tolerance, Diagnoser(result, notation))
+    return {a.quantity.text: judged[id(a)] for a in read}
+
+
+def test_confusion_gives_each_code_and_text():
+    assert confusion([(0.0, "the trivial value 0", "trivial_value"), (0.5, "a slip")]) == [
+        {"code": "trivial_value", "text": "the trivial value 0"}, {"code": "", "text": "a slip"}]
+
+
+def test_an_imprecise_answer_carries_its_value_forward(tmp_path):
+    # ∂L/∂z11 = −0.232814 (by hand in _tiny); "-0.233" cannot be told from σ′ taken on z (−0.232562)
+    assert round(t.D_Z11, 3) == -0.233
+    # ∂L/∂w112 = ∂L/∂z11 · x2 = −0.233 · 0.5 = −0.1165 on the file's value; −0.116407 is the truth
+    assert abs(t.G["w112"] - (-0.11650)) > 5e-5
+    judged = judge(tmp_path, {"dL/dz11": "-0.233", "dL/dw112": "-0.11650"})
+    assert judged["dL/dz11"].verdict == "imprecise"
+    assert judged["dL/dz11"].codes[0]["code"] == "derivative_on_z"
+    assert judged["dL/dw112"].verdict == "carried_forward"
+
+
+def test_no_credit_on_an_answer_whose_own_inputs_are_wrong(tmp_path):
+    # z11 = 0.9 (truth 0.4) and a11 = 0.3 (σ(0.9) = 0.711, σ(0.4) = 0.599): a11 follows from nothing
+    # stated right, so no slip in its step can be shown, and ŷ built on it earns nothing
+    yhat = t.W211 * 0.3 + t.W212 * t.A12 + t.B21  # 0.098770
+    judged = judge(tmp_path, {"z11": "0.9", "a11": "0.3", "yhat1": f"{yhat:.4f}"})
+    assert judged["z11"].verdict == "wrong" and judged["a11"].verdict == "wrong"
+    assert judged["yhat1"].verdict == "wrong"
+    assert "a value no known mistake or slip in its own step explains" in judged["yhat1"].note
+
+
+def test_a_files_tolerance_judges_the_step_on_its_values(tmp_path):
+    # a11 given as z11 = 0.4 (the activation not applied: a catalogued mistake); on it
+    # ŷ = 0.7·0.4 − 0.5·a12 + 0.2 = 0.168770; 0.175 is 0.0062 from it, within abs 0.01
+    yhat = t.W211 * 0.4 + t.W212 * t.A12 + t.B21
+    assert abs(yhat - 0.16877) < 1e-5
+    judged = judge(tmp_path, {"a11": "0.4", "yhat1": "0.175"}, header="spec: net.yaml\ntolerance: {abs: 0.01}\n")
+    assert judged["a11"].verdict == "wrong"
+    assert judged["yhat1"].verdict == "carried_forward"
+    assert judged["yhat1"].low <= 0.175 <= judged["yhat1"].high
+    # without the tolerance, 0.175 is not 0.168770 at 3 decimals
+    assert judge(tmp_path, {"a11": "0.4", "yhat1": "0.175"})["yhat1"].verdict == "wrong"
+
+
+def test_an_answer_that_reads_as_a_copy_of_another_is_coded_so(tmp_path):
+    # a11 = 0.5987 and a12 = 0.6225 both read 0.6 at one decimal: each could be a copy of the other
+    assert round(t.A11, 1) == round(t.A12, 1) == 0.6
+    judged = judge(tmp_path, {"a11": "0.6", "a12": "0.6"})
+    assert judged["a12"].verdict == "imprecise"
+    assert {"code": "copy_of_other_answer", "text": "a copy of a11, the file's value on line 3"} in judged["a12"].codes
+
+
+def test_no_slip_is_claimed_where_the_loosest_rounding_of_the_step_reaches_the_answer(tmp_path):
+    # z11, z12 stated right; ∂L/∂w211 = 2(ŷ − 1)·a11 = −0.8288 is written "-0.7": wrong on the true
+    # values; but with a11 and ŷ rounded to the one significant digit the answer keeps (a11 = 0.55,
+    # ŷ = 0.35 are within 0.05 of 0.5987, 0.3079), 2(0.35 − 1)·0.55 = −0.715 rounds to −0.7: the step
+    # may be right, so it is not called an arithmetic slip: reached only by rounding that coarsely, it
+    # is imprecise
+    judged = judge(tmp_path, {"z11": "0.4", "z12": "0.5", "dL/dw211": "-0.7"})
+    assert judged["dL/dw211"].verdict == "imprecise"
+    assert [c["code"] for c in judged["dL/dw211"].codes][:1] == ["rounded_too_coarsely"]
+    assert "arithmetic" not in [c["code"] for c in judged["dL/dw211"].codes]
