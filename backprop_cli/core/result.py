@@ -147,7 +147,14 @@ class Result:
     # -- parameters by name ---------------------------------------------------------------
     def parameter_index(self, name: str) -> tuple[str, int, int | None, int | None]:
         """(kind, layer, j, k) of parameter `name` (canonical, or the spec's own name); j is None
-        for a layer's shared bias. UsageError with the valid names when it is not one."""
+        for a layer's shared bias. UsageError with the valid names when it is not one. (Worked out
+        once a name: grading asks it thousands of times a class.)"""
+        key = ("parameter", name)
+        if key not in self._cache:
+            self._cache[key] = self._parameter_index(name)
+        return self._cache[key]
+
+    def _parameter_index(self, name: str) -> tuple[str, int, int | None, int | None]:
         parsed = parse_name(canonical_name(self.network.names, name))
         sizes, styles = self.sizes, self.network.bias_styles
         if parsed is None or parsed.kind not in ("w", "b"):

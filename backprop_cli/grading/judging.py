@@ -140,6 +140,10 @@ class Judge:
         found = list(self.diagnoser.candidates(answer.quantity, truth))
         return found + trivial_values(answer, self.answers, self.truths)
 
+    def _lazy_candidates(self, answer):
+        """The candidates, worked out only when the rule asks (a reached answer that is not exact)."""
+        yield from self.candidates(answer)
+
     def judge_all(self) -> dict:
         """A Judgement for every answer (id(answer) -> Judgement)."""
         order = sorted(self.answers, key=lambda a: self.shape.position(a.quantity))
@@ -151,9 +155,8 @@ class Judge:
     def _judge(self, answer, judged: dict) -> Judgement:
         q, given, truth = answer.quantity, answer.given, self.truths[id(answer)]
         precision = precision_of(written(answer))
-        candidates = self.candidates(answer)
         ruling = rule(given, written(answer), truth, self.reach(precision).interval(q),
-                      tolerance=self.tolerance, candidates=candidates)
+                      tolerance=self.tolerance, candidates=self._lazy_candidates(answer))
         if ruling.reached:
             if ruling.confusable:
                 # the digits cannot tell it from a mistake; but a step done right on the file's own wrong
