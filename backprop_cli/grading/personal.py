@@ -203,6 +203,8 @@ def good_problem(assignment, spec: Spec):
         z_values, _ = forward(spec.network, spec.inputs)  # the forward pass alone first: most draws fail here
     for l, layer in enumerate(spec.network.layers, start=1):
         z = np.abs(z_values[l])
+        if not np.all(np.isfinite(z)):  # overflowed (inf − inf is nan, which no bound below catches)
+            return None
         if layer.activation.name in ("relu", "leaky_relu") and np.any(z < KINK):
             return None
         if layer.activation.name in ("sigmoid", "tanh") and np.any(z > SATURATED):
