@@ -129,10 +129,15 @@ def test_a_draw_that_overflows_is_refused_without_a_warning(tmp_path, inputs, we
     spec = (f"input: {inputs}\ntarget: [0.0]\nloss: squared_error\nlearning_rate: 0.5\nlayers:\n"
             f"  - activation: sigmoid\n    weights: {weights}\n    biases: [0.0, 0.0]\n"
             "  - activation: linear\n    weights: [[1.0, 1.0]]\n    biases: [0.5]\n")
-    a = assignment(tmp_path, spec, WEIGHTS, questions="  - {quantity: yhat1}\n")
+    from backprop_cli.errors import NumericalError
+
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert P.good_problem(a, a.personal.spec) is None  # |z| > 4: saturated
+        try:  # some numpy versions already overflow to nan in the base spec's own pass: refused there
+            a = assignment(tmp_path, spec, WEIGHTS, questions="  - {quantity: yhat1}\n")
+        except NumericalError:
+            return
+        assert P.good_problem(a, a.personal.spec) is None  # |z| > 4, or not finite: no good problem
 
 
 def test_a_layer_wider_than_its_input_gets_a_draw_for_every_bias(tmp_path):
