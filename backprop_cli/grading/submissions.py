@@ -3,6 +3,7 @@ student, question by question, with points, a score and the class's statistics."
 from __future__ import annotations
 
 import os
+import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,31 +83,78 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     return submission
 
 
+PARALLEL_FROM = 64  # submissions from which a class is graded on every core (forked workers)
+_SHARED: dict = {}  # the assignment and --student, for the forked workers (nothing else is pickled in)
+
+
 def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[list[Submission], list]:
     """Every submission graded, or listed as invalid with its error: one bad file never stops the
-    others."""
-    reader = AnswersReader()
-    graded, invalid, seen = [], [], {}
+    others. A large class is graded on every core; the result is the same, in the same order."""
+    graded, invalid, seen, to_grade = [], [], {}, []
     if assignment.personal is not None and student is None:  # a class: draw its problems on every core
         from .personal import prepare
 
         prepare(assignment, sorted({s for s in (student_of(p, None) for p in paths) if STUDENT_ID.fullmatch(s)}))
+    plan = []
     for path in paths:
         who = student_of(path, student)
-        if who in seen:  # two files for one student: the first is graded, the second reported
-            invalid.append((path, SpecError([Problem(path, 1, 1, f"{who} is graded already (from {seen[who]})",
+        plan.append((path, who, seen.get(who)))
+        if who not in seen:
+            seen[who] = path
+            to_grade.append(path)
+    outcomes = dict(zip(to_grade, _grade_all(assignment, to_grade, student)))
+    for path, who, first in plan:
+        if first is not None:  # two files for one student: the first is graded, the second reported
+            invalid.append((path, SpecError([Problem(path, 1, 1, f"{who} is graded already (from {first})",
                                                      "hand in one answers file a student")])))
-            continue
-        seen[who] = path
-        try:
-            graded.append(grade_submission(assignment, path, student, reader))
-        except SpecError as exc:
-            invalid.append((path, exc))
-        except (BackpropError, QuantityError) as exc:
-            invalid.append((path, SpecError([Problem(path, 1, 1, str(exc), "")])))
-        except UNEXPECTED as exc:
-            invalid.append((path, could_not_grade(path, exc)))
+        elif isinstance(outcomes[path], Submission):
+            graded.append(outcomes[path])
+        else:
+            invalid.append((path, SpecError(outcomes[path])))
     return graded, invalid
+
+
+def _grade_one(assignment: Assignment, path: str, student: str | None, reader: AnswersReader):
+    """A Submission, or the list of Problems that make the file invalid."""
+    try:
+        return grade_submission(assignment, path, student, reader)
+    except SpecError as exc:
+        return exc.problems
+    except (BackpropError, QuantityError) as exc:
+        return [Problem(path, 1, 1, str(exc), "")]
+    except UNEXPECTED as exc:
+        return could_not_grade(path, exc).problems
+
+
+def _grade_all(assignment: Assignment, paths: list[str], student: str | None) -> list:
+    """_grade_one of every path, in order: on every core for a large class (each worker reads
+    and grades a share of the files), else one after another; anything that goes wrong with the
+    workers leaves the files to be graded here."""
+    if len(paths) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
+        try:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _SHARED.update(assignment=assignment, student=student)
+            workers = min(os.cpu_count() or 2, 8)
+            chunks = [paths[i::workers] for i in range(workers)]  # interleaved: each worker gets a fair share
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                done = list(pool.map(_grade_chunk, chunks))
+            by_path = {path: outcome for chunk, results in zip(chunks, done) for path, outcome in zip(chunk, results)}
+            return [by_path[path] for path in paths]
+        except (OSError, ValueError, RuntimeError, ImportError, EOFError, TypeError, AttributeError,
+                pickle.PicklingError):
+            pass  # e.g. no fork on this system, or a broken worker: graded here instead
+        finally:
+            _SHARED.clear()
+    reader = AnswersReader()
+    return [_grade_one(assignment, path, student, reader) for path in paths]
+
+
+def _grade_chunk(paths: list[str]) -> list:
+    """A worker's share of the class (the assignment comes by fork, in _SHARED)."""
+    reader = AnswersReader()
+    return [_grade_one(_SHARED["assignment"], path, _SHARED["student"], reader) for path in paths]
 
 
 def class_summary(assignment: Assignment, graded: list[Submission]) -> list[dict]:

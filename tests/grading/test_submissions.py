@@ -2,6 +2,7 @@
 (tests/grading/_tiny.py): points per question, carried-forward credit, questions left empty,
 answers not asked, who answers, and the class summary."""
 import math
+import os
 
 import pytest
 
@@ -107,3 +108,39 @@ def test_class_summary_shares_and_diagnoses(tmp_path, course):
     assert rows[2]["share_right"] == pytest.approx(1 / 3)
     assert rows[2]["diagnoses"] == [{"diagnosis": "This is the value before the update: w ← w − η·∂L/∂w was not "
                                                   "applied.", "count": 2}]
+
+
+def test_a_large_class_graded_on_every_core_is_graded_alike_and_in_order(tmp_path, course, monkeypatch):
+    import backprop_cli.grading.submissions as S
+
+    paths = []
+    for i in range(8):
+        answers = dict(RIGHT) if i % 3 else {"a11": "0.9", "dL/dw211": t.f(t.G["w211"] / 2, 4)}
+        paths.append(hand_in(tmp_path, f"s{i}", answers))
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "answers.yaml").write_text("answers: [1, 2\n", encoding="utf-8")  # not YAML
+    paths[3:3] = [str(tmp_path / "bad" / "answers.yaml"), paths[1]]  # an invalid file, a second hand-in
+
+    def summary(run):
+        graded, invalid = run
+        return ([(s.student, [(r.verdict, r.points, r.diagnosis) for r in s.results]) for s in graded],
+                [(path, [str(p) for p in error.problems]) for path, error in invalid])
+
+    monkeypatch.setattr(S, "PARALLEL_FROM", 10**9)
+    one_by_one = summary(grade_class(course(), paths, None))
+    monkeypatch.setattr(S, "PARALLEL_FROM", 2)
+    grade_one = S._grade_one
+
+    def marked(*args):  # which process graded it
+        outcome = grade_one(*args)
+        if isinstance(outcome, S.Submission):
+            outcome.notes.append(f"pid {os.getpid()}")
+        return outcome
+
+    monkeypatch.setattr(S, "_grade_one", marked)
+    run = grade_class(course(), paths, None)
+    assert any(f"pid {os.getpid()}" not in s.notes for s in run[0])  # graded by the workers
+    forked = summary(run)
+    assert forked == one_by_one
+    assert [student for student, _ in forked[0]] == [f"s{i}" for i in range(8)]
+    assert [path for path, _ in forked[1]] == [paths[3], paths[4]]  # the invalid file, then the second hand-in
