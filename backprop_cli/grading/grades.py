@@ -23,10 +23,13 @@ from .quantities import evaluate
 from .rule import is_exact, precision_of
 
 
-def carried_sentence(judgement) -> str:
-    """What a carried-forward answer is told: the step is right on its own earlier values."""
+def carried_sentence(judgement, judged: dict) -> str:
+    """What a carried-forward answer is told: the step is right on its own earlier values (wrong
+    ones, or ones too imprecise to be right)."""
     used = ", ".join(f"{a.quantity.text} = {quote(a.written or repr(a.given))} (line {a.line})" for a in judgement.used)
-    return f"Carried forward: this step is right on your own earlier answers {used}, which are wrong."
+    wrong = all(judged[id(a)].verdict in ("wrong", "carried_forward") for a in judgement.used if id(a) in judged)
+    return f"Carried forward: this step is right on your own earlier answers {used}, which are " + \
+        ("wrong." if wrong else "not right.")
 
 
 @dataclass
@@ -95,7 +98,7 @@ def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) 
         if tolerance.precision is not None and j.verdict in ("right", "carried_forward"):
             j = fewer_digits_than_asked(j, answer, expected, tolerance.precision)
         points = {"right": question.points, "carried_forward": question.points * credit}.get(j.verdict, 0.0)
-        diagnosis = carried_sentence(j) if j.verdict == "carried_forward" else (j.note or None)
+        diagnosis = carried_sentence(j, judged) if j.verdict == "carried_forward" else (j.note or None)
         codes = list(j.codes)
         if j.verdict == "wrong":  # a known mistake first; else why it is wrong though close
             named, named_codes = diagnoser.diagnosis(answer, expected, tolerance, (j.low, j.high))

@@ -159,3 +159,19 @@ def test_an_answer_no_float_can_round_to_is_one_verdict_in_a_class(tmp_path):
     path = t.answers_file(tmp_path, {"loss": "0e400", "a11": t.f(t.A11, 4)})
     report = Grader().grade_file(path)
     assert [o.verdict for o in report.outcomes][1] == "right" and report.outcomes[0].verdict in ("wrong", "imprecise")
+
+
+def test_a_step_carried_on_an_imprecise_answer_does_not_call_it_wrong(tmp_path):
+    # ∂L/∂a11 written -0.98 (2 significant digits, reached only by rounding every step that
+    # coarsely: imprecise); ∂L/∂z11 done right on it is carried forward on a value that is "not right"
+    import math
+
+    a11 = float(f"{1 / (1 + math.exp(-0.4)):.2g}")
+    d_a11 = -0.98
+    d_z11 = float(f"{d_a11 * float(f'{a11 * (1 - a11):.2g}'):.2g}")
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(
+        t.answers_file(tmp_path, {"a11": f"{a11:.2g}", "dL/da11": "-0.98", "dL/dz11": f"{d_z11:.2g}"})).outcomes}
+    assert by["dL/da11"].verdict == "imprecise"
+    if by["dL/dz11"].verdict == "carried_forward":
+        assert by["dL/dz11"].diagnosis.endswith("which are not right.")
+    assert "which are wrong" not in (by["dL/dz11"].diagnosis or "")
