@@ -581,6 +581,10 @@ def summarise(rows, students, args, simulated, graded, total):
     print(f"   batches: {pct(sum(r[2] == 'carried_forward' for r in batch), len(batch))}")
     single = [r for r in cf if not r[0]["net"]["batch"]]
     print(f"   single samples: {pct(sum(r[2] == 'carried_forward' for r in single), len(single))}")
+    # judged right, such a step earns all its points: credited too (its upstream slip was within rounding)
+    paid = ("carried_forward", "right")
+    print(f"   credited as carried forward or right: {pct(sum(r[2] in paid for r in cf), len(cf))}; batches "
+          f"{pct(sum(r[2] in paid for r in batch), len(batch))}")
     by_cause = defaultdict(lambda: [0, 0])
     for r in cf:
         for m in r[1]["affected"]:
