@@ -122,7 +122,8 @@ class Reach:
     def __init__(self, result, notation, precision: Precision, stated: dict | None = None, base: Reach | None = None,
                  mistake: str = "", forward: Reach | None = None):
         self.r, self.n, self.p = result, notation, precision
-        self.mistake = mistake  # one of MISTAKES, made in every step of the pass ("": none)
+        # MISTAKES made in every step of the pass: "" (none), one, or two joined by "+"
+        self.mistakes = frozenset(mistake.split("+")) if mistake else frozenset()
         self.stated = stated or {}  # (kind, Name, sample) -> given value, or (low, high) (as_pair)
         # with `base` (the pass on true values): each step takes the stated values where the file
         # gives them and the base's rounded true values elsewhere (the step alone redone on the
@@ -194,13 +195,13 @@ class Reach:
         self.grad_a_own = [None] * (depth + 1)
         self.delta_own = [None] * (depth + 1)
         loss_gradient = _loss_gradient(net.loss, self.a[depth], y)
-        if self.mistake in ("factor_2_lost", "sign_flipped"):
-            factor = 0.5 if self.mistake == "factor_2_lost" else -1.0
-            ends = loss_gradient[0] * factor, loss_gradient[1] * factor
-            loss_gradient = (np.minimum(*ends), np.maximum(*ends))
+        for factor, wrong in ((0.5, "factor_2_lost"), (-1.0, "sign_flipped")):
+            if wrong in self.mistakes:
+                ends = loss_gradient[0] * factor, loss_gradient[1] * factor
+                loss_gradient = (np.minimum(*ends), np.maximum(*ends))
         self.grad_a_own[depth], grad_a = self._settle(loss_gradient, "gradient", "a", depth, scale)
         delta = self._delta(last.activation, depth, grad_a)
-        if self.mistake in ("softmax_cross_paths_missing", "factor_2_lost", "sign_flipped"):
+        if self.mistakes & {"softmax_cross_paths_missing", "factor_2_lost", "sign_flipped"}:
             pass  # the fused ŷ − y of the engine has the cross paths, and no factor 2 to lose
         elif last.activation.name == "softmax" and net.loss.name == "cross_entropy":  # ŷ·Σy − y, as the engine
             total = y.sum(axis=-1, keepdims=True)
@@ -219,16 +220,18 @@ class Reach:
 
     def _backward_weights(self, l: int) -> np.ndarray:
         """The weights ∂L/∂a = Σ δ·w goes back through from layer l: the forward pass's, or as a
-        mistake reads them (the other way, one unit only, already updated)."""
+        mistake reads them (the other way, one unit only, already updated by the gradient this pass
+        gives them: the true one, or the student's own where the file states what it is built on)."""
         weights = self.r.network.layers[l - 1].weights
-        if self.mistake == "matrix_transposed" and weights.shape[0] == weights.shape[1]:
+        if "matrix_transposed" in self.mistakes and weights.shape[0] == weights.shape[1]:
             return weights.T
-        if self.mistake == "one_path_only" and weights.shape[0] > 1:
+        if "one_path_only" in self.mistakes and weights.shape[0] > 1:
             kept = np.zeros_like(weights)
             kept[0] = weights[0]
             return kept
-        if self.mistake == "updated_weights_used":
-            return self.r.stepped_arrays()[l - 1][0]
+        if "updated_weights_used" in self.mistakes:  # updated with this pass's own gradient, as the student did
+            low, high = self.weight_grad_own[l]
+            return weights - self.r.learning_rate * (low + high) / 2
         return weights
 
     def _slope(self, act, layer: int) -> tuple[Pair, np.ndarray]:
@@ -236,10 +239,10 @@ class Reach:
         as the mistake takes it (left out: 1; σ′ or tanh′ on z as if it were a)."""
         z, a = self.z[layer], self.a[layer]
         zc, ac = (z[0] + z[1]) / 2, (a[0] + a[1]) / 2
-        if self.mistake == "activation_derivative_missing":
+        if "activation_derivative_missing" in self.mistakes:
             one = np.ones_like(ac)
             return (one, one), one
-        if self.mistake == "derivative_on_z" and act.name in ("sigmoid", "tanh"):
+        if "derivative_on_z" in self.mistakes and act.name in ("sigmoid", "tanh"):
             peak, value = (0.5, lambda p: p * (1.0 - p)) if act.name == "sigmoid" else (0.0, lambda p: 1.0 - p * p)
             return _parabola(*z, peak, value), value(zc)
         if act.name == "softmax":  # its Jacobian kept diagonal: ŷi(1 − ŷi)
@@ -257,7 +260,7 @@ class Reach:
             return grad_a
         g, rg = (grad_a[0] + grad_a[1]) / 2, (grad_a[1] - grad_a[0]) / 2
         ac, ra = (a[0] + a[1]) / 2, (a[1] - a[0]) / 2
-        diagonal = not act.elementwise and self.mistake == "softmax_cross_paths_missing"
+        diagonal = not act.elementwise and "softmax_cross_paths_missing" in self.mistakes
         if act.elementwise or diagonal:  # the local derivative rounded as the answer is: a step students write down
             slope, sc = self._slope(act, layer)
             slope = self.p.rounded(*slope)
@@ -278,8 +281,8 @@ class Reach:
 
     def _parameter_gradients(self, l: int, delta: Pair) -> None:
         r = self.r
-        source = self.z[l - 1] if self.mistake == "pre_activation_for_activation" and l > 1 else self.a[l - 1]
-        scale = 1.0 if self.mistake == "batch_not_averaged" else r.scale
+        source = self.z[l - 1] if "pre_activation_for_activation" in self.mistakes and l > 1 else self.a[l - 1]
+        scale = 1.0 if "batch_not_averaged" in self.mistakes else r.scale
         corners = [delta[i][:, :, None] * source[k][:, None, :] for i in (0, 1) for k in (0, 1)]
         low = np.minimum.reduce(corners).sum(axis=0) * scale
         high = np.maximum.reduce(corners).sum(axis=0) * scale

@@ -278,16 +278,26 @@ class Judge:
         precision = precision_of(written(answer))
         right_low, right_high = self.reach(precision, "carried").interval(q)  # the correct method on the same values
         half = precision.half_unit
+        possible = self._possible_mistakes(q)
+        singles = [(m, STEP_SENTENCES[m]) for m in possible]
+        # two at once, as the catalogue pairs them: a mistake with the sign flipped or the factor 2 lost
+        pairs = [(f"{m}+{other}", f"two mistakes at once: {STEP_SENTENCES[m]}; and {STEP_SENTENCES[other]}")
+                 for other in ("sign_flipped", "factor_2_lost") if other in possible
+                 for m in possible if m not in ("sign_flipped", "factor_2_lost")]
         found = []
-        for mistake in self._possible_mistakes(q):
-            key = (precision, f"mistake:{mistake}")
-            if key not in self._reaches:
-                carried = self.reach(precision, "carried")
-                self._reaches[key] = Reach(self.r, self.n, precision, carried.stated, None, mistake, forward=carried)
-            low, high = self._reaches[key].interval(q)
-            apart = high + half < right_low - half or low - half > right_high + half  # else the digits cannot tell
-            if math.isfinite(low) and math.isfinite(high) and apart:
-                found.append(((low + high) / 2, STEP_SENTENCES[mistake], mistake, (low, high)))
+        for group in (singles, pairs):
+            if any(low - half <= answer.given <= high + half for _, _, _, (low, high) in found):
+                break  # a single mistake gives the answer: no pair is needed
+            for mistake, sentence in group:
+                key = (precision, f"mistake:{mistake}")
+                if key not in self._reaches:
+                    carried = self.reach(precision, "carried")
+                    self._reaches[key] = Reach(self.r, self.n, precision, carried.stated, None, mistake,
+                                               forward=carried)
+                low, high = self._reaches[key].interval(q)
+                apart = high + half < right_low - half or low - half > right_high + half  # else the digits cannot tell
+                if math.isfinite(low) and math.isfinite(high) and apart:
+                    found.append(((low + high) / 2, sentence, mistake, (low, high)))
         return found
 
     def _possible_mistakes(self, q) -> list[str]:

@@ -298,3 +298,17 @@ def test_no_mistake_is_named_where_the_stated_values_make_every_step_alike(tmp_p
     by = {o.answer.quantity.text: o for o in Grader().grade_file(path).outcomes}
     assert not any(d["code"] in ("pre_activation_for_activation", "sign_flipped", "factor_2_lost")
                    for d in by["dL/dw211"].diagnoses)
+
+
+def test_two_mistakes_at_once_made_on_the_files_values_are_named_as_a_pair(tmp_path):
+    # the sign of ∂L/∂ŷ flipped, and the backward pass through W2 already updated with that very
+    # (flipped) gradient: by hand
+    flipped = -t.D_YHAT
+    w211_updated = t.W211 - t.ETA * flipped * t.A11
+    d_z11 = flipped * w211_updated * t.A11 * (1 - t.A11)
+    from backprop_cli.grading.grades import Grader
+
+    path = t.answers_file(tmp_path, {"yhat1": t.f(t.YHAT, 5), "dL/dw111": t.f(d_z11 * t.X1, 6)})
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(path).outcomes}
+    codes = [d["code"] for d in by["dL/dw111"].diagnoses]
+    assert by["dL/dw111"].verdict == "wrong" and "updated_weights_used+sign_flipped" in codes, codes
