@@ -16,6 +16,7 @@ from ..core.update import rule as update_rule
 from ..core.update import updated
 from ..errors import UsageError
 from .answers import Answer, Tolerance
+from .intervals import one_path_only, read_the_other_way
 from .matching import matching
 from .quantities import Quantity, QuantityError, evaluate, shown
 from .rule import same_value
@@ -111,15 +112,6 @@ def _through_weights(result: Result, weights_of) -> Result | None:
                                bias_grads=bias_grads)
 
 
-def _one_path(weights: np.ndarray) -> np.ndarray | None:
-    """A hidden unit's ∂L/∂a summed over the first unit it feeds only (None: it feeds one)."""
-    if weights.shape[0] < 2:
-        return None
-    kept = np.zeros_like(weights)
-    kept[0] = weights[0]
-    return kept
-
-
 def _through_updated_weights(result: Result) -> Result:
     """Backward pass through weights already updated (the forward pass used the old ones)."""
     stale = [dataclasses.replace(l, weights=weights)
@@ -199,12 +191,10 @@ class Diagnoser:
                 self._mistaken[key] = None if changed is None else _variant(r, lambda _net: changed)
             elif key == "onepath":
                 layers = r.network.layers
-                self._mistaken[key] = _through_weights(r, lambda i: _one_path(layers[i].weights) if i else None)
+                self._mistaken[key] = _through_weights(r, lambda i: one_path_only(layers[i].weights) if i else None)
             elif key == "transposed":
                 layers = r.network.layers
-                self._mistaken[key] = _through_weights(r, lambda i: layers[i].weights.T if i and
-                                                       layers[i].weights.shape[0] == layers[i].weights.shape[1]
-                                                       and not np.allclose(layers[i].weights, layers[i].weights.T)
+                self._mistaken[key] = _through_weights(r, lambda i: read_the_other_way(layers[i].weights) if i
                                                        else None)
             else:
                 self._mistaken[key] = _through_updated_weights(r) if len(r.network.layers) > 1 else None

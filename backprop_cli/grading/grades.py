@@ -18,7 +18,7 @@ from .assignment import Question
 from .dependencies import first_causes
 from .diagnoses import Diagnoser
 from .expression import ExpressionDiagnoser, expression_value
-from .judging import Judge, Judgement, shape_of, written
+from .judging import Judge, Judgement, written
 from .quantities import evaluate
 from .rule import is_exact, precision_of
 
@@ -107,7 +107,7 @@ def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) 
                                                          judge.stated_mistakes(answer), only_also=True)
             diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
         graded.append(Graded(question, expected, j.verdict, points, answer, diagnosis, accepted_interval(j), codes))
-    _follows_from(graded, shape_of(result, notation))
+    _follows_from(graded, judge.shape)
     return graded
 
 

@@ -26,6 +26,24 @@ def _widen(pair: Pair, precision: Precision) -> Pair:
     return precision.rounded(*pair)
 
 
+def one_path_only(weights: np.ndarray) -> np.ndarray | None:
+    """The weights a backward sum ∂L/∂a = Σ δ·w reads when it keeps the first unit fed only
+    (one_path_only); None where a unit feeds one, and nothing changes."""
+    if weights.shape[0] < 2:
+        return None
+    kept = np.zeros_like(weights)
+    kept[0] = weights[0]
+    return kept
+
+
+def read_the_other_way(weights: np.ndarray) -> np.ndarray | None:
+    """w_jk taken as w_kj (matrix_transposed): the transpose of a square matrix; None where the
+    matrix is not square, or is its own transpose, and nothing changes."""
+    if weights.shape[0] != weights.shape[1] or np.allclose(weights, weights.T):
+        return None
+    return weights.T
+
+
 def as_pair(given) -> tuple[float, float]:
     """A stated value as the next step may use it: a number as written, or (low, high), what its
     digits stand for (a student may carry more digits than they write)."""
@@ -223,12 +241,9 @@ class Reach:
         mistake reads them (the other way, one unit only, already updated by the gradient this pass
         gives them: the true one, or the student's own where the file states what it is built on)."""
         weights = self.r.network.layers[l - 1].weights
-        if "matrix_transposed" in self.mistakes and weights.shape[0] == weights.shape[1]:
-            return weights.T
-        if "one_path_only" in self.mistakes and weights.shape[0] > 1:
-            kept = np.zeros_like(weights)
-            kept[0] = weights[0]
-            return kept
+        for mistake, read in (("matrix_transposed", read_the_other_way), ("one_path_only", one_path_only)):
+            if mistake in self.mistakes and (changed := read(weights)) is not None:
+                return changed
         if "updated_weights_used" in self.mistakes:  # updated with this pass's own gradient, as the student did
             low, high = self.weight_grad_own[l]
             return weights - self.r.learning_rate * (low + high) / 2

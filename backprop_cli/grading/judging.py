@@ -12,13 +12,11 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from ..core.computation import EXPRESSION
 from ..core.numbers import number
 from ..errors import quote
 from .dependencies import ancestors, node_of, step_inputs
-from .intervals import Reach
+from .intervals import Reach, one_path_only, read_the_other_way
 from .quantities import chain_position
 from .rule import (
     KEPT_DIGITS,
@@ -316,10 +314,9 @@ class Judge:
             possible.append("softmax_cross_paths_missing")
         if len(layers) > 1:
             possible.append("updated_weights_used")
-            if any(l.weights.shape[0] > 1 for l in layers[1:]):
+            if any(one_path_only(l.weights) is not None for l in layers[1:]):
                 possible.append("one_path_only")
-            if any(l.weights.shape[0] == l.weights.shape[1] and not np.allclose(l.weights, l.weights.T)
-                   for l in layers[1:]):
+            if any(read_the_other_way(l.weights) is not None for l in layers[1:]):
                 possible.append("matrix_transposed")
         if q.is_parameter:
             if q.name.kind == "w" and q.name.indices[0] > 1:
