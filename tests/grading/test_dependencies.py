@@ -53,25 +53,16 @@ def test_a_right_answer_on_the_way_cuts_the_chain(net):
 
 
 
-BATCH = """\
-inputs: [[1.0, 0.5], [0.2, -0.4]]
-targets: [[1.0], [0.0]]
-loss: squared_error
-learning_rate: 0.5
-layers:
-  - activation: sigmoid
-    weights: [[0.4, -0.2], [0.3, 0.6]]
-    biases: [0.1, -0.1]
-  - activation: linear
-    weights: [[0.7, -0.5]]
-    biases: [0.2]
-"""
+# the tiny network with a second sample
+BATCH = t.SPEC.replace("name: tiny\ninput: [1.0, 0.5]\ntarget: [1.0]\n",
+                       "inputs: [[1.0, 0.5], [0.2, -0.4]]\ntargets: [[1.0], [0.0]]\n")
 
 
 def test_a_batchs_samples_are_nodes_of_their_own(tmp_path):
     from backprop_cli.core.names import notation as make_notation
     from backprop_cli.spec.reader import load_spec
 
+    assert BATCH != t.SPEC
     (tmp_path / "b.yaml").write_text(BATCH, encoding="utf-8")
     result = load_spec(str(tmp_path / "b.yaml")).compute()
     n = make_notation("default", result.network.names)
