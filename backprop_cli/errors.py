@@ -2,10 +2,8 @@
 made safe to print inside them."""
 from __future__ import annotations
 
-import re
+from functools import cache
 
-# every control character, line breaks included: user text is always printed on one line
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")  # \ufffe, \uffff: XML 1.0 forbids them
 QUOTE_LIMIT = 60  # characters of a file's contents a message may quote
 
 
@@ -13,8 +11,16 @@ def printable(text: str) -> str:
     """User text made safe for a terminal and a CI log: control characters (escape sequences, line
     breaks) shown as \\xNN, and never read as a workflow command (a leading `::`, or `##[`)."""
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # a non-UTF-8 file name's bytes
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text).replace("##[", "#\\x23[")
+    text = _control().sub(lambda m: f"\\x{ord(m.group()):02x}", text).replace("##[", "#\\x23[")
     return "\\x3a" + text[1:] if text.startswith("::") else text
+
+
+@cache  # compiled on the first message, not at every start-up
+def _control():
+    import re
+
+    # every control character, line breaks included: user text is always printed on one line
+    return re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")  # \ufffe, \uffff: XML 1.0 forbids them
 
 
 def quote(text: str, limit: int = QUOTE_LIMIT) -> str:

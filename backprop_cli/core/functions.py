@@ -7,17 +7,18 @@ they never spell maths themselves.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
+from .record import Record
 
-# fields declared for dataclasses.replace; __init__ and immutability written out, because the
-# methods a dataclass generates are compiled at import, which every command pays for (start-up)
-@dataclass(init=False, repr=False, eq=False)
-class Activation:
-    """An activation function a = f(z) and its local derivative (immutable)."""
+
+class Activation(Record):
+    """An activation function a = f(z) and its local derivative (immutable; `replace` copies it with
+    fields changed)."""
+
+    FIELDS = ("name", "formula", "derivative_formula", "forward", "derivative", "cross_formula", "alpha")
 
     name: str
     formula: str  # a = ...
@@ -29,9 +30,8 @@ class Activation:
     alpha: float | None = None
 
     def __init__(self, name, formula, derivative_formula, forward, derivative, cross_formula="", alpha=None):
-        for key, value in (("name", name), ("formula", formula), ("derivative_formula", derivative_formula),
-                           ("forward", forward), ("derivative", derivative), ("cross_formula", cross_formula),
-                           ("alpha", alpha)):
+        for key, value in zip(self.FIELDS, (name, formula, derivative_formula, forward, derivative,
+                                            cross_formula, alpha)):
             object.__setattr__(self, key, value)
 
     def __setattr__(self, key, value):

@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from .functions import Activation, Loss
 from .names import NO_NAMES
+from .record import Record
 
 
-# fields declared for dataclasses.replace, __init__ written out: a dataclass's generated methods
-# are compiled at import, which every command pays for (start-up)
-@dataclass(init=False, repr=False, eq=False)
-class Layer:
-    """One layer of weights: row j holds the weights into neuron j."""
+class Layer(Record):
+    """One layer of weights: row j holds the weights into neuron j (`replace` copies it with fields
+    changed)."""
+
+    FIELDS = ("weights", "biases", "activation", "bias_style")
 
     weights: np.ndarray  # (neurons, neurons of the previous layer)
     biases: np.ndarray  # (neurons,): every neuron's, also when the layer shares one or has none
@@ -28,16 +28,17 @@ class Layer:
         return f"Layer({self.weights.shape[0]} neurons, {self.activation.name}, biases {self.bias_style})"
 
 
-@dataclass(init=False, repr=False, eq=False)  # as Layer
-class Network:
+class Network(Record):
     """Layers, a loss and how a batch is reduced; what the engine needs and nothing more."""
+
+    FIELDS = ("layers", "loss", "reduction", "frozen", "names")
 
     layers: list[Layer]
     loss: Loss
     reduction: str = "mean"  # or "sum" over the samples of a batch
     frozen: frozenset = frozenset()  # canonical names of the parameters an update leaves alone
     # the course's own names (canonical default-notation name -> its name); only for reading and printing
-    names: Mapping[str, str] = field(default_factory=lambda: NO_NAMES)
+    names: Mapping[str, str] = NO_NAMES
 
     def __init__(self, layers, loss, reduction="mean", frozen=frozenset(), names=NO_NAMES):
         self.layers, self.loss, self.reduction, self.frozen, self.names = layers, loss, reduction, frozen, names

@@ -5,7 +5,6 @@ the update in core.update, the paths in core.paths, and how a notebook shows it 
 the API registers (core.computation)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
@@ -26,6 +25,7 @@ from .names import (
     notation as make_notation,
 )
 from .network import Network
+from .record import Record
 from .update import stepped_layers, updated
 
 
@@ -34,11 +34,12 @@ def _magnitude(values: np.ndarray) -> float:
     return max(float(values.max(initial=0.0)), -float(values.min(initial=0.0)))
 
 
-# fields declared for dataclasses.replace, __init__ written out (its own __repr__ below): a
-# dataclass's generated methods are compiled at import, which every command pays for (start-up)
-@dataclass(init=False, repr=False, eq=False)
-class Result:
-    """Everything one pass computed; lists are indexed by layer (0 = input)."""
+class Result(Record):
+    """Everything one pass computed; lists are indexed by layer (0 = input). `replace` copies it
+    with fields changed, its cache and title left behind."""
+
+    FIELDS = ("network", "z", "a", "targets", "per_sample_loss", "grad_a", "deltas", "weight_grads", "bias_grads",
+              "learning_rate", "scale")
 
     network: Network
     z: list
@@ -51,9 +52,8 @@ class Result:
     bias_grads: list
     learning_rate: float
     scale: float  # 1/samples for a mean, 1 for a sum
-    # values worked out on first use; not an argument, so a copy (dataclasses.replace) starts empty
-    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    title: str = field(default="", init=False, compare=False)  # the spec's name, set by the spec that ran it
+    _cache: dict  # values worked out on first use
+    title: str  # the spec's name, set by the spec that ran it
     kind: ClassVar[str] = NETWORK  # core.computation's protocol
 
     def __init__(self, network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,

@@ -5,7 +5,7 @@ No printing here: the caller gets a callback per epoch and a `Run` per learning 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from .result import Result
 
 def stepped(result: Result) -> list[Layer]:
     """Every layer after one update of every weight and bias (finite: run() refused it otherwise)."""
-    return [replace(layer, weights=weights, biases=biases)
+    return [layer.replace(weights=weights, biases=biases)
             for layer, (weights, biases) in zip(result.network.layers, result.stepped_arrays())]
 
 
@@ -54,7 +54,7 @@ def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_ra
                 break
             if on_epoch is not None:
                 on_epoch(result, epoch)
-            updated = replace(network, layers=stepped(result))  # frozen, names and bias styles kept
+            updated = network.replace(layers=stepped(result))  # frozen, names and bias styles kept
             try:
                 after = run(updated, inputs, targets, learning_rate)  # as `step` would: N epochs = N steps
             except NumericalError as exc:

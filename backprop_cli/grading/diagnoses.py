@@ -25,7 +25,7 @@ from .rule import same_value
 def _softmax_without_cross_terms(act: Activation) -> Activation:
     # the mistake: ∂ŷi/∂zm taken as 0 for i ≠ m, i.e. softmax treated as elementwise; renamed, so
     # that the engine's fused softmax + cross-entropy δ (ŷ − y, which has the cross paths) is not used
-    return dataclasses.replace(act, name="softmax (diagonal only)", derivative=lambda _z, a: a * (1.0 - a))
+    return act.replace(name="softmax (diagonal only)", derivative=lambda _z, a: a * (1.0 - a))
 
 
 def _variant(result: Result, change) -> Result:
@@ -36,8 +36,8 @@ def _variant(result: Result, change) -> Result:
 
 def _no_cross_paths(net: Network) -> Network:
     layers = [l if l.activation.elementwise else
-              dataclasses.replace(l, activation=_softmax_without_cross_terms(l.activation)) for l in net.layers]
-    return dataclasses.replace(net, layers=layers)
+              l.replace(activation=_softmax_without_cross_terms(l.activation)) for l in net.layers]
+    return net.replace(layers=layers)
 
 
 def _notes_softmax_factor(net: Network) -> Network:
@@ -48,8 +48,8 @@ def _notes_softmax_factor(net: Network) -> Network:
         return a * (1.0 - a) * -others
 
     last = net.layers[-1]
-    wrong = dataclasses.replace(last.activation, derivative=factor)
-    return dataclasses.replace(net, layers=[*net.layers[:-1], dataclasses.replace(last, activation=wrong)])
+    wrong = last.activation.replace(derivative=factor)
+    return net.replace(layers=[*net.layers[:-1], last.replace(activation=wrong)])
 
 
 def _without_activation_derivative(net: Network) -> Network:
@@ -57,8 +57,8 @@ def _without_activation_derivative(net: Network) -> Network:
     def one(z, _a):
         return np.ones_like(z)
 
-    return dataclasses.replace(net, layers=[dataclasses.replace(l, activation=dataclasses.replace(
-        l.activation, derivative=one)) for l in net.layers])
+    return net.replace(layers=[l.replace(activation=l.activation.replace(
+        derivative=one)) for l in net.layers])
 
 
 def _derivative_on_z(net: Network) -> Network | None:
@@ -66,8 +66,8 @@ def _derivative_on_z(net: Network) -> Network | None:
     on_z = {"sigmoid": lambda z, _a: z * (1.0 - z), "tanh": lambda z, _a: 1.0 - z * z}
     if not any(l.activation.name in on_z for l in net.layers):
         return None
-    return dataclasses.replace(net, layers=[l if l.activation.name not in on_z else dataclasses.replace(
-        l, activation=dataclasses.replace(l.activation, derivative=on_z[l.activation.name])) for l in net.layers])
+    return net.replace(layers=[l if l.activation.name not in on_z else l.replace(
+        activation=l.activation.replace(derivative=on_z[l.activation.name])) for l in net.layers])
 
 
 def _never_activated(net: Network) -> Network | None:
@@ -77,7 +77,7 @@ def _never_activated(net: Network) -> Network | None:
     hidden = net.layers[:-1]
     if not any(l.activation.name != "linear" for l in hidden):
         return None
-    return dataclasses.replace(net, layers=[dataclasses.replace(l, activation=ACTIVATIONS["linear"])
+    return net.replace(layers=[l.replace(activation=ACTIVATIONS["linear"])
                                             for l in hidden] + [net.layers[-1]])
 
 
@@ -90,10 +90,10 @@ def _never_activated_own_derivative(net: Network) -> Network | None:
         return None
 
     def own(act: Activation) -> Activation:
-        return dataclasses.replace(act, name=f"{act.name} (never applied)", forward=lambda z: z,
+        return act.replace(name=f"{act.name} (never applied)", forward=lambda z: z,
                                    derivative=lambda z, _a, f=act.derivative: f(z, z))
 
-    return dataclasses.replace(net, layers=[dataclasses.replace(l, activation=own(l.activation))
+    return net.replace(layers=[l.replace(activation=own(l.activation))
                                             if l.activation.name in ("sigmoid", "tanh") else l
                                             for l in hidden] + [net.layers[-1]])
 
@@ -101,26 +101,24 @@ def _never_activated_own_derivative(net: Network) -> Network | None:
 def _through_weights(result: Result, weights_of) -> Result | None:
     """The backward sum ∂L/∂a = Σ δ·w done with other weights (`weights_of(layer)`, None for the
     layer's own), the forward pass as it was; None where no layer's weights differ."""
-    backwards = [dataclasses.replace(l, weights=w) if (w := weights_of(i)) is not None else l
+    backwards = [l.replace(weights=w) if (w := weights_of(i)) is not None else l
                  for i, l in enumerate(result.network.layers)]
     if all(b is a for b, a in zip(backwards[1:], result.network.layers[1:])):
         return None
     depth = len(backwards)
     grad_a, deltas, weight_grads, bias_grads = backward(backwards, result.z, result.a, result.grad_a[depth],
                                                         result.deltas[depth], result.scale)
-    return dataclasses.replace(result, deltas=deltas, grad_a=grad_a, weight_grads=weight_grads,
-                               bias_grads=bias_grads)
+    return result.replace(deltas=deltas, grad_a=grad_a, weight_grads=weight_grads, bias_grads=bias_grads)
 
 
 def _through_updated_weights(result: Result) -> Result:
     """Backward pass through weights already updated (the forward pass used the old ones)."""
-    stale = [dataclasses.replace(l, weights=weights)
+    stale = [l.replace(weights=weights)
              for l, (weights, _) in zip(result.network.layers, result.stepped_arrays())]
     depth = len(stale)
     grad_a, deltas, weight_grads, bias_grads = backward(stale, result.z, result.a, result.grad_a[depth],
                                                         result.deltas[depth], result.scale)
-    return dataclasses.replace(result, deltas=deltas, grad_a=grad_a, weight_grads=weight_grads,
-                               bias_grads=bias_grads)
+    return result.replace(deltas=deltas, grad_a=grad_a, weight_grads=weight_grads, bias_grads=bias_grads)
 
 
 CROSS = ("the softmax cross paths are missing: every ŷi depends on every zm (∂ŷi/∂zm = −ŷi·ŷm for i ≠ m), "

@@ -9,7 +9,6 @@ student is shown are exactly the numbers the key is computed from.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 
 import numpy as np
@@ -64,11 +63,11 @@ def draw_numbers(assignment, student: str, attempt: int):
 
 def with_numbers(base: Spec, samples, layers) -> Spec:
     """The base spec with drawn numbers in place (for checking a draw before writing it out)."""
-    new_layers = [dataclasses.replace(layer, weights=np.array(weights, dtype=float),
-                                      biases=layer.biases if biases is None else np.array(biases, dtype=float))
+    new_layers = [layer.replace(weights=np.array(weights, dtype=float),
+                                biases=layer.biases if biases is None else np.array(biases, dtype=float))
                   for layer, (weights, biases) in zip(base.network.layers, layers)]
-    return dataclasses.replace(base, network=dataclasses.replace(base.network, layers=new_layers),
-                               inputs=np.array(samples, dtype=float), document=None)
+    return base.replace(network=base.network.replace(layers=new_layers),
+                        inputs=np.array(samples, dtype=float), document=None)
 
 
 def handout_text(assignment, student: str, numbers) -> str:

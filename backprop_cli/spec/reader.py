@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,6 +16,7 @@ from ..core.engine import run
 from ..core.functions import ACTIVATIONS, LOSSES, activation
 from ..core.names import NO_NAMES, bias_count
 from ..core.network import Layer, Network
+from ..core.record import Record
 from ..core.result import Result
 from ..errors import SpecError, UsageError, quote
 from .access import read_text
@@ -39,11 +39,12 @@ MAX_NODE_VALUES = 2_000_000  # samples × neurons: 16 MB an array, a handful of 
 DEFAULT_LEARNING_RATE = 0.1
 
 
-# fields declared for dataclasses.replace, __init__ written out: a dataclass's generated methods
-# are compiled at import, which every command pays for (start-up)
-@dataclass(init=False, repr=False, eq=False)
-class Spec:
-    """A validated network spec: the engine's Network plus data, rate and where things were written."""
+class Spec(Record):
+    """A validated network spec: the engine's Network plus data, rate and where things were written
+    (`replace` copies it with fields changed)."""
+
+    FIELDS = ("network", "inputs", "targets", "batch", "learning_rate", "name", "description", "file", "document",
+              "matrix_files", "layouts")
 
     network: Network
     inputs: np.ndarray  # (samples, inputs)

@@ -35,15 +35,14 @@ _IMPLICIT = "backprop:implicit"
 _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {_IMPLICIT, _STR_TAG, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
-# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution)
-_NULL = re.compile(r"null|Null|NULL|~")
-_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
-_INT10 = re.compile(r"[-+]?[0-9]+")
-_INT8 = re.compile(r"0o[0-7]+")
-_INT16 = re.compile(r"0x[0-9a-fA-F]+")
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution); the plain forms are
+# sets and digit checks, not regular expressions: compiling nine of them cost every start-up
+_NULL = {"", "null", "Null", "NULL", "~"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_DECIMAL, _OCTAL, _HEX = frozenset("0123456789"), frozenset("01234567"), frozenset("0123456789abcdefABCDEF")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_INF = re.compile(r"[-+]?(\.inf|\.Inf|\.INF)")
-_NAN = re.compile(r"\.nan|\.NaN|\.NAN")
+_INF = {".inf", ".Inf", ".INF"}
+_NAN = {".nan", ".NaN", ".NAN"}
 
 Path = tuple  # a key path into the document: ("layers", 0, "weights", 1, 2)
 KEY = "<key>"  # path + (KEY,) locates the key itself rather than its value
@@ -138,25 +137,26 @@ class Document:
 
 def resolve_scalar(text: str) -> Any:
     """The YAML 1.2 core-schema value of a plain scalar."""
-    if text == "" or _NULL.fullmatch(text):
+    if text in _NULL:
         return None
-    if _BOOL.fullmatch(text):
-        return text.lower() == "true"
-    if _INT10.fullmatch(text):
+    if text in _BOOL:
+        return _BOOL[text]
+    unsigned = text[1:] if text[0] in "+-" else text  # text is not "": that is null
+    if unsigned and set(unsigned) <= _DECIMAL:
         # Python refuses to parse over 4,300 digits; a number that long is an overflow anyway
         return float(text) if len(text) > _FLOAT_MAX_DIGITS else int(text)
-    if _INT8.fullmatch(text):
+    if text[:2] == "0o" and len(text) > 2 and set(text[2:]) <= _OCTAL:
         return _int_or_inf(int(text[2:], 8))
-    if _INT16.fullmatch(text):
+    if text[:2] == "0x" and len(text) > 2 and set(text[2:]) <= _HEX:
         return _int_or_inf(int(text[2:], 16))
     if _FLOAT.fullmatch(text):
         try:
             return float(text)
         except OverflowError:  # pragma: no cover - float() returns inf instead
             return float("inf")
-    if _INF.fullmatch(text):
+    if unsigned in _INF:
         return float("-inf") if text.startswith("-") else float("inf")
-    if _NAN.fullmatch(text):
+    if text in _NAN:
         return float("nan")
     return text
 
@@ -176,7 +176,18 @@ def as_float(value: Any) -> float | None:
 
 
 def nesting_problem(text: str) -> tuple[int, int] | None:
-    """Where the text nests deeper than MAX_DEPTH (line, column), or None. A cheap scan that errs
+    """Where the text nests deeper than MAX_DEPTH (line, column), or None."""
+    # too few brackets to nest that deep, and no line begins with that many columns of indentation
+    # and indicators (splitlines breaks at YAML's line breaks and a few more, so a line's beginning
+    # is never missed): nothing can be too deep, and the character-by-character scan is skipped
+    if text.count("[") + text.count("{") <= MAX_DEPTH and \
+            max((len(line) - len(line.lstrip(" -?:\t")) for line in text.splitlines()), default=0) <= MAX_DEPTH:
+        return None
+    return scan_nesting(text)
+
+
+def scan_nesting(text: str) -> tuple[int, int] | None:
+    """nesting_problem character by character: a cheap scan that errs
     towards counting: a quote starts only where YAML starts a quoted scalar (after a space or an
     indicator, never inside a word), escapes inside quotes are honoured, and brackets inside
     quotes and comments do not count; anything unsure counts."""
@@ -235,7 +246,10 @@ def nesting_problem(text: str) -> tuple[int, int] | None:
 
 def decode(raw: bytes, file: str) -> str:
     """UTF-8 (with or without BOM) or UTF-16 with BOM; a located error otherwise."""
-    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:  # the BOM by hand: the utf-8-sig codec is one more module every start-up would import
+        encoding, raw = "utf-8", raw.removeprefix(b"\xef\xbb\xbf")
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -243,7 +257,7 @@ def decode(raw: bytes, file: str) -> str:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise SpecError([Problem(file, line, column,
-                                 f"the file is not valid {encoding.upper().replace('-SIG', '')} text "
+                                 f"the file is not valid {encoding.upper()} text "
                                  f"(byte 0x{raw[exc.start]:02x})",
                                  "save the file as UTF-8 text")]) from None
 

@@ -1,6 +1,8 @@
 """core.reports: the plain report objects."""
 from types import SimpleNamespace
 
+import pytest
+
 from backprop_cli.core.reports import ExampleList, ExpressionTrace, GradientCheck, Gradients, Training
 
 
@@ -24,3 +26,12 @@ def test_training_interrupted_is_the_last_run_s():
     assert not Training([SimpleNamespace(stopped="interrupted"), SimpleNamespace(stopped="until-loss")]).interrupted
     assert Training([]).until_loss is None
     assert ExampleList([{"name": "x"}]).rows == [{"name": "x"}]
+
+
+def test_a_report_is_read_only_compared_by_its_fields_and_shown_by_them():
+    g = Gradients("result", ["w1"])
+    assert g == Gradients("result", ["w1"]) and g != Gradients("result", ["w2"])
+    assert g.rows == [] and Gradients("r").rows is not Gradients("r").rows
+    assert repr(g) == "Gradients(computation='result', names=['w1'], rows=[], inputs=None)"
+    with pytest.raises(AttributeError, match="read-only"):
+        g.names = None

@@ -1,5 +1,4 @@
 """spec.rewrite: new numbers written into the user's own text (comments and layout kept), read back exactly."""
-import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ from backprop_cli.spec.rewrite import _Edits, check_reads_back, rewrite_spec, up
 
 def shifted(spec, delta=0.125):
     """Every layer with each weight and bias moved by delta (a shared bias moves as one)."""
-    return [dataclasses.replace(layer, weights=layer.weights + delta, biases=layer.biases + delta)
+    return [layer.replace(weights=layer.weights + delta, biases=layer.biases + delta)
             for layer in spec.layers]
 
 
@@ -65,7 +64,7 @@ def test_any_numbers_read_back_exactly(values, layout, biases):
     spec = parse_spec(text, "s.yaml", Path("."))
     layer = spec.layers[0]
     new_biases = np.array(values[4:6]) if layer.bias_style == "each" else np.full(2, values[4])
-    after = [dataclasses.replace(layer, weights=np.array(values[:4]).reshape(2, 2), biases=new_biases)]
+    after = [layer.replace(weights=np.array(values[:4]).reshape(2, 2), biases=new_biases)]
     written, _ = rewrite_spec(spec, after, None)
     same_numbers(written, "s.yaml", after)
     assert written.startswith("input: [1, 2]  # x\n")
@@ -75,7 +74,7 @@ def test_missing_biases_are_added_in_the_file_style():
     text = "input: [1, 2]\r\ntarget: [1]\r\nloss: mse\r\nlayers:\r\n  - activation: linear\r\n    weights:\r\n" \
            "      - [0.1, 0.2]\r\n  - {activation: linear, weights: [[1]]}\r\n"
     spec = parse_spec(text, "s.yaml", Path("."))
-    after = [dataclasses.replace(layer, biases=np.array([0.25])) for layer in spec.layers]
+    after = [layer.replace(biases=np.array([0.25])) for layer in spec.layers]
     written, _ = rewrite_spec(spec, after, None)
     assert written == ("input: [1, 2]\r\ntarget: [1]\r\nloss: mse\r\nlayers:\r\n  - activation: linear\r\n"
                        "    weights:\r\n      - [0.1, 0.2]\r\n    biases: [0.25]\r\n"
@@ -85,7 +84,7 @@ def test_missing_biases_are_added_in_the_file_style():
 def test_missing_biases_at_the_end_of_a_file_without_a_final_newline():
     text = "input: [1]\ntarget: [1]\nloss: mse\nlayers:\n  - activation: linear\n    weights: [[2]]"
     spec = parse_spec(text, "s.yaml", Path("."))
-    written, _ = rewrite_spec(spec, [dataclasses.replace(spec.layers[0], biases=np.array([-0.5]))], None)
+    written, _ = rewrite_spec(spec, [spec.layers[0].replace(biases=np.array([-0.5]))], None)
     assert written == text.replace("[[2]]", "[[2.0]]") + "\n    biases: [-0.5]\n"
 
 
@@ -93,9 +92,9 @@ def test_a_scalar_bias_stays_a_scalar_when_all_equal():
     text = "input: [1]\ntarget: [1, 1]\nloss: mse\nlayers:\n  - activation: linear\n    weights: [[2], [3]]\n" \
            "    biases: 0\n"
     spec = parse_spec(text, "s.yaml", Path("."))
-    same = rewrite_spec(spec, [dataclasses.replace(spec.layers[0], biases=np.array([0.5, 0.5]))], None)[0]
+    same = rewrite_spec(spec, [spec.layers[0].replace(biases=np.array([0.5, 0.5]))], None)[0]
     assert same.endswith("    biases: 0.5\n")
-    differ = rewrite_spec(spec, [dataclasses.replace(spec.layers[0], biases=np.array([0.5, -1.0]))], None)[0]
+    differ = rewrite_spec(spec, [spec.layers[0].replace(biases=np.array([0.5, -1.0]))], None)[0]
     assert differ.endswith("    biases: [0.5, -1.0]\n")
 
 

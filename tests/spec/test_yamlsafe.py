@@ -17,6 +17,7 @@ from backprop_cli.spec.yamlsafe import (
     nesting_problem,
     parse,
     resolve_scalar,
+    scan_nesting,
 )
 
 
@@ -51,6 +52,30 @@ def test_resolve_scalar_huge_numbers_become_inf():
     assert resolve_scalar("0x" + "f" * 300) == math.inf  # over 1024 bits
     assert resolve_scalar("0x" + "f" * 256) == 16 ** 256 - 1
     assert resolve_scalar("1e400") == math.inf
+
+
+def _core_schema_kind(text: str) -> str:
+    """The YAML 1.2 core schema's resolution, written as the specification writes it (regular
+    expressions), to hold the resolver's plain string checks to."""
+    import re
+
+    for kind, pattern in (("null", r"null|Null|NULL|~|"), ("bool", r"true|True|TRUE|false|False|FALSE"),
+                          ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"),
+                          ("float", r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?(\.inf|\.Inf|\.INF)"),
+                          ("nan", r"\.nan|\.NaN|\.NAN")):
+        if re.fullmatch(pattern, text):
+            return kind
+    return "str"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0179afAFoxX+-.eEinfINFaNtrueTRUlsS~_ \u0660\u00b2", max_size=8)
+       | st.sampled_from([".inf", "-.Inf", "+.INF", ".nan", ".NaN", "0o17", "0x1F", "TRUE", "False", "~", "-0"]))
+def test_resolve_scalar_follows_the_specifications_patterns(text):
+    value, kind = resolve_scalar(text), _core_schema_kind(text)
+    expected = {"null": type(None), "bool": bool, "int": int, "float": float, "nan": float, "str": str}[kind]
+    assert type(value) is expected, (text, value, kind)
+    assert kind != "nan" or math.isnan(value)
 
 
 @settings(max_examples=50, deadline=None)
@@ -184,6 +209,18 @@ def test_nesting_problem_ignores_quotes_and_comments():
     assert nesting_problem("[" * MAX_DEPTH + "]" * MAX_DEPTH) is None
     assert nesting_problem("x: " + deep) == (1, 4 + MAX_DEPTH)
     assert nesting_problem("a: 1\n\nx: " + deep) == (3, 4 + MAX_DEPTH)
+
+
+# runs of brackets, indentation and indicators long enough to cross MAX_DEPTH, and every line break
+_NESTING_RUNS = st.tuples(st.sampled_from(["[", "{", "]", "}", " ", "-", "?", ":", "\t", "'", '"', "#", "a", "- ",
+                                           "\n", "\r", "\r\n", "\x85", "\u2028", "\u2029", "\x0b"]),
+                          st.integers(1, 2 * MAX_DEPTH)).map(lambda run: run[0] * run[1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NESTING_RUNS, max_size=8).map("".join))
+def test_the_quick_nesting_check_never_passes_what_the_scan_refuses(text):
+    assert nesting_problem(text) == scan_nesting(text)
 
 
 def test_decode():
