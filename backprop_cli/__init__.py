@@ -20,7 +20,7 @@ _API = {
     "trace": "computing", "gradcheck": "computing", "draw": "computing", "explore_html": "computing",
     "examples": "computing", "example_text": "computing",
     "check": "grading", "check_class": "grading", "key": "grading", "assignment_key": "grading",
-    "load_assignment": "grading", "assign": "grading",
+    "assignment_keys": "grading", "load_assignment": "grading", "with_roster": "grading", "assign": "grading",
     "step": "training", "train": "training", "trained_spec": "training", "write_updated": "training",
 }
 __all__ = [*_API, "render", "SpecError", "UsageError", "NumericalError", "__version__"]

@@ -24,6 +24,7 @@ personal:
   weights: {from: -1, to: 1, decimals: 1}
   biases: {from: -0.5, to: 0.5, decimals: 1}
   input: {from: 0, to: 5, decimals: 0}
+roster: roster.csv
 """ + QUESTIONS
 
 
@@ -33,6 +34,7 @@ def course(tmp_path, monkeypatch):
     (tmp_path / "net.yaml").write_text((SPECS / "padhai-4-4-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "hw.yaml").write_text('title: "Homework 3"\nspec: net.yaml\n' + QUESTIONS, encoding="utf-8")
     (tmp_path / "hwp.yaml").write_text(PERSONAL, encoding="utf-8")
+    (tmp_path / "roster.csv").write_text("id\nalice\nbob\n", encoding="utf-8")  # hwp.yaml's, unless a test writes one
     return tmp_path
 
 
@@ -59,9 +61,9 @@ def test_points_not_answered_not_graded_and_who(course):
     assert (second["student"], second["score"]) == ("bob", 5.0) and "carol" in second["notes"][0]
     assert [q["share_right"] for q in data["summary"]] == [0.5, 1.0, 0.5, 0.5]
     rows = list(csv.reader(io.StringIO((course / "g.csv").read_text())))
-    assert rows == [["student", "score", "max_score", "a12", "dL/dz21", "dL/dw212", "w212_new"],
-                    ["alice", "3.0", "6.0", "1.0", "2.0", "0.0", "0.0"], ["bob", "5.0", "6.0", "0.0", "2.0", "2.0",
-                                                                            "1.0"]]
+    assert rows == [["student", "score", "max_score", "status", "a12", "dL/dz21", "dL/dw212", "w212_new"],
+                    ["alice", "3.0", "6.0", "graded", "1.0", "2.0", "0.0", "0.0"],
+                    ["bob", "5.0", "6.0", "graded", "0.0", "2.0", "2.0", "1.0"]]
 
 
 def test_a_submission_graded_on_the_assignments_network_not_its_own(course):
@@ -212,6 +214,7 @@ def gradescope_root(tmp_path, answers: str | None):
     (root / "submission").mkdir()
     (root / "source" / "net.yaml").write_text((SPECS / "padhai-4-4-2.yaml").read_text(encoding="utf-8"))
     (root / "source" / "assignment.yaml").write_text(PERSONAL, encoding="utf-8")
+    (root / "source" / "roster.csv").write_text("id\nalice\n", encoding="utf-8")
     (root / "submission_metadata.json").write_text(json.dumps({"users": [{"email": "alice@uni.edu", "sid": "alice"}]}))
     if answers is not None:
         (root / "submission" / "answers.yaml").write_text(answers, encoding="utf-8")

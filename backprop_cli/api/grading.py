@@ -9,6 +9,7 @@ from ..core.computation import EXPRESSION
 from ..core.names import notation as make_notation
 from ..errors import UsageError
 from ..files import write_atomic
+from ..grading.assignment import FEEDBACK
 
 
 @dataclass
@@ -42,22 +43,26 @@ class ClassRun:
     errors: list = field(default_factory=list, repr=False)  # (path, SpecError), for the gradebook
     stats: list[dict] = field(default_factory=list)
     student: str | None = None  # --student, when one file was graded for a named student
+    strangers: list = field(default_factory=list)  # grading.submissions.Stranger: not on the roster
+    feedback: str = "full"  # grading.assignment.FEEDBACK: what the reports a student may see say
 
     @property
     def invalid_students(self) -> list[tuple[str, object]]:
         """(student, error) of each file that could not be graded, for the gradebook."""
         from ..grading.submissions import student_of
 
-        return [(student_of(path, self.student), error) for path, error in self.errors]
+        prefix = self.assignment.repository_prefix
+        return [(student_of(path, self.student, prefix), error) for path, error in self.errors]
 
     @property
     def failed(self) -> bool:
-        """Whether an answer of some submission is not right."""
-        return any(r.verdict != "right" for s in self.graded for r in s.results)
+        """Whether an answer of some submission is not right, or a file's student is not on the roster."""
+        return bool(self.strangers) or any(r.verdict != "right" for s in self.graded for r in s.results)
 
     def __repr__(self) -> str:
         submissions = f"{len(self.graded)} submission{'s' if len(self.graded) != 1 else ''}"
-        return f"<ClassRun {submissions}, {len(self.invalid)} invalid>"
+        strangers = f", {len(self.strangers)} not on the roster" if self.strangers else ""
+        return f"<ClassRun {submissions}, {len(self.invalid)} invalid{strangers}>"
 
     def _repr_html_(self) -> str:
         return _html(self)
@@ -91,9 +96,13 @@ def load_assignment(path: str):
     return read(path)
 
 
-def check_class(assignment, paths, student: str | None = None) -> ClassRun:
+def check_class(assignment, paths, student: str | None = None, *, roster: str | None = None,
+                roster_id: str | None = None, feedback: str | None = None) -> ClassRun:
     """Grade a class against an assignment (a path or a loaded one): each answers file on the
-    network of its student (`student`, else the folder holding the file), with points."""
+    network of its student (`student`, else the folder holding the file less `repository_prefix:`),
+    with points. The roster (`roster`, else the assignment's `roster:`) decides who is graded: a
+    student not on it is reported, never graded; a personal assignment needs one. `feedback`
+    (else the assignment's `feedback:`) sets what the reports a student may see say."""
     from ..grading.submissions import class_summary, grade_class
 
     if student is not None and not student.strip():
@@ -102,10 +111,38 @@ def check_class(assignment, paths, student: str | None = None) -> ClassRun:
     if student and len(paths) > 1:
         raise UsageError("--student names the student of one answers file; with several, each file's folder names "
                          "its student")
-    loaded = load_assignment(assignment) if isinstance(assignment, (str, Path)) else assignment
-    graded, errors = grade_class(loaded, paths, student)
+    loaded = with_roster(assignment, roster, roster_id)
+    graded, errors, strangers = grade_class(loaded, paths, student)
     invalid = [(path, [str(p) for p in exc.problems]) for path, exc in errors]
-    return ClassRun(loaded, graded, invalid, errors, class_summary(loaded, graded), student)
+    return ClassRun(loaded, graded, invalid, errors, class_summary(loaded, graded), student, strangers,
+                    _feedback(feedback, loaded))
+
+
+def _feedback(level: str | None, assignment) -> str:
+
+    if level is not None and level not in FEEDBACK:
+        raise UsageError(f"--feedback: '{level}' is not one of {', '.join(FEEDBACK)}")
+    return level or assignment.feedback
+
+
+def with_roster(assignment, roster: str | None = None, roster_id: str | None = None):
+    """The assignment (a path or a loaded one) with its roster: `roster` (a CSV path) in place of
+    its `roster:`, read by the column `roster_id`. UsageError for a personal assignment with no
+    roster at all: its networks exist only for known ids."""
+    import dataclasses
+
+    from ..grading.roster import load_roster
+
+    loaded = load_assignment(assignment) if isinstance(assignment, (str, Path)) else assignment
+    if roster is not None or (roster_id is not None and loaded.roster is not None):
+        loaded = dataclasses.replace(loaded, roster=load_roster(roster or loaded.roster.path, roster_id))
+    elif roster_id is not None:
+        raise UsageError("--roster-id names a column of the roster: give --roster FILE (or `roster:` in the "
+                         "assignment)")
+    if loaded.personal is not None and loaded.roster is None:
+        raise UsageError("this assignment gives every student their own network, and so needs a roster of who "
+                         "they are: give --roster FILE.csv, or write `roster: roster.csv` in the assignment")
+    return loaded
 
 
 def key(spec, quantities=(), *, decimals: int = 4, notation: str = "default", spec_path: str | None = None) -> str:
@@ -136,14 +173,20 @@ def _mistakes(result, notation):
     return lambda text, value: diagnoser.candidates(parse_quantity(text, notation), value)
 
 
-def assignment_key(assignment, student: str | None = None, quantities=(), *, decimals: int = 4) -> str:
-    """One student's answer key for an assignment's questions (their own network with `personal:`)."""
-    from ..grading.assignment import STUDENT_ID
+def assignment_key(assignment, student: str | None = None, quantities=(), *, decimals: int = 4,
+                   roster: str | None = None, roster_id: str | None = None) -> str:
+    """One student's answer key for an assignment's questions (their own network with `personal:`);
+    with a roster (`roster`, else the assignment's), only for a student on it."""
     from ..grading.key import answer_key, key_values
+    from ..grading.roster import STUDENT_ID
 
     if student is not None and not STUDENT_ID.fullmatch(student):
         raise UsageError("--student: not a student id (letters, digits and . _ @ -)")
-    loaded = load_assignment(assignment) if isinstance(assignment, (str, Path)) else assignment
+    loaded = with_roster(assignment, roster, roster_id)
+    if student is not None and loaded.roster is not None and student not in loaded.roster:
+        near = loaded.roster.nearest(student)
+        raise UsageError(f"--student: {student} is not on the roster"
+                         + (f" (nearest: {', '.join(near)})" if near else ""))
     network, result = loaded.network_for(student)
     chosen = make_notation(loaded.notation, result.network.names)
     rows = key_values(result, quantities or [q.quantity for q in loaded.questions], chosen)
@@ -156,6 +199,26 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
     return answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
                       spec_text=spec_text, student=student, candidates=_mistakes(result, chosen),
                       precision=loaded.tolerance.precision)
+
+
+def assignment_keys(assignment, output, quantities=(), *, decimals: int = 4, roster: str | None = None,
+                    roster_id: str | None = None) -> list[str]:
+    """Every roster student's answer key, written as OUTPUT/ID/answers.yaml (so that `check
+    --assignment` on OUTPUT/*/answers.yaml grades the keys themselves); return the ids written.
+    Every key is made before any is written."""
+    loaded = with_roster(assignment, roster, roster_id)
+    if loaded.roster is None:
+        raise UsageError("writing every student's key needs a roster: give --roster FILE.csv, or write "
+                         "`roster: roster.csv` in the assignment")
+    keys = {student: assignment_key(loaded, student, quantities, decimals=decimals) for student in loaded.roster.ids}
+    base = Path(output)
+    for student, text in keys.items():
+        try:
+            (base / student).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create {base / student}: {exc.strerror}") from None
+        write_atomic(base / student / "answers.yaml", text)
+    return list(keys)
 
 
 def assign(assignment, roster: str, output: str) -> list[str]:

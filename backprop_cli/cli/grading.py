@@ -5,7 +5,9 @@ import os
 
 import click
 
+from ..api.grading import FEEDBACK
 from ..core.computation import EXPRESSION
+from ..report.formats import GRADEBOOK_FORMATS
 from .options import (
     check_save,
     emit,
@@ -15,6 +17,7 @@ from .options import (
     output_file,
     precision_option,
     present,
+    roster_options,
     save_option,
     spec_options,
 )
@@ -31,14 +34,24 @@ from .options import (
 @click.option("--assignment", metavar="FILE", help="Grade against this assignment (the instructor's file): its "
               "network for each student, its questions and points, whatever a submission's spec: says.")
 @click.option("--student", metavar="ID", help="With --assignment and one answers file: who answers (default: the "
-              "name of the folder holding the answers file).")
-@output_file("--gradebook", metavar="FILE.csv", help_text="With --assignment: write one row per student (student, "
-             "score, max_score, the points of each question) for a learning-management system.")
+              "name of the folder holding the answers file, less the assignment's repository_prefix:).")
+@roster_options
+@click.option("--feedback", type=click.Choice(FEEDBACK), help="With --assignment: what the reports a student may "
+              "see say (text, JUnit, annotations, job summary, Gradescope): full (expected values too), diagnosis "
+              "(verdicts and diagnoses, no expected value), verdict (right or not), score (the total only). "
+              "Default: the assignment's feedback:, else full. --gradebook and --format json always hold all.")
+@output_file("--gradebook", metavar="FILE.csv", help_text="With --assignment: write one row per roster student "
+             "(submitted or not) with the score and each question's points, for a learning-management system.")
+@click.option("--gradebook-format", type=click.Choice(GRADEBOOK_FORMATS), default="generic", show_default=True,
+              help="generic (student, score, max_score, status, each question), canvas (a Canvas gradebook "
+              "export's columns from the roster, then the score under the assignment's title) or moodle (the "
+              "roster id, then the score under the title).")
 @click.option("--summary", is_flag=True, help="With --assignment: print per question the share right and the most "
               "frequent diagnoses after the files.")
 @output_file("--gradescope", metavar="FILE", help_text="With --assignment and one answers file: write Gradescope's "
              "results.json (written, valid, even when the submission cannot be read).")
-def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, student, gradebook, summary, gradescope):
+def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, student, roster, roster_id, feedback,
+          gradebook, gradebook_format, summary, gradescope):
     """Grade answer files against the true values (for homework and CI).
 
     An answers file names a spec and gives numbers:
@@ -55,10 +68,12 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
     With --assignment FILE, each file is graded on the assignment's network for
     its student (their own, with `personal:`), question by question with points;
     an empty or missing question scores 0, answers to questions not asked are
-    listed as not graded.
+    listed as not graded. The roster (--roster, else the assignment's roster:)
+    decides who is graded: a file whose student is not on it is reported, never
+    graded; a personal assignment needs one.
 
-    Exit status: 0 all right, 1 some answer wrong, 2 a file is invalid (the
-    others are still graded). On GitHub Actions each wrong answer is also
+    Exit status: 0 all right, 1 some answer wrong or a student not on the roster,
+    2 a file is invalid (the others are still graded). On GitHub Actions each wrong answer is also
     annotated at its line, on standard error.
 
     \b
@@ -66,16 +81,26 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
       backprop check answers.yaml
       backprop check submissions/*/answers.yaml --junit report.xml --quiet
       backprop check --assignment hw3.yaml submissions/*/answers.yaml --gradebook grades.csv --summary
+      backprop check --assignment hw3.yaml --roster canvas.csv --roster-id "SIS Login ID" \\
+          repos/*/answers.yaml --feedback diagnosis --gradebook canvas-import.csv --gradebook-format canvas
     """
     from ..api.grading import check as check_files
-    from ..api.grading import check_class
+    from ..api.grading import check_class, with_roster
 
     check_save(save, fmt)
-    if assignment is None and (student or gradebook or summary or gradescope):
-        raise click.UsageError("--student, --gradebook, --summary and --gradescope go with --assignment FILE")
+    if assignment is None and (student or gradebook or summary or gradescope or roster or roster_id or feedback):
+        raise click.UsageError("--student, --roster, --roster-id, --feedback, --gradebook, --summary and "
+                               "--gradescope go with --assignment FILE")
     if gradescope and len(answers) > 1:
         raise click.UsageError("--gradescope writes the results.json of one submission: give one answers file")
-    run = check_class(assignment, answers, student) if assignment is not None else check_files(answers)
+    if assignment is not None:
+        loaded = with_roster(assignment, roster, roster_id)
+        if gradebook and gradebook_format == "canvas" and not (loaded.roster and loaded.roster.from_canvas):
+            raise click.UsageError("--gradebook-format canvas writes back a Canvas gradebook export: give it as the "
+                                   "roster (its columns Student, ID, SIS User ID, SIS Login ID and Section)")
+        run = check_class(loaded, answers, student, feedback=feedback)
+    else:
+        run = check_files(answers)
     for _, problems in run.invalid:
         for problem in problems:
             click.echo(problem, err=True)
@@ -84,7 +109,7 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
     present(run, fmt, save=save, no_color=no_color, title="backprop check", precision=precision, quiet=quiet,
             summary=summary)
     if gradebook:
-        _write(gradebook, "gradebook", run, precision)
+        _write(gradebook, f"gradebook-{gradebook_format}", run, precision)
     if junit:
         _write(junit, "junit", run, precision)
     if os.environ.get("GITHUB_ACTIONS") == "true":
@@ -129,8 +154,12 @@ def _github(run, precision: int) -> None:
               "(always so unless SPEC names a file).")
 @click.option("--assignment", metavar="FILE", help="The key of an assignment's questions, on the network of "
               "--student ID (their own with `personal:`).")
-@click.option("--student", metavar="ID", help="With --assignment: whose key.")
-def key(spec, example, expr, at, notation, quantities, decimals, inline, assignment, student):
+@click.option("--student", metavar="ID", help="With --assignment: whose key (on the roster, when there is one).")
+@roster_options
+@click.option("-o", "--output", metavar="DIR", help="With --assignment and a roster: write every student's key, "
+              "DIR/ID/answers.yaml (`check --assignment` on DIR/*/answers.yaml then grades the keys).")
+def key(spec, example, expr, at, notation, quantities, decimals, inline, assignment, student, roster, roster_id,
+        output):
     """Print an answers file holding the true values: an answer key.
 
     `backprop check` on the printed key passes; give students the same file with
@@ -142,16 +171,25 @@ def key(spec, example, expr, at, notation, quantities, decimals, inline, assignm
       backprop key --example padhai-4-4-2 --decimals 3
       backprop key --expr "(x + y)*z" --at x=-2,y=5,z=-4 --quantity df/dx
       backprop key --assignment hw3.yaml --student alice
+      backprop key --assignment hw3.yaml --roster roster.csv -o keys/
     """
-    from ..api.grading import assignment_key
+    from ..api.grading import assignment_key, assignment_keys
     from ..api.grading import key as answer_key
 
     if assignment is not None:
         if spec is not None or example is not None or expr is not None:
             raise click.UsageError("--assignment brings its own network: give no SPEC, --example or --expr")
-        return emit(assignment_key(assignment, student, quantities, decimals=decimals), None)
-    if student:
-        raise click.UsageError("--student goes with --assignment FILE")
+        if output is not None:
+            if student:
+                raise click.UsageError("-o writes every roster student's key; --student prints one")
+            written = assignment_keys(assignment, output, quantities, decimals=decimals, roster=roster,
+                                      roster_id=roster_id)
+            click.echo(f"wrote {len(written)} key{'s' if len(written) != 1 else ''} in {output}")
+            return None
+        return emit(assignment_key(assignment, student, quantities, decimals=decimals, roster=roster,
+                                   roster_id=roster_id), None)
+    if student or roster or roster_id or output:
+        raise click.UsageError("--student, --roster, --roster-id and -o go with --assignment FILE")
     loaded = load(spec, example, expr, at, expressions=True)
     by_path = not (inline or example is not None or spec in (None, "-") or loaded.kind == EXPRESSION)
     emit(answer_key(loaded, quantities, decimals=decimals, notation=notation, spec_path=spec if by_path else None),

@@ -99,6 +99,14 @@ def output_file(*names: str, help_text: str, metavar: str = "FILE", required: bo
                         callback=_writable, help=help_text)
 
 
+def roster_options(command):
+    """--roster FILE.csv and --roster-id COLUMN: who may submit, in place of the assignment's roster:."""
+    command = click.option("--roster-id", metavar="COLUMN", help="The roster's column of student ids (default: "
+                           "the assignment's roster_id:, else `id`, else the first column).")(command)
+    return click.option("--roster", metavar="FILE.csv", help="Who may submit: a CSV with a column of student ids (a "
+                        "Canvas gradebook export works); in place of the assignment's roster:.")(command)
+
+
 def weight_option(help_text: str, multiple: bool = True):
     """-w/--weight NAME: a parameter by name (w212, w2_1_2, b21)."""
     return click.option("--weight", "-w", "weights" if multiple else "weight", multiple=multiple, metavar="NAME",

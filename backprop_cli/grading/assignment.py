@@ -4,14 +4,13 @@ Grading with one uses the assignment's network, whatever a submission's `spec:` 
 from __future__ import annotations
 
 import math
-import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.computation import EXPRESSION
 from ..core.names import NOTATIONS
-from ..errors import Problem, SpecError, quote
+from ..errors import Problem, SpecError, UsageError, quote
 from ..spec.access import read_text
 from ..spec.hints import describe
 from ..spec.reader import Spec, load_spec, read_document
@@ -19,13 +18,16 @@ from ..spec.values import ValueReader
 from ..spec.yamlsafe import Document, as_float, parse
 from .answers import Tolerance, read_tolerance, remember
 from .quantities import QuantityError, check_quantity, parse_quantity
+from .roster import Roster, load_roster
 
-ASSIGNMENT_KEYS = ("title", "spec", "network", "personal", "notation", "tolerance", "precision", "carried_forward",
-                   "questions")
+ASSIGNMENT_KEYS = ("title", "spec", "network", "personal", "roster", "roster_id", "repository_prefix", "notation",
+                   "tolerance", "precision", "carried_forward", "feedback", "questions")
 PERSONAL_KEYS = ("spec", "seed", "weights", "biases", "input")
 CARRIED_FORWARD = {"full": 1.0, "half": 0.5, "none": 0.0}
 MAX_QUESTIONS = 200
-STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")  # also a folder name: no / and no ..
+# what every report a student may see says: the expected value and interval too, the verdict and the
+# diagnosis, right or not per question, or the score alone (--gradebook and JSON always hold all)
+FEEDBACK = ("full", "diagnosis", "verdict", "score")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,9 @@ class Assignment:
     carried_forward: str = "half"
     spec: Spec | None = None  # everyone's network ...
     personal: Personal | None = None  # ... or each student's own
+    roster: Roster | None = None  # who may submit (None: anyone, for a shared network)
+    repository_prefix: str = ""  # folder `hw3-alice` is student `alice` (GitHub Classroom)
+    feedback: str = "full"  # FEEDBACK
     _networks: OrderedDict = field(default_factory=OrderedDict, repr=False)  # student -> (spec, result), a few kept
     _asked: dict = field(default_factory=dict, repr=False)  # notation name -> the questions parsed
 
@@ -166,9 +171,36 @@ class _AssignmentReader(ValueReader):
         else:
             spec = self._spec(data, sources[0])
         questions = self._questions(data.get("questions"), spec or (personal.spec if personal else None), notation)
+        feedback = data.get("feedback", "full")
+        if feedback not in FEEDBACK:
+            self.fail(("feedback",), f"unknown feedback '{quote(str(feedback))}'", "write " + ", ".join(FEEDBACK))
+        prefix = data.get("repository_prefix", "")
+        if not isinstance(prefix, str):
+            self.fail(("repository_prefix",), "`repository_prefix:` is the text before the student's id in a "
+                      "folder's name", "e.g. `repository_prefix: hw3-`")
+        roster = self._roster(data)
         if self.problems:
             raise SpecError(self.problems)
-        return Assignment(self.doc.file, title, questions, notation, tolerance, carried, spec, personal)
+        return Assignment(self.doc.file, title, questions, notation, tolerance, carried, spec, personal, roster,
+                          prefix, feedback)
+
+    def _roster(self, data: dict) -> Roster | None:
+        name, column = data.get("roster"), data.get("roster_id")
+        if column is not None and (not isinstance(column, str) or not column.strip()):
+            self.fail(("roster_id",), "`roster_id:` names the roster's column of ids", "e.g. `roster_id: SIS Login ID`")
+            return None
+        if name is None:
+            if column is not None:
+                self.fail(("roster_id",), "`roster_id:` without `roster:`", "write `roster: roster.csv` too")
+            return None
+        if not isinstance(name, str) or not name:
+            self.fail(("roster",), "`roster:` must be a file name", "write `roster: roster.csv`")
+            return None
+        try:
+            return load_roster(str(self.base_dir / name), column)
+        except UsageError as exc:
+            self.fail(("roster",), str(exc).removeprefix("--roster "), "a CSV with a column of student ids")
+            return None
 
     def _spec(self, data: dict, key: str, path: tuple = ()) -> Spec | None:
         try:

@@ -13,9 +13,10 @@ from ..errors import BackpropError, Problem, SpecError, printable, quote
 from ..spec.hints import unknown_keys
 from ..spec.yamlsafe import parse
 from .answers import ANSWER_KEYS, AnswersReader, read_answers_text
-from .assignment import CARRIED_FORWARD, STUDENT_ID, Assignment
+from .assignment import CARRIED_FORWARD, Assignment
 from .grades import UNEXPECTED, could_not_grade, mark
 from .quantities import QuantityError
+from .roster import STUDENT_ID
 
 
 @dataclass
@@ -37,12 +38,28 @@ class Submission:
         return sum(r.question.points for r in self.results)
 
 
-def student_of(path: str, given: str | None) -> str:
+def student_of(path: str, given: str | None, prefix: str = "") -> str:
     """Who answers: --student, else the folder holding the answers file as named (a link to another
-    student's file is still graded as the folder it sits in)."""
+    student's file is still graded as the folder it sits in), less the repository prefix."""
     if given:
         return given
-    return Path(os.path.abspath(path)).parent.name
+    folder = Path(os.path.abspath(path)).parent.name
+    return folder[len(prefix):] if prefix and folder.startswith(prefix) and len(folder) > len(prefix) else folder
+
+
+@dataclass
+class Stranger:
+    """An answers file whose student is not on the roster: never graded on a network made for a
+    name nobody was given."""
+
+    path: str
+    student: str
+    nearest: list[str]
+
+    @property
+    def message(self) -> str:
+        near = f" (nearest on the roster: {', '.join(self.nearest)})" if self.nearest else ""
+        return f"{printable(self.student)} is not on the roster{near}"
 
 
 def grade_submission(assignment: Assignment, path: str, student: str | None, reader: AnswersReader) -> Submission:
@@ -53,7 +70,7 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
         raise SpecError([doc.problem((), "an answers file is a mapping with `answers:`", "see the handout")])
     problems: list[Problem] = []
     misspelt = {key for _, key in unknown_keys(doc, data, (), ANSWER_KEYS, problems)}
-    who = student_of(path, student)
+    who = student_of(path, student, assignment.repository_prefix)
     if not STUDENT_ID.fullmatch(who):
         problems.append(Problem(path, 1, 1, f"'{quote(who)}' is not a student id", "give --student ID, or keep "
                                 "each answers file in a folder named after its student"))
@@ -87,21 +104,26 @@ PARALLEL_FROM = 64  # submissions from which a class is graded on every core (fo
 _SHARED: dict = {}  # the assignment and --student, for the forked workers (nothing else is pickled in)
 
 
-def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[list[Submission], list]:
-    """Every submission graded, or listed as invalid with its error: one bad file never stops the
-    others. A large class is graded on every core; the result is the same, in the same order."""
-    graded, invalid, seen, to_grade = [], [], {}, []
-    if assignment.personal is not None and student is None:  # a class: draw its problems on every core
-        from .personal import prepare
-
-        prepare(assignment, sorted({s for s in (student_of(p, None) for p in paths) if STUDENT_ID.fullmatch(s)}))
+def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[list[Submission], list, list]:
+    """Every submission graded, or listed as invalid with its error, or as a stranger (a student
+    not on the roster): one bad file never stops the others. A large class is graded on every
+    core; the result is the same, in the same order."""
+    graded, invalid, strangers, seen, to_grade = [], [], [], {}, []
+    roster, prefix = assignment.roster, assignment.repository_prefix
     plan = []
     for path in paths:
-        who = student_of(path, student)
+        who = student_of(path, student, prefix)
+        if roster is not None and who not in roster:
+            strangers.append(Stranger(path, who, roster.nearest(who)))
+            continue
         plan.append((path, who, seen.get(who)))
         if who not in seen:
             seen[who] = path
             to_grade.append(path)
+    if assignment.personal is not None and student is None:  # a class: draw its problems on every core
+        from .personal import prepare
+
+        prepare(assignment, sorted({who for _, who, _ in plan if STUDENT_ID.fullmatch(who)}))
     outcomes = dict(zip(to_grade, _grade_all(assignment, to_grade, student)))
     for path, who, first in plan:
         if first is not None:  # two files for one student: the first is graded, the second reported
@@ -111,7 +133,7 @@ def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[lis
             graded.append(outcomes[path])
         else:
             invalid.append((path, SpecError(outcomes[path])))
-    return graded, invalid
+    return graded, invalid, strangers
 
 
 def _grade_one(assignment: Assignment, path: str, student: str | None, reader: AnswersReader):
@@ -157,14 +179,25 @@ def _grade_chunk(paths: list[str]) -> list:
     return [_grade_one(_SHARED["assignment"], path, _SHARED["student"], reader) for path in paths]
 
 
+SUMMED = ("right", "carried_forward", "imprecise", "wrong", "not_answered", "unreadable")  # verdicts counted
+
+
 def class_summary(assignment: Assignment, graded: list[Submission]) -> list[dict]:
-    """Per question: the share of students right and the most frequent diagnoses, with counts."""
+    """Per question: how many answers got each verdict (SUMMED), the share right, and the most
+    frequent diagnosis codes of the answers not right, with counts and a sentence each."""
     rows = []
     for i, question in enumerate(assignment.questions):
         results = [s.results[i] for s in graded]
-        right = sum(r.verdict == "right" for r in results)
-        diagnoses = Counter(r.diagnosis for r in results if r.verdict == "wrong" and r.diagnosis)
-        rows.append({"quantity": question.quantity, "points": question.points, "answered": len(results),
-                     "right": right, "share_right": right / len(results) if results else 0.0,
-                     "diagnoses": [{"diagnosis": printable(d), "count": c} for d, c in diagnoses.most_common(3)]})
+        verdicts = Counter(r.verdict for r in results)
+        codes, texts = Counter(), {}
+        for r in results:
+            if r.verdict != "right":
+                for d in {d["code"]: d for d in r.diagnoses}.values():  # each code once an answer
+                    codes[d["code"]] += 1
+                    texts.setdefault(d["code"], printable(d["text"]))
+        rows.append({"quantity": question.quantity, "points": question.points, "submissions": len(results),
+                     **{verdict: verdicts[verdict] for verdict in SUMMED},
+                     "share_right": verdicts["right"] / len(results) if results else 0.0,
+                     "diagnoses": [{"code": code, "count": count, "text": texts[code]}
+                                   for code, count in codes.most_common(3)]})
     return rows

@@ -5,53 +5,57 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree as ET
 
-from ..core.numbers import number
 from ..errors import printable
-from .ci import wrong_answer
+from .ci import github_annotation, wrong_answer
+from .feedback import question_markdown, shows_diagnosis, shows_expected, shows_questions, verdict_text
 from .grades import points
 
 
-def _feedback(r, precision: int) -> str:
-    """One question's feedback in Markdown: verdict, values, the interval, the diagnosis."""
-    if r.verdict == "not_answered":
-        return "Not answered."
-    if r.answer is None:  # a value that could not be read as a number
-        return f"Unreadable: {printable(r.diagnosis or '')}"
-    given = printable(r.answer.written or str(r.answer.given)).replace("`", "'")  # stays inside its code span
-    lines = [f"Given `{given}`, expected `{number(r.expected, precision)}`."]
-    if r.verdict != "right" and r.accepted:
-        lines.append(f"Accepted: from `{number(r.accepted[0], precision)}` to `{number(r.accepted[1], precision)}`.")
-    if r.diagnosis:
-        lines.append(printable(r.diagnosis))
-    return "\n\n".join(lines)
-
-
-def gradescope_json(assignment, submission, problems: list[str] | None, precision: int = 6) -> str:
-    """Gradescope's results.json: the score and one test per question; for a submission that could
-    not be read, score 0 and a test saying why (a results.json is always written, always valid)."""
+def gradescope_json(assignment, submission, problems: list[str] | None, precision: int = 6, level: str = "full",
+                    stranger=None) -> str:
+    """Gradescope's results.json: the score and one test per question, said as the feedback level
+    allows (at `score`, the tests are hidden: the student sees the total); for a submission that
+    could not be read, or whose student is not on the roster, score 0 and a test saying why (a
+    results.json is always written, always valid)."""
+    visibility = "visible" if shows_questions(level) else "hidden"
     if submission is None:
-        why = "\n".join(f"- `{printable(p.replace(chr(10), ' — ')).replace('`', chr(39))}`"
-                        for p in problems or ["the answers file could not be read"])
-        tests = [{"name": "answers file", "number": "0", "score": 0.0, "max_score": assignment.max_score,
-                  "status": "failed", "output": "The answers file could not be graded:\n\n" + why,
-                  "output_format": "md"}]
-        return json.dumps({"score": 0.0, "output": "Your answers file could not be read; see the test below.",
-                           "output_format": "md", "tests": tests}, indent=2, ensure_ascii=False) + "\n"
+        if stranger is not None:
+            name, why = "student", f"{stranger.message}; nothing was graded. Ask your instructor."
+        else:
+            name = "answers file"
+            why = "The answers file could not be graded:\n\n" + "\n".join(
+                f"- `{printable(p.replace(chr(10), ' — ')).replace('`', chr(39))}`"
+                for p in problems or ["the answers file could not be read"])
+        tests = [{"name": name, "number": "0", "score": 0.0, "max_score": assignment.max_score,
+                  "status": "failed", "output": why, "output_format": "md", "visibility": "visible"}]
+        return json.dumps({"score": 0.0, "output": "Your submission could not be graded; see the test below.",
+                           "output_format": "md", "visibility": "visible", "tests": tests},
+                          indent=2, ensure_ascii=False) + "\n"
     tests = [{"name": printable(r.question.quantity), "number": str(i), "score": r.points,
               "max_score": r.question.points, "status": "passed" if r.verdict == "right" else "failed",
-              "output": _feedback(r, precision), "output_format": "md"}
+              "output": question_markdown(r, level, precision), "output_format": "md", "visibility": visibility}
              for i, r in enumerate(submission.results, start=1)]
     notes = [f"Not graded (not asked): {printable(', '.join(submission.not_graded))}."] if submission.not_graded else []
     notes += [f"Note: {printable(n)}." for n in submission.notes]
     return json.dumps({"score": submission.score, "output": "\n\n".join(notes) or
                        f"Score {points(submission.score)}/{points(submission.max_score)}.",
-                       "output_format": "md", "tests": tests}, indent=2, ensure_ascii=False) + "\n"
+                       "output_format": "md", "visibility": "visible", "tests": tests},
+                      indent=2, ensure_ascii=False) + "\n"
 
 
-def junit_questions(graded, invalid) -> str:
-    """JUnit XML: a testsuite per submission, a testcase per question, a failure unless right."""
+def junit_questions(graded, invalid, level: str = "full", strangers=()) -> str:
+    """JUnit XML: a testsuite per submission, a testcase per question (at `score`, one for the
+    total), a failure unless right, said as the feedback level allows."""
     suites = ET.Element("testsuites", name="backprop check --assignment")
     for s in graded:
+        if not shows_questions(level):
+            suite = ET.SubElement(suites, "testsuite", name=printable(s.student), tests="1",
+                                  failures=str(int(s.score < s.max_score)), errors="0")
+            case = ET.SubElement(suite, "testcase", classname=printable(s.student),
+                                 name=f"score ({points(s.score)}/{points(s.max_score)})")
+            if s.score < s.max_score:
+                ET.SubElement(case, "failure", message="not every answer is right")
+            continue
         wrong = sum(r.verdict != "right" for r in s.results)
         suite = ET.SubElement(suites, "testsuite", name=printable(s.student), tests=str(len(s.results)),
                               failures=str(wrong), errors="0")
@@ -60,8 +64,12 @@ def junit_questions(graded, invalid) -> str:
             case = ET.SubElement(suite, "testcase", classname=printable(s.student),
                                  name=f"{printable(r.question.quantity)} ({earned})")
             if r.verdict != "right":
-                failure = ET.SubElement(case, "failure", message=r.verdict.replace("_", " "))
-                failure.text = _feedback(r, 10)
+                failure = ET.SubElement(case, "failure", message=verdict_text(r, level))
+                failure.text = question_markdown(r, level, 10)
+    for stranger in strangers:
+        suite = ET.SubElement(suites, "testsuite", name=printable(stranger.path), tests="1", failures="1", errors="0")
+        case = ET.SubElement(suite, "testcase", classname=printable(stranger.path), name="student")
+        ET.SubElement(case, "failure", message="not on the roster").text = stranger.message
     for path, problems in invalid:
         suite = ET.SubElement(suites, "testsuite", name=printable(path), tests="1", failures="0", errors="1")
         case = ET.SubElement(suite, "testcase", classname=printable(path), name="answers file")
@@ -69,14 +77,29 @@ def junit_questions(graded, invalid) -> str:
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def annotations(graded, precision: int) -> list[str]:
-    """A GitHub Actions error at the line of each wrong answer."""
-    return [wrong_answer(s.path, r.answer, r.expected, r.diagnosis, precision)
-            for s in graded for r in s.results if r.answer is not None and r.verdict != "right"]
+def annotations(graded, precision: int, level: str = "full", strangers=()) -> list[str]:
+    """A GitHub Actions error at the line of each answer not right (none at `score`: which ones
+    are wrong is more than the total), and at the top of a file whose student is not on the roster."""
+    lines = [github_annotation(s.path, 1, 1, s.message) for s in strangers]
+    if not shows_questions(level):
+        return lines
+    for s in graded:
+        for r in s.results:
+            if r.answer is None or r.verdict == "right":
+                continue
+            if shows_expected(level):
+                lines.append(wrong_answer(s.path, r.answer, r.expected, r.diagnosis, precision))
+            else:
+                said = f"{r.answer.quantity.text}: {verdict_text(r, level)}"
+                if shows_diagnosis(level) and r.diagnosis:
+                    said += f". {r.diagnosis}"
+                lines.append(github_annotation(s.path, r.answer.line, r.answer.column, said))
+    return lines
 
 
-def step_summary(assignment, graded, invalid: int, summary) -> str:
-    """The run in Markdown for GitHub's job summary: scores, then per question the share right."""
+def step_summary(assignment, graded, invalid: int, summary, level: str = "full", strangers=()) -> str:
+    """The run in Markdown for GitHub's job summary: scores, then per question the share right
+    and (at `full` and `diagnosis`) the most frequent diagnosis."""
     def cell(text: str) -> str:
         return printable(text).replace("|", "\\|").replace("<", "&lt;")
 
@@ -85,9 +108,16 @@ def step_summary(assignment, graded, invalid: int, summary) -> str:
     lines += [f"| {cell(s.student)} | {points(s.score)}/{points(s.max_score)} |" for s in graded]
     if invalid:
         lines.append(f"| *{invalid} invalid* | 0/{points(assignment.max_score)} |")
-    lines += ["", "| question | right | most frequent diagnosis |", "|---|---:|---|"]
+    lines += [f"| {cell(s.student)} (*not on the roster*) | 0/{points(assignment.max_score)} |" for s in strangers]
+    if not shows_questions(level):
+        return "\n".join(lines) + "\n"
+    diagnosed = shows_diagnosis(level)
+    lines += ["", "| question | right | carried forward | not answered |" + (" most frequent diagnosis |" if
+                                                                            diagnosed else ""),
+              "|---|---:|---:|---:|" + ("---|" if diagnosed else "")]
     for row in summary:
         top = row["diagnoses"][0] if row["diagnoses"] else None
-        lines.append(f"| {cell(row['quantity'])} | {row['share_right']:.0%} | "
-                     + (f"{top['count']}× {cell(top['diagnosis'])}" if top else "") + " |")
+        lines.append(f"| {cell(row['quantity'])} | {row['share_right']:.0%} | {row['carried_forward']} | "
+                     f"{row['not_answered']} |" + (" " + (f"{top['count']}× {cell(top['text'])}" if top else "")
+                                                  + " |" if diagnosed else ""))
     return "\n".join(lines) + "\n"

@@ -92,7 +92,8 @@ def _check_text(report, options: dict) -> Rendered:
 def _class_text(report, options: dict) -> Rendered:
     from .grades import submissions_text, summary_text
 
-    out = submissions_text(report.graded, len(report.invalid), options["precision"], options["quiet"])
+    out = submissions_text(report.graded, len(report.invalid), options["precision"], options["quiet"],
+                           report.feedback, report.strangers)
     if options.get("summary"):
         from rich.console import Group
 
@@ -123,7 +124,8 @@ RENDERERS: dict[tuple[str, str], Callable[[Any, dict], Rendered]] = {
     ("CheckRun", "text"): _check_text,
     ("CheckRun", "json"): _json_of("json", "check_object", "files", "invalid"),
     ("ClassRun", "text"): _class_text,
-    ("ClassRun", "json"): _json_of("grades", "submissions_object", "graded", "invalid", "stats"),
+    ("ClassRun", "json"): _json_of("grades", "submissions_object", "graded", "invalid", "stats", "strangers",
+                                   "feedback"),
     ("ExampleList", "text"): lambda report, _o: Rendered(_lazy("listing", "examples_listing")(report.rows)),
     ("ExampleList", "json"): _json(lambda report: report.rows),
 }
@@ -145,16 +147,24 @@ def _gradescope(run, precision: int) -> str:
     from .class_ci import gradescope_json
 
     return gradescope_json(run.assignment, run.graded[0] if run.graded else None,
-                           run.invalid[0][1] if run.invalid else None, precision)
+                           run.invalid[0][1] if run.invalid else None, precision, run.feedback,
+                           run.strangers[0] if run.strangers else None)
+
+
+GRADEBOOK_FORMATS = ("generic", "canvas", "moodle")  # report.gradebooks writes each
+
+
+def _gradebook(fmt: str) -> Callable[[Any, int], str]:
+    return lambda run, _p: _lazy("gradebooks", "gradebook_csv")(run.assignment, run.graded, run.invalid_students, fmt)
 
 
 # (the run's class name, file kind) -> writer(run, precision) -> the file's text
 FILES: dict[tuple[str, str], Callable[[Any, int], str]] = {
     ("CheckRun", "junit"): lambda run, _p: _lazy("ci", "junit_xml")(run.files, run.invalid),
-    ("ClassRun", "junit"): lambda run, _p: _lazy("class_ci", "junit_questions")(run.graded, run.invalid),
+    ("ClassRun", "junit"): lambda run, _p: _lazy("class_ci", "junit_questions")(run.graded, run.invalid, run.feedback,
+                                                                                run.strangers),
     ("ClassRun", "gradescope"): _gradescope,
-    ("ClassRun", "gradebook"): lambda run, _p: _lazy("grades", "gradebook_csv")(run.assignment, run.graded,
-                                                                                run.invalid_students),
+    **{("ClassRun", f"gradebook-{fmt}"): _gradebook(fmt) for fmt in GRADEBOOK_FORMATS},
 }
 
 
@@ -166,7 +176,7 @@ def report_file(what: str, run, precision: int = 6) -> str:
 def github_lines(run, precision: int = 6) -> list[str]:
     """GitHub Actions annotations: one `::error` line per wrong answer, at its line in its file."""
     if type(run).__name__ == "ClassRun":
-        return _lazy("class_ci", "annotations")(run.graded, precision)
+        return _lazy("class_ci", "annotations")(run.graded, precision, run.feedback, run.strangers)
     return _lazy("ci", "annotations")(run.files, precision)
 
 
@@ -174,4 +184,5 @@ def step_summary(run) -> str:
     """The job summary in Markdown (a class's run only; '' for plain checks)."""
     if type(run).__name__ != "ClassRun":
         return ""
-    return _lazy("class_ci", "step_summary")(run.assignment, run.graded, len(run.invalid), run.stats)
+    return _lazy("class_ci", "step_summary")(run.assignment, run.graded, len(run.invalid), run.stats, run.feedback,
+                                             run.strangers)

@@ -20,7 +20,9 @@ def course(tmp_path, monkeypatch):
     (tmp_path / "net.yaml").write_text((SPECS / "padhai-4-4-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "hw.yaml").write_text('title: "HW"\nspec: net.yaml\n' + QUESTIONS, encoding="utf-8")
     (tmp_path / "hwp.yaml").write_text('title: "HW"\npersonal:\n  spec: net.yaml\n  seed: s1\n'
-                                       "  weights: {from: -1, to: 1, decimals: 1}\n" + QUESTIONS, encoding="utf-8")
+                                       "  weights: {from: -1, to: 1, decimals: 1}\nroster: roster.csv\n" + QUESTIONS,
+                                       encoding="utf-8")
+    (tmp_path / "roster.csv").write_text("id\nalice\nbob\n", encoding="utf-8")
     return tmp_path
 
 

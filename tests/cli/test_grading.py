@@ -60,7 +60,8 @@ def test_check_needs_an_answers_file(course):
                                    ["--gradescope", "r.json"]])
 def test_check_class_options_need_an_assignment(course, extra):
     usage_error(invoke("check", "right.yaml", *extra),
-                "--student, --gradebook, --summary and --gradescope go with --assignment FILE")
+                "--student, --roster, --roster-id, --feedback, --gradebook, --summary and --gradescope go with "
+                "--assignment FILE")
 
 
 def test_check_gradescope_is_for_one_file(course):
@@ -82,7 +83,9 @@ def test_check_calls_the_plain_or_the_class_grader(course, monkeypatch):
     invoke("check", "right.yaml", "wrong.yaml", "--format", "json", expect=1)
     assert plain == [((("right.yaml", "wrong.yaml"),), {})] and klass == []
     invoke("check", "right.yaml", "--assignment", "hw.yaml", "--student", "ana", "--format", "json", expect=0)
-    assert klass == [(("hw.yaml", ("right.yaml",), "ana"), {})] and len(plain) == 1
+    ((args, kwargs),) = klass  # the assignment, read with its roster first
+    assert args[0].file == "hw.yaml" and args[1:] == (("right.yaml",), "ana") and kwargs == {"feedback": None}
+    assert len(plain) == 1
 
 
 def test_check_with_an_assignment_writes_gradebook_and_gradescope(course):
@@ -121,7 +124,7 @@ def test_a_job_summary_that_cannot_be_written_is_a_warning(course, monkeypatch, 
 
 
 def test_key_options_rules(course):
-    usage_error(invoke("key", "--example", "padhai-4-4-2", "--student", "ana"), "--student goes with --assignment FILE")
+    usage_error(invoke("key", "--example", "padhai-4-4-2", "--student", "ana"), "--student, --roster, --roster-id and -o go with --assignment FILE")
     usage_error(invoke("key", "net.yaml", "--assignment", "hw.yaml"),
                 "--assignment brings its own network: give no SPEC, --example or --expr")
     usage_error(invoke("key", "--expr", "x", "--at", "x=1", "--assignment", "hw.yaml"),
@@ -154,5 +157,5 @@ def test_a_printed_key_checks_as_right(course):
 def test_assignment_key_for_a_student(course, monkeypatch):
     calls = record(monkeypatch, grading_api, "assignment_key")
     out = invoke("key", "--assignment", "hw.yaml", "--student", "ana", "--decimals", "2", expect=0).stdout
-    assert calls == [(("hw.yaml", "ana", ()), {"decimals": 2})]
+    assert calls == [(("hw.yaml", "ana", ()), {"decimals": 2, "roster": None, "roster_id": None})]
     assert "loss: 0.11" in out

@@ -12,12 +12,12 @@ from backprop_cli.errors import SpecError
 from backprop_cli.grading.answers import Tolerance
 from backprop_cli.grading.assignment import (
     CARRIED_FORWARD,
-    STUDENT_ID,
     Assignment,
     Question,
     Range,
     load_assignment,
 )
+from backprop_cli.grading.roster import STUDENT_ID
 
 QUESTIONS = "questions:\n  - {quantity: a12, points: 1}\n  - {quantity: dL/dz21, points: 2}\n"
 PERSONAL = "personal: {spec: net.yaml, seed: s, weights: {from: -1, to: 1, decimals: 1}}\n"

@@ -41,7 +41,7 @@ def test_points_for_right_wrong_and_carried_forward(tmp_path, course):
     assignment = course("half")
     paths = [hand_in(tmp_path, "ana", RIGHT),
              hand_in(tmp_path, "bo", {"a11": "0.4000", "dL/dw211": t.f(t.D_YHAT * 0.4, 4), "w211_new": "0.7"})]
-    graded, invalid = grade_class(assignment, paths, None)
+    graded, invalid, _ = grade_class(assignment, paths, None)
     assert invalid == []
     ana, bo = graded
     assert (ana.student, ana.score, ana.max_score) == ("ana", 6.0, 6.0)
@@ -54,13 +54,13 @@ def test_points_for_right_wrong_and_carried_forward(tmp_path, course):
 @pytest.mark.parametrize("credit, points", [("full", 2.0), ("none", 0.0)])
 def test_the_carried_forward_credit_is_the_assignments(tmp_path, course, credit, points):
     path = hand_in(tmp_path, "bo", {"a11": "0.4000", "dL/dw211": t.f(t.D_YHAT * 0.4, 4)})
-    (bo,), _ = grade_class(course(credit), [path], None)
+    (bo,), _, _ = grade_class(course(credit), [path], None)
     assert bo.results[1].verdict == "carried_forward" and bo.results[1].points == points
 
 
 def test_empty_and_unasked_answers(tmp_path, course):
     path = hand_in(tmp_path, "cy", {"a11": "", "dL/dw211": t.f(t.G["w211"], 4), "z12": "0.5000"})
-    (cy,), _ = grade_class(course(), [path], None)
+    (cy,), _, _ = grade_class(course(), [path], None)
     assert [r.verdict for r in cy.results] == ["not_answered", "right", "not_answered"]
     assert cy.score == 2.0 and cy.not_graded == ["z12"]
 
@@ -68,7 +68,7 @@ def test_empty_and_unasked_answers(tmp_path, course):
 def test_invented_intermediate_values_buy_no_carried_credit(tmp_path, course):
     # a11 is asked; z11 is not: a step on an unasked wrong z11 is not built on
     path = hand_in(tmp_path, "di", {"z11": "0.5000", "a11": t.f(1 / (1 + math.exp(-0.5)), 4)})
-    (di,), _ = grade_class(course(), [path], None)
+    (di,), _, _ = grade_class(course(), [path], None)
     assert di.results[0].verdict == "wrong" and di.not_graded == ["z11"]
 
 
@@ -78,7 +78,7 @@ def test_who_answers(tmp_path, course):
     path = hand_in(tmp_path, "eve", RIGHT)
     (tmp_path / "eve" / "answers.yaml").write_text(
         (tmp_path / "eve" / "answers.yaml").read_text().replace("student: eve", "student: mallory"))
-    (eve,), _ = grade_class(course(), [path], None)
+    (eve,), _, _ = grade_class(course(), [path], None)
     assert eve.student == "eve"
     assert eve.notes == ["its `student:` line says 'mallory', but it is graded as eve"]
 
@@ -90,7 +90,7 @@ def test_a_second_file_for_one_student_is_refused_and_the_rest_graded(tmp_path, 
     (tmp_path / "ida").mkdir()
     (tmp_path / "ida" / "answers.yaml").write_text("[1, 2]\n")  # not a mapping at all: invalid
     invalid_file = str(tmp_path / "ida" / "answers.yaml")
-    graded, invalid = grade_class(course(), [first, str(tmp_path / "gil" / "again.yaml"), broken, invalid_file],
+    graded, invalid, _ = grade_class(course(), [first, str(tmp_path / "gil" / "again.yaml"), broken, invalid_file],
                                   None)
     assert [s.student for s in graded] == ["gil", "hal"] and graded[1].not_graded == ["nonsense"]
     assert [p for p, _ in invalid] == [str(tmp_path / "gil" / "again.yaml"), invalid_file]
@@ -101,13 +101,14 @@ def test_class_summary_shares_and_diagnoses(tmp_path, course):
     assignment = course()
     paths = [hand_in(tmp_path, "ana", RIGHT), hand_in(tmp_path, "bo", {**RIGHT, "w211_new": "0.7000"}),
              hand_in(tmp_path, "cy", {**RIGHT, "w211_new": "0.7000"})]
-    graded, _ = grade_class(assignment, paths, None)
+    graded, _, _ = grade_class(assignment, paths, None)
     rows = class_summary(assignment, graded)
-    assert [(r["quantity"], r["right"], r["answered"]) for r in rows] == [("a11", 3, 3), ("dL/dw211", 3, 3),
-                                                                          ("w211_new", 1, 3)]
+    assert [(r["quantity"], r["right"], r["submissions"]) for r in rows] == [("a11", 3, 3), ("dL/dw211", 3, 3),
+                                                                             ("w211_new", 1, 3)]
     assert rows[2]["share_right"] == pytest.approx(1 / 3)
-    assert rows[2]["diagnoses"] == [{"diagnosis": "This is the value before the update: w ← w − η·∂L/∂w was not "
-                                                  "applied.", "count": 2}]
+    assert (rows[2]["wrong"], rows[2]["carried_forward"], rows[2]["not_answered"]) == (2, 0, 0)
+    assert rows[2]["diagnoses"] == [{"code": "update_missing", "count": 2, "text": "this is the value before the "
+                                     "update: w ← w − η·∂L/∂w was not applied"}]
 
 
 def test_a_large_class_graded_on_every_core_is_graded_alike_and_in_order(tmp_path, course, monkeypatch):
@@ -122,7 +123,7 @@ def test_a_large_class_graded_on_every_core_is_graded_alike_and_in_order(tmp_pat
     paths[3:3] = [str(tmp_path / "bad" / "answers.yaml"), paths[1]]  # an invalid file, a second hand-in
 
     def summary(run):
-        graded, invalid = run
+        graded, invalid, _ = run
         return ([(s.student, [(r.verdict, r.points, r.diagnosis) for r in s.results]) for s in graded],
                 [(path, [str(p) for p in error.problems]) for path, error in invalid])
 

@@ -1,11 +1,10 @@
 """report.class_ci: Gradescope's results.json, JUnit per question, annotations and the step summary."""
 import json
-from types import SimpleNamespace
 from xml.etree import ElementTree as ET
 
 import pytest
 
-from backprop_cli.report.class_ci import _feedback, annotations, gradescope_json, junit_questions, step_summary
+from backprop_cli.report.class_ci import annotations, gradescope_json, junit_questions, step_summary
 
 from ._course import class_run
 
@@ -34,12 +33,6 @@ def test_gradescope_of_an_unreadable_file(run):
     assert "the answers file could not be read" in default["tests"][0]["output"]
 
 
-def test_feedback_keeps_code_spans_closed():
-    r = SimpleNamespace(verdict="wrong", answer=SimpleNamespace(written="1`2\n", given=1.0), expected=0.5,
-                        accepted=None, diagnosis="used w`s\x1b")
-    assert _feedback(r, 3) == "Given `1'2\\x0a`, expected `0.5`.\n\nused w`s\\x1b"
-
-
 def test_junit_questions(run):
     root = ET.fromstring(junit_questions(run.graded, run.invalid).split("\n", 1)[1])
     suites = root.findall("testsuite")
@@ -61,5 +54,6 @@ def test_step_summary_escapes_table_cells(run):
     text = step_summary(run.assignment, run.graded, len(run.invalid), run.stats)
     assert text.splitlines() == [
         "### HW \\| 3 &lt;b>", "", "| student | score |", "|---|---:|", "| alice | 5/5 |", "| bob | 2/5 |",
-        "| *2 invalid* | 0/5 |", "", "| question | right | most frequent diagnosis |", "|---|---:|---|",
-        "| a12 | 50% |  |", "| dL/dz21 | 100% |  |", "| dL/dw212 | 50% |  |"]
+        "| *2 invalid* | 0/5 |", "", "| question | right | carried forward | not answered | most frequent diagnosis |",
+        "|---|---:|---:|---:|---|", "| a12 | 50% | 0 | 0 |  |", "| dL/dz21 | 100% | 0 | 0 |  |",
+        "| dL/dw212 | 50% | 0 | 1 |  |"]

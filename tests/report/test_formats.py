@@ -70,13 +70,15 @@ def test_options(reports):
 
 def test_class_run_files(reports):
     run = reports["ClassRun"]
-    assert report_file("gradebook", run).splitlines()[0] == "student,score,max_score,a12,dL/dz21,dL/dw212"
+    assert report_file("gradebook-generic", run).splitlines()[0] == \
+        "student,score,max_score,status,a12,dL/dz21,dL/dw212"
     ET.fromstring(report_file("junit", run).split("\n", 1)[1])
     assert json.loads(report_file("gradescope", run))["score"] == 5.0  # the first submission
     assert github_lines(run) == ["::error file=bob/answers.yaml,line=3,col=3::a12: given 1.8022, expected 0.802184"]
     assert step_summary(run).startswith("### HW \\| 3 &lt;b>\n")
     assert set(FILES) == {("CheckRun", "junit"), ("ClassRun", "junit"), ("ClassRun", "gradescope"),
-                          ("ClassRun", "gradebook")}
+                          ("ClassRun", "gradebook-generic"), ("ClassRun", "gradebook-canvas"),
+                          ("ClassRun", "gradebook-moodle")}
 
 
 def test_check_run_files(tmp_path, monkeypatch):

@@ -1,0 +1,50 @@
+"""What a student may see of a graded question, at the assignment's feedback level: `full` (the
+expected value and the accepted interval too), `diagnosis` (the verdict and the diagnosis, never
+the expected value), `verdict` (right or not) or `score` (the total only). Every report a student
+may see (text, JUnit, annotations, the job summary, Gradescope) asks here; the instructor's own
+files (the gradebook, JSON) always hold everything."""
+from __future__ import annotations
+
+from ..core.numbers import number
+from ..errors import printable
+
+
+def shows_expected(level: str) -> bool:
+    return level == "full"
+
+
+def shows_diagnosis(level: str) -> bool:
+    return level in ("full", "diagnosis")
+
+
+def shows_questions(level: str) -> bool:
+    return level != "score"
+
+
+def verdict_text(r, level: str) -> str:
+    """The verdict as a student may read it: named in full, or only right or not."""
+    if shows_diagnosis(level):
+        return r.verdict.replace("_", " ")
+    return "right" if r.verdict == "right" else "not answered" if r.verdict == "not_answered" else "not right"
+
+
+def question_markdown(r, level: str, precision: int) -> str:
+    """One question's feedback in Markdown: verdict, values, the interval, the diagnosis, as the
+    level allows."""
+    if r.verdict == "not_answered":
+        return "Not answered."
+    if not shows_diagnosis(level):
+        return verdict_text(r, level).capitalize() + "."
+    if r.answer is None:  # a value that could not be read as a number
+        return f"Unreadable: {printable(r.diagnosis or '')}"
+    given = printable(r.answer.written or str(r.answer.given)).replace("`", "'")  # stays inside its code span
+    if shows_expected(level):
+        lines = [f"Given `{given}`, expected `{number(r.expected, precision)}`."]
+        if r.verdict != "right" and r.accepted:
+            lines.append(f"Accepted: from `{number(r.accepted[0], precision)}` to "
+                         f"`{number(r.accepted[1], precision)}`.")
+    else:
+        lines = [f"Given `{given}`: {verdict_text(r, level)}."]
+    if r.diagnosis:
+        lines.append(printable(r.diagnosis))
+    return "\n\n".join(lines)

@@ -1,0 +1,50 @@
+"""report.feedback: what a student may see of a graded question at each feedback level."""
+from types import SimpleNamespace
+
+import pytest
+
+from backprop_cli.report.feedback import (
+    question_markdown,
+    shows_diagnosis,
+    shows_expected,
+    shows_questions,
+    verdict_text,
+)
+
+
+def answer(verdict="wrong", written="0.81", diagnosis="The sign is flipped."):
+    return SimpleNamespace(verdict=verdict, answer=SimpleNamespace(written=written, given=0.81), expected=0.5,
+                           accepted=(0.49, 0.51), diagnosis=diagnosis)
+
+
+def test_feedback_keeps_code_spans_closed():
+    r = SimpleNamespace(verdict="wrong", answer=SimpleNamespace(written="1`2\n", given=1.0), expected=0.5,
+                        accepted=None, diagnosis="used w`s\x1b")
+    assert question_markdown(r, "full", 3) == "Given `1'2\\x0a`, expected `0.5`.\n\nused w`s\\x1b"
+
+
+@pytest.mark.parametrize("level, said", [
+    ("full", "Given `0.81`, expected `0.5`.\n\nAccepted: from `0.49` to `0.51`.\n\nThe sign is flipped."),
+    ("diagnosis", "Given `0.81`: wrong.\n\nThe sign is flipped."),
+    ("verdict", "Not right."),
+    ("score", "Not right."),
+])
+def test_each_level_says_what_it_allows_and_no_more(level, said):
+    assert question_markdown(answer(), level, 3) == said
+
+
+def test_the_levels_in_order_show_less_and_less():
+    levels = ("full", "diagnosis", "verdict", "score")
+    assert [shows_expected(v) for v in levels] == [True, False, False, False]
+    assert [shows_diagnosis(v) for v in levels] == [True, True, False, False]
+    assert [shows_questions(v) for v in levels] == [True, True, True, False]
+
+
+def test_a_verdict_below_diagnosis_is_right_or_not():
+    assert verdict_text(answer("carried_forward"), "diagnosis") == "carried forward"
+    assert verdict_text(answer("carried_forward"), "verdict") == "not right"
+    assert verdict_text(answer("right"), "verdict") == "right"
+    assert verdict_text(answer("not_answered"), "verdict") == "not answered"
+    assert question_markdown(answer("not_answered"), "diagnosis", 3) == "Not answered."
+    assert question_markdown(SimpleNamespace(verdict="unreadable", answer=None, diagnosis="write 0.35"),
+                             "diagnosis", 3) == "Unreadable: write 0.35"
