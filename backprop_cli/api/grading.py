@@ -221,14 +221,16 @@ def assignment_keys(assignment, output, quantities=(), *, decimals: int = 4, ros
     return list(keys)
 
 
-def assign(assignment, roster: str, output: str) -> list[str]:
-    """Write every roster student's handout, OUTPUT/ID/net.yaml and OUTPUT/ID/answers.yaml; return
-    the ids written."""
+def assign(assignment, roster: str | None, output: str, *, roster_id: str | None = None) -> list[str]:
+    """Write every roster student's handout (the roster: `roster`, else the assignment's),
+    OUTPUT/ID/net.yaml and OUTPUT/ID/answers.yaml; return the ids written."""
     from ..grading.personal import blank_answers, personal_handout
-    from ..grading.roster import read_roster
 
-    students = read_roster(roster)
-    loaded = load_assignment(assignment) if isinstance(assignment, (str, Path)) else assignment
+    loaded = with_roster(assignment, roster, roster_id)
+    if loaded.roster is None:
+        raise UsageError("assign writes a handout for each student on the roster: give --roster FILE.csv, or "
+                         "write `roster: roster.csv` in the assignment")
+    students = loaded.roster.ids
     base = Path(output)
     for student in students:
         text = personal_handout(loaded, student)[0] if loaded.personal is not None else loaded.spec.document.text

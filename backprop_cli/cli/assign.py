@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import click
 
+from .options import roster_options
+
 
 @click.command()
 @click.argument("assignment", type=click.Path(dir_okay=False))
-@click.option("--roster", required=True, metavar="FILE.csv", help="The students: the column `id`, else the first.")
+@roster_options
 @click.option("-o", "--output", required=True, metavar="DIR", help="Where the handouts go: DIR/ID/net.yaml and "
               "DIR/ID/answers.yaml for each student.")
-def assign(assignment, roster, output):
+def assign(assignment, roster, roster_id, output):
     """Write each student's handout: their network and a blank answers file.
 
     With `personal:` in the assignment every student gets their own numbers (the
@@ -20,6 +22,7 @@ def assign(assignment, roster, output):
 
     \\b
     Examples:
+      backprop assign hw3.yaml -o handouts/                   (the assignment's roster:)
       backprop assign hw3.yaml --roster roster.csv -o handouts/
       backprop key --assignment hw3.yaml --student alice     (alice's answer key)
     """
@@ -27,6 +30,6 @@ def assign(assignment, roster, output):
     from ..api.grading import load_assignment
 
     loaded = load_assignment(assignment)
-    students = write_handouts(loaded, roster, output)
+    students = write_handouts(loaded, roster, output, roster_id=roster_id)
     click.echo(f"wrote {len(students)} handout{'s' if len(students) != 1 else ''} in {output}"
                + (" (each with its own network)" if loaded.personal else ""))

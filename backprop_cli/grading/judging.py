@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass, field
 
 from ..core.computation import EXPRESSION
-from ..core.numbers import number
 from ..errors import quote
 from .dependencies import ancestors, node_of, step_inputs
 from .intervals import Reach, one_path_only, read_the_other_way
@@ -204,8 +203,9 @@ class Judge:
             # through steps the file does not state, its values reach the answer only carried through
             if not step.reached and not self._on_stated(answer, loosest, "carried").reached:
                 used = ", ".join(f"{a.quantity.text} = {quote(written(a))}" for a in upstream)
-                wrong.note = (f"An arithmetic slip: from your own earlier answers ({used}) this step gives "
-                              f"{number((step.low + step.high) / 2, 6)}, not {quote(written(answer))}.")
+                # the value they give is not said: it is the expected one, which feedback may withhold
+                wrong.note = (f"An arithmetic slip: your own earlier answers ({used}) do not give "
+                              f"{quote(written(answer))} in this step; redo its arithmetic.")
                 wrong.codes = [{"code": "arithmetic", "text": wrong.note}]
                 return wrong
         for way in ("step", "carried"):  # the step alone on the file's values, or those carried through

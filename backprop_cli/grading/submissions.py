@@ -2,6 +2,7 @@
 student, question by question, with points, a score and the class's statistics."""
 from __future__ import annotations
 
+import difflib
 import os
 import pickle
 from collections import Counter
@@ -97,6 +98,12 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
                               credit=CARRIED_FORWARD[assignment.carried_forward])
     submission.not_graded = [a.quantity.text for a in by_key.values()] + \
         [r.key for r in refused if r.verdict == "not_graded"] + list(unreadable)
+    # a mistyped question (dL/dw2l2) left its question unanswered: say which it was likely meant for
+    unanswered = [r.question.quantity for r in submission.results if r.verdict == "not_answered"]
+    for name in submission.not_graded:
+        near = difflib.get_close_matches(name, unanswered, n=1, cutoff=0.7)
+        if near:
+            submission.notes.append(f"{quote(name)} is not asked: did you mean {near[0]}?")
     return submission
 
 

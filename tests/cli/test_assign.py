@@ -21,10 +21,10 @@ def course(tmp_path, monkeypatch):
 
 def test_a_shared_network_for_everyone(course, monkeypatch):
     calls, original = [], grading_api.assign
-    monkeypatch.setattr(grading_api, "assign", lambda *a: calls.append(a[1:]) or original(*a))
+    monkeypatch.setattr(grading_api, "assign", lambda *a, **k: calls.append((*a[1:], k)) or original(*a, **k))
     result = invoke("assign", "hw.yaml", "--roster", "two.csv", "-o", "out", expect=0)
     assert result.stdout == "wrote 2 handouts in out\n" and result.stderr == ""
-    assert calls == [("two.csv", "out")]
+    assert calls == [("two.csv", "out", {"roster_id": None})]
     net = (course / "net.yaml").read_text(encoding="utf-8")
     for student in ("ana", "bo"):
         assert (course / "out" / student / "net.yaml").read_text(encoding="utf-8") == net
@@ -39,8 +39,13 @@ def test_one_handout_and_personal_networks(course):
         (course / "net.yaml").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("args, missing", [(["hw.yaml", "-o", "out"], "--roster"),
-                                           (["hw.yaml", "--roster", "two.csv"], "'-o' / '--output'"),
+def test_without_a_roster_anywhere_it_says_where_to_give_one(course):
+    result = invoke("assign", "hw.yaml", "-o", "out", expect=2)
+    assert "give --roster FILE.csv, or write `roster: roster.csv` in the assignment" in result.stderr
+    assert not (course / "out").exists()
+
+
+@pytest.mark.parametrize("args, missing", [(["hw.yaml", "--roster", "two.csv"], "'-o' / '--output'"),
                                            (["--roster", "two.csv", "-o", "out"], "ASSIGNMENT")])
 def test_what_it_needs(course, args, missing):
     result = invoke("assign", *args, expect=2)

@@ -124,7 +124,8 @@ def test_a_job_summary_that_cannot_be_written_is_a_warning(course, monkeypatch, 
 
 
 def test_key_options_rules(course):
-    usage_error(invoke("key", "--example", "padhai-4-4-2", "--student", "ana"), "--student, --roster, --roster-id and -o go with --assignment FILE")
+    usage_error(invoke("key", "--example", "padhai-4-4-2", "--student", "ana"),
+                "--student, --roster, --roster-id and -o go with --assignment FILE")
     usage_error(invoke("key", "net.yaml", "--assignment", "hw.yaml"),
                 "--assignment brings its own network: give no SPEC, --example or --expr")
     usage_error(invoke("key", "--expr", "x", "--at", "x=1", "--assignment", "hw.yaml"),

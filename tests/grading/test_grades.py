@@ -55,7 +55,7 @@ def test_a_right_answer_in_between_cuts_the_chain(tmp_path):
     _, by = graded(tmp_path, {"yhat1": "0.4567", "dL/dz11": t.f(t.D_Z11, 5), "dL/dw111": "-0.3456"})
     assert by["dL/dz11"].ok
     # built on the right ∂L/∂z11 (and x1 = 1), not on ŷ1: a slip in its own step, not "follows from"
-    assert by["dL/dw111"].diagnosis.startswith("An arithmetic slip: from your own earlier answers (dL/dz11 = ")
+    assert by["dL/dw111"].diagnosis.startswith("An arithmetic slip: your own earlier answers (dL/dz11 = ")
     assert "Follows from" not in by["dL/dw111"].diagnosis
 
 
