@@ -54,7 +54,7 @@ def assignment_files(path: str) -> tuple[Assignment, list[Bundled]]:
         for where, (name, _shape) in sorted(spec.matrix_files.items(), key=lambda item: str(item[0])):
             collector.named(posixpath.join(folder, name) if folder else name, spec.document, where + ("file",),
                             "the matrix file")
-    if "roster" in data:  # read from the file itself: older readers of assignments know no `roster:`
+    if "roster" in data:  # the name as written (load_assignment keeps the roster read, not its path)
         collector.named(data["roster"], doc, ("roster",), "the roster")
     if collector.problems:
         raise SpecError(collector.problems)

@@ -133,6 +133,25 @@ def test_no_answers_file_or_several_score_0_and_say_why(course, layout, says):
     assert results["score"] == 0 and says in results["output"] and results["tests"][0]["status"] == "failed"
 
 
+def test_a_personal_assignment_grades_each_student_of_its_roster_on_their_own_network(tmp_path):
+    folder = tmp_path / "course"
+    folder.mkdir()
+    (folder / "net.yaml").write_text((SPECS / "padhai-4-4-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "roster.csv").write_text("id,name\nalice,Alice\nbob,Bob\n", encoding="utf-8")
+    (folder / "hw.yaml").write_text("personal: {spec: net.yaml, seed: s1, weights: {from: -1, to: 1, decimals: 1}}\n"
+                                    "roster: roster.csv\n" + QUESTIONS, encoding="utf-8")
+    names = bp.gradescope_bundle(folder / "hw.yaml", tmp_path / "autograder.zip")
+    assert "assignment/roster.csv" in names
+    unpack(tmp_path / "autograder.zip", tmp_path / "autograder" / "source")
+    course = (tmp_path, names)
+    assert grade(course, key(course))[0]["score"] == 3
+    bobs = bp.assignment_key(str(folder / "hw.yaml"), "bob").replace("student: bob", "student: alice")
+    assert grade(course, bobs)[0]["score"] < 3  # a classmate's numbers are not alice's
+    stranger = {"users": [{"email": "carol@example.edu", "sid": ""}]}
+    results, _ = grade(course, key(course), metadata=stranger)
+    assert results["score"] == 0 and "not on the roster" in json.dumps(results)
+
+
 def test_an_unreadable_answers_file_scores_0_with_checks_own_reason(course):
     results, _ = grade(course, "answers: [unclosed\n")
     assert results["score"] == 0 and results["tests"]
