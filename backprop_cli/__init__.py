@@ -5,7 +5,8 @@
     result.gradient("w212")
 
 Every command's work is a function here (docs/api.md): grad, trace, gradcheck, draw,
-explore_html, examples, key, assignment_key, check, check_class, assign, step, train. Each is imported from
+explore_html, examples, key, assignment_key, check, check_class, assign, step, train,
+gradescope_bundle. Each is imported from
 backprop_cli.api only when first used, so that `import backprop_cli` stays cheap.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ _API = {
     "check": "grading", "check_class": "grading", "key": "grading", "assignment_key": "grading",
     "assignment_keys": "grading", "load_assignment": "grading", "with_roster": "grading", "assign": "grading",
     "step": "training", "train": "training", "trained_spec": "training", "write_updated": "training",
+    "gradescope_bundle": "gradescope",
 }
 __all__ = [*_API, "render", "SpecError", "UsageError", "NumericalError", "__version__"]
 

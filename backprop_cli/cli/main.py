@@ -14,7 +14,8 @@ from ..version import __version__
 # command -> module under cli/ that defines it (start-up is a feature: nothing else is imported)
 COMMANDS = {"grad": "network", "trace": "network", "gradcheck": "network", "draw": "network",
             "examples": "network", "check": "grading", "key": "grading", "step": "training",
-            "train": "training", "explore": "explore", "assign": "assign"}
+            "train": "training", "explore": "explore", "assign": "assign",
+            "gradescope": "gradescope"}
 
 
 class BackpropGroup(click.Group):
