@@ -222,21 +222,13 @@ def assignment_keys(assignment, output, quantities=(), *, decimals: int = 4, ros
 
 
 def assign(assignment, roster: str, output: str) -> list[str]:
-    """Write every roster student's handout, OUTPUT/ID/net.yaml and OUTPUT/ID/answers.yaml; return
-    the ids written."""
-    from ..grading.personal import blank_answers, personal_handout
+    """Write every roster student's handout, OUTPUT/ID/net.yaml (with every file it names beside
+    it) and OUTPUT/ID/answers.yaml; return the ids written. Nothing is written unless every handout
+    can be: a bad OUTPUT is a UsageError before the first file."""
+    from ..grading.handouts import write_handouts
     from ..grading.roster import read_roster
 
     students = read_roster(roster)
     loaded = load_assignment(assignment) if isinstance(assignment, (str, Path)) else assignment
-    base = Path(output)
-    for student in students:
-        text = personal_handout(loaded, student)[0] if loaded.personal is not None else loaded.spec.document.text
-        folder = base / student
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"cannot create {folder}: {exc.strerror}") from None
-        write_atomic(folder / "net.yaml", text)
-        write_atomic(folder / "answers.yaml", blank_answers(loaded, student))
+    write_handouts(loaded, students, output, inputs=[roster])
     return students
