@@ -15,7 +15,7 @@ from ..spec.matrices import MAX_CSV_BYTES, MAX_NPY_BYTES
 from ..spec.reader import Spec, load_spec
 from ..spec.rewrite import own_text
 from ..spec.yamlwrite import string
-from .personal import blank_answers, personal_handout, same_numbers, spec_text
+from .personal import blank_answers, personal_handout, prepare, same_numbers, spec_text
 
 NET, ANSWERS = "net.yaml", "answers.yaml"
 
@@ -71,6 +71,7 @@ def write_handouts(assignment, students: list[str], output: str | Path, inputs=(
     names = [NET, *(name for name in shared if name != NET), ANSWERS]
     sources = [assignment.file, *inputs, *_spec_files(assignment.spec or assignment.personal.spec)]
     check_output(base, [base / student / name for student in students for name in names], sources)
+    prepare(assignment, students)  # a large class's personal problems drawn on every core first
     files = {}
     for student in students:
         net = shared.get(NET) or personal_handout(assignment, student)[0]

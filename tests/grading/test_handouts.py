@@ -159,3 +159,15 @@ def test_a_write_that_fails_all_the_same_leaves_nothing_it_made(tmp_path, shared
         H.write_handouts(shared, ["ana", "bo"], "out")
     assert sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "out").rglob("*")) == ["out/bo", "out/bo/notes.txt"]
 
+
+def test_a_personal_class_is_drawn_ahead_then_written(tmp_path, monkeypatch):
+    (tmp_path / "net.yaml").write_text((SPECS / "padhai-4-4-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    loaded = assignment(tmp_path, "personal:\n  spec: net.yaml\n  seed: s1\n  weights: {from: -1, to: 1, decimals: 1}\n"
+                        + QUESTIONS)
+    drawn = []
+    monkeypatch.setattr(H, "prepare", lambda a, students: drawn.append((a, list(students))))
+    H.write_handouts(loaded, ["ana", "bo"], tmp_path / "out")
+    assert drawn == [(loaded, ["ana", "bo"])]
+    for student in ("ana", "bo"):
+        spec, _ = loaded.network_for(student)
+        same_computation(load_spec(tmp_path / "out" / student / "net.yaml"), spec)
