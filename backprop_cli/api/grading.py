@@ -195,7 +195,9 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
 
         spec_text = personal_handout(loaded, student)[0]
     else:
-        spec_text = network.document.text
+        from ..grading.handouts import network_text
+
+        spec_text = network_text(loaded)  # as the handouts hold it (an inline network: that mapping alone)
     return answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
                       spec_text=spec_text, student=student, candidates=_mistakes(result, chosen),
                       precision=loaded.tolerance.precision)

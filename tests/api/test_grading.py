@@ -139,6 +139,17 @@ def test_assign_an_inline_network_gives_a_handout_that_loads_and_computes_the_sa
     assert handout.compute().parameters() == shared.compute().parameters()
 
 
+def test_the_key_of_an_inline_network_holds_that_network_alone_and_checks_as_right(course):
+    net = (course / "net.yaml").read_text(encoding="utf-8")
+    (course / "hwi.yaml").write_text('title: "HW"\nnetwork:\n' + "".join(f"  {line}\n" for line in net.splitlines())
+                                     + QUESTIONS, encoding="utf-8")
+    key = G.assignment_key("hwi.yaml", decimals=6)
+    assert yaml.safe_load(key)["network"] == yaml.safe_load(net)  # not the title and questions too
+    (course / "key.yaml").write_text(key, encoding="utf-8")
+    run = G.check(["key.yaml"])
+    assert run.invalid == [] and not run.failed
+
+
 def test_assign_copies_the_files_a_shared_spec_names(course):
     import numpy as np
 
