@@ -239,6 +239,8 @@ def blank_answers(assignment, student: str) -> str:
     """A student's answers.yaml: who, the network beside it, and every question left empty."""
     lines = [f"# {assignment.title or 'assignment'}: fill in each value (a number), keep the names as they are",
              f"student: {string(student)}", "spec: net.yaml"]
+    if assignment.notation != "default":  # the names the questions are asked in, for `check` without the assignment
+        lines.append(f"notation: {assignment.notation}")
     if assignment.tolerance.precision is not None:  # asked of every answer: printed where it is answered
         unit, count = assignment.tolerance.precision
         lines.append(f"precision: {{{unit}: {count}}}  # write every answer with at least this many")

@@ -1,4 +1,6 @@
 """cli.assign: every roster student's handout written, and the line saying so."""
+import json
+
 import pytest
 from conftest import SPECS, invoke
 
@@ -91,3 +93,18 @@ def test_a_filled_handout_of_an_inline_network_passes_check(course, precision):
     assert "answers:\n  loss: " in filled and f"precision: {precision}" in filled
     assert invoke("check", "out/ana/answers.yaml", expect=0).stderr == ""  # on the handout's own net.yaml
     invoke("check", "--assignment", "hwi.yaml", "out/ana/answers.yaml", expect=0)
+
+
+def test_a_filled_handout_in_the_padhai_notation_passes_check_in_it(course):
+    (course / "hwn.yaml").write_text("spec: net.yaml\nnotation: padhai\nquestions:\n  - {quantity: h12, points: 1}\n"
+                                     "  - {quantity: dL/da21, points: 1}\n", encoding="utf-8")
+    invoke("assign", "hwn.yaml", "--roster", "one.csv", "-o", "out", expect=0)
+    handout = course / "out" / "cy" / "answers.yaml"
+    blank = handout.read_text(encoding="utf-8")
+    assert "\nnotation: padhai\n" in blank
+    key = invoke("key", "--assignment", "hwn.yaml", "--student", "cy", expect=0).stdout
+    handout.write_text(blank.split("answers:")[0] + "answers:" + key.split("answers:")[1], encoding="utf-8")
+    data = json.loads(invoke("check", "out/cy/answers.yaml", "--format", "json", expect=0).stdout)
+    assert [(r["quantity"], r["verdict"]) for r in data["files"][0]["results"]] == [("h12", "right"),
+                                                                                    ("dL/da21", "right")]
+    invoke("check", "--assignment", "hwn.yaml", "out/cy/answers.yaml", expect=0)
