@@ -195,7 +195,9 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
 
         spec_text = personal_handout(loaded, student)[0]
     else:
-        spec_text = network.document.text
+        from ..grading.handouts import network_text
+
+        spec_text = network_text(loaded)  # as the handouts hold it (an inline network: that mapping alone)
     return answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
                       spec_text=spec_text, student=student, candidates=_mistakes(result, chosen),
                       precision=loaded.tolerance.precision)
@@ -223,22 +225,15 @@ def assignment_keys(assignment, output, quantities=(), *, decimals: int = 4, ros
 
 def assign(assignment, roster: str | None, output: str, *, roster_id: str | None = None) -> list[str]:
     """Write every roster student's handout (the roster: `roster`, else the assignment's),
-    OUTPUT/ID/net.yaml and OUTPUT/ID/answers.yaml; return the ids written."""
-    from ..grading.personal import blank_answers, personal_handout
+    OUTPUT/ID/net.yaml (with every file it names beside it) and OUTPUT/ID/answers.yaml; return the
+    ids written. Nothing is written unless every handout can be: a bad OUTPUT is a UsageError
+    before the first file."""
+    from ..grading.handouts import write_handouts
 
     loaded = with_roster(assignment, roster, roster_id)
     if loaded.roster is None:
         raise UsageError("assign writes a handout for each student on the roster: give --roster FILE.csv, or "
                          "write `roster: roster.csv` in the assignment")
     students = loaded.roster.ids
-    base = Path(output)
-    for student in students:
-        text = personal_handout(loaded, student)[0] if loaded.personal is not None else loaded.spec.document.text
-        folder = base / student
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"cannot create {folder}: {exc.strerror}") from None
-        write_atomic(folder / "net.yaml", text)
-        write_atomic(folder / "answers.yaml", blank_answers(loaded, student))
+    write_handouts(loaded, students, output, inputs=[loaded.roster.path])
     return students

@@ -16,11 +16,13 @@ def assign(assignment, roster, roster_id, output):
 
     With `personal:` in the assignment every student gets their own numbers (the
     same on every machine, from the seed and their id); else everyone gets the
-    assignment's network. answers.yaml holds `student: ID`, `spec: net.yaml` and
-    every question with an empty value. Keep the assignment file itself out of
-    the students' repositories: `backprop check --assignment` grades with it.
+    assignment's network, with every file it names copied beside it. answers.yaml
+    holds `student: ID`, `spec: net.yaml`, the precision asked and every question
+    with an empty value. Nothing is written unless every handout can be. Keep the
+    assignment file itself out of the students' repositories: `backprop check
+    --assignment` grades with it.
 
-    \\b
+    \b
     Examples:
       backprop assign hw3.yaml -o handouts/                   (the assignment's roster:)
       backprop assign hw3.yaml --roster roster.csv -o handouts/

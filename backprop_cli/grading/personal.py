@@ -72,12 +72,19 @@ def with_numbers(base: Spec, samples, layers) -> Spec:
 
 def handout_text(assignment, student: str, numbers) -> str:
     """The net.yaml of `student`: the base spec's shape with the drawn numbers, commented."""
-    base = assignment.personal.spec
+    title = assignment.title or "assignment"
+    return spec_text(assignment.personal.spec, numbers,
+                     [f"# {title}: the network of {student} (numbers of your own: work them out yourself)",
+                      f"name: {string(f'{title} ({student})')}"])
+
+
+def spec_text(base: Spec, numbers, heading: list[str]) -> str:
+    """`base` written out as a spec that loads on its own, every number inline as exact() writes
+    it: `numbers` is (input rows, per layer (weights, biases or None for the base's own)), and
+    `heading` the lines before them (a comment, `name:`). The one writer of a spec from scratch."""
     samples, drawn = numbers
     net = base.network
-    title = assignment.title or "assignment"
-    lines = [f"# {title}: the network of {student} (numbers of your own: work them out yourself)",
-             f"name: {string(f'{title} ({student})')}"]
+    lines = list(heading)
     if base.batch:
         lines += ["inputs:"] + [f"  - {flow_list(s)}" for s in samples]
     else:
@@ -179,16 +186,22 @@ def prepare(assignment, students: list[str]) -> None:
 def personal_handout(assignment, student: str) -> tuple[str, Spec]:
     """`student`'s net.yaml and the spec read back from it, which must hold the very numbers the
     grading uses (exact() writes each float so that it reads back the same)."""
-    numbers = personal_numbers(assignment, student)
+    prepared = assignment.__dict__.get("_prepared", {}).pop(student, None)  # drawn ahead (prepare)
+    numbers = prepared if prepared is not None else personal_numbers(assignment, student)
     text = handout_text(assignment, student, numbers)
     spec = load_spec(text=text, name=f"net.yaml of {student}")
     graded = with_numbers(assignment.personal.spec, *numbers)
-    same = np.array_equal(spec.inputs, graded.inputs) and all(
-        np.array_equal(a.weights, b.weights) and np.array_equal(a.biases, b.biases)
-        for a, b in zip(spec.layers, graded.layers))
-    if not same:  # pragma: no cover - exact() round-trips every float
+    if not same_numbers(spec, graded):  # pragma: no cover - exact() round-trips every float
         raise AssertionError(f"the handout of {student} does not read back as drawn")
     return text, spec
+
+
+def same_numbers(spec: Spec, other: Spec) -> bool:
+    """Whether two specs hold the very same numbers: inputs, targets, rate, weights and biases."""
+    return (np.array_equal(spec.inputs, other.inputs) and np.array_equal(spec.targets, other.targets)
+            and spec.learning_rate == other.learning_rate and len(spec.layers) == len(other.layers)
+            and all(np.array_equal(a.weights, b.weights) and np.array_equal(a.biases, b.biases)
+                    for a, b in zip(spec.layers, other.layers)))
 
 
 def good_problem(assignment, spec: Spec):
@@ -226,6 +239,8 @@ def blank_answers(assignment, student: str) -> str:
     """A student's answers.yaml: who, the network beside it, and every question left empty."""
     lines = [f"# {assignment.title or 'assignment'}: fill in each value (a number), keep the names as they are",
              f"student: {string(student)}", "spec: net.yaml"]
+    if assignment.notation != "default":  # the names the questions are asked in, for `check` without the assignment
+        lines.append(f"notation: {assignment.notation}")
     if assignment.tolerance.precision is not None:  # asked of every answer: printed where it is answered
         unit, count = assignment.tolerance.precision
         lines.append(f"precision: {{{unit}: {count}}}  # write every answer with at least this many")

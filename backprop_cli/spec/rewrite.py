@@ -153,3 +153,47 @@ def check_reads_back(text: str, spec: Spec, layers_after) -> None:
     except (SpecError, ValueError, TypeError, KeyError, IndexError):
         raise UsageError("cannot write the update into this spec's layout without breaking it; write "
                          "`biases: 0` under each layer's weights and run again") from None
+
+
+def own_text(doc) -> str | None:
+    """The text of a mapping read as a document of its own (Document.subdocument: an assignment's
+    inline `network:`) as the user wrote it, comments included, as a YAML document by itself:
+    a flow mapping as it stands, a block mapping dedented. None where the text would not say the
+    same on its own (an alias to an anchor outside it, say), for the caller to write it anew."""
+    from ..errors import SpecError
+    from .yamlsafe import parse
+
+    if doc.locations.get(()) is None or doc.ends.get(()) is None:
+        return None
+    edits = _Edits(doc.text)
+    (line, column), start, end = doc.locations[()], edits.offset(doc.locations[()]), edits.offset(doc.ends[()])
+    body = doc.text[start:end]
+    if body.startswith("{"):  # a flow mapping: `network: {input: [1], ...}`
+        text = body.rstrip() + "\n"
+    else:  # a block mapping: its lines, with the comments just above its first key, less its indentation
+        first = line - 1
+        while first > 1 and _comment_or_blank(doc.text[edits.starts[first - 1]:edits.starts[first]]):
+            first -= 1  # comment lines between `network:` and the first key belong to the network
+        indent = column - 1
+        lines = LINE_BREAK.split(doc.text[edits.starts[first]:start] + body)
+        while lines and _comment_or_blank(lines[-1]) and not lines[-1].startswith(" " * indent):
+            lines.pop()  # a comment after the network at the outer level belongs to what follows
+        kept = []
+        for text in lines:
+            if text.startswith(" " * indent):
+                kept.append(text[indent:])
+            elif _comment_or_blank(text):
+                kept.append(text.strip())
+            else:
+                return None
+        newline = LINE_BREAK.search(doc.text).group()  # the file's own line break (there is one here)
+        text = newline.join(kept).rstrip() + newline
+    try:
+        same = parse(text, doc.file).data == doc.data
+    except SpecError:
+        return None
+    return text if same else None
+
+
+def _comment_or_blank(line: str) -> bool:
+    return line.strip() == "" or line.strip().startswith("#")

@@ -123,5 +123,48 @@ def test_shared_assignment_key_is_inline(course):
 def test_assign_into_a_file_is_a_usage_error(course):
     (course / "roster.csv").write_text("alice\n")
     (course / "taken").write_text("x")
-    with pytest.raises(UsageError, match="^cannot create taken/alice: "):
+    with pytest.raises(UsageError, match="^cannot write handouts in taken: it is not a folder$"):
         G.assign("hw.yaml", "roster.csv", "taken")
+
+
+def test_assign_an_inline_network_gives_a_handout_that_loads_and_computes_the_same(course):
+    (course / "roster.csv").write_text("alice\n")
+    net = (course / "net.yaml").read_text(encoding="utf-8")
+    (course / "hwi.yaml").write_text('title: "HW"\nnetwork:\n' + "".join(f"  {line}\n" for line in net.splitlines())
+                                     + QUESTIONS, encoding="utf-8")
+    G.assign("hwi.yaml", "roster.csv", "out")
+    handout, shared = load_spec("out/alice/net.yaml"), G.load_assignment("hwi.yaml").spec
+    assert (course / "out/alice/net.yaml").read_text(encoding="utf-8") == net  # the user's own text
+    assert handout.compute().loss == shared.compute().loss
+    assert handout.compute().parameters() == shared.compute().parameters()
+
+
+def test_the_key_of_an_inline_network_holds_that_network_alone_and_checks_as_right(course):
+    net = (course / "net.yaml").read_text(encoding="utf-8")
+    (course / "hwi.yaml").write_text('title: "HW"\nnetwork:\n' + "".join(f"  {line}\n" for line in net.splitlines())
+                                     + QUESTIONS, encoding="utf-8")
+    key = G.assignment_key("hwi.yaml", decimals=6)
+    assert yaml.safe_load(key)["network"] == yaml.safe_load(net)  # not the title and questions too
+    (course / "key.yaml").write_text(key, encoding="utf-8")
+    run = G.check(["key.yaml"])
+    assert run.invalid == [] and not run.failed
+
+
+def test_assign_copies_the_files_a_shared_spec_names(course):
+    import numpy as np
+
+    from backprop_cli.spec.reader import load_spec as read_spec
+
+    spec = load_spec("net.yaml")
+    np.save(course / "w1.npy", spec.layers[0].weights)
+    (course / "w2.csv").write_text("\n".join(",".join(repr(float(v)) for v in row) for row in spec.layers[1].weights))
+    lines = (course / "net.yaml").read_text(encoding="utf-8").split("layers:")[0]
+    (course / "filed.yaml").write_text(lines + "layers:\n  - {activation: sigmoid, weights: {file: w1.npy}}\n"
+                                       "  - {activation: softmax, weights: {file: w2.csv}}\n", encoding="utf-8")
+    (course / "hwf.yaml").write_text("spec: filed.yaml\n" + QUESTIONS, encoding="utf-8")
+    (course / "roster.csv").write_text("alice\nbob\n")
+    G.assign("hwf.yaml", "roster.csv", "out")
+    for student in ("alice", "bob"):
+        handout = read_spec(f"out/{student}/net.yaml", confined=True)  # as `check` reads a student's files
+        assert handout.compute().parameters() == spec.compute().parameters()
+        assert (course / "out" / student / "w1.npy").read_bytes() == (course / "w1.npy").read_bytes()

@@ -1,4 +1,6 @@
 """cli.assign: every roster student's handout written, and the line saying so."""
+import json
+
 import pytest
 from conftest import SPECS, invoke
 
@@ -58,3 +60,56 @@ def test_a_bad_roster_or_assignment_is_exit_2_and_writes_nothing(course):
     assert result.stderr == "Error: --roster bad.csv, row 3: ana is listed twice\n" and result.stdout == ""
     assert not (course / "out").exists()
     assert invoke("assign", "nosuch.yaml", "--roster", "two.csv", "-o", "out", expect=2).stdout == ""
+
+
+def written(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+
+
+@pytest.mark.parametrize("output, message", [
+    ("hw.yaml/out", "Error: cannot create hw.yaml/out: hw.yaml is not a folder\n"),
+    ("hw.yaml", "Error: cannot write handouts in hw.yaml: it is not a folder\n"),
+    ("out", "Error: cannot make the folder out/bo: a file is in its place\n"),
+])
+def test_an_output_that_cannot_be_written_is_exit_2_and_writes_nothing_at_all(course, output, message):
+    (course / "out").mkdir()
+    (course / "out" / "bo").write_text("not a folder", encoding="utf-8")
+    before = written(course)
+    result = invoke("assign", "hw.yaml", "--roster", "two.csv", "-o", output, expect=2)
+    assert result.stderr == message and result.stdout == ""
+    assert written(course) == before  # not even ana's handout, listed before bo
+
+
+@pytest.mark.parametrize("precision", ["{decimals: 4}", "{significant: 3}"])
+def test_a_filled_handout_of_an_inline_network_passes_check(course, precision):
+    net = (course / "net.yaml").read_text(encoding="utf-8")
+    (course / "hwi.yaml").write_text(f"precision: {precision}\nnetwork:\n"
+                                     + "".join(f"  {line}\n" for line in net.splitlines()) + QUESTIONS,
+                                     encoding="utf-8")
+    invoke("assign", "hwi.yaml", "--roster", "two.csv", "-o", "out", expect=0)
+    handout = course / "out" / "ana" / "answers.yaml"
+    blank = handout.read_text(encoding="utf-8")
+    assert f"\nprecision: {precision}" in blank
+    key = invoke("key", "--assignment", "hwi.yaml", "--student", "ana", expect=0).stdout
+    values = dict(line.strip().split(": ") for line in key.split("answers:\n")[1].splitlines())
+    handout.write_text("".join(f"{line} {values[line.strip()[:-1]]}\n" if line.startswith("  ") else line + "\n"
+                               for line in blank.splitlines()), encoding="utf-8")  # each empty value filled in
+    filled = handout.read_text(encoding="utf-8")
+    assert "answers:\n  loss: " in filled and f"precision: {precision}" in filled
+    assert invoke("check", "out/ana/answers.yaml", expect=0).stderr == ""  # on the handout's own net.yaml
+    invoke("check", "--assignment", "hwi.yaml", "out/ana/answers.yaml", expect=0)
+
+
+def test_a_filled_handout_in_the_padhai_notation_passes_check_in_it(course):
+    (course / "hwn.yaml").write_text("spec: net.yaml\nnotation: padhai\nquestions:\n  - {quantity: h12, points: 1}\n"
+                                     "  - {quantity: dL/da21, points: 1}\n", encoding="utf-8")
+    invoke("assign", "hwn.yaml", "--roster", "one.csv", "-o", "out", expect=0)
+    handout = course / "out" / "cy" / "answers.yaml"
+    blank = handout.read_text(encoding="utf-8")
+    assert "\nnotation: padhai\n" in blank
+    key = invoke("key", "--assignment", "hwn.yaml", "--student", "cy", expect=0).stdout
+    handout.write_text(blank.split("answers:")[0] + "answers:" + key.split("answers:")[1], encoding="utf-8")
+    data = json.loads(invoke("check", "out/cy/answers.yaml", "--format", "json", expect=0).stdout)
+    assert [(r["quantity"], r["verdict"]) for r in data["files"][0]["results"]] == [("h12", "right"),
+                                                                                    ("dL/da21", "right")]
+    invoke("check", "--assignment", "hwn.yaml", "out/cy/answers.yaml", expect=0)

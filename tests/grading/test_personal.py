@@ -140,3 +140,11 @@ def test_handout_of_a_loss_none_spec_without_names_loads(tmp_path):
                                      "questions:\n  - {quantity: dL/dw111}\n")
     text, spec = P.personal_handout(load_assignment(str(tmp_path / "a.yaml")), "bob")
     assert "names:" not in text and spec.network.loss.name == "none"
+
+
+def test_a_handout_is_written_from_the_numbers_drawn_ahead(assignment, monkeypatch):
+    numbers = P.personal_numbers(assignment, "alice")
+    assignment.__dict__["_prepared"] = {"alice": numbers}
+    monkeypatch.setattr(P, "personal_numbers", lambda *_: pytest.fail("drawn again"))
+    text, _spec = P.personal_handout(assignment, "alice")
+    assert text == P.handout_text(assignment, "alice", numbers) and assignment.__dict__["_prepared"] == {}

@@ -138,3 +138,57 @@ def test_check_reads_back_refuses_a_mismatch():
     check_reads_back(text, spec, spec.layers)  # the same numbers: fine
     with pytest.raises(UsageError, match="cannot write the update into this spec's layout without breaking it"):
         check_reads_back(text, spec, shifted(spec))
+
+
+INLINE_BLOCK = ('title: "HW"   # the title\n'
+                "network:   # everyone's network\n"
+                "# typed in as printed\n"
+                "  input: [2, 5]\n"
+                "  target: [1]\n"
+                "  learning_rate: 1e-1\n"
+                "  loss: squared_error\n"
+                "  layers:\n"
+                "    - activation: sigmoid\n"
+                "      weights: [[0.1, -.3], [5E-1, 0.2]]   # W1\n"
+                "\n"
+                "    - activation: linear\n"
+                "      weights: [[0.5,\n"
+                "        0.8]]\n"
+                "    # end of the network\n"
+                "# the questions\n"
+                "questions: []\n")
+
+
+def _network(text):
+    from backprop_cli.spec.yamlsafe import parse
+
+    return parse(text, "hw.yaml").subdocument(("network",))
+
+
+def test_own_text_of_an_inline_block_mapping_keeps_numbers_and_comments_as_written():
+    from backprop_cli.spec.rewrite import own_text
+
+    text = own_text(_network(INLINE_BLOCK))
+    assert text == ("# typed in as printed\ninput: [2, 5]\ntarget: [1]\nlearning_rate: 1e-1\nloss: squared_error\n"
+                    "layers:\n  - activation: sigmoid\n    weights: [[0.1, -.3], [5E-1, 0.2]]   # W1\n\n"
+                    "  - activation: linear\n    weights: [[0.5,\n      0.8]]\n  # end of the network\n")
+    assert parse_spec(text, "net.yaml", ".").layers[0].weights.tolist() == [[0.1, -0.3], [0.5, 0.2]]
+
+
+def test_own_text_of_a_flow_mapping_and_its_line_breaks():
+    from backprop_cli.spec.rewrite import own_text
+
+    flow = ("network: {input: [1], target: [2],   # one\n"
+            "  loss: mse, layers: [{activation: linear, weights: [[3]]}]}  # x\n")
+    assert own_text(_network(flow + "questions: []\n")) == flow[len("network: "):flow.index("  # x")] + "\n"
+    crlf = INLINE_BLOCK.replace("\n", "\r\n")
+    assert own_text(_network(crlf)) == own_text(_network(INLINE_BLOCK)).replace("\n", "\r\n")
+
+
+def test_own_text_is_none_where_the_text_cannot_stand_alone():
+    from backprop_cli.spec.rewrite import own_text
+
+    assert own_text(_network(INLINE_BLOCK).subdocument(("layers", 0, "weights"))) is None  # not a mapping
+    outdented = INLINE_BLOCK.replace("        0.8]]", "0.8]]")  # a flow sequence's lines may go left of its key
+    assert _network(outdented).data["layers"][1]["weights"] == [[0.5, 0.8]]
+    assert own_text(_network(outdented)) is None
