@@ -200,58 +200,8 @@ def test_personal_numbers_come_from_shake256_not_pythons_hash(course):
     assert written != pytest.approx([0.0] * count)  # a real draw, not a default
 
 
-# -- deployment: Gradescope's autograder and a workflow for a repository per student -------------
+# -- deployment: a workflow for a repository per student (Gradescope: tests/api/test_gradescope.py) --
 DOCS = SPECS.parent / "docs"
-
-
-def gradescope_root(tmp_path, answers: str | None):
-    """A folder laid out as Gradescope lays out /autograder, with this environment's backprop."""
-    import os
-    import sys
-
-    root = tmp_path / "autograder"
-    (root / "source").mkdir(parents=True)
-    (root / "submission").mkdir()
-    (root / "source" / "net.yaml").write_text((SPECS / "padhai-4-4-2.yaml").read_text(encoding="utf-8"))
-    (root / "source" / "assignment.yaml").write_text(PERSONAL, encoding="utf-8")
-    (root / "source" / "roster.csv").write_text("id\nalice\n", encoding="utf-8")
-    (root / "submission_metadata.json").write_text(json.dumps({"users": [{"email": "alice@uni.edu", "sid": "alice"}]}))
-    if answers is not None:
-        (root / "submission" / "answers.yaml").write_text(answers, encoding="utf-8")
-    os.symlink(sys.prefix, root / "venv")
-    return root
-
-
-def run_autograder(root):
-    import os
-    import subprocess
-
-    if not (root / "venv" / "bin" / "backprop").exists():
-        pytest.skip("backprop is not installed as a command in this environment")
-    script = DOCS / "gradescope" / "run_autograder"
-    done = subprocess.run(["bash", str(script)], env={**os.environ, "AUTOGRADER_ROOT": str(root)},
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
-
-
-def test_the_gradescope_autograder_grades_a_submission(tmp_path):
-    root = gradescope_root(tmp_path, None)
-    key = invoke("key", "--assignment", root / "source" / "assignment.yaml", "--student", "alice", expect=0).stdout
-    (root / "submission" / "answers.yaml").write_text(key, encoding="utf-8")
-    results = run_autograder(root)
-    assert results["score"] == 6.0 and [t["status"] for t in results["tests"]] == ["passed"] * 4
-    assert all(t["output_format"] == "md" and {"name", "number", "score", "max_score"} <= set(t)
-               for t in results["tests"])
-
-
-def test_the_gradescope_autograder_writes_results_for_an_unreadable_submission(tmp_path):
-    root = gradescope_root(tmp_path, "answers: [1, 2\n")
-    results = run_autograder(root)
-    assert results["score"] == 0.0 and results["tests"][0]["status"] == "failed"
-    assert "could not be graded" in results["tests"][0]["output"]
-    missing = gradescope_root(tmp_path / "again", None)
-    assert run_autograder(missing)["score"] == 0.0
 
 
 def test_the_workflow_for_a_repository_per_student_runs_the_grader():

@@ -8,7 +8,6 @@ from pathlib import Path
 from ..core.computation import EXPRESSION
 from ..core.names import notation as make_notation
 from ..errors import UsageError
-from ..files import write_atomic
 from ..grading.assignment import FEEDBACK
 
 
@@ -212,15 +211,14 @@ def assignment_keys(assignment, output, quantities=(), *, decimals: int = 4, ros
     if loaded.roster is None:
         raise UsageError("writing every student's key needs a roster: give --roster FILE.csv, or write "
                          "`roster: roster.csv` in the assignment")
-    keys = {student: assignment_key(loaded, student, quantities, decimals=decimals) for student in loaded.roster.ids}
+    from ..grading.handouts import ANSWERS, check_output, write_all
+
     base = Path(output)
-    for student, text in keys.items():
-        try:
-            (base / student).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"cannot create {base / student}: {exc.strerror}") from None
-        write_atomic(base / student / "answers.yaml", text)
-    return list(keys)
+    files = {base / student / ANSWERS: assignment_key(loaded, student, quantities, decimals=decimals)
+             for student in loaded.roster.ids}
+    check_output(base, list(files), [loaded.file, loaded.roster.path])
+    write_all(base, files)
+    return list(loaded.roster.ids)
 
 
 def assign(assignment, roster: str | None, output: str, *, roster_id: str | None = None) -> list[str]:
