@@ -210,8 +210,22 @@ def test_the_workflow_for_a_repository_per_student_runs_the_grader():
     workflow = yaml.safe_load((DOCS / "github-actions" / "grade.yml").read_text(encoding="utf-8"))
     steps = workflow["jobs"]["grade"]["steps"]
     command = " ".join(step.get("run", "") for step in steps)
-    assert "backprop check --assignment instructor/" in command and "--student" in command
+    assert "backprop check --assignment instructor/hw3.yaml answers.yaml" in command
+    assert "--student" not in command  # the checkout's folder, hw3-alice, names the student
     assert any("secrets.ASSIGNMENT_TOKEN" in str(step) for step in steps)  # the assignment stays private
+
+
+def test_the_workflows_checkout_is_graded_for_the_student_its_repository_names(course, tmp_path):
+    (course / "roster.csv").write_text("id\nalice\n", encoding="utf-8")
+    (course / "hwc.yaml").write_text(PERSONAL.replace("roster: roster.csv", "roster: roster.csv\n"
+                                                      "repository_prefix: hw3-"), encoding="utf-8")
+    key = invoke("key", "--assignment", "hwc.yaml", "--student", "alice", expect=0).stdout
+    workspace = tmp_path / "hw3-alice"  # where actions/checkout puts the repository hw3-alice
+    workspace.mkdir()
+    (workspace / "answers.yaml").write_text(key, encoding="utf-8")
+    data = json.loads(invoke("check", "--assignment", "hwc.yaml", workspace / "answers.yaml", "--format", "json",
+                             expect=0).stdout)
+    assert data["files"][0]["student"] == "alice" and data["files"][0]["score"] == 6.0
 
 
 def test_the_job_summary_and_annotations_on_github_actions(course, tmp_path):
