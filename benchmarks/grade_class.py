@@ -2,9 +2,12 @@
 
 Shared network (default): 200 answer files of 12 answers each on the PadhAI notes' network, some
 right, some with the notes' own mistakes, so the diagnoses run too (goal: well under two seconds).
---personal: 1,000 students of an assignment with `personal:`, each graded on their own network
-(their handout written by `backprop assign`), with the text report (goal: at most 10 s, 500 MB).
-Run: python benchmarks/grade_class.py [--students 200] [--runs 3] [--personal]
+--personal: 1,000 students of an assignment with `personal:` and a roster, each graded on their
+own network (their handout written by `backprop assign`), with the text report (goal: at most
+10 s, 500 MB); with --every-report also the JSON, the summary, JUnit, a gradebook in each format,
+the GitHub annotations and job summary, at `feedback: diagnosis`, five roster students missing
+and two strangers.
+Run: python benchmarks/grade_class.py [--students 200] [--runs 3] [--personal [--every-report]]
 """
 from __future__ import annotations
 
@@ -49,6 +52,7 @@ personal:
   weights: {from: -1, to: 1, decimals: 1}
   biases: {from: -0.5, to: 0.5, decimals: 1}
   input: {from: 0, to: 5, decimals: 0}
+roster: roster.csv
 questions:
 """ + "".join(f"  - {{quantity: {q}, points: 1}}\n" for q in RIGHT)
 
@@ -85,9 +89,10 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=None)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--personal", action="store_true")
+    parser.add_argument("--every-report", action="store_true")
     args = parser.parse_args()
     if args.personal:
-        return personal(args.students or 1000, args.runs)
+        return personal(args.students or 1000, args.runs, args.every_report)
     args.students = args.students or 200
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_class(Path(tmp), args.students)
@@ -103,20 +108,40 @@ def main() -> None:
               f"best {min(times):.2f} s   (goal: well under 2 s)")
 
 
-def personal(students: int, runs: int) -> None:
+def personal(students: int, runs: int, every_report: bool) -> None:
+    import os
     import resource
 
     with tempfile.TemporaryDirectory() as tmp:
         paths, assignment = write_personal_class(Path(tmp), students)
-        command = [sys.executable, "-m", "backprop_cli", "check", "--assignment", str(assignment), *paths]
+        command = [sys.executable, "-m", "backprop_cli", "check", "--assignment", str(assignment)]
+        env = dict(os.environ)
+        reports = "text report"
+        if every_report:
+            paths = paths[5:]  # five roster students hand nothing in, two strangers do
+            for stranger in ("s9999x", "mallory"):
+                (Path(tmp) / "class" / stranger).mkdir()
+                (Path(tmp) / "class" / stranger / "answers.yaml").write_text("answers:\n  loss: 0.1\n")
+                paths.append(str(Path(tmp) / "class" / stranger / "answers.yaml"))
+            out = Path(tmp) / "out"
+            out.mkdir()
+            command += ["--feedback", "diagnosis", "--summary", "--junit", str(out / "class.xml"),
+                        "--gradebook", str(out / "grades.csv")]
+            env.update(GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(out / "summary.md"))
+            reports = "text, summary, JUnit, gradebook, annotations and job summary, at feedback: diagnosis"
         times = []
         for _ in range(runs):
             start = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, text=True)
+            done = subprocess.run(command + paths, capture_output=True, text=True, env=env)
             times.append(time.perf_counter() - start)
         memory = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(done.stdout.strip().splitlines()[-1], f"(exit {done.returncode})")
-        print(f"check --assignment, {students} personal networks in one call, text report: median "
+        if every_report:  # the JSON and the other gradebook formats: one more call each is not needed
+            json_run = subprocess.run(command + ["--format", "json"] + paths, capture_output=True, text=True, env=env)
+            print(f"  JSON {len(json_run.stdout) / 1e6:.1f} MB, gradebook "
+                  f"{len((out / 'grades.csv').read_text().splitlines()) - 1} rows, JUnit "
+                  f"{(out / 'class.xml').stat().st_size / 1e6:.1f} MB")
+        print(f"check --assignment, {students} personal networks and a roster in one call, {reports}: median "
               f"{statistics.median(times):.2f} s, best {min(times):.2f} s, peak {memory:.0f} MB"
               "   (goal: ≤ 10 s, ≤ 500 MB)")
 
