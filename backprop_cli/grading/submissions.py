@@ -191,7 +191,8 @@ SUMMED = ("right", "carried_forward", "imprecise", "wrong", "not_answered", "unr
 
 def class_summary(assignment: Assignment, graded: list[Submission]) -> list[dict]:
     """Per question: how many answers got each verdict (SUMMED), the share right, and the most
-    frequent diagnosis codes of the answers not right, with counts and a sentence each."""
+    frequent diagnosis codes of the answers not right, with counts and the sentence most of them
+    share ("" where they differ: one student's line numbers or values are not the class's)."""
     rows = []
     for i, question in enumerate(assignment.questions):
         results = [s.results[i] for s in graded]
@@ -201,10 +202,12 @@ def class_summary(assignment: Assignment, graded: list[Submission]) -> list[dict
             if r.verdict != "right":
                 for d in {d["code"]: d for d in r.diagnoses}.values():  # each code once an answer
                     codes[d["code"]] += 1
-                    texts.setdefault(d["code"], printable(d["text"]))
+                    texts.setdefault(d["code"], Counter())[d["text"]] += 1
+        shared = {code: next(iter(texts[code].most_common(1)))[0] for code in codes}
         rows.append({"quantity": question.quantity, "points": question.points, "submissions": len(results),
                      **{verdict: verdicts[verdict] for verdict in SUMMED},
                      "share_right": verdicts["right"] / len(results) if results else 0.0,
-                     "diagnoses": [{"code": code, "count": count, "text": texts[code]}
+                     "diagnoses": [{"code": code, "count": count,
+                                    "text": printable(shared[code]) if 2 * texts[code][shared[code]] >= count else ""}
                                    for code, count in codes.most_common(3)]})
     return rows

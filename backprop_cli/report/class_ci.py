@@ -117,7 +117,7 @@ def step_summary(assignment, graded, invalid: int, summary, level: str = "full",
               "|---|---:|---:|---:|" + ("---|" if diagnosed else "")]
     for row in summary:
         top = row["diagnoses"][0] if row["diagnoses"] else None
+        said = f"{top['count']}× {cell(top['text'] or top['code'])}" if top else ""
         lines.append(f"| {cell(row['quantity'])} | {row['share_right']:.0%} | {row['carried_forward']} | "
-                     f"{row['not_answered']} |" + (" " + (f"{top['count']}× {cell(top['text'])}" if top else "")
-                                                  + " |" if diagnosed else ""))
+                     f"{row['not_answered']} |" + (f" {said} |" if diagnosed else ""))
     return "\n".join(lines) + "\n"

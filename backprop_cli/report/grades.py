@@ -91,7 +91,8 @@ def summary_text(rows):
                            ("carried_forward", "imprecise", "wrong", "not_answered", "unreadable") if row[v])
         parts.append(Text(f"  {pretty(row['quantity'])}: {row['right']}/{row['submissions']} right "
                           f"({row['share_right']:.0%})" + (f"; {others}" if others else "")))
-        parts += [Text(f"      {d['count']}× {d['code']}: {d['text']}", style="dim") for d in row["diagnoses"]]
+        parts += [Text(f"      {d['count']}× {d['code']}" + (f": {d['text']}" if d["text"] else ""), style="dim")
+                  for d in row["diagnoses"]]
     return Group(*parts)
 
 

@@ -145,3 +145,17 @@ def test_a_large_class_graded_on_every_core_is_graded_alike_and_in_order(tmp_pat
     assert forked == one_by_one
     assert [student for student, _ in forked[0]] == [f"s{i}" for i in range(8)]
     assert [path for path, _ in forked[1]] == [paths[3], paths[4]]  # the invalid file, then the second hand-in
+
+
+def test_the_summary_gives_a_sentence_only_where_most_answers_share_it(tmp_path, course):
+    from types import SimpleNamespace
+
+    def graded(text):
+        result = SimpleNamespace(verdict="wrong", diagnoses=[{"code": "copy_of_other_answer", "text": text}])
+        return SimpleNamespace(results=[result])
+
+    assignment = SimpleNamespace(questions=[SimpleNamespace(quantity="a12", points=1.0)])
+    alike = class_summary(assignment, [graded("a copy of z11 (line 3)")] * 2 + [graded("a copy of z11 (line 5)")])
+    assert alike[0]["diagnoses"] == [{"code": "copy_of_other_answer", "count": 3, "text": "a copy of z11 (line 3)"}]
+    apart = class_summary(assignment, [graded(f"a copy of z11 (line {n})") for n in range(3)])
+    assert apart[0]["diagnoses"] == [{"code": "copy_of_other_answer", "count": 3, "text": ""}]  # no one's line
