@@ -39,11 +39,14 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
 
 
 def check_writable(path: str | Path) -> str | None:
-    """Why `path` cannot be written (its folder missing or read-only, or it is a folder), or None."""
+    """Why `path` cannot be written (its folder missing or read-only; a folder, a device, a FIFO or
+    a socket in its place: only a regular file is ever replaced), or None."""
     target = Path(path)
     folder = target.parent
     if target.is_dir():
         return f"{path} is a folder"
+    if target.exists() and not target.is_file():
+        return f"{path} is not a regular file (a device, pipe or socket)"
     if not folder.is_dir():
         return f"the folder {folder} does not exist"
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -51,6 +54,22 @@ def check_writable(path: str | Path) -> str | None:
     if target.exists() and not os.access(target, os.W_OK):
         return f"{path} is not writable"
     return None
+
+
+def identity(path) -> tuple[int, int] | None:
+    """What makes two paths one file (device and inode), or None for no such file."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return found.st_dev, found.st_ino
+
+
+def input_written_over(outputs, inputs) -> str | None:
+    """The first output path that is one of the run's input files (a link or another spelling of
+    it included), or None: a report must never replace what it reports on."""
+    own = {identity(path) for path in inputs if path is not None} - {None}
+    return next((str(path) for path in outputs if path is not None and identity(path) in own), None)
 
 
 @contextlib.contextmanager

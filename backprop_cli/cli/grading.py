@@ -7,6 +7,8 @@ import click
 
 from ..api.grading import FEEDBACK
 from ..core.computation import EXPRESSION
+from ..errors import printable
+from ..files import input_written_over
 from ..report.formats import GRADEBOOK_FORMATS
 from .options import (
     check_save,
@@ -93,6 +95,9 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
                                "--gradescope go with --assignment FILE")
     if gradescope and len(answers) > 1:
         raise click.UsageError("--gradescope writes the results.json of one submission: give one answers file")
+    clash = input_written_over((junit, gradebook, gradescope, save), (*answers, assignment, roster))
+    if clash:
+        raise click.UsageError(f"{printable(clash)} is one of this run's inputs: write the report elsewhere")
     if assignment is not None:
         loaded = with_roster(assignment, roster, roster_id)
         if gradebook and gradebook_format == "canvas" and not (loaded.roster and loaded.roster.from_canvas):

@@ -9,7 +9,7 @@ import stat
 from pathlib import Path, PurePath
 
 from ..errors import UsageError, printable
-from ..files import write_atomic
+from ..files import identity, write_atomic
 from ..spec.access import Unreadable, locate, read_limited
 from ..spec.matrices import MAX_CSV_BYTES, MAX_NPY_BYTES
 from ..spec.reader import Spec, load_spec
@@ -108,7 +108,7 @@ def check_output(base: Path, targets: list[Path], inputs) -> None:
             raise UsageError(f"cannot make the folder {_shown(folder)}: a file is in its place")
         if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
             raise UsageError(f"cannot write in {_shown(folder)}: the folder is not writable")
-    own = {_identity(path) for path in inputs} - {None}
+    own = {identity(path) for path in inputs} - {None}
     for target in targets:
         try:
             mode = os.stat(target).st_mode
@@ -118,7 +118,7 @@ def check_output(base: Path, targets: list[Path], inputs) -> None:
             raise UsageError(f"cannot write {_shown(target)}: it is a folder")
         if not stat.S_ISREG(mode):
             raise UsageError(f"cannot write {_shown(target)}: it is not a regular file (a pipe, socket or device)")
-        if _identity(target) in own:
+        if identity(target) in own:
             raise UsageError(f"cannot write {_shown(target)}: it is one of this run's inputs (the assignment, its "
                              "network, a file it names, or the roster); write the handouts elsewhere")
         if not os.access(target, os.W_OK):
@@ -128,14 +128,6 @@ def check_output(base: Path, targets: list[Path], inputs) -> None:
 def _folders(base: Path, target: Path) -> list[Path]:
     """The folders from `base` down to the one holding `target`."""
     return [base.joinpath(*target.relative_to(base).parts[:n]) for n in range(len(target.relative_to(base).parts))]
-
-
-def _identity(path) -> tuple[int, int] | None:
-    try:
-        found = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return found.st_dev, found.st_ino
 
 
 def _shown(path: Path) -> str:

@@ -160,3 +160,13 @@ def test_assignment_key_for_a_student(course, monkeypatch):
     out = invoke("key", "--assignment", "hw.yaml", "--student", "ana", "--decimals", "2", expect=0).stdout
     assert calls == [(("hw.yaml", "ana", ()), {"decimals": 2, "roster": None, "roster_id": None})]
     assert "loss: 0.11" in out
+
+
+def test_a_report_never_replaces_one_of_the_runs_inputs(course):
+    before = (course / "right.yaml").read_text(encoding="utf-8")
+    result = invoke("check", "right.yaml", "--junit", "right.yaml", expect=2)
+    assert "right.yaml is one of this run's inputs: write the report elsewhere" in result.stderr
+    assert (course / "right.yaml").read_text(encoding="utf-8") == before
+    result = invoke("check", "right.yaml", "--assignment", "hw.yaml", "--student", "ana", "--gradebook", "hw.yaml",
+                    expect=2)
+    assert "hw.yaml is one of this run's inputs" in result.stderr

@@ -108,3 +108,28 @@ def test_folder_lock_releases_on_error(tmp_path):
         raise ValueError
     with folder_lock(path):  # would block forever if the lock were kept
         pass
+
+
+def test_only_a_regular_file_is_ever_replaced(tmp_path):
+    import os
+
+    from backprop_cli.files import check_writable
+
+    os.mkfifo(tmp_path / "pipe")
+    assert check_writable(tmp_path / "pipe") == f"{tmp_path / 'pipe'} is not a regular file (a device, pipe or socket)"
+    assert check_writable("/dev/null") == "/dev/null is not a regular file (a device, pipe or socket)"
+    assert check_writable(tmp_path / "new.xml") is None
+
+
+def test_an_output_that_is_an_input_is_found_under_any_spelling(tmp_path):
+    import os
+
+    from backprop_cli.files import input_written_over
+
+    (tmp_path / "answers.yaml").write_text("x")
+    (tmp_path / "sub").mkdir()
+    os.symlink(tmp_path / "answers.yaml", tmp_path / "link.yaml")
+    inputs = [str(tmp_path / "answers.yaml"), None]
+    assert input_written_over([None, tmp_path / "report.xml"], inputs) is None
+    assert input_written_over([tmp_path / "link.yaml"], inputs) == str(tmp_path / "link.yaml")
+    assert input_written_over([tmp_path / "sub" / ".." / "answers.yaml"], inputs) is not None
