@@ -91,6 +91,11 @@ class SpecError(BackpropError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class GradingBug(SpecError):
+    """A submission whose grading hit a bug in backprop: reported in every output as an invalid
+    file is, the others graded, and exit status 3 at the end of the run."""
+
+
 class UsageError(BackpropError):
     """A bad option or name given on the command line."""
 

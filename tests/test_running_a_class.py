@@ -172,3 +172,36 @@ def test_keys_are_only_for_roster_students_and_all_of_them_grade_full(course, tm
     data = json.loads(invoke("check", "--assignment", folder / "hw3.yaml", *keys, "--format", "json",
                              expect=0).stdout)
     assert [(f["student"], f["score"]) for f in data["files"]] == [(s, 4.0) for s in ("alice", "bob", "carol", "dave")]
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_a_bug_while_grading_one_file_is_contained_every_report_written_exit_3(course, tmp_path, monkeypatch,
+                                                                               plain):
+    from backprop_cli.grading import grades, submissions
+
+    folder, _ = course
+    module, name = (grades.Grader, "grade_file") if plain else (submissions, "grade_submission")
+    real = getattr(module, name)
+
+    def broken(*args):  # a bug that bob's file alone meets
+        if any("hw3-bob" in str(arg) for arg in args):
+            raise TypeError("a bug")
+        return real(*args)
+
+    monkeypatch.setattr(module, name, broken)
+    junit, gradebook = tmp_path / "j.xml", tmp_path / "g.csv"
+    if plain:  # two answers files on the bundled network
+        for student in ("hw3-bob", "alice"):
+            (tmp_path / student).mkdir()
+            (tmp_path / student / "net.yaml").write_text((folder / "net.yaml").read_text(encoding="utf-8"))
+            (tmp_path / student / "answers.yaml").write_text("spec: net.yaml\nanswers:\n  a12: 0.8022\n")
+        out = invoke("check", tmp_path / "hw3-bob" / "answers.yaml", tmp_path / "alice" / "answers.yaml",
+                     "--junit", junit)
+    else:
+        out = run(folder, "--junit", junit, "--gradebook", gradebook)
+    assert out.exit_code == 3, (out.stdout, out.stderr)
+    assert "internal error while grading this file (TypeError: a bug); this is a bug in backprop" in out.stderr
+    assert "Traceback" not in out.stderr and "alice" in out.stdout  # the others graded
+    assert "hw3-bob" in junit.read_text(encoding="utf-8")  # every report written, the bug's file in it
+    if not plain:
+        assert "bob,0.0,4.0,invalid" in gradebook.read_text(encoding="utf-8")

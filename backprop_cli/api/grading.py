@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..core.computation import EXPRESSION
 from ..core.names import notation as make_notation
-from ..errors import UsageError
+from ..errors import GradingBug, UsageError
 from ..grading.assignment import FEEDBACK
 
 
@@ -17,6 +17,7 @@ class CheckRun:
 
     files: list  # grading.grades.FileReport
     invalid: list[tuple[str, list[str]]] = field(default_factory=list)  # (path, its located problems)
+    bugs: int = 0  # of the invalid files, those whose grading hit a bug (exit status 3)
 
     @property
     def failed(self) -> bool:
@@ -54,6 +55,11 @@ class ClassRun:
         return [(student_of(path, self.student, prefix), error) for path, error in self.errors]
 
     @property
+    def bugs(self) -> int:
+        """How many submissions' grading hit a bug (reported as invalid; exit status 3)."""
+        return sum(isinstance(exc, GradingBug) for _, exc in self.errors)
+
+    @property
     def failed(self) -> bool:
         """Whether an answer of some submission is not right, or a file's student is not on the roster."""
         return bool(self.strangers) or any(r.verdict != "right" for s in self.graded for r in s.results)
@@ -85,7 +91,8 @@ def check(paths) -> CheckRun:
     from ..grading.grades import Grader
 
     files, errors = Grader().grade_files(list(paths))
-    return CheckRun(files, [(path, [str(p) for p in exc.problems]) for path, exc in errors])
+    return CheckRun(files, [(path, [str(p) for p in exc.problems]) for path, exc in errors],
+                    sum(isinstance(exc, GradingBug) for _, exc in errors))
 
 
 def load_assignment(path: str):

@@ -75,7 +75,8 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
     graded; a personal assignment needs one.
 
     Exit status: 0 all right, 1 some answer wrong or a student not on the roster,
-    2 a file is invalid (the others are still graded). On GitHub Actions each wrong answer is also
+    2 a file is invalid, 3 a file's grading hit a bug (the others are still
+    graded, and every report is written). On GitHub Actions each wrong answer is also
     annotated at its line, on standard error.
 
     \b
@@ -119,6 +120,8 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
         _write(junit, "junit", run, precision)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         _github(run, precision)
+    if run.bugs:  # every report is written all the same: the bug stayed with its submission
+        return 3
     if run.invalid:
         return 2
     return 1 if run.failed else 0

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from ..core.computation import EXPRESSION
 from ..core.names import notation as make_notation
 from ..core.result import Result
-from ..errors import BackpropError, Problem, SpecError, quote
+from ..errors import BackpropError, GradingBug, Problem, SpecError, quote
+from ..version import __version__
 from .answers import Answer, AnswersReader, Tolerance, remember
 from .assignment import Question
 from .dependencies import first_causes
@@ -156,9 +157,14 @@ UNEXPECTED = (RecursionError, MemoryError, OverflowError, ValueError, Arithmetic
 
 
 def could_not_grade(path: str, exc: BaseException) -> SpecError:
-    """The report of a submission whose grading raised `exc` (see UNEXPECTED)."""
-    why = f"this file could not be graded ({type(exc).__name__}); please report it"
-    return SpecError([Problem(path, 1, 1, why, "")])
+    """The report of a submission whose grading raised `exc`: one of UNEXPECTED (a limit reached),
+    or any other exception, a bug, contained to that submission (GradingBug: exit 3 at the end)."""
+    if isinstance(exc, UNEXPECTED):
+        return SpecError([Problem(path, 1, 1, f"this file could not be graded ({type(exc).__name__}); please "
+                                  "report it", "")])
+    why = (f"internal error while grading this file ({type(exc).__name__}: {quote(str(exc))}); this is a bug in "
+           f"backprop {__version__}: please report it, with this file")
+    return GradingBug([Problem(path, 1, 1, why, "the other files are graded as usual")])
 
 
 class Grader:
@@ -192,6 +198,6 @@ class Grader:
                 invalid.append((path, exc))
             except BackpropError as exc:  # e.g. its network overflows
                 invalid.append((path, SpecError([Problem(path, 1, 1, str(exc), "")])))
-            except UNEXPECTED as exc:
+            except Exception as exc:  # one submission's failure, a bug included, stays its own
                 invalid.append((path, could_not_grade(path, exc)))
         return reports, invalid

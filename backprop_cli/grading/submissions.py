@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.names import notation as make_notation
-from ..errors import BackpropError, Problem, SpecError, printable, quote
+from ..errors import BackpropError, GradingBug, Problem, SpecError, printable, quote
 from ..spec.hints import unknown_keys
 from ..spec.yamlsafe import parse
 from .answers import ANSWER_KEYS, AnswersReader, read_answers_text
 from .assignment import CARRIED_FORWARD, Assignment
-from .grades import UNEXPECTED, could_not_grade, mark
+from .grades import could_not_grade, mark
 from .quantities import QuantityError
 from .roster import STUDENT_ID
 
@@ -139,20 +139,27 @@ def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[lis
         elif isinstance(outcomes[path], Submission):
             graded.append(outcomes[path])
         else:
-            invalid.append((path, SpecError(outcomes[path])))
+            failure = GradingBug if isinstance(outcomes[path], Crashed) else SpecError
+            invalid.append((path, failure(list(outcomes[path]))))
     return graded, invalid, strangers
 
 
+class Crashed(list):
+    """The Problems of a submission whose grading hit a bug (a list, so a worker can send it back)."""
+
+
 def _grade_one(assignment: Assignment, path: str, student: str | None, reader: AnswersReader):
-    """A Submission, or the list of Problems that make the file invalid."""
+    """A Submission, the list of Problems that make the file invalid, or Crashed: whatever goes
+    wrong with one submission, a bug included, stays that submission's."""
     try:
         return grade_submission(assignment, path, student, reader)
     except SpecError as exc:
         return exc.problems
     except (BackpropError, QuantityError) as exc:
         return [Problem(path, 1, 1, str(exc), "")]
-    except UNEXPECTED as exc:
-        return could_not_grade(path, exc).problems
+    except Exception as exc:  # a limit reached (UNEXPECTED) or a bug: reported, never fatal
+        failed = could_not_grade(path, exc)
+        return Crashed(failed.problems) if isinstance(failed, GradingBug) else failed.problems
 
 
 def _grade_all(assignment: Assignment, paths: list[str], student: str | None) -> list:
