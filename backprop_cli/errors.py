@@ -12,7 +12,9 @@ def printable(text: str) -> str:
     breaks) shown as \\xNN, and never read as a workflow command (a leading `::`, or `##[`)."""
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # a non-UTF-8 file name's bytes
     text = _control().sub(lambda m: f"\\x{ord(m.group()):02x}", text).replace("##[", "#\\x23[")
-    return "\\x3a" + text[1:] if text.startswith("::") else text
+    # the runner trims leading white space (U+00A0, U+3000 too) before it reads `::` as a command
+    start = len(text) - len(text.lstrip())
+    return text[:start] + "\\x3a" + text[start + 1:] if text.startswith("::", start) else text
 
 
 @cache  # compiled on the first message, not at every start-up

@@ -21,8 +21,12 @@ def _mode_for(target: Path) -> int:
 
 
 def write_atomic(path: str | Path, content: str | bytes) -> None:
-    """Write `path` so that readers see the old file or the new one, never half of it."""
+    """Write `path` so that readers see the old file or the new one, never half of it. Only a
+    regular file is ever replaced: a rename would put a file in place of a device, FIFO, socket or
+    folder (commands check first; this is the last word, whatever --force says)."""
     target = Path(path)
+    if os.path.lexists(target) and not (target.is_file() or os.path.islink(target) and not target.exists()):
+        raise UsageError(f"cannot write {path}: it is not a regular file (a folder, device, pipe or socket)")
     temporary = None
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

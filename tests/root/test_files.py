@@ -133,3 +133,19 @@ def test_an_output_that_is_an_input_is_found_under_any_spelling(tmp_path):
     assert input_written_over([None, tmp_path / "report.xml"], inputs) is None
     assert input_written_over([tmp_path / "link.yaml"], inputs) == str(tmp_path / "link.yaml")
     assert input_written_over([tmp_path / "sub" / ".." / "answers.yaml"], inputs) is not None
+
+
+def test_write_atomic_never_puts_a_file_in_place_of_a_device_fifo_or_folder(tmp_path):
+    import os
+
+    from backprop_cli.errors import UsageError
+    from backprop_cli.files import write_atomic
+
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "folder").mkdir()
+    for target in (tmp_path / "pipe", tmp_path / "folder", "/dev/null"):
+        with pytest.raises(UsageError, match="it is not a regular file"):
+            write_atomic(target, "x")
+    assert (tmp_path / "folder").is_dir() and not (tmp_path / "pipe").is_file()
+    os.symlink(tmp_path / "gone", tmp_path / "dangling")  # a link to nothing: written, as before
+    write_atomic(tmp_path / "dangling", "x")
