@@ -17,6 +17,15 @@ def printable(text: str) -> str:
     return text[:start] + "\\x3a" + text[start + 1:] if text.startswith("::", start) else text
 
 
+_MARKDOWN = {char: "\\" + char for char in "\\`*_[]!|#"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def markdown_text(text: str) -> str:
+    """User text made safe inside Markdown (Gradescope's output, a job summary), printable first:
+    no link, image, emphasis, table cell or HTML of a student's survives, shown as written."""
+    return printable(text).translate(str.maketrans(_MARKDOWN))
+
+
 @cache  # compiled on the first message, not at every start-up
 def _control():
     import re

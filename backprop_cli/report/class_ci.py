@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree as ET
 
-from ..errors import printable
+from ..errors import markdown_text, printable
 from .ci import github_annotation, wrong_answer
 from .feedback import question_markdown, shows_diagnosis, shows_expected, shows_questions, verdict_text
 from .grades import points
@@ -20,7 +20,7 @@ def gradescope_json(assignment, submission, problems: list[str] | None, precisio
     visibility = "visible" if shows_questions(level) else "hidden"
     if submission is None:
         if stranger is not None:
-            name, why = "student", f"{stranger.message}; nothing was graded. Ask your instructor."
+            name, why = "student", f"{markdown_text(stranger.message)}; nothing was graded. Ask your instructor."
         else:
             name = "answers file"
             why = "The answers file could not be graded:\n\n" + "\n".join(
@@ -35,8 +35,9 @@ def gradescope_json(assignment, submission, problems: list[str] | None, precisio
               "max_score": r.question.points, "status": "passed" if r.verdict == "right" else "failed",
               "output": question_markdown(r, level, precision), "output_format": "md", "visibility": visibility}
              for i, r in enumerate(submission.results, start=1)]
-    notes = [f"Not graded (not asked): {printable(', '.join(submission.not_graded))}."] if submission.not_graded else []
-    notes += [f"Note: {printable(n)}." for n in submission.notes]
+    notes = [f"Not graded (not asked): {markdown_text(', '.join(submission.not_graded))}."] \
+        if submission.not_graded else []
+    notes += [f"Note: {markdown_text(n)}." for n in submission.notes]
     return json.dumps({"score": submission.score, "output": "\n\n".join(notes) or
                        f"Score {points(submission.score)}/{points(submission.max_score)}.",
                        "output_format": "md", "visibility": "visible", "tests": tests},
@@ -101,7 +102,7 @@ def step_summary(assignment, graded, invalid: int, summary, level: str = "full",
     """The run in Markdown for GitHub's job summary: scores, then per question the share right
     and (at `full` and `diagnosis`) the most frequent diagnosis."""
     def cell(text: str) -> str:
-        return printable(text).replace("|", "\\|").replace("<", "&lt;")
+        return markdown_text(text)
 
     title = cell(assignment.title or "assignment")
     lines = [f"### {title}", "", "| student | score |", "|---|---:|"]

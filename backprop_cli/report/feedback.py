@@ -6,7 +6,7 @@ files (the gradebook, JSON) always hold everything."""
 from __future__ import annotations
 
 from ..core.numbers import number
-from ..errors import printable
+from ..errors import markdown_text, printable
 
 
 def shows_expected(level: str) -> bool:
@@ -36,7 +36,7 @@ def question_markdown(r, level: str, precision: int) -> str:
     if not shows_diagnosis(level):
         return verdict_text(r, level).capitalize() + "."
     if r.answer is None:  # a value that could not be read as a number
-        return f"Unreadable: {printable(r.diagnosis or '')}"
+        return f"Unreadable: {markdown_text(r.diagnosis or '')}"
     given = printable(r.answer.written or str(r.answer.given)).replace("`", "'")  # stays inside its code span
     if shows_expected(level):
         lines = [f"Given `{given}`, expected `{number(r.expected, precision)}`."]
@@ -46,5 +46,5 @@ def question_markdown(r, level: str, precision: int) -> str:
     else:
         lines = [f"Given `{given}`: {verdict_text(r, level)}."]
     if r.diagnosis:
-        lines.append(printable(r.diagnosis))
+        lines.append(markdown_text(r.diagnosis))
     return "\n\n".join(lines)

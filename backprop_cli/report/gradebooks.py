@@ -9,6 +9,7 @@ import csv
 import io
 
 from ..core.numbers import exact
+from ..errors import printable
 
 GRADED, INVALID, NO_SUBMISSION = "graded", "invalid", "no submission"
 
@@ -49,5 +50,7 @@ def gradebook_csv(assignment, graded, invalid_students, fmt: str = "generic") ->
 
 
 def _cell(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A cell a spreadsheet will not run as a formula: no line break or other control character
+    (shown as \\xNN: a bare CR would start a new cell unquoted), and no formula's first character."""
+    text = printable(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -53,7 +53,7 @@ def test_annotations_only_for_answered_wrong(run):
 def test_step_summary_escapes_table_cells(run):
     text = step_summary(run.assignment, run.graded, len(run.invalid), run.stats)
     assert text.splitlines() == [
-        "### HW \\| 3 &lt;b>", "", "| student | score |", "|---|---:|", "| alice | 5/5 |", "| bob | 2/5 |",
+        "### HW \\| 3 &lt;b&gt;", "", "| student | score |", "|---|---:|", "| alice | 5/5 |", "| bob | 2/5 |",
         "| *2 invalid* | 0/5 |", "", "| question | right | carried forward | not answered | most frequent diagnosis |",
         "|---|---:|---:|---:|---|", "| a12 | 50% | 0 | 0 |  |", "| dL/dz21 | 100% | 0 | 0 |  |",
         "| dL/dw212 | 50% | 0 | 1 |  |"]

@@ -20,7 +20,8 @@ def answer(verdict="wrong", written="0.81", diagnosis="The sign is flipped."):
 def test_feedback_keeps_code_spans_closed():
     r = SimpleNamespace(verdict="wrong", answer=SimpleNamespace(written="1`2\n", given=1.0), expected=0.5,
                         accepted=None, diagnosis="used w`s\x1b")
-    assert question_markdown(r, "full", 3) == "Given `1'2\\x0a`, expected `0.5`.\n\nused w`s\\x1b"
+    # the diagnosis is Markdown-safe: its backquote and the backslash of \x1b are escaped, and so shown
+    assert question_markdown(r, "full", 3) == "Given `1'2\\x0a`, expected `0.5`.\n\nused w\\`s\\\\x1b"
 
 
 @pytest.mark.parametrize("level, said", [

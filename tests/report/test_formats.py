@@ -75,7 +75,7 @@ def test_class_run_files(reports):
     ET.fromstring(report_file("junit", run).split("\n", 1)[1])
     assert json.loads(report_file("gradescope", run))["score"] == 5.0  # the first submission
     assert github_lines(run) == ["::error file=bob/answers.yaml,line=3,col=3::a12: given 1.8022, expected 0.802184"]
-    assert step_summary(run).startswith("### HW \\| 3 &lt;b>\n")
+    assert step_summary(run).startswith("### HW \\| 3 &lt;b&gt;\n")
     assert set(FILES) == {("CheckRun", "junit"), ("ClassRun", "junit"), ("ClassRun", "gradescope"),
                           ("ClassRun", "gradebook-generic"), ("ClassRun", "gradebook-canvas"),
                           ("ClassRun", "gradebook-moodle")}

@@ -22,7 +22,8 @@ def read(text: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("text, cell", [("=cmd", "'=cmd"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"),
-                                        ("\tx", "'\tx"), ("\rx", "'\rx"), ("alice", "alice"), ("", "")])
+                                        ("\tx", "\\x09x"), ("\rx", "\\x0dx"), ("alice", "alice"), ("", ""),
+                                        ("a\r=cmd|' -C calc'!A0", "a\\x0d=cmd|' -C calc'!A0")])
 def test_cell_defuses_formulas(text, cell):
     assert _cell(text) == cell
 

@@ -111,3 +111,16 @@ def test_error_hierarchy():
         assert issubclass(cls, BackpropError)
     assert issubclass(BackpropError, Exception)
     assert not issubclass(UsageError, SpecError)
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("![x](http://evil/a.png)", "\\!\\[x\\](http://evil/a.png)"),
+    ("[click](javascript:x)", "\\[click\\](javascript:x)"),
+    ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"), ("a|b", "a\\|b"),
+    ("**bold** _it_ `code` # h", "\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\# h"), ("&amp;", "&amp;amp;"),
+    ("line\nbreak", "line\\\\x0abreak"),
+])
+def test_markdown_text_keeps_no_link_image_html_or_cell_of_a_students(text, shown):
+    from backprop_cli.errors import markdown_text
+
+    assert markdown_text(text) == shown
