@@ -141,7 +141,8 @@ def with_roster(assignment, roster: str | None = None, roster_id: str | None = N
 
     loaded = load_assignment(assignment) if isinstance(assignment, (str, Path)) else assignment
     if roster is not None or (roster_id is not None and loaded.roster is not None):
-        loaded = dataclasses.replace(loaded, roster=load_roster(roster or loaded.roster.path, roster_id))
+        column = roster_id or loaded.roster_id  # --roster-id, else the assignment's roster_id:
+        loaded = dataclasses.replace(loaded, roster=load_roster(roster or loaded.roster.path, column))
     elif roster_id is not None:
         raise UsageError("--roster-id names a column of the roster: give --roster FILE (or `roster:` in the "
                          "assignment)")

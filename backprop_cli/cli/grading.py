@@ -96,17 +96,17 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
                                "--gradescope go with --assignment FILE")
     if gradescope and len(answers) > 1:
         raise click.UsageError("--gradescope writes the results.json of one submission: give one answers file")
-    clash = input_written_over((junit, gradebook, gradescope, save), (*answers, assignment, roster))
-    if clash:
-        raise click.UsageError(f"{printable(clash)} is one of this run's inputs: write the report elsewhere")
+    inputs = list(answers)
     if assignment is not None:
         loaded = with_roster(assignment, roster, roster_id)
+        inputs += loaded.input_files()
         if gradebook and gradebook_format == "canvas" and not (loaded.roster and loaded.roster.from_canvas):
             raise click.UsageError("--gradebook-format canvas writes back a Canvas gradebook export: give it as the "
                                    "roster (its columns Student, ID, SIS User ID, SIS Login ID and Section)")
-        run = check_class(loaded, answers, student, feedback=feedback)
-    else:
-        run = check_files(answers)
+    clash = input_written_over((junit, gradebook, gradescope, save), inputs)
+    if clash:
+        raise click.UsageError(f"{printable(clash)} is one of this run's inputs: write the report elsewhere")
+    run = check_class(loaded, answers, student, feedback=feedback) if assignment is not None else check_files(answers)
     for _, problems in run.invalid:
         for problem in problems:
             click.echo(problem, err=True)

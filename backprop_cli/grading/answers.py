@@ -255,7 +255,7 @@ class AnswersReader:
             problems.append(doc.problem(("answers",), f"{len(answers_value):,} answers in one file",
                                         f"at most {MAX_ANSWERS:,}"))
             return []
-        answers = []
+        answers, first_at = [], {}
         for key, value in answers_value.items():
             path = ("answers", key)
             try:
@@ -285,6 +285,15 @@ class AnswersReader:
                                            f"not a number: {what}; {hint}"))
                 continue
             line, column = doc.where(path + (KEY,))
+            same = (q.kind, q.name, q.sample)  # `a12` and `"a12 "`, `w212_new` and `w2_1_2_new`: one quantity
+            if same in first_at:
+                why = f"{key} is answered already, on line {first_at[same]}: only that answer is graded"
+                if refused is None:
+                    problems.append(doc.problem(path, why, "give each quantity one answer", at_key=True))
+                else:
+                    refused.append(Refused(str(key), "not_graded", line, column, written, why))
+                continue
+            first_at[same] = line
             answers.append(Answer(q, number, line, column, decimals_written(written), written))
         return answers
 

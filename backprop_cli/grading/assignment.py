@@ -89,6 +89,7 @@ class Assignment:
     spec: Spec | None = None  # everyone's network ...
     personal: Personal | None = None  # ... or each student's own
     roster: Roster | None = None  # who may submit (None: anyone, for a shared network)
+    roster_id: str | None = None  # `roster_id:`, the column of ids (also of a roster given by --roster)
     repository_prefix: str = ""  # folder `hw3-alice` is student `alice` (GitHub Classroom)
     feedback: str = "full"  # FEEDBACK
     _networks: OrderedDict = field(default_factory=OrderedDict, repr=False)  # student -> (spec, result), a few kept
@@ -100,6 +101,14 @@ class Assignment:
         if notation.name not in self._asked:
             self._asked[notation.name] = [parse_quantity(q.quantity, notation) for q in self.questions]
         return self._asked[notation.name]
+
+    def input_files(self) -> list[str]:
+        """Every file this assignment reads (none of which a run may write over): itself, its
+        network's spec and the matrix files that names, its roster."""
+        spec = self.spec or self.personal.spec
+        base = Path(spec.file).parent
+        return [self.file, spec.file, *(str(base / name) for name, _shape in spec.matrix_files.values()),
+                *([self.roster.path] if self.roster is not None else [])]
 
     @property
     def max_score(self) -> float:
@@ -182,16 +191,14 @@ class _AssignmentReader(ValueReader):
         if self.problems:
             raise SpecError(self.problems)
         return Assignment(self.doc.file, title, questions, notation, tolerance, carried, spec, personal, roster,
-                          prefix, feedback)
+                          data.get("roster_id"), prefix, feedback)
 
     def _roster(self, data: dict) -> Roster | None:
         name, column = data.get("roster"), data.get("roster_id")
         if column is not None and (not isinstance(column, str) or not column.strip()):
             self.fail(("roster_id",), "`roster_id:` names the roster's column of ids", "e.g. `roster_id: SIS Login ID`")
             return None
-        if name is None:
-            if column is not None:
-                self.fail(("roster_id",), "`roster_id:` without `roster:`", "write `roster: roster.csv` too")
+        if name is None:  # `roster_id:` alone names the column of the roster --roster gives
             return None
         if not isinstance(name, str) or not name:
             self.fail(("roster",), "`roster:` must be a file name", "write `roster: roster.csv`")

@@ -46,11 +46,17 @@ class Graded:
     diagnosis: str | None = None
     accepted: tuple[float, float] | None = None  # the interval that would have been right
     diagnoses: list = field(default_factory=list)  # {"code", "text"} of each mistake named
+    refused: object = None  # answers.Refused of an unreadable value: where it was written
 
     @property
     def ok(self) -> bool:
         """Whether the answer is right."""
         return self.verdict == "right"
+
+    @property
+    def line(self) -> int | None:
+        """The line of the answer in its file (None: not answered)."""
+        return self.answer.line if self.answer else self.refused.line if self.refused else None
 
 
 @dataclass
@@ -93,7 +99,8 @@ def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) 
         expected = truths[id(answer)] if isinstance(answer, Answer) else truth_of(result, q, notation)
         if not isinstance(answer, Answer):  # unreadable (with its hint), or not answered
             verdict = "not_answered" if answer is None else "unreadable"
-            graded.append(Graded(question, expected, verdict, 0.0, diagnosis=answer.hint if answer else None))
+            graded.append(Graded(question, expected, verdict, 0.0, diagnosis=answer.hint if answer else None,
+                                 refused=answer))
             continue
         j = judged[id(answer)]
         if tolerance.precision is not None and j.verdict in ("right", "carried_forward"):

@@ -69,7 +69,7 @@ def write_handouts(assignment, students: list[str], output: str | Path, inputs=(
         shared = {NET: network_text(assignment), **matrix_copies(assignment.spec)}
     base = Path(output)
     names = [NET, *(name for name in shared if name != NET), ANSWERS]
-    sources = [assignment.file, *inputs, *_spec_files(assignment.spec or assignment.personal.spec)]
+    sources = [*assignment.input_files(), *inputs]
     check_output(base, [base / student / name for student in students for name in names], sources)
     prepare(assignment, students)  # a large class's personal problems drawn on every core first
     files = {}
@@ -79,12 +79,6 @@ def write_handouts(assignment, students: list[str], output: str | Path, inputs=(
             files[base / student / name] = net if name == NET else \
                 blank_answers(assignment, student) if name == ANSWERS else shared[name]
     write_all(base, files)
-
-
-def _spec_files(spec: Spec) -> list[Path]:
-    """The spec's own file and the matrix files it names (none of which a handout may replace)."""
-    base = Path(spec.file).parent
-    return [Path(spec.file), *(base / name for name, _shape in spec.matrix_files.values())]
 
 
 def check_output(base: Path, targets: list[Path], inputs) -> None:

@@ -12,12 +12,15 @@ from ..errors import UsageError, printable
 from ..spec.access import Unreadable, read_limited
 
 MAX_ROSTER = 10_000  # students one roster may list
+MAX_COLUMNS = 1_000  # a roster row's cells: a spreadsheet export has tens; more is not a roster
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")  # also a folder name: no / and no ..
 DEFAULT_ID = "id"
 _POINTS_POSSIBLE = "points possible"
-# first cells that head a column of ids rather than being one
-_HEADINGS = {"name", "student", "students", "username", "user", "login", "email", "github", "sid", "student_id",
-             "studentid", "handle", "identifier"}
+# first cells that head a column of ids rather than being one (spaces and _ left out)
+_HEADINGS = {"name", "student", "students", "username", "user", "login", "loginid", "email", "emailaddress", "github",
+             "githubusername", "sid", "studentid", "studentnumber", "handle", "identifier", "netid", "uid", "userid",
+             "idnumber", "sisuserid", "sisloginid"}
+_CANVAS_TEST_STUDENT = ("Student, Test", "Test Student")  # Canvas's own, in every export, with no SIS ids
 
 
 class Roster:
@@ -55,7 +58,7 @@ class Roster:
 
 def _a_heading(cell: str) -> bool:
     """A first cell that names a column ("First Name", "username") rather than being an id."""
-    if cell.strip().lower() in _HEADINGS:
+    if cell.strip().lower().replace(" ", "").replace("_", "") in _HEADINGS:
         return True
     return not STUDENT_ID.fullmatch(cell) and bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9 _#().-]{0,63}", cell))
 
@@ -74,8 +77,14 @@ def load_roster(path: str, id_column: str | None = None) -> Roster:
         text = read_limited(Path(path), 8_000_000).decode("utf-8-sig")
     except (Unreadable, UnicodeDecodeError) as exc:
         raise UsageError(f"--roster '{path}': {exc}") from None
+    rows = []
     try:
-        rows = [row for row in csv.reader(io.StringIO(text)) if row and any(cell.strip() for cell in row)]
+        for row in csv.reader(io.StringIO(text, newline="")):
+            if len(row) > MAX_COLUMNS:  # checked row by row: a million empty cells must not all be held
+                raise UsageError(f"--roster {printable(path)}, row {len(rows) + 1}: {len(row):,} columns (at most "
+                                 f"{MAX_COLUMNS:,}); a roster is a few columns, one row a student")
+            if row and any(cell.strip() for cell in row):
+                rows.append(row)
     except csv.Error as exc:  # e.g. a cell past csv's field limit (131,072 characters)
         raise UsageError(f"--roster '{printable(path)}' is not a CSV file csv can read: {exc}") from None
     header = [cell.strip() for cell in rows[0]] if rows else []
@@ -91,8 +100,10 @@ def load_roster(path: str, id_column: str | None = None) -> Roster:
         column, first = 0, 1 if len(rows) > 1 and _a_heading(header[0]) else 0
     if first == 0:
         header = []
+    canvas = all(column in header for column in Roster.CANVAS_COLUMNS)
     numbered = [(n, row) for n, row in enumerate(rows[first:], start=first + 1)
-                if row[0].strip().lower() != _POINTS_POSSIBLE]  # Canvas's second row: not a student
+                if row[0].strip().lower() != _POINTS_POSSIBLE  # Canvas's second row: not a student
+                and not (canvas and row[0].strip() in _CANVAS_TEST_STUDENT)]
     if not numbered:
         raise UsageError(f"--roster '{path}' lists no students")
     if len(numbered) > MAX_ROSTER:
@@ -106,5 +117,7 @@ def load_roster(path: str, id_column: str | None = None) -> Roster:
         if student in by_id:
             raise UsageError(f"--roster {path}, row {number}: {student} is listed twice")
         students.append(student)
-        by_id[student] = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
+        # the cells a gradebook writes back (a Canvas export's own); not every column of a wide export
+        by_id[student] = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)
+                          if name in Roster.CANVAS_COLUMNS or i == column}
     return Roster(str(path), students, header, by_id, header[column] if header else DEFAULT_ID)

@@ -86,7 +86,12 @@ def annotations(graded, precision: int, level: str = "full", strangers=()) -> li
         return lines
     for s in graded:
         for r in s.results:
-            if r.answer is None or r.verdict == "right":
+            if r.verdict in ("right", "not_answered"):
+                continue
+            if r.answer is None:  # unreadable: at its line, with how to write it
+                said = r.diagnosis if shows_diagnosis(level) else verdict_text(r, level)
+                lines.append(github_annotation(s.path, r.refused.line, r.refused.column,
+                                               f"{printable(r.question.quantity)}: unreadable: {printable(said)}"))
                 continue
             if shows_expected(level):
                 lines.append(wrong_answer(s.path, r.answer, r.expected, r.diagnosis, precision))
@@ -101,24 +106,24 @@ def annotations(graded, precision: int, level: str = "full", strangers=()) -> li
 def step_summary(assignment, graded, invalid: int, summary, level: str = "full", strangers=()) -> str:
     """The run in Markdown for GitHub's job summary: scores, then per question the share right
     and (at `full` and `diagnosis`) the most frequent diagnosis."""
-    def cell(text: str) -> str:
-        return markdown_text(text)
-
-    title = cell(assignment.title or "assignment")
+    title = markdown_text(assignment.title or "assignment")
     lines = [f"### {title}", "", "| student | score |", "|---|---:|"]
-    lines += [f"| {cell(s.student)} | {points(s.score)}/{points(s.max_score)} |" for s in graded]
+    lines += [f"| {markdown_text(s.student)} | {points(s.score)}/{points(s.max_score)} |" for s in graded]
     if invalid:
         lines.append(f"| *{invalid} invalid* | 0/{points(assignment.max_score)} |")
-    lines += [f"| {cell(s.student)} (*not on the roster*) | 0/{points(assignment.max_score)} |" for s in strangers]
+    lines += [f"| {markdown_text(s.student)} (*not on the roster*) | 0/{points(assignment.max_score)} |"
+              for s in strangers]
     if not shows_questions(level):
         return "\n".join(lines) + "\n"
-    diagnosed = shows_diagnosis(level)
-    lines += ["", "| question | right | carried forward | not answered |" + (" most frequent diagnosis |" if
-                                                                            diagnosed else ""),
-              "|---|---:|---:|---:|" + ("---|" if diagnosed else "")]
+    if not shows_diagnosis(level):  # right or not: the share right, and no verdict finer than that
+        lines += ["", "| question | right |", "|---|---:|"]
+        lines += [f"| {markdown_text(row['quantity'])} | {row['share_right']:.0%} |" for row in summary]
+        return "\n".join(lines) + "\n"
+    lines += ["", "| question | right | carried forward | not answered | most frequent diagnosis |",
+              "|---|---:|---:|---:|---|"]
     for row in summary:
         top = row["diagnoses"][0] if row["diagnoses"] else None
-        said = f"{top['count']}× {cell(top['text'] or top['code'])}" if top else ""
-        lines.append(f"| {cell(row['quantity'])} | {row['share_right']:.0%} | {row['carried_forward']} | "
-                     f"{row['not_answered']} |" + (f" {said} |" if diagnosed else ""))
+        said = f"{top['count']}× {markdown_text(top['text'] or top['code'])}" if top else ""
+        lines.append(f"| {markdown_text(row['quantity'])} | {row['share_right']:.0%} | {row['carried_forward']} | "
+                     f"{row['not_answered']} | {said} |")
     return "\n".join(lines) + "\n"

@@ -39,7 +39,7 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool, level: s
         for r in s.results:
             given = printable(r.answer.written)[:24] if r.answer and r.answer.written else \
                 number(r.answer.given, precision) if r.answer else ""
-            rows.append((str(r.answer.line) if r.answer else "", pretty(r.question.quantity), given)
+            rows.append((str(r.line or ""), pretty(r.question.quantity), given)
                         + ((number(r.expected, precision),) if expected else ())
                         + (f"{points(r.points)}/{points(r.question.points)}", r.verdict))
             if r.verdict in ("wrong", "carried_forward", "imprecise", "unreadable"):
@@ -101,7 +101,7 @@ def submissions_object(graded, invalid, summary, strangers=(), level: str = "ful
     files = []
     for s in graded:
         results = [{"quantity": r.question.quantity, "given": r.answer.given if r.answer else None,
-                    "expected": r.expected, "ok": r.verdict == "right", "line": r.answer.line if r.answer else None,
+                    "expected": r.expected, "ok": r.verdict == "right", "line": r.line,
                     "diagnosis": r.diagnosis, "diagnoses": r.diagnoses, "points": r.points,
                     "max_points": r.question.points,
                     "verdict": r.verdict, **({"accepted": list(r.accepted)} if r.accepted else {})}
