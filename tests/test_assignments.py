@@ -158,7 +158,7 @@ def test_bad_rosters_are_refused(course, roster, message):
 @pytest.mark.parametrize("text, message", [
     ("spec: net.yaml\nquestions: []\n", "`questions:` must list what is asked"),
     ("spec: net.yaml\nquestions:\n  - {quantity: w999, points: 1}\n", "w999"),
-    ("spec: net.yaml\nquestions:\n  - {quantity: a12, points: -1}\n", "points must be a number ≥ 0"),
+    ("spec: net.yaml\nquestions:\n  - {quantity: a12, points: -1}\n", "points must be a number from 0 to 1,000,000"),
     ("spec: net.yaml\nquestions:\n  - {quantity: a12}\n  - {quantity: a12}\n", "asked twice"),
     ("spec: net.yaml\npersonal: {}\nquestions:\n  - {quantity: a12}\n", "exactly one of"),
     ("personal: {spec: net.yaml, seed: s, weights: {from: 1, to: 0, decimals: 1}}\nquestions:\n  - {quantity: a12}\n",

@@ -110,6 +110,28 @@ def test_matrices_from_files_go_to_new_files(workdir):
     assert invoke("step", "-o", "-").exit_code == 2  # new matrix files need a real output
 
 
+def test_matrices_from_files_step_again_and_again(workdir):
+    """step writes `{file: "after-w1.npy"}` quoted: its own output steps again, in place too, and
+    trains; each time the same as stepping the numbers themselves."""
+    np.save(workdir / "w1.npy", np.array([[0.1, 0.2], [0.3, 0.4]]))
+    (workdir / "net.yaml").write_text("input: [1, 2]\ntarget: [1]\nloss: mse\nlayers:\n"
+                                      "  - activation: tanh\n    weights: {file: w1.npy}\n"
+                                      "  - activation: linear\n    weights: [[1, -1]]\n")
+    (workdir / "inline.yaml").write_text("input: [1, 2]\ntarget: [1]\nloss: mse\nlayers:\n"
+                                         "  - activation: tanh\n    weights: [[0.1, 0.2], [0.3, 0.4]]\n"
+                                         "  - activation: linear\n    weights: [[1, -1]]\n")
+    for args in (["net.yaml", "-o", "s1.yaml"], ["s1.yaml", "-o", "s2.yaml"], ["s2.yaml", "--in-place"],
+                 ["s2.yaml", "--in-place"]):
+        assert invoke("step", *args).exit_code == 0, args
+    for _ in range(4):
+        assert invoke("step", "inline.yaml", "--in-place").exit_code == 0
+    assert load_spec(workdir / "s2.yaml").layers[0].weights.tolist() == \
+        load_spec(workdir / "inline.yaml").layers[0].weights.tolist()
+    for args in (["s2.yaml", "-o", "t1.yaml"], ["t1.yaml", "-o", "t2.yaml"]):
+        assert invoke("train", *args, "--epochs", "2").exit_code == 0, args
+    assert compute(load_spec(workdir / "t2.yaml")).loss < compute(load_spec(workdir / "s2.yaml")).loss
+
+
 def test_n_epochs_equal_n_steps(workdir):
     for _ in range(5):
         assert invoke("step", "padhai-4-4-2.yaml", "--in-place").exit_code == 0

@@ -25,6 +25,7 @@ ASSIGNMENT_KEYS = ("title", "spec", "network", "personal", "roster", "roster_id"
 PERSONAL_KEYS = ("spec", "seed", "weights", "biases", "input")
 CARRIED_FORWARD = {"full": 1.0, "half": 0.5, "none": 0.0}
 MAX_QUESTIONS = 200
+MAX_POINTS = 1_000_000  # a question's: any score of the class stays a finite number (JSON has no inf)
 # what every report a student may see says: the expected value and interval too, the verdict and the
 # diagnosis, right or not per question, or the score alone (--gradebook and JSON always hold all)
 FEEDBACK = ("full", "diagnosis", "verdict", "score")
@@ -299,8 +300,8 @@ class _AssignmentReader(ValueReader):
                 continue
             self._unknown_keys(item, path, ("quantity", "points"))
             points = as_float(item.get("points", 1))
-            if points is None or not math.isfinite(points) or points < 0:
-                self.fail(path + ("points",), "points must be a number ≥ 0", "e.g. `points: 2`")
+            if points is None or not math.isfinite(points) or not 0 <= points <= MAX_POINTS:
+                self.fail(path + ("points",), f"points must be a number from 0 to {MAX_POINTS:,}", "e.g. `points: 2`")
                 continue
             text = str(item["quantity"])
             if result is not None:

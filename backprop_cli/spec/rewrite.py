@@ -34,6 +34,13 @@ class _Edits:
             raise AssertionError(f"rewrite: expected {old!r} at {start}, found {self.text[begin:begin + len(old)]!r}")
         self.edits.append((begin, begin + len(old), new))
 
+    def replace_scalar(self, doc, path, new: str) -> None:
+        """The scalar at `path` replaced whole, quotes and all (`file: "net-w1.npy"`, as step writes it)."""
+        begin, end = self.offset(doc.locations[path]), self.offset(doc.ends[path])
+        if doc.texts[path] not in self.text[begin:end]:  # the span must hold what was read
+            raise AssertionError(f"rewrite: expected {doc.texts[path]!r} within {self.text[begin:end]!r}")
+        self.edits.append((begin, end, new))
+
     def insert(self, offset: int, new: str) -> None:
         self.edits.append((offset, offset, new))
 
@@ -77,8 +84,7 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None) -> tuple[str, di
                                      "a new file beside the output, so give -o FILE, not standard output")
                 name = updated_matrix_name(original, output, taken)
                 files[output.parent / name] = new.reshape(shape)  # the shape the file had
-                file_path = path + ("file",)
-                edits.replace(doc.locations[file_path], doc.texts[file_path], string(name))
+                edits.replace_scalar(doc, path + ("file",), string(name))
             elif path in doc.texts:  # a scalar: `biases: 0`
                 text = exact(new[0]) if np.all(new == new[0]) else flow_list(new)
                 edits.replace(doc.locations[path], doc.texts[path], text)

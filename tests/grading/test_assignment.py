@@ -87,8 +87,12 @@ def test_unknown_notation_is_located(course):
     ("spec: net.yaml\n", "a.yaml:1:1: `questions:` must list what is asked"),
     ("spec: net.yaml\nquestions:\n  - 3\n", "a.yaml:3:5: a question is {quantity: Q, points: P}\n"
                                          "  hint: e.g. `- {quantity: a12, points: 1}`"),
-    ("spec: net.yaml\nquestions:\n  - {quantity: a12, points: -1}\n", "a.yaml:3:29: points must be a number ≥ 0"),
-    ("spec: net.yaml\nquestions:\n  - {quantity: a12, points: .inf}\n", "a.yaml:3:29: points must be a number ≥ 0"),
+    ("spec: net.yaml\nquestions:\n  - {quantity: a12, points: -1}\n",
+     "a.yaml:3:29: points must be a number from 0 to 1,000,000"),
+    ("spec: net.yaml\nquestions:\n  - {quantity: a12, points: .inf}\n",
+     "a.yaml:3:29: points must be a number from 0 to 1,000,000"),
+    ("spec: net.yaml\nquestions:\n  - {quantity: a12, points: 1e308}\n",  # the class's sums stay finite
+     "a.yaml:3:29: points must be a number from 0 to 1,000,000"),
     ("spec: net.yaml\nquestions:\n  - {quantity: a19}\n", "a.yaml:3:16: the network has no a19\n"
                                                          "  hint: layer 0 (input): 4 neurons, layer 1: 4 neurons"),
     ("spec: net.yaml\nquestions:\n  - {quantity: a12}\n  - {quantity: a1_2}\n",
