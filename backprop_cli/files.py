@@ -76,6 +76,34 @@ def input_written_over(outputs, inputs) -> str | None:
     return next((str(path) for path in outputs if path is not None and identity(path) in own), None)
 
 
+class Deferred:
+    """Whether a Ctrl-C came while the files of a run were being written (deferred_interrupt)."""
+
+    came = False
+
+
+@contextlib.contextmanager
+def deferred_interrupt():
+    """Write a run's files with Ctrl-C held back until all are written, so that an interrupt at
+    any moment leaves either nothing or every requested file whole (the caller says which came)."""
+    import signal
+    import threading
+
+    deferred = Deferred()
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield deferred
+        return
+
+    def hold(_signum, _frame):
+        deferred.came = True
+
+    before = signal.signal(signal.SIGINT, hold)
+    try:
+        yield deferred
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 @contextlib.contextmanager
 def folder_lock(path: str | Path):
     """Hold an exclusive lock on the folder of `path` while a file there is read, changed and

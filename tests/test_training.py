@@ -270,3 +270,24 @@ def test_one_rates_run_is_also_at_the_top_of_the_json():
     assert {k: data[k] for k in ("epochs", "stopped", "loss", "losses")} == {k: run[k] for k in
                                                                             ("epochs", "stopped", "loss", "losses")}
     assert data["epochs"] == 3 and data["stopped"] == "epochs"
+
+
+def test_ctrl_c_while_train_writes_leaves_every_requested_file_whole(workdir, monkeypatch):
+    import os
+    import signal
+
+    import backprop_cli.files as files
+
+    real, calls = files.write_atomic, []
+
+    def interrupted(path, content):  # Ctrl-C lands as the first file is written
+        if not calls:
+            os.kill(os.getpid(), signal.SIGINT)
+        calls.append(path)
+        return real(path, content)
+
+    monkeypatch.setattr(files, "write_atomic", interrupted)
+    result = invoke("train", "padhai-4-4-2.yaml", "--epochs", "2", "-o", "t.yaml", "--log", "log.csv")
+    assert result.exit_code == 0, result.output
+    assert "they are all written whole" in result.stderr
+    assert load_spec(workdir / "t.yaml") and len((workdir / "log.csv").read_text().splitlines()) == 3

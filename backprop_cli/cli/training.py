@@ -84,9 +84,12 @@ def step(spec, example, learning_rate, fmt, precision, output, in_place, force):
     target = _target(spec, example, output, in_place, force)
     if target == "-" and fmt == "json":
         raise click.UsageError("-o - writes the spec to standard output; --format json cannot share it")
+    from ..files import deferred_interrupt
+
     with _locked_if(in_place, target):
         updated = updated_spec(load(spec, example), target, learning_rate=learning_rate)
-        written = _write(updated, target)
+        with deferred_interrupt():  # the spec and its matrix files: all written, or none
+            written = _write(updated, target)
     result = updated.result
     if fmt == "json":
         return present(Gradients(result, None, result.parameters()), "json")
@@ -167,20 +170,23 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
 
             training = run_training(loaded, epochs, until_loss=until_loss, learning_rates=rate_list,
                                     on_epoch=on_epoch)
-        written = None
-        if target is not None and not training.interrupted:
-            written = _write(trained_spec(loaded, training, target), target)
-        elif target is not None:
-            click.echo(f"interrupted after epoch {training.runs[-1].epochs}: nothing written (run again to write "
-                       f"{output})", err=True)
-    if log is not None:
-        from ..files import write_atomic
+        from ..files import deferred_interrupt, write_atomic
 
-        write_atomic(log_file, log.csv())
-    if plot is not None:
-        from ..report.figures import plot_losses
+        with deferred_interrupt() as late:  # from here on every file is written, or none: Ctrl-C waits
+            written = None
+            if target is not None and not training.interrupted:
+                written = _write(trained_spec(loaded, training, target), target)
+            elif target is not None:
+                click.echo(f"interrupted after epoch {training.runs[-1].epochs}: nothing written (run again to "
+                           f"write {output})", err=True)
+            if log is not None:
+                write_atomic(log_file, log.csv())
+            if plot is not None:
+                from ..report.figures import plot_losses
 
-        plot_losses(training.runs, plot, loaded.name)
+                plot_losses(training.runs, plot, loaded.name)
+    if late.came:
+        click.echo("Ctrl-C came while the files were being written: they are all written whole", err=True)
     if fmt == "json" or target != "-":
         present(training, fmt, no_color=no_color, precision=precision)
     else:  # the spec went to standard output: the report goes to standard error

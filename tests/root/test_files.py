@@ -149,3 +149,16 @@ def test_write_atomic_never_puts_a_file_in_place_of_a_device_fifo_or_folder(tmp_
     assert (tmp_path / "folder").is_dir() and not (tmp_path / "pipe").is_file()
     os.symlink(tmp_path / "gone", tmp_path / "dangling")  # a link to nothing: written, as before
     write_atomic(tmp_path / "dangling", "x")
+
+
+def test_a_ctrl_c_while_files_are_written_waits_until_they_all_are():
+    import signal
+
+    from backprop_cli.files import deferred_interrupt
+
+    before = signal.getsignal(signal.SIGINT)
+    with deferred_interrupt() as late:
+        os.kill(os.getpid(), signal.SIGINT)  # no KeyboardInterrupt here
+        time.sleep(0.01)
+        assert late.came
+    assert signal.getsignal(signal.SIGINT) is before
