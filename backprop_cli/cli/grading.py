@@ -77,15 +77,16 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
     Exit status: 0 all right, 1 some answer wrong or a student not on the roster,
     2 a file is invalid, 3 a file's grading hit a bug (the others are still
     graded, and every report is written). On GitHub Actions each wrong answer is also
-    annotated at its line, on standard error.
+    annotated at its line, on standard error. Put -- before a glob of students'
+    folders: a folder named like an option (--junit=x) is then only a folder.
 
     \b
     Examples:
       backprop check answers.yaml
-      backprop check submissions/*/answers.yaml --junit report.xml --quiet
-      backprop check --assignment hw3.yaml submissions/*/answers.yaml --gradebook grades.csv --summary
+      backprop check --junit report.xml --quiet -- submissions/*/answers.yaml
+      backprop check --assignment hw3.yaml --gradebook grades.csv --summary -- submissions/*/answers.yaml
       backprop check --assignment hw3.yaml --roster canvas.csv --roster-id "SIS Login ID" \\
-          repos/*/answers.yaml --feedback diagnosis --gradebook canvas-import.csv --gradebook-format canvas
+          --feedback diagnosis --gradebook canvas-import.csv --gradebook-format canvas -- repos/*/answers.yaml
     """
     from ..api.grading import check as check_files
     from ..api.grading import check_class, with_roster

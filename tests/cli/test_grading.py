@@ -170,3 +170,19 @@ def test_a_report_never_replaces_one_of_the_runs_inputs(course):
     result = invoke("check", "right.yaml", "--assignment", "hw.yaml", "--student", "ana", "--gradebook", "hw.yaml",
                     expect=2)
     assert "hw.yaml is one of this run's inputs" in result.stderr
+
+
+def test_a_folder_named_like_an_option_never_overwrites_an_answers_file(course):
+    (course / "--junit=ana").mkdir()
+    (course / "ana").mkdir()
+    for folder in ("--junit=ana", "ana"):
+        (course / folder / "answers.yaml").write_text((course / "right.yaml").read_text(encoding="utf-8"))
+        (course / folder / "net.yaml").write_text((course / "net.yaml").read_text(encoding="utf-8"))
+    before = (course / "ana" / "answers.yaml").read_text(encoding="utf-8")
+    # the shell's glob, without --: click reads the first folder as --junit=ana/answers.yaml, an input
+    result = invoke("check", "--junit=ana/answers.yaml", "ana/answers.yaml", expect=2)
+    assert "is one of this run's inputs" in result.stderr
+    assert (course / "ana" / "answers.yaml").read_text(encoding="utf-8") == before
+    # with --, as the examples write it: both are answers files
+    result = invoke("check", "--", "--junit=ana/answers.yaml", "ana/answers.yaml", expect=0)
+    assert "--junit=ana/answers.yaml" in result.stdout
