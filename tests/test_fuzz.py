@@ -22,6 +22,8 @@ TOKENS = ["yes", ".nan", "1e400", "[", "]", "{", "}", ": ", "- ", "&a ", "*a", "
           # what an attacker writes: deep nesting, huge numbers, paths out, workflow commands
           "[" * 200, "- " * 200, "9" * 500, "0x" + "f" * 300, "1e999", "/etc/passwd", "../", "::error::x",
           "##[", "spec: /etc/passwd\n", "{file: /proc/self/environ}", "\r",
+          # round three: a command after leading white space, a CR before a formula, XML's forbidden characters
+          " ::error::x", "\u00a0::stop-commands::y", "\u3000::x", "\r=cmd|' -C calc'!A0", "\ufffe", "\uffff",
           # the textbook keys
           "none", "{shared: 0.5}", "{shared: [1]}", "layout: from_to\n", "layout: ", "frozen: [w1, b1]\n",
           "frozen: biases\n", "names: {w5: w211, x0: x1}\n", "names: {x1: x2}\n", "output_gradient: [1, 2]\n",
@@ -130,3 +132,64 @@ def test_mutated_specs_through_trace_and_step(fuzz_examples):
             if result.exit_code == 0:  # what step writes loads again
                 assert invoke("grad", str(Path(tmp) / "o.yaml")).exit_code == 0
     run()
+
+
+# a student's folder name, as a shell's glob hands it over: each piece one an attacker would try
+FOLDER_PIECES = [b"alice", b"::error::x", b" ::x", "\u00a0::stop-commands::y".encode(), "\u3000::x".encode(), b"##[x",
+                 b"\r=cmd|' -C calc'!A0", b"=1+1", b"+1", b"@x", b"-x", "\ufffe\uffff".encode(), b"\xff\xfe", b"\t",
+                 b"[a](http://x)", b"<b>", b"|", b"`", b"\x1b[2J", b"%0A", b"\\"]
+
+
+def test_hostile_folder_names_in_a_class(fuzz_examples):
+    """A class graded with every report written, its students' folders named by an attacker: every
+    report is written and well formed, no line is a workflow command, no gradebook cell a formula."""
+    import csv
+    import io
+    import os
+    from xml.etree import ElementTree as ET
+
+    @fuzz_settings(max(10, fuzz_examples // 10))
+    @given(names=st.lists(st.lists(st.sampled_from(FOLDER_PIECES), min_size=1, max_size=3).map(b"".join),
+                          min_size=1, max_size=3, unique=True))
+    def run(names):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            (root / "net.yaml").write_bytes((SPECS / "padhai-4-4-2.yaml").read_bytes())
+            (root / "hw.yaml").write_text("title: t\nspec: net.yaml\nquestions:\n  - {quantity: a12, points: 1}\n")
+            paths = []
+            for name in names:
+                folder = os.path.join(os.fsencode(tmp), name.replace(b"/", b"_"))
+                os.mkdir(folder)
+                with open(os.path.join(folder, b"answers.yaml"), "wb") as handle:
+                    handle.write(b"answers:\n  a12: 0.5\n")
+                paths.append(os.fsdecode(os.path.join(folder, b"answers.yaml")))
+            summary = root / "summary.md"
+            result = invoke("check", "--assignment", root / "hw.yaml", "--junit", root / "j.xml", "--gradebook",
+                            root / "g.csv", "--", *paths,
+                            env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+            # (not assert_clean_outcome: a located line's file name holds the folder's own colons)
+            assert result.exit_code in (1, 2) and "Traceback" not in result.stderr, (result.exit_code, result.stderr)
+            assert "Internal error" not in result.stderr
+            for line in (result.stdout + result.stderr + summary.read_text(encoding="utf-8")).splitlines():
+                assert not line.lstrip().startswith("::") or line.startswith("::error file="), line
+                assert "##[" not in line, line
+            ET.fromstring((root / "j.xml").read_text(encoding="utf-8").split("\n", 1)[1])  # well-formed XML
+            rows = list(csv.reader(io.StringIO((root / "g.csv").read_bytes().decode("utf-8"), newline="")))
+            assert all(len(row) == len(rows[0]) for row in rows)  # no cell split by a line break
+            assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    run()
+
+
+def test_a_device_or_fifo_is_never_an_output(tmp_path):
+    os = __import__("os")
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "net.yaml").write_bytes((SPECS / "padhai-4-4-2.yaml").read_bytes())
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  loss: 0.1055\n")
+    for target in (tmp_path / "fifo", "/dev/null"):
+        for args in (["check", tmp_path / "a.yaml", "--junit", target],
+                     ["explore", tmp_path / "net.yaml", "-o", target],
+                     ["step", tmp_path / "net.yaml", "-o", target, "--force"],
+                     ["train", tmp_path / "net.yaml", "--epochs", "1", "--log", target]):
+            result = invoke(*args)
+            assert result.exit_code == 2 and "not a regular file" in result.stderr, (args, result.stderr)
+    assert (tmp_path / "fifo").exists() and not (tmp_path / "fifo").is_file()
