@@ -336,3 +336,40 @@ def test_what_an_attackers_review_found_stays_fixed(class_dir, tmp_path):
     report = invoke("check", good, odd / "answers.yaml", "--junit", junit)
     assert report.exit_code == 2
     assert len(ET.parse(junit).getroot()) == 2  # still well-formed XML, both files listed
+
+
+def test_a_samples_own_gradient_and_loss_in_a_batch_against_the_oracle(tmp_path, monkeypatch):
+    """`dL/dw211[s]` and `loss[s]`: sample s's own gradient and loss, before any averaging (as the
+    contract's section 10 names them); their key checks right, and the batch's value in their place
+    is wrong (it was once taken for right: the sample's index was ignored)."""
+    import shutil
+
+    from conftest import oracle_problem
+    from oracle import sample_loss
+
+    shutil.copy(SPECS / "batch-average.yaml", tmp_path / "net.yaml")
+    layers, inputs, targets, loss, reduction, _ = oracle_problem(tmp_path / "net.yaml")
+    asked = ["dL/dw211[1]", "dL/dw111[2]", "dL/db11[3]", "loss[1]", "loss[3]", "dL/dw211", "loss"]
+    monkeypatch.chdir(tmp_path)
+    key = invoke("key", "net.yaml", *[a for q in asked for a in ("--quantity", q)], "--decimals", "6", expect=0).stdout
+    values = dict(line.strip().split(": ") for line in key.split("answers:\n")[1].splitlines())
+    for s in (1, 2, 3):
+        own = finite_difference(layers, inputs[s - 1:s], targets[s - 1:s], loss, reduction)
+        for name, key_name in ((("w", 2, 1, 1), "dL/dw211"), (("w", 1, 1, 1), "dL/dw111"),
+                               (("b", 1, 1, None), "dL/db11")):
+            if f"{key_name}[{s}]" in values:
+                assert float(values[f"{key_name}[{s}]"]) == pytest.approx(own[name], abs=2e-6)
+        if f"loss[{s}]" in values:
+            yhat = forward(layers, inputs[s - 1])[1][-1]
+            assert float(values[f"loss[{s}]"]) == pytest.approx(sample_loss(loss, yhat, targets[s - 1]), abs=5e-7)
+    (tmp_path / "key.yaml").write_text(key, encoding="utf-8")
+    assert invoke("check", tmp_path / "key.yaml", expect=0)
+    # the batch's values in the samples' places (alone: a copy of another answer would be imprecise)
+    (tmp_path / "swapped.yaml").write_text(f"spec: net.yaml\nanswers:\n  dL/dw211[1]: {values['dL/dw211']}\n"
+                                           f"  loss[1]: {values['loss']}\n  dL/dw111[2]: {values['dL/dw111[2]']}\n")
+    data = json.loads(invoke("check", tmp_path / "swapped.yaml", "--format", "json", expect=1).stdout)
+    wrong = {r["quantity"] for r in data["files"][0]["results"] if not r["ok"]}
+    assert wrong == {"dL/dw211[1]", "loss[1]"}
+    (tmp_path / "odd.yaml").write_text("spec: net.yaml\nanswers:\n  w211[1]: 0.5\n  w211_new[2]: 0.5\n")
+    refused = json.loads(invoke("check", tmp_path / "odd.yaml", "--format", "json").stdout)["files"][0]["results"]
+    assert all(r["verdict"] == "not_graded" and "one value for the whole batch" in r["diagnosis"] for r in refused)

@@ -227,6 +227,8 @@ class Reach:
         elif last.activation.name == "sigmoid" and net.loss.name == "binary_cross_entropy":
             delta = _hull(delta, (self.a[depth][0] - y, self.a[depth][1] - y))
         self.weight_grad_own, self.bias_grad_own = [None] * (depth + 1), [None] * (depth + 1)
+        self.weight_grad_samples = [None] * (depth + 1)  # each sample's own, before the batch's sum
+        self.bias_grad_samples = [None] * (depth + 1)
         for l in range(depth, 0, -1):
             linear = net.layers[l - 1].activation.name == "linear" and self.base is None
             self.delta_own[l], delta = self._settle(delta, "gradient", "z", l, scale, widen=not linear)
@@ -299,10 +301,18 @@ class Reach:
         source = self.z[l - 1] if "pre_activation_for_activation" in self.mistakes and l > 1 else self.a[l - 1]
         scale = 1.0 if "batch_not_averaged" in self.mistakes else r.scale
         corners = [delta[i][:, :, None] * source[k][:, None, :] for i in (0, 1) for k in (0, 1)]
-        low = np.minimum.reduce(corners).sum(axis=0) * scale
-        high = np.maximum.reduce(corners).sum(axis=0) * scale
-        self.weight_grad_own[l] = (low, high)
+        self.weight_grad_samples[l] = np.minimum.reduce(corners), np.maximum.reduce(corners)
+        self.weight_grad_own[l] = tuple(bound.sum(axis=0) * scale for bound in self.weight_grad_samples[l])
+        self.bias_grad_samples[l] = delta
         self.bias_grad_own[l] = (delta[0].sum(axis=0) * scale, delta[1].sum(axis=0) * scale)
+
+    def _sample_gradient(self, kind: str, layer: int, j: int | None, k: int | None, s: int) -> tuple[float, float]:
+        if kind == "w":
+            low, high = self.weight_grad_samples[layer]
+            return float(low[s, j - 1, k - 1]), float(high[s, j - 1, k - 1])
+        low, high = self.bias_grad_samples[layer]  # a bias's gradient is its neuron's δ (shared: the layer's sum)
+        return (float(low[s].sum()), float(high[s].sum())) if j is None else (float(low[s, j - 1]),
+                                                                               float(high[s, j - 1]))
 
     # -- one quantity ------------------------------------------------------------------------
     def interval(self, q: Quantity) -> tuple[float, float]:
@@ -312,6 +322,8 @@ class Reach:
             if q.kind == "gradient":
                 return 1.0, 1.0
             low, high = self.loss_own
+            if q.sample is not None:  # loss[s]: sample s's own
+                return float(low[q.sample - 1]), float(high[q.sample - 1])
             if len(low) > 1:  # a batch: each sample's loss rounded as the answer is, then averaged
                 low, high = self.p.rounded(low, high)
             return float(low.sum() * r.scale), float(high.sum() * r.scale)
@@ -320,6 +332,8 @@ class Reach:
             if q.kind == "value":
                 value = r.value(str(q.name))
                 return value, value
+            if q.sample is not None:  # dL/dw212[s]: sample s's own gradient, before any averaging
+                return self._sample_gradient(kind, layer, j, k, q.sample - 1)
             grads = self.weight_grad_own[layer] if kind == "w" else self.bias_grad_own[layer]
             if kind == "w":
                 low, high = float(grads[0][j - 1, k - 1]), float(grads[1][j - 1, k - 1])

@@ -1,6 +1,7 @@
 """Quantities by name for answer files: `loss`, `a12`, `dL/dz21`, `dL/dw212`, `w212_new`, `z21[2]`.
 
-`[s]` picks sample s of a batch (node quantities need it there; parameters never do).
+`[s]` picks sample s of a batch: node quantities need it there; `dL/dw212[s]` and `loss[s]` are
+sample s's own gradient and loss, before any averaging.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class Quantity:
     text: str
     kind: str  # "value", "gradient" or "updated"
     name: Name
-    sample: int | None  # 1-based, for node quantities of a batch
+    sample: int | None  # 1-based: a node of a batch, or sample s's own loss or parameter gradient
 
     @property
     def is_parameter(self) -> bool:
@@ -65,6 +66,9 @@ def parse_quantity(text: str, notation: Notation | None = None) -> Quantity:
     loss = notation.loss if notation is not None else "L"
     if raw in ("loss", "L", loss):
         return Quantity(raw, "value", Name("L", ()), None)
+    own = re.fullmatch(r"(?:loss|L)\[(\d+)\]", raw)  # loss[s]: sample s's own loss
+    if own or raw.startswith(loss + "[") and raw.endswith("]") and raw[len(loss) + 1:-1].isdigit():
+        return Quantity(raw, "value", Name("L", ()), int(own.group(1) if own else raw[len(loss) + 1:-1]))
     m = _QUANTITY.fullmatch(raw)
     name = _in_notation(m.group("name"), notation) if m else None
     of = m and (m.group("of") or m.group("of2"))
@@ -110,13 +114,18 @@ def check_quantity(result: Result, q: Quantity, notation: Notation) -> None:
         except UsageError as exc:
             raise QuantityError(f"the network has no parameter {q.name}",
                                 describe_parameters(result.sizes, result.network.bias_styles)) from exc
-        return
-    if q.name.kind == "L":
-        return
-    node_at(result, q.name, notation)
-    if result.samples > 1 and q.sample is None:
-        raise QuantityError(f"'{q.text}': the spec is a batch of {result.samples} samples",
-                            f"name the sample: {q.text}[1] .. {q.text}[{result.samples}]")
+        if q.sample is not None and q.kind != "gradient":  # dL/dw212[s] is sample s's own gradient
+            raise QuantityError(f"'{q.text}': a parameter has one value for the whole batch",
+                                f"write {q.text.rsplit('[', 1)[0]}")
+    elif q.name.kind == "L":
+        if q.sample is not None and q.kind != "value":  # loss[s] is sample s's own loss
+            raise QuantityError(f"'{q.text}': the gradient of the loss with respect to itself is 1",
+                                f"write {q.text.rsplit('[', 1)[0]}")
+    else:
+        node_at(result, q.name, notation)
+        if result.samples > 1 and q.sample is None:
+            raise QuantityError(f"'{q.text}': the spec is a batch of {result.samples} samples",
+                                f"name the sample: {q.text}[1] .. {q.text}[{result.samples}]")
     if q.sample is not None and not 1 <= q.sample <= result.samples:
         raise QuantityError(f"'{q.text}': there is no sample {q.sample}", f"samples are 1..{result.samples}")
 
@@ -125,9 +134,13 @@ def evaluate(result: Result, q: Quantity, notation: Notation) -> float:
     """The true value of a quantity (after `check_quantity`)."""
     s = (q.sample or 1) - 1
     if q.name.kind == "L":
+        if q.sample is not None:  # loss[s]: sample s's own loss, before any averaging
+            return float(result.per_sample_loss[s])
         return 1.0 if q.kind == "gradient" else result.loss
     if q.is_parameter:
         name = str(q.name)
+        if q.sample is not None:  # dL/dw212[s]: sample s's own gradient, before any averaging
+            return float(result.per_sample_gradient(name)[s])
         return {"value": result.value, "gradient": result.gradient, "updated": result.updated}[q.kind](name)
     what, layer, neuron = node_at(result, q.name, notation)
     if q.kind == "value":
