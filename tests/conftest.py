@@ -20,6 +20,16 @@ if ROOT in Path(sys.modules["backprop_cli"].__file__).resolve().parents:
     # that tests start (python -m backprop_cli, from other folders) run the same source
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 SPECS = ROOT / "specs"
+# the assignments' Homework 3: every student's own numbers, drawn for the ids of roster.csv
+HW3_PERSONAL = """title: "Homework 3"
+personal:
+  spec: net.yaml
+  seed: hw3-2026
+  weights: {from: -1, to: 1, decimals: 1}
+  biases: {from: -0.5, to: 0.5, decimals: 1}
+  input: {from: 0, to: 5, decimals: 0}
+roster: roster.csv
+"""
 ALL_EXAMPLES = sorted(p.stem for p in SPECS.glob("*.yaml"))
 EXPRESSION_EXAMPLES = [name for name in ALL_EXAMPLES
                        if "\nexpression:" in (SPECS / f"{name}.yaml").read_text(encoding="utf-8")]

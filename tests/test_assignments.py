@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from conftest import SPECS, invoke, oracle_problem
+from conftest import HW3_PERSONAL, SPECS, invoke, oracle_problem
 from oracle import batch_loss, finite_difference, forward
 
 from backprop_cli.errors import SpecError
@@ -17,15 +17,7 @@ QUESTIONS = """questions:
   - {quantity: dL/dw212, points: 2}
   - {quantity: w212_new, points: 1}
 """
-PERSONAL = """title: "Homework 3"
-personal:
-  spec: net.yaml
-  seed: hw3-2026
-  weights: {from: -1, to: 1, decimals: 1}
-  biases: {from: -0.5, to: 0.5, decimals: 1}
-  input: {from: 0, to: 5, decimals: 0}
-roster: roster.csv
-""" + QUESTIONS
+PERSONAL = HW3_PERSONAL + QUESTIONS
 
 
 @pytest.fixture

@@ -14,17 +14,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SPECS, invoke
+from conftest import HW3_PERSONAL, SPECS, invoke
 
-PERSONAL = """title: "Homework 3"
-personal:
-  spec: net.yaml
-  seed: hw3-2026
-  weights: {from: -1, to: 1, decimals: 1}
-  biases: {from: -0.5, to: 0.5, decimals: 1}
-  input: {from: 0, to: 5, decimals: 0}
-roster: roster.csv
-roster_id: username
+PERSONAL = HW3_PERSONAL + """roster_id: username
 repository_prefix: hw3-
 feedback: diagnosis
 questions:

@@ -8,18 +8,10 @@ import json
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import SPECS, invoke, oracle_problem
+from conftest import HW3_PERSONAL, SPECS, invoke, oracle_problem
 from oracle import finite_difference, forward
 
-ASSIGNMENT = """title: "Homework 3"
-personal:
-  spec: net.yaml
-  seed: hw3-2026
-  weights: {from: -1, to: 1, decimals: 1}
-  biases: {from: -0.5, to: 0.5, decimals: 1}
-  input: {from: 0, to: 5, decimals: 0}
-roster: roster.csv
-roster_id: username
+ASSIGNMENT = HW3_PERSONAL + """roster_id: username
 repository_prefix: hw3-
 questions:
   - {quantity: a12, points: 1}
