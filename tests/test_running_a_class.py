@@ -197,3 +197,13 @@ def test_a_bug_while_grading_one_file_is_contained_every_report_written_exit_3(c
     assert "hw3-bob" in junit.read_text(encoding="utf-8")  # every report written, the bug's file in it
     if not plain:
         assert "bob,0.0,4.0,invalid" in gradebook.read_text(encoding="utf-8")
+
+
+def test_every_key_written_with_o_passes_a_plain_check_too(course, tmp_path):
+    folder, _ = course
+    invoke("key", "--assignment", folder / "hw3.yaml", "-o", tmp_path / "keys", expect=0)
+    assert (tmp_path / "keys" / "alice" / "net.yaml").exists()  # the network the key names, beside it
+    invoke("check", tmp_path / "keys" / "alice" / "answers.yaml", tmp_path / "keys" / "dave" / "answers.yaml",
+           expect=0)
+    out = invoke("key", "--assignment", folder / "hw3.yaml", expect=2)
+    assert "give --student ID, or -o DIR for every student on the roster" in out.stderr

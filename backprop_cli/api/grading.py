@@ -190,6 +190,9 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
     if student is not None and not STUDENT_ID.fullmatch(student):
         raise UsageError("--student: not a student id (letters, digits and . _ @ -)")
     loaded = with_roster(assignment, roster, roster_id)
+    if student is None and loaded.personal is not None:
+        raise UsageError("every student of this assignment has their own network, and so their own key: give "
+                         "--student ID, or -o DIR for every student on the roster")
     if student is not None and loaded.roster is not None and student not in loaded.roster:
         near = loaded.roster.nearest(student)
         raise UsageError(f"--student: {student} is not on the roster"
@@ -213,18 +216,23 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
 def assignment_keys(assignment, output, quantities=(), *, decimals: int = 4, roster: str | None = None,
                     roster_id: str | None = None) -> list[str]:
     """Every roster student's answer key, written as OUTPUT/ID/answers.yaml (so that `check
-    --assignment` on OUTPUT/*/answers.yaml grades the keys themselves); return the ids written.
-    Every key is made before any is written."""
+    --assignment` on OUTPUT/*/answers.yaml grades the keys themselves), with a personal network
+    beside it as OUTPUT/ID/net.yaml (so that a plain `check` passes each key too); return the ids
+    written. Every key is made before any is written."""
     loaded = with_roster(assignment, roster, roster_id)
     if loaded.roster is None:
         raise UsageError("writing every student's key needs a roster: give --roster FILE.csv, or write "
                          "`roster: roster.csv` in the assignment")
-    from ..grading.handouts import ANSWERS, check_output, write_all
+    from ..grading.handouts import ANSWERS, NET, check_output, write_all
+    from ..grading.personal import personal_handout
 
     base = Path(output)
-    files = {base / student / ANSWERS: assignment_key(loaded, student, quantities, decimals=decimals)
-             for student in loaded.roster.ids}
-    check_output(base, list(files), [loaded.file, loaded.roster.path])
+    files = {}
+    for student in loaded.roster.ids:
+        files[base / student / ANSWERS] = assignment_key(loaded, student, quantities, decimals=decimals)
+        if loaded.personal is not None:  # the key names net.yaml: the student's own, as handed out
+            files[base / student / NET] = personal_handout(loaded, student)[0]
+    check_output(base, list(files), loaded.input_files())
     write_all(base, files)
     return list(loaded.roster.ids)
 

@@ -51,6 +51,12 @@ class BackpropGroup(click.Group):
         except Exception as exc:  # a bug: one line, the traceback only with --debug
             if ctx.obj and ctx.obj.get("debug"):
                 raise
+            missing = exc.name.split(".")[0] if isinstance(exc, ModuleNotFoundError) and exc.name else None
+            if missing and missing != "backprop_cli":  # this Python lacks a dependency: not a bug of ours
+                click.echo(printable(f"Error: backprop needs the Python package '{missing}', which this Python "
+                                     f"({sys.executable}) does not have: install backprop into it with pip, or run "
+                                     "the Python it is installed in"), err=True)
+                ctx.exit(2)
             command = " ".join(["backprop"] + sys.argv[1:])
             click.echo(printable(f"Internal error ({type(exc).__name__}: {exc}). This is a bug in backprop "
                                  f"{__version__}; please report it with the command `{command}` and your spec "

@@ -46,8 +46,9 @@ def assignment_files(path: str) -> tuple[Assignment, list[Bundled]]:
     elif isinstance(personal, dict):
         spec, folder = loaded.personal.spec, collector.named(personal["spec"], doc, ("personal", "spec"), "the spec")
         if "roster" not in data:
-            collector.problems.append(doc.problem(("personal",), "a personal assignment grades only the students "
-                                                  "of its roster, and Gradescope runs name no roster", ROSTER_HINT))
+            collector.problems.append(doc.problem(("personal",), "a personal assignment needs `roster:` for "
+                                                  "Gradescope: the zip grades the students of the roster it names",
+                                                  ROSTER_HINT))
     else:  # `network:` inline: its matrix files are named from the assignment's folder
         spec, folder = loaded.spec, ""
     if spec is not None and folder is not None:

@@ -109,7 +109,7 @@ def submissions_object(graded, invalid, summary, strangers=(), level: str = "ful
         files.append({"path": s.path, "student": s.student, "status": "graded", "score": s.score,
                       "max_score": s.max_score, "results": results, "not_graded": s.not_graded, "notes": s.notes})
     passed = sum(r["ok"] for f in files for r in f["results"])
-    failed = sum(r["verdict"] == "wrong" for f in files for r in f["results"])
+    failed = sum(not r["ok"] for f in files for r in f["results"])  # as a plain check counts: every one not right
     return {"files": files, "passed": passed, "failed": failed,
             "invalid": [{"path": path, "problems": problems} for path, problems in invalid],
             "not_on_roster": [{"path": s.path, "student": s.student, "nearest": s.nearest} for s in strangers],

@@ -7,7 +7,7 @@ from conftest import SPECS
 
 from backprop_cli.api import grading as G
 from backprop_cli.api.computing import load_example, load_spec
-from backprop_cli.errors import SpecError, UsageError
+from backprop_cli.errors import UsageError
 from backprop_cli.grading.rule import rounds_to
 
 QUESTIONS = "questions:\n  - {quantity: a12, points: 1}\n  - {quantity: dL/dz21, points: 2}\n" \
@@ -98,7 +98,7 @@ def test_check_class_invalid_file_is_listed(course):
 def test_assignment_key_and_assign(course):
     with pytest.raises(UsageError, match="^--student: not a student id"):
         G.assignment_key("hwp.yaml", "../x")
-    with pytest.raises(SpecError, match="no student was named"):
+    with pytest.raises(UsageError, match="give --student ID, or -o DIR for every student on the roster"):
         G.assignment_key("hwp.yaml")
     key = yaml.safe_load(G.assignment_key("hwp.yaml", "alice", decimals=6))
     assert key["student"] == "alice" and key["spec"] == "net.yaml" and list(key["answers"]) == ["a12", "dL/dz21",

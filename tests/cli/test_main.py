@@ -91,6 +91,14 @@ def test_any_other_exception_is_a_bug_exit_3_naming_the_command(monkeypatch, exc
     assert f"This is a bug in backprop {__version__}" in result.stderr and "--debug" in result.stderr
 
 
+def test_a_missing_dependency_is_said_as_such_and_one_of_ours_is_a_bug(monkeypatch):
+    monkeypatch.setattr(computing, "grad", _raising(ModuleNotFoundError("No module named 'rich'", name="rich")))
+    result = invoke(*GRAD, expect=2)
+    assert result.stderr.startswith("Error: backprop needs the Python package 'rich', which this Python (")
+    monkeypatch.setattr(computing, "grad", _raising(ModuleNotFoundError("x", name="backprop_cli.report.nothing")))
+    assert "This is a bug in backprop" in invoke(*GRAD, expect=3).stderr
+
+
 def test_a_commands_returned_status_is_the_exit_status():
     # gradcheck returns 1 when a parameter is over the tolerance; 0 when all agree
     assert invoke("gradcheck", "--example", "padhai-4-4-2", expect=0).stderr == ""

@@ -67,7 +67,7 @@ def test_a_personal_assignment_needs_a_roster_and_brings_it(course):
     (course / "hw" / "roster.csv").write_text("id\nana\n", encoding="utf-8")
     asked = "questions:\n  - {quantity: loss, points: 1}\n"
     [refused] = problems(write(course, PERSONAL + asked))
-    assert refused.startswith("hw/a.yaml:1:11: a personal assignment grades only the students of its roster")
+    assert refused.startswith("hw/a.yaml:1:11: a personal assignment needs `roster:` for Gradescope")
     assert "sid" in refused
     assert names(write(course, PERSONAL + "roster: roster.csv\n" + asked)) == ["a.yaml", "net.yaml", "roster.csv"]
 
