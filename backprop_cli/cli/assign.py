@@ -26,7 +26,8 @@ def assign(assignment, roster, roster_id, output):
     Examples:
       backprop assign hw3.yaml -o handouts/                   (the assignment's roster:)
       backprop assign hw3.yaml --roster roster.csv -o handouts/
-      backprop key --assignment hw3.yaml --student alice     (alice's answer key)
+
+    Then `backprop key --assignment hw3.yaml --student alice` prints alice's key.
     """
     from ..api.grading import assign as write_handouts
     from ..api.grading import load_assignment

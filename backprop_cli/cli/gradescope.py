@@ -23,8 +23,10 @@ def gradescope(assignment, output):
     sid, else their e-mail before the @: a roster must use the same ids) and writes
     results.json, valid even when the submission cannot be read (score 0, and why).
 
-    A personal assignment needs `roster:`: its networks exist only for the students
-    of a roster.
+    A personal assignment needs `roster:` (not --roster: the zip must hold it): its
+    networks exist only for the students of a roster. To try the zip before
+    uploading it, see "Gradescope" in the instructor's guide (AUTOGRADER_ROOT and
+    PYTHON run it in a folder of your own).
 
     \b
     Examples:

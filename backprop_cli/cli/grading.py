@@ -172,7 +172,9 @@ def key(spec, example, expr, at, notation, quantities, decimals, inline, assignm
     """Print an answers file holding the true values: an answer key.
 
     `backprop check` on the printed key passes; give students the same file with
-    the numbers removed.
+    the numbers removed. SPEC defaults to ./net.yaml. With --assignment: one
+    student's key (--student ID), or every roster student's with -o DIR
+    (DIR/ID/answers.yaml, and a personal network's net.yaml beside it).
 
     \b
     Examples:

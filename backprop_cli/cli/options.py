@@ -177,8 +177,9 @@ SAVED_WIDTH = 100  # columns of a report saved with --save, whatever the termina
 
 save_option = click.option(
     "--save", type=click.Path(dir_okay=False), metavar="FILE", callback=_writable,
-    help="Also save the report: a text report as shown, to FILE.html, .svg or .txt; JSON, Markdown or "
-         "LaTeX as printed, to any FILE (for a write-up or a CI artifact).")
+    help="Also save the report: a text report as shown, to FILE.html, .svg or .txt; any other format "
+         "(JSON, and Markdown or LaTeX where the command has them) as printed, to any FILE (for a write-up or a "
+         "CI artifact).")
 
 
 def check_save(save: str | None, fmt: str) -> None:
