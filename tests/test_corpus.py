@@ -21,7 +21,8 @@ def test_an_answer_that_cannot_be_graded_gets_its_own_verdict(path):
     result = run_case("check", path)
     assert result.exit_code in (0, 1) and result.stderr == "" and "Traceback" not in result.output
     assert result.stdout == (TESTS / path).with_suffix(".expected").read_text(encoding="utf-8")
-    notes = [line for line in result.stdout.splitlines() if re.match(r"  line \d+ .*: (unreadable|not graded): ", line)]
+    notes = [line for line in result.stdout.splitlines()
+             if re.match(r"  line \d+ .*: (unreadable: |not graded: |not answered$)", line)]
     assert notes and all(not line.lstrip().startswith("::") for line in result.stdout.splitlines())
 
 

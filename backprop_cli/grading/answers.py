@@ -43,7 +43,7 @@ class Refused:
     number (`unreadable`), or a quantity the network does not have (`not_graded`)."""
 
     key: str  # the quantity as written
-    verdict: str  # "unreadable" or "not_graded"
+    verdict: str  # "unreadable", "not_answered" (left empty) or "not_graded"
     line: int
     column: int
     written: str
@@ -279,6 +279,9 @@ class AnswersReader:
                 hint = _how_to_write(written) or "write a number such as -0.130 or 1.3e-2"
                 if refused is None:
                     problems.append(doc.problem(path, f"the answer to {key} must be a finite number, not {what}", hint))
+                elif value is None:  # left empty, as a handout gives it: not answered, as an assignment says
+                    line, column = doc.where(path + (KEY,))
+                    refused.append(Refused(str(key), "not_answered", line, column, "", "not answered"))
                 else:
                     line, column = doc.where(path)
                     refused.append(Refused(str(key), "unreadable", line, column, written,

@@ -76,7 +76,7 @@ class FileReport:
     def failed(self) -> int:
         """How many answers are not right (an unreadable value among them; an unknown quantity is
         not graded at all)."""
-        return sum(not o.ok for o in self.outcomes) + sum(r.verdict == "unreadable" for r in self.refused)
+        return sum(not o.ok for o in self.outcomes) + sum(r.verdict != "not_graded" for r in self.refused)
 
 
 def truth_of(result, q, notation) -> float:

@@ -25,7 +25,7 @@ def junit_xml(reports, invalid: list[tuple[str, list[str]]]) -> str:
                 failure.text = message + (f": {o.diagnosis}" if o.diagnosis else "")
         for r in report.refused:  # no grade: an unreadable value fails, an unknown quantity is skipped
             case = ET.SubElement(suite, "testcase", classname=path, name=f"{printable(r.key)[:60]} (line {r.line})")
-            ET.SubElement(case, "failure" if r.verdict == "unreadable" else "skipped",
+            ET.SubElement(case, "skipped" if r.verdict == "not_graded" else "failure",
                           message=printable(f"{r.verdict.replace('_', ' ')}: {r.hint}"))
     for raw_path, problems in invalid:
         path = printable(raw_path)

@@ -255,9 +255,9 @@ def check_report(report, precision: int) -> Group:
     for r in report.refused:
         mark = Text(MARKS[r.verdict], style=MARK_STYLES.get(r.verdict, "dim"))
         grid.add_row(str(r.line), printable(r.key)[:60], printable(r.written)[:24], "", mark)
-        what = "not graded" if r.verdict == "not_graded" else "unreadable"
+        what = r.verdict.replace("_", " ")
         notes.append(Text.assemble((f"  line {r.line} {printable(r.key)[:60]}: ", "bold"),
-                                   f"{what}: {printable(r.hint)}"))
+                                   what if r.verdict == "not_answered" else f"{what}: {printable(r.hint)}"))
     return Group(head, grid, *notes, Text(""))
 
 
