@@ -11,6 +11,7 @@ from ..errors import printable
 from ..files import input_written_over
 from ..report.formats import GRADEBOOK_FORMATS
 from .options import (
+    OptionsOnce,
     check_save,
     emit,
     format_option,
@@ -25,7 +26,7 @@ from .options import (
 )
 
 
-@click.command()
+@click.command(cls=OptionsOnce)
 @click.argument("answers", nargs=-1, required=True)  # each checked by the reader, so a report always names it
 @output_file("--junit", help_text="Also write JUnit XML: one testcase per answer, a failure for each wrong one.")
 @format_option()

@@ -9,6 +9,7 @@ import click
 
 from ..core.computation import EXPRESSION
 from ..core.names import NOTATIONS
+from ..errors import printable
 
 DEFAULT_SPEC = "net.yaml"  # what SPEC means when it is not given
 TEXT_JSON = ("text", "json")
@@ -97,6 +98,28 @@ def output_file(*names: str, help_text: str, metavar: str = "FILE", required: bo
     """An option naming a file the command writes; checked for writability up front."""
     return click.option(*names, type=click.Path(dir_okay=False), metavar=metavar, required=required,
                         callback=_writable, help=help_text)
+
+
+class OptionsOnce(click.Command):
+    """A command whose options may each be given once: a student's folder named `--assignment=x`,
+    in a glob without `--`, must not replace the instructor's own option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        once = {name: param for param in self.params if isinstance(param, click.Option) and not param.multiple
+                and not param.count for name in param.opts + param.secondary_opts}
+        seen: dict[str, str] = {}
+        for arg in args:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if name in once:
+                param = once[name].name
+                if param in seen:
+                    raise click.UsageError(f"{printable(name)} is given twice (as {printable(seen[param])} too); a "
+                                           "student's folder named like an option? Put -- before the answers files",
+                                           ctx=ctx)
+                seen[param] = name
+        return super().parse_args(ctx, args)
 
 
 def roster_options(command):

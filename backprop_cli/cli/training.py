@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import printable
 from .options import DEFAULT_SPEC, NON_NEGATIVE, TEXT_JSON, console, load, output_file, present, spec_options
 
 
@@ -132,8 +133,9 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
 
     Full-batch gradient descent. On a terminal a progress bar shows the loss;
     at the end a summary gives the first and last loss, where it stopped and
-    why, and the loss curve. Ctrl-C stops after the last whole epoch; -o is
-    then not written (never half a file, nor a half-trained network).
+    why, and the loss curve. Ctrl-C stops after the last whole epoch and then
+    writes no file (-o, --log, --plot): never half a file, nor a half-trained
+    network; once the files are being written, it waits until all are.
 
     \b
     Examples:
@@ -172,19 +174,22 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
                                     on_epoch=on_epoch)
         from ..files import deferred_interrupt, write_atomic
 
+        requested = [f for f in (output if target not in (None, "-") else None, log_file, plot) if f]
         with deferred_interrupt() as late:  # from here on every file is written, or none: Ctrl-C waits
             written = None
-            if target is not None and not training.interrupted:
-                written = _write(trained_spec(loaded, training, target), target)
-            elif target is not None:
-                click.echo(f"interrupted after epoch {training.runs[-1].epochs}: nothing written (run again to "
-                           f"write {output})", err=True)
-            if log is not None:
-                write_atomic(log_file, log.csv())
-            if plot is not None:
-                from ..report.figures import plot_losses
+            if training.interrupted:  # a run cut short writes no file: none would be what was asked
+                if requested:
+                    click.echo(f"interrupted after epoch {training.runs[-1].epochs}: nothing written (run again to "
+                               f"write {', '.join(printable(str(f)) for f in requested)})", err=True)
+            else:
+                if target is not None:
+                    written = _write(trained_spec(loaded, training, target), target)
+                if log is not None:
+                    write_atomic(log_file, log.csv())
+                if plot is not None:
+                    from ..report.figures import plot_losses
 
-                plot_losses(training.runs, plot, loaded.name)
+                    plot_losses(training.runs, plot, loaded.name)
     if late.came:
         click.echo("Ctrl-C came while the files were being written: they are all written whole", err=True)
     if fmt == "json" or target != "-":

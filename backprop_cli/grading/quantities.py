@@ -13,7 +13,7 @@ from ..core.result import Result
 from ..errors import UsageError, quote
 
 _QUANTITY = re.compile(r"(?:(?:d(?P<of>\w+?)/d|∂(?P<of2>\w+?)/∂)(?=\w))?(?P<name>[^\W\d]\w*?)(?P<new>_new)?"
-                       r"(?:\[(?P<sample>\d+)\])?")
+                       r"(?:\[(?P<sample>[0-9]{1,9})\])?")  # a batch holds at most a million samples
 
 
 class QuantityError(ValueError):
@@ -66,9 +66,9 @@ def parse_quantity(text: str, notation: Notation | None = None) -> Quantity:
     loss = notation.loss if notation is not None else "L"
     if raw in ("loss", "L", loss):
         return Quantity(raw, "value", Name("L", ()), None)
-    own = re.fullmatch(r"(?:loss|L)\[(\d+)\]", raw)  # loss[s]: sample s's own loss
-    if own or raw.startswith(loss + "[") and raw.endswith("]") and raw[len(loss) + 1:-1].isdigit():
-        return Quantity(raw, "value", Name("L", ()), int(own.group(1) if own else raw[len(loss) + 1:-1]))
+    own = re.fullmatch(rf"(?:loss|L|{re.escape(loss)})\[([0-9]{{1,9}})\]", raw)  # loss[s]: sample s's own loss
+    if own:
+        return Quantity(raw, "value", Name("L", ()), int(own.group(1)))
     m = _QUANTITY.fullmatch(raw)
     name = _in_notation(m.group("name"), notation) if m else None
     of = m and (m.group("of") or m.group("of2"))

@@ -264,8 +264,9 @@ class _Parser:
     def finish(self, named: bool) -> Graph:
         graph = self.graph
         output = graph.output
-        if not named:  # one formula: its result is y (f, or out, when those are its variables)
-            out_name = next(n for n in ("y", "f", "out", "output") if n not in self.names)
+        if not named:  # one formula: its result is y (f, or out, when those are its variables; else f2, f3, ...)
+            out_name = next(n for n in ("y", "f", "out", "output", *(f"f{i}" for i in range(2, len(self.names) + 3)))
+                            if n not in self.names)
             if graph.nodes[output].op is None:
                 output = self.node(Node("", "same", (output,)))
             graph.nodes[output].name = out_name

@@ -186,3 +186,13 @@ def test_a_folder_named_like_an_option_never_overwrites_an_answers_file(course):
     # with --, as the examples write it: both are answers files
     result = invoke("check", "--", "--junit=ana/answers.yaml", "ana/answers.yaml", expect=0)
     assert "--junit=ana/answers.yaml" in result.stdout
+
+
+def test_a_folder_named_like_an_option_never_replaces_one_given(course):
+    (course / "--assignment=zed").mkdir()
+    (course / "--assignment=zed" / "answers.yaml").write_text("spec: net.yaml\nquestions:\n  - {quantity: loss}\n")
+    result = invoke("check", "--assignment", "hw.yaml", "--student", "ana", "--assignment=zed/answers.yaml",
+                    "right.yaml", expect=2)
+    assert "--assignment is given twice (as --assignment too); a student's folder named like an option? Put -- " \
+           "before the answers files" in result.stderr
+    invoke("check", "--assignment", "hw.yaml", "--student", "ana", "--", "right.yaml", expect=0)  # after --: files
