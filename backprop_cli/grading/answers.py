@@ -310,6 +310,8 @@ def _how_to_write(written: str) -> str:
         return f"write {text.replace(',', '.')}: a point marks decimals"
     if re.fullmatch(r"[-+]?\d*\.?\d+\s*%", text):
         return f"write the number itself, {float(text.rstrip('%').strip()) / 100:g}, not a percentage"
+    if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text):  # a number, in quotes: text to YAML
+        return f"write {text} without quotes: in quotes it is text"
     return ""
 
 

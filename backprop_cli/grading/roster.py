@@ -76,7 +76,7 @@ def load_roster(path: str, id_column: str | None = None) -> Roster:
     try:
         text = read_limited(Path(path), 8_000_000).decode("utf-8-sig")
     except (Unreadable, UnicodeDecodeError) as exc:
-        raise UsageError(f"--roster '{path}': {exc}") from None
+        raise UsageError(f"--roster '{printable(path)}': {exc}") from None
     rows = []
     try:
         for row in csv.reader(io.StringIO(text, newline="")):
@@ -105,17 +105,19 @@ def load_roster(path: str, id_column: str | None = None) -> Roster:
                 if row[0].strip().lower() != _POINTS_POSSIBLE  # Canvas's second row: not a student
                 and not (canvas and row[0].strip() in _CANVAS_TEST_STUDENT)]
     if not numbered:
-        raise UsageError(f"--roster '{path}' lists no students")
+        raise UsageError(f"--roster '{printable(path)}' lists no students")
     if len(numbered) > MAX_ROSTER:
-        raise UsageError(f"--roster '{path}' lists {len(numbered):,} students (at most {MAX_ROSTER:,})")
-    students, by_id = [], {}
+        raise UsageError(f"--roster '{printable(path)}' lists {len(numbered):,} students (at most {MAX_ROSTER:,})")
+    students, by_id, folded = [], {}, {}
     for number, row in numbered:
         student = row[column].strip() if column < len(row) else ""
         if not STUDENT_ID.fullmatch(student):
-            raise UsageError(f"--roster {path}, row {number}: '{printable(student[:40])}' is not a student id "
+            raise UsageError(f"--roster {printable(path)}, row {number}: '{printable(student[:40])}' is not a student id "
                              "(letters, digits and . _ @ -, at most 64, not starting with . or -)")
-        if student in by_id:
-            raise UsageError(f"--roster {path}, row {number}: {student} is listed twice")
+        if student.lower() in folded:  # ALICE and alice: one folder where case is not told apart
+            twice = "" if student in by_id else f" (as {folded[student.lower()]})"
+            raise UsageError(f"--roster {printable(path)}, row {number}: {student} is listed twice{twice}")
+        folded[student.lower()] = student
         students.append(student)
         # the cells a gradebook writes back (a Canvas export's own); not every column of a wide export
         by_id[student] = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)

@@ -60,6 +60,12 @@ def test_the_hints_for_values_nearly_numbers(tmp_path):
     assert said["x1"] == "not a number: 'abc'; write a number such as -0.130 or 1.3e-2"
 
 
+def test_a_number_in_quotes_is_told_to_lose_them(tmp_path):
+    said = hints(tmp_path, {"a11": '"-0.0282"', "a12": "'1e-3'"})
+    assert said["a11"] == "not a number: '-0.0282'; write -0.0282 without quotes: in quotes it is text"
+    assert said["a12"] == "not a number: '1e-3'; write 1e-3 without quotes: in quotes it is text"
+
+
 def test_the_hints_for_quantities_nearly_known_ones(tmp_path):
     said = hints(tmp_path, {"los": "0.5", "dL/dw2111": "0.1", "w1111_new": "0.1", "zzzzzz": "1"})
     assert said["los"] == "unknown quantity 'los'; did you mean 'loss'?"

@@ -65,3 +65,9 @@ def test_a_cell_past_csvs_field_limit_is_a_clear_error(tmp_path):
     (tmp_path / "roster.csv").write_text("id\nalice\n" + "x" * 200_000 + "\n", encoding="utf-8")
     with pytest.raises(UsageError, match="not a CSV file"):
         read_roster(str(tmp_path / "roster.csv"))
+
+
+def test_ids_that_differ_only_in_case_are_one_student(tmp_path):
+    # on a file system that does not tell case apart (macOS, Windows) their folders would be one
+    assert refused(roster(tmp_path, "id\nalice\nALICE\n")) == \
+        f"--roster {tmp_path / 'r.csv'}, row 3: ALICE is listed twice (as alice)"
