@@ -276,7 +276,7 @@ class AnswersReader:
             number = as_float(value)
             if number is None or not math.isfinite(number):
                 what = "nothing" if value is None else f"'{quote(written)}'" if written else "a list or mapping"
-                hint = _how_to_write(written) or "write a number such as -0.130 or 1.3e-2"
+                hint = _how_to_write(written, isinstance(value, str)) or "write a number such as -0.130 or 1.3e-2"
                 if refused is None:
                     problems.append(doc.problem(path, f"the answer to {key} must be a finite number, not {what}", hint))
                 elif value is None:  # left empty, as a handout gives it: not answered, as an assignment says
@@ -303,14 +303,14 @@ class AnswersReader:
 
 
 
-def _how_to_write(written: str) -> str:
+def _how_to_write(written: str, text_value: bool = False) -> str:
     """A hint for a value that is not a number but nearly one: a decimal comma, a percent sign."""
     text = written.strip()
     if re.fullmatch(r"[-+]?\d+,\d+", text):
         return f"write {text.replace(',', '.')}: a point marks decimals"
     if re.fullmatch(r"[-+]?\d*\.?\d+\s*%", text):
         return f"write the number itself, {float(text.rstrip('%').strip()) / 100:g}, not a percentage"
-    if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text):  # a number, in quotes: text to YAML
+    if text_value and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text):  # quoted: text to YAML
         return f"write {text} without quotes: in quotes it is text"
     return ""
 

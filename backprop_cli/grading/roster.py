@@ -112,8 +112,8 @@ def load_roster(path: str, id_column: str | None = None) -> Roster:
     for number, row in numbered:
         student = row[column].strip() if column < len(row) else ""
         if not STUDENT_ID.fullmatch(student):
-            raise UsageError(f"--roster {printable(path)}, row {number}: '{printable(student[:40])}' is not a student id "
-                             "(letters, digits and . _ @ -, at most 64, not starting with . or -)")
+            raise UsageError(f"--roster {printable(path)}, row {number}: '{printable(student[:40])}' is not a student "
+                             "id (letters, digits and . _ @ -, at most 64, not starting with . or -)")
         if student.lower() in folded:  # ALICE and alice: one folder where case is not told apart
             twice = "" if student in by_id else f" (as {folded[student.lower()]})"
             raise UsageError(f"--roster {printable(path)}, row {number}: {student} is listed twice{twice}")
