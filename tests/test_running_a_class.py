@@ -93,6 +93,11 @@ def test_a_stranger_near_a_roster_id_is_told_which(course, tmp_path):
     (tmp_path / "hw3-alcie" / "answers.yaml").write_text("answers:\n  a12: 0.5\n", encoding="utf-8")
     out = invoke("check", "--assignment", folder / "hw3.yaml", tmp_path / "hw3-alcie" / "answers.yaml", expect=1)
     assert "alcie is not on the roster (nearest on the roster: alice): not graded" in out.stdout
+    # below full feedback, what a student may see names no one else's id
+    out = invoke("check", "--assignment", folder / "hw3.yaml", tmp_path / "hw3-alcie" / "answers.yaml",
+                 "--feedback", "diagnosis", "--gradescope", tmp_path / "r.json", env={"GITHUB_ACTIONS": "true"})
+    assert "alcie is not on the roster: not graded" in out.stdout and "alice" not in out.stdout + out.stderr
+    assert "alice" not in (tmp_path / "r.json").read_text(encoding="utf-8")
 
 
 def student_visible(folder, level, tmp_path) -> str:

@@ -24,6 +24,12 @@ class CheckRun:
         """Whether an answer is not right."""
         return any(f.failed for f in self.files)
 
+    @property
+    def inputs(self) -> list[str]:
+        """Every file the run read: the answers files and the specs and matrices they name."""
+        return [*(f.path for f in self.files), *(name for f in self.files for name in f.inputs),
+                *(path for path, _ in self.invalid)]
+
     def __repr__(self) -> str:
         return (f"<CheckRun {len(self.files)} file{'s' if len(self.files) != 1 else ''}: "
                 f"{sum(f.passed for f in self.files)} right, {sum(f.failed for f in self.files)} not right, "
@@ -188,7 +194,7 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
     from ..grading.roster import STUDENT_ID
 
     if student is not None and not STUDENT_ID.fullmatch(student):
-        raise UsageError("--student: not a student id (letters, digits and . _ @ -)")
+        raise UsageError("--student: not a student id (letters, digits and . _ @ + -)")
     loaded = with_roster(assignment, roster, roster_id)
     if student is None and loaded.personal is not None:
         raise UsageError("every student of this assignment has their own network, and so their own key: give "

@@ -105,10 +105,11 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
         if gradebook and gradebook_format == "canvas" and not (loaded.roster and loaded.roster.from_canvas):
             raise click.UsageError("--gradebook-format canvas writes back a Canvas gradebook export: give it as the "
                                    "roster (its columns Student, ID, SIS User ID, SIS Login ID and Section)")
-    clash = input_written_over((junit, gradebook, gradescope, save), inputs)
-    if clash:
-        raise click.UsageError(f"{printable(clash)} is one of this run's inputs: write the report elsewhere")
+    outputs = (junit, gradebook, gradescope, save)
+    _refuse_inputs(outputs, inputs)
     run = check_class(loaded, answers, student, feedback=feedback) if assignment is not None else check_files(answers)
+    if assignment is None:  # the specs and matrices the files named are inputs too: known once they are read
+        _refuse_inputs(outputs, run.inputs)
     for _, problems in run.invalid:
         for problem in problems:
             click.echo(problem, err=True)
@@ -127,6 +128,13 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
     if run.invalid:
         return 2
     return 1 if run.failed else 0
+
+
+def _refuse_inputs(outputs, inputs) -> None:
+    """UsageError, before any report is written, for a report path that is one of the run's inputs."""
+    clash = input_written_over(outputs, inputs)
+    if clash:
+        raise click.UsageError(f"{printable(clash)} is one of this run's inputs: write the report elsewhere")
 
 
 def _write(path: str, what: str, run, precision: int) -> None:

@@ -93,7 +93,12 @@ class _Collector:
                                              "`..` or a link), and the autograder gets that folder alone",
                                              "copy it into the assignment's folder and name it from there"))
             return None
-        name, folders = _normalised(written)
+        normalised = _normalised(written)
+        if normalised is None:  # `../hw3/net.yaml` from hw3: inside once resolved, not as written
+            self.problems.append(doc.problem(where, f"{what} '{shown}' climbs out of the assignment's folder and "
+                                             "back in", "name it from the assignment's folder, without `..`"))
+            return None
+        name, folders = normalised
         try:
             name.encode("utf-8")
         except UnicodeEncodeError:
@@ -105,9 +110,9 @@ class _Collector:
         return posixpath.dirname(name)
 
 
-def _normalised(written: str) -> tuple[str, tuple[str, ...]]:
-    """`written` without `.` and `..` (it stays inside the folder: checked), and every folder the
-    name as written passes through, for the copy to hold."""
+def _normalised(written: str) -> tuple[str, tuple[str, ...]] | None:
+    """`written` without `.` and `..`, and every folder the name as written passes through, for the
+    copy to hold; None where a `..` goes above the assignment's folder as written."""
     parts: list[str] = []
     folders: list[str] = []
     pieces = written.split("/")
@@ -115,7 +120,9 @@ def _normalised(written: str) -> tuple[str, tuple[str, ...]]:
         if piece in ("", "."):
             continue
         if piece == "..":
-            parts.pop()  # never past the top: locate() refused what leaves the folder
+            if not parts:
+                return None
+            parts.pop()
             continue
         parts.append(piece)
         folders.append("/".join(parts))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..core.computation import EXPRESSION
 from ..core.names import notation as make_notation
@@ -66,6 +67,7 @@ class FileReport:
     path: str
     outcomes: list[Graded] = field(default_factory=list)
     refused: list = field(default_factory=list)  # answers.Refused: unreadable values, unknown quantities
+    inputs: list[str] = field(default_factory=list)  # the spec and matrix files it named (never written over)
 
     @property
     def passed(self) -> int:
@@ -191,8 +193,11 @@ class Grader:
 
     def grade_file(self, path: str) -> FileReport:
         """The grading of one answers file; SpecError (with every located problem) when it is invalid."""
-        _, result, answers, refused, tolerance, notation_name = self.reader.read_all(path)
-        return FileReport(path, grade(result, answers, tolerance, self._diagnoser(result, notation_name)), refused)
+        spec, result, answers, refused, tolerance, notation_name = self.reader.read_all(path)
+        named = [] if result.kind == EXPRESSION else [spec.file, *(str(Path(spec.file).parent / name)
+                                                                   for name, _ in spec.matrix_files.values())]
+        return FileReport(path, grade(result, answers, tolerance, self._diagnoser(result, notation_name)), refused,
+                          named)
 
     def grade_files(self, paths) -> tuple[list[FileReport], list[tuple[str, SpecError]]]:
         """Every file graded, or listed as invalid with its error: whatever goes wrong in one

@@ -13,7 +13,7 @@ from ..spec.access import Unreadable, read_limited
 
 MAX_ROSTER = 10_000  # students one roster may list
 MAX_COLUMNS = 1_000  # a roster row's cells: a spreadsheet export has tens; more is not a roster
-STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")  # also a folder name: no / and no ..
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")  # also a folder name: no / and no ..
 DEFAULT_ID = "id"
 _POINTS_POSSIBLE = "points possible"
 # first cells that head a column of ids rather than being one (spaces and _ left out)
@@ -113,7 +113,7 @@ def load_roster(path: str, id_column: str | None = None) -> Roster:
         student = row[column].strip() if column < len(row) else ""
         if not STUDENT_ID.fullmatch(student):
             raise UsageError(f"--roster {printable(path)}, row {number}: '{printable(student[:40])}' is not a student "
-                             "id (letters, digits and . _ @ -, at most 64, not starting with . or -)")
+                             "id (letters, digits and . _ @ + -, at most 64, not starting with . or -)")
         if student.lower() in folded:  # ALICE and alice: one folder where case is not told apart
             twice = "" if student in by_id else f" (as {folded[student.lower()]})"
             raise UsageError(f"--roster {printable(path)}, row {number}: {student} is listed twice{twice}")

@@ -57,9 +57,10 @@ class Stranger:
     student: str
     nearest: list[str]
 
-    @property
-    def message(self) -> str:
-        near = f" (nearest on the roster: {', '.join(self.nearest)})" if self.nearest else ""
+    def said(self, nearest: bool = True) -> str:
+        """What the reports say of it; the nearest roster ids only where `nearest` (they are other
+        students' ids: not for what a student may see below full feedback)."""
+        near = f" (nearest on the roster: {', '.join(self.nearest)})" if self.nearest and nearest else ""
         return f"{printable(self.student)} is not on the roster{near}"
 
 

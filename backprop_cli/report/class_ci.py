@@ -20,7 +20,8 @@ def gradescope_json(assignment, submission, problems: list[str] | None, precisio
     visibility = "visible" if shows_questions(level) else "hidden"
     if submission is None:
         if stranger is not None:
-            name, why = "student", f"{markdown_text(stranger.message)}; nothing was graded. Ask your instructor."
+            name, why = "student", (f"{markdown_text(stranger.said(shows_expected(level)))}; nothing was graded. "
+                                    "Ask your instructor.")
         else:
             name = "answers file"
             why = "The answers file could not be graded:\n\n" + "\n".join(
@@ -70,7 +71,7 @@ def junit_questions(graded, invalid, level: str = "full", strangers=()) -> str:
     for stranger in strangers:
         suite = ET.SubElement(suites, "testsuite", name=printable(stranger.path), tests="1", failures="1", errors="0")
         case = ET.SubElement(suite, "testcase", classname=printable(stranger.path), name="student")
-        ET.SubElement(case, "failure", message="not on the roster").text = stranger.message
+        ET.SubElement(case, "failure", message="not on the roster").text = stranger.said(shows_expected(level))
     for path, problems in invalid:
         suite = ET.SubElement(suites, "testsuite", name=printable(path), tests="1", failures="0", errors="1")
         case = ET.SubElement(suite, "testcase", classname=printable(path), name="answers file")
@@ -81,7 +82,7 @@ def junit_questions(graded, invalid, level: str = "full", strangers=()) -> str:
 def annotations(graded, precision: int, level: str = "full", strangers=()) -> list[str]:
     """A GitHub Actions error at the line of each answer not right (none at `score`: which ones
     are wrong is more than the total), and at the top of a file whose student is not on the roster."""
-    lines = [github_annotation(s.path, 1, 1, s.message) for s in strangers]
+    lines = [github_annotation(s.path, 1, 1, s.said(shows_expected(level))) for s in strangers]
     if not shows_questions(level):
         return lines
     for s in graded:

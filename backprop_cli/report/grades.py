@@ -23,8 +23,8 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool, level: s
     from rich.console import Group
     from rich.text import Text
 
-    parts = [Text.assemble((printable(s.path), "bold"), "  ", (s.message + ": not graded", "bold red"))
-             for s in strangers]
+    parts = [Text.assemble((printable(s.path), "bold"), "  ", (s.said(shows_expected(level)) + ": not graded",
+                                                              "bold red")) for s in strangers]
     for s in graded:
         if quiet or not shows_questions(level):
             parts.append(Text(f"{printable(s.path)}: {printable(s.student)} {points(s.score)}/{points(s.max_score)}"))

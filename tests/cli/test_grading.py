@@ -196,3 +196,10 @@ def test_a_folder_named_like_an_option_never_replaces_one_given(course):
     assert "--assignment is given twice (as --assignment too); a student's folder named like an option? Put -- " \
            "before the answers files" in result.stderr
     invoke("check", "--assignment", "hw.yaml", "--student", "ana", "--", "right.yaml", expect=0)  # after --: files
+
+
+def test_a_report_never_replaces_the_spec_an_answers_file_names(course):
+    before = (course / "net.yaml").read_text(encoding="utf-8")
+    result = invoke("check", "right.yaml", "--junit", "net.yaml", expect=2)
+    assert "net.yaml is one of this run's inputs" in result.stderr
+    assert (course / "net.yaml").read_text(encoding="utf-8") == before

@@ -76,9 +76,11 @@ def test_a_personal_assignment_needs_a_roster_and_brings_it(course):
     ("../outside.yaml", "is outside the assignment's folder"),
     ("/abs/net.yaml", "is an absolute path"),
     ("nets/../../outside.yaml", "is outside the assignment's folder"),
+    ("../hw/net.yaml", "climbs out of the assignment's folder and back in"),  # an IndexError once (exit 3)
 ])
 def test_a_file_outside_the_folder_is_refused_where_it_is_named(course, spec, says):
     (course / "outside.yaml").write_text(NET.replace("{file: w1.csv}", "[[0.1, 0.2], [-0.3, 0.4]]"), "utf-8")
+    (course / "hw" / "net.yaml").write_text((course / "outside.yaml").read_text(encoding="utf-8"), "utf-8")
     if spec.startswith("/"):
         spec = str(course / "outside.yaml")
     [problem] = problems(write(course, f"spec: {spec}\n" + QUESTIONS))

@@ -34,7 +34,7 @@ def test_quoted_cells(tmp_path):
 @pytest.mark.parametrize("text, message", [
     ("", "lists no students"), ("id\n", "lists no students"),
     ("id,name\nalice\n,bob\n", "row 3: '' is not a student id"),
-    ("../etc\n", "row 1: '../etc' is not a student id (letters, digits and . _ @ -, at most 64, not starting "
+    ("../etc\n", "row 1: '../etc' is not a student id (letters, digits and . _ @ + -, at most 64, not starting "
                  "with . or -)"),
     ("-rf\n", "row 1: '-rf' is not a student id"), ("a/b\n", "row 1: 'a/b' is not a student id"),
     ("a" * 65 + "\n", "row 1: '" + "a" * 40 + "' is not a student id"),
