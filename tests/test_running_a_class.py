@@ -212,3 +212,15 @@ def test_every_key_written_with_o_passes_a_plain_check_too(course, tmp_path):
            expect=0)
     out = invoke("key", "--assignment", folder / "hw3.yaml", expect=2)
     assert "give --student ID, or -o DIR for every student on the roster" in out.stderr
+
+
+def test_a_folder_spelt_in_other_case_is_the_roster_students(course, tmp_path):
+    folder, _ = course
+    (tmp_path / "HW3-Alice").mkdir()
+    (tmp_path / "HW3-Alice" / "answers.yaml").write_text(
+        (folder / "hw3-alice" / "answers.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    data = json.loads(invoke("check", "--assignment", folder / "hw3.yaml", tmp_path / "HW3-Alice" / "answers.yaml",
+                             "--format", "json", expect=0).stdout)
+    assert data["files"][0]["student"] == "alice" and data["files"][0]["score"] == 4.0  # alice's own numbers
+    key = invoke("key", "--assignment", folder / "hw3.yaml", "--student", "ALICE", expect=0).stdout
+    assert 'student: "alice"' in key or "student: alice" in key

@@ -199,10 +199,12 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
     if student is None and loaded.personal is not None:
         raise UsageError("every student of this assignment has their own network, and so their own key: give "
                          "--student ID, or -o DIR for every student on the roster")
-    if student is not None and loaded.roster is not None and student not in loaded.roster:
-        near = loaded.roster.nearest(student)
-        raise UsageError(f"--student: {student} is not on the roster"
-                         + (f" (nearest: {', '.join(near)})" if near else ""))
+    if student is not None and loaded.roster is not None:
+        if student not in loaded.roster:
+            near = loaded.roster.nearest(student)
+            raise UsageError(f"--student: {student} is not on the roster"
+                             + (f" (nearest: {', '.join(near)})" if near else ""))
+        student = loaded.roster.canonical(student)  # the roster's spelling: its numbers are drawn for it
     network, result = loaded.network_for(student)
     chosen = make_notation(loaded.notation, result.network.names)
     rows = key_values(result, quantities or [q.quantity for q in loaded.questions], chosen)

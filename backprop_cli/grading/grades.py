@@ -75,6 +75,12 @@ class FileReport:
         return sum(o.ok for o in self.outcomes)
 
     @property
+    def judged(self) -> int:
+        """How many answers get a verdict: every one but a quantity not graded (unreadable and
+        empty ones among them, which are not right)."""
+        return len(self.outcomes) + sum(r.verdict != "not_graded" for r in self.refused)
+
+    @property
     def failed(self) -> int:
         """How many answers are not right (an unreadable value among them; an unknown quantity is
         not graded at all)."""

@@ -32,10 +32,14 @@ class Roster:
     def __init__(self, path: str, ids: list[str], header: list[str], rows: dict[str, dict[str, str]],
                  id_column: str):
         self.path, self.ids, self.header, self.rows, self.id_column = path, ids, header, rows, id_column
-        self._known = set(ids)
+        self._folded = {student.lower(): student for student in ids}  # ids differ in more than case
 
     def __contains__(self, student: str) -> bool:
-        return student in self._known
+        return self.canonical(student) is not None
+
+    def canonical(self, student: str) -> str | None:
+        """The roster's own spelling of `student` (hw3-Alice's folder is alice), or None: not on it."""
+        return self._folded.get(student.lower())
 
     def __len__(self) -> int:
         return len(self.ids)

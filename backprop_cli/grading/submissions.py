@@ -45,7 +45,8 @@ def student_of(path: str, given: str | None, prefix: str = "") -> str:
     if given:
         return given
     folder = Path(os.path.abspath(path)).parent.name
-    return folder[len(prefix):] if prefix and folder.startswith(prefix) and len(folder) > len(prefix) else folder
+    prefixed = prefix and folder.lower().startswith(prefix.lower()) and len(folder) > len(prefix)
+    return folder[len(prefix):] if prefixed else folder
 
 
 @dataclass
@@ -73,6 +74,8 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     problems: list[Problem] = []
     misspelt = {key for _, key in unknown_keys(doc, data, (), ANSWER_KEYS, problems)}
     who = student_of(path, student, assignment.repository_prefix)
+    if assignment.roster is not None:  # the roster's own spelling: Alice's folder is graded as alice
+        who = assignment.roster.canonical(who) or who
     if not STUDENT_ID.fullmatch(who):
         problems.append(Problem(path, 1, 1, f"'{quote(who)}' is not a student id", "give --student ID, or keep "
                                 "each answers file in a folder named after its student"))
@@ -121,9 +124,11 @@ def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[lis
     plan = []
     for path in paths:
         who = student_of(path, student, prefix)
-        if roster is not None and who not in roster:
-            strangers.append(Stranger(path, who, roster.nearest(who)))
-            continue
+        if roster is not None:
+            if who not in roster:
+                strangers.append(Stranger(path, who, roster.nearest(who)))
+                continue
+            who = roster.canonical(who)
         plan.append((path, who, seen.get(who)))
         if who not in seen:
             seen[who] = path

@@ -235,7 +235,7 @@ def gradcheck_report(checks, *, name: str, eps: float, tol: float, precision: in
 def check_report(report, precision: int) -> Group:
     """One answers file: a table of answers, then a sentence for each wrong one."""
     head = Text.assemble((printable(report.path), "bold"), "  ",
-                         (f"{report.passed}/{len(report.outcomes)} right", "green" if not report.failed else "red"))
+                         (f"{report.passed}/{report.judged} right", "green" if not report.failed else "red"))
     grid = table()
     for column, justify in (("line", "right"), ("quantity", "left"), ("given", "right"),
                             ("expected", "right"), ("", "left")):
@@ -276,7 +276,7 @@ def check_text(reports, invalid: int, precision: int, quiet: bool) -> Group:
     parts = []
     for report in reports:
         if quiet:  # one unwrapped line per file, for CI logs and grep
-            parts.append(Text(f"{printable(report.path)}: {report.passed}/{len(report.outcomes)} right"))
+            parts.append(Text(f"{printable(report.path)}: {report.passed}/{report.judged} right"))
         else:
             parts.append(check_report(report, precision))
     return Group(*parts, check_summary(reports, invalid))

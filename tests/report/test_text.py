@@ -95,7 +95,7 @@ def outcome(ok, line, written="", diagnosis=None, accepted=None):
 def test_check_text():
     report = SimpleNamespace(path="a\nb.yaml", outcomes=[outcome(True, 3, "0.5000"), outcome(False, 4),
                                                           outcome(False, 5, diagnosis="sign", accepted=(0.4, 0.6))],
-                             passed=1, failed=2, refused=[])
+                             passed=1, failed=2, judged=3, refused=[])
     lines = plain(T.check_text([report], 1, 4, quiet=False)).splitlines()
     assert lines[0] == "a\\x0ab.yaml  1/3 right"
     assert lines[2].split() == ["3", "dL/dŷ1", "0.5000", "0.5", "✓"]
