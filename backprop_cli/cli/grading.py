@@ -9,7 +9,7 @@ from ..api.grading import FEEDBACK
 from ..core.computation import EXPRESSION
 from ..errors import printable
 from ..files import input_written_over
-from ..report.formats import GRADEBOOK_FORMATS
+from ..report.formats import GRADEBOOK_FORMATS, gradebook_problem
 from .options import (
     OptionsOnce,
     check_save,
@@ -102,9 +102,9 @@ def check(answers, junit, fmt, precision, quiet, no_color, save, assignment, stu
     if assignment is not None:
         loaded = with_roster(assignment, roster, roster_id)
         inputs += loaded.input_files()
-        if gradebook and gradebook_format == "canvas" and not (loaded.roster and loaded.roster.from_canvas):
-            raise click.UsageError("--gradebook-format canvas writes back a Canvas gradebook export: give it as the "
-                                   "roster (its columns Student, ID, SIS User ID, SIS Login ID and Section)")
+        problem = gradebook_problem(loaded, gradebook_format) if gradebook else None
+        if problem:
+            raise click.UsageError(problem)
     outputs = (junit, gradebook, gradescope, save)
     _refuse_inputs(outputs, inputs)
     run = check_class(loaded, answers, student, feedback=feedback) if assignment is not None else check_files(answers)

@@ -129,8 +129,9 @@ give_zero "Autograder" "The autograder failed on this submission (backprop check
 
 
 def python_floor(requires_python: str | None) -> tuple[int, int]:
-    """The lowest Python a `Requires-Python` such as `>=3.10` allows ((3, 10) when it says none)."""
-    found = re.search(r">=\s*(\d+)\.(\d+)", requires_python or "")
+    """The lowest Python a `Requires-Python` such as `>=3.10` (or `~=3.11`, `==3.12.*`) allows
+    ((3, 10) when it says none)."""
+    found = re.search(r"(?:>=|~=|==)\s*(\d+)\.(\d+)", requires_python or "")
     return (int(found.group(1)), int(found.group(2))) if found else (3, 10)
 
 

@@ -154,6 +154,11 @@ def _gradescope(run, precision: int) -> str:
 GRADEBOOK_FORMATS = ("generic", "canvas", "moodle")  # report.gradebooks writes each
 
 
+def gradebook_problem(assignment, fmt: str) -> str | None:
+    """Why the gradebook `fmt` cannot be written for the assignment (before grading), or None."""
+    return _lazy("gradebooks", "gradebook_problem")(assignment, fmt)
+
+
 def _gradebook(fmt: str) -> Callable[[Any, int], str]:
     return lambda run, _p: _lazy("gradebooks", "gradebook_csv")(run.assignment, run.graded, run.invalid_students, fmt)
 

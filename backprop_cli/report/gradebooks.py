@@ -9,7 +9,7 @@ import csv
 import io
 
 from ..core.numbers import exact
-from ..errors import printable
+from ..errors import UsageError, printable
 
 GRADED, INVALID, NO_SUBMISSION = "graded", "invalid", "no submission"
 
@@ -27,8 +27,19 @@ def gradebook_rows(assignment, graded, invalid_students) -> list[tuple[str, str,
     return [rows.get(student, (student, NO_SUBMISSION, zeros)) for student in roster.ids]
 
 
+def gradebook_problem(assignment, fmt: str) -> str | None:
+    """Why the gradebook `fmt` cannot be written for this assignment's roster, or None."""
+    if fmt == "canvas" and not (assignment.roster is not None and assignment.roster.from_canvas):
+        return ("--gradebook-format canvas writes back a Canvas gradebook export: give it as the roster (its "
+                "columns Student, ID, SIS User ID, SIS Login ID and Section)")
+    return None
+
+
 def gradebook_csv(assignment, graded, invalid_students, fmt: str = "generic") -> str:
-    """The gradebook in `fmt` (generic, canvas or moodle) as CSV text."""
+    """The gradebook in `fmt` (generic, canvas or moodle) as CSV text; UsageError where it cannot be."""
+    problem = gradebook_problem(assignment, fmt)
+    if problem:
+        raise UsageError(problem)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     rows = gradebook_rows(assignment, graded, invalid_students)

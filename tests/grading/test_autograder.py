@@ -13,7 +13,7 @@ REQUIREMENTS = ["click>=8.2.0", "numpy>=1.24.0", "rich>=13.0.0", "pyyaml>=6.0", 
 
 
 @pytest.mark.parametrize("given, floor", [(">=3.10", (3, 10)), (">= 3.12, <4", (3, 12)), (None, (3, 10)),
-                                          ("~=3.11", (3, 10))])
+                                          ("~=3.11", (3, 11)), ("==3.12.*", (3, 12))])
 def test_the_lowest_python(given, floor):
     assert python_floor(given) == floor
 

@@ -77,3 +77,13 @@ def test_moodle_writes_the_identifier_and_one_grade_column(run, tmp_path):
     assignment = with_roster(run, tmp_path, moodle, "Username")
     rows = read(gradebook_csv(assignment, run.graded, run.invalid_students, "moodle"))
     assert rows == [["Username", "HW | 3 <b>"], ["alice", "5.0"], ["bob", "2.0"]]
+
+
+def test_canvas_without_a_canvas_export_is_a_usage_error_not_a_crash(run, tmp_path):
+    from backprop_cli.errors import UsageError
+
+    with pytest.raises(UsageError, match="writes back a Canvas gradebook export"):
+        gradebook_csv(run.assignment, run.graded, run.invalid_students, "canvas")  # no roster at all
+    plain = with_roster(run, tmp_path, "id\nalice\nbob\n")
+    with pytest.raises(UsageError, match="writes back a Canvas gradebook export"):
+        gradebook_csv(plain, run.graded, run.invalid_students, "canvas")
