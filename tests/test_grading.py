@@ -353,15 +353,18 @@ def test_a_samples_own_gradient_and_loss_in_a_batch_against_the_oracle(tmp_path,
     monkeypatch.chdir(tmp_path)
     key = invoke("key", "net.yaml", *[a for q in asked for a in ("--quantity", q)], "--decimals", "6", expect=0).stdout
     values = dict(line.strip().split(": ") for line in key.split("answers:\n")[1].splitlines())
-    for s in (1, 2, 3):
-        own = finite_difference(layers, inputs[s - 1:s], targets[s - 1:s], loss, reduction)
-        for name, key_name in ((("w", 2, 1, 1), "dL/dw211"), (("w", 1, 1, 1), "dL/dw111"),
-                               (("b", 1, 1, None), "dL/db11")):
-            if f"{key_name}[{s}]" in values:
-                assert float(values[f"{key_name}[{s}]"]) == pytest.approx(own[name], abs=2e-6)
-        if f"loss[{s}]" in values:
+    assert set(values) == set(asked)
+    oracle = {"dL/dw211": ("w", 2, 1, 1), "dL/dw111": ("w", 1, 1, 1), "dL/db11": ("b", 1, 1, None)}
+    for quantity in asked:
+        if "[" not in quantity:
+            continue
+        name, s = quantity[:-3], int(quantity[-2])
+        if name == "loss":
             yhat = forward(layers, inputs[s - 1])[1][-1]
-            assert float(values[f"loss[{s}]"]) == pytest.approx(sample_loss(loss, yhat, targets[s - 1]), abs=5e-7)
+            assert float(values[quantity]) == pytest.approx(sample_loss(loss, yhat, targets[s - 1]), abs=5e-7)
+        else:
+            own = finite_difference(layers, inputs[s - 1:s], targets[s - 1:s], loss, reduction)
+            assert float(values[quantity]) == pytest.approx(own[oracle[name]], abs=2e-6)
     (tmp_path / "key.yaml").write_text(key, encoding="utf-8")
     assert invoke("check", tmp_path / "key.yaml", expect=0)
     # the batch's values in the samples' places (alone: a copy of another answer would be imprecise)
