@@ -26,7 +26,7 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
     folder (commands check first; this is the last word, whatever --force says)."""
     target = Path(path)
     if os.path.lexists(target) and not (target.is_file() or os.path.islink(target) and not target.exists()):
-        raise UsageError(f"cannot write {path}: it is not a regular file (a folder, device, pipe or socket)")
+        raise UsageError(f"cannot write {path}: {NOT_REGULAR}")
     temporary = None
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -42,6 +42,9 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
         raise
 
 
+NOT_REGULAR = "it is not a regular file (a folder, device, pipe or socket)"  # all that is ever replaced
+
+
 def check_writable(path: str | Path) -> str | None:
     """Why `path` cannot be written (its folder missing or read-only; a folder, a device, a FIFO or
     a socket in its place: only a regular file is ever replaced), or None."""
@@ -50,7 +53,7 @@ def check_writable(path: str | Path) -> str | None:
     if target.is_dir():
         return f"{path} is a folder"
     if target.exists() and not target.is_file():
-        return f"{path} is not a regular file (a device, pipe or socket)"
+        return f"{path}: {NOT_REGULAR}"
     if not folder.is_dir():
         return f"the folder {folder} does not exist"
     if not os.access(folder, os.W_OK | os.X_OK):

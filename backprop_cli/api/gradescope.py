@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import SpecError, UsageError, printable
-from ..files import write_atomic
+from ..files import NOT_REGULAR, write_atomic
 
 ASSIGNMENT_FOLDER = "assignment"  # where the assignment's folder goes in the zip (and in /autograder/source)
 PACKAGE = "backprop_cli"
@@ -67,8 +67,7 @@ def _check_output(output: Path, inputs: list[Path]) -> None:
     except OSError as exc:
         raise UsageError(f"cannot write {printable(str(output))}: {exc.strerror}") from None
     if mode is not None and not stat.S_ISREG(mode):
-        raise UsageError(f"{printable(str(output))} is not a regular file (a folder, pipe, socket or device): "
-                         "give the path of the zip to write")
+        raise UsageError(f"cannot write {printable(str(output))}: {NOT_REGULAR}; give the path of the zip to write")
     target = output.resolve()
     if any(target == path.resolve() for path in inputs):
         raise UsageError(f"{printable(str(output))} is one of the assignment's own files: write the zip elsewhere")

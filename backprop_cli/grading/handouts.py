@@ -9,7 +9,7 @@ import stat
 from pathlib import Path, PurePath
 
 from ..errors import UsageError, printable
-from ..files import identity, write_atomic
+from ..files import NOT_REGULAR, identity, write_atomic
 from ..spec.access import Unreadable, locate, read_limited
 from ..spec.matrices import MAX_CSV_BYTES, MAX_NPY_BYTES
 from ..spec.reader import Spec, load_spec
@@ -111,7 +111,7 @@ def check_output(base: Path, targets: list[Path], inputs) -> None:
         if stat.S_ISDIR(mode):
             raise UsageError(f"cannot write {_shown(target)}: it is a folder")
         if not stat.S_ISREG(mode):
-            raise UsageError(f"cannot write {_shown(target)}: it is not a regular file (a pipe, socket or device)")
+            raise UsageError(f"cannot write {_shown(target)}: {NOT_REGULAR}")
         if identity(target) in own:
             raise UsageError(f"cannot write {_shown(target)}: it is one of this run's inputs (the assignment, its "
                              "network, a file it names, or the roster); write the handouts elsewhere")

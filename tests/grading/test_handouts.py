@@ -112,7 +112,7 @@ def test_a_folder_a_fifo_or_an_input_in_a_files_place_is_refused(tmp_path, share
         H.write_handouts(shared, ["ana"], "out")
     (tmp_path / "out" / "ana" / "answers.yaml").rmdir()
     os.mkfifo(tmp_path / "out" / "ana" / "net.yaml")
-    with pytest.raises(UsageError, match=r"^cannot write out/ana/net.yaml: it is not a regular file \(a pipe"):
+    with pytest.raises(UsageError, match=r"^cannot write out/ana/net.yaml: it is not a regular file \(a folder"):
         H.write_handouts(shared, ["ana"], "out")
     os.unlink(tmp_path / "out" / "ana" / "net.yaml")
     os.symlink(tmp_path / "hw.yaml", tmp_path / "out" / "ana" / "net.yaml")

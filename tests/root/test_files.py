@@ -116,8 +116,9 @@ def test_only_a_regular_file_is_ever_replaced(tmp_path):
     from backprop_cli.files import check_writable
 
     os.mkfifo(tmp_path / "pipe")
-    assert check_writable(tmp_path / "pipe") == f"{tmp_path / 'pipe'} is not a regular file (a device, pipe or socket)"
-    assert check_writable("/dev/null") == "/dev/null is not a regular file (a device, pipe or socket)"
+    assert check_writable(tmp_path / "pipe") == \
+        f"{tmp_path / 'pipe'}: it is not a regular file (a folder, device, pipe or socket)"
+    assert check_writable("/dev/null") == "/dev/null: it is not a regular file (a folder, device, pipe or socket)"
     assert check_writable(tmp_path / "new.xml") is None
 
 
