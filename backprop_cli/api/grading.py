@@ -124,14 +124,14 @@ def check_class(assignment, paths, student: str | None = None, *, roster: str | 
         raise UsageError("--student names the student of one answers file; with several, each file's folder names "
                          "its student")
     loaded = with_roster(assignment, roster, roster_id)
+    level = _feedback(feedback, loaded)  # a bad level is refused before the class is graded
     graded, errors, strangers = grade_class(loaded, paths, student)
     invalid = [(path, [str(p) for p in exc.problems]) for path, exc in errors]
-    return ClassRun(loaded, graded, invalid, errors, class_summary(loaded, graded), student, strangers,
-                    _feedback(feedback, loaded))
+    return ClassRun(loaded, graded, invalid, errors, class_summary(loaded, graded), student, strangers, level)
 
 
 def _feedback(level: str | None, assignment) -> str:
-
+    """`level`, else the assignment's `feedback:`; UsageError for a level that is none of FEEDBACK."""
     if level is not None and level not in FEEDBACK:
         raise UsageError(f"--feedback: '{level}' is not one of {', '.join(FEEDBACK)}")
     return level or assignment.feedback
