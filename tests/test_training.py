@@ -196,10 +196,12 @@ def test_an_interrupted_train_writes_nothing(workdir, monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(training, "run", interrupting)
-    result = invoke("train", "chain-3-layer.yaml", "--epochs", "50", "-o", "trained.yaml")
+    result = invoke("train", "chain-3-layer.yaml", "--epochs", "50", "-o", "trained.yaml", "--log", "log.csv")
     assert result.exit_code == 130
-    assert "interrupted after epoch 2" in result.stderr
-    assert not (workdir / "trained.yaml").exists() and not list(workdir.glob(".*.tmp"))
+    assert "interrupted after epoch 2: nothing written (run again to write trained.yaml, log.csv)" in result.stderr
+    # no file at all: the log of a run cut short was once written beside a spec that was not
+    assert not (workdir / "trained.yaml").exists() and not (workdir / "log.csv").exists()
+    assert not list(workdir.glob(".*.tmp"))
 
 
 def test_divergence_names_the_epoch(workdir):
