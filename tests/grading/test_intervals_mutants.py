@@ -11,6 +11,8 @@ from backprop_cli.grading.quantities import parse_quantity
 from backprop_cli.grading.rule import precision_of
 from backprop_cli.spec.reader import load_spec
 
+from . import _tiny as t
+
 CIRCUIT = """\
 input: [1.0, 0.5]
 output_gradient: [2.0, 0.5]
@@ -55,19 +57,7 @@ def test_softmax_cross_entropy_delta_is_the_hull_of_both_ways(target):
         assert np.array_equal(high, np.maximum(chain[1], fused[1]))
 
 
-TINY = """\
-input: [1.0, 0.5]
-target: [1.0]
-loss: squared_error
-learning_rate: 0.5
-layers:
-  - activation: sigmoid
-    weights: [[0.4, -0.2], [0.3, 0.6]]
-    biases: [0.1, -0.1]
-  - activation: linear
-    weights: [[0.7, -0.5]]
-    biases: [0.2]
-"""
+TINY = t.SPEC  # the 2-2-1 network worked through by hand in _tiny
 
 
 def test_a_sigmoid_delta_holds_every_corner_when_the_gradient_is_stated():

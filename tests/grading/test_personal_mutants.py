@@ -10,6 +10,8 @@ from backprop_cli.core.names import notation as make_notation
 from backprop_cli.grading import personal as P
 from backprop_cli.grading.assignment import load_assignment
 
+from . import _tiny as t
+
 BATCH_NONE = """\
 inputs:
   - [1.0]
@@ -67,21 +69,7 @@ def test_a_handout_keeps_the_base_biases_when_none_are_drawn(tmp_path):
     assert "    biases: {shared: 0.2}" in text.splitlines()
 
 
-SINGLE = """\
-input: [1.0, 0.5]
-target: [0.25]
-loss: squared_error
-learning_rate: 0.5
-layers:
-  - activation: sigmoid
-    weights: [[0.4, -0.2], [0.3, 0.6]]
-    biases: [0.1, -0.1]
-  - activation: linear
-    weights: [[0.7, -0.5]]
-    biases: [0.2]
-names:
-  E: L
-"""
+SINGLE = t.SPEC.replace("target: [1.0]", "target: [0.25]") + "names:\n  E: L\n"  # _tiny's, one output of 0.25
 
 
 def test_a_single_sample_handout_with_a_loss_name_and_a_title(tmp_path):
