@@ -195,10 +195,10 @@ def test_attack_canvas_export_with_the_test_student_is_refused_whole(tmp_path):
 # 8. a header such as NetID, uid or github_username is no student
 @pytest.mark.parametrize("text", ["NetID,Name\nab12,Alice\n", "uid\nab12\n", "github_username\nab12\n"])
 def test_attack_a_header_row_is_read_as_a_student(tmp_path, text):
-    from backprop_cli.grading.roster import read_roster
+    from backprop_cli.grading.roster import load_roster
 
     (tmp_path / "r.csv").write_text(text, encoding="utf-8")
-    assert read_roster(str(tmp_path / "r.csv")) == ["ab12"]
+    assert load_roster(str(tmp_path / "r.csv")).ids == ["ab12"]
 
 
 # 9. GitHub Actions: every answer not right is annotated at its line (an unreadable one too, as plain

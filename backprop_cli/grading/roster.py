@@ -67,11 +67,6 @@ def _a_heading(cell: str) -> bool:
     return not STUDENT_ID.fullmatch(cell) and bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9 _#().-]{0,63}", cell))
 
 
-def read_roster(path: str) -> list[str]:
-    """The ids of a roster CSV (its `id` column, else its first); UsageError for a bad one."""
-    return load_roster(path).ids
-
-
 def load_roster(path: str, id_column: str | None = None) -> Roster:
     """A roster CSV read whole. The ids are the column `id_column` (given: it must be there),
     else the column `id`, else the first; a first row is a header when it names that column, or

@@ -4,7 +4,7 @@ import os
 import pytest
 
 from backprop_cli.errors import UsageError
-from backprop_cli.grading.roster import MAX_ROSTER, read_roster
+from backprop_cli.grading.roster import MAX_ROSTER, load_roster
 
 
 def roster(tmp_path, text, name="r.csv"):
@@ -15,20 +15,20 @@ def roster(tmp_path, text, name="r.csv"):
 
 def refused(path) -> str:
     with pytest.raises(UsageError) as info:
-        read_roster(path)
+        load_roster(path)
     return str(info.value)
 
 
 def test_id_column_anywhere(tmp_path):
-    assert read_roster(roster(tmp_path, "name,ID\nAlice,alice\nBob, bob \n")) == ["alice", "bob"]
+    assert load_roster(roster(tmp_path, "name,ID\nAlice,alice\nBob, bob \n")).ids == ["alice", "bob"]
 
 
 def test_first_column_without_a_header(tmp_path):
-    assert read_roster(roster(tmp_path, "\ufeffa1,x\nb.2@u-c_d\n\n , \n")) == ["a1", "b.2@u-c_d"]
+    assert load_roster(roster(tmp_path, "\ufeffa1,x\nb.2@u-c_d\n\n , \n")).ids == ["a1", "b.2@u-c_d"]
 
 
 def test_quoted_cells(tmp_path):
-    assert read_roster(roster(tmp_path, 'id,name\n"carol","Carol, C."\n')) == ["carol"]
+    assert load_roster(roster(tmp_path, 'id,name\n"carol","Carol, C."\n')).ids == ["carol"]
 
 
 @pytest.mark.parametrize("text, message", [
@@ -60,11 +60,11 @@ def test_unreadable(tmp_path):
 
 def test_a_cell_past_csvs_field_limit_is_a_clear_error(tmp_path):
     from backprop_cli.errors import UsageError
-    from backprop_cli.grading.roster import read_roster
+    from backprop_cli.grading.roster import load_roster
 
     (tmp_path / "roster.csv").write_text("id\nalice\n" + "x" * 200_000 + "\n", encoding="utf-8")
     with pytest.raises(UsageError, match="not a CSV file"):
-        read_roster(str(tmp_path / "roster.csv"))
+        load_roster(str(tmp_path / "roster.csv"))
 
 
 def test_ids_that_differ_only_in_case_are_one_student(tmp_path):

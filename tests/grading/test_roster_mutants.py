@@ -3,14 +3,14 @@ the limits (10,000 students allowed, a file of more than 8,000,000 bytes refused
 import pytest
 
 from backprop_cli.errors import UsageError
-from backprop_cli.grading.roster import MAX_ROSTER, read_roster
+from backprop_cli.grading.roster import MAX_ROSTER, load_roster
 
 
 def test_a_row_without_the_id_cell_is_refused_as_an_empty_id(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text("name,id\nAlice,alice\nBob\n", encoding="utf-8")
     with pytest.raises(UsageError) as info:
-        read_roster(str(path))
+        load_roster(str(path))
     assert str(info.value).startswith(f"--roster {path}, row 3: '' is not a student id")
 
 
@@ -18,7 +18,7 @@ def test_exactly_the_most_students_is_allowed(tmp_path):
     assert MAX_ROSTER == 10_000
     path = tmp_path / "r.csv"
     path.write_text("id\n" + "".join(f"s{i}\n" for i in range(MAX_ROSTER)), encoding="utf-8")
-    ids = read_roster(str(path))
+    ids = load_roster(str(path)).ids
     assert len(ids) == MAX_ROSTER and ids[0] == "s0" and ids[-1] == "s9999"
 
 
@@ -31,8 +31,8 @@ def test_a_file_one_byte_over_eight_million_is_refused_and_one_at_it_is_read(tmp
 
     path.write_bytes(padded(8_000_000))
     assert path.stat().st_size == 8_000_000
-    assert read_roster(str(path)) == ["alice"]
+    assert load_roster(str(path)).ids == ["alice"]
     path.write_bytes(padded(8_000_001))
     with pytest.raises(UsageError) as info:
-        read_roster(str(path))
+        load_roster(str(path))
     assert str(info.value).startswith(f"--roster '{path}': ")
