@@ -190,7 +190,6 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
                    roster: str | None = None, roster_id: str | None = None) -> str:
     """One student's answer key for an assignment's questions (their own network with `personal:`);
     with a roster (`roster`, else the assignment's), only for a student on it."""
-    from ..grading.key import answer_key, key_values
     from ..grading.roster import STUDENT_ID
 
     if student is not None and not STUDENT_ID.fullmatch(student):
@@ -205,7 +204,14 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
             raise UsageError(f"--student: {student} is not on the roster"
                              + (f" (nearest: {', '.join(near)})" if near else ""))
         student = loaded.roster.canonical(student)  # the roster's spelling: its numbers are drawn for it
-    network, result = loaded.network_for(student)
+    return _student_key(loaded, student, quantities, decimals)[0]
+
+
+def _student_key(loaded, student: str | None, quantities, decimals: int) -> tuple[str, str]:
+    """(the key, the network it names as the handout holds it) of one student, checked already."""
+    from ..grading.key import answer_key, key_values
+
+    _, result = loaded.network_for(student)
     chosen = make_notation(loaded.notation, result.network.names)
     rows = key_values(result, quantities or [q.quantity for q in loaded.questions], chosen)
     if loaded.personal is not None:
@@ -216,9 +222,10 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
         from ..grading.handouts import network_text
 
         spec_text = network_text(loaded)  # as the handouts hold it (an inline network: that mapping alone)
-    return answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
-                      spec_text=spec_text, student=student, candidates=_mistakes(result, chosen),
-                      precision=loaded.tolerance.precision)
+    key = answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
+                     spec_text=spec_text, student=student, candidates=_mistakes(result, chosen),
+                     precision=loaded.tolerance.precision)
+    return key, spec_text
 
 
 def assignment_keys(assignment, output, quantities=(), *, decimals: int = 4, roster: str | None = None,
@@ -232,15 +239,19 @@ def assignment_keys(assignment, output, quantities=(), *, decimals: int = 4, ros
         raise UsageError("writing every student's key needs a roster: give --roster FILE.csv, or write "
                          "`roster: roster.csv` in the assignment")
     from ..grading.handouts import ANSWERS, NET, check_output, write_all
-    from ..grading.personal import personal_handout
+    from ..grading.personal import prepare
 
     base = Path(output)
+    names = [ANSWERS, NET] if loaded.personal is not None else [ANSWERS]  # a personal key names its net.yaml
+    check_output(base, [base / student / name for student in loaded.roster.ids for name in names],
+                 loaded.input_files())
+    prepare(loaded, loaded.roster.ids)  # a large class's problems drawn on every core first, as assign does
     files = {}
     for student in loaded.roster.ids:
-        files[base / student / ANSWERS] = assignment_key(loaded, student, quantities, decimals=decimals)
-        if loaded.personal is not None:  # the key names net.yaml: the student's own, as handed out
-            files[base / student / NET] = personal_handout(loaded, student)[0]
-    check_output(base, list(files), loaded.input_files())
+        key, spec_text = _student_key(loaded, student, quantities, decimals)
+        files[base / student / ANSWERS] = key
+        if loaded.personal is not None:
+            files[base / student / NET] = spec_text
     write_all(base, files)
     return list(loaded.roster.ids)
 
