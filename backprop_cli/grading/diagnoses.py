@@ -163,6 +163,16 @@ STEP_SENTENCES = {
 }
 
 
+# the mistakes made over a whole pass: (Diagnoser._get's key, sentence, code)
+_WHOLE_PASS = (("cross", CROSS, "softmax_cross_paths_missing"), ("notes", NOTES, "padhai_notes_softmax_factor"),
+               ("flat", FLAT, "activation_derivative_missing"), ("onz", ON_Z, "derivative_on_z"),
+               ("linear", NEVER, "activation_not_applied"), ("linear_own", NEVER_OWN, "activation_not_applied"),
+               ("onepath", ONE_PATH, "one_path_only"), ("transposed", TRANSPOSED, "matrix_transposed"))
+# those a backward pass through already-updated weights is paired with (the PadhAI notes' factor and
+# a = z's own derivative are one course's and one student's readings, not paired)
+_STALE_PAIRS = tuple(m for m in _WHOLE_PASS if m[0] not in ("notes", "linear_own"))
+
+
 class Diagnoser:
     """Recomputes common mistakes lazily and names the one an answer matches. One Diagnoser serves
     every answers file on the same spec, so the mistaken passes are computed once for a class."""
@@ -253,13 +263,7 @@ class Diagnoser:
                                      f"activation {activation} belongs (∂z/∂w is the input to the weight)"), \
                 "pre_activation_for_activation"
         singles = []  # (value, sentence) of each whole-pass mistake, for pairs below
-        for key, sentence, code in (("cross", CROSS, "softmax_cross_paths_missing"),
-                                    ("notes", NOTES, "padhai_notes_softmax_factor"),
-                                    ("flat", FLAT, "activation_derivative_missing"),
-                                    ("onz", ON_Z, "derivative_on_z"), ("linear", NEVER, "activation_not_applied"),
-                                    ("linear_own", NEVER_OWN, "activation_not_applied"),
-                                    ("onepath", ONE_PATH, "one_path_only"), ("transposed", TRANSPOSED,
-                                                                             "matrix_transposed")):
+        for key, sentence, code in _WHOLE_PASS:
             variant = self._get(key)
             if variant is not None:
                 with contextlib.suppress(QuantityError):
@@ -270,7 +274,10 @@ class Diagnoser:
         yield from singles
         stale = self._get("stale")
         if stale is not None:
-            yield evaluate(stale, q, n), STALE, "updated_weights_used"
+            value = evaluate(stale, q, n)
+            yield value, STALE, "updated_weights_used"
+            yield from self._with_stale(q, singles)
+            singles.append((value, STALE, "updated_weights_used"))
         # two mistakes at once: a whole-pass one with a lost factor 2 or a flipped sign
         for value, sentence, code in singles:
             if same_value(value, expected):
@@ -280,6 +287,17 @@ class Diagnoser:
                        f"{code}+factor_2_lost")
             yield (-value, f"two mistakes at once: {sentence}; and the sign is flipped ((ŷ − y), not (y − ŷ))",
                    f"{code}+sign_flipped")
+
+    def _with_stale(self, q: Quantity, singles: list):
+        """Two mistakes at once: each whole-pass mistake, then the backward pass through weights
+        already updated with the gradients that mistake gave (the order a student works in)."""
+        for key, sentence, code in _STALE_PAIRS:
+            variant = self._get(key)
+            if variant is None or not any(c == code for _, _, c in singles):
+                continue
+            with contextlib.suppress(QuantityError):
+                yield (evaluate(_through_updated_weights(variant), q, self.notation),
+                       f"two mistakes at once: {sentence}; and {STALE}", f"{code}+updated_weights_used")
 
     def _swapped_gradient(self, q: Quantity):
         """∂L/∂z given for ∂L/∂a (or the reverse), and a weight's indices read the other way."""

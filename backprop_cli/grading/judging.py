@@ -51,10 +51,14 @@ def written(answer) -> str:
 ROUGH_DIGITS = 2  # a right value written with fewer significant digits is too rough to build a precise step on
 
 
-def _coarse_value(answer, truth: float) -> bool:
-    """Whether a stated value has fewer than ROUGH_DIGITS significant digits and is not exact
-    (`1e1` for 14.9 is right at one digit, but a step built on 10 says nothing of 14.9's)."""
-    return precision_of(written(answer)).significant < ROUGH_DIGITS and not is_exact(answer.given, truth)
+def _coarse_value(stated, truth: float, answer) -> bool:
+    """Whether a stated value is too rough to build `answer` on: fewer than ROUGH_DIGITS significant
+    digits, not exact, and its last digit coarser than the answer's (`1e1` for 14.9 is right at one
+    digit, but a step built on 10 says nothing of 14.9's `10.00`; `-0.05` beside `-3.10`, both to
+    2 decimals, is one habit of rounding, and the step on it is the student's own)."""
+    mine = precision_of(written(stated))
+    return (mine.significant < ROUGH_DIGITS and not is_exact(stated.given, truth)
+            and mine.decimals < precision_of(written(answer)).decimals)
 
 
 def _digits_of(answer) -> tuple[float, float]:
@@ -216,7 +220,7 @@ class Judge:
             return wrong
         earlier_wrong = [a for a in upstream if judged.get(id(a)) and judged[id(a)].verdict != "right"]
         if not earlier_wrong:  # built on stated values that are right: their rounding carried
-            if any(_coarse_value(a, self.truths[id(a)]) for a in upstream):
+            if any(_coarse_value(a, self.truths[id(a)], answer) for a in upstream):
                 return wrong  # a right but rough value (`1e1` for 14.9) is no ground for a precise step
             return Judgement("right", on_stated.low, on_stated.high)
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
@@ -278,10 +282,11 @@ class Judge:
         half = precision.half_unit
         possible = self._possible_mistakes(q)
         singles = [(m, STEP_SENTENCES[m]) for m in possible]
-        # two at once, as the catalogue pairs them: a mistake with the sign flipped or the factor 2 lost
+        # two at once, as the catalogue pairs them: a mistake with the sign flipped, the factor 2 lost
+        # or the backward pass through weights already updated (slips of process, made beside any other)
+        process = [m for m in ("sign_flipped", "factor_2_lost", "updated_weights_used") if m in possible]
         pairs = [(f"{m}+{other}", f"two mistakes at once: {STEP_SENTENCES[m]}; and {STEP_SENTENCES[other]}")
-                 for other in ("sign_flipped", "factor_2_lost") if other in possible
-                 for m in possible if m not in ("sign_flipped", "factor_2_lost")]
+                 for i, other in enumerate(process) for m in possible if m not in process[:i + 1]]
         found = []
         for group in (singles, pairs):
             if any(low - half <= answer.given <= high + half for _, _, _, (low, high) in found):

@@ -119,3 +119,15 @@ def test_the_outputs_pre_activation_written_for_yhat_is_named(tmp_path):
     (o,) = Grader().grade_file(str(tmp_path / "answers.yaml")).outcomes
     assert o.verdict == "wrong" and [d["code"] for d in o.diagnoses] == ["activation_not_applied"]
     assert "z21, the pre-activation" in o.diagnosis
+
+
+def test_two_mistakes_at_once_with_the_stale_weights_are_named(tmp_path):
+    # σ′ taken on z (z(1 − z)) and the backward sum through w211 already updated with ∂L/∂w211
+    stale_w211 = t.W211 - t.ETA * t.D_YHAT * t.A11
+    value = t.D_YHAT * stale_w211 * t.Z11 * (1 - t.Z11) * t.X1
+    said = diagnosis(tmp_path, "dL/dw111", value)
+    assert said.startswith("Two mistakes at once: σ′ or tanh′ is evaluated on z")
+    assert "weights already updated" in said
+    # either alone gives another value: the single sentences are not said
+    alone = diagnosis(tmp_path, "dL/dw111", t.D_YHAT * stale_w211 * t.A11 * (1 - t.A11) * t.X1)
+    assert alone.startswith("This backpropagates through weights already updated")

@@ -173,3 +173,17 @@ def test_a_step_carried_on_an_imprecise_answer_does_not_call_it_wrong(tmp_path):
         t.answers_file(tmp_path, {"a11": f"{a11:.2g}", "dL/da11": "-0.98", "dL/dz11": f"{d_z11:.2g}"})).outcomes}
     assert by["dL/da11"].verdict == "imprecise"
     assert by["dL/dz11"].verdict == "carried_forward" and by["dL/dz11"].diagnosis.endswith("which are not right.")
+
+
+def test_a_step_on_a_one_digit_value_written_to_the_answers_decimals_is_the_students_own(tmp_path):
+    # h = x² = 0.0541 written `0.05` (2 decimals, one digit) and y = 2h − 3 = −2.8918 written `-2.90`:
+    # the step on the file's own h gives −2.90; the 2 decimals are one habit, not a rough guess
+    path = tmp_path / "e.yaml"
+    body = "expression: |\n  h = x*x\n  y = 2*h - 3\nat: {x: 0.2326}\nanswers:\n"
+    path.write_text(body + "  h: 0.05\n  y: -2.90\n", encoding="utf-8")
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+    assert by["h"].verdict == "right" and by["y"].verdict == "right"
+    # the true values alone do not reach −2.90 (y rounds to −2.89): the stated h is what makes it right
+    path.write_text(body + "  y: -2.90\n", encoding="utf-8")
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+    assert by["y"].verdict == "wrong"
