@@ -61,6 +61,21 @@ def _coarse_value(stated, truth: float, answer) -> bool:
             and mine.decimals < precision_of(written(answer)).decimals)
 
 
+SLIP_SIZE = 0.5  # an arithmetic slip keeps the number's sign and is within half of it of its step's value
+
+
+def slip_sized(given: float, value: float) -> bool:
+    """Whether `given` is what a slip in a step that gives `value` can write: the same sign and
+    within SLIP_SIZE of it, or its digits with the decimal point moved. A number further off is no
+    slip but a number made up (a δ invented where ŷ and y are stated right), and buys no
+    carried-forward credit for the steps after it."""
+    if given == 0 or value == 0 or (given > 0) != (value > 0):
+        return False
+    shift = math.log10(given / value)
+    return abs(given - value) <= SLIP_SIZE * abs(value) or \
+        (round(shift) != 0 and abs(shift - round(shift)) <= math.log10(1 + SLIP_SIZE / 10))
+
+
 def _digits_of(answer) -> tuple[float, float]:
     """What a stated answer's digits stand for: every value that rounds to it, as an intermediate
     rounded at its precision does (grading.rule.Precision.half_of: a written 0 is 0, a written 3
@@ -256,7 +271,8 @@ class Judge:
         upstream = self._stated_upstream(answer)
         if not upstream or any(judged[id(a)].verdict != "right" for a in upstream if id(a) in judged):
             return False  # a slip shows only against inputs stated right
-        return not self._on_stated(answer, precision_of(written(answer)), "step").reached
+        step = self._on_stated(answer, precision_of(written(answer)), "step")
+        return not step.reached and slip_sized(answer.given, (step.low + step.high) / 2)
 
     def stated_mistakes(self, answer) -> list:
         """The catalogued mistakes made on the file's stated values, as (value, sentence, code) or
