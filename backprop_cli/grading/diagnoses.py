@@ -204,6 +204,9 @@ class Diagnoser:
                 layers = r.network.layers
                 self._mistaken[key] = _through_weights(r, lambda i: read_the_other_way(layers[i].weights) if i
                                                        else None)
+            elif key.startswith("stale+"):  # a whole-pass mistake, then through the weights it updated
+                variant = self._get(key.removeprefix("stale+"))
+                self._mistaken[key] = None if variant is None else _through_updated_weights(variant)
             else:
                 self._mistaken[key] = _through_updated_weights(r) if len(r.network.layers) > 1 else None
         return self._mistaken[key]
@@ -292,11 +295,10 @@ class Diagnoser:
         """Two mistakes at once: each whole-pass mistake, then the backward pass through weights
         already updated with the gradients that mistake gave (the order a student works in)."""
         for key, sentence, code in _STALE_PAIRS:
-            variant = self._get(key)
-            if variant is None or not any(c == code for _, _, c in singles):
-                continue
+            if not any(c == code for _, _, c in singles):
+                continue  # not made on this network, or it changes nothing here
             with contextlib.suppress(QuantityError):
-                yield (evaluate(_through_updated_weights(variant), q, self.notation),
+                yield (evaluate(self._get(f"stale+{key}"), q, self.notation),
                        f"two mistakes at once: {sentence}; and {STALE}", f"{code}+updated_weights_used")
 
     def _swapped_gradient(self, q: Quantity):
