@@ -588,6 +588,9 @@ def summarise(rows, students, args, simulated, graded, total):
     paid = ("carried_forward", "right")
     print(f"   credited as carried forward or right: {pct(sum(r[2] in paid for r in cf), len(cf))}; batches "
           f"{pct(sum(r[2] in paid for r in batch), len(batch))}")
+    precise = [r for r in cf if r[0]["habit"] in SIG3_PLUS]
+    print(f"   habits of >= 3 significant digits: {pct(sum(r[2] in paid for r in precise), len(precise))}"
+          f" credited ({pct(sum(r[2] == 'carried_forward' for r in precise), len(precise))} carried forward)")
     precise = [r for r in batch if r[0]["habit"] in SIG3_PLUS]
     print(f"   batches, habits of >= 3 significant digits: {pct(sum(r[2] in paid for r in precise), len(precise))}"
           f" credited ({pct(sum(r[2] == 'carried_forward' for r in precise), len(precise))} carried forward)")

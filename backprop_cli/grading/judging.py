@@ -213,8 +213,8 @@ class Judge:
         with an arithmetic slip named where the step's own stated inputs are right."""
         wrong = Judgement("wrong", ruling.low, ruling.high)
         upstream = self._stated_upstream(answer)
-        if not upstream:
-            return wrong
+        if not upstream and not self._from_givens(answer):
+            return wrong  # its step's inputs are neither stated nor given: nothing to say of its arithmetic
         if all(judged.get(id(a)) and judged[id(a)].verdict == "right" for a in upstream):
             # a slip in this very step: not even the loosest rounding of what feeds it gives the answer
             loosest = dataclasses.replace(precision, kept=NO_FLOOR)
@@ -223,8 +223,9 @@ class Judge:
             if not step.reached and not self._on_stated(answer, loosest, "carried").reached:
                 used = ", ".join(f"{a.quantity.text} = {quote(written(a))}" for a in upstream)
                 # the value they give is not said: it is the expected one, which feedback may withhold
-                wrong.note = (f"An arithmetic slip: your own earlier answers ({used}) do not give "
-                              f"{quote(written(answer))} in this step; redo its arithmetic.")
+                inputs = f"your own earlier answers ({used})" if upstream else "the numbers you were given"
+                wrong.note = (f"An arithmetic slip: {inputs} do not give {quote(written(answer))} in this step; "
+                              "redo its arithmetic.")
                 wrong.codes = [{"code": "arithmetic", "text": wrong.note}]
                 return wrong
         for way in ("step", "carried"):  # the step alone on the file's values, or those carried through
@@ -269,8 +270,10 @@ class Judge:
         if self._named(answer, judged):
             return True
         upstream = self._stated_upstream(answer)
-        if not upstream or any(judged[id(a)].verdict != "right" for a in upstream if id(a) in judged):
-            return False  # a slip shows only against inputs stated right
+        if not upstream and not self._from_givens(answer):
+            return False  # a slip shows only against inputs stated right, or given (x, w, b)
+        if any(judged[id(a)].verdict != "right" for a in upstream if id(a) in judged):
+            return False
         step = self._on_stated(answer, precision_of(written(answer)), "step")
         return not step.reached and slip_sized(answer.given, (step.low + step.high) / 2)
 
@@ -369,6 +372,12 @@ class Judge:
         if not (math.isfinite(low) and math.isfinite(high)):  # overflowed: it stands for no value
             return Ruling(False, low, high, [])
         return rule(answer.given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance)
+
+    def _from_givens(self, answer) -> bool:
+        """Whether the answer's step reads only numbers the student was given (z1 from x, w and b;
+        an expression's first step from its variables): its own arithmetic is all it can get wrong."""
+        node = self.shape.node(answer.quantity)
+        return node is not None and all(not self.shape.inputs(self.r, n) for n in self.shape.inputs(self.r, node))
 
     def _stated_upstream(self, answer) -> list:
         """The file's other answers this one's quantity is computed from, directly or through

@@ -43,7 +43,8 @@ def test_carried_forward_says_which_answers_it_used(tmp_path):
 
 def test_an_undiagnosed_wrong_answer_follows_from_an_earlier_wrong_one_it_depends_on(tmp_path):
     _, by = graded(tmp_path, {"a11": "0.6712", "z12": "0.5512", "yhat1": "0.4567"})
-    assert by["z12"].diagnosis is None  # first in the pass
+    # first in the pass, and computed from the given x, w and b alone: its own arithmetic is wrong
+    assert by["z12"].diagnosis.startswith("An arithmetic slip: the numbers you were given do not give 0.5512")
     assert by["a11"].diagnosis is None  # a11 is not computed from z12
     # ŷ1 is computed from both (through a12 and z21): the first wrong in the pass is named
     assert by["yhat1"].diagnosis == "Follows from the earlier wrong step z12 (line 4): fix that first."
@@ -122,11 +123,14 @@ def test_an_expression_step_done_right_on_a_wrong_earlier_value_is_carried_forwa
 
 
 def test_a_made_up_expression_value_buys_nothing(tmp_path):
-    # h1 = 1.5 is no known mistake: what is built on it earns no carried-forward credit
+    # h1 = 0.5·2 = 1 written 3.5 is no known mistake, nor a slip (over half of 1 away): what is
+    # built on it earns no carried-forward credit; 1.4 would be a slip in h1's step from the given x
     import math
 
-    by = expression_outcomes(tmp_path, {"h1": "1.5", "h2": f"{math.exp(1.5):.4f}"})
+    by = expression_outcomes(tmp_path, {"h1": "3.5", "h2": f"{math.exp(3.5):.4f}"})
     assert by["h2"].verdict == "wrong" and "no carried-forward credit" in by["h2"].diagnosis
+    by = expression_outcomes(tmp_path, {"h1": "1.4", "h2": f"{math.exp(1.4):.4f}"})
+    assert by["h2"].verdict == "carried_forward"
 
 
 def test_an_expression_rounded_as_one_goes_is_right(tmp_path):
