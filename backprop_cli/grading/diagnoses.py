@@ -281,10 +281,14 @@ class Diagnoser:
             yield value, STALE, "updated_weights_used"
             yield from self._with_stale(q, singles)
             singles.append((value, STALE, "updated_weights_used"))
-        # two mistakes at once: a whole-pass one with a lost factor 2 or a flipped sign
+        # two mistakes at once: a whole-pass one with a lost factor 2, a flipped sign, or a batch summed
+        summed = q.is_parameter and r.samples > 1 and r.network.reduction == "mean"
         for value, sentence, code in singles:
             if same_value(value, expected):
                 continue  # a mistake that changes nothing here makes no pair
+            if summed:
+                yield (value * r.samples, f"two mistakes at once: {sentence}; and the batch is summed where the loss "
+                       f"is its mean (divide by n = {r.samples})", f"{code}+batch_not_averaged")
             if loss == "squared_error":
                 yield (value / 2, f"two mistakes at once: {sentence}; and the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost",
                        f"{code}+factor_2_lost")

@@ -301,9 +301,11 @@ class Judge:
         half = precision.half_unit
         possible = self._possible_mistakes(q)
         singles = [(m, STEP_SENTENCES[m]) for m in possible]
-        # two at once, as the catalogue pairs them: a mistake with the sign flipped, the factor 2 lost
-        # or the backward pass through weights already updated (slips of process, made beside any other)
-        process = [m for m in ("sign_flipped", "factor_2_lost", "updated_weights_used") if m in possible]
+        # two at once, as the catalogue pairs them: a mistake with the sign flipped, the factor 2 lost,
+        # the backward pass through weights already updated or the batch summed (slips of process,
+        # made beside any other)
+        process = [m for m in ("sign_flipped", "factor_2_lost", "updated_weights_used", "batch_not_averaged")
+                   if m in possible]
         pairs = [(f"{m}+{other}", f"two mistakes at once: {STEP_SENTENCES[m]}; and {STEP_SENTENCES[other]}")
                  for i, other in enumerate(process) for m in possible if m not in process[:i + 1]]
         found = []
