@@ -138,8 +138,8 @@ def test_a_whole_pass_mistake_with_the_batch_summed_is_named_as_a_pair(tmp_path)
     # ∂L/∂w111 with σ′ left out AND the samples summed = Σ_s 2(ŷ_s − y_s)·w211·x_s, by hand
     import math
 
-    from backprop_cli.grading.answers import AnswersReader
     from backprop_cli.core.names import notation
+    from backprop_cli.grading.answers import AnswersReader
 
     xs, ys, w1, b1, w2, b2 = (0.5, -1.0), (1.0, 0.0), 0.8, 0.1, -0.6, 0.2
     yhat = [w2 / (1 + math.exp(-(w1 * x + b1))) + b2 for x in xs]
