@@ -155,3 +155,36 @@ def test_a_denominator_whose_interval_touches_0_is_unbounded():
 
     assert _unbounded("div", [(1.0, 2.0), (0.0, 1.0)]) and _unbounded("div", [(1.0, 2.0), (-1.0, 0.0)])
     assert not _unbounded("div", [(1.0, 2.0), (0.5, 1.0)]) and not _unbounded("mul", [(1.0, 2.0), (-1.0, 1.0)])
+
+
+def test_intervals_are_worked_through_up_to_max_nodes_steps_and_not_beyond():
+    from backprop_cli.grading.expression_reach import MAX_NODES, TruthOnly
+
+    def reach(steps: int):
+        text = "\n".join(["h0 = x + x"] + [f"h{i} = h{i - 1} + x" for i in range(1, steps)])
+        result = expression_from_text(text, {"x": 0.5}).compute()
+        return result, ExpressionShape(result).reach(precision_of("0.1"))
+
+    result, at_most = reach(MAX_NODES - 1)  # x and MAX_NODES − 1 additions: MAX_NODES nodes
+    assert len(result.graph.nodes) == MAX_NODES and isinstance(at_most, ExpressionReach)
+    result, beyond = reach(MAX_NODES)
+    assert len(result.graph.nodes) == MAX_NODES + 1 and isinstance(beyond, TruthOnly)
+
+
+def test_a_node_the_output_does_not_use_has_a_derivative_of_exactly_0_and_the_outputs_own_is_exactly_1():
+    result = expression_from_text("h = x*3\nf = x + 1", {"x": 0.123}).compute()
+    reach = ExpressionReach(result, Precision(1, 17, NO_FLOOR))  # rounded to a tenth: nothing else widens
+    assert reach.interval(q("gradient", "h")) == (0.0, 0.0)
+    assert reach.interval(q("gradient", "f")) == (1.0, 1.0)
+
+
+@pytest.mark.parametrize("a, b, product", [
+    ((-math.inf, 1.0), (0.0, 2.0), (-math.inf, 2.0)),  # ∞·0 is no corner: the other corners bound it
+    ((2.0, 3.0), (-math.inf, -1.0), (-math.inf, -2.0)),
+    ((math.inf, math.inf), (0.0, 0.0), (0.0, 0.0)),  # nothing but ∞·0: the product is 0
+    ((-1.0, 2.0), (-3.0, 4.0), (-6.0, 8.0)),
+])
+def test_an_interval_product_skips_infinity_times_0(a, b, product):
+    from backprop_cli.grading.expression_reach import _mul
+
+    assert _mul(a, b) == product
