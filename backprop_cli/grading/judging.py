@@ -188,7 +188,27 @@ class Judge:
         judgement = self._wrong_or_carried(answer, judged, precision, ruling)
         if judgement.verdict == "wrong" and precision.significant < KEPT_DIGITS:
             return self._coarse(answer, precision, judgement)
+        if judgement.verdict == "wrong" and not judgement.codes and answer.given != 0:
+            # (a written 0 has no significant digits to speak of: `0.0` says nothing of 0.686's steps)
+            return self._rounded_at_the_answers_digits(answer, precision, judgement)
         return judgement
+
+    def _rounded_at_the_answers_digits(self, answer, precision: Precision, wrong: Judgement) -> Judgement:
+        """An answer of KEPT_DIGITS or more significant digits that the correct method reaches when
+        each step before it is rounded to the answer's own decimals, however few digits that leaves
+        an intermediate (σ′ = 0.0625 written 0.063 beside an answer of 3 decimals): judged by the rule
+        on that wider interval, as the contract's rounding says; else `wrong`."""
+        truth = self.truths[id(answer)]
+        loose = rule(answer.given, written(answer), truth,
+                     self.reach(dataclasses.replace(precision, kept=NO_FLOOR)).interval(answer.quantity),
+                     tolerance=self.tolerance, candidates=self._lazy_candidates(answer))
+        if not loose.reached:
+            return wrong
+        if loose.confusable:
+            return Judgement("imprecise", loose.low, loose.high,
+                             note=imprecise_note(truth, loose.confusable, written(answer)),
+                             codes=confusion(loose.confusable))
+        return Judgement("right", loose.low, loose.high)
 
     def _coarse(self, answer, precision: Precision, wrong: Judgement) -> Judgement:
         """An answer of fewer than KEPT_DIGITS significant digits that the correct method reaches

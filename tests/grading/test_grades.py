@@ -187,7 +187,20 @@ def test_a_step_on_a_one_digit_value_written_to_the_answers_decimals_is_the_stud
     path.write_text(body + "  h: 0.05\n  y: -2.90\n", encoding="utf-8")
     by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
     assert by["h"].verdict == "right" and by["y"].verdict == "right"
-    # the true values alone do not reach −2.90 (y rounds to −2.89): the stated h is what makes it right
-    path.write_text(body + "  y: -2.90\n", encoding="utf-8")
-    by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
-    assert by["y"].verdict == "wrong"
+    # (unstated, h rounded to the answer's 2 decimals is 0.05 too: the same step, right); −2.92 is no step's
+    for given, verdict in (("-2.90", "right"), ("-2.92", "wrong")):
+        path.write_text(body + f"  y: {given}\n", encoding="utf-8")
+        by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+        assert by["y"].verdict == verdict
+
+
+def test_an_intermediate_rounded_to_the_answers_decimals_below_three_digits_is_still_the_correct_method(tmp_path):
+    # h = 0.25² = 0.0625, f = −1.866·h = −0.116625: a student who rounds every step to 3 decimals,
+    # as the answer is written, takes h as 0.063 (two digits) and writes f = −0.118; the contract's
+    # rounding ("to the answer's decimals or its significant digits, whichever is coarser") reaches it
+    path = tmp_path / "e.yaml"
+    body = "expression: |\n  h = x*x\n  f = -1.866*h\nat: {x: 0.25}\nanswers:\n"
+    for given, verdict in (("-0.118", "right"), ("-0.117", "right"), ("-0.119", "wrong"), ("-0.1176", "wrong")):
+        path.write_text(body + f"  f: {given}\n", encoding="utf-8")
+        (outcome,) = Grader().grade_file(str(path)).outcomes
+        assert outcome.verdict == verdict, given
