@@ -20,9 +20,10 @@ from .assignment import Question
 from .dependencies import first_causes
 from .diagnoses import Diagnoser
 from .expression import ExpressionDiagnoser, expression_value
-from .judging import Judge, Judgement, written
+from .judging import Judge, Judgement
 from .quantities import evaluate
 from .rule import is_exact, precision_of
+from .stated import written
 
 
 def carried_sentence(judgement, judged: dict) -> str:

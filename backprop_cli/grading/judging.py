@@ -24,11 +24,11 @@ from .rule import (
     Precision,
     Ruling,
     imprecise_note,
-    is_exact,
     precision_of,
     rule,
     same_value,
 )
+from .stated import coarse_value, digits_of, slip_sized, trivial_values, written
 
 
 @dataclass
@@ -41,57 +41,6 @@ class Judgement:
     used: list = field(default_factory=list)  # the earlier answers a carried-forward step used
     note: str = ""  # why it is imprecise, or why carried-forward credit was refused
     codes: list = field(default_factory=list)  # {"code", "text"} of what an imprecise answer cannot be told from
-
-
-def written(answer) -> str:
-    """The answer's number as the file writes it (for its precision)."""
-    return answer.written or repr(answer.given)
-
-
-ROUGH_DIGITS = 2  # a right value written with fewer significant digits is too rough to build a precise step on
-
-
-def _coarse_value(stated, truth: float, answer) -> bool:
-    """Whether a stated value is too rough to build `answer` on: fewer than ROUGH_DIGITS significant
-    digits, not exact, and its last digit coarser than the answer's (`1e1` for 14.9 is right at one
-    digit, but a step built on 10 says nothing of 14.9's `10.00`; `-0.05` beside `-3.10`, both to
-    2 decimals, is one habit of rounding, and the step on it is the student's own)."""
-    mine = precision_of(written(stated))
-    return (mine.significant < ROUGH_DIGITS and not is_exact(stated.given, truth)
-            and mine.decimals < precision_of(written(answer)).decimals)
-
-
-SLIP_SIZE = 0.5  # an arithmetic slip keeps the number's sign and is within half of it of its step's value
-
-
-def slip_sized(given: float, value: float) -> bool:
-    """Whether `given` is what a slip in a step that gives `value` can write: the same sign and
-    within SLIP_SIZE of it, or its digits with the decimal point moved. A number further off is no
-    slip but a number made up (a δ invented where ŷ and y are stated right), and buys no
-    carried-forward credit for the steps after it."""
-    if given == 0 or value == 0 or (given > 0) != (value > 0):
-        return False
-    shift = math.log10(given / value)
-    return abs(given - value) <= SLIP_SIZE * abs(value) or \
-        (round(shift) != 0 and abs(shift - round(shift)) <= math.log10(1 + SLIP_SIZE / 10))
-
-
-def _digits_of(answer) -> tuple[float, float]:
-    """What a stated answer's digits stand for: every value that rounds to it, as an intermediate
-    rounded at its precision does (grading.rule.Precision.half_of: a written 0 is 0, a written 3
-    no rougher than 3 significant digits)."""
-    half = float(precision_of(written(answer)).half_of(abs(answer.given)))
-    return answer.given - half, answer.given + half
-
-
-def trivial_values(answer, answers, truths: dict) -> list[tuple[float, str]]:
-    """0, ±1 and copies of the other values the file states, each with what it is."""
-    found = list(TRIVIAL)
-    for other in answers:
-        if other is not answer and not same_value(truths[id(other)], truths[id(answer)]):
-            found.append((other.given, f"a copy of {other.quantity.text}, the file's value on line {other.line}",
-                          "copy_of_other_answer"))
-    return found
 
 
 def confusion(confusable: list) -> list[dict]:
@@ -146,7 +95,7 @@ class Judge:
         key = (precision, stated)
         if key not in self._reaches:
             # each stated value stands for what rounds to it: the student may carry more digits
-            values = {k: _digits_of(a) for k, a in self.stated.items()} if stated else None
+            values = {k: digits_of(a) for k, a in self.stated.items()} if stated else None
             base = self.reach(precision) if stated == "step" else None
             self._reaches[key] = self.shape.reach(precision, values, base)
         return self._reaches[key]
@@ -256,7 +205,7 @@ class Judge:
             return wrong
         earlier_wrong = [a for a in upstream if judged.get(id(a)) and judged[id(a)].verdict != "right"]
         if not earlier_wrong:  # built on stated values that are right: their rounding carried
-            if any(_coarse_value(a, self.truths[id(a)], answer) for a in upstream):
+            if any(coarse_value(a, self.truths[id(a)], answer) for a in upstream):
                 return wrong  # a right but rough value (`1e1` for 14.9) is no ground for a precise step
             return Judgement("right", on_stated.low, on_stated.high)
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
