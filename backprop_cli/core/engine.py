@@ -47,7 +47,14 @@ def batch_loss(network: Network, inputs: np.ndarray, targets: np.ndarray) -> tup
         z, a = forward(network, inputs)
         per_sample, _ = _output_delta(network, z[-1], a[-1], targets, np.zeros_like(a[-1]))
     scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
-    return float(per_sample.sum() * scale), z
+    return float(per_sample.sum() * scale) + network.l2_term, z
+
+
+def add_l2(network: Network, weight_grads: list) -> None:
+    """The L2 term's own path, L → w directly: λ·w added to every weight's gradient (in place)."""
+    if network.l2:
+        for l, layer in enumerate(network.layers, start=1):
+            weight_grads[l] += network.l2 * layer.weights
 
 
 def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float = 0.1, *,
@@ -79,6 +86,7 @@ def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rat
     scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
     grad_a, deltas, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale,
                                                         snap=exact_zeros)
+    add_l2(network, weight_grads)
     result = Result(network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,
                     learning_rate, scale)
     if checked:

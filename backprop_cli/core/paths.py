@@ -291,7 +291,9 @@ def trace_parameter(result, name: str, notation: Notation, max_paths: int,
     omitted = 0.0 if len(shown) == total else gradient - sum(p.product for p in shown)
     rows = [(s + 1, float(per_sample[s])) for s in range(result.samples)] if batch else []
     frozen = result.is_frozen(name)
-    after = value if frozen else updated(value, gradient, result.learning_rate)
+    # the optimiser's update of the batch's gradient; a sample's own gradient: the plain step it gives
+    after = value if frozen else result.updated(name) if sample is None else updated(value, gradient,
+                                                                                      result.learning_rate)
     cancelled = sample is None and parameter_cancelled(result, kind, layer, j, k)
     return ParameterTrace(shown_name, value, gradient, after, result.learning_rate, total, shown, omitted, rows, frozen,
                           cancelled, layer)

@@ -1,10 +1,22 @@
-"""core.update: the gradient-descent step, its printed rule and the stepped layers."""
+"""core.update: the gradient-descent step, its printed rule and the stepped layers (through
+core.packing's flat vector, as Result.stepped_arrays does)."""
 import numpy as np
 import pytest
 
 from backprop_cli.core.functions import LOSSES, activation
 from backprop_cli.core.network import Layer, Network
-from backprop_cli.core.update import rule, stepped_layers, updated, worked
+from backprop_cli.core.names import parameter_name
+from backprop_cli.core.packing import Packing
+from backprop_cli.core.update import SGD, State, optimizer_step, rule, updated, worked
+
+
+def stepped_layers(net, weight_grads, bias_grads, rate, frozen):
+    """(weights, biases) of every layer after one plain update, `frozen` as (kind, layer, j, k)."""
+    net = net.replace(frozen=frozenset(parameter_name(*index) for index in frozen))
+    packing = Packing(net)
+    after, _ = optimizer_step(SGD, packing.values(net.layers), packing.gradients(weight_grads, bias_grads),
+                              State(), rate, packing.frozen)
+    return packing.arrays(after)
 
 
 def test_updated_scalar_and_array():
