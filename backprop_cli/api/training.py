@@ -35,15 +35,16 @@ def step(spec, output: str | Path | None = None, *, learning_rate: float | None 
 
     _network(spec, "step")
     result = spec.compute(learning_rate)
-    text, files = rewrite_spec(spec, stepped(result), None if output in (None, "-") else Path(output))
+    text, files = rewrite_spec(spec, stepped(result), None if output in (None, "-") else Path(output),
+                               state=result.stepped_state())
     return Updated(result, text, files)
 
 
 def train(spec, epochs: int, *, until_loss: float | None = None, learning_rates=None,
           on_epoch: Callable | None = None) -> Training:
     """Full-batch gradient descent for at most `epochs` updates (stopping once the loss is below
-    `until_loss`), one run per learning rate (default: the spec's). `on_epoch(rate, epoch, result)`
-    sees each epoch's state before its update. Ctrl-C ends it after the last whole epoch."""
+    `until_loss`), one run per learning rate (default: the spec's). `on_epoch(rate, epoch, state)`
+    sees each epoch's state before its update (core.training.Epoch). Ctrl-C ends it after the last whole epoch."""
     from ..core.training import train as run_training
 
     _network(spec, "train")
@@ -51,7 +52,7 @@ def train(spec, epochs: int, *, until_loss: float | None = None, learning_rates=
     for rate in learning_rates or [spec.learning_rate]:
         if not 0 < rate < float("inf"):
             raise UsageError(f"learning rates are positive numbers, not {rate!r}")
-        callback = None if on_epoch is None else (lambda result, epoch, rate=rate: on_epoch(rate, epoch, result))
+        callback = None if on_epoch is None else (lambda state, epoch, rate=rate: on_epoch(rate, epoch, state))
         runs.append(run_training(spec.network, spec.inputs, spec.targets, rate, epochs, until_loss, callback))
         if runs[-1].stopped == "interrupted":
             break
@@ -63,7 +64,8 @@ def trained_spec(spec, training: Training, output: str | Path | None = None) -> 
     from ..spec.rewrite import rewrite_spec
 
     last = training.runs[0].result
-    text, files = rewrite_spec(spec, last.network.layers, None if output in (None, "-") else Path(output))
+    text, files = rewrite_spec(spec, last.network.layers, None if output in (None, "-") else Path(output),
+                               state=last.network.state)
     return Updated(last, text, files)
 
 

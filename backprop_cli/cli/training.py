@@ -165,10 +165,10 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
         names = [network.names.get(n, n) for n in parameter_names(loaded.sizes, network.bias_styles)]
         log = TrainingLog(names, network.names.get("L", "L")) if log_file else None
         with Progress(epochs, no_color) as progress:
-            def on_epoch(rate, epoch, result):
-                progress.update(rate, epoch, result.loss)
+            def on_epoch(rate, epoch, state):
+                progress.update(rate, epoch, state.loss)
                 if log is not None:
-                    log.record(rate, epoch, result)
+                    log.record(rate, epoch, state)
 
             training = run_training(loaded, epochs, until_loss=until_loss, learning_rates=rate_list,
                                     on_epoch=on_epoch)

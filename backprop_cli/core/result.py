@@ -121,8 +121,9 @@ class Result(Record):
                 bad |= ~np.isfinite(array)
             if bad.any():
                 name = self.packing().names[int(np.argmax(bad))]
-                raise NumericalError(f"the {self.network.optimizer.name} update of {self.network.names.get(name, name)} "
-                                     "overflows (its value or its state is beyond float64); use a smaller learning rate")
+                raise NumericalError(f"the {self.network.optimizer.name} update of "
+                                     f"{self.network.names.get(name, name)} overflows (its value or its state is "
+                                     "beyond float64); use a smaller learning rate")
             return
         largest = max(max(_magnitude(layer.weights), _magnitude(layer.biases)) for layer in self.network.layers)
         steepest = max(max(_magnitude(w), _magnitude(b)) for w, b in zip(self.weight_grads[1:], self.bias_grads[1:]))

@@ -1,5 +1,8 @@
-"""Gradient descent: one step, or epochs until satisfied (the PadhAI notes' "till satisfied").
+"""Training: one step, or epochs until satisfied (the PadhAI notes' "till satisfied"), by the
+network's optimiser.
 
+Each epoch is a handful of array operations: the parameters live in one flat vector
+(core.packing) whose views are the layers' arrays, so an update never loops over parameters.
 No printing here: the caller gets a callback per epoch and a `Run` per learning rate.
 """
 from __future__ import annotations
@@ -10,15 +13,27 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import NumericalError
-from .engine import run
+from .engine import _output_delta, add_l2, backward, forward, run
 from .network import Layer, Network
+from .packing import Packing
 from .result import Result
+from .update import State, optimizer_step
 
 
 def stepped(result: Result) -> list[Layer]:
     """Every layer after one update of every weight and bias (finite: run() refused it otherwise)."""
-    return [layer.replace(weights=weights, biases=biases)
+    return [layer.replace(weights=weights.copy(), biases=np.array(biases))
             for layer, (weights, biases) in zip(result.network.layers, result.stepped_arrays())]
+
+
+@dataclass
+class Epoch:
+    """The state at the start of an epoch: the loss, and every parameter and gradient as one
+    vector in canonical order (core.packing)."""
+
+    loss: float
+    values: np.ndarray
+    gradients: np.ndarray
 
 
 @dataclass
@@ -28,7 +43,7 @@ class Run:
     learning_rate: float
     losses: list[float] = field(default_factory=list)  # losses[k] = the loss after k updates
     stopped: str = "epochs"  # "epochs", "until-loss" or "interrupted"
-    result: Result | None = None  # the last state: its network holds the trained parameters
+    result: Result | None = None  # the last state: its network holds the trained parameters and optimiser state
 
     @property
     def epochs(self) -> int:
@@ -36,36 +51,71 @@ class Run:
         return max(len(self.losses) - 1, 0)
 
 
-def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float, epochs: int,
-          until_loss: float | None = None, on_epoch: Callable[[Result, int], None] | None = None) -> Run:
-    """Full-batch gradient descent for `epochs` updates, stopping early once the loss < until_loss.
+def _pass(network: Network, inputs: np.ndarray, targets: np.ndarray, packing: Packing,
+          gradients: np.ndarray) -> float:
+    """One forward and backward pass, the arithmetic alone (no zeros snapped, no Result): the
+    loss, and the gradients written into `gradients`."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        z, a = forward(network, inputs)
+        grad_yhat = network.loss.gradient(a[-1], targets)
+        per_sample, delta_out = _output_delta(network, z[-1], a[-1], targets, grad_yhat)
+        scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
+        _, _, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale, snap=False)
+        add_l2(network, weight_grads)
+        packing.gradients(weight_grads, bias_grads, gradients)
+        return float(per_sample.sum() * scale) + network.l2_term
 
-    `on_epoch(result, epoch)` sees the state at the start of each epoch (1-based), before its
-    update: what a hand-made spreadsheet row holds. Ctrl-C ends the run after the last whole epoch.
-    """
+
+def _diverged(network: Network, packing: Packing, values: np.ndarray, inputs, targets, rate: float,
+              epoch: int) -> NumericalError:
+    """Why an epoch's values are not finite, said as a checked pass says it."""
+    detail = "a value or gradient is not finite (it overflowed)"
+    try:
+        run(network.replace(layers=packing.layers(network, values)), inputs, targets, rate)
+    except NumericalError as exc:
+        detail = str(exc)
+    return NumericalError(f"training diverged at epoch {epoch} (learning rate {rate:g}): {detail}; "
+                          "try a smaller learning rate")
+
+
+def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float, epochs: int,
+          until_loss: float | None = None, on_epoch: Callable[[Epoch, int], None] | None = None) -> Run:
+    """Full-batch updates by the network's optimiser for `epochs` epochs, stopping early once the
+    loss < until_loss. `on_epoch(state, epoch)` sees the state at the start of each epoch
+    (1-based), before its update: what a hand-made spreadsheet row holds. Ctrl-C ends the run
+    after the last whole epoch. N epochs give what N `step`s give."""
     current = Run(learning_rate)
-    result = run(network, inputs, targets, learning_rate)
+    result = run(network, inputs, targets, learning_rate)  # the start, checked, as `step` sees it
     current.losses.append(result.loss)
     current.result = result
+    packing = result.packing()
+    values = packing.values(network.layers)  # the layers below are views of it: updated in place
+    live = network.replace(layers=[layer.replace(weights=w, biases=b) for layer, (w, b)
+                                   in zip(network.layers, packing.arrays(values))])
+    gradients = packing.gradients(result.weight_grads, result.bias_grads)
+    state = network.state or State.start(network.optimizer, packing.size)
+    kept, loss, optimizer, frozen = values.copy(), result.loss, network.optimizer, packing.frozen
     try:
         for epoch in range(1, epochs + 1):
-            if until_loss is not None and result.loss < until_loss:
+            if until_loss is not None and loss < until_loss:
                 current.stopped = "until-loss"
                 break
             if on_epoch is not None:
-                on_epoch(result, epoch)
-            updated = network.replace(layers=stepped(result))  # frozen, names and bias styles kept
-            try:
-                after = run(updated, inputs, targets, learning_rate)  # as `step` would: N epochs = N steps
-            except NumericalError as exc:
-                raise NumericalError(f"training diverged at epoch {epoch} (learning rate {learning_rate:g}): {exc}; "
-                                     "try a smaller learning rate") from None
-            result = after  # only a whole epoch replaces the state
-            current.result = result
-            current.losses.append(result.loss)
+                on_epoch(Epoch(loss, values.copy(), gradients.copy()), epoch)
+            after, after_state = optimizer_step(optimizer, values, gradients, state, learning_rate, frozen)
+            values[...] = after
+            after_loss = _pass(live, inputs, targets, packing, gradients)
+            if not (np.isfinite(after_loss) and np.isfinite(after).all() and np.isfinite(gradients).all()):
+                raise _diverged(network, packing, after, inputs, targets, learning_rate, epoch)
+            kept, state, loss = after, after_state, after_loss  # only a whole epoch replaces the state
+            current.losses.append(loss)
         else:
-            if until_loss is not None and result.loss < until_loss:
+            if until_loss is not None and loss < until_loss:
                 current.stopped = "until-loss"
     except KeyboardInterrupt:
         current.stopped = "interrupted"
+    if current.epochs:  # the last whole epoch's state, checked and kept as `step` would keep it
+        trained = network.replace(layers=packing.layers(network, kept), state=state)
+        current.result = run(trained, inputs, targets, learning_rate)
+        current.losses[-1] = current.result.loss
     return current

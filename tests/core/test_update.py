@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from backprop_cli.core.functions import LOSSES, activation
-from backprop_cli.core.network import Layer, Network
 from backprop_cli.core.names import parameter_name
+from backprop_cli.core.network import Layer, Network
 from backprop_cli.core.packing import Packing
 from backprop_cli.core.update import SGD, State, optimizer_step, rule, updated, worked
 
