@@ -69,8 +69,8 @@ def read_optimizer(reader: ValueReader, data: dict) -> Optimizer | None:
                         f"the default is {known[key]}")
         elif key == "beta" and name == "nesterov" and number == 0:
             reader.fail(path + (key,), "nesterov needs a momentum beta above 0", f"the default is {known[key]}")
-        elif key == "eps" and not number > 0:
-            reader.fail(path + (key,), f"{name}'s eps must be above 0, not {written}",
+        elif key == "eps" and number < 0:  # 0 is PyTorch's too (a walkthrough's ε = 0)
+            reader.fail(path + (key,), f"{name}'s eps must be 0 or more, not {written}",
                         f"the default is {known[key]:g}; it keeps the division finite")
         else:
             settings[key] = number
