@@ -280,11 +280,15 @@ def trace_parameter(result, name: str, notation: Notation, max_paths: int,
             for _, acts, pres in best_paths(result, layer, n, max_paths, s, jacobian):
                 candidates.append(_describe(result, notation, shown_name, kind, layer, n, k, acts, pres, s, batch,
                                             jacobian))
+    direct = kind == "w" and sample is None and bool(result.network.l2)
+    if direct:  # the L2 term's own path, L → w: ∂/∂w of (λ/2)·Σw² is λ·w
+        candidates.append(Path([notation.loss, shown_name], [Factor(f"∂{notation.loss}/∂{shown_name}",
+                               f"λ·{shown_name}", result.network.l2 * value)], result.network.l2 * value))
     candidates.sort(key=lambda path: -abs(path.product))
     shown = candidates[:max_paths]
     if sample is None:
         gradient = result.gradient(name)
-        total = per_sample_count * result.samples
+        total = per_sample_count * result.samples + direct
     else:
         gradient = float(per_sample[sample - 1])
         total = per_sample_count

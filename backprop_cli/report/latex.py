@@ -34,7 +34,7 @@ def escape_text(text: str) -> str:
     return "".join(_text_char(c) for c in printable(text))
 
 
-_FORMULA_SYMBOLS = set("ŷσΣ½²πηδ")  # formula() and the update rule write these themselves
+_FORMULA_SYMBOLS = set("ŷσΣ½²πηδλ")  # formula() and the update rule write these themselves
 
 
 def _course_word(word: str) -> bool:
@@ -79,7 +79,8 @@ def formula(text: str) -> str:
     text = _FUNCTION.sub(lambda m: "\\" + m.group(1) if m.group(1) in _KNOWN_FUNCTIONS
                          else r"\operatorname{" + m.group(1) + "}", text)
     for old, new in (("ŷj", r"\hat{y}_j"), ("ŷ", r"\hat{y}"), ("yj", "y_j"), ("−", "-"), ("·", r"\cdot "),
-                     ("²", "^2"), ("Σj", r"\sum_j "), ("½", r"\tfrac12"), ("σ", r"\sigma"), ("π", r"\pi ")):
+                     ("²", "^2"), ("Σj", r"\sum_j "), ("Σ", r"\sum "), ("λ", r"\lambda "), ("½", r"\tfrac12"),
+                     ("σ", r"\sigma"), ("π", r"\pi ")):
         text = text.replace(old, new)
     return text
 

@@ -56,6 +56,11 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
                            ("   η ", "dim"), number(result.learning_rate, precision))
     if result.samples > 1:
         header.append(f"   ({result.samples} samples, {result.network.reduction})", style="dim")
+    if result.network.l2:
+        header.append(f"   (with the L2 term (λ/2)·Σw² = {number(result.l2_term, precision)}, λ = "
+                      f"{number(result.network.l2, precision)})", style="dim")
+    if result.network.optimizer.name != "sgd":
+        header.append(f"   {result.network.optimizer.name}", style="dim")
     parts = [header, Text("")]
     counts = layer_parameter_counts(result.sizes, result.network.bias_styles)
     if len(rows) > MANY_ROWS and len(rows) == sum(counts):
@@ -158,6 +163,9 @@ def _loss(trace, precision: int) -> list:
     line = Text.assemble((heading, "bold underline"), f"  {trace.loss_symbol} = ", pretty(trace.loss_formula), " = ",
                          (number(trace.loss, precision), "bold"))
     parts = [line]
+    if trace.l2:
+        parts.append(Text(f"  = {number(trace.loss - trace.l2_term, precision)} + the L2 term "
+                          f"{number(trace.l2_term, precision)} (λ = {number(trace.l2, precision)})", style="dim"))
     if trace.batch:
         symbol = trace.loss_symbol
         per = ", ".join(f"{symbol}[{s}] = {number(v, precision)}" for s, v in zip(trace.samples, trace.per_sample_loss))
