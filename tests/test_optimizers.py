@@ -250,3 +250,20 @@ def test_bad_training_keys_are_located(tmp_path, extra, message):
     assert message in str(caught.value)
     result = invoke("grad", tmp_path / "net.yaml")
     assert result.exit_code == 2 and "Traceback" not in result.output and message in result.stderr
+
+
+@pytest.mark.parametrize("optimizer", [o for o in DEFAULTS if o != "sgd"])
+def test_trace_plugs_in_the_optimisers_numbers(tmp_path, optimizer):
+    layers, inputs, targets, loss, reduction, rate, settings = problem(optimizer, 0, 3)
+    text = spec_text(layers, inputs, targets, loss, reduction, rate, optimizer, settings)
+    (tmp_path / "s0.yaml").write_text(text)
+    invoke("step", tmp_path / "s0.yaml", "-o", tmp_path / "s1.yaml", expect=0)  # the second update: state ≠ 0
+    out = invoke("trace", tmp_path / "s1.yaml", "--weight", "w111", "--precision", "12", expect=0).stdout
+    expected, states, _ = oracle_train(layers, inputs, targets, loss, reduction, optimizer, settings, rate, 2)
+    lines = out[out.index("  update  "):].strip().splitlines()
+    assert float(lines[-1].rsplit(" = ", 1)[1]) == pytest.approx(expected[0]["weights"][0][0], rel=1e-11)
+    for key, value in tool_state(optimizer, states[("w", 1, 1, 1)]).items():
+        line = next(line for line in lines if line.split("update  ")[-1].strip().startswith(f"{key}_w111 ← "))
+        assert float(line.rsplit(" = ", 1)[1]) == pytest.approx(value, rel=1e-11), key
+    grad = invoke("grad", tmp_path / "s1.yaml", expect=0).stdout
+    assert f"updated by {optimizer}" in grad and "update 2" in grad

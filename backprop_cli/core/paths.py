@@ -65,6 +65,8 @@ class ParameterTrace:
     cancelled: bool = False  # the gradient is 0 because its paths cancel (core.cancel)
     layer: int = 0  # the layer it belongs to (0: the inputs), for ordering
     node: bool = False  # a node quantity (trace --node): no update
+    optimizer: object = None  # core.update.Optimizer of the update (None: plain gradient descent)
+    state: tuple = ()  # (t, its state before, after): what the optimiser's worked lines plug in
 
     kind = "trace"  # how a notebook shows it (core.computation's viewers)
 
@@ -299,8 +301,10 @@ def trace_parameter(result, name: str, notation: Notation, max_paths: int,
     after = value if frozen else result.updated(name) if sample is None else updated(value, gradient,
                                                                                       result.learning_rate)
     cancelled = sample is None and parameter_cancelled(result, kind, layer, j, k)
+    optimizer = result.network.optimizer if sample is None else None  # a sample alone: its plain step
+    state = result.parameter_state(name) if optimizer is not None and optimizer.state_names else ()
     return ParameterTrace(shown_name, value, gradient, after, result.learning_rate, total, shown, omitted, rows, frozen,
-                          cancelled, layer)
+                          cancelled, layer, optimizer=optimizer, state=state)
 
 
 def locate_node(result, name: str, notation: Notation) -> tuple[str, int, int]:

@@ -178,6 +178,16 @@ class Result(Record):
         """The optimiser's state after one update (core.update.State)."""
         return self._stepped()[1]
 
+    def parameter_state(self, name: str) -> tuple[int, dict, dict]:
+        """Parameter `name`'s optimiser state before and after the update, and which update it
+        is (t, 1-based): what the update's worked lines plug in."""
+        i = self.packing().position(*self.parameter_index(name))
+        after = self.stepped_state()
+        before = self.network.state
+        kept = self.network.optimizer.state_names
+        return (after.step, {k: float(before.arrays[k][i]) if before else 0.0 for k in kept},
+                {k: float(after.arrays[k][i]) for k in kept})
+
     # -- parameters by name ---------------------------------------------------------------
     def parameter_index(self, name: str) -> tuple[str, int, int | None, int | None]:
         """(kind, layer, j, k) of parameter `name` (canonical, or the spec's own name); j is None

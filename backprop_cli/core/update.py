@@ -69,6 +69,11 @@ def updated(value, gradient, learning_rate: float):
     return value - learning_rate * gradient
 
 
+def bias_corrected(settings: dict, m, v, t: int):
+    """Adam's m̂ = m/(1 − β1^t) and v̂ = v/(1 − β2^t) after its t-th update."""
+    return m / (1 - settings["beta1"] ** t), v / (1 - settings["beta2"] ** t)
+
+
 def optimizer_step(optimizer: Optimizer, values: np.ndarray, gradients: np.ndarray, state: State,
                    learning_rate: float, frozen: np.ndarray | None = None) -> tuple[np.ndarray, State]:
     """The parameter vector and the optimiser's state after one update; `frozen` (indices) keep
@@ -92,13 +97,81 @@ def optimizer_step(optimizer: Optimizer, values: np.ndarray, gradients: np.ndarr
             t = state.step + 1
             new["m"] = s["beta1"] * state.arrays["m"] + (1 - s["beta1"]) * g
             new["v"] = s["beta2"] * state.arrays["v"] + (1 - s["beta2"]) * (g * g)
-            m_hat, v_hat = new["m"] / (1 - s["beta1"] ** t), new["v"] / (1 - s["beta2"] ** t)
+            m_hat, v_hat = bias_corrected(s, new["m"], new["v"], t)
             after = values - learning_rate * m_hat / (np.sqrt(v_hat) + s["eps"])
     if frozen is not None and len(frozen):
         after[frozen] = values[frozen]
         for key, array in new.items():
             array[frozen] = state.arrays[key][frozen]
     return after, State(state.step + 1, new)
+
+
+def rules(optimizer: Optimizer, name: str, loss: str = "L") -> list[str]:
+    """The optimiser's update of one parameter as courses write it, one line a step: its state
+    (`m_w212`, `v_w212`, `velocity_w212`, the quantities' names) first, the parameter last."""
+    if optimizer.name == "sgd":
+        return [rule(name, loss)]
+    return [text for text, _ in _lines(optimizer, name, loss, None)]
+
+
+def worked_lines(optimizer: Optimizer, name: str, value: float, learning_rate: float, gradient: float,
+                 after: float, show, strong=lambda text: text, loss: str = "L", before: dict | None = None,
+                 state: dict | None = None, step: int = 1) -> list[str]:
+    """The update written out with its numbers, one line a step (plain gradient descent: one
+    line, `worked`'s); `before` and `state` the parameter's state before and after (`step`: t)."""
+    if optimizer.name == "sgd":
+        return [worked(name, value, learning_rate, gradient, after, show, strong, loss)]
+    numbers = (value, learning_rate, gradient, after, show, before or {}, state or {}, step)
+    lines = _lines(optimizer, name, loss, numbers)
+    return [f"{text} = {worked_numbers} = {strong(result) if i == len(lines) - 1 else result}"
+            for i, (text, (worked_numbers, result)) in enumerate(lines)]
+
+
+def traced_lines(p, show, strong=lambda text: text, loss: str = "L", name: str | None = None) -> list[str]:
+    """The worked lines of a traced parameter `p` (core.paths.ParameterTrace), named `name`
+    (default: its own)."""
+    t, before, after = p.state or (1, None, None)
+    return worked_lines(p.optimizer or SGD, name or p.name, p.value, p.learning_rate, p.gradient, p.updated, show,
+                        strong, loss, before, after, t)
+
+
+def _lines(optimizer: Optimizer, p: str, loss: str, numbers) -> list[tuple[str, tuple[str, str] | None]]:
+    """(rule, (its numbers, its result) or None) per line of an optimiser's update."""
+    g, s, name = f"∂{loss}/∂{p}", optimizer.settings, optimizer.name
+    velocity, m, v = f"velocity_{p}", f"m_{p}", f"v_{p}"
+    if numbers is None:
+        out = {}
+    else:
+        value, rate, gradient, after, show, before, state, t = numbers
+        n, G = show, f"({show(gradient)})"
+        out = {"w": show(after)}
+    if name in ("momentum", "nesterov"):
+        if out:
+            out["s"] = (f"{n(s['beta'])} × ({n(before['velocity'])}) + {G}", n(state["velocity"]))
+            step = (f"{G} + {n(s['beta'])} × ({n(state['velocity'])})" if name == "nesterov"
+                    else n(state["velocity"]))
+            out["p"] = (f"{n(value)} − {n(rate)} × ({step})", out["w"])
+        direction = f"({g} + β·{velocity})" if name == "nesterov" else velocity
+        return [(f"{velocity} ← β·{velocity} + {g}", out.get("s")), (f"{p} ← {p} − η·{direction}", out.get("p"))]
+    if name in ("adagrad", "rmsprop"):
+        if out:
+            decay = f"{n(s['alpha'])} × {n(before['v'])} + {n(1 - s['alpha'])} × {G}²" if name == "rmsprop" \
+                else f"{n(before['v'])} + {G}²"
+            out["s"] = (decay, n(state["v"]))
+            out["p"] = (f"{n(value)} − {n(rate)} × {G}/(√{n(state['v'])} + {n(s['eps'])})", out["w"])
+        kept = f"α·{v} + (1 − α)·({g})²" if name == "rmsprop" else f"{v} + ({g})²"
+        return [(f"{v} ← {kept}", out.get("s")), (f"{p} ← {p} − η·{g}/(√{v} + ε)", out.get("p"))]
+    if out:  # adam
+        b1, b2 = s["beta1"], s["beta2"]
+        m_hat, v_hat = bias_corrected(s, state["m"], state["v"], t)
+        out["m"] = (f"{n(b1)} × ({n(before['m'])}) + {n(1 - b1)} × {G}", n(state["m"]))
+        out["v"] = (f"{n(b2)} × {n(before['v'])} + {n(1 - b2)} × {G}²", n(state["v"]))
+        out["mh"] = (f"({n(state['m'])})/(1 − {n(b1)}^{t})", n(m_hat))
+        out["vh"] = (f"{n(state['v'])}/(1 − {n(b2)}^{t})", n(v_hat))
+        out["p"] = (f"{n(value)} − {n(rate)} × ({n(m_hat)})/(√{n(v_hat)} + {n(s['eps'])})", out["w"])
+    return [(f"{m} ← β1·{m} + (1 − β1)·{g}", out.get("m")), (f"{v} ← β2·{v} + (1 − β2)·({g})²", out.get("v")),
+            (f"m̂ = {m}/(1 − β1^t)", out.get("mh")), (f"v̂ = {v}/(1 − β2^t)", out.get("vh")),
+            (f"{p} ← {p} − η·m̂/(√v̂ + ε)", out.get("p"))]
 
 
 def rule(name: str, loss: str = "L") -> str:

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..core.names import layer_parameter_counts, notation
 from ..core.numbers import number
+from ..core.update import rules
 from ..errors import printable
 from .derivation import CANCELLED, accepted_text, derivation_lines, pretty, target_header
 from .style import MARK_STYLES, MARKS, SUMMARY, WIDE, aligned, summarised, table
@@ -78,6 +79,10 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
                                                     signed(row[2], precision), number(row[3], precision)]
                           for row in rows]))
     notes = [f"{pretty(r[0])}: {CANCELLED}" for r in rows if r is not None and r[2] == 0 and result.cancelled(r[0])]
+    optimizer = result.network.optimizer
+    if optimizer.name != "sgd":  # the rule each row's `updated` follows, for a parameter p
+        notes.append(f"updated by {optimizer.name} ({', '.join(f'{k} {v:g}' for k, v in optimizer.settings.items())}; "
+                     f"update {result.stepped_state().step}): " + "; ".join(rules(optimizer, "p", symbol)))
     frozen = [pretty(r[0]) for r in rows if r is not None and result.is_frozen(r[0])]
     if frozen:
         notes.append(f"frozen (the spec's `frozen:`), so not updated: {', '.join(frozen)}")
