@@ -41,10 +41,11 @@ def step(spec, output: str | Path | None = None, *, learning_rate: float | None 
 
 
 def train(spec, epochs: int, *, until_loss: float | None = None, learning_rates=None,
-          on_epoch: Callable | None = None) -> Training:
+          on_epoch: Callable | None = None, every: int = 1) -> Training:
     """Full-batch gradient descent for at most `epochs` updates (stopping once the loss is below
     `until_loss`), one run per learning rate (default: the spec's). `on_epoch(rate, epoch, state)`
-    sees each epoch's state before its update (core.training.Epoch). Ctrl-C ends it after the last whole epoch."""
+    sees the state before the update of epoch 1 and of every `every`-th
+    epoch (core.training.Epoch). Ctrl-C ends it after the last whole epoch."""
     from ..core.training import train as run_training
 
     _network(spec, "train")
@@ -53,7 +54,7 @@ def train(spec, epochs: int, *, until_loss: float | None = None, learning_rates=
         if not 0 < rate < float("inf"):
             raise UsageError(f"learning rates are positive numbers, not {rate!r}")
         callback = None if on_epoch is None else (lambda state, epoch, rate=rate: on_epoch(rate, epoch, state))
-        runs.append(run_training(spec.network, spec.inputs, spec.targets, rate, epochs, until_loss, callback))
+        runs.append(run_training(spec.network, spec.inputs, spec.targets, rate, epochs, until_loss, callback, every))
         if runs[-1].stopped == "interrupted":
             break
     return Training(runs, until_loss, spec.name)

@@ -175,8 +175,9 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
                 if log is not None:
                     log.record(rate, epoch, state)
 
+            every = 1 if log is not None else progress.sampling  # the log needs every epoch
             training = run_training(loaded, epochs, until_loss=until_loss, learning_rates=rate_list,
-                                    on_epoch=on_epoch)
+                                    on_epoch=on_epoch, every=every)
         from ..files import deferred_interrupt, write_atomic
 
         requested = [f for f in (output if target not in (None, "-") else None, log_file, plot) if f]

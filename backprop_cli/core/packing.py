@@ -30,6 +30,7 @@ class Packing:
         self.names = parameter_names(network.sizes, network.bias_styles)
         self.index = {name: i for i, name in enumerate(self.names)}
         self.frozen = np.array(sorted(self.index[n] for n in network.frozen), dtype=np.intp)
+        self.frozen_set = frozenset(self.frozen.tolist())
         self.weights = np.zeros(self.size, dtype=bool)  # which entries are weights (for L2)
         for weights, *_ in self.slices:
             self.weights[weights] = True
@@ -55,7 +56,7 @@ class Packing:
             flat[weights] = weight_grads[l].ravel()
             if style == "each":
                 flat[biases] = bias_grads[l]
-            elif style == "shared":
+            elif style == "shared" and biases.start not in self.frozen_set:  # a frozen one's is never used
                 flat[biases.start] = snapped_sum(bias_grads[l])
         return flat
 

@@ -7,17 +7,18 @@ No printing here: the caller gets a callback per epoch and a `Run` per learning 
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..errors import NumericalError
-from .engine import _output_delta, add_l2, backward, forward, run
+from .engine import add_l2, backward, forward, output_delta, run
 from .network import Layer, Network
 from .packing import Packing
 from .result import Result
-from .update import State, optimizer_step
+from .update import State, moved
 
 
 def stepped(result: Result) -> list[Layer]:
@@ -29,7 +30,7 @@ def stepped(result: Result) -> list[Layer]:
 @dataclass
 class Epoch:
     """The state at the start of an epoch: the loss, and every parameter and gradient as one
-    vector in canonical order (core.packing)."""
+    vector in canonical order (core.packing): views, valid until the callback returns."""
 
     loss: float
     values: np.ndarray
@@ -51,19 +52,17 @@ class Run:
         return max(len(self.losses) - 1, 0)
 
 
-def _pass(network: Network, inputs: np.ndarray, targets: np.ndarray, packing: Packing,
-          gradients: np.ndarray) -> float:
-    """One forward and backward pass, the arithmetic alone (no zeros snapped, no Result): the
-    loss, and the gradients written into `gradients`."""
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        z, a = forward(network, inputs)
-        grad_yhat = network.loss.gradient(a[-1], targets)
-        per_sample, delta_out = _output_delta(network, z[-1], a[-1], targets, grad_yhat)
-        scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
-        _, _, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale, snap=False)
-        add_l2(network, weight_grads)
-        packing.gradients(weight_grads, bias_grads, gradients)
-        return float(per_sample.sum() * scale) + network.l2_term
+def _pass(network: Network, inputs: np.ndarray, targets: np.ndarray, packing: Packing, gradients: np.ndarray,
+          scale: float) -> float:
+    """One forward and backward pass, the engine's arithmetic alone (no zeros snapped, no Result,
+    overflow left to the caller's check): the loss, and the gradients written into `gradients`."""
+    z, a = forward(network, inputs)
+    grad_yhat = network.loss.gradient(a[-1], targets)
+    per_sample, delta_out = output_delta(network, z[-1], a[-1], targets, grad_yhat)
+    _, _, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale, snap=False)
+    add_l2(network, weight_grads)
+    packing.gradients(weight_grads, bias_grads, gradients)
+    return float(per_sample.sum() * scale) + network.l2_term
 
 
 def _diverged(network: Network, packing: Packing, values: np.ndarray, inputs, targets, rate: float,
@@ -79,11 +78,12 @@ def _diverged(network: Network, packing: Packing, values: np.ndarray, inputs, ta
 
 
 def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float, epochs: int,
-          until_loss: float | None = None, on_epoch: Callable[[Epoch, int], None] | None = None) -> Run:
+          until_loss: float | None = None, on_epoch: Callable[[Epoch, int], None] | None = None,
+          every: int = 1) -> Run:
     """Full-batch updates by the network's optimiser for `epochs` epochs, stopping early once the
-    loss < until_loss. `on_epoch(state, epoch)` sees the state at the start of each epoch
-    (1-based), before its update: what a hand-made spreadsheet row holds. Ctrl-C ends the run
-    after the last whole epoch. N epochs give what N `step`s give."""
+    loss < until_loss. `on_epoch(state, epoch)` sees the state at the start of epoch 1 and of every
+    `every`-th epoch (1-based), before its update: what a hand-made spreadsheet row holds. Ctrl-C
+    ends the run after the last whole epoch. N epochs give what N `step`s give, to every digit."""
     current = Run(learning_rate)
     result = run(network, inputs, targets, learning_rate)  # the start, checked, as `step` sees it
     current.losses.append(result.loss)
@@ -95,23 +95,27 @@ def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_ra
     gradients = packing.gradients(result.weight_grads, result.bias_grads)
     state = network.state or State.start(network.optimizer, packing.size)
     kept, loss, optimizer, frozen = values.copy(), result.loss, network.optimizer, packing.frozen
+    scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
+    errors = np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
     try:
-        for epoch in range(1, epochs + 1):
-            if until_loss is not None and loss < until_loss:
-                current.stopped = "until-loss"
-                break
-            if on_epoch is not None:
-                on_epoch(Epoch(loss, values.copy(), gradients.copy()), epoch)
-            after, after_state = optimizer_step(optimizer, values, gradients, state, learning_rate, frozen)
-            values[...] = after
-            after_loss = _pass(live, inputs, targets, packing, gradients)
-            if not (np.isfinite(after_loss) and np.isfinite(after).all() and np.isfinite(gradients).all()):
-                raise _diverged(network, packing, after, inputs, targets, learning_rate, epoch)
-            kept, state, loss = after, after_state, after_loss  # only a whole epoch replaces the state
-            current.losses.append(loss)
-        else:
-            if until_loss is not None and loss < until_loss:
-                current.stopped = "until-loss"
+        with errors:  # once for the run: overflow shows as a loss or value that is not finite
+            for epoch in range(1, epochs + 1):
+                if until_loss is not None and loss < until_loss:
+                    current.stopped = "until-loss"
+                    break
+                if on_epoch is not None and (epoch % every == 0 or epoch == 1):  # views, read before the update
+                    on_epoch(Epoch(loss, values, gradients), epoch)
+                after, after_state = moved(optimizer, values, gradients, state, learning_rate, frozen)
+                values[...] = after
+                after_loss = _pass(live, inputs, targets, packing, gradients, scale)
+                # a value that is not finite reaches the loss or the values' sum (inf − inf is nan)
+                if not (math.isfinite(after_loss) and math.isfinite(float(after.sum()))):
+                    raise _diverged(network, packing, after, inputs, targets, learning_rate, epoch)
+                kept, state, loss = after, after_state, after_loss  # only a whole epoch replaces the state
+                current.losses.append(loss)
+            else:
+                if until_loss is not None and loss < until_loss:
+                    current.stopped = "until-loss"
     except KeyboardInterrupt:
         current.stopped = "interrupted"
     if current.epochs:  # the last whole epoch's state, checked and kept as `step` would keep it

@@ -78,27 +78,34 @@ def optimizer_step(optimizer: Optimizer, values: np.ndarray, gradients: np.ndarr
                    learning_rate: float, frozen: np.ndarray | None = None) -> tuple[np.ndarray, State]:
     """The parameter vector and the optimiser's state after one update; `frozen` (indices) keep
     their value and their state, as parameters outside torch.optim's list do."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return moved(optimizer, values, gradients, state, learning_rate, frozen)
+
+
+def moved(optimizer: Optimizer, values: np.ndarray, gradients: np.ndarray, state: State, learning_rate: float,
+          frozen: np.ndarray | None = None) -> tuple[np.ndarray, State]:
+    """optimizer_step's arithmetic, for a caller that has set numpy's errstate already (a
+    training loop, once for all its epochs)."""
     s, g, name = optimizer.settings, gradients, optimizer.name
     new: dict[str, np.ndarray] = {}
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if name == "sgd":
-            after = updated(values, g, learning_rate)
-        elif name in ("momentum", "nesterov"):  # PyTorch's SGD(momentum=β, nesterov=...): v ← β·v + g
-            new["velocity"] = s["beta"] * state.arrays["velocity"] + g
-            direction = g + s["beta"] * new["velocity"] if name == "nesterov" else new["velocity"]
-            after = values - learning_rate * direction
-        elif name == "adagrad":  # v ← v + g², w ← w − η·g/(√v + ε)
-            new["v"] = state.arrays["v"] + g * g
-            after = values - learning_rate * g / (np.sqrt(new["v"]) + s["eps"])
-        elif name == "rmsprop":  # v ← α·v + (1 − α)·g², w ← w − η·g/(√v + ε)
-            new["v"] = s["alpha"] * state.arrays["v"] + (1 - s["alpha"]) * (g * g)
-            after = values - learning_rate * g / (np.sqrt(new["v"]) + s["eps"])
-        else:  # adam: bias-corrected moments, w ← w − η·m̂/(√v̂ + ε)
-            t = state.step + 1
-            new["m"] = s["beta1"] * state.arrays["m"] + (1 - s["beta1"]) * g
-            new["v"] = s["beta2"] * state.arrays["v"] + (1 - s["beta2"]) * (g * g)
-            m_hat, v_hat = bias_corrected(s, new["m"], new["v"], t)
-            after = values - learning_rate * m_hat / (np.sqrt(v_hat) + s["eps"])
+    if name == "sgd":
+        after = updated(values, g, learning_rate)
+    elif name in ("momentum", "nesterov"):  # PyTorch's SGD(momentum=β, nesterov=...): v ← β·v + g
+        new["velocity"] = s["beta"] * state.arrays["velocity"] + g
+        direction = g + s["beta"] * new["velocity"] if name == "nesterov" else new["velocity"]
+        after = values - learning_rate * direction
+    elif name == "adagrad":  # v ← v + g², w ← w − η·g/(√v + ε)
+        new["v"] = state.arrays["v"] + g * g
+        after = values - learning_rate * g / (np.sqrt(new["v"]) + s["eps"])
+    elif name == "rmsprop":  # v ← α·v + (1 − α)·g², w ← w − η·g/(√v + ε)
+        new["v"] = s["alpha"] * state.arrays["v"] + (1 - s["alpha"]) * (g * g)
+        after = values - learning_rate * g / (np.sqrt(new["v"]) + s["eps"])
+    else:  # adam: bias-corrected moments, w ← w − η·m̂/(√v̂ + ε)
+        t = state.step + 1
+        new["m"] = s["beta1"] * state.arrays["m"] + (1 - s["beta1"]) * g
+        new["v"] = s["beta2"] * state.arrays["v"] + (1 - s["beta2"]) * (g * g)
+        m_hat, v_hat = bias_corrected(s, new["m"], new["v"], t)
+        after = values - learning_rate * m_hat / (np.sqrt(v_hat) + s["eps"])
     if frozen is not None and len(frozen):
         after[frozen] = values[frozen]
         for key, array in new.items():
