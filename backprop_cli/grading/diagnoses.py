@@ -138,6 +138,11 @@ TRANSPOSED = "the weight matrix is read the other way in the backward sum: w_jk 
 def update_mistakes(r: Result, q: Quantity, gradient: float):
     """(value, sentence, code) of the update's own mistakes, made with `gradient` (the true one,
     or the one the answers file states)."""
+    if r.network.optimizer.name != "sgd":  # the spec's optimiser: its own catalogue
+        from .optimizer_mistakes import optimizer_mistakes
+
+        yield from optimizer_mistakes(r, str(q.name), gradient)
+        return
     value, rule = r.value(str(q.name)), update_rule("w")
     yield updated(value, -gradient, r.learning_rate), f"this adds η·∂L/∂w; the update subtracts it: {rule}", \
         "update_sign"
@@ -205,6 +210,8 @@ class Diagnoser:
         if q.kind == "updated":
             gradient = r.gradient(str(q.name))
             yield from update_mistakes(r, q, gradient)
+            if r.network.optimizer.name != "sgd":
+                return
             yield (updated(r.value(str(q.name)), gradient / 2, r.learning_rate),
                    "the update used half the gradient (a lost factor 2 in ∂L/∂ŷ)", "factor_2_lost")
             return
