@@ -123,3 +123,20 @@ def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_ra
         current.result = run(trained, inputs, targets, learning_rate)
         current.losses[-1] = current.result.loss
     return current
+
+
+def trajectory(result: Result, updates: int) -> tuple[list[float], list[np.ndarray]]:
+    """The loss and the parameter vector (core.packing's order) after 0, 1, ..., `updates`
+    updates from `result`'s state, as `train` makes them (worked out once, longer when asked)."""
+    known = result._cache.get("trajectory")
+    if known is None or len(known[0]) <= updates:
+        length = max(updates, 2 * (len(known[0]) - 1) if known else updates)
+        values: list[np.ndarray] = []
+        net = result.network
+        run_ = train(net, result.a[0], result.targets, result.learning_rate, length,
+                     on_epoch=lambda state, _epoch: values.append(state.values.copy()))
+        if run_.stopped != "epochs":
+            raise KeyboardInterrupt
+        values.append(run_.result.packing().values(run_.result.network.layers))
+        result._cache["trajectory"] = known = (run_.losses, values)
+    return known[0][:updates + 1], known[1][:updates + 1]

@@ -20,6 +20,7 @@ from .intervals import one_path_only, read_the_other_way
 from .matching import matching
 from .quantities import Quantity, QuantityError, evaluate, shown
 from .rule import same_value
+from .training_quantities import is_more
 
 
 def _softmax_without_cross_terms(act: Activation) -> Activation:
@@ -207,6 +208,8 @@ class Diagnoser:
         """(value a mistake gives, the sentence that names it), most specific first."""
         r, n = self.result, self.notation
         loss = r.network.loss.name
+        if is_more(q.kind):  # Δw, state, after K, ∂X/∂Y: no catalogue of their own yet
+            return
         if q.kind == "updated":
             gradient = r.gradient(str(q.name))
             yield from update_mistakes(r, q, gradient)

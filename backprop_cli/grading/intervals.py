@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .quantities import Quantity, QuantityError, node_at
+from .quantities import Quantity, QuantityError, evaluate, node_at
 from .rule import Precision
+from .training_quantities import is_more
 
 Pair = tuple  # (low, high) arrays of the same shape
 # the catalogued mistakes (CONTRACT section 5's codes) a pass can make in every step: on the
@@ -318,6 +319,9 @@ class Reach:
     def interval(self, q: Quantity) -> tuple[float, float]:
         """The quantity's own interval (before its own rounding, which is the answer's)."""
         r = self.r
+        if is_more(q.kind):  # Δw, an optimiser's state, values after K updates, ∂X/∂Y: on the value
+            truth = evaluate(r, q, self.n)
+            return truth, truth
         if q.name.kind == "L":
             if q.kind == "gradient":
                 return 1.0, 1.0
