@@ -267,3 +267,11 @@ def test_trace_plugs_in_the_optimisers_numbers(tmp_path, optimizer):
         assert float(line.rsplit(" = ", 1)[1]) == pytest.approx(value, rel=1e-11), key
     grad = invoke("grad", tmp_path / "s1.yaml", expect=0).stdout
     assert f"updated by {optimizer}" in grad and "update 2" in grad
+
+
+def test_explore_refuses_what_its_page_cannot_recompute(tmp_path):
+    layers, inputs, targets, loss, reduction, rate, settings = problem("adam", 0, 0)
+    (tmp_path / "net.yaml").write_text(spec_text(layers, inputs, targets, loss, reduction, rate, "adam", settings))
+    result = invoke("explore", tmp_path / "net.yaml", "-o", tmp_path / "page.html")
+    assert result.exit_code == 2 and "use trace" in result.stderr and not (tmp_path / "page.html").exists()
+    assert load_spec(tmp_path / "net.yaml").compute()._repr_html_() is None  # a notebook shows the plain repr
