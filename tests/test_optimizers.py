@@ -189,10 +189,12 @@ def test_momentum_walkthrough_sgd_with_momentum():
 
 # -- properties ---------------------------------------------------------------------------
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=5), st.floats(1e-4, 1.0),
+@given(st.lists(st.floats(-1e3, 1e3).filter(lambda g: g == 0 or abs(g) > 1e-150), min_size=1, max_size=5),
+       st.floats(1e-4, 1.0),
        st.sampled_from(["adam", "rmsprop", "adagrad"]))
 def test_adaptive_first_steps_move_each_weight_by_at_most_eta(gradient, rate, optimizer):
-    # each weight's first step is η·g/(√(g²) + ε)-like: at most η whatever the gradient's scale
+    # each weight's first step is η·g/(√(g²) + ε)-like: at most η whatever the gradient's scale (a
+    # gradient so small that (1 − β1)·g underflows moves nothing: not drawn)
     from backprop_cli.core.update import Optimizer, State, optimizer_step
 
     g = np.array(gradient)
