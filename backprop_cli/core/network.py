@@ -8,6 +8,7 @@ import numpy as np
 from .functions import Activation, Loss
 from .names import NO_NAMES
 from .record import Record
+from .update import SGD, Optimizer, State
 
 
 class Layer(Record):
@@ -31,7 +32,7 @@ class Layer(Record):
 class Network(Record):
     """Layers, a loss and how a batch is reduced; what the engine needs and nothing more."""
 
-    FIELDS = ("layers", "loss", "reduction", "frozen", "names")
+    FIELDS = ("layers", "loss", "reduction", "frozen", "names", "optimizer", "state", "l2")
 
     layers: list[Layer]
     loss: Loss
@@ -39,9 +40,14 @@ class Network(Record):
     frozen: frozenset = frozenset()  # canonical names of the parameters an update leaves alone
     # the course's own names (canonical default-notation name -> its name); only for reading and printing
     names: Mapping[str, str] = NO_NAMES
+    optimizer: Optimizer = SGD  # how an update moves the parameters (core.update)
+    state: State | None = None  # the optimiser's state before the next update; None: the start
+    l2: float = 0.0  # λ: the loss gains (λ/2)·Σw² over the weights
 
-    def __init__(self, layers, loss, reduction="mean", frozen=frozenset(), names=NO_NAMES):
+    def __init__(self, layers, loss, reduction="mean", frozen=frozenset(), names=NO_NAMES, optimizer=SGD,
+                 state=None, l2=0.0):
         self.layers, self.loss, self.reduction, self.frozen, self.names = layers, loss, reduction, frozen, names
+        self.optimizer, self.state, self.l2 = optimizer, state, l2
 
     def __repr__(self) -> str:
         return f"Network({self.sizes}, {self.loss.name}, {self.reduction})"
@@ -55,6 +61,13 @@ class Network(Record):
     def sizes(self) -> list[int]:
         """Neurons per layer, the input layer first."""
         return [self.layers[0].weights.shape[1]] + [layer.weights.shape[0] for layer in self.layers]
+
+    @property
+    def l2_term(self) -> float:
+        """(λ/2)·Σw² over every weight: the loss's L2 term (0 without `l2:`)."""
+        if not self.l2:
+            return 0.0
+        return 0.5 * self.l2 * sum(float(np.sum(layer.weights * layer.weights)) for layer in self.layers)
 
     @property
     def softmax_layers(self) -> set[int]:

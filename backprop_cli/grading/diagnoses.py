@@ -20,6 +20,7 @@ from .intervals import one_path_only, read_the_other_way
 from .matching import matching
 from .quantities import Quantity, QuantityError, evaluate, shown
 from .rule import same_value
+from .training_quantities import is_more
 
 
 def _softmax_without_cross_terms(act: Activation) -> Activation:
@@ -138,6 +139,11 @@ TRANSPOSED = "the weight matrix is read the other way in the backward sum: w_jk 
 def update_mistakes(r: Result, q: Quantity, gradient: float):
     """(value, sentence, code) of the update's own mistakes, made with `gradient` (the true one,
     or the one the answers file states)."""
+    if r.network.optimizer.name != "sgd":  # the spec's optimiser: its own catalogue
+        from .optimizer_mistakes import optimizer_mistakes
+
+        yield from optimizer_mistakes(r, str(q.name), gradient)
+        return
     value, rule = r.value(str(q.name)), update_rule("w")
     yield updated(value, -gradient, r.learning_rate), f"this adds η·∂L/∂w; the update subtracts it: {rule}", \
         "update_sign"
@@ -215,9 +221,13 @@ class Diagnoser:
         """(value a mistake gives, the sentence that names it), most specific first."""
         r, n = self.result, self.notation
         loss = r.network.loss.name
+        if is_more(q.kind):  # Δw, state, after K, ∂X/∂Y: no catalogue of their own yet
+            return
         if q.kind == "updated":
             gradient = r.gradient(str(q.name))
             yield from update_mistakes(r, q, gradient)
+            if r.network.optimizer.name != "sgd":
+                return
             yield (updated(r.value(str(q.name)), gradient / 2, r.learning_rate),
                    "the update used half the gradient (a lost factor 2 in ∂L/∂ŷ)", "factor_2_lost")
             return

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from .expression import ExpressionSpec
 
 TOP_KEYS = ("name", "description", "input", "inputs", "target", "targets", "reduction", "loss",
-            "output_gradient", "learning_rate", "layout", "layers", "frozen", "names")
+            "output_gradient", "learning_rate", "layout", "layers", "frozen", "names",
+            "optimizer", "optimizer_state", "l2")  # the last three: spec.training
 LAYER_KEYS = ("activation", "weights", "biases", "layout")
 LAYOUTS = ("to_from", "from_to")  # weights row j INTO neuron j (PyTorch), or row k FROM neuron k (x @ W)
 MAX_LAYERS = 1_000
@@ -174,6 +175,12 @@ class _SpecReader(ValueReader):
         if self.problems:
             raise SpecError(self.problems)
         network = Network(layers, LOSSES[loss], reduction, frozen, course)
+        if "optimizer" in data or "optimizer_state" in data or "l2" in data:
+            from .training import read_training
+
+            network = read_training(self, data, network, course)
+            if self.problems:
+                raise SpecError(self.problems)
         return Spec(network, inputs, targets, batch, float(rate), name, description, self.doc.file,
                     self.doc, self.matrix_files, layouts)
 
