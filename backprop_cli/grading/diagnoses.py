@@ -217,8 +217,11 @@ class Diagnoser:
                 self._mistaken[key] = _through_updated_weights(r) if len(r.network.layers) > 1 else None
         return self._mistaken[key]
 
-    def candidates(self, q: Quantity, expected: float):
-        """(value a mistake gives, the sentence that names it), most specific first."""
+    def candidates(self, q: Quantity, expected: float, *, drawing: bool = False):
+        """(value a mistake gives, the sentence that names it), most specific first. `drawing`: only
+        the catalogue a personal problem is drawn against (grading.personal.good_problem), which
+        stays as it was when pairs with the stale weights or a summed batch came: a mistake added
+        to the catalogue must never change which network a student was handed."""
         r, n = self.result, self.notation
         loss = r.network.loss.name
         if is_more(q.kind):  # Δw, state, after K, ∂X/∂Y: no catalogue of their own yet
@@ -289,10 +292,11 @@ class Diagnoser:
         if stale is not None:
             value = evaluate(stale, q, n)
             yield value, STALE, "updated_weights_used"
-            yield from self._with_stale(q, singles)
-            singles.append((value, STALE, "updated_weights_used"))
+            if not drawing:
+                yield from self._with_stale(q, singles)
+                singles.append((value, STALE, "updated_weights_used"))
         # two mistakes at once: a whole-pass one with a lost factor 2, a flipped sign, or a batch summed
-        summed = q.is_parameter and r.samples > 1 and r.network.reduction == "mean"
+        summed = q.is_parameter and r.samples > 1 and r.network.reduction == "mean" and not drawing
         for value, sentence, code in singles:
             if same_value(value, expected):
                 continue  # a mistake that changes nothing here makes no pair
