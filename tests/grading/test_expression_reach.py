@@ -188,3 +188,13 @@ def test_an_interval_product_skips_infinity_times_0(a, b, product):
     from backprop_cli.grading.expression_reach import _mul
 
     assert _mul(a, b) == product
+
+
+def test_sin_over_a_box_wider_than_a_million_still_reaches_both_peaks():
+    from backprop_cli.grading.expression_reach import _image
+
+    # a stated 1e6 (one digit) stands for anything within 5e5 of it: sin there is anything in [−1, 1]
+    assert _image(math.sin, [(5e5, 1.5e6)], ["sin"]) == (-1.0, 1.0)
+    assert _image(math.cos, [(-math.inf, 0.0)], ["cos"]) == (-1.0, 1.0)  # unbounded boxes: both turns
+    assert _image(math.sin, [(1.0, math.inf)], ["sin"]) == (-1.0, 1.0)
+    assert _image(math.sin, [(-math.inf, math.inf)], ["sin"]) == (-1.0, 1.0)
