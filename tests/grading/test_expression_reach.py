@@ -183,6 +183,7 @@ def test_a_node_the_output_does_not_use_has_a_derivative_of_exactly_0_and_the_ou
     ((2.0, 3.0), (-math.inf, -1.0), (-math.inf, -2.0)),
     ((math.inf, math.inf), (0.0, 0.0), (0.0, 0.0)),  # nothing but ∞·0: the product is 0
     ((-1.0, 2.0), (-3.0, 4.0), (-6.0, 8.0)),
+    ((0.0, 1.0), (1.0, math.inf), (0.0, math.inf)),  # 0·∞ the other way round
 ])
 def test_an_interval_product_skips_infinity_times_0(a, b, product):
     from backprop_cli.grading.expression_reach import _mul
