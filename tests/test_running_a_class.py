@@ -202,6 +202,13 @@ def test_a_bug_while_grading_one_file_is_contained_every_report_written_exit_3(c
     assert "hw3-bob" in junit.read_text(encoding="utf-8")  # every report written, the bug's file in it
     if not plain:
         assert "bob,0.0,4.0,invalid" in gradebook.read_text(encoding="utf-8")
+    # --debug: the traceback of the contained bug too, for a maintainer (still contained: exit 3)
+    if plain:
+        debug = invoke("--debug", "check", tmp_path / "hw3-bob" / "answers.yaml", tmp_path / "alice" / "answers.yaml")
+    else:
+        debug = invoke("--debug", "check", "--assignment", folder / "hw3.yaml",
+                       *[folder / f"hw3-{s}" / "answers.yaml" for s in ("alice", "bob", "carol", "mallory")])
+    assert debug.exit_code == 3 and "Traceback" in debug.stderr and "TypeError: a bug" in debug.stderr
 
 
 def test_every_key_written_with_o_passes_a_plain_check_too(course, tmp_path):
