@@ -103,7 +103,14 @@ class Judge:
     def candidates(self, answer) -> list[tuple[float, str]]:
         truth = self.truths[id(answer)]
         found = list(self.diagnoser.candidates(answer.quantity, truth))
-        return found + trivial_values(answer, self.answers, self.truths)
+        return found + trivial_values(answer, self._earlier(answer), self.truths)
+
+    def _earlier(self, answer) -> list:
+        """The file's answers to steps before this one's, or beside it (a12 beside a11): the values it
+        could have been copied from (a right ŷ2 is no copy of a wrong dL/dz21 that repeats it; the
+        wrong one is the copy)."""
+        mine = self.shape.position(answer.quantity)
+        return [a for a in self.answers if self.shape.position(a.quantity) <= mine]
 
     def _lazy_candidates(self, answer):
         """The candidates, worked out only when the rule asks (a reached answer that is not exact)."""
@@ -212,7 +219,7 @@ class Judge:
             # an imprecise value is reached by the correct method: copies of it are not suspect, only
             # a trivial value (which _explained refuses)
             suspects = TRIVIAL if judged[id(a)].verdict == "imprecise" else \
-                trivial_values(a, self.answers, self.truths)
+                trivial_values(a, self._earlier(a), self.truths)
             trivial = [text for value, text, _ in suspects
                        if same_value(a.given, value) and not same_value(self.truths[id(a)], value)]
             if trivial and self._named(a, judged):

@@ -50,7 +50,8 @@ def digits_of(answer) -> tuple[float, float]:
 
 
 def trivial_values(answer, answers, truths: dict) -> list[tuple[float, str]]:
-    """0, ±1 and copies of the other values the file states, each with what it is."""
+    """0, ±1 and copies of the values of `answers` (the file's other values it could be copied
+    from), each with what it is."""
     found = list(TRIVIAL)
     for other in answers:
         if other is not answer and not same_value(truths[id(other)], truths[id(answer)]):

@@ -76,3 +76,11 @@ def test_no_slip_is_claimed_where_the_loosest_rounding_of_the_step_reaches_the_a
     assert judged["dL/dw211"].verdict == "imprecise"
     assert [c["code"] for c in judged["dL/dw211"].codes][:1] == ["rounded_too_coarsely"]
     assert "arithmetic" not in [c["code"] for c in judged["dL/dw211"].codes]
+
+
+def test_a_right_value_is_no_copy_of_a_later_wrong_one_that_repeats_it(tmp_path):
+    # a11 right to 4 decimals; ∂L/∂w211 (a later step) wrongly written as the same 0.5987: a11 cannot
+    # have been copied from a value computed after it, so it is right; the later one is the suspect
+    judged = judge(tmp_path, {"a11": t.f(t.A11, 4), "dL/dw211": t.f(t.A11, 4)})
+    assert judged["a11"].verdict == "right"
+    assert judged["dL/dw211"].verdict == "wrong"
