@@ -359,7 +359,10 @@ class Reach:
             value, rate = r.value(str(q.name)), r.learning_rate
             if r.is_frozen(str(q.name)):
                 return value, value
-            return float(value - rate * g_high), float(value - rate * g_low)
+            # η·g is a step of its own, rounded as the answer is (η = 0.5, g = 2.55: 1.275 written 1.27)
+            step_low, step_high = _widen((np.array(rate * g_low), np.array(rate * g_high)), self.p) if rate != 1 \
+                else (rate * g_low, rate * g_high)
+            return float(value - step_high), float(value - step_low)
         what, layer, neuron = node_at(r, q.name, self.n)
         s = (q.sample or 1) - 1
         if q.kind == "value":

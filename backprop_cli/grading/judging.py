@@ -48,6 +48,11 @@ def confusion(confusable: list) -> list[dict]:
     return [{"code": rest[0] if rest else "", "text": sentence} for _, sentence, *rest in confusable]
 
 
+def _near_zero(ruling, precision: Precision) -> bool:
+    """Whether the correct method comes within a unit of the answer's last digit of 0."""
+    return min(abs(ruling.low), abs(ruling.high)) <= 2 * precision.half_unit or ruling.low <= 0 <= ruling.high
+
+
 class NetworkShape:
     """How a network's quantities are judged together: their interval passes (grading.intervals),
     their dependency nodes (grading.dependencies) and the order they are judged in, earlier steps
@@ -144,8 +149,10 @@ class Judge:
         judgement = self._wrong_or_carried(answer, judged, precision, ruling)
         if judgement.verdict == "wrong" and precision.significant < KEPT_DIGITS:
             return self._coarse(answer, precision, judgement)
-        if judgement.verdict == "wrong" and not judgement.codes and answer.given != 0:
-            # (a written 0 has no significant digits to speak of: `0.0` says nothing of 0.686's steps)
+        if judgement.verdict == "wrong" and not judgement.codes and \
+                (answer.given != 0 or _near_zero(ruling, precision)):
+            # (a written 0 has no significant digits to speak of: `0.0` says nothing of 0.686's steps,
+            # `0.000` for 0.00077 may be the student's rounding)
             return self._rounded_at_the_answers_digits(answer, precision, judgement)
         return judgement
 
@@ -224,6 +231,9 @@ class Judge:
                        if same_value(a.given, value) and not same_value(self.truths[id(a)], value)]
             if trivial and self._named(a, judged):
                 continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
+            if trivial and judged[id(a)].verdict == "imprecise" and \
+                    precision_of(written(a)).decimals >= precision_of(written(answer)).decimals:
+                continue  # the truth rounded as the student rounds everything (tanh = −0.99995 as −1.000)
             if not trivial and self._explained(a, judged):
                 continue
             why = f"a value that makes this step trivial ({trivial[0]})" if trivial else \

@@ -204,3 +204,18 @@ def test_an_intermediate_rounded_to_the_answers_decimals_below_three_digits_is_s
         path.write_text(body + f"  f: {given}\n", encoding="utf-8")
         (outcome,) = Grader().grade_file(str(path)).outcomes
         assert outcome.verdict == verdict, given
+
+
+def test_a_zero_the_steps_rounded_at_the_answers_decimals_reach_is_imprecise_not_a_mistake(tmp_path):
+    # h = 0.02² = 0.0004, f = 2h = 0.0008: rounding h to 3 decimals as the answer is gives 0.000 and f =
+    # 0.000; so written, f cannot be told from the trivial 0 (imprecise), and no mistake is named on it.
+    # 0.0 for a value far from 0 is no such rounding: still wrong
+    path = tmp_path / "e.yaml"
+    body = "expression: |\n  h = x*x\n  f = 2*h\nat: {x: 0.02}\nanswers:\n"
+    for given, verdict in (("0.000", "imprecise"), ("0.001", "right"), ("0.003", "wrong")):
+        path.write_text(body + f"  f: {given}\n", encoding="utf-8")
+        (outcome,) = Grader().grade_file(str(path)).outcomes
+        assert outcome.verdict == verdict, given
+    path.write_text("expression: |\n  h = x*x\n  f = 2*h\nat: {x: 0.6}\nanswers:\n  f: 0.0\n", encoding="utf-8")
+    (outcome,) = Grader().grade_file(str(path)).outcomes
+    assert outcome.verdict == "wrong"  # 0.72 written 0.0: the steps rounded to a tenth reach 0.7, not 0

@@ -1,6 +1,8 @@
 """grading.judging, the cases the mutation run found untested: the codes of an imprecise answer,
 credit carried from an imprecise earlier answer, an earlier wrong answer whose own inputs are wrong
 (no slip can be shown, so no credit), and a file's tolerance applied to the step on its values."""
+import pytest
+
 from backprop_cli.grading.diagnoses import Diagnoser
 from backprop_cli.grading.judging import confusion, judge_all
 from backprop_cli.grading.quantities import evaluate
@@ -84,3 +86,46 @@ def test_a_right_value_is_no_copy_of_a_later_wrong_one_that_repeats_it(tmp_path)
     judged = judge(tmp_path, {"a11": t.f(t.A11, 4), "dL/dw211": t.f(t.A11, 4)})
     assert judged["a11"].verdict == "right"
     assert judged["dL/dw211"].verdict == "wrong"
+
+
+
+@pytest.mark.parametrize("written, verdict", [("-0.575", "right"), ("-0.570", "right"), ("-0.580", "right"),
+                                              ("-0.560", "wrong"), ("-0.590", "wrong")])
+def test_the_product_eta_times_g_is_a_step_rounded_as_the_answer_is(tmp_path, written, verdict):
+    # ŷ = w = 0.7, y = −0.575: g = 2(ŷ − y) = 2.55 exactly, η·g = 1.275, w_new = −0.575; a student who
+    # writes η·g to the answer's digits (1.27 or 1.28) gets −0.570 or −0.580: the correct method
+    import backprop_cli as bp
+
+    (tmp_path / "net.yaml").write_text("input: [1.0]\ntarget: [-0.575]\nloss: squared_error\nlearning_rate: 0.5\n"
+                                       "layers:\n  - {activation: linear, weights: [[0.7]], biases: [0.0]}\n",
+                                       encoding="utf-8")
+    (tmp_path / "answers.yaml").write_text(f"spec: net.yaml\nanswers:\n  dL/dw111: 2.55\n  w111_new: {written}\n",
+                                           encoding="utf-8")
+    (report,) = bp.check([str(tmp_path / "answers.yaml")]).files
+    assert [str(o.verdict).split(".")[-1].lower() for o in report.outcomes] == ["right", verdict]
+
+
+def test_a_value_the_students_rounding_makes_trivial_is_built_on(tmp_path):
+    # a12 = tanh(−5.68) = −0.99998, written −1.000 at the file's 3 decimals: imprecise (the trivial −1),
+    # but the truth rounded as every answer is; ∂L/∂z22 = ŷ2 − 1 done on it is carried forward, not
+    # refused as built on a value that makes the step trivial (a simulated student, as they wrote it)
+    import backprop_cli as bp
+
+    (tmp_path / "net.yaml").write_text(
+        "input: [-1, 3, 0.5, 3]\ntarget: [0, 1]\nloss: cross_entropy\nlearning_rate: 0.5\nlayers:\n"
+        "  - activation: tanh\n    weights: [[-0.8, 0.9, 0.5, -0.2], [0.7, -0.59, -0.82, -0.8], [-0.49, -0.9, 0.2, -0.5]]\n"
+        "    biases: [-0.1, -0.4, 0.06]\n  - activation: softmax\n    weights: [[-0.8, 0.25, -0.9], [0.84, 0.3, 0.5]]\n"
+        "    biases: [-0.4, 0.5]\n", encoding="utf-8")
+    answers = ("loss: 0.290\n  z12: -5.680\n  a12: {a12}\n  yhat1: 0.252\n  yhat2: 0.748\n  dL/dz21: 0.000\n"
+               "  dL/dz22: -0.251\n")
+
+    def verdicts(a12):
+        (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n  " + answers.format(a12=a12),
+                                               encoding="utf-8")
+        (report,) = bp.check([str(tmp_path / "answers.yaml")]).files
+        return {o.answer.quantity.text: str(o.verdict).split(".")[-1].lower() for o in report.outcomes}
+
+    by = verdicts("-1.000")
+    assert by["a12"] == "imprecise" and by["dL/dz22"] == "carried_forward"
+    # `-1` with no decimals under an answer of 3 is the trivial value written to buy the step: refused
+    assert verdicts("-1")["dL/dz22"] == "wrong"
