@@ -113,7 +113,8 @@ def test_a_value_the_students_rounding_makes_trivial_is_built_on(tmp_path):
 
     (tmp_path / "net.yaml").write_text(
         "input: [-1, 3, 0.5, 3]\ntarget: [0, 1]\nloss: cross_entropy\nlearning_rate: 0.5\nlayers:\n"
-        "  - activation: tanh\n    weights: [[-0.8, 0.9, 0.5, -0.2], [0.7, -0.59, -0.82, -0.8], [-0.49, -0.9, 0.2, -0.5]]\n"
+        "  - activation: tanh\n"
+        "    weights: [[-0.8, 0.9, 0.5, -0.2], [0.7, -0.59, -0.82, -0.8], [-0.49, -0.9, 0.2, -0.5]]\n"
         "    biases: [-0.1, -0.4, 0.06]\n  - activation: softmax\n    weights: [[-0.8, 0.25, -0.9], [0.84, 0.3, 0.5]]\n"
         "    biases: [-0.4, 0.5]\n", encoding="utf-8")
     answers = ("loss: 0.290\n  z12: -5.680\n  a12: {a12}\n  yhat1: 0.252\n  yhat2: 0.748\n  dL/dz21: 0.000\n"
