@@ -199,3 +199,4 @@ def test_sin_over_a_box_wider_than_a_million_still_reaches_both_peaks():
     assert _image(math.cos, [(-math.inf, 0.0)], ["cos"]) == (-1.0, 1.0)  # unbounded boxes: both turns
     assert _image(math.sin, [(1.0, math.inf)], ["sin"]) == (-1.0, 1.0)
     assert _image(math.sin, [(-math.inf, math.inf)], ["sin"]) == (-1.0, 1.0)
+    assert _image(math.sin, [(-math.inf, 10.0)], ["sin"]) == (-1.0, 1.0)  # the turns below 10, not near 0
