@@ -6,7 +6,6 @@ import os
 
 from ..core.computation import EXPRESSION, Computation
 from ..core.names import notation as make_notation
-from ..core.names import parameter_name
 from ..core.reports import ExampleList, ExpressionTrace, GradientCheck, Gradients
 from ..errors import UsageError, printable
 
@@ -73,7 +72,7 @@ def compute(spec, learning_rate: float | None = None) -> Computation:
 def parameter_names(result, names) -> list[str]:
     """Parameter names as a user gave them (canonical, or the spec's own), checked against the
     network (UsageError), in their canonical compact form."""
-    return [parameter_name(*result.parameter_index(name)) for name in names]
+    return [result.canonical(name) for name in names]
 
 
 def _known(result, names, option: str) -> None:
@@ -134,9 +133,12 @@ def _cap(count: int, what: str, hint: str) -> None:
 def gradcheck(spec, eps: float = 1e-6, tol: float = 1e-6) -> GradientCheck:
     """`backprop gradcheck`: every backprop gradient against a central finite difference."""
     from ..core.gradcheck import gradcheck as check
+    from ..core.gradcheck import gradcheck_maps
 
     _network_only(spec, "gradcheck")
-    return GradientCheck(check(compute(spec), eps, tol), eps, tol, spec.name)
+    result = compute(spec)
+    checks = gradcheck_maps(result, eps, tol) if result.network.maps else check(result, eps, tol)
+    return GradientCheck(checks, eps, tol, spec.name)
 
 
 def _network_only(spec, command: str) -> None:

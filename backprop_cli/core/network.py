@@ -27,11 +27,22 @@ class Layer(Record):
     def __repr__(self) -> str:
         return f"Layer({self.weights.shape[0]} neurons, {self.activation.name}, biases {self.bias_style})"
 
+    @property
+    def written_weights(self) -> np.ndarray:
+        """The weights as the spec writes them (layout to_from)."""
+        return self.weights
+
+    @property
+    def outputs(self) -> int:
+        """How many neurons the layer has."""
+        return self.weights.shape[0]
+
 
 class Network(Record):
     """Layers, a loss and how a batch is reduced; what the engine needs and nothing more."""
 
     FIELDS = ("layers", "loss", "reduction", "frozen", "names")
+    maps = False  # dense layers only (core.mapnet's MapNetwork is the network over feature maps)
 
     layers: list[Layer]
     loss: Loss

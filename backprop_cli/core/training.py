@@ -17,7 +17,7 @@ from .result import Result
 
 def stepped(result: Result) -> list[Layer]:
     """Every layer after one update of every weight and bias (finite: run() refused it otherwise)."""
-    return [layer.replace(weights=weights, biases=biases)
+    return [layer if weights is None else layer.replace(weights=weights, biases=biases)  # pooling: no parameters
             for layer, (weights, biases) in zip(result.network.layers, result.stepped_arrays())]
 
 
@@ -43,6 +43,14 @@ def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_ra
     `on_epoch(result, epoch)` sees the state at the start of each epoch (1-based), before its
     update: what a hand-made spreadsheet row holds. Ctrl-C ends the run after the last whole epoch.
     """
+    if network.maps:  # a network over feature maps has its own pass (core.mapnet)
+        from .mapnet import run as run_maps
+
+        return _train(network, inputs, targets, learning_rate, epochs, until_loss, on_epoch, run_maps)
+    return _train(network, inputs, targets, learning_rate, epochs, until_loss, on_epoch, run)
+
+
+def _train(network, inputs, targets, learning_rate, epochs, until_loss, on_epoch, run) -> Run:
     current = Run(learning_rate)
     result = run(network, inputs, targets, learning_rate)
     current.losses.append(result.loss)

@@ -7,7 +7,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from ..core.names import layer_parameter_counts, notation
+from ..core.names import notation
 from ..core.numbers import number
 from ..errors import printable
 from .derivation import CANCELLED, accepted_text, derivation_lines, pretty, target_header
@@ -57,7 +57,7 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
     if result.samples > 1:
         header.append(f"   ({result.samples} samples, {result.network.reduction})", style="dim")
     parts = [header, Text("")]
-    counts = layer_parameter_counts(result.sizes, result.network.bias_styles)
+    counts = result.layer_parameter_counts()
     if len(rows) > MANY_ROWS and len(rows) == sum(counts):
         # every parameter of a big network: each layer's first and last few, the rest in JSON
         parts.append(Text(f"  {len(rows):,} parameters: each layer shows its {SUMMARY} (… marks the rest; "
