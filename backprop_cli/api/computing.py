@@ -108,6 +108,8 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
     from ..core.paths import locate_node, split_sample
     from ..core.tracing import build_trace
 
+    if result.network.maps:  # layers over feature maps: their own path structure (core.mappaths)
+        from ..core.mappaths import build_trace, locate_node
     names = parameter_names(result, weights)
     if sample is not None and not 1 <= sample <= result.samples:
         raise UsageError(f"--sample {sample}: the spec has {result.samples} sample(s)")
@@ -147,6 +149,12 @@ def _network_only(spec, command: str) -> None:
                          "(grad, trace, key, draw and explore take expressions)")
 
 
+def _dense_only(result, command: str) -> None:
+    if result.network.maps:
+        raise UsageError(f"`{command}` does not draw convolution or pooling layers yet; `backprop trace` shows "
+                         "every path of this network (and grad, gradcheck, step and train take it)")
+
+
 def draw(spec, output: str, weight: str | None = None, *, gradients: bool = False, notation: str = "default",
          precision: int = 4, learning_rate: float | None = None):
     """`backprop draw`: the network (or an expression's graph) as a picture (.svg or .png), the
@@ -163,6 +171,7 @@ def draw(spec, output: str, weight: str | None = None, *, gradients: bool = Fals
         return draw_graph(result, output, weight, spec.name, precision)
     from ..report.draw import draw_network
 
+    _dense_only(result, "draw")
     names = parameter_names(result, (weight,) if weight else ())
     return draw_network(result, make_notation(notation, result.network.names), output, names[0] if names else None,
                         gradients, spec.name, precision)
@@ -183,6 +192,7 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
         return explore_pages.expression_page(traced, precision, spec.name or "expression", fragment)
     from ..report.explore import network_svg
 
+    _dense_only(result, "explore")
     chosen = make_notation(notation, result.network.names)
     drawing = network_svg(result, chosen, precision)  # drawn once: for the parameters shown, and the page
     names = parameter_names(result, weights) or explore_pages.drawn_parameters(result, chosen, drawing[1])

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..errors import NumericalError, UsageError
 from . import mapnames
-from .computation import NETWORK, html_view
+from .computation import NETWORK
 from .record import Record
 from .update import updated
 
@@ -31,7 +31,8 @@ class MapResult(Record):
         self._cache, self.title = {}, ""
 
     def _repr_html_(self) -> str | None:
-        return html_view(self)
+        """None: a notebook shows the plain repr (the explorer's page draws dense layers only)."""
+        return None
 
     def __repr__(self) -> str:
         kinds = "-".join(layer.kind for layer in self.network.layers)
@@ -202,6 +203,32 @@ class MapResult(Record):
             values["L"] = self.loss
             self._cache["forward"] = values
         return self._cache["forward"]
+
+    def paths(self, name: str, max_paths: int | None = None, notation: str = "default") -> list:
+        """The chain-rule paths from L to parameter `name`, largest |product| first (all of them,
+        unless there are more than 100,000: then say how many with max_paths)."""
+        from .mappaths import trace_parameter
+        from .names import notation as make_notation
+
+        chosen = make_notation(notation, self.network.names)
+        if max_paths is None:
+            total = trace_parameter(self, name, chosen, 1).path_count
+            if total > 100_000:
+                raise ValueError(f"{name} has {total} paths; ask for the largest few with max_paths=")
+            max_paths = total
+        return trace_parameter(self, name, chosen, max_paths).paths
+
+    def trace(self, name: str, max_paths: int = 8, notation: str = "default", sample: int | None = None):
+        """Everything `trace` shows for a parameter or a node quantity (z1_1_2_2, x_1_2[2])."""
+        from .mappaths import trace_node, trace_parameter
+        from .names import notation as make_notation
+        from .paths import split_sample
+
+        chosen = make_notation(notation, self.network.names)
+        found = mapnames.find(self.network, split_sample(name, sample)[0])
+        if found is not None and found[0] != "p":
+            return trace_node(self, *split_sample(name, sample), notation=chosen, max_paths=max_paths)
+        return trace_parameter(self, name, chosen, max_paths, sample)
 
     def input_gradient(self) -> np.ndarray:
         """Per sample ∂L_i/∂x."""

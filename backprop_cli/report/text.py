@@ -144,7 +144,8 @@ def _forward(trace, precision: int) -> list:
             if r is None:
                 gap_row(grid)
                 continue
-            cells = [pretty(r.pre_name), *(number(v, precision) for v in r.z),
+            pre = [number(v, precision) for v in r.z] or [""] * len(trace.samples)  # pooling: no z
+            cells = [pretty(r.pre_name), *pre,
                      pretty(r.post_name), *(number(v, precision) for v in r.a)]
             if r.target is not None:
                 cells += [number(v, precision) for v in r.target]
@@ -180,8 +181,9 @@ def _backward(trace, precision: int) -> list:
             if r is None:
                 gap_row(grid)
                 continue
-            grid.add_row(f"{pretty(r.post_name)} / {pretty(r.pre_name)}", *(number(v, precision) for v in r.grad_a),
-                          *(signed(v, precision) for v in r.delta))
+            deltas = [signed(v, precision) for v in r.delta] or [""] * len(trace.samples)  # pooling: no z
+            both = f"{pretty(r.post_name)} / {pretty(r.pre_name)}" if r.pre_name else pretty(r.post_name)
+            grid.add_row(both, *(number(v, precision) for v in r.grad_a), *deltas)
     note = Text("  the factors every path through a neuron reuses (the backward recursion)", style="dim")
     return [Text("Backward pass", style="bold underline"), note, grid]
 
