@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import invoke
+from conftest import MAP_EXAMPLES, SPECS, invoke
 
 from backprop_cli import load_spec
 
@@ -94,3 +94,11 @@ def test_check_refuses_an_answers_file_about_it_where_it_names_the_spec(spec_fil
     (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n  loss: 1.18\n")
     result = invoke("check", tmp_path / "answers.yaml", expect=2)
     assert "answers.yaml:1:7: `spec: net.yaml` holds convolution or pooling layers" in result.stderr
+
+
+@pytest.mark.parametrize("example", MAP_EXAMPLES)
+def test_the_bundled_examples_run_through_their_commands(example, tmp_path):
+    for command in (["grad"], ["trace", "--max-paths", "3"], ["gradcheck"], ["trace", "--format", "json"],
+                    ["step", "-o", tmp_path / "after.yaml"], ["train", "--epochs", "3", "-o", tmp_path / "t.yaml"]):
+        invoke(command[0], "--example", example, *command[1:], expect=0)
+    assert load_spec(tmp_path / "after.yaml").compute().loss < load_spec(SPECS / f"{example}.yaml").compute().loss

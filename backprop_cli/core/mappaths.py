@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import UsageError
 from . import mapnames
 from .names import Notation
 from .paths import Factor, ParameterTrace, Path
 from .update import updated
+
+MAX_EDGES = 3_000_000  # about 100 MB of edge arrays, and a second or so to search
 
 
 class _Step:
@@ -31,6 +34,11 @@ def steps(result) -> list[_Step]:
     """Every level's edges, from the output down to the input (worked out once a result)."""
     if "steps" in result._cache:
         return result._cache["steps"]
+    edges = sum(layer.outputs * (layer.weights[0].size if layer.has_z else layer.size ** layer.dims)
+                for layer in result.network.layers)
+    if edges > MAX_EDGES:  # the path structure is kept as arrays of edges: bounded before it is built
+        raise UsageError(f"this network has {edges:,} edges: too many to trace path by path (at most "
+                         f"{MAX_EDGES:,}); `backprop grad` gives every gradient")
     found = []
     for l in range(len(result.network.layers), 0, -1):
         layer = result.network.layers[l - 1]
@@ -178,6 +186,16 @@ def _product(factors) -> float:
     return product
 
 
+def _omitted(gradient: float, paths: list, total: int) -> float:
+    """The sum of the paths not shown: the gradient less those shown, 0 when that is rounding alone
+    (within 1e-12 of the terms, as core.cancel judges a dense layer's sums)."""
+    if len(paths) == total:
+        return 0.0
+    rest = gradient - sum(p.product for p in paths)
+    scale = max([abs(gradient)] + [abs(p.product) for p in paths])
+    return 0.0 if abs(rest) <= 1e-12 * scale else rest
+
+
 def trace_parameter(result, name: str, notation: Notation, max_paths: int, sample: int | None = None):
     """Paths, their products and the gradient of one parameter, grouped by the positions where
     it is used (`sample` 1-based, or the batch)."""
@@ -232,7 +250,7 @@ def trace_parameter(result, name: str, notation: Notation, max_paths: int, sampl
     total = sum(p[2] for p in positions)
     per_sample = result.per_sample_gradient(name)
     gradient = result.gradient(name) if sample is None else float(per_sample[sample - 1])
-    omitted = 0.0 if len(paths) == total else gradient - sum(p.product for p in paths)
+    omitted = _omitted(gradient, paths, total)
     frozen = result.is_frozen(name)
     value = result.value(name)
     after = value if frozen else updated(value, gradient, result.learning_rate)
@@ -262,7 +280,7 @@ def trace_node(result, name: str, sample: int = 1, *, notation: Notation, max_pa
     per = result.deltas[layer] if what == "z" else result.grad_a[layer]
     gradient = float(result.scale * per[s, index])
     total = int(counts(result)[(what, layer)][index])
-    omitted = 0.0 if len(paths) == total else gradient - sum(p.product for p in paths)
+    omitted = _omitted(gradient, paths, total)
     value = float(values[layer][s, index])
     return ParameterTrace(namer.node(what, layer, index), value, gradient, value, result.learning_rate, total, paths,
                           omitted, layer=layer, node=True)
