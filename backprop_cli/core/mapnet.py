@@ -32,12 +32,12 @@ class Dense(Layer):
         """z = W a + b for a batch."""
         return flat @ self.weights.T + self.biases
 
-    def backward(self, delta: np.ndarray, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(∂L/∂a below per sample, ∂L/∂W and ∂L/∂b summed over the batch) from δ."""
+    def backward(self, delta: np.ndarray, flat: np.ndarray, below: bool = True) -> tuple:
+        """(∂L/∂a below per sample, or None without `below`; ∂L/∂W and ∂L/∂b summed over the batch) from δ."""
         bias_grad = delta.sum(axis=0)
         if self.bias_style == "shared":  # one parameter: the sum over the layer, every neuron's entry
             bias_grad = np.full_like(bias_grad, bias_grad.sum())
-        return delta @ self.weights, delta.T @ flat, bias_grad
+        return (delta @ self.weights if below else None), delta.T @ flat, bias_grad
 
     def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every z(l)j reads every a(l−1)k through w(l)jk: (z index, a index, flat weight index)."""
@@ -125,7 +125,8 @@ def run(network: MapNetwork, inputs: np.ndarray, targets: np.ndarray, learning_r
                 below = layer.backward(grad_a[l] if l < depth else delta_out, a[l - 1])
             else:
                 deltas[l] = delta_out if l == depth else layer.activation.backward(z[l], a[l], grad_a[l])
-                below, weight_grads[l], bias_grads[l] = layer.backward(deltas[l], a[l - 1])
+                # the input's gradient only when asked (MapResult.input_gradient): training never needs it
+                below, weight_grads[l], bias_grads[l] = layer.backward(deltas[l], a[l - 1], below=l > 1)
                 weight_grads[l] = weight_grads[l] * scale
                 bias_grads[l] = bias_grads[l] * scale
             grad_a[l - 1] = below

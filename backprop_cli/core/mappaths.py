@@ -277,7 +277,7 @@ def trace_node(result, name: str, sample: int = 1, *, notation: Notation, max_pa
         paths.append(Path(nodes, factors, _product(factors), sample if batch else None))
     paths = sorted(paths, key=lambda p: -abs(p.product))[:max_paths]
     values = result.z if what == "z" else result.a
-    per = result.deltas[layer] if what == "z" else result.grad_a[layer]
+    per = result.deltas[layer] if what == "z" else result.input_gradient() if layer == 0 else result.grad_a[layer]
     gradient = float(result.scale * per[s, index])
     total = int(counts(result)[(what, layer)][index])
     omitted = _omitted(gradient, paths, total)

@@ -231,7 +231,9 @@ class MapResult(Record):
         return trace_parameter(self, name, chosen, max_paths, sample)
 
     def input_gradient(self) -> np.ndarray:
-        """Per sample ∂L_i/∂x."""
+        """Per sample ∂L_i/∂x, worked out when first asked (a pass leaves it out: training never needs it)."""
+        if self.grad_a[0] is None:  # (a pooling layer first passed it down already)
+            self.grad_a[0] = self.network.layers[0].backward(self.deltas[1], self.a[0])[0]
         return self.grad_a[0]
 
     def input_rows(self) -> list[tuple[str, float, float]]:

@@ -105,8 +105,9 @@ class Conv(_MapLayer):
         z += self.biases
         return np.ascontiguousarray(z.transpose(0, 3, 1, 2)).reshape(flat.shape[0], -1)
 
-    def backward(self, delta: np.ndarray, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(∂L/∂a below per sample, ∂L/∂W and ∂L/∂b summed over the batch) from δ = ∂L/∂z."""
+    def backward(self, delta: np.ndarray, flat: np.ndarray, below: bool = True) -> tuple:
+        """(∂L/∂a below per sample, ∂L/∂W and ∂L/∂b summed over the batch) from δ = ∂L/∂z; without
+        `below`, None for the first (the input's gradient, which training never needs)."""
         kh, kw = self.weights.shape[2:]
         samples = flat.shape[0]
         delta = delta.reshape((samples,) + self.out_shape)
@@ -114,6 +115,8 @@ class Conv(_MapLayer):
         # a shared weight's gradient sums over every position where it is used, and over the batch
         weight_grad = np.tensordot(delta, self._windows(padded, (kh, kw)), axes=([0, 2, 3], [0, 2, 3]))
         bias_grad = delta.sum(axis=(0, 2, 3))
+        if not below:
+            return None, weight_grad, bias_grad
         grad = np.zeros_like(padded)
         self._scatter(grad, (((i, j), np.tensordot(delta, self.weights[:, :, i, j], axes=([1], [0]))
                               .transpose(0, 3, 1, 2)) for i in range(kh) for j in range(kw)))
