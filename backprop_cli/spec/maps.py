@@ -129,18 +129,20 @@ class MapReader(_SpecReader):
             self.missing((), single, f"'{single}' is missing", f"add `{single}:` ({_shape_hint(self.dims + 1)})")
             return None, False
         value, extra = data[key], int(key == batch)
-        written = _depth(value) if not isinstance(value, dict) else None
         allowed = (self.dims + extra, self.dims + 1 + extra)
+        if isinstance(value, dict):  # a matrix file (at most 2 axes): an image, or a batch of sequences
+            value = self._from_file((key,), value)
+            if value is None:
+                return None, bool(extra)
+        written = value.ndim if isinstance(value, np.ndarray) else _depth(value)
         axes = written if written in allowed else allowed[0]
-        if isinstance(value, dict):  # a file: one sample [channels][rows][cols], a batch one axis more
-            axes = allowed[1]
-        elif written not in allowed:
+        if written not in allowed:
             what = "one sample" if not extra else "a batch (one entry per sample)"
-            self.fail((key,), f"'{key}' is written {written} lists deep, but {what} of "
+            self.fail((key,), f"'{key}' has {written} axes (lists deep), but {what} of "
                       f"{'an image' if self.dims == 2 else 'a sequence'} is {allowed[0]} or {allowed[1]}",
                       _shape_hint(self.dims + 1) + (", one per sample" if extra else ""), at_key=True)
             return None, bool(extra)
-        array = self._tensor((key,), value, axes, f"'{key}'")
+        array = value if isinstance(value, np.ndarray) else self._tensor((key,), value, axes, f"'{key}'")
         if array is None:
             return None, bool(extra)
         if not extra:

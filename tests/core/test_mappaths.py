@@ -71,3 +71,16 @@ def test_counts_are_exact_integers_beyond_float64():
     assert isinstance(total, int) and total > 2**64
     traced = trace_parameter(result, "w1_1_1_1", DEFAULT, max_paths=4)
     assert traced.path_count > 2**64 and len(traced.paths) == 4
+
+
+@pytest.mark.parametrize("dims", [1, 2])
+def test_a_batch_has_every_samples_paths_and_their_sum_is_the_gradient(dims):
+    spec, inputs, targets, result = _small(7, dims, loss="squared_error", samples=2)
+    for name in result.traced_names():
+        alone = sum(len(build(spec, x, y).enumerate("L", name)) for x, y in zip(inputs, targets))
+        traced = trace_parameter(result, name, DEFAULT, max_paths=alone)
+        assert traced.path_count == alone and len(traced.paths) == alone
+        assert sum(p.product for p in traced.paths) == pytest.approx(traced.gradient, rel=1e-9, abs=1e-12)
+        assert {p.sample for p in traced.paths} <= {1, 2} and traced.paths[0].factors[0].formula == "1/n"
+        one = trace_parameter(result, name, DEFAULT, max_paths=alone, sample=2)
+        assert one.gradient == pytest.approx(result.per_sample_gradient(name)[1], rel=1e-12, abs=1e-15)

@@ -3,6 +3,7 @@ spec refused with a located message (exit 2), cheaply, never a traceback."""
 
 import time
 
+import numpy as np
 import pytest
 from conftest import invoke
 
@@ -57,7 +58,7 @@ def test_the_contract_example_loads(tmp_path):
     ("weights: [[0.1, 0.2], [-0.3, 0.4]]", "weights: [[0.1, 0.2, 0.3], [-0.3, 0.4, 0.5]]",
      ["net.yaml:12:14: the weights of layer 3 have 3 columns, but the map below flattens to 2 values (2×1×1"]),
     ("input: [[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]]", "input: [1, 2, 0, 1]",
-     ["net.yaml:1:1: 'input' is written 1 lists deep, but one sample of an image is 2 or 3"]),
+     ["net.yaml:1:1: 'input' has 1 axes (lists deep), but one sample of an image is 2 or 3"]),
     ("input: [[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]]", "input: [[1, 2, 0, 1], [0, 1, 3]]",
      ["net.yaml:1:23: 'input': 3 entries here, but 4 in the first of its kind"]),
     ("input: [[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]]", "input: [[1, 2], [0, 1]]",
@@ -105,3 +106,13 @@ def test_a_sequence_and_a_batch_of_images(tmp_path):
         "target: [1, 0]", "targets: [[1, 0], [0, 1]]")
     (tmp_path / "batch.yaml").write_text(batch)
     assert "(2 samples, mean)" in invoke("grad", tmp_path / "batch.yaml", expect=0).stdout
+
+
+def test_an_image_from_a_matrix_file(tmp_path):
+    np.savetxt(tmp_path / "image.csv", np.array([[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]]),
+               delimiter=",")
+    (tmp_path / "net.yaml").write_text(BASE.replace("input: [[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]]",
+                                                    "input: {file: image.csv}"))
+    (tmp_path / "inline.yaml").write_text(BASE)
+    assert invoke("grad", tmp_path / "net.yaml", expect=0).stdout == invoke("grad", tmp_path / "inline.yaml",
+                                                                             expect=0).stdout
