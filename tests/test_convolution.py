@@ -81,7 +81,7 @@ def test_gradcheck_and_grad_by_any_spelling(spec_file):
     assert len(data["inputs"]) == 16 and data["inputs"][0]["name"] == "x_1_1"
 
 
-@pytest.mark.parametrize("command", [["draw", "-o", "OUT.svg"], ["explore", "-o", "OUT.html"],
+@pytest.mark.parametrize("command", [["explore", "-o", "OUT.html"],
                                      ["key", "--quantity", "loss"]])
 def test_the_commands_that_draw_or_grade_dense_layers_refuse_it(spec_file, tmp_path, command):
     args = [str(tmp_path / c) if c.startswith("OUT") else c for c in command]
@@ -102,3 +102,14 @@ def test_the_bundled_examples_run_through_their_commands(example, tmp_path):
                     ["step", "-o", tmp_path / "after.yaml"], ["train", "--epochs", "3", "-o", tmp_path / "t.yaml"]):
         invoke(command[0], "--example", example, *command[1:], expect=0)
     assert load_spec(tmp_path / "after.yaml").compute().loss < load_spec(SPECS / f"{example}.yaml").compute().loss
+
+
+def test_draw_shows_the_maps_as_grids_with_a_weights_receptive_field_lit(spec_file, tmp_path):
+    out = invoke("draw", spec_file, "--weight", "w1_2_1_1_2", "-o", tmp_path / "net.svg", expect=0).stdout
+    assert "38 neurons (9 edges on the paths to w1_2_1_1_2)" in out  # 16 + 18 + 2 + 2 cells; 9 positions
+    svg = (tmp_path / "net.svg").read_text()
+    lit = sorted(re.findall(r'id="lit-([^"]+)"', svg))
+    # the pixels under the kernel's (1, 2) offset at every position, and channel 2's map it feeds
+    assert lit == sorted([f"x_{r}_{c}" for r in (1, 2, 3) for c in (2, 3, 4)]
+                         + [f"a1_2_{r}_{c}" for r in (1, 2, 3) for c in (1, 2, 3)])
+    assert 'id="cell-yhat2"' in svg and 'id="cell-a2_1_1_1"' in svg

@@ -171,8 +171,12 @@ def draw(spec, output: str, weight: str | None = None, *, gradients: bool = Fals
         return draw_graph(result, output, weight, spec.name, precision)
     from ..report.draw import draw_network
 
-    _dense_only(result, "draw")
     names = parameter_names(result, (weight,) if weight else ())
+    if result.network.maps:  # feature maps as grids, a weight's receptive field lit
+        from ..report.draw_maps import draw_maps
+
+        return draw_maps(result, make_notation(notation, result.network.names), output, names[0] if names else None,
+                         gradients, spec.name, precision)
     return draw_network(result, make_notation(notation, result.network.names), output, names[0] if names else None,
                         gradients, spec.name, precision)
 
