@@ -149,12 +149,6 @@ def _network_only(spec, command: str) -> None:
                          "(grad, trace, key, draw and explore take expressions)")
 
 
-def _dense_only(result, command: str) -> None:
-    if result.network.maps:
-        raise UsageError(f"`{command}` does not draw convolution or pooling layers yet; `backprop trace` shows "
-                         "every path of this network (and grad, gradcheck, step and train take it)")
-
-
 def draw(spec, output: str, weight: str | None = None, *, gradients: bool = False, notation: str = "default",
          precision: int = 4, learning_rate: float | None = None):
     """`backprop draw`: the network (or an expression's graph) as a picture (.svg or .png), the
@@ -196,8 +190,15 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
         return explore_pages.expression_page(traced, precision, spec.name or "expression", fragment)
     from ..report.explore import network_svg
 
-    _dense_only(result, "explore")
     chosen = make_notation(notation, result.network.names)
+    if result.network.maps:  # shown as trace shows it (core.mappaths), each weight's receptive field lit
+        from ..core.mappaths import build_trace as build_maps_trace
+        from ..report.explore_maps import maps_page
+
+        names = parameter_names(result, weights) or result.traced_names()
+        _cap(len(names), "parameters drawn", "name some with --weight NAME")
+        traced = build_maps_trace(result, chosen, names, max_paths, None, spec.name, spec.description)
+        return maps_page(result, chosen, traced, precision, names, fragment)
     drawing = network_svg(result, chosen, precision)  # drawn once: for the parameters shown, and the page
     names = parameter_names(result, weights) or explore_pages.drawn_parameters(result, chosen, drawing[1])
     _cap(len(names), "parameters drawn", "name some with --weight NAME")

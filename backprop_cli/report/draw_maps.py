@@ -21,7 +21,7 @@ def _grid_shape(layer_shape: tuple) -> tuple[int, int, int]:
     return tuple(layer_shape) if len(layer_shape) == 3 else (1, layer_shape[0], 1)
 
 
-def _lit(result, weight: str) -> tuple[set, int]:
+def receptive_field(result, weight: str) -> tuple[set, int]:
     """The cells (layer, flat index) a parameter touches directly: the values it multiplies (the
     input under a kernel weight at every position) and the z it feeds; and its number of uses."""
     _, layer, kind, index = result.parameter_row(weight)
@@ -56,7 +56,7 @@ def draw_maps(result, notation, path: str, weight: str | None = None, gradients:
     from matplotlib.colors import to_rgba
     from matplotlib.patches import Rectangle
 
-    lit, uses = _lit(result, weight) if weight else (set(), 0)
+    lit, uses = receptive_field(result, weight) if weight else (set(), 0)
     widths = [w for _, _, w in grids]
     heights = [c * (r + 1) for c, r, _ in grids]
     gap = 1.5
