@@ -202,13 +202,7 @@ def trace_parameter(result, name: str, notation: Notation, max_paths: int, sampl
     canonical, layer, kind, index = result.parameter_row(name)
     shown = mapnames.shown(result.network, canonical)
     spec_layer = result.network.layers[layer - 1]
-    if kind == "w":
-        uses = result.uses(layer, index)
-    else:  # a bias: every z of its channel (or neuron; a shared bias every neuron), ∂z/∂b = 1
-        per = result.sizes[layer] // len(spec_layer.biases) if spec_layer.kind != "dense" else 1
-        first = 0 if index is None else index * per
-        last = result.sizes[layer] if index is None else first + per
-        uses = [(z, None) for z in range(first, last)]
+    uses = result.parameter_uses(name)  # a bias: every z of its channel (a shared bias: of its layer)
     count_z = counts(result)[("z", layer)]
     batch = result.samples > 1 and sample is None
     samples = range(result.samples) if sample is None else [sample - 1]

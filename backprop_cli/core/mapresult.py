@@ -138,6 +138,24 @@ class MapResult(Record):
                 total += delta[:, z_index] * self.a[layer - 1][:, a_index]
         return total
 
+    def parameter_uses(self, name: str) -> list[tuple[int, int | None]]:
+        """Every use of parameter `name`, position by position: (the z it feeds, the value below it
+        multiplies, −1 on padding; None for a bias, whose ∂z/∂b is 1)."""
+        _, layer, kind, index = self.parameter_row(name)
+        if kind == "w":
+            return self.uses(layer, index)
+        spec_layer = self.network.layers[layer - 1]
+        per = self.sizes[layer] // len(spec_layer.biases) if spec_layer.kind != "dense" else 1
+        first = 0 if index is None else index * per  # a shared bias: every neuron of its layer
+        return [(z, None) for z in range(first, self.sizes[layer] if index is None else first + per)]
+
+    def receptive_field(self, name: str) -> set[tuple[int, int]]:
+        """(layer, flat index) of every value parameter `name` touches: those it multiplies, at every
+        position, and the z it feeds (what pictures light)."""
+        layer = self.parameter_row(name)[1]
+        uses = self.parameter_uses(name)
+        return {(layer, z) for z, _ in uses} | {(layer - 1, a) for _, a in uses if a is not None and a >= 0}
+
     def uses(self, layer: int, index: int) -> list[tuple[int, int]]:
         """Every use of weight `index` (flat) of `layer`: (z index, input index, −1 on padding)."""
         spec_layer = self.network.layers[layer - 1]

@@ -21,21 +21,6 @@ def _grid_shape(layer_shape: tuple) -> tuple[int, int, int]:
     return tuple(layer_shape) if len(layer_shape) == 3 else (1, layer_shape[0], 1)
 
 
-def receptive_field(result, weight: str) -> tuple[set, int]:
-    """The cells (layer, flat index) a parameter touches directly: the values it multiplies (the
-    input under a kernel weight at every position) and the z it feeds; and its number of uses."""
-    _, layer, kind, index = result.parameter_row(weight)
-    if kind == "w":
-        uses = result.uses(layer, index)
-    else:
-        spec_layer = result.network.layers[layer - 1]
-        per = result.sizes[layer] // len(spec_layer.biases) if spec_layer.kind != "dense" else 1
-        first = 0 if index is None else index * per
-        uses = [(z, -1) for z in range(first, result.sizes[layer] if index is None else first + per)]
-    cells = {(layer, z) for z, _ in uses} | {(layer - 1, a) for _, a in uses if a >= 0}
-    return cells, len(uses)
-
-
 def draw_maps(result, notation, path: str, weight: str | None = None, gradients: bool = False, title: str = "",
               precision: int = 3) -> Picture:
     """Draw the maps of `result` (sample 1) to a .png or .svg file; UsageError when too large."""
@@ -56,7 +41,8 @@ def draw_maps(result, notation, path: str, weight: str | None = None, gradients:
     from matplotlib.colors import to_rgba
     from matplotlib.patches import Rectangle
 
-    lit, uses = receptive_field(result, weight) if weight else (set(), 0)
+    lit = result.receptive_field(weight) if weight else set()
+    uses = len(result.parameter_uses(weight)) if weight else 0
     widths = [w for _, _, w in grids]
     heights = [c * (r + 1) for c, r, _ in grids]
     gap = 1.5

@@ -10,7 +10,7 @@ import html
 from ..core import mapnames
 from ..core.numbers import number
 from .derivation import derivation_text
-from .draw_maps import MAX_CELLS, receptive_field
+from .draw_maps import MAX_CELLS
 from .explore import _attr, page
 
 CELL, WIDE_CELL, GAP, LABEL = 30, 74, 30, 110  # pixels: a map's cell, a dense layer's, the gaps, a caption
@@ -57,8 +57,7 @@ def maps_svg(result, notation, precision: int, names: list[str]) -> tuple[str, d
         x += span + GAP
     lit = {}
     for name in names:
-        cells, _ = receptive_field(result, name)
-        lit[result.shown_name(name)] = [f"c-{level}-{flat}" for level, flat in sorted(cells)]
+        lit[result.shown_name(name)] = [f"c-{level}-{flat}" for level, flat in sorted(result.receptive_field(name))]
     svg = (f'<svg id="graph" viewBox="0 0 {x:.0f} {tallest + 20:.0f}" width="{x:.0f}" height="{tallest + 20:.0f}" '
            f'xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>")
     return svg, lit

@@ -44,3 +44,16 @@ def test_forward_values_by_name_in_a_batch():
     result = _result(samples=2)
     assert isinstance(result.forward["x_1_1"] if "x_1_1" in result.forward else result.forward["x_1_1_1"], np.ndarray)
     assert result.forward["L"] == result.loss
+
+
+def test_a_parameters_uses_and_receptive_field():
+    text = ("input: [1, 2, 3]\ntarget: [1]\nloss: squared_error\nlayers:\n"
+            "  - {type: conv1d, weights: [[[1, 2]], [[0, 1]]], padding: 1, biases: [0, 1]}\n"
+            "  - {activation: linear, weights: [[1, 1, 1, 1, 1, 1, 1, 1]], biases: {shared: 0}}\n")
+    result = load_spec(text=text).compute()
+    # out length 4: the first kernel value reads x at p − 1 (padding at p = 1)
+    assert result.parameter_uses("w1_1_1_1") == [(0, -1), (1, 0), (2, 1), (3, 2)]
+    assert result.parameter_uses("b1_2") == [(4, None), (5, None), (6, None), (7, None)]
+    assert result.parameter_uses("b2") == [(0, None)]
+    assert result.receptive_field("w1_2_1_2") == {(1, 4), (1, 5), (1, 6), (1, 7), (0, 0), (0, 1), (0, 2)}
+    assert result.gradient("b2") == pytest.approx(result.per_sample_gradient("b2")[0])
