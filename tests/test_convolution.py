@@ -4,6 +4,8 @@ engine; key, check and assignments refuse a network over maps with exit 2 and wr
 
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from conftest import MAP_EXAMPLES, SPECS, invoke
@@ -112,3 +114,16 @@ def test_draw_shows_the_maps_as_grids_with_a_weights_receptive_field_lit(spec_fi
     assert lit == sorted([f"x_{r}_{c}" for r in (1, 2, 3) for c in (2, 3, 4)]
                          + [f"a1_2_{r}_{c}" for r in (1, 2, 3) for c in (1, 2, 3)])
     assert 'id="cell-yhat2"' in svg and 'id="cell-a2_1_1_1"' in svg
+
+
+@pytest.mark.parametrize("pool", ["maxpool2d", "avgpool2d"])
+def test_latex_sets_the_pooling_factors_in_words_and_compiles(spec_file, tmp_path, pool):
+    spec_file.write_text(SPEC.replace("maxpool2d", pool))
+    tex = invoke("trace", spec_file, "--weight", "w1_2_1_1_2", "--format", "latex", expect=0).stdout
+    assert ("1\\text{ (the window's maximum)}" if pool == "maxpool2d" else "&= 1/2^2 = 0.25") in tex
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    (tmp_path / "t.tex").write_text(tex)
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"], cwd=tmp_path,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]
