@@ -127,3 +127,14 @@ def test_latex_sets_the_pooling_factors_in_words_and_compiles(spec_file, tmp_pat
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"], cwd=tmp_path,
                           capture_output=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_train_log_heads_its_columns_with_section_9s_names(spec_file, tmp_path):
+    invoke("train", spec_file, "--epochs", "2", "--log", tmp_path / "log.csv", expect=0)
+    header, first, _ = (tmp_path / "log.csv").read_text().splitlines()
+    result = load_spec(spec_file).compute()
+    names = [name for name, *_ in result.parameters()]
+    assert header.split(",") == ["learning_rate", "epoch", "loss"] + names + [f"dL/d{n}" for n in names]
+    values = [float(v) for v in first.split(",")]
+    assert values[3:3 + len(names)] == [v for _, v, _, _ in result.parameters()]
+    assert values[3 + len(names):] == [g for _, _, g, _ in result.parameters()]

@@ -70,6 +70,12 @@ class MapNetwork(Record):
         """Each layer's bias style (a pooling layer's: none)."""
         return tuple(layer.bias_style for layer in self.layers)
 
+    def parameter_names(self) -> list[str]:
+        """Every parameter's canonical name (section 9's), in canonical order."""
+        from .mapnames import parameters
+
+        return [row[0] for row in parameters(self)]
+
     @property
     def softmax_layers(self) -> set[int]:
         """The layers (1-based) whose activation couples all their values."""

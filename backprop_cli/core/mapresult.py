@@ -63,7 +63,7 @@ class MapResult(Record):
 
     def traced_names(self) -> list[str]:
         """Every parameter, canonical order."""
-        return [row[0] for row in mapnames.parameters(self.network)]
+        return self.network.parameter_names()
 
     def layer_parameter_counts(self) -> list[int]:
         """How many parameters each layer has."""

@@ -67,6 +67,12 @@ class Network(Record):
         """Neurons per layer, the input layer first."""
         return [self.layers[0].weights.shape[1]] + [layer.weights.shape[0] for layer in self.layers]
 
+    def parameter_names(self) -> list[str]:
+        """Every parameter's canonical name, in canonical order."""
+        from .names import parameter_names
+
+        return parameter_names(self.sizes, self.bias_styles)
+
     @property
     def softmax_layers(self) -> set[int]:
         """The layers (1-based) whose activation couples all their neurons."""

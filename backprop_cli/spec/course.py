@@ -6,7 +6,7 @@ import re
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from ..core.names import NO_NAMES, canonical_name, format_name, parameter_names, parse_name
+from ..core.names import NO_NAMES, canonical_name, format_name, parse_name
 from ..core.network import Network
 from ..errors import quote
 from .hints import describe, nearest
@@ -36,14 +36,6 @@ def node_names(network: Network) -> list[str]:
                   for j in range(1, sizes[layer] + 1)]
     names += [format_name("y", j) for j in range(1, sizes[-1] + 1)]
     return names + ["L"]
-
-
-def _parameter_names(network: Network) -> list[str]:
-    if network.maps:
-        from ..core import mapnames
-
-        return [row[0] for row in mapnames.parameters(network)]
-    return parameter_names(network.sizes, network.bias_styles)
 
 
 def _canonical_in(network: Network, name: str) -> str:
@@ -88,7 +80,7 @@ def read_names(reader: ValueReader, data: dict, network: Network):
     if len(value) > MAX_NAMES:
         reader.fail(("names",), f"'names' has {len(value):,} entries", f"at most {MAX_NAMES:,}")
         return NO_NAMES
-    known = _parameter_names(network) + node_names(network)
+    known = network.parameter_names() + node_names(network)
     problems_before = len(reader.problems)
     taken = set(known)
     if network.loss.name == "none":
@@ -136,7 +128,7 @@ def read_frozen(reader: ValueReader, data: dict, network: Network, course) -> fr
     if "frozen" not in data:
         return frozenset()
     value = data["frozen"]
-    names = _parameter_names(network)
+    names = network.parameter_names()
     biases = [n for n in names if n.startswith("b")]
     hint = "write `frozen: [b1, w5]` (parameter names, or `biases` for all of them)"
     if value == "biases":
