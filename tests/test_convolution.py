@@ -138,3 +138,11 @@ def test_train_log_heads_its_columns_with_section_9s_names(spec_file, tmp_path):
     values = [float(v) for v in first.split(",")]
     assert values[3:3 + len(names)] == [v for _, v, _, _ in result.parameters()]
     assert values[3 + len(names):] == [g for _, _, g, _ in result.parameters()]
+
+
+def test_padhai_notation_names_a_maps_pre_activation_a_and_its_activation_h(spec_file):
+    out = invoke("trace", spec_file, "--notation", "padhai", "--node", "h1_2_2_2", "--node", "a1_2_2_2",
+                 "--max-paths", "1", expect=0).stdout
+    assert "∂L/∂h1_2_2_2   4 paths" in out and "∂L/∂a1_2_2_2   4 paths" in out
+    assert "∂h1_2_2_2/∂a1_2_2_2" in invoke("trace", spec_file, "--notation", "padhai", "--weight", "w1_2_1_1_2",
+                                            expect=0).stdout

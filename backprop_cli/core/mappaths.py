@@ -317,9 +317,13 @@ def build_trace(result, notation: Notation, names: list[str] | None, max_paths: 
                  net.loss.target)
 
 
-def locate_node(result, name: str, _notation: Notation) -> tuple[str, int, int]:
-    """("z" | "a", layer, flat index) of a node quantity of a network over maps; ValueError otherwise."""
+def locate_node(result, name: str, notation: Notation) -> tuple[str, int, int]:
+    """("z" | "a", layer, flat index) of a node quantity of a network over maps, written in `notation`
+    (padhai: a for z, h for a) or canonically; ValueError otherwise."""
     found = mapnames.find(result.network, name)
+    text = name.strip()
+    if notation.name != "default" and text[:1] in (notation.pre, notation.post) and text[1:2].isdigit():
+        found = mapnames.find(result.network, ("z" if text[0] == notation.pre else "a") + text[1:])
     if found is None or found[0] == "p":
         raise ValueError(f"'{name}' is not a node of the network: write x_{{row}}_{{col}}, z{{layer}}_{{channel}}_"
                          "{row}_{col}, a..., or yhat{j} (section 9's names)")
