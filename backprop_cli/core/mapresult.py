@@ -9,7 +9,7 @@ import numpy as np
 
 from ..errors import NumericalError, UsageError
 from . import mapnames
-from .computation import NETWORK
+from .computation import NETWORK, html_view
 from .record import Record
 from .update import updated
 
@@ -31,8 +31,12 @@ class MapResult(Record):
         self._cache, self.title = {}, ""
 
     def _repr_html_(self) -> str | None:
-        """None: a notebook shows the plain repr (the explorer's page draws dense layers only)."""
-        return None
+        """Jupyter's rich display: the explorer's view (as `trace` shows it); None, the plain repr,
+        for a network too large to show."""
+        try:
+            return html_view(self)
+        except UsageError:
+            return None
 
     def __repr__(self) -> str:
         kinds = "-".join(layer.kind for layer in self.network.layers)

@@ -57,3 +57,16 @@ def test_a_parameters_uses_and_receptive_field():
     assert result.parameter_uses("b2") == [(0, None)]
     assert result.receptive_field("w1_2_1_2") == {(1, 4), (1, 5), (1, 6), (1, 7), (0, 0), (0, 1), (0, 2)}
     assert result.gradient("b2") == pytest.approx(result.per_sample_gradient("b2")[0])
+
+
+def test_a_notebook_shows_the_explorers_view_or_the_plain_repr():
+    import backprop_cli  # registers the notebook's viewers
+
+    view = backprop_cli.compute(backprop_cli.load_example("cnn-4x4"))._repr_html_()
+    assert 'data-param="w1_2_1_1_2"' in view and 'id="derivation"' in view and "<html" not in view
+    side = 70
+    image = "[" + ", ".join(["[" + ", ".join(["1"] * side) + "]"] * side) + "]"
+    big = load_spec(text=f"input: {image}\ntarget: [1]\nloss: squared_error\nlayers:\n"
+                         f"  - {{type: maxpool2d, size: 2}}\n"
+                         f"  - {{activation: linear, weights: [[{', '.join(['0.1'] * 35 * 35)}]]}}\n").compute()
+    assert big._repr_html_() is None and repr(big).startswith("<MapResult")
