@@ -3,6 +3,8 @@
 weight's gradient as the sum over its positions."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from oracle_maps import build
 
 from backprop_cli import load_spec
@@ -84,3 +86,17 @@ def test_a_batch_has_every_samples_paths_and_their_sum_is_the_gradient(dims):
         assert {p.sample for p in traced.paths} <= {1, 2} and traced.paths[0].factors[0].formula == "1/n"
         one = trace_parameter(result, name, DEFAULT, max_paths=alone, sample=2)
         assert one.gradient == pytest.approx(result.per_sample_gradient(name)[1], rel=1e-12, abs=1e-15)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), dims=st.sampled_from([1, 2]),
+       loss=st.sampled_from(["cross_entropy", "squared_error", "none"]))
+def test_random_networks_counts_and_sums_against_brute_force(seed, dims, loss):
+    spec, inputs, targets, result = _small(seed, dims, loss=loss)
+    truth_targets = targets if loss != "none" else [targets[0]]
+    graph = build(spec, inputs[0], truth_targets[0])
+    exact = graph.count("L")
+    for name in result.traced_names():
+        traced = trace_parameter(result, name, DEFAULT, max_paths=5)
+        assert traced.path_count == exact[name], name
+        assert sum(p.product for p in traced.paths) + traced.omitted_sum == pytest.approx(traced.gradient, abs=1e-12)
