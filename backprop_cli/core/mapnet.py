@@ -108,8 +108,10 @@ def batch_loss(network: MapNetwork, inputs: np.ndarray, targets: np.ndarray) -> 
 
 
 def run(network: MapNetwork, inputs: np.ndarray, targets: np.ndarray, learning_rate: float = 0.1,
-        checked: bool = True):
-    """Forward and backward pass over a batch of maps; every value kept for reports (core.mapresult)."""
+        checked: bool = True, exact_zeros: bool = True):
+    """Forward and backward pass over a batch of maps; every value kept for reports (core.mapresult).
+    With `exact_zeros`, gradients that are zero up to rounding are made exactly 0 (core.mapcancel);
+    without, the arithmetic alone."""
     from .mapresult import MapResult
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -138,6 +140,12 @@ def run(network: MapNetwork, inputs: np.ndarray, targets: np.ndarray, learning_r
             grad_a[l - 1] = below
     result = MapResult(network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,
                        learning_rate, scale)
+    result.exact_zeros = exact_zeros
+    if exact_zeros and np.isfinite(per_sample_loss).all():
+        from .mapcancel import snap
+
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            snap(result)
     if checked:
         result.check_finite()
     return result

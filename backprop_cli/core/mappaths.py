@@ -249,8 +249,9 @@ def trace_parameter(result, name: str, notation: Notation, max_paths: int, sampl
     value = result.value(name)
     after = value if frozen else updated(value, gradient, result.learning_rate)
     rows = [(s + 1, float(per_sample[s])) for s in range(result.samples)] if batch else []
+    cancelled = sample is None and result.cancelled(name)
     return ParameterTrace(shown, value, gradient, after, result.learning_rate, total, paths, omitted, rows, frozen,
-                          False, layer, positions=positions if spec_layer.kind != "dense" else [])
+                          cancelled, layer, positions=positions if spec_layer.kind != "dense" else [])
 
 
 def trace_node(result, name: str, sample: int = 1, *, notation: Notation, max_paths: int) -> ParameterTrace:

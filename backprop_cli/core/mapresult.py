@@ -29,6 +29,7 @@ class MapResult(Record):
         self.weight_grads, self.bias_grads = weight_grads, bias_grads
         self.learning_rate, self.scale = learning_rate, scale
         self._cache, self.title = {}, ""
+        self.exact_zeros = True  # zeros up to rounding made exact (core.mapcancel); False: the arithmetic alone
 
     def _repr_html_(self) -> str | None:
         """Jupyter's rich display: the explorer's view (as `trace` shows it); None, the plain repr,
@@ -116,9 +117,12 @@ class MapResult(Record):
     def is_frozen(self, name: str) -> bool:
         return self.canonical(name) in self.network.frozen
 
-    def cancelled(self, _name: str) -> bool:
-        """Zeros up to rounding are not told apart over maps: a gradient is what the arithmetic gives."""
-        return False
+    def cancelled(self, name: str) -> bool:
+        """Whether parameter `name`'s gradient is 0 because its paths cancel (core.mapcancel)."""
+        from .mapcancel import cancelled
+
+        _, layer, kind, index = self.parameter_row(name)
+        return self.gradient(name) == 0 and cancelled(self, layer, kind, index)
 
     def updated(self, name: str) -> float:
         if self.is_frozen(name):
@@ -254,9 +258,14 @@ class MapResult(Record):
 
     def input_gradient(self) -> np.ndarray:
         """Per sample ∂L_i/∂x, worked out when first asked (a pass leaves it out: training never needs it)."""
-        if self.grad_a[0] is None:  # (a pooling layer first passed it down already)
-            self.grad_a[0] = self.network.layers[0].backward(self.deltas[1], self.a[0])[0]
-        return self.grad_a[0]
+        if "x" not in self._cache:
+            from .mapcancel import snap_inputs
+
+            if self.grad_a[0] is None:  # (a pooling layer first passed it down already)
+                self.grad_a[0] = self.network.layers[0].backward(self.deltas[1], self.a[0])[0]
+            with np.errstate(over="ignore", invalid="ignore"):
+                self._cache["x"] = snap_inputs(self, self.grad_a[0]) if self.exact_zeros else self.grad_a[0]
+        return self._cache["x"]
 
     def input_rows(self) -> list[tuple[str, float, float]]:
         """(name, value, ∂L/∂x) of every input pixel; in a batch, of every sample's (x_1_2[2])."""
