@@ -8,6 +8,7 @@ other spelling (compact when every index is below 10, or underscored).
 from __future__ import annotations
 
 import functools
+import re
 
 import numpy as np
 
@@ -37,59 +38,112 @@ def position(shape: tuple[int, int, int], dims: int, index: int, channels_shown:
 
 
 @functools.lru_cache(maxsize=8)
-def _tables(network) -> tuple[list, dict, list]:
-    """(parameters, spellings, nodes) of `network`, worked out once: every parameter as (name,
-    layer, kind, flat index or None for a shared bias) in canonical order; every spelling of every
-    name -> ("p", position in parameters) or ("z" | "a", layer, flat index); each layer's node names."""
-    parameters, spellings, nodes = [], {}, []
+def _tables(network) -> tuple[list, dict]:
+    """(parameters, spellings) of `network`, worked out once: every parameter as (name, layer, kind,
+    flat index or None for a shared bias) in canonical order, and every spelling of every
+    parameter's name -> its position among them. Node names are worked out from their index alone
+    (node_name, find): a map of a million values needs no table of them."""
+    parameters, spellings = [], {}
 
-    def add(kind: str, indices: tuple[int, ...], target, dense: bool) -> str:
-        name = format_name(kind, *indices) if dense else (
-            "x_" + "_".join(map(str, indices)) if kind == "x" else _underscored(kind, *indices))
+    def add(kind: str, indices: tuple[int, ...], dense: bool) -> str:
+        name = format_name(kind, *indices) if dense else _underscored(kind, *indices)
         for form in [name] + _spellings(kind, indices) + ([format_name(kind, *indices)] if dense else []):
-            spellings.setdefault(form, target)
+            spellings.setdefault(form, len(parameters))
         return name
 
-    channels, _, _ = network.input_shape
-    inputs = []
-    for f in range(int(np.prod(network.input_shape))):
-        inputs.append(add("x", position(network.input_shape, network.dims, f, channels > 1), ("a", 0, f), False))
-    nodes.append((None, inputs))
-    depth = len(network.layers)
     for l, layer in enumerate(network.layers, start=1):
         dense = layer.kind == "dense"
-        shape = getattr(layer, "out_shape", None)
-        zs, posts = [], []
-        for f in range(layer.outputs):
-            spot = (f + 1,) if dense else position(shape, layer.dims, f)
-            if layer.has_z:
-                zs.append(add("z", (l,) + spot, ("z", l, f), dense))
-            if l == depth:
-                posts.append(add("yhat", (f + 1,), ("a", l, f), True))
-            else:
-                posts.append(add("a", (l,) + spot, ("a", l, f), dense))
-        nodes.append((zs or None, posts))
         if dense:
             rows, cols = layer.weights.shape
             for j in range(rows):
                 for k in range(cols):
-                    parameters.append((add("w", (l, j + 1, k + 1), ("p", len(parameters)), True), l, "w", j * cols + k))
+                    parameters.append((add("w", (l, j + 1, k + 1), True), l, "w", j * cols + k))
         elif layer.has_z:
             for flat, index in enumerate(np.ndindex(*layer.weights.shape)):
                 spot = tuple(i + 1 for i in index)
                 spot = spot if layer.dims == 2 else spot[:2] + spot[3:]
-                parameters.append((add("w", (l,) + spot, ("p", len(parameters)), False), l, "w", flat))
+                parameters.append((add("w", (l,) + spot, False), l, "w", flat))
         if layer.bias_style == "shared":
-            parameters.append((add("b", (l,), ("p", len(parameters)), True), l, "b", None))
+            parameters.append((add("b", (l,), True), l, "b", None))
         elif layer.bias_style == "each":
             for j in range(len(layer.biases)):
-                parameters.append((add("b", (l, j + 1), ("p", len(parameters)), dense), l, "b", j))
-    return parameters, spellings, nodes
+                parameters.append((add("b", (l, j + 1), dense), l, "b", j))
+    return parameters, spellings
 
 
 def parameters(network) -> list[tuple[str, int, str, int | None]]:
     """(canonical name, layer, "w" | "b", flat index; None for a shared bias), canonical order."""
     return _tables(network)[0]
+
+
+def _shape(network, layer: int) -> tuple[int, int, int] | None:
+    """A level's map shape (channels, rows, cols); None for a dense layer's vector."""
+    if layer == 0:
+        return network.input_shape
+    spec_layer = network.layers[layer - 1]
+    return None if spec_layer.kind == "dense" else spec_layer.out_shape
+
+
+def _dims(network, layer: int) -> int:
+    return network.dims if layer == 0 else network.layers[layer - 1].dims
+
+
+def node_name(network, what: str, layer: int, index: int) -> str:
+    """The canonical name of a node: what "z" or "a" (the input's a is x, the output's yhat)."""
+    if layer == len(network.layers) and what == "a":
+        return format_name("yhat", index + 1)
+    shape = _shape(network, layer)
+    if shape is None:
+        return format_name(what, layer, index + 1)
+    if layer == 0:
+        return "x_" + "_".join(map(str, position(shape, network.dims, index, shape[0] > 1)))
+    return _underscored(what, layer, *position(shape, _dims(network, layer), index))
+
+
+_NODE = re.compile(r"(yhat|[zax])(_?)(\d+(?:_\d+)*)")
+
+
+def _node(network, text: str):
+    """("z" | "a", layer, flat index) of a node name in any spelling; None when it is none."""
+    m = _NODE.fullmatch(text)
+    if not m or len(text) > 200:
+        return None
+    kind, digits = m.group(1), m.group(3)
+    depth = len(network.layers)
+    underscored = "_" in digits or m.group(2) == "_"
+    parts = [int(p) for p in digits.split("_")] if "_" in digits else None
+    if kind == "yhat":
+        j = int(digits) if parts is None else (parts[0] if len(parts) == 1 else 0)
+        return ("a", depth, j - 1) if 1 <= j <= network.sizes[-1] else None
+    if kind == "x":
+        layer, spot = 0, parts
+    else:
+        layer = parts[0] if parts else int(digits[0])
+        spot = parts[1:] if parts else None
+        if not 1 <= layer <= depth or (kind == "z" and not network.layers[layer - 1].has_z):
+            return None
+    shape = _shape(network, layer)
+    if shape is None:  # a dense layer: z{l}{j}
+        arity = 1
+    else:
+        # (channel,) row, col; the input's one channel goes unwritten
+        arity = (0 if layer == 0 and shape[0] == 1 else 1) + (2 if _dims(network, layer) == 2 else 1)
+    if spot is None:  # compact: one digit an index, or a single index written whole
+        rest = digits if kind == "x" else digits[1:]
+        spot = [int(rest)] if arity == 1 and rest else [int(c) for c in rest]
+    if underscored and kind != "x" and parts is None:
+        return None
+    if len(spot) != arity or any(i < 1 for i in spot):
+        return None
+    if shape is None:
+        index = spot[0] - 1
+        return ("z" if kind == "z" else "a", layer, index) if index < network.sizes[layer] else None
+    channels, rows, cols = shape
+    full = ([1] if layer == 0 and channels == 1 else []) + spot
+    c, r, col = (full[0], full[1], full[2]) if len(full) == 3 else (full[0], 1, full[1])
+    if c > channels or r > rows or col > cols:
+        return None
+    return ("z" if kind == "z" else "a", layer, ((c - 1) * rows + r - 1) * cols + col - 1)
 
 
 def find(network, text: str, course: bool = True):
@@ -100,13 +154,8 @@ def find(network, text: str, course: bool = True):
         if own == text:
             text = canonical
             break
-    return _tables(network)[1].get(text)
-
-
-def node_name(network, what: str, layer: int, index: int) -> str:
-    """The canonical name of a node: what "z" or "a" (the input's a is x, the output's yhat)."""
-    zs, posts = _tables(network)[2][layer]
-    return zs[index] if what == "z" else posts[index]
+    found = _tables(network)[1].get(text)
+    return ("p", found) if found is not None else _node(network, text)
 
 
 def shown(network, canonical: str, notation: Notation | None = None) -> str:

@@ -54,7 +54,9 @@ def test_one_dimensional_names_and_one_channel():
 @pytest.mark.parametrize("written, meant", [("w1_1_2_2_2", ("p", 7)), ("w11222", ("p", 7)), ("w3_1_1", ("p", 9)),
                                             ("w311", ("p", 9)), ("b1_1", ("p", 8)), ("b11", ("p", 8)),
                                             ("z1_1_2_2", ("z", 1, 3)), ("x_2_2_3", ("a", 0, 14)),
-                                            ("yhat1", ("a", 3, 0)), ("a3_1", None), ("w1_1_3_1_1", None)])
+                                            ("yhat1", ("a", 3, 0)), ("a3_1", ("a", 3, 0)), ("w1_1_3_1_1", None),
+                                            ("z2_1_1_1", None), ("x_3_1_1", None), ("z1_1_3_3", None),
+                                            ("z11122", None)])
 def test_every_spelling_of_a_name_is_found(written, meant):
     assert mapnames.find(load_spec(text=TWO_D).network, written) == meant
 
