@@ -40,11 +40,15 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _notebook_view(computation) -> str:
+def _notebook_view(computation) -> str | None:
     """How Jupyter shows a result: the explorer's view of it (core never imports the reporters)."""
     from .api.computing import explore_html
+    from .errors import UsageError
 
-    return explore_html(_Named(computation), result=computation, fragment=True)
+    try:
+        return explore_html(_Named(computation), result=computation, fragment=True)
+    except UsageError:  # a page it cannot show (an optimiser's, L2's): the plain repr
+        return None
 
 
 class _Named:

@@ -17,13 +17,23 @@ def printable(text: str) -> str:
     return text[:start] + "\\x3a" + text[start + 1:] if text.startswith("::", start) else text
 
 
-_MARKDOWN = {char: "\\" + char for char in "\\`*_[]!|#"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_MARKDOWN = {char: "\\" + char for char in "\\`*_[]!|#@"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 
 def markdown_text(text: str) -> str:
     """User text made safe inside Markdown (Gradescope's output, a job summary), printable first:
-    no link, image, emphasis, table cell or HTML of a student's survives, shown as written."""
-    return printable(text).translate(str.maketrans(_MARKDOWN))
+    no link (autolinks too), image, emphasis, table cell or HTML of a student's survives, shown as
+    written."""
+    return _autolink().sub(r"\1\\\2", printable(text).translate(str.maketrans(_MARKDOWN)))
+
+
+@cache  # compiled on the first use, not at every start-up
+def _autolink():
+    import re
+
+    # GFM links a bare www.x, https://x or mailto:x of its own (its extended autolinks; a@b.c loses its
+    # @ above): the `.` or `:` that starts one, escaped, is plain text that shows the same
+    return re.compile(r"(?i)(\bwww|\bhttps?|\bftp|\bmailto|\bxmpp)([.:])")
 
 
 @cache  # compiled on the first message, not at every start-up

@@ -330,9 +330,12 @@ def make_student(index, rng):
     made_up: dict = {}
     if chosen == ["made_up"]:
         # invented early numbers (forward values and δs the file states), far from the true ones;
-        # only the last multiplications (dL/dw = δ·a, dL/db = δ, the update) done right on them
+        # only the last multiplications (dL/dw = δ·a, dL/db = δ, the update) done right on them.
+        # Every other such student does the forward pass right and invents only the δs (the easy
+        # half done, the hard half made up: no stated input of a δ is wrong)
+        invented = ("d2", "d1") if index % 2 else ("z", "a", "d2", "d1", "loss")
         for key in keys:
-            if key[0] in ("z", "a", "d2", "d1", "loss"):
+            if key[0] in invented:
                 low, high = plausible(net, key)
                 while True:
                     fake = round(rng.uniform(low, high), 2)
@@ -343,7 +346,7 @@ def make_student(index, rng):
             for s in range(len(net["x"])):
                 for key in [("d2", m, s) for m in range(net["n_out"])] + [("d1", j, s) for j in range(net["n_h"])]:
                     made_up[key] = round(rng.uniform(-0.8, 0.8), 2) or 0.13
-        for s in range(len(net["x"])):  # the activations every δ·a uses, invented too
+        for s in range(len(net["x"]) if "a" in invented else 0):  # the activations every δ·a uses, invented too
             for m in range(net["n_h"]):
                 made_up.setdefault(("a", 1, m, s), round(rng.uniform(*plausible(net, ("a", 1))), 2) or 0.21)
     mistakes = set(chosen) - {"slip", "made_up"}
@@ -385,7 +388,7 @@ def make_student(index, rng):
                         "right": right, "affected": affected, "own": own, "cf": cf, "made_up": key in made_up,
                         "made_up_based": based, "rounded_off": not same(float(written), truth[key]),
                         "model_written": fmt(model[key], habit[2])})
-    return {"net": net, "habit": habit[0], "mistakes": chosen, "slip": slip, "answers": answers}
+    return {"index": index, "net": net, "habit": habit[0], "mistakes": chosen, "slip": slip, "answers": answers}
 
 
 # ----------------------------------------------------------------------------- the grader's words
@@ -585,6 +588,12 @@ def summarise(rows, students, args, simulated, graded, total):
     paid = ("carried_forward", "right")
     print(f"   credited as carried forward or right: {pct(sum(r[2] in paid for r in cf), len(cf))}; batches "
           f"{pct(sum(r[2] in paid for r in batch), len(batch))}")
+    precise = [r for r in cf if r[0]["habit"] in SIG3_PLUS]
+    print(f"   habits of >= 3 significant digits: {pct(sum(r[2] in paid for r in precise), len(precise))}"
+          f" credited ({pct(sum(r[2] == 'carried_forward' for r in precise), len(precise))} carried forward)")
+    precise = [r for r in batch if r[0]["habit"] in SIG3_PLUS]
+    print(f"   batches, habits of >= 3 significant digits: {pct(sum(r[2] in paid for r in precise), len(precise))}"
+          f" credited ({pct(sum(r[2] == 'carried_forward' for r in precise), len(precise))} carried forward)")
     by_cause = defaultdict(lambda: [0, 0])
     for r in cf:
         for m in r[1]["affected"]:
@@ -595,6 +604,8 @@ def summarise(rows, students, args, simulated, graded, total):
     print(f"   carried_forward given where the step itself is wrong: {len(not_cf)}")
     print("   not credited, e.g.:")
     example([r for r in cf if r[2] != "carried_forward"])
+    print("   not credited in batches, e.g.:")
+    example([r for r in batch if r[2] not in ("carried_forward", "right")])
     print("   carried_forward on a step with its own mistake, e.g.:")
     example(not_cf)
 
@@ -607,14 +618,17 @@ def summarise(rows, students, args, simulated, graded, total):
         if not mine:
             print(f"   {m:18s} no affected answers")
             continue
+        precise = [r for r in mine if r[0]["habit"] in SIG3_PLUS]
         print(f"   {m:18s} named {pct(sum(names_mistake(r[3], m) for r in mine), len(mine)):>18s}"
               f"   (alone: {pct(sum(names_mistake(r[3], m) for r in alone), len(alone))};"
+              f" >= 3 sig: {pct(sum(names_mistake(r[3], m) for r in precise), len(precise))};"
               f" verdicts {dict(Counter(r[2] for r in mine))})")
         if m in args.show:
             example([r for r in mine if not names_mistake(r[3], m)])
 
     print("\n7. Made-up upstream numbers")
     made = [r for r in rows if r[0]["mistakes"] == ["made_up"] and not r[1]["right"]]
+    deltas_only = [r for r in made if r[1]["made_up_based"] and int(r[0]["index"]) % 2]
     based = [r for r in made if r[1]["made_up_based"]]
     points = sum(r[2] in ("right", "carried_forward") for r in made)
     print(f"   points earned by the answers they affect: {pct(points, len(made))}")
@@ -624,6 +638,8 @@ def summarise(rows, students, args, simulated, graded, total):
     print(f"   steps done right on made-up numbers: "
           f"{pct(sum(r[2] in ('right', 'carried_forward') for r in based), len(based))}"
           f"   verdicts {dict(Counter(r[2] for r in based))}")
+    print(f"   of which on δs made up after a forward pass done right: "
+          f"{pct(sum(r[2] in ('right', 'carried_forward') for r in deltas_only), len(deltas_only))}")
     example([r for r in based if r[2] in ("right", "carried_forward")])
 
     print(f"\ntime: {total:.1f} s ({simulated:.1f} s simulating, {graded:.1f} s grading)")

@@ -12,7 +12,12 @@ from conftest import SPECS, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-SPEC_TEXTS = [p.read_bytes() for p in sorted(SPECS.glob("*.yaml"))]
+SPEC_TEXTS = [p.read_bytes() for p in sorted(SPECS.glob("*.yaml"))] + [  # and one with an optimiser's state and L2
+    b"inputs: [[0.05, 0.10], [1, -1]]\ntargets: [[0.01, 0.99], [1, 0]]\nloss: mse\nlearning_rate: 0.5\n"
+    b"optimizer: {name: adam, beta1: 0.8, eps: 1e-8}\nl2: 0.01\nlayers:\n  - activation: sigmoid\n"
+    b"    weights: [[0.15, 0.20], [0.25, 0.30]]\n    biases: {shared: 0.35}\n  - activation: softmax\n"
+    b"    weights: [[0.40, 0.45], [0.50, 0.55]]\nfrozen: [w111]\n"
+    b"optimizer_state:\n  step: 2\n  w112: {m: 0.01, v: 0.0001}\n  b1: {m: -0.5, v: 2}\n"]
 ANSWERS_TEXT = (b"spec: net.yaml\ntolerance: {abs: 0.01}\nanswers:\n  loss: 0.1055\n  a12: 0.8022\n"
                 b"  dL/dz21: -0.1625\n  dL/dw212: -0.0652\n  w212_new: 0.9304\n")
 TOKENS = ["yes", ".nan", "1e400", "[", "]", "{", "}", ": ", "- ", "&a ", "*a", "!!python/object:os.system ",
@@ -34,7 +39,12 @@ TOKENS = ["yes", ".nan", "1e400", "[", "]", "{", "}", ": ", "- ", "&a ", "*a", "
           # convolution and pooling (section 9)
           "type: conv2d", "type: conv1d", "type: maxpool2d", "type: avgpool1d", "type: dense", "stride: 0",
           "stride: 16", "padding: 15", "padding: -1", "size: 17", "size: 1", "[[[[1]]]]", "[[[1, 2]]]",
-          "  - {type: maxpool2d, size: 2}\n", "  - {type: conv2d, weights: [[[[1]]]]}\n", "w1_1_1_1_1", "x_1_1"]
+          "  - {type: maxpool2d, size: 2}\n", "  - {type: conv2d, weights: [[[[1]]]]}\n", "w1_1_1_1_1", "x_1_1",
+          # training (section 10): optimisers, their state, L2, and the quantities they bring
+          "optimizer: adam\n", "optimizer: {name: rmsprop, alpha: 2}\n", "optimizer: {name: nesterov, beta: 0}\n",
+          "optimizer_state: {step: 2, w111: {m: 1, v: -1}}\n", "optimizer_state: {step: 1e400}\n", "l2: 0.5\n",
+          "l2: -1\n", "m_w111", "velocity_", "Δw111", "delta_", "_after3", "_after999999", "loss_after2",
+          "dyhat1/dz21", "dz11/dyhat1"]
 LOCATED = re.compile(r"^[^:\n]+:\d+:\d+: \S")
 
 mutation = st.one_of(

@@ -202,6 +202,13 @@ def test_a_bug_while_grading_one_file_is_contained_every_report_written_exit_3(c
     assert "hw3-bob" in junit.read_text(encoding="utf-8")  # every report written, the bug's file in it
     if not plain:
         assert "bob,0.0,4.0,invalid" in gradebook.read_text(encoding="utf-8")
+    # --debug: the traceback of the contained bug too, for a maintainer (still contained: exit 3)
+    if plain:
+        debug = invoke("--debug", "check", tmp_path / "hw3-bob" / "answers.yaml", tmp_path / "alice" / "answers.yaml")
+    else:
+        debug = invoke("--debug", "check", "--assignment", folder / "hw3.yaml",
+                       *[folder / f"hw3-{s}" / "answers.yaml" for s in ("alice", "bob", "carol", "mallory")])
+    assert debug.exit_code == 3 and "Traceback" in debug.stderr and "TypeError: a bug" in debug.stderr
 
 
 def test_every_key_written_with_o_passes_a_plain_check_too(course, tmp_path):
@@ -224,3 +231,29 @@ def test_a_folder_spelt_in_other_case_is_the_roster_students(course, tmp_path):
     assert data["files"][0]["student"] == "alice" and data["files"][0]["score"] == 4.0  # alice's own numbers
     key = invoke("key", "--assignment", folder / "hw3.yaml", "--student", "ALICE", expect=0).stdout
     assert 'student: "alice"' in key or "student: alice" in key
+
+
+def test_a_personal_class_graded_on_every_core_draws_in_the_workers_and_grades_alike(course, monkeypatch):
+    # each worker draws its own students' problems and grades on the very passes that checked them:
+    # the same verdicts, points and order as one file after another (where they are drawn ahead)
+    import backprop_cli.grading.personal as P
+    import backprop_cli.grading.submissions as S
+    from backprop_cli.grading.assignment import load_assignment
+
+    folder, _ = course
+    paths = [str(folder / f"hw3-{s}" / "answers.yaml") for s in ("alice", "bob", "carol", "mallory")]
+
+    def summary():
+        graded, invalid, strangers = S.grade_class(load_assignment(str(folder / "hw3.yaml")), paths, None)
+        return ([(s.student, [(r.verdict, r.points, r.diagnosis) for r in s.results]) for s in graded],
+                [p for p, _ in invalid], [s.path for s in strangers])
+
+    drawn_ahead = []
+    prepare = P.prepare
+    monkeypatch.setattr(P, "prepare", lambda *args: drawn_ahead.append(args[1]) or prepare(*args))
+    monkeypatch.setattr(S, "PARALLEL_FROM", 10**9)
+    one_by_one = summary()
+    assert drawn_ahead == [["alice", "bob", "carol"]]
+    monkeypatch.setattr(S, "PARALLEL_FROM", 2)
+    assert summary() == one_by_one and len(drawn_ahead) == 1  # not drawn ahead: the workers draw
+    assert [student for student, _ in one_by_one[0]] == ["alice", "bob", "carol"]

@@ -187,15 +187,15 @@ def test_an_interrupted_train_writes_nothing(workdir, monkeypatch):
     from backprop_cli.core import training
 
     calls = {"n": 0}
-    original = training.run
+    original = training._pass  # one epoch's forward and backward pass
 
     def interrupting(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 4:
+        if calls["n"] == 3:  # within epoch 3
             raise KeyboardInterrupt
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(training, "run", interrupting)
+    monkeypatch.setattr(training, "_pass", interrupting)
     result = invoke("train", "chain-3-layer.yaml", "--epochs", "50", "-o", "trained.yaml", "--log", "log.csv")
     assert result.exit_code == 130
     assert "interrupted after epoch 2: nothing written (run again to write trained.yaml, log.csv)" in result.stderr

@@ -190,6 +190,11 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
         return explore_pages.expression_page(traced, precision, spec.name or "expression", fragment)
     from ..report.explore import network_svg
 
+    network = result.network
+    if network.optimizer.name != "sgd" or network.l2:  # the page recomputes plain descent, without L2
+        raise UsageError("explore's page recomputes plain gradient descent without an L2 term, so it cannot show "
+                         f"this spec's {'l2' if network.l2 else network.optimizer.name}: use trace for its "
+                         "derivation, or remove `optimizer:` and `l2:` to explore the network")
     chosen = make_notation(notation, result.network.names)
     if result.network.maps:  # shown as trace shows it (core.mappaths), each weight's receptive field lit
         from ..core.mappaths import build_trace as build_maps_trace

@@ -35,15 +35,17 @@ def step(spec, output: str | Path | None = None, *, learning_rate: float | None 
 
     _network(spec, "step")
     result = spec.compute(learning_rate)
-    text, files = rewrite_spec(spec, stepped(result), None if output in (None, "-") else Path(output))
+    text, files = rewrite_spec(spec, stepped(result), None if output in (None, "-") else Path(output),
+                               state=result.stepped_state())
     return Updated(result, text, files)
 
 
 def train(spec, epochs: int, *, until_loss: float | None = None, learning_rates=None,
-          on_epoch: Callable | None = None) -> Training:
+          on_epoch: Callable | None = None, every: int = 1) -> Training:
     """Full-batch gradient descent for at most `epochs` updates (stopping once the loss is below
-    `until_loss`), one run per learning rate (default: the spec's). `on_epoch(rate, epoch, result)`
-    sees each epoch's state before its update. Ctrl-C ends it after the last whole epoch."""
+    `until_loss`), one run per learning rate (default: the spec's). `on_epoch(rate, epoch, state)`
+    sees the state before the update of epoch 1 and of every `every`-th
+    epoch (core.training.Epoch). Ctrl-C ends it after the last whole epoch."""
     from ..core.training import train as run_training
 
     _network(spec, "train")
@@ -51,8 +53,8 @@ def train(spec, epochs: int, *, until_loss: float | None = None, learning_rates=
     for rate in learning_rates or [spec.learning_rate]:
         if not 0 < rate < float("inf"):
             raise UsageError(f"learning rates are positive numbers, not {rate!r}")
-        callback = None if on_epoch is None else (lambda result, epoch, rate=rate: on_epoch(rate, epoch, result))
-        runs.append(run_training(spec.network, spec.inputs, spec.targets, rate, epochs, until_loss, callback))
+        callback = None if on_epoch is None else (lambda state, epoch, rate=rate: on_epoch(rate, epoch, state))
+        runs.append(run_training(spec.network, spec.inputs, spec.targets, rate, epochs, until_loss, callback, every))
         if runs[-1].stopped == "interrupted":
             break
     return Training(runs, until_loss, spec.name)
@@ -63,7 +65,8 @@ def trained_spec(spec, training: Training, output: str | Path | None = None) -> 
     from ..spec.rewrite import rewrite_spec
 
     last = training.runs[0].result
-    text, files = rewrite_spec(spec, last.network.layers, None if output in (None, "-") else Path(output))
+    text, files = rewrite_spec(spec, last.network.layers, None if output in (None, "-") else Path(output),
+                               state=last.network.state)
     return Updated(last, text, files)
 
 

@@ -66,10 +66,12 @@ def _write(updated, target) -> str:
 @spec_options(lr=True, formats=TEXT_JSON, precision=6)
 @_output_options
 def step(spec, example, learning_rate, fmt, precision, output, in_place, force):
-    """Write the spec after one gradient-descent update of every weight and bias.
+    """Write the spec after one update of every weight and bias.
 
-    Only the numbers change: comments, key order and layout stay as you wrote
-    them, and every value is written so that it reads back exactly.
+    Gradient descent, or the spec's `optimizer:` (its state is written back as
+    `optimizer_state:`, so that the next step goes on from it). Only the numbers
+    change: comments, key order and layout stay as you wrote them, and every
+    value is written so that it reads back exactly.
 
     \b
     Examples:
@@ -98,7 +100,9 @@ def step(spec, example, learning_rate, fmt, precision, output, in_place, force):
 
     frozen = len(result.network.frozen)
     moved = f"{len(result.parameters()) - frozen} parameters updated" + (f" ({frozen} frozen)" if frozen else "")
-    click.echo(f"wrote {written}: {moved} with η = {number(result.learning_rate, precision)} (loss before the step "
+    optimizer = result.network.optimizer.name
+    by = "" if optimizer == "sgd" else f" by {optimizer} (update {result.stepped_state().step})"
+    click.echo(f"wrote {written}: {moved}{by} with η = {number(result.learning_rate, precision)} (loss before the step "
                f"{number(result.loss, precision)})", err=target == "-")
 
 
@@ -131,7 +135,8 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
           log_file):
     """Repeat the update until satisfied: N epochs, or the loss below EPS.
 
-    Full-batch gradient descent. On a terminal a progress bar shows the loss;
+    Full-batch gradient descent, or the spec's `optimizer:` (going on from its
+    `optimizer_state:`, and writing the state reached with -o). On a terminal a progress bar shows the loss;
     at the end a summary gives the first and last loss, where it stopped and
     why, and the loss curve. Ctrl-C stops after the last whole epoch and then
     writes no file (-o, --log, --plot): never half a file, nor a half-trained
@@ -164,13 +169,14 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
         names = [network.names.get(n, n) for n in network.parameter_names()]
         log = TrainingLog(names, network.names.get("L", "L")) if log_file else None
         with Progress(epochs, no_color) as progress:
-            def on_epoch(rate, epoch, result):
-                progress.update(rate, epoch, result.loss)
+            def on_epoch(rate, epoch, state):
+                progress.update(rate, epoch, state.loss)
                 if log is not None:
-                    log.record(rate, epoch, result)
+                    log.record(rate, epoch, state)
 
+            every = 1 if log is not None else progress.sampling  # the log needs every epoch
             training = run_training(loaded, epochs, until_loss=until_loss, learning_rates=rate_list,
-                                    on_epoch=on_epoch)
+                                    on_epoch=on_epoch, every=every)
         from ..files import deferred_interrupt, write_atomic
 
         requested = [f for f in (output if target not in (None, "-") else None, log_file, plot) if f]

@@ -13,7 +13,7 @@ from .network import Layer, Network
 from .result import Result
 
 
-def _output_delta(network: Network, z: np.ndarray, yhat: np.ndarray, y: np.ndarray,
+def output_delta(network: Network, z: np.ndarray, yhat: np.ndarray, y: np.ndarray,
                   grad_yhat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-sample loss and ∂L/∂z of the output layer, fused where that is exact and stabler."""
     act, loss = network.layers[-1].activation, network.loss
@@ -25,8 +25,7 @@ def _output_delta(network: Network, z: np.ndarray, yhat: np.ndarray, y: np.ndarr
         # log σ(z) = −softplus(−z), log(1 − σ(z)) = −softplus(z); ∂L/∂z = ŷ − y
         per_sample = (y * softplus(-z) + (1.0 - y) * softplus(z)).sum(axis=-1)
         return per_sample, yhat - y
-    with np.errstate(over="ignore", invalid="ignore"):
-        return loss.value(yhat, y), act.backward(z, yhat, grad_yhat)
+    return loss.value(yhat, y), act.backward(z, yhat, grad_yhat)  # callers ignore overflow: inf is checked
 
 
 def forward(network: Network, inputs: np.ndarray) -> tuple[list, list]:
@@ -45,9 +44,16 @@ def batch_loss(network: Network, inputs: np.ndarray, targets: np.ndarray) -> tup
     """The loss of a batch by a forward pass alone (for finite differences), and the z values."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         z, a = forward(network, inputs)
-        per_sample, _ = _output_delta(network, z[-1], a[-1], targets, np.zeros_like(a[-1]))
+        per_sample, _ = output_delta(network, z[-1], a[-1], targets, np.zeros_like(a[-1]))
     scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
-    return float(per_sample.sum() * scale), z
+    return float(per_sample.sum() * scale) + network.l2_term, z
+
+
+def add_l2(network: Network, weight_grads: list) -> None:
+    """The L2 term's own path, L → w directly: λ·w added to every weight's gradient (in place)."""
+    if network.l2:
+        for l, layer in enumerate(network.layers, start=1):
+            weight_grads[l] += network.l2 * layer.weights
 
 
 def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float = 0.1, *,
@@ -68,7 +74,7 @@ def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rat
     yhat = a[-1]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         grad_yhat = network.loss.gradient(yhat, targets)
-    per_sample_loss, delta_out = _output_delta(network, z[-1], yhat, targets, grad_yhat)
+    per_sample_loss, delta_out = output_delta(network, z[-1], yhat, targets, grad_yhat)
     if exact_zeros and not network.layers[-1].activation.elementwise:  # the output softmax's δ is a sum too
         if network.loss.name == "cross_entropy":  # fused: δm = ŷm·Σy − ym, two terms
             terms = np.maximum(np.abs(yhat * targets.sum(axis=-1, keepdims=True)), np.abs(targets))
@@ -79,6 +85,7 @@ def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rat
     scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
     grad_a, deltas, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale,
                                                         snap=exact_zeros)
+    add_l2(network, weight_grads)
     result = Result(network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,
                     learning_rate, scale)
     if checked:

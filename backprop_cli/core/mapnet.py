@@ -11,11 +11,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .engine import _output_delta
+from .engine import output_delta
 from .functions import Loss
 from .names import NO_NAMES
 from .network import Layer
 from .record import Record
+from .update import SGD
 
 
 class Dense(Layer):
@@ -51,6 +52,12 @@ class MapNetwork(Record):
 
     FIELDS = ("layers", "loss", "input_shape", "dims", "reduction", "frozen", "names")
     maps = True  # not core.network's dense Network: the commands that draw or grade dense layers only refuse it
+    # plain gradient descent only (spec.maps refuses `optimizer:`, `optimizer_state:` and `l2:`): what
+    # the commands that print a dense network's optimiser or L2 term read
+    optimizer = SGD
+    state = None
+    l2 = 0.0
+    l2_term = 0.0
 
     def __init__(self, layers, loss: Loss, input_shape, dims: int, reduction="mean", frozen=frozenset(),
                  names: Mapping[str, str] = NO_NAMES):
@@ -102,7 +109,7 @@ def batch_loss(network: MapNetwork, inputs: np.ndarray, targets: np.ndarray) -> 
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         z, a = forward(network, inputs)
         last = z[-1] if z[-1] is not None else a[-1]
-        per_sample, _ = _output_delta(network, last, a[-1], targets, np.zeros_like(a[-1]))
+        per_sample, _ = output_delta(network, last, a[-1], targets, np.zeros_like(a[-1]))
     scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
     return float(per_sample.sum() * scale)
 
@@ -119,7 +126,7 @@ def run(network: MapNetwork, inputs: np.ndarray, targets: np.ndarray, learning_r
         yhat = a[-1]
         grad_yhat = network.loss.gradient(yhat, targets)
         last = z[-1] if z[-1] is not None else yhat
-        per_sample_loss, delta_out = _output_delta(network, last, yhat, targets, grad_yhat)
+        per_sample_loss, delta_out = output_delta(network, last, yhat, targets, grad_yhat)
         scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
         depth = len(network.layers)
         grad_a: list = [None] * (depth + 1)

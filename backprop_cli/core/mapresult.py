@@ -58,6 +58,11 @@ class MapResult(Record):
         return float(self.per_sample_loss.sum() * self.scale)
 
     @property
+    def l2_term(self) -> float:
+        """No L2 term over maps (spec.maps refuses `l2:`)."""
+        return 0.0
+
+    @property
     def samples(self) -> int:
         return self.a[0].shape[0]
 
@@ -199,6 +204,25 @@ class MapResult(Record):
                     target.reshape(-1)[index] = before.reshape(-1)[index]
             self._cache["stepped"] = stepped
         return self._cache["stepped"]
+
+    def stepped_state(self) -> None:
+        """Plain gradient descent keeps no optimiser state."""
+        return None
+
+    def flat(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every parameter's value and gradient as two vectors, canonical order (what a training
+        log's row holds, as core.packing gives a dense network's)."""
+        values, gradients, starts, offset = [], [], {}, 0
+        for l, layer in enumerate(self.network.layers, start=1):
+            if self.weight_grads[l] is None:  # pooling: no parameters
+                continue
+            starts[l] = (offset, offset + layer.weights.size)
+            values += [layer.weights.reshape(-1), layer.biases]
+            gradients += [self.weight_grads[l].reshape(-1), self.bias_grads[l]]
+            offset += layer.weights.size + len(layer.biases)
+        rows = mapnames.parameters(self.network)
+        where = np.array([starts[l][kind == "b"] + (index or 0) for _, l, kind, index in rows], dtype=np.intp)
+        return np.concatenate(values)[where], np.concatenate(gradients)[where]
 
     def parameters(self, names=None) -> list[tuple[str, float, float, float]]:
         """(name, value, gradient, updated) of every parameter (or those in `names`), canonical order,

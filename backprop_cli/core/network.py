@@ -8,6 +8,7 @@ import numpy as np
 from .functions import Activation, Loss
 from .names import NO_NAMES
 from .record import Record
+from .update import SGD, Optimizer, State
 
 
 class Layer(Record):
@@ -41,7 +42,7 @@ class Layer(Record):
 class Network(Record):
     """Layers, a loss and how a batch is reduced; what the engine needs and nothing more."""
 
-    FIELDS = ("layers", "loss", "reduction", "frozen", "names")
+    FIELDS = ("layers", "loss", "reduction", "frozen", "names", "optimizer", "state", "l2")
     maps = False  # dense layers only (core.mapnet's MapNetwork is the network over feature maps)
 
     layers: list[Layer]
@@ -50,9 +51,14 @@ class Network(Record):
     frozen: frozenset = frozenset()  # canonical names of the parameters an update leaves alone
     # the course's own names (canonical default-notation name -> its name); only for reading and printing
     names: Mapping[str, str] = NO_NAMES
+    optimizer: Optimizer = SGD  # how an update moves the parameters (core.update)
+    state: State | None = None  # the optimiser's state before the next update; None: the start
+    l2: float = 0.0  # λ: the loss gains (λ/2)·Σw² over the weights
 
-    def __init__(self, layers, loss, reduction="mean", frozen=frozenset(), names=NO_NAMES):
+    def __init__(self, layers, loss, reduction="mean", frozen=frozenset(), names=NO_NAMES, optimizer=SGD,
+                 state=None, l2=0.0):
         self.layers, self.loss, self.reduction, self.frozen, self.names = layers, loss, reduction, frozen, names
+        self.optimizer, self.state, self.l2 = optimizer, state, l2
 
     def __repr__(self) -> str:
         return f"Network({self.sizes}, {self.loss.name}, {self.reduction})"
@@ -72,6 +78,13 @@ class Network(Record):
         from .names import parameter_names
 
         return parameter_names(self.sizes, self.bias_styles)
+
+    @property
+    def l2_term(self) -> float:
+        """(λ/2)·Σw² over every weight: the loss's L2 term (0 without `l2:`)."""
+        if not self.l2:
+            return 0.0
+        return 0.5 * self.l2 * sum(float(np.sum(layer.weights * layer.weights)) for layer in self.layers)
 
     @property
     def softmax_layers(self) -> set[int]:

@@ -68,6 +68,8 @@ class ParameterTrace:
     # a shared weight (convolution): per position where it is used, (z it feeds, what it multiplies
     # there, how many paths, their sum); empty for a dense layer's parameter
     positions: list[tuple[str, str, int, float]] = field(default_factory=list)
+    optimizer: object = None  # core.update.Optimizer of the update (None: plain gradient descent)
+    state: tuple = ()  # (t, its state before, after): what the optimiser's worked lines plug in
 
     kind = "trace"  # how a notebook shows it (core.computation's viewers)
 
@@ -283,21 +285,29 @@ def trace_parameter(result, name: str, notation: Notation, max_paths: int,
             for _, acts, pres in best_paths(result, layer, n, max_paths, s, jacobian):
                 candidates.append(_describe(result, notation, shown_name, kind, layer, n, k, acts, pres, s, batch,
                                             jacobian))
+    direct = kind == "w" and sample is None and bool(result.network.l2)
+    if direct:  # the L2 term's own path, L → w: ∂/∂w of (λ/2)·Σw² is λ·w
+        candidates.append(Path([notation.loss, shown_name], [Factor(f"∂{notation.loss}/∂{shown_name}",
+                               f"λ·{shown_name}", result.network.l2 * value)], result.network.l2 * value))
     candidates.sort(key=lambda path: -abs(path.product))
     shown = candidates[:max_paths]
     if sample is None:
         gradient = result.gradient(name)
-        total = per_sample_count * result.samples
+        total = per_sample_count * result.samples + direct
     else:
         gradient = float(per_sample[sample - 1])
         total = per_sample_count
     omitted = 0.0 if len(shown) == total else gradient - sum(p.product for p in shown)
     rows = [(s + 1, float(per_sample[s])) for s in range(result.samples)] if batch else []
     frozen = result.is_frozen(name)
-    after = value if frozen else updated(value, gradient, result.learning_rate)
+    # the optimiser's update of the batch's gradient; a sample's own gradient: the plain step it gives
+    after = value if frozen else result.updated(name) if sample is None else updated(value, gradient,
+                                                                                      result.learning_rate)
     cancelled = sample is None and parameter_cancelled(result, kind, layer, j, k)
+    optimizer = result.network.optimizer if sample is None else None  # a sample alone: its plain step
+    state = result.parameter_state(name) if optimizer is not None and optimizer.state_names else ()
     return ParameterTrace(shown_name, value, gradient, after, result.learning_rate, total, shown, omitted, rows, frozen,
-                          cancelled, layer)
+                          cancelled, layer, optimizer=optimizer, state=state)
 
 
 def locate_node(result, name: str, notation: Notation) -> tuple[str, int, int]:

@@ -27,7 +27,7 @@ from .names import (
 )
 from .network import Network
 from .record import Record
-from .update import stepped_layers, updated
+from .update import State, optimizer_step
 
 
 def _magnitude(values: np.ndarray) -> float:
@@ -86,8 +86,13 @@ class Result(Record):
 
     @property
     def loss(self) -> float:
-        """The loss of the batch: the mean (or sum) of the per-sample losses."""
-        return float(self.per_sample_loss.sum() * self.scale)
+        """The loss of the batch: the mean (or sum) of the per-sample losses, plus the L2 term."""
+        return float(self.per_sample_loss.sum() * self.scale) + self.l2_term
+
+    @property
+    def l2_term(self) -> float:
+        """(λ/2)·Σw² over every weight (0 without `l2:`)."""
+        return self.network.l2_term
 
     @property
     def samples(self) -> int:
@@ -110,6 +115,17 @@ class Result(Record):
         for l in range(1, len(self.weight_grads)):
             if not (np.all(np.isfinite(self.weight_grads[l])) and np.all(np.isfinite(self.bias_grads[l]))):
                 raise NumericalError(f"a gradient of layer {l} is not finite (it overflowed)")
+        if self.network.optimizer.name != "sgd":  # the optimiser's own arithmetic: look at what it gives
+            after, state = self._stepped()
+            bad = ~np.isfinite(after)
+            for array in state.arrays.values():
+                bad |= ~np.isfinite(array)
+            if bad.any():
+                name = self.packing().names[int(np.argmax(bad))]
+                raise NumericalError(f"the {self.network.optimizer.name} update of "
+                                     f"{self.network.names.get(name, name)} overflows (its value or its state is "
+                                     "beyond float64); use a smaller learning rate")
+            return
         largest = max(max(_magnitude(layer.weights), _magnitude(layer.biases)) for layer in self.network.layers)
         steepest = max(max(_magnitude(w), _magnitude(b)) for w, b in zip(self.weight_grads[1:], self.bias_grads[1:]))
         if largest + self.learning_rate * steepest < 1e300:  # no update can overflow: nothing to find
@@ -136,14 +152,42 @@ class Result(Record):
         """A shared bias's gradient: the sum over its layer, zero up to rounding made 0."""
         return cancel.snapped_sum(self.bias_grads[layer])
 
-    def stepped_arrays(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(weights, biases) of every layer after one update (core.update), worked out once:
-        check_finite, step, training and the parameter rows all read them."""
+    def packing(self):
+        """Where each parameter sits in the flat vector updates work on (core.packing)."""
+        if "packing" not in self._cache:
+            from .packing import Packing
+
+            self._cache["packing"] = Packing(self.network)
+        return self._cache["packing"]
+
+    def _stepped(self) -> tuple[np.ndarray, object]:
+        """The parameter vector and the optimiser's state after one update (core.update), worked
+        out once: check_finite, step, training and the parameter rows all read them."""
         if "stepped" not in self._cache:
-            frozen = [self.parameter_index(name) for name in self.network.frozen]
-            self._cache["stepped"] = stepped_layers(self.network, self.weight_grads, self.bias_grads,
-                                                    self.learning_rate, frozen)
+            packing, network = self.packing(), self.network
+            state = network.state or State.start(network.optimizer, packing.size)
+            gradients = packing.gradients(self.weight_grads, self.bias_grads)
+            self._cache["stepped"] = optimizer_step(network.optimizer, packing.values(network.layers), gradients,
+                                                    state, self.learning_rate, packing.frozen)
         return self._cache["stepped"]
+
+    def stepped_arrays(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(weights, biases) of every layer after one update; values that overflow come out inf."""
+        return self.packing().arrays(self._stepped()[0])
+
+    def stepped_state(self):
+        """The optimiser's state after one update (core.update.State)."""
+        return self._stepped()[1]
+
+    def parameter_state(self, name: str) -> tuple[int, dict, dict]:
+        """Parameter `name`'s optimiser state before and after the update, and which update it
+        is (t, 1-based): what the update's worked lines plug in."""
+        i = self.packing().position(*self.parameter_index(name))
+        after = self.stepped_state()
+        before = self.network.state
+        kept = self.network.optimizer.state_names
+        return (after.step, {k: float(before.arrays[k][i]) if before else 0.0 for k in kept},
+                {k: float(after.arrays[k][i]) for k in kept})
 
     # -- parameters by name ---------------------------------------------------------------
     def parameter_index(self, name: str) -> tuple[str, int, int | None, int | None]:
@@ -197,10 +241,8 @@ class Result(Record):
         return parameter_name(*self.parameter_index(name)) in self.network.frozen
 
     def updated(self, name: str) -> float:
-        """The parameter after one gradient-descent step: w − η·∂L/∂w (w itself when frozen)."""
-        if self.is_frozen(name):
-            return self.value(name)
-        return updated(self.value(name), self.gradient(name), self.learning_rate)
+        """The parameter after one update by the network's optimiser (w itself when frozen)."""
+        return float(self._stepped()[0][self.packing().position(*self.parameter_index(name))])
 
     def per_sample_gradient(self, name: str) -> np.ndarray:
         """∂L_i/∂name for each sample i of the batch (unreduced)."""
@@ -235,8 +277,7 @@ class Result(Record):
         gradients = np.concatenate([np.concatenate([self.weight_grads[i].ravel(),
                                                     biases(self.bias_grads[i], styles[i - 1], i)])
                                     for i in range(1, len(layers) + 1)])
-        after = np.concatenate([np.concatenate([w.ravel(), biases(b, style)])
-                                for (w, b), style in zip(self.stepped_arrays(), styles)])
+        after = self._stepped()[0]
         names = parameter_names(self.sizes, styles)
         if self.network.names:
             names = [self.network.names.get(n, n) for n in names]

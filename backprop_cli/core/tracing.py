@@ -23,6 +23,9 @@ class NeuronRow:
     delta: list[float] = field(default_factory=list)  # ∂L_i/∂z per sample
 
 
+L2_FORMULA = " + (λ/2)·Σw²"  # the loss's L2 term, after the loss's own formula (spec `l2:`)
+
+
 @dataclass
 class Trace:
     """Everything `trace` prints, as plain values."""
@@ -47,6 +50,8 @@ class Trace:
     batch_size: int = 1  # samples in the spec (more than shown when one sample is traced alone)
     loss_symbol: str = "L"  # f for a circuit without loss, or the course's own name (E_total)
     target_letter: str = "y"  # g: a circuit's upstream gradient
+    l2: float = 0.0  # λ of the loss's L2 term (λ/2)·Σw² (0: none)
+    l2_term: float = 0.0  # its value, a term of `loss`
 
     def ordered(self, order: str = "backward") -> list[ParameterTrace]:
         """The traced quantities output layer first, as textbooks derive them (`backward`), or
@@ -86,7 +91,9 @@ def build_trace(result: Result, notation: Notation, names: list[str] | None, max
     parameters += [trace_node(result, *split_sample(name, sample), notation=notation, max_paths=max_paths)
                    for name in nodes]
     loss = result.loss if sample is None else float(result.per_sample_loss[sample - 1])
+    l2 = net.l2 if sample is None else 0.0  # a sample's own loss is its data term alone
+    formula = net.loss.formula + (L2_FORMULA if l2 else "")
     return Trace(title, description, result.sizes, [layer.activation.label for layer in net.layers],
-                 net.loss.name, net.loss.formula, loss, [float(result.per_sample_loss[s]) for s in shown],
+                 net.loss.name, formula, loss, [float(result.per_sample_loss[s]) for s in shown],
                  result.learning_rate, net.reduction, [s + 1 for s in shown], inputs, neurons, parameters,
-                 notation.name, result.samples, notation.loss, net.loss.target)
+                 notation.name, result.samples, notation.loss, net.loss.target, l2, net.l2_term if l2 else 0.0)

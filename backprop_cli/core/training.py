@@ -1,24 +1,40 @@
-"""Gradient descent: one step, or epochs until satisfied (the PadhAI notes' "till satisfied").
+"""Training: one step, or epochs until satisfied (the PadhAI notes' "till satisfied"), by the
+network's optimiser.
 
+Each epoch is a handful of array operations: the parameters live in one flat vector
+(core.packing) whose views are the layers' arrays, so an update never loops over parameters.
 No printing here: the caller gets a callback per epoch and a `Run` per learning rate.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..errors import NumericalError
-from .engine import run
+from .engine import add_l2, backward, forward, output_delta, run
 from .network import Layer, Network
+from .packing import Packing
 from .result import Result
+from .update import State, moved
 
 
 def stepped(result: Result) -> list[Layer]:
     """Every layer after one update of every weight and bias (finite: run() refused it otherwise)."""
-    return [layer if weights is None else layer.replace(weights=weights, biases=biases)  # pooling: no parameters
+    return [layer if weights is None else layer.replace(weights=weights.copy(), biases=np.array(biases))  # pooling
             for layer, (weights, biases) in zip(result.network.layers, result.stepped_arrays())]
+
+
+@dataclass
+class Epoch:
+    """The state at the start of an epoch: the loss, and every parameter and gradient as one
+    vector in canonical order (core.packing): views, valid until the callback returns."""
+
+    loss: float
+    values: np.ndarray
+    gradients: np.ndarray
 
 
 @dataclass
@@ -28,7 +44,7 @@ class Run:
     learning_rate: float
     losses: list[float] = field(default_factory=list)  # losses[k] = the loss after k updates
     stopped: str = "epochs"  # "epochs", "until-loss" or "interrupted"
-    result: Result | None = None  # the last state: its network holds the trained parameters
+    result: Result | None = None  # the last state: its network holds the trained parameters and optimiser state
 
     @property
     def epochs(self) -> int:
@@ -36,23 +52,89 @@ class Run:
         return max(len(self.losses) - 1, 0)
 
 
+def _pass(network: Network, inputs: np.ndarray, targets: np.ndarray, packing: Packing, gradients: np.ndarray,
+          scale: float) -> float:
+    """One forward and backward pass, the engine's arithmetic alone (no zeros snapped, no Result,
+    overflow left to the caller's check): the loss, and the gradients written into `gradients`."""
+    z, a = forward(network, inputs)
+    grad_yhat = network.loss.gradient(a[-1], targets)
+    per_sample, delta_out = output_delta(network, z[-1], a[-1], targets, grad_yhat)
+    _, _, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale, snap=False)
+    add_l2(network, weight_grads)
+    packing.gradients(weight_grads, bias_grads, gradients)
+    return float(per_sample.sum() * scale) + network.l2_term
+
+
+def _diverged(network: Network, packing: Packing, values: np.ndarray, inputs, targets, rate: float,
+              epoch: int) -> NumericalError:
+    """Why an epoch's values are not finite, said as a checked pass says it."""
+    detail = "a value or gradient is not finite (it overflowed)"
+    try:
+        run(network.replace(layers=packing.layers(network, values)), inputs, targets, rate)
+    except NumericalError as exc:
+        detail = str(exc)
+    return NumericalError(f"training diverged at epoch {epoch} (learning rate {rate:g}): {detail}; "
+                          "try a smaller learning rate")
+
+
 def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float, epochs: int,
-          until_loss: float | None = None, on_epoch: Callable[[Result, int], None] | None = None) -> Run:
-    """Full-batch gradient descent for `epochs` updates, stopping early once the loss < until_loss.
-
-    `on_epoch(result, epoch)` sees the state at the start of each epoch (1-based), before its
-    update: what a hand-made spreadsheet row holds. Ctrl-C ends the run after the last whole epoch.
-    """
-    if network.maps:  # a network over feature maps has its own pass (core.mapnet)
-        from .mapnet import run as run_maps
-
-        return _train(network, inputs, targets, learning_rate, epochs, until_loss, on_epoch, run_maps)
-    return _train(network, inputs, targets, learning_rate, epochs, until_loss, on_epoch, run)
-
-
-def _train(network, inputs, targets, learning_rate, epochs, until_loss, on_epoch, run) -> Run:
+          until_loss: float | None = None, on_epoch: Callable[[Epoch, int], None] | None = None,
+          every: int = 1) -> Run:
+    """Full-batch updates by the network's optimiser for `epochs` epochs, stopping early once the
+    loss < until_loss. `on_epoch(state, epoch)` sees the state at the start of epoch 1 and of every
+    `every`-th epoch (1-based), before its update: what a hand-made spreadsheet row holds. Ctrl-C
+    ends the run after the last whole epoch. N epochs give what N `step`s give, to every digit."""
+    if network.maps:  # a network over feature maps: its own pass, plain gradient descent (spec.maps)
+        return _train_maps(network, inputs, targets, learning_rate, epochs, until_loss, on_epoch, every)
     current = Run(learning_rate)
-    result = run(network, inputs, targets, learning_rate)
+    result = run(network, inputs, targets, learning_rate)  # the start, checked, as `step` sees it
+    current.losses.append(result.loss)
+    current.result = result
+    packing = result.packing()
+    values = packing.values(network.layers)  # the layers below are views of it: updated in place
+    live = network.replace(layers=[layer.replace(weights=w, biases=b) for layer, (w, b)
+                                   in zip(network.layers, packing.arrays(values))])
+    gradients = packing.gradients(result.weight_grads, result.bias_grads)
+    state = network.state or State.start(network.optimizer, packing.size)
+    kept, loss, optimizer, frozen = values.copy(), result.loss, network.optimizer, packing.frozen
+    scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
+    errors = np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
+    try:
+        with errors:  # once for the run: overflow shows as a loss or value that is not finite
+            for epoch in range(1, epochs + 1):
+                if until_loss is not None and loss < until_loss:
+                    current.stopped = "until-loss"
+                    break
+                if on_epoch is not None and (epoch % every == 0 or epoch == 1):  # views, read before the update
+                    on_epoch(Epoch(loss, values, gradients), epoch)
+                after, after_state = moved(optimizer, values, gradients, state, learning_rate, frozen)
+                values[...] = after
+                after_loss = _pass(live, inputs, targets, packing, gradients, scale)
+                # a value that is not finite reaches the loss or the values' sum (inf − inf is nan)
+                if not (math.isfinite(after_loss) and math.isfinite(float(after.sum()))):
+                    raise _diverged(network, packing, after, inputs, targets, learning_rate, epoch)
+                kept, state, loss = after, after_state, after_loss  # only a whole epoch replaces the state
+                current.losses.append(loss)
+            else:
+                if until_loss is not None and loss < until_loss:
+                    current.stopped = "until-loss"
+    except KeyboardInterrupt:
+        current.stopped = "interrupted"
+    if current.epochs:  # the last whole epoch's state, checked and kept as `step` would keep it
+        trained = network.replace(layers=packing.layers(network, kept), state=state)
+        current.result = run(trained, inputs, targets, learning_rate)
+        current.losses[-1] = current.result.loss
+    return current
+
+
+def _train_maps(network, inputs, targets, learning_rate: float, epochs: int, until_loss: float | None,
+                on_epoch: Callable[[Epoch, int], None] | None, every: int) -> Run:
+    """`train` over feature maps (core.mapnet): a checked pass per epoch of the plain descent
+    `step` makes, so N epochs are N steps; no optimiser, state or L2 (the spec reader refuses them)."""
+    from .mapnet import run as run_maps
+
+    current = Run(learning_rate)
+    result = run_maps(network, inputs, targets, learning_rate)
     current.losses.append(result.loss)
     current.result = result
     try:
@@ -60,16 +142,15 @@ def _train(network, inputs, targets, learning_rate, epochs, until_loss, on_epoch
             if until_loss is not None and result.loss < until_loss:
                 current.stopped = "until-loss"
                 break
-            if on_epoch is not None:
-                on_epoch(result, epoch)
+            if on_epoch is not None and (epoch % every == 0 or epoch == 1):
+                on_epoch(Epoch(result.loss, *result.flat()), epoch)
             updated = network.replace(layers=stepped(result))  # frozen, names and bias styles kept
             try:
-                after = run(updated, inputs, targets, learning_rate)  # as `step` would: N epochs = N steps
+                after = run_maps(updated, inputs, targets, learning_rate)
             except NumericalError as exc:
                 raise NumericalError(f"training diverged at epoch {epoch} (learning rate {learning_rate:g}): {exc}; "
                                      "try a smaller learning rate") from None
-            result = after  # only a whole epoch replaces the state
-            current.result = result
+            result = current.result = after  # only a whole epoch replaces the state
             current.losses.append(result.loss)
         else:
             if until_loss is not None and result.loss < until_loss:
@@ -77,3 +158,20 @@ def _train(network, inputs, targets, learning_rate, epochs, until_loss, on_epoch
     except KeyboardInterrupt:
         current.stopped = "interrupted"
     return current
+
+
+def trajectory(result: Result, updates: int) -> tuple[list[float], list[np.ndarray]]:
+    """The loss and the parameter vector (core.packing's order) after 0, 1, ..., `updates`
+    updates from `result`'s state, as `train` makes them (worked out once, longer when asked)."""
+    known = result._cache.get("trajectory")
+    if known is None or len(known[0]) <= updates:
+        length = max(updates, 2 * (len(known[0]) - 1) if known else updates)
+        values: list[np.ndarray] = []
+        net = result.network
+        run_ = train(net, result.a[0], result.targets, result.learning_rate, length,
+                     on_epoch=lambda state, _epoch: values.append(state.values.copy()))
+        if run_.stopped != "epochs":
+            raise KeyboardInterrupt
+        values.append(run_.result.packing().values(run_.result.network.layers))
+        result._cache["trajectory"] = known = (run_.losses, values)
+    return known[0][:updates + 1], known[1][:updates + 1]

@@ -6,6 +6,7 @@ it; a from its z (a softmax layer's from all its z); ∂L/∂ŷ from ŷ; ∂L/�
 from __future__ import annotations
 
 from .quantities import Quantity, QuantityError, node_at
+from .training_quantities import is_more
 
 Node = tuple  # ("value" | "gradient", "z" | "a", layer, neuron, sample) or ("w" | "b" | "new", layer, j, k) or ("L",)
 
@@ -13,6 +14,8 @@ Node = tuple  # ("value" | "gradient", "z" | "a", layer, neuron, sample) or ("w"
 def node_of(result, q: Quantity, notation) -> Node | None:
     """The dependency node of an answer's quantity (None where it has none, e.g. ∂L/∂L). A node
     quantity is one sample's (0-based; the first when the answer names none)."""
+    if is_more(q.kind):  # judged on its value alone: no step of its own to follow from
+        return None
     if q.name.kind == "L":
         return ("L",) if q.kind == "value" else None
     if q.is_parameter:

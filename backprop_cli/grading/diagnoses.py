@@ -20,6 +20,7 @@ from .intervals import one_path_only, read_the_other_way
 from .matching import matching
 from .quantities import Quantity, QuantityError, evaluate, shown
 from .rule import same_value
+from .training_quantities import is_more
 
 
 def _softmax_without_cross_terms(act: Activation) -> Activation:
@@ -138,6 +139,11 @@ TRANSPOSED = "the weight matrix is read the other way in the backward sum: w_jk 
 def update_mistakes(r: Result, q: Quantity, gradient: float):
     """(value, sentence, code) of the update's own mistakes, made with `gradient` (the true one,
     or the one the answers file states)."""
+    if r.network.optimizer.name != "sgd":  # the spec's optimiser: its own catalogue
+        from .optimizer_mistakes import optimizer_mistakes
+
+        yield from optimizer_mistakes(r, str(q.name), gradient)
+        return
     value, rule = r.value(str(q.name)), update_rule("w")
     yield updated(value, -gradient, r.learning_rate), f"this adds η·∂L/∂w; the update subtracts it: {rule}", \
         "update_sign"
@@ -161,6 +167,16 @@ STEP_SENTENCES = {
     "batch_not_averaged": "this is the sum over the batch; the loss is the mean, so divide by the number of samples",
     "factor_2_lost": FACTOR_2_LOST, "sign_flipped": SIGN,
 }
+
+
+# the mistakes made over a whole pass: (Diagnoser._get's key, sentence, code)
+_WHOLE_PASS = (("cross", CROSS, "softmax_cross_paths_missing"), ("notes", NOTES, "padhai_notes_softmax_factor"),
+               ("flat", FLAT, "activation_derivative_missing"), ("onz", ON_Z, "derivative_on_z"),
+               ("linear", NEVER, "activation_not_applied"), ("linear_own", NEVER_OWN, "activation_not_applied"),
+               ("onepath", ONE_PATH, "one_path_only"), ("transposed", TRANSPOSED, "matrix_transposed"))
+# those a backward pass through already-updated weights is paired with (the PadhAI notes' factor and
+# a = z's own derivative are one course's and one student's readings, not paired)
+_STALE_PAIRS = tuple(m for m in _WHOLE_PASS if m[0] not in ("notes", "linear_own"))
 
 
 class Diagnoser:
@@ -194,17 +210,27 @@ class Diagnoser:
                 layers = r.network.layers
                 self._mistaken[key] = _through_weights(r, lambda i: read_the_other_way(layers[i].weights) if i
                                                        else None)
+            elif key.startswith("stale+"):  # a whole-pass mistake, then through the weights it updated
+                variant = self._get(key.removeprefix("stale+"))
+                self._mistaken[key] = None if variant is None else _through_updated_weights(variant)
             else:
                 self._mistaken[key] = _through_updated_weights(r) if len(r.network.layers) > 1 else None
         return self._mistaken[key]
 
-    def candidates(self, q: Quantity, expected: float):
-        """(value a mistake gives, the sentence that names it), most specific first."""
+    def candidates(self, q: Quantity, expected: float, *, drawing: bool = False):
+        """(value a mistake gives, the sentence that names it), most specific first. `drawing`: only
+        the catalogue a personal problem is drawn against (grading.personal.good_problem), which
+        stays as it was when pairs with the stale weights or a summed batch came: a mistake added
+        to the catalogue must never change which network a student was handed."""
         r, n = self.result, self.notation
         loss = r.network.loss.name
+        if is_more(q.kind):  # Δw, state, after K, ∂X/∂Y: no catalogue of their own yet
+            return
         if q.kind == "updated":
             gradient = r.gradient(str(q.name))
             yield from update_mistakes(r, q, gradient)
+            if r.network.optimizer.name != "sgd":
+                return
             yield (updated(r.value(str(q.name)), gradient / 2, r.learning_rate),
                    "the update used half the gradient (a lost factor 2 in ∂L/∂ŷ)", "factor_2_lost")
             return
@@ -253,13 +279,7 @@ class Diagnoser:
                                      f"activation {activation} belongs (∂z/∂w is the input to the weight)"), \
                 "pre_activation_for_activation"
         singles = []  # (value, sentence) of each whole-pass mistake, for pairs below
-        for key, sentence, code in (("cross", CROSS, "softmax_cross_paths_missing"),
-                                    ("notes", NOTES, "padhai_notes_softmax_factor"),
-                                    ("flat", FLAT, "activation_derivative_missing"),
-                                    ("onz", ON_Z, "derivative_on_z"), ("linear", NEVER, "activation_not_applied"),
-                                    ("linear_own", NEVER_OWN, "activation_not_applied"),
-                                    ("onepath", ONE_PATH, "one_path_only"), ("transposed", TRANSPOSED,
-                                                                             "matrix_transposed")):
+        for key, sentence, code in _WHOLE_PASS:
             variant = self._get(key)
             if variant is not None:
                 with contextlib.suppress(QuantityError):
@@ -270,16 +290,34 @@ class Diagnoser:
         yield from singles
         stale = self._get("stale")
         if stale is not None:
-            yield evaluate(stale, q, n), STALE, "updated_weights_used"
-        # two mistakes at once: a whole-pass one with a lost factor 2 or a flipped sign
+            value = evaluate(stale, q, n)
+            yield value, STALE, "updated_weights_used"
+            if not drawing:
+                yield from self._with_stale(q, singles)
+                singles.append((value, STALE, "updated_weights_used"))
+        # two mistakes at once: a whole-pass one with a lost factor 2, a flipped sign, or a batch summed
+        summed = q.is_parameter and r.samples > 1 and r.network.reduction == "mean" and not drawing
         for value, sentence, code in singles:
             if same_value(value, expected):
                 continue  # a mistake that changes nothing here makes no pair
+            if summed:
+                yield (value * r.samples, f"two mistakes at once: {sentence}; and the batch is summed where the loss "
+                       f"is its mean (divide by n = {r.samples})", f"{code}+batch_not_averaged")
             if loss == "squared_error":
                 yield (value / 2, f"two mistakes at once: {sentence}; and the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost",
                        f"{code}+factor_2_lost")
             yield (-value, f"two mistakes at once: {sentence}; and the sign is flipped ((ŷ − y), not (y − ŷ))",
                    f"{code}+sign_flipped")
+
+    def _with_stale(self, q: Quantity, singles: list):
+        """Two mistakes at once: each whole-pass mistake, then the backward pass through weights
+        already updated with the gradients that mistake gave (the order a student works in)."""
+        for key, sentence, code in _STALE_PAIRS:
+            if not any(c == code for _, _, c in singles):
+                continue  # not made on this network, or it changes nothing here
+            with contextlib.suppress(QuantityError):
+                yield (evaluate(self._get(f"stale+{key}"), q, self.notation),
+                       f"two mistakes at once: {sentence}; and {STALE}", f"{code}+updated_weights_used")
 
     def _swapped_gradient(self, q: Quantity):
         """∂L/∂z given for ∂L/∂a (or the reverse), and a weight's indices read the other way."""

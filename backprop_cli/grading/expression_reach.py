@@ -30,12 +30,16 @@ def _turns(shape: str, low: float, high: float) -> list[float]:
     points = [0.0] if low < 0.0 < high else []
     if shape == "sigmoid" and low < 0.5 < high:
         points.append(0.5)
-    if shape in ("sin", "cos") and high - low < 1e6:
+    if shape in ("sin", "cos"):  # at most 4 points: a peak and a trough, wherever the box holds both
         offset = math.pi / 2 if shape == "sin" else 0.0  # sin peaks at π/2 + kπ, cos at kπ
-        k = math.ceil((low - offset) / math.pi)
-        while offset + k * math.pi <= high and len(points) < 4:
-            points.append(offset + k * math.pi)
-            k += 1
+        if math.isfinite(low):
+            k = math.ceil((low - offset) / math.pi)
+            while offset + k * math.pi <= high and len(points) < 4:
+                points.append(offset + k * math.pi)
+                k += 1
+        else:  # unbounded below: the two turns below its top (or any two, unbounded both ways)
+            k = math.floor((high - offset) / math.pi) if math.isfinite(high) else 0
+            points += [offset + k * math.pi, offset + (k - 1) * math.pi]
     return points
 
 

@@ -20,9 +20,10 @@ from .assignment import Question
 from .dependencies import first_causes
 from .diagnoses import Diagnoser
 from .expression import ExpressionDiagnoser, expression_value
-from .judging import Judge, Judgement, written
+from .judging import Judge, Judgement
 from .quantities import evaluate
 from .rule import is_exact, precision_of
+from .stated import written
 
 
 def carried_sentence(judgement, judged: dict) -> str:
@@ -177,6 +178,10 @@ def could_not_grade(path: str, exc: BaseException) -> SpecError:
     if isinstance(exc, UNEXPECTED):
         return SpecError([Problem(path, 1, 1, f"this file could not be graded ({type(exc).__name__}); please "
                                   "report it", "")])
+    import logging
+
+    # the traceback for whoever asked (`backprop --debug` shows this logger's records; nobody else sees them)
+    logging.getLogger("backprop_cli").debug("internal error while grading %s", path, exc_info=exc)
     why = (f"internal error while grading this file ({type(exc).__name__}: {quote(str(exc))}); this is a bug in "
            f"backprop {__version__}: please report it, with this file")
     return GradingBug([Problem(path, 1, 1, why, "the other files are graded as usual")])

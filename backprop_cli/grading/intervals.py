@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .quantities import Quantity, QuantityError, node_at
+from .quantities import Quantity, QuantityError, evaluate, node_at
 from .rule import Precision
+from .training_quantities import is_more
 
 Pair = tuple  # (low, high) arrays of the same shape
 # the catalogued mistakes (CONTRACT section 5's codes) a pass can make in every step: on the
@@ -318,6 +319,9 @@ class Reach:
     def interval(self, q: Quantity) -> tuple[float, float]:
         """The quantity's own interval (before its own rounding, which is the answer's)."""
         r = self.r
+        if is_more(q.kind):  # Δw, an optimiser's state, values after K updates, ∂X/∂Y: on the value
+            truth = evaluate(r, q, self.n)
+            return truth, truth
         if q.name.kind == "L":
             if q.kind == "gradient":
                 return 1.0, 1.0
@@ -326,7 +330,8 @@ class Reach:
                 return float(low[q.sample - 1]), float(high[q.sample - 1])
             if len(low) > 1:  # a batch: each sample's loss rounded as the answer is, then averaged
                 low, high = self.p.rounded(low, high)
-            return float(low.sum() * r.scale), float(high.sum() * r.scale)
+            term = r.l2_term  # the L2 term (λ/2)·Σw²: of the spec's own weights, exact
+            return float(low.sum() * r.scale) + term, float(high.sum() * r.scale) + term
         if q.is_parameter:
             kind, layer, j, k = r.parameter_index(str(q.name))
             if q.kind == "value":
@@ -341,8 +346,12 @@ class Reach:
                 low, high = float(grads[0].sum()), float(grads[1].sum())
             else:
                 low, high = float(grads[0][j - 1]), float(grads[1][j - 1])
+            if kind == "w" and r.network.l2:  # the L2 term's own path: λ·w, of the spec's own weight
+                low, high = low + r.network.l2 * r.value(str(q.name)), high + r.network.l2 * r.value(str(q.name))
             if q.kind == "gradient":
                 return low, high
+            if r.network.optimizer.name != "sgd":  # another optimiser's update: judged on its value
+                return r.updated(str(q.name)), r.updated(str(q.name))
             # the update, from the gradient as the student rounded it (or as the file states it)
             stated = self.stated.get(("gradient", q.name, None))
             g_low, g_high = as_pair(stated) if stated is not None else _widen((np.array(low), np.array(high)),

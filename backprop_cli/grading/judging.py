@@ -24,11 +24,11 @@ from .rule import (
     Precision,
     Ruling,
     imprecise_note,
-    is_exact,
     precision_of,
     rule,
     same_value,
 )
+from .stated import coarse_value, digits_of, slip_sized, trivial_values, written
 
 
 @dataclass
@@ -41,38 +41,6 @@ class Judgement:
     used: list = field(default_factory=list)  # the earlier answers a carried-forward step used
     note: str = ""  # why it is imprecise, or why carried-forward credit was refused
     codes: list = field(default_factory=list)  # {"code", "text"} of what an imprecise answer cannot be told from
-
-
-def written(answer) -> str:
-    """The answer's number as the file writes it (for its precision)."""
-    return answer.written or repr(answer.given)
-
-
-ROUGH_DIGITS = 2  # a right value written with fewer significant digits is too rough to build a precise step on
-
-
-def _coarse_value(answer, truth: float) -> bool:
-    """Whether a stated value has fewer than ROUGH_DIGITS significant digits and is not exact
-    (`1e1` for 14.9 is right at one digit, but a step built on 10 says nothing of 14.9's)."""
-    return precision_of(written(answer)).significant < ROUGH_DIGITS and not is_exact(answer.given, truth)
-
-
-def _digits_of(answer) -> tuple[float, float]:
-    """What a stated answer's digits stand for: every value that rounds to it, as an intermediate
-    rounded at its precision does (grading.rule.Precision.half_of: a written 0 is 0, a written 3
-    no rougher than 3 significant digits)."""
-    half = float(precision_of(written(answer)).half_of(abs(answer.given)))
-    return answer.given - half, answer.given + half
-
-
-def trivial_values(answer, answers, truths: dict) -> list[tuple[float, str]]:
-    """0, ±1 and copies of the other values the file states, each with what it is."""
-    found = list(TRIVIAL)
-    for other in answers:
-        if other is not answer and not same_value(truths[id(other)], truths[id(answer)]):
-            found.append((other.given, f"a copy of {other.quantity.text}, the file's value on line {other.line}",
-                          "copy_of_other_answer"))
-    return found
 
 
 def confusion(confusable: list) -> list[dict]:
@@ -127,7 +95,7 @@ class Judge:
         key = (precision, stated)
         if key not in self._reaches:
             # each stated value stands for what rounds to it: the student may carry more digits
-            values = {k: _digits_of(a) for k, a in self.stated.items()} if stated else None
+            values = {k: digits_of(a) for k, a in self.stated.items()} if stated else None
             base = self.reach(precision) if stated == "step" else None
             self._reaches[key] = self.shape.reach(precision, values, base)
         return self._reaches[key]
@@ -169,7 +137,27 @@ class Judge:
         judgement = self._wrong_or_carried(answer, judged, precision, ruling)
         if judgement.verdict == "wrong" and precision.significant < KEPT_DIGITS:
             return self._coarse(answer, precision, judgement)
+        if judgement.verdict == "wrong" and not judgement.codes and answer.given != 0:
+            # (a written 0 has no significant digits to speak of: `0.0` says nothing of 0.686's steps)
+            return self._rounded_at_the_answers_digits(answer, precision, judgement)
         return judgement
+
+    def _rounded_at_the_answers_digits(self, answer, precision: Precision, wrong: Judgement) -> Judgement:
+        """An answer of KEPT_DIGITS or more significant digits that the correct method reaches when
+        each step before it is rounded to the answer's own decimals, however few digits that leaves
+        an intermediate (σ′ = 0.0625 written 0.063 beside an answer of 3 decimals): judged by the rule
+        on that wider interval, as the contract's rounding says; else `wrong`."""
+        truth = self.truths[id(answer)]
+        loose = rule(answer.given, written(answer), truth,
+                     self.reach(dataclasses.replace(precision, kept=NO_FLOOR)).interval(answer.quantity),
+                     tolerance=self.tolerance, candidates=self._lazy_candidates(answer))
+        if not loose.reached:
+            return wrong
+        if loose.confusable:
+            return Judgement("imprecise", loose.low, loose.high,
+                             note=imprecise_note(truth, loose.confusable, written(answer)),
+                             codes=confusion(loose.confusable))
+        return Judgement("right", loose.low, loose.high)
 
     def _coarse(self, answer, precision: Precision, wrong: Judgement) -> Judgement:
         """An answer of fewer than KEPT_DIGITS significant digits that the correct method reaches
@@ -194,8 +182,8 @@ class Judge:
         with an arithmetic slip named where the step's own stated inputs are right."""
         wrong = Judgement("wrong", ruling.low, ruling.high)
         upstream = self._stated_upstream(answer)
-        if not upstream:
-            return wrong
+        if not upstream and not self._from_givens(answer):
+            return wrong  # its step's inputs are neither stated nor given: nothing to say of its arithmetic
         if all(judged.get(id(a)) and judged[id(a)].verdict == "right" for a in upstream):
             # a slip in this very step: not even the loosest rounding of what feeds it gives the answer
             loosest = dataclasses.replace(precision, kept=NO_FLOOR)
@@ -204,8 +192,9 @@ class Judge:
             if not step.reached and not self._on_stated(answer, loosest, "carried").reached:
                 used = ", ".join(f"{a.quantity.text} = {quote(written(a))}" for a in upstream)
                 # the value they give is not said: it is the expected one, which feedback may withhold
-                wrong.note = (f"An arithmetic slip: your own earlier answers ({used}) do not give "
-                              f"{quote(written(answer))} in this step; redo its arithmetic.")
+                inputs = f"your own earlier answers ({used})" if upstream else "the numbers you were given"
+                wrong.note = (f"An arithmetic slip: {inputs} do not give {quote(written(answer))} in this step; "
+                              "redo its arithmetic.")
                 wrong.codes = [{"code": "arithmetic", "text": wrong.note}]
                 return wrong
         for way in ("step", "carried"):  # the step alone on the file's values, or those carried through
@@ -216,7 +205,7 @@ class Judge:
             return wrong
         earlier_wrong = [a for a in upstream if judged.get(id(a)) and judged[id(a)].verdict != "right"]
         if not earlier_wrong:  # built on stated values that are right: their rounding carried
-            if any(_coarse_value(a, self.truths[id(a)]) for a in upstream):
+            if any(coarse_value(a, self.truths[id(a)], answer) for a in upstream):
                 return wrong  # a right but rough value (`1e1` for 14.9) is no ground for a precise step
             return Judgement("right", on_stated.low, on_stated.high)
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
@@ -250,9 +239,12 @@ class Judge:
         if self._named(answer, judged):
             return True
         upstream = self._stated_upstream(answer)
-        if not upstream or any(judged[id(a)].verdict != "right" for a in upstream if id(a) in judged):
-            return False  # a slip shows only against inputs stated right
-        return not self._on_stated(answer, precision_of(written(answer)), "step").reached
+        if not upstream and not self._from_givens(answer):
+            return False  # a slip shows only against inputs stated right, or given (x, w, b)
+        if any(judged[id(a)].verdict != "right" for a in upstream if id(a) in judged):
+            return False
+        step = self._on_stated(answer, precision_of(written(answer)), "step")
+        return not step.reached and slip_sized(answer.given, (step.low + step.high) / 2)
 
     def stated_mistakes(self, answer) -> list:
         """The catalogued mistakes made on the file's stated values, as (value, sentence, code) or
@@ -278,10 +270,13 @@ class Judge:
         half = precision.half_unit
         possible = self._possible_mistakes(q)
         singles = [(m, STEP_SENTENCES[m]) for m in possible]
-        # two at once, as the catalogue pairs them: a mistake with the sign flipped or the factor 2 lost
+        # two at once, as the catalogue pairs them: a mistake with the sign flipped, the factor 2 lost,
+        # the backward pass through weights already updated or the batch summed (slips of process,
+        # made beside any other)
+        process = [m for m in ("sign_flipped", "factor_2_lost", "updated_weights_used", "batch_not_averaged")
+                   if m in possible]
         pairs = [(f"{m}+{other}", f"two mistakes at once: {STEP_SENTENCES[m]}; and {STEP_SENTENCES[other]}")
-                 for other in ("sign_flipped", "factor_2_lost") if other in possible
-                 for m in possible if m not in ("sign_flipped", "factor_2_lost")]
+                 for i, other in enumerate(process) for m in possible if m not in process[:i + 1]]
         found = []
         for group in (singles, pairs):
             if any(low - half <= answer.given <= high + half for _, _, _, (low, high) in found):
@@ -348,6 +343,12 @@ class Judge:
         if not (math.isfinite(low) and math.isfinite(high)):  # overflowed: it stands for no value
             return Ruling(False, low, high, [])
         return rule(answer.given, written(answer), (low + high) / 2, (low, high), tolerance=self.tolerance)
+
+    def _from_givens(self, answer) -> bool:
+        """Whether the answer's step reads only numbers the student was given (z1 from x, w and b;
+        an expression's first step from its variables): its own arithmetic is all it can get wrong."""
+        node = self.shape.node(answer.quantity)
+        return node is not None and all(not self.shape.inputs(self.r, n) for n in self.shape.inputs(self.r, node))
 
     def _stated_upstream(self, answer) -> list:
         """The file's other answers this one's quantity is computed from, directly or through

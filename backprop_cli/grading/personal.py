@@ -228,7 +228,7 @@ def good_problem(assignment, spec: Spec):
         return None
     diagnoser = Diagnoser(result, notation)
     for q, expected in asked:
-        for value, *_ in diagnoser.candidates(q, expected):
+        for value, *_ in diagnoser.candidates(q, expected, drawing=True):
             # a "mistake" that gives the true value here is no mistake in this network
             if np.isfinite(value) and 1e-12 * max(1.0, abs(expected)) < abs(value - expected) <= NEAR:
                 return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..core.names import Name, Notation, canonical_name, describe_notations, describe_parameters, parse_name
 from ..core.result import Result
 from ..errors import UsageError, quote
+from .training_quantities import check_more, evaluate_more, is_more, parse_more, position
 
 _QUANTITY = re.compile(r"(?:(?:d(?P<of>\w+?)/d|∂(?P<of2>\w+?)/∂)(?=\w))?(?P<name>[^\W\d]\w*?)(?P<new>_new)?"
                        r"(?:\[(?P<sample>[0-9]{1,9})\])?")  # a batch holds at most a million samples
@@ -29,7 +30,7 @@ class Quantity:
     """What an answer is about: a value, a gradient dL/d<name>, or a parameter after one update."""
 
     text: str
-    kind: str  # "value", "gradient" or "updated"
+    kind: str  # "value", "gradient" or "updated"; or grading.training_quantities' (delta, state:m, after:3, ...)
     name: Name
     sample: int | None  # 1-based: a node of a batch, or sample s's own loss or parameter gradient
 
@@ -69,6 +70,9 @@ def parse_quantity(text: str, notation: Notation | None = None) -> Quantity:
     own = re.fullmatch(rf"(?:loss|L|{re.escape(loss)})\[([0-9]{{1,9}})\]", raw)  # loss[s]: sample s's own loss
     if own:
         return Quantity(raw, "value", Name("L", ()), int(own.group(1)))
+    more = parse_more(raw, notation, lambda text: _in_notation(text, notation), Quantity)
+    if more is not None:  # Δw212, m_w212, w212_after3, loss_after3, dyhat1/dz21
+        return more
     m = _QUANTITY.fullmatch(raw)
     name = _in_notation(m.group("name"), notation) if m else None
     of = m and (m.group("of") or m.group("of2"))
@@ -108,6 +112,8 @@ def node_at(result: Result, name: Name, notation: Notation) -> tuple[str, int, i
 
 def check_quantity(result: Result, q: Quantity, notation: Notation) -> None:
     """Raise QuantityError when `q` does not exist in this network (or needs a sample)."""
+    if is_more(q.kind):
+        return check_more(result, q, notation, node_at, QuantityError)
     if q.is_parameter:
         try:
             result.value(str(q.name))
@@ -132,6 +138,8 @@ def check_quantity(result: Result, q: Quantity, notation: Notation) -> None:
 
 def evaluate(result: Result, q: Quantity, notation: Notation) -> float:
     """The true value of a quantity (after `check_quantity`)."""
+    if is_more(q.kind):
+        return evaluate_more(result, q, notation, node_at)
     s = (q.sample or 1) - 1
     if q.name.kind == "L":
         if q.sample is not None:  # loss[s]: sample s's own loss, before any averaging
@@ -157,6 +165,8 @@ def evaluate(result: Result, q: Quantity, notation: Notation) -> float:
 def chain_position(q: Quantity, notation: Notation, depth: int) -> tuple:
     """Where a quantity sits along the computation: forward values layer by layer, the loss, then
     gradients from the output down, then updated parameters. Used to find the first wrong step."""
+    if is_more(q.kind):
+        return position(q)
     kind = q.name.kind
     layer = {"x": 0, "yhat": depth, "L": depth + 1}.get(kind, q.name.indices[0] if q.name.indices else 0)
     within = 0 if kind in ("x", notation.pre, "w", "b") else 1  # z before a within a layer

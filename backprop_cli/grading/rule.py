@@ -49,7 +49,11 @@ class Precision:
         than KEPT_DIGITS significant digits (an answer written `0.0007` or `14` does not make every
         step before it a one-digit or whole-number guess)."""
         with np.errstate(divide="ignore", invalid="ignore"):
-            exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
+            return self._digit(magnitude)
+
+    def _digit(self, magnitude):
+        """digit(), where numpy's warnings are already silenced."""
+        exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
         return np.maximum(np.minimum(self.decimals, self.significant - 1 - exponent), self.kept - 1 - exponent)
 
     def half_of(self, magnitude):
@@ -64,20 +68,23 @@ class Precision:
         it is not on the next digit's grid, anything within half of that next digit (where finer
         roundings fall); so a value on the grid (an exact 1, a 0.5) stays what it is."""
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
-        magnitude = np.maximum(np.abs(low), np.abs(high))
-        first = self.digit(magnitude)  # the digit rounded to
-        ends = np.stack((low, -high))  # the high end negated: both ends move down, one rule for both
         with np.errstate(all="ignore"):
+            magnitude = np.maximum(np.abs(low), np.abs(high))
+            first = self._digit(magnitude)  # the digit rounded to
             scale = 10.0 ** first
             finer = scale * 10
-            next_digit = ends * finer
-            off_grid = np.abs(next_digit - np.rint(next_digit)) > ON_GRID * np.abs(next_digit)
-            moved = np.minimum(np.ceil(ends * scale - 0.5) / scale, np.where(off_grid, ends - 0.5 / finer, ends))
-            moved = np.minimum(moved, ends)  # a tie either way, and never inside the interval
+
+            def down(end):  # the high end is moved as its negation: both ends move down, one rule for both
+                next_digit = end * finer
+                off_grid = np.abs(next_digit - np.rint(next_digit)) > ON_GRID * np.abs(next_digit)
+                moved = np.minimum(np.ceil(end * scale - 0.5) / scale, np.where(off_grid, end - 0.5 / finer, end))
+                return np.minimum(moved, end)  # a tie either way, and never inside the interval
+
+            least, most = down(low), down(-high)
             # a 0, or a grid float64 cannot hold (a value near 1e-308): as given, or half a unit either way
-            usable = np.isfinite(moved).all(axis=0) & (first < MAX_DIGIT) & (magnitude > 0)
+            usable = np.isfinite(least) & np.isfinite(most) & (first < MAX_DIGIT) & (magnitude > 0)
             half = np.where(magnitude > 0, 0.5 / scale, 0.0)
-        return np.where(usable, moved[0], low - half), np.where(usable, -moved[1], high + half)
+        return np.where(usable, least, low - half), np.where(usable, -most, high + half)
 
 
 def precision_of(written: str) -> Precision:

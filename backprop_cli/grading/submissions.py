@@ -133,7 +133,10 @@ def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[lis
         if who not in seen:
             seen[who] = path
             to_grade.append(path)
-    if assignment.personal is not None and student is None:  # a class: draw its problems on every core
+    if assignment.personal is not None and student is None and not _in_parallel(to_grade):
+        # a class graded here, one file after another: draw its problems on every core first (graded on
+        # every core, each worker draws its own students' problems, and grades on the very passes the
+        # drawing checked them with)
         from .personal import prepare
 
         prepare(assignment, sorted({who for _, who, _ in plan if STUDENT_ID.fullmatch(who)}))
@@ -168,11 +171,16 @@ def _grade_one(assignment: Assignment, path: str, student: str | None, reader: A
         return Crashed(failed.problems) if isinstance(failed, GradingBug) else failed.problems
 
 
+def _in_parallel(paths: list[str]) -> bool:
+    """Whether these files are graded on every core (forked workers)."""
+    return len(paths) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2
+
+
 def _grade_all(assignment: Assignment, paths: list[str], student: str | None) -> list:
     """_grade_one of every path, in order: on every core for a large class (each worker reads
     and grades a share of the files), else one after another; anything that goes wrong with the
     workers leaves the files to be graded here."""
-    if len(paths) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
+    if _in_parallel(paths):
         try:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor

@@ -12,11 +12,9 @@ class TrainingLog:
         self.loss = loss  # the loss's symbol (L, f, or the spec's own name)
         self.rows: list[list[float]] = []
 
-    def record(self, rate: float, epoch: int, result) -> None:
-        """One row; `result` is the state before the epoch's update."""
-        parameters = result.parameters()
-        self.rows.append([rate, epoch, result.loss] + [v for _, v, _, _ in parameters]
-                         + [g for _, _, g, _ in parameters])
+    def record(self, rate: float, epoch: int, state) -> None:
+        """One row; `state` (core.training.Epoch) is the state before the epoch's update."""
+        self.rows.append([rate, epoch, state.loss] + state.values.tolist() + state.gradients.tolist())
 
     def csv(self) -> str:
         """The log as CSV text, headed by the parameter names."""

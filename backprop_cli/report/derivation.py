@@ -8,7 +8,7 @@ import math
 import unicodedata
 
 from ..core.numbers import number
-from ..core.update import worked
+from ..core.update import traced_lines
 
 CANCELLED = "exactly 0: the paths cancel (what the arithmetic left was rounding)"
 
@@ -104,8 +104,8 @@ def derivation_lines(p, precision: int, symbol: str = "L") -> list[list[tuple[st
                        f"{number(p.value, precision)}", "")])
         return lines
     show = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
-    lines.append([("  update  " + worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, show,
-                                         loss=symbol), "")])
+    for i, line in enumerate(traced_lines(p, show, loss=symbol)):
+        lines.append([(("  update  " if i == 0 else " " * 10) + line, "")])
     return lines
 
 

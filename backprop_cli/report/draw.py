@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.numbers import number
-from ..core.update import worked
+from ..core.update import worked_lines
 from .figures import save_figure
 from .style import SUMMARY, WIDE, summarised
 
@@ -155,8 +155,11 @@ def draw_network(result, notation, path: str, weight: str | None = None, gradien
         if result.is_frozen(name):
             heading += f"\n{shown} is frozen: it stays {fmt(result.value(name))}"
         else:
-            heading += "\n" + worked(shown, result.value(name), result.learning_rate, result.gradient(name),
-                                      result.updated(name), fmt, loss=notation.loss)
+            t, before, after = result.parameter_state(name)
+            heading += "\n" + "\n".join(worked_lines(result.network.optimizer, shown, result.value(name),
+                                                     result.learning_rate, result.gradient(name),
+                                                     result.updated(name), fmt, loss=notation.loss, before=before,
+                                                     state=after, step=t))
     wide = [l for l, n in enumerate(sizes) if n > WIDE]
     if wide:
         heading += f"\n(layers {', '.join(map(str, wide))} summarised: their {SUMMARY} neurons shown)"

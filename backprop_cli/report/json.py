@@ -19,6 +19,10 @@ def parameter_rows(result: Result, names: list[str] | None) -> list[dict[str, An
 def grad_object(result: Result, names: list[str] | None, inputs=None) -> dict[str, Any]:
     """The object `grad --format json` prints (with `inputs`, Result.input_rows, for --inputs)."""
     obj = {"loss": result.loss, "learning_rate": result.learning_rate, "parameters": parameter_rows(result, names)}
+    if result.network.l2:  # keys added, none renamed: the L2 term is part of `loss`
+        obj.update(l2=result.network.l2, l2_term=result.l2_term)
+    if result.network.optimizer.name != "sgd":
+        obj["optimizer"] = {"name": result.network.optimizer.name, **result.network.optimizer.settings}
     if inputs is not None:
         obj["inputs"] = [{"name": n, "value": v, "gradient": g} for n, v, g in inputs]
     return obj

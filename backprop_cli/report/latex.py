@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..core.numbers import number
-from ..core.update import rule, worked
+from ..core.update import rule, traced_lines, worked
 from ..errors import printable
 from .derivation import count_text
 
@@ -34,7 +34,7 @@ def escape_text(text: str) -> str:
     return "".join(_text_char(c) for c in printable(text))
 
 
-_FORMULA_SYMBOLS = set("ŷσΣ½²πηδ")  # formula() and the update rule write these themselves
+_FORMULA_SYMBOLS = set("ŷσΣ½²πηδλ")  # formula() and the update rule write these themselves
 
 
 def _course_word(word: str) -> bool:
@@ -81,7 +81,8 @@ def formula(text: str) -> str:
     text = _FUNCTION.sub(lambda m: "\\" + m.group(1) if m.group(1) in _KNOWN_FUNCTIONS
                          else r"\operatorname{" + m.group(1) + "}", text)
     for old, new in (("ŷj", r"\hat{y}_j"), ("ŷ", r"\hat{y}"), ("yj", "y_j"), ("−", "-"), ("·", r"\cdot "),
-                     ("²", "^2"), ("Σj", r"\sum_j "), ("½", r"\tfrac12"), ("σ", r"\sigma"), ("π", r"\pi ")):
+                     ("²", "^2"), ("Σj", r"\sum_j "), ("Σ", r"\sum "), ("λ", r"\lambda "), ("½", r"\tfrac12"),
+                     ("σ", r"\sigma"), ("π", r"\pi ")):
         text = text.replace(old, new)
     for words in prose:
         text = text.replace(_HOLE, r"\text{ (" + escape_text(words) + ")}", 1)
@@ -107,6 +108,28 @@ def update_rule(parameter: str, loss: str = "L") -> str:
     gradient = f"∂{loss}/∂{parameter}"
     text = formula(rule(parameter, loss).replace(gradient, "@"))
     return text.replace(" ← ", r" &\leftarrow ").replace("η", r"\eta").replace("@", partial(gradient))
+
+
+_STATE = re.compile(r"\b(velocity|m|v)_(\w+)")  # an optimiser's state of a parameter: m_w212
+_ROOT = re.compile(r"√(\(?[^\s()]+\)?)")  # √v_w212, √0.0025, √v̂
+
+
+def optimizer_row(line: str, loss: str, parameter: str) -> str:
+    """One line of an optimiser's worked update (core.update.worked_lines) as an align* row."""
+    gradient = f"∂{loss}/∂{parameter}"
+    text = _STATE.sub(lambda m: "@" + m.group(1) + "@" + m.group(2) + "@", line.replace(gradient, "#"))
+    text = _ROOT.sub(lambda m: r"\sqrt{" + m.group(1).strip("()") + "}", text)
+    for old, new in (("m̂", r"\hat{m}"), ("v̂", r"\hat{v}"), ("β1", r"\beta_1"), ("β2", r"\beta_2"),
+                     ("β", r"\beta "), ("α", r"\alpha "), ("ε", r"\epsilon "), ("η", r"\eta "), ("×", r"\times "),
+                     ("−", "-"), ("·", r"\cdot "), ("²", "^2")):
+        text = text.replace(old, new)
+    text = name(text.replace(r"\beta_1", "@B1@").replace(r"\beta_2", "@B2@"))
+    text = text.replace("@B1@", r"\beta_1").replace("@B2@", r"\beta_2")
+    text = re.sub(r"@(\w+)@([^@]+)@", lambda m: r"\mathrm{" + m.group(1) + "}_{" + m.group(2) + "}", text)
+    text = text.replace("#", partial(gradient))
+    arrow = " ← " if " ← " in line else " = "
+    head, rest = text.split(arrow, 1)
+    return head + (r" &\leftarrow " if arrow == " ← " else " &= ") + rest + r"\\"
 
 
 def num(value: float, precision: int) -> str:
@@ -162,6 +185,8 @@ def parameter_latex(p, n, sym: str) -> list[str]:
         rows.append(r"\intertext{the paths cancel: their products sum to 0 (what is left is rounding)}")
     if p.frozen and not p.node:
         rows.append(r"\intertext{$" + name(p.name) + r"$ is frozen: it stays $" + n(p.value) + "$}")
+    elif not p.node and p.optimizer is not None and p.optimizer.name != "sgd":
+        rows += [optimizer_row(line, sym, p.name) for line in traced_lines(p, n, loss=sym)]
     elif not p.node:
         line = worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, n, loss=sym)
         rows.append(update_rule(p.name, sym) + line.split(rule(p.name, sym), 1)[1].replace("−", "-")

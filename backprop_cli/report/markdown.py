@@ -5,7 +5,7 @@ import re
 
 from ..core.names import notation
 from ..core.numbers import number
-from ..core.update import worked
+from ..core.update import traced_lines
 from ..errors import printable
 from .derivation import CANCELLED, count_text, pretty, target_header
 
@@ -89,5 +89,7 @@ def parameter_markdown(p, n, sym: str) -> list[str]:
         return lines
     if p.frozen:
         return lines + ["", f"Update: {pretty(p.name)} is frozen (the spec's `frozen:`): it stays {n(p.value)}"]
-    return lines + ["", "Update: " + worked(pretty(p.name), p.value, p.learning_rate, p.gradient, p.updated, n,
-                                              strong=lambda text: f"**{text}**", loss=sym)]
+    worked = traced_lines(p, n, strong=lambda text: f"**{text}**", loss=sym, name=pretty(p.name))
+    if len(worked) == 1:
+        return lines + ["", "Update: " + worked[0]]
+    return lines + ["", f"Update ({p.optimizer.name}):", ""] + [f"- {line}" for line in worked]

@@ -23,6 +23,12 @@ class Progress:
                            TextColumn("loss {task.fields[loss]}"), transient=True,
                            console=make_console(no_color, file=sys.stderr))
 
+    @property
+    def sampling(self) -> int:
+        """How often it needs the state: every epoch it prints falls on a multiple (about 50 a
+        tenth of the run, so that a long run is not slowed by its bar)."""
+        return next(d for d in range(max(1, self.every // 50), 0, -1) if self.every % d == 0)
+
     def __enter__(self):
         if self.bar is not None:
             self.bar.__enter__()

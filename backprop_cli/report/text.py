@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..core.names import notation
 from ..core.numbers import number
+from ..core.update import rules
 from ..errors import printable
 from .derivation import CANCELLED, accepted_text, derivation_lines, pretty, target_header
 from .style import MARK_STYLES, MARKS, SUMMARY, WIDE, aligned, summarised, table
@@ -56,6 +57,11 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
                            ("   η ", "dim"), number(result.learning_rate, precision))
     if result.samples > 1:
         header.append(f"   ({result.samples} samples, {result.network.reduction})", style="dim")
+    if result.network.l2:
+        header.append(f"   (with the L2 term (λ/2)·Σw² = {number(result.l2_term, precision)}, λ = "
+                      f"{number(result.network.l2, precision)})", style="dim")
+    if result.network.optimizer.name != "sgd":
+        header.append(f"   {result.network.optimizer.name}", style="dim")
     parts = [header, Text("")]
     counts = result.layer_parameter_counts()
     if len(rows) > MANY_ROWS and len(rows) == sum(counts):
@@ -73,6 +79,10 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
                                                     signed(row[2], precision), number(row[3], precision)]
                           for row in rows]))
     notes = [f"{pretty(r[0])}: {CANCELLED}" for r in rows if r is not None and r[2] == 0 and result.cancelled(r[0])]
+    optimizer = result.network.optimizer
+    if optimizer.name != "sgd":  # the rule each row's `updated` follows, for a parameter p
+        notes.append(f"updated by {optimizer.name} ({', '.join(f'{k} {v:g}' for k, v in optimizer.settings.items())}; "
+                     f"update {result.stepped_state().step}): " + "; ".join(rules(optimizer, "p", symbol)))
     frozen = [pretty(r[0]) for r in rows if r is not None and result.is_frozen(r[0])]
     if frozen:
         notes.append(f"frozen (the spec's `frozen:`), so not updated: {', '.join(frozen)}")
@@ -159,6 +169,9 @@ def _loss(trace, precision: int) -> list:
     line = Text.assemble((heading, "bold underline"), f"  {trace.loss_symbol} = ", pretty(trace.loss_formula), " = ",
                          (number(trace.loss, precision), "bold"))
     parts = [line]
+    if trace.l2:
+        parts.append(Text(f"  = {number(trace.loss - trace.l2_term, precision)} + the L2 term "
+                          f"{number(trace.l2_term, precision)} (λ = {number(trace.l2, precision)})", style="dim"))
     if trace.batch:
         symbol = trace.loss_symbol
         per = ", ".join(f"{symbol}[{s}] = {number(v, precision)}" for s, v in zip(trace.samples, trace.per_sample_loss))

@@ -24,7 +24,8 @@ from .values import ValueReader
 from .yamlsafe import MAX_PARAMETERS, Document
 
 TOP_KEYS = ("name", "description", "input", "inputs", "target", "targets", "reduction", "loss",
-            "output_gradient", "learning_rate", "layout", "layers", "frozen", "names")
+            "output_gradient", "learning_rate", "layout", "layers", "frozen", "names",
+            "optimizer", "optimizer_state", "l2")  # the last three: spec.training
 LAYER_KEYS = ("type", "activation", "weights", "biases", "layout")  # type: dense (section 9 adds kinds)
 LAYOUTS = ("to_from", "from_to")  # weights row j INTO neuron j (PyTorch), or row k FROM neuron k (x @ W)
 MAX_LAYERS = 1_000
@@ -102,6 +103,12 @@ class _SpecReader(ValueReader):
     def _network(self, layers: list, loss, reduction: str):
         return Network(layers, loss, reduction)
 
+    def _training(self, data: dict, network, course):
+        """`network` with the spec's optimizer, its state and l2 (spec.training)."""
+        from .training import read_training
+
+        return read_training(self, data, network, course)
+
     def read(self) -> Spec:
         data = self.doc.data
         if not isinstance(data, dict):
@@ -147,6 +154,10 @@ class _SpecReader(ValueReader):
         if self.problems:
             raise SpecError(self.problems)
         network = network.replace(frozen=frozen, names=course)
+        if "optimizer" in data or "optimizer_state" in data or "l2" in data:
+            network = self._training(data, network, course)
+            if self.problems:
+                raise SpecError(self.problems)
         return self.SPEC(network, inputs, targets, batch, float(rate), name, description, self.doc.file,
                     self.doc, self.matrix_files, layouts)
 

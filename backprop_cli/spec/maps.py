@@ -327,6 +327,26 @@ class MapReader(_SpecReader):
     def _network(self, layers: list, loss, reduction: str):
         return MapNetwork(layers, loss, self.input_shape, self.dims, reduction)
 
+    def _training(self, data: dict, network, _course):
+        """Plain gradient descent only: `optimizer: sgd` is taken; another optimiser, its state or
+        an L2 term is refused where it is written (training over maps is plain descent)."""
+        from .training import read_optimizer
+
+        optimizer = read_optimizer(self, data)
+        refused = "a network with convolution or pooling layers trains by plain gradient descent only"
+        if optimizer is not None and optimizer.name != "sgd":
+            self.fail(("optimizer",), f"`optimizer: {optimizer.name}` is not taken here: {refused}",
+                      "remove `optimizer:` (or write `optimizer: sgd`); optimisers train dense networks")
+        if "optimizer_state" in data:
+            self.fail(("optimizer_state",), f"'optimizer_state' is not taken here: {refused}, which keeps no state",
+                      "remove `optimizer_state:`", at_key=True)
+        if "l2" in data:
+            l2 = self._number(("l2",), data["l2"])
+            if l2:  # `l2: 0` asks for nothing
+                self.fail(("l2",), f"`l2:` is not taken here: {refused}, without an L2 term",
+                          "remove `l2:`; an L2 term is taken by networks of dense layers")
+        return network
+
 
 def _side(shape, dims: int) -> str:
     return f"{shape[1]}×{shape[2]}" if dims == 2 else f"length {shape[2]}"

@@ -62,8 +62,9 @@ def updated_matrix_name(original: str, output: Path, taken: set[Path]) -> str:
     return candidate.name
 
 
-def rewrite_spec(spec: Spec, layers_after, output: Path | None) -> tuple[str, dict[Path, np.ndarray]]:
-    """The spec's text with every weight and bias replaced by `layers_after`'s values,
+def rewrite_spec(spec: Spec, layers_after, output: Path | None, state=None) -> tuple[str, dict[Path, np.ndarray]]:
+    """The spec's text with every weight and bias replaced by `layers_after`'s values (and the
+    optimiser's `optimizer_state:` by `state`, unless plain gradient descent, which keeps none),
     and the matrix files to write beside `output` (path -> array)."""
     doc = spec.document
     edits = _Edits(doc.text)
@@ -94,9 +95,28 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None) -> tuple[str, di
                     edits.replace(doc.locations[element], doc.texts[element], exact(new[index]))
             else:  # no `biases:` key (they were 0): add one after the weights
                 _insert_biases(doc, edits, base, new)
+    if state is not None and spec.network.optimizer.name != "sgd":
+        _replace_state(doc, edits, spec.network, state)
     text = edits.apply()
-    check_reads_back(text, spec, layers_after)
+    check_reads_back(text, spec, layers_after, state)
     return text, files
+
+
+def _replace_state(doc, edits: _Edits, network, state) -> None:
+    """`optimizer_state:` written anew at the end of the document (an old one removed, whole lines)."""
+    from .training import state_text
+
+    first = LINE_BREAK.search(doc.text)
+    newline = first.group() if first else "\n"
+    if ("optimizer_state",) in doc.locations:
+        line = doc.locations[("optimizer_state",)][0]  # the key's line: the value starts on it or below
+        key_line = min(loc[0] for p, loc in doc.locations.items() if p[:1] == ("optimizer_state",))
+        start = edits.starts[min(line, key_line) - 1]
+        end = edits.offset(_last_written(doc, edits, ("optimizer_state",)))
+        after = LINE_BREAK.search(doc.text, end)
+        edits.edits.append((start, after.end() if after else len(doc.text), ""))
+    ending = "" if not doc.text or LINE_BREAK.fullmatch(doc.text[-1]) or doc.text.endswith("\r\n") else newline
+    edits.insert(len(doc.text), ending + state_text(network, state, newline))
 
 
 def _as_written(spec: Spec, index: int, after) -> list[tuple[str, np.ndarray]]:
@@ -143,13 +163,19 @@ def _insert_biases(doc, edits: _Edits, base: tuple, values: np.ndarray) -> None:
         edits.insert(len(doc.text), f"{newline}{indent}biases: {flow_list(values)}{newline}")
 
 
-def check_reads_back(text: str, spec: Spec, layers_after) -> None:
+def check_reads_back(text: str, spec: Spec, layers_after, state=None) -> None:
     """Refuse to write a spec that would not load with the new numbers (a layout not foreseen)."""
     from ..errors import SpecError
     from .yamlsafe import parse
 
     try:
-        layers = parse(text, spec.file).data["layers"]
+        data = parse(text, spec.file).data
+        if state is not None and spec.network.optimizer.name != "sgd":
+            from .training import same_state
+
+            if not same_state(data["optimizer_state"], spec.network, state):
+                raise ValueError("optimizer_state")
+        layers = data["layers"]
         for i, after in enumerate(layers_after):
             for key, new in _as_written(spec, i, after):
                 if ("layers", i, key) in spec.matrix_files:

@@ -119,3 +119,39 @@ def test_the_outputs_pre_activation_written_for_yhat_is_named(tmp_path):
     (o,) = Grader().grade_file(str(tmp_path / "answers.yaml")).outcomes
     assert o.verdict == "wrong" and [d["code"] for d in o.diagnoses] == ["activation_not_applied"]
     assert "z21, the pre-activation" in o.diagnosis
+
+
+def test_two_mistakes_at_once_with_the_stale_weights_are_named(tmp_path):
+    # σ′ taken on z (z(1 − z)) and the backward sum through w211 already updated with ∂L/∂w211
+    stale_w211 = t.W211 - t.ETA * t.D_YHAT * t.A11
+    value = t.D_YHAT * stale_w211 * t.Z11 * (1 - t.Z11) * t.X1
+    said = diagnosis(tmp_path, "dL/dw111", value)
+    assert said.startswith("Two mistakes at once: σ′ or tanh′ is evaluated on z")
+    assert "weights already updated" in said
+    # either alone gives another value: the single sentences are not said
+    alone = diagnosis(tmp_path, "dL/dw111", t.D_YHAT * stale_w211 * t.A11 * (1 - t.A11) * t.X1)
+    assert alone.startswith("This backpropagates through weights already updated")
+
+
+def test_a_whole_pass_mistake_with_the_batch_summed_is_named_as_a_pair(tmp_path):
+    # a 1-1-1 network (sigmoid hidden, linear output, squared error) on a batch of two, averaged:
+    # ∂L/∂w111 with σ′ left out AND the samples summed = Σ_s 2(ŷ_s − y_s)·w211·x_s, by hand
+    import math
+
+    from backprop_cli.core.names import notation
+    from backprop_cli.grading.answers import AnswersReader
+
+    xs, ys, w1, b1, w2, b2 = (0.5, -1.0), (1.0, 0.0), 0.8, 0.1, -0.6, 0.2
+    yhat = [w2 / (1 + math.exp(-(w1 * x + b1))) + b2 for x in xs]
+    summed_flat = sum(2 * (p - y) * w2 * x for p, y, x in zip(yhat, ys, xs))
+    (tmp_path / "net.yaml").write_text(
+        f"inputs: [[{xs[0]}], [{xs[1]}]]\ntargets: [[{ys[0]}], [{ys[1]}]]\nloss: squared_error\nlearning_rate: 0.1\n"
+        f"layers:\n  - {{activation: sigmoid, weights: [[{w1}]], biases: [{b1}]}}\n"
+        f"  - {{activation: linear, weights: [[{w2}]], biases: [{b2}]}}\n", encoding="utf-8")
+    (tmp_path / "answers.yaml").write_text(f"spec: net.yaml\nanswers:\n  dL/dw111: {summed_flat:.6f}\n",
+                                           encoding="utf-8")
+    _, result, (answer,), tolerance, name = AnswersReader().read(str(tmp_path / "answers.yaml"))
+    n = notation(name, result.network.names)
+    said = Diagnoser(result, n).diagnose(answer, evaluate(result, answer.quantity, n), tolerance)
+    assert said == ("Two mistakes at once: the activation's derivative ∂a/∂z is left out of the chain; and the batch "
+                    "is summed where the loss is its mean (divide by n = 2).")

@@ -63,11 +63,16 @@ def test_a_wrong_value_is_followed_from_only_along_the_graph(tmp_path):
     # h1 wrong (7 for 6) makes f wrong; h2 is not computed from h1
     graded = grade(tmp_path, {"h1": "7.000", "h2": "0.800", "f": "7.9093"})
     assert graded["f"].diagnosis == "Follows from the earlier wrong step h1 (line 7): fix that first."
-    assert graded["h2"].diagnosis is None
+    # h2 = sin x reads only the given x: its own arithmetic is what is wrong, not h1
+    assert graded["h2"].diagnosis == ("An arithmetic slip: the numbers you were given do not give 0.800 in this "
+                                      "step; redo its arithmetic.")
     # h1 written "7" stands for anything from 6.5 to 7.5, and h2 unstated is sin 2: f = 7 + sin 2 is
-    # built on h1 = 7, which no known mistake explains, so it earns no carried-forward credit
+    # built on h1 = 7, a slip in a step from the given x and y (within half of 6), so carried forward
     graded = grade(tmp_path, {"h1": "7", "f": "7.9093"})
-    assert graded["f"].verdict == "wrong" and "h1 = 7 (line 7)" in graded["f"].diagnosis
+    assert graded["f"].verdict == "carried_forward"
+    # h1 = 20 for 6 is no slip but a number made up: f = 20 + sin 2 earns nothing
+    graded = grade(tmp_path, {"h1": "20", "f": "20.9093"})
+    assert graded["f"].verdict == "wrong" and "h1 = 20 (line 7)" in graded["f"].diagnosis
 
 
 def test_quantities_are_parsed_against_the_expression(tmp_path):

@@ -110,3 +110,92 @@ def test_an_expression_too_long_for_intervals_is_judged_on_its_true_values():
     assert isinstance(reach, TruthOnly)
     # y = h0 + h1 with h1 = h0 + 1: ∂y/∂h0 = 2, ∂y/∂x = 4; h1 = 2·0.5 + 1 = 2
     assert reach.interval(q("gradient", "x")) == (4.0, 4.0) and reach.interval(q("value", "h1")) == (2.0, 2.0)
+
+
+# _image: an operation's least and greatest value over a box, from its corners and turning points
+IMAGES = [
+    (lambda a: a * a, (-1.0, 0.5), "", (0.0, 1.0)),  # turns at 0
+    (abs, (-0.25, 2.0), "", (0.0, 2.0)),
+    (math.sin, (0.0, 3.0), "sin", (0.0, 1.0)),  # peaks at π/2, inside
+    (math.sin, (-3.0, 0.0), "sin", (-1.0, 0.0)),  # its trough at −π/2
+    (math.cos, (-1.0, 1.0), "cos", (math.cos(1.0), 1.0)),  # peaks at 0
+    (math.sin, (1e6, 1e6 + 7.0), "sin", (-1.0, 1.0)),  # far from 0, over a whole period: both turns
+    (lambda a: a * (1 - a), (0.2, 0.9), "sigmoid", (0.09, 0.25)),  # σ(1 − σ) peaks at ½
+    (lambda a: a * (1 - a), (0.6, 0.9), "sigmoid", (0.09, 0.24)),  # ½ outside: only the corners
+    (lambda a: a * (1 - a), (0.6, 0.9), "", (0.09, 0.24)),
+    (math.sin, (0.0, 1.0), "", (0.0, math.sin(1.0))),  # no shape: no peak looked for
+]
+
+
+@pytest.mark.parametrize("function, box, shape, image", IMAGES)
+def test_an_operations_image_over_a_box_is_its_least_and_greatest_value(function, box, shape, image):
+    from backprop_cli.grading.expression_reach import _image
+
+    low, high = _image(function, [box], [shape])
+    assert low == pytest.approx(image[0], abs=1e-12) and high == pytest.approx(image[1], abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["sin", "cos"]), st.floats(-50, 50), st.floats(0, 20))
+def test_every_value_inside_the_box_lies_in_the_image(shape, low, width):
+    from backprop_cli.grading.expression_reach import _image
+
+    function = math.sin if shape == "sin" else math.cos
+    least, most = _image(function, [(low, low + width)], [shape])
+    for i in range(101):
+        value = function(low + width * i / 100)
+        assert least - 1e-12 <= value <= most + 1e-12
+    # and the image is no wider than the function's values there (its ends are values it takes)
+    samples = [function(low + width * i / 10_000) for i in range(10_001)]
+    assert least >= min(samples) - 1e-3 and most <= max(samples) + 1e-3
+
+
+def test_a_denominator_whose_interval_touches_0_is_unbounded():
+    from backprop_cli.grading.expression_reach import _unbounded
+
+    assert _unbounded("div", [(1.0, 2.0), (0.0, 1.0)]) and _unbounded("div", [(1.0, 2.0), (-1.0, 0.0)])
+    assert not _unbounded("div", [(1.0, 2.0), (0.5, 1.0)]) and not _unbounded("mul", [(1.0, 2.0), (-1.0, 1.0)])
+
+
+def test_intervals_are_worked_through_up_to_max_nodes_steps_and_not_beyond():
+    from backprop_cli.grading.expression_reach import MAX_NODES, TruthOnly
+
+    def reach(steps: int):
+        text = "\n".join(["h0 = x + x"] + [f"h{i} = h{i - 1} + x" for i in range(1, steps)])
+        result = expression_from_text(text, {"x": 0.5}).compute()
+        return result, ExpressionShape(result).reach(precision_of("0.1"))
+
+    result, at_most = reach(MAX_NODES - 1)  # x and MAX_NODES − 1 additions: MAX_NODES nodes
+    assert len(result.graph.nodes) == MAX_NODES and isinstance(at_most, ExpressionReach)
+    result, beyond = reach(MAX_NODES)
+    assert len(result.graph.nodes) == MAX_NODES + 1 and isinstance(beyond, TruthOnly)
+
+
+def test_a_node_the_output_does_not_use_has_a_derivative_of_exactly_0_and_the_outputs_own_is_exactly_1():
+    result = expression_from_text("h = x*3\nf = x + 1", {"x": 0.123}).compute()
+    reach = ExpressionReach(result, Precision(1, 17, NO_FLOOR))  # rounded to a tenth: nothing else widens
+    assert reach.interval(q("gradient", "h")) == (0.0, 0.0)
+    assert reach.interval(q("gradient", "f")) == (1.0, 1.0)
+
+
+@pytest.mark.parametrize("a, b, product", [
+    ((-math.inf, 1.0), (0.0, 2.0), (-math.inf, 2.0)),  # ∞·0 is no corner: the other corners bound it
+    ((2.0, 3.0), (-math.inf, -1.0), (-math.inf, -2.0)),
+    ((math.inf, math.inf), (0.0, 0.0), (0.0, 0.0)),  # nothing but ∞·0: the product is 0
+    ((-1.0, 2.0), (-3.0, 4.0), (-6.0, 8.0)),
+    ((0.0, 1.0), (1.0, math.inf), (0.0, math.inf)),  # 0·∞ the other way round
+])
+def test_an_interval_product_skips_infinity_times_0(a, b, product):
+    from backprop_cli.grading.expression_reach import _mul
+
+    assert _mul(a, b) == product
+
+
+def test_sin_over_a_box_wider_than_a_million_still_reaches_both_peaks():
+    from backprop_cli.grading.expression_reach import _image
+
+    # a stated 1e6 (one digit) stands for anything within 5e5 of it: sin there is anything in [−1, 1]
+    assert _image(math.sin, [(5e5, 1.5e6)], ["sin"]) == (-1.0, 1.0)
+    assert _image(math.cos, [(-math.inf, 0.0)], ["cos"]) == (-1.0, 1.0)  # unbounded boxes: both turns
+    assert _image(math.sin, [(1.0, math.inf)], ["sin"]) == (-1.0, 1.0)
+    assert _image(math.sin, [(-math.inf, math.inf)], ["sin"]) == (-1.0, 1.0)

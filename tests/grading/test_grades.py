@@ -43,7 +43,8 @@ def test_carried_forward_says_which_answers_it_used(tmp_path):
 
 def test_an_undiagnosed_wrong_answer_follows_from_an_earlier_wrong_one_it_depends_on(tmp_path):
     _, by = graded(tmp_path, {"a11": "0.6712", "z12": "0.5512", "yhat1": "0.4567"})
-    assert by["z12"].diagnosis is None  # first in the pass
+    # first in the pass, and computed from the given x, w and b alone: its own arithmetic is wrong
+    assert by["z12"].diagnosis.startswith("An arithmetic slip: the numbers you were given do not give 0.5512")
     assert by["a11"].diagnosis is None  # a11 is not computed from z12
     # ŷ1 is computed from both (through a12 and z21): the first wrong in the pass is named
     assert by["yhat1"].diagnosis == "Follows from the earlier wrong step z12 (line 4): fix that first."
@@ -122,11 +123,14 @@ def test_an_expression_step_done_right_on_a_wrong_earlier_value_is_carried_forwa
 
 
 def test_a_made_up_expression_value_buys_nothing(tmp_path):
-    # h1 = 1.5 is no known mistake: what is built on it earns no carried-forward credit
+    # h1 = 0.5·2 = 1 written 3.5 is no known mistake, nor a slip (over half of 1 away): what is
+    # built on it earns no carried-forward credit; 1.4 would be a slip in h1's step from the given x
     import math
 
-    by = expression_outcomes(tmp_path, {"h1": "1.5", "h2": f"{math.exp(1.5):.4f}"})
+    by = expression_outcomes(tmp_path, {"h1": "3.5", "h2": f"{math.exp(3.5):.4f}"})
     assert by["h2"].verdict == "wrong" and "no carried-forward credit" in by["h2"].diagnosis
+    by = expression_outcomes(tmp_path, {"h1": "1.4", "h2": f"{math.exp(1.4):.4f}"})
+    assert by["h2"].verdict == "carried_forward"
 
 
 def test_an_expression_rounded_as_one_goes_is_right(tmp_path):
@@ -173,3 +177,30 @@ def test_a_step_carried_on_an_imprecise_answer_does_not_call_it_wrong(tmp_path):
         t.answers_file(tmp_path, {"a11": f"{a11:.2g}", "dL/da11": "-0.98", "dL/dz11": f"{d_z11:.2g}"})).outcomes}
     assert by["dL/da11"].verdict == "imprecise"
     assert by["dL/dz11"].verdict == "carried_forward" and by["dL/dz11"].diagnosis.endswith("which are not right.")
+
+
+def test_a_step_on_a_one_digit_value_written_to_the_answers_decimals_is_the_students_own(tmp_path):
+    # h = x² = 0.0541 written `0.05` (2 decimals, one digit) and y = 2h − 3 = −2.8918 written `-2.90`:
+    # the step on the file's own h gives −2.90; the 2 decimals are one habit, not a rough guess
+    path = tmp_path / "e.yaml"
+    body = "expression: |\n  h = x*x\n  y = 2*h - 3\nat: {x: 0.2326}\nanswers:\n"
+    path.write_text(body + "  h: 0.05\n  y: -2.90\n", encoding="utf-8")
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+    assert by["h"].verdict == "right" and by["y"].verdict == "right"
+    # (unstated, h rounded to the answer's 2 decimals is 0.05 too: the same step, right); −2.92 is no step's
+    for given, verdict in (("-2.90", "right"), ("-2.92", "wrong")):
+        path.write_text(body + f"  y: {given}\n", encoding="utf-8")
+        by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+        assert by["y"].verdict == verdict
+
+
+def test_an_intermediate_rounded_to_the_answers_decimals_below_three_digits_is_still_the_correct_method(tmp_path):
+    # h = 0.25² = 0.0625, f = −1.866·h = −0.116625: a student who rounds every step to 3 decimals,
+    # as the answer is written, takes h as 0.063 (two digits) and writes f = −0.118; the contract's
+    # rounding ("to the answer's decimals or its significant digits, whichever is coarser") reaches it
+    path = tmp_path / "e.yaml"
+    body = "expression: |\n  h = x*x\n  f = -1.866*h\nat: {x: 0.25}\nanswers:\n"
+    for given, verdict in (("-0.118", "right"), ("-0.117", "right"), ("-0.119", "wrong"), ("-0.1176", "wrong")):
+        path.write_text(body + f"  f: {given}\n", encoding="utf-8")
+        (outcome,) = Grader().grade_file(str(path)).outcomes
+        assert outcome.verdict == verdict, given

@@ -111,6 +111,22 @@ def test_a_made_up_earlier_value_buys_no_carried_credit(tmp_path):
     assert judged["dL/dw211"].verdict == "carried_forward"
 
 
+@pytest.mark.parametrize("factor, credited", [
+    (1.05, True), (0.6, True), (1.49, True), (10, True), (0.1, True),  # a slip: near, or the decimal point moved
+    (1.6, False), (0.4, False), (-0.7, False), (3, False), (25, False),  # made up: not what a slip writes
+    (-1, True), (0.5, True),  # (y − ŷ) for (ŷ − y), or the 2 lost: catalogued mistakes, not made up
+])
+def test_only_a_slip_sized_error_after_a_forward_pass_done_right_buys_carried_credit(tmp_path, factor, credited):
+    # ŷ stated right, ∂L/∂ŷ = 2(ŷ − y) written `factor` times its value: within half of it (or its
+    # digits, the point moved) it is a slip in that step; further off, a δ made up after an honest
+    # forward pass, and ∂L/∂w211 = δ·a11 built on it earns nothing
+    delta = t.D_YHAT * factor
+    judged = judge(tmp_path, {"yhat1": t.f(t.YHAT, 4), "a11": t.f(t.A11, 4), "dL/dyhat1": t.f(delta, 4),
+                              "dL/dw211": t.f(delta * t.A11, 4)})
+    assert judged["dL/dyhat1"].verdict == "wrong"
+    assert judged["dL/dw211"].verdict == ("carried_forward" if credited else "wrong")
+
+
 def test_a_copy_that_a_catalogued_mistake_explains_is_no_trivial_input(tmp_path):
     # a11 written as z11 (the activation never applied) is a mistake, not a made-up number: the
     # step done right on it earns carried-forward credit

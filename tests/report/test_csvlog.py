@@ -2,10 +2,18 @@
 import csv
 import io
 
+import numpy as np
 from conftest import SPECS
 
+from backprop_cli.core.training import Epoch
 from backprop_cli.report.csvlog import TrainingLog
 from backprop_cli.spec.reader import load_spec
+
+
+def epoch_of(result) -> Epoch:
+    """The state train's callback gets, made from a pass's result."""
+    rows = result.parameters()
+    return Epoch(result.loss, np.array([v for _, v, _, _ in rows]), np.array([g for _, _, g, _ in rows]))
 
 
 def test_header_and_rows_read_back_exactly():
@@ -13,8 +21,8 @@ def test_header_and_rows_read_back_exactly():
     result = spec.compute()
     names = [n for n, _, _, _ in result.parameters()]
     log = TrainingLog(names, "E_total")
-    log.record(0.5, 1, result)
-    log.record(0.25, 2.0, result)
+    log.record(0.5, 1, epoch_of(result))
+    log.record(0.25, 2.0, epoch_of(result))
     rows = list(csv.reader(io.StringIO(log.csv())))
     assert rows[0] == ["learning_rate", "epoch", "loss"] + names + [f"dE_total/d{n}" for n in names]
     assert rows[1][:2] == ["0.5", "1"] and rows[2][:2] == ["0.25", "2"]
@@ -29,12 +37,6 @@ def test_empty_log_is_a_header():
 
 
 def test_negative_zero_written_as_zero():
-    class Fake:
-        loss = -0.0
-
-        def parameters(self):
-            return [("w", -0.0, 1e-320, 0.0)]
-
     log = TrainingLog(["w"])
-    log.record(0.1, 3, Fake())
+    log.record(0.1, 3, Epoch(-0.0, np.array([-0.0]), np.array([1e-320])))
     assert log.csv().splitlines()[1] == "0.1,3,0.0,0.0,1e-320"

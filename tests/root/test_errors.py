@@ -114,8 +114,10 @@ def test_error_hierarchy():
 
 
 @pytest.mark.parametrize("text, shown", [
-    ("![x](http://evil/a.png)", "\\!\\[x\\](http://evil/a.png)"),
+    ("![x](http://evil/a.png)", "\\!\\[x\\](http\\://evil/a.png)"),
     ("[click](javascript:x)", "\\[click\\](javascript:x)"),
+    ("see www.evil.com", "see www\\.evil.com"), ("HTTPS://x.y/z", "HTTPS\\://x.y/z"),
+    ("mail a@b.co", "mail a\\@b.co"), ("mailto:a", "mailto\\:a"), ("0.5 is right.", "0.5 is right."),
     ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"), ("a|b", "a\\|b"),
     ("**bold** _it_ `code` # h", "\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\# h"), ("&amp;", "&amp;amp;"),
     ("line\nbreak", "line\\\\x0abreak"),

@@ -1,0 +1,59 @@
+"""What the numbers an answers file states stand for, as evidence for the steps built on them:
+the values their digits cover, a right value too rough to build on, what an arithmetic slip can
+write (anything further off is made up), and the trivial values an answer must be told from."""
+from __future__ import annotations
+
+import math
+
+from .rule import TRIVIAL, is_exact, precision_of, same_value
+
+
+def written(answer) -> str:
+    """The answer's number as the file writes it (for its precision)."""
+    return answer.written or repr(answer.given)
+
+
+ROUGH_DIGITS = 2  # a right value written with fewer significant digits is too rough to build a precise step on
+
+
+def coarse_value(stated, truth: float, answer) -> bool:
+    """Whether a stated value is too rough to build `answer` on: fewer than ROUGH_DIGITS significant
+    digits, not exact, and its last digit coarser than the answer's (`1e1` for 14.9 is right at one
+    digit, but a step built on 10 says nothing of 14.9's `10.00`; `-0.05` beside `-3.10`, both to
+    2 decimals, is one habit of rounding, and the step on it is the student's own)."""
+    mine = precision_of(written(stated))
+    return (mine.significant < ROUGH_DIGITS and not is_exact(stated.given, truth)
+            and mine.decimals < precision_of(written(answer)).decimals)
+
+
+SLIP_SIZE = 0.5  # an arithmetic slip keeps the number's sign and is within half of it of its step's value
+
+
+def slip_sized(given: float, value: float) -> bool:
+    """Whether `given` is what a slip in a step that gives `value` can write: the same sign and
+    within SLIP_SIZE of it, or its digits with the decimal point moved. A number further off is no
+    slip but a number made up (a δ invented where ŷ and y are stated right), and buys no
+    carried-forward credit for the steps after it."""
+    if given == 0 or value == 0 or (given > 0) != (value > 0):
+        return False
+    shift = math.log10(given / value)
+    return abs(given - value) <= SLIP_SIZE * abs(value) or \
+        (round(shift) != 0 and abs(shift - round(shift)) <= math.log10(1 + SLIP_SIZE / 10))
+
+
+def digits_of(answer) -> tuple[float, float]:
+    """What a stated answer's digits stand for: every value that rounds to it, as an intermediate
+    rounded at its precision does (grading.rule.Precision.half_of: a written 0 is 0, a written 3
+    no rougher than 3 significant digits)."""
+    half = float(precision_of(written(answer)).half_of(abs(answer.given)))
+    return answer.given - half, answer.given + half
+
+
+def trivial_values(answer, answers, truths: dict) -> list[tuple[float, str]]:
+    """0, ±1 and copies of the other values the file states, each with what it is."""
+    found = list(TRIVIAL)
+    for other in answers:
+        if other is not answer and not same_value(truths[id(other)], truths[id(answer)]):
+            found.append((other.given, f"a copy of {other.quantity.text}, the file's value on line {other.line}",
+                          "copy_of_other_answer"))
+    return found

@@ -1,0 +1,137 @@
+"""The quantities of training and of any partial derivative (CONTRACT sections 10 and 5):
+`Δw212` (also `delta_w212`), the change an update makes; `m_w212`, `v_w212`, `velocity_w212`, the
+optimiser's state after the update; `w212_after3` and `loss_after3`, after 3 updates (`w212_after1`
+is `w212_new`); `dyhat1/dz21`, ∂X/∂Y for any node X and a node or parameter Y below it. Each is
+judged on its value by the one rule (grading.rule); none has a "follows from" step."""
+from __future__ import annotations
+
+import re
+
+from ..core.names import Name, parse_name
+from ..core.update import STATE
+from ..errors import NumericalError, UsageError
+
+KINDS = ("delta", "after", "state", "partial")  # a kind is one of these, or one of these and ':' and what
+_DELTA = re.compile(r"(?:Δ|delta_)(?P<name>\w+?)(?:\[(?P<sample>[0-9]{1,9})\])?")
+_STATE = re.compile(r"(?P<key>velocity|m|v)_(?P<name>\w+)")
+_AFTER = re.compile(r"(?P<name>\w+?)_after(?P<k>[0-9]{1,6})")
+_PARTIAL = re.compile(r"(?:d(?P<of>\w+?)/d|∂(?P<of2>\w+?)/∂)(?P<name>\w+?)(?:\[(?P<sample>[0-9]{1,9})\])?")
+MAX_AFTER = 100_000  # updates a value after K may ask for
+MAX_WORK = 20_000_000  # updates × parameters: what a trajectory may hold
+
+
+def is_more(kind: str) -> bool:
+    """Whether a quantity's kind is one of this module's."""
+    return kind.split(":", 1)[0] in KINDS
+
+
+def parse_more(raw: str, notation, parse_name_in, quantity):
+    """A Quantity of this module's kinds, or None (then the text is none of them). `parse_name_in`
+    reads a name in the notation; `quantity` builds a Quantity."""
+    loss = notation.loss if notation is not None else "L"
+    m = _AFTER.fullmatch(raw)
+    if m:
+        k = int(m.group("k"))
+        if m.group("name") in ("loss", "L", loss):
+            return quantity(raw, f"after:{k}", Name("L", ()), None)
+        name = parse_name_in(m.group("name"))
+        if name is not None and name.kind in ("w", "b"):
+            return quantity(raw, "updated" if k == 1 else f"after:{k}", name, None)
+    m = _DELTA.fullmatch(raw)
+    if m:
+        name = parse_name_in(m.group("name"))
+        if name is not None and name.kind in ("w", "b"):
+            return quantity(raw, "delta", name, None)
+    m = _STATE.fullmatch(raw)
+    if m:
+        name = parse_name_in(m.group("name"))
+        if name is not None and name.kind in ("w", "b"):
+            return quantity(raw, f"state:{m.group('key')}", name, None)
+    m = _PARTIAL.fullmatch(raw)
+    of = m and (m.group("of") or m.group("of2"))
+    if m and of not in ("L", loss):
+        top, name = parse_name_in(of), parse_name_in(m.group("name"))
+        if top is not None and name is not None and top.kind not in ("w", "b", "L") and name.kind != "L":
+            sample = int(m.group("sample")) if m.group("sample") else None
+            return quantity(raw, f"partial:{top}", name, sample)
+    return None
+
+
+def check_more(result, q, notation, node_at, error) -> None:
+    """Raise `error` (QuantityError) when `q` does not exist in this network."""
+    base, _, what = q.kind.partition(":")
+    if base == "partial":
+        top = _top(q)
+        node_at(result, top, notation)
+        if q.name.kind not in ("w", "b"):
+            node_at(result, q.name, notation)
+        else:
+            _parameter(result, q, error)
+        if result.samples > 1 and q.sample is None:
+            raise error(f"'{q.text}': the spec is a batch of {result.samples} samples",
+                        f"name the sample: {q.text}[1] .. {q.text}[{result.samples}]")
+        if q.sample is not None and not 1 <= q.sample <= result.samples:
+            raise error(f"'{q.text}': there is no sample {q.sample}", f"samples are 1..{result.samples}")
+        return
+    if q.name.kind != "L":
+        _parameter(result, q, error)
+    optimizer = result.network.optimizer
+    if base == "state" and what not in optimizer.state_names:
+        keeps = ", ".join(f"{k}_{q.name}" for k in optimizer.state_names) or "nothing"
+        users = [name for name, kept in STATE.items() if what in kept]
+        raise error(f"'{q.text}': {optimizer.name} keeps no {what} (it keeps {keeps})",
+                    f"{what} is the state of {', '.join(users)}: name one in the spec's `optimizer:`")
+    if base == "after":
+        k = int(what)
+        if k > MAX_AFTER or k * max(len(result.parameters()), 1) > MAX_WORK:
+            raise error(f"'{q.text}': {k:,} updates of this network are more than a check works out",
+                        f"at most {min(MAX_AFTER, MAX_WORK // max(len(result.parameters()), 1)):,}")
+        try:
+            _after(result, k)
+        except (NumericalError, KeyboardInterrupt) as exc:
+            raise error(f"'{q.text}': training does not reach {k} updates", str(exc)[:200]) from None
+
+
+def evaluate_more(result, q, notation, node_at) -> float:
+    """The true value of one of this module's quantities (after check_more)."""
+    base, _, what = q.kind.partition(":")
+    name = str(q.name)
+    if base == "delta":
+        return result.updated(name) - result.value(name)
+    if base == "state":
+        return result.parameter_state(name)[2][what]
+    if base == "after":
+        losses, values = _after(result, int(what))
+        if q.name.kind == "L":
+            return losses[-1]
+        return float(values[-1][result.packing().position(*result.parameter_index(name))])
+    from ..core.partials import partial
+
+    top = node_at(result, _top(q), notation)
+    wrt = result.parameter_index(name) if q.name.kind in ("w", "b") else node_at(result, q.name, notation)
+    return partial(result, top, wrt, (q.sample or 1) - 1)
+
+
+def position(q) -> tuple:
+    """Where it sits along the computation (quantities.chain_position): a partial among the
+    gradients, the rest after the updates."""
+    layer = q.name.indices[0] if q.name.indices else 0
+    return (1, -layer, 2) if q.kind.startswith("partial") else (3, layer, 0)
+
+
+def _top(q) -> Name:
+    """X of ∂X/∂Y, kept in the kind (so that dyhat1/dz21 and dyhat2/dz21 are two quantities)."""
+    return parse_name(q.kind.partition(":")[2])
+
+
+def _parameter(result, q, error) -> None:
+    try:
+        result.value(str(q.name))
+    except UsageError as exc:
+        raise error(f"the network has no parameter {q.name}", str(exc)) from None
+
+
+def _after(result, k: int):
+    from ..core.training import trajectory
+
+    return trajectory(result, k)

@@ -1,0 +1,48 @@
+"""grading.stated: what a file's stated numbers stand for, unit by unit."""
+import pytest
+
+from backprop_cli.grading.stated import coarse_value, digits_of, slip_sized, trivial_values
+
+
+class Stated:
+    """An answer as the reader gives one: its value, as written, its quantity's text and line."""
+
+    def __init__(self, written: str, text: str = "a11", line: int = 3):
+        self.given, self.written, self.line = float(written), written, line
+        self.quantity = type("Q", (), {"text": text})()
+
+
+@pytest.mark.parametrize("given, value, slip", [
+    (0.33, 0.31, True), (0.16, 0.31, True), (0.46, 0.31, True),  # within half of the step's value
+    (0.15, 0.31, False), (0.47, 0.31, False),  # further off: made up
+    (-0.31, 0.31, False), (0.0, 0.31, False), (0.31, 0.0, False),  # the other sign, or a 0
+    (0.031, 0.31, True), (3.1, 0.31, True), (0.0312, 0.31, True),  # its digits, the point moved
+    (0.035, 0.31, False), (2.0, 0.31, False),
+    (-1.2, -1.0, True), (-1.6, -1.0, False),
+])
+def test_a_slip_keeps_the_sign_and_lands_within_half_or_moves_the_point(given, value, slip):
+    assert slip_sized(given, value) is slip
+
+
+@pytest.mark.parametrize("stated, truth, answer, rough", [
+    ("1e1", 14.9, "10.00", True),  # one digit, its last digit the tens: too rough for hundredths
+    ("-0.05", -0.0541, "-3.10", False),  # one digit, but to the answer's own 2 decimals
+    ("0.1", 0.14, "0.512", True),
+    ("0.14", 0.14, "0.512", False),  # two digits: enough
+    ("0.5", 0.5, "0.512", False),  # exact
+])
+def test_a_right_value_too_rough_to_build_on(stated, truth, answer, rough):
+    assert coarse_value(Stated(stated), truth, Stated(answer)) is rough
+
+
+def test_a_stated_value_stands_for_every_value_that_rounds_to_it():
+    assert digits_of(Stated("0.250")) == pytest.approx((0.2495, 0.2505))
+    assert digits_of(Stated("0")) == (0.0, 0.0)  # a written 0 is 0
+
+
+def test_trivial_values_are_0_1_minus_1_and_copies_of_other_values():
+    a, b, c = Stated("0.3", "a11", 3), Stated("0.7", "a12", 4), Stated("0.3", "z11", 5)
+    truths = {id(a): 0.3, id(b): 0.7, id(c): 0.3}
+    found = trivial_values(a, [a, b, c], truths)
+    assert [v for v, *_ in found] == [0.0, 1.0, -1.0, 0.7]  # c has a's own true value: no copy
+    assert found[-1][1] == "a copy of a12, the file's value on line 4"
