@@ -146,3 +146,25 @@ def test_padhai_notation_names_a_maps_pre_activation_a_and_its_activation_h(spec
     assert "∂L/∂h1_2_2_2   4 paths" in out and "∂L/∂a1_2_2_2   4 paths" in out
     assert "∂h1_2_2_2/∂a1_2_2_2" in invoke("trace", spec_file, "--notation", "padhai", "--weight", "w1_2_1_1_2",
                                             expect=0).stdout
+
+
+def test_every_row_of_the_train_log_is_the_state_step_reaches(spec_file, tmp_path):
+    """Training over maps is its own plain-descent pass: its log rows are what `step` after `step` gives."""
+    invoke("train", spec_file, "--epochs", "3", "--log", tmp_path / "log.csv", expect=0)
+    rows = [[float(v) for v in line.split(",")] for line in (tmp_path / "log.csv").read_text().splitlines()[1:]]
+    current = spec_file
+    for epoch, row in enumerate(rows, start=1):
+        result = load_spec(current).compute()
+        assert row[1:3] == [epoch, result.loss]
+        assert row[3:] == [v for _, v, _, _ in result.parameters()] + [g for _, _, g, _ in result.parameters()]
+        invoke("step", current, "-o", tmp_path / f"step{epoch}.yaml", expect=0)
+        current = tmp_path / f"step{epoch}.yaml"
+
+
+def test_grad_and_trace_print_no_optimiser_or_l2_over_maps(spec_file):
+    grad = invoke("grad", spec_file, expect=0).stdout
+    assert "L2 term" not in grad and "sgd" not in grad
+    data = json.loads(invoke("grad", spec_file, "--format", "json", expect=0).stdout)
+    assert "optimizer" not in data and "l2" not in data
+    trace = invoke("trace", spec_file, "--weight", "w1_2_1_1_2", "--max-paths", "1", expect=0).stdout
+    assert "update  w1_2_1_1_2 ← w1_2_1_1_2 − η·∂L/∂w1_2_1_1_2 = " in trace and "L2" not in trace

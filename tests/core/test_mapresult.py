@@ -70,3 +70,13 @@ def test_a_notebook_shows_the_explorers_view_or_the_plain_repr():
                          f"  - {{type: maxpool2d, size: 2}}\n"
                          f"  - {{activation: linear, weights: [[{', '.join(['0.1'] * 35 * 35)}]]}}\n").compute()
     assert big._repr_html_() is None and repr(big).startswith("<MapResult")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_flat_vectors_are_every_value_and_gradient_in_canonical_order(seed):
+    """What a training log's row holds (core.training.Epoch), as core.packing gives it for a dense network."""
+    result = _result(seed=seed, extra=', "frozen": ["w1_1_1_1_1"]')
+    values, gradients = result.flat()
+    names = result.traced_names()
+    assert values.tolist() == [result.value(n) for n in names]
+    assert gradients.tolist() == [result.gradient(n) for n in names]

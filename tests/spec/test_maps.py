@@ -116,3 +116,25 @@ def test_an_image_from_a_matrix_file(tmp_path):
     (tmp_path / "inline.yaml").write_text(BASE)
     assert invoke("grad", tmp_path / "net.yaml", expect=0).stdout == invoke("grad", tmp_path / "inline.yaml",
                                                                              expect=0).stdout
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ("optimizer: adam\n", ["net.yaml:13:12: `optimizer: adam` is not taken here: a network with convolution or "
+                           "pooling layers trains by plain gradient descent only", "hint: remove `optimizer:`"]),
+    ("optimizer: {name: momentum, beta: 0.5}\n", ["net.yaml:13:12: `optimizer: momentum` is not taken here"]),
+    ("optimizer_state: {step: 1}\n", ["net.yaml:13:1: 'optimizer_state' is not taken here", "keeps no state"]),
+    ("l2: 0.01\n", ["net.yaml:13:5: `l2:` is not taken here", "without an L2 term"]),
+    ("optimizer: adamm\n", ["net.yaml:13:12: unknown optimizer 'adamm'", "adam"]),
+])
+def test_an_optimiser_its_state_or_l2_is_refused_over_maps(tmp_path, extra, expected):
+    """Training over maps is plain gradient descent (core.training's own pass): the training keys
+    that would ask for more are refused where they are written, never ignored."""
+    _refused(tmp_path, BASE + extra, *expected)
+
+
+@pytest.mark.parametrize("extra", ["optimizer: sgd\n", "optimizer: {name: sgd}\n", "l2: 0\n"])
+def test_plain_descent_written_out_is_taken_over_maps(tmp_path, extra):
+    (tmp_path / "plain.yaml").write_text(BASE)
+    (tmp_path / "net.yaml").write_text(BASE + extra)
+    assert invoke("grad", tmp_path / "net.yaml", expect=0).stdout == invoke("grad", tmp_path / "plain.yaml",
+                                                                             expect=0).stdout
