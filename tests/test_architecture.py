@@ -29,7 +29,8 @@ ALLOWED = {
 # the parts of core that only name, format or hold what was computed: all that presenting rooms
 # (report, cli) may use of it; computing (engine, paths, tracing, training, ...) is the API's call
 NAMING = {"backprop_cli.core.names", "backprop_cli.core.numbers", "backprop_cli.core.update",
-          "backprop_cli.core.computation", "backprop_cli.core.reports", "backprop_cli.core.reach"}
+          "backprop_cli.core.computation", "backprop_cli.core.reports", "backprop_cli.core.reach",
+          "backprop_cli.core.mapnames"}
 # what the CLI may use of the reporters: the registry of formats and the terminal's own helpers
 CLI_REPORTS = {"backprop_cli.report.formats", "backprop_cli.report.text", "backprop_cli.report.progress",
                "backprop_cli.report.csvlog", "backprop_cli.report.figures"}

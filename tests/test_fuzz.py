@@ -36,6 +36,10 @@ TOKENS = ["yes", ".nan", "1e400", "[", "]", "{", "}", ": ", "- ", "&a ", "*a", "
           # expressions
           "expression: ", "at: {x: 1}\n", "exp(", "log(-1)", "x^", "**", "max(x)", "__import__('os')", "eval(",
           "lambda", "1/0", "sqrt(0)", "(" * 150, "x.real", "h1 = ", "e^1000", "relu(0)",
+          # convolution and pooling (section 9)
+          "type: conv2d", "type: conv1d", "type: maxpool2d", "type: avgpool1d", "type: dense", "stride: 0",
+          "stride: 16", "padding: 15", "padding: -1", "size: 17", "size: 1", "[[[[1]]]]", "[[[1, 2]]]",
+          "  - {type: maxpool2d, size: 2}\n", "  - {type: conv2d, weights: [[[[1]]]]}\n", "w1_1_1_1_1", "x_1_1",
           # training (section 10): optimisers, their state, L2, and the quantities they bring
           "optimizer: adam\n", "optimizer: {name: rmsprop, alpha: 2}\n", "optimizer: {name: nesterov, beta: 0}\n",
           "optimizer_state: {step: 2, w111: {m: 1, v: -1}}\n", "optimizer_state: {step: 1e400}\n", "l2: 0.5\n",

@@ -6,7 +6,6 @@ import os
 
 from ..core.computation import EXPRESSION, Computation
 from ..core.names import notation as make_notation
-from ..core.names import parameter_name
 from ..core.reports import ExampleList, ExpressionTrace, GradientCheck, Gradients
 from ..errors import UsageError, printable
 
@@ -73,7 +72,7 @@ def compute(spec, learning_rate: float | None = None) -> Computation:
 def parameter_names(result, names) -> list[str]:
     """Parameter names as a user gave them (canonical, or the spec's own), checked against the
     network (UsageError), in their canonical compact form."""
-    return [parameter_name(*result.parameter_index(name)) for name in names]
+    return [result.canonical(name) for name in names]
 
 
 def _known(result, names, option: str) -> None:
@@ -109,6 +108,8 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
     from ..core.paths import locate_node, split_sample
     from ..core.tracing import build_trace
 
+    if result.network.maps:  # layers over feature maps: their own path structure (core.mappaths)
+        from ..core.mappaths import build_trace, locate_node
     names = parameter_names(result, weights)
     if sample is not None and not 1 <= sample <= result.samples:
         raise UsageError(f"--sample {sample}: the spec has {result.samples} sample(s)")
@@ -134,9 +135,12 @@ def _cap(count: int, what: str, hint: str) -> None:
 def gradcheck(spec, eps: float = 1e-6, tol: float = 1e-6) -> GradientCheck:
     """`backprop gradcheck`: every backprop gradient against a central finite difference."""
     from ..core.gradcheck import gradcheck as check
+    from ..core.gradcheck import gradcheck_maps
 
     _network_only(spec, "gradcheck")
-    return GradientCheck(check(compute(spec), eps, tol), eps, tol, spec.name)
+    result = compute(spec)
+    checks = gradcheck_maps(result, eps, tol) if result.network.maps else check(result, eps, tol)
+    return GradientCheck(checks, eps, tol, spec.name)
 
 
 def _network_only(spec, command: str) -> None:
@@ -162,6 +166,11 @@ def draw(spec, output: str, weight: str | None = None, *, gradients: bool = Fals
     from ..report.draw import draw_network
 
     names = parameter_names(result, (weight,) if weight else ())
+    if result.network.maps:  # feature maps as grids, a weight's receptive field lit
+        from ..report.draw_maps import draw_maps
+
+        return draw_maps(result, make_notation(notation, result.network.names), output, names[0] if names else None,
+                         gradients, spec.name, precision)
     return draw_network(result, make_notation(notation, result.network.names), output, names[0] if names else None,
                         gradients, spec.name, precision)
 
@@ -187,6 +196,14 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
                          f"this spec's {'l2' if network.l2 else network.optimizer.name}: use trace for its "
                          "derivation, or remove `optimizer:` and `l2:` to explore the network")
     chosen = make_notation(notation, result.network.names)
+    if result.network.maps:  # shown as trace shows it (core.mappaths), each weight's receptive field lit
+        from ..core.mappaths import build_trace as build_maps_trace
+        from ..report.explore_maps import maps_page
+
+        names = parameter_names(result, weights) or result.traced_names()
+        _cap(len(names), "parameters drawn", "name some with --weight NAME")
+        traced = build_maps_trace(result, chosen, names, max_paths, None, spec.name, spec.description)
+        return maps_page(result, chosen, traced, precision, names, fragment)
     drawing = network_svg(result, chosen, precision)  # drawn once: for the parameters shown, and the page
     names = parameter_names(result, weights) or explore_pages.drawn_parameters(result, chosen, drawing[1])
     _cap(len(names), "parameters drawn", "name some with --weight NAME")

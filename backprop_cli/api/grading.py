@@ -166,6 +166,10 @@ def key(spec, quantities=(), *, decimals: int = 4, notation: str = "default", sp
     from ..grading.quantities import QuantityError
 
     result = spec.compute()
+    if result.kind != EXPRESSION and result.network.maps:
+        from ..grading.answers import MAPS_NOT_GRADED
+
+        raise UsageError(f"this spec {MAPS_NOT_GRADED}")
     try:
         if result.kind == EXPRESSION:
             return expression_key(spec, result, quantities, decimals)

@@ -149,7 +149,6 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
     """
     from ..api.training import train as run_training
     from ..api.training import trained_spec
-    from ..core.names import parameter_names
     from ..report.csvlog import TrainingLog
     from ..report.progress import Progress
 
@@ -167,7 +166,7 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
     with _locked_if(in_place, target):  # read, train and write back as one step for other runs
         loaded = load(spec, example)
         network = loaded.network
-        names = [network.names.get(n, n) for n in parameter_names(loaded.sizes, network.bias_styles)]
+        names = [network.names.get(n, n) for n in network.parameter_names()]
         log = TrainingLog(names, network.names.get("L", "L")) if log_file else None
         with Progress(epochs, no_color) as progress:
             def on_epoch(rate, epoch, state):

@@ -60,3 +60,40 @@ def gradcheck(result: Result, eps: float = 1e-6, tol: float = 1e-6) -> list[Chec
         status = "kink" if crossed else ("ok" if error <= tol else "fail")
         checks.append(Check(name, gradient, numeric, error, status))
     return checks
+
+
+def gradcheck_maps(result, eps: float = 1e-6, tol: float = 1e-6) -> list[Check]:
+    """gradcheck over a network of feature maps (core.mapnet): each parameter nudged in place, and a
+    nudge that moves a relu across 0 or another value to the top of a max-pooling window is a kink."""
+    from .mapnet import batch_loss as map_loss
+    from .mapnet import forward
+
+    network, inputs, targets = result.network, result.a[0], result.targets
+    rows = result.parameters()
+    floor = max(1e-3 * max((abs(g) for _, _, g, _ in rows), default=0.0), 1e-12)
+
+    def shape_of_pass() -> list:
+        z, a = forward(network, inputs)
+        return [np.sign(z[l]) if layer.activation.name in KINKED else
+                layer.local(a[l - 1]) if not layer.has_z and layer.mode == "max" else None
+                for l, layer in enumerate(network.layers, start=1)]
+
+    checks = []
+    for name, _, gradient, _ in rows:
+        _, l, kind, index = result.parameter_row(name)
+        layer = network.layers[l - 1]
+        array = (layer.weights if kind == "w" else layer.biases).reshape(-1)  # a view: nudged in place
+        where = slice(None) if index is None else index  # a shared bias: every neuron's entry
+        original = array[where].copy()
+        try:
+            array[where] = original + eps
+            up, shape_up = map_loss(network, inputs, targets), shape_of_pass()
+            array[where] = original - eps
+            down, shape_down = map_loss(network, inputs, targets), shape_of_pass()
+        finally:
+            array[where] = original
+        numeric = (up - down) / (2 * eps)
+        error = abs(gradient - numeric) / max(abs(gradient), abs(numeric), floor)
+        crossed = any(a is not None and np.any(a != b) for a, b in zip(shape_up, shape_down))
+        checks.append(Check(name, gradient, numeric, error, "kink" if crossed else ("ok" if error <= tol else "fail")))
+    return checks

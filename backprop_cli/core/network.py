@@ -28,11 +28,22 @@ class Layer(Record):
     def __repr__(self) -> str:
         return f"Layer({self.weights.shape[0]} neurons, {self.activation.name}, biases {self.bias_style})"
 
+    @property
+    def written_weights(self) -> np.ndarray:
+        """The weights as the spec writes them (layout to_from)."""
+        return self.weights
+
+    @property
+    def outputs(self) -> int:
+        """How many neurons the layer has."""
+        return self.weights.shape[0]
+
 
 class Network(Record):
     """Layers, a loss and how a batch is reduced; what the engine needs and nothing more."""
 
     FIELDS = ("layers", "loss", "reduction", "frozen", "names", "optimizer", "state", "l2")
+    maps = False  # dense layers only (core.mapnet's MapNetwork is the network over feature maps)
 
     layers: list[Layer]
     loss: Loss
@@ -61,6 +72,12 @@ class Network(Record):
     def sizes(self) -> list[int]:
         """Neurons per layer, the input layer first."""
         return [self.layers[0].weights.shape[1]] + [layer.weights.shape[0] for layer in self.layers]
+
+    def parameter_names(self) -> list[str]:
+        """Every parameter's canonical name, in canonical order."""
+        from .names import parameter_names
+
+        return parameter_names(self.sizes, self.bias_styles)
 
     @property
     def l2_term(self) -> float:

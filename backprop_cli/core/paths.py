@@ -65,6 +65,9 @@ class ParameterTrace:
     cancelled: bool = False  # the gradient is 0 because its paths cancel (core.cancel)
     layer: int = 0  # the layer it belongs to (0: the inputs), for ordering
     node: bool = False  # a node quantity (trace --node): no update
+    # a shared weight (convolution): per position where it is used, (z it feeds, what it multiplies
+    # there, how many paths, their sum); empty for a dense layer's parameter
+    positions: list[tuple[str, str, int, float]] = field(default_factory=list)
     optimizer: object = None  # core.update.Optimizer of the update (None: plain gradient descent)
     state: tuple = ()  # (t, its state before, after): what the optimiser's worked lines plug in
 

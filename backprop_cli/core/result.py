@@ -17,6 +17,7 @@ from .names import (
     canonical_name,
     describe_parameters,
     format_name,
+    layer_parameter_counts,
     parameter_name,
     parameter_names,
     parse_name,
@@ -213,6 +214,14 @@ class Result(Record):
         if not exists:
             raise UsageError(f"the network has no parameter {name} ({describe_parameters(sizes, styles)})")
         return parsed.kind, layer, j, k
+
+    def canonical(self, name: str) -> str:
+        """The canonical name of a parameter as a user wrote it (w2_1_2 -> w212); UsageError when none."""
+        return parameter_name(*self.parameter_index(name))
+
+    def layer_parameter_counts(self) -> list[int]:
+        """How many parameters each layer has, in canonical order."""
+        return layer_parameter_counts(self.sizes, self.network.bias_styles)
 
     def value(self, name: str) -> float:
         """The current value of parameter `name`."""

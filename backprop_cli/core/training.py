@@ -23,7 +23,7 @@ from .update import State, moved
 
 def stepped(result: Result) -> list[Layer]:
     """Every layer after one update of every weight and bias (finite: run() refused it otherwise)."""
-    return [layer.replace(weights=weights.copy(), biases=np.array(biases))
+    return [layer if weights is None else layer.replace(weights=weights.copy(), biases=np.array(biases))  # pooling
             for layer, (weights, biases) in zip(result.network.layers, result.stepped_arrays())]
 
 
@@ -84,6 +84,8 @@ def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_ra
     loss < until_loss. `on_epoch(state, epoch)` sees the state at the start of epoch 1 and of every
     `every`-th epoch (1-based), before its update: what a hand-made spreadsheet row holds. Ctrl-C
     ends the run after the last whole epoch. N epochs give what N `step`s give, to every digit."""
+    if network.maps:  # a network over feature maps: its own pass, plain gradient descent (spec.maps)
+        return _train_maps(network, inputs, targets, learning_rate, epochs, until_loss, on_epoch, every)
     current = Run(learning_rate)
     result = run(network, inputs, targets, learning_rate)  # the start, checked, as `step` sees it
     current.losses.append(result.loss)
@@ -122,6 +124,39 @@ def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_ra
         trained = network.replace(layers=packing.layers(network, kept), state=state)
         current.result = run(trained, inputs, targets, learning_rate)
         current.losses[-1] = current.result.loss
+    return current
+
+
+def _train_maps(network, inputs, targets, learning_rate: float, epochs: int, until_loss: float | None,
+                on_epoch: Callable[[Epoch, int], None] | None, every: int) -> Run:
+    """`train` over feature maps (core.mapnet): a checked pass per epoch of the plain descent
+    `step` makes, so N epochs are N steps; no optimiser, state or L2 (the spec reader refuses them)."""
+    from .mapnet import run as run_maps
+
+    current = Run(learning_rate)
+    result = run_maps(network, inputs, targets, learning_rate)
+    current.losses.append(result.loss)
+    current.result = result
+    try:
+        for epoch in range(1, epochs + 1):
+            if until_loss is not None and result.loss < until_loss:
+                current.stopped = "until-loss"
+                break
+            if on_epoch is not None and (epoch % every == 0 or epoch == 1):
+                on_epoch(Epoch(result.loss, *result.flat()), epoch)
+            updated = network.replace(layers=stepped(result))  # frozen, names and bias styles kept
+            try:
+                after = run_maps(updated, inputs, targets, learning_rate)
+            except NumericalError as exc:
+                raise NumericalError(f"training diverged at epoch {epoch} (learning rate {learning_rate:g}): {exc}; "
+                                     "try a smaller learning rate") from None
+            result = current.result = after  # only a whole epoch replaces the state
+            current.losses.append(result.loss)
+        else:
+            if until_loss is not None and result.loss < until_loss:
+                current.stopped = "until-loss"
+    except KeyboardInterrupt:
+        current.stopped = "interrupted"
     return current
 
 

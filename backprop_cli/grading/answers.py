@@ -24,6 +24,9 @@ from .quantities import Quantity, QuantityError, check_quantity, parse_quantity
 ANSWER_KEYS = ("spec", "network", "expression", "at", "tolerance", "precision", "answers", "notation", "student")
 MAX_ANSWERS = 1_000  # answers one file may give (a homework asks a few dozen)
 
+MAPS_NOT_GRADED = ("holds convolution or pooling layers, which `check`, `key` and assignments do not grade yet "
+                   "(grad, trace, gradcheck, step and train take them)")
+
 
 @dataclass
 class Answer:
@@ -213,6 +216,10 @@ class AnswersReader:
                 return spec, spec.compute()
 
             spec, result = remember(self.cache, str(target), load)
+            if spec.kind != EXPRESSION and spec.network.maps:
+                problems.append(doc.problem(("spec",), f"`spec: {quote(name)}` {MAPS_NOT_GRADED}",
+                                            "grade a network of dense layers, or an expression"))
+                raise SpecError(problems)
             if spec.kind == EXPRESSION:
                 problems.append(doc.problem(("spec",), f"`spec: {quote(name)}` holds an expression",
                                             "an answers file about an expression holds it itself: `expression:` "
@@ -226,6 +233,10 @@ class AnswersReader:
             raise SpecError(problems)
         # the inline spec keeps this file's locations, so its errors point at these lines
         spec = read_document(doc.subdocument(("network",)), base, confined=True)
+        if spec.kind != EXPRESSION and spec.network.maps:
+            problems.append(doc.problem(("network",), f"the network {MAPS_NOT_GRADED}",
+                                        "grade a network of dense layers, or an expression"))
+            raise SpecError(problems)
         return spec, spec.compute()
 
     def _expression(self, doc: Document, data: dict, base: Path, problems: list[Problem]):

@@ -89,6 +89,7 @@ def derivation_lines(p, precision: int, symbol: str = "L") -> list[list[tuple[st
         more = p.path_count - len(p.paths)
         lines.append([(f"  … and {count_text(more)} more path{'s' if more != 1 else ''}, summing to "
                        f"{number(p.omitted_sum, precision)}", "yellow")])
+    lines += _positions(p, precision)
     if p.per_sample:
         per = ", ".join(f"[{s}] {number(g, precision)}" for s, g in p.per_sample)
         lines.append([(f"  per sample: {per}", "dim")])
@@ -105,6 +106,29 @@ def derivation_lines(p, precision: int, symbol: str = "L") -> list[list[tuple[st
     show = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
     for i, line in enumerate(traced_lines(p, show, loss=symbol)):
         lines.append([(("  update  " if i == 0 else " " * 10) + line, "")])
+    return lines
+
+
+POSITIONS_SHOWN = 12  # a shared weight's positions listed one per line; the rest are counted
+
+
+def _positions(p, precision: int) -> list[list[tuple[str, str]]]:
+    """A shared weight's gradient grouped by the positions where it is used: the z it feeds, what
+    it multiplies there, how many paths and their sum; positions whose paths sum to 0 counted."""
+    if not p.positions:
+        return []
+    lines = [[(f"  by position: {pretty(p.name)} is used at {len(p.positions)}; per position, the paths into "
+               "that z times what the weight multiplies there", "dim")]]
+    live = [row for row in p.positions if row[3] != 0]
+    for z, source, count, total in live[:POSITIONS_SHOWN]:
+        lines.append([(f"    {pretty(z)} ← {pretty(source)}: {count_text(count)} path{'s' if count != 1 else ''}, "
+                       f"sum {number(total, precision)}", "")])
+    rest = len(p.positions) - min(len(live), POSITIONS_SHOWN)
+    if rest:
+        paths = sum(row[2] for row in p.positions) - sum(row[2] for row in live[:POSITIONS_SHOWN])
+        zero = len(p.positions) - len(live)
+        lines.append([(f"    … {rest} more position{'s' if rest != 1 else ''} ({count_text(paths)} paths; "
+                       f"{zero} of them summing to 0)", "dim")])
     return lines
 
 

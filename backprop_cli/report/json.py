@@ -68,7 +68,8 @@ def trace_object(trace) -> dict[str, Any]:
 
     forward = {name: values(v) for name, v in trace.inputs}
     for row in trace.neurons:
-        forward[row.pre_name] = values(row.z)
+        if row.pre_name:  # a pooling layer has no z
+            forward[row.pre_name] = values(row.z)
         forward[row.post_name] = values(row.a)
     parameters, nodes = [], []
     for p in trace.parameters:
@@ -77,6 +78,9 @@ def trace_object(trace) -> dict[str, Any]:
                  "paths": [{**_path_object(path), **({"sample": path.sample} if path.sample else {})}
                            for path in p.paths],  # + 0.0: a product of -0 is written 0
                  "omitted_sum": p.omitted_sum}
+        if p.positions:  # a shared weight: its gradient position by position
+            entry["positions"] = [{"node": z, "input": source, "path_count": count, "sum": total}
+                                  for z, source, count, total in p.positions]
         if p.per_sample:
             entry["per_sample"] = [{"sample": s, "gradient": g} for s, g in p.per_sample]
         if p.node:  # trace --node: no update

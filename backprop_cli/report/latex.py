@@ -73,6 +73,8 @@ def formula(text: str) -> str:
     text = _KINK.sub(lambda m: rf"[\,{m.group(1)} > 0\,]" if m.group(2) == "0"
                      else rf"\begin{{cases}}1 & {m.group(1)} > 0\\ {m.group(2)} & \text{{otherwise}}\end{{cases}}",
                      text)
+    prose = _PROSE.findall(text)  # words in parentheses, "(the window's maximum)": set as text, not maths
+    text = _PROSE.sub(_HOLE, text)
     text = _POWER.sub(lambda m: "^{" + m.group(1) + "}", text)  # e^h1 -> e^{h1}, x^(c − 1) -> x^{(c − 1)}
     text = _SQRT.sub(lambda m: r"\sqrt{" + m.group(1) + "}", text)
     text = name(text)
@@ -82,10 +84,14 @@ def formula(text: str) -> str:
                      ("²", "^2"), ("Σj", r"\sum_j "), ("Σ", r"\sum "), ("λ", r"\lambda "), ("½", r"\tfrac12"),
                      ("σ", r"\sigma"), ("π", r"\pi ")):
         text = text.replace(old, new)
+    for words in prose:
+        text = text.replace(_HOLE, r"\text{ (" + escape_text(words) + ")}", 1)
     return text
 
 
 _POWER = re.compile(r"\^(\([^()]*\)|[\w.]+)")
+_HOLE = "\x00"  # where a parenthesised phrase goes back in, once the maths around it is converted
+_PROSE = re.compile(r" ?\(([A-Za-z']+(?: [A-Za-z']+)+)\)")  # two or more plain words in parentheses
 _SQRT = re.compile(r"√(\w+)")
 _FUNCTION = re.compile(r"(?<![\\\w])(exp|log|sin|cos|tan|tanh|max|min|sign|relu|sqrt)(?=\()")
 _KNOWN_FUNCTIONS = ("exp", "log", "sin", "cos", "tan", "tanh", "max", "min")

@@ -7,7 +7,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from ..core.names import layer_parameter_counts, notation
+from ..core.names import notation
 from ..core.numbers import number
 from ..core.update import rules
 from ..errors import printable
@@ -63,7 +63,7 @@ def grad_report(result: Result, rows: list[tuple[str, float, float, float]], *, 
     if result.network.optimizer.name != "sgd":
         header.append(f"   {result.network.optimizer.name}", style="dim")
     parts = [header, Text("")]
-    counts = layer_parameter_counts(result.sizes, result.network.bias_styles)
+    counts = result.layer_parameter_counts()
     if len(rows) > MANY_ROWS and len(rows) == sum(counts):
         # every parameter of a big network: each layer's first and last few, the rest in JSON
         parts.append(Text(f"  {len(rows):,} parameters: each layer shows its {SUMMARY} (… marks the rest; "
@@ -154,7 +154,8 @@ def _forward(trace, precision: int) -> list:
             if r is None:
                 gap_row(grid)
                 continue
-            cells = [pretty(r.pre_name), *(number(v, precision) for v in r.z),
+            pre = [number(v, precision) for v in r.z] or [""] * len(trace.samples)  # pooling: no z
+            cells = [pretty(r.pre_name), *pre,
                      pretty(r.post_name), *(number(v, precision) for v in r.a)]
             if r.target is not None:
                 cells += [number(v, precision) for v in r.target]
@@ -193,8 +194,9 @@ def _backward(trace, precision: int) -> list:
             if r is None:
                 gap_row(grid)
                 continue
-            grid.add_row(f"{pretty(r.post_name)} / {pretty(r.pre_name)}", *(number(v, precision) for v in r.grad_a),
-                          *(signed(v, precision) for v in r.delta))
+            deltas = [signed(v, precision) for v in r.delta] or [""] * len(trace.samples)  # pooling: no z
+            both = f"{pretty(r.post_name)} / {pretty(r.pre_name)}" if r.pre_name else pretty(r.post_name)
+            grid.add_row(both, *(number(v, precision) for v in r.grad_a), *deltas)
     note = Text("  the factors every path through a neuron reuses (the backward recursion)", style="dim")
     return [Text("Backward pass", style="bold underline"), note, grid]
 

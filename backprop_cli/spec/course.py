@@ -6,7 +6,7 @@ import re
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from ..core.names import NO_NAMES, canonical_name, format_name, parameter_names, parse_name
+from ..core.names import NO_NAMES, canonical_name, format_name, parse_name
 from ..core.network import Network
 from ..errors import quote
 from .hints import describe, nearest
@@ -23,6 +23,12 @@ MAX_NAMES = 10_000
 def node_names(network: Network) -> list[str]:
     """Every canonical node quantity in the default notation: x, z, a, yhat, y (targets), L."""
     sizes, depth = network.sizes, len(network.layers)
+    if network.maps:
+        from ..core import mapnames
+
+        names = [mapnames.node_name(network, what, l, f) for l in range(depth + 1) for what in ("z", "a")
+                 if l and network.layers[l - 1].has_z or what == "a" for f in range(sizes[l])]
+        return names + [format_name("y", j) for j in range(1, sizes[-1] + 1)] + ["L"]
     names = [format_name("x", k) for k in range(1, sizes[0] + 1)]
     for layer in range(1, depth + 1):
         names += [format_name("z", layer, j) for j in range(1, sizes[layer] + 1)]
@@ -30,6 +36,20 @@ def node_names(network: Network) -> list[str]:
                   for j in range(1, sizes[layer] + 1)]
     names += [format_name("y", j) for j in range(1, sizes[-1] + 1)]
     return names + ["L"]
+
+
+def _canonical_in(network: Network, name: str) -> str:
+    """A name as written, in its canonical form for `network` (section 9's spellings over maps)."""
+    if not network.maps:
+        return _canonical(name, len(network.layers))
+    from ..core import mapnames
+
+    found = mapnames.find(network, name, course=False)
+    if found is None:
+        return name
+    if found[0] == "p":
+        return mapnames.parameters(network)[found[1]][0]
+    return mapnames.node_name(network, *found)
 
 
 def _canonical(name: str, depth: int) -> str:
@@ -60,7 +80,7 @@ def read_names(reader: ValueReader, data: dict, network: Network):
     if len(value) > MAX_NAMES:
         reader.fail(("names",), f"'names' has {len(value):,} entries", f"at most {MAX_NAMES:,}")
         return NO_NAMES
-    known = parameter_names(network.sizes, network.bias_styles) + node_names(network)
+    known = network.parameter_names() + node_names(network)
     problems_before = len(reader.problems)
     taken = set(known)
     if network.loss.name == "none":
@@ -72,7 +92,7 @@ def read_names(reader: ValueReader, data: dict, network: Network):
             reader.fail(path, f"'{quote(str(own))}' cannot be a name", "a name is letters, digits and _ (at most 40), "
                         "starting with a letter, not `loss` and not ending in `_new`", at_key=True)
             continue
-        canonical = _canonical(str(target), len(network.layers)) if isinstance(target, str) else None
+        canonical = _canonical_in(network, str(target)) if isinstance(target, str) else None
         if canonical not in taken:
             reader.fail(path, f"'{quote(str(target))}' is not a parameter or node of this network",
                         nearest(str(target), known) if isinstance(target, str) else
@@ -93,7 +113,7 @@ def read_names(reader: ValueReader, data: dict, network: Network):
             continue
         # a canonical name may name another quantity only when its own quantity is renamed too
         # (CS231n's x0, x1 for x1, x2); otherwise one printed name would mean two things
-        means = _canonical(own, len(network.layers))
+        means = _canonical_in(network, own)
         if means != canonical and (means in taken or parse_name(own) is not None) and means not in given:
             reader.fail(("names", own), f"'{own}' is already the name of another quantity of this network",
                         f"rename {own} too, or choose a name that is not a canonical one", at_key=True)
@@ -108,7 +128,7 @@ def read_frozen(reader: ValueReader, data: dict, network: Network, course) -> fr
     if "frozen" not in data:
         return frozenset()
     value = data["frozen"]
-    names = parameter_names(network.sizes, network.bias_styles)
+    names = network.parameter_names()
     biases = [n for n in names if n.startswith("b")]
     hint = "write `frozen: [b1, w5]` (parameter names, or `biases` for all of them)"
     if value == "biases":
@@ -122,7 +142,7 @@ def read_frozen(reader: ValueReader, data: dict, network: Network, course) -> fr
         if item == "biases":
             frozen.update(biases)
             continue
-        canonical = _canonical(canonical_name(course, item), len(network.layers)) if isinstance(item, str) else None
+        canonical = _canonical_in(network, canonical_name(course, item)) if isinstance(item, str) else None
         if canonical not in names:
             reader.fail(("frozen", i), f"'{quote(str(item))}' is not a parameter of this network",
                         nearest(str(item), shown + ["biases"]) if isinstance(item, str) else hint)

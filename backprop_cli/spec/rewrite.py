@@ -121,8 +121,10 @@ def _replace_state(doc, edits: _Edits, network, state) -> None:
 
 def _as_written(spec: Spec, index: int, after) -> list[tuple[str, np.ndarray]]:
     """A layer's weights (as its layout writes them) and biases (unless it has none) to write."""
+    if after.written_weights is None:  # a pooling layer: nothing to update
+        return []
     layout = spec.layouts[index] if spec.layouts else "to_from"
-    weights = after.weights.T if layout == "from_to" else after.weights
+    weights = after.written_weights.T if layout == "from_to" else after.written_weights
     return [("weights", weights)] + ([("biases", after.biases)] if after.bias_style != "none" else [])
 
 
