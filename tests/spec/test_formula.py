@@ -156,8 +156,12 @@ def test_random_formulas_evaluate_like_python(text, x, y):
     assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-12)
     # and the derivative by central differences
     if "x" in at:
-        h = 1e-6
-        numeric = (python_value(text, x + h, y) - python_value(text, x - h, y)) / (2 * h)
+        def numeric(h):
+            return (python_value(text, x + h, y) - python_value(text, x - h, y)) / (2 * h)
+
         exact = ExpressionResult(graph, at).derivative("x")
-        if all(abs(a - b) > 1e-4 for a in (x, x + h, x - h) for b in (y,)):  # max is smooth away from ties
-            assert math.isclose(exact, numeric, rel_tol=1e-4, abs_tol=1e-5)
+        # max is smooth away from ties (x and y, or x and 2x at 0): where two step sizes disagree, a kink
+        # is within reach and central differences say nothing
+        smooth = math.isclose(numeric(1e-6), numeric(1e-7), rel_tol=1e-3, abs_tol=1e-5)
+        if smooth and all(abs(a - b) > 1e-4 for a in (x, x + 1e-6, x - 1e-6) for b in (y,)):
+            assert math.isclose(exact, numeric(1e-6), rel_tol=1e-4, abs_tol=1e-5)
