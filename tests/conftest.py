@@ -30,6 +30,20 @@ personal:
   input: {from: 0, to: 5, decimals: 0}
 roster: roster.csv
 """
+# CONTRACT section 9's example: a 4×4 image, two 2×2 kernels, relu, max pooling, a dense softmax
+CONTRACT_CNN = """input: [[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]]
+target: [1, 0]
+loss: cross_entropy
+layers:
+  - type: conv2d
+    weights: [[[[1, 0], [0, -1]]], [[[0, 1], [1, 0]]]]
+    biases: [0, 0.1]
+    activation: relu
+  - type: maxpool2d
+    size: 2
+  - activation: softmax
+    weights: [[0.1, 0.2], [-0.3, 0.4]]
+"""
 ALL_EXAMPLES = sorted(p.stem for p in SPECS.glob("*.yaml"))
 EXPRESSION_EXAMPLES = [name for name in ALL_EXAMPLES
                        if "\nexpression:" in (SPECS / f"{name}.yaml").read_text(encoding="utf-8")]

@@ -8,25 +8,11 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import MAP_EXAMPLES, SPECS, invoke
+from conftest import CONTRACT_CNN, MAP_EXAMPLES, SPECS, invoke
 
 from backprop_cli import load_spec
 
-SPEC = """name: tiny CNN
-input: [[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]]
-target: [1, 0]
-loss: cross_entropy
-learning_rate: 0.5
-layers:
-  - type: conv2d
-    weights: [[[[1, 0], [0, -1]]], [[[0, 1], [1, 0]]]]
-    biases: [0, 0.1]
-    activation: relu
-  - type: maxpool2d
-    size: 2
-  - activation: softmax
-    weights: [[0.1, 0.2], [-0.3, 0.4]]
-"""
+SPEC = "name: tiny CNN\n" + CONTRACT_CNN.replace("layers:", "learning_rate: 0.5\nlayers:", 1)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import json
 import random
 
 import pytest
+from conftest import CONTRACT_CNN
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle_maps import build, gradients
@@ -132,21 +133,7 @@ def _leaves(nested):
 
 
 def test_the_contract_example_shapes_and_names():
-    text = """
-input: [[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]]
-target: [1, 0]
-loss: cross_entropy
-layers:
-  - type: conv2d
-    weights: [[[[1, 0], [0, -1]]], [[[0, 1], [1, 0]]]]
-    biases: [0, 0.1]
-    activation: relu
-  - type: maxpool2d
-    size: 2
-  - activation: softmax
-    weights: [[0.1, 0.2], [-0.3, 0.4]]
-"""
-    result = load_spec(text=text).compute()
+    result = load_spec(text=CONTRACT_CNN).compute()
     forward = result.forward
     # z1_1 = x(r,c) − x(r+1,c+1) (cross-correlation: no flip); z1_2 = x(r,c+1) + x(r+1,c) + 0.1
     assert forward["z1_1_1_1"] == 1 - 1 and forward["z1_1_2_3"] == 3 - 0

@@ -5,21 +5,9 @@ import time
 
 import numpy as np
 import pytest
-from conftest import invoke
+from conftest import CONTRACT_CNN, invoke
 
-BASE = """input: [[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]]
-target: [1, 0]
-loss: cross_entropy
-layers:
-  - type: conv2d
-    weights: [[[[1, 0], [0, -1]]], [[[0, 1], [1, 0]]]]
-    biases: [0, 0.1]
-    activation: relu
-  - type: maxpool2d
-    size: 2
-  - activation: softmax
-    weights: [[0.1, 0.2], [-0.3, 0.4]]
-"""
+BASE = CONTRACT_CNN
 
 
 def _refused(tmp_path, text, *expected):
