@@ -81,9 +81,11 @@ class Spec(Record):
         rate = self.learning_rate if learning_rate is None else learning_rate
         if isinstance(rate, bool) or not (isinstance(rate, (int, float)) and math.isfinite(rate) and rate > 0):
             raise UsageError(f"the learning rate must be a finite number above 0, not {rate!r}")
-        result = run(self.network, self.inputs, self.targets, float(rate))
+        result = self._engine(self.network, self.inputs, self.targets, float(rate))
         result.title = self.name
         return result
+
+    _engine = staticmethod(run)  # the pass that computes it (core.mapnet's over feature maps)
 
     @property
     def layers(self) -> list[Layer]:

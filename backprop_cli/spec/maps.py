@@ -10,7 +10,7 @@ import numpy as np
 
 from ..core.mapnet import Dense, MapNetwork, run
 from ..core.maps import Conv, Pool, out_side
-from ..errors import UsageError, quote
+from ..errors import quote
 from .dense import MAX_NODE_VALUES, MAX_SAMPLES, Spec, _SpecReader
 from .hints import describe, nearest, plural
 from .yamlsafe import MAX_PARAMETERS
@@ -30,14 +30,7 @@ class MapSpec(Spec):
     def summary(self) -> dict:
         return {"sizes": self.sizes, "layers": [layer.kind for layer in self.network.layers]}
 
-    def compute(self, learning_rate: float | None = None):
-        """Forward and backward pass (core.mapnet) at the spec's learning rate (or `learning_rate`)."""
-        rate = self.learning_rate if learning_rate is None else learning_rate
-        if isinstance(rate, bool) or not (isinstance(rate, (int, float)) and math.isfinite(rate) and rate > 0):
-            raise UsageError(f"the learning rate must be a finite number above 0, not {rate!r}")
-        result = run(self.network, self.inputs, self.targets, float(rate))
-        result.title = self.name
-        return result
+    _engine = staticmethod(run)  # Spec.compute's pass, over feature maps (core.mapnet)
 
 
 def _depth(value: Any) -> int:
