@@ -20,6 +20,7 @@ class Stated:
     (0.035, 0.31, False), (2.0, 0.31, False),
     (-1.2, -1.0, True), (-1.6, -1.0, False),
     (1.5, 1.0, True), (0.5, 1.0, True), (1.0, 1.2, True),  # exactly half off (in binary): still a slip
+    (0.0325, 0.31, True), (0.0296, 0.31, True), (0.0327, 0.31, False),  # the point moved, digits within 5%
 ])
 def test_a_slip_keeps_the_sign_and_lands_within_half_or_moves_the_point(given, value, slip):
     assert slip_sized(given, value) is slip
