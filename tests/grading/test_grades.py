@@ -219,3 +219,26 @@ def test_a_zero_the_steps_rounded_at_the_answers_decimals_reach_is_imprecise_not
     path.write_text("expression: |\n  h = x*x\n  f = 2*h\nat: {x: 0.6}\nanswers:\n  f: 0.0\n", encoding="utf-8")
     (outcome,) = Grader().grade_file(str(path)).outcomes
     assert outcome.verdict == "wrong"  # 0.72 written 0.0: the steps rounded to a tenth reach 0.7, not 0
+
+
+def test_a_step_that_reads_an_unstated_value_is_no_arithmetic_slip_of_the_givens(tmp_path):
+    # f = h1 + x reads x (given) and h1 (a step the file does not state): a wrong f says nothing of
+    # its own arithmetic; h1 = x·y reads only givens, so a wrong h1 is a slip in its own step
+    path = tmp_path / "e.yaml"
+    body = "expression: |\n  h1 = x*y\n  f = h1 + x\nat: {x: 2, y: 3}\nanswers:\n"
+    path.write_text(body + "  f: 9.0\n", encoding="utf-8")
+    (outcome,) = Grader().grade_file(str(path)).outcomes
+    assert outcome.verdict == "wrong" and "arithmetic" not in [d["code"] for d in outcome.diagnoses]
+    path.write_text(body + "  h1: 7.0\n", encoding="utf-8")
+    (outcome,) = Grader().grade_file(str(path)).outcomes
+    assert [d["code"] for d in outcome.diagnoses] == ["arithmetic"]
+
+
+def test_one_rough_value_among_right_ones_is_enough_to_refuse_the_step(tmp_path):
+    # y = a·b with a = 14.9 stated `1e1` (right at one digit, its last digit the tens) and b stated
+    # right to the answer's decimals: the step on them says nothing of y's `30.00`
+    path = tmp_path / "e.yaml"
+    path.write_text("expression: |\n  a = x*x\n  b = x/x\n  y = a*b*2\nat: {x: 3.86}\nanswers:\n  a: 1e1\n"
+                    "  b: 1.00\n  y: 20.00\n", encoding="utf-8")
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+    assert by["y"].verdict == "wrong"

@@ -78,6 +78,7 @@ def test_no_slip_is_claimed_where_the_loosest_rounding_of_the_step_reaches_the_a
     assert judged["dL/dw211"].verdict == "imprecise"
     assert [c["code"] for c in judged["dL/dw211"].codes][:1] == ["rounded_too_coarsely"]
     assert "arithmetic" not in [c["code"] for c in judged["dL/dw211"].codes]
+    assert "rounded to 1 significant digit, and" in judged["dL/dw211"].note  # one digit, not "digits"
 
 
 def test_a_right_value_is_no_copy_of_a_later_wrong_one_that_repeats_it(tmp_path):
