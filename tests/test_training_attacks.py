@@ -1,0 +1,63 @@
+"""An independent attacker's pass over issue 25's training keys and quantities (optimizer:,
+optimizer_state:, l2:, Δw, the optimiser's state, w212_afterK, loss_afterK, dX/dY): one
+regression test per defect found, end to end through the command line. Each fails on the code
+before its fix."""
+
+from conftest import invoke
+
+BASE = """input: [0.05, 0.10]
+target: [0.01, 0.99]
+loss: half_squared_error
+learning_rate: 0.5
+layers:
+  - activation: sigmoid
+    weights: [[0.15, 0.20], [0.25, 0.30]]
+    biases: [0.35, 0.35]
+  - activation: sigmoid
+    weights: [[0.40, 0.45], [0.50, 0.55]]
+    biases: [0.60, 0.60]
+"""
+# a 1-1 linear network whose error grows by 1.0079 an epoch: its loss overflows at epoch 45,101
+DIVERGING = """input: [1.0]
+target: [0.0]
+loss: squared_error
+learning_rate: 1.00395
+layers:
+  - activation: linear
+    weights: [[1.0]]
+    biases: none
+"""
+
+
+def spec(tmp_path, text, name="net.yaml"):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path / name
+
+
+def test_an_l2_term_that_overflows_is_refused_not_printed_as_infinity(tmp_path):
+    # λ·w (1e305) is finite, (λ/2)·Σw² is not: the loss was inf, JSON exited 3 and `key` wrote inf
+    net = spec(tmp_path, BASE.replace("[0.15, 0.20]", "[100000, 0.2]") + "l2: 1e300\n")
+    for args in (("grad", net, "--format", "json"), ("trace", net, "--format", "json"),
+                 ("gradcheck", net, "--format", "json"), ("key", net, "--quantity", "loss"),
+                 ("step", net, "-o", "-")):
+        result = invoke(*args, expect=2)
+        assert "L2 term" in result.stderr and "Infinity" not in result.stdout and "inf" not in result.stdout
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  loss: 1\n", encoding="utf-8")
+    result = invoke("check", tmp_path / "a.yaml", "--format", "json", expect=2)
+    assert "L2 term" in result.stderr
+
+
+def test_a_batch_whose_summed_loss_overflows_is_refused(tmp_path):
+    # each sample's loss is finite (1e308), their sum is not
+    net = spec(tmp_path, """inputs: [[1.0e154], [1.0e154]]
+targets: [[0.0], [0.0]]
+reduction: sum
+loss: squared_error
+learning_rate: 1e-300
+layers:
+  - activation: linear
+    weights: [[1.0]]
+    biases: none
+""")
+    result = invoke("grad", net, "--format", "json", expect=2)
+    assert "loss" in result.stderr and "Infinity" not in result.stdout
