@@ -61,3 +61,10 @@ layers:
 """)
     result = invoke("grad", net, "--format", "json", expect=2)
     assert "loss" in result.stderr and "Infinity" not in result.stdout
+
+
+def test_an_optimizer_step_of_400_digits_is_a_located_problem(tmp_path):
+    net = spec(tmp_path, BASE + "optimizer: adam\noptimizer_state: {step: " + "9" * 400 + "}\n")
+    for args in (("step", net, "-o", "-"), ("grad", net, "--format", "json"), ("train", net, "--epochs", "2")):
+        result = invoke(*args, expect=2)
+        assert "net.yaml:13:" in result.stderr and "step" in result.stderr

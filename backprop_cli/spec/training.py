@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # for annotations only
 KEYS = ("optimizer", "optimizer_state", "l2")
 _RATES = ("beta", "beta1", "beta2", "alpha")  # decay rates: 0 ≤ β < 1
 _KNOWN = ", ".join(OPTIMIZERS)
+MAX_STEP = 2 ** 53  # updates a state may count: a whole number float64 (and JSON) holds exactly
 _WRITTEN_BY = "  # written by backprop step/train: the optimizer's state after `step` updates"
 
 
@@ -96,8 +97,8 @@ def read_state(reader: ValueReader, data: dict, network: Network, optimizer: Opt
         return None
     before = len(reader.problems)
     step = value.get("step", 0)
-    if isinstance(step, bool) or not isinstance(step, int) or step < 0:
-        reader.fail(path + ("step",), f"'step' must be a whole number of updates, 0 or more, not "
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= MAX_STEP:
+        reader.fail(path + ("step",), f"'step' must be a whole number of updates, from 0 to {MAX_STEP:,}, not "
                     f"{quote(reader.doc.texts.get(path + ('step',), describe(step)), 40)}", "e.g. `step: 3`")
     packing = Packing(network)
     state = State.start(optimizer, packing.size)
