@@ -68,3 +68,11 @@ def test_an_optimizer_step_of_400_digits_is_a_located_problem(tmp_path):
     for args in (("step", net, "-o", "-"), ("grad", net, "--format", "json"), ("train", net, "--epochs", "2")):
         result = invoke(*args, expect=2)
         assert "net.yaml:13:" in result.stderr and "step" in result.stderr
+
+
+def test_eps_0_over_a_zero_gradient_is_said_as_such(tmp_path):
+    # x1 = 0: w111's gradient is 0, and Adam's 0/(√0 + 0) is not a number; it is no overflow
+    net = spec(tmp_path, BASE.replace("[0.05, 0.10]", "[0.0, 0.10]") + "optimizer: {name: adam, eps: 0}\n")
+    result = invoke("step", net, "-o", "-", expect=2)
+    assert "eps" in result.stderr and "0/0" in result.stderr
+    assert "smaller learning rate" not in result.stderr

@@ -26,7 +26,7 @@ from .names import (
 )
 from .network import Network
 from .record import Record
-from .update import State, optimizer_step
+from .update import OPTIMIZERS, State, optimizer_step
 
 
 def _magnitude(values: np.ndarray) -> float:
@@ -128,7 +128,13 @@ class Result(Record):
             for array in state.arrays.values():
                 bad |= ~np.isfinite(array)
             if bad.any():
-                name = self.packing().names[int(np.argmax(bad))]
+                index, optimizer = int(np.argmax(bad)), self.network.optimizer
+                name = self.packing().names[index]
+                if optimizer.settings.get("eps") == 0 and state.arrays["v"][index] == 0:
+                    shown = self.network.names.get(name, name)
+                    raise NumericalError(f"the {optimizer.name} update of {shown} divides by √v + eps = 0 (0/0): "
+                                         "its gradient is 0, and so are v and eps; give eps above 0 "
+                                         f"(the default is {OPTIMIZERS[optimizer.name]['eps']:g})")
                 raise NumericalError(f"the {self.network.optimizer.name} update of "
                                      f"{self.network.names.get(name, name)} overflows (its value or its state is "
                                      "beyond float64); use a smaller learning rate")
