@@ -2,6 +2,8 @@
 optimizer_state:, l2:, Δw, the optimiser's state, w212_afterK, loss_afterK, dX/dY): one
 regression test per defect found, end to end through the command line. Each fails on the code
 before its fix."""
+import json
+import time
 
 from conftest import invoke
 
@@ -76,3 +78,50 @@ def test_eps_0_over_a_zero_gradient_is_said_as_such(tmp_path):
     result = invoke("step", net, "-o", "-", expect=2)
     assert "eps" in result.stderr and "0/0" in result.stderr
     assert "smaller learning rate" not in result.stderr
+
+
+def test_updates_after_a_divergence_are_refused_once_not_retrained_per_answer(tmp_path):
+    # each of these answers trained 45,101 epochs again before failing: 100 answers took 145 s
+    spec(tmp_path, DIVERGING)
+    lines = "".join(f"  w111_after{k}: 0.5\n" for k in range(50_001, 50_041))
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n" + lines, encoding="utf-8")
+    start = time.perf_counter()
+    result = invoke("check", tmp_path / "a.yaml", "--format", "json")
+    assert time.perf_counter() - start < 20
+    results = json.loads(result.stdout)["files"][0]["results"]
+    assert len(results) == 40 and all(r["verdict"] == "not_graded" for r in results)
+
+
+def test_many_values_after_k_updates_cost_one_trajectory_within_the_bound(tmp_path):
+    # K = 20,001 then 20,002, ...: the trajectory was doubled past the bound (and sliced per answer)
+    spec(tmp_path, BASE)
+    lines = "".join(f"  w111_after{k}: 0.5\n" for k in range(20_001, 20_301))
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n" + lines, encoding="utf-8")
+    from backprop_cli.core import training
+
+    calls = []
+    real = training.train
+
+    def counted(network, inputs, targets, rate, epochs, *args, **kwargs):
+        calls.append(epochs)
+        return real(network, inputs, targets, rate, epochs, *args, **kwargs)
+
+    training.train = counted
+    try:
+        invoke("check", tmp_path / "a.yaml", expect=1)
+    finally:
+        training.train = real
+    assert sum(calls) <= 2 * 20_300, calls  # it trained 20,001 epochs, then 40,002 from the start again
+
+
+def test_a_trajectory_goes_on_from_where_it_stopped_to_every_digit_and_never_past_its_bound(tmp_path):
+    from backprop_cli import load_spec
+    from backprop_cli.core.training import train, trajectory
+
+    result = load_spec(spec(tmp_path, BASE + "optimizer: adam\n")).compute()
+    trajectory(result, 10, longest=12)
+    loss, values = trajectory(result, 11, longest=12)  # doubling would go to 20
+    assert len(result._cache["trajectory"].losses) == 13
+    fresh = train(result.network, result.a[0], result.targets, result.learning_rate, 11)
+    assert loss == fresh.losses[-1]
+    assert (values == fresh.result.packing().values(fresh.result.network.layers)).all()

@@ -83,9 +83,9 @@ def check_more(result, q, notation, node_at, error) -> None:
                     f"{what} is the state of {', '.join(users)}: name one in the spec's `optimizer:`")
     if base == "after":
         k = int(what)
-        if k > MAX_AFTER or k * max(len(result.parameters()), 1) > MAX_WORK:
+        if k > _longest(result):
             raise error(f"'{q.text}': {k:,} updates of this network are more than a check works out",
-                        f"at most {min(MAX_AFTER, MAX_WORK // max(len(result.parameters()), 1)):,}")
+                        f"at most {_longest(result):,}")
         try:
             _after(result, k)
         except (NumericalError, KeyboardInterrupt) as exc:
@@ -101,10 +101,10 @@ def evaluate_more(result, q, notation, node_at) -> float:
     if base == "state":
         return result.parameter_state(name)[2][what]
     if base == "after":
-        losses, values = _after(result, int(what))
+        loss, values = _after(result, int(what))
         if q.name.kind == "L":
-            return losses[-1]
-        return float(values[-1][result.packing().position(*result.parameter_index(name))])
+            return loss
+        return float(values[result.packing().position(*result.parameter_index(name))])
     from ..core.partials import partial
 
     top = node_at(result, _top(q), notation)
@@ -131,7 +131,13 @@ def _parameter(result, q, error) -> None:
         raise error(f"the network has no parameter {q.name}", str(exc)) from None
 
 
+def _longest(result) -> int:
+    """The most updates a value after K may ask for on this network (MAX_AFTER, MAX_WORK)."""
+    return min(MAX_AFTER, MAX_WORK // max(result.packing().size, 1))
+
+
 def _after(result, k: int):
+    """The loss and the parameter vector after k updates (core.training.trajectory)."""
     from ..core.training import trajectory
 
-    return trajectory(result, k)
+    return trajectory(result, k, _longest(result))
