@@ -103,7 +103,7 @@ def read_state(reader: ValueReader, data: dict, network: Network, optimizer: Opt
     packing = Packing(network)
     state = State.start(optimizer, packing.size)
     shown = [course.get(n, n) for n in packing.names]
-    depth = len(network.layers)
+    depth, given = len(network.layers), {}
     for key, entry in value.items():
         where = path + (key,)
         if key == "step":
@@ -112,6 +112,15 @@ def read_state(reader: ValueReader, data: dict, network: Network, optimizer: Opt
         if canonical not in packing.index:
             reader.fail(where, f"'{quote(str(key))}' is not a parameter of this network",
                         nearest(str(key), shown + ["step"]), at_key=True)
+            continue
+        if canonical in given:  # w2_1_1 and w211, or a course's name and ours: one parameter
+            reader.fail(where, f"'{quote(str(key))}' is the parameter '{quote(str(given[canonical]))}' "
+                        "whose state is given already", "give each parameter's state once", at_key=True)
+            continue
+        given[canonical] = key
+        if canonical in network.frozen:
+            reader.fail(where, f"'{quote(str(key))}' is frozen: no update moves it, so it has no optimizer state",
+                        "remove it (step and train write none for a frozen parameter)", at_key=True)
             continue
         if not kept:
             reader.fail(where, f"{optimizer.name} keeps no state per parameter",
