@@ -95,6 +95,25 @@ def test_a_state_for_a_frozen_parameter_is_refused(tmp_path):
     assert "net.yaml:14:" in result.stderr and "frozen" in result.stderr
 
 
+def test_an_update_asked_for_one_sample_is_refused(tmp_path):
+    # delta_w111[99] on a batch of 3 gave the batch's update, the sample index ignored
+    net = spec(tmp_path, """inputs: [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+targets: [[1], [1], [0]]
+loss: half_squared_error
+learning_rate: 0.5
+layers:
+  - activation: sigmoid
+    weights: [[0.5, -0.4], [0.9, 1.0]]
+    biases: [0.1, -0.2]
+  - activation: sigmoid
+    weights: [[1.2, -0.8]]
+    biases: [0.05]
+""")
+    for quantity in ("delta_w111[99]", "delta_w111[2]", "Δw111[1]"):
+        result = invoke("key", net, "--quantity", quantity, expect=2)
+        assert "whole batch" in result.stderr
+
+
 def test_updates_after_a_divergence_are_refused_once_not_retrained_per_answer(tmp_path):
     # each of these answers trained 45,101 epochs again before failing: 100 answers took 145 s
     spec(tmp_path, DIVERGING)

@@ -41,7 +41,8 @@ def parse_more(raw: str, notation, parse_name_in, quantity):
     if m:
         name = parse_name_in(m.group("name"))
         if name is not None and name.kind in ("w", "b"):
-            return quantity(raw, "delta", name, None)
+            sample = int(m.group("sample")) if m.group("sample") else None
+            return quantity(raw, "delta", name, sample)
     m = _STATE.fullmatch(raw)
     if m:
         name = parse_name_in(m.group("name"))
@@ -73,6 +74,9 @@ def check_more(result, q, notation, node_at, error) -> None:
         if q.sample is not None and not 1 <= q.sample <= result.samples:
             raise error(f"'{q.text}': there is no sample {q.sample}", f"samples are 1..{result.samples}")
         return
+    if base == "delta" and q.sample is not None:
+        raise error(f"'{q.text}': an update is made once for the whole batch, not per sample",
+                    f"write {q.text[:q.text.index('[')]}")
     if q.name.kind != "L":
         _parameter(result, q, error)
     optimizer = result.network.optimizer
