@@ -166,3 +166,17 @@ def test_a_thousand_misspelt_names_on_a_big_network_cost_little(tmp_path):
     names = [f"w1_{j}_{k}" for j in range(1, 21) for k in range(1, 21)]
     assert nearest("w1_3_7x", names) == "did you mean 'w1_3_7'?"
     assert nearest("qqqq", names).endswith(", ... (400 in all)")
+
+
+def test_an_output_that_is_no_regular_file_is_not_offered_force(tmp_path):
+    # `-o FIFO` said "FIFO exists; add --force to replace it", and --force then refused it
+    import os
+
+    net = spec(tmp_path, BASE)
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "folder").mkdir()
+    for command in (("step",), ("train", "--epochs", "1")):
+        for target in ("pipe", "folder"):
+            result = invoke(*command, net, "-o", tmp_path / target, expect=2)
+            assert "--force" not in result.stderr and ("not a regular file" in result.stderr
+                                                       or "folder" in result.stderr)
