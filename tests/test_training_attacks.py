@@ -180,3 +180,29 @@ def test_an_output_that_is_no_regular_file_is_not_offered_force(tmp_path):
             result = invoke(*command, net, "-o", tmp_path / target, expect=2)
             assert "--force" not in result.stderr and ("not a regular file" in result.stderr
                                                        or "folder" in result.stderr)
+
+
+def test_a_personal_handout_keeps_the_optimizer_l2_and_state_it_is_graded_with(tmp_path):
+    # the handout's net.yaml was written without optimizer:, l2: and optimizer_state:, so a student
+    # worked plain descent out of it while the key used Adam (and `key` on it refused m_w212)
+    spec(tmp_path, BASE + "optimizer: {name: adam, beta1: 0.8}\nl2: 0.01\n"
+         "optimizer_state: {step: 2, w111: {m: 0.5, v: 0.25}}\n")
+    (tmp_path / "hw.yaml").write_text("""title: HW
+personal:
+  spec: net.yaml
+  seed: s1
+  weights: {from: -1, to: 1, decimals: 1}
+  biases: {from: -0.5, to: 0.5, decimals: 1}
+  input: {from: 0, to: 5, decimals: 0}
+roster: roster.csv
+questions:
+  - {quantity: m_w212, points: 1}
+  - {quantity: w111_after2, points: 1}
+  - {quantity: loss, points: 1}
+""", encoding="utf-8")
+    (tmp_path / "roster.csv").write_text("id\nann\n", encoding="utf-8")
+    invoke("assign", tmp_path / "hw.yaml", "-o", tmp_path / "out", expect=0)
+    key = invoke("key", "--assignment", tmp_path / "hw.yaml", "--student", "ann", expect=0).stdout
+    own = invoke("key", tmp_path / "out" / "ann" / "net.yaml", "--quantity", "m_w212", "--quantity", "w111_after2",
+                 "--quantity", "loss", expect=0).stdout
+    assert key.split("answers:")[1] == own.split("answers:")[1]

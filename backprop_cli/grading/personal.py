@@ -111,6 +111,15 @@ def spec_text(base: Spec, numbers, heading: list[str]) -> str:
             lines.append(f"    biases: {flow_list(values)}")
     if net.frozen:
         lines.append(f"frozen: [{', '.join(sorted(net.frozen))}]")
+    if net.optimizer.name != "sgd":  # the update the questions ask about: Adam's m_w212 needs it written
+        settings = "".join(f", {key}: {exact(value)}" for key, value in net.optimizer.settings.items())
+        lines.append(f"optimizer: {{name: {net.optimizer.name}{settings}}}")
+    if net.l2:
+        lines.append(f"l2: {exact(net.l2)}")
+    if net.state is not None and net.optimizer.state_names:
+        from ..spec.training import state_text
+
+        lines.append(state_text(net, net.state, "\n").rstrip("\n"))
     # the spec's own names, less the `f` a `loss: none` spec gets for L without writing it
     names = [f"  {own}: {canonical}" for canonical, own in net.names.items()
              if not (canonical == "L" and own == "f" and net.loss.name == "none")]
