@@ -10,7 +10,7 @@ from .yamlsafe import Document
 
 _MANY = 200  # known names beyond which a misspelt one is compared in full with a few of them only
 _COMPARED = 12  # ... with these many: a network's thousand names cost as a dozen
-_PREFIX = 8  # ... the longest start looked for
+_PREFIX = 20  # ... the longest start looked for
 _LISTED = 30  # known names listed when none is near
 
 
