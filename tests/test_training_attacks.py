@@ -206,3 +206,32 @@ questions:
     own = invoke("key", tmp_path / "out" / "ann" / "net.yaml", "--quantity", "m_w212", "--quantity", "w111_after2",
                  "--quantity", "loss", expect=0).stdout
     assert key.split("answers:")[1] == own.split("answers:")[1]
+
+
+def test_a_quantity_an_assignment_does_not_ask_is_not_worked_out(tmp_path):
+    # `w111_after100000: 0` pasted into every answers file of a personal class trained every
+    # student's network 100,000 epochs (7.7 s a file) for an answer listed as not graded
+    spec(tmp_path, BASE + "optimizer: adam\n")
+    (tmp_path / "hw.yaml").write_text("""title: HW
+personal:
+  spec: net.yaml
+  seed: s1
+  weights: {from: -1, to: 1, decimals: 1}
+  biases: {from: -0.5, to: 0.5, decimals: 1}
+  input: {from: 0, to: 5, decimals: 0}
+roster: roster.csv
+questions:
+  - {quantity: a12, points: 1}
+""", encoding="utf-8")
+    (tmp_path / "roster.csv").write_text("id\nann\nbob\n", encoding="utf-8")
+    paths = []
+    for student in ("ann", "bob"):
+        (tmp_path / student).mkdir()
+        paths.append(tmp_path / student / "answers.yaml")
+        paths[-1].write_text("answers:\n  a12: 0.5\n  w111_after100000: 0\n  loss_after99999: 0\n", encoding="utf-8")
+    start = time.perf_counter()
+    result = invoke("check", "--assignment", tmp_path / "hw.yaml", "--format", "json", "--", *paths)
+    assert time.perf_counter() - start < 4
+    assert result.exit_code == 1
+    for file in json.loads(result.stdout)["files"]:
+        assert {"w111_after100000", "loss_after99999"} <= set(file["not_graded"])
