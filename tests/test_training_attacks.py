@@ -235,3 +235,20 @@ questions:
     assert result.exit_code == 1
     for file in json.loads(result.stdout)["files"]:
         assert {"w111_after100000", "loss_after99999"} <= set(file["not_graded"])
+
+
+def test_ctrl_c_while_a_check_trains_stops_the_check(tmp_path, monkeypatch):
+    # Ctrl-C during w111_after100000's training was taken for "training does not reach 100000
+    # updates": that answer was not graded, the next trained again, and the report was written (exit 1)
+    from backprop_cli.core import training
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, "moved", interrupted)
+    spec(tmp_path, BASE)
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  w212_after1000: 0.5\n  loss_after10: 0.1\n",
+                                     encoding="utf-8")
+    result = invoke("check", tmp_path / "a.yaml", "--junit", tmp_path / "j.xml")
+    assert result.exit_code == 130
+    assert not (tmp_path / "j.xml").exists()
