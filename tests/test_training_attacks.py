@@ -252,3 +252,13 @@ def test_ctrl_c_while_a_check_trains_stops_the_check(tmp_path, monkeypatch):
     result = invoke("check", tmp_path / "a.yaml", "--junit", tmp_path / "j.xml")
     assert result.exit_code == 130
     assert not (tmp_path / "j.xml").exists()
+
+
+def test_train_takes_no_overflowing_sum_of_finite_values_for_a_divergence(tmp_path):
+    # twenty weights of -1.25e307 each, a saturated sigmoid: every value and the loss are finite, so
+    # `step` writes them; train's sum of the values overflowed and it said "training diverged"
+    net = spec(tmp_path, f"input: {[1.0] * 20}\ntarget: [0.0]\nloss: half_squared_error\nlearning_rate: 1e308\n"
+               f"layers:\n  - activation: sigmoid\n    weights: [{[0.0] * 20}]\n")
+    invoke("step", net, "-o", tmp_path / "stepped.yaml", expect=0)
+    invoke("train", net, "--epochs", "1", "-o", tmp_path / "trained.yaml", expect=0)
+    assert (tmp_path / "stepped.yaml").read_text() == (tmp_path / "trained.yaml").read_text()

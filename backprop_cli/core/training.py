@@ -109,8 +109,9 @@ def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_ra
                 after, after_state = moved(optimizer, values, gradients, state, learning_rate, frozen)
                 values[...] = after
                 after_loss = _pass(live, inputs, targets, packing, gradients, scale)
-                # a value that is not finite reaches the loss or the values' sum (inf − inf is nan)
-                if not (math.isfinite(after_loss) and math.isfinite(float(after.sum()))):
+                # a value that is not finite reaches the loss or the values' sum (inf − inf is nan); a sum
+                # of finite values can overflow too (a dozen near 1e308), so a sum beyond float64 is looked into
+                if not (math.isfinite(after_loss) and (math.isfinite(float(after.sum())) or np.isfinite(after).all())):
                     raise _diverged(network, packing, after, inputs, targets, learning_rate, counted_from + epoch)
                 kept, state, loss = after, after_state, after_loss  # only a whole epoch replaces the state
                 current.losses.append(loss)
