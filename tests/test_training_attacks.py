@@ -262,3 +262,17 @@ def test_train_takes_no_overflowing_sum_of_finite_values_for_a_divergence(tmp_pa
     invoke("step", net, "-o", tmp_path / "stepped.yaml", expect=0)
     invoke("train", net, "--epochs", "1", "-o", tmp_path / "trained.yaml", expect=0)
     assert (tmp_path / "stepped.yaml").read_text() == (tmp_path / "trained.yaml").read_text()
+
+
+def test_a_partial_whose_paths_cancel_is_exactly_0(tmp_path):
+    # the 4-4-2 example's two weights from a11 are equal (0.5), so ∂ŷ1/∂z11 = 0 through the softmax;
+    # dX/dY gave 1.4e-19, the key wrote 17 decimals and a student's 0 was judged imprecise
+    from conftest import SPECS
+
+    (tmp_path / "net.yaml").write_text((SPECS / "padhai-4-4-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    key = invoke("key", tmp_path / "net.yaml", "--quantity", "dyhat1/dz11", "--quantity", "dyhat2/da11",
+                 expect=0).stdout
+    assert "dyhat1/dz11: 0.0000\n" in key and "dyhat2/da11: 0.0000\n" in key
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  dyhat1/dz11: 0\n", encoding="utf-8")
+    result = json.loads(invoke("check", tmp_path / "a.yaml", "--format", "json", expect=0).stdout)
+    assert result["files"][0]["results"][0]["verdict"] == "right"
