@@ -276,3 +276,14 @@ def test_a_partial_whose_paths_cancel_is_exactly_0(tmp_path):
     (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  dyhat1/dz11: 0\n", encoding="utf-8")
     result = json.loads(invoke("check", tmp_path / "a.yaml", "--format", "json", expect=0).stdout)
     assert result["files"][0]["results"][0]["verdict"] == "right"
+
+
+def test_a_spec_ending_with_a_document_end_marker_can_be_stepped(tmp_path):
+    # the state was added after `...`, as a second document: "cannot write the update into this
+    # spec's layout without breaking it; write `biases: 0` under each layer's weights"
+    net = spec(tmp_path, BASE + "optimizer: adam\n... # the end\n")
+    invoke("step", net, "-o", tmp_path / "one.yaml", expect=0)
+    invoke("step", tmp_path / "one.yaml", "-o", tmp_path / "two.yaml", expect=0)
+    invoke("train", net, "--epochs", "2", "-o", tmp_path / "trained.yaml", expect=0)
+    assert (tmp_path / "two.yaml").read_text() == (tmp_path / "trained.yaml").read_text()
+    assert (tmp_path / "two.yaml").read_text().endswith("... # the end\n")
