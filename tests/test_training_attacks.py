@@ -287,3 +287,11 @@ def test_a_spec_ending_with_a_document_end_marker_can_be_stepped(tmp_path):
     invoke("train", net, "--epochs", "2", "-o", tmp_path / "trained.yaml", expect=0)
     assert (tmp_path / "two.yaml").read_text() == (tmp_path / "trained.yaml").read_text()
     assert (tmp_path / "two.yaml").read_text().endswith("... # the end\n")
+
+
+def test_latex_takes_a_root_of_a_number_in_scientific_notation_whole():
+    # Adam's worked update printed √(1.92342×)·10^{-7}: \sqrt{1.92342\times} 10^{-7}
+    result = invoke("trace", "--example", "mazur-2-2-2", "--weight", "w1", "--format", "latex", expect=0)
+    assert "\\times}" not in result.stdout
+    net = invoke("trace", "-", "--weight", "w111", "--format", "latex", input=BASE + "optimizer: adam\n", expect=0)
+    assert "\\sqrt{1.92342\\times 10^{-7}}" in net.stdout and "\\times}" not in net.stdout
