@@ -295,3 +295,31 @@ def test_latex_takes_a_root_of_a_number_in_scientific_notation_whole():
     assert "\\times}" not in result.stdout
     net = invoke("trace", "-", "--weight", "w111", "--format", "latex", input=BASE + "optimizer: adam\n", expect=0)
     assert "\\sqrt{1.92342\\times 10^{-7}}" in net.stdout and "\\times}" not in net.stdout
+
+
+def test_a_personal_draw_trains_only_once_its_cheaper_questions_pass(tmp_path, monkeypatch):
+    # each draw of a personal network worked out w212_after200 before its cheap questions rejected
+    # it: 10 students' keys trained 98 times (19,600 epochs), 48 s for one student at K = 20,000
+    from backprop_cli.core import training
+
+    spec(tmp_path, BASE + "optimizer: adam\n")
+    (tmp_path / "hw.yaml").write_text("""title: HW
+personal:
+  spec: net.yaml
+  seed: s1
+  weights: {from: -1, to: 1, decimals: 1}
+  biases: {from: -0.5, to: 0.5, decimals: 1}
+  input: {from: 0, to: 5, decimals: 0}
+roster: roster.csv
+questions:
+  - {quantity: a12, points: 1}
+  - {quantity: m_w212, points: 1}
+  - {quantity: dL/dw111, points: 1}
+  - {quantity: w212_after200, points: 1}
+""", encoding="utf-8")
+    (tmp_path / "roster.csv").write_text("id\n" + "".join(f"s{i}\n" for i in range(10)), encoding="utf-8")
+    calls, real = [], training.train
+    monkeypatch.setattr(training, "train", lambda *args, **kwargs: calls.append(args[4]) or real(*args, **kwargs))
+    for i in range(10):
+        invoke("key", "--assignment", tmp_path / "hw.yaml", "--student", f"s{i}", expect=0)
+    assert len(calls) <= 40, len(calls)

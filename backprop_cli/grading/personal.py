@@ -232,15 +232,19 @@ def good_problem(assignment, spec: Spec):
             return None
     result = spec.compute()
     notation = make_notation(assignment.notation, result.network.names)
-    asked = [(q, evaluate(result, q, notation)) for q in assignment.asked(notation)]
-    if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
-        return None
     diagnoser = Diagnoser(result, notation)
-    for q, expected in asked:
-        for value, *_ in diagnoser.candidates(q, expected):
-            # a "mistake" that gives the true value here is no mistake in this network
-            if np.isfinite(value) and 1e-12 * max(1.0, abs(expected)) < abs(value - expected) <= NEAR:
-                return None
+    # a value after K updates trains the network K epochs: asked last, once every cheaper question
+    # has passed (most draws fail before it)
+    questions = sorted(assignment.asked(notation), key=lambda q: q.kind.startswith("after:"))
+    for trained in (False, True):
+        asked = [(q, evaluate(result, q, notation)) for q in questions if q.kind.startswith("after:") == trained]
+        if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
+            return None
+        for q, expected in asked:
+            for value, *_ in diagnoser.candidates(q, expected):
+                # a "mistake" that gives the true value here is no mistake in this network
+                if np.isfinite(value) and 1e-12 * max(1.0, abs(expected)) < abs(value - expected) <= NEAR:
+                    return None
     return result, diagnoser
 
 
