@@ -323,3 +323,13 @@ questions:
     for i in range(10):
         invoke("key", "--assignment", tmp_path / "hw.yaml", "--student", f"s{i}", expect=0)
     assert len(calls) <= 40, len(calls)
+
+
+def test_a_parameter_named_step_under_an_optimizer_with_state_is_a_located_problem(tmp_path):
+    # `names: {step: w111}` under Adam: step and train worked, then could not write the state
+    # (two `step:` keys) and said "write `biases: 0` under each layer's weights"; train lost its epochs
+    net = spec(tmp_path, BASE + "optimizer: adam\nnames:\n  step: w111\n")
+    for args in (("step", net, "-o", "-"), ("train", net, "--epochs", "2", "-o", "-"), ("grad", net)):
+        result = invoke(*args, expect=2)
+        assert "net.yaml:14:3:" in result.stderr and "biases: 0" not in result.stderr
+    invoke("step", spec(tmp_path, BASE + "names:\n  step: w111\n", "sgd.yaml"), "-o", "-", expect=0)

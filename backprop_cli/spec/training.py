@@ -34,6 +34,13 @@ def read_training(reader: ValueReader, data: dict, network: Network, course) -> 
             reader.fail(("l2",), f"'l2' must be 0 or more, not {quote(reader.doc.texts.get(('l2',), str(l2)), 40)}",
                         "λ in the loss's term (λ/2)·Σw², e.g. `l2: 0.01`")
         l2 = l2 if l2 is not None and l2 >= 0 else 0.0
+    named_step = [c for c, own in course.items() if own == "step" and c[:1] in ("w", "b")]
+    if optimizer is not None and optimizer.state_names and named_step:
+        # optimizer_state: counts the updates under `step`: a parameter of that name could not be written there
+        reader.fail(("names", "step"), f"'step' cannot name a parameter ({named_step[0]}) under {optimizer.name}: "
+                    "its optimizer_state: counts the updates under `step`", "give the parameter another name",
+                    at_key=True)
+        return network.replace(optimizer=optimizer, state=None, l2=l2)
     state = read_state(reader, data, network, optimizer, course) if optimizer is not None else None
     return network.replace(optimizer=optimizer or SGD, state=state, l2=l2)
 
