@@ -333,3 +333,22 @@ def test_a_parameter_named_step_under_an_optimizer_with_state_is_a_located_probl
         result = invoke(*args, expect=2)
         assert "net.yaml:14:3:" in result.stderr and "biases: 0" not in result.stderr
     invoke("step", spec(tmp_path, BASE + "names:\n  step: w111\n", "sgd.yaml"), "-o", "-", expect=0)
+
+
+def test_a_value_before_a_divergence_found_going_further_is_still_given(tmp_path):
+    # the trajectory goes twice as far as asked; a divergence beyond K must not refuse K itself
+    from backprop_cli import load_spec
+    from backprop_cli.core.training import trajectory
+    from backprop_cli.errors import NumericalError
+
+    result = load_spec(spec(tmp_path, DIVERGING)).compute()
+    trajectory(result, 30_000)
+    loss, _ = trajectory(result, 30_001)  # goes on towards 60,000 and diverges at 45,101
+    assert loss > 1e200
+    assert trajectory(result, 45_100)[0] > loss
+    try:
+        trajectory(result, 45_101)
+    except NumericalError as exc:
+        assert "epoch 45101" in str(exc)
+    else:
+        raise AssertionError("45,101 updates overflow")

@@ -152,7 +152,11 @@ def trajectory(result: Result, updates: int, longest: int | None = None) -> tupl
             raise NumericalError(str(known.failure))
         done = len(known.losses) - 1
         length = max(updates, 2 * done if longest is None else min(2 * done, longest))
-        _go_on(known, length - done)
+        try:
+            _go_on(known, length - done)
+        except NumericalError:
+            if updates >= len(known.losses):  # it diverged before `updates` (not only beyond, going twice as far)
+                raise
     return known.losses[updates], known.values[updates]
 
 
