@@ -33,13 +33,13 @@ def _target(spec_arg: str | None, example: str | None, output: str | None, in_pl
     source = None if example is not None or spec_arg == "-" else Path(spec_arg or DEFAULT_SPEC)
     if source is not None and target.exists() and source.exists() and target.resolve() == source.resolve():
         raise click.UsageError(f"-o {output} is the input spec itself; use --in-place to overwrite it")
-    if target.exists() and not force:
-        raise click.UsageError(f"{output} exists; add --force to replace it")
     from ..files import check_writable
 
-    problem = check_writable(target)
+    problem = check_writable(target)  # first: --force would not help a folder, a device or a pipe
     if problem:
         raise click.UsageError(f"-o {output}: {problem}")
+    if target.exists() and not force:
+        raise click.UsageError(f"{output} exists; add --force to replace it")
     return target
 
 

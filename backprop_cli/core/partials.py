@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .cancel import RELATIVE
+
 
 def _position(what: str, layer: int) -> int:
     """Where a node sits in the pass: x = a0, z1, a1, z2, a2, ..."""
@@ -33,10 +35,20 @@ def partial(result, of: tuple[str, int, int], wrt: tuple, sample: int) -> float:
     while _position(what, layer) < target:
         if what == "z":  # z → a through the activation's Jacobian (a vector when elementwise)
             jacobian = net.layers[layer - 1].activation.jacobian(result.z[layer][s], result.a[layer][s])
-            tangent = jacobian * tangent if jacobian.ndim == 1 else jacobian @ tangent
+            tangent = jacobian * tangent if jacobian.ndim == 1 else _summed(jacobian, tangent)
             what = "a"
         else:  # a of layer l → z of layer l + 1 through the weights
             layer += 1
-            tangent = net.layers[layer - 1].weights @ tangent
+            tangent = _summed(net.layers[layer - 1].weights, tangent)
             what = "z"
     return float(tangent[of[2]])
+
+
+def _summed(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """matrix @ vector, each sum that is zero up to rounding (core.cancel's rule: within 1e-12 of
+    its largest term) made exactly 0, as the backward pass makes its own: paths that cancel give 0
+    (∂ŷ1/∂z11 through a softmax whose two weights from a11 are equal), not 1.4e-19."""
+    values = matrix @ vector
+    largest = np.abs(matrix * vector).max(axis=1, initial=0.0)
+    values[np.abs(values) <= RELATIVE * largest] = 0.0
+    return values

@@ -27,7 +27,7 @@ from .names import (
 )
 from .network import Network
 from .record import Record
-from .update import State, optimizer_step
+from .update import OPTIMIZERS, State, optimizer_step
 
 
 def _magnitude(values: np.ndarray) -> float:
@@ -112,6 +112,14 @@ class Result(Record):
                 f"the loss of sample {sample + 1} is {self.per_sample_loss[sample]}: "
                 f"an output overflowed or reached a value where {self.network.loss.name} is undefined "
                 f"(ŷ = {np.array2string(self.a[-1][sample], precision=6)})")
+        with np.errstate(over="ignore", invalid="ignore"):  # each sample's loss is finite; their sum and L2 may not be
+            l2_term, total = self.l2_term, float(self.per_sample_loss.sum() * self.scale)
+        if not np.isfinite(l2_term):
+            raise NumericalError(f"the loss's L2 term (λ/2)·Σw² overflows (λ = {self.network.l2:g}): "
+                                 "it is beyond float64; use a smaller l2")
+        if not np.isfinite(total + l2_term):
+            raise NumericalError(f"the loss of the batch overflows: the {self.samples} samples' losses "
+                                 f"({self.network.reduction}) and the L2 term add up beyond float64")
         for l in range(1, len(self.weight_grads)):
             if not (np.all(np.isfinite(self.weight_grads[l])) and np.all(np.isfinite(self.bias_grads[l]))):
                 raise NumericalError(f"a gradient of layer {l} is not finite (it overflowed)")
@@ -121,7 +129,13 @@ class Result(Record):
             for array in state.arrays.values():
                 bad |= ~np.isfinite(array)
             if bad.any():
-                name = self.packing().names[int(np.argmax(bad))]
+                index, optimizer = int(np.argmax(bad)), self.network.optimizer
+                name = self.packing().names[index]
+                if optimizer.settings.get("eps") == 0 and state.arrays["v"][index] == 0:
+                    shown = self.network.names.get(name, name)
+                    raise NumericalError(f"the {optimizer.name} update of {shown} divides by √v + eps = 0 (0/0): "
+                                         "its gradient is 0, and so are v and eps; give eps above 0 "
+                                         f"(the default is {OPTIMIZERS[optimizer.name]['eps']:g})")
                 raise NumericalError(f"the {self.network.optimizer.name} update of "
                                      f"{self.network.names.get(name, name)} overflows (its value or its state is "
                                      "beyond float64); use a smaller learning rate")

@@ -79,11 +79,12 @@ def _diverged(network: Network, packing: Packing, values: np.ndarray, inputs, ta
 
 def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float, epochs: int,
           until_loss: float | None = None, on_epoch: Callable[[Epoch, int], None] | None = None,
-          every: int = 1) -> Run:
+          every: int = 1, counted_from: int = 0) -> Run:
     """Full-batch updates by the network's optimiser for `epochs` epochs, stopping early once the
     loss < until_loss. `on_epoch(state, epoch)` sees the state at the start of epoch 1 and of every
     `every`-th epoch (1-based), before its update: what a hand-made spreadsheet row holds. Ctrl-C
-    ends the run after the last whole epoch. N epochs give what N `step`s give, to every digit."""
+    ends the run after the last whole epoch. N epochs give what N `step`s give, to every digit.
+    `counted_from`: updates made before this run (a trajectory going on), for a divergence's message."""
     if network.maps:  # a network over feature maps: its own pass, plain gradient descent (spec.maps)
         return _train_maps(network, inputs, targets, learning_rate, epochs, until_loss, on_epoch, every)
     current = Run(learning_rate)
@@ -110,9 +111,10 @@ def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_ra
                 after, after_state = moved(optimizer, values, gradients, state, learning_rate, frozen)
                 values[...] = after
                 after_loss = _pass(live, inputs, targets, packing, gradients, scale)
-                # a value that is not finite reaches the loss or the values' sum (inf − inf is nan)
-                if not (math.isfinite(after_loss) and math.isfinite(float(after.sum()))):
-                    raise _diverged(network, packing, after, inputs, targets, learning_rate, epoch)
+                # a value that is not finite reaches the loss or the values' sum (inf − inf is nan); a sum
+                # of finite values can overflow too (a dozen near 1e308), so a sum beyond float64 is looked into
+                if not (math.isfinite(after_loss) and (math.isfinite(float(after.sum())) or np.isfinite(after).all())):
+                    raise _diverged(network, packing, after, inputs, targets, learning_rate, counted_from + epoch)
                 kept, state, loss = after, after_state, after_loss  # only a whole epoch replaces the state
                 current.losses.append(loss)
             else:
@@ -160,18 +162,57 @@ def _train_maps(network, inputs, targets, learning_rate: float, epochs: int, unt
     return current
 
 
-def trajectory(result: Result, updates: int) -> tuple[list[float], list[np.ndarray]]:
-    """The loss and the parameter vector (core.packing's order) after 0, 1, ..., `updates`
-    updates from `result`'s state, as `train` makes them (worked out once, longer when asked)."""
+class _Trajectory:
+    """What `trajectory` has worked out from one Result: the loss and the parameter vector after
+    0, 1, ..., n updates, the checked state after the last (to go on from), and the
+    NumericalError that stopped training early, if one did."""
+
+    def __init__(self, result: Result):
+        self.losses = [result.loss]
+        self.values = [result.packing().values(result.network.layers)]
+        self.end = result
+        self.failure: NumericalError | None = None
+
+
+def trajectory(result: Result, updates: int, longest: int | None = None) -> tuple[float, np.ndarray]:
+    """The loss and the parameter vector (core.packing's order) after `updates` updates from
+    `result`'s state, as `train` makes them. Worked out once and gone on with from where it stopped
+    when more is asked (twice as far, but never beyond `longest`), so that asking many K costs one
+    training to the largest; a divergence is remembered, so asking past it again costs nothing."""
     known = result._cache.get("trajectory")
-    if known is None or len(known[0]) <= updates:
-        length = max(updates, 2 * (len(known[0]) - 1) if known else updates)
-        values: list[np.ndarray] = []
-        net = result.network
-        run_ = train(net, result.a[0], result.targets, result.learning_rate, length,
-                     on_epoch=lambda state, _epoch: values.append(state.values.copy()))
-        if run_.stopped != "epochs":
-            raise KeyboardInterrupt
-        values.append(run_.result.packing().values(run_.result.network.layers))
-        result._cache["trajectory"] = known = (run_.losses, values)
-    return known[0][:updates + 1], known[1][:updates + 1]
+    if known is None:
+        known = result._cache["trajectory"] = _Trajectory(result)
+    if updates >= len(known.losses):
+        if known.failure is not None:
+            raise NumericalError(str(known.failure))
+        done = len(known.losses) - 1
+        length = max(updates, 2 * done if longest is None else min(2 * done, longest))
+        try:
+            _go_on(known, length - done)
+        except NumericalError:
+            if updates >= len(known.losses):  # it diverged before `updates` (not only beyond, going twice as far)
+                raise
+    return known.losses[updates], known.values[updates]
+
+
+def _go_on(known: _Trajectory, epochs: int) -> None:
+    """`known` made `epochs` updates longer (or as long as training goes before it diverges)."""
+    end, seen = known.end, []
+
+    def on_epoch(state: Epoch, epoch: int) -> None:
+        if epoch > 1:  # epoch 1's state is the one known already
+            seen.append((state.loss, state.values.copy()))
+
+    try:
+        run_ = train(end.network, end.a[0], end.targets, end.learning_rate, epochs, on_epoch=on_epoch,
+                     counted_from=len(known.losses) - 1)
+    except NumericalError as exc:
+        known.losses.extend(loss for loss, _ in seen)
+        known.values.extend(values for _, values in seen)
+        known.failure = exc
+        raise
+    if run_.stopped != "epochs":
+        raise KeyboardInterrupt
+    known.losses.extend([loss for loss, _ in seen] + [run_.losses[-1]])
+    known.values.extend([values for _, values in seen] + [run_.result.packing().values(run_.result.network.layers)])
+    known.end = run_.result

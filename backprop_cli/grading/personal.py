@@ -111,6 +111,15 @@ def spec_text(base: Spec, numbers, heading: list[str]) -> str:
             lines.append(f"    biases: {flow_list(values)}")
     if net.frozen:
         lines.append(f"frozen: [{', '.join(sorted(net.frozen))}]")
+    if net.optimizer.name != "sgd":  # the update the questions ask about: Adam's m_w212 needs it written
+        settings = "".join(f", {key}: {exact(value)}" for key, value in net.optimizer.settings.items())
+        lines.append(f"optimizer: {{name: {net.optimizer.name}{settings}}}")
+    if net.l2:
+        lines.append(f"l2: {exact(net.l2)}")
+    if net.state is not None and net.optimizer.state_names:
+        from ..spec.training import state_text
+
+        lines.append(state_text(net, net.state, "\n").rstrip("\n"))
     # the spec's own names, less the `f` a `loss: none` spec gets for L without writing it
     names = [f"  {own}: {canonical}" for canonical, own in net.names.items()
              if not (canonical == "L" and own == "f" and net.loss.name == "none")]
@@ -223,15 +232,19 @@ def good_problem(assignment, spec: Spec):
             return None
     result = spec.compute()
     notation = make_notation(assignment.notation, result.network.names)
-    asked = [(q, evaluate(result, q, notation)) for q in assignment.asked(notation)]
-    if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
-        return None
     diagnoser = Diagnoser(result, notation)
-    for q, expected in asked:
-        for value, *_ in diagnoser.candidates(q, expected, drawing=True):
-            # a "mistake" that gives the true value here is no mistake in this network
-            if np.isfinite(value) and 1e-12 * max(1.0, abs(expected)) < abs(value - expected) <= NEAR:
-                return None
+    # a value after K updates trains the network K epochs: asked last, once every cheaper question
+    # has passed (most draws fail before it)
+    questions = sorted(assignment.asked(notation), key=lambda q: q.kind.startswith("after:"))
+    for trained in (False, True):
+        asked = [(q, evaluate(result, q, notation)) for q in questions if q.kind.startswith("after:") == trained]
+        if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
+            return None
+        for q, expected in asked:
+            for value, *_ in diagnoser.candidates(q, expected, drawing=True):
+                # a "mistake" that gives the true value here is no mistake in this network
+                if np.isfinite(value) and 1e-12 * max(1.0, abs(expected)) < abs(value - expected) <= NEAR:
+                    return None
     return result, diagnoser
 
 

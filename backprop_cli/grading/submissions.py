@@ -16,7 +16,7 @@ from ..spec.yamlsafe import parse
 from .answers import ANSWER_KEYS, AnswersReader, read_answers_text
 from .assignment import CARRIED_FORWARD, Assignment
 from .grades import could_not_grade, mark
-from .quantities import QuantityError
+from .quantities import QuantityError, parse_quantity
 from .roster import STUDENT_ID
 
 
@@ -65,6 +65,15 @@ class Stranger:
         return f"{printable(self.student)} is not on the roster{near}"
 
 
+def _parsed(key, notation) -> tuple | None:
+    """(kind, name, sample) of the quantity `key` names, None when it names none."""
+    try:
+        q = parse_quantity(str(key), notation)
+    except QuantityError:
+        return None
+    return q.kind, q.name, q.sample
+
+
 def grade_submission(assignment: Assignment, path: str, student: str | None, reader: AnswersReader) -> Submission:
     """Grade one answers file on its student's network; SpecError when it cannot be read."""
     doc = parse(read_answers_text(path), path)
@@ -84,6 +93,10 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     notation = make_notation(assignment.notation, result.network.names)
     answers_value = data.get("answers")
     filled = {k: v for k, v in answers_value.items() if v is not None} if isinstance(answers_value, dict) else None
+    # a quantity not asked is listed, never worked out: w111_after100000 would train each network
+    asked = {(q.kind, q.name, q.sample) for q in assignment.asked(notation)}
+    unasked = [key for key in filled or () if _parsed(key, notation) not in asked | {None}]
+    filled = {k: v for k, v in filled.items() if k not in unasked} if filled else filled
     refused: list = []  # one answer, one verdict: an unreadable value or unknown quantity spoils nothing else
     answers = reader.read_answers(doc, {**data, "answers": filled} if filled else data, result, notation, problems,
                                   misspelt, refused) if filled else []
@@ -101,7 +114,7 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     submission.results = mark(result, notation, items, assignment.tolerance, diagnoser,
                               credit=CARRIED_FORWARD[assignment.carried_forward])
     submission.not_graded = [a.quantity.text for a in by_key.values()] + \
-        [r.key for r in refused if r.verdict == "not_graded"] + list(unreadable)
+        [r.key for r in refused if r.verdict == "not_graded"] + list(unreadable) + [str(k) for k in unasked]
     # a mistyped question (dL/dw2l2) left its question unanswered: say which it was likely meant for
     unanswered = [r.question.quantity for r in submission.results if r.verdict == "not_answered"]
     for name in submission.not_graded:

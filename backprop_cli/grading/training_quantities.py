@@ -41,7 +41,8 @@ def parse_more(raw: str, notation, parse_name_in, quantity):
     if m:
         name = parse_name_in(m.group("name"))
         if name is not None and name.kind in ("w", "b"):
-            return quantity(raw, "delta", name, None)
+            sample = int(m.group("sample")) if m.group("sample") else None
+            return quantity(raw, "delta", name, sample)
     m = _STATE.fullmatch(raw)
     if m:
         name = parse_name_in(m.group("name"))
@@ -73,6 +74,9 @@ def check_more(result, q, notation, node_at, error) -> None:
         if q.sample is not None and not 1 <= q.sample <= result.samples:
             raise error(f"'{q.text}': there is no sample {q.sample}", f"samples are 1..{result.samples}")
         return
+    if base == "delta" and q.sample is not None:
+        raise error(f"'{q.text}': an update is made once for the whole batch, not per sample",
+                    f"write {q.text[:q.text.index('[')]}")
     if q.name.kind != "L":
         _parameter(result, q, error)
     optimizer = result.network.optimizer
@@ -83,12 +87,12 @@ def check_more(result, q, notation, node_at, error) -> None:
                     f"{what} is the state of {', '.join(users)}: name one in the spec's `optimizer:`")
     if base == "after":
         k = int(what)
-        if k > MAX_AFTER or k * max(len(result.parameters()), 1) > MAX_WORK:
+        if k > _longest(result):
             raise error(f"'{q.text}': {k:,} updates of this network are more than a check works out",
-                        f"at most {min(MAX_AFTER, MAX_WORK // max(len(result.parameters()), 1)):,}")
+                        f"at most {_longest(result):,}")
         try:
             _after(result, k)
-        except (NumericalError, KeyboardInterrupt) as exc:
+        except NumericalError as exc:  # Ctrl-C stops the run: never a quantity not graded
             raise error(f"'{q.text}': training does not reach {k} updates", str(exc)[:200]) from None
 
 
@@ -101,10 +105,10 @@ def evaluate_more(result, q, notation, node_at) -> float:
     if base == "state":
         return result.parameter_state(name)[2][what]
     if base == "after":
-        losses, values = _after(result, int(what))
+        loss, values = _after(result, int(what))
         if q.name.kind == "L":
-            return losses[-1]
-        return float(values[-1][result.packing().position(*result.parameter_index(name))])
+            return loss
+        return float(values[result.packing().position(*result.parameter_index(name))])
     from ..core.partials import partial
 
     top = node_at(result, _top(q), notation)
@@ -131,7 +135,13 @@ def _parameter(result, q, error) -> None:
         raise error(f"the network has no parameter {q.name}", str(exc)) from None
 
 
+def _longest(result) -> int:
+    """The most updates a value after K may ask for on this network (MAX_AFTER, MAX_WORK)."""
+    return min(MAX_AFTER, MAX_WORK // max(result.packing().size, 1))
+
+
 def _after(result, k: int):
+    """The loss and the parameter vector after k updates (core.training.trajectory)."""
     from ..core.training import trajectory
 
-    return trajectory(result, k)
+    return trajectory(result, k, _longest(result))

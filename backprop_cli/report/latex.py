@@ -111,7 +111,7 @@ def update_rule(parameter: str, loss: str = "L") -> str:
 
 
 _STATE = re.compile(r"\b(velocity|m|v)_(\w+)")  # an optimiser's state of a parameter: m_w212
-_ROOT = re.compile(r"√(\(?[^\s()]+\)?)")  # √v_w212, √0.0025, √v̂
+_ROOT = re.compile(r"√(\(?[^\s()]+(?: 10\^\{-?\d+\})?\)?)")  # √v_w212, √0.0025, √v̂, √1.9\times 10^{-7}
 
 
 def optimizer_row(line: str, loss: str, parameter: str) -> str:

@@ -2,20 +2,50 @@
 files), what kind of value was written, plurals."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ..errors import Problem, quote
 from .yamlsafe import Document
 
+_MANY = 200  # known names beyond which a misspelt one is compared in full with a few of them only
+_COMPARED = 12  # ... with these many: a network's thousand names cost as a dozen
+_PREFIX = 20  # ... the longest start looked for
+_LISTED = 30  # known names listed when none is near
+
 
 def nearest(word: str, known) -> str:
-    """A 'did you mean' hint for a misspelt name, or the list of known ones."""
+    """A 'did you mean' hint for a misspelt name, or the list of known ones (the first _LISTED).
+    Among more than _MANY known names only _COMPARED of those that share its longest start (and are
+    as long, give or take one) are compared in full, so that a file of thousands of misspelt names
+    costs a millisecond a name, not a tenth of a second."""
     import difflib  # only when there is a typo to explain
 
-    close = difflib.get_close_matches(str(word)[:100], list(known), n=1, cutoff=0.6)
+    word, known = str(word)[:100], tuple(str(k) for k in known)
+    candidates = known
+    if len(known) > _MANY:
+        index = _by_start(known)
+        for start in range(min(len(word), _PREFIX), -1, -1):
+            candidates = [k for size in (len(word), len(word) - 1, len(word) + 1)
+                          for k in index.get((word[:start], size), ())]
+            if candidates:
+                break
+        candidates = candidates[:_COMPARED]
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
-    return "known: " + ", ".join(known)
+    listed = ", ".join(known[:_LISTED])
+    return f"known: {listed}" + (f", ... ({len(known):,} in all)" if len(known) > _LISTED else "")
+
+
+@functools.lru_cache(maxsize=4)
+def _by_start(known: tuple) -> dict:
+    """Many known names by (their first 0 to _PREFIX characters, their length)."""
+    index: dict = {}
+    for name in known:
+        for start in range(min(len(name), _PREFIX) + 1):
+            index.setdefault((name[:start], len(name)), []).append(name)
+    return index
 
 
 def unknown_keys(doc: Document, mapping: dict, path: tuple, known, problems: list[Problem]) -> set[tuple]:

@@ -115,8 +115,15 @@ def _replace_state(doc, edits: _Edits, network, state) -> None:
         end = edits.offset(_last_written(doc, edits, ("optimizer_state",)))
         after = LINE_BREAK.search(doc.text, end)
         edits.edits.append((start, after.end() if after else len(doc.text), ""))
+    end = _DOCUMENT_END.search(doc.text)  # a `...` line ends the document: the state goes before it
+    if end:
+        edits.insert(end.start(), state_text(network, state, newline))
+        return
     ending = "" if not doc.text or LINE_BREAK.fullmatch(doc.text[-1]) or doc.text.endswith("\r\n") else newline
     edits.insert(len(doc.text), ending + state_text(network, state, newline))
+
+
+_DOCUMENT_END = re.compile(r"^\.\.\.(?=[ \t]|#|\r|\n|$)", re.M)
 
 
 def _as_written(spec: Spec, index: int, after) -> list[tuple[str, np.ndarray]]:

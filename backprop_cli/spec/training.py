@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # for annotations only
 KEYS = ("optimizer", "optimizer_state", "l2")
 _RATES = ("beta", "beta1", "beta2", "alpha")  # decay rates: 0 ≤ β < 1
 _KNOWN = ", ".join(OPTIMIZERS)
+MAX_STEP = 2 ** 53  # updates a state may count: a whole number float64 (and JSON) holds exactly
 _WRITTEN_BY = "  # written by backprop step/train: the optimizer's state after `step` updates"
 
 
@@ -33,6 +34,13 @@ def read_training(reader: ValueReader, data: dict, network: Network, course) -> 
             reader.fail(("l2",), f"'l2' must be 0 or more, not {quote(reader.doc.texts.get(('l2',), str(l2)), 40)}",
                         "λ in the loss's term (λ/2)·Σw², e.g. `l2: 0.01`")
         l2 = l2 if l2 is not None and l2 >= 0 else 0.0
+    named_step = [c for c, own in course.items() if own == "step" and c[:1] in ("w", "b")]
+    if optimizer is not None and optimizer.state_names and named_step:
+        # optimizer_state: counts the updates under `step`: a parameter of that name could not be written there
+        reader.fail(("names", "step"), f"'step' cannot name a parameter ({named_step[0]}) under {optimizer.name}: "
+                    "its optimizer_state: counts the updates under `step`", "give the parameter another name",
+                    at_key=True)
+        return network.replace(optimizer=optimizer, state=None, l2=l2)
     state = read_state(reader, data, network, optimizer, course) if optimizer is not None else None
     return network.replace(optimizer=optimizer or SGD, state=state, l2=l2)
 
@@ -96,13 +104,13 @@ def read_state(reader: ValueReader, data: dict, network: Network, optimizer: Opt
         return None
     before = len(reader.problems)
     step = value.get("step", 0)
-    if isinstance(step, bool) or not isinstance(step, int) or step < 0:
-        reader.fail(path + ("step",), f"'step' must be a whole number of updates, 0 or more, not "
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= MAX_STEP:
+        reader.fail(path + ("step",), f"'step' must be a whole number of updates, from 0 to {MAX_STEP:,}, not "
                     f"{quote(reader.doc.texts.get(path + ('step',), describe(step)), 40)}", "e.g. `step: 3`")
     packing = Packing(network)
     state = State.start(optimizer, packing.size)
     shown = [course.get(n, n) for n in packing.names]
-    depth = len(network.layers)
+    depth, given = len(network.layers), {}
     for key, entry in value.items():
         where = path + (key,)
         if key == "step":
@@ -111,6 +119,15 @@ def read_state(reader: ValueReader, data: dict, network: Network, optimizer: Opt
         if canonical not in packing.index:
             reader.fail(where, f"'{quote(str(key))}' is not a parameter of this network",
                         nearest(str(key), shown + ["step"]), at_key=True)
+            continue
+        if canonical in given:  # w2_1_1 and w211, or a course's name and ours: one parameter
+            reader.fail(where, f"'{quote(str(key))}' is the parameter '{quote(str(given[canonical]))}' "
+                        "whose state is given already", "give each parameter's state once", at_key=True)
+            continue
+        given[canonical] = key
+        if canonical in network.frozen:
+            reader.fail(where, f"'{quote(str(key))}' is frozen: no update moves it, so it has no optimizer state",
+                        "remove it (step and train write none for a frozen parameter)", at_key=True)
             continue
         if not kept:
             reader.fail(where, f"{optimizer.name} keeps no state per parameter",
