@@ -75,7 +75,7 @@ def gradcheck_maps(result, eps: float = 1e-6, tol: float = 1e-6) -> list[Check]:
     def shape_of_pass() -> list:
         z, a = forward(network, inputs)
         return [np.sign(z[l]) if layer.activation.name in KINKED else
-                layer.local(a[l - 1]) if not layer.has_z and layer.mode == "max" else None
+                layer.first(a[l - 1]) if not layer.has_z and layer.mode == "max" else None
                 for l, layer in enumerate(network.layers, start=1)]
 
     checks = []

@@ -1,0 +1,20 @@
+"""Issue 23's convolution and pooling against hostile specs (contract sections 3, 8 and 9): one
+regression test per defect found by attacking the map layers, end to end through the command line.
+
+Each test passes when the defect is fixed and fails when it is not."""
+import numpy as np
+from conftest import invoke
+
+
+def _image(tmp_path, side: int) -> str:
+    np.save(tmp_path / "image.npy", np.random.default_rng(0).standard_normal((side, side)))
+    return "input: {file: image.npy}\nloss: none\n"
+
+
+def test_a_pooling_windows_reads_count_as_work_so_a_wide_stride_1_pool_is_refused_cheaply(tmp_path):
+    # 1,000×1,000 values and 985×985 pooled ones are within 2,000,000 values, but 16×16 windows at
+    # stride 1 read 248 million values: before, 4 GB and 20 s of copied windows for grad
+    spec = tmp_path / "pool.yaml"
+    spec.write_text(_image(tmp_path, 1000) + "layers:\n  - type: maxpool2d\n    size: 16\n    stride: 1\n")
+    result = invoke("grad", spec, expect=2)
+    assert "pool.yaml:4:5:" in result.stderr and "248,377,600 multiply-adds" in result.stderr
