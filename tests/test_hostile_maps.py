@@ -18,3 +18,17 @@ def test_a_pooling_windows_reads_count_as_work_so_a_wide_stride_1_pool_is_refuse
     spec.write_text(_image(tmp_path, 1000) + "layers:\n  - type: maxpool2d\n    size: 16\n    stride: 1\n")
     result = invoke("grad", spec, expect=2)
     assert "pool.yaml:4:5:" in result.stderr and "248,377,600 multiply-adds" in result.stderr
+
+
+def test_gradcheck_refuses_a_map_network_too_large_to_nudge_one_parameter_at_a_time(tmp_path):
+    # 257 parameters of a 16×16 kernel over a 456×456 image, within every limit of a pass: four
+    # passes of 50 million multiply-adds a parameter ran for many minutes
+    kernel = np.random.default_rng(1).standard_normal((1, 1, 16, 16)).round(2).tolist()
+    spec = tmp_path / "conv.yaml"
+    spec.write_text(_image(tmp_path, 456) + f"layers:\n  - type: conv2d\n    weights: {kernel}\n")
+    result = invoke("gradcheck", spec, expect=2)
+    assert "257 parameters" in result.stderr and "`backprop grad` gives every gradient" in result.stderr
+
+
+def test_gradcheck_still_checks_a_small_map_network(tmp_path):
+    assert invoke("gradcheck", "--example", "cnn-4x4", "--format", "json", expect=0)

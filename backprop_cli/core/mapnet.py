@@ -89,6 +89,13 @@ class MapNetwork(Record):
         return {p for p, layer in enumerate(self.layers, start=1) if not layer.activation.elementwise}
 
 
+def work(layers, samples: int) -> int:
+    """Multiply-adds of one forward pass over a batch: every output reads one kernel (all its input
+    channels), one row of weights or one pooling window (each value a comparison or an addition)."""
+    return samples * sum(layer.outputs * (layer.weights[0].size if layer.has_z else layer.size ** layer.dims)
+                         for layer in layers)
+
+
 def forward(network: MapNetwork, inputs: np.ndarray) -> tuple[list, list]:
     """z (None for a pooling layer) and a of every layer, flattened per sample; index 0 is the input."""
     z: list[np.ndarray | None] = [None]

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..core.mapnet import Dense, MapNetwork, run
+from ..core.mapnet import work as pass_work
 from ..core.maps import Conv, Pool, out_side
 from ..errors import UsageError, quote
 from .dense import MAX_NODE_VALUES, MAX_SAMPLES, Spec, _SpecReader
@@ -299,10 +300,7 @@ class MapReader(_SpecReader):
         """Whether a pass through `layers` keeps within the limits; else a problem at the last."""
         parameters = sum(layer.weights.size + len(layer.biases) for layer in layers if layer.weights is not None)
         values = self.samples * (int(np.prod(self.input_shape)) + sum(layer.outputs for layer in layers))
-        # multiply-adds: every output reads one kernel (all its input channels), one row of weights
-        # or one pooling window (each value a comparison or an addition, and a copy of the window)
-        work = self.samples * sum(layer.outputs * (layer.weights[0].size if layer.has_z else layer.size ** layer.dims)
-                                  for layer in layers)
+        work = pass_work(layers, self.samples)
         if parameters > MAX_PARAMETERS:
             self.fail(path, f"the network has {parameters:,} parameters", f"at most {MAX_PARAMETERS:,}")
         elif values > MAX_NODE_VALUES or work > MAX_WORK:
