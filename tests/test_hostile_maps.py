@@ -32,3 +32,30 @@ def test_gradcheck_refuses_a_map_network_too_large_to_nudge_one_parameter_at_a_t
 
 def test_gradcheck_still_checks_a_small_map_network(tmp_path):
     assert invoke("gradcheck", "--example", "cnn-4x4", "--format", "json", expect=0)
+
+
+def _wide(tmp_path, entries: str) -> str:
+    """A 100×1,000 image pooled 1×1 into a dense layer of 2×100,000 weights: 200,002 parameters."""
+    np.save(tmp_path / "image.npy", np.zeros((100, 1000)))
+    np.save(tmp_path / "dense.npy", np.zeros((2, 100_000)))
+    return ("input: {file: image.npy}\ntarget: [0, 1]\nloss: mse\nlayers:\n  - type: avgpool2d\n    size: 1\n"
+            "  - activation: linear\n    weights: {file: dense.npy}\n" + entries)
+
+
+def test_a_long_frozen_list_over_many_parameters_is_read_in_linear_time(tmp_path):
+    # each entry was looked up in a list of every parameter's name: 40,000 entries × 200,002
+    # parameters ran for minutes; and each misspelt one was hinted with a list of them all
+    spec = tmp_path / "frozen.yaml"
+    spec.write_text(_wide(tmp_path, "frozen: [" + ", ".join(f"w2_2_{i}" for i in range(1, 40_001)) + ", w9_1_1]\n"))
+    result = invoke("grad", spec, expect=2)
+    assert "'w9_1_1' is not a parameter of this network" in result.stderr
+    assert "(200,003 in all)" in result.stderr and len(result.stderr) < 5_000
+
+
+def test_a_misspelt_name_over_a_large_network_gets_a_short_hint(tmp_path):
+    # the hint listed every parameter and node of the network: 8.7 MB for one misspelt `names:` entry
+    spec = tmp_path / "names.yaml"
+    spec.write_text(_wide(tmp_path, "names: {k: zzz}\n"))
+    result = invoke("grad", spec, expect=2)
+    assert "'zzz' is not a parameter or node of this network" in result.stderr
+    assert "in all)" in result.stderr and len(result.stderr) < 5_000

@@ -7,15 +7,23 @@ from typing import Any
 from ..errors import Problem, quote
 from .yamlsafe import Document
 
+MAX_COMPARED = 2_000  # known names a misspelling is compared with: a hint costs a few milliseconds
+MAX_LISTED = 100  # known names a hint lists: a network over maps has millions
+
 
 def nearest(word: str, known) -> str:
-    """A 'did you mean' hint for a misspelt name, or the list of known ones."""
+    """A 'did you mean' hint for a misspelt name, or the list of known ones (the first MAX_LISTED
+    and how many in all). Among more than MAX_COMPARED names (every node of a large network), no
+    search: the hint is the list, and costs nothing however many problems ask for one."""
     import difflib  # only when there is a typo to explain
 
-    close = difflib.get_close_matches(str(word)[:100], list(known), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return "known: " + ", ".join(known)
+    known = known if isinstance(known, (list, tuple)) else list(known)
+    if len(known) <= MAX_COMPARED:
+        close = difflib.get_close_matches(str(word)[:100], list(known), n=1, cutoff=0.6)
+        if close:
+            return f"did you mean '{close[0]}'?"
+    listed = ", ".join(known[:MAX_LISTED])
+    return "known: " + listed + (f", … ({len(known):,} in all)" if len(known) > MAX_LISTED else "")
 
 
 def unknown_keys(doc: Document, mapping: dict, path: tuple, known, problems: list[Problem]) -> set[tuple]:
