@@ -59,3 +59,19 @@ def test_a_misspelt_name_over_a_large_network_gets_a_short_hint(tmp_path):
     result = invoke("grad", spec, expect=2)
     assert "'zzz' is not a parameter or node of this network" in result.stderr
     assert "in all)" in result.stderr and len(result.stderr) < 5_000
+
+
+def test_trace_refuses_a_network_of_too_many_edges_before_naming_its_every_value(tmp_path, monkeypatch):
+    # too many edges were refused only after a row of the forward pass had been built and named
+    # for each value (402,417 of them over a 456×456 image: 10 to 20 s to say no)
+    from backprop_cli.core import mappaths
+
+    def named(*_args):
+        raise AssertionError("a value named before the refusal")
+
+    monkeypatch.setattr(mappaths._Namer, "node", named)
+    kernel = np.random.default_rng(1).standard_normal((1, 1, 16, 16)).round(2).tolist()
+    spec = tmp_path / "conv.yaml"
+    spec.write_text(_image(tmp_path, 130) + f"layers:\n  - type: conv2d\n    weights: {kernel}\n")
+    result = invoke("trace", spec, "--weight", "w1_1_1_1_1", expect=2)
+    assert "3,385,600 edges: too many to trace path by path" in result.stderr

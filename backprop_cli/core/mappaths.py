@@ -289,6 +289,7 @@ def build_trace(result, notation: Notation, names: list[str] | None, max_paths: 
 
     net = result.network
     depth = len(net.layers)
+    steps(result)  # a network too large to trace is refused before its every value is named
     shown = list(range(result.samples)) if sample is None else [sample - 1]
     namer = _Namer(result, notation, None)
 
