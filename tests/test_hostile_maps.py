@@ -75,3 +75,20 @@ def test_trace_refuses_a_network_of_too_many_edges_before_naming_its_every_value
     spec.write_text(_image(tmp_path, 130) + f"layers:\n  - type: conv2d\n    weights: {kernel}\n")
     result = invoke("trace", spec, "--weight", "w1_1_1_1_1", expect=2)
     assert "3,385,600 edges: too many to trace path by path" in result.stderr
+
+
+def test_explore_refuses_a_network_too_large_to_show_before_tracing_it(tmp_path, monkeypatch):
+    # the page's 4,096-value limit was checked after every parameter had been traced: a 400-layer
+    # network of 16×16 maps took 12 s to be refused
+    from backprop_cli.core import mappaths
+
+    def traced(*_args, **_kwargs):
+        raise AssertionError("traced before the refusal")
+
+    monkeypatch.setattr(mappaths, "build_trace", traced)
+    np.save(tmp_path / "image.npy", np.ones((16, 16)))
+    layer = "  - type: conv2d\n    weights: [[[[0.1, 0.2], [0.2, 0.1]]]]\n    padding: 1\n"
+    spec = tmp_path / "deep.yaml"
+    spec.write_text("input: {file: image.npy}\nloss: none\nlayers:\n" + layer * 20)
+    result = invoke("explore", spec, "-o", tmp_path / "deep.html", expect=2)
+    assert "too many values to show: " in result.stderr and not (tmp_path / "deep.html").exists()
