@@ -70,7 +70,8 @@ class MapNetwork(Record):
     @property
     def sizes(self) -> list[int]:
         """Values per layer (a map's channels × rows × cols), the input first."""
-        return [int(np.prod(self.input_shape))] + [layer.outputs for layer in self.layers]
+        channels, rows, cols = self.input_shape
+        return [int(channels) * int(rows) * int(cols)] + [layer.outputs for layer in self.layers]
 
     @property
     def bias_styles(self) -> tuple[str, ...]:

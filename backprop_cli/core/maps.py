@@ -35,8 +35,9 @@ class _MapLayer(Record):
 
     @property
     def outputs(self) -> int:
-        """How many values the layer outputs per sample."""
-        return int(np.prod(self.out_shape))
+        """How many values the layer outputs per sample (plain integers: asked for at every step of a trace)."""
+        channels, rows, cols = self.out_shape
+        return int(channels) * int(rows) * int(cols)
 
     def _shapes(self, channels: int, kernel: tuple[int, int]) -> None:
         self.strides = (self.stride if self.dims == 2 else 1, self.stride)
