@@ -92,3 +92,29 @@ def test_explore_refuses_a_network_too_large_to_show_before_tracing_it(tmp_path,
     spec.write_text("input: {file: image.npy}\nloss: none\nlayers:\n" + layer * 20)
     result = invoke("explore", spec, "-o", tmp_path / "deep.html", expect=2)
     assert "too many values to show: " in result.stderr and not (tmp_path / "deep.html").exists()
+
+
+class _Counted(list):
+    """A list that counts how often it is gone through."""
+
+    passes = 0
+
+    def __iter__(self):
+        _Counted.passes += 1
+        return super().__iter__()
+
+
+def test_a_deep_networks_trace_report_goes_through_its_neurons_once_not_once_a_layer(tmp_path):
+    # text and Markdown picked each layer's rows out of every neuron of the network, for each layer
+    # twice: 400 conv layers of 16×16 maps (102,656 values, within every limit) took 20 s in text
+    from backprop_cli.api.computing import load_spec, trace
+    from backprop_cli.report import markdown, text
+
+    layer = "  - type: conv2d\n    weights: [[[[0.1, 0.2, 0.1], [0.2, 0.1, 0.2], [0.1, 0.2, 0.1]]]]\n    padding: 1\n"
+    spec = load_spec(text="input: [[1, 2, 0], [0, 1, 3], [2, 1, 1]]\nloss: none\nlayers:\n" + layer * 30)
+    for report in (lambda t: text.trace_report(t, 4), lambda t: markdown.trace_markdown(t, 4)):
+        traced = trace(spec, ["w1_1_1_1_1"])
+        traced.neurons = _Counted(traced.neurons)
+        _Counted.passes = 0
+        report(traced)
+        assert _Counted.passes <= 2
