@@ -118,3 +118,14 @@ def test_a_deep_networks_trace_report_goes_through_its_neurons_once_not_once_a_l
         _Counted.passes = 0
         report(traced)
         assert _Counted.passes <= 2
+
+
+def test_conv1d_weights_written_flat_are_hinted_as_weights_not_as_an_image(tmp_path):
+    # conv1d weights have three axes, as an image does: the hint said "an image: [rows][cols] ..."
+    spec = tmp_path / "flat.yaml"
+    spec.write_text("input: [1, 2, 0, 1, 3]\ntarget: [1]\nloss: mse\nlayers:\n  - type: conv1d\n"
+                    "    weights: [1, -1]\n  - activation: linear\n    weights: [[1, 1, 1, 1]]\n")
+    result = invoke("grad", spec, expect=2)
+    assert "flat.yaml:6:14: the weights of layer 1 must be nested 3 lists deep" in result.stderr
+    assert "hint: write `weights:` as [out channels][in channels][length]" in result.stderr
+    assert "an image" not in result.stderr

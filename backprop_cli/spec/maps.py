@@ -67,8 +67,9 @@ class MapReader(_SpecReader):
     dims = 2
 
     # -- tensors ------------------------------------------------------------------------------
-    def _tensor(self, path: tuple, value: Any, axes: int, what: str) -> np.ndarray | None:
-        """A nested list (or {file: ...}) of exactly `axes` axes, rectangular, every number finite."""
+    def _tensor(self, path: tuple, value: Any, axes: int, what: str, hint: str | None = None) -> np.ndarray | None:
+        """A nested list (or {file: ...}) of exactly `axes` axes, rectangular, every number finite;
+        `hint` says how it is written (by default, as an input of that many axes)."""
         if isinstance(value, dict):
             array = self._from_file(path, value)
             if array is not None and array.ndim != axes:
@@ -80,7 +81,7 @@ class MapReader(_SpecReader):
         for _ in range(axes):
             if not isinstance(probe, list) or not probe:
                 self.fail(path, f"{what} must be nested {axes} lists deep, not {describe(probe)} at depth "
-                          f"{len(shape) + 1}", _shape_hint(axes))
+                          f"{len(shape) + 1}", hint or _shape_hint(axes))
                 return None
             shape.append(len(probe))
             probe = probe[0]
@@ -224,9 +225,10 @@ class MapReader(_SpecReader):
         stride = self._int(entry, path, "stride", 1, 1, MAX_KERNEL)
         padding = self._int(entry, path, "padding", 0, 0, MAX_KERNEL - 1)
         if "weights" not in entry:
-            self.missing(path, "weights", f"layer {number} ({kind}) has no 'weights'", _weights_hint(dims))
+            self.missing(path, "weights", f"layer {number} ({kind}) has no 'weights'", _weights_hint(dims, "add"))
             return None
-        weights = self._tensor(path + ("weights",), entry["weights"], dims + 2, f"the weights of layer {number}")
+        weights = self._tensor(path + ("weights",), entry["weights"], dims + 2, f"the weights of layer {number}",
+                               _weights_hint(dims))
         if weights is None or act is None or stride is None or padding is None:
             return None
         if not act.elementwise:
@@ -357,6 +359,6 @@ def _shape_hint(axes: int) -> str:
         axes, "nested lists: [out][in][rows][cols] for conv2d weights, [out][in][length] for conv1d")
 
 
-def _weights_hint(dims: int) -> str:
-    return ("add `weights:` as [out channels][in channels][rows][cols]" if dims == 2 else
-            "add `weights:` as [out channels][in channels][length]")
+def _weights_hint(dims: int, verb: str = "write") -> str:
+    return (f"{verb} `weights:` as [out channels][in channels][rows][cols]" if dims == 2 else
+            f"{verb} `weights:` as [out channels][in channels][length]")
