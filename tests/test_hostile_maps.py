@@ -3,7 +3,7 @@ regression test per defect found by attacking the map layers, end to end through
 
 Each test passes when the defect is fixed and fails when it is not."""
 import numpy as np
-from conftest import invoke
+from conftest import SPECS, invoke
 
 
 def _image(tmp_path, side: int) -> str:
@@ -129,3 +129,13 @@ def test_conv1d_weights_written_flat_are_hinted_as_weights_not_as_an_image(tmp_p
     assert "flat.yaml:6:14: the weights of layer 1 must be nested 3 lists deep" in result.stderr
     assert "hint: write `weights:` as [out channels][in channels][length]" in result.stderr
     assert "an image" not in result.stderr
+
+
+def test_a_quoted_number_or_a_type_that_is_not_a_word_is_described_as_written(tmp_path):
+    # `stride: '1'` was refused as "not 1", and `type: null` as "unknown layer type 'None'"
+    cnn = (SPECS / "cnn-4x4.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "quoted.yaml"
+    spec.write_text(cnn.replace("    stride: 1 ", "    stride: '1' ").replace("type: maxpool2d ", "type: null "))
+    result = invoke("grad", spec, expect=2)
+    assert "'stride' must be a whole number from 1 to 16, not the text '1'" in result.stderr
+    assert "a layer's type is a word, not nothing" in result.stderr and "None" not in result.stderr

@@ -113,7 +113,9 @@ class MapReader(_SpecReader):
             return default
         value = entry[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            written = quote(self.doc.texts.get(path + (key,), repr(value)), 40)
+            # text written in quotes ('2') reads as the number it spells: say it is text
+            written = describe(value) if isinstance(value, str) else quote(self.doc.texts.get(path + (key,),
+                                                                                               repr(value)), 40)
             self.fail(path + (key,), f"'{key}' must be a whole number from {low} to {high}, not {written}",
                       f"write `{key}: {default or low}`")
             return None
@@ -175,7 +177,8 @@ class MapReader(_SpecReader):
                 continue
             kind = entry.get("type", "dense")
             if kind not in KINDS:
-                self.fail(path + ("type",), f"unknown layer type '{quote(str(kind))}'",
+                self.fail(path + ("type",), f"unknown layer type '{quote(kind)}'" if isinstance(kind, str) else
+                          f"a layer's type is a word, not {describe(kind)}",
                           nearest(str(kind), KINDS) if isinstance(kind, str) else "known: " + ", ".join(KINDS))
                 shape = None
                 continue
