@@ -3,6 +3,7 @@ regression test per defect found by attacking the map layers, end to end through
 
 Each test passes when the defect is fixed and fails when it is not."""
 import numpy as np
+import pytest
 from conftest import SPECS, invoke
 
 
@@ -139,3 +140,20 @@ def test_a_quoted_number_or_a_type_that_is_not_a_word_is_described_as_written(tm
     result = invoke("grad", spec, expect=2)
     assert "'stride' must be a whole number from 1 to 16, not the text '1'" in result.stderr
     assert "a layer's type is a word, not nothing" in result.stderr and "None" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [("step",), ("train", "--epochs", "2")])
+def test_an_update_written_to_another_folder_still_names_the_specs_input_file(tmp_path, command):
+    # `input: {file: image.npy}` was copied as written into elsewhere/out.yaml, where no image.npy
+    # is: the spec step and train -o wrote did not load
+    np.save(tmp_path / "image.npy", np.arange(16.0).reshape(4, 4) / 10)
+    np.save(tmp_path / "dense.npy", np.full((2, 4), 0.1))
+    spec = tmp_path / "net.yaml"
+    spec.write_text("input: {file: image.npy}\ntarget: [1, 0]\nloss: mse\nlayers:\n  - type: maxpool2d\n    size: 2\n"
+                    "  - activation: linear\n    weights: {file: dense.npy}\n")
+    (tmp_path / "elsewhere").mkdir()
+    out = tmp_path / "elsewhere" / "out.yaml"
+    invoke(*command, spec, "-o", out, expect=0)
+    assert 'input: {file: "../image.npy"}' in out.read_text()
+    assert 'weights: {file: "out-dense.npy"}' in out.read_text()
+    assert invoke("grad", out, expect=0)
