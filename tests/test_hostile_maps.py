@@ -177,3 +177,17 @@ def test_grad_reads_every_parameters_row_without_looking_its_name_up(tmp_path, m
     assert len(parameters) == 200_002 and parameters[0]["name"] == "w211"
     assert parameters[0]["updated"] == parameters[0]["value"]  # frozen
     assert parameters[-1]["name"] == "b22" and parameters[-1]["updated"] == -0.1 * parameters[-1]["gradient"]
+
+
+@pytest.mark.parametrize("spec_name", ["cnn-4x4.yaml", "padhai-4-4-2.yaml"])
+def test_an_explore_page_holds_no_control_character_from_the_specs_name(tmp_path, spec_name):
+    # `name:` and `description:` went into the page's title and heading with their control
+    # characters (BEL, ESC), which HTML forbids
+    text = (SPECS / spec_name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith(("name:", "description:"))]
+    spec = tmp_path / "net.yaml"
+    spec.write_text('name: "bell\\u0007 <b>x</b>"\ndescription: "esc\\u001b[31m"\n' + "\n".join(lines) + "\n")
+    invoke("explore", spec, "-o", tmp_path / "page.html", expect=0)
+    page = (tmp_path / "page.html").read_bytes()
+    assert not [c for c in page if c < 32 and c not in (9, 10, 13)]
+    assert b"bell\\x07 &lt;b&gt;x&lt;/b&gt;" in page
