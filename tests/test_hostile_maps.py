@@ -191,3 +191,21 @@ def test_an_explore_page_holds_no_control_character_from_the_specs_name(tmp_path
     page = (tmp_path / "page.html").read_bytes()
     assert not [c for c in page if c < 32 and c not in (9, 10, 13)]
     assert b"bell\\x07 &lt;b&gt;x&lt;/b&gt;" in page
+
+
+@pytest.mark.parametrize("output", [("step", "-o", "image.npy", "--force"),
+                                    ("train", "--epochs", "1", "--log", "image.npy"),
+                                    ("grad", "--format", "json", "--save", "dense.npy")])
+def test_an_output_that_is_one_of_the_specs_matrix_files_is_refused(tmp_path, monkeypatch, output):
+    # `step -o image.npy --force` replaced the spec's input image with YAML text, `train --log` with
+    # CSV: an output that is one of the run's inputs is refused before anything is written
+    monkeypatch.chdir(tmp_path)
+    np.save(tmp_path / "image.npy", np.arange(16.0).reshape(4, 4) / 10)
+    np.save(tmp_path / "dense.npy", np.full((2, 4), 0.1))
+    (tmp_path / "net.yaml").write_text("input: {file: image.npy}\ntarget: [1, 0]\nloss: mse\nlayers:\n"
+                                       "  - type: maxpool2d\n    size: 2\n  - activation: linear\n"
+                                       "    weights: {file: dense.npy}\n")
+    before = {name: (tmp_path / name).read_bytes() for name in ("image.npy", "dense.npy")}
+    result = invoke(output[0], "net.yaml", *output[1:], expect=2)
+    assert "is a matrix file the spec reads" in result.stderr
+    assert before == {name: (tmp_path / name).read_bytes() for name in before}
