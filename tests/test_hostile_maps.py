@@ -209,3 +209,28 @@ def test_an_output_that_is_one_of_the_specs_matrix_files_is_refused(tmp_path, mo
     result = invoke(output[0], "net.yaml", *output[1:], expect=2)
     assert "is a matrix file the spec reads" in result.stderr
     assert before == {name: (tmp_path / name).read_bytes() for name in before}
+
+
+def _deep(tmp_path, layers: int) -> str:
+    np.save(tmp_path / "image.npy", np.ones((16, 16)))
+    layer = "  - type: conv2d\n    weights: [[[[0.1, 0.2, 0.1], [0.2, 0.1, 0.2], [0.1, 0.2, 0.1]]]]\n    padding: 1\n"
+    return "input: {file: image.npy}\nloss: none\nlayers:\n" + layer * layers
+
+
+def test_max_paths_too_large_for_the_network_is_refused_before_the_search_allocates(tmp_path):
+    # the k best partial paths were kept for every value of every level: --max-paths 10000 over a
+    # million values asked numpy for 74.5 GiB (exit 3, MemoryError), over 30 layers of 16×16 for 4 GB
+    spec = tmp_path / "deep.yaml"
+    spec.write_text(_deep(tmp_path, 30))
+    result = invoke("trace", spec, "--weight", "w1_1_1_1_1", "--max-paths", "10000", expect=2)
+    assert "ask for fewer with --max-paths" in result.stderr
+    assert invoke("trace", spec, "--weight", "w1_1_1_1_1", "--format", "json", expect=0)
+
+
+def test_max_paths_beyond_the_paths_a_value_has_costs_nothing(tmp_path):
+    # a pooled map's values have one path each: 10,000 best of them are that one
+    spec = tmp_path / "pool.yaml"
+    spec.write_text(_image(tmp_path, 64) + "layers:\n  - type: avgpool2d\n    size: 1\n")
+    result = invoke("trace", spec, "--node", "x_1_1", "--max-paths", "10000", "--format", "json", expect=0)
+    node = json.loads(result.stdout)["nodes"][0]
+    assert node["path_count"] == 1 and len(node["paths"]) == 1
