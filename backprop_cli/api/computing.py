@@ -198,8 +198,9 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
     chosen = make_notation(notation, result.network.names)
     if result.network.maps:  # shown as trace shows it (core.mappaths), each weight's receptive field lit
         from ..core.mappaths import build_trace as build_maps_trace
-        from ..report.explore_maps import maps_page
+        from ..report.explore_maps import check_size, maps_page
 
+        check_size(result.network)  # before every parameter's paths are traced for the page
         names = parameter_names(result, weights) or result.traced_names()
         _cap(len(names), "parameters drawn", "name some with --weight NAME")
         traced = build_maps_trace(result, chosen, names, max_paths, None, spec.name, spec.description)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from pathlib import Path
 
 import click
 
@@ -148,7 +149,22 @@ def load(spec: str | None, example: str | None, expr: str | None = None, at: tup
         command = click.get_current_context().info_name
         raise click.UsageError(f"{spec or example} holds an expression, and `{command}` needs a network "
                                "(grad, trace, key, draw and explore take expressions)")
+    _refuse_writing_inputs(loaded)
     return loaded
+
+
+def _refuse_writing_inputs(loaded) -> None:
+    """UsageError, before anything is written, for an output (-o, --save, --log, --plot) that is one
+    of the matrix files the spec reads (its input image, a layer's weights)."""
+    files, base = getattr(loaded, "matrix_files", None), getattr(loaded, "base_dir", None)
+    if not files or base is None:
+        return
+    read = {(Path(base) / name).resolve() for name, _shape in files.values()}
+    params = click.get_current_context().params
+    for key, flag in (("output", "-o"), ("save", "--save"), ("log_file", "--log"), ("plot", "--plot")):
+        value = params.get(key)
+        if isinstance(value, str) and value != "-" and Path(value).resolve() in read:
+            raise click.UsageError(f"{flag} {printable(value)} is a matrix file the spec reads; write elsewhere")
 
 
 def refuse_for_expression(*, hint_for_weight: str = " (trace a name of the expression with --node NAME)",

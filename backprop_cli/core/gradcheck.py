@@ -14,6 +14,10 @@ from .network import Network
 from .result import Result
 
 KINKED = ("relu", "leaky_relu")
+# gradcheck over maps makes four passes a parameter, each its multiply-adds (core.mapnet.work) plus
+# about as much again in numpy's overhead as this many: bounded to some seconds
+PASS_OVERHEAD = 50_000
+MAX_MAP_CHECK = 5_000_000_000
 
 
 @dataclass(frozen=True)
@@ -65,17 +69,24 @@ def gradcheck(result: Result, eps: float = 1e-6, tol: float = 1e-6) -> list[Chec
 def gradcheck_maps(result, eps: float = 1e-6, tol: float = 1e-6) -> list[Check]:
     """gradcheck over a network of feature maps (core.mapnet): each parameter nudged in place, and a
     nudge that moves a relu across 0 or another value to the top of a max-pooling window is a kink."""
+    from ..errors import UsageError
     from .mapnet import batch_loss as map_loss
-    from .mapnet import forward
+    from .mapnet import forward, work
 
     network, inputs, targets = result.network, result.a[0], result.targets
     rows = result.parameters()
+    cost = 4 * len(rows) * (work(network.layers, result.samples) + PASS_OVERHEAD)
+    if cost > MAX_MAP_CHECK:  # four passes a parameter: bounded before the first
+        raise UsageError(f"checking {len(rows):,} parameters one by one takes {4 * len(rows):,} passes through the "
+                         f"network, {cost:,} units of work (at most {MAX_MAP_CHECK:,}): too many for gradcheck; "
+                         "`backprop grad` gives every gradient, and a smaller network (fewer samples, smaller "
+                         "maps or kernels) can be checked")
     floor = max(1e-3 * max((abs(g) for _, _, g, _ in rows), default=0.0), 1e-12)
 
     def shape_of_pass() -> list:
         z, a = forward(network, inputs)
         return [np.sign(z[l]) if layer.activation.name in KINKED else
-                layer.local(a[l - 1]) if not layer.has_z and layer.mode == "max" else None
+                layer.first(a[l - 1]) if not layer.has_z and layer.mode == "max" else None
                 for l, layer in enumerate(network.layers, start=1)]
 
     checks = []

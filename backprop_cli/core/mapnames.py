@@ -53,11 +53,19 @@ def _tables(network) -> tuple[list, dict]:
 
     for l, layer in enumerate(network.layers, start=1):
         dense = layer.kind == "dense"
-        if dense:
+        if dense:  # add()'s spellings written out: a dense layer reading a map may have millions
             rows, cols = layer.weights.shape
-            for j in range(rows):
-                for k in range(cols):
-                    parameters.append((add("w", (l, j + 1, k + 1), True), l, "w", j * cols + k))
+            append, spell = parameters.append, spellings.setdefault
+            for j in range(1, rows + 1):
+                for k in range(1, cols + 1):
+                    underscored = f"w{l}_{j}_{k}"
+                    if l < 10 and j < 10 and k < 10:
+                        name = f"w{l}{j}{k}"
+                        spell(name, len(parameters))
+                    else:
+                        name = underscored
+                    spell(underscored, len(parameters))
+                    append((name, l, "w", (j - 1) * cols + k - 1))
         elif layer.has_z:
             for flat, index in enumerate(np.ndindex(*layer.weights.shape)):
                 spot = tuple(i + 1 for i in index)

@@ -70,7 +70,8 @@ class MapNetwork(Record):
     @property
     def sizes(self) -> list[int]:
         """Values per layer (a map's channels × rows × cols), the input first."""
-        return [int(np.prod(self.input_shape))] + [layer.outputs for layer in self.layers]
+        channels, rows, cols = self.input_shape
+        return [int(channels) * int(rows) * int(cols)] + [layer.outputs for layer in self.layers]
 
     @property
     def bias_styles(self) -> tuple[str, ...]:
@@ -87,6 +88,13 @@ class MapNetwork(Record):
     def softmax_layers(self) -> set[int]:
         """The layers (1-based) whose activation couples all their values."""
         return {p for p, layer in enumerate(self.layers, start=1) if not layer.activation.elementwise}
+
+
+def work(layers, samples: int) -> int:
+    """Multiply-adds of one forward pass over a batch: every output reads one kernel (all its input
+    channels), one row of weights or one pooling window (each value a comparison or an addition)."""
+    return samples * sum(layer.outputs * (layer.weights[0].size if layer.has_z else layer.size ** layer.dims)
+                         for layer in layers)
 
 
 def forward(network: MapNetwork, inputs: np.ndarray) -> tuple[list, list]:

@@ -83,6 +83,22 @@ def counts(result) -> dict[tuple, np.ndarray]:
     return result._cache["counts"]
 
 
+MAX_CANDIDATES = 8 * MAX_EDGES  # partial paths weighed in a k-best search: the default k on the largest network
+
+
+def _widths(result, k: int) -> dict[tuple, int]:
+    """How many best partial paths each level keeps per node: k, or fewer where no node of the level
+    has k paths from L (a pooled map's values have one each). UsageError when the search would weigh
+    more than MAX_CANDIDATES of them (--max-paths too large for the network): bounded before it runs."""
+    found = counts(result)
+    widths = {level: int(min(k, max(found[level].max(), 1))) for level in found}
+    weighed = sum(len(step.up) * widths[step.upper] for step in steps(result))
+    if weighed > MAX_CANDIDATES:
+        raise UsageError(f"keeping the {k:,} best paths into every value of this network weighs {weighed:,} partial "
+                         f"paths (at most {MAX_CANDIDATES:,}): ask for fewer with --max-paths")
+    return widths
+
+
 def _best(result, sample: int, k: int) -> dict:
     """The k best partial paths from L into every node of one sample: level -> (products (n, k),
     valid (n, k), step, edge (n, k), rank (n, k)) that each came by."""
@@ -90,16 +106,18 @@ def _best(result, sample: int, k: int) -> dict:
     if key in result._cache:
         return result._cache[key]
     depth = len(result.network.layers)
+    widths = _widths(result, k)
     top = result.grad_a[depth][sample]
-    prod, valid = np.zeros((len(top), k)), np.zeros((len(top), k), dtype=bool)
-    prod[:, 0], valid[:, 0] = top, True
+    prod, valid = np.zeros((len(top), 1)), np.ones((len(top), 1), dtype=bool)
+    prod[:, 0] = top
     levels = {("a", depth): (prod, valid, None, None, None)}
     for step in steps(result):
         local = _local(result, step, sample)
+        wide, k = prod.shape[1], widths[step.lower]
         cand = (prod[step.up] * local[:, None]).ravel()
         ok = valid[step.up].ravel()
-        edge = np.repeat(np.arange(len(step.up)), k)[ok]
-        rank = np.tile(np.arange(k), len(step.up))[ok]
+        edge = np.repeat(np.arange(len(step.up)), wide)[ok]
+        rank = np.tile(np.arange(wide), len(step.up))[ok]
         cand, node = cand[ok], step.low[edge]
         order = np.lexsort((-np.abs(cand), node))
         node, cand, edge, rank = node[order], cand[order], edge[order], rank[order]
@@ -289,6 +307,7 @@ def build_trace(result, notation: Notation, names: list[str] | None, max_paths: 
 
     net = result.network
     depth = len(net.layers)
+    steps(result)  # a network too large to trace is refused before its every value is named
     shown = list(range(result.samples)) if sample is None else [sample - 1]
     namer = _Namer(result, notation, None)
 

@@ -231,9 +231,19 @@ class MapResult(Record):
         if names:
             order = {row[0]: i for i, row in enumerate(table)}
             wanted = sorted({self.canonical(n) for n in names}, key=order.__getitem__)
-        else:
-            wanted = [row[0] for row in table]
-        return [(self.network.names.get(n, n), self.value(n), self.gradient(n), self.updated(n)) for n in wanted]
+            return [(self.network.names.get(n, n), self.value(n), self.gradient(n), self.updated(n)) for n in wanted]
+        # every row read from its layer's arrays, with no name looked up (millions of them over maps)
+        rows, own, frozen, rate = [], self.network.names, self.network.frozen, self.learning_rate
+        arrays = {}
+        for name, layer, kind, index in table:
+            if (layer, kind) not in arrays:
+                values, gradients = self._arrays(layer, kind)
+                arrays[layer, kind] = (values.tolist(), gradients.tolist())
+            values, gradients = arrays[layer, kind]
+            value, gradient = values[index or 0], gradients[index or 0]
+            rows.append((own.get(name, name), value, gradient,
+                         value if name in frozen else updated(value, gradient, rate)))
+        return rows
 
     # -- node quantities ------------------------------------------------------------------
     @property

@@ -35,8 +35,9 @@ class _MapLayer(Record):
 
     @property
     def outputs(self) -> int:
-        """How many values the layer outputs per sample."""
-        return int(np.prod(self.out_shape))
+        """How many values the layer outputs per sample (plain integers: asked for at every step of a trace)."""
+        channels, rows, cols = self.out_shape
+        return int(channels) * int(rows) * int(cols)
 
     def _shapes(self, channels: int, kernel: tuple[int, int]) -> None:
         self.strides = (self.stride if self.dims == 2 else 1, self.stride)
@@ -187,32 +188,61 @@ class Pool(_MapLayer):
     def __repr__(self) -> str:
         return f"Pool({self.kind}, size {self.size}, stride {self.stride})"
 
-    def _window_values(self, flat: np.ndarray) -> np.ndarray:
-        windows = self._windows(self.maps(flat), self.window)
-        return windows.reshape(windows.shape[:4] + (-1,))
+    def _offsets(self, flat: np.ndarray):
+        """Each window offset k (row-major) with the (samples, channels, out rows, out cols) values it
+        reads: strided views, so that no copy of every window is made (a hostile window is 16×16)."""
+        maps = self.maps(flat)
+        _, ho, wo = self.out_shape
+        (rs, cs), (kh, kw) = self.strides, self.window
+        for i in range(kh):
+            for j in range(kw):
+                yield i * kw + j, maps[:, :, i:i + rs * (ho - 1) + 1:rs, j:j + cs * (wo - 1) + 1:cs]
+
+    def first(self, flat: np.ndarray) -> np.ndarray:
+        """The offset of each window's first maximum in row-major order (as argmax, and PyTorch),
+        (samples, channels, out rows, out cols)."""
+        best = arg = None
+        for k, values in self._offsets(flat):
+            if best is None:
+                best, arg = values.copy(), np.zeros(values.shape, dtype=np.intp)
+            else:
+                # a later offset wins only when strictly larger (or the first nan, as argmax)
+                better = (values > best) | (np.isnan(values) & ~np.isnan(best))
+                best[better], arg[better] = values[better], k
+        return arg
 
     def forward(self, flat: np.ndarray) -> np.ndarray:
         """The pooled maps of a batch, flattened."""
-        values = self._window_values(flat)
-        pooled = values.max(axis=-1) if self.mode == "max" else values.mean(axis=-1)
+        pooled = None
+        for _, values in self._offsets(flat):
+            if pooled is None:
+                pooled = values.copy()
+            elif self.mode == "max":
+                np.maximum(pooled, values, out=pooled)
+            else:
+                pooled += values
+        if self.mode == "avg":
+            pooled /= self.window[0] * self.window[1]
         return pooled.reshape(flat.shape[0], -1)
 
     def local(self, flat: np.ndarray) -> np.ndarray:
         """∂(pooled)/∂(each window value) per sample: 1 at the first maximum and 0 elsewhere, or
         1/size (1-D) and 1/size² (2-D) for the mean; (samples, channels, rows, cols, window)."""
-        values = self._window_values(flat)
+        size = self.window[0] * self.window[1]
+        shape = (flat.shape[0],) + self.out_shape + (size,)
         if self.mode == "avg":
-            return np.full(values.shape, 1.0 / values.shape[-1])
-        first = values.argmax(axis=-1)  # the first maximum, in row-major order within the window
-        return (np.arange(values.shape[-1]) == first[..., None]).astype(np.float64)
+            return np.full(shape, 1.0 / size)
+        return (np.arange(size) == self.first(flat)[..., None]).astype(np.float64)
 
     def backward(self, grad: np.ndarray, flat: np.ndarray) -> np.ndarray:
         """∂L/∂a below per sample from ∂L/∂(pooled)."""
         samples = flat.shape[0]
-        weights = self.local(flat) * grad.reshape((samples,) + self.out_shape)[..., None]
-        below = np.zeros((samples,) + self.in_shape)
+        grad = grad.reshape((samples,) + self.out_shape)
         kh, kw = self.window
-        self._scatter(below, (((i, j), weights[..., i * kw + j]) for i in range(kh) for j in range(kw)))
+        first = self.first(flat) if self.mode == "max" else None
+        below = np.zeros((samples,) + self.in_shape)
+        self._scatter(below, (((k // kw, k % kw), grad / (kh * kw) if first is None else
+                               np.where(first == k, grad, 0.0)) for k in range(kh * kw)))
         return below.reshape(samples, -1)
 
     def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -53,6 +53,17 @@ class Trace:
     l2: float = 0.0  # λ of the loss's L2 term (λ/2)·Σw² (0: none)
     l2_term: float = 0.0  # its value, a term of `loss`
 
+    def layer_rows(self, layer: int) -> list[NeuronRow]:
+        """The neurons of one layer (1-based), in order: grouped once, since a report asks for every
+        layer of a network over maps hundreds of layers deep."""
+        grouped = self.__dict__.get("_by_layer")
+        if grouped is None:
+            grouped = {}
+            for row in self.neurons:
+                grouped.setdefault(row.layer, []).append(row)
+            self.__dict__["_by_layer"] = grouped
+        return grouped.get(layer, [])
+
     def ordered(self, order: str = "backward") -> list[ParameterTrace]:
         """The traced quantities output layer first, as textbooks derive them (`backward`), or
         input layer first (`forward`); canonical order within a layer."""

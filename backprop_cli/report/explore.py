@@ -14,6 +14,7 @@ import math
 
 from ..core.numbers import number
 from ..core.reach import edges_on_paths, reached
+from ..errors import printable
 from .derivation import pretty
 from .style import summarised
 
@@ -209,8 +210,9 @@ def page(*, title: str, subtitle: str, svg: str, derivations: dict[str, str], li
     items = "".join(f'<li><button type="button" data-param="{_attr(name)}">∂{html.escape(symbol)}/∂'
                     f'{html.escape(pretty(name))}</button></li>' for name in derivations)
     view = {"derivations": derivations, "lit": lit}
-    text = _TEMPLATE.format(title=html.escape(title), subtitle=html.escape(subtitle), svg=svg, items=items,
-                            view=_json_for_html(view), data=_json_for_html(data))
+    # a spec's name and description may hold control characters, which no HTML page may: shown as \xNN
+    text = _TEMPLATE.format(title=html.escape(printable(title)), subtitle=html.escape(printable(subtitle)), svg=svg,
+                            items=items, view=_json_for_html(view), data=_json_for_html(data))
     if fragment:  # a notebook's output: the view and its own scoped styles, nothing for the page around it
         second = text.index("<style>", text.index("</style>"))
         scoped = text[second:text.index("</style>", second) + len("</style>")]

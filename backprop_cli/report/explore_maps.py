@@ -16,16 +16,27 @@ from .explore import _attr, page
 CELL, WIDE_CELL, GAP, LABEL = 30, 74, 30, 110  # pixels: a map's cell, a dense layer's, the gaps, a caption
 
 
-def maps_svg(result, notation, precision: int, names: list[str]) -> tuple[str, dict[str, list[str]]]:
-    """The maps as an SVG of cells, and for each parameter of `names` the ids of the cells it lights."""
+def _shapes(net) -> list[tuple[int, int, int]]:
+    """Every level's grid (channels, rows, cols), the input first; a dense layer a column."""
+    return [net.input_shape] + [layer.out_shape if layer.kind != "dense" else (1, layer.outputs, 1)
+                                for layer in net.layers]
+
+
+def check_size(net) -> None:
+    """Refuse a network of more than MAX_CELLS values: before anything is traced for its page."""
     from ..errors import UsageError
 
+    total = sum(c * r * w for c, r, w in _shapes(net))
+    if total > MAX_CELLS:
+        raise UsageError(f"too many values to show: {total:,} (at most {MAX_CELLS:,}); `backprop trace --weight "
+                         "NAME` shows a weight's positions and paths")
+
+
+def maps_svg(result, notation, precision: int, names: list[str]) -> tuple[str, dict[str, list[str]]]:
+    """The maps as an SVG of cells, and for each parameter of `names` the ids of the cells it lights."""
     net = result.network
-    shapes = [net.input_shape] + [layer.out_shape if layer.kind != "dense" else (1, layer.outputs, 1)
-                                  for layer in net.layers]
-    if sum(c * r * w for c, r, w in shapes) > MAX_CELLS:
-        raise UsageError(f"too many values to show (at most {MAX_CELLS:,}); `backprop trace --weight NAME` shows "
-                         "a weight's positions and paths")
+    check_size(net)
+    shapes = _shapes(net)
     parts = ['<style>.backprop-explore .cell rect { fill: var(--node); stroke: var(--muted); stroke-width: 1; }'
              ' .backprop-explore .cell.on-path rect { stroke: var(--hot); stroke-width: 4; }</style>']
     x, tallest = 20, 0

@@ -45,7 +45,7 @@ def trace_markdown(trace, precision: int, order: str = "backward") -> str:
                                                           if last else [])
         lines += ["| " + " | ".join(header) + " |", "|---|" + "---:|" * len(samples) + "---|"
                   + "---:|" * (len(samples) * (2 if last else 1))]
-        for r in (r for r in trace.neurons if r.layer == layer):
+        for r in trace.layer_rows(layer):
             cells = [pretty(r.pre_name), *map(n, r.z), pretty(r.post_name), *map(n, r.a)]
             cells += list(map(n, r.target)) if r.target is not None else []
             lines.append("| " + " | ".join(cells) + " |")
@@ -56,7 +56,7 @@ def trace_markdown(trace, precision: int, order: str = "backward") -> str:
               + " | ".join(tag(f"δ = ∂{sym}/∂{pre}", s) for s in samples) + " |",
               "|---|" + "---:|" * (2 * len(samples))]
     for layer in range(len(trace.activations), 0, -1):  # output layer first, neurons in order
-        for r in (r for r in trace.neurons if r.layer == layer):
+        for r in trace.layer_rows(layer):
             lines.append(f"| {pretty(r.post_name)} / {pretty(r.pre_name)} | " + " | ".join(map(n, r.grad_a)) + " | "
                          + " | ".join(map(n, r.delta)) + " |")
     for p in trace.ordered(order):

@@ -138,7 +138,7 @@ def _forward(trace, precision: int) -> list:
     parts.append(inputs)
     depth = len(trace.activations)
     for layer in range(1, depth + 1):
-        rows = [r for r in trace.neurons if r.layer == layer]
+        rows = trace.layer_rows(layer)
         act = trace.activations[layer - 1]
         grid = table(title=f"layer {layer} ({act})", title_justify="left", title_style="italic")
         grid.add_column("pre-activation")
@@ -189,7 +189,7 @@ def _backward(trace, precision: int) -> list:
     for header in _sample_header(trace, f"δ = ∂{symbol}/∂{names.pre}"):
         grid.add_column(header, justify="right")
     for layer in range(len(trace.activations), 0, -1):  # output layer first, as the recursion runs
-        rows = [r for r in trace.neurons if r.layer == layer]
+        rows = trace.layer_rows(layer)
         for r in summarised(rows):  # neurons in their order
             if r is None:
                 gap_row(grid)

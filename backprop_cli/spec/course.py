@@ -136,16 +136,16 @@ def read_frozen(reader: ValueReader, data: dict, network: Network, course) -> fr
     if not isinstance(value, list):
         reader.fail(("frozen",), f"'frozen' must be a list of parameter names or `biases`, not {describe(value)}", hint)
         return frozenset()
-    frozen = set()
-    shown = [course.get(n, n) for n in names]
+    frozen, known = set(), set(names)  # a set: a network may have 4,000,000 parameters
+    shown = [course.get(n, n) for n in names] + ["biases"]
     for i, item in enumerate(value):
         if item == "biases":
             frozen.update(biases)
             continue
         canonical = _canonical_in(network, canonical_name(course, item)) if isinstance(item, str) else None
-        if canonical not in names:
+        if canonical not in known:
             reader.fail(("frozen", i), f"'{quote(str(item))}' is not a parameter of this network",
-                        nearest(str(item), shown + ["biases"]) if isinstance(item, str) else hint)
+                        nearest(str(item), shown) if isinstance(item, str) else hint)
             continue
         frozen.add(canonical)
     return frozenset(frozen)

@@ -39,7 +39,7 @@ class Spec(Record):
     (`replace` copies it with fields changed)."""
 
     FIELDS = ("network", "inputs", "targets", "batch", "learning_rate", "name", "description", "file", "document",
-              "matrix_files", "layouts")
+              "matrix_files", "layouts", "base_dir")
 
     network: Network
     inputs: np.ndarray  # (samples, inputs)
@@ -52,14 +52,16 @@ class Spec(Record):
     document: Document | None = None
     matrix_files: dict | None = None  # path -> (file name, shape in the file)
     layouts: list[str] | None = None  # each layer's weights as written (LAYOUTS)
+    base_dir: str | None = None  # the folder its matrix files are named from
 
     def __init__(self, network, inputs, targets, batch, learning_rate, name="", description="", file="<text>",
-                 document=None, matrix_files=None, layouts=None):
+                 document=None, matrix_files=None, layouts=None, base_dir=None):
         self.network, self.inputs, self.targets, self.batch = network, inputs, targets, batch
         self.learning_rate, self.name, self.description, self.file = learning_rate, name, description, file
         self.document = document
         self.matrix_files = {} if matrix_files is None else matrix_files
         self.layouts = [] if layouts is None else layouts
+        self.base_dir = base_dir
 
     def __repr__(self) -> str:
         return f"Spec({self.name or self.file!r}, {self.sizes})"
@@ -161,7 +163,7 @@ class _SpecReader(ValueReader):
             if self.problems:
                 raise SpecError(self.problems)
         return self.SPEC(network, inputs, targets, batch, float(rate), name, description, self.doc.file,
-                    self.doc, self.matrix_files, layouts)
+                    self.doc, self.matrix_files, layouts, str(self.base_dir))
 
     def _targets(self, data: dict, loss: str | None) -> np.ndarray | None:
         if loss != "none":

@@ -12,18 +12,19 @@ _MANY = 200  # known names beyond which a misspelt one is compared in full with 
 _COMPARED = 12  # ... with these many: a network's thousand names cost as a dozen
 _PREFIX = 20  # ... the longest start looked for
 _LISTED = 30  # known names listed when none is near
+_SEARCHED = 100_000  # known names beyond which none is searched (a network over maps has millions): the list
 
 
 def nearest(word: str, known) -> str:
     """A 'did you mean' hint for a misspelt name, or the list of known ones (the first _LISTED).
     Among more than _MANY known names only _COMPARED of those that share its longest start (and are
     as long, give or take one) are compared in full, so that a file of thousands of misspelt names
-    costs a millisecond a name, not a tenth of a second."""
+    costs a millisecond a name, not a tenth of a second; among more than _SEARCHED, none is."""
     import difflib  # only when there is a typo to explain
 
     word, known = str(word)[:100], tuple(str(k) for k in known)
-    candidates = known
-    if len(known) > _MANY:
+    candidates = known if len(known) <= _SEARCHED else ()
+    if _MANY < len(known) <= _SEARCHED:
         index = _by_start(known)
         for start in range(min(len(word), _PREFIX), -1, -1):
             candidates = [k for size in (len(word), len(word) - 1, len(word) + 1)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..core.mapnet import Dense, MapNetwork, run
+from ..core.mapnet import work as pass_work
 from ..core.maps import Conv, Pool, out_side
 from ..errors import quote
 from .dense import MAX_NODE_VALUES, MAX_SAMPLES, Spec, _SpecReader
@@ -59,8 +60,9 @@ class MapReader(_SpecReader):
     dims = 2
 
     # -- tensors ------------------------------------------------------------------------------
-    def _tensor(self, path: tuple, value: Any, axes: int, what: str) -> np.ndarray | None:
-        """A nested list (or {file: ...}) of exactly `axes` axes, rectangular, every number finite."""
+    def _tensor(self, path: tuple, value: Any, axes: int, what: str, hint: str | None = None) -> np.ndarray | None:
+        """A nested list (or {file: ...}) of exactly `axes` axes, rectangular, every number finite;
+        `hint` says how it is written (by default, as an input of that many axes)."""
         if isinstance(value, dict):
             array = self._from_file(path, value)
             if array is not None and array.ndim != axes:
@@ -72,7 +74,7 @@ class MapReader(_SpecReader):
         for _ in range(axes):
             if not isinstance(probe, list) or not probe:
                 self.fail(path, f"{what} must be nested {axes} lists deep, not {describe(probe)} at depth "
-                          f"{len(shape) + 1}", _shape_hint(axes))
+                          f"{len(shape) + 1}", hint or _shape_hint(axes))
                 return None
             shape.append(len(probe))
             probe = probe[0]
@@ -104,7 +106,9 @@ class MapReader(_SpecReader):
             return default
         value = entry[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            written = quote(self.doc.texts.get(path + (key,), repr(value)), 40)
+            # text written in quotes ('2') reads as the number it spells: say it is text
+            written = describe(value) if isinstance(value, str) else quote(self.doc.texts.get(path + (key,),
+                                                                                               repr(value)), 40)
             self.fail(path + (key,), f"'{key}' must be a whole number from {low} to {high}, not {written}",
                       f"write `{key}: {default or low}`")
             return None
@@ -166,7 +170,8 @@ class MapReader(_SpecReader):
                 continue
             kind = entry.get("type", "dense")
             if kind not in KINDS:
-                self.fail(path + ("type",), f"unknown layer type '{quote(str(kind))}'",
+                self.fail(path + ("type",), f"unknown layer type '{quote(kind)}'" if isinstance(kind, str) else
+                          f"a layer's type is a word, not {describe(kind)}",
                           nearest(str(kind), KINDS) if isinstance(kind, str) else "known: " + ", ".join(KINDS))
                 shape = None
                 continue
@@ -216,9 +221,10 @@ class MapReader(_SpecReader):
         stride = self._int(entry, path, "stride", 1, 1, MAX_KERNEL)
         padding = self._int(entry, path, "padding", 0, 0, MAX_KERNEL - 1)
         if "weights" not in entry:
-            self.missing(path, "weights", f"layer {number} ({kind}) has no 'weights'", _weights_hint(dims))
+            self.missing(path, "weights", f"layer {number} ({kind}) has no 'weights'", _weights_hint(dims, "add"))
             return None
-        weights = self._tensor(path + ("weights",), entry["weights"], dims + 2, f"the weights of layer {number}")
+        weights = self._tensor(path + ("weights",), entry["weights"], dims + 2, f"the weights of layer {number}",
+                               _weights_hint(dims))
         if weights is None or act is None or stride is None or padding is None:
             return None
         if not act.elementwise:
@@ -292,8 +298,7 @@ class MapReader(_SpecReader):
         """Whether a pass through `layers` keeps within the limits; else a problem at the last."""
         parameters = sum(layer.weights.size + len(layer.biases) for layer in layers if layer.weights is not None)
         values = self.samples * (int(np.prod(self.input_shape)) + sum(layer.outputs for layer in layers))
-        # multiply-adds: every output reads one kernel (all its input channels) or one row of weights
-        work = self.samples * sum(layer.outputs * layer.weights[0].size for layer in layers if layer.has_z)
+        work = pass_work(layers, self.samples)
         if parameters > MAX_PARAMETERS:
             self.fail(path, f"the network has {parameters:,} parameters", f"at most {MAX_PARAMETERS:,}")
         elif values > MAX_NODE_VALUES or work > MAX_WORK:
@@ -350,6 +355,6 @@ def _shape_hint(axes: int) -> str:
         axes, "nested lists: [out][in][rows][cols] for conv2d weights, [out][in][length] for conv1d")
 
 
-def _weights_hint(dims: int) -> str:
-    return ("add `weights:` as [out channels][in channels][rows][cols]" if dims == 2 else
-            "add `weights:` as [out channels][in channels][length]")
+def _weights_hint(dims: int, verb: str = "write") -> str:
+    return (f"{verb} `weights:` as [out channels][in channels][rows][cols]" if dims == 2 else
+            f"{verb} `weights:` as [out channels][in channels][length]")

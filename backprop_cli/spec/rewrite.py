@@ -62,6 +62,27 @@ def updated_matrix_name(original: str, output: Path, taken: set[Path]) -> str:
     return candidate.name
 
 
+def _named_from(spec: Spec, doc, edits: _Edits, output: Path, moved: set) -> None:
+    """The matrix files an update leaves as they are (an input, a target) named from the output's
+    folder, which may not be the spec's: `-o elsewhere/net.yaml` still reads them."""
+    import os
+
+    if spec.base_dir is None:
+        return
+    base, there = Path(spec.base_dir).resolve(), output.parent.resolve()
+    if base == there:
+        return
+    for path, (name, _shape) in spec.matrix_files.items():
+        reference = path + ("file",)
+        if path in moved or reference not in doc.texts or os.path.isabs(name):
+            continue
+        try:
+            new = Path(os.path.relpath(base / name, there)).as_posix()
+        except ValueError:  # another drive (Windows): no relative path
+            new = (base / name).as_posix()
+        edits.replace_scalar(doc, reference, string(new))
+
+
 def rewrite_spec(spec: Spec, layers_after, output: Path | None, state=None) -> tuple[str, dict[Path, np.ndarray]]:
     """The spec's text with every weight and bias replaced by `layers_after`'s values (and the
     optimiser's `optimizer_state:` by `state`, unless plain gradient descent, which keeps none),
@@ -70,6 +91,7 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None, state=None) -> t
     edits = _Edits(doc.text)
     files: dict[Path, np.ndarray] = {}
     taken: set[Path] = set()
+    moved: set[tuple] = set()  # the matrices written anew beside the output
     for i, after in enumerate(layers_after):
         base = ("layers", i)
         for key, new in _as_written(spec, i, after):
@@ -86,6 +108,7 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None, state=None) -> t
                 name = updated_matrix_name(original, output, taken)
                 files[output.parent / name] = new.reshape(shape)  # the shape the file had
                 edits.replace_scalar(doc, path + ("file",), string(name))
+                moved.add(path)
             elif path in doc.texts:  # a scalar: `biases: 0`
                 text = exact(new[0]) if np.all(new == new[0]) else flow_list(new)
                 edits.replace(doc.locations[path], doc.texts[path], text)
@@ -95,6 +118,8 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None, state=None) -> t
                     edits.replace(doc.locations[element], doc.texts[element], exact(new[index]))
             else:  # no `biases:` key (they were 0): add one after the weights
                 _insert_biases(doc, edits, base, new)
+    if output is not None:
+        _named_from(spec, doc, edits, output, moved)
     if state is not None and spec.network.optimizer.name != "sgd":
         _replace_state(doc, edits, spec.network, state)
     text = edits.apply()
