@@ -14,6 +14,7 @@ from .network import Network
 from .result import Result
 
 KINKED = ("relu", "leaky_relu")
+LOSS_ULPS = 16  # how many units in the last place a loss worked out through a network may be off
 # gradcheck over maps makes four passes a parameter, each its multiply-adds (core.mapnet.work) plus
 # about as much again in numpy's overhead as this many: bounded to some seconds
 PASS_OVERHEAD = 50_000
@@ -39,11 +40,14 @@ def gradcheck(result: Result, eps: float = 1e-6, tol: float = 1e-6) -> list[Chec
     """Compare every parameter's gradient with (L(p + eps) − L(p − eps)) / 2eps.
 
     The relative error's denominator is floored at 1e-3 × the largest |gradient| (or 1e-12), so a
-    gradient that is zero up to rounding is judged against the network's gradient scale, not 0.
+    gradient that is zero up to rounding is judged against the network's gradient scale, not 0; and
+    at what the difference itself can resolve, LOSS_ULPS of L's rounding over 2·eps, divided by `tol`
+    (a gradient of 4e-5 beside a loss of 0.4 differs from its finite difference by 4e-11 of noise).
     """
     network, inputs, targets = result.network, result.a[0], result.targets
     rows = result.parameters()
-    floor = max(1e-3 * max((abs(g) for _, _, g, _ in rows), default=0.0), 1e-12)
+    resolution = LOSS_ULPS * np.finfo(float).eps * abs(float(result.loss)) / (2 * eps)
+    floor = max(1e-3 * max((abs(g) for _, _, g, _ in rows), default=0.0), resolution / tol, 1e-12)
     checks = []
     for name, _, gradient, _ in rows:
         kind, l, j, k = result.parameter_index(name)
