@@ -31,6 +31,19 @@ layers:
 """
 
 
+# a personal assignment on the spec beside it; its questions follow
+PERSONAL = """title: HW
+personal:
+  spec: net.yaml
+  seed: s1
+  weights: {from: -1, to: 1, decimals: 1}
+  biases: {from: -0.5, to: 0.5, decimals: 1}
+  input: {from: 0, to: 5, decimals: 0}
+roster: roster.csv
+questions:
+"""
+
+
 def spec(tmp_path, text, name="net.yaml"):
     (tmp_path / name).write_text(text, encoding="utf-8")
     return tmp_path / name
@@ -187,16 +200,7 @@ def test_a_personal_handout_keeps_the_optimizer_l2_and_state_it_is_graded_with(t
     # worked plain descent out of it while the key used Adam (and `key` on it refused m_w212)
     spec(tmp_path, BASE + "optimizer: {name: adam, beta1: 0.8}\nl2: 0.01\n"
          "optimizer_state: {step: 2, w111: {m: 0.5, v: 0.25}}\n")
-    (tmp_path / "hw.yaml").write_text("""title: HW
-personal:
-  spec: net.yaml
-  seed: s1
-  weights: {from: -1, to: 1, decimals: 1}
-  biases: {from: -0.5, to: 0.5, decimals: 1}
-  input: {from: 0, to: 5, decimals: 0}
-roster: roster.csv
-questions:
-  - {quantity: m_w212, points: 1}
+    (tmp_path / "hw.yaml").write_text(PERSONAL + """  - {quantity: m_w212, points: 1}
   - {quantity: w111_after2, points: 1}
   - {quantity: loss, points: 1}
 """, encoding="utf-8")
@@ -212,16 +216,7 @@ def test_a_quantity_an_assignment_does_not_ask_is_not_worked_out(tmp_path):
     # `w111_after100000: 0` pasted into every answers file of a personal class trained every
     # student's network 100,000 epochs (7.7 s a file) for an answer listed as not graded
     spec(tmp_path, BASE + "optimizer: adam\n")
-    (tmp_path / "hw.yaml").write_text("""title: HW
-personal:
-  spec: net.yaml
-  seed: s1
-  weights: {from: -1, to: 1, decimals: 1}
-  biases: {from: -0.5, to: 0.5, decimals: 1}
-  input: {from: 0, to: 5, decimals: 0}
-roster: roster.csv
-questions:
-  - {quantity: a12, points: 1}
+    (tmp_path / "hw.yaml").write_text(PERSONAL + """  - {quantity: a12, points: 1}
 """, encoding="utf-8")
     (tmp_path / "roster.csv").write_text("id\nann\nbob\n", encoding="utf-8")
     paths = []
@@ -303,16 +298,7 @@ def test_a_personal_draw_trains_only_once_its_cheaper_questions_pass(tmp_path, m
     from backprop_cli.core import training
 
     spec(tmp_path, BASE + "optimizer: adam\n")
-    (tmp_path / "hw.yaml").write_text("""title: HW
-personal:
-  spec: net.yaml
-  seed: s1
-  weights: {from: -1, to: 1, decimals: 1}
-  biases: {from: -0.5, to: 0.5, decimals: 1}
-  input: {from: 0, to: 5, decimals: 0}
-roster: roster.csv
-questions:
-  - {quantity: a12, points: 1}
+    (tmp_path / "hw.yaml").write_text(PERSONAL + """  - {quantity: a12, points: 1}
   - {quantity: m_w212, points: 1}
   - {quantity: dL/dw111, points: 1}
   - {quantity: w212_after200, points: 1}
