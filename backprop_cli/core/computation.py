@@ -39,6 +39,17 @@ class Computation(Protocol):
 VIEWERS: dict[str, Callable[[Computation], str]] = {}
 
 
+MAX_ALL_PATHS = 100_000  # the most paths a result lists when all are asked for
+
+
+def all_paths(name: str, total: int) -> int:
+    """`total`, the paths a parameter has, when all of them may be listed; ValueError beyond
+    MAX_ALL_PATHS, saying to ask for the largest few."""
+    if total > MAX_ALL_PATHS:
+        raise ValueError(f"{name} has {total} paths; ask for the largest few with max_paths=")
+    return total
+
+
 def html_view(computation: Computation) -> str | None:
     """The HTML a notebook shows for `computation` (None: its plain repr)."""
     viewer = VIEWERS.get(computation.kind)

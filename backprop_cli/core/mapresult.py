@@ -9,7 +9,7 @@ import numpy as np
 
 from ..errors import NumericalError, UsageError
 from . import mapnames
-from .computation import NETWORK, html_view
+from .computation import NETWORK, all_paths, html_view
 from .record import Record
 from .update import updated
 
@@ -272,10 +272,7 @@ class MapResult(Record):
 
         chosen = make_notation(notation, self.network.names)
         if max_paths is None:
-            total = trace_parameter(self, name, chosen, 1).path_count
-            if total > 100_000:
-                raise ValueError(f"{name} has {total} paths; ask for the largest few with max_paths=")
-            max_paths = total
+            max_paths = all_paths(name, trace_parameter(self, name, chosen, 1).path_count)
         return trace_parameter(self, name, chosen, max_paths).paths
 
     def trace(self, name: str, max_paths: int = 8, notation: str = "default", sample: int | None = None):

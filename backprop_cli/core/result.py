@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import NumericalError, UsageError
 from . import cancel
-from .computation import NETWORK, html_view
+from .computation import NETWORK, all_paths, html_view
 from .names import (
     canonical_key,
     canonical_name,
@@ -328,10 +328,8 @@ class Result(Record):
         if max_paths is None:
             kind, layer, j, _ = self.parameter_index(name)
             neurons = range(1, self.sizes[layer] + 1) if j is None else [j]
-            total = sum(count_paths(self.sizes, self.network.softmax_layers, layer, n) for n in neurons) * self.samples
-            if total > 100_000:
-                raise ValueError(f"{name} has {total} paths; ask for the largest few with max_paths=")
-            max_paths = total
+            max_paths = all_paths(name, sum(count_paths(self.sizes, self.network.softmax_layers, layer, n)
+                                            for n in neurons) * self.samples)
         return trace_parameter(self, name, chosen, max_paths).paths
 
     def trace(self, name: str, max_paths: int = 8, notation: str = "default", sample: int | None = None):

@@ -1,4 +1,6 @@
 """core.computation: the protocol and the notebook viewers."""
+import pytest
+
 from backprop_cli.core import computation
 from backprop_cli.core.computation import EXPRESSION, KINDS, NETWORK, Computation, html_view
 
@@ -29,3 +31,11 @@ def test_html_view_uses_the_registered_viewer(monkeypatch):
     assert html_view(fake) is None
     monkeypatch.setitem(computation.VIEWERS, "fake-kind", lambda c: f"<b>{c.output_symbol}</b>")
     assert html_view(fake) == "<b>f</b>"
+
+
+def test_all_paths_are_listed_up_to_the_bound_and_refused_beyond():
+    from backprop_cli.core.computation import MAX_ALL_PATHS, all_paths
+
+    assert all_paths("w111", MAX_ALL_PATHS) == MAX_ALL_PATHS
+    with pytest.raises(ValueError, match="w111 has 100001 paths; ask for the largest few with max_paths="):
+        all_paths("w111", MAX_ALL_PATHS + 1)
