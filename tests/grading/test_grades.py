@@ -179,66 +179,56 @@ def test_a_step_carried_on_an_imprecise_answer_does_not_call_it_wrong(tmp_path):
     assert by["dL/dz11"].verdict == "carried_forward" and by["dL/dz11"].diagnosis.endswith("which are not right.")
 
 
+def graded_text(tmp_path, text: str) -> dict:
+    """quantity text -> outcome, for an answers file written as `text`."""
+    path = tmp_path / "e.yaml"
+    path.write_text(text, encoding="utf-8")
+    return {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+
+
 def test_a_step_on_a_one_digit_value_written_to_the_answers_decimals_is_the_students_own(tmp_path):
     # h = x² = 0.0541 written `0.05` (2 decimals, one digit) and y = 2h − 3 = −2.8918 written `-2.90`:
     # the step on the file's own h gives −2.90; the 2 decimals are one habit, not a rough guess
-    path = tmp_path / "e.yaml"
     body = "expression: |\n  h = x*x\n  y = 2*h - 3\nat: {x: 0.2326}\nanswers:\n"
-    path.write_text(body + "  h: 0.05\n  y: -2.90\n", encoding="utf-8")
-    by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+    by = graded_text(tmp_path, body + "  h: 0.05\n  y: -2.90\n")
     assert by["h"].verdict == "right" and by["y"].verdict == "right"
     # (unstated, h rounded to the answer's 2 decimals is 0.05 too: the same step, right); −2.92 is no step's
     for given, verdict in (("-2.90", "right"), ("-2.92", "wrong")):
-        path.write_text(body + f"  y: {given}\n", encoding="utf-8")
-        by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
-        assert by["y"].verdict == verdict
+        assert graded_text(tmp_path, body + f"  y: {given}\n")["y"].verdict == verdict
 
 
 def test_an_intermediate_rounded_to_the_answers_decimals_below_three_digits_is_still_the_correct_method(tmp_path):
     # h = 0.25² = 0.0625, f = −1.866·h = −0.116625: a student who rounds every step to 3 decimals,
     # as the answer is written, takes h as 0.063 (two digits) and writes f = −0.118; the contract's
     # rounding ("to the answer's decimals or its significant digits, whichever is coarser") reaches it
-    path = tmp_path / "e.yaml"
     body = "expression: |\n  h = x*x\n  f = -1.866*h\nat: {x: 0.25}\nanswers:\n"
     for given, verdict in (("-0.118", "right"), ("-0.117", "right"), ("-0.119", "wrong"), ("-0.1176", "wrong")):
-        path.write_text(body + f"  f: {given}\n", encoding="utf-8")
-        (outcome,) = Grader().grade_file(str(path)).outcomes
-        assert outcome.verdict == verdict, given
+        assert graded_text(tmp_path, body + f"  f: {given}\n")["f"].verdict == verdict, given
 
 
 def test_a_zero_the_steps_rounded_at_the_answers_decimals_reach_is_imprecise_not_a_mistake(tmp_path):
     # h = 0.02² = 0.0004, f = 2h = 0.0008: rounding h to 3 decimals as the answer is gives 0.000 and f =
     # 0.000; so written, f cannot be told from the trivial 0 (imprecise), and no mistake is named on it.
     # 0.0 for a value far from 0 is no such rounding: still wrong
-    path = tmp_path / "e.yaml"
     body = "expression: |\n  h = x*x\n  f = 2*h\nat: {x: 0.02}\nanswers:\n"
     for given, verdict in (("0.000", "imprecise"), ("0.001", "right"), ("0.003", "wrong")):
-        path.write_text(body + f"  f: {given}\n", encoding="utf-8")
-        (outcome,) = Grader().grade_file(str(path)).outcomes
-        assert outcome.verdict == verdict, given
-    path.write_text("expression: |\n  h = x*x\n  f = 2*h\nat: {x: 0.6}\nanswers:\n  f: 0.0\n", encoding="utf-8")
-    (outcome,) = Grader().grade_file(str(path)).outcomes
-    assert outcome.verdict == "wrong"  # 0.72 written 0.0: the steps rounded to a tenth reach 0.7, not 0
+        assert graded_text(tmp_path, body + f"  f: {given}\n")["f"].verdict == verdict, given
+    by = graded_text(tmp_path, "expression: |\n  h = x*x\n  f = 2*h\nat: {x: 0.6}\nanswers:\n  f: 0.0\n")
+    assert by["f"].verdict == "wrong"  # 0.72 written 0.0: the steps rounded to a tenth reach 0.7, not 0
 
 
 def test_a_step_that_reads_an_unstated_value_is_no_arithmetic_slip_of_the_givens(tmp_path):
     # f = h1 + x reads x (given) and h1 (a step the file does not state): a wrong f says nothing of
     # its own arithmetic; h1 = x·y reads only givens, so a wrong h1 is a slip in its own step
-    path = tmp_path / "e.yaml"
     body = "expression: |\n  h1 = x*y\n  f = h1 + x\nat: {x: 2, y: 3}\nanswers:\n"
-    path.write_text(body + "  f: 9.0\n", encoding="utf-8")
-    (outcome,) = Grader().grade_file(str(path)).outcomes
+    outcome = graded_text(tmp_path, body + "  f: 9.0\n")["f"]
     assert outcome.verdict == "wrong" and "arithmetic" not in [d["code"] for d in outcome.diagnoses]
-    path.write_text(body + "  h1: 7.0\n", encoding="utf-8")
-    (outcome,) = Grader().grade_file(str(path)).outcomes
-    assert [d["code"] for d in outcome.diagnoses] == ["arithmetic"]
+    assert [d["code"] for d in graded_text(tmp_path, body + "  h1: 7.0\n")["h1"].diagnoses] == ["arithmetic"]
 
 
 def test_one_rough_value_among_right_ones_is_enough_to_refuse_the_step(tmp_path):
-    # y = a·b with a = 14.9 stated `1e1` (right at one digit, its last digit the tens) and b stated
-    # right to the answer's decimals: the step on them says nothing of y's `30.00`
-    path = tmp_path / "e.yaml"
-    path.write_text("expression: |\n  a = x*x\n  b = x/x\n  y = a*b*2\nat: {x: 3.86}\nanswers:\n  a: 1e1\n"
-                    "  b: 1.00\n  y: 20.00\n", encoding="utf-8")
-    by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+    # y = 2·a·b with a = 14.9 stated `1e1` (right at one digit, its last digit the tens) and b stated
+    # right to the answer's decimals: the step on them (20.00) says nothing of y's 29.80
+    by = graded_text(tmp_path, "expression: |\n  a = x*x\n  b = x/x\n  y = a*b*2\nat: {x: 3.86}\nanswers:\n  a: 1e1\n"
+                          "  b: 1.00\n  y: 20.00\n")
     assert by["y"].verdict == "wrong"
