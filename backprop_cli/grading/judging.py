@@ -28,7 +28,7 @@ from .rule import (
     rule,
     same_value,
 )
-from .stated import coarse_value, digits_of, slip_sized, trivial_values, written
+from .stated import coarse_value, coarser, digits_of, slip_sized, trivial_values, written
 
 
 @dataclass
@@ -231,8 +231,7 @@ class Judge:
                        if same_value(a.given, value) and not same_value(self.truths[id(a)], value)]
             if trivial and self._named(a, judged):
                 continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
-            if trivial and judged[id(a)].verdict == "imprecise" and \
-                    precision_of(written(a)).decimals >= precision_of(written(answer)).decimals:
+            if trivial and judged[id(a)].verdict == "imprecise" and not coarser(a, answer):
                 continue  # the truth rounded as the student rounds everything (tanh = −0.99995 as −1.000)
             if not trivial and self._explained(a, judged):
                 continue

@@ -21,9 +21,13 @@ def coarse_value(stated, truth: float, answer) -> bool:
     digits, not exact, and its last digit coarser than the answer's (`1e1` for 14.9 is right at one
     digit, but a step built on 10 says nothing of 14.9's `10.00`; `-0.05` beside `-3.10`, both to
     2 decimals, is one habit of rounding, and the step on it is the student's own)."""
-    mine = precision_of(written(stated))
-    return (mine.significant < ROUGH_DIGITS and not is_exact(stated.given, truth)
-            and mine.decimals < precision_of(written(answer)).decimals)
+    return (precision_of(written(stated)).significant < ROUGH_DIGITS and not is_exact(stated.given, truth)
+            and coarser(stated, answer))
+
+
+def coarser(stated, answer) -> bool:
+    """Whether a stated value's last digit is coarser than the answer's (fewer decimals)."""
+    return precision_of(written(stated)).decimals < precision_of(written(answer)).decimals
 
 
 SLIP_SIZE = 0.5  # an arithmetic slip keeps the number's sign and is within half of it of its step's value
