@@ -249,6 +249,18 @@ def test_step_on_its_own_output_with_file_matrices(tmp_path, monkeypatch):
         out = invoke("step", *args)
         assert out.exit_code == 0, (args, out.stderr)
     assert invoke("grad", "s2.yaml").exit_code == 0
+    # each step names its matrices from the matrix, not from the last name: no prefix grows
+    named = re.findall(r"file: \"?([^\"}]+)", (tmp_path / "s2.yaml").read_text())
+    assert named == ["s2-w1-3.npy", "s2-b1-3.csv", "s2-w2 x-3.csv"], named
+
+
+def test_stepping_in_place_many_times_keeps_the_names_short(tmp_path, monkeypatch):
+    _file_spec(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for _ in range(12):
+        assert invoke("step", "net.yaml", "--in-place").exit_code == 0
+    named = re.findall(r"file: \"?([^\"}]+)", (tmp_path / "net.yaml").read_text())
+    assert named == ["net-w1-12.npy", "net-b1-12.csv", "net-w2 x-12.csv"], named
 
 
 def test_train_on_a_trained_spec_with_file_matrices(tmp_path, monkeypatch):

@@ -51,10 +51,16 @@ class _Edits:
         return text
 
 
-def updated_matrix_name(original: str, output: Path, taken: set[Path]) -> str:
-    """A new file name for a matrix beside `output`: net-after-w1.npy (never an existing file)."""
+def updated_matrix_name(original: str, output: Path, taken: set[Path], read_from: str = "") -> str:
+    """A new file name for a matrix beside `output`: after-w1.npy (never an existing file). A name
+    this function gave when writing `read_from` (net-w1.npy, net-w1-2.npy beside net.yaml) is named
+    from its matrix again (after-w1.npy), so stepping a spec again and again never grows a name."""
     base = Path(original)
-    stem = f"{output.stem}-{base.stem}"
+    matrix = base.stem
+    if read_from:
+        ours = re.fullmatch(rf"{re.escape(Path(read_from).stem)}-(.+?)(?:-\d+)?", matrix)
+        matrix = ours.group(1) if ours else matrix
+    stem = f"{output.stem}-{matrix}"
     candidate, n = output.parent / f"{stem}{base.suffix}", 2
     while candidate.exists() or candidate in taken:
         candidate, n = output.parent / f"{stem}-{n}{base.suffix}", n + 1
@@ -105,7 +111,7 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None, state=None) -> t
                 if output is None:
                     raise UsageError(f"layer {i + 1}'s {key} come from '{original}': the updated values go to "
                                      "a new file beside the output, so give -o FILE, not standard output")
-                name = updated_matrix_name(original, output, taken)
+                name = updated_matrix_name(original, output, taken, spec.file)
                 files[output.parent / name] = new.reshape(shape)  # the shape the file had
                 edits.replace_scalar(doc, path + ("file",), string(name))
                 moved.add(path)

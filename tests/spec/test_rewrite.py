@@ -120,6 +120,11 @@ def test_updated_matrix_name(tmp_path):
     assert updated_matrix_name("w1.npy", tmp_path / "after.yaml", taken) == "after-w1-2.npy"
     (tmp_path / "after-b.csv").write_text("1")
     assert updated_matrix_name("b.csv", tmp_path / "after.yaml", taken) == "after-b-2.csv"
+    # a name it gave beside the spec read is named from its matrix again; a user's own name is kept
+    assert updated_matrix_name("net-w1-7.npy", tmp_path / "later.yaml", taken, "dir/net.yaml") == "later-w1.npy"
+    assert updated_matrix_name("net-w1.npy", tmp_path / "later.yaml", taken, "net.yaml") == "later-w1-2.npy"
+    assert updated_matrix_name("layer-1.npy", tmp_path / "later.yaml", taken, "net.yaml") == "later-layer-1.npy"
+    assert updated_matrix_name("net-.npy", tmp_path / "later.yaml", taken, "net.yaml") == "later-net-.npy"
 
 
 def test_edits_apply_from_the_end_and_check_spans():
