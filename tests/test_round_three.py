@@ -316,3 +316,58 @@ def test_ctrl_c_just_after_the_last_epoch_writes_every_file_or_none(tmp_path, mo
     written = [(tmp_path / name).exists() for name in ("t.yaml", "log.csv")]
     assert written in ([True, True], [False, False]), (written, out.exit_code, out.stderr)
     assert (out.exit_code == 130) == (written == [False, False]), (written, out.exit_code, out.stderr)
+
+
+@pytest.mark.parametrize("command", [("step",), ("train", "--epochs", "2", "--log", "log.csv")])
+def test_ctrl_c_while_the_report_is_printed_says_the_files_are_written(tmp_path, monkeypatch, command):
+    import backprop_cli.cli.training as training_cli
+
+    (tmp_path / "net.yaml").write_text((SPECS / "mazur-2-2-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    def interrupted(*_args, **_options):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training_cli, "present", interrupted)
+    monkeypatch.setattr(training_cli.click, "echo", _echo_unless_wrote(training_cli.click.echo))
+    out = invoke(*command, "net.yaml", "-o", "t.yaml")
+    requested = ["t.yaml"] + (["log.csv"] if "--log" in command else [])
+    assert all((tmp_path / name).exists() for name in requested)
+    assert out.exit_code == 0, out.stderr  # the status says the files were written
+    assert "Interrupted." not in out.stderr
+    assert f"interrupted while printing the report; written whole: {', '.join(requested)}" in out.stderr
+
+
+def _echo_unless_wrote(echo):
+    """step's last line is echoed, not presented: Ctrl-C lands on it as on train's report."""
+    def echoing(message=None, *args, **options):
+        if str(message).startswith("wrote "):
+            raise KeyboardInterrupt
+        return echo(message, *args, **options)
+    return echoing
+
+
+# --- a file of a thousand unknown names -------------------------------------------------------
+
+def test_a_thousand_unknown_names_are_told_in_a_screenful_and_listed_whole_in_json(tmp_path):
+    (tmp_path / "net.yaml").write_text((SPECS / "mazur-2-2-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    names = [f"zz{i}" for i in range(999)]
+    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + "".join(f"  {n}: 1\n" for n in names))
+    text = invoke("check", str(tmp_path / "answers.yaml")).stdout
+    assert len(text.splitlines()) < 60, text
+    assert "zz19: not graded" in text and "zz20" not in text
+    assert "and 979 more lines not graded (--format json lists every one with its reason)" in text
+    data = json.loads(invoke("check", str(tmp_path / "answers.yaml"), "--format", "json").stdout)
+    assert [r["quantity"] for r in data["files"][0]["results"] if r["verdict"] == "not_graded"] == names
+
+
+def test_a_thousand_answers_not_asked_are_listed_in_one_short_line(tmp_path, monkeypatch):
+    hw, (alice,) = course(tmp_path, students=("alice",))
+    names = [f"zz{i}" for i in range(999)]
+    alice.write_text("answers:\n  a12: 0.8022\n" + "".join(f"  {n}: 1\n" for n in names), encoding="utf-8")
+    text = invoke("check", "--assignment", str(hw), str(alice), expect=None).stdout
+    line, = [line for line in text.splitlines() if "not graded (not asked)" in line]
+    assert line.strip() == ("not graded (not asked): " + ", ".join(names[:20]) + " and 979 more (--format json lists "
+                            "them)")
+    data = json.loads(invoke("check", "--assignment", str(hw), str(alice), "--format", "json", expect=None).stdout)
+    assert data["files"][0]["not_graded"] == names

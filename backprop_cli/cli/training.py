@@ -1,6 +1,7 @@
 """`backprop step` and `backprop train`: apply the update, keep the spec's own text, train until satisfied."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -52,6 +53,21 @@ def _locked_if(in_place: bool, target):
     return folder_lock(target) if in_place else contextlib.nullcontext()
 
 
+@contextlib.contextmanager
+def _reporting_after(written: list[str]):
+    """Ctrl-C while the report is printed, after every file was written: say that they are whole,
+    not a bare "Interrupted."; and exit 0, since the status says whether the files were written
+    (130: nothing was)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        if not written:
+            raise
+        click.echo(f"interrupted while printing the report; written whole: "
+                   f"{', '.join(printable(str(f)) for f in written)}", err=True)
+        raise click.exceptions.Exit(0) from None
+
+
 def _write(updated, target) -> str:
     """Write an updated spec (and its new matrix files) atomically; return what was written."""
     from ..api.training import write_updated
@@ -80,7 +96,6 @@ def step(spec, example, learning_rate, fmt, precision, output, in_place, force):
       backprop step net.yaml -o - --lr 0.5
     """
     from ..api.training import step as updated_spec
-    from ..core.reports import Gradients
 
     if output is None and not in_place:
         raise click.UsageError("say where the updated spec goes: -o OUT, -o - or --in-place")
@@ -93,7 +108,13 @@ def step(spec, example, learning_rate, fmt, precision, output, in_place, force):
         updated = updated_spec(load(spec, example), target, learning_rate=learning_rate)
         with deferred_interrupt():  # the spec and its matrix files: all written, or none
             written = _write(updated, target)
-    result = updated.result
+    with _reporting_after([written] if target != "-" else []):
+        _report_step(updated.result, written, target, fmt, precision)
+
+
+def _report_step(result, written: str, target: str, fmt: str, precision: int) -> None:
+    from ..core.reports import Gradients
+
     if fmt == "json":
         return present(Gradients(result, None, result.parameters()), "json")
     from ..core.numbers import number
@@ -197,6 +218,12 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
                     plot_losses(training.runs, plot, loaded.name)
     if late.came:
         click.echo("Ctrl-C came while the files were being written: they are all written whole", err=True)
+    with _reporting_after([] if training.interrupted else requested):
+        _report_training(training, written, target, fmt, precision, no_color)
+    return 130 if training.interrupted else 0
+
+
+def _report_training(training, written, target, fmt: str, precision: int, no_color: bool) -> None:
     if fmt == "json" or target != "-":
         present(training, fmt, no_color=no_color, precision=precision)
     else:  # the spec went to standard output: the report goes to standard error
@@ -205,4 +232,3 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
         console(no_color, stderr=True).print(render(training, fmt, precision=precision).renderable)
     if written and fmt != "json":
         console(no_color, stderr=target == "-").print(f"wrote {written}", markup=False, highlight=False)
-    return 130 if training.interrupted else 0

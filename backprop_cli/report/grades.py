@@ -8,7 +8,7 @@ from ..core.numbers import number
 from ..errors import printable
 from .derivation import accepted_text, cells, pretty
 from .feedback import shows_diagnosis, shows_expected, shows_questions, verdict_text
-from .style import MARK_STYLES, MARKS
+from .style import MARK_STYLES, MARKS, REFUSED_SHOWN
 
 
 def points(value: float) -> str:
@@ -62,7 +62,10 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool, level: s
                 mark = row[-1] if shows_diagnosis(level) or row[-1] in ("right", "not_answered") else "wrong"
                 block.append(MARKS.get(mark, "?"), style=MARK_STYLES.get(mark, "dim"))
         if s.not_graded:
-            notes.append((f"  not graded (not asked): {printable(', '.join(s.not_graded))}", "dim"))
+            listed = ", ".join(s.not_graded[:REFUSED_SHOWN])
+            more = len(s.not_graded) - REFUSED_SHOWN
+            listed += f" and {more:,} more (--format json lists them)" if more > 0 else ""
+            notes.append((f"  not graded (not asked): {printable(listed)}", "dim"))
         notes += [(f"  note: {printable(note)}", "yellow") for note in s.notes]
         for text, style in notes:
             block.append("\n" + text, style=style)

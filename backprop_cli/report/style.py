@@ -10,6 +10,7 @@ SUMMARY = f"first {HEAD} and last {TAIL}"
 MARKS = {"right": "✓", "wrong": "✗", "imprecise": "≈", "not_answered": "–", "carried_forward": "↪",
          "unreadable": "?", "not_graded": "·"}
 MARK_STYLES = {"right": "green", "wrong": "bold red", "imprecise": "yellow", "carried_forward": "yellow"}
+REFUSED_SHOWN = 20  # a file of a thousand unknown names is told so in a screenful, not in 2,000 lines
 
 
 def summarised(items) -> list:

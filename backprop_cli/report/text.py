@@ -12,7 +12,7 @@ from ..core.numbers import number
 from ..core.update import rules
 from ..errors import printable
 from .derivation import CANCELLED, accepted_text, derivation_lines, pretty, target_header
-from .style import MARK_STYLES, MARKS, SUMMARY, WIDE, aligned, summarised, table
+from .style import MARK_STYLES, MARKS, REFUSED_SHOWN, SUMMARY, WIDE, aligned, summarised, table
 
 if TYPE_CHECKING:  # annotations only: reporters present a Result, never make one
     from ..core.result import Result
@@ -267,12 +267,16 @@ def check_report(report, precision: int) -> Group:
             notes.append(Text.assemble((f"  line {o.answer.line} {pretty(o.answer.quantity.text)}: ", "bold"),
                                        o.diagnosis or "no known mistake gives this value; check the steps "
                                        "that lead to it (`backprop trace` shows them).", (accepted, "dim")))
-    for r in report.refused:
+    for r in report.refused[:REFUSED_SHOWN]:
         mark = Text(MARKS[r.verdict], style=MARK_STYLES.get(r.verdict, "dim"))
         grid.add_row(str(r.line), printable(r.key)[:60], printable(r.written)[:24], "", mark)
         what = r.verdict.replace("_", " ")
         notes.append(Text.assemble((f"  line {r.line} {printable(r.key)[:60]}: ", "bold"),
                                    what if r.verdict == "not_answered" else f"{what}: {printable(r.hint)}"))
+    if len(report.refused) > REFUSED_SHOWN:
+        more = len(report.refused) - REFUSED_SHOWN
+        notes.append(Text(f"  and {more:,} more line{'s' if more != 1 else ''} not graded (--format json lists "
+                          "every one with its reason)", style="bold"))
     return Group(head, grid, *notes, Text(""))
 
 
