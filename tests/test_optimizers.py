@@ -5,7 +5,7 @@ published walkthroughs typed in as printed; the spec's problems located."""
 import numpy as np
 import pytest
 import yaml
-from conftest import invoke, random_layers, stable_seed, targets_for
+from conftest import SPECS, invoke, random_layers, stable_seed, targets_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from optim_oracle import DEFAULTS, parameters, tool_state
@@ -96,6 +96,18 @@ def test_step_written_and_read_back_four_times_equals_train(tmp_path, optimizer)
         assert "optimizer_state" not in written  # plain gradient descent keeps no state
     else:
         assert written["optimizer_state"]["step"] == 4
+
+
+def test_plain_descent_counts_on_from_a_step_the_spec_gives(tmp_path):
+    # a spec written by Adam then switched to sgd, or typed with its count: the count goes on, never stale
+    text = (SPECS / "mazur-2-2-2.yaml").read_text(encoding="utf-8") + "optimizer_state:\n  step: 3\n"
+    (tmp_path / "net.yaml").write_text(text, encoding="utf-8")
+    invoke("step", tmp_path / "net.yaml", "-o", tmp_path / "s.yaml", expect=0)
+    invoke("train", tmp_path / "s.yaml", "--epochs", "2", "-o", tmp_path / "t.yaml", expect=0)
+    invoke("train", tmp_path / "net.yaml", "--epochs", "3", "-o", tmp_path / "u.yaml", expect=0)
+    steps = [yaml.safe_load((tmp_path / f"{n}.yaml").read_text())["optimizer_state"] for n in "stu"]
+    assert steps == [{"step": 4}, {"step": 6}, {"step": 6}]
+    assert (tmp_path / "t.yaml").read_text() == (tmp_path / "u.yaml").read_text()
 
 
 def test_step_api_writes_the_state_it_used():

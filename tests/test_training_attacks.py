@@ -338,3 +338,14 @@ def test_a_value_before_a_divergence_found_going_further_is_still_given(tmp_path
         assert "epoch 45101" in str(exc)
     else:
         raise AssertionError("45,101 updates overflow")
+
+
+def test_a_value_after_more_updates_than_any_check_works_out_is_told_the_bound(tmp_path):
+    # seven digits and more were read as no quantity at all ("unknown quantity 'w111_after1000000'")
+    spec(tmp_path, BASE)
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  w111_after1000000: 0.5\n  loss_after"
+                                     + "9" * 40 + ": 0.1\n", encoding="utf-8")
+    data = json.loads(invoke("check", tmp_path / "a.yaml", "--format", "json").stdout)
+    said = [r["diagnosis"] for r in data["files"][0]["results"]]
+    assert len(said) == 2 and all("that many updates of this network are more than a check works out; at most "
+                                  "100,000" in s for s in said), said

@@ -14,7 +14,7 @@ from ..errors import NumericalError, UsageError
 KINDS = ("delta", "after", "state", "partial")  # a kind is one of these, or one of these and ':' and what
 _DELTA = re.compile(r"(?:Δ|delta_)(?P<name>\w+?)(?:\[(?P<sample>[0-9]{1,9})\])?")
 _STATE = re.compile(r"(?P<key>velocity|m|v)_(?P<name>\w+)")
-_AFTER = re.compile(r"(?P<name>\w+?)_after(?P<k>[0-9]{1,6})")
+_AFTER = re.compile(r"(?P<name>\w+?)_after(?P<k>[0-9]+)")
 _PARTIAL = re.compile(r"(?:d(?P<of>\w+?)/d|∂(?P<of2>\w+?)/∂)(?P<name>\w+?)(?:\[(?P<sample>[0-9]{1,9})\])?")
 MAX_AFTER = 100_000  # updates a value after K may ask for
 MAX_WORK = 20_000_000  # updates × parameters: what a trajectory may hold
@@ -31,7 +31,8 @@ def parse_more(raw: str, notation, parse_name_in, quantity):
     loss = notation.loss if notation is not None else "L"
     m = _AFTER.fullmatch(raw)
     if m:
-        k = int(m.group("k"))
+        digits = m.group("k").lstrip("0") or "0"
+        k = int(digits) if len(digits) <= 9 else 10**9  # beyond any bound: refused as too many (check_more)
         if m.group("name") in ("loss", "L", loss):
             return quantity(raw, f"after:{k}", Name("L", ()), None)
         name = parse_name_in(m.group("name"))
@@ -88,7 +89,7 @@ def check_more(result, q, notation, node_at, error) -> None:
     if base == "after":
         k = int(what)
         if k > _longest(result):
-            raise error(f"'{q.text}': {k:,} updates of this network are more than a check works out",
+            raise error(f"'{q.text}': that many updates of this network are more than a check works out",
                         f"at most {_longest(result):,}")
         try:
             _after(result, k)

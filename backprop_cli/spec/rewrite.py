@@ -126,11 +126,18 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None, state=None) -> t
                 _insert_biases(doc, edits, base, new)
     if output is not None:
         _named_from(spec, doc, edits, output, moved)
-    if state is not None and spec.network.optimizer.name != "sgd":
+    if _writes_state(spec, state):
         _replace_state(doc, edits, spec.network, state)
     text = edits.apply()
     check_reads_back(text, spec, layers_after, state)
     return text, files
+
+
+def _writes_state(spec: Spec, state) -> bool:
+    """Whether the updated spec holds `optimizer_state:`: always for an optimiser that keeps one;
+    for plain descent, which keeps none, only if the spec counts its steps (`{step: 3}` goes on)."""
+    return state is not None and (spec.network.optimizer.name != "sgd"
+                                  or ("optimizer_state",) in spec.document.locations)
 
 
 def _replace_state(doc, edits: _Edits, network, state) -> None:
@@ -208,7 +215,7 @@ def check_reads_back(text: str, spec: Spec, layers_after, state=None) -> None:
 
     try:
         data = parse(text, spec.file).data
-        if state is not None and spec.network.optimizer.name != "sgd":
+        if _writes_state(spec, state):
             from .training import same_state
 
             if not same_state(data["optimizer_state"], spec.network, state):
