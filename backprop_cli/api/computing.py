@@ -110,10 +110,12 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
 
     if result.network.maps:  # layers over feature maps: their own path structure (core.mappaths)
         from ..core.mappaths import build_trace, locate_node
+    chosen = make_notation(notation, result.network.names)
+    if not result.network.maps:
+        nodes, weights, sample = _quantities_traced(chosen, nodes, weights, sample)
     names = parameter_names(result, weights)
     if sample is not None and not 1 <= sample <= result.samples:
         raise UsageError(f"--sample {sample}: the spec has {result.samples} sample(s)")
-    chosen = make_notation(notation, result.network.names)
     for node in nodes:
         name, index = split_sample(node, sample)
         try:
@@ -125,6 +127,44 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
     wanted = names if weights else [] if nodes else result.traced_names()
     _cap(len(wanted), "parameters", "name a few with --weight NAME, or see them all with `backprop grad --format json`")
     return build_trace(result, chosen, wanted, max_paths, sample, spec.name, spec.description, nodes)
+
+
+def _quantities_traced(notation, nodes, weights, sample):
+    """--node NAME for a quantity of an answers file that is not a node: a parameter (w212), its
+    gradient (dL/dw212, of one sample: dL/dw212[2]), its update and what the optimiser keeps (w212_new,
+    Δw212, m_w212, ...) are traced as the parameter, whose trace ends with those update lines;
+    dL/dz13 is the node z13. What one pass's paths do not show is refused with where to see it."""
+    from ..grading.quantities import QuantityError, parse_quantity
+
+    kept_nodes, traced = [], list(weights)
+    for node in nodes:
+        try:
+            q = parse_quantity(node, notation)
+        except QuantityError:
+            q = None
+        kind = q.kind.split(":", 1)[0] if q is not None else "value"
+        parameter = q is not None and q.name.kind in ("w", "b")
+        if kind in ("value", "gradient") and not parameter and q is not None and q.name.kind != "L":
+            kept_nodes.append(str(q.name) + (f"[{q.sample}]" if q.sample else "") if kind == "gradient" else node)
+            continue
+        if kind in ("value", "gradient", "updated", "delta", "state") and parameter:
+            if q.sample is not None:
+                if sample not in (None, q.sample):
+                    raise UsageError(f"--node {printable(node)} is of sample {q.sample}, --sample says {sample}")
+                sample = q.sample
+            traced.append(str(q.name))
+            continue
+        if q is None or kind == "value" and q.name.kind != "L":
+            kept_nodes.append(node)  # located below, with its hint
+            continue
+        value = f"`backprop key --quantity {printable(node)}` gives its value"
+        where = {"after": f"a value after several updates: {value}, and `backprop train --epochs K --log "
+                          "steps.csv` writes every update's values",
+                 "partial": f"a partial derivative between two nodes: {value}; trace the lower node with --node to "
+                            "see the paths from the loss through it, the factors above it included",
+                 }.get(kind, "the loss: `backprop trace` prints it (with --sample I, one sample's own loss)")
+        raise UsageError(f"--node {printable(node)}: not traced path by path; {where}")
+    return kept_nodes, traced, sample
 
 
 def _cap(count: int, what: str, hint: str) -> None:
