@@ -111,8 +111,9 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
     if result.network.maps:  # layers over feature maps: their own path structure (core.mappaths)
         from ..core.mappaths import build_trace, locate_node
     chosen = make_notation(notation, result.network.names)
+    partials = []
     if not result.network.maps:
-        nodes, weights, sample = _quantities_traced(chosen, nodes, weights, sample)
+        nodes, weights, partials, sample = _quantities_traced(chosen, nodes, weights, sample)
     names = parameter_names(result, weights)
     if sample is not None and not 1 <= sample <= result.samples:
         raise UsageError(f"--sample {sample}: the spec has {result.samples} sample(s)")
@@ -124,9 +125,19 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
                 raise ValueError(f"{node}: the spec has {result.samples} sample(s)")
         except ValueError as exc:
             raise UsageError(f"--node: {printable(str(exc))}") from None
-    wanted = names if weights else [] if nodes else result.traced_names()
+    wanted = names if weights else [] if nodes or partials else result.traced_names()
     _cap(len(wanted), "parameters", "name a few with --weight NAME, or see them all with `backprop grad --format json`")
-    return build_trace(result, chosen, wanted, max_paths, sample, spec.name, spec.description, nodes)
+    for of, wrt, is_parameter in partials:  # X a node; Y a node or a parameter (names as written)
+        try:
+            locate_node(result, of, chosen)
+            if is_parameter:
+                result.parameter_index(wrt)
+            else:
+                locate_node(result, wrt, chosen)
+        except ValueError as exc:
+            raise UsageError(f"--node: {printable(str(exc))}") from None
+    return build_trace(result, chosen, wanted, max_paths, sample, spec.name, spec.description, nodes,
+                       [(of, wrt) for of, wrt, _ in partials])
 
 
 def _quantities_traced(notation, nodes, weights, sample):
@@ -136,7 +147,7 @@ def _quantities_traced(notation, nodes, weights, sample):
     dL/dz13 is the node z13. What one pass's paths do not show is refused with where to see it."""
     from ..grading.quantities import QuantityError, parse_quantity
 
-    kept_nodes, traced = [], list(weights)
+    kept_nodes, traced, partials = [], list(weights), []
     for node in nodes:
         try:
             q = parse_quantity(node, notation)
@@ -145,14 +156,17 @@ def _quantities_traced(notation, nodes, weights, sample):
         kind = q.kind.split(":", 1)[0] if q is not None else "value"
         parameter = q is not None and q.name.kind in ("w", "b")
         if kind in ("value", "gradient") and not parameter and q is not None and q.name.kind != "L":
-            kept_nodes.append(str(q.name) + (f"[{q.sample}]" if q.sample else "") if kind == "gradient" else node)
+            kept_nodes.append(node.split("/", 1)[1][1:] if kind == "gradient" else node)  # dL/dz13 → z13, as written
             continue
-        if kind in ("value", "gradient", "updated", "delta", "state") and parameter:
+        if kind in ("value", "gradient", "updated", "delta", "state", "partial") and (parameter or kind == "partial"):
             if q.sample is not None:
                 if sample not in (None, q.sample):
                     raise UsageError(f"--node {printable(node)} is of sample {q.sample}, --sample says {sample}")
                 sample = q.sample
-            traced.append(str(q.name))
+            if kind == "partial":
+                partials.append((q.kind.split(":", 1)[1], str(q.name), parameter))
+            else:
+                traced.append(str(q.name))
             continue
         if q is None or kind == "value" and q.name.kind != "L":
             kept_nodes.append(node)  # located below, with its hint
@@ -160,11 +174,9 @@ def _quantities_traced(notation, nodes, weights, sample):
         value = f"`backprop key --quantity {printable(node)}` gives its value"
         where = {"after": f"a value after several updates: {value}, and `backprop train --epochs K --log "
                           "steps.csv` writes every update's values",
-                 "partial": f"a partial derivative between two nodes: {value}; trace the lower node with --node to "
-                            "see the paths from the loss through it, the factors above it included",
                  }.get(kind, "the loss: `backprop trace` prints it (with --sample I, one sample's own loss)")
         raise UsageError(f"--node {printable(node)}: not traced path by path; {where}")
-    return kept_nodes, traced, sample
+    return kept_nodes, traced, partials, sample
 
 
 def _cap(count: int, what: str, hint: str) -> None:

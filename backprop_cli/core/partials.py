@@ -9,7 +9,7 @@ import numpy as np
 from .cancel import RELATIVE
 
 
-def _position(what: str, layer: int) -> int:
+def pass_position(what: str, layer: int) -> int:
     """Where a node sits in the pass: x = a0, z1, a1, z2, a2, ..."""
     return 2 * layer - (what == "z")
 
@@ -29,10 +29,10 @@ def partial(result, of: tuple[str, int, int], wrt: tuple, sample: int) -> float:
         what, layer, neuron = wrt
         tangent = np.zeros(result.sizes[layer])
         tangent[neuron] = 1.0
-    target = _position(of[0], of[1])
-    if _position(what, layer) > target:
+    target = pass_position(of[0], of[1])
+    if pass_position(what, layer) > target:
         return 0.0
-    while _position(what, layer) < target:
+    while pass_position(what, layer) < target:
         if what == "z":  # z → a through the activation's Jacobian (a vector when elementwise)
             jacobian = net.layers[layer - 1].activation.jacobian(result.z[layer][s], result.a[layer][s])
             tangent = jacobian * tangent if jacobian.ndim == 1 else _summed(jacobian, tangent)

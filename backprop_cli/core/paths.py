@@ -70,6 +70,7 @@ class ParameterTrace:
     positions: list[tuple[str, str, int, float]] = field(default_factory=list)
     optimizer: object = None  # core.update.Optimizer of the update (None: plain gradient descent)
     state: tuple = ()  # (t, its state before, after): what the optimiser's worked lines plug in
+    of: str = ""  # a partial derivative ∂X/∂name (trace --node dX/dY): X; "" for ∂L/∂name
 
     kind = "trace"  # how a notebook shows it (core.computation's viewers)
 
@@ -164,26 +165,35 @@ def _local(jacobian: np.ndarray, i: int, m: int) -> float:
 
 
 def best_paths(result, layer: int, neuron: int, k: int, sample: int,
-               jacobian: dict[int, np.ndarray], stop: str = "z") -> list[tuple[float, list[int], list[int]]]:
+               jacobian: dict[int, np.ndarray], stop: str = "z", top: tuple | None = None
+               ) -> list[tuple[float, list[int], list[int]]]:
     """The k largest-|product| paths from L to z(layer)neuron (or a(layer)neuron, stop="a") for
     one sample (0-based): (product, activation index per level, pre-activation index per level),
-    top level first."""
+    top level first. With `top` = ("z" | "a", layer, 1-based neuron), the paths start at that node
+    instead of L (a partial derivative ∂X/∂Y), its own factor 1; a top z has no activation index."""
     depth = len(result.network.layers)
     k = max(k, 1)
-    grad_yhat = result.grad_a[depth][sample]
-    prod = np.zeros((len(grad_yhat), k))
-    valid = np.zeros((len(grad_yhat), k), dtype=bool)
-    prod[:, 0], valid[:, 0] = grad_yhat, True
+    start, first = depth, result.grad_a[depth][sample]
+    if top is not None:
+        start, first = top[1], np.zeros(result.sizes[top[1]])
+        first[top[2] - 1] = 1.0
+    prod = np.zeros((len(first), k))
+    valid = np.zeros((len(first), k), dtype=bool)
+    prod[:, 0] = first
+    valid[:, 0] = True if top is None else first != 0  # from X: the paths of its own neuron alone
     back = []  # per step: (from-node index, from-rank) arrays
-    for p in range(depth, layer, -1) if stop == "a" else range(depth, layer - 1, -1):
+    for p in range(start, layer, -1) if stop == "a" else range(start, layer - 1, -1):
         n, local = len(jacobian[p]), jacobian[p]
-        if local.ndim == 1:  # elementwise: each z(p)m is reached from a(p)m alone, ranks unchanged
+        if top is not None and top[0] == "z" and p == start:
+            pass  # the paths start below this layer's activation
+        elif local.ndim == 1:  # elementwise: each z(p)m is reached from a(p)m alone, ranks unchanged
             prod = prod * local[:, None]
             node, rank = np.repeat(np.arange(n)[:, None], prod.shape[1], 1), np.tile(np.arange(prod.shape[1]), (n, 1))
         else:
             exists = np.ones((n, n), dtype=bool)
             prod, valid, node, rank = _k_best_step(prod, valid, local.T, exists, k)  # edges [to m, from i]
-        back.append((node, rank))
+        if not (top is not None and top[0] == "z" and p == start):
+            back.append((node, rank))
         if p == layer:  # stop == "z"
             break
         weights = result.network.layers[p - 1].weights  # edge[k, m] = ∂z(p)m/∂a(p−1)k = w(p)mk
@@ -363,3 +373,98 @@ def _count_node_paths(result, what: str, layer: int, neuron: int) -> int:
     if layer == depth:
         return 1
     return sum(count_paths(sizes, softmax, layer + 1, m) for m in range(1, sizes[layer + 1] + 1))
+
+
+def count_between(sizes: list[int], softmax_layers: set[int], top: tuple, what: str, layer: int, neuron: int) -> int:
+    """Exact number of paths from node `top` (("z" | "a", layer, 1-based neuron)) down to
+    z or a (`what`) of `layer`, neuron `neuron`: 0 when it is not below."""
+    kind, p, j = top
+    counts = [0] * sizes[p]
+    counts[j - 1] = 1
+    while True:
+        if (kind, p) == (what, layer):
+            return counts[neuron - 1]
+        if kind == "a":  # a(p) → z(p): a softmax layer's every z reaches every a
+            if p == 0:
+                return 0
+            counts = [sum(counts)] * sizes[p] if p in softmax_layers else counts
+            kind = "z"
+        else:  # z(p) → a(p − 1): every z reaches every a below it
+            counts, kind, p = [sum(counts)] * sizes[p - 1], "a", p - 1
+
+
+def trace_partial(result, of: str, wrt: str, sample: int = 1, *, notation: Notation, max_paths: int) -> ParameterTrace:
+    """Every path from a node X (`of`: z13, yhat1, ... in `notation`) down to Y (`wrt`: a node, or a
+    parameter, whose last factor is ∂z/∂w or ∂z/∂b) of one sample (1-based): ∂X/∂Y as the sum of
+    their products, each factor as trace prints it. No path when Y is not below X: ∂X/∂Y = 0."""
+    from .partials import partial, pass_position
+
+    top = locate_node(result, of, notation)
+    net, s = result.network, sample - 1
+    batch = result.samples > 1
+    pre, post = _node_names(result, notation, sample if batch else None)
+    jacobian = jacobians(result, s)
+    parameter = None
+    try:
+        what, layer, bottom = locate_node(result, wrt, notation)
+        ends = [(what, layer, bottom)]
+        value, shown = (result.z if what == "z" else result.a)[layer][s, bottom - 1], \
+            (pre(layer, bottom) if what == "z" else post(layer, bottom))
+        wrt_index = (what, layer, bottom - 1)
+    except ValueError:
+        parameter = result.parameter_index(wrt)  # (UsageError naming the valid names when neither)
+        kind, layer, j, k = parameter
+        ends = [("z", layer, n) for n in (range(1, result.sizes[layer] + 1) if j is None else [j])]
+        value, shown = result.value(wrt), notation.parameter(kind, layer, j, k)
+        wrt_index = parameter
+    candidates, total = [], 0
+    for what, layer, bottom in ends:
+        total += count_between(result.sizes, net.softmax_layers, top, what, layer, bottom)
+        if pass_position(top[0], top[1]) < pass_position(what, layer):
+            continue
+        for _, first, second in best_paths(result, layer, bottom, max_paths, s, jacobian, stop=what, top=top):
+            chain = [x for pair in zip(first, second) for x in pair] + first[len(second):]
+            path = _path_between(result, notation, top, chain, pre, post, jacobian)
+            if parameter is not None:
+                kind, _, _, k = parameter
+                z_name = pre(layer, bottom)
+                factor = Factor(f"∂{z_name}/∂{shown}", post(layer - 1, k), float(result.a[layer - 1][s, k - 1])) \
+                    if kind == "w" else Factor(f"∂{z_name}/∂{shown}", "1", 1.0)
+                path = Path(path.nodes + [shown], path.factors + [factor], path.product * factor.value, path.sample)
+            candidates.append(path)
+    candidates.sort(key=lambda path: -abs(path.product))
+    paths = candidates[:max_paths]
+    gradient = partial(result, (top[0], top[1], top[2] - 1), wrt_index, s)
+    omitted = 0.0 if len(paths) == total else gradient - sum(p.product for p in paths)
+    of_shown = (pre if top[0] == "z" else post)(top[1], top[2])
+    cancelled = gradient == 0 and any(p.product != 0 for p in paths)  # partial() made a sum within rounding 0
+    return ParameterTrace(shown, float(value), gradient, float(value), result.learning_rate, total, paths,
+                          0.0 if cancelled else omitted, layer=ends[0][1], node=True, of=of_shown, cancelled=cancelled)
+
+
+def _path_between(result, notation: Notation, top: tuple, chain: list[int], pre, post, jacobian) -> Path:
+    """One path from `top` down the node indices `chain` (0-based, alternately a and z or z and a
+    as `top` is), its nodes and factors named as trace names them."""
+    net = result.network
+    kind, p, _ = top
+    i = chain[0]
+    nodes, factors, product = [post(p, i + 1) if kind == "a" else pre(p, i + 1)], [], 1.0
+    for m in chain[1:]:
+        if kind == "a":  # a(p)i from z(p)m: the activation's local derivative
+            act = net.layers[p - 1].activation
+            a_name, z_name = post(p, i + 1), pre(p, m + 1)
+            formula = act.derivative_formula.format(z=z_name, a=a_name) if i == m else \
+                act.cross_formula.format(ai=a_name, am=post(p, m + 1))
+            factor = Factor(f"∂{a_name}/∂{z_name}", formula, _local(jacobian[p], i, m))
+            nodes.append(z_name)
+            kind = "z"
+        else:  # z(p)i from a(p − 1)m: the weight between them
+            z_name, a_name = pre(p, i + 1), post(p - 1, m + 1)
+            factor = Factor(f"∂{z_name}/∂{a_name}", notation.parameter("w", p, i + 1, m + 1),
+                            float(net.layers[p - 1].weights[i, m]))
+            nodes.append(a_name)
+            kind, p = "a", p - 1
+        factors.append(factor)
+        product *= factor.value
+        i = m
+    return Path(nodes, factors, product, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .names import Notation, parameter_names
-from .paths import ParameterTrace, split_sample, trace_node, trace_parameter
+from .paths import ParameterTrace, split_sample, trace_node, trace_parameter, trace_partial
 from .result import Result
 
 
@@ -78,9 +78,10 @@ class Trace:
 
 
 def build_trace(result: Result, notation: Notation, names: list[str] | None, max_paths: int,
-                sample: int | None = None, title: str = "", description: str = "", nodes=()) -> Trace:
-    """Trace every parameter of `result` (or those named; [] for none) and the node quantities
-    named in `nodes`; `sample` (1-based) narrows a batch to one (nodes: of that sample, else 1)."""
+                sample: int | None = None, title: str = "", description: str = "", nodes=(), partials=()) -> Trace:
+    """Trace every parameter of `result` (or those named; [] for none), the node quantities named
+    in `nodes` and the partial derivatives (X, Y) in `partials`; `sample` (1-based) narrows a batch
+    to one (nodes and partials: of that sample, else 1)."""
     net = result.network
     depth = len(net.layers)
     shown = list(range(result.samples)) if sample is None else [sample - 1]
@@ -101,6 +102,8 @@ def build_trace(result: Result, notation: Notation, names: list[str] | None, max
     parameters = [trace_parameter(result, name, notation, max_paths, sample) for name in wanted]
     parameters += [trace_node(result, *split_sample(name, sample), notation=notation, max_paths=max_paths)
                    for name in nodes]
+    parameters += [trace_partial(result, of, wrt, sample or 1, notation=notation, max_paths=max_paths)
+                   for of, wrt in partials]
     loss = result.loss if sample is None else float(result.per_sample_loss[sample - 1])
     l2 = net.l2 if sample is None else 0.0  # a sample's own loss is its data term alone
     formula = net.loss.formula + (L2_FORMULA if l2 else "")

@@ -54,6 +54,7 @@ def cells(text: str) -> int:
 def derivation_lines(p, precision: int, symbol: str = "L") -> list[list[tuple[str, str]]]:
     """The derivation of ParameterTrace `p`: lines, each a list of (text, style) pieces; style is
     "" or one of bold, cyan, dim, yellow."""
+    symbol = pretty(p.of) if p.of else symbol  # ∂X/∂Y between two nodes: X in the loss's place
     count = f"{count_text(p.path_count)} path" + ("" if p.path_count == 1 else "s")
     lines = [[(f"∂{symbol}/∂{pretty(p.name)}", "bold"), (f"   {count}", "")]]
     if p.node:  # a node's own value, beside its derivative

@@ -85,6 +85,8 @@ def trace_object(trace) -> dict[str, Any]:
             entry["per_sample"] = [{"sample": s, "gradient": g} for s, g in p.per_sample]
         if p.node:  # trace --node: no update
             del entry["updated"]
+            if p.of:  # ∂X/∂Y between two nodes: the gradient is ∂X/∂name
+                entry["of"] = p.of
             nodes.append(entry)
         else:
             entry["frozen"] = p.frozen

@@ -162,6 +162,7 @@ def trace_latex(trace, precision: int, order: str = "backward") -> str:
 
 def parameter_latex(p, n, sym: str) -> list[str]:
     """One traced quantity as an `align*` derivation: paths, zero paths grouped, sum, update."""
+    sym = p.of or sym  # ∂X/∂Y between two nodes: X in the loss's place
     count = f"{count_text(p.path_count)} path{'s' if p.path_count != 1 else ''}"
     rows = [r"\subsection*{$" + partial(f"∂{sym}/∂{p.name}") + f"$ ({count})" + "}", r"\begin{align*}"]
     paths, zeros = p.grouped()

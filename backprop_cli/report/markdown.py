@@ -66,6 +66,7 @@ def trace_markdown(trace, precision: int, order: str = "backward") -> str:
 
 def parameter_markdown(p, n, sym: str) -> list[str]:
     """One traced quantity in Markdown: its paths, zero paths grouped, the sum and the update."""
+    sym = pretty(p.of) if p.of else sym  # ∂X/∂Y between two nodes: X in the loss's place
     lines = ["", f"## ∂{sym}/∂{pretty(p.name)} ({count_text(p.path_count)} path{'s' if p.path_count != 1 else ''})"]
     paths, zeros = p.grouped()
     for i, path in enumerate(paths, start=1):
