@@ -111,9 +111,9 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
     if result.network.maps:  # layers over feature maps: their own path structure (core.mappaths)
         from ..core.mappaths import build_trace, locate_node
     chosen = make_notation(notation, result.network.names)
-    partials = []
+    partials, updates = [], []
     if not result.network.maps:
-        nodes, weights, partials, sample = _quantities_traced(chosen, nodes, weights, sample)
+        nodes, weights, partials, updates, sample = _quantities_traced(chosen, nodes, weights, sample)
     names = parameter_names(result, weights)
     if sample is not None and not 1 <= sample <= result.samples:
         raise UsageError(f"--sample {sample}: the spec has {result.samples} sample(s)")
@@ -125,7 +125,7 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
                 raise ValueError(f"{node}: the spec has {result.samples} sample(s)")
         except ValueError as exc:
             raise UsageError(f"--node: {printable(str(exc))}") from None
-    wanted = names if weights else [] if nodes or partials else result.traced_names()
+    wanted = names if weights else [] if nodes or partials or updates else result.traced_names()
     _cap(len(wanted), "parameters", "name a few with --weight NAME, or see them all with `backprop grad --format json`")
     for of, wrt, is_parameter in partials:  # X a node; Y a node or a parameter (names as written)
         try:
@@ -137,17 +137,20 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
         except ValueError as exc:
             raise UsageError(f"--node: {printable(str(exc))}") from None
     return build_trace(result, chosen, wanted, max_paths, sample, spec.name, spec.description, nodes,
-                       [(of, wrt) for of, wrt, _ in partials])
+                       [(of, wrt) for of, wrt, _ in partials], updates)  # a NumericalError where training diverges
 
 
 def _quantities_traced(notation, nodes, weights, sample):
     """--node NAME for a quantity of an answers file that is not a node: a parameter (w212), its
     gradient (dL/dw212, of one sample: dL/dw212[2]), its update and what the optimiser keeps (w212_new,
     Δw212, m_w212, ...) are traced as the parameter, whose trace ends with those update lines;
-    dL/dz13 is the node z13. What one pass's paths do not show is refused with where to see it."""
+    dL/dz13 is the node z13; dX/dY the partials (X, Y, Y a parameter); w212_after3 and loss_after3
+    the updates (name or None, K). The loss itself, or too many updates, is refused with where to look.
+    Returns (nodes, parameters, partials, updates, sample)."""
+    from ..core.paths import MAX_TRACED_UPDATES
     from ..grading.quantities import QuantityError, parse_quantity
 
-    kept_nodes, traced, partials = [], list(weights), []
+    kept_nodes, traced, partials, updates = [], list(weights), [], []
     for node in nodes:
         try:
             q = parse_quantity(node, notation)
@@ -171,12 +174,15 @@ def _quantities_traced(notation, nodes, weights, sample):
         if q is None or kind == "value" and q.name.kind != "L":
             kept_nodes.append(node)  # located below, with its hint
             continue
-        value = f"`backprop key --quantity {printable(node)}` gives its value"
-        where = {"after": f"a value after several updates: {value}, and `backprop train --epochs K --log "
+        if kind == "after" and int(q.kind.split(":")[1]) <= MAX_TRACED_UPDATES:
+            updates.append((str(q.name) if parameter else None, int(q.kind.split(":")[1])))
+            continue
+        where = {"after": f"trace works out at most {MAX_TRACED_UPDATES} updates one by one: `backprop key "
+                          f"--quantity {printable(node)}` gives its value, and `backprop train --epochs K --log "
                           "steps.csv` writes every update's values",
                  }.get(kind, "the loss: `backprop trace` prints it (with --sample I, one sample's own loss)")
         raise UsageError(f"--node {printable(node)}: not traced path by path; {where}")
-    return kept_nodes, traced, partials, sample
+    return kept_nodes, traced, partials, updates, sample
 
 
 def _cap(count: int, what: str, hint: str) -> None:

@@ -59,7 +59,8 @@ def grad(spec, example, expr, at, learning_rate, fmt, precision, no_color, weigh
 @click.option("--node", "nodes", multiple=True, metavar="NAME",
               help="Trace every path from the loss to a node quantity instead (z13, a12, x1, yhat2, or the spec's "
                    "own name); repeat for several. In a batch, of sample --sample I (default 1). An answers "
-                   "file's name about a parameter (dL/dw212, w212_new, Δw212, m_w212) traces the parameter.")
+                   "file's name works too: dL/dw212, w212_new, Δw212, m_w212 trace the parameter; dyhat1/dz12 "
+                   "the paths from ŷ1 down to z12; w212_after3 the 3 updates one by one.")
 @click.option("--max-paths", type=click.IntRange(0, 10_000), default=8, show_default=True, metavar="N",
               help="Show the N paths of largest |product| per parameter; the rest are counted and summed.")
 @click.option("--sample", type=click.IntRange(1), metavar="I", help="Trace sample I (1-based) of a batch alone.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .names import Notation, parameter_names
-from .paths import ParameterTrace, split_sample, trace_node, trace_parameter, trace_partial
+from .paths import ParameterTrace, UpdateSteps, split_sample, trace_node, trace_parameter, trace_partial, trace_updates
 from .result import Result
 
 
@@ -52,6 +52,7 @@ class Trace:
     target_letter: str = "y"  # g: a circuit's upstream gradient
     l2: float = 0.0  # λ of the loss's L2 term (λ/2)·Σw² (0: none)
     l2_term: float = 0.0  # its value, a term of `loss`
+    updates: list[UpdateSteps] = field(default_factory=list)  # values after K updates, update by update
 
     def layer_rows(self, layer: int) -> list[NeuronRow]:
         """The neurons of one layer (1-based), in order: grouped once, since a report asks for every
@@ -78,10 +79,12 @@ class Trace:
 
 
 def build_trace(result: Result, notation: Notation, names: list[str] | None, max_paths: int,
-                sample: int | None = None, title: str = "", description: str = "", nodes=(), partials=()) -> Trace:
+                sample: int | None = None, title: str = "", description: str = "", nodes=(), partials=(),
+                updates=()) -> Trace:
     """Trace every parameter of `result` (or those named; [] for none), the node quantities named
     in `nodes` and the partial derivatives (X, Y) in `partials`; `sample` (1-based) narrows a batch
-    to one (nodes and partials: of that sample, else 1)."""
+    to one (nodes and partials: of that sample, else 1); `updates` (parameter or None for the loss,
+    K) the values after K updates, update by update."""
     net = result.network
     depth = len(net.layers)
     shown = list(range(result.samples)) if sample is None else [sample - 1]
@@ -110,4 +113,5 @@ def build_trace(result: Result, notation: Notation, names: list[str] | None, max
     return Trace(title, description, result.sizes, [layer.activation.label for layer in net.layers],
                  net.loss.name, formula, loss, [float(result.per_sample_loss[s]) for s in shown],
                  result.learning_rate, net.reduction, [s + 1 for s in shown], inputs, neurons, parameters,
-                 notation.name, result.samples, notation.loss, net.loss.target, l2, net.l2_term if l2 else 0.0)
+                 notation.name, result.samples, notation.loss, net.loss.target, l2, net.l2_term if l2 else 0.0,
+                 [trace_updates(result, name, k, notation) for name, k in updates])

@@ -110,6 +110,38 @@ def derivation_lines(p, precision: int, symbol: str = "L") -> list[list[tuple[st
     return lines
 
 
+UPDATES_SHOWN = 3  # of a value after many updates, the first and the last few are worked out
+
+
+def shown_updates(updates: int) -> list[int]:
+    """Which of K updates a report works out: all of a few, else the first and last UPDATES_SHOWN."""
+    if updates <= 2 * UPDATES_SHOWN + 1:
+        return list(range(1, updates + 1))
+    return [*range(1, UPDATES_SHOWN + 1), *range(updates - UPDATES_SHOWN + 1, updates + 1)]
+
+
+def update_steps_lines(u, precision: int, symbol: str = "L") -> list[list[tuple[str, str]]]:
+    """A value after K updates (core.paths.UpdateSteps), as derivation_lines writes a parameter:
+    per update shown, the loss before it and the update's worked lines; the updates between counted."""
+    show = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
+    lines = [[(f"{pretty(u.name)} after {count_text(u.updates)} update{'s' if u.updates != 1 else ''}", "bold")]]
+    previous = 0
+    for k in shown_updates(u.updates):
+        if k != previous + 1:
+            lines.append([(f"  … {count_text(k - previous - 1)} more updates", "yellow")])
+        previous = k
+        lines.append([(f"  update {k}  ", ""), (f"{symbol} = {show(u.losses[k - 1])} before it", "dim")])
+        step = u.steps[k - 1] if u.steps else None
+        if step is not None and step.frozen:
+            lines.append([(f"          {pretty(step.name)} is frozen (the spec's `frozen:`): it stays "
+                           f"{show(step.value)}", "")])
+        elif step is not None:
+            lines += [[("          " + line, "")] for line in traced_lines(step, show, loss=symbol)]
+    lines.append([(f"  after update {count_text(u.updates)}: {pretty(u.name)} = ", ""), (show(u.value), "bold")]
+                 + ([(f"   ({symbol} = {show(u.losses[-1])})", "dim")] if u.steps else []))
+    return lines
+
+
 POSITIONS_SHOWN = 12  # a shared weight's positions listed one per line; the rest are counted
 
 

@@ -95,6 +95,11 @@ def trace_object(trace) -> dict[str, Any]:
            "forward": forward, "parameters": parameters}
     if nodes:
         obj["nodes"] = nodes
+    if trace.updates:
+        obj["updates"] = [{"name": u.name, "updates": u.updates, "value": u.value, "losses": u.losses,
+                           "steps": [{"update": k, "value": s.value, "gradient": s.gradient, "updated": s.updated,
+                                      **({"state": s.state[2]} if s.state else {})}
+                                     for k, s in enumerate(u.steps, start=1)]} for u in trace.updates]
     return obj
 
 

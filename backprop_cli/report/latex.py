@@ -6,7 +6,7 @@ import re
 from ..core.numbers import number
 from ..core.update import rule, traced_lines, worked
 from ..errors import printable
-from .derivation import count_text
+from .derivation import count_text, shown_updates
 
 _NAME = re.compile(r"\b(yhat|[wbxyzahLfg])(\d+(?:_\d+)*)?(\[\d+\])?")
 _KINK = re.compile(r"\(1 if (\S+) > 0 else ([^)]+)\)")
@@ -156,6 +156,8 @@ def trace_latex(trace, precision: int, order: str = "backward") -> str:
                f"${name(sym)} = {formula(trace.loss_formula)} = {n(trace.loss)}$; $\\eta = {n(trace.learning_rate)}$.")
     for p in trace.ordered(order):
         out += parameter_latex(p, n, sym)
+    for u in trace.updates:
+        out += updates_latex(u, n, sym)
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"
 
@@ -184,12 +186,32 @@ def parameter_latex(p, n, sym: str) -> list[str]:
                 + r"\\")
     if p.cancelled:
         rows.append(r"\intertext{the paths cancel: their products sum to 0 (what is left is rounding)}")
-    if p.frozen and not p.node:
-        rows.append(r"\intertext{$" + name(p.name) + r"$ is frozen: it stays $" + n(p.value) + "$}")
-    elif not p.node and p.optimizer is not None and p.optimizer.name != "sgd":
-        rows += [optimizer_row(line, sym, p.name) for line in traced_lines(p, n, loss=sym)]
-    elif not p.node:
-        line = worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, n, loss=sym)
-        rows.append(update_rule(p.name, sym) + line.split(rule(p.name, sym), 1)[1].replace("−", "-")
-                    .replace("×", r"\times"))
+    if not p.node:
+        rows += _update_rows(p, n, sym)
+    return rows + [r"\end{align*}"]
+
+
+def _update_rows(p, n, sym: str) -> list[str]:
+    """A parameter's update as `align*` rows: frozen, the optimiser's worked lines, or w ← w − η·g."""
+    if p.frozen:
+        return [r"\intertext{$" + name(p.name) + r"$ is frozen: it stays $" + n(p.value) + "$}"]
+    if p.optimizer is not None and p.optimizer.name != "sgd":
+        return [optimizer_row(line, sym, p.name) for line in traced_lines(p, n, loss=sym)]
+    line = worked(p.name, p.value, p.learning_rate, p.gradient, p.updated, n, loss=sym)
+    return [update_rule(p.name, sym) + line.split(rule(p.name, sym), 1)[1].replace("−", "-").replace("×", r"\times")]
+
+
+def updates_latex(u, n, sym: str) -> list[str]:
+    """A value after K updates, update by update (core.paths.UpdateSteps)."""
+    rows = [r"\subsection*{$" + name(u.name) + f"$ after {u.updates} update{'s' if u.updates != 1 else ''}" + "}",
+            r"\begin{align*}"]
+    previous = 0
+    for k in shown_updates(u.updates):
+        if k != previous + 1:
+            rows.append(r"\intertext{\dots\ " + str(k - previous - 1) + " more updates}")
+        previous = k
+        rows.append(r"\intertext{Update " + str(k) + ": $" + name(sym) + " = " + n(u.losses[k - 1]) + "$ before it}")
+        if u.steps:
+            rows += _update_rows(u.steps[k - 1], n, sym)
+    rows.append(name(u.name) + r" &= " + n(u.value) + r" \quad\text{after update " + str(u.updates) + r"}\\")
     return rows + [r"\end{align*}"]

@@ -7,7 +7,7 @@ from ..core.names import notation
 from ..core.numbers import number
 from ..core.update import traced_lines
 from ..errors import printable
-from .derivation import CANCELLED, count_text, pretty, target_header
+from .derivation import CANCELLED, count_text, pretty, shown_updates, target_header
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
 
@@ -61,7 +61,26 @@ def trace_markdown(trace, precision: int, order: str = "backward") -> str:
                          + " | ".join(map(n, r.delta)) + " |")
     for p in trace.ordered(order):
         lines += parameter_markdown(p, n, sym)
+    for u in trace.updates:
+        lines += updates_markdown(u, n, sym)
     return "\n".join(lines) + "\n"
+
+
+def updates_markdown(u, n, sym: str) -> list[str]:
+    """A value after K updates (core.paths.UpdateSteps), update by update."""
+    lines = ["", f"## {pretty(u.name)} after {count_text(u.updates)} update{'s' if u.updates != 1 else ''}"]
+    previous = 0
+    for k in shown_updates(u.updates):
+        if k != previous + 1:
+            lines += ["", f"… {count_text(k - previous - 1)} more updates"]
+        previous = k
+        lines += ["", f"**Update {k}** ({sym} = {n(u.losses[k - 1])} before it)"]
+        step = u.steps[k - 1] if u.steps else None
+        if step is not None and step.frozen:
+            lines += ["", f"{pretty(step.name)} is frozen (the spec's `frozen:`): it stays {n(step.value)}"]
+        elif step is not None:
+            lines += [""] + [f"- {line}" for line in traced_lines(step, n, loss=sym, name=pretty(step.name))]
+    return lines + ["", f"After update {count_text(u.updates)}: {pretty(u.name)} = **{n(u.value)}**"]
 
 
 def parameter_markdown(p, n, sym: str) -> list[str]:

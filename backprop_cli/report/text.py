@@ -11,7 +11,7 @@ from ..core.names import notation
 from ..core.numbers import number
 from ..core.update import rules
 from ..errors import printable
-from .derivation import CANCELLED, accepted_text, derivation_lines, pretty, target_header
+from .derivation import CANCELLED, accepted_text, derivation_lines, pretty, target_header, update_steps_lines
 from .style import MARK_STYLES, MARKS, REFUSED_SHOWN, SUMMARY, WIDE, aligned, summarised, table
 
 if TYPE_CHECKING:  # annotations only: reporters present a Result, never make one
@@ -221,6 +221,9 @@ def trace_report(trace, precision: int, order: str = "backward") -> Group:
     parts += _backward(trace, precision) + [Text("")]
     for p in trace.ordered(order):
         parts += parameter_block(p, precision, trace.loss_symbol) + [Text("")]
+    for u in trace.updates:
+        parts += [Text.assemble(*((text, style) if style else text for text, style in line))
+                  for line in update_steps_lines(u, precision, trace.loss_symbol)] + [Text("")]
     return Group(*parts)
 
 
