@@ -243,6 +243,8 @@ BASE = "input: [1]\ntarget: [0]\nloss: mse\nlayers:\n  - activation: linear\n   
     ("optimizer: {name: nesterov, beta: 0}\n", "nesterov needs a momentum beta above 0"),
     ("optimizer: [adam]\n", "7:12: 'optimizer' must be a name or a mapping, not a list"),
     ("optimizer: {beta1: 0.9}\n", "'name' is missing"),
+    # YAML's merge key is read as a key (read as 'name' is missing alone, it hid what was wrong)
+    ("optimizer: {<<: {name: adam}}\n", "7:13: unknown key '<<'\n  hint: known: name, beta, eps, alpha, beta1, beta2"),
     ("optimizer: adam\noptimizer_state: {step: -1}\n", "8:25: 'step' must be a whole number of updates"),
     ("optimizer: adam\noptimizer_state: {step: 1.5}\n", "'step' must be a whole number of updates"),
     ("optimizer: adam\noptimizer_state: {step: 1, w112: {m: 0, v: 0}}\n",

@@ -136,8 +136,13 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
                 locate_node(result, wrt, chosen)
         except ValueError as exc:
             raise UsageError(f"--node: {printable(str(exc))}") from None
+    if result.network.maps:
+        return build_trace(result, chosen, wanted, max_paths, sample, spec.name, spec.description, nodes)
+    from ..core.updatesteps import trace_updates
+
+    worked = [trace_updates(result, name, k, chosen) for name, k in updates]  # NumericalError: it diverged
     return build_trace(result, chosen, wanted, max_paths, sample, spec.name, spec.description, nodes,
-                       [(of, wrt) for of, wrt, _ in partials], updates)  # a NumericalError where training diverges
+                       [(of, wrt) for of, wrt, _ in partials], worked)
 
 
 def _quantities_traced(notation, nodes, weights, sample):
@@ -147,7 +152,7 @@ def _quantities_traced(notation, nodes, weights, sample):
     dL/dz13 is the node z13; dX/dY the partials (X, Y, Y a parameter); w212_after3 and loss_after3
     the updates (name or None, K). The loss itself, or too many updates, is refused with where to look.
     Returns (nodes, parameters, partials, updates, sample)."""
-    from ..core.paths import MAX_TRACED_UPDATES
+    from ..core.updatesteps import MAX_TRACED_UPDATES
     from ..grading.quantities import QuantityError, parse_quantity
 
     kept_nodes, traced, partials, updates = [], list(weights), [], []

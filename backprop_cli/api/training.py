@@ -46,17 +46,15 @@ def train(spec, epochs: int, *, until_loss: float | None = None, learning_rates=
     `until_loss`), one run per learning rate (default: the spec's). `on_epoch(rate, epoch, state)`
     sees the state before the update of epoch 1 and of every `every`-th
     epoch (core.training.Epoch). Ctrl-C ends it after the last whole epoch."""
-    from ..core.training import train as run_training
+    from ..core.training import train_rates
 
     _network(spec, "train")
-    runs = []
-    for rate in learning_rates or [spec.learning_rate]:
+    rates = list(learning_rates or [spec.learning_rate])
+    for rate in rates:
         if not 0 < rate < float("inf"):
             raise UsageError(f"learning rates are positive numbers, not {rate!r}")
-        callback = None if on_epoch is None else (lambda state, epoch, rate=rate: on_epoch(rate, epoch, state))
-        runs.append(run_training(spec.network, spec.inputs, spec.targets, rate, epochs, until_loss, callback, every))
-        if runs[-1].stopped == "interrupted":
-            break
+    callback = None if on_epoch is None else (lambda rate, state, epoch: on_epoch(rate, epoch, state))
+    runs = train_rates(spec.network, spec.inputs, spec.targets, rates, epochs, until_loss, callback, every)
     return Training(runs, until_loss, spec.name)
 
 

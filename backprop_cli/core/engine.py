@@ -33,7 +33,8 @@ def forward(network: Network, inputs: np.ndarray) -> tuple[list, list]:
     z: list[np.ndarray | None] = [None]
     a: list[np.ndarray] = [inputs]
     for layer in network.layers:
-        pre = a[-1] @ layer.weights.T
+        # swapaxes, not .T: a stack of networks (rates side by side, core.training) transposes each
+        pre = a[-1] @ layer.weights.swapaxes(-1, -2)
         pre += layer.biases  # in place: one pass less over the largest arrays
         z.append(pre)
         a.append(layer.activation.forward(pre))
@@ -107,8 +108,8 @@ def backward(layers: list[Layer], z: list, a: list, grad_yhat: np.ndarray, delta
     bias_grads: list[np.ndarray | None] = [None] * (depth + 1)
     samples = len(a[0])
     for l in range(depth, 0, -1):
-        weight_grads[l] = deltas[l].T @ a[l - 1]
-        bias_grads[l] = deltas[l].sum(axis=0)
+        weight_grads[l] = deltas[l].swapaxes(-1, -2) @ a[l - 1]  # (a stack of networks: each its own)
+        bias_grads[l] = deltas[l].sum(axis=-2)
         if snap and samples > 1:  # sums over the batch: zero up to rounding is 0 (core.cancel)
             snap_product(weight_grads[l], deltas[l].T, a[l - 1])
             snap_product(bias_grads[l][None, :], np.ones((1, samples)), deltas[l])

@@ -52,6 +52,11 @@ class Packing:
         """The gradients (lists indexed by layer, 1-based) as one vector; a shared bias's is the
         sum over its layer, zero up to rounding made 0 (as Result.gradient gives it)."""
         flat = np.empty(self.size) if out is None else out
+        if flat.ndim == 2:  # a stack of networks (core.training's rates side by side): row by row
+            for r in range(flat.shape[0]):
+                self.gradients([g if g is None else g[r] for g in weight_grads],
+                               [g if g is None else g[r] for g in bias_grads], flat[r])
+            return flat
         for l, (weights, biases, style, _) in enumerate(self.slices, start=1):
             flat[weights] = weight_grads[l].ravel()
             if style == "each":
@@ -72,6 +77,20 @@ class Packing:
             else:
                 bias = np.zeros(shape[0])
             out.append((flat[weights].reshape(shape), bias))
+        return out
+
+    def stacked_arrays(self, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """arrays() of a stack of parameter vectors (one row each, a learning rate of training's
+        side by side): weights (rows, neurons, inputs) and biases (rows, 1, neurons), views of `rows`."""
+        count, out = rows.shape[0], []
+        for weights, biases, style, shape in self.slices:
+            if style == "each":
+                bias = rows[:, biases].reshape(count, 1, shape[0])
+            elif style == "shared":
+                bias = np.broadcast_to(rows[:, biases][:, :, None].reshape(count, 1, 1), (count, 1, shape[0]))
+            else:
+                bias = np.zeros((count, 1, shape[0]))
+            out.append((rows[:, weights].reshape(count, *shape), bias))
         return out
 
     def layers(self, network: Network, flat: np.ndarray) -> list[Layer]:

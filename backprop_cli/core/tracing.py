@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .names import Notation, parameter_names
-from .paths import ParameterTrace, UpdateSteps, split_sample, trace_node, trace_parameter, trace_partial, trace_updates
+from .partialpaths import trace_partial
+from .paths import ParameterTrace, UpdateSteps, split_sample, trace_node, trace_parameter
 from .result import Result
 
 
@@ -83,8 +84,8 @@ def build_trace(result: Result, notation: Notation, names: list[str] | None, max
                 updates=()) -> Trace:
     """Trace every parameter of `result` (or those named; [] for none), the node quantities named
     in `nodes` and the partial derivatives (X, Y) in `partials`; `sample` (1-based) narrows a batch
-    to one (nodes and partials: of that sample, else 1); `updates` (parameter or None for the loss,
-    K) the values after K updates, update by update."""
+    to one (nodes and partials: of that sample, else 1); `updates` the values after K updates,
+    worked out already (core.updatesteps)."""
     net = result.network
     depth = len(net.layers)
     shown = list(range(result.samples)) if sample is None else [sample - 1]
@@ -114,4 +115,4 @@ def build_trace(result: Result, notation: Notation, names: list[str] | None, max
                  net.loss.name, formula, loss, [float(result.per_sample_loss[s]) for s in shown],
                  result.learning_rate, net.reduction, [s + 1 for s in shown], inputs, neurons, parameters,
                  notation.name, result.samples, notation.loss, net.loss.target, l2, net.l2_term if l2 else 0.0,
-                 [trace_updates(result, name, k, notation) for name, k in updates])
+                 list(updates))

@@ -53,16 +53,21 @@ class Run:
 
 
 def _pass(network: Network, inputs: np.ndarray, targets: np.ndarray, packing: Packing, gradients: np.ndarray,
-          scale: float) -> float:
-    """One forward and backward pass, the engine's arithmetic alone (no zeros snapped, no Result,
-    overflow left to the caller's check): the loss, and the gradients written into `gradients`."""
+          scale: float) -> np.ndarray:
+    """One forward and backward pass of a stack of networks (one row of parameters a learning
+    rate), the engine's arithmetic alone (no zeros snapped, no Result, overflow left to the
+    caller's check): each row's loss, and its gradients written into that row of `gradients`."""
     z, a = forward(network, inputs)
     grad_yhat = network.loss.gradient(a[-1], targets)
     per_sample, delta_out = output_delta(network, z[-1], a[-1], targets, grad_yhat)
     _, _, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale, snap=False)
     add_l2(network, weight_grads)
     packing.gradients(weight_grads, bias_grads, gradients)
-    return float(per_sample.sum() * scale) + network.l2_term
+    losses = per_sample.sum(axis=-1) * scale
+    if network.l2:  # Network.l2_term's sum, row by row
+        losses = losses + 0.5 * network.l2 * sum(np.sum(layer.weights * layer.weights, axis=(-2, -1))
+                                                 for layer in network.layers)
+    return losses
 
 
 def _diverged(network: Network, packing: Packing, values: np.ndarray, inputs, targets, rate: float,
@@ -85,48 +90,101 @@ def train(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_ra
     `every`-th epoch (1-based), before its update: what a hand-made spreadsheet row holds. Ctrl-C
     ends the run after the last whole epoch. N epochs give what N `step`s give, to every digit.
     `counted_from`: updates made before this run (a trajectory going on), for a divergence's message."""
+    callback = None if on_epoch is None else (lambda _rate, state, epoch: on_epoch(state, epoch))
+    return train_rates(network, inputs, targets, [learning_rate], epochs, until_loss, callback, every,
+                       counted_from)[0]
+
+
+def train_rates(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rates: list[float], epochs: int,
+                until_loss: float | None = None, on_epoch: Callable[[float, Epoch, int], None] | None = None,
+                every: int = 1, counted_from: int = 0) -> list[Run]:
+    """`train` at several learning rates side by side in one pass: the parameters of each rate are
+    one row of a matrix, so an epoch is the same handful of array operations for all of them, and
+    each row's numbers are training's at that rate alone, to every digit. A rate whose loss falls
+    below `until_loss` stops there while the others go on; `on_epoch(rate, state, epoch)`."""
     if network.maps:  # a network over feature maps: its own pass, plain gradient descent (spec.maps)
-        return _train_maps(network, inputs, targets, learning_rate, epochs, until_loss, on_epoch, every)
-    current = Run(learning_rate)
-    result = run(network, inputs, targets, learning_rate)  # the start, checked, as `step` sees it
-    current.losses.append(result.loss)
-    current.result = result
+        runs = []
+        for rate in learning_rates:
+            runs.append(_train_maps(network, inputs, targets, rate, epochs, until_loss,
+                                    None if on_epoch is None else (lambda s, e, r=rate: on_epoch(r, s, e)), every))
+            if runs[-1].stopped == "interrupted":
+                break
+        return runs
+    count, stack = len(learning_rates), len(learning_rates) > 1
+    runs = [Run(rate) for rate in learning_rates]
+    for current in runs:  # the start, checked, as `step` sees it
+        current.result = run(network, inputs, targets, current.learning_rate)
+        current.losses.append(current.result.loss)
+    result = runs[0].result
     packing = result.packing()
-    values = packing.values(network.layers)  # the layers below are views of it: updated in place
-    live = network.replace(layers=[layer.replace(weights=w, biases=b) for layer, (w, b)
-                                   in zip(network.layers, packing.arrays(values))])
-    gradients = packing.gradients(result.weight_grads, result.bias_grads)
-    state = network.state or State.start(network.optimizer, packing.size)
-    kept, loss, optimizer, frozen = values.copy(), result.loss, network.optimizer, packing.frozen
+
+    def rows(array: np.ndarray) -> np.ndarray:  # one rate: the vector itself; several: a row each
+        return np.tile(array, (count, 1)) if stack else array
+
+    def row(array: np.ndarray, r: int) -> np.ndarray:
+        return array[r] if stack else array
+
+    values = rows(packing.values(network.layers))  # the layers below are views of it
+    arrays = packing.stacked_arrays(values) if stack else packing.arrays(values)
+    live = network.replace(layers=[layer.replace(weights=w, biases=b) for layer, (w, b) in zip(network.layers, arrays)])
+    gradients = rows(packing.gradients(result.weight_grads, result.bias_grads))
+    start = network.state or State.start(network.optimizer, packing.size)
+    state = State(start.step, {key: rows(array) for key, array in start.arrays.items()})
+    rates = np.array(learning_rates, dtype=float)[:, None] if stack else learning_rates[0]
+    kept, loss, optimizer, frozen = values.copy(), [result.loss] * count, network.optimizer, packing.frozen
+    kept_state = [None] * count  # a rate's state where it stopped early (the others': `state`)
+    going = list(range(count))  # the rates still training
     scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
     errors = np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
+
+    def stop_below_until_loss() -> None:
+        for r in [r for r in going if loss[r] < until_loss]:
+            runs[r].stopped = "until-loss"
+            going.remove(r)
+            kept_state[r] = State(state.step, {key: row(array, r).copy() for key, array in state.arrays.items()})
+
     try:
         with errors:  # once for the run: overflow shows as a loss or value that is not finite
             for epoch in range(1, epochs + 1):
-                if until_loss is not None and loss < until_loss:
-                    current.stopped = "until-loss"
-                    break
+                if until_loss is not None:
+                    stop_below_until_loss()
+                    if not going:
+                        break
                 if on_epoch is not None and (epoch % every == 0 or epoch == 1):  # views, read before the update
-                    on_epoch(Epoch(loss, values, gradients), epoch)
-                after, after_state = moved(optimizer, values, gradients, state, learning_rate, frozen)
+                    for r in going:
+                        on_epoch(learning_rates[r], Epoch(loss[r], row(values, r), row(gradients, r)), epoch)
+                after, after_state = moved(optimizer, values, gradients, state, rates, frozen)
                 values[...] = after
                 after_loss = _pass(live, inputs, targets, packing, gradients, scale)
-                # a value that is not finite reaches the loss or the values' sum (inf − inf is nan); a sum
-                # of finite values can overflow too (a dozen near 1e308), so a sum beyond float64 is looked into
-                if not (math.isfinite(after_loss) and (math.isfinite(float(after.sum())) or np.isfinite(after).all())):
-                    raise _diverged(network, packing, after, inputs, targets, learning_rate, counted_from + epoch)
-                kept, state, loss = after, after_state, after_loss  # only a whole epoch replaces the state
-                current.losses.append(loss)
+                # a value that is not finite reaches a loss or the values' sum (inf − inf is nan); a sum of
+                # finite values can overflow too (a dozen near 1e308), so a sum beyond float64 is looked into
+                if not math.isfinite(float(after_loss.sum()) + float(after.sum())):  # else every one is finite
+                    finite = np.atleast_1d(np.isfinite(after_loss) & (np.isfinite(after.sum(axis=-1))
+                                                                      | np.isfinite(after).all(axis=-1)))
+                    bad = [r for r in going if not finite[r]]
+                    if bad:
+                        raise _diverged(network, packing, row(after, bad[0]), inputs, targets, learning_rates[bad[0]],
+                                        counted_from + epoch)
+                if len(going) == count:  # only a whole epoch replaces the state
+                    kept = after
+                else:
+                    kept[going] = after[going]
+                state, loss = after_state, after_loss.tolist() if stack else [float(after_loss)]
+                for r in going:
+                    runs[r].losses.append(loss[r])
             else:
-                if until_loss is not None and loss < until_loss:
-                    current.stopped = "until-loss"
+                if until_loss is not None:
+                    stop_below_until_loss()
     except KeyboardInterrupt:
-        current.stopped = "interrupted"
-    if current.epochs:  # the last whole epoch's state, checked and kept as `step` would keep it
-        trained = network.replace(layers=packing.layers(network, kept), state=state)
-        current.result = run(trained, inputs, targets, learning_rate)
-        current.losses[-1] = current.result.loss
-    return current
+        for r in going:
+            runs[r].stopped = "interrupted"
+    for r, current in enumerate(runs):
+        if current.epochs:  # the last whole epoch's state, checked and kept as `step` would keep it
+            ended = kept_state[r] or State(state.step, {k: row(array, r).copy() for k, array in state.arrays.items()})
+            trained = network.replace(layers=packing.layers(network, row(kept, r)), state=ended)
+            current.result = run(trained, inputs, targets, current.learning_rate)
+            current.losses[-1] = current.result.loss
+    return runs
 
 
 def _train_maps(network, inputs, targets, learning_rate: float, epochs: int, until_loss: float | None,

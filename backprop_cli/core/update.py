@@ -107,6 +107,8 @@ def moved(optimizer: Optimizer, values: np.ndarray, gradients: np.ndarray, state
         m_hat, v_hat = bias_corrected(s, new["m"], new["v"], t)
         after = values - learning_rate * m_hat / (np.sqrt(v_hat) + s["eps"])
     if frozen is not None and len(frozen):
+        if values.ndim == 2:  # a stack of rows, one a learning rate (core.training): the same columns
+            frozen = (slice(None), frozen)
         after[frozen] = values[frozen]
         for key, array in new.items():
             array[frozen] = state.arrays[key][frozen]

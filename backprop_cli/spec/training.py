@@ -59,6 +59,9 @@ def read_optimizer(reader: ValueReader, data: dict) -> Optimizer | None:
         reader.fail(path, f"'optimizer' must be a name or a mapping, not {describe(value)}",
                     f"write `optimizer: adam` or `optimizer: {{name: adam, beta1: 0.9}}` (known: {_KNOWN})")
         return None
+    if "name" not in value:  # what else it holds first: `{<<: {name: adam}}` is YAML's merge key, no name
+        every = dict.fromkeys(key for keys in OPTIMIZERS.values() for key in keys)
+        reader._unknown_keys(value, path, ("name", *every))
     name = reader._choice(value, "name", OPTIMIZERS, path)
     if name is None:
         return None

@@ -390,10 +390,6 @@ def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set
                 continue
             key = key_node.value
             child = path + (key,)
-            if key == "<<" and not key_node.style:  # YAML's merge key (other loaders merge a mapping in)
-                problems.append(Problem(doc.file, *key_at, "YAML merge keys (<<) are not allowed",
-                                        "write the keys out in full"))
-                continue
             if key in result:
                 problems.append(Problem(doc.file, *key_at, f"duplicate key '{quote(key)}'",
                                         "write each key once"))

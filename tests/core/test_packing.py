@@ -43,3 +43,19 @@ def test_arrays_are_views_and_layers_are_copies():
     flat[0] = 100.0
     assert layers[0].weights[0, 0] == -1.0 and layers[0].bias_style == "shared"  # copies
     assert layers[0].biases.flags.writeable
+
+
+def test_a_stack_of_parameter_vectors_is_seen_as_layers_row_by_row():
+    network = Network([Layer(np.arange(6.0).reshape(2, 3), np.array([7.0, 8.0]), activation("tanh")),
+                       Layer(np.array([[9.0, 10.0]]), np.array([11.0]), activation("linear"), "shared")],
+                      LOSSES["mse"])
+    packing = Packing(network)
+    rows = np.stack([packing.values(network.layers), -packing.values(network.layers)])
+    (w1, b1), (w2, b2) = packing.stacked_arrays(rows)
+    assert w1.shape == (2, 2, 3) and b1.shape == (2, 1, 2) and b2.shape == (2, 1, 1)
+    assert np.shares_memory(w1, rows) and np.shares_memory(b1, rows)  # views: an update of `rows` is seen
+    rows[1] *= 2
+    assert w1[1].tolist() == (-2 * np.arange(6.0).reshape(2, 3)).tolist() and b2[1, 0, 0] == -22.0
+    flat = packing.gradients([None, w1 * 0 + 1, w2 * 0 + 2], [None, b1[:, 0] + 0, np.full((2, 1), 3.0)],
+                             np.empty((2, packing.size)))
+    assert flat[:, :6].tolist() == [[1.0] * 6] * 2 and flat[:, -1].tolist() == [3.0, 3.0]

@@ -116,3 +116,67 @@ def test_until_loss_is_strictly_below():
 def test_divergence_message_ends_with_the_hint():
     with pytest.raises(NumericalError, match=r"; try a smaller learning rate$"):
         train(one_neuron(), X, Y, 1e154, 50)
+
+
+# --- several learning rates side by side in one pass ---------------------------------------------
+
+def _state_rows(run_):
+    state = run_.result.network.state
+    return state.step, {k: v.tolist() for k, v in state.arrays.items()}
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "nesterov", "rmsprop", "adam"])
+@pytest.mark.parametrize("seed", range(3))
+def test_rates_side_by_side_are_each_rate_alone_to_every_digit(optimizer, seed):
+    from conftest import as_network, random_layers
+
+    from backprop_cli.core.training import train_rates
+    from backprop_cli.core.update import Optimizer
+
+    rng = np.random.default_rng(seed)
+    sizes = [int(rng.integers(1, 5)) for _ in range(int(rng.integers(2, 5)))]
+    loss = ["mse", "cross_entropy"][seed % 2]
+    network = as_network(random_layers(rng, sizes, "tanh", "softmax" if loss == "cross_entropy" else "sigmoid"), loss,
+                         "mean" if seed != 1 else "sum")
+    network = network.replace(optimizer=Optimizer(optimizer), l2=0.01 * seed,
+                              frozen=frozenset({"w111"}) if seed == 2 else frozenset())
+    samples = int(rng.integers(1, 4))
+    inputs = rng.uniform(-1, 1, (samples, sizes[0]))
+    targets = np.eye(sizes[-1])[rng.integers(0, sizes[-1], samples)] if loss == "cross_entropy" else \
+        rng.uniform(0, 1, (samples, sizes[-1]))
+    rates = [0.03, 0.3, 0.1]
+    seen = []
+    together = train_rates(network, inputs, targets, rates, 12, on_epoch=lambda r, s, e: seen.append((r, e, s.loss)))
+    for rate, side in zip(rates, together):
+        alone = train(network, inputs, targets, rate, 12)
+        assert side.losses == alone.losses and side.learning_rate == rate  # bit for bit
+        assert [p for _, p, _, _ in side.result.parameters()] == [p for _, p, _, _ in alone.result.parameters()]
+        assert _state_rows(side) == _state_rows(alone)
+        assert [loss for r, _, loss in seen if r == rate] == alone.losses[:12]
+
+
+def test_a_rate_below_until_loss_stops_while_the_others_go_on():
+    from backprop_cli.core.training import train_rates
+
+    slow, fast = train_rates(one_neuron(), X, Y, [0.01, 0.1], 100, until_loss=0.05)
+    assert fast.stopped == "until-loss" and fast.losses == train(one_neuron(), X, Y, 0.1, 100, until_loss=0.05).losses
+    assert slow.losses == train(one_neuron(), X, Y, 0.01, 100, until_loss=0.05).losses
+    assert fast.epochs < slow.epochs
+
+
+def test_one_rate_diverging_is_reported_for_that_rate():
+    from backprop_cli.core.training import train_rates
+
+    with pytest.raises(NumericalError, match=r"training diverged at epoch \d+ \(learning rate 1e\+154\)"):
+        train_rates(one_neuron(), X, Y, [0.1, 1e154], 50)
+
+
+def test_ctrl_c_stops_every_rate_at_the_last_whole_epoch():
+    from backprop_cli.core.training import train_rates
+
+    def stop(rate, state, epoch):
+        if epoch == 3 and rate == 0.2:
+            raise KeyboardInterrupt
+    runs = train_rates(one_neuron(), X, Y, [0.1, 0.2], 10, on_epoch=stop)
+    assert [r.stopped for r in runs] == ["interrupted", "interrupted"] and [r.epochs for r in runs] == [2, 2]
+    assert runs[1].losses == train(one_neuron(), X, Y, 0.2, 2).losses

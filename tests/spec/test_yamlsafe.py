@@ -147,8 +147,6 @@ def test_line_breaks_crlf_and_cr():
     ("? [1]\n: 2\n", "f.yaml:1:3: a key must be a plain word\n  hint: write keys such as `weights:` or `loss:`"),
     ("a: !!python/object 1\n", "f.yaml:1:4: YAML tags such as '!!python/object' are not allowed\n"
                                 "  hint: remove the tag (the word starting with !)"),
-    ("o: {<<: {name: adam}}\n", "f.yaml:1:5: YAML merge keys (<<) are not allowed\n  hint: write the keys out in full"),
-    ("<<: {loss: mse}\n", "f.yaml:1:1: YAML merge keys (<<) are not allowed\n  hint: write the keys out in full"),
     ("a: &x 1\nb: *x\nc: *x\n", "f.yaml:1:4: anchors and aliases (&name, *name) are not allowed (3 in this file)\n"
                                "  hint: write the values out in full"),
     ("a: 1\n\tb: 2\n", "f.yaml:2:1: YAML syntax: while scanning a plain scalar, found a tab character that "
