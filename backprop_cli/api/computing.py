@@ -110,6 +110,8 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
 
     if result.network.maps:  # layers over feature maps: their own path structure (core.mappaths)
         from ..core.mappaths import build_trace, locate_node
+    if getattr(result.network, "coupled", False):  # recurrent, batch norm: rows coupled (core.unrolled)
+        from ..core.unrolled import build_trace, locate_node
     names = parameter_names(result, weights)
     if sample is not None and not 1 <= sample <= result.samples:
         raise UsageError(f"--sample {sample}: the spec has {result.samples} sample(s)")

@@ -1,0 +1,433 @@
+"""Chain-rule paths through the layers that couple rows (contract section 9): a recurrent network
+unrolled in time, and batch normalisation, whose samples meet in μ and σ².
+
+The computation is drawn as a graph of named scalar nodes (h11@3, xhat21[2], mu21, wh112) whose
+edges carry each local derivative's value and printed formula, built from one pass's arrays. On
+it: exact path counts (Python integers, summed node by node, never enumerated), the k largest
+|product| paths (exact for core.paths' reason: each node keeps the k best partial paths into it,
+since multiplying by one edge's |factor| keeps their order), and a shared weight's gradient
+grouped by the step (or sample) where it is used.
+
+A recurrent unit goes from h to h in one factor, as courses write BPTT:
+∂h11@3/∂h12@2 = wh112 · (1 − h11@3²) (its z is named inside the formula, not as a node).
+"""
+from __future__ import annotations
+
+from ..errors import UsageError
+from .paths import Factor, ParameterTrace, Path
+from .update import updated
+
+MAX_EDGES = 300_000  # a scalar graph in Python: a second or so to build and search
+
+
+class Graph:
+    """Named scalar nodes (0 is the loss) and, per node, its edges down: (node, value, formula)."""
+
+    def __init__(self, loss_name: str):
+        self.names: list[str] = [loss_name]
+        self.edges: list[list[tuple[int, float, str]]] = [[]]
+        self.ids: dict[str, int] = {loss_name: 0}
+        self.size = 0
+        self._order: list[int] | None = None
+        self._counts: list[int] | None = None
+        self._adjoints: list[float] | None = None
+
+    def node(self, name: str) -> int:
+        found = self.ids.get(name)
+        if found is None:
+            found = self.ids[name] = len(self.names)
+            self.names.append(name)
+            self.edges.append([])
+        return found
+
+    def edge(self, upper: str, lower: str, value: float, formula: str) -> None:
+        self.edges[self.node(upper)].append((self.node(lower), float(value), formula))
+        self.size += 1
+        if self.size > MAX_EDGES:
+            raise UsageError(f"this network unrolls into more than {MAX_EDGES:,} local derivatives: too many to "
+                             "trace path by path; `backprop grad` gives every gradient")
+
+    def order(self) -> list[int]:
+        """Every node reached from the loss, each after every node above it (a topological order)."""
+        if self._order is None:
+            seen, post = set(), []
+            stack = [(0, iter(self.edges[0]))]
+            seen.add(0)
+            while stack:
+                node, children = stack[-1]
+                for child, _, _ in children:
+                    if child not in seen:
+                        seen.add(child)
+                        stack.append((child, iter(self.edges[child])))
+                        break
+                else:
+                    stack.pop()
+                    post.append(node)
+            self._order = post[::-1]
+        return self._order
+
+    def counts(self) -> list[int]:
+        """How many paths lead from the loss to each node: Python integers, summed, not enumerated."""
+        if self._counts is None:
+            counts = [0] * len(self.names)
+            counts[0] = 1
+            for node in self.order():
+                for child, _, _ in self.edges[node]:
+                    counts[child] += counts[node]
+            self._counts = counts
+        return self._counts
+
+    def adjoints(self) -> list[float]:
+        """∂L/∂node as the sum over its paths, accumulated node by node (what the engine computes)."""
+        if self._adjoints is None:
+            adjoint = [0.0] * len(self.names)
+            adjoint[0] = 1.0
+            for node in self.order():
+                for child, value, _ in self.edges[node]:
+                    adjoint[child] += adjoint[node] * value
+            self._adjoints = adjoint
+        return self._adjoints
+
+    def best(self, k: int) -> list[list[tuple[float, int, int, int]]]:
+        """The k largest |product| partial paths from the loss into every node: (product, upper
+        node, edge index, rank there), largest first."""
+        best: list[list] = [[] for _ in self.names]
+        best[0] = [(1.0, -1, -1, -1)]
+        for node in self.order():
+            kept = best[node] = sorted(best[node], key=lambda c: -abs(c[0]))[:k]
+            for e, (child, value, _) in enumerate(self.edges[node]):
+                best[child].extend((p * value, node, e, r) for r, (p, _, _, _) in enumerate(kept))
+        return best
+
+    def enumerate(self, target: int, limit: int = 1_000_000) -> list[list[int]]:
+        """Every path from the loss to `target` as its nodes, listed one by one (for tests: brute force)."""
+        found: list[list[int]] = []
+
+        def walk(node: int, trail: list[int]) -> None:
+            if len(found) > limit:
+                raise ValueError("too many paths to list")
+            if node == target:
+                found.append(trail)
+                return
+            for child, _, _ in self.edges[node]:
+                walk(child, trail + [child])
+
+        walk(0, [0])
+        return found
+
+
+def graph_of(result) -> Graph:
+    """The scalar graph of a result over a sequence or through batch norm, built once."""
+    if "graph" not in result._cache:
+        result._cache["graph"] = (_sequence_graph if getattr(result.network, "sequence", False) else
+                                  _norm_graph)(result)
+    return result._cache["graph"]
+
+
+def _shown(network, canonical: str) -> str:
+    return network.names.get(canonical, canonical)
+
+
+def _activation_edge(graph, act, upper: str, lower: str, value: float) -> None:
+    graph.edge(upper, lower, value, act.derivative_formula.format(z=lower, a=upper))
+
+
+def _output(graph, result, yhat, target, row: int, upper: str) -> None:
+    """Edges from a row's loss `upper` to its outputs (`yhat(j)` names them, `target(j)` their targets)."""
+    net = result.network
+    depth = len(net.layers)
+    for j in range(result.sizes[-1]):
+        graph.edge(upper, yhat(j), result.grad_a[depth][row, j], net.loss.derivative_formula.format(
+            yhat=yhat(j), y=target(j), n=result.sizes[-1]))
+
+
+def _sequence_graph(result) -> Graph:
+    """The network unrolled in time: L → L@t (targets every step) → yhat@t → ... → h@t → h@t−1 ..."""
+    from . import seqnames
+
+    net = result.network
+    depth, steps = len(net.layers), result.steps
+    names = net.names
+    graph = Graph(_shown(net, "L"))
+
+    def node(what: str, layer: int, j: int, t: int) -> str:
+        return _shown(net, seqnames.node_name(net, what, layer, j, t))
+
+    params = {(l, k, i): _shown(net, n) for n, l, k, i in seqnames.parameters(net)}
+    read = range(steps) if net.every_step else [steps - 1]
+    target = net.loss.target
+    for t in read:
+        upper = graph.names[0]
+        if net.every_step:
+            upper = _shown(net, f"L@{t + 1}")
+            graph.edge(graph.names[0], upper, 1.0, "1")
+        _output(graph, result, lambda j, t=t: node("a", depth, j, t + 1),
+                lambda j, t=t: names.get(f"{target}{j + 1}@{t + 1}", f"{target}{j + 1}@{t + 1}"), t, upper)
+    for t in range(steps - 1, -1, -1):
+        for l in range(depth, 0, -1):
+            layer = net.layers[l - 1]
+            z, a = result.z[l][t], result.a[l][t]
+            rows, cols = layer.weights.shape
+            act = layer.activation
+            if layer.kind == "recurrent":
+                local = act.derivative(z, a)
+                for j in range(rows):
+                    h, zname = node("a", l, j, t + 1), node("z", l, j, t + 1)
+                    prime = act.derivative_formula.format(z=zname, a=h)
+                    for k in range(cols):
+                        weight = params[(l, "w", j * cols + k)]
+                        w = float(layer.weights[j, k])
+                        if k < layer.inputs:  # from the layer below (an input) at this step
+                            below = node("a", l - 1, k, t + 1)
+                            source = float(result.a[l - 1][t, k])
+                        else:  # from a unit's own state at the step before
+                            below = node("a", l, k - layer.inputs, t) if t else None
+                            source = float(result.a[l][t - 1, k - layer.inputs] if t else
+                                           layer.initial_state[k - layer.inputs])
+                            if below is None:
+                                source_name = node("a", l, k - layer.inputs, 0)
+                        if below is not None:
+                            graph.edge(h, below, w * local[j], f"{weight} · ({prime})")
+                        what = below if below is not None else source_name
+                        graph.edge(h, weight, source * local[j], f"{what} · ({prime})")
+                    if layer.bias_style != "none":
+                        graph.edge(h, params[(l, "b", j)], local[j], prime)
+                continue
+            jac = act.jacobian(z, a)
+            for j in range(rows):
+                upper = node("a", l, j, t + 1)
+                if jac.ndim == 1:
+                    _activation_edge(graph, act, upper, node("z", l, j, t + 1), jac[j])
+                else:
+                    for m in range(rows):
+                        graph.edge(upper, node("z", l, m, t + 1), jac[j, m],
+                                   act.derivative_formula.format(z=node("z", l, m, t + 1), a=upper) if j == m else
+                                   act.cross_formula.format(ai=upper, am=node("a", l, m, t + 1)))
+            for j in range(rows):
+                zname = node("z", l, j, t + 1)
+                for k in range(cols):
+                    below = node("a", l - 1, k, t + 1)
+                    graph.edge(zname, below, layer.weights[j, k], params[(l, "w", j * cols + k)])
+                    graph.edge(zname, params[(l, "w", j * cols + k)], result.a[l - 1][t, k], below)
+                if layer.bias_style == "shared":
+                    graph.edge(zname, params[(l, "b", None)], 1.0, "1")
+                elif layer.bias_style == "each":
+                    graph.edge(zname, params[(l, "b", j)], 1.0, "1")
+    return graph
+
+
+def _norm_graph(result) -> Graph:
+    """A batch through dense and batch-norm layers: L → L[s] → yhat[s] → ... → xhat[s] → (x[s], μ, σ²)
+    → every sample's x: the samples meet in μ and σ²."""
+    from . import mapnames
+
+    net = result.network
+    depth, n = len(net.layers), result.samples
+    graph = Graph(_shown(net, "L"))
+    params = {(l, k, i): _shown(net, name) for name, l, k, i in mapnames.parameters(net)}
+
+    def node(what: str, layer: int, j: int, s: int | None) -> str:
+        base = _shown(net, mapnames.node_name(net, what, layer, j))
+        return base if s is None else f"{base}[{s + 1}]"
+
+    loss = graph.names[0]
+    target = net.loss.target
+    for s in range(n):
+        upper = f"{loss}[{s + 1}]"
+        graph.edge(loss, upper, result.scale, "1/n" if result.scale != 1 else "1")
+        _output(graph, result, lambda j, s=s: node("a", depth, j, s),
+                lambda j, s=s: f"{target}{j + 1}[{s + 1}]", s, upper)
+    for l in range(depth, 0, -1):
+        layer = net.layers[l - 1]
+        act = layer.activation
+        rows = layer.outputs
+        for s in range(n):
+            z, a = result.z[l][s], result.a[l][s]
+            jac = act.jacobian(z, a)
+            for j in range(rows):
+                upper = node("a", l, j, s)
+                if jac.ndim == 1:
+                    _activation_edge(graph, act, upper, node("z", l, j, s), jac[j])
+                else:
+                    for m in range(rows):
+                        graph.edge(upper, node("z", l, m, s), jac[j, m],
+                                   act.derivative_formula.format(z=node("z", l, m, s), a=upper) if j == m else
+                                   act.cross_formula.format(ai=upper, am=node("a", l, m, s)))
+        if layer.kind == "batchnorm":
+            _norm_edges(graph, result, l, layer, node, params)
+            continue
+        cols = layer.weights.shape[1]
+        for s in range(n):
+            for j in range(rows):
+                zname = node("z", l, j, s)
+                for k in range(cols):
+                    below = node("a", l - 1, k, s)
+                    graph.edge(zname, below, layer.weights[j, k], params[(l, "w", j * cols + k)])
+                    graph.edge(zname, params[(l, "w", j * cols + k)], result.a[l - 1][s, k], below)
+                if layer.bias_style == "shared":
+                    graph.edge(zname, params[(l, "b", None)], 1.0, "1")
+                elif layer.bias_style == "each":
+                    graph.edge(zname, params[(l, "b", j)], 1.0, "1")
+    return graph
+
+
+def _norm_edges(graph, result, l: int, layer, node, params) -> None:
+    """Batch norm's local derivatives, as the staged graph of CS231n and makemore writes them:
+    z = γ·x̂ + β; x̂[s] = (x[s] − μ)/√(σ² + eps); σ² = (1/n)·Σ(x[s] − μ)²; μ = (1/n)·Σ x[s]."""
+    x = result.a[l - 1]
+    n = x.shape[0]
+    mu, var, xhat = layer.statistics(x)
+    inv = 1.0 / (var + layer.eps) ** 0.5
+    for j in range(layer.outputs):
+        m, v = node("mu", l, j, None), node("var", l, j, None)
+        root = f"√({v} + eps)"
+        for s in range(n):
+            zname, xh, below = node("z", l, j, s), node("xhat", l, j, s), node("a", l - 1, j, s)
+            graph.edge(zname, xh, layer.weights[j], params[(l, "w", j)])
+            graph.edge(zname, params[(l, "w", j)], xhat[s, j], xh)
+            graph.edge(zname, params[(l, "b", j)], 1.0, "1")
+            graph.edge(xh, below, inv[j], f"1/{root}")
+            graph.edge(xh, m, -inv[j], f"−1/{root}")
+            graph.edge(xh, v, -0.5 * (x[s, j] - mu[j]) * inv[j] ** 3, f"−½·({below} − {m})·({v} + eps)^(−3/2)")
+        # σ²'s own dependence on μ: −(2/n)·Σ(x[s] − μ), zero for the batch mean (a path whose product is 0)
+        graph.edge(v, m, 0.0, f"−(2/n)·Σs({node('a', l - 1, j, None)}[s] − {m}) = 0")
+        for s in range(n):
+            below = node("a", l - 1, j, s)
+            graph.edge(v, below, 2.0 * (x[s, j] - mu[j]) / n, f"2·({below} − {m})/n")
+            graph.edge(m, below, 1.0 / n, "1/n")
+
+
+def _omitted(gradient: float, paths: list, total: int) -> float:
+    if len(paths) == total:
+        return 0.0
+    rest = gradient - sum(p.product for p in paths)
+    scale = max([abs(gradient)] + [abs(p.product) for p in paths])
+    return 0.0 if abs(rest) <= 1e-12 * scale else rest
+
+
+def _paths(graph: Graph, target: int, k: int, sample: int | None) -> list[Path]:
+    """The k largest |product| paths from the loss to `target`, each with its factors."""
+    best = graph.best(max(k, 1))
+    paths = []
+    for r in range(min(k, len(best[target]))):
+        nodes, factors = [target], []
+        node, rank = target, r
+        product = best[target][r][0]
+        while node != 0:
+            _, upper, e, upper_rank = best[node][rank]
+            child, value, formula = graph.edges[upper][e]
+            factors.append(Factor(f"∂{graph.names[upper]}/∂{graph.names[child]}", formula, value))
+            nodes.append(upper)
+            node, rank = upper, upper_rank
+        paths.append(Path([graph.names[i] for i in nodes[::-1]], factors[::-1], product, sample))
+    return paths
+
+
+def trace(result, name: str, max_paths: int, node: bool = False) -> ParameterTrace:
+    """Every path from L to a parameter (grouped by the step or sample where it is used) or to a
+    node quantity of a result over a sequence or through batch norm."""
+    graph = graph_of(result)
+    counts, adjoints = graph.counts(), graph.adjoints()
+    if node:
+        target = graph.ids.get(name)
+        if target is None:
+            raise UsageError(f"--node: '{name}' is not a node on any path from the loss (a recurrent layer's "
+                             "paths go h to h: name its h, as in h11@2)")
+        paths = _paths(graph, target, max_paths, None)
+        gradient = adjoints[target]
+        return ParameterTrace(name, _node_value(result, name), gradient, _node_value(result, name),
+                              result.learning_rate, counts[target], paths,
+                              _omitted(gradient, paths, counts[target]), node=True)
+    canonical, layer, _, _ = result.parameter_row(name)
+    shown = _shown(result.network, canonical)
+    target = graph.ids.get(shown)
+    gradient, value = result.gradient(name), result.value(name)
+    frozen = result.is_frozen(name)
+    after = value if frozen else updated(value, gradient, result.learning_rate)
+    if target is None:  # no path reaches it
+        return ParameterTrace(shown, value, gradient, after, result.learning_rate, 0, [], 0.0, [], frozen,
+                              False, layer, positions=[])
+    positions = []
+    for upper in range(len(graph.names)):
+        for child, local, formula in graph.edges[upper]:
+            if child == target:
+                positions.append((graph.names[upper], formula, counts[upper], adjoints[upper] * local))
+    paths = _paths(graph, target, max_paths, None)
+    return ParameterTrace(shown, value, gradient, after, result.learning_rate, counts[target], paths,
+                          _omitted(gradient, paths, counts[target]), [], frozen, False, layer, positions=positions)
+
+
+def _node_value(result, name: str) -> float:
+    values = result.forward
+    base, _, sample = name.partition("[")
+    found = values.get(base, values.get(name))
+    if found is None:
+        return float("nan")
+    if sample:
+        return float(found[int(sample.rstrip("]")) - 1])
+    return float(found) if not hasattr(found, "__len__") else float("nan")
+
+
+def locate_node(result, name: str, notation=None):  # noqa: ARG001 - core.mappaths.locate_node's signature
+    """What a node quantity names (h11@2, xhat21[3], mu21); ValueError when the network has none."""
+    from . import mapnames
+
+    found = mapnames.find(result.network, name.partition("[")[0] if not getattr(result.network, "sequence", False)
+                          else name)
+    if found is None or found[0] == "p":
+        raise ValueError(f"'{name}' is not a node of the network: over a sequence write x1@2, z11@2, h11@2, "
+                         "yhat1@3 or L@3; through batch norm z21[s], a21[s], mu21, var21, xhat21[s]")
+    return found
+
+
+def build_trace(result, notation, names, max_paths: int, sample: int | None = None, title: str = "",  # noqa: ARG001
+                description: str = "", nodes=()):
+    """What `trace` reports (core.tracing's Trace): the forward values by name, each row's (step's or
+    sample's) δ, and each parameter's or node's paths."""
+    from .tracing import NeuronRow, Trace
+
+    net = result.network
+    depth = len(net.layers)
+    sequence = getattr(net, "sequence", False)
+    rows_of = range(result.steps) if sequence else range(result.samples)
+    if sequence:
+        from .seqnames import node_name as seq_name
+
+        def name_of(what: str, layer: int, j: int, row: int) -> str:
+            return _shown(net, seq_name(net, what, layer, j, row + 1))
+
+        def column(array, row, j):
+            return [float(array[row, j])]
+
+        shown_samples, per_sample = [1], [result.loss]
+    else:
+        from . import mapnames
+
+        def name_of(what: str, layer: int, j: int, _row: int) -> str:
+            return _shown(net, mapnames.node_name(net, what, layer, j))
+
+        def column(array, _row, j):
+            return [float(array[s, j]) for s in range(result.samples)]
+
+        rows_of = [0]
+        shown_samples, per_sample = list(range(1, result.samples + 1)), [float(v) for v in result.per_sample_loss]
+    inputs, neurons = [], []
+    for row in rows_of:
+        inputs += [(name_of("a", 0, k, row), column(result.a[0], row, k)) for k in range(result.sizes[0])]
+        for l in range(1, depth + 1):
+            for j in range(result.sizes[l]):
+                neurons.append(NeuronRow(l, name_of("z", l, j, row), name_of("a", l, j, row),
+                                         column(result.z[l], row, j), column(result.a[l], row, j),
+                                         column(result.targets, row, j) if l == depth else None,
+                                         column(result.grad_a[l], row, j), column(result.deltas[l], row, j)))
+    wanted = result.traced_names() if names is None else names
+    traced = [trace(result, name, max_paths) for name in wanted]
+    for node in nodes:
+        locate_node(result, node)
+        traced.append(trace(result, node, max_paths, node=True))
+    labels = [layer.kind + " " + layer.activation.label if layer.kind != "dense" else layer.activation.label
+              for layer in net.layers]
+    reduction = "sum over the steps" if sequence and net.every_step else "last step" if sequence else net.reduction
+    return Trace(title, description, result.sizes, labels, net.loss.name, net.loss.formula, result.loss,
+                 per_sample, result.learning_rate, reduction, shown_samples, inputs, neurons, traced,
+                 notation.name, 1 if sequence else result.samples, notation.loss, net.loss.target)
