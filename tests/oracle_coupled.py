@@ -122,7 +122,8 @@ def build_norm(spec: dict) -> Graph:
         rows.append([f"x{k + 1}[{s + 1}]" for k in range(len(x))])
     for l, layer in enumerate(spec["layers"], start=1):
         last = l == depth
-        out = (lambda j, s: f"{_c('yhat', j + 1)}[{s + 1}]") if last else (lambda j, s, l=l: f"{_c('a', l, j + 1)}[{s + 1}]")
+        out = ((lambda j, s: f"{_c('yhat', j + 1)}[{s + 1}]") if last else
+               (lambda j, s, l=l: f"{_c('a', l, j + 1)}[{s + 1}]"))
         if layer.get("type") != "batchnorm":
             rows = [_dense(g, l, layer, below, lambda j, l=l, s=s: f"{_c('z', l, j + 1)}[{s + 1}]",
                            lambda j, s=s, out=out: out(j, s)) for s, below in enumerate(rows)]

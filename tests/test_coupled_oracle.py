@@ -26,7 +26,8 @@ def matrix(draw, rows: int, cols: int) -> list:
 def _output(draw, loss: str, width: int, outputs: int) -> dict:
     act = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}.get(loss) or draw(
         st.sampled_from(["linear", "sigmoid", "tanh"]))
-    return {"activation": act, "weights": matrix(draw, outputs, width), "biases": [draw(numbers) for _ in range(outputs)]}
+    return {"activation": act, "weights": matrix(draw, outputs, width),
+            "biases": [draw(numbers) for _ in range(outputs)]}
 
 
 def _target(draw, loss: str, outputs: int) -> list:
