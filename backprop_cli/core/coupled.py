@@ -54,6 +54,13 @@ class Recurrent(Record):
         """W_h: row j into unit j from each unit's previous state."""
         return self.weights[:, self.inputs:]
 
+    written_after = "recurrent_weights"  # where `step` adds a `biases:` the spec left out
+
+    def written(self) -> list[tuple[str, np.ndarray]]:
+        """The spec's keys and their values, as `step` writes them back."""
+        keys = [("input_weights", self.input_weights), ("recurrent_weights", self.recurrent_weights)]
+        return keys + ([("biases", self.biases)] if self.bias_style != "none" else [])
+
     def states(self, h: np.ndarray) -> np.ndarray:
         """h_{t−1} for every step t: the initial state, then every state but the last."""
         return np.vstack([self.initial_state[None], h[:-1]])
@@ -112,6 +119,12 @@ class BatchNorm(Record):
     @property
     def outputs(self) -> int:
         return int(len(self.weights))
+
+    written_after = "type"  # where `step` adds a gamma or beta the spec left at its default
+
+    def written(self) -> list[tuple[str, np.ndarray]]:
+        """The spec's keys and their values, as `step` writes them back."""
+        return [("gamma", self.weights), ("beta", self.biases)]
 
     @property
     def size(self) -> int:  # core.mapnet.work: one multiply-add a value (γ·x̂), as a window of one

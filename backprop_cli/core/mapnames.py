@@ -107,7 +107,7 @@ def _dims(network, layer: int) -> int:
     return network.dims if layer == 0 else network.layers[layer - 1].dims
 
 
-def node_name(network, what: str, layer: int, index: int, *step: int) -> str:
+def node_name(network, what: str, layer: int, index: int = 0, *step: int) -> str:
     """The canonical name of a node: what "z" or "a" (the input's a is x, the output's yhat); a
     batch-norm layer's "mu", "var" or "xhat"; over a sequence, at its `step`."""
     if _own(network):

@@ -163,8 +163,11 @@ def run(network: MapNetwork, inputs: np.ndarray, targets: np.ndarray, learning_r
     result = MapResult(network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,
                        learning_rate, scale)
     result.exact_zeros = exact_zeros
-    if exact_zeros and not network.coupled and np.isfinite(per_sample_loss).all():
+    if exact_zeros and np.isfinite(per_sample_loss).all():
         from .mapcancel import snap
+
+        if network.coupled:  # batch norm: its paths join the samples (core.normresult)
+            from .normresult import snap
 
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             snap(result)

@@ -66,8 +66,10 @@ def letter(network, what: str, layer: int) -> str:
     return "h" if network.layers[layer - 1].kind == "recurrent" else "a"
 
 
-def node_name(network, what: str, layer: int, index: int, step: int) -> str:
+def node_name(network, what: str, layer: int, index: int = 0, step: int = 0) -> str:
     """The canonical name of a node at step `step` (1-based; 0 is a recurrent layer's initial state)."""
+    if what == "L":  # a step's loss, as find_node gives it: ("L", step)
+        return f"L@{layer}"
     kind = letter(network, what, layer)
     base = format_name(kind, index + 1) if kind in ("x", "yhat") else format_name(kind, layer, index + 1)
     return f"{base}@{step}"

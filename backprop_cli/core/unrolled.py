@@ -329,14 +329,16 @@ def trace(result, name: str, max_paths: int, node: bool = False) -> ParameterTra
     graph = graph_of(result)
     counts, adjoints = graph.counts(), graph.adjoints()
     if node:
-        target = graph.ids.get(name)
+        canonical, sample = _node_key(result, name)
+        shown = _shown(result.network, canonical) + ("" if sample is None else f"[{sample}]")
+        target = graph.ids.get(shown)
         if target is None:
             raise UsageError(f"--node: '{name}' is not a node on any path from the loss (a recurrent layer's "
                              "paths go h to h: name its h, as in h11@2)")
         paths = _paths(graph, target, max_paths, None)
         gradient = adjoints[target]
-        return ParameterTrace(name, _node_value(result, name), gradient, _node_value(result, name),
-                              result.learning_rate, counts[target], paths,
+        value = _node_value(result, canonical, sample)
+        return ParameterTrace(shown, value, gradient, value, result.learning_rate, counts[target], paths,
                               _omitted(gradient, paths, counts[target]), node=True)
     canonical, layer, _, _ = result.parameter_row(name)
     shown = _shown(result.network, canonical)
@@ -353,19 +355,42 @@ def trace(result, name: str, max_paths: int, node: bool = False) -> ParameterTra
             if child == target:
                 positions.append((graph.names[upper], formula, counts[upper], adjoints[upper] * local))
     paths = _paths(graph, target, max_paths, None)
+    positions.sort(key=lambda row: _row_of(row[0]))  # step by step (or sample by sample), in order
+    grouped = "step" if getattr(result.network, "sequence", False) else "sample"
     return ParameterTrace(shown, value, gradient, after, result.learning_rate, counts[target], paths,
-                          _omitted(gradient, paths, counts[target]), [], frozen, False, layer, positions=positions)
+                          _omitted(gradient, paths, counts[target]), [], frozen, result.cancelled(name), layer,
+                          positions=positions, grouped_by=grouped)
 
 
-def _node_value(result, name: str) -> float:
-    values = result.forward
-    base, _, sample = name.partition("[")
-    found = values.get(base, values.get(name))
+def _row_of(name: str) -> int:
+    """The step (x@3) or sample (z11[2]) a node belongs to, for ordering."""
+    if "@" in name:
+        return int(name.rpartition("@")[2])
+    return int(name.rpartition("[")[2].rstrip("]")) if name.endswith("]") else 0
+
+
+def _node_key(result, name: str) -> tuple[str, int | None]:
+    """(canonical name, sample or None) of a node quantity as a user wrote it: h11@2, s1_2 (the
+    spec's own name), xhat21[3], mu21 (a batch's μ belongs to no one sample)."""
+    from . import mapnames
+    from .paths import split_sample
+
+    if getattr(result.network, "sequence", False):
+        found = mapnames.find(result.network, name)
+        return (name if found is None or found[0] == "p" else mapnames.node_name(result.network, *found)), None
+    base, sample = split_sample(name, None)
+    found = mapnames.find(result.network, base)
+    if found is None or found[0] == "p":
+        return base, sample
+    canonical = mapnames.node_name(result.network, *found)
+    return canonical, None if found[0] in ("mu", "var") else sample
+
+
+def _node_value(result, canonical: str, sample: int | None) -> float:
+    found = result.forward.get(canonical)
     if found is None:
         return float("nan")
-    if sample:
-        return float(found[int(sample.rstrip("]")) - 1])
-    return float(found) if not hasattr(found, "__len__") else float("nan")
+    return float(found) if sample is None or not hasattr(found, "__len__") else float(found[sample - 1])
 
 
 def locate_node(result, name: str, notation=None):  # noqa: ARG001 - core.mappaths.locate_node's signature

@@ -81,6 +81,9 @@ def trace_object(trace) -> dict[str, Any]:
         if p.positions:  # a shared weight: its gradient position by position
             entry["positions"] = [{"node": z, "input": source, "path_count": count, "sum": total}
                                   for z, source, count, total in p.positions]
+            if p.grouped_by == "step":  # a recurrent parameter: position t is time step t (dL/dwh111@t)
+                for position in entry["positions"]:
+                    position["step"] = int(position["node"].rpartition("@")[2])
         if p.per_sample:
             entry["per_sample"] = [{"sample": s, "gradient": g} for s, g in p.per_sample]
         if p.node:  # trace --node: no update
