@@ -168,6 +168,11 @@ def draw(spec, output: str, weight: str | None = None, *, gradients: bool = Fals
     from ..report.draw import draw_network
 
     names = parameter_names(result, (weight,) if weight else ())
+    if getattr(result.network, "coupled", False):  # recurrent, batch norm: the graph unrolled (core.unrolled)
+        from ..report.draw_unrolled import draw_unrolled
+
+        return draw_unrolled(result, make_notation(notation, result.network.names), output,
+                             names[0] if names else None, spec.name, precision)
     if result.network.maps:  # feature maps as grids, a weight's receptive field lit
         from ..report.draw_maps import draw_maps
 
@@ -198,6 +203,14 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
                          f"this spec's {'l2' if network.l2 else network.optimizer.name}: use trace for its "
                          "derivation, or remove `optimizer:` and `l2:` to explore the network")
     chosen = make_notation(notation, result.network.names)
+    if getattr(result.network, "coupled", False):  # recurrent, batch norm: as trace shows it (core.unrolled)
+        from ..core.unrolled import build_trace as build_unrolled_trace
+        from ..report.draw_unrolled import unrolled_page
+
+        names = parameter_names(result, weights) or result.traced_names()
+        _cap(len(names), "parameters drawn", "name some with --weight NAME")
+        traced = build_unrolled_trace(result, chosen, names, max_paths, None, spec.name, spec.description)
+        return unrolled_page(result, chosen, traced, precision, names, fragment)
     if result.network.maps:  # shown as trace shows it (core.mappaths), each weight's receptive field lit
         from ..core.mappaths import build_trace as build_maps_trace
         from ..report.explore_maps import check_size, maps_page

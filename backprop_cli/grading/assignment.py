@@ -223,7 +223,8 @@ class _AssignmentReader(ValueReader):
             self.problems += exc.problems
             return None
         if spec.kind != EXPRESSION and spec.network.maps:
-            self.fail(path + (key,), f"the assignment's network {not_graded(spec.network)}", "use a network of dense layers")
+            self.fail(path + (key,), f"the assignment's network {not_graded(spec.network)}",
+                      "use a network of dense layers")
             return None
         if spec.kind == EXPRESSION:
             self.fail(path + (key,), "an assignment's network must be a network, not an expression",
