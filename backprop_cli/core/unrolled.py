@@ -116,9 +116,28 @@ class Graph:
         return found
 
 
+def edge_count(result) -> int:
+    """How many local derivatives the graph of `result` holds (at most; softmax counted whole), worked
+    out from the shapes alone: a hostile spec is refused before any edge is built."""
+    net = result.network
+    rows = result.steps if getattr(net, "sequence", False) else result.samples
+    edges = rows * 2 * result.sizes[-1]  # each row's loss to its outputs, and the batch's 1/n or the step's 1
+    for layer in net.layers:
+        n = layer.outputs
+        act = n * n if not layer.activation.elementwise else n
+        if layer.kind == "batchnorm":
+            edges += rows * (act + 9 * n)  # z → x̂, γ, β; x̂ → x, μ, σ²; σ² → x, μ → x; σ² → μ once
+        else:
+            edges += rows * (act + 2 * layer.weights.size + n)
+    return edges
+
+
 def graph_of(result) -> Graph:
     """The scalar graph of a result over a sequence or through batch norm, built once."""
     if "graph" not in result._cache:
+        if edge_count(result) > MAX_EDGES:
+            raise UsageError(f"this network unrolls into {edge_count(result):,} local derivatives: too many to "
+                             f"trace path by path (at most {MAX_EDGES:,}); `backprop grad` gives every gradient")
         result._cache["graph"] = (_sequence_graph if getattr(result.network, "sequence", False) else
                                   _norm_graph)(result)
     return result._cache["graph"]
@@ -411,6 +430,7 @@ def build_trace(result, notation, names, max_paths: int, sample: int | None = No
     sample's) δ, and each parameter's or node's paths."""
     from .tracing import NeuronRow, Trace
 
+    graph_of(result)  # a network too large to trace is refused before its every value is named
     net = result.network
     depth = len(net.layers)
     sequence = getattr(net, "sequence", False)

@@ -89,10 +89,13 @@ def _edges(result, spot: dict) -> list[tuple[str, str]]:
 def _checked(result) -> dict:
     from ..errors import UsageError
 
-    spot = layout(result)
-    if len(spot) > MAX_NODES:
-        raise UsageError(f"{len(spot):,} nodes unrolled: too many to draw (at most {MAX_NODES:,}); `backprop trace "
-                         "--weight NAME` shows a parameter's paths")
+    net = result.network
+    columns = result.steps if getattr(net, "sequence", False) else result.samples
+    count = columns * sum(result.sizes) * 2  # a bound: z and a of every level, before any is named
+    spot = layout(result) if count <= 4 * MAX_NODES else {}
+    if len(spot) > MAX_NODES or not spot:
+        raise UsageError(f"{max(len(spot), count):,} nodes unrolled: too many to draw (at most {MAX_NODES:,}); "
+                         "`backprop trace --weight NAME` shows a parameter's paths")
     return spot
 
 

@@ -302,7 +302,7 @@ class MapReader(_SpecReader):
                       f"{plural(self.samples, 'sample')}", f"give `inputs:` with 2 samples or more ({key}: one "
                       "sample has variance 0, which PyTorch refuses in training mode)")
             return None
-        if shape is None or act is None or eps is None:
+        if shape is None:
             return None
         if act is not None and not act.elementwise:
             self.fail(path + ("activation",), f"{act.name} couples a whole layer; batch norm's activation applies "
@@ -327,7 +327,7 @@ class MapReader(_SpecReader):
                 number_ = self._number(path + (key,), value)
                 vector = None if number_ is None else np.full(features, number_)
             found[key] = vector
-        if found["gamma"] is None or found["beta"] is None:
+        if found["gamma"] is None or found["beta"] is None or act is None or eps is None:
             return None
         return BatchNorm(found["gamma"], found["beta"], act, eps)
 

@@ -66,9 +66,10 @@ class SequenceReader(MapReader):
 
     def _layers(self, data: dict, default_layout: str) -> tuple[list, list[str]]:
         entries = data.get("layers")
-        if not isinstance(entries, list) or self.input_shape is None:
-            return super()._layers(data, default_layout) if not isinstance(entries, list) else ([], [])
-        width, layers, layouts = self.input_shape[0], [], []
+        if not isinstance(entries, list):
+            return super()._layers(data, default_layout)  # its messages for a missing or wrong `layers:`
+        # without a readable sequence the layers are still read, each problem reported
+        width, layers, layouts = (self.input_shape[0] if self.input_shape else None), [], []
         for i, entry in enumerate(entries):
             path = ("layers", i)
             if not isinstance(entry, dict):
@@ -97,7 +98,7 @@ class SequenceReader(MapReader):
         if layers and not any(layer.kind == "recurrent" for layer in layers) and len(layers) == len(entries):
             self.fail(("sequence",), "`sequence:` is read by a recurrent layer, but none is given",
                       "add a layer `- type: recurrent` (or use `input:` for a network without one)", at_key=True)
-        if layers:
+        if layers and self.input_shape:
             values = self.steps * (self.input_shape[0] + sum(layer.outputs for layer in layers))
             if values > MAX_VALUES:
                 self.fail(("sequence",), f"{self.steps:,} steps through these layers are {values:,} values",
@@ -122,7 +123,7 @@ class SequenceReader(MapReader):
                 continue
             found[key] = self._matrix(path + (key,), entry[key], f"the {key.replace('_', ' ')} of layer {number}")
         wx, wh = found.get("input_weights"), found.get("recurrent_weights")
-        if wx is None or wh is None or act is None:
+        if wx is None or wh is None:
             return None
         units = wh.shape[0]
         if units > MAX_UNITS:
@@ -160,7 +161,7 @@ class SequenceReader(MapReader):
                 return None
             if initial is None:
                 return None
-        if biases is None or width is None:
+        if biases is None or width is None or act is None:
             return None
         return Recurrent(np.hstack([wx, wh]), biases[0], act, wx.shape[1], initial, biases[1])
 
