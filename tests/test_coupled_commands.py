@@ -104,17 +104,12 @@ def test_step_is_w_minus_rate_times_gradient_and_two_steps_are_two_epochs(spec_f
     assert (tmp_path / "two.yaml").read_text() == (tmp_path / "trained.yaml").read_text()
 
 
-def test_gradcheck_grad_draw_and_explore(spec_file, tmp_path):
+def test_gradcheck_and_grad(spec_file):
     assert "agree" in invoke("gradcheck", spec_file, expect=0).stdout
     data = json.loads(invoke("grad", spec_file, "--inputs", "--format", "json", expect=0).stdout)
-    assert len(data["parameters"]) == len(load_spec(spec_file).compute().parameters())
-    weight = data["parameters"][0]["name"]
-    out = invoke("draw", spec_file, "--weight", weight, "-o", tmp_path / "net.svg", expect=0).stdout
-    assert f"on the paths to {weight}" in out
-    assert re.findall(r'id="lit-([^"]+)"', (tmp_path / "net.svg").read_text())
-    invoke("explore", spec_file, "-o", tmp_path / "net.html", expect=0)
-    page = (tmp_path / "net.html").read_text()
-    assert f'data-param="{weight}"' in page and 'id="derivation"' in page
+    result = load_spec(spec_file).compute()
+    assert [p["gradient"] for p in data["parameters"]] == [row[2] for row in result.parameters()]
+    assert len(data["inputs"]) == result.a[0].size
 
 
 def test_key_and_check_refuse_them_naming_the_kind(spec_file, tmp_path):
@@ -134,36 +129,6 @@ def test_names_frozen_and_any_spelling(tmp_path):
     assert data["parameters"][1]["updated"] == data["parameters"][1]["value"]
     out = invoke("trace", path, "--node", "s1_2", "--max-paths", "1", expect=0).stdout
     assert "∂L/∂s1_2" in out
-
-
-HOSTILE = [
-    ("sequence: [[1], [2]]\ntarget: [1]\nloss: mse\nlayers:\n  - type: recurrent\n    input_weights: [[1]]\n"
-     "    recurrent_weights: [[1, 2]]\n", "net.yaml:7:24: the recurrent weights of layer 1 are 1×2"),
-    ("sequence: [[1], [2]]\ntarget: [1]\nloss: mse\nlayers:\n  - type: recurrent\n    input_weights: [[1]]\n"
-     "    recurrent_weights: [[1]]\n    activation: sigmoid\n", "net.yaml:8:17: a recurrent layer's activation"),
-    ("sequence: [[1], [2]]\ntargets: [[1]]\nloss: mse\nlayers:\n  - type: recurrent\n    input_weights: [[1]]\n"
-     "    recurrent_weights: [[1]]\n", "net.yaml:2:10: 'targets' has 1 row, but the sequence has 2 steps"),
-    ("sequence: [[1], [2]]\ntarget: [1]\nloss: mse\nlayers:\n  - type: recurent\n",
-     "did you mean 'recurrent'?"),
-    ("sequence: " + str([[0.5]] * 1001) + "\ntarget: [1]\nloss: mse\nlayers:\n  - type: recurrent\n"
-     "    input_weights: [[1]]\n    recurrent_weights: [[1]]\n", "has 1,001 steps"),
-    ("sequence: [[1], [2]]\ntarget: [1]\nloss: mse\noptimizer: adam\nlayers:\n  - type: recurrent\n"
-     "    input_weights: [[1]]\n    recurrent_weights: [[1]]\n", "net.yaml:4:12: `optimizer: adam` is not taken"),
-    ("input: [1, 2]\ntarget: [1]\nloss: mse\nlayers:\n  - type: batchnorm\n  - activation: linear\n"
-     "    weights: [[1, 1]]\n", "normalises over a batch, but the spec has 1 sample"),
-    ("inputs: [[1, 2], [3, 4]]\ntargets: [[1], [2]]\nloss: mse\nlayers:\n  - type: batchnorm\n    gamma: [1, 2, 3]\n"
-     "    eps: -1\n  - activation: linear\n    weights: [[1, 1]]\n", "net.yaml:6:12: layer 1 normalises 2 features"),
-    ("inputs: [[1, 2], [3, 4]]\ntargets: [[1], [2]]\nloss: mse\nl2: 0.1\nlayers:\n  - type: batchnorm\n"
-     "  - activation: linear\n    weights: [[1, 1]]\n", "net.yaml:4:5: `l2:` is not taken here"),
-]
-
-
-@pytest.mark.parametrize(("text", "message"), HOSTILE)
-def test_bad_specs_are_refused_located_with_exit_2(tmp_path, text, message):
-    path = tmp_path / "net.yaml"
-    path.write_text(text)
-    result = invoke("grad", path, expect=2)
-    assert message in result.stderr and "hint:" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_long_sequence_is_refused_for_trace_before_its_graph_is_built(tmp_path):

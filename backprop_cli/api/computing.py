@@ -111,7 +111,7 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
     if result.network.maps:  # layers over feature maps: their own path structure (core.mappaths)
         from ..core.mappaths import build_trace, locate_node
     if getattr(result.network, "coupled", False):  # recurrent, batch norm: rows coupled (core.unrolled)
-        from ..core.unrolled import build_trace, locate_node
+        from ..core.unrolledtrace import build_trace, locate_node
     names = parameter_names(result, weights)
     if sample is not None and not 1 <= sample <= result.samples:
         raise UsageError(f"--sample {sample}: the spec has {result.samples} sample(s)")
@@ -204,7 +204,7 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
                          "derivation, or remove `optimizer:` and `l2:` to explore the network")
     chosen = make_notation(notation, result.network.names)
     if getattr(result.network, "coupled", False):  # recurrent, batch norm: as trace shows it (core.unrolled)
-        from ..core.unrolled import build_trace as build_unrolled_trace
+        from ..core.unrolledtrace import build_trace as build_unrolled_trace
         from ..report.draw_unrolled import unrolled_page
 
         names = parameter_names(result, weights) or result.traced_names()

@@ -12,8 +12,16 @@ from .mapresult import MapResult
 class NormResult(MapResult):
     """One pass through dense and batch-norm layers over a batch."""
 
-    def cancelled(self, name: str) -> bool:  # noqa: ARG002 - MapResult's signature
-        return False  # the arithmetic's own value: no paths are snapped to 0 (core.mapcancel is per sample)
+    def cancelled(self, name: str) -> bool:
+        """Whether parameter `name`'s gradient is 0 because its paths cancel (some path's product is
+        not 0): made 0 by snap (below), or 0 in the arithmetic already."""
+        if self.gradient(name) != 0:
+            return False
+        if "path_sums" not in self._cache:
+            self._cache["path_sums"] = path_sums(self)
+        _, layer, kind, index = self.parameter_row(name)
+        sums = self._cache["path_sums"][0 if kind == "w" else 1][layer].reshape(-1)
+        return bool(sums[index or 0] > 0)
 
     @property
     def forward(self) -> dict:
@@ -31,8 +39,14 @@ class NormResult(MapResult):
             self._cache["norm_forward"] = values
         return self._cache["norm_forward"]
 
+    def unrolled(self):
+        """The pass as core.unrolled's graph of named scalar nodes (what draw and explore show)."""
+        from .unrolled import graph_of
+
+        return graph_of(self)
+
     def trace(self, name: str, max_paths: int = 8, notation: str = "default", sample: int | None = None):  # noqa: ARG002
-        from .unrolled import trace
+        from .unrolledtrace import trace
 
         found = mapnames.find(self.network, name.partition("[")[0])
         return trace(self, name if found is None or found[0] != "p" else name, max_paths,
@@ -40,7 +54,7 @@ class NormResult(MapResult):
 
     def paths(self, name: str, max_paths: int | None = None, notation: str = "default") -> list:  # noqa: ARG002
         from .computation import all_paths
-        from .unrolled import trace
+        from .unrolledtrace import trace
 
         if max_paths is None:
             max_paths = all_paths(name, trace(self, name, 1).path_count)
@@ -107,7 +121,6 @@ def snap(result) -> None:
         largest = abs(best[target][0][0]) if target is not None and best[target] else 0.0
         if abs(flat[i]) <= RELATIVE * largest:
             flat[slice(None) if index is None else i] = 0.0
-            result._cache.setdefault("cancelled", set()).add(name)
     result._cache.pop("stepped", None)
     result._cache.pop("graph", None)  # its factors stay; the snapped gradients are read from the result
 

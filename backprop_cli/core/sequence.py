@@ -184,17 +184,23 @@ class SequenceResult(MapResult):
                              float(self.a[0][t, k]), float(self.grad_a[0][t, k])))
         return rows
 
+    def unrolled(self):
+        """The pass as core.unrolled's graph of named scalar nodes (what draw and explore show)."""
+        from .unrolled import graph_of
+
+        return graph_of(self)
+
     def trace(self, name: str, max_paths: int = 8, notation: str = "default", sample: int | None = None):  # noqa: ARG002
         """Every path from L to a parameter (grouped by step) or to a node quantity (h11@2)."""
         from . import seqnames
-        from .unrolled import trace
+        from .unrolledtrace import trace
 
         found = seqnames.find(self.network, name)
         return trace(self, name, max_paths, node=found is not None and found[0] != "p")
 
     def paths(self, name: str, max_paths: int | None = None, notation: str = "default") -> list:  # noqa: ARG002
         from .computation import all_paths
-        from .unrolled import trace
+        from .unrolledtrace import trace
 
         if max_paths is None:
             max_paths = all_paths(name, trace(self, name, 1).path_count)

@@ -10,7 +10,6 @@ import html
 
 from ..core import mapnames
 from ..core.numbers import number
-from ..core.unrolled import graph_of
 from ..core.update import worked
 from .draw import HIGHLIGHT, Picture
 from .figures import save_figure
@@ -69,7 +68,7 @@ def _lit(result, weight: str | None) -> set[str]:
     """The shown names of every node on a path from L to parameter `weight` (none without one)."""
     if not weight:
         return set()
-    graph = graph_of(result)
+    graph = result.unrolled()
     target = graph.ids.get(result.shown_name(weight))
     if target is None:
         return set()
@@ -81,7 +80,7 @@ def _lit(result, weight: str | None) -> set[str]:
 
 
 def _edges(result, spot: dict) -> list[tuple[str, str]]:
-    graph = graph_of(result)
+    graph = result.unrolled()
     return [(graph.names[upper], graph.names[child]) for upper in range(len(graph.names))
             for child, _, _ in graph.edges[upper] if graph.names[upper] in spot and graph.names[child] in spot]
 

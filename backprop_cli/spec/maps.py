@@ -19,8 +19,6 @@ from .yamlsafe import MAX_PARAMETERS
 KINDS = ("dense", "conv1d", "conv2d", "maxpool1d", "maxpool2d", "avgpool1d", "avgpool2d", "batchnorm")
 KEYS = {"conv": ("type", "weights", "biases", "stride", "padding", "activation"),
         "pool": ("type", "size", "stride")}
-NORM_KEYS = ("type", "gamma", "beta", "eps", "activation")
-MAX_FEATURES = 4096  # a batch-norm layer's features: each couples every sample of the batch
 MAX_SIDE = 1024  # an image's rows or columns, a sequence's length
 MAX_CHANNELS = 256
 MAX_KERNEL = 16  # a kernel's or pooling window's side; stride and padding below it
@@ -57,7 +55,7 @@ class MapReader(_SpecReader):
     """Reads a spec with layers over feature maps, collecting every problem."""
 
     SPEC = MapSpec
-    REFUSED = "a network with convolution, pooling or batch-norm layers trains by plain gradient descent only"
+    REFUSED = "a network with convolution or pooling layers trains by plain gradient descent only"
     input_shape: tuple | None = None
     samples = 1
     dims = 2
@@ -120,8 +118,11 @@ class MapReader(_SpecReader):
     # -- the parts of a spec that differ ---------------------------------------------------------
     def _inputs(self, data: dict) -> tuple[np.ndarray | None, bool]:
         self.dims = _dims(data.get("layers") or [])
-        if _vectors(data.get("layers") or []):  # batch norm among dense layers: samples are vectors
+        from .norm import vectors
+
+        if vectors(data.get("layers") or []):  # batch norm among dense layers: samples are vectors
             self.dims = 0
+            self.REFUSED = "a network with batch-norm layers trains by plain gradient descent only"
             inputs, batch = self._samples(data, "input", "inputs")
             if inputs is not None:
                 self.samples, self.input_shape = inputs.shape[0], (inputs.shape[1], 1, 1)
@@ -278,58 +279,9 @@ class MapReader(_SpecReader):
         return Conv(weights, biases[0], act, shape, stride, padding, dims, biases[1])
 
     def _batchnorm(self, entry: dict, path: tuple, shape, number: int):
-        """PyTorch's BatchNorm1d in training mode: `gamma` (default 1), `beta` (default 0), `eps`
-        (default 1e-5), an optional activation; it reads a vector (features) of a batch."""
-        from ..core.coupled import DEFAULT_EPS, BatchNorm
+        from .norm import read_batchnorm  # batch norm's keys (section 9) only where a spec has it
 
-        self._unknown_keys(entry, path, NORM_KEYS)
-        if self.dims:
-            self.fail(path + ("type",), f"layer {number} (batchnorm) normalises a vector of features "
-                      "(BatchNorm1d), but this network's values are feature maps",
-                      "batch norm among dense layers only: over maps (BatchNorm2d) is not part of section 9")
-            return None
-        act = self._activation(entry, path) if "activation" in entry else self._linear()
-        eps = DEFAULT_EPS
-        if "eps" in entry:
-            eps = self._number(path + ("eps",), entry["eps"])
-            if eps is not None and eps < 0:
-                self.fail(path + ("eps",), f"'eps' must be 0 or above, not {eps:g}", "write `eps: 1e-5` "
-                          "(PyTorch's default), added to σ² under the square root")
-                eps = None
-        if self.samples < 2:
-            key = "inputs" if "inputs" in self.doc.data else "input"
-            self.fail(path + ("type",), f"layer {number} (batchnorm) normalises over a batch, but the spec has "
-                      f"{plural(self.samples, 'sample')}", f"give `inputs:` with 2 samples or more ({key}: one "
-                      "sample has variance 0, which PyTorch refuses in training mode)")
-            return None
-        if shape is None:
-            return None
-        if act is not None and not act.elementwise:
-            self.fail(path + ("activation",), f"{act.name} couples a whole layer; batch norm's activation applies "
-                      "to each feature", "relu, tanh, sigmoid, leaky_relu or linear; softmax on a dense layer")
-            return None
-        features = int(np.prod(shape))
-        if features > MAX_FEATURES:
-            self.fail(path + ("type",), f"layer {number} (batchnorm) would normalise {features:,} features",
-                      f"at most {MAX_FEATURES:,}")
-            return None
-        found = {}
-        for key, default in (("gamma", 1.0), ("beta", 0.0)):
-            value = entry.get(key, default)
-            if isinstance(value, (list, dict)):
-                vector = self._vector(path + (key,), value, f"the {key} of layer {number}")
-                if vector is not None and len(vector) != features:
-                    self.fail(path + (key,), f"layer {number} normalises {plural(features, 'feature')} but has "
-                              f"{plural(len(vector), key + ' value')}", f"one {key} per feature ({features}), or one "
-                              "number for all")
-                    vector = None
-            else:
-                number_ = self._number(path + (key,), value)
-                vector = None if number_ is None else np.full(features, number_)
-            found[key] = vector
-        if found["gamma"] is None or found["beta"] is None or act is None or eps is None:
-            return None
-        return BatchNorm(found["gamma"], found["beta"], act, eps)
+        return read_batchnorm(self, entry, path, shape, number)
 
     def _linear(self):
         from ..core.functions import activation
@@ -409,12 +361,6 @@ class MapReader(_SpecReader):
                 self.fail(("l2",), f"`l2:` is not taken here: {refused}, without an L2 term",
                           "remove `l2:`; an L2 term is taken by networks of dense layers")
         return network
-
-
-def _vectors(layers: list) -> bool:
-    """Whether a network's values are vectors (batch norm among dense layers, no conv or pooling)."""
-    kinds = [entry.get("type", "dense") if isinstance(entry, dict) else None for entry in layers]
-    return "batchnorm" in kinds and not any(isinstance(k, str) and k[-2:] in ("1d", "2d") for k in kinds)
 
 
 def _side(shape, dims: int) -> str:
