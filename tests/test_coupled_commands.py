@@ -140,3 +140,26 @@ def test_a_long_sequence_is_refused_for_trace_before_its_graph_is_built(tmp_path
     result = invoke("trace", path, "--weight", "wh111", expect=2)
     assert "local derivatives: too many to trace path by path" in result.stderr
     assert invoke("grad", path, "--weight", "wh111", expect=0).exit_code == 0
+
+
+def test_one_sample_is_not_traced_alone_through_batch_norm(tmp_path):
+    path = tmp_path / "net.yaml"
+    path.write_text(NORM)
+    result = invoke("trace", path, "--sample", "2", expect=2)
+    assert "batch norm couples the samples" in result.stderr
+
+
+def test_latex_sets_batch_norms_square_roots_and_compiles(tmp_path):
+    import shutil
+    import subprocess
+
+    path = tmp_path / "net.yaml"
+    path.write_text(NORM)
+    tex = invoke("trace", path, "--weight", "w111", "--max-paths", "4", "--format", "latex", expect=0).stdout
+    assert r"\sqrt{var21 + eps}" in tex and "√" not in tex
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    (tmp_path / "d.tex").write_text(tex)
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"], cwd=tmp_path,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]

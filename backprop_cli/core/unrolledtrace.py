@@ -118,14 +118,18 @@ def locate_node(result, name: str, notation=None):  # noqa: ARG001 - core.mappat
     return found
 
 
-def build_trace(result, notation, names, max_paths: int, sample: int | None = None, title: str = "",  # noqa: ARG001
+def build_trace(result, notation, names, max_paths: int, sample: int | None = None, title: str = "",
                 description: str = "", nodes=()):
     """What `trace` reports (core.tracing's Trace): the forward values by name, each row's (step's or
     sample's) δ, and each parameter's or node's paths."""
     from .tracing import NeuronRow, Trace
 
-    graph_of(result)  # a network too large to trace is refused before its every value is named
     net = result.network
+    if sample is not None and not getattr(net, "sequence", False):
+        raise UsageError(f"--sample {sample}: batch norm couples the samples (sample {sample}'s loss reaches every "
+                         f"sample's values through μ and σ²), so no sample is traced alone; trace the batch, or "
+                         f"--node NAME[{sample}] for one sample's node")
+    graph_of(result)  # a network too large to trace is refused before its every value is named
     depth = len(net.layers)
     sequence = getattr(net, "sequence", False)
     rows_of = range(result.steps) if sequence else range(result.samples)
