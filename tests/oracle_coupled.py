@@ -48,7 +48,9 @@ def _activate(g: Graph, act: str, zs: list[float], z_names: list[str], a_name) -
         for m in range(len(zs)):
             d = local_derivative(act, zs, acts, i, m)
             if d is not None:
-                children.append((z_names[m], d, ""))
+                # 1 − a², a(1 − a) lose their relative digits where a nears ±1 or 0, 1: rounding
+                # is measured against a local derivative of at least 1e-6 there
+                children.append((z_names[m], d, abs(d) + 1e-6 if act in ("tanh", "sigmoid", "softmax") else ""))
         g.add(a_name(i), acts[i], children)
         names.append(a_name(i))
     return names

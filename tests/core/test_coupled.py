@@ -7,6 +7,7 @@ differ from the truth."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +16,11 @@ from strategies_coupled import batches, sequences
 
 from backprop_cli import load_spec
 
-FAST = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# COUPLED_EXAMPLES=400 for a longer search than the suite's
+FAST = settings(max_examples=int(os.environ.get("COUPLED_EXAMPLES", 12)), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
+
+
 def _agree(spec: dict, graph) -> None:
     result = load_spec(text=json.dumps(spec)).compute()
     exact, scale = graph.gradients("L"), graph.gradients("L", absolute=True)
