@@ -20,7 +20,7 @@ Batch norm (training mode, forward):
 - "Implement Batch Normalization" (TensorGym exercise 9): its expected outputs (−1, 0, 1 for the
   column 1, 3, 5; 1.0911, −0.8729, −0.2182 for 10, 4, 6) divide by the unbiased variance (torch.var's
   default, which its own note mentions), where batch norm in training mode uses the biased one: the
-  catalogued slip `unbiased variance`, reproduced by the engine's own unbiased variant.
+  catalogued slip `unbiased_variance` (core.slips), which reproduces them.
 """
 from __future__ import annotations
 
@@ -160,5 +160,6 @@ def test_tensorgyms_expected_outputs_use_the_unbiased_variance():
                             ([[10.0], [4.0], [6.0]], ("1.0911", "-0.8729", "-0.2182"))):
         true = _normalised(inputs, 1e-5)["xhat11"]
         assert not all(rounds_to(v, p) for v, p in zip(true, printed))  # training mode's biased σ²
-        _, _, unbiased = BatchNorm(np.ones(1), np.zeros(1), eps=1e-5, unbiased=True).statistics(np.array(inputs))
+        slipped = BatchNorm(np.ones(1), np.zeros(1), eps=1e-5, slip="unbiased_variance")
+        _, _, unbiased = slipped.statistics(np.array(inputs))
         assert all(rounds_to(v, p) for v, p in zip(unbiased[:, 0], printed))  # the slip reproduces them

@@ -21,15 +21,16 @@ class Recurrent(Record):
     checks treat its weights as any other layer's. PyTorch's two biases b_ih + b_hh are one here
     (only their sum is identifiable)."""
 
-    FIELDS = ("weights", "biases", "activation", "inputs", "initial_state", "bias_style")
+    FIELDS = ("weights", "biases", "activation", "inputs", "initial_state", "bias_style", "slip")
+    SLIPS = ("bptt_truncated", "recurrent_factor_wrong_step")  # catalogued mistakes (core.slips), never a spec's
     kind = "recurrent"
     has_z = True
     dims = 0
     coupled = True  # its rows (time steps) depend on each other
 
-    def __init__(self, weights, biases, activation, inputs, initial_state=None, bias_style="each"):
+    def __init__(self, weights, biases, activation, inputs, initial_state=None, bias_style="each", slip=None):
         self.weights, self.biases, self.activation = weights, biases, activation
-        self.inputs, self.bias_style = int(inputs), bias_style
+        self.inputs, self.bias_style, self.slip = int(inputs), bias_style, slip
         units = weights.shape[0]
         self.initial_state = np.zeros(units) if initial_state is None else np.asarray(initial_state, dtype=np.float64)
 
@@ -77,19 +78,24 @@ class Recurrent(Record):
             previous = h[t]
         return z, h
 
-    def backward(self, grad_h: np.ndarray, z: np.ndarray, h: np.ndarray, x: np.ndarray,
-                 truncated: bool = False) -> tuple:
+    def backward(self, grad_h: np.ndarray, z: np.ndarray, h: np.ndarray, x: np.ndarray) -> tuple:
         """Backpropagation through time from ∂L/∂h that reaches each step from the layers above:
         (∂L/∂x per step, ∂L/∂[W_x | W_h], ∂L/∂b, δ = ∂L/∂z per step, ∂L/∂h per step in total).
-        With `truncated`, the recurrent path is dropped (a catalogued mistake: each step's δ from
-        its own step's loss alone)."""
+        A layer carrying a `slip` computes that catalogued mistake instead: `bptt_truncated` drops
+        the path back in time (each step's δ from what reaches it from above alone);
+        `recurrent_factor_wrong_step` takes ∂h@t/∂h@t−1 as W_h·act′ at step t−1, not at step t."""
         steps = x.shape[0]
         delta, total = np.zeros_like(z), np.zeros_like(h)
         carried = np.zeros(self.units)  # ∂L/∂h_t through h_{t+1}
         for t in range(steps - 1, -1, -1):
             total[t] = grad_h[t] + carried
             delta[t] = self.activation.backward(z[t], h[t], total[t])
-            carried = 0.0 * carried if truncated else delta[t] @ self.recurrent_weights
+            if self.slip == "bptt_truncated":
+                carried = np.zeros(self.units)
+            elif self.slip == "recurrent_factor_wrong_step" and t:
+                carried = self.activation.backward(z[t - 1], h[t - 1], total[t]) @ self.recurrent_weights
+            else:
+                carried = delta[t] @ self.recurrent_weights
         below = delta @ self.input_weights
         weight_grad = delta.T @ np.hstack([x, self.states(h)])
         return below, weight_grad, delta.sum(axis=0), delta, total
@@ -101,17 +107,23 @@ class BatchNorm(Record):
     the layer's activation. γ and β are kept as `weights` and `biases` (one each per feature), so
     that updates and training treat them as any layer's parameters."""
 
-    FIELDS = ("weights", "biases", "activation", "eps", "unbiased")
+    FIELDS = ("weights", "biases", "activation", "eps", "slip")
+    SLIPS = ("batchnorm_mu_var_constant", "unbiased_variance")  # catalogued mistakes (core.slips), never a spec's
     kind = "batchnorm"
     has_z = True
     dims = 0
     coupled = True  # its rows (samples) depend on each other through μ and σ²
     bias_style = "each"
 
-    def __init__(self, weights, biases, activation=None, eps=DEFAULT_EPS, unbiased=False):
+    def __init__(self, weights, biases, activation=None, eps=DEFAULT_EPS, slip=None):
         self.weights, self.biases = weights, biases
         self.activation = make_activation("linear") if activation is None else activation
-        self.eps, self.unbiased = float(eps), unbiased  # unbiased: a catalogued mistake, never a spec's
+        self.eps, self.slip = float(eps), slip
+
+    @property
+    def divisor_less(self) -> int:
+        """1 where the variance divides by n − 1 (the `unbiased_variance` slip), else 0."""
+        return int(self.slip == "unbiased_variance")
 
     def __repr__(self) -> str:
         return f"BatchNorm({len(self.weights)} features, eps {self.eps:g})"
@@ -135,16 +147,16 @@ class BatchNorm(Record):
         mu = x.mean(axis=0)
         centred = x - mu
         n = x.shape[0]
-        var = (centred * centred).sum(axis=0) / (n - 1 if self.unbiased and n > 1 else n)
+        var = (centred * centred).sum(axis=0) / (n - self.divisor_less if n > 1 else n)
         return mu, var, centred / np.sqrt(var + self.eps)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """z = γ·x̂ + β for the batch."""
         return self.statistics(x)[2] * self.weights + self.biases
 
-    def backward(self, delta: np.ndarray, x: np.ndarray, below: bool = True, constants: bool = False) -> tuple:
+    def backward(self, delta: np.ndarray, x: np.ndarray, below: bool = True) -> tuple:
         """(∂L/∂x per sample, ∂L/∂γ, ∂L/∂β) from δ = ∂L/∂z: every path through x̂, μ and σ². With
-        `constants`, μ and σ² are treated as constants (a catalogued mistake: only the direct path)."""
+        the `batchnorm_mu_var_constant` slip, μ and σ² are constants: only the direct path."""
         mu, var, xhat = self.statistics(x)
         n = x.shape[0]
         grad_xhat = delta * self.weights
@@ -152,10 +164,10 @@ class BatchNorm(Record):
         gamma_grad, beta_grad = (delta * xhat).sum(axis=0), delta.sum(axis=0)
         if not below:
             return None, gamma_grad, beta_grad
-        if constants:
+        if self.slip == "batchnorm_mu_var_constant":
             return grad_xhat * inv, gamma_grad, beta_grad
         # the direct path, the path through μ, and the path through σ² (its own path through μ is 0)
-        divisor = n - 1 if self.unbiased and n > 1 else n
+        divisor = n - self.divisor_less if n > 1 else n
         grad_var = (grad_xhat * (x - mu)).sum(axis=0) * -0.5 * inv ** 3
         grad_mu = -(grad_xhat * inv).sum(axis=0)
         grad = grad_xhat * inv + grad_var * 2.0 * (x - mu) / divisor + grad_mu / n

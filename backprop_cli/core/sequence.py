@@ -91,9 +91,8 @@ def sequence_loss(network: SequenceNetwork, x: np.ndarray, targets: np.ndarray) 
 
 
 def run(network: SequenceNetwork, x: np.ndarray, targets: np.ndarray, learning_rate: float = 0.1,
-        checked: bool = True, truncated: bool = False):
-    """Forward pass and backpropagation through time; every value kept (SequenceResult).
-    `truncated`: the recurrent path dropped (a catalogued mistake's computation)."""
+        checked: bool = True):
+    """Forward pass and backpropagation through time; every value kept (SequenceResult)."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         z, a = forward(network, x)
         per_step, grad_yhat, delta_out = _losses(network, z, a, targets)
@@ -107,7 +106,7 @@ def run(network: SequenceNetwork, x: np.ndarray, targets: np.ndarray, learning_r
             layer = network.layers[l - 1]
             if layer.kind == "recurrent":  # ∂L/∂h from above at each step, then through time
                 below, weight_grads[l], bias_grads[l], deltas[l], grad_a[l] = layer.backward(
-                    grad_a[l], z[l], a[l], a[l - 1], truncated)
+                    grad_a[l], z[l], a[l], a[l - 1])
             else:
                 deltas[l] = delta_out if l == depth else layer.activation.backward(z[l], a[l], grad_a[l])
                 below, weight_grads[l], bias_grads[l] = deltas[l] @ layer.weights, deltas[l].T @ a[l - 1], \

@@ -73,15 +73,19 @@ def test_the_slips_variants_are_what_they_say():
     z, h = rnn.run(x)
     grad_h = np.array([[0.0], [0.0], [1.0]])  # the loss on the last step only
     full = rnn.backward(grad_h, z, h, x)
-    cut = rnn.backward(grad_h, z, h, x, truncated=True)
+    cut = rnn.replace(slip="bptt_truncated").backward(grad_h, z, h, x)
     assert cut[3][:2].tolist() == [[0.0], [0.0]] and full[3][1, 0] != 0  # no δ flows back in time
     assert cut[3][2, 0] == full[3][2, 0]
+    wrong = rnn.replace(slip="recurrent_factor_wrong_step").backward(grad_h, z, h, x)
+    # step 2's total ∂L/∂h: from step 3 through W_h times tanh′ at step 2 (the wrong step), not step 3
+    assert wrong[4][1, 0] == pytest.approx(1.0 * (1 - h[1, 0] ** 2) * 0.3, rel=1e-15)
+    assert full[4][1, 0] == pytest.approx(1.0 * (1 - h[2, 0] ** 2) * 0.3, rel=1e-15)
     norm = BatchNorm(np.array([2.0]), np.array([0.0]))
     x = np.array([[1.0], [2.0], [4.0]])
     delta = np.array([[1.0], [0.0], [0.0]])
-    direct = norm.backward(delta, x, constants=True)[0]
+    direct = norm.replace(slip="batchnorm_mu_var_constant").backward(delta, x)[0]
     assert direct[1:].tolist() == [[0.0], [0.0]]  # another sample's input is not reached
     assert np.all(norm.backward(delta, x)[0][1:] != 0)
     assert norm.backward(delta, x)[0].sum() == pytest.approx(0.0, abs=1e-15)  # a shift of every x changes nothing
-    unbiased = BatchNorm(np.array([1.0]), np.array([0.0]), eps=0.0, unbiased=True).statistics(x)[1]
+    unbiased = norm.replace(slip="unbiased_variance").statistics(x)[1]
     assert unbiased[0] == pytest.approx(7.0 / 3.0) and norm.statistics(x)[1][0] == pytest.approx(14.0 / 9.0)

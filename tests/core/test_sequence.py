@@ -59,6 +59,7 @@ def test_gradients_agree_with_finite_differences_of_the_loss():
 def test_truncated_bptt_is_the_last_steps_own_path_only():
     spec = load_spec(text=BASE.format(targets="target: [0.5]"))
     full = run(spec.network, spec.inputs, spec.targets)
-    cut = run(spec.network, spec.inputs, spec.targets, truncated=True)
+    layers = [spec.network.layers[0].replace(slip="bptt_truncated"), spec.network.layers[1]]
+    cut = run(spec.network.replace(layers=layers), spec.inputs, spec.targets)
     assert cut.gradient("wx111") == pytest.approx(full.step_gradient("wx111")[2], rel=1e-15)
     assert cut.gradient("wx111") != full.gradient("wx111")

@@ -13,7 +13,7 @@ def test_defaults_are_pytorchs():
                           "  - activation: linear\n    weights: [[1, 1]]\n")
     norm = spec.network.layers[0]
     assert norm.weights.tolist() == [1.0, 1.0] and norm.biases.tolist() == [0.0, 0.0]
-    assert norm.eps == 1e-5 and norm.activation.name == "linear" and not norm.unbiased
+    assert norm.eps == 1e-5 and norm.activation.name == "linear" and norm.slip is None
     assert [row[0] for row in spec.compute().parameters()] == ["gamma11", "gamma12", "beta11", "beta12", "w211",
                                                                "w212", "b21"]
 
