@@ -44,7 +44,14 @@ class SequenceReader(MapReader):
             if key in data:
                 self.fail((key,), f"'{key}' and 'sequence' are both given", "a recurrent network reads "
                           "`sequence:` (one input vector per time step); remove `" + key + ":`", at_key=True)
-        matrix = self._matrix(("sequence",), data["sequence"], "'sequence'")
+        value = data["sequence"]
+        if isinstance(value, list) and value and isinstance(value[0], list) and value[0] and \
+                isinstance(value[0][0], list):
+            self.fail(("sequence",), "'sequence' holds lists of vectors: a batch of sequences, which section 9 "
+                      "does not take", "one sequence: a list of input vectors, `sequence: [[1, 0], [0.5, -1]]`",
+                      at_key=True)
+            return None, False
+        matrix = self._matrix(("sequence",), value, "'sequence'")
         if matrix is None:
             return None, False
         steps, width = matrix.shape

@@ -52,6 +52,8 @@ HOSTILE = [
      "    recurrent_weights: [[1]]\n    initial_state: [0, 0]\n", "net.yaml:8:20: the initial state of layer 1 has"),
     ("sequence: [[1], [2]]\ntarget: [1]\nloss: mse\nlayers:\n  - type: recurrent\n    input_weights: [[1]]\n",
      "layer 1 (recurrent) has no 'recurrent_weights'"),
+    ("sequence: [[[1], [2]], [[1], [2]]]\ntarget: [1]\nloss: mse\nlayers:\n  - type: recurrent\n"
+     "    input_weights: [[1]]\n    recurrent_weights: [[1]]\n", "net.yaml:1:1: 'sequence' holds lists of vectors"),
     ("sequence: " + str([[0.5]] * 1001) + "\ntarget: [1]\nloss: mse\nlayers:\n  - type: recurrent\n"
      "    input_weights: [[1]]\n    recurrent_weights: [[1]]\n", "has 1,001 steps"),
     ("sequence: [[1], [2]]\ntarget: [1]\nloss: mse\noptimizer: adam\nlayers:\n  - type: recurrent\n"
