@@ -16,6 +16,7 @@ from __future__ import annotations
 from ..errors import UsageError
 
 MAX_EDGES = 300_000  # a scalar graph in Python: a second or so to build and search
+MAX_CANDIDATES = 3_000_000  # partial paths weighed by a k-best search: a few seconds in Python
 
 
 class Graph:
@@ -29,6 +30,8 @@ class Graph:
         self._order: list[int] | None = None
         self._counts: list[int] | None = None
         self._adjoints: list[float] | None = None
+        self._best: dict[int, list] = {}  # k -> the k-best search, asked once for every trace
+        self._parents: dict[int, list] | None = None
 
     def node(self, name: str) -> int:
         found = self.ids.get(name)
@@ -44,6 +47,16 @@ class Graph:
         if self.size > MAX_EDGES:
             raise UsageError(f"this network unrolls into more than {MAX_EDGES:,} local derivatives: too many to "
                              "trace path by path; `backprop grad` gives every gradient")
+
+    def parents(self) -> dict[int, list[tuple[int, float, str]]]:
+        """Every node's edges up: node -> [(upper node, value, formula)] (where a parameter is used)."""
+        if self._parents is None:
+            found: dict[int, list] = {}
+            for upper, edges in enumerate(self.edges):
+                for child, value, formula in edges:
+                    found.setdefault(child, []).append((upper, value, formula))
+            self._parents = found
+        return self._parents
 
     def order(self) -> list[int]:
         """Every node reached from the loss, each after every node above it (a topological order)."""
@@ -88,13 +101,22 @@ class Graph:
 
     def best(self, k: int) -> list[list[tuple[float, int, int, int]]]:
         """The k largest |product| partial paths from the loss into every node: (product, upper
-        node, edge index, rank there), largest first."""
+        node, edge index, rank there), largest first. UsageError when the search would weigh more
+        than MAX_CANDIDATES partial paths (--max-paths too large for the unrolling): bounded first."""
+        if k in self._best:
+            return self._best[k]
+        counts = self.counts()
+        weighed = sum(len(self.edges[node]) * min(k, counts[node]) for node in self.order())
+        if weighed > MAX_CANDIDATES:
+            raise UsageError(f"keeping the {k:,} best paths into every node of this unrolling weighs {weighed:,} "
+                             f"partial paths (at most {MAX_CANDIDATES:,}): ask for fewer with --max-paths")
         best: list[list] = [[] for _ in self.names]
         best[0] = [(1.0, -1, -1, -1)]
         for node in self.order():
             kept = best[node] = sorted(best[node], key=lambda c: -abs(c[0]))[:k]
             for e, (child, value, _) in enumerate(self.edges[node]):
                 best[child].extend((p * value, node, e, r) for r, (p, _, _, _) in enumerate(kept))
+        self._best[k] = best  # every parameter's and node's trace reads the same search
         return best
 
     def enumerate(self, target: int, limit: int = 1_000_000) -> list[list[int]]:

@@ -63,10 +63,8 @@ def trace(result, name: str, max_paths: int, node: bool = False) -> ParameterTra
         return ParameterTrace(shown, value, gradient, after, result.learning_rate, 0, [], 0.0, [], frozen,
                               False, layer, positions=[])
     positions = []
-    for upper in range(len(graph.names)):
-        for child, local, formula in graph.edges[upper]:
-            if child == target:
-                positions.append((graph.names[upper], formula, counts[upper], adjoints[upper] * local))
+    for upper, local, formula in graph.parents()[target]:
+        positions.append((graph.names[upper], formula, counts[upper], adjoints[upper] * local))
     paths = _paths(graph, target, max_paths, None)
     positions.sort(key=lambda row: _row_of(row[0]))  # step by step (or sample by sample), in order
     grouped = "step" if getattr(result.network, "sequence", False) else "sample"

@@ -76,3 +76,14 @@ def test_an_unrolling_too_large_is_refused_from_its_shapes():
     assert edge_count(result) > MAX_EDGES
     with pytest.raises(UsageError, match="too many to trace path by path"):
         graph_of(result)
+
+
+def test_a_k_best_search_too_wide_is_refused_before_it_runs():
+    units = 12
+    spec = {"sequence": [[0.1]] * 60, "targets": [[0.1]] * 60, "loss": "mse", "layers": [
+        {"type": "recurrent", "input_weights": [[0.5]] * units, "recurrent_weights": [[0.01] * units] * units},
+        {"activation": "linear", "weights": [[1] * units]}]}
+    graph = graph_of(load_spec(text=json.dumps(spec)).compute())
+    with pytest.raises(UsageError, match="ask for fewer with --max-paths"):
+        graph.best(5_000)
+    assert graph.best(2) is graph.best(2)  # one search for every trace that asks
