@@ -163,3 +163,19 @@ def test_latex_sets_batch_norms_square_roots_and_compiles(tmp_path):
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"], cwd=tmp_path,
                           capture_output=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_the_students_guide_shows_what_trace_prints():
+    """The guide's BPTT and batch-norm blocks are the tool's own output, line for line (… elides)."""
+    import shlex
+    from pathlib import Path
+
+    guide = (Path(__file__).parent.parent / "docs" / "students.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```console\n\$ (backprop trace --example (?:rnn|batchnorm)[^\n]*)\n(.*?)```", guide, re.S)
+    assert len(blocks) == 2
+    for command, shown in blocks:
+        out = invoke(*shlex.split(command)[1:], "--no-color", expect=0).stdout
+        printed = [line.rstrip() for line in out.splitlines()]
+        for line in shown.splitlines():
+            if line.strip() not in ("...", "") and "     ..." not in line:
+                assert line.rstrip() in printed, line
