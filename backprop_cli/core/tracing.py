@@ -52,6 +52,9 @@ class Trace:
     target_letter: str = "y"  # g: a circuit's upstream gradient
     l2: float = 0.0  # λ of the loss's L2 term (λ/2)·Σw² (0: none)
     l2_term: float = 0.0  # its value, a term of `loss`
+    # named values outside the neuron table, after their layer: (layer, name, value: a number, or a
+    # list over the samples shown): batch norm's mu21, var21, xhat21; a sequence's step losses L@t
+    extra: list = field(default_factory=list)
 
     def layer_rows(self, layer: int) -> list[NeuronRow]:
         """The neurons of one layer (1-based), in order: grouped once, since a report asks for every

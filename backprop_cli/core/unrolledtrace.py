@@ -169,6 +169,31 @@ def build_trace(result, notation, names, max_paths: int, sample: int | None = No
     labels = [layer.kind + " " + layer.activation.label if layer.kind != "dense" else layer.activation.label
               for layer in net.layers]
     reduction = "sum over the steps" if sequence and net.every_step else "last step" if sequence else net.reduction
-    return Trace(title, description, result.sizes, labels, net.loss.name, net.loss.formula, result.loss,
-                 per_sample, result.learning_rate, reduction, shown_samples, inputs, neurons, traced,
-                 notation.name, 1 if sequence else result.samples, notation.loss, net.loss.target)
+    formula = net.loss.formula
+    if sequence:  # the loss is a step's (the last's), or their sum
+        formula = (f"Σt L@t, L@t = {formula}" if net.every_step else f"L@{result.steps} = {formula}")
+    traced_out = Trace(title, description, result.sizes, labels, net.loss.name, formula, result.loss,
+                       per_sample, result.learning_rate, reduction, shown_samples, inputs, neurons, traced,
+                       notation.name, 1 if sequence else result.samples, notation.loss, net.loss.target)
+    traced_out.extra = _extra(result)
+    return traced_out
+
+
+def _extra(result) -> list:
+    """The named values outside the neuron table: each step's loss L@t (when every step has one), and
+    each batch-norm layer's μ and σ² (one a batch) and x̂ (one a sample)."""
+    from . import mapnames
+
+    net = result.network
+    if getattr(net, "sequence", False):
+        if not net.every_step:
+            return []
+        return [(len(net.layers), shown_name(net, f"L@{t + 1}"), float(result.per_sample_loss[t]))
+                for t in range(result.steps)]
+    found = []
+    for name, value in result.forward.items():
+        what = mapnames.find(net, name, course=False)
+        if what is not None and what[0] in mapnames.NORM_NODES:
+            shown = shown_name(net, name)
+            found.append((what[1], shown, float(value) if what[0] != "xhat" else [float(v) for v in value]))
+    return found

@@ -71,6 +71,8 @@ def trace_object(trace) -> dict[str, Any]:
         if row.pre_name:  # a pooling layer has no z
             forward[row.pre_name] = values(row.z)
         forward[row.post_name] = values(row.a)
+    for _, name, value in trace.extra:  # batch norm's μ, σ² and x̂; a sequence's step losses
+        forward[name] = values(value) if isinstance(value, list) else value
     parameters, nodes = [], []
     for p in trace.parameters:
         entry = {"name": p.name, "value": p.value, "gradient": p.gradient, "updated": p.updated,

@@ -50,3 +50,16 @@ def test_the_trace_has_a_row_per_unit_and_step():
     assert [row.post_name for row in traced.layer_rows(1)] == ["h11@1", "h12@1", "h11@2", "s12_2", "h11@3", "h12@3"]
     assert [row.delta for row in traced.layer_rows(1)][3] == [result.deltas[1][1, 1]]
     assert traced.loss == result.loss and traced.parameters[0].name == "b11"
+
+
+def test_the_values_outside_the_neuron_table_are_named():
+    result = load_spec(text=RNN).compute()
+    traced = build_trace(result, notation("default", result.network.names), [], 1)
+    assert [(name, value) for _, name, value in traced.extra] == [
+        (f"L@{t}", pytest.approx(float(result.per_sample_loss[t - 1]), rel=1e-15)) for t in (1, 2, 3)]
+    assert traced.loss_formula.startswith("Σt L@t, L@t = ")
+    norm = load_spec(text="inputs: [[1], [2], [4]]\ntargets: [[1], [0], [1]]\nloss: mse\nlayers:\n"
+                          "  - type: batchnorm\n").compute()
+    extra = {name: value for _, name, value in build_trace(norm, notation("default", {}), [], 1).extra}
+    assert extra["mu11"] == pytest.approx(7 / 3) and extra["var11"] == pytest.approx(14 / 9)
+    assert extra["xhat11"] == pytest.approx(list(norm.forward["xhat11"]), rel=1e-15)
