@@ -63,3 +63,43 @@ def test_truncated_bptt_is_the_last_steps_own_path_only():
     cut = run(spec.network.replace(layers=layers), spec.inputs, spec.targets)
     assert cut.gradient("wx111") == pytest.approx(full.step_gradient("wx111")[2], rel=1e-15)
     assert cut.gradient("wx111") != full.gradient("wx111")
+
+
+STACKED = """\
+sequence: [[1, 0], [0.5, -1], [0.2, 0.3]]
+targets: [[0.5], [0.1], [-0.2]]
+loss: squared_error
+layers:
+  - activation: tanh
+    weights: [[0.3, -0.1], [0.2, 0.5], [0.1, 0.1]]
+  - type: recurrent
+    input_weights: [[0.1, -0.2, 0.3], [0.3, 0.4, -0.1]]
+    recurrent_weights: [[0.5, -0.3], [0.2, 0.1]]
+    biases: [0.1, -0.1]
+  - type: recurrent
+    activation: relu
+    input_weights: [[0.6, -0.2]]
+    recurrent_weights: [[0.4]]
+    biases: [0.2]
+  - activation: linear
+    weights: [[0.7]]
+"""
+
+
+def test_a_dense_layer_before_and_two_recurrent_layers_stacked_agree_with_finite_differences():
+    spec = load_spec(text=STACKED)
+    net, x, y = spec.network, spec.inputs, spec.targets
+    result = run(net, x, y)
+    for l, layer in enumerate(net.layers, start=1):
+        for array, grads in ((layer.weights, result.weight_grads[l]), (layer.biases, result.bias_grads[l])):
+            for index in np.ndindex(*array.shape):
+                original = array[index]
+                array[index] = original + 1e-6
+                up = sequence_loss(net, x, y)
+                array[index] = original - 1e-6
+                down = sequence_loss(net, x, y)
+                array[index] = original
+                assert grads[index] == pytest.approx((up - down) / 2e-6, rel=1e-5, abs=1e-9), (l, index)
+    graph = result.unrolled()
+    for name in ("wh211", "wx111", "w111"):  # counted, against every path listed one by one
+        assert result.trace(name, max_paths=1).path_count == len(graph.enumerate(graph.ids[name]))
