@@ -101,5 +101,5 @@ def test_a_dense_layer_before_and_two_recurrent_layers_stacked_agree_with_finite
                 array[index] = original
                 assert grads[index] == pytest.approx((up - down) / 2e-6, rel=1e-5, abs=1e-9), (l, index)
     graph = result.unrolled()
-    for name in ("wh211", "wx111", "w111"):  # counted, against every path listed one by one
+    for name in ("wh211", "wh311", "wx211", "w111"):  # counted, against every path listed one by one
         assert result.trace(name, max_paths=1).path_count == len(graph.enumerate(graph.ids[name]))
