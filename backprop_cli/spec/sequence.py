@@ -62,6 +62,10 @@ class SequenceReader(MapReader):
         return matrix, False
 
     def _targets(self, data: dict, loss: str | None) -> np.ndarray | None:
+        if data.get("reduction", "sum") != "sum":  # (read beside the targets: both say how L is made)
+            self.fail(("reduction",), "over a sequence the steps' losses are summed (section 9), so "
+                      f"`reduction: {quote(str(data['reduction']))}` cannot be taken",
+                      "remove `reduction:` (or write `reduction: sum`)")
         if loss == "none" or "targets" not in data:
             return super()._targets(data, loss)
         matrix = self._matrix(("targets",), data["targets"], "'targets'")

@@ -54,6 +54,8 @@ HOSTILE = [
      "layer 1 (recurrent) has no 'recurrent_weights'"),
     ("sequence: [[[1], [2]], [[1], [2]]]\ntarget: [1]\nloss: mse\nlayers:\n  - type: recurrent\n"
      "    input_weights: [[1]]\n    recurrent_weights: [[1]]\n", "net.yaml:1:1: 'sequence' holds lists of vectors"),
+    ("sequence: [[1], [2]]\ntargets: [[1], [2]]\nreduction: mean\nloss: mse\nlayers:\n  - type: recurrent\n"
+     "    input_weights: [[1]]\n    recurrent_weights: [[1]]\n", "net.yaml:3:12: over a sequence the steps' losses"),
     ("sequence: " + str([[0.5]] * 1001) + "\ntarget: [1]\nloss: mse\nlayers:\n  - type: recurrent\n"
      "    input_weights: [[1]]\n    recurrent_weights: [[1]]\n", "has 1,001 steps"),
     ("sequence: [[1], [2]]\ntarget: [1]\nloss: mse\noptimizer: adam\nlayers:\n  - type: recurrent\n"
