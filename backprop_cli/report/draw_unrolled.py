@@ -166,9 +166,13 @@ def unrolled_page(result, notation, traced, precision: int, names: list[str], fr
     for i, (upper, lower) in enumerate(edges):
         (x1, y1), (x2, y2) = at(upper), at(lower)
         parts.append(f'<line id="e-{i}" class="edge" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>')
+    graph = result.unrolled()
+    adjoints = graph.adjoints()
     for name, (_, _, value) in spot.items():
         x, y = at(name)
         info = f"{name} = {fmt(value)}"
+        if name in graph.ids:  # hovering shows the node's value and ∂L/∂node, as trace --node gives it
+            info += f"\n∂{notation.loss}/∂{name} = {fmt(adjoints[graph.ids[name]])}"
         parts.append(f'<g id="{ids[name]}" class="cell" data-info="{_attr(info)}"><title>{html.escape(info)}</title>'
                      f'<circle cx="{x:.1f}" cy="{y:.1f}" r="14"/><text x="{x:.1f}" y="{y - 18:.1f}">'
                      f"{html.escape(name)}</text></g>")

@@ -68,6 +68,10 @@ def test_explore_lights_the_paths_and_shows_the_derivation_as_trace_does(tmp_pat
     invoke("explore", path, "-o", tmp_path / "net.html", expect=0)
     page = (tmp_path / "net.html").read_text()
     assert 'data-param="wh112"' in page and "∂h11@3/∂h12@2" in page
+    result = load_spec(text=RNN).compute()
+    gradient = float(result.grad_a[1][1, 0])  # ∂L/∂h11@2, shown where the node is hovered
+    assert re.search(r"h11@2 = [-\d.]+&#10;∂L/∂h11@2 = " + re.escape(f"{gradient:.6g}"), page) or \
+        re.search(r"h11@2 = [-\d.]+\n∂L/∂h11@2 = " + re.escape(f"{gradient:.6g}"), page)
     assert len(page) < 1_000_000
 
 
