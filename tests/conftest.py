@@ -1,5 +1,6 @@
 """What the tests share: where the examples are, one way to run a command, random networks."""
 import os
+import re
 import sys
 import zlib
 from pathlib import Path
@@ -47,10 +48,10 @@ layers:
 ALL_EXAMPLES = sorted(p.stem for p in SPECS.glob("*.yaml"))
 EXPRESSION_EXAMPLES = [name for name in ALL_EXAMPLES
                        if "\nexpression:" in (SPECS / f"{name}.yaml").read_text(encoding="utf-8")]
-# networks over feature maps (contract section 9): grad, trace, gradcheck, step and train only,
-# tested by tests/test_convolution.py; the dense examples go through every command
+# networks with section 9's layers (conv and pooling, recurrent, batch norm): grad, trace, gradcheck,
+# step and train only, tested by tests/test_convolution.py; the dense examples go through every command
 MAP_EXAMPLES = [name for name in ALL_EXAMPLES
-                if "\n  - type: conv" in (SPECS / f"{name}.yaml").read_text(encoding="utf-8")]
+                if re.search(r"\n  - type: (conv|recurrent|batchnorm)", (SPECS / f"{name}.yaml").read_text("utf-8"))]
 EXAMPLES = [name for name in ALL_EXAMPLES if name not in EXPRESSION_EXAMPLES + MAP_EXAMPLES]  # dense networks
 assert len(EXAMPLES) >= 4 and len(EXPRESSION_EXAMPLES) >= 4, "the bundled examples are missing"
 

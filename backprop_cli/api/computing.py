@@ -110,9 +110,12 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
 
     if result.network.maps:  # layers over feature maps: their own path structure (core.mappaths)
         from ..core.mappaths import build_trace, locate_node
+    if getattr(result.network, "coupled", False):  # recurrent, batch norm: rows coupled (core.unrolled)
+        from ..core.unrolledtrace import build_trace, locate_node
     chosen = make_notation(notation, result.network.names)
     partials, updates = [], []
-    if not result.network.maps:
+    dense = not result.network.maps and not getattr(result.network, "coupled", False)
+    if dense:  # an answers file's quantities (core.partialpaths, core.updatesteps): dense layers
         nodes, weights, partials, updates, sample = _quantities_traced(chosen, nodes, weights, sample)
     names = parameter_names(result, weights)
     if sample is not None and not 1 <= sample <= result.samples:
@@ -136,7 +139,7 @@ def trace(spec, weights=(), *, nodes=(), max_paths: int = 8, sample: int | None 
                 locate_node(result, wrt, chosen)
         except ValueError as exc:
             raise UsageError(f"--node: {printable(str(exc))}") from None
-    if result.network.maps:
+    if not dense:
         return build_trace(result, chosen, wanted, max_paths, sample, spec.name, spec.description, nodes)
     from ..core.updatesteps import trace_updates
 
@@ -229,6 +232,11 @@ def draw(spec, output: str, weight: str | None = None, *, gradients: bool = Fals
     from ..report.draw import draw_network
 
     names = parameter_names(result, (weight,) if weight else ())
+    if getattr(result.network, "coupled", False):  # recurrent, batch norm: the graph unrolled (core.unrolled)
+        from ..report.draw_unrolled import draw_unrolled
+
+        return draw_unrolled(result, make_notation(notation, result.network.names), output,
+                             names[0] if names else None, spec.name, precision)
     if result.network.maps:  # feature maps as grids, a weight's receptive field lit
         from ..report.draw_maps import draw_maps
 
@@ -259,6 +267,14 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
                          f"this spec's {'l2' if network.l2 else network.optimizer.name}: use trace for its "
                          "derivation, or remove `optimizer:` and `l2:` to explore the network")
     chosen = make_notation(notation, result.network.names)
+    if getattr(result.network, "coupled", False):  # recurrent, batch norm: as trace shows it (core.unrolled)
+        from ..core.unrolledtrace import build_trace as build_unrolled_trace
+        from ..report.draw_unrolled import unrolled_page
+
+        names = parameter_names(result, weights) or result.traced_names()
+        _cap(len(names), "parameters drawn", "name some with --weight NAME")
+        traced = build_unrolled_trace(result, chosen, names, max_paths, None, spec.name, spec.description)
+        return unrolled_page(result, chosen, traced, precision, names, fragment)
     if result.network.maps:  # shown as trace shows it (core.mappaths), each weight's receptive field lit
         from ..core.mappaths import build_trace as build_maps_trace
         from ..report.explore_maps import check_size, maps_page

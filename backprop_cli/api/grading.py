@@ -167,9 +167,9 @@ def key(spec, quantities=(), *, decimals: int = 4, notation: str = "default", sp
 
     result = spec.compute()
     if result.kind != EXPRESSION and result.network.maps:
-        from ..grading.answers import MAPS_NOT_GRADED
+        from ..grading.answers import not_graded
 
-        raise UsageError(f"this spec {MAPS_NOT_GRADED}")
+        raise UsageError(f"this spec {not_graded(result.network)}")
     try:
         if result.kind == EXPRESSION:
             return expression_key(spec, result, quantities, decimals)

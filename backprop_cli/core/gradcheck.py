@@ -78,6 +78,9 @@ def gradcheck_maps(result, eps: float = 1e-6, tol: float = 1e-6) -> list[Check]:
     from .mapnet import forward, work
 
     network, inputs, targets = result.network, result.a[0], result.targets
+    if getattr(network, "sequence", False):  # over time steps: its own pass (core.sequence)
+        from .sequence import forward, work
+        from .sequence import sequence_loss as map_loss
     rows = result.parameters()
     cost = 4 * len(rows) * (work(network.layers, result.samples) + PASS_OVERHEAD)
     if cost > MAX_MAP_CHECK:  # four passes a parameter: bounded before the first

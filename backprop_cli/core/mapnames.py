@@ -66,11 +66,16 @@ def _tables(network) -> tuple[list, dict]:
                         name = underscored
                     spell(underscored, len(parameters))
                     append((name, l, "w", (j - 1) * cols + k - 1))
-        elif layer.has_z:
+        elif layer.has_z and layer.kind != "batchnorm":
             for flat, index in enumerate(np.ndindex(*layer.weights.shape)):
                 spot = tuple(i + 1 for i in index)
                 spot = spot if layer.dims == 2 else spot[:2] + spot[3:]
                 parameters.append((add("w", (l,) + spot, False), l, "w", flat))
+        if layer.kind == "batchnorm":  # γ and β, one each per feature (kept as weights and biases)
+            for kind, what in (("gamma", "w"), ("beta", "b")):
+                for j in range(layer.outputs):
+                    parameters.append((add(kind, (l, j + 1), True), l, what, j))
+            continue
         if layer.bias_style == "shared":
             parameters.append((add("b", (l,), True), l, "b", None))
         elif layer.bias_style == "each":
@@ -81,34 +86,62 @@ def _tables(network) -> tuple[list, dict]:
 
 def parameters(network) -> list[tuple[str, int, str, int | None]]:
     """(canonical name, layer, "w" | "b", flat index; None for a shared bias), canonical order."""
-    return _tables(network)[0]
+    return _own(network).table(network)[0] if _own(network) else _tables(network)[0]
+
+
+def _own(network):
+    """The names module of a network that names its quantities otherwise (core.seqnames over a
+    sequence, whose every quantity carries its time step); None for a network over maps."""
+    return getattr(network, "naming", None)
 
 
 def _shape(network, layer: int) -> tuple[int, int, int] | None:
     """A level's map shape (channels, rows, cols); None for a dense layer's vector."""
-    if layer == 0:
-        return network.input_shape
+    if layer == 0:  # a batch of vectors (batch norm among dense layers) has no map
+        return None if network.dims == 0 else network.input_shape
     spec_layer = network.layers[layer - 1]
-    return None if spec_layer.kind == "dense" else spec_layer.out_shape
+    return None if spec_layer.dims == 0 else spec_layer.out_shape  # dense, batch norm: a vector
 
 
 def _dims(network, layer: int) -> int:
     return network.dims if layer == 0 else network.layers[layer - 1].dims
 
 
-def node_name(network, what: str, layer: int, index: int) -> str:
-    """The canonical name of a node: what "z" or "a" (the input's a is x, the output's yhat)."""
+def node_name(network, what: str, layer: int, index: int = 0, *step: int) -> str:
+    """The canonical name of a node: what "z" or "a" (the input's a is x, the output's yhat); a
+    batch-norm layer's "mu", "var" or "xhat"; over a sequence, at its `step`."""
+    if _own(network):
+        return _own(network).node_name(network, what, layer, index, *step)
+    if what in NORM_NODES:
+        return format_name(what, layer, index + 1)
     if layer == len(network.layers) and what == "a":
         return format_name("yhat", index + 1)
     shape = _shape(network, layer)
     if shape is None:
-        return format_name(what, layer, index + 1)
+        return format_name("x", index + 1) if layer == 0 else format_name(what, layer, index + 1)
     if layer == 0:
         return "x_" + "_".join(map(str, position(shape, network.dims, index, shape[0] > 1)))
     return _underscored(what, layer, *position(shape, _dims(network, layer), index))
 
 
 _NODE = re.compile(r"(yhat|[zax])(_?)(\d+(?:_\d+)*)")
+NORM_NODES = ("mu", "var", "xhat")  # a batch-norm layer's batch mean, biased variance, normalised value
+_NORM = re.compile(r"(mu|var|xhat)(\d+(?:_\d+)*)")
+
+
+def _norm_node(network, text: str):
+    """("mu" | "var" | "xhat", layer, feature) of a batch-norm node name; None when it is none."""
+    m = _NORM.fullmatch(text)
+    if not m:
+        return None
+    digits = m.group(2)
+    parts = [int(p) for p in digits.split("_")] if "_" in digits else [int(digits[0]), int(digits[1:] or 0)]
+    if len(parts) != 2 or not 1 <= parts[0] <= len(network.layers):
+        return None
+    layer = network.layers[parts[0] - 1]
+    if layer.kind != "batchnorm" or not 1 <= parts[1] <= layer.outputs:
+        return None
+    return (m.group(1), parts[0], parts[1] - 1)
 
 
 def _node(network, text: str):
@@ -157,13 +190,17 @@ def _node(network, text: str):
 def find(network, text: str, course: bool = True):
     """What a name written by a user (canonical, another spelling, or with `course` the spec's own)
     stands for: ("p", position among parameters()) or ("z" | "a", layer, flat index); None when nothing."""
+    if _own(network):
+        return _own(network).find(network, text, course)
     text = text.strip()
     for canonical, own in network.names.items() if course else ():
         if own == text:
             text = canonical
             break
     found = _tables(network)[1].get(text)
-    return ("p", found) if found is not None else _node(network, text)
+    if found is not None:
+        return ("p", found)
+    return _norm_node(network, text) if text[:1] in "mvx" and _NORM.fullmatch(text) else _node(network, text)
 
 
 def shown(network, canonical: str, notation: Notation | None = None) -> str:

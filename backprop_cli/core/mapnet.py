@@ -64,6 +64,11 @@ class MapNetwork(Record):
         self.layers, self.loss, self.input_shape, self.dims = layers, loss, tuple(input_shape), dims
         self.reduction, self.frozen, self.names = reduction, frozen, names
 
+    @property
+    def coupled(self) -> bool:
+        """Whether a layer couples the samples of a batch (batch norm: core.coupled)."""
+        return any(getattr(layer, "coupled", False) for layer in self.layers)
+
     def __repr__(self) -> str:
         return f"MapNetwork({[layer.kind for layer in self.layers]}, {self.loss.name})"
 
@@ -153,11 +158,16 @@ def run(network: MapNetwork, inputs: np.ndarray, targets: np.ndarray, learning_r
                 weight_grads[l] = weight_grads[l] * scale
                 bias_grads[l] = bias_grads[l] * scale
             grad_a[l - 1] = below
+    if network.coupled:  # batch norm: its paths join the samples (core.normresult)
+        from .normresult import NormResult as MapResult
     result = MapResult(network, z, a, targets, per_sample_loss, grad_a, deltas, weight_grads, bias_grads,
                        learning_rate, scale)
     result.exact_zeros = exact_zeros
     if exact_zeros and np.isfinite(per_sample_loss).all():
         from .mapcancel import snap
+
+        if network.coupled:  # batch norm: its paths join the samples (core.normresult)
+            from .normresult import snap
 
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             snap(result)

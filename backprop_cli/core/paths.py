@@ -68,6 +68,7 @@ class ParameterTrace:
     # a shared weight (convolution): per position where it is used, (z it feeds, what it multiplies
     # there, how many paths, their sum); empty for a dense layer's parameter
     positions: list[tuple[str, str, int, float]] = field(default_factory=list)
+    grouped_by: str = "position"  # or "step" (a recurrent weight, time step by time step) or "sample" (batch norm)
     optimizer: object = None  # core.update.Optimizer of the update (None: plain gradient descent)
     state: tuple = ()  # (t, its state before, after): what the optimiser's worked lines plug in
     of: str = ""  # a partial derivative ∂X/∂name (trace --node dX/dY): X; "" for ∂L/∂name

@@ -54,6 +54,9 @@ class Trace:
     l2: float = 0.0  # λ of the loss's L2 term (λ/2)·Σw² (0: none)
     l2_term: float = 0.0  # its value, a term of `loss`
     updates: list[UpdateSteps] = field(default_factory=list)  # values after K updates, update by update
+    # named values outside the neuron table, after their layer: (layer, name, value: a number, or a
+    # list over the samples shown): batch norm's mu21, var21, xhat21; a sequence's step losses L@t
+    extra: list = field(default_factory=list)
 
     def layer_rows(self, layer: int) -> list[NeuronRow]:
         """The neurons of one layer (1-based), in order: grouped once, since a report asks for every

@@ -193,6 +193,8 @@ def _train_maps(network, inputs, targets, learning_rate: float, epochs: int, unt
     `step` makes, so N epochs are N steps; no optimiser, state or L2 (the spec reader refuses them)."""
     from .mapnet import run as run_maps
 
+    if getattr(network, "sequence", False):  # over time steps: its own pass (core.sequence)
+        from .sequence import run as run_maps
     current = Run(learning_rate)
     result = run_maps(network, inputs, targets, learning_rate)
     current.losses.append(result.loss)

@@ -28,6 +28,15 @@ MAPS_NOT_GRADED = ("holds convolution or pooling layers, which `check`, `key` an
                    "(grad, trace, gradcheck, step and train take them)")
 
 
+def not_graded(network) -> str:
+    """Why a network of section 9's layers is refused for grading, naming its kind of layer."""
+    kinds = {layer.kind for layer in network.layers}
+    what = ("a recurrent layer" if "recurrent" in kinds else "batch-norm layers" if "batchnorm" in kinds else None)
+    if what is None:
+        return MAPS_NOT_GRADED
+    return MAPS_NOT_GRADED.replace("convolution or pooling layers", what)
+
+
 @dataclass
 class Answer:
     """One answer as written: quantity, number, where, and how many decimals it was given to."""
@@ -217,7 +226,7 @@ class AnswersReader:
 
             spec, result = remember(self.cache, str(target), load)
             if spec.kind != EXPRESSION and spec.network.maps:
-                problems.append(doc.problem(("spec",), f"`spec: {quote(name)}` {MAPS_NOT_GRADED}",
+                problems.append(doc.problem(("spec",), f"`spec: {quote(name)}` {not_graded(spec.network)}",
                                             "grade a network of dense layers, or an expression"))
                 raise SpecError(problems)
             if spec.kind == EXPRESSION:
@@ -234,7 +243,7 @@ class AnswersReader:
         # the inline spec keeps this file's locations, so its errors point at these lines
         spec = read_document(doc.subdocument(("network",)), base, confined=True)
         if spec.kind != EXPRESSION and spec.network.maps:
-            problems.append(doc.problem(("network",), f"the network {MAPS_NOT_GRADED}",
+            problems.append(doc.problem(("network",), f"the network {not_graded(spec.network)}",
                                         "grade a network of dense layers, or an expression"))
             raise SpecError(problems)
         return spec, spec.compute()

@@ -16,7 +16,7 @@ from ..spec.hints import describe
 from ..spec.reader import Spec, load_spec, read_document
 from ..spec.values import ValueReader
 from ..spec.yamlsafe import Document, as_float, parse
-from .answers import MAPS_NOT_GRADED, Tolerance, read_tolerance, remember
+from .answers import Tolerance, not_graded, read_tolerance, remember
 from .quantities import QuantityError, check_quantity, parse_quantity
 from .roster import Roster, load_roster
 
@@ -223,7 +223,8 @@ class _AssignmentReader(ValueReader):
             self.problems += exc.problems
             return None
         if spec.kind != EXPRESSION and spec.network.maps:
-            self.fail(path + (key,), f"the assignment's network {MAPS_NOT_GRADED}", "use a network of dense layers")
+            self.fail(path + (key,), f"the assignment's network {not_graded(spec.network)}",
+                      "use a network of dense layers")
             return None
         if spec.kind == EXPRESSION:
             self.fail(path + (key,), "an assignment's network must be a network, not an expression",

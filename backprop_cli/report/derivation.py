@@ -150,8 +150,11 @@ def _positions(p, precision: int) -> list[list[tuple[str, str]]]:
     it multiplies there, how many paths and their sum; positions whose paths sum to 0 counted."""
     if not p.positions:
         return []
-    lines = [[(f"  by position: {pretty(p.name)} is used at {len(p.positions)}; per position, the paths into "
-               "that z times what the weight multiplies there", "dim")]]
+    if p.grouped_by == "step":  # backpropagation through time: each step's part, dL/dwh111@t
+        return _steps(p, precision)
+    what = "sample" if p.grouped_by == "sample" else "position"
+    lines = [[(f"  by {what}: {pretty(p.name)} is used at {len(p.positions)}; per {what}, the paths into "
+               "that node times what the parameter multiplies there", "dim")]]
     live = [row for row in p.positions if row[3] != 0]
     for z, source, count, total in live[:POSITIONS_SHOWN]:
         lines.append([(f"    {pretty(z)} ← {pretty(source)}: {count_text(count)} path{'s' if count != 1 else ''}, "
@@ -162,6 +165,21 @@ def _positions(p, precision: int) -> list[list[tuple[str, str]]]:
         zero = len(p.positions) - len(live)
         lines.append([(f"    … {rest} more position{'s' if rest != 1 else ''} ({count_text(paths)} paths; "
                        f"{zero} of them summing to 0)", "dim")])
+    return lines
+
+
+def _steps(p, precision: int) -> list[list[tuple[str, str]]]:
+    """A recurrent parameter's gradient as the sum of each time step's part (∂L/∂wh111@2 is step
+    2's): the paths into the unit at that step times what the parameter multiplies there."""
+    lines = [[(f"  by step: ∂L/∂{pretty(p.name)} = Σt ∂L/∂{pretty(p.name)}@t, step t's part the paths into the "
+               "unit at t times its local derivative there", "dim")]]
+    for node, local, count, total in p.positions[:POSITIONS_SHOWN]:
+        step = node.rpartition("@")[2]
+        lines.append([(f"    ∂L/∂{pretty(p.name)}@{step} = ({pretty(node)} ← {pretty(local)}): {count_text(count)} "
+                       f"path{'s' if count != 1 else ''}, sum {number(total, precision)}", "")])
+    rest = len(p.positions) - POSITIONS_SHOWN
+    if rest > 0:
+        lines.append([(f"    … {rest} more step{'s' if rest != 1 else ''}", "dim")])
     return lines
 
 

@@ -71,6 +71,8 @@ def trace_object(trace) -> dict[str, Any]:
         if row.pre_name:  # a pooling layer has no z
             forward[row.pre_name] = values(row.z)
         forward[row.post_name] = values(row.a)
+    for _, name, value in trace.extra:  # batch norm's μ, σ² and x̂; a sequence's step losses
+        forward[name] = values(value) if isinstance(value, list) else value
     parameters, nodes = [], []
     for p in trace.parameters:
         entry = {"name": p.name, "value": p.value, "gradient": p.gradient, "updated": p.updated,
@@ -81,6 +83,9 @@ def trace_object(trace) -> dict[str, Any]:
         if p.positions:  # a shared weight: its gradient position by position
             entry["positions"] = [{"node": z, "input": source, "path_count": count, "sum": total}
                                   for z, source, count, total in p.positions]
+            if p.grouped_by == "step":  # a recurrent parameter: position t is time step t (dL/dwh111@t)
+                for position in entry["positions"]:
+                    position["step"] = int(position["node"].rpartition("@")[2])
         if p.per_sample:
             entry["per_sample"] = [{"sample": s, "gradient": g} for s, g in p.per_sample]
         if p.node:  # trace --node: no update

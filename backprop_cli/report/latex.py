@@ -76,7 +76,7 @@ def formula(text: str) -> str:
     prose = _PROSE.findall(text)  # words in parentheses, "(the window's maximum)": set as text, not maths
     text = _PROSE.sub(_HOLE, text)
     text = _POWER.sub(lambda m: "^{" + m.group(1) + "}", text)  # e^h1 -> e^{h1}, x^(c − 1) -> x^{(c − 1)}
-    text = _SQRT.sub(lambda m: r"\sqrt{" + m.group(1) + "}", text)
+    text = _SQRT.sub(lambda m: r"\sqrt{" + m.group(1).removeprefix("(").removesuffix(")") + "}", text)
     text = name(text)
     text = _FUNCTION.sub(lambda m: "\\" + m.group(1) if m.group(1) in _KNOWN_FUNCTIONS
                          else r"\operatorname{" + m.group(1) + "}", text)
@@ -92,7 +92,7 @@ def formula(text: str) -> str:
 _POWER = re.compile(r"\^(\([^()]*\)|[\w.]+)")
 _HOLE = "\x00"  # where a parenthesised phrase goes back in, once the maths around it is converted
 _PROSE = re.compile(r" ?\(([A-Za-z']+(?: [A-Za-z']+)+)\)")  # two or more plain words in parentheses
-_SQRT = re.compile(r"√(\w+)")
+_SQRT = re.compile(r"√(\w+|\([^()]*\))")  # √v, or √(var21 + eps) (batch norm's)
 _FUNCTION = re.compile(r"(?<![\\\w])(exp|log|sin|cos|tan|tanh|max|min|sign|relu|sqrt)(?=\()")
 _KNOWN_FUNCTIONS = ("exp", "log", "sin", "cos", "tan", "tanh", "max", "min")
 

@@ -161,6 +161,16 @@ def _forward(trace, precision: int) -> list:
                 cells += [number(v, precision) for v in r.target]
             grid.add_row(*cells)
         parts.append(grid)
+        extra = [(name, value) for l, name, value in trace.extra if l == layer]
+        if extra:  # batch norm's μ, σ² (one a batch) and x̂ (one a sample); a sequence's step losses
+            named = table()
+            named.add_column("quantity")
+            for header in _sample_header(trace, "value"):
+                named.add_column(header, justify="right")
+            for name, value in extra:
+                shown = value if isinstance(value, list) else [value] + [None] * (len(trace.samples) - 1)
+                named.add_row(pretty(name), *("" if v is None else number(v, precision) for v in shown))
+            parts.append(named)
     return parts
 
 

@@ -23,11 +23,16 @@ MAX_NAMES = 10_000
 def node_names(network: Network) -> list[str]:
     """Every canonical node quantity in the default notation: x, z, a, yhat, y (targets), L."""
     sizes, depth = network.sizes, len(network.layers)
+    if getattr(network, "naming", None):  # over a sequence: every quantity at its step (core.seqnames)
+        return network.naming.node_names(network)
     if network.maps:
         from ..core import mapnames
 
         names = [mapnames.node_name(network, what, l, f) for l in range(depth + 1) for what in ("z", "a")
                  if l and network.layers[l - 1].has_z or what == "a" for f in range(sizes[l])]
+        names += [mapnames.node_name(network, what, l, f) for l in range(1, depth + 1)  # batch norm's μ, σ², x̂
+                  if network.layers[l - 1].kind == "batchnorm" for what in mapnames.NORM_NODES
+                  for f in range(sizes[l])]
         return names + [format_name("y", j) for j in range(1, sizes[-1] + 1)] + ["L"]
     names = [format_name("x", k) for k in range(1, sizes[0] + 1)]
     for layer in range(1, depth + 1):

@@ -23,7 +23,7 @@ from .hints import describe, plural
 from .values import ValueReader
 from .yamlsafe import MAX_PARAMETERS, Document
 
-TOP_KEYS = ("name", "description", "input", "inputs", "target", "targets", "reduction", "loss",
+TOP_KEYS = ("name", "description", "input", "inputs", "sequence", "target", "targets", "reduction", "loss",
             "output_gradient", "learning_rate", "layout", "layers", "frozen", "names",
             "optimizer", "optimizer_state", "l2")  # the last three: spec.training
 LAYER_KEYS = ("type", "activation", "weights", "biases", "layout")  # type: dense (section 9 adds kinds)

@@ -16,7 +16,7 @@ from .dense import MAX_NODE_VALUES, MAX_SAMPLES, Spec, _SpecReader
 from .hints import describe, nearest, plural
 from .yamlsafe import MAX_PARAMETERS
 
-KINDS = ("dense", "conv1d", "conv2d", "maxpool1d", "maxpool2d", "avgpool1d", "avgpool2d")
+KINDS = ("dense", "conv1d", "conv2d", "maxpool1d", "maxpool2d", "avgpool1d", "avgpool2d", "batchnorm")
 KEYS = {"conv": ("type", "weights", "biases", "stride", "padding", "activation"),
         "pool": ("type", "size", "stride")}
 MAX_SIDE = 1024  # an image's rows or columns, a sequence's length
@@ -55,6 +55,7 @@ class MapReader(_SpecReader):
     """Reads a spec with layers over feature maps, collecting every problem."""
 
     SPEC = MapSpec
+    REFUSED = "a network with convolution or pooling layers trains by plain gradient descent only"
     input_shape: tuple | None = None
     samples = 1
     dims = 2
@@ -117,6 +118,15 @@ class MapReader(_SpecReader):
     # -- the parts of a spec that differ ---------------------------------------------------------
     def _inputs(self, data: dict) -> tuple[np.ndarray | None, bool]:
         self.dims = _dims(data.get("layers") or [])
+        from .norm import vectors
+
+        if vectors(data.get("layers") or []):  # batch norm among dense layers: samples are vectors
+            self.dims = 0
+            self.REFUSED = "a network with batch-norm layers trains by plain gradient descent only"
+            inputs, batch = self._samples(data, "input", "inputs")
+            if inputs is not None:
+                self.samples, self.input_shape = inputs.shape[0], (inputs.shape[1], 1, 1)
+            return inputs, batch
         single, batch = ("input", "inputs")
         if single in data and batch in data:
             self.fail((batch,), f"both '{single}' and '{batch}' are given", "keep one", at_key=True)
@@ -180,13 +190,15 @@ class MapReader(_SpecReader):
             if layer is not None and not self._affordable(layers + [layer], path):
                 return layers, layouts  # the layers after would cost as much to check
             # the next layer reads a map (channels, rows, cols), or a dense layer's vector (neurons,)
-            shape = None if layer is None else layer.out_shape if layer.kind != "dense" else (layer.outputs,)
+            shape = None if layer is None else layer.out_shape if layer.dims else (layer.outputs,)
             if layer is not None:
                 layers.append(layer)
                 layouts.append(layout)  # how step writes the weights back
         return layers, layouts
 
     def _layer(self, entry: dict, path: tuple, kind: str, shape, layout: str, number: int):
+        if kind == "batchnorm":
+            return self._batchnorm(entry, path, shape, number)
         if kind == "dense":
             self._unknown_keys(entry, path, ("type", "activation", "weights", "biases", "layout"))
             return self._dense(entry, path, shape, layout, number)
@@ -266,6 +278,11 @@ class MapReader(_SpecReader):
             return None
         return Conv(weights, biases[0], act, shape, stride, padding, dims, biases[1])
 
+    def _batchnorm(self, entry: dict, path: tuple, shape, number: int):
+        from .norm import read_batchnorm  # batch norm's keys (section 9) only where a spec has it
+
+        return read_batchnorm(self, entry, path, shape, number)
+
     def _linear(self):
         from ..core.functions import activation
 
@@ -331,7 +348,7 @@ class MapReader(_SpecReader):
         from .training import read_optimizer
 
         optimizer = read_optimizer(self, data)
-        refused = "a network with convolution or pooling layers trains by plain gradient descent only"
+        refused = self.REFUSED
         if optimizer is not None and optimizer.name != "sgd":
             self.fail(("optimizer",), f"`optimizer: {optimizer.name}` is not taken here: {refused}",
                       "remove `optimizer:` (or write `optimizer: sgd`); optimisers train dense networks")

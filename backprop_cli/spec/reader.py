@@ -45,6 +45,10 @@ def read_document(doc: Document, base_dir: str | Path, confined: bool = False) -
         from .expression import ExpressionReader  # the formula parser only for an expression: start-up
 
         return ExpressionReader(doc, base_dir, confined).read()
+    if isinstance(doc.data, dict) and "sequence" in doc.data:
+        from .sequence import SequenceReader  # a recurrent network over time steps (section 9)
+
+        return SequenceReader(doc, base_dir, confined).read()
     if isinstance(doc.data, dict) and _typed(doc.data.get("layers")):
         from .maps import MapReader  # layers over feature maps (section 9) only where a spec has them
 

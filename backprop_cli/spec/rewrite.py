@@ -123,7 +123,7 @@ def rewrite_spec(spec: Spec, layers_after, output: Path | None, state=None) -> t
                     element = path + tuple(int(x) for x in index)
                     edits.replace(doc.locations[element], doc.texts[element], exact(new[index]))
             else:  # no `biases:` key (they were 0): add one after the weights
-                _insert_biases(doc, edits, base, new)
+                _insert_biases(doc, edits, base, new, key, getattr(after, "written_after", "weights"))
     if output is not None:
         _named_from(spec, doc, edits, output, moved)
     if _writes_state(spec, state):
@@ -166,6 +166,8 @@ _DOCUMENT_END = re.compile(r"^\.\.\.(?=[ \t]|#|\r|\n|$)", re.M)
 
 def _as_written(spec: Spec, index: int, after) -> list[tuple[str, np.ndarray]]:
     """A layer's weights (as its layout writes them) and biases (unless it has none) to write."""
+    if hasattr(after, "written"):  # recurrent, batch norm: their own keys (core.coupled)
+        return after.written()
     if after.written_weights is None:  # a pooling layer: nothing to update
         return []
     layout = spec.layouts[index] if spec.layouts else "to_from"
@@ -191,10 +193,12 @@ def _last_written(doc, edits: _Edits, path: tuple) -> tuple[int, int]:
     return max(end for p, end in doc.ends.items() if p[:len(path)] == path and p in doc.texts)
 
 
-def _insert_biases(doc, edits: _Edits, base: tuple, values: np.ndarray) -> None:
-    end = edits.offset(_last_written(doc, edits, base + ("weights",)))
+def _insert_biases(doc, edits: _Edits, base: tuple, values: np.ndarray, key: str = "biases",
+                   after: str = "weights") -> None:
+    """A `key:` (biases; batch norm's gamma or beta left at their defaults) written after `after`."""
+    end = edits.offset(_last_written(doc, edits, base + (after,)))
     if _first_char(doc, edits, base) == "{":  # a flow mapping {activation: ..., weights: [...]}
-        edits.insert(end, f", biases: {flow_list(values)}")
+        edits.insert(end, f", {key}: {flow_list(values)}")
         return
     # a block mapping: a new line at the layer's own indentation, after the weights' last line,
     # with the file's own line break
@@ -203,9 +207,9 @@ def _insert_biases(doc, edits: _Edits, base: tuple, values: np.ndarray) -> None:
     first = LINE_BREAK.search(doc.text)
     newline = after.group() if after else first.group() if first else "\n"
     if after:
-        edits.insert(after.end(), f"{indent}biases: {flow_list(values)}{newline}")
+        edits.insert(after.end(), f"{indent}{key}: {flow_list(values)}{newline}")
     else:
-        edits.insert(len(doc.text), f"{newline}{indent}biases: {flow_list(values)}{newline}")
+        edits.insert(len(doc.text), f"{newline}{indent}{key}: {flow_list(values)}{newline}")
 
 
 def check_reads_back(text: str, spec: Spec, layers_after, state=None) -> None:
