@@ -6,6 +6,7 @@ epoch: the training loop (core.training.train, plain gradient descent and Adam) 
 loop (float64 nn.Linear layers, loss.backward(), torch.optim.SGD / Adam) when torch is importable,
 and always against a plain numpy floor: the same network's forward, backward and update hand-written
 in a dozen numpy calls, knowing nothing of reports, frozen parameters or optimisers.
+And four learning rates side by side in one pass (train --lr A,B,C,D) against one run after another.
 A measurement, never pass/fail. Run: python benchmarks/train_speed.py [--runs 5] [--epochs 10000]
 """
 from __future__ import annotations
@@ -39,6 +40,24 @@ def ours(epochs: int, optimizer: str) -> float:
     start = time.perf_counter()
     train(network, spec.inputs, spec.targets, spec.learning_rate, epochs)
     return time.perf_counter() - start
+
+
+RATES = [0.1, 0.5, 1.0, 2.0]
+
+
+def rates_side_by_side(epochs: int) -> tuple[float, float]:
+    """Four learning rates (train --lr 0.1,0.5,1,2): one pass side by side, and one run after another."""
+    from backprop_cli import load_example
+    from backprop_cli.core.training import train, train_rates
+
+    spec = load_example(EXAMPLE)
+    start = time.perf_counter()
+    train_rates(spec.network, spec.inputs, spec.targets, RATES, epochs)
+    together = time.perf_counter() - start
+    start = time.perf_counter()
+    for rate in RATES:
+        train(spec.network, spec.inputs, spec.targets, rate, epochs)
+    return together, time.perf_counter() - start
 
 
 def numpy_floor(epochs: int) -> float:
@@ -107,6 +126,10 @@ def main() -> None:
         else:
             line += " (torch not importable: no PyTorch column)"
         print(line)
+    pairs = [rates_side_by_side(epochs) for _ in range(runs)]
+    together, apart = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+    print(f"{len(RATES)} rates side by side in one pass {together / epochs * 1e6:.1f} µs an epoch, one after another "
+          f"{apart / epochs * 1e6:.1f} µs: {together / apart:.2f}×")
 
 
 if __name__ == "__main__":
