@@ -20,8 +20,9 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | Path, content: str | bytes) -> None:
-    """Write `path` so that readers see the old file or the new one, never half of it. Only a
+def write_atomic(path: str | Path, content) -> None:
+    """Write `path` (text, bytes, or an iterable of pieces of either) so that readers see the old
+    file or the new one, never half of it. Only a
     regular file is ever replaced: a rename would put a file in place of a device, FIFO, socket or
     folder (commands check first; this is the last word, whatever --force says)."""
     target = Path(path)
@@ -31,7 +32,8 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+            for piece in [content] if isinstance(content, (str, bytes)) else content:  # or pieces of text
+                handle.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
         os.chmod(temporary, _mode_for(target))  # mkstemp makes 0600; a report is not a secret
         os.replace(temporary, target)
     except BaseException as exc:

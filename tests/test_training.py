@@ -293,3 +293,10 @@ def test_ctrl_c_while_train_writes_leaves_every_requested_file_whole(workdir, mo
     assert result.exit_code == 0, result.output
     assert "they are all written whole" in result.stderr
     assert load_spec(workdir / "t.yaml") and len((workdir / "log.csv").read_text().splitlines()) == 3
+
+
+def test_a_log_too_large_for_a_spreadsheet_of_any_size_is_refused_before_training(tmp_path):
+    out = invoke("train", "--example", "mazur-2-2-2", "--epochs", "10000000", "--log", tmp_path / "log.csv", expect=2)
+    assert "--log: 10,000,000 epochs of 10 parameters would write 210,000,000 numbers, more than 50,000,000" \
+        in out.stderr
+    assert not (tmp_path / "log.csv").exists() and "epoch 1/" not in out.stderr  # refused, not trained

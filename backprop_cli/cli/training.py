@@ -168,10 +168,7 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
       backprop train net.yaml --epochs 1000 --until-loss 1e-3 -o trained.yaml --plot loss.png
       backprop train net.yaml --epochs 200 --lr 0.1,0.5,1,2 --plot rates.png --log epochs.csv
     """
-    from ..api.training import train as run_training
-    from ..api.training import trained_spec
-    from ..report.csvlog import TrainingLog
-    from ..report.progress import Progress
+    from ..report.csvlog import MAX_LOG_VALUES, TrainingLog, log_values
 
     rate_list = _rates(rates)
     if rate_list is not None and len(rate_list) > 1 and (output or in_place):
@@ -188,34 +185,14 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
         loaded = load(spec, example)
         network = loaded.network
         names = [network.names.get(n, n) for n in network.parameter_names()]
+        if log_file and log_values(epochs, len(names), len(rate_list or [1])) > MAX_LOG_VALUES:
+            raise click.UsageError(f"--log: {epochs:,} epochs of {len(names):,} parameters would write "
+                                   f"{log_values(epochs, len(names), len(rate_list or [1])):,} numbers, more than "
+                                   f"{MAX_LOG_VALUES:,} (about 1 GB of text); log fewer epochs")
         log = TrainingLog(names, network.names.get("L", "L")) if log_file else None
-        with Progress(epochs, no_color) as progress:
-            def on_epoch(rate, epoch, state):
-                progress.update(rate, epoch, state.loss)
-                if log is not None:
-                    log.record(rate, epoch, state)
-
-            every = 1 if log is not None else progress.sampling  # the log needs every epoch
-            training = run_training(loaded, epochs, until_loss=until_loss, learning_rates=rate_list,
-                                    on_epoch=on_epoch, every=every)
-        from ..files import deferred_interrupt, write_atomic
-
-        requested = [f for f in (output if target not in (None, "-") else None, log_file, plot) if f]
-        with deferred_interrupt() as late:  # from here on every file is written, or none: Ctrl-C waits
-            written = None
-            if training.interrupted:  # a run cut short writes no file: none would be what was asked
-                if requested:
-                    click.echo(f"interrupted after epoch {training.runs[-1].epochs}: nothing written (run again to "
-                               f"write {', '.join(printable(str(f)) for f in requested)})", err=True)
-            else:
-                if target is not None:
-                    written = _write(trained_spec(loaded, training, target), target)
-                if log is not None:
-                    write_atomic(log_file, log.csv())
-                if plot is not None:
-                    from ..report.figures import plot_losses
-
-                    plot_losses(training.runs, plot, loaded.name)
+        with contextlib.closing(log) if log is not None else contextlib.nullcontext():  # its spooled rows
+            training, written, late, requested = _train_and_write(
+                loaded, log, epochs, until_loss, rate_list, no_color, target, output, log_file, plot)
     if late.came:
         click.echo("Ctrl-C came while the files were being written: they are all written whole", err=True)
     with _reporting_after([] if training.interrupted else requested):
@@ -232,3 +209,40 @@ def _report_training(training, written, target, fmt: str, precision: int, no_col
         console(no_color, stderr=True).print(render(training, fmt, precision=precision).renderable)
     if written and fmt != "json":
         console(no_color, stderr=target == "-").print(f"wrote {written}", markup=False, highlight=False)
+
+
+def _train_and_write(loaded, log, epochs, until_loss, rate_list, no_color, target, output, log_file, plot):
+    """Train with a progress display (and the log's rows), then write every requested file whole,
+    or none if the run was cut short: (training, what was written, Ctrl-C while writing, requested)."""
+    from ..api.training import train as run_training
+    from ..api.training import trained_spec
+    from ..report.progress import Progress
+
+    with Progress(epochs, no_color) as progress:
+        def on_epoch(rate, epoch, state):
+            progress.update(rate, epoch, state.loss)
+            if log is not None:
+                log.record(rate, epoch, state)
+
+        every = 1 if log is not None else progress.sampling  # the log needs every epoch
+        training = run_training(loaded, epochs, until_loss=until_loss, learning_rates=rate_list,
+                                on_epoch=on_epoch, every=every)
+    from ..files import deferred_interrupt, write_atomic
+
+    requested = [f for f in (output if target not in (None, "-") else None, log_file, plot) if f]
+    with deferred_interrupt() as late:  # from here on every file is written, or none: Ctrl-C waits
+        written = None
+        if training.interrupted:  # a run cut short writes no file: none would be what was asked
+            if requested:
+                click.echo(f"interrupted after epoch {training.runs[-1].epochs}: nothing written (run again to "
+                           f"write {', '.join(printable(str(f)) for f in requested)})", err=True)
+        else:
+            if target is not None:
+                written = _write(trained_spec(loaded, training, target), target)
+            if log is not None:
+                write_atomic(log_file, log.chunks())
+            if plot is not None:
+                from ..report.figures import plot_losses
+
+                plot_losses(training.runs, plot, loaded.name)
+    return training, written, late, requested

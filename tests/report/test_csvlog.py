@@ -40,3 +40,20 @@ def test_negative_zero_written_as_zero():
     log = TrainingLog(["w"])
     log.record(0.1, 3, Epoch(-0.0, np.array([-0.0]), np.array([1e-320])))
     assert log.csv().splitlines()[1] == "0.1,3,0.0,0.0,1e-320"
+
+
+def test_rows_wait_on_disk_not_in_memory_and_come_out_rate_by_rate():
+    import numpy as np
+
+    from backprop_cli.core.training import Epoch
+
+    log = TrainingLog(["w"])
+    for epoch in (1, 2):
+        for rate in (0.5, 0.1):  # rates train side by side: their rows interleave
+            log.record(rate, epoch, Epoch(float(epoch), np.array([rate]), np.array([0.0])))
+    assert not hasattr(log, "rows") and all(spool.tell() > 0 for spool in log.spools.values())
+    assert [line.split(",")[:2] for line in log.csv().splitlines()[1:]] == \
+        [["0.5", "1"], ["0.5", "2"], ["0.1", "1"], ["0.1", "2"]]
+    assert "".join(log.chunks()) == log.csv()
+    log.close()
+    assert log.spools == {}
