@@ -45,8 +45,10 @@ def explore(spec, example, expr, at, learning_rate, precision, notation, output,
     if loaded.kind == EXPRESSION:
         refuse_for_expression(learning_rate=learning_rate, weight=weights, notation=notation,
                               hint_for_weight=" (every input of an expression is on its page)")
+    import os
+
     text = explore_html(loaded, weights, max_paths=max_paths, precision=precision, notation=notation,
-                        learning_rate=learning_rate)
+                        learning_rate=learning_rate, stem=os.path.splitext(os.path.basename(output))[0] or "spec")
     from ..files import write_atomic
 
     write_atomic(output, text)

@@ -13,7 +13,7 @@ from .cancel import RELATIVE
 from .computation import EXPRESSION, html_view
 from .numbers import number
 from .operations import OPERATIONS, DomainError
-from .paths import Factor, ParameterTrace, Path
+from .paths import Factor, ParameterTrace, Path, magnitude
 
 MAX_SEARCH = 4_000_000  # edges × paths a k-best search may touch (about a second)
 
@@ -288,7 +288,7 @@ def _best_paths(result: ExpressionResult, target: int, k: int) -> list[Path]:
 
     def finish(node: int) -> None:  # every path into `node` is in: fix its order, which ranks refer to
         if node not in final:
-            best[node] = heapq.nlargest(k, best[node], key=lambda item: abs(item[0]))
+            best[node] = heapq.nlargest(k, best[node], key=lambda item: magnitude(item[0]))
             final.add(node)
 
     for position in reversed(relevant):
@@ -299,7 +299,7 @@ def _best_paths(result: ExpressionResult, target: int, k: int) -> list[Path]:
         merged = best.setdefault(edge.operand, [])
         merged.extend((product * edge.value, position, rank) for rank, (product, _, _) in enumerate(best[edge.user]))
         if len(merged) > 4 * k:  # trim now and then; finish() keeps the k best
-            best[edge.operand] = heapq.nlargest(k, merged, key=lambda item: abs(item[0]))
+            best[edge.operand] = heapq.nlargest(k, merged, key=lambda item: magnitude(item[0]))
     if target in best:
         finish(target)
     output = graph.nodes[graph.output].name
