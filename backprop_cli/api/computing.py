@@ -211,7 +211,8 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
     names = parameter_names(result, weights) or explore_pages.drawn_parameters(result, chosen, drawing[1])
     _cap(len(names), "parameters drawn", "name some with --weight NAME")
     traced = build_trace(result, chosen, names, max_paths, None, spec.name, spec.description)
-    return explore_pages.network_page(result, chosen, traced, precision, fragment, drawing, names, max_paths, spec, stem)
+    return explore_pages.network_page(result, chosen, traced, precision, fragment, drawing, names, max_paths, spec,
+                                      stem)
 
 
 def default_page_name(spec_path: str | None, example: str | None, expression: bool) -> str:

@@ -51,8 +51,9 @@ class _Svg:
         dx, dy = -(y1 - y0) / length * 5, (x1 - x0) / length * 5  # 5 px either side
         band = " ".join(f"{x:.1f},{y:.1f}" for x, y in ((x0 + dx, y0 + dy), (x1 + dx, y1 + dy), (x1 - dx, y1 - dy),
                                                          (x0 - dx, y0 - dy)))
-        self.parts.append(f'<g id="{ident}" class="pick" data-param="{_attr(param)}"{data} tabindex="0" role="button" '
-                          f'aria-label="{_attr(label or param)}">{title}<polygon class="hit" points="{band}"/>{drawn}</g>')
+        self.parts.append(f'<g id="{ident}" class="pick" data-param="{_attr(param)}"{data} tabindex="0" '
+                          f'role="button" aria-label="{_attr(label or param)}">{title}'
+                          f'<polygon class="hit" points="{band}"/>{drawn}</g>')
 
     def node(self, ident, x, y, name, info, css="neuron", radius=RADIUS, param=None, names="", data=""):
         clickable = f' data-param="{_attr(param)}" tabindex="0" role="button"' if param else ""
@@ -66,7 +67,8 @@ class _Svg:
         self.parts.append(f'<text class="{css}" x="{x:.1f}" y="{y:.1f}"{data}>{html.escape(content)}</text>')
 
     def render(self, width, height) -> str:
-        return (f'<svg id="graph" data-role="graph" role="group" aria-label="the drawing" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        return (f'<svg id="graph" data-role="graph" role="group" aria-label="the drawing" '
+                f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
                 f'xmlns="http://www.w3.org/2000/svg">' + "".join(self.parts) + "</svg>")
 
 
@@ -225,7 +227,7 @@ def _editors(model: dict | None) -> str:
         groups.append(("inputs", [_number_input(name, value) for name, value in model["at"].items()]))
     else:
         names, batch = model["names"], len(model["inputs"]) > 1
-        mark = (lambda s: f"[{s + 1}]") if batch else (lambda s: "")
+        mark = (lambda s: f"[{s + 1}]") if batch else (lambda _: "")
         groups.append(("learning rate η", [_number_input("lr", model["lr"])]))
         groups.append(("inputs", [_number_input(x + mark(s), row[k]) for s, row in enumerate(model["inputs"])
                                   for k, x in enumerate(names["post"][0])]))
@@ -253,14 +255,16 @@ def page(*, title: str, subtitle: str, svg: str, derivations: dict[str, str], li
     ids made unique so that several views on one page stay independent."""
     from .explore_live import asset
 
-    items = "".join(f'<li><button type="button" data-param="{_attr(name)}" aria-pressed="false">∂{html.escape(symbol)}/∂'
+    items = "".join(f'<li><button type="button" data-param="{_attr(name)}" aria-pressed="false">'
+                    f'∂{html.escape(symbol)}/∂'
                     f'{html.escape(pretty(name))}</button></li>' for name in derivations)
     suffix = f"-v{next(_VIEWS)}" if fragment else ""
     view = {"derivations": derivations, "lit": lit, "suffix": suffix, "stem": stem}
     examples = ", ".join(list(derivations)[:3]) + (", ..." if len(derivations) > 3 else "")
     live = model is not None
+    expression = bool(model and model["kind"] == "expression")
     table_head = ("<th scope=\"col\">node</th><th scope=\"col\">step</th><th scope=\"col\">value</th>"
-                  f"<th scope=\"col\">∂{html.escape(symbol)}/∂node</th>") if model and model["kind"] == "expression" else (
+                  f"<th scope=\"col\">∂{html.escape(symbol)}/∂node</th>") if expression else (
         f"<th scope=\"col\">node</th><th scope=\"col\">z</th><th scope=\"col\">value (a)</th>"
         f"<th scope=\"col\">∂{html.escape(symbol)}/∂a</th><th scope=\"col\">δ = ∂{html.escape(symbol)}/∂z</th>")
     # a spec's name and description may hold control characters, which no HTML page may: shown as \xNN

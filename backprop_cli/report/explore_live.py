@@ -50,7 +50,7 @@ def network_model(result, notation, names: list[str], max_paths: int, precision:
         "lossFormula": net.loss.derivative_formula, "targetLetter": net.loss.target,
         "softmax": {str(l): True for l in net.softmax_layers},
         "inputs": result.a[0].tolist(), "targets": result.targets.tolist(), "lr": float(result.learning_rate),
-        "frozen": {name: True for name in net.frozen}, "names": shown, "traced": traced, "parameters": every,
+        "frozen": dict.fromkeys(net.frozen, True), "names": shown, "traced": traced, "parameters": every,
         "maxPaths": max_paths, "precision": precision, "courseNames": dict(net.names),
         "title": getattr(spec, "name", "") or "", "description": getattr(spec, "description", "") or "",
     }

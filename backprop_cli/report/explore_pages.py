@@ -25,8 +25,10 @@ def network_page(result, notation, traced, precision: int, fragment: bool = Fals
     svg, lit = drawing if drawing is not None else network_svg(result, notation, precision)
     derivations = {p.name: derivation_text(p, precision, traced.loss_symbol) for p in traced.ordered("backward")}
     description = traced.description
-    subtitle = (f"{_escaped(description) + ' · ' if description else ''}network {'-'.join(map(str, result.sizes))} · "
-                f"{_escaped(notation.loss)} = <span id=\"loss\" data-role=\"loss\">{number(result.loss, precision)}</span>"
+    shape = "-".join(map(str, result.sizes))
+    subtitle = (f"{_escaped(description) + ' · ' if description else ''}network {shape} · "
+                f"{_escaped(notation.loss)} = <span id=\"loss\" data-role=\"loss\">"
+                f"{number(result.loss, precision)}</span>"
                 f" · η = <span data-show=\"lr\">{number(result.learning_rate, precision)}</span>")
     model = None if names is None else network_model(result, notation, names, max_paths, precision, spec)
     return page(title=traced.title or f"untitled network {'-'.join(map(str, result.sizes))}", subtitle=subtitle,
