@@ -13,7 +13,7 @@ from .cancel import RELATIVE
 from .computation import EXPRESSION, html_view
 from .numbers import number
 from .operations import OPERATIONS, DomainError
-from .paths import Factor, ParameterTrace, Path, magnitude
+from .paths import Factor, ParameterTrace, Path, magnitude, omitted_sum
 
 MAX_SEARCH = 4_000_000  # edges × paths a k-best search may touch (about a second)
 
@@ -158,7 +158,7 @@ class ExpressionResult:
         total = self.path_count(target)
         paths = _best_paths(self, target, max(max_paths, 1))[:max_paths]
         gradient = self.derivatives[target]
-        omitted = 0.0 if len(paths) == total else gradient - sum(p.product for p in paths)
+        omitted = omitted_sum(gradient, paths, total)
         value = self.values[target]
         return ParameterTrace(name.strip(), value, gradient, value, 0.0, total, paths, omitted,
                               cancelled=bool(self.cancelled[target]), node=True)

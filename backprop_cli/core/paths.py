@@ -135,6 +135,16 @@ def count_paths(sizes: list[int], softmax_layers: set[int], layer: int, neuron: 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def omitted_sum(gradient: float, paths: list, total: int) -> float:
+    """The sum of the paths not shown: the gradient less those shown, 0 when that is rounding alone
+    (within 1e-12 of the terms, the rule core.cancel and core.mappaths apply), not -5.6e-17."""
+    if len(paths) == total:
+        return 0.0
+    rest = gradient - sum(p.product for p in paths)
+    scale = max([abs(gradient)] + [abs(p.product) for p in paths])
+    return 0.0 if abs(rest) <= 1e-12 * scale else rest
+
+
 def magnitudes(values: np.ndarray) -> np.ndarray:
     """|values| rounded to 40 bits of mantissa (about 12 digits), by which paths are ranked: paths
     whose products are equal but for rounding (a symmetric network's) rank alike and keep their
@@ -310,7 +320,7 @@ def trace_parameter(result, name: str, notation: Notation, max_paths: int,
     else:
         gradient = float(per_sample[sample - 1])
         total = per_sample_count
-    omitted = 0.0 if len(shown) == total else gradient - sum(p.product for p in shown)
+    omitted = omitted_sum(gradient, shown, total)
     rows = [(s + 1, float(per_sample[s])) for s in range(result.samples)] if batch else []
     frozen = result.is_frozen(name)
     # the optimiser's update of the batch's gradient; a sample's own gradient: the plain step it gives
@@ -362,7 +372,7 @@ def trace_node(result, name: str, sample: int = 1, *, notation: Notation, max_pa
     total = _count_node_paths(result, what, layer, neuron)
     gradient = float(result.scale * per[s, neuron - 1])
     shown_paths = paths[:max_paths]
-    omitted = 0.0 if len(shown_paths) == total else gradient - sum(p.product for p in shown_paths)
+    omitted = omitted_sum(gradient, shown_paths, total)
     return ParameterTrace(shown + (f"[{sample}]" if batch else ""), float(value), gradient, float(value),
                           result.learning_rate, total, shown_paths, omitted, layer=layer, node=True,
                           cancelled=node_cancelled(result, what, layer, s, neuron))

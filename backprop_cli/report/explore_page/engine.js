@@ -155,6 +155,12 @@ var BackpropEngine = (function () {
     if (loss === "cross_entropy" || loss === "binary_cross_entropy") return -s;
     return s;
   }
+  /* the paths not shown: the gradient less those shown, 0 when that is rounding alone (core/paths.py) */
+  function omittedSum(gradient, paths) {
+    var t = 0, big = Math.abs(gradient);
+    paths.forEach(function (x) { t += x.product; big = Math.max(big, Math.abs(x.product)); });
+    return snapped(gradient - t, big);
+  }
   function snapped(total, largest) { return Math.abs(total) <= RELATIVE * largest ? 0 : total; }
 
   /* ---------- a dense network: forward, backward (core/engine.py) ---------- */
@@ -430,7 +436,7 @@ var BackpropEngine = (function () {
     var shown = stableSortByMagnitude(candidates, function (c) { return c.product; }).slice(0, m.maxPaths);
     var gradient = parameterGradient(r, p), total = perCount * BigInt(r.samples), value = parameterValue(m, p);
     var omitted = 0;
-    if (BigInt(shown.length) !== total) { var t = 0; shown.forEach(function (x) { t += x.product; }); omitted = gradient - t; }
+    if (BigInt(shown.length) !== total) omitted = omittedSum(gradient, shown);
     var frozen = !!m.frozen[p.canonical];
     return {name: p.name, value: value, gradient: gradient, updated: frozen ? value : value - m.lr * gradient,
       learningRate: m.lr, pathCount: total, paths: shown, omitted: omitted, frozen: frozen, node: false,
@@ -571,7 +577,7 @@ var BackpropEngine = (function () {
       return {nodes: [nodes[nodes.length - 1].name].concat(names.reverse()), factors: factors.reverse(), product: entry.p, sample: null};
     });
     var gradient = r.derivatives[target], total = counts[target], omitted = 0;
-    if (BigInt(paths.length) !== total) { var t = 0; paths.forEach(function (x) { t += x.product; }); omitted = gradient - t; }
+    if (BigInt(paths.length) !== total) omitted = omittedSum(gradient, paths);
     return {name: name, value: r.values[target], gradient: gradient, updated: r.values[target], learningRate: 0,
       pathCount: total, paths: paths, omitted: omitted, frozen: false, node: true, perSample: [],
       cancelled: r.cancelledNodes[target]};
@@ -638,23 +644,21 @@ var BackpropEngine = (function () {
     return lines.join("\n");
   }
 
-  /* everything the page shows, from the model's values */
+  /* the forward and backward pass from the model's values ({error} where they cannot be computed) */
   function compute(m) {
-    if (m.kind === "expression") {
-      var er = runExpression(m);
-      if (er.error) return er;
-      er.traces = {};
-      m.traced.forEach(function (name) { er.traces[name] = traceExpression(er, name); });
-      return er;
-    }
+    if (m.kind === "expression") return runExpression(m);
     var r = runNetwork(m);
-    if (!r.finite) return {error: "a value is not finite (it overflowed): change it back"};
-    r.traces = {};
-    m.traced.forEach(function (p) { r.traces[p.name] = traceParameter(r, p); });
-    return r;
+    return r.finite ? r : {error: "a value is not finite (it overflowed): change it back"};
+  }
+  /* one traced quantity's paths, gradient and update (undefined when it is not traced) */
+  function trace(r, name) {
+    var m = r.model;
+    if (m.kind === "expression") return m.traced.indexOf(name) >= 0 ? traceExpression(r, name) : undefined;
+    var p = m.traced.find(function (q) { return q.name === name; });
+    return p ? traceParameter(r, p) : undefined;
   }
 
-  return {num: num, countText: countText, compute: compute, derivationText: derivationText, pretty: pretty,
+  return {num: num, countText: countText, compute: compute, trace: trace, derivationText: derivationText, pretty: pretty,
     parameterValue: parameterValue, parameterGradient: parameterGradient};
 })();
 if (typeof module !== "undefined") module.exports = BackpropEngine;

@@ -61,17 +61,23 @@
     });
   }
   editors().forEach(function (input) {
-    input.addEventListener("change", function () {
+    function apply() {
       var value = parse(input.value), name = input.getAttribute("data-edit");
-      if (value === null) {
+      if (value === getValue(model, name)) return;
+      if (value === null || (name === "lr" && !(value > 0))) {
         input.setAttribute("aria-invalid", "true");
-        status("“" + input.value + "” is not a number: " + name + " keeps " + exact(getValue(model, name)));
+        status("“" + input.value + "” is not " + (name === "lr" ? "a number above 0" : "a number") + ": " + name +
+          " keeps " + exact(getValue(model, name)));
         return;
       }
       input.removeAttribute("aria-invalid");
+      var before = getValue(model, name);
       setValue(model, name, value);
-      recompute();
-    });
+      if (!recompute()) { setValue(model, name, before); recompute(); input.setAttribute("aria-invalid", "true"); }
+      else status(name + " = " + exact(value) + ": " + model.names.loss + " = " + show(result.loss));
+    }
+    input.addEventListener("change", apply);
+    input.addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); apply(); } });
   });
 
   /* ---------- recomputing and showing ---------- */
@@ -86,10 +92,7 @@
     }
     root.removeAttribute("data-error");
     result = next;
-    derivations = {};
-    Object.keys(result.traces).forEach(function (name) {
-      derivations[name] = E.derivationText(result.traces[name], precision, model.names.loss);
-    });
+    derivations = {};  // each worked out when it is shown (derivation() below)
     render();
     root.setAttribute("data-latency", String(performance.now() - started));
     return true;
@@ -192,10 +195,18 @@
       el.classList.toggle("chosen", on);
       if (el.tagName === "BUTTON") el.setAttribute("aria-pressed", on ? "true" : "false");
     });
-    var text = derivations[name];
+    var text = derivation(name);
     role("derivation").textContent = text !== undefined ? text :
       name + " is not on this page (it was written with --weight for others)";
     void quiet;
+  }
+  function derivation(name) {  // its paths and text, worked out once per recomputation
+    if (!live) return derivations[name];
+    if (!(name in derivations)) {
+      var trace = E.trace(result, name);
+      derivations[name] = trace ? E.derivationText(trace, precision, model.names.loss) : undefined;
+    }
+    return derivations[name];
   }
   root.querySelectorAll("[data-param]").forEach(function (el) {
     var name = el.getAttribute("data-param");
@@ -203,24 +214,33 @@
     el.addEventListener("click", function () { choose(name); });
   });
   var svg = role("graph");
-  /* a click on the drawing picks the edge nearest the pointer (crossing edges' bands overlap) */
+  /* a click on the drawing picks the edge nearest the pointer, not the one drawn last (crossing
+     edges' bands overlap); where edges cross (within 2 px of each), each click picks the next */
+  var crossing = {key: "", index: 0};
   svg.addEventListener("click", function (event) {
     var hit = event.target.closest("[data-param]");
     if (!hit) return;
-    var best = hit, distance = Infinity, matrix = svg.getScreenCTM();
-    if (matrix && hit.querySelector("line")) {
-      var point = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
-      svg.querySelectorAll("g.pick").forEach(function (g) {
-        var l = g.querySelector("line");
-        if (!l) return;
-        var x1 = l.x1.baseVal.value, y1 = l.y1.baseVal.value, x2 = l.x2.baseVal.value, y2 = l.y2.baseVal.value;
-        var dx = x2 - x1, dy = y2 - y1, t = ((point.x - x1) * dx + (point.y - y1) * dy) / (dx * dx + dy * dy || 1);
-        t = Math.max(0, Math.min(1, t));
-        var d = Math.hypot(point.x - x1 - t * dx, point.y - y1 - t * dy);
-        if (d < distance) { distance = d; best = g; }
-      });
-    }
-    choose(best.getAttribute("data-param"));
+    var matrix = svg.getScreenCTM();
+    if (!matrix || !hit.querySelector("line")) { choose(hit.getAttribute("data-param")); return; }
+    var point = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse()), near = [];
+    svg.querySelectorAll("g.pick").forEach(function (g) {
+      var l = g.querySelector("line");
+      if (!l) return;
+      var x1 = l.x1.baseVal.value, y1 = l.y1.baseVal.value, x2 = l.x2.baseVal.value, y2 = l.y2.baseVal.value;
+      var dx = x2 - x1, dy = y2 - y1, t = ((point.x - x1) * dx + (point.y - y1) * dy) / (dx * dx + dy * dy || 1);
+      t = Math.max(0, Math.min(1, t));
+      near.push([Math.hypot(point.x - x1 - t * dx, point.y - y1 - t * dy), g.getAttribute("data-param")]);
+    });
+    near.sort(function (a, b) { return a[0] - b[0]; });
+    var tied = near.filter(function (n) { return n[0] <= near[0][0] + 2; }).map(function (n) { return n[1]; });
+    if (tied.length < 2) { crossing.key = ""; choose(tied[0]); return; }
+    tied.sort();
+    var key = tied.join(" ");
+    crossing.index = crossing.key === key ? (crossing.index + 1) % tied.length : 0;
+    crossing.key = key;
+    choose(tied[crossing.index]);
+    status(tied.join(" and ") + " cross here: chose " + tied[crossing.index] + "; click again for " +
+      tied[(crossing.index + 1) % tied.length]);
   });
   svg.querySelectorAll("[data-param]").forEach(function (el) {
     el.addEventListener("keydown", function (event) {
