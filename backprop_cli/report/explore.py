@@ -67,8 +67,8 @@ class _Svg:
         self.parts.append(f'<text class="{css}" x="{x:.1f}" y="{y:.1f}"{data}>{html.escape(content)}</text>')
 
     def render(self, width, height) -> str:
-        return (f'<svg id="graph" data-role="graph" role="group" aria-label="the drawing" '
-                f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        return (f'<svg id="graph" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+                f'data-role="graph" role="group" aria-label="the drawing" '
                 f'xmlns="http://www.w3.org/2000/svg">' + "".join(self.parts) + "</svg>")
 
 
@@ -245,11 +245,28 @@ def _editors(model: dict | None) -> str:
                    for title, fields in groups)
 
 
-def page(*, title: str, subtitle: str, svg: str, derivations: dict[str, str], lit: dict[str, list[str]],
+def _subtitle(parts) -> str:
+    """The line under the title: text, escaped, or (role, text) pairs that the page's script keeps
+    up to date (the loss as `#loss`, the learning rate)."""
+    if isinstance(parts, str):
+        parts = [parts]
+    shown = []
+    for part in parts:
+        if isinstance(part, tuple):
+            role, text = part
+            ident = ' id="loss" data-role="loss"' if role == "loss" else f' data-show="{_attr(role)}"'
+            shown.append(f"<span{ident}>{html.escape(text)}</span>")
+        else:
+            shown.append(html.escape(printable(part)))
+    return "".join(shown)
+
+
+def page(*, title: str, subtitle, svg: str, derivations: dict[str, str], lit: dict[str, list[str]],
          data: dict, symbol: str, fragment: bool = False, model: dict | None = None, stem: str = "spec",
          what: str = "parameter") -> str:
-    """The whole page: the drawing, the values to edit, a searchable list of what can be chosen,
-    the derivation, the step-through and the table of every node. `model` (explore_live's): the
+    """The whole page (`subtitle`: text, or _subtitle's parts): the drawing, the values to edit, a
+    searchable list of what can be chosen, the derivation, the step-through and the table of every
+    node. `model` (explore_live's): the
     values the page recomputes from when one is edited; None for a page shown as `trace` shows it.
     `fragment`: the view alone, to be placed in a notebook's output (styles and script inside), its
     ids made unique so that several views on one page stay independent."""
@@ -269,11 +286,12 @@ def page(*, title: str, subtitle: str, svg: str, derivations: dict[str, str], li
         f"<th scope=\"col\">∂{html.escape(symbol)}/∂a</th><th scope=\"col\">δ = ∂{html.escape(symbol)}/∂z</th>")
     # a spec's name and description may hold control characters, which no HTML page may: shown as \xNN
     text = _TEMPLATE.format(
-        title=html.escape(printable(title)), subtitle=subtitle, svg=svg, items=items,
+        title=html.escape(printable(title)), subtitle=_subtitle(subtitle), svg=svg, items=items,
         view=_json_for_html(view), data=_json_for_html(data), css=asset("page.css"),
         what=html.escape(what), examples=html.escape(examples),
         node_word="node" if model and model["kind"] == "expression" else "neuron",
-        editors=_editors(model),
+        values=(f'<details class="values" open><summary>Values (edit any: Enter or leaving the field recomputes)'
+                f'</summary><div class="editors">{_editors(model)}</div></details>' if live else ""),
         model=(f'<script type="application/json" data-role="model">{_json_for_html(model)}</script>' if live else ""),
         engine=asset("engine.js") if live else "", script=asset("page.js"),
         live_controls=_LIVE_CONTROLS if live else "", walk=_WALK if live else "",
@@ -318,11 +336,9 @@ body {{ margin: 0; background: #ffffff; }}
 {css}</style></head>
 <body><div class="backprop-explore">
 <div class="head"><h1>{title}</h1><div class="sub">{subtitle}</div></div>
-<div class="body"><div class="drawing">{svg}</div>
+<div class="body"><div class="drawing"><div class="picture">{svg}</div>{values}</div>
 <div class="side">{live_controls}
 <div class="status" data-role="status" id="status" role="status"></div>
-<details class="values" open><summary>Values (edit any: Enter or leaving the field recomputes)</summary>
-<div class="editors">{editors}</div></details>
 <input id="search" data-role="search" class="search" type="search" placeholder="find a {what} ({examples})"
  aria-label="find a {what}; Enter chooses it">
 <ul id="params" data-role="params" class="params" aria-label="what can be chosen">{items}</ul>
@@ -331,7 +347,7 @@ body {{ margin: 0; background: #ffffff; }}
 <div class="wide"><pre id="derivation" data-role="derivation" class="derivation" aria-live="polite" tabindex="0"
  aria-label="the derivation">choose a {what}: click its edge or its name</pre>
 {walk}{table}</div></div>
-<script type="application/json" id="view" data-role="view">{view}</script>
+<script type="application/json" id="view">{view}</script>
 <script type="application/json" id="trace-data">{data}</script>
 {model}<script>
 {engine}

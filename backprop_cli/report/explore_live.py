@@ -56,10 +56,22 @@ def network_model(result, notation, names: list[str], max_paths: int, precision:
     }
 
 
+def _local_symbol(graph, edge) -> str:
+    """∂user/∂operand of one edge as trace prints it (core.graph's paths): marked by operand where
+    an operation uses a name twice (x·x), local where the output's own total derivative would read
+    the same. The browser tests compare every derivation with Python's, so the two cannot drift."""
+    user, operand = graph.nodes[edge.user], graph.nodes[edge.operand]
+    symbol = f"∂{user.name}/∂{operand.name}"
+    slots = [i for i, j in enumerate(user.operands) if j == edge.operand]
+    if len(slots) > 1:
+        return symbol + f" (operand {slots.index(edge.slot) + 1})"
+    if edge.user == graph.output and operand.is_variable:
+        return symbol + " (local)"
+    return symbol
+
+
 def expression_model(result, max_paths: int, precision: int, spec=None) -> dict:
     """An expression's graph (its nodes, each edge's printed symbol and formula) and the point."""
-    from ..core.graph import _local_symbol
-
     graph = result.graph
     nodes = [{"name": n.name, "op": n.op, "operands": list(n.operands), "constant": n.constant,
               "shown": graph.shown(i), "step": graph.step(i) if n.op else ""} for i, n in enumerate(graph.nodes)]

@@ -9,7 +9,6 @@ import html
 
 from ..core import mapnames
 from ..core.numbers import number
-from ..errors import printable
 from .derivation import derivation_text
 from .draw_maps import MAX_CELLS
 from .explore import _attr, page
@@ -70,8 +69,8 @@ def maps_svg(result, notation, precision: int, names: list[str]) -> tuple[str, d
     lit = {}
     for name in names:
         lit[result.shown_name(name)] = [f"c-{level}-{flat}" for level, flat in sorted(result.receptive_field(name))]
-    svg = (f'<svg id="graph" data-role="graph" viewBox="0 0 {x:.0f} {tallest + 20:.0f}" width="{x:.0f}" '
-           f'height="{tallest + 20:.0f}" '
+    svg = (f'<svg id="graph" viewBox="0 0 {x:.0f} {tallest + 20:.0f}" width="{x:.0f}" height="{tallest + 20:.0f}" '
+           'data-role="graph" '
            f'xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>")
     return svg, lit
 
@@ -83,9 +82,9 @@ def maps_page(result, notation, traced, precision: int, names: list[str], fragme
     svg, lit = maps_svg(result, notation, precision, names)
     derivations = {p.name: derivation_text(p, precision, traced.loss_symbol) for p in traced.ordered("backward")}
     kinds = " → ".join(layer.kind for layer in result.network.layers)
-    subtitle = (f"{html.escape(printable(traced.description)) + ' · ' if traced.description else ''}{kinds} · "
-                f"{html.escape(notation.loss)} = <span id=\"loss\" data-role=\"loss\">"
-                f"{number(result.loss, precision)}</span> · η = {number(result.learning_rate, precision)} · shown as "
-                "`trace` shows it (the live editing is for dense networks)")
-    return page(title=traced.title or "network", subtitle=subtitle, svg=svg, derivations=derivations, lit=lit,
+    subtitle = [f"{traced.description + ' · ' if traced.description else ''}{kinds} · {notation.loss} = ",
+                ("loss", number(result.loss, precision)),
+                f" · η = {number(result.learning_rate, precision)} · shown as `trace` shows it (the live editing is "
+                "for dense networks and expressions)"]
+    return page(title=traced.title or "untitled network", subtitle=subtitle, svg=svg, derivations=derivations, lit=lit,
                 data=trace_object(traced), symbol=traced.loss_symbol, fragment=fragment)

@@ -2,17 +2,10 @@
 the drawing and the derivations put together (report/explore.py draws and lays out)."""
 from __future__ import annotations
 
-import html
-
 from ..core.numbers import number
-from ..errors import printable
 from .derivation import derivation_text
 from .explore import expression_svg, network_svg, page
 from .explore_live import expression_model, network_model
-
-
-def _escaped(text: str) -> str:
-    return html.escape(printable(text))
 
 
 def network_page(result, notation, traced, precision: int, fragment: bool = False, drawing=None,
@@ -26,10 +19,8 @@ def network_page(result, notation, traced, precision: int, fragment: bool = Fals
     derivations = {p.name: derivation_text(p, precision, traced.loss_symbol) for p in traced.ordered("backward")}
     description = traced.description
     shape = "-".join(map(str, result.sizes))
-    subtitle = (f"{_escaped(description) + ' · ' if description else ''}network {shape} · "
-                f"{_escaped(notation.loss)} = <span id=\"loss\" data-role=\"loss\">"
-                f"{number(result.loss, precision)}</span>"
-                f" · η = <span data-show=\"lr\">{number(result.learning_rate, precision)}</span>")
+    subtitle = [f"{description + ' · ' if description else ''}network {shape} · {notation.loss} = ",
+                ("loss", number(result.loss, precision)), " · η = ", ("lr", number(result.learning_rate, precision))]
     model = None if names is None else network_model(result, notation, names, max_paths, precision, spec)
     return page(title=traced.title or f"untitled network {'-'.join(map(str, result.sizes))}", subtitle=subtitle,
                 svg=svg, derivations=derivations,
@@ -57,9 +48,8 @@ def expression_page(traced, precision: int, title: str, fragment: bool = False, 
     out = result.output_name
     derivations = {p.name: derivation_text(p, precision, out) for p in traces}
     steps = len(result.steps())
-    subtitle = (f"{_escaped(result.description) + ' · ' if result.description else ''}{steps} "
-                f"step{'s' if steps != 1 else ''} · {_escaped(out)} = "
-                f"<span id=\"loss\" data-role=\"loss\">{number(result.output, precision)}</span>")
+    subtitle = [f"{result.description + ' · ' if result.description else ''}{steps} step{'s' if steps != 1 else ''}"
+                f" · {out} = ", ("loss", number(result.output, precision))]
     model = expression_model(result, max_paths, precision, spec)
     return page(title=title, subtitle=subtitle, svg=svg, derivations=derivations, lit=lit,
                 data=expression_trace_object(result, traces), symbol=out, fragment=fragment, model=model, stem=stem,

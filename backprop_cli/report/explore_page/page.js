@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var root = document.currentScript.parentElement;
-  var view = JSON.parse(root.querySelector("script[data-role=view]").textContent);
+  var view = JSON.parse(root.querySelector("script[type=\"application/json\"][id^=view]").textContent);
   var modelScript = root.querySelector("script[data-role=model]");
   var spec = modelScript ? JSON.parse(modelScript.textContent) : null;  // null: shown as trace shows it
   var live = spec !== null, E = live ? BackpropEngine : null, suffix = view.suffix || "";
