@@ -213,10 +213,14 @@ def test_step_reset_and_download(browser, tmp_path):
     assert [p for p in problems if not p.startswith("request: blob:")] == []
     page.close()
     for example, edits in (("cs231n-neuron", {"w0": 1.5, "x0": -0.25, "g1": 2.0}),
+                           ("mazur-2-2-2", {"w5": 0.125, "b1": 0.5, "i2": 0.2}),  # shared, frozen biases
+                           ("batch-average", {"x2[3]": 0.5, "y1[1]": 0.25, "b21": 0.3}),
                            ("cs231n-sigmoid-circuit", {"w0": 1.25, "x1": -0.5})):
         page, problems = open_page(browser, explore(tmp_path, example))
         for name, value in edits.items():
             edit(page, name, value)
+        if example != "cs231n-sigmoid-circuit":
+            page.click("#step")  # frozen parameters stay
         with page.expect_download() as info:
             page.click("#download")
         info.value.save_as(saved)
@@ -240,6 +244,19 @@ def test_a_value_that_is_no_number_or_undefined_is_refused(browser, tmp_path):
     field.dispatch_event("change")
     assert field.get_attribute("aria-invalid") == "true" and "is not a number" in page.locator("#status").text_content()
     assert page.evaluate(SHOWN) == before
+    field = page.locator('input[data-edit="x"]')
+    field.fill("0")
+    field.dispatch_event("change")  # fine: 1/e^0
+    assert page.evaluate(SHOWN)["derivations"]["x"].endswith("= 0")
+    page.close()
+    path = tmp_path / "log.html"
+    invoke("explore", "--expr", "log(x)*y", "--at", "x=2", "--at", "y=3", "-o", path, expect=0)
+    page, problems = open_page(browser, path)
+    before = page.evaluate(SHOWN)
+    edit(page, "x", -1)  # log of a negative number: refused, the page unchanged
+    assert page.locator("#status").text_content() == ("cannot compute at these values: h1 = log(x) at x = -1: "
+                                                      "log needs a positive number")
+    assert page.evaluate(SHOWN) == before and page.locator('input[data-edit="x"]').get_attribute("aria-invalid")
     page.close()
     page, problems = open_page(browser, explore(tmp_path, "padhai-4-4-2"))
     edit(page, "lr", 0)
@@ -281,6 +298,24 @@ def test_step_through_plays_the_forward_then_the_backward_pass(browser, tmp_path
     assert page.locator("#walk-status").text_content() == paused and page.locator("#play").text_content() == "Play"
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('#walk-status').textContent.startsWith('done')", timeout=15000)
+    assert problems == []
+    page.close()
+    # an expression: its steps forward, then every node's derivative, output first
+    result = load_spec(SPECS / "cs231n-circuit.yaml").compute()
+    page, problems = open_page(browser, explore(tmp_path, "cs231n-circuit"))
+    seen = []
+    page.focus("#next")
+    for _ in range(8):  # x, y, q, z, f; then f, z, q, y, x: the last two follow
+        page.keyboard.press("Enter")
+        seen.append(page.locator("#walk-status").text_content())
+    assert seen[:3] == ["forward 1/10: x = -2", "forward 2/10: y = 5", "forward 3/10: q = x + y = 3"]
+    assert seen[4:7] == ["forward 5/10: f = q·z = -12", "backward 6/10: ∂f/∂f = 1", "backward 7/10: ∂f/∂z = 3"]
+    assert seen[7] == f"backward 8/10: ∂f/∂q = {number(result.derivative('q'))}"
+    rows = page.evaluate("""() => Array.from(document.querySelectorAll("#table-body tr"),
+        tr => Array.from(tr.children, c => c.textContent))""")
+    assert rows == [[name, step, number(result.value(name)), number(result.derivative(name))]
+                    for name, step in (("x", "(input)"), ("y", "(input)"), ("q", "x + y"), ("z", "(input)"),
+                                       ("f", "q·z"))]
     assert problems == []
     page.close()
 
