@@ -316,7 +316,8 @@ _WALK = """<section class="walk" data-role="walk" aria-labelledby="walk-title"><
 <button type="button" data-role="next" id="next">Next node</button>
 <button type="button" data-role="rewind" id="rewind">Back to the start</button>
 <label>speed <select data-role="speed" id="speed"><option value="1400">slow</option>
-<option value="700" selected>normal</option><option value="250">fast</option></select></label></div>
+<option value="700" selected>normal</option><option value="250">fast</option>
+<option value="40">fastest</option></select></label></div>
 <p class="walk-status" data-role="walk-status" id="walk-status" aria-live="polite">the forward pass, then the backward
 pass, one node at a time: Play, or Next node (→ while here)</p></section>"""
 
@@ -345,7 +346,7 @@ body {{ margin: 0; background: #ffffff; }}
 <pre id="hover" data-role="hover" class="hover" aria-live="polite">hover or focus a {node_word} for its values</pre>
 </div>
 <div class="wide"><pre id="derivation" data-role="derivation" class="derivation" aria-live="polite" tabindex="0"
- aria-label="the derivation">choose a {what}: click its edge or its name</pre>
+ role="region" aria-label="the derivation">choose a {what}: click its edge or its name</pre>
 {walk}{table}</div></div>
 <script type="application/json" id="view">{view}</script>
 <script type="application/json" id="trace-data">{data}</script>
