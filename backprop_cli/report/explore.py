@@ -344,10 +344,10 @@ body {{ margin: 0; background: #ffffff; }}
  aria-label="find a {what}; Enter chooses it">
 <ul id="params" data-role="params" class="params" aria-label="what can be chosen">{items}</ul>
 <pre id="hover" data-role="hover" class="hover" aria-live="polite">hover or focus a {node_word} for its values</pre>
-</div>
+{walk}</div>
 <div class="wide"><pre id="derivation" data-role="derivation" class="derivation" aria-live="polite" tabindex="0"
  role="region" aria-label="the derivation">choose a {what}: click its edge or its name</pre>
-{walk}{table}</div></div>
+{table}</div></div>
 <script type="application/json" id="view">{view}</script>
 <script type="application/json" id="trace-data">{data}</script>
 {model}<script>
