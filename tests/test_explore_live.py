@@ -208,7 +208,19 @@ def test_step_reset_and_download(browser, tmp_path):
     saved = tmp_path / "saved.yaml"
     info.value.save_as(saved)
     assert info.value.suggested_filename == "page.yaml"
-    same(page.evaluate(SHOWN), python_shows(load_spec(saved)))  # every value, to every digit
+    shown = page.evaluate(SHOWN)
+    same(shown, python_shows(load_spec(saved)))  # every value, to every digit
+    # and, literally, as the CLI's `trace` prints the downloaded spec: one block per parameter
+    blocks, current = {}, None
+    for line in invoke("trace", saved, "--no-color").stdout.splitlines():
+        if line.startswith("∂") and "   " in line:
+            current = line.split("   ")[0].split("/∂")[1]
+            blocks[current] = []
+        if current is not None and line:
+            blocks[current].append(line)
+    assert blocks.keys() == shown["derivations"].keys()
+    assert all(shown["derivations"][name] == "\n".join(lines) for name, lines in blocks.items())
+    assert f"L = Σj (ŷj − yj)² = {shown['loss']}" in invoke("trace", saved, "--no-color").stdout
     assert "name: \"PadhAI 4-4-2\"" in saved.read_text(encoding="utf-8")
     assert [p for p in problems if not p.startswith("request: blob:")] == []
     page.close()
