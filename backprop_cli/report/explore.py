@@ -294,7 +294,9 @@ def page(*, title: str, subtitle, svg: str, derivations: dict[str, str], lit: di
                 f'</summary><div class="editors">{_editors(model)}</div></details>' if live else ""),
         model=(f'<script type="application/json" data-role="model">{_json_for_html(model)}</script>' if live else ""),
         engine=asset("engine.js") if live else "", script=asset("page.js"),
-        live_controls=_LIVE_CONTROLS if live else "", walk=_WALK if live else "",
+        live_controls=_LIVE_CONTROLS if live else "",
+        skip=('<button type="button" class="skip" data-role="skip">Skip the drawing: to the values</button>'
+              if live else ""), walk=_WALK if live else "",
         table=(_TABLE.format(head=table_head) if live else ""))
     if fragment:  # a notebook's output: the view and its own scoped styles, nothing for the page around it
         second = text.index("<style>", text.index("</style>"))
@@ -336,7 +338,7 @@ body {{ margin: 0; background: #ffffff; }}
 <style>
 {css}</style></head>
 <body><div class="backprop-explore">
-<div class="head"><h1>{title}</h1><div class="sub">{subtitle}</div></div>
+{skip}<div class="head"><h1>{title}</h1><div class="sub">{subtitle}</div></div>
 <div class="body"><div class="drawing"><div class="picture">{svg}</div>{values}</div>
 <div class="side">{live_controls}
 <div class="status" data-role="status" id="status" role="status"></div>

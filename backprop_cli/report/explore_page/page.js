@@ -344,6 +344,7 @@
     status("downloaded the values shown as " + link.download);
   }
   function on(name, handler) { var el = role(name); if (el) el.addEventListener("click", handler); }
+  on("skip", function () { var first = root.querySelector("input[data-edit]"); if (first) first.focus(); });
   on("step", step);
   on("reset", reset);
   on("download", download);
