@@ -48,9 +48,9 @@ SHOWN = """() => {
   return out; }"""
 
 
-def python_shows(spec, learning_rate=None, max_paths=8) -> dict:
+def python_shows(spec, learning_rate=None, max_paths=8, **options) -> dict:
     """The same, from the page Python writes for `spec` (report/derivation.py: as `trace` prints)."""
-    text = explore_html(spec, learning_rate=learning_rate, max_paths=max_paths)
+    text = explore_html(spec, learning_rate=learning_rate, max_paths=max_paths, **options)
     view = json.loads(re.search(r'<script type="application/json" id="view">(.*?)</script>',
                                 text, re.S).group(1))
     titles = {ident: html.unescape(title) for ident, title in
@@ -80,6 +80,14 @@ def edit(page, name: str, value) -> None:
     field = page.locator(f'input[data-edit="{name}"]')
     field.fill(repr(value))
     field.dispatch_event("change")
+
+
+def edit_all(page, values: dict) -> None:
+    """Several edits in one round trip: each field set and its `change` sent, in order."""
+    page.evaluate("""values => { for (const [name, value] of values) {
+        const field = document.querySelector(`input[data-edit="${name}"]`);
+        field.value = value; field.dispatchEvent(new Event("change")); } }""",
+                  [[name, repr(value)] for name, value in values.items()])
 
 
 def set_in_spec(spec, model: dict, name: str, value: float) -> None:
@@ -123,17 +131,17 @@ def edits_for(model: dict, rng: random.Random) -> dict:
     return chosen
 
 
-def check_edits(browser, page_path: Path, spec_path: Path, seed: int, max_paths: int = 8) -> None:
+def check_edits(browser, page_path: Path, spec_path: Path, seed: int, max_paths: int = 8, **options) -> None:
     page, problems = open_page(browser, page_path)
     model = model_of(page)
-    same(page.evaluate(SHOWN), python_shows(load_spec(spec_path), max_paths=max_paths))  # as written
+    same(page.evaluate(SHOWN), python_shows(load_spec(spec_path), max_paths=max_paths, **options))  # as written
     chosen = edits_for(model, random.Random(seed))
     spec = load_spec(spec_path)
+    edit_all(page, chosen)
     for name, value in chosen.items():
-        edit(page, name, value)
         if name != "lr":
             set_in_spec(spec, model, name, value)
-    same(page.evaluate(SHOWN), python_shows(spec, chosen.get("lr"), max_paths))  # as edited
+    same(page.evaluate(SHOWN), python_shows(spec, chosen.get("lr"), max_paths, **options))  # as edited
     assert problems == []
     page.close()
 
@@ -143,6 +151,14 @@ def test_every_number_agrees_with_python_after_edits(browser, tmp_path, example)
     out = tmp_path / "page.html"
     invoke("explore", "--example", example, "-o", out, expect=0)
     check_edits(browser, out, SPECS / f"{example}.yaml", seed=len(example))
+
+
+@pytest.mark.parametrize("precision", [3, 9])
+def test_another_precision_and_notation_agree_with_python(browser, tmp_path, precision):
+    out = tmp_path / "page.html"
+    invoke("explore", "--example", "padhai-4-4-2", "-o", out, "--notation", "padhai", "--precision", precision,
+           expect=0)
+    check_edits(browser, out, SPECS / "padhai-4-4-2.yaml", precision, notation="padhai", precision=precision)
 
 
 def random_spec(rng: random.Random, batch: bool, reduction: str = "mean") -> str:
