@@ -288,7 +288,8 @@ def page(*, title: str, subtitle, svg: str, derivations: dict[str, str], lit: di
     text = _TEMPLATE.format(
         title=html.escape(printable(title)), subtitle=_subtitle(subtitle), svg=svg, items=items,
         view=_json_for_html(view), data=_json_for_html(data), css=asset("page.css"),
-        what=html.escape(what), examples=html.escape(examples),
+        what=html.escape(("an " if what[:1] in "aeiou" else "a ") + what), examples=html.escape(examples),
+        shape="node" if what == "input" else "edge",
         node_word="node" if model and model["kind"] == "expression" else "neuron",
         values=(f'<details class="values" open><summary>Values (edit any: Enter or leaving the field recomputes)'
                 f'</summary><div class="editors">{_editors(model)}</div></details>' if live else ""),
@@ -342,13 +343,13 @@ body {{ margin: 0; background: #ffffff; }}
 <div class="body"><div class="drawing"><div class="picture">{svg}</div>{values}</div>
 <div class="side">{live_controls}
 <div class="status" data-role="status" id="status" role="status"></div>
-<input id="search" data-role="search" class="search" type="search" placeholder="find a {what} ({examples})"
- aria-label="find a {what}; Enter chooses it">
+<input id="search" data-role="search" class="search" type="search" placeholder="find {what} ({examples})"
+ aria-label="find {what}; Enter chooses it">
 <ul id="params" data-role="params" class="params" aria-label="what can be chosen">{items}</ul>
 <pre id="hover" data-role="hover" class="hover" aria-live="polite">hover or focus a {node_word} for its values</pre>
 {walk}</div>
 <div class="wide"><pre id="derivation" data-role="derivation" class="derivation" aria-live="polite" tabindex="0"
- role="region" aria-label="the derivation">choose a {what}: click its edge or its name</pre>
+ role="region" aria-label="the derivation">choose {what}: click its {shape} or its name</pre>
 {table}</div></div>
 <script type="application/json" id="view">{view}</script>
 <script type="application/json" id="trace-data">{data}</script>

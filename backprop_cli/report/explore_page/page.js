@@ -414,7 +414,7 @@
     if (event.key === "ArrowRight") { event.preventDefault(); pause(); advance(); }
   });
 
-  if (live) recompute();
+  if (live) { refreshEditors(); recompute(); }  // every field as the page writes numbers (Reset, Step alike)
   view.ready = true;
   root.setAttribute("data-ready", "true");
 })();
