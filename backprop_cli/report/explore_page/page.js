@@ -348,6 +348,7 @@
   on("step", step);
   on("reset", reset);
   on("download", download);
+  if (live && !network && !model.text && role("download")) role("download").hidden = true;  // no text to save
   root.backpropYaml = yaml;  // for scripts and tests: the YAML Download saves
 
   /* ---------- step-through: the forward pass, then the backward pass, one node at a time ---------- */
