@@ -1,5 +1,6 @@
-"""Take docs/explore.png, the README's picture of `backprop explore`: the PadhAI 4-4-2 page with
-w131 chosen and a hidden neuron hovered. Needs chromium and playwright (pip install '.[test]').
+"""Take docs/explore.png, the README's picture of `backprop explore`: the live PadhAI 4-4-2 page
+with w212 edited to -0.3, w131 chosen, the step-through halfway and a hidden neuron hovered.
+Needs chromium and playwright (pip install '.[test]').
 Run: python docs/screenshot.py [--chromium /usr/bin/chromium]
 """
 from __future__ import annotations
@@ -27,7 +28,12 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1280, "height": 860})
             page.goto(page_file.as_uri())
+            field = page.locator('input[data-edit="w212"]')
+            field.fill("-0.3")
+            field.press("Enter")
             page.click('#params button[data-param="w131"]')
+            for _ in range(14):  # the forward pass, and the backward pass down to z21 and z22
+                page.click("#next")
             page.hover("#n-1-2")
             page.screenshot(path=str(out))
             browser.close()

@@ -149,3 +149,18 @@ def oracle_problem(path: Path):
     else:
         targets = data["targets"] if "targets" in data else [data["target"]]
     return layers, inputs, targets, data["loss"], data.get("reduction", "mean"), float(data.get("learning_rate", 0.1))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (the system's, driven by playwright) for every browser test of the
+    session: the explorer's (tests/test_explore.py, tests/test_explore_live.py)."""
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    sync_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else \
+        __import__("playwright.sync_api", fromlist=["sync_playwright"])
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield launched
+        launched.close()

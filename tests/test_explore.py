@@ -17,14 +17,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else \
-        __import__("playwright.sync_api", fromlist=["sync_playwright"])
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
+# `browser`: conftest's, one Chromium for every browser test of the session
 
 
 def open_page(browser, path, dark=False):
@@ -160,7 +153,7 @@ def test_hostile_names_cannot_break_out_of_the_page(tmp_path):
     out = tmp_path / "page.html"
     invoke("explore", tmp_path / "net.yaml", "-o", out, expect=0)
     text = out.read_text(encoding="utf-8")
-    assert "<script>alert(1)" not in text and text.count("<script") == 3
+    assert "<script>alert(1)" not in text and text.count("<script") == 4  # view, trace data, model, script
 
 
 def test_a_notebook_shows_results_as_the_same_view():

@@ -247,9 +247,10 @@ def draw(spec, output: str, weight: str | None = None, *, gradients: bool = Fals
 
 
 def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision: int = 6, notation: str = "default",
-                 learning_rate: float | None = None, fragment: bool = False) -> str:
+                 learning_rate: float | None = None, fragment: bool = False, stem: str = "spec") -> str:
     """The page `backprop explore` writes, as text (`fragment`: the view alone, for a notebook):
-    every parameter drawn (or those in `weights`) with its derivation, or an expression's inputs."""
+    every parameter drawn (or those in `weights`) with its derivation, or an expression's inputs;
+    `stem` the name its Download suggests (stem.yaml)."""
     from ..core.tracing import build_trace
     from ..report import explore_pages
 
@@ -258,7 +259,8 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
         names = result.traced_names()
         _cap(len(names), "inputs", "an expression's page derives every input")
         traced = ExpressionTrace(result, [result.trace(name, max_paths) for name in names])
-        return explore_pages.expression_page(traced, precision, spec.name or "expression", fragment)
+        return explore_pages.expression_page(traced, precision, spec.name or "untitled expression", fragment,
+                                             max_paths, spec, stem)
     from ..report.explore import network_svg
 
     network = result.network
@@ -288,7 +290,8 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
     names = parameter_names(result, weights) or explore_pages.drawn_parameters(result, chosen, drawing[1])
     _cap(len(names), "parameters drawn", "name some with --weight NAME")
     traced = build_trace(result, chosen, names, max_paths, None, spec.name, spec.description)
-    return explore_pages.network_page(result, chosen, traced, precision, fragment, drawing)
+    return explore_pages.network_page(result, chosen, traced, precision, fragment, drawing, names, max_paths, spec,
+                                      stem)
 
 
 def default_page_name(spec_path: str | None, example: str | None, expression: bool) -> str:

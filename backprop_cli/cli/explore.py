@@ -15,14 +15,18 @@ from .options import load, output_file, refuse_for_expression, spec_options, wei
 @click.option("--max-paths", type=click.IntRange(1, 1000), default=8, show_default=True, metavar="N",
               help="Paths shown per parameter (the largest |product|); the rest are counted and summed.")
 def explore(spec, example, expr, at, learning_rate, precision, notation, output, weights, max_paths):
-    """Write an interactive page: pick a parameter, see its paths lit and its derivation.
+    """Write a live page: edit any value, see every path, derivation and update change.
 
     One self-contained HTML file (inline SVG, CSS and script; nothing is fetched, so it
     works opened from disk and offline). The network is drawn as `draw` draws it;
     clicking a weight's edge, a bias or a name in the list lights every path from the
     loss to it and shows its derivation exactly as `trace` prints it; hovering a neuron
-    shows its z, a and δ. Tab and Enter work too. For an expression, its graph, and the
-    paths to each input. The data is embedded as `trace --format json` prints it.
+    shows its z, a and δ. Every weight, bias, input, target and the learning rate can be
+    edited in the page, which recomputes everything as `trace` would; Step, Reset and
+    Download (the values as a spec); a step-through of the forward and backward passes;
+    a table of every node. Tab and Enter work too. For an expression, its graph, the
+    paths to each input, and its inputs to edit. Feature-map networks are shown as
+    `trace` shows them. The data is embedded as `trace --format json` prints it.
 
     \b
     Examples:
@@ -45,8 +49,10 @@ def explore(spec, example, expr, at, learning_rate, precision, notation, output,
     if loaded.kind == EXPRESSION:
         refuse_for_expression(learning_rate=learning_rate, weight=weights, notation=notation,
                               hint_for_weight=" (every input of an expression is on its page)")
+    import os
+
     text = explore_html(loaded, weights, max_paths=max_paths, precision=precision, notation=notation,
-                        learning_rate=learning_rate)
+                        learning_rate=learning_rate, stem=os.path.splitext(os.path.basename(output))[0] or "spec")
     from ..files import write_atomic
 
     write_atomic(output, text)

@@ -13,7 +13,7 @@ from .cancel import RELATIVE
 from .computation import EXPRESSION, html_view
 from .numbers import number
 from .operations import OPERATIONS, DomainError
-from .paths import Factor, ParameterTrace, Path
+from .paths import Factor, ParameterTrace, Path, magnitude, omitted_sum
 
 MAX_SEARCH = 4_000_000  # edges × paths a k-best search may touch (about a second)
 
@@ -158,7 +158,7 @@ class ExpressionResult:
         total = self.path_count(target)
         paths = _best_paths(self, target, max(max_paths, 1))[:max_paths]
         gradient = self.derivatives[target]
-        omitted = 0.0 if len(paths) == total else gradient - sum(p.product for p in paths)
+        omitted = omitted_sum(gradient, paths, total)
         value = self.values[target]
         return ParameterTrace(name.strip(), value, gradient, value, 0.0, total, paths, omitted,
                               cancelled=bool(self.cancelled[target]), node=True)
@@ -288,7 +288,7 @@ def _best_paths(result: ExpressionResult, target: int, k: int) -> list[Path]:
 
     def finish(node: int) -> None:  # every path into `node` is in: fix its order, which ranks refer to
         if node not in final:
-            best[node] = heapq.nlargest(k, best[node], key=lambda item: abs(item[0]))
+            best[node] = heapq.nlargest(k, best[node], key=lambda item: magnitude(item[0]))
             final.add(node)
 
     for position in reversed(relevant):
@@ -299,7 +299,7 @@ def _best_paths(result: ExpressionResult, target: int, k: int) -> list[Path]:
         merged = best.setdefault(edge.operand, [])
         merged.extend((product * edge.value, position, rank) for rank, (product, _, _) in enumerate(best[edge.user]))
         if len(merged) > 4 * k:  # trim now and then; finish() keeps the k best
-            best[edge.operand] = heapq.nlargest(k, merged, key=lambda item: abs(item[0]))
+            best[edge.operand] = heapq.nlargest(k, merged, key=lambda item: magnitude(item[0]))
     if target in best:
         finish(target)
     output = graph.nodes[graph.output].name

@@ -137,19 +137,42 @@ def count_paths(sizes: list[int], softmax_layers: set[int], layer: int, neuron: 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def omitted_sum(gradient: float, paths: list, total: int) -> float:
+    """The sum of the paths not shown: the gradient less those shown, 0 when that is rounding alone
+    (within 1e-12 of the terms, the rule core.cancel and core.mappaths apply), not -5.6e-17."""
+    if len(paths) == total:
+        return 0.0
+    rest = gradient - sum(p.product for p in paths)
+    scale = max([abs(gradient)] + [abs(p.product) for p in paths])
+    return 0.0 if abs(rest) <= 1e-12 * scale else rest
+
+
+def magnitudes(values: np.ndarray) -> np.ndarray:
+    """|values| rounded to 40 bits of mantissa (about 12 digits), by which paths are ranked: paths
+    whose products are equal but for rounding (a symmetric network's) rank alike and keep their
+    order, the same in numpy and in the explorer's page (explore_page/engine.js does the same to
+    the same bits); not finite values are left as they are."""
+    size = np.abs(np.asarray(values, dtype=np.float64))
+    bits = (size.view(np.uint64) + np.uint64(2048)) & np.uint64(~4095 & 0xFFFFFFFFFFFFFFFF)
+    return np.where(np.isfinite(size), bits.view(np.float64), size)
+
+
+def magnitude(value: float) -> float:
+    """magnitudes() of one number."""
+    return float(magnitudes(np.array([value]))[0])
+
+
 def _k_best_step(prod: np.ndarray, valid: np.ndarray, edge: np.ndarray, exists: np.ndarray, k: int):
     """Extend the k best partial paths into each `from` node along every edge to each `to` node."""
     n_to = edge.shape[0]
     cand = (edge[:, :, None] * prod[None, :, :]).reshape(n_to, -1)
     ok = (exists[:, :, None] & valid[None, :, :]).reshape(n_to, -1)
-    score = np.where(ok, np.abs(cand), -1.0)
+    score = np.where(ok, magnitudes(cand), -1.0)
     keep = min(k, score.shape[1])
-    if keep < score.shape[1]:
-        top = np.argpartition(-score, keep - 1, axis=1)[:, :keep]
-    else:
-        top = np.tile(np.arange(score.shape[1]), (n_to, 1))
-    order = np.argsort(-np.take_along_axis(score, top, axis=1), axis=1, kind="stable")
-    top = np.take_along_axis(top, order, axis=1)
+    # a stable sort: equal |products| keep the order of their (from node, rank), so that which of
+    # them are kept, and in which order, is defined (argpartition's is not), as the explorer's
+    # page reproduces it (report/explore_page/engine.js)
+    top = np.argsort(-score, axis=1, kind="stable")[:, :keep]
     return (np.take_along_axis(cand, top, axis=1), np.take_along_axis(score, top, axis=1) >= 0,
             top // prod.shape[1], top % prod.shape[1])
 
@@ -300,7 +323,7 @@ def trace_parameter(result, name: str, notation: Notation, max_paths: int,
     if direct:  # the L2 term's own path, L → w: ∂/∂w of (λ/2)·Σw² is λ·w
         candidates.append(Path([notation.loss, shown_name], [Factor(f"∂{notation.loss}/∂{shown_name}",
                                f"λ·{shown_name}", result.network.l2 * value)], result.network.l2 * value))
-    candidates.sort(key=lambda path: -abs(path.product))
+    candidates.sort(key=lambda path: -magnitude(path.product))
     shown = candidates[:max_paths]
     if sample is None:
         gradient = result.gradient(name)
@@ -308,7 +331,7 @@ def trace_parameter(result, name: str, notation: Notation, max_paths: int,
     else:
         gradient = float(per_sample[sample - 1])
         total = per_sample_count
-    omitted = 0.0 if len(shown) == total else gradient - sum(p.product for p in shown)
+    omitted = omitted_sum(gradient, shown, total)
     rows = [(s + 1, float(per_sample[s])) for s in range(result.samples)] if batch else []
     frozen = result.is_frozen(name)
     # the optimiser's update of the batch's gradient; a sample's own gradient: the plain step it gives
@@ -360,7 +383,7 @@ def trace_node(result, name: str, sample: int = 1, *, notation: Notation, max_pa
     total = _count_node_paths(result, what, layer, neuron)
     gradient = float(result.scale * per[s, neuron - 1])
     shown_paths = paths[:max_paths]
-    omitted = 0.0 if len(shown_paths) == total else gradient - sum(p.product for p in shown_paths)
+    omitted = omitted_sum(gradient, shown_paths, total)
     return ParameterTrace(shown + (f"[{sample}]" if batch else ""), float(value), gradient, float(value),
                           result.learning_rate, total, shown_paths, omitted, layer=layer, node=True,
                           cancelled=node_cancelled(result, what, layer, s, neuron))

@@ -9,10 +9,12 @@ z, a and δ. The page's script only shows and hides them. The data is embedded t
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import math
+import re
 
-from ..core.numbers import number
+from ..core.numbers import exact, number
 from ..core.reach import edges_on_paths, reached
 from ..errors import printable
 from .derivation import pretty
@@ -37,33 +39,36 @@ class _Svg:
     def __init__(self):
         self.parts: list[str] = []
 
-    def line(self, ident, x0, y0, x1, y1, css, param=None, label=None):
-        """An edge; a clickable one is a group with a band around the line to aim at."""
+    def line(self, ident, x0, y0, x1, y1, css, param=None, label=None, data=""):
+        """An edge; a clickable one is a group with a band around the line to aim at. `data`: the
+        attributes the page's script finds it by, to show its value live."""
         title = f"<title>{html.escape(label)}</title>" if label else ""
         drawn = f'<line class="{css}" x1="{x0:.1f}" y1="{y0:.1f}" x2="{x1:.1f}" y2="{y1:.1f}"/>'
         if not param:
-            self.parts.append(drawn.replace("<line ", f'<line id="{ident}" ', 1)[:-2] + f">{title}</line>")
+            self.parts.append(drawn.replace("<line ", f'<line id="{ident}"{data} ', 1)[:-2] + f">{title}</line>")
             return
         length = max(math.hypot(x1 - x0, y1 - y0), 1e-9)
         dx, dy = -(y1 - y0) / length * 5, (x1 - x0) / length * 5  # 5 px either side
         band = " ".join(f"{x:.1f},{y:.1f}" for x, y in ((x0 + dx, y0 + dy), (x1 + dx, y1 + dy), (x1 - dx, y1 - dy),
                                                          (x0 - dx, y0 - dy)))
-        self.parts.append(f'<g id="{ident}" class="pick" data-param="{_attr(param)}" tabindex="0" role="button">'
-                          f'{title}<polygon class="hit" points="{band}"/>{drawn}</g>')
+        self.parts.append(f'<g id="{ident}" class="pick" data-param="{_attr(param)}"{data} tabindex="0" '
+                          f'role="button" aria-label="{_attr(label or param)}">{title}'
+                          f'<polygon class="hit" points="{band}"/>{drawn}</g>')
 
-    def node(self, ident, x, y, name, info, css="neuron", radius=RADIUS, param=None, names=""):
+    def node(self, ident, x, y, name, info, css="neuron", radius=RADIUS, param=None, names="", data=""):
         clickable = f' data-param="{_attr(param)}" tabindex="0" role="button"' if param else ""
         nodes = f' data-nodes="{_attr(names)}"' if names else ""
-        self.parts.append(f'<g id="{ident}" class="{css}" data-info="{_attr(info)}"{clickable}{nodes}>'
+        self.parts.append(f'<g id="{ident}" class="{css}" data-info="{_attr(info)}"{clickable}{nodes}{data}>'
                           f'<title>{html.escape(info)}</title>'
                           f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}"/>'
                           f'<text x="{x:.1f}" y="{y + 4:.1f}">{html.escape(name)}</text></g>')
 
-    def text(self, x, y, content, css="caption"):
-        self.parts.append(f'<text class="{css}" x="{x:.1f}" y="{y:.1f}">{html.escape(content)}</text>')
+    def text(self, x, y, content, css="caption", data=""):
+        self.parts.append(f'<text class="{css}" x="{x:.1f}" y="{y:.1f}"{data}>{html.escape(content)}</text>')
 
     def render(self, width, height) -> str:
         return (f'<svg id="graph" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+                f'data-role="graph" role="group" aria-label="the drawing" '
                 f'xmlns="http://www.w3.org/2000/svg">' + "".join(self.parts) + "</svg>")
 
 
@@ -95,7 +100,7 @@ def network_svg(result, notation, precision: int) -> tuple[str, dict[str, list[s
                     name = notation.parameter("w", layer, j + 1, k + 1)
                     svg.line(f"e-{layer}-{j}-{k}", x0 + RADIUS, y0, x1 - RADIUS, y1,
                              "edge " + ("positive" if weights[j, k] >= 0 else "negative"), name,
-                             f"{name} = {fmt(weights[j, k])}")
+                             f"{name} = {fmt(weights[j, k])}", f' data-weight="{layer},{j},{k}"')
     for layer in range(depth + 1):  # neurons above their edges
         for (l, j), (x, y) in where.items():
             if l != layer:
@@ -109,7 +114,7 @@ def network_svg(result, notation, precision: int) -> tuple[str, dict[str, list[s
                         f"δ = ∂{notation.loss}/∂{pretty(pre)} = {fmt(result.deltas[layer][0, j])}")
                 name, names = (post if layer == depth else pre), f"{pre} {post}"
             svg.node(f"n-{layer}-{j}", x, y, pretty(name) if len(name) <= 5 else pretty(name)[:4] + "…", info,
-                     names=names)
+                     names=names, data=f' data-node="{layer},{j}" tabindex="0" role="img" aria-label="{_attr(info)}"')
     for layer in range(1, depth + 1):  # biases: a small node beside each neuron, or one for the layer
         style = net.layers[layer - 1].bias_style
         column = [(j, xy) for (l, j), xy in where.items() if l == layer]
@@ -119,15 +124,15 @@ def network_svg(result, notation, precision: int) -> tuple[str, dict[str, list[s
             for j, (nx, ny) in column:
                 svg.line(f"bl-{layer}-{j}", x, y, nx - RADIUS * 0.7, ny - RADIUS * 0.7, "edge bias-edge")
             svg.node(f"b-{layer}", x, y, name, f"{name} = {fmt(net.layers[layer - 1].biases[0])} (shared)",
-                     "bias", 10, name)
+                     "bias", 10, name, data=f' data-bias="{layer},0"')
         elif style == "each":
             for j, (nx, ny) in column:
                 name = notation.parameter("b", layer, j + 1)
                 svg.node(f"b-{layer}-{j}", nx - 30, ny - 26, "b", f"{name} = {fmt(net.layers[layer - 1].biases[j])}",
-                         "bias", 8, name)
-    svg.node("loss", *loss_at, notation.loss if len(notation.loss) <= 5 else notation.loss[:4] + "…",
+                         "bias", 8, name, data=f' data-bias="{layer},{j}"')
+    svg.node("n-loss", *loss_at, notation.loss if len(notation.loss) <= 5 else notation.loss[:4] + "…",
              f"{notation.loss} = {fmt(result.loss)}", "neuron loss", 20, names=notation.loss)
-    svg.text(loss_at[0], loss_at[1] + 38, fmt(result.loss))
+    svg.text(loss_at[0], loss_at[1] + 38, fmt(result.loss), data=' data-show="loss"')
 
     def above(layer: int, neurons: list[int]) -> list[str]:
         """Ids of the drawn elements on every path from the loss down to these neurons' z (core.reach)."""
@@ -135,7 +140,7 @@ def network_svg(result, notation, precision: int) -> tuple[str, dict[str, list[s
         ids = [f"n-{p}-{m}" for p, found in reach.items() for m in sorted(found) if (p, m) in where]
         ids += [f"e-{p}-{m}-{k}" for p, m, k in sorted(edges_on_paths(sizes, net.softmax_layers, layer, neurons))
                 if (p, m) in where and (p - 1, k) in where]
-        return ids + [f"o-{i}" for i in sorted(reach[depth]) if (depth, i) in where] + ["loss"]
+        return ids + [f"o-{i}" for i in sorted(reach[depth]) if (depth, i) in where] + ["n-loss"]
 
     for (kind, layer, j, k) in _parameters(result):
         name = notation.parameter(kind, layer, j, k)
@@ -177,7 +182,7 @@ def expression_svg(result, precision: int) -> tuple[str, dict[str, list[str]]]:
     out = result.output_name
     slot: dict[tuple[int, int], int] = {}
     ids: dict[tuple[int, int], list[str]] = {}
-    for edge in result.edges:
+    for position, edge in enumerate(result.edges):
         n = slot[edge.user, edge.operand] = slot.get((edge.user, edge.operand), -1) + 1
         ident = f"g-{edge.user}-{edge.operand}-{n}"
         ids.setdefault((edge.user, edge.operand), []).append(ident)
@@ -185,7 +190,7 @@ def expression_svg(result, precision: int) -> tuple[str, dict[str, list[str]]]:
         bend = n * 12
         svg.line(ident, x0 + RADIUS, y0 + bend, x1 - RADIUS, y1 + bend, "edge",
                  label=f"∂{graph.nodes[edge.user].name}/∂{graph.nodes[edge.operand].name} = {edge.formula} = "
-                       f"{fmt(edge.value)}")
+                       f"{fmt(edge.value)}", data=f' data-g="{position}"')
     for i in shown:
         node = graph.nodes[i]
         step = graph.step(i) if node.op else f"{node.name} (input)"
@@ -193,7 +198,8 @@ def expression_svg(result, precision: int) -> tuple[str, dict[str, list[str]]]:
         label = node.name if len(node.name) <= 5 else node.name[:4] + "…"
         css = "neuron loss" if i == graph.output else "neuron"
         svg.node(f"n-{i}", *where[i], label, info, css, param=node.name if node.is_variable else None,
-                 names=node.name)
+                 names=node.name, data=f' data-x="{i}"' + ("" if node.is_variable else
+                                                          f' tabindex="0" role="img" aria-label="{_attr(info)}"'))
     lit = {}
     for i in graph.variables():
         edges = lit_edges(result, i)
@@ -203,22 +209,123 @@ def expression_svg(result, precision: int) -> tuple[str, dict[str, list[str]]]:
     return svg.render(width, 80 + tallest * Y_GAP), lit
 
 
-def page(*, title: str, subtitle: str, svg: str, derivations: dict[str, str], lit: dict[str, list[str]],
-         data: dict, symbol: str, fragment: bool = False) -> str:
-    """The whole page: the drawing, a searchable list of what can be chosen, the derivation.
-    `fragment`: the view alone, to be placed in a notebook's output (styles and script inside)."""
-    items = "".join(f'<li><button type="button" data-param="{_attr(name)}">∂{html.escape(symbol)}/∂'
+_VIEWS = itertools.count(1)  # views written by this process: a notebook's ids made unique per view
+
+
+def _number_input(name: str, value: float) -> str:
+    return (f'<label class="edit"><span>{html.escape(pretty(name))}</span><input type="text" inputmode="decimal" '
+            f'spellcheck="false" data-edit="{_attr(name)}" value="{_attr(exact(value))}" '
+            f'aria-label="{_attr(name)}"></label>')
+
+
+def _editors(model: dict | None) -> str:
+    """The values the page can change, grouped: a field per weight, bias, input, target and η."""
+    if model is None:
+        return ""
+    groups = []
+    if model["kind"] == "expression":
+        groups.append(("inputs", [_number_input(name, value) for name, value in model["at"].items()]))
+    else:
+        names, batch = model["names"], len(model["inputs"]) > 1
+        mark = (lambda s: f"[{s + 1}]") if batch else (lambda _: "")
+        groups.append(("learning rate η", [_number_input("lr", model["lr"])]))
+        groups.append(("inputs", [_number_input(x + mark(s), row[k]) for s, row in enumerate(model["inputs"])
+                                  for k, x in enumerate(names["post"][0])]))
+        what = "targets" if model["targetLetter"] == "y" else "upstream gradients ∂f/∂ŷ"
+        groups.append((what, [_number_input(y + mark(s), row[k]) for s, row in enumerate(model["targets"])
+                              for k, y in enumerate(names["target"])]))
+        for p in model["parameters"]:
+            layer = model["layers"][p["layer"] - 1]
+            value = layer["weights"][p["j"] - 1][p["k"] - 1] if p["kind"] == "w" else layer["biases"][(p["j"] or 1) - 1]
+            title = f"layer {p['layer']} {'weights' if p['kind'] == 'w' else 'biases'}"
+            if not groups or groups[-1][0] != title:
+                groups.append((title, []))
+            groups[-1][1].append(_number_input(p["name"], value))
+    return "".join(f'<fieldset class="group"><legend>{html.escape(title)}</legend>{"".join(fields)}</fieldset>'
+                   for title, fields in groups)
+
+
+def _subtitle(parts) -> str:
+    """The line under the title: text, escaped, or (role, text) pairs that the page's script keeps
+    up to date (the loss as `#loss`, the learning rate)."""
+    if isinstance(parts, str):
+        parts = [parts]
+    shown = []
+    for part in parts:
+        if isinstance(part, tuple):
+            role, text = part
+            ident = ' id="loss" data-role="loss"' if role == "loss" else f' data-show="{_attr(role)}"'
+            shown.append(f"<span{ident}>{html.escape(text)}</span>")
+        else:
+            shown.append(html.escape(printable(part)))
+    return "".join(shown)
+
+
+def page(*, title: str, subtitle, svg: str, derivations: dict[str, str], lit: dict[str, list[str]],
+         data: dict, symbol: str, fragment: bool = False, model: dict | None = None, stem: str = "spec",
+         what: str = "parameter") -> str:
+    """The whole page (`subtitle`: text, or _subtitle's parts): the drawing, the values to edit, a
+    searchable list of what can be chosen, the derivation, the step-through and the table of every
+    node. `model` (explore_live's): the
+    values the page recomputes from when one is edited; None for a page shown as `trace` shows it.
+    `fragment`: the view alone, to be placed in a notebook's output (styles and script inside), its
+    ids made unique so that several views on one page stay independent."""
+    from .explore_live import asset
+
+    items = "".join(f'<li><button type="button" data-param="{_attr(name)}" aria-pressed="false">'
+                    f'∂{html.escape(symbol)}/∂'
                     f'{html.escape(pretty(name))}</button></li>' for name in derivations)
-    view = {"derivations": derivations, "lit": lit}
+    suffix = f"-v{next(_VIEWS)}" if fragment else ""
+    view = {"derivations": derivations, "lit": lit, "suffix": suffix, "stem": stem}
+    examples = ", ".join(list(derivations)[:3]) + (", ..." if len(derivations) > 3 else "")
+    live = model is not None
+    expression = bool(model and model["kind"] == "expression")
+    table_head = ("<th scope=\"col\">node</th><th scope=\"col\">step</th><th scope=\"col\">value</th>"
+                  f"<th scope=\"col\">∂{html.escape(symbol)}/∂node</th>") if expression else (
+        f"<th scope=\"col\">node</th><th scope=\"col\">z</th><th scope=\"col\">value (a)</th>"
+        f"<th scope=\"col\">∂{html.escape(symbol)}/∂a</th><th scope=\"col\">δ = ∂{html.escape(symbol)}/∂z</th>")
     # a spec's name and description may hold control characters, which no HTML page may: shown as \xNN
-    text = _TEMPLATE.format(title=html.escape(printable(title)), subtitle=html.escape(printable(subtitle)), svg=svg,
-                            items=items, view=_json_for_html(view), data=_json_for_html(data))
+    text = _TEMPLATE.format(
+        title=html.escape(printable(title)), subtitle=_subtitle(subtitle), svg=svg, items=items,
+        view=_json_for_html(view), data=_json_for_html(data), css=asset("page.css"),
+        what=html.escape(("an " if what[:1] in "aeiou" else "a ") + what), examples=html.escape(examples),
+        shape="node" if what == "input" else "edge",
+        node_word="node" if model and model["kind"] == "expression" else "neuron",
+        values=(f'<details class="values" open><summary>Values (edit any: Enter or leaving the field recomputes)'
+                f'</summary><div class="editors">{_editors(model)}</div></details>' if live else ""),
+        model=(f'<script type="application/json" data-role="model">{_json_for_html(model)}</script>' if live else ""),
+        engine=asset("engine.js") if live else "", script=asset("page.js"),
+        live_controls=_LIVE_CONTROLS if live else "",
+        skip=('<button type="button" class="skip" data-role="skip">Skip the drawing: to the values</button>'
+              if live else ""), walk=_WALK if live else "",
+        table=(_TABLE.format(head=table_head) if live else ""))
     if fragment:  # a notebook's output: the view and its own scoped styles, nothing for the page around it
         second = text.index("<style>", text.index("</style>"))
         scoped = text[second:text.index("</style>", second) + len("</style>")]
-        body = text[text.index('<div class="backprop-explore">'):text.rindex("</body>")]
-        return body.replace('<div class="backprop-explore">', '<div class="backprop-explore">' + scoped, 1)
+        body = text[text.index('<div class="backprop-explore"'):text.rindex("</body>")]
+        body = body.replace('<div class="backprop-explore">', '<div class="backprop-explore">' + scoped, 1)
+        return re.sub(r'(\s(?:id|for|aria-labelledby|aria-describedby|aria-controls)=")([^"]+)"',
+                      lambda m: f'{m.group(1)}{m.group(2)}{suffix}"', body)
     return text
+
+
+_LIVE_CONTROLS = """<div class="actions" role="group" aria-label="the values">
+<button type="button" data-role="step" id="step">Step</button>
+<button type="button" data-role="reset" id="reset">Reset</button>
+<button type="button" data-role="download" id="download">Download</button></div>"""
+
+_WALK = """<section class="walk" data-role="walk" aria-labelledby="walk-title"><h2 id="walk-title">Step through</h2>
+<div class="actions"><button type="button" data-role="play" id="play" aria-pressed="false">Play</button>
+<button type="button" data-role="next" id="next">Next node</button>
+<button type="button" data-role="rewind" id="rewind">Back to the start</button>
+<label>speed <select data-role="speed" id="speed"><option value="1400">slow</option>
+<option value="700" selected>normal</option><option value="250">fast</option>
+<option value="40">fastest</option></select></label></div>
+<p class="walk-status" data-role="walk-status" id="walk-status" aria-live="polite">the forward pass, then the backward
+pass, one node at a time: Play, or Next node (→ while here)</p></section>"""
+
+_TABLE = """<details class="table" open><summary>Table of every node</summary>
+<table><thead><tr>{head}</tr></thead><tbody data-role="table-body" id="table-body"></tbody></table></details>"""
 
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -230,80 +337,24 @@ body {{ margin: 0; background: #ffffff; }}
 @media (prefers-color-scheme: dark) {{ body {{ background: #15171a; }} }}
 </style>
 <style>
-.backprop-explore {{ --fg: #1b1b1b; --bg: #ffffff; --muted: #666; --edge: #9bb7d4; --neg: #d98c8c; --hot: #e8700a;
-  --panel: #f4f4f4; --node: #ffffff; font: 14px/1.4 system-ui, sans-serif; color: var(--fg); background: var(--bg); }}
-@media (prefers-color-scheme: dark) {{
-  .backprop-explore {{ --fg: #e6e6e6; --bg: #15171a; --muted: #9a9a9a; --edge: #4f6d8c; --neg: #8c4f4f;
-    --hot: #ff9d3b; --panel: #22252a; --node: #1e2126; }} }}
-.backprop-explore .head {{ padding: 12px 20px; }} .backprop-explore .head h1 {{ font-size: 20px; margin: 0; }}
-.backprop-explore .sub {{ color: var(--muted); }}
-.backprop-explore .body {{ display: flex; flex-wrap: wrap; gap: 16px; padding: 0 20px 20px; }}
-.backprop-explore .drawing {{ flex: 1 1 520px; overflow: auto; }}
-.backprop-explore .side {{ flex: 1 1 420px; min-width: 320px; }}
-.backprop-explore svg text {{ fill: var(--fg); font-size: 11px; text-anchor: middle; pointer-events: none; }}
-.backprop-explore svg .caption {{ fill: var(--muted); }}
-.backprop-explore .edge {{ stroke: var(--edge); stroke-width: 2; }}
-.backprop-explore .edge.negative {{ stroke: var(--neg); }}
-.backprop-explore .pick {{ cursor: pointer; }} .backprop-explore .pick .edge {{ stroke-width: 3; }}
-.backprop-explore .hit {{ fill: transparent; stroke: none; }}
-.backprop-explore .neuron circle {{ fill: var(--node); stroke: var(--fg); stroke-width: 1.3; }}
-.backprop-explore .loss circle {{ fill: #fff3e0; }}
-.backprop-explore .bias circle {{ fill: var(--panel); stroke: var(--muted); cursor: pointer; }}
-.backprop-explore .on-path.edge, .backprop-explore .on-path .edge {{ stroke: var(--hot); stroke-width: 4; }}
-.backprop-explore .on-path circle {{ stroke: var(--hot); stroke-width: 3; }}
-.backprop-explore .chosen circle, .backprop-explore .chosen .edge {{ stroke: var(--hot); stroke-width: 6; }}
-.backprop-explore [data-param]:focus {{ outline: 2px dashed var(--hot); }}
-.backprop-explore .search {{ width: 100%; box-sizing: border-box; padding: 6px; font: inherit; }}
-.backprop-explore .params {{ list-style: none; padding: 0; margin: 8px 0; max-height: 180px; overflow: auto;
-  display: flex; flex-wrap: wrap; gap: 4px; }}
-.backprop-explore .params button {{ font: inherit; padding: 2px 8px; background: var(--panel); color: var(--fg);
-  border: 1px solid var(--muted); border-radius: 4px; cursor: pointer; }}
-.backprop-explore .params button.chosen {{ border-color: var(--hot); color: var(--hot); }}
-.backprop-explore pre {{ background: var(--panel); color: var(--fg); padding: 10px; overflow: auto;
-  font: 12.5px/1.35 ui-monospace, monospace; white-space: pre; }}
-.backprop-explore .hover {{ min-height: 3.9em; }}
-</style></head>
+{css}</style></head>
 <body><div class="backprop-explore">
-<div class="head"><h1>{title}</h1><div class="sub">{subtitle}</div></div>
-<div class="body"><div class="drawing">{svg}</div>
-<div class="side"><input id="search" class="search" type="search" placeholder="find a parameter (w212, b21, ...)"
- aria-label="find a parameter">
-<ul id="params" class="params">{items}</ul>
-<pre id="hover" class="hover" aria-live="polite">hover a neuron for its values</pre>
-<pre id="derivation" class="derivation" aria-live="polite">choose a parameter: click its edge or its name</pre>
-</div></div>
+{skip}<div class="head"><h1>{title}</h1><div class="sub">{subtitle}</div></div>
+<div class="body"><div class="drawing"><div class="picture">{svg}</div>{values}</div>
+<div class="side">{live_controls}
+<div class="status" data-role="status" id="status" role="status"></div>
+<input id="search" data-role="search" class="search" type="search" placeholder="find {what} ({examples})"
+ aria-label="find {what}; Enter chooses it">
+<ul id="params" data-role="params" class="params" aria-label="what can be chosen">{items}</ul>
+<pre id="hover" data-role="hover" class="hover" aria-live="polite">hover or focus a {node_word} for its values</pre>
+{walk}</div>
+<div class="wide"><pre id="derivation" data-role="derivation" class="derivation" aria-live="polite" tabindex="0"
+ role="region" aria-label="the derivation">choose {what}: click its {shape} or its name</pre>
+{table}</div></div>
 <script type="application/json" id="view">{view}</script>
 <script type="application/json" id="trace-data">{data}</script>
-<script>
-(function () {{
-  "use strict";
-  var root = document.currentScript.parentElement;
-  var view = JSON.parse(root.querySelector("#view").textContent);
-  function choose(name) {{
-    root.querySelectorAll(".on-path, .chosen").forEach(function (el) {{
-      el.classList.remove("on-path"); el.classList.remove("chosen"); }});
-    (view.lit[name] || []).forEach(function (id) {{
-      var el = root.querySelector("#" + id); if (el) el.classList.add("on-path"); }});
-    root.querySelectorAll("[data-param]").forEach(function (el) {{
-      if (el.getAttribute("data-param") === name) el.classList.add("chosen"); }});
-    root.querySelector("#derivation").textContent = view.derivations[name] ||
-      (name + " is not on this page (it was written with --weight for others)");
-  }}
-  root.querySelectorAll("[data-param]").forEach(function (el) {{
-    var name = el.getAttribute("data-param");
-    el.addEventListener("click", function () {{ choose(name); }});
-    el.addEventListener("keydown", function (event) {{
-      if (event.key === "Enter" || event.key === " ") {{ event.preventDefault(); choose(name); }} }});
-  }});
-  root.querySelectorAll("[data-info]").forEach(function (el) {{
-    el.addEventListener("mouseenter", function () {{
-      root.querySelector("#hover").textContent = el.getAttribute("data-info"); }});
-  }});
-  root.querySelector("#search").addEventListener("input", function (event) {{
-    var wanted = event.target.value.trim().toLowerCase();
-    root.querySelectorAll("#params li").forEach(function (li) {{
-      li.hidden = wanted !== "" && li.textContent.toLowerCase().indexOf(wanted) < 0; }});
-  }});
-}})();
+{model}<script>
+{engine}
+{script}
 </script></div></body></html>
 """

@@ -70,6 +70,7 @@ def maps_svg(result, notation, precision: int, names: list[str]) -> tuple[str, d
     for name in names:
         lit[result.shown_name(name)] = [f"c-{level}-{flat}" for level, flat in sorted(result.receptive_field(name))]
     svg = (f'<svg id="graph" viewBox="0 0 {x:.0f} {tallest + 20:.0f}" width="{x:.0f}" height="{tallest + 20:.0f}" '
+           'data-role="graph" '
            f'xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>")
     return svg, lit
 
@@ -81,8 +82,9 @@ def maps_page(result, notation, traced, precision: int, names: list[str], fragme
     svg, lit = maps_svg(result, notation, precision, names)
     derivations = {p.name: derivation_text(p, precision, traced.loss_symbol) for p in traced.ordered("backward")}
     kinds = " → ".join(layer.kind for layer in result.network.layers)
-    subtitle = (f"{traced.description + ' · ' if traced.description else ''}{kinds} · {notation.loss} = "
-                f"{number(result.loss, precision)} · η = {number(result.learning_rate, precision)} · shown as "
-                "`trace` shows it (the live editing is for dense networks)")
-    return page(title=traced.title or "network", subtitle=subtitle, svg=svg, derivations=derivations, lit=lit,
+    subtitle = [f"{traced.description + ' · ' if traced.description else ''}{kinds} · {notation.loss} = ",
+                ("loss", number(result.loss, precision)),
+                f" · η = {number(result.learning_rate, precision)} · shown as `trace` shows it (the live editing is "
+                "for dense networks and expressions)"]
+    return page(title=traced.title or "untitled network", subtitle=subtitle, svg=svg, derivations=derivations, lit=lit,
                 data=trace_object(traced), symbol=traced.loss_symbol, fragment=fragment)

@@ -72,7 +72,7 @@ def test_options_reach_the_page(here, fake_page):
     invoke("explore", "--example", "mazur-2-2-2", "-o", "m.html", "-w", "w5", "-w", "w1", "--max-paths", "2",
            "--precision", "3", "--notation", "padhai", "--lr", "0.1", expect=0)
     assert fake_page == [("Mazur 2-2-2", ("w5", "w1"), {"max_paths": 2, "precision": 3, "notation": "padhai",
-                                                        "learning_rate": 0.1})]
+                                                        "learning_rate": 0.1, "stem": "m"})]
 
 
 @pytest.mark.parametrize("extra, message", [

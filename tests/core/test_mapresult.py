@@ -63,7 +63,7 @@ def test_a_notebook_shows_the_explorers_view_or_the_plain_repr():
     import backprop_cli  # registers the notebook's viewers
 
     view = backprop_cli.compute(backprop_cli.load_example("cnn-4x4"))._repr_html_()
-    assert 'data-param="w1_2_1_1_2"' in view and 'id="derivation"' in view and "<html" not in view
+    assert 'data-param="w1_2_1_1_2"' in view and 'data-role="derivation"' in view and "<html" not in view
     side = 70
     image = "[" + ", ".join(["[" + ", ".join(["1"] * side) + "]"] * side) + "]"
     big = load_spec(text=f"input: {image}\ntarget: [1]\nloss: squared_error\nlayers:\n"

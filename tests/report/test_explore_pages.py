@@ -28,7 +28,8 @@ def test_network_page():
     assert sorted(view["lit"]) == ["w1", "w5"]
     assert embedded(text, "trace-data") == json.loads(json.dumps(trace_object(traced)))
     assert "<h1>Mazur 2-2-2</h1>" in text
-    assert ("network 2-2-2 · E_total = 0.298371 · η = 0.5</div>") in text
+    assert ('network 2-2-2 · E_total = <span id="loss" data-role="loss">0.298371</span> · η = '
+            '<span data-show="lr">0.5</span></div>') in text
 
 
 def test_drawn_parameters_of_a_wide_layer():
@@ -52,6 +53,6 @@ def test_expression_page():
     view = embedded(text, "view")
     assert view["derivations"] == {t.name: derivation_text(t, 6, "f") for t in traces}
     assert embedded(text, "trace-data") == json.loads(json.dumps(expression_trace_object(result, traces)))
-    assert "2 steps · f = -12</div>" in text and "<h1>circuit</h1>" in text
+    assert '2 steps · f = <span id="loss" data-role="loss">-12</span></div>' in text and "<h1>circuit</h1>" in text
     assert expression_page(ExpressionTrace(result, traces), 6, "circuit", fragment=True).startswith(
         '<div class="backprop-explore">')
