@@ -4,7 +4,18 @@ gives the value, whatever the paths shown)."""
 from __future__ import annotations
 
 from .names import Notation
-from .paths import Factor, ParameterTrace, Path, _local, _node_names, best_paths, jacobians, locate_node
+from .paths import (
+    Factor,
+    ParameterTrace,
+    Path,
+    _local,
+    _node_names,
+    best_paths,
+    jacobians,
+    locate_node,
+    magnitude,
+    omitted_sum,
+)
 
 
 def count_between(sizes: list[int], softmax_layers: set[int], top: tuple, what: str, layer: int, neuron: int) -> int:
@@ -64,10 +75,10 @@ def trace_partial(result, of: str, wrt: str, sample: int = 1, *, notation: Notat
                     if kind == "w" else Factor(f"∂{z_name}/∂{shown}", "1", 1.0)
                 path = Path(path.nodes + [shown], path.factors + [factor], path.product * factor.value, path.sample)
             candidates.append(path)
-    candidates.sort(key=lambda path: -abs(path.product))
+    candidates.sort(key=lambda path: -magnitude(path.product))  # as trace ranks a parameter's paths
     paths = candidates[:max_paths]
     gradient = partial(result, (top[0], top[1], top[2] - 1), wrt_index, s)
-    omitted = 0.0 if len(paths) == total else gradient - sum(p.product for p in paths)
+    omitted = omitted_sum(gradient, paths, total)
     of_shown = (pre if top[0] == "z" else post)(top[1], top[2])
     cancelled = gradient == 0 and any(p.product != 0 for p in paths)  # partial() made a sum within rounding 0
     return ParameterTrace(shown, float(value), gradient, float(value), result.learning_rate, total, paths,

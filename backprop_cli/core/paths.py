@@ -398,15 +398,3 @@ def _count_node_paths(result, what: str, layer: int, neuron: int) -> int:
         return 1
     return sum(count_paths(sizes, softmax, layer + 1, m) for m in range(1, sizes[layer + 1] + 1))
 
-
-@dataclass
-class UpdateSteps:
-    """A value after K updates (trace --node w212_after3, loss_after3), update by update: per
-    update its loss before and, for a parameter, its worked update lines (each a ParameterTrace
-    without paths: value, gradient, value after, optimiser state)."""
-
-    name: str  # the parameter as trace names it, or the loss's symbol
-    updates: int
-    value: float  # after the K updates
-    losses: list[float]  # the loss before update k (k = 1..K), then after the last
-    steps: list[ParameterTrace] = field(default_factory=list)  # empty for the loss

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .names import Notation, parameter_names
 from .partialpaths import trace_partial
-from .paths import ParameterTrace, UpdateSteps, split_sample, trace_node, trace_parameter
+from .paths import ParameterTrace, split_sample, trace_node, trace_parameter
 from .result import Result
 
 
@@ -53,7 +53,7 @@ class Trace:
     target_letter: str = "y"  # g: a circuit's upstream gradient
     l2: float = 0.0  # λ of the loss's L2 term (λ/2)·Σw² (0: none)
     l2_term: float = 0.0  # its value, a term of `loss`
-    updates: list[UpdateSteps] = field(default_factory=list)  # values after K updates, update by update
+    updates: list = field(default_factory=list)  # values after K updates, update by update (core.updatesteps)
     # named values outside the neuron table, after their layer: (layer, name, value: a number, or a
     # list over the samples shown): batch norm's mu21, var21, xhat21; a sequence's step losses L@t
     extra: list = field(default_factory=list)

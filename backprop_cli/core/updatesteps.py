@@ -2,10 +2,25 @@
 before each update and its worked lines, as `step` makes them one checked pass at a time."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from .names import Notation
-from .paths import ParameterTrace, UpdateSteps
+from .paths import ParameterTrace
 
 MAX_TRACED_UPDATES = 100  # updates trace works out one by one, each with its worked lines
+
+
+@dataclass
+class UpdateSteps:
+    """A value after K updates (trace --node w212_after3, loss_after3), update by update: per
+    update its loss before and, for a parameter, its worked update lines (each a ParameterTrace
+    without paths: value, gradient, value after, optimiser state)."""
+
+    name: str  # the parameter as trace names it, or the loss's symbol
+    updates: int
+    value: float  # after the K updates
+    losses: list[float]  # the loss before update k (k = 1..K), then after the last
+    steps: list[ParameterTrace] = field(default_factory=list)  # empty for the loss
 
 
 def trace_updates(result, name: str | None, updates: int, notation: Notation) -> UpdateSteps:

@@ -121,7 +121,7 @@ def shown_updates(updates: int) -> list[int]:
 
 
 def update_steps_lines(u, precision: int, symbol: str = "L") -> list[list[tuple[str, str]]]:
-    """A value after K updates (core.paths.UpdateSteps), as derivation_lines writes a parameter:
+    """A value after K updates (core.updatesteps.UpdateSteps), as derivation_lines writes a parameter:
     per update shown, the loss before it and the update's worked lines; the updates between counted."""
     show = lambda v: number(v, precision)  # noqa: E731 - a short local formatter
     lines = [[(f"{pretty(u.name)} after {count_text(u.updates)} update{'s' if u.updates != 1 else ''}", "bold")]]

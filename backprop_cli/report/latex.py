@@ -202,7 +202,7 @@ def _update_rows(p, n, sym: str) -> list[str]:
 
 
 def updates_latex(u, n, sym: str) -> list[str]:
-    """A value after K updates, update by update (core.paths.UpdateSteps)."""
+    """A value after K updates, update by update (core.updatesteps.UpdateSteps)."""
     rows = [r"\subsection*{$" + name(u.name) + f"$ after {u.updates} update{'s' if u.updates != 1 else ''}" + "}",
             r"\begin{align*}"]
     previous = 0

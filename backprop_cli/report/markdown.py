@@ -67,7 +67,7 @@ def trace_markdown(trace, precision: int, order: str = "backward") -> str:
 
 
 def updates_markdown(u, n, sym: str) -> list[str]:
-    """A value after K updates (core.paths.UpdateSteps), update by update."""
+    """A value after K updates (core.updatesteps.UpdateSteps), update by update."""
     lines = ["", f"## {pretty(u.name)} after {count_text(u.updates)} update{'s' if u.updates != 1 else ''}"]
     previous = 0
     for k in shown_updates(u.updates):
