@@ -147,7 +147,8 @@ class BatchNorm(Record):
         mu = x.mean(axis=0)
         centred = x - mu
         n = x.shape[0]
-        var = (centred * centred).sum(axis=0) / (n - self.divisor_less if n > 1 else n)
+        with np.errstate(over="ignore"):  # σ² beyond float64 is inf, which the result refuses by name
+            var = (centred * centred).sum(axis=0) / (n - self.divisor_less if n > 1 else n)
         return mu, var, centred / np.sqrt(var + self.eps)
 
     def forward(self, x: np.ndarray) -> np.ndarray:

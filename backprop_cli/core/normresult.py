@@ -5,12 +5,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import NumericalError
 from . import mapnames
 from .mapresult import MapResult
 
 
 class NormResult(MapResult):
     """One pass through dense and batch-norm layers over a batch."""
+
+    def check_finite(self) -> None:
+        """MapResult's checks, after each batch-norm layer's μ and σ²: a σ² beyond float64 makes
+        every x̂ 0 and every loss finite, so only the statistics themselves show it."""
+        for l, layer in enumerate(self.network.layers, start=1):
+            if layer.kind == "batchnorm":
+                mu, var, _ = layer.statistics(self.a[l - 1])
+                if not (np.all(np.isfinite(mu)) and np.all(np.isfinite(var))):
+                    raise NumericalError(f"the mean or variance of batch-norm layer {l} overflows float64 "
+                                         "(its inputs are too far apart); use smaller inputs or weights")
+        super().check_finite()
 
     def cancelled(self, name: str) -> bool:
         """Whether parameter `name`'s gradient is 0 because its paths cancel (some path's product is
