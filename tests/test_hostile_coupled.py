@@ -29,3 +29,12 @@ def test_a_batch_whose_variance_overflows_is_refused_not_normalised_to_zero(tmp_
         result = invoke(*command, spec, expect=2)
         assert "variance of batch-norm layer 2" in result.stderr and "overflow" in result.stderr
         assert "RuntimeWarning" not in result.stderr and result.stdout == ""
+
+
+def test_trace_node_after_zero_updates_is_the_parameter_not_an_internal_error():
+    # w212_after0 parsed as a value after K = 0 updates and reached core.updatesteps' own bound:
+    # "Internal error (ValueError: ... not 0)", exit 3
+    result = invoke("trace", "--example", "padhai-4-4-2", "--node", "w212_after0", expect=0)
+    assert "w212" in result.stdout and "Internal error" not in result.stderr
+    result = invoke("trace", "--example", "padhai-4-4-2", "--node", "loss_after0", expect=2)
+    assert "--node loss_after0: not traced path by path; the loss" in result.stderr
