@@ -38,3 +38,12 @@ def test_trace_node_after_zero_updates_is_the_parameter_not_an_internal_error():
     assert "w212" in result.stdout and "Internal error" not in result.stderr
     result = invoke("trace", "--example", "padhai-4-4-2", "--node", "loss_after0", expect=2)
     assert "--node loss_after0: not traced path by path; the loss" in result.stderr
+
+
+def test_many_learning_rates_side_by_side_are_bounded_before_any_array_is_made():
+    # --lr A,B,... tiled every parameter and node array once per rate, without a bound: 10 rates of a
+    # 1,000,000-parameter network held 670 MB, 1,000 rates would have held 65 GB
+    rates = ",".join(f"{0.001 * (i + 1):g}" for i in range(100_001))
+    result = invoke("train", "--example", "padhai-4-4-2", "--epochs", "1", "--lr", rates, expect=2)
+    assert "100,001 learning rates side by side" in result.stderr and "compare at most" in result.stderr
+    assert "Traceback" not in result.output
