@@ -47,3 +47,19 @@ def test_many_learning_rates_side_by_side_are_bounded_before_any_array_is_made()
     result = invoke("train", "--example", "padhai-4-4-2", "--epochs", "1", "--lr", rates, expect=2)
     assert "100,001 learning rates side by side" in result.stderr and "compare at most" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_sequences_and_a_batchs_rows_are_hinted_as_time_steps_and_samples_not_weights(tmp_path):
+    # a ragged `sequence:` was hinted "every row needs one weight per neuron of the previous layer",
+    # an empty one "write one row per neuron", a flat `targets:` "row j holds the weights into neuron j"
+    spec = tmp_path / "seq.yaml"
+    layers = ("loss: squared_error\nlayers:\n  - type: recurrent\n    input_weights: [[0.1, -0.2]]\n"
+              "    recurrent_weights: [[0.5]]\n")
+    spec.write_text("sequence: [[1, 0], [0.5]]\ntargets: [0.5, 0.1]\n" + layers)
+    result = invoke("grad", spec, expect=2)
+    assert "hint: every time step has the same number of values (2)" in result.stderr
+    assert "weight" not in result.stderr and "neuron" not in result.stderr
+    spec.write_text("sequence: [[1, 0], [0.5, 1]]\ntargets: [0.5, 0.1]\n" + layers)
+    assert "row 1 holds time step 1's values" in invoke("grad", spec, expect=2).stderr
+    spec.write_text("inputs: [[1, 0], [0.5]]\ntargets: [[1], [0]]\nloss: mse\nlayers:\n  - weights: [[1, 2]]\n")
+    assert "hint: every sample has the same number of values (2)" in invoke("grad", spec, expect=2).stderr
