@@ -63,3 +63,21 @@ def test_a_sequences_and_a_batchs_rows_are_hinted_as_time_steps_and_samples_not_
     assert "row 1 holds time step 1's values" in invoke("grad", spec, expect=2).stderr
     spec.write_text("inputs: [[1, 0], [0.5]]\ntargets: [[1], [0]]\nloss: mse\nlayers:\n  - weights: [[1, 2]]\n")
     assert "hint: every sample has the same number of values (2)" in invoke("grad", spec, expect=2).stderr
+
+
+def _stacked(layers: int, steps: int) -> str:
+    recurrent = ("  - type: recurrent\n    input_weights: [[0.1, 0.1], [0.1, 0.1]]\n"
+                 "    recurrent_weights: [[0.2, 0.2], [0.2, 0.2]]\n")
+    return (f"sequence: {[[1, 0]] * steps}\ntargets: {[[0.1]] * steps}\nloss: squared_error\nlayers:\n"
+            + recurrent * layers + "  - activation: linear\n    weights: [[0.5, 0.5]]\n")
+
+
+def test_gradcheck_over_a_sequence_counts_its_steps_and_loops_so_a_deep_stack_is_refused_up_front(tmp_path):
+    # the bound counted one sample's work (the steps were ignored) and none of the recurrence's
+    # Python-level loop: 400 stacked recurrent layers over 5 steps ran for minutes
+    spec = tmp_path / "stack.yaml"
+    spec.write_text(_stacked(400, 5))
+    result = invoke("gradcheck", spec, expect=2)
+    assert "checking 4,003 parameters one by one" in result.stderr and "a shorter sequence" in result.stderr
+    spec.write_text(_stacked(2, 3))
+    invoke("gradcheck", spec, expect=0)
