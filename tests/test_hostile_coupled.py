@@ -81,3 +81,14 @@ def test_gradcheck_over_a_sequence_counts_its_steps_and_loops_so_a_deep_stack_is
     assert "checking 4,003 parameters one by one" in result.stderr and "a shorter sequence" in result.stderr
     spec.write_text(_stacked(2, 3))
     invoke("gradcheck", spec, expect=0)
+
+
+def test_a_batch_of_equal_samples_with_eps_0_is_refused_by_its_cause_without_numpy_warnings(tmp_path):
+    # σ² = 0 and eps = 0: numpy's RuntimeWarning (with a path into the package) on stderr, then
+    # "the loss of sample 1 is nan: an output overflowed", which names neither batch norm nor eps
+    spec = tmp_path / "bn.yaml"
+    spec.write_text(_BATCHNORM.format(inputs="[[1, 2], [1, 2], [1, 2], [1, 2]]").replace(
+        "    activation: relu\n", "    activation: relu\n    eps: 0\n"))
+    result = invoke("grad", spec, expect=2)
+    assert "feature 1 of batch-norm layer 2 is the same in every sample (σ² = 0) and eps is 0" in result.stderr
+    assert "RuntimeWarning" not in result.stderr

@@ -22,6 +22,10 @@ class NormResult(MapResult):
                 if not (np.all(np.isfinite(mu)) and np.all(np.isfinite(var))):
                     raise NumericalError(f"the mean or variance of batch-norm layer {l} overflows float64 "
                                          "(its inputs are too far apart); use smaller inputs or weights")
+                if np.any(var + layer.eps == 0):
+                    j = int(np.argmax(var + layer.eps == 0)) + 1
+                    raise NumericalError(f"feature {j} of batch-norm layer {l} is the same in every sample (σ² = 0) "
+                                         "and eps is 0, so x̂ = 0/0; give eps above 0 (PyTorch's default 1e-5)")
         super().check_finite()
 
     def cancelled(self, name: str) -> bool:
