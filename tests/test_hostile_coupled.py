@@ -92,3 +92,13 @@ def test_a_batch_of_equal_samples_with_eps_0_is_refused_by_its_cause_without_num
     result = invoke("grad", spec, expect=2)
     assert "feature 1 of batch-norm layer 2 is the same in every sample (σ² = 0) and eps is 0" in result.stderr
     assert "RuntimeWarning" not in result.stderr
+
+
+def test_a_sequence_whose_output_overflows_names_the_time_step_not_a_sample(tmp_path):
+    # over one sequence, "the loss of sample 2 is inf" named a sample the spec does not have
+    spec = tmp_path / "seq.yaml"
+    spec.write_text("sequence: [[1], [1], [1]]\ntargets: [[0], [0], [0]]\nloss: squared_error\nlayers:\n"
+                    "  - type: recurrent\n    input_weights: [[1e300]]\n    recurrent_weights: [[1e300]]\n"
+                    "    activation: relu\n")
+    result = invoke("grad", spec, expect=2)
+    assert "the loss of time step 1 is inf" in result.stderr and "sample" not in result.stderr

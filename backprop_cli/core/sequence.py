@@ -128,6 +128,8 @@ def run(network: SequenceNetwork, x: np.ndarray, targets: np.ndarray, learning_r
 class SequenceResult(MapResult):
     """One pass over a sequence: rows of every array are time steps; one sample."""
 
+    row_word = "time step"
+
     @property
     def steps(self) -> int:
         return self.a[0].shape[0]
