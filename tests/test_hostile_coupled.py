@@ -102,3 +102,17 @@ def test_a_sequence_whose_output_overflows_names_the_time_step_not_a_sample(tmp_
                     "    activation: relu\n")
     result = invoke("grad", spec, expect=2)
     assert "the loss of time step 1 is inf" in result.stderr and "sample" not in result.stderr
+
+
+def test_trace_node_refusals_over_batch_norm_and_sequences_speak_of_the_network_at_hand():
+    # over batch norm, 'xhat21[1]/dz' was told "a recurrent layer's paths go h to h", and every
+    # refusal listed a sequence's names; an answers file's dL/dgamma21 or a parameter was only
+    # "not a node", without saying those are traced on dense networks or with --weight
+    example = ("--example", "batchnorm-batch-of-4")
+    assert "recurrent" not in invoke("trace", *example, "--node", "xhat21[1]/dz", expect=2).stderr
+    result = invoke("trace", *example, "--node", "dL/dgamma21", expect=2)
+    assert "through batch norm write" in result.stderr and "@" not in result.stderr
+    assert "traced on dense networks only" in result.stderr
+    assert "trace it with --weight gamma21" in invoke("trace", *example, "--node", "gamma21", expect=2).stderr
+    result = invoke("trace", "--example", "rnn-2-unit-3-steps", "--node", "dL/dwh111@2", expect=2)
+    assert "write x1@2" in result.stderr and "batch norm" not in result.stderr
