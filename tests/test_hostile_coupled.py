@@ -116,3 +116,12 @@ def test_trace_node_refusals_over_batch_norm_and_sequences_speak_of_the_network_
     assert "trace it with --weight gamma21" in invoke("trace", *example, "--node", "gamma21", expect=2).stderr
     result = invoke("trace", "--example", "rnn-2-unit-3-steps", "--node", "dL/dwh111@2", expect=2)
     assert "write x1@2" in result.stderr and "batch norm" not in result.stderr
+
+
+def test_a_sequence_with_both_target_and_targets_is_refused_not_one_silently_ignored(tmp_path):
+    # `target:` (the last step's) beside `targets:` (every step's): target was dropped without a word
+    spec = tmp_path / "seq.yaml"
+    spec.write_text("sequence: [[1], [2]]\ntarget: [1]\ntargets: [[0], [1]]\nloss: squared_error\nlayers:\n"
+                    "  - type: recurrent\n    input_weights: [[0.5]]\n    recurrent_weights: [[0.5]]\n")
+    result = invoke("grad", spec, expect=2)
+    assert "seq.yaml:3:1: both 'target' and 'targets' are given" in result.stderr and result.stdout == ""

@@ -66,6 +66,10 @@ class SequenceReader(MapReader):
             self.fail(("reduction",), "over a sequence the steps' losses are summed (section 9), so "
                       f"`reduction: {quote(str(data['reduction']))}` cannot be taken",
                       "remove `reduction:` (or write `reduction: sum`)")
+        if "target" in data and "targets" in data:
+            self.fail(("targets",), "both 'target' and 'targets' are given", "keep one: 'target' for the last step "
+                      "only, 'targets' for one target per step (the losses summed)", at_key=True)
+            return None
         if loss == "none" or "targets" not in data:
             return super()._targets(data, loss)
         matrix = self._matrix(("targets",), data["targets"], "'targets'", rows_of="time step")
