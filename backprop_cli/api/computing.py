@@ -182,13 +182,18 @@ def _quantities_traced(notation, nodes, weights, sample):
         if q is None or kind == "value" and q.name.kind != "L":
             kept_nodes.append(node)  # located below, with its hint
             continue
-        if kind == "after" and int(q.kind.split(":")[1]) <= MAX_TRACED_UPDATES:
-            updates.append((str(q.name) if parameter else None, int(q.kind.split(":")[1])))
+        count = int(q.kind.split(":")[1]) if kind == "after" else None
+        if count == 0 and parameter:  # w212_after0 is w212 itself
+            traced.append(str(q.name))
+            continue
+        if count is not None and 1 <= count <= MAX_TRACED_UPDATES:
+            updates.append((str(q.name) if parameter else None, count))
             continue
         where = {"after": f"trace works out at most {MAX_TRACED_UPDATES} updates one by one: `backprop key "
                           f"--quantity {printable(node)}` gives its value, and `backprop train --epochs K --log "
                           "steps.csv` writes every update's values",
-                 }.get(kind, "the loss: `backprop trace` prints it (with --sample I, one sample's own loss)")
+                 }.get(kind if count else "value",
+                       "the loss: `backprop trace` prints it (with --sample I, one sample's own loss)")
         raise UsageError(f"--node {printable(node)}: not traced path by path; {where}")
     return kept_nodes, traced, partials, updates, sample
 

@@ -147,8 +147,9 @@ class BatchNorm(Record):
         mu = x.mean(axis=0)
         centred = x - mu
         n = x.shape[0]
-        var = (centred * centred).sum(axis=0) / (n - self.divisor_less if n > 1 else n)
-        return mu, var, centred / np.sqrt(var + self.eps)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # σ² beyond float64, or
+            var = (centred * centred).sum(axis=0) / (n - self.divisor_less if n > 1 else n)  # σ² + eps = 0:
+            return mu, var, centred / np.sqrt(var + self.eps)  # inf or 0/0, which the result refuses by name
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """z = γ·x̂ + β for the batch."""

@@ -82,12 +82,14 @@ def gradcheck_maps(result, eps: float = 1e-6, tol: float = 1e-6) -> list[Check]:
         from .sequence import forward, work
         from .sequence import sequence_loss as map_loss
     rows = result.parameters()
-    cost = 4 * len(rows) * (work(network.layers, result.samples) + PASS_OVERHEAD)
+    rows_of_a_pass = result.steps if getattr(network, "sequence", False) else result.samples
+    cost = 4 * len(rows) * (work(network.layers, rows_of_a_pass) + PASS_OVERHEAD)
     if cost > MAX_MAP_CHECK:  # four passes a parameter: bounded before the first
         raise UsageError(f"checking {len(rows):,} parameters one by one takes {4 * len(rows):,} passes through the "
                          f"network, {cost:,} units of work (at most {MAX_MAP_CHECK:,}): too many for gradcheck; "
-                         "`backprop grad` gives every gradient, and a smaller network (fewer samples, smaller "
-                         "maps or kernels) can be checked")
+                         "`backprop grad` gives every gradient, and a smaller network ("
+                         + ("a shorter sequence, fewer recurrent layers" if getattr(network, "sequence", False)
+                            else "fewer samples, smaller maps or kernels") + ") can be checked")
     floor = max(1e-3 * max((abs(g) for _, _, g, _ in rows), default=0.0), 1e-12)
 
     def shape_of_pass() -> list:

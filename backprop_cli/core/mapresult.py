@@ -79,12 +79,14 @@ class MapResult(Record):
         """How many parameters each layer has."""
         return mapnames.counts(self.network)
 
+    row_word = "sample"  # what a row of the arrays is, as messages name it
+
     def check_finite(self) -> None:
         """Refuse a pass whose loss or gradients are inf or nan, saying where."""
         if not np.all(np.isfinite(self.per_sample_loss)):
             sample = int(np.argmin(np.isfinite(self.per_sample_loss)))
-            raise NumericalError(f"the loss of sample {sample + 1} is {self.per_sample_loss[sample]}: an output "
-                                 f"overflowed or reached a value where {self.network.loss.name} is undefined")
+            raise NumericalError(f"the loss of {self.row_word} {sample + 1} is {self.per_sample_loss[sample]}: an "
+                                 f"output overflowed or reached a value where {self.network.loss.name} is undefined")
         for l, (w, b) in enumerate(zip(self.weight_grads, self.bias_grads)):
             if w is not None and not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
                 raise NumericalError(f"a gradient of layer {l} is not finite (it overflowed)")

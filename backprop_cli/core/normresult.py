@@ -5,12 +5,28 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import NumericalError
 from . import mapnames
 from .mapresult import MapResult
 
 
 class NormResult(MapResult):
     """One pass through dense and batch-norm layers over a batch."""
+
+    def check_finite(self) -> None:
+        """MapResult's checks, after each batch-norm layer's μ and σ²: a σ² beyond float64 makes
+        every x̂ 0 and every loss finite, so only the statistics themselves show it."""
+        for l, layer in enumerate(self.network.layers, start=1):
+            if layer.kind == "batchnorm":
+                mu, var, _ = layer.statistics(self.a[l - 1])
+                if not (np.all(np.isfinite(mu)) and np.all(np.isfinite(var))):
+                    raise NumericalError(f"the mean or variance of batch-norm layer {l} overflows float64 "
+                                         "(its inputs are too far apart); use smaller inputs or weights")
+                if np.any(var + layer.eps == 0):
+                    j = int(np.argmax(var + layer.eps == 0)) + 1
+                    raise NumericalError(f"feature {j} of batch-norm layer {l} is the same in every sample (σ² = 0) "
+                                         "and eps is 0, so x̂ = 0/0; give eps above 0 (PyTorch's default 1e-5)")
+        super().check_finite()
 
     def cancelled(self, name: str) -> bool:
         """Whether parameter `name`'s gradient is 0 because its paths cancel (some path's product is

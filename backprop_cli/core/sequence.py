@@ -54,9 +54,14 @@ class SequenceNetwork(MapNetwork):
         return mask
 
 
+STEP_OVERHEAD = 5_000  # a recurrent layer's step is a Python-level loop of numpy calls: microseconds each
+
+
 def work(layers, steps: int) -> int:
-    """Multiply-adds of one forward pass over `steps` steps (gradcheck's bound, as core.mapnet.work)."""
-    return steps * sum(layer.weights.size for layer in layers)
+    """Multiply-adds of one forward pass over `steps` steps (gradcheck's bound, as core.mapnet.work),
+    and each recurrent layer's loop over the steps counted as this much again a step."""
+    loops = sum(layer.kind == "recurrent" for layer in layers)
+    return steps * (sum(layer.weights.size for layer in layers) + loops * STEP_OVERHEAD)
 
 
 def forward(network: SequenceNetwork, x: np.ndarray) -> tuple[list, list]:
@@ -122,6 +127,8 @@ def run(network: SequenceNetwork, x: np.ndarray, targets: np.ndarray, learning_r
 
 class SequenceResult(MapResult):
     """One pass over a sequence: rows of every array are time steps; one sample."""
+
+    row_word = "time step"
 
     @property
     def steps(self) -> int:

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import NumericalError
+from ..errors import NumericalError, UsageError
 from .engine import add_l2, backward, forward, output_delta, run
 from .network import Layer, Network
 from .packing import Packing
 from .result import Result
 from .update import State, moved
+
+MAX_SIDE_BY_SIDE = 4_000_000  # values every rate's copy holds (parameters, nodes of the batch): 32 MB an array
 
 
 def stepped(result: Result) -> list[Layer]:
@@ -111,6 +113,13 @@ def train_rates(network: Network, inputs: np.ndarray, targets: np.ndarray, learn
                 break
         return runs
     count, stack = len(learning_rates), len(learning_rates) > 1
+    if stack:  # every array of the pass holds a row per rate: bounded before any is made
+        held = sum(layer.weights.size + layer.biases.size for layer in network.layers)
+        held += inputs.shape[0] * sum(network.sizes)
+        if count * held > MAX_SIDE_BY_SIDE:
+            raise UsageError(f"{count:,} learning rates side by side hold {count * held:,} values an array "
+                             f"({held:,} parameters and values of the batch each; at most {MAX_SIDE_BY_SIDE:,}): "
+                             f"compare at most {max(MAX_SIDE_BY_SIDE // held, 1):,} rates at once")
     runs = [Run(rate) for rate in learning_rates]
     for current in runs:  # the start, checked, as `step` sees it
         current.result = run(network, inputs, targets, current.learning_rate)

@@ -46,8 +46,9 @@ def trace(result, name: str, max_paths: int, node: bool = False) -> ParameterTra
         shown = shown_name(result.network, canonical) + ("" if sample is None else f"[{sample}]")
         target = graph.ids.get(shown)
         if target is None:
-            raise UsageError(f"--node: '{name}' is not a node on any path from the loss (a recurrent layer's "
-                             "paths go h to h: name its h, as in h11@2)")
+            raise UsageError(f"--node: '{name}' is not a node on any path from the loss"
+                             + (" (a recurrent layer's paths go h to h: name its h, as in h11@2)"
+                                if getattr(result.network, "sequence", False) else ""))
         paths = _paths(graph, target, max_paths, None)
         gradient = adjoints[target]
         value = _node_value(result, canonical, sample)
@@ -111,8 +112,13 @@ def locate_node(result, name: str, notation=None):  # noqa: ARG001 - core.mappat
     found = mapnames.find(result.network, name.partition("[")[0] if not getattr(result.network, "sequence", False)
                           else name)
     if found is None or found[0] == "p":
-        raise ValueError(f"'{name}' is not a node of the network: over a sequence write x1@2, z11@2, h11@2, "
-                         "yhat1@3 or L@3; through batch norm z21[s], a21[s], mu21, var21, xhat21[s]")
+        written = ("write x1@2, z11@2, h11@2, yhat1@3 or L@3" if getattr(result.network, "sequence", False)
+                   else "through batch norm write x1[s], z21[s], a21[s], mu21, var21 or xhat21[s]")
+        if found is not None:
+            raise ValueError(f"'{name}' is a parameter, not a node: trace it with --weight {name}")
+        answers = ("; an answers file's dL/d…, Δ…, …_new and …_after names are traced on dense networks only "
+                   "(a parameter: --weight NAME)" if any(mark in name for mark in ("/", "Δ", "_new", "_after")) else "")
+        raise ValueError(f"'{name}' is not a node of the network: {written}{answers}")
     return found
 
 

@@ -220,7 +220,7 @@ class _SpecReader(ValueReader):
             vector = self._vector((single,), data[single], f"'{single}'")
             return (None if vector is None else vector.reshape(1, -1)), False
         if batch in data:
-            matrix = self._matrix((batch,), data[batch], f"'{batch}'")
+            matrix = self._matrix((batch,), data[batch], f"'{batch}'", rows_of="sample")
             if matrix is not None and matrix.shape[0] > MAX_SAMPLES:
                 self.fail((batch,), f"'{batch}' has {matrix.shape[0]} samples", f"at most {MAX_SAMPLES}")
                 return None, True

@@ -51,7 +51,7 @@ class SequenceReader(MapReader):
                       "does not take", "one sequence: a list of input vectors, `sequence: [[1, 0], [0.5, -1]]`",
                       at_key=True)
             return None, False
-        matrix = self._matrix(("sequence",), value, "'sequence'")
+        matrix = self._matrix(("sequence",), value, "'sequence'", rows_of="time step")
         if matrix is None:
             return None, False
         steps, width = matrix.shape
@@ -66,9 +66,13 @@ class SequenceReader(MapReader):
             self.fail(("reduction",), "over a sequence the steps' losses are summed (section 9), so "
                       f"`reduction: {quote(str(data['reduction']))}` cannot be taken",
                       "remove `reduction:` (or write `reduction: sum`)")
+        if "target" in data and "targets" in data:
+            self.fail(("targets",), "both 'target' and 'targets' are given", "keep one: 'target' for the last step "
+                      "only, 'targets' for one target per step (the losses summed)", at_key=True)
+            return None
         if loss == "none" or "targets" not in data:
             return super()._targets(data, loss)
-        matrix = self._matrix(("targets",), data["targets"], "'targets'")
+        matrix = self._matrix(("targets",), data["targets"], "'targets'", rows_of="time step")
         if matrix is not None and self.steps and matrix.shape[0] != self.steps:
             self.fail(("targets",), f"'targets' has {plural(matrix.shape[0], 'row')}, but the sequence has "
                       f"{plural(self.steps, 'step')}", "one target per step (or `target:` for the last step only)")

@@ -130,7 +130,9 @@ class ValueReader:
                   "between numbers: [0.35, 0.2]")
         return True
 
-    def _matrix(self, path: tuple, value: Any, what: str) -> np.ndarray | None:
+    def _matrix(self, path: tuple, value: Any, what: str, rows_of: str | None = None) -> np.ndarray | None:
+        """A matrix of numbers; its rows are a layer's neurons (weights), or `rows_of` (a batch's
+        samples, a sequence's time steps), which the hints name instead."""
         if isinstance(value, dict):
             array = self._from_file(path, value)
             if array is not None and array.ndim == 1:
@@ -142,7 +144,7 @@ class ValueReader:
         if not isinstance(value, list) or not value:
             self.fail(path, f"{what} is an empty list" if value == [] else
                       f"{what} must be a list of rows, not {describe(value)}",
-                      "write one row per neuron: [[0.1, 0.2], [0.3, 0.4]]")
+                      f"write one row per {rows_of or 'neuron'}: [[0.1, 0.2], [0.3, 0.4]]")
             return None
         if len(value) > MAX_NEURONS:
             self.fail(path, f"{what} has {len(value)} rows", f"at most {MAX_NEURONS} neurons a layer")
@@ -151,7 +153,8 @@ class ValueReader:
         for i, row in enumerate(value):
             if not isinstance(row, list):
                 self.fail(path + (i,), f"row {i + 1} of {what} must be a list of numbers, not {describe(row)}",
-                          "write each row as [0.1, 0.2, ...]: row j holds the weights into neuron j")
+                          f"write each row as [0.1, 0.2, ...]: row {i + 1} holds {rows_of} {i + 1}'s values" if rows_of
+                          else "write each row as [0.1, 0.2, ...]: row j holds the weights into neuron j")
                 return None
             rows.append(self._vector(path + (i,), row, f"row {i + 1} of {what}"))
         if any(r is None for r in rows):
@@ -162,7 +165,8 @@ class ValueReader:
             for i, r in enumerate(rows):
                 if len(r) != first:
                     self.fail(path + (i,), f"row {i + 1} of {what} has {plural(len(r), 'number')}, row 1 has {first}",
-                              "every row needs one weight per neuron of the previous layer")
+                              f"every {rows_of} has the same number of values ({first})" if rows_of
+                              else "every row needs one weight per neuron of the previous layer")
             return None
         return np.array(rows, dtype=np.float64)
 
