@@ -1,0 +1,51 @@
+"""Hostile specs against the live explorer page (issue 26): what Download saves reads back in the
+CLI to the values shown, and Step that diverges keeps the page's values consistent. One browser
+(conftest's session fixture), one page load a test."""
+import os
+from pathlib import Path
+
+import pytest
+from conftest import invoke
+from test_explore import CHROMIUM, open_page
+
+from backprop_cli import load_spec
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
+                                reason="chromium is not installed (CI installs it)")
+CORPUS = Path(__file__).resolve().parent / "corpus" / "explore"
+YAML = "() => document.querySelector('.backprop-explore').backpropYaml()"
+
+
+def test_a_name_with_characters_yaml_refuses_or_folds_downloads_as_it_reads(browser, tmp_path):
+    """DEL, C1 controls, U+0085/U+2028/U+2029 (YAML line breaks) and U+FFFE in `name:` and
+    `description:` were written raw into the downloaded YAML: refused by the CLI, or folded to a space."""
+    spec = CORPUS / "control-characters-in-name.yaml"
+    out = tmp_path / "page.html"
+    invoke("explore", spec, "-o", out, expect=0)
+    page, problems = open_page(browser, out)
+    saved = tmp_path / "saved.yaml"
+    saved.write_text(page.evaluate(YAML), encoding="utf-8")
+    page.close()
+    assert problems == []
+    original, again = load_spec(str(spec)), load_spec(str(saved))
+    assert (again.name, again.description) == (original.name, original.description)
+    invoke("trace", saved, expect=0)
+
+
+def test_a_step_that_overflows_is_refused_and_keeps_the_values_shown(browser, tmp_path):
+    """Step at η = 1e200 overflowed the loss: the page kept the old loss while showing the new
+    weights (`one update applied: L = 0.5`), and Download saved a spec the CLI refuses."""
+    spec = CORPUS / "step-overflows.yaml"
+    out = tmp_path / "page.html"
+    invoke("explore", spec, "-o", out, expect=0)
+    page, problems = open_page(browser, out)
+    page.click("#step")
+    status, loss = page.inner_text("#status"), page.inner_text("#loss")
+    weight = page.input_value("input[data-edit=w111]")
+    saved = tmp_path / "saved.yaml"
+    saved.write_text(page.evaluate(YAML), encoding="utf-8")
+    page.close()
+    assert problems == []
+    assert status.startswith("Step refused") and (loss, weight) == ("0.5", "1")
+    traced = invoke("trace", saved, expect=0).output
+    assert any(line.startswith("Loss") and line.endswith("= 0.5") for line in traced.splitlines())
