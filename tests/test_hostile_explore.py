@@ -49,3 +49,22 @@ def test_a_step_that_overflows_is_refused_and_keeps_the_values_shown(browser, tm
     assert status.startswith("Step refused") and (loss, weight) == ("0.5", "1")
     traced = invoke("trace", saved, expect=0).output
     assert any(line.startswith("Loss") and line.endswith("= 0.5") for line in traced.splitlines())
+
+
+def test_a_spec_named_like_a_page_is_not_written_over(tmp_path):
+    """`explore spec.html -o spec.html` (or by default, or through a link) replaced the spec it read
+    with the page: section 8 refuses an output path that is one of the run's inputs."""
+    spec = tmp_path / "spec.html"
+    spec.write_text((CORPUS / "step-overflows.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    before = spec.read_bytes()
+    (tmp_path / "link.html").symlink_to(spec)
+    for page in (spec, tmp_path / "link.html"):
+        result = invoke("explore", spec, "-o", page, expect=2)
+        assert "is the spec this page is made from" in result.stderr and "Traceback" not in result.output
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        invoke("explore", "spec.html", expect=2)  # the default page name, spec.html, is the spec itself
+    finally:
+        os.chdir(here)
+    assert spec.read_bytes() == before
