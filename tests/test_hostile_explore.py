@@ -68,3 +68,20 @@ def test_a_spec_named_like_a_page_is_not_written_over(tmp_path):
     finally:
         os.chdir(here)
     assert spec.read_bytes() == before
+
+
+def test_a_network_too_large_for_a_live_page_is_refused_before_writing(tmp_path):
+    """400-400-2 (160,000 weights from .npy files, a valid spec) wrote a 48 MB page with a field per
+    weight, which no browser opens usably; 4,000,000 parameters would have made a page of 1.2 GB."""
+    import numpy as np
+
+    np.save(tmp_path / "w1.npy", np.full((120, 100), 0.01))
+    spec = tmp_path / "big.yaml"
+    spec.write_text("input: {file: x.npy}\ntarget: [1]\nloss: half_squared_error\nlayers:\n"
+                    "  - activation: sigmoid\n    weights: {file: w1.npy}\n    biases: 0\n"
+                    "  - activation: sigmoid\n    weights: {file: w2.npy}\n    biases: 0\n", encoding="utf-8")
+    np.save(tmp_path / "x.npy", np.full(100, 0.5))
+    np.save(tmp_path / "w2.npy", np.full((1, 120), 0.01))
+    result = invoke("explore", spec, "-o", tmp_path / "big.html", expect=2)
+    assert "too many values to show: 12,342" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "big.html").exists()
