@@ -85,3 +85,14 @@ def test_a_network_too_large_for_a_live_page_is_refused_before_writing(tmp_path)
     result = invoke("explore", spec, "-o", tmp_path / "big.html", expect=2)
     assert "too many values to show: 12,342" in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "big.html").exists()
+
+
+def test_an_expression_too_large_for_one_page_is_refused_before_writing(tmp_path):
+    """`x*1+x*2+...+x*5999` (a valid 41 kB expression, 11,998 names) wrote a page of 11.8 MB, every
+    name drawn, tabulated and stepped through; the text may hold 50,000 nodes."""
+    spec = tmp_path / "long.yaml"
+    spec.write_text('expression: "' + "+".join(f"x*{i}" for i in range(1, 1100)) + '"\nat: {x: 0.5}\n',
+                    encoding="utf-8")
+    result = invoke("explore", spec, "-o", tmp_path / "long.html", expect=2)
+    assert "the expression has 2,198 names, too many" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "long.html").exists()

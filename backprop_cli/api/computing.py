@@ -11,6 +11,7 @@ from ..errors import UsageError, printable
 
 MAX_TRACED = 200  # quantities one trace (or one explorer page) derives, each with its paths: about 1.5 s
 MAX_EDITABLE = 10_000  # values a live page embeds, each with a field to edit: about 300 bytes each, 3 MB in all
+MAX_EXPLORED_NODES = 2_000  # names an expression's page draws and tabulates: about 1 kB each, 2 MB in all
 
 
 def load_spec(path=None, *, text: str | None = None, name: str | None = None):
@@ -259,6 +260,10 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
     if result.kind == EXPRESSION:
         names = result.traced_names()
         _cap(len(names), "inputs", "an expression's page derives every input")
+        shown = sum(node.constant is None for node in result.graph.nodes)
+        if shown > MAX_EXPLORED_NODES:  # every name is drawn, tabulated and stepped through on the page
+            raise UsageError(f"the expression has {shown:,} names, too many to show on one page (at most "
+                             f"{MAX_EXPLORED_NODES:,}); `backprop trace` shows them all")
         traced = ExpressionTrace(result, [result.trace(name, max_paths) for name in names])
         return explore_pages.expression_page(traced, precision, spec.name or "untitled expression", fragment,
                                              max_paths, spec, stem)
