@@ -96,3 +96,25 @@ def test_an_expression_too_large_for_one_page_is_refused_before_writing(tmp_path
     result = invoke("explore", spec, "-o", tmp_path / "long.html", expect=2)
     assert "the expression has 2,198 names, too many" in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "long.html").exists()
+
+
+def test_a_notebook_view_of_a_spec_named_like_an_attribute_works(browser, tmp_path):
+    """`name: "Net for="`: a notebook's view suffixed ids with a regular expression over its whole
+    text, the embedded JSON included, so `"title":"Net for=","description"` became
+    `"Net for=",-v1"description"`: the view's script failed on its JSON and nothing worked."""
+    from backprop_cli.api.computing import explore_html
+
+    spec = load_spec(str(CORPUS / "name-ending-in-for-equals.yaml"))
+    views = [explore_html(spec, fragment=True), explore_html(spec, fragment=True)]
+    notebook = tmp_path / "notebook.html"
+    notebook.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>notebook</title></head><body>"
+                        + "".join(views) + "</body></html>", encoding="utf-8")
+    page, problems = open_page(browser, notebook)
+    first, second = page.locator(".backprop-explore").nth(0), page.locator(".backprop-explore").nth(1)
+    first.locator('input[data-edit="x1"]').fill("2")
+    first.locator('input[data-edit="x1"]').dispatch_event("change")
+    shown = [view.get_attribute("data-ready") for view in (first, second)]
+    losses = [view.locator("[data-role=loss]").text_content() for view in (first, second)]
+    page.close()
+    assert problems == [] and shown == ["true", "true"]
+    assert losses == ["2", "0.5"]  # ½(1·2 − 0)², the second view untouched
