@@ -10,6 +10,8 @@ from ..core.reports import ExampleList, ExpressionTrace, GradientCheck, Gradient
 from ..errors import UsageError, printable
 
 MAX_TRACED = 200  # quantities one trace (or one explorer page) derives, each with its paths: about 1.5 s
+MAX_EDITABLE = 10_000  # values a live page embeds, each with a field to edit: about 300 bytes each, 3 MB in all
+MAX_EXPLORED_NODES = 2_000  # names an expression's page draws and tabulates: about 1 kB each, 2 MB in all
 
 
 def load_spec(path=None, *, text: str | None = None, name: str | None = None):
@@ -263,6 +265,10 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
     if result.kind == EXPRESSION:
         names = result.traced_names()
         _cap(len(names), "inputs", "an expression's page derives every input")
+        shown = sum(node.constant is None for node in result.graph.nodes)
+        if shown > MAX_EXPLORED_NODES:  # every name is drawn, tabulated and stepped through on the page
+            raise UsageError(f"the expression has {shown:,} names, too many to show on one page (at most "
+                             f"{MAX_EXPLORED_NODES:,}); `backprop trace` shows them all")
         traced = ExpressionTrace(result, [result.trace(name, max_paths) for name in names])
         return explore_pages.expression_page(traced, precision, spec.name or "untitled expression", fragment,
                                              max_paths, spec, stem)
@@ -291,6 +297,10 @@ def explore_html(spec, weights=(), *, result=None, max_paths: int = 8, precision
         _cap(len(names), "parameters drawn", "name some with --weight NAME")
         traced = build_maps_trace(result, chosen, names, max_paths, None, spec.name, spec.description)
         return maps_page(result, chosen, traced, precision, names, fragment)
+    values = sum(l.weights.size + l.biases.size for l in network.layers) + result.a[0].size + result.targets.size
+    if values > MAX_EDITABLE:  # the page embeds every value with its field, not only those drawn
+        raise UsageError(f"too many values to show: {values:,} weights, biases, inputs and targets (at most "
+                         f"{MAX_EDITABLE:,} on a live page); `backprop trace --weight NAME` shows a weight's paths")
     drawing = network_svg(result, chosen, precision)  # drawn once: for the parameters shown, and the page
     names = parameter_names(result, weights) or explore_pages.drawn_parameters(result, chosen, drawing[1])
     _cap(len(names), "parameters drawn", "name some with --weight NAME")

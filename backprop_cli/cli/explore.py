@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from ..core.computation import EXPRESSION
+from ..errors import printable
 from .options import load, output_file, refuse_for_expression, spec_options, weight_option
 
 
@@ -46,6 +47,10 @@ def explore(spec, example, expr, at, learning_rate, precision, notation, output,
             raise click.UsageError(f"{output}: {problem}; name another page with -o FILE.html")
     if not output.lower().endswith((".html", ".htm")):
         raise click.BadParameter(f"'{output}' must end in .html (or .htm)", param_hint="-o")
+    from ..files import input_written_over
+
+    if input_written_over([output], [spec]):  # a spec saved as .html: the page must not replace it
+        raise click.UsageError(f"{printable(output)} is the spec this page is made from: write the page elsewhere")
     if loaded.kind == EXPRESSION:
         refuse_for_expression(learning_rate=learning_rate, weight=weights, notation=notation,
                               hint_for_weight=" (every input of an expression is on its page)")

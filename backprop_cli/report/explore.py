@@ -304,9 +304,26 @@ def page(*, title: str, subtitle, svg: str, derivations: dict[str, str], lit: di
         scoped = text[second:text.index("</style>", second) + len("</style>")]
         body = text[text.index('<div class="backprop-explore"'):text.rindex("</body>")]
         body = body.replace('<div class="backprop-explore">', '<div class="backprop-explore">' + scoped, 1)
-        return re.sub(r'(\s(?:id|for|aria-labelledby|aria-describedby|aria-controls)=")([^"]+)"',
-                      lambda m: f'{m.group(1)}{m.group(2)}{suffix}"', body)
+        return _suffixed(body, suffix)
     return text
+
+
+_SCRIPT = re.compile(r"(<script\b[^>]*>)(.*?</script>)", re.S)
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")  # attribute values are escaped: no '>' (nor '"') inside one
+_ATTRIBUTE = re.compile(r'(\s)([\w:-]+)="([^"]*)"')  # one whole attribute, its value consumed with it
+_ID_ATTRIBUTES = {"id", "for", "aria-labelledby", "aria-describedby", "aria-controls"}
+
+
+def _suffixed(body: str, suffix: str) -> str:
+    """The view's ids (and what refers to them) made unique with `suffix`: in its tags only, never in a
+    script's text (the embedded JSON holds the spec's name: `Net for=` there was rewritten too)."""
+    def attributes(tag: str) -> str:
+        return _ATTRIBUTE.sub(lambda m: f'{m[1]}{m[2]}="{m[3]}{suffix}"' if m[2] in _ID_ATTRIBUTES and m[3]
+                              else m[0], tag)
+
+    parts = _SCRIPT.split(body)  # text, a script's opening tag, its content and end, text, ...
+    return "".join(_TAG.sub(lambda m: attributes(m[0]), part) if i % 3 == 0 else attributes(part) if i % 3 == 1
+                   else part for i, part in enumerate(parts))
 
 
 _LIVE_CONTROLS = """<div class="actions" role="group" aria-label="the values">

@@ -278,14 +278,21 @@
       var value = E.parameterValue(model, p), gradient = E.parameterGradient(result, p);
       updates.push([p, value - model.lr * gradient]);
     });
+    var before = clone(model.layers);
     updates.forEach(function (u) {
       var p = u[0], L = model.layers[p.layer - 1];
       if (p.kind === "w") L.weights[p.j - 1][p.k - 1] = u[1];
       else if (p.j === null) L.biases = L.biases.map(function () { return u[1]; });
       else L.biases[p.j - 1] = u[1];
     });
+    if (!recompute()) {  // diverged: the update overflows; kept out, as an edit that cannot be computed is
+      var why = root.getAttribute("data-error");
+      model.layers = before;
+      recompute();
+      status("Step refused, the values are kept: after it " + why);
+      return;
+    }
     refreshEditors();
-    recompute();
     status("one update applied: " + model.names.loss + " = " + show(result.loss));
   }
   function reset() {
@@ -294,7 +301,12 @@
     recompute();
     status("the spec's values restored");
   }
-  function yamlString(text) { return JSON.stringify(text); }
+  /* a YAML double-quoted scalar: JSON's escapes, and \uXXXX for what YAML's reader refuses (DEL, the C1
+     controls, U+FEFF, U+FFFE/U+FFFF) or reads as a line break (U+0085, U+2028, U+2029) */
+  function yamlString(text) {
+    return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, function (c) {
+      return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4); });
+  }
   function list(values) { return "[" + values.map(exact).join(", ") + "]"; }
   function yaml() {
     var lines = [];
