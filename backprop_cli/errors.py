@@ -40,8 +40,10 @@ def _autolink():
 def _control():
     import re
 
-    # every control character, line breaks included: user text is always printed on one line
-    return re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")  # \ufffe, \uffff: XML 1.0 forbids them
+    # every control character, line breaks included: user text is always printed on one line; the
+    # bidirectional overrides and isolates too (a title that reads reversed, "Trojan Source"); and
+    # U+FFFE, U+FFFF, which XML 1.0 forbids
+    return re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 
 def quote(text: str, limit: int = QUOTE_LIMIT) -> str:

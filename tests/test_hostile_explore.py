@@ -60,11 +60,12 @@ def test_a_spec_named_like_a_page_is_not_written_over(tmp_path):
     (tmp_path / "link.html").symlink_to(spec)
     for page in (spec, tmp_path / "link.html"):
         result = invoke("explore", spec, "-o", page, expect=2)
-        assert "is the spec this page is made from" in result.stderr and "Traceback" not in result.output
+        assert "is the spec itself; write elsewhere" in result.stderr and "Traceback" not in result.output
     here = os.getcwd()
     os.chdir(tmp_path)
     try:
-        invoke("explore", "spec.html", expect=2)  # the default page name, spec.html, is the spec itself
+        result = invoke("explore", "spec.html", expect=2)  # the default page name, spec.html, is the spec itself
+        assert "spec.html, the page's default name, is the spec itself; name the page with -o" in result.stderr
     finally:
         os.chdir(here)
     assert spec.read_bytes() == before

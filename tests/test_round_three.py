@@ -371,3 +371,16 @@ def test_a_thousand_answers_not_asked_are_listed_in_one_short_line(tmp_path, mon
                             "them)")
     data = json.loads(invoke("check", "--assignment", str(hw), str(alice), "--format", "json", expect=None).stdout)
     assert data["files"][0]["not_graded"] == names
+
+
+@pytest.mark.parametrize("args", [("draw", "net.svg", "-o", "net.svg"), ("train", "net.svg", "--epochs", "1",
+                                                                           "--log", "net.svg"),
+                                  ("trace", "net.svg", "--format", "markdown", "--save", "net.svg")])
+def test_an_output_that_is_the_spec_itself_is_refused_before_anything_is_written(tmp_path, monkeypatch, args):
+    # a spec saved under a picture's name: `draw net.svg -o net.svg` replaced the spec with its picture
+    text = (SPECS / "mazur-2-2-2.yaml").read_text(encoding="utf-8")
+    (tmp_path / "net.svg").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out = invoke(*args, expect=2)
+    assert "net.svg is the spec itself; write elsewhere" in out.stderr
+    assert (tmp_path / "net.svg").read_text(encoding="utf-8") == text

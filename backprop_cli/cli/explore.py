@@ -49,8 +49,9 @@ def explore(spec, example, expr, at, learning_rate, precision, notation, output,
         raise click.BadParameter(f"'{output}' must end in .html (or .htm)", param_hint="-o")
     from ..files import input_written_over
 
-    if input_written_over([output], [spec]):  # a spec saved as .html: the page must not replace it
-        raise click.UsageError(f"{printable(output)} is the spec this page is made from: write the page elsewhere")
+    if input_written_over([output], [spec]):  # the default name of a spec saved as .html (-o: options' check)
+        raise click.UsageError(f"{printable(output)}, the page's default name, is the spec itself; name the page "
+                               "with -o FILE.html")
     if loaded.kind == EXPRESSION:
         refuse_for_expression(learning_rate=learning_rate, weight=weights, notation=notation,
                               hint_for_weight=" (every input of an expression is on its page)")

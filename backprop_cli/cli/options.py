@@ -154,17 +154,26 @@ def load(spec: str | None, example: str | None, expr: str | None = None, at: tup
 
 
 def _refuse_writing_inputs(loaded) -> None:
-    """UsageError, before anything is written, for an output (-o, --save, --log, --plot) that is one
-    of the matrix files the spec reads (its input image, a layer's weights)."""
-    files, base = getattr(loaded, "matrix_files", None), getattr(loaded, "base_dir", None)
-    if not files or base is None:
+    """UsageError, before anything is written, for an output (-o, --save, --log, --plot) that is the
+    spec itself (`draw net.svg -o net.svg`) or one of the matrix files it reads (its input image, a
+    layer's weights). step's and train's -o over their spec is theirs to allow (--in-place)."""
+    files, base = getattr(loaded, "matrix_files", None) or {}, getattr(loaded, "base_dir", None)
+    read = {(Path(base) / name).resolve(): "a matrix file the spec reads" for name, _shape in files.values()} \
+        if base is not None else {}
+    source = getattr(loaded, "file", "")
+    if source and os.path.isfile(source):
+        read[Path(source).resolve()] = "the spec itself"
+    context = click.get_current_context(silent=True)
+    if context is None:  # called from Python, not a command: nothing to write
         return
-    read = {(Path(base) / name).resolve() for name, _shape in files.values()}
-    params = click.get_current_context().params
+    params = context.params
     for key, flag in (("output", "-o"), ("save", "--save"), ("log_file", "--log"), ("plot", "--plot")):
         value = params.get(key)
-        if isinstance(value, str) and value != "-" and Path(value).resolve() in read:
-            raise click.UsageError(f"{flag} {printable(value)} is a matrix file the spec reads; write elsewhere")
+        what = read.get(Path(value).resolve()) if isinstance(value, str) and value != "-" else None
+        if what == "the spec itself" and key == "output" and context.info_name in ("step", "train"):
+            continue  # theirs to refuse, or to allow with --in-place
+        if what:
+            raise click.UsageError(f"{flag} {printable(value)} is {what}; write elsewhere")
 
 
 def refuse_for_expression(*, hint_for_weight: str = " (trace a name of the expression with --node NAME)",

@@ -29,6 +29,8 @@ def test_printable_leaves_plain_text_alone():
     ("del\x7f", "del\\x7f"),
     ("c1\x85", "c1\\x85"),
     ("ls\u2028ps\u2029", "ls\\x2028ps\\x2029"),
+    ("net \u202egnp.exe", "net \\x202egnp.exe"),  # a right-to-left override shown, not obeyed
+    ("a\u2066b\u2069", "a\\x2066b\\x2069"),
     ("\x00", "\\x00"),
 ])
 def test_printable_escapes_control_characters(text, shown):
