@@ -384,3 +384,13 @@ def test_an_output_that_is_the_spec_itself_is_refused_before_anything_is_written
     out = invoke(*args, expect=2)
     assert "net.svg is the spec itself; write elsewhere" in out.stderr
     assert (tmp_path / "net.svg").read_text(encoding="utf-8") == text
+
+
+def test_three_thousand_problems_in_one_spec_are_told_in_a_screenful(tmp_path):
+    (tmp_path / "net.yaml").write_text("".join(f"zz{i}: 1\n" for i in range(3000)), encoding="utf-8")
+    out = invoke("grad", tmp_path / "net.yaml", expect=2)
+    located = [line for line in out.stderr.splitlines() if line.startswith(str(tmp_path / "net.yaml"))]
+    assert len(located) == 50 and "unknown key 'zz0'" in located[0]  # the missing keys and the first unknown
+    more = len(out.stderr.split("unknown key")) - 1
+    assert out.stderr.rstrip().endswith(f"… and {3000 + 4 - 50:,} more problems (fix these, then run again)")
+    assert more < 50

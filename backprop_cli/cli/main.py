@@ -11,6 +11,7 @@ import click
 from ..errors import BackpropError, SpecError, printable
 from ..version import __version__
 
+PROBLEMS_SHOWN = 50  # of one run's problems, the first; the rest are counted
 # command -> module under cli/ that defines it (start-up is a feature: nothing else is imported)
 COMMANDS = {"grad": "network", "trace": "network", "gradcheck": "network", "draw": "network",
             "examples": "network", "check": "grading", "key": "grading", "step": "training",
@@ -34,8 +35,12 @@ class BackpropGroup(click.Group):
         try:
             status = super().invoke(ctx)  # a command returns its exit status, or None for 0
         except SpecError as exc:
-            for problem in exc.problems:
+            for problem in exc.problems[:PROBLEMS_SHOWN]:
                 click.echo(str(problem), err=True)
+            if len(exc.problems) > PROBLEMS_SHOWN:  # 3,000 misspelt keys are told in a screenful
+                more = len(exc.problems) - PROBLEMS_SHOWN
+                click.echo(f"… and {more:,} more problem{'s' if more != 1 else ''} (fix these, then run again)",
+                           err=True)
             status = 2
         except BackpropError as exc:
             click.echo(printable(f"Error: {exc}"), err=True)
