@@ -263,7 +263,9 @@ class Result(Record):
         kind, layer, j, k = self.parameter_index(name)
         if kind == "w":
             return self.deltas[layer][:, j - 1] * self.a[layer - 1][:, k - 1]
-        return self.deltas[layer].sum(axis=1) if j is None else self.deltas[layer][:, j - 1].copy()
+        if j is None:  # a shared bias: each sample's sum over the layer, zero up to rounding made 0
+            return np.array([cancel.snapped_sum(row) for row in self.deltas[layer]])
+        return self.deltas[layer][:, j - 1].copy()
 
     def shown_name(self, name: str) -> str:
         """A parameter's name as reports print it: the spec's own name, else the canonical one."""

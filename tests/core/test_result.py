@@ -300,3 +300,17 @@ def test_trace_uses_the_spec_s_names():
     r = result(names={"w211": "w5"})
     formulas = {f.formula for p in r.trace("w111").paths for f in p.factors}
     assert "w5" in formulas and "w211" not in formulas
+
+
+def test_a_shared_bias_per_sample_gradient_zero_up_to_rounding_is_0():
+    # each sample's sum over a softmax layer's deltas is 0 mathematically: numpy 1.24 summed it to 0,
+    # numpy 2 to -4.2e-17, and the explorer's page to either; the rule of section 3 makes it 0
+    from backprop_cli import load_spec
+
+    spec = load_spec(text="inputs: [[0.97], [0.69]]\ntargets: [[0.15, 0.71, 0.57], [0.34, 0.12, 0.79]]\n"
+                          "loss: squared_error\nlayers:\n  - activation: {name: leaky_relu, alpha: 0.1}\n"
+                          "    weights: [[-1.3], [-1.46]]\n    biases: [0.67, -0.48]\n  - activation: softmax\n"
+                          "    weights: [[-0.92, 0.65], [0.12, 0.15], [-0.31, 1.08]]\n    biases: {shared: 0.25}\n")
+    result = spec.compute()
+    assert result.per_sample_gradient("b2").tolist() == [0.0, 0.0]
+    assert abs(result.deltas[2][0].sum()) < 1e-15 and result.gradient("b2") == 0.0

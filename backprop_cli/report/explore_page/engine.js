@@ -320,7 +320,11 @@ var BackpropEngine = (function () {
     for (var s = 0; s < r.samples; s++) {
       var d = r.deltas[p.layer][s];
       if (p.kind === "w") out.push(d[p.j - 1] * r.a[p.layer - 1][s][p.k - 1]);
-      else if (p.j === null) { var t = 0; d.forEach(function (v) { t += v; }); out.push(t); }
+      else if (p.j === null) {  // a shared bias: the sample's sum over the layer, zero up to rounding 0
+        var t = 0, big = 0;
+        d.forEach(function (v) { t += v; big = Math.max(big, Math.abs(v)); });
+        out.push(snapped(t, big));
+      }
       else out.push(d[p.j - 1]);
     }
     return out;
