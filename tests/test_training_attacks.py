@@ -173,7 +173,8 @@ def test_a_thousand_misspelt_names_on_a_big_network_cost_little(tmp_path):
     start = time.perf_counter()
     result = invoke("step", net, "-o", "-", expect=2)
     assert time.perf_counter() - start < 5
-    assert result.stderr.count("is not a parameter of this network") == 1000
+    assert result.stderr.count("is not a parameter of this network") == 50  # the first 50, then a count
+    assert result.stderr.rstrip().endswith("… and 950 more problems (fix these, then run again)")
     from backprop_cli.spec.hints import nearest
 
     names = [f"w1_{j}_{k}" for j in range(1, 21) for k in range(1, 21)]
