@@ -107,6 +107,10 @@ class ExpressionResult:
         """What is differentiated: the output's name (core.computation's protocol)."""
         return self.output_name
 
+    def edge_symbol(self, edge: Edge) -> str:
+        """∂user/∂operand of one edge as trace prints it (local_symbol), for a reporter."""
+        return local_symbol(self.graph, edge)
+
     def traced_names(self) -> list[str]:
         """Every input, in order of first use (what `trace` covers when nothing is named)."""
         return [self.graph.nodes[i].name for i in self.graph.variables()]
@@ -308,7 +312,7 @@ def _best_paths(result: ExpressionResult, target: int, k: int) -> list[Path]:
         factors, nodes = [], []
         while position >= 0:  # walk back up to the output
             edge = result.edges[position]
-            factors.append(Factor(_local_symbol(graph, edge), edge.formula, edge.value))
+            factors.append(Factor(local_symbol(graph, edge), edge.formula, edge.value))
             operand = graph.nodes[edge.operand].name
             nodes.append(operand)
             _, position, rank = best[edge.user][rank]
@@ -319,7 +323,7 @@ def _best_paths(result: ExpressionResult, target: int, k: int) -> list[Path]:
     return paths
 
 
-def _local_symbol(graph: Graph, edge: Edge) -> str:
+def local_symbol(graph: Graph, edge: Edge) -> str:
     """∂user/∂operand of one edge: marked local where the output's own total derivative (printed as
     the sum) would read the same, and by operand where an operation uses a name twice (x·x)."""
     user, operand = graph.nodes[edge.user], graph.nodes[edge.operand]

@@ -56,27 +56,14 @@ def network_model(result, notation, names: list[str], max_paths: int, precision:
     }
 
 
-def _local_symbol(graph, edge) -> str:
-    """∂user/∂operand of one edge as trace prints it (core.graph's paths): marked by operand where
-    an operation uses a name twice (x·x), local where the output's own total derivative would read
-    the same. The browser tests compare every derivation with Python's, so the two cannot drift."""
-    user, operand = graph.nodes[edge.user], graph.nodes[edge.operand]
-    symbol = f"∂{user.name}/∂{operand.name}"
-    slots = [i for i, j in enumerate(user.operands) if j == edge.operand]
-    if len(slots) > 1:
-        return symbol + f" (operand {slots.index(edge.slot) + 1})"
-    if edge.user == graph.output and operand.is_variable:
-        return symbol + " (local)"
-    return symbol
-
-
 def expression_model(result, max_paths: int, precision: int, spec=None) -> dict:
     """An expression's graph (its nodes, each edge's printed symbol and formula) and the point."""
     graph = result.graph
     nodes = [{"name": n.name, "op": n.op, "operands": list(n.operands), "constant": n.constant,
               "shown": graph.shown(i), "step": graph.step(i) if n.op else ""} for i, n in enumerate(graph.nodes)]
+    # each edge's symbol is trace's own (ExpressionResult.edge_symbol): the page's cannot drift from it
     edges = [{"user": e.user, "operand": e.operand, "slot": e.slot, "formula": e.formula,
-              "symbol": _local_symbol(graph, e)} for e in result.edges]
+              "symbol": result.edge_symbol(e)} for e in result.edges]
     variables = graph.variables()
     return {
         "kind": "expression", "nodes": nodes, "edges": edges, "traced": result.traced_names(),
