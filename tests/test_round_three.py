@@ -394,3 +394,21 @@ def test_three_thousand_problems_in_one_spec_are_told_in_a_screenful(tmp_path):
     more = len(out.stderr.split("unknown key")) - 1
     assert out.stderr.rstrip().endswith(f"… and {3000 + 4 - 50:,} more problems (fix these, then run again)")
     assert more < 50
+
+
+def test_ctrl_c_while_the_report_is_printed_after_an_in_place_train_says_the_spec_is_written(tmp_path, monkeypatch):
+    import backprop_cli.cli.training as training_cli
+
+    (tmp_path / "net.yaml").write_text((SPECS / "mazur-2-2-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    def interrupted(*_args, **_options):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training_cli, "present", interrupted)
+    before = (tmp_path / "net.yaml").read_text(encoding="utf-8")
+    out = invoke("train", "net.yaml", "--epochs", "2", "--in-place")
+    assert (tmp_path / "net.yaml").read_text(encoding="utf-8") != before  # trained, written in place
+    said = out.stderr.strip().splitlines()[-1]
+    assert out.exit_code == 0 and said.startswith("interrupted while printing the report; written whole: ")
+    assert said.endswith("net.yaml")

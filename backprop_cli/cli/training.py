@@ -191,11 +191,12 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
                                    f"{MAX_LOG_VALUES:,} (about 1 GB of text); log fewer epochs")
         log = TrainingLog(names, network.names.get("L", "L")) if log_file else None
         with contextlib.closing(log) if log is not None else contextlib.nullcontext():  # its spooled rows
-            training, written, late, requested = _train_and_write(
+            training, written, late = _train_and_write(
                 loaded, log, epochs, until_loss, rate_list, no_color, target, output, log_file, plot)
     if late.came:
         click.echo("Ctrl-C came while the files were being written: they are all written whole", err=True)
-    with _reporting_after([] if training.interrupted else requested):
+    files = [f for f in (written if target != "-" else None, log_file, plot) if f]  # --in-place's spec too
+    with _reporting_after([] if training.interrupted else files):
         _report_training(training, written, target, fmt, precision, no_color)
     return 130 if training.interrupted else 0
 
@@ -213,7 +214,7 @@ def _report_training(training, written, target, fmt: str, precision: int, no_col
 
 def _train_and_write(loaded, log, epochs, until_loss, rate_list, no_color, target, output, log_file, plot):
     """Train with a progress display (and the log's rows), then write every requested file whole,
-    or none if the run was cut short: (training, what was written, Ctrl-C while writing, requested)."""
+    or none if the run was cut short: (training, the spec written or None, whether Ctrl-C came while writing)."""
     from ..api.training import train as run_training
     from ..api.training import trained_spec
     from ..report.progress import Progress
@@ -245,4 +246,4 @@ def _train_and_write(loaded, log, epochs, until_loss, rate_list, no_color, targe
                 from ..report.figures import plot_losses
 
                 plot_losses(training.runs, plot, loaded.name)
-    return training, written, late, requested
+    return training, written, late
