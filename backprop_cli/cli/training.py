@@ -185,10 +185,10 @@ def train(spec, example, fmt, precision, no_color, epochs, until_loss, rates, ou
         loaded = load(spec, example)
         network = loaded.network
         names = [network.names.get(n, n) for n in network.parameter_names()]
-        if log_file and log_values(epochs, len(names), len(rate_list or [1])) > MAX_LOG_VALUES:
-            raise click.UsageError(f"--log: {epochs:,} epochs of {len(names):,} parameters would write "
-                                   f"{log_values(epochs, len(names), len(rate_list or [1])):,} numbers, more than "
-                                   f"{MAX_LOG_VALUES:,} (about 1 GB of text); log fewer epochs")
+        logged = log_values(epochs, len(names), len(rate_list or [1])) if log_file else 0
+        if logged > MAX_LOG_VALUES:
+            raise click.UsageError(f"--log: {epochs:,} epochs of {len(names):,} parameters would write {logged:,} "
+                                   f"numbers, more than {MAX_LOG_VALUES:,} (about 1 GB of text); log fewer epochs")
         log = TrainingLog(names, network.names.get("L", "L")) if log_file else None
         with contextlib.closing(log) if log is not None else contextlib.nullcontext():  # its spooled rows
             training, written, late = _train_and_write(

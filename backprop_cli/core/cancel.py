@@ -66,6 +66,16 @@ def nonzero_paths(result) -> tuple[list, list]:
     return into_a, into_z
 
 
+def omitted_sum(gradient: float, paths: list, total: int) -> float:
+    """The sum of the paths not shown: the gradient less those shown, 0 when that is rounding alone
+    (within RELATIVE of the terms, this module's rule, which core.mappaths applies too), not -5.6e-17."""
+    if len(paths) == total:
+        return 0.0
+    rest = gradient - sum(p.product for p in paths)
+    scale = max([abs(gradient)] + [abs(p.product) for p in paths])
+    return 0.0 if abs(rest) <= RELATIVE * scale else rest
+
+
 def snapped_sum(values: np.ndarray) -> float:
     """The sum of `values`, exactly 0 when it is zero up to rounding (a layer's shared bias)."""
     total = float(values.sum())

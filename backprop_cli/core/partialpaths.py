@@ -3,18 +3,19 @@ parameter Y, each factor as trace prints it, exact counts, and ∂X/∂Y as thei
 gives the value, whatever the paths shown)."""
 from __future__ import annotations
 
+from .cancel import omitted_sum
 from .names import Notation
 from .paths import (
-    Factor,
     ParameterTrace,
     Path,
-    _local,
     _node_names,
+    activation_factor,
     best_paths,
     jacobians,
     locate_node,
     magnitude,
-    omitted_sum,
+    parameter_factor,
+    weight_factor,
 )
 
 
@@ -69,10 +70,7 @@ def trace_partial(result, of: str, wrt: str, sample: int = 1, *, notation: Notat
             chain = [x for pair in zip(first, second) for x in pair] + first[len(second):]
             path = _path_between(result, notation, top, chain, pre, post, jacobian)
             if parameter is not None:
-                kind, _, _, k = parameter
-                z_name = pre(layer, bottom)
-                factor = Factor(f"∂{z_name}/∂{shown}", post(layer - 1, k), float(result.a[layer - 1][s, k - 1])) \
-                    if kind == "w" else Factor(f"∂{z_name}/∂{shown}", "1", 1.0)
+                factor = parameter_factor(result, pre, post, shown, parameter[0], layer, bottom, parameter[3], s)
                 path = Path(path.nodes + [shown], path.factors + [factor], path.product * factor.value, path.sample)
             candidates.append(path)
     candidates.sort(key=lambda path: -magnitude(path.product))  # as trace ranks a parameter's paths
@@ -94,18 +92,12 @@ def _path_between(result, notation: Notation, top: tuple, chain: list[int], pre,
     nodes, factors, product = [post(p, i + 1) if kind == "a" else pre(p, i + 1)], [], 1.0
     for m in chain[1:]:
         if kind == "a":  # a(p)i from z(p)m: the activation's local derivative
-            act = net.layers[p - 1].activation
-            a_name, z_name = post(p, i + 1), pre(p, m + 1)
-            formula = act.derivative_formula.format(z=z_name, a=a_name) if i == m else \
-                act.cross_formula.format(ai=a_name, am=post(p, m + 1))
-            factor = Factor(f"∂{a_name}/∂{z_name}", formula, _local(jacobian[p], i, m))
-            nodes.append(z_name)
+            factor = activation_factor(net, pre, post, jacobian, p, i, m)
+            nodes.append(pre(p, m + 1))
             kind = "z"
         else:  # z(p)i from a(p − 1)m: the weight between them
-            z_name, a_name = pre(p, i + 1), post(p - 1, m + 1)
-            factor = Factor(f"∂{z_name}/∂{a_name}", notation.parameter("w", p, i + 1, m + 1),
-                            float(net.layers[p - 1].weights[i, m]))
-            nodes.append(a_name)
+            factor = weight_factor(net, notation, pre, post, p, i, m)
+            nodes.append(post(p - 1, m + 1))
             kind, p = "a", p - 1
         factors.append(factor)
         product *= factor.value

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .cancel import node_cancelled, parameter_cancelled
+from .cancel import node_cancelled, omitted_sum, parameter_cancelled
 from .computation import html_view
 from .names import Notation, canonical_name, format_name, parse_name
 from .update import updated
@@ -137,16 +137,6 @@ def count_paths(sizes: list[int], softmax_layers: set[int], layer: int, neuron: 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def omitted_sum(gradient: float, paths: list, total: int) -> float:
-    """The sum of the paths not shown: the gradient less those shown, 0 when that is rounding alone
-    (within 1e-12 of the terms, the rule core.cancel and core.mappaths apply), not -5.6e-17."""
-    if len(paths) == total:
-        return 0.0
-    rest = gradient - sum(p.product for p in paths)
-    scale = max([abs(gradient)] + [abs(p.product) for p in paths])
-    return 0.0 if abs(rest) <= 1e-12 * scale else rest
-
-
 def magnitudes(values: np.ndarray) -> np.ndarray:
     """|values| rounded to 40 bits of mantissa (about 12 digits), by which paths are ranked: paths
     whose products are equal but for rounding (a symmetric network's) rank alike and keep their
@@ -237,6 +227,28 @@ def best_paths(result, layer: int, neuron: int, k: int, sample: int,
     return found
 
 
+def activation_factor(net, pre, post, jacobian: dict[int, np.ndarray], p: int, i: int, m: int) -> Factor:
+    """∂a(p)i/∂z(p)m, with its formula (softmax's cross pair where i ≠ m); 0-based i, m."""
+    act, a_name, z_name = net.layers[p - 1].activation, post(p, i + 1), pre(p, m + 1)
+    formula = act.derivative_formula.format(z=z_name, a=a_name) if i == m else \
+        act.cross_formula.format(ai=a_name, am=post(p, m + 1))
+    return Factor(f"∂{a_name}/∂{z_name}", formula, _local(jacobian[p], i, m))
+
+
+def weight_factor(net, notation: Notation, pre, post, p: int, j: int, i: int) -> Factor:
+    """∂z(p)j/∂a(p−1)i: the weight between them (0-based j, i)."""
+    return Factor(f"∂{pre(p, j + 1)}/∂{post(p - 1, i + 1)}", notation.parameter("w", p, j + 1, i + 1),
+                  float(net.layers[p - 1].weights[j, i]))
+
+
+def parameter_factor(result, pre, post, param: str, kind: str, layer: int, j: int, k: int | None,
+                     sample: int) -> Factor:
+    """A path's last factor: ∂z/∂w is the activation w multiplies, ∂z/∂b is 1 (1-based j, k)."""
+    if kind == "w":
+        return Factor(f"∂{pre(layer, j)}/∂{param}", post(layer - 1, k), float(result.a[layer - 1][sample, k - 1]))
+    return Factor(f"∂{pre(layer, j)}/∂{param}", "1", 1.0)
+
+
 def _describe(result, notation: Notation, param: str | None, kind: str, layer: int, j: int, k: int | None,
               acts: list[int], pres: list[int], sample: int, batch: bool, jacobian: dict[int, np.ndarray]) -> Path:
     """Turn one found path into nodes and factors with symbols, formulas and values (`param` is the
@@ -269,30 +281,16 @@ def _describe(result, notation: Notation, param: str | None, kind: str, layer: i
             factors.append(Factor(f"∂{loss}{s_mark}/∂{a_name}", formula, float(result.grad_a[depth][sample, i])))
             nodes.append(a_name)
         else:
-            w_name = notation.parameter("w", p + 1, pres[level - 1] + 1, i + 1)
-            factors.append(Factor(f"∂{pre(p + 1, pres[level - 1] + 1)}/∂{a_name}", w_name,
-                                  float(net.layers[p].weights[pres[level - 1], i])))
+            factors.append(weight_factor(net, notation, pre, post, p + 1, pres[level - 1], i))
             nodes.append(a_name)
-        act = net.layers[p - 1].activation
-        if i == m:
-            formula = act.derivative_formula.format(z=z_name, a=a_name)
-        else:  # softmax's cross pair
-            formula = act.cross_formula.format(ai=a_name, am=post(p, m + 1))
-        value = _local(jacobian[p], i, m)
-        factors.append(Factor(f"∂{a_name}/∂{z_name}", formula, value))
+        factors.append(activation_factor(net, pre, post, jacobian, p, i, m))
         nodes.append(z_name)
     if pres and len(acts) > len(pres):  # ends at an activation (or input) below the last z
         p, i, m = depth - len(pres), acts[-1], pres[-1]
-        a_name = post(p, i + 1)
-        factors.append(Factor(f"∂{pre(p + 1, m + 1)}/∂{a_name}", notation.parameter("w", p + 1, m + 1, i + 1),
-                              float(net.layers[p].weights[m, i])))
-        nodes.append(a_name)
-    if param is not None:  # the last factor: ∂z/∂w is the activation w multiplies, ∂z/∂b is 1
-        if kind == "w":
-            source = post(layer - 1, k)
-            factors.append(Factor(f"∂{pre(layer, j)}/∂{param}", source, float(result.a[layer - 1][sample, k - 1])))
-        else:
-            factors.append(Factor(f"∂{pre(layer, j)}/∂{param}", "1", 1.0))
+        factors.append(weight_factor(net, notation, pre, post, p + 1, m, i))
+        nodes.append(post(p, i + 1))
+    if param is not None:
+        factors.append(parameter_factor(result, pre, post, param, kind, layer, j, k, sample))
         nodes.append(param)
     product = 1.0
     for factor in factors:
