@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from ..core.computation import EXPRESSION
 from ..errors import quote
 from .dependencies import ancestors, node_of, step_inputs
-from .intervals import Reach, one_path_only, read_the_other_way
+from .intervals import Reach
+from .possible import explained_within, mistake_pairs, possible_mistakes, told_apart
 from .quantities import chain_position
 from .rule import (
     KEPT_DIGITS,
@@ -284,18 +285,13 @@ class Judge:
         precision = precision_of(written(answer))
         right_low, right_high = self.reach(precision, "carried").interval(q)  # the correct method on the same values
         half = precision.half_unit
-        possible = self._possible_mistakes(q)
+        possible = possible_mistakes(self.r, q)
         singles = [(m, STEP_SENTENCES[m]) for m in possible]
-        # two at once, as the catalogue pairs them: a mistake with the sign flipped, the factor 2 lost,
-        # the backward pass through weights already updated or the batch summed (slips of process,
-        # made beside any other)
-        process = [m for m in ("sign_flipped", "factor_2_lost", "updated_weights_used", "batch_not_averaged")
-                   if m in possible]
-        pairs = [(f"{m}+{other}", f"two mistakes at once: {STEP_SENTENCES[m]}; and {STEP_SENTENCES[other]}")
-                 for i, other in enumerate(process) for m in possible if m not in process[:i + 1]]
+        pairs = [(pair, "two mistakes at once: " + "; and ".join(STEP_SENTENCES[m] for m in pair.split("+")))
+                 for pair in mistake_pairs(possible)]
         found = []
         for group in (singles, pairs):
-            if any(low - half <= answer.given <= high + half for _, _, _, (low, high) in found):
+            if explained_within(found, answer.given, half):
                 break  # a single mistake gives the answer: no pair is needed
             for mistake, sentence in group:
                 key = (precision, f"mistake:{mistake}")
@@ -304,37 +300,9 @@ class Judge:
                     self._reaches[key] = Reach(self.r, self.n, precision, carried.stated, None, mistake,
                                                forward=carried)
                 low, high = self._reaches[key].interval(q)
-                apart = high + half < right_low - half or low - half > right_high + half  # else the digits cannot tell
-                if math.isfinite(low) and math.isfinite(high) and apart:
+                if math.isfinite(low) and math.isfinite(high) and told_apart((low, high), (right_low, right_high), half):
                     found.append(((low + high) / 2, sentence, mistake, (low, high)))
         return found
-
-    def _possible_mistakes(self, q) -> list[str]:
-        """The mistakes of intervals.MISTAKES that can change this gradient on this network."""
-        net, r = self.r.network, self.r
-        layers = net.layers
-        names = {l.activation.name for l in layers}
-        possible = ["sign_flipped"]
-        if net.loss.name == "squared_error":
-            possible.append("factor_2_lost")
-        if names & {"sigmoid", "tanh", "relu", "leaky_relu"}:
-            possible.append("activation_derivative_missing")
-        if names & {"sigmoid", "tanh"}:
-            possible.append("derivative_on_z")
-        if net.softmax_layers:
-            possible.append("softmax_cross_paths_missing")
-        if len(layers) > 1:
-            possible.append("updated_weights_used")
-            if any(one_path_only(l.weights) is not None for l in layers[1:]):
-                possible.append("one_path_only")
-            if any(read_the_other_way(l.weights) is not None for l in layers[1:]):
-                possible.append("matrix_transposed")
-        if q.is_parameter:
-            if q.name.kind == "w" and q.name.indices[0] > 1:
-                possible.append("pre_activation_for_activation")
-            if r.samples > 1 and r.scale != 1:
-                possible.append("batch_not_averaged")
-        return possible
 
     def _named(self, answer, judged: dict) -> bool:
         """Whether a catalogued mistake gives a wrong answer's value: on the true values, or made on

@@ -131,3 +131,36 @@ def test_a_value_the_students_rounding_makes_trivial_is_built_on(tmp_path):
     assert by["a12"] == "imprecise" and by["dL/dz22"] == "carried_forward"
     # `-1` with no decimals under an answer of 3 is the trivial value written to buy the step: refused
     assert verdicts("-1")["dL/dz22"] == "wrong"
+
+
+def a_judge(tmp_path, answers: dict):
+    from backprop_cli.grading.judging import Judge
+
+    result, notation, read, tolerance = t.read(tmp_path, answers)
+    truths = {id(a): evaluate(result, a.quantity, notation) for a in read}
+    return Judge(result, notation, read, truths, tolerance, Diagnoser(result, notation)), \
+        {a.quantity.text: a for a in read}
+
+
+def test_a_mistake_made_on_stated_values_is_found_with_its_interval_and_middle(tmp_path):
+    # ŷ stated right; ∂L/∂w211 with the sign flipped on it: −2(ŷ − 1)·a11
+    flipped = -t.D_YHAT * t.A11
+    judge, answers = a_judge(tmp_path, {"yhat1": t.f(t.YHAT, 4), "dL/dw211": t.f(flipped, 4)})
+    found = judge.stated_mistakes(answers["dL/dw211"])
+    assert [m[2] for m in found if m[2] == "sign_flipped"] == ["sign_flipped"]
+    for middle, _sentence, _code, (low, high) in found:
+        assert low <= high and middle == (low + high) / 2
+    low, high = next(m[3] for m in found if m[2] == "sign_flipped")
+    assert low - 5e-5 <= flipped <= high + 5e-5
+    assert not any("+" in m[2] for m in found)  # one mistake explains it: no pair is tried
+
+
+def test_an_update_on_a_right_stated_gradient_has_no_mistake_of_its_own_to_find(tmp_path):
+    # the update's own mistakes are looked for on a stated gradient only where it is not the true one
+    # (the true gradient's own mistakes are the diagnoser's, on the true values)
+    wrong_gradient = 2 * t.G["w211"]
+    new = t.VALUE["w211"] + t.ETA * wrong_gradient  # the sign of the update flipped, on the wrong gradient
+    judge, answers = a_judge(tmp_path, {"dL/dw211": repr(t.G["w211"]), "w211_new": t.f(new, 4)})
+    assert judge.stated_mistakes(answers["w211_new"]) == []
+    judge, answers = a_judge(tmp_path, {"dL/dw211": t.f(wrong_gradient, 4), "w211_new": t.f(new, 4)})
+    assert "update_sign" in [m[2] for m in judge.stated_mistakes(answers["w211_new"])]

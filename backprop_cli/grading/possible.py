@@ -1,0 +1,61 @@
+"""Which of the catalogue's whole-pass mistakes (grading.intervals.MISTAKES) are worth trying on a
+gradient, how they pair, and when the digits written tell a mistake's value from the right one.
+
+A mistake that cannot change a gradient on this network (factor_2_lost without squared error, a
+transpose of a matrix that is not square) would only give the right interval again; leaving it out
+saves a pass. The judge (grading.judging) asks these rules; they are kept apart so that each can be
+tested alone."""
+from __future__ import annotations
+
+from .intervals import one_path_only, read_the_other_way
+
+# slips of process, made beside any other mistake: the catalogue pairs each with every other
+PROCESS = ("sign_flipped", "factor_2_lost", "updated_weights_used", "batch_not_averaged")
+
+
+def possible_mistakes(result, q) -> list[str]:
+    """The mistakes of intervals.MISTAKES that can change gradient `q` on this result's network."""
+    net = result.network
+    layers = net.layers
+    activations = {layer.activation.name for layer in layers}
+    possible = ["sign_flipped"]
+    if net.loss.name == "squared_error":
+        possible.append("factor_2_lost")
+    if activations & {"sigmoid", "tanh", "relu", "leaky_relu"}:
+        possible.append("activation_derivative_missing")
+    if activations & {"sigmoid", "tanh"}:
+        possible.append("derivative_on_z")
+    if net.softmax_layers:
+        possible.append("softmax_cross_paths_missing")
+    if len(layers) > 1:  # a backward sum over a later layer's units exists only past the first layer
+        possible.append("updated_weights_used")
+        if any(one_path_only(layer.weights) is not None for layer in layers[1:]):
+            possible.append("one_path_only")
+        if any(read_the_other_way(layer.weights) is not None for layer in layers[1:]):
+            possible.append("matrix_transposed")
+    if q.is_parameter:
+        if q.name.kind == "w" and q.name.indices[0] > 1:  # layer 1's weights multiply x, never an a
+            possible.append("pre_activation_for_activation")
+        if result.samples > 1 and result.scale != 1:  # a batch averaged, which a student may sum
+            possible.append("batch_not_averaged")
+    return possible
+
+
+def mistake_pairs(possible: list[str]) -> list[str]:
+    """Two mistakes at once, as the catalogue pairs them: each slip of process (PROCESS) with every
+    other possible mistake, each pair once ("a+b", never also "b+a", never "a+a")."""
+    process = [m for m in PROCESS if m in possible]
+    return [f"{m}+{other}" for i, other in enumerate(process) for m in possible if m not in process[:i + 1]]
+
+
+def told_apart(mistake: tuple[float, float], right: tuple[float, float], half: float) -> bool:
+    """Whether a mistake's interval and the correct method's are told apart at the digits written:
+    each widened by half a unit of the answer's last digit, they do not meet."""
+    (low, high), (right_low, right_high) = mistake, right
+    return high + half < right_low - half or low - half > right_high + half
+
+
+def explained_within(found: list, given: float, half: float) -> bool:
+    """Whether one of the mistakes found (each with its interval last) gives `given` to within half
+    a unit of the answer's last digit: then no pair of mistakes is needed to explain it."""
+    return any(low - half <= given <= high + half for *_, (low, high) in found)
