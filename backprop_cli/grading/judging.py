@@ -283,7 +283,7 @@ class Judge:
         if q.kind != "gradient" or q.name.kind == "L" or not self._stated_upstream(answer):
             return []
         precision = precision_of(written(answer))
-        right_low, right_high = self.reach(precision, "carried").interval(q)  # the correct method on the same values
+        right = self.reach(precision, "carried").interval(q)  # the correct method on the same values
         half = precision.half_unit
         possible = possible_mistakes(self.r, q)
         singles = [(m, STEP_SENTENCES[m]) for m in possible]
@@ -300,7 +300,7 @@ class Judge:
                     self._reaches[key] = Reach(self.r, self.n, precision, carried.stated, None, mistake,
                                                forward=carried)
                 low, high = self._reaches[key].interval(q)
-                if math.isfinite(low) and math.isfinite(high) and told_apart((low, high), (right_low, right_high), half):
+                if math.isfinite(low) and math.isfinite(high) and told_apart((low, high), right, half):
                     found.append(((low + high) / 2, sentence, mistake, (low, high)))
         return found
 
