@@ -65,17 +65,36 @@ def ancestors(result, node: Node, wanted: set, stops: set = frozenset(), inputs=
     """The nodes of `wanted` that `node` depends on, directly or through other quantities, but not
     through those in `stops` (answers given right: a step built on them is built on right values).
     `inputs(result, node)` is a node's one step back (default: a network's, above)."""
+    return below(result, [node], wanted, stops, inputs)[node]
+
+
+def below(result, roots, wanted: set, stops: set = frozenset(), inputs=None) -> dict:
+    """For each node of `roots`, the nodes of `wanted` it depends on as ancestors() says, worked out
+    for all of them in one pass over the graph: each node's set is made once from its inputs' (a
+    node in `stops` is found but not looked past), so a file of many answers over a long chain
+    costs the chain once, not once an answer. At most MAX_VISITED nodes are looked past."""
     inputs = inputs or step_inputs
-    seen, stack, found = {node}, [node], set()
-    while stack and len(seen) < MAX_VISITED:
-        for source in inputs(result, stack.pop()):
-            if source not in seen:
-                seen.add(source)
+    memo, steps_back, visited = {}, {}, 0
+    for root in roots:
+        stack = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node in memo:
+                continue
+            if not expanded:
+                visited += 1
+                sources = steps_back[node] = list(inputs(result, node)) if visited < MAX_VISITED else []
+                stack.append((node, True))
+                stack.extend((source, False) for source in sources if source not in stops and source not in memo)
+                continue
+            found = set()
+            for source in steps_back.pop(node):
                 if source in wanted:
                     found.add(source)
                 if source not in stops:
-                    stack.append(source)
-    return found
+                    found |= memo[source]
+            memo[node] = found
+    return {root: memo[root] for root in roots}
 
 
 def first_causes(shape, wrong: list, right=()) -> list[int | None]:
@@ -85,12 +104,14 @@ def first_causes(shape, wrong: list, right=()) -> list[int | None]:
     way cuts the chain."""
     nodes = [shape.node(q) for q in wrong]
     stops = {shape.node(q) for q in right} - {None}
-    causes = []
+    known = [n for n in nodes if n is not None]
+    above = below(shape.r, known, set(known), stops, shape.inputs)  # a search looks past what it wants
+    causes, earlier = [], {}  # earlier: each node of the answers before this one, at its last index
     for i, node in enumerate(nodes):
-        earlier = {n: k for k, n in enumerate(nodes[:i]) if n is not None}
         if node is None or not earlier:
             causes.append(None)
-            continue
-        above = ancestors(shape.r, node, set(earlier), stops, shape.inputs)
-        causes.append(min((earlier[n] for n in above), default=None))
+        else:
+            causes.append(min((earlier[n] for n in above[node] if n in earlier), default=None))
+        if node is not None:
+            earlier[node] = i
     return causes

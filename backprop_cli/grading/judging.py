@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..core.computation import EXPRESSION
 from ..errors import quote
-from .dependencies import ancestors, node_of, step_inputs
+from .dependencies import below, node_of, step_inputs
 from .intervals import Reach
 from .possible import explained_within, mistake_pairs, possible_mistakes, told_apart
 from .quantities import chain_position
@@ -94,6 +94,8 @@ class Judge:
         self.stated = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
         self._reaches: dict[tuple[Precision, str], Reach] = {}
         self._upstream: dict[int, list] = {}
+        self._answer_at: dict | None = None  # node -> the answer stating it (the last, if several)
+        self._stated_below: dict = {}
 
     def reach(self, precision: Precision, stated: str = "") -> Reach:
         """The pass at `precision`: on true values (""), or with the file's stated values carried
@@ -345,14 +347,15 @@ class Judge:
         node = self.shape.node(answer.quantity)
         if node is None:
             return []
-        nodes = {}
-        for other in self.answers:
-            if other is not answer:
+        if self._answer_at is None:  # every answer's stated ancestors at once (a node is never its own)
+            self._answer_at = {}
+            for other in self.answers:
                 other_node = self.shape.node(other.quantity)
                 if other_node is not None:
-                    nodes[other_node] = other
-        found = ancestors(self.r, node, set(nodes), set(nodes), self.shape.inputs)
-        return sorted((nodes[n] for n in found), key=lambda a: (a.line, a.column))
+                    self._answer_at[other_node] = other
+            stated = set(self._answer_at)
+            self._stated_below = below(self.r, list(stated), stated, stated, self.shape.inputs)
+        return sorted((self._answer_at[n] for n in self._stated_below[node]), key=lambda a: (a.line, a.column))
 
 
 def judge_all(result, notation, answers, truths: dict, tolerance, diagnoser) -> dict:

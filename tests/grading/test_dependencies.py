@@ -77,3 +77,78 @@ def test_a_batchs_samples_are_nodes_of_their_own(tmp_path):
     assert depends("yhat1[2]", "a11[2]") and not depends("yhat1[2]", "a11[1]")  # a sample's forward pass is its own
     assert depends("dL/dw211", "a11[1]") and depends("dL/dw211", "a11[2]")  # a gradient sums over the batch
     assert depends("loss", "yhat1[1]") and depends("loss", "yhat1[2]")
+
+
+def _one_search(result, node, wanted, stops, inputs):
+    """ancestors() as it was written first, one depth-first search a node: the oracle for below()."""
+    seen, stack, found = {node}, [node], set()
+    while stack:
+        for source in inputs(result, stack.pop()):
+            if source not in seen:
+                seen.add(source)
+                if source in wanted:
+                    found.add(source)
+                if source not in stops:
+                    stack.append(source)
+    return found
+
+
+def _every_node(result, roots, inputs):
+    seen, stack = set(roots), list(roots)
+    while stack:
+        for source in inputs(result, stack.pop()):
+            if source not in seen:
+                seen.add(source)
+                stack.append(source)
+    return sorted(seen, key=repr)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_pass_for_every_answer_finds_what_one_search_each_finds(seed):
+    import json
+    import random
+
+    from backprop_cli.core.names import notation as make_notation
+    from backprop_cli.grading.dependencies import below, step_inputs
+    from backprop_cli.spec.reader import load_spec
+
+    rng = random.Random(seed)
+    sizes = [rng.randint(1, 3) for _ in range(rng.randint(3, 4))]
+    layers = [{"activation": rng.choice(["sigmoid", "tanh", "softmax"] if i == len(sizes) - 2 else ["sigmoid", "relu"]),
+               "weights": [[rng.choice([-0.5, 0.3, 0.7]) for _ in range(sizes[i])] for _ in range(sizes[i + 1])],
+               "biases": [0.1] * sizes[i + 1]} for i in range(len(sizes) - 1)]
+    batch = rng.random() < 0.5
+    spec = {"loss": "squared_error", "learning_rate": 0.5, "layers": layers}
+    spec.update({"inputs": [[0.5] * sizes[0]] * 2, "targets": [[1.0] * sizes[-1]] * 2} if batch else
+                {"input": [0.5] * sizes[0], "target": [1.0] * sizes[-1]})
+    result = load_spec(text=json.dumps(spec)).compute()
+    notation = make_notation("default", result.network.names)
+    top = [node_of(result, parse_quantity(q, notation), notation) for q in ("dL/dw111", "dL/db11")]
+    nodes = _every_node(result, top, step_inputs)
+    for _ in range(5):
+        wanted = {n for n in nodes if rng.random() < 0.4}
+        stops = {n for n in nodes if rng.random() < 0.2}
+        roots = rng.sample(nodes, min(len(nodes), 8))
+        assert below(result, roots, wanted, stops) == {
+            root: _one_search(result, root, wanted, stops, step_inputs) for root in roots}
+
+
+def test_one_pass_over_an_expression_finds_what_one_search_each_finds():
+    from backprop_cli.grading.dependencies import below
+    from backprop_cli.grading.expression_reach import ExpressionShape
+    from backprop_cli.spec.expression import expression_from_text
+
+    steps = "\n".join(["h0 = x", "h1 = sin(h0) * y", "h2 = h1 + h0", "h3 = h2 * h1", "h4 = exp(h3) + h2",
+                       "f = h4 * h0"])
+    result = expression_from_text(steps, {"x": 0.5, "y": 2.0}).compute()
+    shape = ExpressionShape(result)
+    nodes = _every_node(result, [("value", result.index("f")), ("gradient", result.index("x"))], shape.inputs)
+    assert len(nodes) > 12
+
+    def value(name):
+        return "value", result.index(name)
+
+    for wanted, stops in ((set(nodes), set()), (set(nodes), {value("h2")}),
+                          ({value("h0"), ("gradient", result.index("h4"))}, {value("h3"), value("h1")})):
+        assert below(result, nodes, wanted, stops, shape.inputs) == {
+            n: _one_search(result, n, wanted, stops, shape.inputs) for n in nodes}
