@@ -104,3 +104,11 @@ def test_a_single_mistake_explains_an_answer_within_half_a_unit_of_its_interval(
     assert explained_within(found, 0.125, 0.005) and explained_within(found, 0.1153, 0.005)
     assert not explained_within(found, 0.126, 0.005) and not explained_within(found, 0.115, 0.005)
     assert not explained_within([], 0.12, 0.005)
+
+
+def test_a_tie_is_never_told_apart_and_always_explains():
+    # exactly one unit apart (binary-exact numbers): a tie rounds either way, so the digits cannot tell
+    assert not told_apart((1.0, 1.0), (1.5, 1.5), 0.25)
+    assert not told_apart((1.5, 1.5), (1.0, 1.0), 0.25)
+    found = [(1.0, "a sentence", "sign_flipped", (1.0, 1.0))]
+    assert explained_within(found, 0.75, 0.25) and explained_within(found, 1.25, 0.25)
