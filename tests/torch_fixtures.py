@@ -1,7 +1,8 @@
-"""Write tests/corpus/torch/maps.json: random networks over feature maps (contract section 9) with
-their loss and every gradient as PyTorch computes them (torch.nn.functional, float64), for
-tests/test_torch_maps.py to hold the engine to. torch is not a test dependency: run this by hand,
-where torch is installed, and read the diff.
+"""Write tests/corpus/torch/maps.json and coupled.json: random networks of contract section 9's
+layers (over feature maps; recurrent over a sequence; batch norm over a batch) with their loss and
+every gradient as PyTorch computes them (torch.nn.functional, nn.RNN, functional.batch_norm with
+training=True; float64), for tests/test_torch_layers.py to hold the engine to. torch is not a test
+dependency: run this by hand, where torch is installed, and read the diff.
 
 Run: python tests/torch_fixtures.py [--count 24]
 """
@@ -12,7 +13,7 @@ import json
 import random
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "corpus" / "torch" / "maps.json"
+OUT = Path(__file__).resolve().parent / "corpus" / "torch"
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
 
@@ -151,21 +152,134 @@ def torch_pass(spec: dict) -> dict:
     return {"loss": loss.item(), "gradients": gradients}
 
 
-def main() -> None:
+SAMPLE_LOSSES = {"squared_error": lambda a, y: ((a - y) ** 2).sum(-1),
+                 "half_squared_error": lambda a, y: 0.5 * ((a - y) ** 2).sum(-1),
+                 "mse": lambda a, y: ((a - y) ** 2).mean(-1)}
+
+
+def dense(rng, inputs: int, outputs: int, activation: str) -> dict:
+    return {"activation": activation, "weights": numbers(rng, (outputs, inputs), 0.7),
+            "biases": numbers(rng, (outputs,), 0.2)}
+
+
+def random_recurrent(rng: random.Random) -> dict:
+    """An Elman cell (tanh or relu) over 2-4 steps, a dense readout at every step; the loss on the
+    last step (`target:`) or summed over every step (`targets:`)."""
+    inputs, units, outputs, steps = rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 2), rng.randint(2, 4)
+    cell = {"type": "recurrent", "input_weights": numbers(rng, (units, inputs), 0.8),
+            "recurrent_weights": numbers(rng, (units, units), 0.8), "biases": numbers(rng, (units,), 0.3),
+            "activation": rng.choice(["tanh", "relu"])}
+    if rng.random() < 0.5:
+        cell["initial_state"] = numbers(rng, (units,), 0.5)
+    spec = {"sequence": numbers(rng, (steps, inputs), 1.5), "loss": rng.choice(sorted(SAMPLE_LOSSES)),
+            "learning_rate": 0.1, "layers": [cell, dense(rng, units, outputs, rng.choice(["linear", "tanh"]))]}
+    if rng.random() < 0.5:
+        spec["targets"] = numbers(rng, (steps, outputs), 0.9)
+    else:
+        spec["target"] = numbers(rng, (outputs,), 0.9)
+    return spec
+
+
+def random_batchnorm(rng: random.Random) -> dict:
+    """A batch of 2-5 through batch norm (first, or after a dense layer), its activation, a dense output."""
+    samples, features, outputs = rng.randint(2, 5), rng.randint(1, 3), rng.randint(1, 2)
+    layers, width = [], features
+    if rng.random() < 0.7:
+        width = rng.randint(1, 3)
+        layers.append(dense(rng, features, width, rng.choice(["linear", "tanh"])))
+    norm = {"type": "batchnorm", "gamma": numbers(rng, (width,), 1.5), "beta": numbers(rng, (width,), 0.5),
+            "activation": rng.choice(["linear", "relu", "sigmoid", "tanh"])}
+    if rng.random() < 0.4:
+        norm["eps"] = rng.choice([1e-3, 0.1])
+    layers += [norm, dense(rng, width, outputs, "sigmoid")]
+    spec = {"inputs": numbers(rng, (samples, features), 2.0), "targets": numbers(rng, (samples, outputs), 1.0),
+            "loss": rng.choice(sorted(SAMPLE_LOSSES)), "learning_rate": 0.1, "layers": layers}
+    spec["targets"] = [[abs(t) for t in row] for row in spec["targets"]]
+    if rng.random() < 0.3:
+        spec["reduction"] = "sum"
+    return spec
+
+
+def torch_coupled(spec: dict) -> dict:
+    """The loss and every gradient, by section 9's names, of a recurrent or batch-norm network."""
+    import torch
+    import torch.nn.functional as F
+
+    def tensor(values):
+        return torch.tensor(values, dtype=torch.float64, requires_grad=True)
+
+    act = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "linear": lambda t: t}
+    named, a = {}, None
+    if "sequence" in spec:
+        cell = spec["layers"][0]
+        units, inputs = len(cell["input_weights"]), len(cell["input_weights"][0])
+        rnn = torch.nn.RNN(inputs, units, nonlinearity=cell["activation"], dtype=torch.float64)
+        with torch.no_grad():
+            rnn.weight_ih_l0.copy_(torch.tensor(cell["input_weights"], dtype=torch.float64))
+            rnn.weight_hh_l0.copy_(torch.tensor(cell["recurrent_weights"], dtype=torch.float64))
+            rnn.bias_ih_l0.copy_(torch.tensor(cell["biases"], dtype=torch.float64))
+            rnn.bias_hh_l0.zero_()  # only the sum of the two biases matters: b1{j} is it
+        h0 = torch.tensor([cell.get("initial_state", [0.0] * units)], dtype=torch.float64)
+        a, _ = rnn(torch.tensor(spec["sequence"], dtype=torch.float64), h0)  # (steps, units)
+        named.update({"wx1": rnn.weight_ih_l0, "wh1": rnn.weight_hh_l0, "b1": rnn.bias_ih_l0})
+        rest = spec["layers"][1:]
+    else:
+        a, rest = torch.tensor(spec["inputs"], dtype=torch.float64), spec["layers"]
+    first = len(spec["layers"]) - len(rest) + 1
+    for number, layer in enumerate(rest, start=first):
+        if layer.get("type") == "batchnorm":
+            gamma, beta = tensor(layer["gamma"]), tensor(layer["beta"])
+            z = F.batch_norm(a, None, None, gamma, beta, training=True, eps=layer.get("eps", 1e-5))
+            named.update({f"gamma{number}": gamma, f"beta{number}": beta})
+        else:
+            w, b = tensor(layer["weights"]), tensor(layer["biases"])
+            z = a @ w.T + b
+            named.update({f"w{number}": w, f"b{number}": b})
+        a = act[layer.get("activation", "linear")](z)
+    per_row = SAMPLE_LOSSES[spec["loss"]]
+
+    def exact(values):  # torch.tensor's default is float32
+        return torch.tensor(values, dtype=torch.float64)
+
+    if "sequence" in spec:  # rows are time steps: every step's loss summed, or the last step's
+        loss = per_row(a, exact(spec["targets"])).sum() if "targets" in spec else \
+            per_row(a[-1], exact(spec["target"]))
+    else:  # rows are samples: averaged, or summed
+        losses = per_row(a, exact(spec["targets"]))
+        loss = losses.sum() if spec.get("reduction") == "sum" else losses.mean()
+    loss.backward()
+    gradients = {}
+    for key, parameter in named.items():
+        kind, number = key.rstrip("0123456789"), int(key[len(key.rstrip("0123456789")):])
+        grad = parameter.grad.tolist()
+        if parameter.dim() == 1:
+            gradients.update({f"{kind}{number}{j}" if j < 10 else f"{kind}{number}_{j}": g
+                              for j, g in enumerate(grad, start=1)})
+        else:
+            gradients.update({(f"{kind}{number}{j}{k}" if max(number, j, k) < 10 else f"{kind}{number}_{j}_{k}"): g
+                              for j, row in enumerate(grad, start=1) for k, g in enumerate(row, start=1)})
+    return {"loss": loss.item(), "gradients": gradients}
+
+
+def write(name: str, cases: list) -> None:
     import torch
 
+    OUT.mkdir(parents=True, exist_ok=True)
+    lines = ",\n".join(json.dumps(case) for case in cases)  # a network a line: a diff reads case by case
+    (OUT / name).write_text(f'{{"torch": {json.dumps(torch.__version__)}, "cases": [\n{lines}\n]}}\n',
+                            encoding="utf-8")
+    print(f"wrote {len(cases)} networks to {OUT / name}")
+
+
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=24)
     count = parser.parse_args().count
     rng = random.Random(2026)
-    cases = []
-    while len(cases) < count:
-        spec = random_network(rng)
-        cases.append({"spec": spec, **torch_pass(spec)})
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    lines = ",\n".join(json.dumps(case) for case in cases)  # a network a line: a diff reads case by case
-    OUT.write_text(f'{{"torch": {json.dumps(torch.__version__)}, "cases": [\n{lines}\n]}}\n', encoding="utf-8")
-    print(f"wrote {len(cases)} networks to {OUT}")
+    write("maps.json", [{"spec": spec, **torch_pass(spec)} for spec in (random_network(rng) for _ in range(count))])
+    rng = random.Random(2027)
+    coupled = [random_recurrent(rng) if i % 2 else random_batchnorm(rng) for i in range(count)]
+    write("coupled.json", [{"spec": spec, **torch_coupled(spec)} for spec in coupled])
 
 
 if __name__ == "__main__":
