@@ -164,3 +164,24 @@ def test_an_update_on_a_right_stated_gradient_has_no_mistake_of_its_own_to_find(
     assert judge.stated_mistakes(answers["w211_new"]) == []
     judge, answers = a_judge(tmp_path, {"dL/dw211": t.f(wrong_gradient, 4), "w211_new": t.f(new, 4)})
     assert "update_sign" in [m[2] for m in judge.stated_mistakes(answers["w211_new"])]
+
+
+def test_a_written_0_is_near_the_correct_method_within_a_unit_of_its_last_digit():
+    from backprop_cli.grading.judging import _near_zero
+    from backprop_cli.grading.rule import Precision, Ruling
+
+    def near(low, high, decimals):
+        return _near_zero(Ruling(True, low, high, []), Precision(decimals, 17))
+
+    assert near(0.0009, 0.00095, 3) and not near(0.0015, 0.0016, 3)  # a unit of 0.001
+    assert near(-0.00095, -0.0009, 3) and not near(-0.0016, -0.0015, 3)
+    assert near(1.0, 1.5, 0) and not near(1.25, 1.5, 0)  # exactly a unit (binary-exact numbers): near
+    assert near(-0.01, 0.01, 3)  # an interval holding 0 is near it however wide
+
+
+def test_a_wrong_value_copied_from_another_answer_makes_the_step_on_it_trivial(tmp_path):
+    # a12 written as a11's value (0.5987 for 0.6225): ŷ on it is refused credit as built on a copy
+    yhat = t.W211 * t.A11 + t.W212 * t.A11 + t.B21
+    judged = judge(tmp_path, {"a11": t.f(t.A11, 4), "a12": t.f(t.A11, 4), "yhat1": t.f(yhat, 4)})
+    assert judged["a12"].verdict == "wrong" and judged["yhat1"].verdict == "wrong"
+    assert "makes this step trivial (a copy of a11" in judged["yhat1"].note, judged["yhat1"].note
