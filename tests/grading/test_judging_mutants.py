@@ -185,3 +185,11 @@ def test_a_wrong_value_copied_from_another_answer_makes_the_step_on_it_trivial(t
     judged = judge(tmp_path, {"a11": t.f(t.A11, 4), "a12": t.f(t.A11, 4), "yhat1": t.f(yhat, 4)})
     assert judged["a12"].verdict == "wrong" and judged["yhat1"].verdict == "wrong"
     assert "makes this step trivial (a copy of a11" in judged["yhat1"].note, judged["yhat1"].note
+
+
+@pytest.mark.parametrize("stated", ["1e154", "1e200"])
+def test_a_step_that_overflows_on_made_up_values_earns_nothing(tmp_path, stated):
+    # ∂L/∂w211 = 2(ŷ − 1)·a11 on a11 = ŷ = 1e154 (their digits: 0.5e154 to 1.5e154) overflows at its
+    # high end, and on 1e200 at both: 1e308 is neither right nor carried forward
+    judged = judge(tmp_path, {"a11": stated, "yhat1": stated, "dL/dw211": "1e308"})
+    assert judged["a11"].verdict == "wrong" and judged["dL/dw211"].verdict == "wrong"
