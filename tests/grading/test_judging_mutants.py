@@ -193,3 +193,13 @@ def test_a_step_that_overflows_on_made_up_values_earns_nothing(tmp_path, stated)
     # high end, and on 1e200 at both: 1e308 is neither right nor carried forward
     judged = judge(tmp_path, {"a11": stated, "yhat1": stated, "dL/dw211": "1e308"})
     assert judged["a11"].verdict == "wrong" and judged["dL/dw211"].verdict == "wrong"
+
+
+def test_no_slip_is_shown_on_a_step_whose_own_inputs_are_wrong(tmp_path):
+    # z11 = 0.9 (truth 0.4) explains nothing; a11 = 0.65 is a slip-sized miss of σ(0.9) = 0.711, but a
+    # slip shows only against inputs stated right: ŷ built on a11 earns no credit
+    assert abs(0.65 - 1 / (1 + 2.718281828459045 ** -0.9)) < 0.5 * 0.711
+    yhat = t.W211 * 0.65 + t.W212 * t.A12 + t.B21
+    judged = judge(tmp_path, {"z11": "0.9", "a11": "0.65", "yhat1": t.f(yhat, 4)})
+    assert judged["a11"].verdict == "wrong" and judged["yhat1"].verdict == "wrong"
+    assert "a value no known mistake or slip in its own step explains" in judged["yhat1"].note
