@@ -12,7 +12,7 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 
-from ..core.computation import EXPRESSION
+from ..core.computation import EXPRESSION, NETWORK
 from ..errors import quote
 from .dependencies import ancestors, node_of, step_inputs
 from .intervals import Reach, one_path_only, read_the_other_way
@@ -79,6 +79,10 @@ def shape_of(result, notation):
         from .expression_reach import ExpressionShape
 
         return ExpressionShape(result)
+    if result.kind not in (NETWORK, EXPRESSION):  # grading.layers: section 9's layers written out as scalar steps
+        from .layers import LayersShape
+
+        return LayersShape(result)
     return NetworkShape(result, notation)
 
 
@@ -270,7 +274,7 @@ class Judge:
         file's stated values (rounded as the answer is), so a mistake in a step whose inputs the file
         states is named whatever those inputs are."""
         q = answer.quantity
-        if self.r.kind == EXPRESSION:
+        if self.r.kind != NETWORK:  # an expression's, or section 9's layers' (grading.layers): none yet
             return []
         from .diagnoses import STEP_SENTENCES, update_mistakes
 
