@@ -163,9 +163,8 @@ def key(spec, quantities=(), *, decimals: int = 4, notation: str = "default", sp
     for (default: the loss, every gradient and every update). `spec_path` names the spec by path;
     without it the spec goes inline under `network:`. An expression's key holds the expression."""
     from ..grading.key import answer_key, default_quantities, expression_key, key_values
-    from ..grading.quantities import QuantityError
-
     from ..grading.layers import graded_result
+    from ..grading.quantities import QuantityError
 
     result = graded_result(spec)
     if isinstance(result, str):  # section 9's layers that cannot be graded answer by answer

@@ -114,7 +114,7 @@ def write_out(result, limit: int = MAX_NODES, flip: bool = False) -> tuple[Graph
     states: dict[int, list[int]] = {}
     for l, layer in enumerate(net.layers, start=1):
         if layer.kind == "batchnorm":
-            below = _batchnorm(b, layer, l, below, name_of, lambda kind, j, s: parameter(l, kind, j, s))
+            below = _batchnorm(b, layer, l, below, name_of, parameter)
             continue
         outputs = []
         for s in range(rows):
@@ -122,7 +122,7 @@ def write_out(result, limit: int = MAX_NODES, flip: bool = False) -> tuple[Graph
                 previous = states.get(l) or [b.constant(v) for v in layer.initial_state]
                 z = _recurrent(b, layer, l, below[s], previous, s, name_of, parameter)
             elif layer.has_z:
-                z = _weighted(b, w, layer, l, below[s], s, name_of, parameter, flip, result)
+                z = _weighted(b, w, layer, l, below[s], s, name_of, parameter, flip)
             else:
                 outputs.append(_pool(b, w, layer, l, below[s], result.a[l - 1][s], s, name_of))
                 continue
@@ -160,8 +160,8 @@ def _bias(layer, l: int, j: int, row: int, parameter, per: int = 1):
     return parameter(l, "b", None if layer.bias_style == "shared" else j // per, row)
 
 
-def _weighted(b: Builder, w: Written, layer, l: int, inputs: list[int], row: int, name_of, parameter, flip: bool,
-              result) -> list[int]:
+def _weighted(b: Builder, w: Written, layer, l: int, inputs: list[int], row: int, name_of, parameter,
+              flip: bool) -> list[int]:
     """z of a dense or convolution layer: Σ weight·input along the layer's own edges, + bias."""
     z_index, a_index, w_index = layer.edges()
     terms: dict[int, list[int]] = {}
@@ -253,7 +253,8 @@ def _batchnorm(b: Builder, layer, l: int, below: list[list[int]], name_of, param
         root = b.op("sqrt", b.op("add", var, b.constant(layer.eps)))
         for s in range(rows):
             xhat = b.op("div", centred[s], root, name=name_of("xhat", l, j, s))
-            z = b.op("add", b.op("mul", parameter("w", j, s), xhat), parameter("b", j, s), name=name_of("z", l, j, s))
+            z = b.op("add", b.op("mul", parameter(l, "w", j, s), xhat), parameter(l, "b", j, s),
+                     name=name_of("z", l, j, s))
             out[s][j] = _activate(b, layer.activation.name, [z], [name_of("a", l, j, s)])[0]
     return out
 

@@ -17,6 +17,7 @@ from ..core.scalargraph import HIDDEN, MAX_NODES, agrees, write_out
 from ..errors import BackpropError, UsageError, quote
 from .expression import ExpressionDiagnoser
 from .expression_reach import ExpressionReach, ExpressionShape
+from .optimizer_mistakes import update_mistakes
 from .quantities import Quantity, QuantityError
 from .rule import same_value
 
@@ -172,7 +173,7 @@ class LayersShape(ExpressionShape):
 
 
 class _Parameter:
-    """A parameter's name as grading.diagnoses.update_mistakes reads it from a quantity."""
+    """A parameter's name as grading.optimizer_mistakes.update_mistakes reads it from a quantity."""
 
     def __init__(self, name: str):
         self.name = name
@@ -190,8 +191,6 @@ class LayersDiagnoser(ExpressionDiagnoser):
     def candidates(self, q: Quantity, expected: float):
         r, name = self.result, q.name.kind
         if q.kind == "updated":
-            from .diagnoses import update_mistakes
-
             yield from update_mistakes(r.engine, _Parameter(name), r.engine.gradient(name))
         else:
             yield -expected, "the sign is flipped", "sign_flipped"
