@@ -18,8 +18,8 @@ CATALOGUE = (
          "the kernel flipped in the backward pass: each weight's gradient is the one of the weight at the "
          "flipped kernel position"),
     Slip("shared_weight_one_position", "conv",
-         "a shared weight's gradient taken at one position only (the first): it sums over every position where "
-         "the kernel is used"),
+         "a shared weight's gradient taken at one position only (the first that adds anything): it sums over "
+         "every position where the kernel is used"),
     Slip("max_pool_gradient_spread", "maxpool",
          "max pooling's gradient passed to every value of the window: it goes to the window's maximum alone"),
     Slip("max_pool_gradient_averaged", "maxpool",
@@ -72,8 +72,8 @@ def mistaken(result, written, code: str, flipped=None) -> tuple[list[float], lis
     if code == "shared_weight_one_position":
         changed = list(derivatives)
         for name, uses in written.uses.items():
-            product, below = uses[0]
-            changed[result.graph.index(name)] = derivatives[product] * values[below]
+            parts = [derivatives[product] * values[below] for product, below in uses]
+            changed[result.graph.index(name)] = next((part for part in parts if part != 0), 0.0)
         return values, changed
     if code in ("max_pool_gradient_spread", "max_pool_gradient_averaged"):
         replaced, added = {}, []

@@ -23,6 +23,7 @@ import numpy as np
 from ..errors import UsageError
 from . import mapnames
 from .graph import ExpressionResult, Graph, Node
+from .operations import OPERATIONS
 
 MAX_NODES = 5_000  # scalar nodes graded by interval arithmetic in pure Python: a few passes of a second
 ELEMENTWISE = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu"}
@@ -34,26 +35,32 @@ class Builder:
 
     def __init__(self, limit: int):
         self.graph, self.at, self.limit = Graph(), {}, limit
+        self.values: list[float] = []  # every node's value as it is added (max pooling routes by them)
         self._constants: dict[float, int] = {}
 
-    def _add(self, node: Node) -> int:
+    def _add(self, node: Node, value: float) -> int:
         if len(self.graph.nodes) >= self.limit:
             raise UsageError(f"this network written out as scalar steps has more than {self.limit:,} nodes: too many "
                              "to grade answer by answer (grade a smaller network; `backprop grad` gives every value)")
+        self.values.append(value)
         return self.graph.add(node)
 
     def variable(self, name: str, value: float) -> int:
         self.at[name] = float(value)
-        return self._add(Node(name))
+        return self._add(Node(name), float(value))
 
     def constant(self, value: float) -> int:
         value = float(value)
         if value not in self._constants:
-            self._constants[value] = self._add(Node(repr(value), constant=value))
+            self._constants[value] = self._add(Node(repr(value), constant=value), value)
         return self._constants[value]
 
     def op(self, op: str, *operands: int, name: str = "") -> int:
-        return self._add(Node(name or f"{HIDDEN}{len(self.graph.nodes)}", op, tuple(operands)))
+        try:
+            value = float(OPERATIONS[op].value(*(self.values[i] for i in operands)))
+        except (ArithmeticError, ValueError):  # the engine's pass says what is undefined: agrees() tells
+            value = math.nan
+        return self._add(Node(name or f"{HIDDEN}{len(self.graph.nodes)}", op, tuple(operands)), value)
 
     def total(self, terms: list[int], name: str = "") -> int:
         """Σ terms (a `same` step for one term, so that the sum can carry a name)."""
@@ -124,7 +131,7 @@ def write_out(result, limit: int = MAX_NODES, flip: bool = False) -> tuple[Graph
             elif layer.has_z:
                 z = _weighted(b, w, layer, l, below[s], s, name_of, parameter, flip)
             else:
-                outputs.append(_pool(b, w, layer, l, below[s], result.a[l - 1][s], s, name_of))
+                outputs.append(_pool(b, w, layer, l, below[s], s, name_of))
                 continue
             a = _activate(b, layer.activation.name, z, [name_of("a", l, j, s) for j in range(len(z))])
             if layer.kind == "recurrent":
@@ -203,8 +210,9 @@ def _recurrent(b: Builder, layer, l: int, x: list[int], previous: list[int], row
     return z
 
 
-def _pool(b: Builder, w: Written, layer, l: int, inputs: list[int], values: np.ndarray, row: int, name_of) -> list[int]:
+def _pool(b: Builder, w: Written, layer, l: int, inputs: list[int], row: int, name_of) -> list[int]:
     """A pooling layer's a: the window's first maximum (a step that only renames it), or its mean."""
+    values = [b.values[node] for node in inputs]
     pooled, below, _ = layer.edges()
     windows: dict[int, list[int]] = {}
     for p, k in zip(pooled.tolist(), below.tolist()):
