@@ -1,0 +1,241 @@
+"""grading.layers: check, key and assignments on section 9's layers. Every name of section 9 is a
+quantity whose true value is the engine's (or the plain-Python oracle's); unknown names are not
+graded, with the nearest names; keys at every precision pass their own check; each catalogued
+mistake injected into random networks is named; carried-forward credit, arithmetic slips and
+imprecise answers as the one rule says, on values worked out by hand; a network too large is
+refused, located; an assignment on a fixed section-9 network grades, a personal one is refused."""
+import copy
+import json
+import math
+import random
+
+import oracle_coupled
+import pytest
+import yaml
+from conftest import SPECS, invoke
+
+from backprop_cli import load_spec
+from backprop_cli.api.grading import key
+from backprop_cli.core import mapslips, slips
+from backprop_cli.core.scalargraph import HIDDEN
+from backprop_cli.grading.grades import Grader
+from backprop_cli.grading.layers import LayersDiagnoser, graded_result, parse_layer_quantity
+from backprop_cli.grading.quantities import QuantityError
+
+EXAMPLES = ["cnn-4x4", "rnn-2-unit-3-steps", "batchnorm-batch-of-4"]
+
+
+def spec_of(example: str):
+    return load_spec(SPECS / f"{example}.yaml")
+
+
+def graded(example: str):
+    return graded_result(spec_of(example))
+
+
+def truth(result, text: str) -> float:
+    return result.truth(parse_layer_quantity(text, result))
+
+
+def test_cnn_names_are_quantities_with_the_engines_values():
+    r = graded("cnn-4x4")
+    engine = r.engine
+    assert truth(r, "dL/dw1_1_1_2_2") == pytest.approx(engine.gradient("w1_1_1_2_2"), rel=1e-12)
+    assert truth(r, "dL/dw3_1_1") == truth(r, "dL/dw311") == pytest.approx(engine.gradient("w311"), rel=1e-12)
+    assert truth(r, "a2_1_1_1") == pytest.approx(engine.forward["a2_1_1_1"], rel=1e-12)
+    assert truth(r, "w1_1_1_1_1_new") == pytest.approx(engine.updated("w1_1_1_1_1"), rel=1e-12)
+    assert truth(r, "loss") == truth(r, "L") == pytest.approx(engine.loss, rel=1e-12)
+    assert truth(r, "x_2_3") == 3.0
+
+
+def test_recurrent_names_are_quantities_with_the_oracles_values():
+    r = graded("rnn-2-unit-3-steps")
+    oracle = oracle_coupled.build_sequence(yaml.safe_load((SPECS / "rnn-2-unit-3-steps.yaml").read_text()))
+    gradients = oracle.gradients("L")
+    for name in ("h11@2", "yhat1@3", "L@3", "z12@1"):
+        assert truth(r, name) == pytest.approx(oracle.value[name], rel=1e-12), name
+    assert truth(r, "dL/dh11@2") == pytest.approx(gradients["h11@2"], rel=1e-12)
+    # dL/dwh111@2: the part step 2 contributes, each step's factor from its own values, by hand
+    delta = gradients["z11@2"]  # ∂L/∂z11@2, through every later step
+    assert truth(r, "dL/dwh111@2") == pytest.approx(delta * oracle.value["h11@1"], rel=1e-12)
+    assert sum(truth(r, f"dL/dwh111@{t}") for t in (1, 2, 3)) == pytest.approx(gradients["wh111"], rel=1e-12)
+
+
+def test_batch_norm_names_are_quantities_with_the_oracles_values():
+    r = graded("batchnorm-batch-of-4")
+    oracle = oracle_coupled.build_norm(yaml.safe_load((SPECS / "batchnorm-batch-of-4.yaml").read_text()))
+    for name in ("mu21", "var21", "xhat21[2]", "z11[3]", "a23[4]"):
+        assert truth(r, name) == pytest.approx(oracle.value[name], rel=1e-12), name
+    assert truth(r, "dL/dgamma21") == pytest.approx(oracle.gradients("L")["gamma21"], rel=1e-12)
+    assert truth(r, "dL/dxhat21[2]") == pytest.approx(oracle.gradients("L")["xhat21[2]"], rel=1e-12)
+
+
+@pytest.mark.parametrize("text", ["dL/dw1_1_1_2_3", "h11_new", "dL/dL", "dL/d" + HIDDEN + "5", "zz", "a2_1_1_1_new"])
+def test_what_the_network_does_not_have_is_refused(text):
+    with pytest.raises(QuantityError):
+        parse_layer_quantity(text, graded("cnn-4x4"))
+
+
+def test_an_unknown_name_is_not_graded_with_the_nearest_and_the_others_are_graded(tmp_path):
+    (tmp_path / "net.yaml").write_text((SPECS / "cnn-4x4.yaml").read_text())
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  dL/dw1_1_1_2_3: 0.1\n  a2_1_1_1: 3\n")
+    data = json.loads(invoke("check", tmp_path / "a.yaml", "--format", "json", expect=1).stdout)
+    results = {r["quantity"]: r for r in data["files"][0]["results"]}
+    assert results["dL/dw1_1_1_2_3"]["verdict"] == "not_graded"
+    assert "did you mean 'dL/dw1_1_1_2_2'" in results["dL/dw1_1_1_2_3"]["diagnosis"]
+    assert results["a2_1_1_1"]["verdict"] == "wrong" and results["a2_1_1_1"]["expected"] == 0.0
+
+
+def _check(tmp_path, example: str, text: str):
+    (tmp_path / "net.yaml").write_text((SPECS / f"{example}.yaml").read_text())
+    (tmp_path / "k.yaml").write_text(text)
+    return Grader().grade_file(str(tmp_path / "k.yaml"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_keys_at_every_precision_pass_their_own_check(tmp_path, example):
+    spec = spec_of(example)
+    for decimals in range(1, 9):
+        report = _check(tmp_path, example, key(spec, decimals=decimals, spec_path="net.yaml"))
+        assert [o.verdict for o in report.outcomes if o.verdict != "right"] == [] and not report.refused, decimals
+        assert len(report.outcomes) == 1 + 2 * len(graded(example).parameter_names)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_a_key_of_every_named_value_and_derivative_passes_its_own_check(tmp_path, example):
+    r = graded(example)
+    nodes = [n.name for n in r.graph.nodes if n.constant is None and not n.name.startswith(HIDDEN) and n.name != "L"]
+    quantities = ["loss", *nodes, *(f"dL/d{n}" for n in nodes)]
+    for decimals in (2,):
+        report = _check(tmp_path, example, key(spec_of(example), quantities, decimals=decimals, spec_path="net.yaml"))
+        assert [o.question.quantity for o in report.outcomes if o.verdict != "right"] == []
+        assert len(report.outcomes) == len(quantities)
+
+
+def _perturbed(example: str, rng) -> dict:
+    """The example with every weight, gamma and input drawn again (two decimals)."""
+    spec = yaml.safe_load((SPECS / f"{example}.yaml").read_text())
+
+    def redraw(value):
+        if isinstance(value, list):
+            return [redraw(v) for v in value]
+        return round(rng.uniform(-1.5, 1.5), 2) if isinstance(value, (int, float)) else value
+
+    for layer in spec["layers"]:
+        for name in ("weights", "input_weights", "recurrent_weights", "gamma"):
+            if name in layer:
+                layer[name] = redraw(layer[name])
+    for name in ("input", "inputs", "sequence"):
+        if name in spec:
+            spec[name] = redraw(spec[name])
+    if example == "cnn-4x4":
+        spec["layers"][0]["activation"] = rng.choice(["tanh", "relu"])
+        spec["layers"][1]["type"] = rng.choice(["maxpool2d", "avgpool2d"])
+    return spec
+
+
+def test_each_catalogued_mistake_injected_into_random_networks_is_named(tmp_path):
+    rng, named, injected = random.Random(24), {}, {}
+    for example in EXAMPLES * 3:
+        spec = _perturbed(example, rng)
+        (tmp_path / "net.yaml").write_text(json.dumps(spec))
+        r = graded_result(load_spec(tmp_path / "net.yaml"))
+        diagnoser, grader = LayersDiagnoser(r), Grader()
+        for code in [s.code for s in mapslips.applicable(r.network) + slips.applicable(r.network)]:
+            for name in r.parameter_names:  # the first gradient the mistake changes, written to 4 significant digits
+                q = parse_layer_quantity(f"dL/d{name}", r)
+                value = {c: v for v, _, c in diagnoser.candidates(q, r.truth(q))}.get(code)
+                if value is not None and abs(value - r.truth(q)) > 2e-3:
+                    break
+            else:
+                continue
+            decimals = max(4, 3 - math.floor(math.log10(abs(value))))
+            (tmp_path / "a.yaml").write_text(f"spec: net.yaml\nanswers:\n  dL/d{name}: {value:.{decimals}f}\n")
+            outcome = grader.grade_file(str(tmp_path / "a.yaml")).outcomes[0]
+            injected[code] = injected.get(code, 0) + 1
+            named[code] = named.get(code, 0) + (code in [d["code"] for d in outcome.diagnoses])
+            assert outcome.verdict == "wrong"
+    assert set(injected) == {s.code for s in mapslips.CATALOGUE + slips.CATALOGUE}
+    assert named == injected
+
+
+RNN_ANSWERS = """spec: net.yaml
+answers:
+  z11@1: 0.2
+  h11@1: 0.25
+  z11@2: {z2}
+  h11@2: {h2}
+"""
+
+
+def test_carried_forward_an_arithmetic_slip_and_imprecise_answers_on_a_recurrent_network(tmp_path):
+    # by hand: tanh(0.2) = 0.1974 is written 0.25 (a slip in that step); step 2 built right on it
+    h12 = math.tanh(0.3 * 1 + 0.4 * 0 - 0.1)
+    z2 = 0.1 * 0.5 - 0.2 * -1 + 0.5 * 0.25 - 0.3 * h12 + 0.1
+    text = RNN_ANSWERS.format(z2=f"{z2:.4f}", h2=f"{math.tanh(float(f'{z2:.4f}')):.4f}")
+    outcomes = {o.question.quantity: o for o in _check(tmp_path, "rnn-2-unit-3-steps", text).outcomes}
+    assert {q: o.verdict for q, o in outcomes.items()} == {
+        "z11@1": "right", "h11@1": "wrong", "z11@2": "carried_forward", "h11@2": "carried_forward"}
+    assert [d["code"] for d in outcomes["h11@1"].diagnoses] == ["arithmetic"]
+    assert "h11@1 = 0.25" in outcomes["z11@2"].diagnosis
+    # 0.1 for ∂L/∂wh111@2 = 0.117: reached at 1 decimal, but so are two catalogued mistakes' values
+    alone, = _check(tmp_path, "rnn-2-unit-3-steps", "spec: net.yaml\nanswers:\n  dL/dwh111@2: 0.1\n").outcomes
+    assert alone.verdict == "imprecise"
+    assert {d["code"] for d in alone.diagnoses} == {"bptt_truncated", "recurrent_factor_wrong_step"}
+    # 0 for ŷ1@3 = 0.198 at 0 decimals: reached, but so is the trivial 0
+    alone, = _check(tmp_path, "rnn-2-unit-3-steps", "spec: net.yaml\nanswers:\n  yhat1@3: 0\n").outcomes
+    assert alone.verdict == "imprecise" and "trivial_value" in [d["code"] for d in alone.diagnoses]
+
+
+def test_exact_values_are_right_however_few_digits_and_the_sign_is_named(tmp_path):
+    r = graded("batchnorm-batch-of-4")
+    assert truth(r, "dL/db11") == 0.0  # batch norm subtracts the mean: a bias before it has no gradient
+    text = f"spec: net.yaml\nanswers:\n  dL/db11: 0\n  dL/dgamma21: {-truth(r, 'dL/dgamma21'):.4f}\n"
+    first, second = _check(tmp_path, "batchnorm-batch-of-4", text).outcomes
+    assert first.verdict == "right"
+    assert second.verdict == "wrong" and [d["code"] for d in second.diagnoses] == ["sign_flipped"]
+
+
+def test_a_network_too_large_to_grade_is_refused_located(tmp_path):
+    spec = yaml.safe_load((SPECS / "cnn-4x4.yaml").read_text())
+    spec["input"] = [[(r * k) % 3 for k in range(40)] for r in range(40)]
+    spec["layers"][2]["weights"] = [[0.01] * 722, [0.02] * 722]
+    (tmp_path / "net.yaml").write_text(json.dumps(spec))
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  loss: 1\n")
+    result = invoke("check", tmp_path / "a.yaml", expect=2)
+    assert "a.yaml:1:7: `spec: net.yaml`: this network written out as scalar steps has more than 5,000 nodes" \
+        in result.stderr and "Traceback" not in result.stderr
+    result = invoke("key", tmp_path / "net.yaml", expect=2)
+    assert "more than 5,000 nodes" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_assignment_on_a_fixed_recurrent_network_grades_and_a_personal_one_is_refused(tmp_path):
+    (tmp_path / "net.yaml").write_text((SPECS / "rnn-2-unit-3-steps.yaml").read_text())
+    (tmp_path / "hw.yaml").write_text("spec: net.yaml\nquestions:\n  - {quantity: h11@2, points: 1}\n"
+                                      "  - {quantity: dL/dwh111, points: 2}\n")
+    answers = invoke("key", "--assignment", tmp_path / "hw.yaml", expect=0).stdout
+    for student, text in (("alice", answers), ("bob", answers.replace("dL/dwh111: 0.3027", "dL/dwh111: -0.3027"))):
+        (tmp_path / student).mkdir()
+        (tmp_path / student / "answers.yaml").write_text(text)
+    data = json.loads(invoke("check", "--assignment", tmp_path / "hw.yaml", tmp_path / "alice" / "answers.yaml",
+                             tmp_path / "bob" / "answers.yaml", "--format", "json", expect=1).stdout)
+    scores = [submission["score"] for submission in data["files"]]
+    assert scores == [3.0, 1.0]
+    (tmp_path / "p.yaml").write_text("personal: {spec: net.yaml, seed: s, weights: {from: -1, to: 1, decimals: 1}}\n"
+                                     "questions:\n  - {quantity: h11@2}\n")
+    result = invoke("key", "--assignment", tmp_path / "p.yaml", "--student", "x", expect=2)
+    assert "p.yaml:1:18: personal networks are not drawn for section 9's layers" in result.stderr
+
+
+def test_notation_other_than_the_default_is_refused_for_these_layers(tmp_path):
+    text = "spec: net.yaml\nnotation: padhai\nanswers:\n  loss: 1\n"
+    (tmp_path / "net.yaml").write_text((SPECS / "cnn-4x4.yaml").read_text())
+    (tmp_path / "a.yaml").write_text(text)
+    assert "a.yaml:2:11: section 9's layers are graded in their own names" in \
+        invoke("check", tmp_path / "a.yaml", expect=2).stderr
+
+
+def test_a_copy_of_the_spec_dict_is_untouched():  # _perturbed draws from its own copy
+    before = copy.deepcopy(yaml.safe_load((SPECS / "cnn-4x4.yaml").read_text()))
+    _perturbed("cnn-4x4", random.Random(1))
+    assert yaml.safe_load((SPECS / "cnn-4x4.yaml").read_text()) == before
