@@ -75,7 +75,19 @@ def _mul(a: Pair, b: Pair) -> Pair:
     return (min(corners), max(corners)) if corners else (0.0, 0.0)
 
 
+_EXACT: dict = {}  # (value, precision) -> an exact value's widening: a network's constant factors (1, a weight) recur
+MAX_EXACT = 50_000
+
+
 def _widen(pair: Pair, precision: Precision) -> Pair:
+    if pair[0] == pair[1]:  # worked out once for each exact value and precision (rule.rounded, as below)
+        key = (pair[0], precision)
+        if key not in _EXACT:
+            if len(_EXACT) >= MAX_EXACT:
+                _EXACT.clear()
+            low, high = precision.rounded(pair[0], pair[1])
+            _EXACT[key] = (float(low), float(high))
+        return _EXACT[key]
     low, high = precision.rounded(pair[0], pair[1])
     return float(low), float(high)
 
