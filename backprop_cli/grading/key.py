@@ -18,7 +18,7 @@ MAX_FIXED = 17  # decimals a key writes at most before it writes the value exact
 def default_quantities(result: Result) -> list[str]:
     """What a key holds unless told otherwise: the loss, every gradient and every updated parameter."""
     if result.kind == LAYERS:
-        names = result.parameter_names
+        names = result.shown_parameter_names
         return ["loss", *(f"dL/d{x}" for x in names), *(f"{x}_new" for x in names)]
     names = [row[0] for row in result.parameters()]  # the spec's own names where it has them
     return ["loss", *(f"d{result.loss_symbol}/d{x}" for x in names), *(f"{x}_new" for x in names)]

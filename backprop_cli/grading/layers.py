@@ -45,6 +45,11 @@ class LayersResult(ExpressionResult):
     def parameter_names(self) -> list[str]:
         return [row[0] for row in mapnames.parameters(self.network)]
 
+    @property
+    def shown_parameter_names(self) -> list[str]:
+        """The parameters as the spec names them (its `names:`), as a key writes them."""
+        return [mapnames.shown(self.network, name) for name in self.parameter_names]
+
     def is_parameter(self, name: str) -> bool:
         i = self.graph.index(name)
         return i is not None and i in self.written.names
@@ -113,6 +118,9 @@ def parse_layer_quantity(text, result: LayersResult) -> Quantity:
     raw = str(text).strip()
     if raw in ("loss", "L"):
         return Quantity(raw, "value", Name("L", ()), None)
+    own = re.fullmatch(r"(?:loss|L)(?P<suffix>@[0-9]{1,9}|\[[0-9]{1,9}\])", raw)  # loss[2], L@3: a row's own loss
+    if own and result.graph.index("L" + own.group("suffix")) is not None:
+        return Quantity(raw, "value", Name("L" + own.group("suffix"), ()), None)
     m = re.fullmatch(r"(?:dL/d|∂L/∂)(?P<name>.+)", raw)
     kind, name = ("gradient", m.group("name")) if m else ("updated", raw[:-4]) if raw.endswith("_new") \
         else ("value", raw)

@@ -61,6 +61,17 @@ def test_recurrent_names_are_quantities_with_the_oracles_values():
     assert sum(truth(r, f"dL/dwh111@{t}") for t in (1, 2, 3)) == pytest.approx(gradients["wh111"], rel=1e-12)
 
 
+def test_a_rows_own_loss_and_a_specs_own_names_are_quantities(tmp_path):
+    r = graded("batchnorm-batch-of-4")
+    engine = r.engine
+    assert truth(r, "loss[2]") == truth(r, "L[2]") == pytest.approx(engine.per_sample_loss[1], rel=1e-12)
+    spec = (SPECS / "rnn-2-unit-3-steps.yaml").read_text() + "names:\n  U11: wx111\n  s1_2: h11@2\n"
+    (tmp_path / "net.yaml").write_text(spec)
+    named = graded_result(load_spec(tmp_path / "net.yaml"))
+    assert truth(named, "s1_2") == truth(named, "h11@2") and truth(named, "dL/dU11") == truth(named, "dL/dwx111")
+    assert "dL/dU11: " in key(load_spec(tmp_path / "net.yaml"), spec_path="net.yaml")
+
+
 def test_batch_norm_names_are_quantities_with_the_oracles_values():
     r = graded("batchnorm-batch-of-4")
     oracle = oracle_coupled.build_norm(yaml.safe_load((SPECS / "batchnorm-batch-of-4.yaml").read_text()))
