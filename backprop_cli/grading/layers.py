@@ -17,6 +17,8 @@ from ..core.scalargraph import HIDDEN, MAX_NODES, agrees, write_out
 from ..errors import BackpropError, UsageError, quote
 from .expression import ExpressionDiagnoser
 from .expression_reach import ExpressionReach, ExpressionShape
+from .expression_reach import _widen as widen
+from .intervals import as_pair
 from .optimizer_mistakes import update_mistakes
 from .quantities import Quantity, QuantityError
 from .rule import same_value
@@ -154,9 +156,16 @@ class LayersReach(ExpressionReach):
         value = self.r.values[i]
         if engine.is_frozen(name):
             return value, value
-        low, high = self.derivative_own[i]
+        # the update from the gradient as the student rounded it, or as the file states it (as a
+        # dense network's, grading.intervals); η·g a step of its own, rounded as the answer is
+        stated = self.stated.get(("gradient", name))
+        low, high = as_pair(stated) if stated is not None else widen(self.derivative_own[i], self.p)
         rate = engine.learning_rate
-        return value - rate * high, value - rate * low
+        if rate != 1:
+            low, high = widen((rate * low, rate * high), self.p)
+        else:
+            low, high = rate * low, rate * high
+        return value - high, value - low
 
 
 class LayersShape(ExpressionShape):

@@ -250,3 +250,17 @@ def test_a_copy_of_the_spec_dict_is_untouched():  # _perturbed draws from its ow
     before = copy.deepcopy(yaml.safe_load((SPECS / "cnn-4x4.yaml").read_text()))
     _perturbed("cnn-4x4", random.Random(1))
     assert yaml.safe_load((SPECS / "cnn-4x4.yaml").read_text()) == before
+
+
+def test_an_update_is_judged_on_the_gradient_the_file_states_and_its_own_mistakes_are_named(tmp_path):
+    r = graded("rnn-2-unit-3-steps")  # wh111 = 0.5, wh112 = −0.3, η = 0.1
+    q = parse_layer_quantity("dL/dwh111", r)
+    truncated = {c: v for v, _, c in LayersDiagnoser(r).candidates(q, r.truth(q))}["bptt_truncated"]
+    text = (f"spec: net.yaml\nanswers:\n  dL/dwh111: {truncated:.4f}\n"
+            f"  wh111_new: {0.5 - 0.1 * round(truncated, 4):.5f}\n"
+            f"  wh112_new: {-0.3 + 0.1 * truth(r, 'dL/dwh112'):.5f}\n  wh121_new: 0.1\n")
+    stated, carried, sign, made_up = _check(tmp_path, "rnn-2-unit-3-steps", text).outcomes
+    assert stated.verdict == "wrong" and [d["code"] for d in stated.diagnoses] == ["bptt_truncated"]
+    assert carried.verdict == "carried_forward"  # w − η·g on the stated (mistaken) g
+    assert sign.verdict == "wrong" and [d["code"] for d in sign.diagnoses] == ["update_sign"]
+    assert made_up.verdict == "wrong"  # 0.2 − η·g is 0.2293: 0.1 is no update at all
