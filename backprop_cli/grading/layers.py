@@ -19,6 +19,7 @@ from .expression import ExpressionDiagnoser
 from .expression_reach import ExpressionReach, ExpressionShape
 from .expression_reach import _widen as widen
 from .intervals import as_pair
+from .matching import matching
 from .optimizer_mistakes import update_mistakes
 from .quantities import Quantity, QuantityError
 from .rule import same_value
@@ -219,6 +220,18 @@ class LayersDiagnoser(ExpressionDiagnoser):
             value = self._on_engine(slip.code, q)
             if value is not None and not same_value(value, expected):
                 yield value, slip.text, slip.code
+
+    def diagnosis(self, answer, expected: float, tolerance, reached=None, also=(),
+                  only_also: bool = False) -> tuple[str | None, list[dict]]:
+        """As an expression's; and where no single mistake gives the answer, a catalogued one of
+        these layers with the sign flipped too (`kernel_flipped+sign_flipped`)."""
+        found = super().diagnosis(answer, expected, tolerance, reached, also, only_also)
+        if found[0] is not None or only_also or answer.quantity.kind != "gradient":
+            return found
+        layers = {slip.code for slip in mapslips.CATALOGUE + slips.CATALOGUE}
+        pairs = [(-value, f"two mistakes at once: {text}; and the sign is flipped", f"{code}+sign_flipped")
+                 for value, text, code in self.candidates(answer.quantity, expected) if code in layers]
+        return matching(pairs, answer, expected, tolerance, reached)
 
     def _on_graph(self, code: str, q: Quantity) -> float | None:
         r = self.result

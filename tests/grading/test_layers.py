@@ -264,3 +264,12 @@ def test_an_update_is_judged_on_the_gradient_the_file_states_and_its_own_mistake
     assert carried.verdict == "carried_forward"  # w − η·g on the stated (mistaken) g
     assert sign.verdict == "wrong" and [d["code"] for d in sign.diagnoses] == ["update_sign"]
     assert made_up.verdict == "wrong"  # 0.2 − η·g is 0.2293: 0.1 is no update at all
+
+
+def test_a_catalogued_mistake_with_the_sign_flipped_too_is_named_as_a_pair(tmp_path):
+    r = graded("cnn-4x4")
+    q = parse_layer_quantity("dL/dw1_2_1_1_2", r)
+    flipped = {c: v for v, _, c in LayersDiagnoser(r).candidates(q, r.truth(q))}["kernel_flipped_backward"]
+    outcome, = _check(tmp_path, "cnn-4x4", f"spec: net.yaml\nanswers:\n  dL/dw1_2_1_1_2: {-flipped:.4f}\n").outcomes
+    assert outcome.verdict == "wrong"
+    assert [d["code"] for d in outcome.diagnoses] == ["kernel_flipped_backward+sign_flipped"]
