@@ -92,11 +92,13 @@ def graded_result(spec):
 
 def _canonical(result: LayersResult, name: str) -> str | None:
     """A node's or parameter's name as the graph has it, written in any of section 9's spellings."""
-    if name.startswith(HIDDEN):
+    if not name or name.startswith(HIDDEN):
         return None
     if result.graph.index(name) is not None:
         return name
     m = _SUFFIX.fullmatch(name)
+    if m is None:
+        return None
     base, suffix = m.group("base"), m.group("suffix") or ""
     try:
         found = mapnames.find(result.network, base)

@@ -81,7 +81,8 @@ def test_batch_norm_names_are_quantities_with_the_oracles_values():
     assert truth(r, "dL/dxhat21[2]") == pytest.approx(oracle.gradients("L")["xhat21[2]"], rel=1e-12)
 
 
-@pytest.mark.parametrize("text", ["dL/dw1_1_1_2_3", "h11_new", "dL/dL", "dL/d" + HIDDEN + "5", "zz", "a2_1_1_1_new"])
+@pytest.mark.parametrize("text", ["dL/dw1_1_1_2_3", "h11_new", "dL/dL", "dL/d" + HIDDEN + "5", "zz", "a2_1_1_1_new",
+                                  "", " ", "dL/d", "_new", "a2_1_1_1[1]", "x_1_1@99999999999", "\x00", "[2]"])
 def test_what_the_network_does_not_have_is_refused(text):
     with pytest.raises(QuantityError):
         parse_layer_quantity(text, graded("cnn-4x4"))
