@@ -187,9 +187,25 @@ class LayersShape(ExpressionShape):
         return super().position(q)
 
     def inputs(self, result, node) -> list:
+        """One step back, as the file's quantities go: through the hidden steps between them (a
+        product, a partial sum), so that z1_1_1_1 reads the pixels and weights it is made of."""
         if node[0] == "updated":
             return [("gradient", node[1])]
-        return super().inputs(result, node)
+        if not hasattr(self, "_inputs"):
+            self._inputs: dict = {}
+        if node not in self._inputs:
+            found, seen, stack = [], {node}, list(super().inputs(result, node))
+            while stack:
+                other = stack.pop()
+                if other in seen:
+                    continue
+                seen.add(other)
+                if self.r.graph.nodes[other[1]].name.startswith(HIDDEN):
+                    stack.extend(super().inputs(result, other))
+                else:
+                    found.append(other)
+            self._inputs[node] = found
+        return self._inputs[node]
 
 
 class _Parameter:

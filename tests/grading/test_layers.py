@@ -274,3 +274,14 @@ def test_a_catalogued_mistake_with_the_sign_flipped_too_is_named_as_a_pair(tmp_p
     outcome, = _check(tmp_path, "cnn-4x4", f"spec: net.yaml\nanswers:\n  dL/dw1_2_1_1_2: {-flipped:.4f}\n").outcomes
     assert outcome.verdict == "wrong"
     assert [d["code"] for d in outcome.diagnoses] == ["kernel_flipped_backward+sign_flipped"]
+
+
+def test_a_slip_in_a_step_from_the_givens_is_arithmetic_and_the_step_after_it_carried_forward(tmp_path):
+    spec = (SPECS / "cnn-4x4.yaml").read_text().replace("activation: relu", "activation: tanh")
+    (tmp_path / "net.yaml").write_text(spec)
+    # z1_2_1_1 = 0·1 + 1·2 + 1·0 + 0·1 + 0.1 = 2.1 by hand, written 2.3; then tanh(2.3) = 0.9801, right on it
+    (tmp_path / "a.yaml").write_text(f"spec: net.yaml\nanswers:\n  z1_2_1_1: 2.3\n  a1_2_1_1: {math.tanh(2.3):.4f}\n")
+    z, a = Grader().grade_file(str(tmp_path / "a.yaml")).outcomes
+    assert z.expected == pytest.approx(2.1, rel=1e-12)
+    assert z.verdict == "wrong" and [d["code"] for d in z.diagnoses] == ["arithmetic"]
+    assert a.verdict == "carried_forward" and "z1_2_1_1 = 2.3" in a.diagnosis
