@@ -285,3 +285,7 @@ def test_a_slip_in_a_step_from_the_givens_is_arithmetic_and_the_step_after_it_ca
     assert z.expected == pytest.approx(2.1, rel=1e-12)
     assert z.verdict == "wrong" and [d["code"] for d in z.diagnoses] == ["arithmetic"]
     assert a.verdict == "carried_forward" and "z1_2_1_1 = 2.3" in a.diagnosis
+    # z1_2_1_1 made up (0.9: no slip writes 2.1 so), the activation done right on it: no credit
+    (tmp_path / "a.yaml").write_text(f"spec: net.yaml\nanswers:\n  z1_2_1_1: 0.9\n  a1_2_1_1: {math.tanh(0.9):.4f}\n")
+    z, a = Grader().grade_file(str(tmp_path / "a.yaml")).outcomes
+    assert (z.verdict, a.verdict) == ("wrong", "wrong") and "no known mistake or slip" in a.diagnosis
