@@ -85,11 +85,9 @@ def _widen(pair: Pair, precision: Precision) -> Pair:
         if key not in _EXACT:
             if len(_EXACT) >= MAX_EXACT:
                 _EXACT.clear()
-            low, high = precision.rounded(pair[0], pair[1])
-            _EXACT[key] = (float(low), float(high))
+            _EXACT[key] = precision.rounded_pair(pair[0], pair[1])
         return _EXACT[key]
-    low, high = precision.rounded(pair[0], pair[1])
-    return float(low), float(high)
+    return precision.rounded_pair(pair[0], pair[1])
 
 
 class ExpressionReach:
