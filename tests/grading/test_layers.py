@@ -118,7 +118,7 @@ def test_a_key_of_every_named_value_and_derivative_passes_its_own_check(tmp_path
     r = graded(example)
     nodes = [n.name for n in r.graph.nodes if n.constant is None and not n.name.startswith(HIDDEN) and n.name != "L"]
     quantities = ["loss", *nodes, *(f"dL/d{n}" for n in nodes)]
-    for decimals in (2,):
+    for decimals in (1, 3, 6):
         report = _check(tmp_path, example, key(spec_of(example), quantities, decimals=decimals, spec_path="net.yaml"))
         assert [o.question.quantity for o in report.outcomes if o.verdict != "right"] == []
         assert len(report.outcomes) == len(quantities)
@@ -148,7 +148,7 @@ def _perturbed(example: str, rng) -> dict:
 
 def test_each_catalogued_mistake_injected_into_random_networks_is_named(tmp_path):
     rng, named, injected = random.Random(24), {}, {}
-    for example in EXAMPLES * 3:
+    for example in EXAMPLES * 6:
         spec = _perturbed(example, rng)
         (tmp_path / "net.yaml").write_text(json.dumps(spec))
         r = graded_result(load_spec(tmp_path / "net.yaml"))
