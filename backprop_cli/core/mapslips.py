@@ -3,8 +3,10 @@ layers), each an operation on the network written out as scalar steps (core.scal
 kernel flipped (convolution for PyTorch's cross-correlation) in the forward pass or in the
 backward pass alone, a shared weight's gradient taken at one position only, max pooling's gradient
 spread over the window or averaged over it rather than routed to its maximum, average pooling's
-1/size² left out. Each gives every node's value and derivative as a student making that mistake
-computes them, on any network of these layers, not on the examples it was written from.
+1/size² left out; and three of the dense catalogue's, on any of section 9's networks: an
+activation's derivative left out or taken on z, squared error's factor 2 lost. Each gives every
+node's value and derivative as a student making that mistake computes them, on any network of
+these layers, not on the examples it was written from.
 """
 from __future__ import annotations
 
@@ -27,13 +29,28 @@ CATALOGUE = (
          "maximum alone"),
     Slip("avg_pool_factor_missing", "avgpool",
          "average pooling's 1/size² (1/size in 1-D) left out of the gradient"),
+    # the dense catalogue's own, made on these layers' steps as well
+    Slip("activation_derivative_missing", "activation",
+         "the activation's derivative ∂a/∂z left out of the chain (taken as 1)"),
+    Slip("derivative_on_z", "squashing",
+         "σ′ or tanh′ evaluated on z as if it were a: z(1 − z), 1 − z²"),
+    Slip("factor_2_lost", "squared",
+         "this is half the true value: the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost"),
 )
+ACTIVATIONS = ("sigmoid", "tanh", "relu")  # an elementwise activation a step of the graph applies
 BY_CODE = {slip.code: slip for slip in CATALOGUE}
 
 
 def applicable(network) -> list[Slip]:
     """The catalogued mistakes a network's layers admit."""
     kinds = {layer.kind[:4] if layer.kind.startswith("conv") else layer.kind[:7] for layer in network.layers}
+    used = {layer.activation.name for layer in network.layers}
+    if used & set(ACTIVATIONS):
+        kinds.add("activation")
+    if used & {"sigmoid", "tanh"}:
+        kinds.add("squashing")
+    if network.loss.name in ("squared_error", "mse"):
+        kinds.add("squared")
     return [slip for slip in CATALOGUE if slip.kind in kinds]
 
 
@@ -87,4 +104,16 @@ def mistaken(result, written, code: str, flipped=None) -> tuple[list[float], lis
     if code == "avg_pool_factor_missing":
         replaced = {(pooled, chosen): 1.0 for pooled, _, mode, chosen in written.pools if mode == "avg"}
         return values, sweep(result, replaced)
+    if code in ("activation_derivative_missing", "derivative_on_z"):
+        replaced = {}
+        for i, node in enumerate(result.graph.nodes):
+            if node.op in ACTIVATIONS:
+                z = values[node.operands[0]]
+                on_z = z * (1 - z) if node.op == "sigmoid" else 1 - z * z if node.op == "tanh" else None
+                factor = 1.0 if code == "activation_derivative_missing" else on_z
+                if factor is not None:
+                    replaced[i, node.operands[0]] = factor
+        return values, sweep(result, replaced)
+    if code == "factor_2_lost":  # ∂(d²)/∂d = d, not 2d: each of the product's two edges half its factor
+        return values, sweep(result, {(square, d): values[d] / 2 for square, d in written.squares})
     raise KeyError(code)

@@ -82,6 +82,7 @@ class Written:
         self.uses: dict[str, list[tuple[int, int]]] = {}  # parameter name -> [(product, input)]
         self.flips: dict[int, int] = {}  # a conv weight's variable -> the variable at the flipped kernel position
         self.pools: list[tuple[int, list[int], str, int]] = []  # (pooled, window, mode, the node it reads)
+        self.squares: list[tuple[int, int]] = []  # (d², d) of a squared error's every term
 
 
 def _suffix(rows: int, sequence: bool, row: int) -> str:
@@ -141,7 +142,7 @@ def write_out(result, limit: int = MAX_NODES, flip: bool = False) -> tuple[Graph
     losses = []
     for s in range(rows):
         if not sequence or net.mask(rows)[s, 0]:
-            losses.append(_loss(b, net.loss.name, below[s], result.targets[s], _loss_name(sequence, rows, s)))
+            losses.append(_loss(b, w, net.loss.name, below[s], result.targets[s], _loss_name(sequence, rows, s)))
         else:  # a step whose output the loss does not read: its loss is 0
             b.op("same", b.constant(0.0), name=_loss_name(sequence, rows, s))
     scale = 1.0 / rows if not sequence and net.reduction == "mean" else 1.0
@@ -267,13 +268,14 @@ def _batchnorm(b: Builder, layer, l: int, below: list[list[int]], name_of, param
     return out
 
 
-def _loss(b: Builder, loss: str, yhat: list[int], target: np.ndarray, name: str) -> int:
+def _loss(b: Builder, w: Written, loss: str, yhat: list[int], target: np.ndarray, name: str) -> int:
     """One row's loss, summed over its outputs, as core.functions defines it."""
     terms = []
     for node, y in zip(yhat, np.asarray(target, dtype=float).tolist()):
         if loss in ("squared_error", "half_squared_error", "mse"):
             d = b.op("sub", node, b.constant(y))
             terms.append(b.op("mul", d, d))
+            w.squares.append((terms[-1], d))
         elif loss == "cross_entropy":
             if y != 0:
                 terms.append(b.op("mul", b.constant(-y), b.op("log", node)))

@@ -78,15 +78,39 @@ def test_one_position_is_that_positions_delta_times_the_input_it_reads():
     assert derivatives["w1_2_1_1_2"] == pytest.approx(first, rel=1e-12)
 
 
-def _conv_gradient(value: dict, delta_a: dict, weight: tuple) -> float:
+def _conv_gradient(value: dict, delta_a: dict, weight: tuple, local=lambda z, a: 1 - a * a) -> float:
     """∂L/∂w1_c_1_i_j from ∂L/∂a1 at every position (tanh: δ = ∂L/∂a·(1 − a²)), by hand."""
     c, i, j = weight
     total = 0.0
     for r in range(1, 4):
         for k in range(1, 4):
-            a = value[f"a1_{c}_{r}_{k}"]
-            total += delta_a.get((c, r, k), 0.0) * (1 - a * a) * value[f"x_{r + i - 1}_{k + j - 1}"]
+            z, a = value[f"z1_{c}_{r}_{k}"], value[f"a1_{c}_{r}_{k}"]
+            total += delta_a.get((c, r, k), 0.0) * local(z, a) * value[f"x_{r + i - 1}_{k + j - 1}"]
     return total
+
+
+@pytest.mark.parametrize("code, local", [("activation_derivative_missing", lambda z, a: 1.0),
+                                         ("derivative_on_z", lambda z, a: 1 - z * z)])
+def test_the_activations_derivative_left_out_or_taken_on_z(code, local):
+    spec = copy.deepcopy(CNN)
+    spec["layers"][1]["type"] = "avgpool2d"  # every position of the map reaches the loss
+    value, truth = oracle(spec)
+    _, _, derivatives = made(spec, code)
+    above = {(c, r, k): truth[f"a1_{c}_{r}_{k}"] for c in (1, 2) for r in (1, 2, 3) for k in (1, 2, 3)}
+    for weight in [(1, 1, 1), (2, 2, 1)]:
+        name = f"w1_{weight[0]}_1_{weight[1]}_{weight[2]}"
+        assert derivatives[name] == pytest.approx(_conv_gradient(value, above, weight, local), rel=1e-10)
+        assert derivatives[name] != pytest.approx(truth[name], rel=1e-3)
+
+
+def test_the_factor_2_lost_halves_every_gradient_of_a_squared_error():
+    spec = {"input": [[1, -2, 0.5, 3], [0, 1, -1, 2]], "target": [0.3, -0.2], "loss": "squared_error",
+            "layers": [{"type": "conv1d", "weights": [[[0.5, -1], [0.2, 0.3]]], "biases": [0.1], "activation": "tanh"},
+                       {"activation": "linear", "weights": [[0.4, -0.7, 0.1], [1.1, 0.2, -0.3]], "biases": [0, 0.5]}]}
+    truth = oracle_maps.build({**spec, "dims": 1}, spec["input"], spec["target"]).gradients("L")
+    _, _, derivatives = made(spec, "factor_2_lost")
+    for name in ("w1_1_2_1", "b1_1", "w212", "b22"):
+        assert derivatives[name] == pytest.approx(truth[name] / 2, rel=1e-12)
 
 
 @pytest.mark.parametrize("code, factor", [("max_pool_gradient_spread", 1.0), ("max_pool_gradient_averaged", 0.25)])
@@ -115,6 +139,6 @@ def test_only_the_mistakes_a_networks_layers_admit_apply():
     result, _, _ = built(CNN)
     assert [s.code for s in mapslips.applicable(result.network)] == [
         "kernel_flipped", "kernel_flipped_backward", "shared_weight_one_position", "max_pool_gradient_spread",
-        "max_pool_gradient_averaged"]
+        "max_pool_gradient_averaged", "activation_derivative_missing", "derivative_on_z"]  # no squared error
     with pytest.raises(KeyError):
         made(CNN, "no_such_mistake")
