@@ -134,7 +134,7 @@ def write_out(result, limit: int = MAX_NODES, flip: bool = False) -> tuple[Graph
             else:
                 outputs.append(_pool(b, w, layer, l, below[s], s, name_of))
                 continue
-            a = _activate(b, layer.activation.name, z, [name_of("a", l, j, s) for j in range(len(z))])
+            a = _activate(b, layer.activation, z, [name_of("a", l, j, s) for j in range(len(z))])
             if layer.kind == "recurrent":
                 states[l] = a
             outputs.append(a)
@@ -236,7 +236,12 @@ def _pool(b: Builder, w: Written, layer, l: int, inputs: list[int], row: int, na
     return out
 
 
-def _activate(b: Builder, activation: str, z: list[int], names: list[str]) -> list[int]:
+def _activate(b: Builder, act, z: list[int], names: list[str]) -> list[int]:
+    activation = act.name
+    if activation == "leaky_relu":  # (1 − α)·relu(z) + α·z: slope 1 above 0, α at and below it (as PyTorch)
+        keep, slope = b.constant(1.0 - act.alpha), b.constant(act.alpha)
+        return [b.op("add", b.op("mul", b.op("relu", node), keep), b.op("mul", slope, node), name=name)
+                for node, name in zip(z, names)]
     if activation == "linear":
         return [b.op("same", node, name=name) for node, name in zip(z, names)]
     if activation in ELEMENTWISE:
@@ -246,7 +251,7 @@ def _activate(b: Builder, activation: str, z: list[int], names: list[str]) -> li
         total = b.total(exps)
         return [b.op("div", e, total, name=name) for e, name in zip(exps, names)]
     raise UsageError(f"the activation {activation} is not graded on these layers yet (sigmoid, tanh, relu, "
-                     "linear and softmax are)")
+                     "leaky_relu, linear and softmax are)")
 
 
 def _batchnorm(b: Builder, layer, l: int, below: list[list[int]], name_of, parameter) -> list[list[int]]:
@@ -264,7 +269,7 @@ def _batchnorm(b: Builder, layer, l: int, below: list[list[int]], name_of, param
             xhat = b.op("div", centred[s], root, name=name_of("xhat", l, j, s))
             z = b.op("add", b.op("mul", parameter(l, "w", j, s), xhat), parameter(l, "b", j, s),
                      name=name_of("z", l, j, s))
-            out[s][j] = _activate(b, layer.activation.name, [z], [name_of("a", l, j, s)])[0]
+            out[s][j] = _activate(b, layer.activation, [z], [name_of("a", l, j, s)])[0]
     return out
 
 

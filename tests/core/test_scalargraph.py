@@ -75,13 +75,14 @@ def _variant(**conv) -> dict:
 @pytest.mark.parametrize("spec", [
     _variant(stride=2, padding=1),
     _variant(activation="tanh"),
+    _variant(activation="leaky_relu", biases=[-0.5, 0.1]),
     {**_variant(), "layers": [_variant()["layers"][0], {"type": "avgpool2d", "size": 2},
                               _variant()["layers"][2]]},
     {"input": [[1, -2, 0.5, 3, 1], [0, 1, -1, 2, 0.5]], "target": [0.3, -0.2], "loss": "squared_error",
      "layers": [{"type": "conv1d", "weights": [[[0.5, -1], [0.2, 0.3]]], "biases": [0.1], "activation": "sigmoid"},
                 {"type": "maxpool1d", "size": 2},
                 {"activation": "linear", "weights": [[0.4, -0.7], [1.1, 0.2]], "biases": [0, 0.5]}]},
-], ids=["stride-padding", "tanh", "avgpool", "conv1d-two-channels"])
+], ids=["stride-padding", "tanh", "leaky-relu", "avgpool", "conv1d-two-channels"])
 def test_conv_and_pool_variants_node_by_node(spec):
     assert assert_like_the_oracle(spec) >= 10
 
