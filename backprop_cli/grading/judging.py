@@ -274,8 +274,8 @@ class Judge:
         file's stated values (rounded as the answer is), so a mistake in a step whose inputs the file
         states is named whatever those inputs are."""
         q = answer.quantity
-        if self.r.kind != NETWORK:  # an expression's, or section 9's layers' (grading.layers): none yet
-            return []
+        if self.r.kind != NETWORK:  # an expression's (none), or section 9's layers' (grading.layers)
+            return self.shape.stated_mistakes(self, answer)
         from .diagnoses import STEP_SENTENCES, update_mistakes
 
         if q.kind == "updated":

@@ -7,6 +7,7 @@ mistakes (core.mapslips over the written-out steps, core.slips over the engine) 
 """
 from __future__ import annotations
 
+import math
 import re
 
 from ..core import mapnames, mapslips, slips
@@ -17,12 +18,15 @@ from ..core.scalargraph import HIDDEN, MAX_NODES, agrees, write_out
 from ..errors import BackpropError, UsageError, quote
 from .expression import ExpressionDiagnoser
 from .expression_reach import ExpressionReach, ExpressionShape
+from .expression_reach import _image as image
+from .expression_reach import _mul as multiply
 from .expression_reach import _widen as widen
 from .intervals import as_pair
 from .matching import matching
 from .optimizer_mistakes import update_mistakes
 from .quantities import Quantity, QuantityError
-from .rule import same_value
+from .rule import precision_of, same_value
+from .stated import digits_of, written
 
 LAYERS = "layers"  # a Computation's kind (core.computation): section 9's layers written out as scalar steps
 _SUFFIX = re.compile(r"(?P<base>.+?)(?P<suffix>@[0-9]{1,9}|\[[0-9]{1,9}\])?")
@@ -171,6 +175,54 @@ class LayersReach(ExpressionReach):
         return value - high, value - low
 
 
+STATED = ("kernel_flipped_backward", "shared_weight_one_position", "max_pool_gradient_spread",
+          "max_pool_gradient_averaged", "avg_pool_factor_missing", "activation_derivative_missing", "derivative_on_z",
+          "factor_2_lost")  # the catalogue's backward mistakes, made on a file's stated values too
+
+
+class MistakenReach(LayersReach):
+    """The intervals a student making mistake `code` (one of STATED) reaches on the file's stated
+    values: the backward pass with that mistake's local factors (core.mapslips' operations, here
+    on intervals), the forward pass the correct one's."""
+
+    def __init__(self, result, precision, stated, code: str):
+        self.code = code
+        w = result.written
+        self.extra = {pooled: (chosen, members) for pooled, members, mode, chosen in w.pools if mode == "max"} \
+            if code.startswith("max_pool") else {}
+        self.reads = {pooled: chosen for pooled, _, mode, chosen in w.pools if mode == "avg"} \
+            if code == "avg_pool_factor_missing" else {}
+        self.squares = {square for square, _ in w.squares} if code == "factor_2_lost" else set()
+        super().__init__(result, precision, stated)
+
+    def factors(self, i: int, edges: list) -> list:
+        node, code = self.r.graph.nodes[i], self.code
+        if i in self.extra:  # max pooling: every value of the window gets the pooled gradient (or its mean)
+            members = self.extra[i][1]
+            share = 1.0 if code == "max_pool_gradient_spread" else 1.0 / len(members)
+            return [(j, (share, share)) for j in members]
+        if i in self.reads:
+            return [(j, (1.0, 1.0)) for j, _ in edges]  # average pooling's 1/size² left out
+        if i in self.squares:
+            return [(j, (local[0] / 2, local[1] / 2)) for j, local in edges]  # ∂(d²)/∂d taken as d
+        if node.op in mapslips.ACTIVATIONS and code == "activation_derivative_missing":
+            return [(j, (1.0, 1.0)) for j, _ in edges]
+        if node.op in ("sigmoid", "tanh") and code == "derivative_on_z":
+            on_z = (lambda z: z * (1 - z)) if node.op == "sigmoid" else (lambda z: 1 - z * z)
+            return [(j, widen(image(on_z, [self.value_used[j]], [node.op]), self.p)) for j, _ in edges]
+        return edges
+
+    def interval(self, q):
+        i = self.r.index(q.name.kind)
+        if q.kind == "gradient" and self.r.is_parameter(q.name.kind):
+            if self.code == "kernel_flipped_backward" and i in self.r.written.flips:
+                return self.derivative_own[self.r.written.flips[i]]
+            if self.code == "shared_weight_one_position" and q.name.kind in self.r.written.uses:
+                product, below = self.r.written.uses[q.name.kind][0]
+                return multiply(self.derivative_used[product], self.value_used[below])
+        return super().interval(q)
+
+
 class LayersShape(ExpressionShape):
     """How the quantities of a network written out as scalar steps are judged together: as an
     expression's, with a parameter's updated value one step after its gradient."""
@@ -186,6 +238,36 @@ class LayersShape(ExpressionShape):
             return 2, self.r.index(q.name.kind)
         return super().position(q)
 
+    def stated_mistakes(self, judge, answer) -> list:
+        """The catalogued mistakes made on the file's own stated values (grading.judging): an
+        update's own on the gradient the file states; for a gradient, each of STATED the network
+        admits, made in every step of a pass carrying the stated values, where the digits can tell
+        it from the correct step on the same values: (middle, sentence, code, (low, high))."""
+        q, r = answer.quantity, self.r
+        if q.kind == "updated":
+            stated = judge.stated.get(("gradient", Name(q.name.kind, ()), None))
+            if stated is None or same_value(stated.given, r.engine.gradient(q.name.kind)):
+                return []
+            return list(update_mistakes(r.engine, _Parameter(q.name.kind), stated.given))
+        if q.kind != "gradient" or q.name.kind == "L" or not judge._stated_upstream(answer):
+            return []
+        precision = precision_of(written(answer))
+        carried = judge.reach(precision, "carried")
+        right_low, right_high = carried.interval(q)
+        half, found = precision.half_unit, []
+        for slip in mapslips.applicable(r.network):
+            if slip.code not in STATED:
+                continue
+            key = (precision, f"mistake:{slip.code}")
+            if key not in judge._reaches:
+                stated = {k: digits_of(a) for k, a in judge.stated.items()}
+                judge._reaches[key] = MistakenReach(r, precision, stated, slip.code)
+            low, high = judge._reaches[key].interval(q)
+            apart = high + half < right_low - half or low - half > right_high + half
+            if math.isfinite(low) and math.isfinite(high) and apart:
+                found.append(((low + high) / 2, slip.text, slip.code, (low, high)))
+        return found
+
     def inputs(self, result, node) -> list:
         """One step back, as the file's quantities go: through the hidden steps between them (a
         product, a partial sum), so that z1_1_1_1 reads the pixels and weights it is made of."""
@@ -193,8 +275,11 @@ class LayersShape(ExpressionShape):
             return [("gradient", node[1])]
         if not hasattr(self, "_inputs"):
             self._inputs: dict = {}
+            # a value of a max-pooling window: its gradient is the pooled one's, or 0, as the window decides
+            self._windows = {("gradient", member): [("gradient", pooled)] for pooled, members, mode, _ in
+                             self.r.written.pools if mode == "max" for member in members}
         if node not in self._inputs:
-            found, seen, stack = [], {node}, list(super().inputs(result, node))
+            found, seen, stack = [], {node}, list(super().inputs(result, node)) + self._windows.get(node, [])
             while stack:
                 other = stack.pop()
                 if other in seen:

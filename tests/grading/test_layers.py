@@ -289,3 +289,31 @@ def test_a_slip_in_a_step_from_the_givens_is_arithmetic_and_the_step_after_it_ca
     (tmp_path / "a.yaml").write_text(f"spec: net.yaml\nanswers:\n  z1_2_1_1: 0.9\n  a1_2_1_1: {math.tanh(0.9):.4f}\n")
     z, a = Grader().grade_file(str(tmp_path / "a.yaml")).outcomes
     assert (z.verdict, a.verdict) == ("wrong", "wrong") and "no known mistake or slip" in a.diagnosis
+
+
+@pytest.mark.parametrize("pool, answers, code", [
+    # average pooling: ∂L/∂a1_1_1_1 = ∂L/∂a2_1_1_1 / 4, written with the 1/4 left out, on the file's own wrong value
+    ("avgpool2d", {"dL/da2_1_1_1": -0.6, "dL/da1_1_1_1": -0.6}, "avg_pool_factor_missing"),
+    # max pooling: a value that is not its window's maximum given the pooled gradient all the same
+    ("maxpool2d", {"dL/da2_1_1_1": -0.6, "dL/da1_1_1_2": -0.6}, "max_pool_gradient_spread"),
+    # tanh: ∂L/∂z = ∂L/∂a·(1 − a²) written ∂L/∂a, on the file's own wrong ∂L/∂a
+    ("avgpool2d", {"dL/da1_1_1_2": -0.2, "dL/dz1_1_1_2": -0.2}, "activation_derivative_missing"),
+])
+def test_a_mistake_made_on_the_files_own_wrong_values_is_named(tmp_path, pool, answers, code):
+    spec = (SPECS / "cnn-4x4.yaml").read_text().replace("activation: relu", "activation: tanh") \
+        .replace("type: maxpool2d", f"type: {pool}")
+    (tmp_path / "net.yaml").write_text(spec)
+    lines = "".join(f"  {k}: {v:.4f}\n" for k, v in answers.items())
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n" + lines)
+    stated, built = Grader().grade_file(str(tmp_path / "a.yaml")).outcomes
+    assert stated.verdict == "wrong" and stated.expected != pytest.approx(list(answers.values())[0], abs=0.01)
+    assert built.verdict == "wrong" and [d["code"] for d in built.diagnoses] == [code]
+
+
+def test_the_factor_2_lost_on_the_files_own_output(tmp_path):
+    r = graded("rnn-2-unit-3-steps")
+    yhat = truth(r, "yhat1@3") + 0.2  # written wrong; ∂L@3/∂ŷ = 2(ŷ − y) with the 2 lost, on it
+    text = f"spec: net.yaml\nanswers:\n  yhat1@3: {yhat:.4f}\n  dL/dyhat1@3: {round(yhat, 4) + 0.2:.4f}\n"
+    stated, built = _check(tmp_path, "rnn-2-unit-3-steps", text).outcomes
+    assert stated.verdict == "wrong"
+    assert built.verdict == "wrong" and [d["code"] for d in built.diagnoses] == ["factor_2_lost"]
