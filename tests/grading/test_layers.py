@@ -317,3 +317,32 @@ def test_the_factor_2_lost_on_the_files_own_output(tmp_path):
     stated, built = _check(tmp_path, "rnn-2-unit-3-steps", text).outcomes
     assert stated.verdict == "wrong"
     assert built.verdict == "wrong" and [d["code"] for d in built.diagnoses] == ["factor_2_lost"]
+
+
+def test_made_up_states_buy_at_most_a_tenth_of_the_later_steps_points(tmp_path):
+    """A class that invents h@1 and works h@2, h@3 out right on it (by hand, from the spec's numbers)."""
+    wx, wh, b = [[0.1, -0.2], [0.3, 0.4]], [[0.5, -0.3], [0.2, 0.1]], [0.1, -0.1]
+    xs = [[0.5, -1], [0.2, 0.3]]
+
+    def step(h, x):
+        return [math.tanh(sum(wx[j][k] * x[k] + wh[j][k] * h[k] for k in range(2)) + b[j]) for j in range(2)]
+
+    rng, credited, later = random.Random(11), 0, 0
+    (tmp_path / "net.yaml").write_text((SPECS / "rnn-2-unit-3-steps.yaml").read_text())
+    grader = Grader()
+    for _ in range(40):
+        h1 = [round(rng.uniform(-1, 1), 3) for _ in range(2)]
+        h2 = [round(v, 4) for v in step(h1, xs[0])]
+        h3 = step(h2, xs[1])
+        lines = [f"  h1{j + 1}@{t}: {h[j]:.4f}\n" for t, h in ((1, h1), (2, h2), (3, h3)) for j in range(2)]
+        (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n" + "".join(lines))
+        outcomes = grader.grade_file(str(tmp_path / "a.yaml")).outcomes[2:]
+        later += len(outcomes)
+        credited += sum(o.verdict in ("right", "carried_forward") for o in outcomes)
+    assert credited <= later / 10
+    # the same hand computation from the true h@1 (x@1 = [1, 0], h@0 = 0) earns every point
+    h1 = [round(v, 4) for v in step([0, 0], [1, 0])]
+    h2 = [round(v, 4) for v in step(h1, xs[0])]
+    lines = [f"  h1{j + 1}@{t}: {h[j]:.4f}\n" for t, h in ((1, h1), (2, h2), (3, step(h2, xs[1]))) for j in range(2)]
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n" + "".join(lines))
+    assert {o.verdict for o in grader.grade_file(str(tmp_path / "a.yaml")).outcomes} == {"right"}
