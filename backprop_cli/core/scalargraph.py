@@ -24,6 +24,7 @@ from ..errors import UsageError
 from . import mapnames
 from .graph import ExpressionResult, Graph, Node
 from .operations import OPERATIONS
+from .sequence import SequenceNetwork
 
 MAX_NODES = 5_000  # scalar nodes graded by interval arithmetic in pure Python: a few passes of a second
 ELEMENTWISE = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu"}
@@ -85,17 +86,11 @@ class Written:
         self.squares: list[tuple[int, int]] = []  # (d², d) of a squared error's every term
 
 
-def _suffix(rows: int, sequence: bool, row: int) -> str:
-    if sequence:
-        return f"@{row + 1}"
-    return f"[{row + 1}]" if rows > 1 else ""
-
-
 def write_out(result, limit: int = MAX_NODES, flip: bool = False) -> tuple[Graph, dict, Written]:
     """The graph of `result`'s network at its values, its variables' values, and what it records;
     with `flip`, every kernel flipped (convolution instead of cross-correlation, a catalogued slip)."""
     net = result.network
-    sequence = hasattr(net, "steps") and getattr(net, "every_step", None) is not None
+    sequence = isinstance(net, SequenceNetwork)  # rows are time steps (@t), else samples ([s])
     b, w = Builder(limit), Written()
     rows = int(result.a[0].shape[0])
     for name, layer, kind, flat in mapnames.parameters(net):
@@ -106,7 +101,7 @@ def write_out(result, limit: int = MAX_NODES, flip: bool = False) -> tuple[Graph
     def name_of(what: str, layer: int, index: int, row: int) -> str:
         if sequence:
             return mapnames.node_name(net, what, layer, index, row + 1)
-        return mapnames.node_name(net, what, layer, index) + ("" if row is None else _suffix(rows, False, row))
+        return mapnames.node_name(net, what, layer, index) + ("" if row is None or rows == 1 else f"[{row + 1}]")
 
     def parameter(layer: int, kind: str, flat, row: int) -> int:
         node = w.parameters[layer, kind, flat]
