@@ -189,6 +189,9 @@ class _AssignmentReader(ValueReader):
             personal = self._personal(data["personal"])
         else:
             spec = self._spec(data, sources[0])
+        if spec is not None and spec.network.maps and notation != "default":
+            self.fail(("notation",), "section 9's layers are graded in their own names (a2_1_1_1, h11@2, xhat21[2]) "
+                      "only", "leave `notation:` out")
         questions = self._questions(data.get("questions"), spec or (personal.spec if personal else None), notation)
         feedback = data.get("feedback", "full")
         if feedback not in FEEDBACK:

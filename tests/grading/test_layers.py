@@ -245,6 +245,9 @@ def test_notation_other_than_the_default_is_refused_for_these_layers(tmp_path):
     (tmp_path / "a.yaml").write_text(text)
     assert "a.yaml:2:11: section 9's layers are graded in their own names" in \
         invoke("check", tmp_path / "a.yaml", expect=2).stderr
+    (tmp_path / "hw.yaml").write_text("spec: net.yaml\nnotation: padhai\nquestions:\n  - {quantity: loss}\n")
+    assert "hw.yaml:2:11: section 9's layers are graded in their own names" in \
+        invoke("key", "--assignment", tmp_path / "hw.yaml", expect=2).stderr
 
 
 def test_a_copy_of_the_spec_dict_is_untouched():  # _perturbed draws from its own copy
