@@ -1,6 +1,6 @@
 """Convolution and pooling through every command (issue 23, contract section 9): grad, trace
 (text and JSON), gradcheck, step, train, draw and explore agree with one another and with the
-engine; key, check and assignments refuse a network over maps with exit 2 and write nothing."""
+engine; key and check grade it (grading.layers), the key's values the engine's."""
 
 import json
 import re
@@ -69,18 +69,14 @@ def test_gradcheck_and_grad_by_any_spelling(spec_file):
     assert len(data["inputs"]) == 16 and data["inputs"][0]["name"] == "x_1_1"
 
 
-@pytest.mark.parametrize("command", [["key", "--quantity", "loss"]])
-def test_the_commands_that_grade_dense_layers_refuse_it(spec_file, tmp_path, command):
-    args = [str(tmp_path / c) if c.startswith("OUT") else c for c in command]
-    result = invoke(args[0], spec_file, *args[1:], expect=2)
-    assert "convolution or pooling" in result.stderr and "Traceback" not in result.stderr
-    assert not list(tmp_path.glob("OUT*"))
-
-
-def test_check_refuses_an_answers_file_about_it_where_it_names_the_spec(spec_file, tmp_path):
-    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n  loss: 1.18\n")
-    result = invoke("check", tmp_path / "answers.yaml", expect=2)
-    assert "answers.yaml:1:7: `spec: net.yaml` holds convolution or pooling layers" in result.stderr
+def test_key_writes_the_engines_values_and_check_grades_them(spec_file, tmp_path):
+    result = load_spec(spec_file).compute()
+    key = invoke("key", spec_file, "--quantity", "loss", "--quantity", "dL/dw1_1_1_2_2", "--decimals", "6",
+                 expect=0).stdout
+    assert f"loss: {result.loss:.6f}" in key and f"dL/dw1_1_1_2_2: {result.gradient('w1_1_1_2_2'):.6f}" in key
+    (tmp_path / "answers.yaml").write_text(f"spec: net.yaml\nanswers:\n  loss: {result.loss + 0.5:.4f}\n")
+    data = json.loads(invoke("check", tmp_path / "answers.yaml", "--format", "json", expect=1).stdout)
+    assert data["files"][0]["results"][0]["verdict"] == "wrong"
 
 
 @pytest.mark.parametrize("example", MAP_EXAMPLES)

@@ -1,6 +1,6 @@
 """Recurrent and batch-norm networks through every command (issue 24, contract section 9): grad,
 trace (text and JSON, paths counted and grouped by step), gradcheck, step, train, draw and explore
-agree with one another and with the engine; key and check refuse them, located, with exit 2;
+agree with one another and with the engine; key and check grade them (grading.layers);
 hostile and mistaken specs get located messages, never a traceback."""
 from __future__ import annotations
 
@@ -112,12 +112,14 @@ def test_gradcheck_and_grad(spec_file):
     assert len(data["inputs"]) == result.a[0].size
 
 
-def test_key_and_check_refuse_them_naming_the_kind(spec_file, tmp_path):
-    result = invoke("key", spec_file, "--quantity", "loss", expect=2)
-    assert ("recurrent" in result.stderr or "batch-norm" in result.stderr) and "Traceback" not in result.stderr
-    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n  loss: 1.18\n")
-    result = invoke("check", tmp_path / "answers.yaml", expect=2)
-    assert "answers.yaml:1:7: `spec: net.yaml` holds" in result.stderr
+def test_key_holds_the_engines_values_and_check_passes_it(spec_file, tmp_path):
+    result = load_spec(spec_file).compute()
+    key = invoke("key", spec_file, "--decimals", "6", expect=0).stdout
+    first = result.parameters()[0][0]
+    assert f"loss: {result.loss:.6f}" in key and f"dL/d{first}: {result.gradient(first):.6f}" in key
+    (tmp_path / "answers.yaml").write_text(re.sub(r"(?m)^spec: .*$", "spec: net.yaml", key))
+    data = json.loads(invoke("check", tmp_path / "answers.yaml", "--format", "json", expect=0).stdout)
+    assert data["failed"] == 0 and data["passed"] == len(result.parameters()) * 2 + 1
 
 
 def test_names_frozen_and_any_spelling(tmp_path):

@@ -163,13 +163,12 @@ def key(spec, quantities=(), *, decimals: int = 4, notation: str = "default", sp
     for (default: the loss, every gradient and every update). `spec_path` names the spec by path;
     without it the spec goes inline under `network:`. An expression's key holds the expression."""
     from ..grading.key import answer_key, default_quantities, expression_key, key_values
+    from ..grading.layers import graded_result
     from ..grading.quantities import QuantityError
 
-    result = spec.compute()
-    if result.kind != EXPRESSION and result.network.maps:
-        from ..grading.answers import not_graded
-
-        raise UsageError(f"this spec {not_graded(result.network)}")
+    result = graded_result(spec)
+    if isinstance(result, str):  # section 9's layers that cannot be graded answer by answer
+        raise UsageError(f"this spec: {result}")
     try:
         if result.kind == EXPRESSION:
             return expression_key(spec, result, quantities, decimals)
@@ -183,6 +182,11 @@ def key(spec, quantities=(), *, decimals: int = 4, notation: str = "default", sp
 
 def _mistakes(result, notation):
     """(quantity text, true value) -> the catalogued mistakes' (value, sentence), for a key's digits."""
+    from ..grading.layers import LAYERS, LayersDiagnoser, parse_layer_quantity
+
+    if result.kind == LAYERS:
+        layers = LayersDiagnoser(result)
+        return lambda text, value: layers.candidates(parse_layer_quantity(text, result), value)
     from ..grading.diagnoses import Diagnoser
     from ..grading.quantities import parse_quantity
 

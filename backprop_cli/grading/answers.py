@@ -19,23 +19,11 @@ from ..spec.hints import unknown_keys
 from ..spec.reader import Spec, load_spec, read_document
 from ..spec.yamlsafe import KEY, Document, as_float, parse
 from .expression import parse_expression_quantity
+from .layers import LAYERS, graded_result, parse_layer_quantity
 from .quantities import Quantity, QuantityError, check_quantity, parse_quantity
 
 ANSWER_KEYS = ("spec", "network", "expression", "at", "tolerance", "precision", "answers", "notation", "student")
 MAX_ANSWERS = 1_000  # answers one file may give (a homework asks a few dozen)
-
-MAPS_NOT_GRADED = ("holds convolution or pooling layers, which `check`, `key` and assignments do not grade yet "
-                   "(grad, trace, gradcheck, step and train take them)")
-
-
-def not_graded(network) -> str:
-    """Why a network of section 9's layers is refused for grading, naming its kind of layer."""
-    kinds = {layer.kind for layer in network.layers}
-    what = ("a recurrent layer" if "recurrent" in kinds else "batch-norm layers" if "batchnorm" in kinds else None)
-    if what is None:
-        return MAPS_NOT_GRADED
-    return MAPS_NOT_GRADED.replace("convolution or pooling layers", what)
-
 
 @dataclass
 class Answer:
@@ -193,7 +181,10 @@ class AnswersReader:
             chosen = None
         else:
             spec, result = self._spec(doc, data, base, problems)
-            chosen = make_notation(notation_name, result.network.names)
+            chosen = None if result.kind == LAYERS else make_notation(notation_name, result.network.names)
+            if result.kind == LAYERS and notation_name != "default":
+                problems.append(doc.problem(("notation",), "section 9's layers are graded in their own names "
+                                            "(a2_1_1_1, h11@2, xhat21[2]) only", "leave `notation:` out"))
         refused: list[Refused] | None = None if strict else []
         answers = self.read_answers(doc, data, result, chosen, problems, misspelt, refused)
         if problems:
@@ -222,12 +213,12 @@ class AnswersReader:
 
             def load():
                 spec = load_spec(target, name=str(base / name) if str(base) != "." else name, confined=True)
-                return spec, spec.compute()
+                return spec, graded_result(spec)
 
             spec, result = remember(self.cache, str(target), load)
-            if spec.kind != EXPRESSION and spec.network.maps:
-                problems.append(doc.problem(("spec",), f"`spec: {quote(name)}` {not_graded(spec.network)}",
-                                            "grade a network of dense layers, or an expression"))
+            if isinstance(result, str):  # section 9's layers that cannot be graded answer by answer
+                problems.append(doc.problem(("spec",), f"`spec: {quote(name)}`: {result}",
+                                            "grade a smaller network, or one of dense layers"))
                 raise SpecError(problems)
             if spec.kind == EXPRESSION:
                 problems.append(doc.problem(("spec",), f"`spec: {quote(name)}` holds an expression",
@@ -242,11 +233,12 @@ class AnswersReader:
             raise SpecError(problems)
         # the inline spec keeps this file's locations, so its errors point at these lines
         spec = read_document(doc.subdocument(("network",)), base, confined=True)
-        if spec.kind != EXPRESSION and spec.network.maps:
-            problems.append(doc.problem(("network",), f"the network {not_graded(spec.network)}",
-                                        "grade a network of dense layers, or an expression"))
+        result = graded_result(spec)
+        if isinstance(result, str):
+            problems.append(doc.problem(("network",), f"the network: {result}",
+                                        "grade a smaller network, or one of dense layers"))
             raise SpecError(problems)
-        return spec, spec.compute()
+        return spec, result
 
     def _expression(self, doc: Document, data: dict, base: Path, problems: list[Problem]):
         if "spec" in data or "network" in data:
@@ -279,7 +271,9 @@ class AnswersReader:
         for key, value in answers_value.items():
             path = ("answers", key)
             try:
-                if notation is None:  # an expression
+                if result.kind == LAYERS:  # section 9's layers, written out as scalar steps
+                    q = parse_layer_quantity(key, result)
+                elif notation is None:  # an expression
                     q = parse_expression_quantity(key, result)
                 else:
                     q = parse_quantity(key, notation)
@@ -339,7 +333,9 @@ def _nearest_quantity(key: str, result, notation) -> str:
     """'did you mean ...' among the quantities this network (or expression) has."""
     from ..spec.hints import nearest
 
-    if notation is None:  # an expression: its names and their derivatives
+    if result.kind == LAYERS:
+        known = result.known()
+    elif notation is None:  # an expression: its names and their derivatives
         names = [n.name for n in result.graph.nodes if n.constant is None]
         known = names + [f"d{result.output_name}/d{n}" for n in names]
     else:

@@ -16,7 +16,8 @@ from ..spec.hints import describe
 from ..spec.reader import Spec, load_spec, read_document
 from ..spec.values import ValueReader
 from ..spec.yamlsafe import Document, as_float, parse
-from .answers import Tolerance, not_graded, read_tolerance, remember
+from .answers import Tolerance, read_tolerance, remember
+from .layers import LAYERS, LayersDiagnoser, graded_result, parse_layer_quantity
 from .quantities import QuantityError, check_quantity, parse_quantity
 from .roster import Roster, load_roster
 
@@ -100,6 +101,10 @@ class Assignment:
         """The questions as Quantities in `notation`, parsed once (every student's network has the
         base spec's names, so one parse serves the class)."""
         if notation.name not in self._asked:
+            result = self.graded_on(None)[1] if self.personal is None else None
+            if result is not None and result.kind == LAYERS:  # section 9's layers: their own names
+                self._asked[notation.name] = [parse_layer_quantity(q.quantity, result) for q in self.questions]
+                return self._asked[notation.name]
             self._asked[notation.name] = [parse_quantity(q.quantity, notation) for q in self.questions]
         return self._asked[notation.name]
 
@@ -137,7 +142,11 @@ def _with_diagnoser(assignment: Assignment, spec: Spec):
     from ..core.names import notation as make_notation
     from .diagnoses import Diagnoser
 
-    result = spec.compute()
+    result = graded_result(spec)
+    if isinstance(result, str):  # checked when the assignment was read: not reached
+        raise SpecError([Problem(assignment.file, 1, 1, result, "")])
+    if result.kind == LAYERS:
+        return spec, result, LayersDiagnoser(result)
     return spec, result, Diagnoser(result, make_notation(assignment.notation, result.network.names))
 
 
@@ -180,6 +189,9 @@ class _AssignmentReader(ValueReader):
             personal = self._personal(data["personal"])
         else:
             spec = self._spec(data, sources[0])
+        if spec is not None and spec.network.maps and notation != "default":
+            self.fail(("notation",), "section 9's layers are graded in their own names (a2_1_1_1, h11@2, xhat21[2]) "
+                      "only", "leave `notation:` out")
         questions = self._questions(data.get("questions"), spec or (personal.spec if personal else None), notation)
         feedback = data.get("feedback", "full")
         if feedback not in FEEDBACK:
@@ -223,9 +235,10 @@ class _AssignmentReader(ValueReader):
             self.problems += exc.problems
             return None
         if spec.kind != EXPRESSION and spec.network.maps:
-            self.fail(path + (key,), f"the assignment's network {not_graded(spec.network)}",
-                      "use a network of dense layers")
-            return None
+            graded = graded_result(spec)
+            if isinstance(graded, str):
+                self.fail(path + (key,), f"the assignment's network: {graded}", "use a smaller network")
+                return None
         if spec.kind == EXPRESSION:
             self.fail(path + (key,), "an assignment's network must be a network, not an expression",
                       "expressions are graded with answers files holding `expression:`")
@@ -240,6 +253,11 @@ class _AssignmentReader(ValueReader):
             return None
         self._unknown_keys(value, path, PERSONAL_KEYS)
         spec = self._spec(value, "spec", path) if "spec" in value else None
+        if spec is not None and spec.network.maps:
+            self.fail(path + ("spec",), "personal networks are not drawn for section 9's layers (convolution, "
+                      "pooling, recurrent, batch norm) yet", "give the class one network: `spec:` beside "
+                      "`questions:`, not under `personal:`")
+            return None
         if "spec" not in value:
             self.fail(path, "`personal:` needs `spec:` (the shape, activations, loss, target and rate)",
                       "write `spec: net.yaml` under `personal:`")
@@ -293,7 +311,8 @@ class _AssignmentReader(ValueReader):
         if len(value) > MAX_QUESTIONS:
             self.fail(("questions",), f"{len(value)} questions", f"at most {MAX_QUESTIONS}")
             return []
-        result = spec.compute() if spec is not None else None
+        result = graded_result(spec) if spec is not None else None
+        result = None if isinstance(result, str) else result
         from ..core.names import notation as make_notation
 
         questions, seen = [], set()
@@ -310,8 +329,11 @@ class _AssignmentReader(ValueReader):
             text = str(item["quantity"])
             if result is not None:
                 try:
-                    q = parse_quantity(text, make_notation(notation_name, result.network.names))
-                    check_quantity(result, q, make_notation(notation_name, result.network.names))
+                    if result.kind == LAYERS:
+                        q = parse_layer_quantity(text, result)
+                    else:
+                        q = parse_quantity(text, make_notation(notation_name, result.network.names))
+                        check_quantity(result, q, make_notation(notation_name, result.network.names))
                 except QuantityError as exc:
                     self.fail(path + ("quantity",), str(exc), exc.hint)
                     continue

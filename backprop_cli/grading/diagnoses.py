@@ -12,12 +12,12 @@ from ..core.functions import Activation
 from ..core.names import Notation
 from ..core.network import Network
 from ..core.result import Result
-from ..core.update import rule as update_rule
 from ..core.update import updated
 from ..errors import UsageError
 from .answers import Answer, Tolerance
 from .intervals import one_path_only, read_the_other_way
 from .matching import matching
+from .optimizer_mistakes import update_mistakes
 from .quantities import Quantity, QuantityError, evaluate, shown
 from .rule import same_value
 from .training_quantities import is_more
@@ -134,24 +134,6 @@ NEVER_OWN = ("the hidden activation is never applied: a = z is carried forward, 
 ONE_PATH = ("one path only: a hidden unit's ∂L/∂a is summed over only one of the units it feeds, where "
             "∂L/∂a_k = Σ_j δ_j·w_jk sums over every unit j of the next layer")
 TRANSPOSED = "the weight matrix is read the other way in the backward sum: w_jk taken as w_kj"
-
-
-def update_mistakes(r: Result, q: Quantity, gradient: float):
-    """(value, sentence, code) of the update's own mistakes, made with `gradient` (the true one,
-    or the one the answers file states)."""
-    if r.network.optimizer.name != "sgd":  # the spec's optimiser: its own catalogue
-        from .optimizer_mistakes import optimizer_mistakes
-
-        yield from optimizer_mistakes(r, str(q.name), gradient)
-        return
-    value, rule = r.value(str(q.name)), update_rule("w")
-    yield updated(value, -gradient, r.learning_rate), f"this adds η·∂L/∂w; the update subtracts it: {rule}", \
-        "update_sign"
-    yield value, f"this is the value before the update: {rule} was not applied", "update_missing"
-    if r.learning_rate != 1:
-        yield value - gradient, f"η is left out: {rule} with η = {r.learning_rate:g}", "learning_rate_missing"
-        yield (value - r.learning_rate ** 2 * gradient,
-               f"η is applied twice: {rule} multiplies by η = {r.learning_rate:g} once", "learning_rate_twice")
 
 
 STALE = "this backpropagates through weights already updated; use the weights of the forward pass until every " \

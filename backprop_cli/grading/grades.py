@@ -21,6 +21,7 @@ from .dependencies import first_causes
 from .diagnoses import Diagnoser
 from .expression import ExpressionDiagnoser, expression_value
 from .judging import Judge, Judgement
+from .layers import LAYERS, LayersDiagnoser
 from .quantities import evaluate
 from .rule import is_exact, precision_of
 from .stated import written
@@ -90,6 +91,8 @@ class FileReport:
 
 def truth_of(result, q, notation) -> float:
     """The true value of an answer's quantity, on a network or an expression."""
+    if result.kind == LAYERS:
+        return result.truth(q)
     return expression_value(result, q) if result.kind == EXPRESSION else evaluate(result, q, notation)
 
 
@@ -199,6 +202,8 @@ class Grader:
     def _diagnoser(self, result: Result, notation_name: str) -> Diagnoser:
         if result.kind == EXPRESSION:  # an expression's answers
             return remember(self._diagnosers, (id(result), ""), lambda: ExpressionDiagnoser(result))
+        if result.kind == LAYERS:  # section 9's layers, written out as scalar steps
+            return remember(self._diagnosers, (id(result), ""), lambda: LayersDiagnoser(result))
         return remember(self._diagnosers, (id(result), notation_name),
                         lambda: Diagnoser(result, make_notation(notation_name, result.network.names)))
 

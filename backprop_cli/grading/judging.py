@@ -12,7 +12,7 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 
-from ..core.computation import EXPRESSION
+from ..core.computation import EXPRESSION, NETWORK
 from ..errors import quote
 from .dependencies import below, node_of, step_inputs
 from .intervals import Reach
@@ -80,6 +80,10 @@ def shape_of(result, notation):
         from .expression_reach import ExpressionShape
 
         return ExpressionShape(result)
+    if result.kind not in (NETWORK, EXPRESSION):  # grading.layers: section 9's layers written out as scalar steps
+        from .layers import LayersShape
+
+        return LayersShape(result)
     return NetworkShape(result, notation)
 
 
@@ -273,8 +277,8 @@ class Judge:
         file's stated values (rounded as the answer is), so a mistake in a step whose inputs the file
         states is named whatever those inputs are."""
         q = answer.quantity
-        if self.r.kind == EXPRESSION:
-            return []
+        if self.r.kind != NETWORK:  # an expression's (none), or section 9's layers' (grading.layers)
+            return self.shape.stated_mistakes(self, answer)
         from .diagnoses import STEP_SENTENCES, update_mistakes
 
         if q.kind == "updated":

@@ -9,6 +9,7 @@ from ..core.result import Result
 from ..spec.formula import LINE_BREAK
 from ..spec.yamlwrite import string
 from ..version import __version__
+from .layers import LAYERS, parse_layer_quantity
 from .quantities import check_quantity, evaluate, parse_quantity
 
 MAX_FIXED = 17  # decimals a key writes at most before it writes the value exactly instead
@@ -16,6 +17,9 @@ MAX_FIXED = 17  # decimals a key writes at most before it writes the value exact
 
 def default_quantities(result: Result) -> list[str]:
     """What a key holds unless told otherwise: the loss, every gradient and every updated parameter."""
+    if result.kind == LAYERS:
+        names = result.shown_parameter_names
+        return ["loss", *(f"dL/d{x}" for x in names), *(f"{x}_new" for x in names)]
     names = [row[0] for row in result.parameters()]  # the spec's own names where it has them
     return ["loss", *(f"d{result.loss_symbol}/d{x}" for x in names), *(f"{x}_new" for x in names)]
 
@@ -23,6 +27,8 @@ def default_quantities(result: Result) -> list[str]:
 def key_values(result: Result, quantities, notation: Notation) -> list[tuple[str, float]]:
     """(quantity as written, true value) for each quantity; QuantityError for one the network lacks."""
     rows = []
+    if result.kind == LAYERS:  # section 9's layers written out as scalar steps
+        return [(text, result.truth(parse_layer_quantity(text, result))) for text in quantities]
     for text in quantities:
         q = parse_quantity(text, notation)
         check_quantity(result, q, notation)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 
-from ..core.update import bias_corrected
+from ..core.update import bias_corrected, updated
+from ..core.update import rule as update_rule
 
 SENTENCES = {
     "bias_correction_missing": "Adam's bias correction is left out: m and v are used where m̂ = m/(1 − β1^t) "
@@ -64,3 +65,19 @@ def _slips(r, name: str, gradient: float):
         yield w - rate * m_hat / math.sqrt(v_hat + s["eps"]), SENTENCES["epsilon_inside_root"], "epsilon_inside_root"
     if step is not None:
         yield w + rate * step, SENTENCES["update_sign"], "update_sign"
+
+
+def update_mistakes(r, q, gradient: float):
+    """(value, sentence, code) of the update's own mistakes, made with `gradient` (the true one,
+    or the one the answers file states)."""
+    if r.network.optimizer.name != "sgd":  # the spec's optimiser: its own catalogue
+        yield from optimizer_mistakes(r, str(q.name), gradient)
+        return
+    value, rule = r.value(str(q.name)), update_rule("w")
+    yield updated(value, -gradient, r.learning_rate), f"this adds η·∂L/∂w; the update subtracts it: {rule}", \
+        "update_sign"
+    yield value, f"this is the value before the update: {rule} was not applied", "update_missing"
+    if r.learning_rate != 1:
+        yield value - gradient, f"η is left out: {rule} with η = {r.learning_rate:g}", "learning_rate_missing"
+        yield (value - r.learning_rate ** 2 * gradient,
+               f"η is applied twice: {rule} multiplies by η = {r.learning_rate:g} once", "learning_rate_twice")

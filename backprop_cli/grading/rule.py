@@ -23,6 +23,7 @@ NO_FLOOR = 0  # as `kept`: an intermediate may lose every digit the answer's pre
 MAX_DECIMALS = 300  # decimals (either way) a written number is taken to have at most: 10^±300 is a float64
 ZERO_DIGITS = 17  # the significant digits of a written 0: as many as float64 has
 MAX_DIGIT = 300  # the finest digit rounded to on a grid: 10^301 is still a float64
+FLOAT_GRID = 290  # the coarsest digit (10^290) rounded_pair works on floats; beyond it, as rounded() does
 ON_GRID = 1e-9  # relative: a value this close to a grid point is on it (rule.rounded)
 SAME = 1e-9  # relative: two values this close are one value (a mistake that changes nothing)
 # the trivial answers an answer must be told from (copies of a file's other values come on top)
@@ -85,6 +86,36 @@ class Precision:
             usable = np.isfinite(least) & np.isfinite(most) & (first < MAX_DIGIT) & (magnitude > 0)
             half = np.where(magnitude > 0, 0.5 / scale, 0.0)
         return np.where(usable, least, low - half), np.where(usable, -most, high + half)
+
+
+    def rounded_pair(self, low: float, high: float) -> tuple[float, float]:
+        """rounded() of one interval, as Python floats: the same arithmetic on floats rather than
+        numpy arrays of one value (grading a network written out as scalar steps asks it tens of
+        thousands of times); rounded() itself for a 0, a value that is not finite, or a grid
+        float64 can barely hold. (tests/grading/test_rule.py holds the two to the same floats.)"""
+        magnitude = max(abs(low), abs(high))
+        if not (math.isfinite(low) and math.isfinite(high) and magnitude > 0):
+            return _floats(self.rounded(low, high))
+        exponent = math.floor(math.log10(magnitude))
+        first = max(min(self.decimals, self.significant - 1 - exponent), self.kept - 1 - exponent)
+        if not -FLOAT_GRID < first < MAX_DIGIT:
+            return _floats(self.rounded(low, high))
+        scale = 10.0 ** first
+        finer = scale * 10
+
+        def down(end: float) -> float:  # as rounded()'s
+            next_digit = end * finer
+            off_grid = abs(next_digit - round(next_digit)) > ON_GRID * abs(next_digit)
+            return min(math.ceil(end * scale - 0.5) / scale, end - 0.5 / finer if off_grid else end, end)
+
+        least, most = down(low), down(-high)
+        if math.isfinite(least) and math.isfinite(most):
+            return least, -most
+        return low - 0.5 / scale, high + 0.5 / scale
+
+
+def _floats(pair) -> tuple[float, float]:
+    return float(pair[0]), float(pair[1])
 
 
 def precision_of(written: str) -> Precision:

@@ -16,6 +16,7 @@ from ..spec.yamlsafe import parse
 from .answers import ANSWER_KEYS, AnswersReader, read_answers_text
 from .assignment import CARRIED_FORWARD, Assignment
 from .grades import could_not_grade, mark
+from .layers import LAYERS, parse_layer_quantity
 from .quantities import QuantityError, parse_quantity
 from .roster import STUDENT_ID
 
@@ -65,10 +66,11 @@ class Stranger:
         return f"{printable(self.student)} is not on the roster{near}"
 
 
-def _parsed(key, notation) -> tuple | None:
+def _parsed(key, notation, result=None) -> tuple | None:
     """(kind, name, sample) of the quantity `key` names, None when it names none."""
     try:
-        q = parse_quantity(str(key), notation)
+        q = parse_layer_quantity(key, result) if result is not None and result.kind == LAYERS else \
+            parse_quantity(str(key), notation)
     except QuantityError:
         return None
     return q.kind, q.name, q.sample
@@ -95,7 +97,7 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     filled = {k: v for k, v in answers_value.items() if v is not None} if isinstance(answers_value, dict) else None
     # a quantity not asked is listed, never worked out: w111_after100000 would train each network
     asked = {(q.kind, q.name, q.sample) for q in assignment.asked(notation)}
-    unasked = [key for key in filled or () if _parsed(key, notation) not in asked | {None}]
+    unasked = [key for key in filled or () if _parsed(key, notation, result) not in asked | {None}]
     filled = {k: v for k, v in filled.items() if k not in unasked} if filled else filled
     refused: list = []  # one answer, one verdict: an unreadable value or unknown quantity spoils nothing else
     answers = reader.read_answers(doc, {**data, "answers": filled} if filled else data, result, notation, problems,

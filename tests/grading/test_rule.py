@@ -131,3 +131,19 @@ def test_a_grid_too_fine_for_float64_falls_back_to_half_a_unit():
 def test_exact_has_no_absolute_floor():
     assert not is_exact(5e-320, 1e-320) and is_exact(1e-320, 1e-320) and is_exact(0.0, 0.0)
     assert not is_exact(0.0, 1e-305)
+
+
+@settings(max_examples=400, deadline=None)
+@given(decimals=st.integers(-3, 14), significant=st.integers(1, 17), kept=st.sampled_from([3, 0]),
+       low=st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, 1.0, -1.0, 0.5, 10.0, 1e-5, 1000.0, 0.05]),
+                     st.integers(-50, 50).map(lambda k: k / 8), st.floats(-1e-300, 1e-300)),
+       width=st.one_of(st.just(0.0), st.floats(0, 1e3)))
+def test_rounded_pair_is_rounded_on_floats(decimals, significant, kept, low, width):
+    """Precision.rounded_pair, the float path, gives rounded()'s very floats (edges: 0, exact grid
+    values, a width of 0, values near float64's smallest)."""
+    from backprop_cli.grading.rule import Precision
+
+    p = Precision(decimals, significant, kept)
+    high = low + width
+    expected = tuple(float(v) for v in p.rounded(low, high))
+    assert p.rounded_pair(low, high) == expected

@@ -1,0 +1,144 @@
+"""core.mapslips: each catalogued mistake of convolution and pooling, made on the network written
+out as scalar steps, against what a student making it computes, worked out apart from it: the
+kernel flipped by hand in the spec (the engine's pass), the plain-Python oracle's values and
+gradients (tests/oracle_maps.py) combined by hand for one position, a spread or averaged max
+pooling, and average pooling's factor."""
+import copy
+import json
+
+import oracle_maps
+import pytest
+import yaml
+from conftest import SPECS
+
+from backprop_cli.core import mapslips
+from backprop_cli.core.graph import ExpressionResult
+from backprop_cli.core.scalargraph import write_out
+from backprop_cli.spec.reader import read_document
+from backprop_cli.spec.yamlsafe import parse
+
+CNN = yaml.safe_load((SPECS / "cnn-4x4.yaml").read_text())
+CNN["layers"][0]["activation"] = "tanh"  # every value of the map matters (relu would zero some)
+
+
+def built(spec: dict):
+    result = read_document(parse(json.dumps(spec), "net.yaml"), SPECS, confined=False).compute()
+    graph, at, record = write_out(result)
+    return result, ExpressionResult(graph, at), record
+
+
+def made(spec: dict, code: str):
+    """(graph, {name: value}, {name: derivative}) with mistake `code`."""
+    result, graph, record = built(spec)
+    flipped = ExpressionResult(*write_out(result, flip=True)[:2]) if code == "kernel_flipped" else None
+    values, derivatives = mapslips.mistaken(graph, record, code, flipped)
+    names = [n.name for n in graph.graph.nodes]
+    return graph, dict(zip(names, values)), dict(zip(names, derivatives))
+
+
+def oracle(spec: dict):
+    g = oracle_maps.build({**spec, "dims": 2}, spec["input"], spec["target"])
+    return g.value, g.gradients("L")
+
+
+def test_kernel_flipped_is_the_engine_on_a_spec_whose_kernels_are_flipped_by_hand():
+    by_hand = copy.deepcopy(CNN)
+    by_hand["layers"][0]["weights"] = [[[row[::-1] for row in kernel[::-1]] for kernel in out]
+                                       for out in CNN["layers"][0]["weights"]]
+    engine = read_document(parse(json.dumps(by_hand), "net.yaml"), SPECS, confined=False).compute()
+    _, values, derivatives = made(CNN, "kernel_flipped")
+    assert values["L"] == pytest.approx(engine.loss, rel=1e-12)
+    assert values["a2_2_1_1"] == pytest.approx(float(engine.forward["a2_2_1_1"]), rel=1e-12)
+    # the weight written at (1, 1) stands where the hand-flipped spec puts its (2, 2)
+    assert derivatives["w1_1_1_1_1"] == pytest.approx(engine.gradient("w1_1_1_2_2"), rel=1e-12)
+
+
+def test_kernel_flipped_backward_reads_each_weights_gradient_at_the_flipped_position():
+    _, truth = oracle(CNN)
+    _, values, derivatives = made(CNN, "kernel_flipped_backward")
+    assert derivatives["w1_2_1_1_2"] == pytest.approx(truth["w1_2_1_2_1"], rel=1e-12)
+    assert derivatives["w1_1_1_1_1"] == pytest.approx(truth["w1_1_1_2_2"], rel=1e-12)
+    assert derivatives["b1_1"] == pytest.approx(truth["b1_1"], rel=1e-12)  # a bias has no position
+    assert values["L"] == pytest.approx(oracle(CNN)[0]["L"], rel=1e-12)
+
+
+def test_one_position_is_that_positions_delta_times_the_input_it_reads():
+    spec = copy.deepcopy(CNN)
+    spec["layers"][1]["type"] = "avgpool2d"  # every position of the map adds to the gradient
+    value, truth = oracle(spec)
+    _, _, derivatives = made(spec, "shared_weight_one_position")
+    # w1_1_1_1_2 at the first position (row 1, col 1) reads x_1_2; its δ is ∂L/∂z1_1_1_1
+    assert derivatives["w1_1_1_1_2"] == pytest.approx(truth["z1_1_1_1"] * value["x_1_2"], rel=1e-12)
+    assert derivatives["w1_1_1_1_2"] != pytest.approx(truth["w1_1_1_1_2"], rel=1e-3)
+    # under max pooling the first position may add nothing: the first that does is taken
+    value, truth = oracle(CNN)
+    _, _, derivatives = made(CNN, "shared_weight_one_position")
+    first = next(truth[f"z1_2_{r}_{k}"] * value[f"x_{r}_{k + 1}"] for r in (1, 2, 3) for k in (1, 2, 3)
+                 if truth[f"z1_2_{r}_{k}"] * value[f"x_{r}_{k + 1}"] != 0)
+    assert derivatives["w1_2_1_1_2"] == pytest.approx(first, rel=1e-12)
+
+
+def _conv_gradient(value: dict, delta_a: dict, weight: tuple, local=lambda z, a: 1 - a * a) -> float:
+    """∂L/∂w1_c_1_i_j from ∂L/∂a1 at every position (tanh: δ = ∂L/∂a·(1 − a²)), by hand."""
+    c, i, j = weight
+    total = 0.0
+    for r in range(1, 4):
+        for k in range(1, 4):
+            z, a = value[f"z1_{c}_{r}_{k}"], value[f"a1_{c}_{r}_{k}"]
+            total += delta_a.get((c, r, k), 0.0) * local(z, a) * value[f"x_{r + i - 1}_{k + j - 1}"]
+    return total
+
+
+@pytest.mark.parametrize("code, local", [("activation_derivative_missing", lambda z, a: 1.0),
+                                         ("derivative_on_z", lambda z, a: 1 - z * z)])
+def test_the_activations_derivative_left_out_or_taken_on_z(code, local):
+    spec = copy.deepcopy(CNN)
+    spec["layers"][1]["type"] = "avgpool2d"  # every position of the map reaches the loss
+    value, truth = oracle(spec)
+    _, _, derivatives = made(spec, code)
+    above = {(c, r, k): truth[f"a1_{c}_{r}_{k}"] for c in (1, 2) for r in (1, 2, 3) for k in (1, 2, 3)}
+    for weight in [(1, 1, 1), (2, 2, 1)]:
+        name = f"w1_{weight[0]}_1_{weight[1]}_{weight[2]}"
+        assert derivatives[name] == pytest.approx(_conv_gradient(value, above, weight, local), rel=1e-10)
+        assert derivatives[name] != pytest.approx(truth[name], rel=1e-3)
+
+
+def test_the_factor_2_lost_halves_every_gradient_of_a_squared_error():
+    spec = {"input": [[1, -2, 0.5, 3], [0, 1, -1, 2]], "target": [0.3, -0.2], "loss": "squared_error",
+            "layers": [{"type": "conv1d", "weights": [[[0.5, -1], [0.2, 0.3]]], "biases": [0.1], "activation": "tanh"},
+                       {"activation": "linear", "weights": [[0.4, -0.7, 0.1], [1.1, 0.2, -0.3]], "biases": [0, 0.5]}]}
+    truth = oracle_maps.build({**spec, "dims": 1}, spec["input"], spec["target"]).gradients("L")
+    _, _, derivatives = made(spec, "factor_2_lost")
+    for name in ("w1_1_2_1", "b1_1", "w212", "b22"):
+        assert derivatives[name] == pytest.approx(truth[name] / 2, rel=1e-12)
+
+
+@pytest.mark.parametrize("code, factor", [("max_pool_gradient_spread", 1.0), ("max_pool_gradient_averaged", 0.25)])
+def test_max_pooling_spread_or_averaged_gives_every_window_value_the_pooled_gradient(code, factor):
+    value, truth = oracle(CNN)
+    _, _, derivatives = made(CNN, code)
+    # one 2×2 window (rows and columns 1-2) a channel: each of its values gets ∂L/∂a2 (times the factor)
+    spread = {(c, r, k): truth[f"a2_{c}_1_1"] * factor for c in (1, 2) for r in (1, 2) for k in (1, 2)}
+    for weight in [(1, 1, 1), (2, 1, 2), (2, 2, 2)]:
+        name = f"w1_{weight[0]}_1_{weight[1]}_{weight[2]}"
+        assert derivatives[name] == pytest.approx(_conv_gradient(value, spread, weight), rel=1e-10)
+    assert derivatives["w311"] == pytest.approx(truth["w311"], rel=1e-12)  # above the pooling: unchanged
+
+
+def test_average_poolings_factor_left_out_multiplies_every_gradient_below_it_by_the_window():
+    spec = copy.deepcopy(CNN)
+    spec["layers"][1]["type"] = "avgpool2d"
+    _, truth = oracle(spec)
+    _, _, derivatives = made(spec, "avg_pool_factor_missing")
+    for name in ("w1_1_1_1_1", "w1_2_1_2_1", "b1_2", "x_2_3"):
+        assert derivatives[name] == pytest.approx(4 * truth[name], rel=1e-10)
+    assert derivatives["w322"] == pytest.approx(truth["w322"], rel=1e-12)
+
+
+def test_only_the_mistakes_a_networks_layers_admit_apply():
+    result, _, _ = built(CNN)
+    assert [s.code for s in mapslips.applicable(result.network)] == [
+        "kernel_flipped", "kernel_flipped_backward", "shared_weight_one_position", "max_pool_gradient_spread",
+        "max_pool_gradient_averaged", "activation_derivative_missing", "derivative_on_z"]  # no squared error
+    with pytest.raises(KeyError):
+        made(CNN, "no_such_mistake")
