@@ -137,7 +137,7 @@ class MapReader(_SpecReader):
             return None, False
         value, extra = data[key], int(key == batch)
         allowed = (self.dims + extra, self.dims + 1 + extra)
-        if isinstance(value, dict):  # a matrix file (at most 2 axes): an image, or a batch of sequences
+        if isinstance(value, dict):  # an array file: an image, a batch of them, or sequences
             value = self._from_file((key,), value)
             if value is None:
                 return None, bool(extra)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 MAX_NPY_BYTES = 64 << 20
 MAX_CSV_BYTES = 8 << 20  # parsing text is slower than reading .npy: about the same time for each
 SUFFIXES = (".npy", ".csv")
+MAX_AXES = 4  # a conv2d layer's kernels [out][in][rows][cols], a batch of images; each reader asks its own
 _READ_HINT = "a .npy file from numpy.save, or a .csv of numbers separated by commas"
 
 
@@ -37,9 +38,9 @@ def _first_line(exc: Exception) -> str:
 
 def _check_shape(name: str, shape: tuple) -> None:
     values = int(np.prod(shape, dtype=object)) if shape else 1
-    if len(shape) > 2 or values > MAX_PARAMETERS or any(n > MAX_NEURONS for n in shape[:1]):
+    if len(shape) > MAX_AXES or values > MAX_PARAMETERS or any(n > MAX_NEURONS for n in shape[:1]):
         raise MatrixFileError(f"'{name}' holds shape {shape}",
-                              f"a vector or matrix of at most {MAX_NEURONS} rows and {MAX_PARAMETERS:,} values")
+                              f"an array of at most {MAX_AXES} axes, {MAX_NEURONS} rows and {MAX_PARAMETERS:,} values")
 
 
 def _read_npy(name: str, raw: bytes) -> np.ndarray:
@@ -104,8 +105,8 @@ def read_matrix(base_dir: str | Path, name: str, confined: bool = False) -> np.n
         array = array.astype(np.float64)
     if not np.all(np.isfinite(array)):
         raise MatrixFileError(f"'{shown}' holds nan or inf", "every value must be a finite number")
-    if array.size == 0 or array.ndim > 2:
-        raise MatrixFileError(f"'{shown}' holds shape {array.shape}", "a vector or a matrix")
+    if array.size == 0 or array.ndim > MAX_AXES:
+        raise MatrixFileError(f"'{shown}' holds shape {array.shape}", f"an array of at most {MAX_AXES} axes")
     return array
 
 

@@ -110,6 +110,35 @@ def test_an_image_from_a_matrix_file(tmp_path):
                                                                              expect=0).stdout
 
 
+def test_kernels_and_a_batch_of_images_from_npy_files_and_stepped_back_into_them(tmp_path):
+    # contract section 1: any array may come from a file; a conv2d layer's kernels have 4 axes
+    kernels = np.array([[[[1, 0], [0, -1]]], [[[0, 1], [1, 0]]]], dtype=float)
+    images = np.array([[[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]],
+                       [[0, 1, 1, 0], [2, 0, 1, 3], [1, 1, 0, 2], [0, 2, 1, 1]]], dtype=float)
+    np.save(tmp_path / "k.npy", kernels)
+    np.save(tmp_path / "x.npy", images)
+    inline = BASE.replace("input: [[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]]",
+                          f"inputs: {images.astype(int).tolist()}").replace("target: [1, 0]", "targets: [[1, 0], [0, 1]]")
+    (tmp_path / "inline.yaml").write_text(inline)
+    (tmp_path / "net.yaml").write_text(inline.replace(f"inputs: {images.astype(int).tolist()}", "inputs: {file: x.npy}")
+                                       .replace("[[[[1, 0], [0, -1]]], [[[0, 1], [1, 0]]]]", "{file: k.npy}"))
+    assert "{file: k.npy}" in (tmp_path / "net.yaml").read_text()
+    assert invoke("grad", tmp_path / "net.yaml").stdout == invoke("grad", tmp_path / "inline.yaml").stdout
+    invoke("step", tmp_path / "net.yaml", "-o", tmp_path / "stepped.yaml")
+    invoke("step", tmp_path / "inline.yaml", "-o", tmp_path / "stepped-inline.yaml")
+    assert np.load(tmp_path / "stepped-k.npy").shape == (2, 1, 2, 2)  # written back as read
+    assert invoke("grad", tmp_path / "stepped.yaml").stdout == invoke("grad", tmp_path / "stepped-inline.yaml").stdout
+
+
+def test_a_file_of_the_wrong_number_of_axes_is_refused_where_it_is_named(tmp_path):
+    np.save(tmp_path / "k.npy", np.zeros((2, 4)))
+    _refused(tmp_path, BASE.replace("[[[[1, 0], [0, -1]]], [[[0, 1], [1, 0]]]]", "{file: k.npy}"),
+             "net.yaml:6:14: the weights of layer 1 must have 4 axes, the file holds shape (2, 4)")
+    np.save(tmp_path / "w.npy", np.zeros((2, 2, 1)))
+    _refused(tmp_path, BASE.replace("weights: [[0.1, 0.2], [-0.3, 0.4]]", "weights: {file: w.npy}"),
+             "the weights of layer 3 must be a matrix, the file holds shape (2, 2, 1)")
+
+
 @pytest.mark.parametrize("extra, expected", [
     ("optimizer: adam\n", ["net.yaml:13:12: `optimizer: adam` is not taken here: a network with convolution or "
                            "pooling layers trains by plain gradient descent only", "hint: remove `optimizer:`"]),

@@ -48,7 +48,7 @@ def test_npy_version_2_header(tmp_path):
 @pytest.mark.parametrize("name, content, message, hint", [
     ("w.txt", b"1", "cannot read 'w.txt': only .npy and .csv files hold matrices",
      "save it with numpy.save(...) or as comma-separated numbers"),
-    ("e.csv", b"", "'e.csv' holds shape (0,)", "a vector or a matrix"),
+    ("e.csv", b"", "'e.csv' holds shape (0,)", "an array of at most 4 axes"),
     ("n.csv", b"1,nan\n", "'n.csv' holds nan or inf", "every value must be a finite number"),
     ("t.csv", b"1,x\n", "cannot read 't.csv': could not convert string 'x' to float64 at row 0, column 2.",
      "a .npy file from numpy.save, or a .csv of numbers separated by commas"),
@@ -82,10 +82,13 @@ def test_npy_non_numbers(tmp_path):
 
 
 def test_npy_shapes(tmp_path):
-    np.save(tmp_path / "three.npy", np.zeros((2, 2, 2)))
-    exc = refused(tmp_path, "three.npy")
-    assert str(exc) == "'three.npy' holds shape (2, 2, 2)"
-    assert exc.hint == f"a vector or matrix of at most {MAX_NEURONS} rows and {MAX_PARAMETERS:,} values"
+    # up to 4 axes (a conv2d layer's kernels, a batch of images); each spec reader asks its own number
+    np.save(tmp_path / "four.npy", np.zeros((2, 1, 3, 3)))
+    assert read_matrix(tmp_path, "four.npy").shape == (2, 1, 3, 3)
+    np.save(tmp_path / "five.npy", np.zeros((2, 2, 2, 2, 2)))
+    exc = refused(tmp_path, "five.npy")
+    assert str(exc) == "'five.npy' holds shape (2, 2, 2, 2, 2)"
+    assert exc.hint == f"an array of at most 4 axes, {MAX_NEURONS} rows and {MAX_PARAMETERS:,} values"
     np.save(tmp_path / "z.npy", np.zeros((0,)))
     assert str(refused(tmp_path, "z.npy")) == "'z.npy' holds shape (0,)"
 
@@ -104,7 +107,8 @@ def test_npy_truncated_and_lying_header(tmp_path):
 def test_check_shape():
     _check_shape("x", (MAX_NEURONS, 1))
     _check_shape("x", ())
-    for shape in [(MAX_NEURONS + 1, 1), (2, 2, 2), (2000, 2001)]:
+    _check_shape("x", (2, 2, 2, 2))
+    for shape in [(MAX_NEURONS + 1, 1), (2, 2, 2, 2, 2), (2000, 2001)]:
         with pytest.raises(MatrixFileError):
             _check_shape("x", shape)
     with pytest.raises(MatrixFileError, match=r"holds shape \(1, 10000000\)"):
