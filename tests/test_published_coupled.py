@@ -24,10 +24,12 @@ Batch norm (training mode, forward):
 """
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
+from conftest import invoke
 
 from backprop_cli import load_spec
 from backprop_cli.core.coupled import BatchNorm
@@ -163,3 +165,19 @@ def test_tensorgyms_expected_outputs_use_the_unbiased_variance():
         slipped = BatchNorm(np.ones(1), np.zeros(1), eps=1e-5, slip="unbiased_variance")
         _, _, unbiased = slipped.statistics(np.array(inputs))
         assert all(rounds_to(v, p) for v, p in zip(unbiased[:, 0], printed))  # the slip reproduces them
+
+
+def test_check_names_the_walkthroughs_slip_and_carries_the_numbers_after_it_forward(tmp_path):
+    # the walkthrough's own numbers as an answers file: tanh(1.04621) = 0.7790 is an arithmetic slip
+    # (its input is stated right), and every number computed from it after is its step done right
+    (tmp_path / "net.yaml").write_text(PRACHUB, encoding="utf-8")
+    printed = {"h11@1": "0.4621", "yhat1@1": "0.9242", "z11@2": "1.04621", "h11@2": "0.7790", "yhat1@2": "1.558",
+               "L@2": "0.0978", "L": "0.1007", "dL/dh11@2": "-0.884"}
+    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + "".join(
+        f"  {name}: {value}\n" for name, value in printed.items()), encoding="utf-8")
+    results = json.loads(invoke("check", tmp_path / "answers.yaml", "--format", "json", expect=1).stdout)
+    verdicts = {r["quantity"]: (r["verdict"], [d["code"] for d in r["diagnoses"]])
+                for r in results["files"][0]["results"]}
+    assert verdicts["h11@2"] == ("wrong", ["arithmetic"])
+    assert all(verdicts[name][0] == "right" for name in ("h11@1", "yhat1@1", "z11@2"))
+    assert all(verdicts[name][0] == "carried_forward" for name in ("yhat1@2", "L@2", "L", "dL/dh11@2"))
