@@ -117,10 +117,11 @@ def test_kernels_and_a_batch_of_images_from_npy_files_and_stepped_back_into_them
                        [[0, 1, 1, 0], [2, 0, 1, 3], [1, 1, 0, 2], [0, 2, 1, 1]]], dtype=float)
     np.save(tmp_path / "k.npy", kernels)
     np.save(tmp_path / "x.npy", images)
-    inline = BASE.replace("input: [[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]]",
-                          f"inputs: {images.astype(int).tolist()}").replace("target: [1, 0]", "targets: [[1, 0], [0, 1]]")
+    written = f"inputs: {images.astype(int).tolist()}"
+    inline = BASE.replace("input: [[1, 2, 0, 1], [0, 1, 3, 1], [2, 1, 1, 0], [1, 0, 2, 2]]", written)
+    inline = inline.replace("target: [1, 0]", "targets: [[1, 0], [0, 1]]")
     (tmp_path / "inline.yaml").write_text(inline)
-    (tmp_path / "net.yaml").write_text(inline.replace(f"inputs: {images.astype(int).tolist()}", "inputs: {file: x.npy}")
+    (tmp_path / "net.yaml").write_text(inline.replace(written, "inputs: {file: x.npy}")
                                        .replace("[[[[1, 0], [0, -1]]], [[[0, 1], [1, 0]]]]", "{file: k.npy}"))
     assert "{file: k.npy}" in (tmp_path / "net.yaml").read_text()
     assert invoke("grad", tmp_path / "net.yaml").stdout == invoke("grad", tmp_path / "inline.yaml").stdout
