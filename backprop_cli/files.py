@@ -4,7 +4,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from .errors import UsageError
@@ -30,6 +29,7 @@ def write_atomic(path: str | Path, content) -> None:
         raise UsageError(f"cannot write {path}: {NOT_REGULAR}")
     temporary = None
     try:
+        import tempfile  # only a run that writes pays for its import (start-up)
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "wb") as handle:
             for piece in [content] if isinstance(content, (str, bytes)) else content:  # or pieces of text

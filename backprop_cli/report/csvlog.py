@@ -1,7 +1,6 @@
 """`train --log FILE.csv`: the spreadsheet students build by hand, one row per epoch."""
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 
 from ..core.numbers import exact
@@ -24,6 +23,7 @@ class TrainingLog:
         """One row; `state` (core.training.Epoch) is the state before the epoch's update."""
         spool = self.spools.get(rate)
         if spool is None:
+            import tempfile  # only a run that writes pays for its import (start-up)
             spool = self.spools[rate] = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115 - close()
         values = [state.loss, *state.values.tolist(), *state.gradients.tolist()]
         spool.write(",".join([exact(rate), str(int(epoch))] + [exact(v) for v in values]) + "\n")
