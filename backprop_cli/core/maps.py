@@ -46,12 +46,6 @@ class _MapLayer(Record):
         self.out_shape = (channels, out_side(h, kernel[0], self.strides[0], self.paddings[0]),
                           out_side(w, kernel[1], self.strides[1], self.paddings[1]))
 
-    def _windows(self, maps: np.ndarray, kernel: tuple[int, int]) -> np.ndarray:
-        """Every window of (padded) maps: (samples, channels, out rows, out cols, kernel rows, cols)."""
-        windows = np.lib.stride_tricks.sliding_window_view(maps, kernel, axis=(2, 3))
-        _, ho, wo = self.out_shape
-        return windows[:, :, ::self.strides[0], ::self.strides[1]][:, :, :ho, :wo]
-
     def _scatter(self, below: np.ndarray, parts) -> None:
         """Add each kernel offset's (samples, channels, out rows, out cols) part back onto the
         (padded) maps below, where that offset read them (overlapping windows add up)."""
@@ -98,29 +92,46 @@ class Conv(_MapLayer):
         rows, cols = self.paddings
         return np.pad(maps, ((0, 0), (0, 0), (rows, rows), (cols, cols))) if cols else maps
 
+    def _columns(self, padded: np.ndarray) -> np.ndarray:
+        """im2col: what every output position reads, as one contiguous (samples, in channels ×
+        kernel rows × kernel cols, out rows × out cols) array, one strided copy a kernel offset
+        (whole rows at a time: fast, where copying a 6-D window view element by element is not)."""
+        samples, channels = padded.shape[:2]
+        kh, kw = self.weights.shape[2:]
+        _, ho, wo = self.out_shape
+        rs, cs = self.strides
+        columns = np.empty((samples, channels, kh, kw, ho, wo))
+        for i in range(kh):
+            for j in range(kw):
+                columns[:, :, i, j] = padded[:, :, i:i + rs * (ho - 1) + 1:rs, j:j + cs * (wo - 1) + 1:cs]
+        return columns.reshape(samples, channels * kh * kw, ho * wo)
+
     def forward(self, flat: np.ndarray) -> np.ndarray:
         """z = W ⋆ a + b for a batch, flattened (samples, out channels × rows × cols)."""
-        windows = self._windows(self._padded(self.maps(flat)), self.weights.shape[2:])
-        # Σ over input channel and kernel offset: (samples, out rows, out cols, out channels)
-        z = np.tensordot(windows, self.weights, axes=([1, 4, 5], [1, 2, 3]))
-        z += self.biases
-        return np.ascontiguousarray(z.transpose(0, 3, 1, 2)).reshape(flat.shape[0], -1)
+        columns = self._columns(self._padded(self.maps(flat)))
+        # Σ over input channel and kernel offset, one matrix product a sample (BLAS): (samples, out, positions)
+        z = np.matmul(self.weights.reshape(self.weights.shape[0], -1), columns)
+        z += self.biases[:, None]
+        return z.reshape(flat.shape[0], -1)
 
     def backward(self, delta: np.ndarray, flat: np.ndarray, below: bool = True) -> tuple:
         """(∂L/∂a below per sample, ∂L/∂W and ∂L/∂b summed over the batch) from δ = ∂L/∂z; without
         `below`, None for the first (the input's gradient, which training never needs)."""
-        kh, kw = self.weights.shape[2:]
+        out, channels, kh, kw = self.weights.shape
         samples = flat.shape[0]
-        delta = delta.reshape((samples,) + self.out_shape)
+        _, ho, wo = self.out_shape
+        delta = delta.reshape(samples, out, ho * wo)
         padded = self._padded(self.maps(flat))
+        columns = self._columns(padded)
         # a shared weight's gradient sums over every position where it is used, and over the batch
-        weight_grad = np.tensordot(delta, self._windows(padded, (kh, kw)), axes=([0, 2, 3], [0, 2, 3]))
-        bias_grad = delta.sum(axis=(0, 2, 3))
+        weight_grad = np.matmul(delta, columns.transpose(0, 2, 1)).sum(axis=0).reshape(self.weights.shape)
+        bias_grad = delta.sum(axis=(0, 2))
         if not below:
             return None, weight_grad, bias_grad
+        # col2im: each kernel offset's share of ∂L/∂a, added back where that offset read
+        parts = np.matmul(self.weights.reshape(out, -1).T, delta).reshape(samples, channels, kh, kw, ho, wo)
         grad = np.zeros_like(padded)
-        self._scatter(grad, (((i, j), np.tensordot(delta, self.weights[:, :, i, j], axes=([1], [0]))
-                              .transpose(0, 3, 1, 2)) for i in range(kh) for j in range(kw)))
+        self._scatter(grad, (((i, j), parts[:, :, i, j]) for i in range(kh) for j in range(kw)))
         (rows, cols), (h, w) = self.paddings, self.in_shape[1:]
         grad = grad[:, :, rows:rows + h, cols:cols + w]
         return np.ascontiguousarray(grad).reshape(samples, -1), weight_grad, bias_grad
@@ -198,9 +209,25 @@ class Pool(_MapLayer):
             for j in range(kw):
                 yield i * kw + j, maps[:, :, i:i + rs * (ho - 1) + 1:rs, j:j + cs * (wo - 1) + 1:cs]
 
+    @property
+    def tiles(self) -> bool:
+        """Whether the windows tile the map (stride = size): each value in one window at most."""
+        return self.strides == self.window
+
+    def _blocks(self, flat: np.ndarray) -> np.ndarray:
+        """The windows of tiling pooling as (samples, channels, out rows, out cols, window), by a
+        reshape: no more values than the map holds."""
+        _, ho, wo = self.out_shape
+        kh, kw = self.window
+        maps = self.maps(flat)[:, :, :ho * kh, :wo * kw]
+        blocks = maps.reshape(maps.shape[:2] + (ho, kh, wo, kw)).transpose(0, 1, 2, 4, 3, 5)
+        return blocks.reshape(maps.shape[:2] + (ho, wo, kh * kw))
+
     def first(self, flat: np.ndarray) -> np.ndarray:
         """The offset of each window's first maximum in row-major order (as argmax, and PyTorch),
         (samples, channels, out rows, out cols)."""
+        if self.tiles:  # argmax: the first maximum, or the first nan
+            return self._blocks(flat).argmax(axis=-1)
         best = arg = None
         for k, values in self._offsets(flat):
             if best is None:
@@ -241,6 +268,15 @@ class Pool(_MapLayer):
         kh, kw = self.window
         first = self.first(flat) if self.mode == "max" else None
         below = np.zeros((samples,) + self.in_shape)
+        if self.tiles:  # each window's share written back by a reshape, not an offset at a time
+            channels, ho, wo = self.out_shape
+            if first is None:
+                parts = np.broadcast_to((grad / (kh * kw))[..., None], grad.shape + (kh * kw,))
+            else:
+                parts = np.where(np.arange(kh * kw) == first[..., None], grad[..., None], 0.0)
+            parts = parts.reshape(samples, channels, ho, wo, kh, kw).transpose(0, 1, 2, 4, 3, 5)
+            below[:, :, :ho * kh, :wo * kw] += parts.reshape(samples, channels, ho * kh, wo * kw)
+            return below.reshape(samples, -1)
         self._scatter(below, (((k // kw, k % kw), grad / (kh * kw) if first is None else
                                np.where(first == k, grad, 0.0)) for k in range(kh * kw)))
         return below.reshape(samples, -1)
