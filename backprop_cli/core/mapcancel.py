@@ -14,11 +14,15 @@ import numpy as np
 from .cancel import RELATIVE
 
 
-def path_sums(result) -> tuple[list, list, np.ndarray]:
+def path_sums(result, inputs: bool = False) -> tuple[list, list, np.ndarray | None]:
     """Σ over paths of |product| of every weight's and bias's gradient (per layer, as the gradients
-    are kept: reduced over the batch) and of every input's (per sample, the sample's share)."""
-    if "path_sums" in result._cache:
-        return result._cache["path_sums"]
+    are kept: reduced over the batch) and, with `inputs`, of every input's (per sample, the sample's
+    share; else None: a first convolution's input gradient costs as much as its weights')."""
+    key = "path_sums_inputs" if inputs else "path_sums"
+    if key in result._cache:
+        return result._cache[key]
+    if not inputs and "path_sums_inputs" in result._cache:
+        return result._cache["path_sums_inputs"]
     net, a, z = result.network, result.a, result.z
     depth = len(net.layers)
     weights: list = [None] * (depth + 1)
@@ -36,10 +40,10 @@ def path_sums(result) -> tuple[list, list, np.ndarray]:
                 delta = np.stack([upstream[s] @ np.abs(layer.activation.jacobian(z[l][s], a[l][s]))
                                   for s in range(result.samples)])
             absolute = layer.replace(weights=np.abs(layer.weights))
-            upstream, weights[l], biases[l] = absolute.backward(delta, np.abs(a[l - 1]))
+            upstream, weights[l], biases[l] = absolute.backward(delta, np.abs(a[l - 1]), below=inputs or l > 1)
             weights[l], biases[l] = weights[l] * result.scale, biases[l] * result.scale
-    result._cache["path_sums"] = (weights, biases, upstream)
-    return result._cache["path_sums"]
+    result._cache[key] = (weights, biases, upstream)
+    return result._cache[key]
 
 
 def _tops(result, level: tuple) -> np.ndarray:
@@ -96,7 +100,7 @@ def snap_inputs(result, gradient: np.ndarray) -> np.ndarray:
     """The inputs' gradients (per sample) with their zeros up to rounding made exactly 0, in place."""
     from ..errors import UsageError
 
-    bound = path_sums(result)[2]
+    bound = path_sums(result, inputs=True)[2]
     size = np.abs(gradient)
     candidates = (size > 0) & (size <= RELATIVE * bound) & np.isfinite(bound)
     if candidates.any():

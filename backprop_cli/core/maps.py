@@ -209,33 +209,27 @@ class Pool(_MapLayer):
             for j in range(kw):
                 yield i * kw + j, maps[:, :, i:i + rs * (ho - 1) + 1:rs, j:j + cs * (wo - 1) + 1:cs]
 
-    @property
-    def tiles(self) -> bool:
-        """Whether the windows tile the map (stride = size): each value in one window at most."""
-        return self.strides == self.window
-
-    def _blocks(self, flat: np.ndarray) -> np.ndarray:
-        """The windows of tiling pooling as (samples, channels, out rows, out cols, window), by a
-        reshape: no more values than the map holds."""
-        _, ho, wo = self.out_shape
-        kh, kw = self.window
-        maps = self.maps(flat)[:, :, :ho * kh, :wo * kw]
-        blocks = maps.reshape(maps.shape[:2] + (ho, kh, wo, kw)).transpose(0, 1, 2, 4, 3, 5)
-        return blocks.reshape(maps.shape[:2] + (ho, wo, kh * kw))
+    def _firsts(self, flat: np.ndarray):
+        """Each window offset k with its (samples, channels, out rows, out cols) mask of the windows
+        whose first maximum in row-major order (or first nan, as argmax and PyTorch) is at k: one
+        comparison with the pooled maximum an offset, no copy of every window."""
+        pooled = self.forward(flat).reshape((flat.shape[0],) + self.out_shape)
+        nan = bool(np.isnan(pooled).any())
+        taken = np.zeros(pooled.shape, dtype=bool)
+        for k, values in self._offsets(flat):
+            hit = values == pooled
+            if nan:  # a window holding a nan pools to nan: its first nan is the maximum
+                hit |= values != values
+            hit &= ~taken
+            taken |= hit
+            yield k, hit
 
     def first(self, flat: np.ndarray) -> np.ndarray:
         """The offset of each window's first maximum in row-major order (as argmax, and PyTorch),
         (samples, channels, out rows, out cols)."""
-        if self.tiles:  # argmax: the first maximum, or the first nan
-            return self._blocks(flat).argmax(axis=-1)
-        best = arg = None
-        for k, values in self._offsets(flat):
-            if best is None:
-                best, arg = values.copy(), np.zeros(values.shape, dtype=np.intp)
-            else:
-                # a later offset wins only when strictly larger (or the first nan, as argmax)
-                better = (values > best) | (np.isnan(values) & ~np.isnan(best))
-                best[better], arg[better] = values[better], k
+        arg = np.zeros((flat.shape[0],) + self.out_shape, dtype=np.intp)
+        for k, hit in self._firsts(flat):
+            np.putmask(arg, hit, k)
         return arg
 
     def forward(self, flat: np.ndarray) -> np.ndarray:
@@ -266,19 +260,14 @@ class Pool(_MapLayer):
         samples = flat.shape[0]
         grad = grad.reshape((samples,) + self.out_shape)
         kh, kw = self.window
-        first = self.first(flat) if self.mode == "max" else None
         below = np.zeros((samples,) + self.in_shape)
-        if self.tiles:  # each window's share written back by a reshape, not an offset at a time
-            channels, ho, wo = self.out_shape
-            if first is None:
-                parts = np.broadcast_to((grad / (kh * kw))[..., None], grad.shape + (kh * kw,))
-            else:
-                parts = np.where(np.arange(kh * kw) == first[..., None], grad[..., None], 0.0)
-            parts = parts.reshape(samples, channels, ho, wo, kh, kw).transpose(0, 1, 2, 4, 3, 5)
-            below[:, :, :ho * kh, :wo * kw] += parts.reshape(samples, channels, ho * kh, wo * kw)
-            return below.reshape(samples, -1)
-        self._scatter(below, (((k // kw, k % kw), grad / (kh * kw) if first is None else
-                               np.where(first == k, grad, 0.0)) for k in range(kh * kw)))
+        if self.mode == "avg":
+            share = grad / (kh * kw)
+            self._scatter(below, (((k // kw, k % kw), share) for k in range(kh * kw)))
+        else:  # each window's gradient added to its first maximum, where that offset read (windows may overlap)
+            targets = dict(self._offsets(below.reshape(samples, -1)))
+            for k, hit in self._firsts(flat):
+                targets[k] += np.where(hit, grad, 0.0)  # (a masked np.add into a strided view is 2x slower)
         return below.reshape(samples, -1)
 
     def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -80,3 +80,26 @@ def test_pooling_edges_are_every_value_of_every_window():
     pooled, below, offset = pool.edges()
     assert len(pooled) == 2 * 4 * 4 and set(offset.tolist()) == {0, 1, 2, 3}
     assert below[pooled == 5].tolist() == [9 + 1, 9 + 2, 9 + 4, 9 + 5]  # channel 2's window at (1, 2)
+
+
+@pytest.mark.parametrize("size, stride", [(2, 2), (2, 1), (3, 2), (3, 3)])
+def test_max_pooling_finds_the_first_maximum_as_argmax_over_every_window(size, stride):
+    # oracle: every window copied out and np.argmax (the first maximum, or the first nan), its
+    # gradient added back where it read; ties (relu's zeros) and a nan included, windows tiling or overlapping
+    rng = np.random.default_rng(size * 10 + stride)
+    maps = np.maximum(rng.integers(-2, 3, (3, 2, 7, 7)).astype(float), 0.0)
+    maps[1, 0, 2, 3] = np.nan
+    pool = Pool("max", size, (2, 7, 7), stride=stride)
+    _, ho, wo = pool.out_shape
+    windows = np.lib.stride_tricks.sliding_window_view(maps, (size, size), axis=(2, 3))[:, :, ::stride, ::stride]
+    windows = windows[:, :, :ho, :wo].reshape(3, 2, ho, wo, size * size)
+    expected = windows.argmax(axis=-1)
+    flat = maps.reshape(3, -1)
+    assert pool.first(flat).tolist() == expected.tolist()
+    grad = rng.normal(size=(3, 2, ho, wo))
+    below = np.zeros_like(maps)
+    for s, c, r, q in np.ndindex(grad.shape):
+        k = expected[s, c, r, q]
+        below[s, c, r * stride + k // size, q * stride + k % size] += grad[s, c, r, q]
+    # overlapping windows add their shares in another order than the oracle's: rounding only
+    assert np.allclose(pool.backward(grad.reshape(3, -1), flat), below.reshape(3, -1), rtol=1e-15, atol=1e-15)
