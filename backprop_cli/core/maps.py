@@ -266,8 +266,11 @@ class Pool(_MapLayer):
             self._scatter(below, (((k // kw, k % kw), share) for k in range(kh * kw)))
         else:  # each window's gradient added to its first maximum, where that offset read (windows may overlap)
             targets = dict(self._offsets(below.reshape(samples, -1)))
+            # grad × mask where every gradient is finite (inf × 0 would be nan): twice as fast as np.where,
+            # which is twice as fast as a masked np.add into a strided view
+            share = np.empty_like(grad) if np.isfinite(grad).all() else None
             for k, hit in self._firsts(flat):
-                targets[k] += np.where(hit, grad, 0.0)  # (a masked np.add into a strided view is 2x slower)
+                targets[k] += np.where(hit, grad, 0.0) if share is None else np.multiply(grad, hit, out=share)
         return below.reshape(samples, -1)
 
     def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
