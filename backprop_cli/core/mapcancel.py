@@ -36,14 +36,25 @@ def path_sums(result, inputs: bool = False) -> tuple[list, list, np.ndarray | No
                 continue
             if layer.activation.elementwise:
                 delta = upstream * np.abs(layer.activation.derivative(z[l], a[l]))
-            else:  # softmax: Σi |∂L/∂ai|·|∂ai/∂zm|
-                delta = np.stack([upstream[s] @ np.abs(layer.activation.jacobian(z[l][s], a[l][s]))
-                                  for s in range(result.samples)])
+            else:  # softmax: Σi |∂L/∂ai|·|∂ai/∂zm|, every sample's at once
+                delta = np.matmul(upstream[:, None, :], _softmax_jacobians(a[l]))[:, 0, :]
             absolute = layer.replace(weights=np.abs(layer.weights))
             upstream, weights[l], biases[l] = absolute.backward(delta, np.abs(a[l - 1]), below=inputs or l > 1)
             weights[l], biases[l] = weights[l] * result.scale, biases[l] * result.scale
     result._cache[key] = (weights, biases, upstream)
     return result._cache[key]
+
+
+def _softmax_jacobians(a: np.ndarray) -> np.ndarray:
+    """|∂ai/∂zm| of softmax for a batch (samples, i, m), as core.functions.Activation.jacobian
+    gives each sample's: ai·am off the diagonal, am·Σ_{j≠m} aj on it (summed without subtracting)."""
+    jacobians = a[:, :, None] * a[:, None, :]
+    totals = np.cumsum(a, axis=-1)
+    before = np.concatenate((np.zeros((len(a), 1)), totals[:, :-1]), axis=-1)
+    after = np.concatenate((np.cumsum(a[:, ::-1], axis=-1)[:, ::-1][:, 1:], np.zeros((len(a), 1))), axis=-1)
+    diagonal = np.arange(a.shape[1])
+    jacobians[:, diagonal, diagonal] = a * (before + after)
+    return jacobians
 
 
 def _tops(result, level: tuple) -> np.ndarray:

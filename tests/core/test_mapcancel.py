@@ -1,6 +1,7 @@
 """Zero up to rounding over feature maps: a gradient within 1e-12 of its largest path product is
 exactly 0 (and said to cancel); a gradient that is merely small is kept."""
 
+import numpy as np
 import pytest
 
 from backprop_cli import load_spec
@@ -47,3 +48,16 @@ def test_a_dead_path_is_no_cancellation():
     text = CANCELS.replace("[[[1]]], biases: [0]", "[[[1]]], biases: [-5], activation: relu")
     result = load_spec(text=text).compute()
     assert result.gradient("w1_1_1_1") == 0.0 and not result.cancelled("w1_1_1_1")
+
+
+def test_a_batch_of_softmax_jacobians_is_each_samples_own():
+    # oracle: core.functions' jacobian of one sample at a time (itself checked against finite differences)
+    from backprop_cli.core.functions import activation
+    from backprop_cli.core.mapcancel import _softmax_jacobians
+
+    rng = np.random.default_rng(3)
+    z = rng.normal(0, 3, (5, 4))
+    softmax = activation("softmax")
+    a = softmax.forward(z)
+    expected = np.stack([np.abs(softmax.jacobian(z[s], a[s])) for s in range(5)])
+    assert np.array_equal(_softmax_jacobians(a), expected)
