@@ -53,7 +53,10 @@ def floor_pass(x, kernels, kernel_bias, weights, bias, y):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=200)
-    repeats = parser.parse_args().repeats
+    parser.add_argument("--torch-threads", type=int, default=0,
+                        help="PyTorch's threads (default: its own choice; 1 on a busy machine steadies it)")
+    options = parser.parse_args()
+    repeats = options.repeats
     rng = np.random.default_rng(0)
     kernels, kernel_bias = rng.normal(0, 0.3, (KERNELS, 1, 3, 3)), rng.normal(0, 0.1, KERNELS)
     weights, bias = rng.normal(0, 0.05, (10, KERNELS * 13 * 13)), rng.normal(0, 0.1, 10)
@@ -81,6 +84,9 @@ def main() -> None:
         print(f"  backprop engine, exact zeros       {exact * 1000:7.2f} ms   (what reports, step and train use)")
         print("  PyTorch: not importable (pip install torch to time torch.nn.functional on the same numbers)")
         return
+    if options.torch_threads:
+        torch.set_num_threads(options.torch_threads)
+    print(f"  (PyTorch {torch.__version__}, {torch.get_num_threads()} threads)")
     tx = torch.tensor(x, requires_grad=False)
     tk, tkb = torch.tensor(kernels, requires_grad=True), torch.tensor(kernel_bias, requires_grad=True)
     tw, tb = torch.tensor(weights, requires_grad=True), torch.tensor(bias, requires_grad=True)
