@@ -61,7 +61,7 @@ class Packing:
             flat[weights] = weight_grads[l].ravel()
             if style == "each":
                 flat[biases] = bias_grads[l]
-            elif style == "shared" and biases.start not in self.frozen_set:  # a frozen one's is never used
+            elif style == "shared":  # frozen too: the update leaves it, the log still shows it
                 flat[biases.start] = snapped_sum(bias_grads[l])
         return flat
 

@@ -29,6 +29,9 @@ def test_gradients_sum_a_shared_bias_and_skip_none():
     wg = [None, np.ones((2, 2)), np.full((1, 2), 2.0), np.full((1, 1), 3.0)]
     bg = [None, np.array([0.25, 0.5]), np.array([4.0]), np.array([9.0])]
     assert packing.gradients(wg, bg).tolist() == [1, 1, 1, 1, 0.75, 2, 2, 4, 3]
+    # a frozen shared bias's gradient is its sum too (train's log shows it), not a stale entry
+    frozen = Packing(network(frozenset({"b1"})))
+    assert frozen.gradients(wg, bg, np.full(9, np.nan)).tolist() == [1, 1, 1, 1, 0.75, 2, 2, 4, 3]
 
 
 def test_arrays_are_views_and_layers_are_copies():
