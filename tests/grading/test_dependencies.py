@@ -152,3 +152,33 @@ def test_one_pass_over_an_expression_finds_what_one_search_each_finds():
                           ({value("h0"), ("gradient", result.index("h4"))}, {value("h3"), value("h1")})):
         assert below(result, nodes, wanted, stops, shape.inputs) == {
             n: _one_search(result, n, wanted, stops, shape.inputs) for n in nodes}
+
+
+def test_at_most_max_visited_nodes_are_looked_past(monkeypatch):
+    # a bound on the work of one pass: past it, a node is taken to read nothing
+    from backprop_cli.grading import dependencies
+    from backprop_cli.grading.expression_reach import ExpressionShape
+    from backprop_cli.spec.expression import expression_from_text
+
+    steps = "\n".join(["h0 = x"] + [f"h{k + 1} = sin(h{k})" for k in range(9)])
+    result = expression_from_text(steps, {"x": 0.5}).compute()
+    shape = ExpressionShape(result)
+    chain = [("value", result.index(f"h{k}")) for k in range(10)]
+    top, everything = chain[-1], set(chain)
+    assert dependencies.below(result, [top], everything, inputs=shape.inputs)[top] == set(chain[:-1])
+    monkeypatch.setattr(dependencies, "MAX_VISITED", 4)  # three nodes looked past: h9, h8 and h7
+    assert dependencies.below(result, [top], everything, inputs=shape.inputs)[top] == set(chain[6:-1])
+
+
+def test_a_wrong_answer_with_no_node_follows_from_nothing(tmp_path):
+    # w111_after2 has no node of one pass: it is judged, and said to follow from no earlier answer
+    import json
+
+    from conftest import invoke
+
+    t.folder(tmp_path)
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  dL/dw111: 0.5\n  w111_after2: 0.1\n  a11: 3\n",
+                                     encoding="utf-8")
+    results = json.loads(invoke("check", tmp_path / "a.yaml", "--format", "json", expect=1).stdout)
+    verdicts = {r["quantity"]: r["verdict"] for r in results["files"][0]["results"]}
+    assert verdicts == {"dL/dw111": "wrong", "w111_after2": "wrong", "a11": "wrong"}
