@@ -23,6 +23,7 @@ NO_FLOOR = 0  # as `kept`: an intermediate may lose every digit the answer's pre
 MAX_DECIMALS = 300  # decimals (either way) a written number is taken to have at most: 10^±300 is a float64
 ZERO_DIGITS = 17  # the significant digits of a written 0: as many as float64 has
 MAX_DIGIT = 300  # the finest digit rounded to on a grid: 10^301 is still a float64
+FEW = 16  # values rounded one float at a time (rounded_pair): numpy's calls cost more below this many
 FLOAT_GRID = 290  # the coarsest digit (10^290) rounded_pair works on floats; beyond it, as rounded() does
 ON_GRID = 1e-9  # relative: a value this close to a grid point is on it (rule.rounded)
 SAME = 1e-9  # relative: two values this close are one value (a mistake that changes nothing)
@@ -69,10 +70,19 @@ class Precision:
         it is not on the next digit's grid, anything within half of that next digit (where finer
         roundings fall); so a value on the grid (an exact 1, a 0.5) stays what it is."""
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+        if low.shape == high.shape and low.size <= FEW:  # a layer's handful: one float at a time is cheaper
+            pairs = [self.rounded_pair(a, b) for a, b in zip(low.ravel().tolist(), high.ravel().tolist())]
+            return (np.array([a for a, _ in pairs], dtype=float).reshape(low.shape),
+                    np.array([b for _, b in pairs], dtype=float).reshape(low.shape))
+        return self.rounded_arrays(low, high)
+
+    def rounded_arrays(self, low: np.ndarray, high: np.ndarray):
+        """rounded() over numpy arrays, every value at once."""
         with np.errstate(all="ignore"):
             magnitude = np.maximum(np.abs(low), np.abs(high))
             first = self._digit(magnitude)  # the digit rounded to
-            scale = 10.0 ** first
+            # numpy's power over an array (a 0-d one takes another routine, different in the last bit)
+            scale = (10.0 ** first.reshape(-1)).reshape(first.shape)
             finer = scale * 10
 
             def down(end):  # the high end is moved as its negation: both ends move down, one rule for both
@@ -85,22 +95,22 @@ class Precision:
             # a 0, or a grid float64 cannot hold (a value near 1e-308): as given, or half a unit either way
             usable = np.isfinite(least) & np.isfinite(most) & (first < MAX_DIGIT) & (magnitude > 0)
             half = np.where(magnitude > 0, 0.5 / scale, 0.0)
-        return np.where(usable, least, low - half), np.where(usable, -most, high + half)
-
+            return np.where(usable, least, low - half), np.where(usable, -most, high + half)
 
     def rounded_pair(self, low: float, high: float) -> tuple[float, float]:
         """rounded() of one interval, as Python floats: the same arithmetic on floats rather than
         numpy arrays of one value (grading a network written out as scalar steps asks it tens of
         thousands of times); rounded() itself for a 0, a value that is not finite, or a grid
-        float64 can barely hold. (tests/grading/test_rule.py holds the two to the same floats.)"""
+        float64 can barely hold. (tests/grading/test_rule.py holds the two to the same floats.)
+        rounded() asks it for arrays of up to FEW values."""
         magnitude = max(abs(low), abs(high))
         if not (math.isfinite(low) and math.isfinite(high) and magnitude > 0):
-            return _floats(self.rounded(low, high))
+            return _floats(self.rounded_arrays(np.asarray(low, dtype=float), np.asarray(high, dtype=float)))
         exponent = math.floor(math.log10(magnitude))
         first = max(min(self.decimals, self.significant - 1 - exponent), self.kept - 1 - exponent)
         if not -FLOAT_GRID < first < MAX_DIGIT:
-            return _floats(self.rounded(low, high))
-        scale = 10.0 ** first
+            return _floats(self.rounded_arrays(np.asarray(low, dtype=float), np.asarray(high, dtype=float)))
+        scale = _TENS[first + FLOAT_GRID]
         finer = scale * 10
 
         def down(end: float) -> float:  # as rounded()'s
@@ -112,6 +122,11 @@ class Precision:
         if math.isfinite(least) and math.isfinite(most):
             return least, -most
         return low - 0.5 / scale, high + 0.5 / scale
+
+
+# 10^k as numpy's power gives it over an array (what rounded_arrays computes), which is not always
+# Python's float power (10.0 ** 210 differs from numpy's in the last bit; so do 10^-5 and 10^23)
+_TENS = (10.0 ** np.arange(-FLOAT_GRID, MAX_DIGIT + 1, dtype=float)).tolist()
 
 
 def _floats(pair) -> tuple[float, float]:

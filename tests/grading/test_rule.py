@@ -1,6 +1,8 @@
 """grading.rule, the one rule for a right answer, called directly: precision as written, exact
 answers, the rounding a reached answer may carry, imprecise against mistakes and trivial values,
 and the digits a key writes so that it is right."""
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -145,5 +147,25 @@ def test_rounded_pair_is_rounded_on_floats(decimals, significant, kept, low, wid
 
     p = Precision(decimals, significant, kept)
     high = low + width
-    expected = tuple(float(v) for v in p.rounded(low, high))
+    expected = tuple(float(v) for v in p.rounded_arrays(np.asarray(low), np.asarray(high)))
     assert p.rounded_pair(low, high) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(decimals=st.integers(-3, 14), significant=st.integers(1, 17), kept=st.sampled_from([3, 0]),
+       ends=st.lists(st.tuples(st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, 1.0, -1.0, 0.5, 1e-5, 0.05]),
+                                         st.floats(-1e-300, 1e-300), st.sampled_from([math.inf, -math.inf, math.nan])),
+                               st.one_of(st.just(0.0), st.floats(0, 1e3))), min_size=1, max_size=20))
+def test_rounded_gives_the_same_floats_one_at_a_time_or_all_at_once(decimals, significant, kept, ends):
+    """rounded() takes a layer's few values one float at a time (rounded_pair) and more at once
+    (rounded_arrays): the same floats either way, for every shape it is asked."""
+    from backprop_cli.grading.rule import Precision
+
+    p = Precision(decimals, significant, kept)
+    low = np.array([a for a, _ in ends])
+    high = low + np.array([w for _, w in ends])
+    for shape in ((len(ends),), (1, len(ends))):
+        got = p.rounded(low.reshape(shape), high.reshape(shape))
+        want = p.rounded_arrays(low.reshape(shape), high.reshape(shape))
+        for g, w in zip(got, want):
+            assert g.shape == w.shape and np.array_equal(g, w, equal_nan=True)
