@@ -24,6 +24,7 @@ from .expression_reach import _widen as widen
 from .intervals import as_pair
 from .matching import matching
 from .optimizer_mistakes import update_mistakes
+from .possible import told_apart
 from .quantities import Quantity, QuantityError
 from .rule import precision_of, same_value
 from .stated import digits_of, written
@@ -253,7 +254,7 @@ class LayersShape(ExpressionShape):
             return []
         precision = precision_of(written(answer))
         carried = judge.reach(precision, "carried")
-        right_low, right_high = carried.interval(q)
+        right = carried.interval(q)  # the correct method on the same values
         half, found = precision.half_unit, []
         for slip in mapslips.applicable(r.network):
             if slip.code not in STATED:
@@ -263,8 +264,7 @@ class LayersShape(ExpressionShape):
                 stated = {k: digits_of(a) for k, a in judge.stated.items()}
                 judge._reaches[key] = MistakenReach(r, precision, stated, slip.code)
             low, high = judge._reaches[key].interval(q)
-            apart = high + half < right_low - half or low - half > right_high + half
-            if math.isfinite(low) and math.isfinite(high) and apart:
+            if math.isfinite(low) and math.isfinite(high) and told_apart((low, high), right, half):
                 found.append(((low + high) / 2, slip.text, slip.code, (low, high)))
         return found
 
