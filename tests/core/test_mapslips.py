@@ -6,6 +6,7 @@ pooling, and average pooling's factor."""
 import copy
 import json
 
+import numpy as np
 import oracle_maps
 import pytest
 import yaml
@@ -142,3 +143,95 @@ def test_only_the_mistakes_a_networks_layers_admit_apply():
         "max_pool_gradient_averaged", "activation_derivative_missing", "derivative_on_z"]  # no squared error
     with pytest.raises(KeyError):
         made(CNN, "no_such_mistake")
+
+
+# Stride and padding misplaced (CMU 11-785 HW2P1, CS231n A2): two input channels, a 5×5 image, a 3×3
+# kernel at stride 2 with padding 1 (and its 1-D twin), every mistaken gradient summed by hand in
+# numpy from the oracle's δ = ∂L/∂z and the image, apart from core.mapslips.
+STRIDED = {"input": [[[1, 2, 0, 1, -1], [0, 1, 3, 1, 2], [2, 1, 1, 0, -2], [1, 0, 2, 2, 1], [0.5, 1, -1, 2, 0]],
+                     [[0, -1, 1, 2, 1], [1, 1, 0, -2, 0.5], [0.3, 2, 1, 1, 0], [-1, 0, 1, 0, 2], [1, 1, 1, -0.5, 0]]],
+           "target": [1, 0], "loss": "cross_entropy",
+           "layers": [{"type": "conv2d", "stride": 2, "padding": 1, "activation": "tanh", "biases": [0.1, -0.2],
+                       "weights": [[[[0.5, 0.2, -0.4], [0, -0.3, 0.6], [0.3, 0.2, 0.1]],
+                                    [[0.1, -0.2, 0.3], [0.4, 0.1, -0.1], [0.2, 0, -0.5]]],
+                                   [[[-0.1, 0.3, 0.2], [0.2, 0.5, -0.2], [0, 0.1, 0.4]],
+                                    [[0.3, 0.3, -0.3], [0.1, -0.4, 0.2], [0.5, 0.1, 0]]]]},
+                      {"activation": "softmax", "weights": [[0.1, -0.2, 0.3, 0.4, -0.5, 0.1, 0.2, 0.3, -0.1] * 2,
+                                                            [-0.3, 0.2, 0.1, -0.1, 0.4, 0.2, -0.2, 0.1, 0.3] * 2],
+                       "biases": [0, 0]}]}
+STRIDED_1D = {"input": [[1, -2, 0.5, 3, 1, -1, 2]], "target": [0.3], "loss": "squared_error",
+              "layers": [{"type": "conv1d", "stride": 2, "padding": 2, "activation": "tanh", "biases": [0.1],
+                          "weights": [[[0.5, -1, 0.3]]]},
+                         {"activation": "linear", "weights": [[0.4, -0.7, 0.1, 0.6, -0.2]], "biases": [0]}]}
+
+
+def _by_hand(spec: dict, code: str) -> dict:
+    """{weight name: its mistaken gradient} by hand: Σ over out positions of δ·(the input read)."""
+    dims = 1 if spec["layers"][0]["type"] == "conv1d" else 2
+    g = oracle_maps.build({**spec, "dims": dims}, spec["input"], spec["target"])
+    delta = g.gradients("L")
+    conv = spec["layers"][0]
+    x, w = np.array(spec["input"], dtype=float), np.array(conv["weights"], dtype=float)
+    if dims == 1:  # a 1-D map is a 2-D map of one row
+        x, w = x[:, None, :], w[:, :, None, :]
+    s, p = conv["stride"], conv["padding"]
+    (sr, pr), (sc, pc) = ((s, p) if dims == 2 else (1, 0)), (s, p)
+    padded = np.pad(x, ((0, 0), (pr, pr), (pc, pc)))
+    ho, wo = (x.shape[1] + 2 * pr - w.shape[2]) // sr + 1, (x.shape[2] + 2 * pc - w.shape[3]) // sc + 1
+    found = {}
+    for o, i, kr, kc in np.ndindex(*w.shape):
+        total = 0.0
+        for r in range(ho):
+            for c in range(wo):
+                z = f"z1_{o + 1}_{r + 1}_{c + 1}" if dims == 2 else f"z1_{o + 1}_{c + 1}"
+                if code == "stride_ignored_backward":
+                    pixel = padded[i, r + kr, c + kc]
+                else:  # the unpadded image at the padded indices; outside it, 0
+                    row, col = r * sr + kr, c * sc + kc
+                    pixel = x[i, row, col] if row < x.shape[1] and col < x.shape[2] else 0.0
+                total += delta[z] * pixel
+        found[f"w1_{o + 1}_{i + 1}_{kr + 1}_{kc + 1}" if dims == 2 else f"w1_{o + 1}_{i + 1}_{kc + 1}"] = total
+    return found
+
+
+@pytest.mark.parametrize("spec", [STRIDED, STRIDED_1D], ids=["2d", "1d"])
+@pytest.mark.parametrize("code", ["stride_ignored_backward", "padding_ignored_backward"])
+def test_a_weights_gradient_with_the_stride_or_padding_misplaced_is_summed_over_the_inputs_it_misreads(spec, code):
+    truth = oracle_maps.build({**spec, "dims": 1 if spec is STRIDED_1D else 2}, spec["input"],
+                              spec["target"]).gradients("L")
+    _, values, derivatives = made(spec, code)
+    by_hand = _by_hand(spec, code)
+    for name, value in by_hand.items():
+        assert derivatives[name] == pytest.approx(value, rel=1e-10, abs=1e-14), name
+    assert sum(by_hand[n] != pytest.approx(truth[n], rel=1e-6) for n in by_hand) >= len(by_hand) - 1
+    assert derivatives["b1_1"] == pytest.approx(truth["b1_1"], rel=1e-12)  # a bias reads no input
+    assert values["L"] == pytest.approx(oracle_maps.build({**spec, "dims": 2 if spec is STRIDED else 1},
+                                                          spec["input"], spec["target"]).value["L"], rel=1e-12)
+
+
+def test_a_map_computed_without_its_padding_has_the_unpadded_maps_values_where_it_has_them():
+    _, values, derivatives = made(STRIDED, "padding_ignored")
+    x = np.array(STRIDED["input"], dtype=float)
+    w = np.array(STRIDED["layers"][0]["weights"], dtype=float)
+    for o, r, c in np.ndindex(2, 2, 2):  # (5 − 3)//2 + 1 = 2 rows and columns without the padding
+        z = float((w[o] * x[:, 2 * r:2 * r + 3, 2 * c:2 * c + 3]).sum()) + STRIDED["layers"][0]["biases"][o]
+        assert values[f"z1_{o + 1}_{r + 1}_{c + 1}"] == pytest.approx(z, rel=1e-12)
+        assert values[f"a1_{o + 1}_{r + 1}_{c + 1}"] == pytest.approx(np.tanh(z), rel=1e-12)
+    truth, _ = oracle(STRIDED)
+    assert values["z1_1_3_3"] == pytest.approx(truth["z1_1_3_3"], rel=1e-12)  # the unpadded map has no row 3
+    assert values["yhat1"] == pytest.approx(truth["yhat1"], rel=1e-12)  # only the map itself is said
+    assert derivatives["w1_2_1_3_1"] == pytest.approx(oracle(STRIDED)[1]["w1_2_1_3_1"], rel=1e-12)  # as they are
+
+
+def test_stride_and_padding_mistakes_apply_only_where_they_change_something():
+    codes = lambda spec: {s.code for s in mapslips.applicable(built(spec)[0].network)}  # noqa: E731
+    assert codes(STRIDED) >= {"stride_ignored_backward", "padding_ignored_backward", "padding_ignored"}
+    assert codes(STRIDED_1D) >= {"stride_ignored_backward", "padding_ignored_backward", "padding_ignored"}
+    assert not codes(CNN) & {"stride_ignored_backward", "padding_ignored_backward", "padding_ignored"}
+    one = copy.deepcopy(STRIDED_1D)  # stride 4 over 7 + 2·2: two positions; stride 9: one, never strided
+    one["layers"][0].update(stride=9, padding=2)
+    one["layers"][1]["weights"] = [[0.4]]
+    assert not codes(one) & {"stride_ignored_backward"} and "padding_ignored" in codes(one)
+    wide = copy.deepcopy(STRIDED_1D)  # a kernel wider than the unpadded input: no unpadded map at all
+    wide["input"], wide["layers"][1]["weights"] = [[1, 2]], [[0.4, 0.1]]
+    assert "padding_ignored" not in codes(wide) and "padding_ignored_backward" in codes(wide)
