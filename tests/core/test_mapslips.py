@@ -6,8 +6,8 @@ pooling, and average pooling's factor."""
 import copy
 import json
 
-import numpy as np
 import oracle_maps
+import oracle_strided
 import pytest
 import yaml
 from conftest import SPECS
@@ -146,8 +146,8 @@ def test_only_the_mistakes_a_networks_layers_admit_apply():
 
 
 # Stride and padding misplaced (CMU 11-785 HW2P1, CS231n A2): two input channels, a 5×5 image, a 3×3
-# kernel at stride 2 with padding 1 (and its 1-D twin), every mistaken gradient summed by hand in
-# numpy from the oracle's δ = ∂L/∂z and the image, apart from core.mapslips.
+# kernel at stride 2 with padding 1 (and its 1-D twin), every mistaken value worked out by hand in
+# numpy from the oracle's δ = ∂L/∂z and the image (tests/oracle_strided.py), apart from core.mapslips.
 STRIDED = {"input": [[[1, 2, 0, 1, -1], [0, 1, 3, 1, 2], [2, 1, 1, 0, -2], [1, 0, 2, 2, 1], [0.5, 1, -1, 2, 0]],
                      [[0, -1, 1, 2, 1], [1, 1, 0, -2, 0.5], [0.3, 2, 1, 1, 0], [-1, 0, 1, 0, 2], [1, 1, 1, -0.5, 0]]],
            "target": [1, 0], "loss": "cross_entropy",
@@ -165,42 +165,13 @@ STRIDED_1D = {"input": [[1, -2, 0.5, 3, 1, -1, 2]], "target": [0.3], "loss": "sq
                          {"activation": "linear", "weights": [[0.4, -0.7, 0.1, 0.6, -0.2]], "biases": [0]}]}
 
 
-def _by_hand(spec: dict, code: str) -> dict:
-    """{weight name: its mistaken gradient} by hand: Σ over out positions of δ·(the input read)."""
-    dims = 1 if spec["layers"][0]["type"] == "conv1d" else 2
-    g = oracle_maps.build({**spec, "dims": dims}, spec["input"], spec["target"])
-    delta = g.gradients("L")
-    conv = spec["layers"][0]
-    x, w = np.array(spec["input"], dtype=float), np.array(conv["weights"], dtype=float)
-    if dims == 1:  # a 1-D map is a 2-D map of one row
-        x, w = x[:, None, :], w[:, :, None, :]
-    s, p = conv["stride"], conv["padding"]
-    (sr, pr), (sc, pc) = ((s, p) if dims == 2 else (1, 0)), (s, p)
-    padded = np.pad(x, ((0, 0), (pr, pr), (pc, pc)))
-    ho, wo = (x.shape[1] + 2 * pr - w.shape[2]) // sr + 1, (x.shape[2] + 2 * pc - w.shape[3]) // sc + 1
-    found = {}
-    for o, i, kr, kc in np.ndindex(*w.shape):
-        total = 0.0
-        for r in range(ho):
-            for c in range(wo):
-                z = f"z1_{o + 1}_{r + 1}_{c + 1}" if dims == 2 else f"z1_{o + 1}_{c + 1}"
-                if code == "stride_ignored_backward":
-                    pixel = padded[i, r + kr, c + kc]
-                else:  # the unpadded image at the padded indices; outside it, 0
-                    row, col = r * sr + kr, c * sc + kc
-                    pixel = x[i, row, col] if row < x.shape[1] and col < x.shape[2] else 0.0
-                total += delta[z] * pixel
-        found[f"w1_{o + 1}_{i + 1}_{kr + 1}_{kc + 1}" if dims == 2 else f"w1_{o + 1}_{i + 1}_{kc + 1}"] = total
-    return found
-
-
 @pytest.mark.parametrize("spec", [STRIDED, STRIDED_1D], ids=["2d", "1d"])
 @pytest.mark.parametrize("code", ["stride_ignored_backward", "padding_ignored_backward"])
 def test_a_weights_gradient_with_the_stride_or_padding_misplaced_is_summed_over_the_inputs_it_misreads(spec, code):
     truth = oracle_maps.build({**spec, "dims": 1 if spec is STRIDED_1D else 2}, spec["input"],
                               spec["target"]).gradients("L")
     _, values, derivatives = made(spec, code)
-    by_hand = _by_hand(spec, code)
+    by_hand = oracle_strided.mistaken_gradients(spec, code)
     for name, value in by_hand.items():
         assert derivatives[name] == pytest.approx(value, rel=1e-10, abs=1e-14), name
     assert sum(by_hand[n] != pytest.approx(truth[n], rel=1e-6) for n in by_hand) >= len(by_hand) - 1
@@ -211,12 +182,14 @@ def test_a_weights_gradient_with_the_stride_or_padding_misplaced_is_summed_over_
 
 def test_a_map_computed_without_its_padding_has_the_unpadded_maps_values_where_it_has_them():
     _, values, derivatives = made(STRIDED, "padding_ignored")
-    x = np.array(STRIDED["input"], dtype=float)
-    w = np.array(STRIDED["layers"][0]["weights"], dtype=float)
-    for o, r, c in np.ndindex(2, 2, 2):  # (5 − 3)//2 + 1 = 2 rows and columns without the padding
-        z = float((w[o] * x[:, 2 * r:2 * r + 3, 2 * c:2 * c + 3]).sum()) + STRIDED["layers"][0]["biases"][o]
-        assert values[f"z1_{o + 1}_{r + 1}_{c + 1}"] == pytest.approx(z, rel=1e-12)
-        assert values[f"a1_{o + 1}_{r + 1}_{c + 1}"] == pytest.approx(np.tanh(z), rel=1e-12)
+    by_hand = oracle_strided.unpadded_map(STRIDED)
+    assert len(by_hand) == 2 * 2 * 2 * 2  # (5 − 3)//2 + 1 = 2 rows and columns without the padding
+    for name, value in by_hand.items():
+        assert values[name] == pytest.approx(value, rel=1e-12), name
+    assert oracle_strided.unpadded_map(STRIDED_1D).keys() == {"z1_1_1", "a1_1_1", "z1_1_2", "a1_1_2", "z1_1_3",
+                                                              "a1_1_3"}
+    _, values_1d, _ = made(STRIDED_1D, "padding_ignored")
+    assert all(values_1d[n] == pytest.approx(v, rel=1e-12) for n, v in oracle_strided.unpadded_map(STRIDED_1D).items())
     truth, _ = oracle(STRIDED)
     assert values["z1_1_3_3"] == pytest.approx(truth["z1_1_3_3"], rel=1e-12)  # the unpadded map has no row 3
     assert values["yhat1"] == pytest.approx(truth["yhat1"], rel=1e-12)  # only the map itself is said
