@@ -208,3 +208,18 @@ def test_stride_and_padding_mistakes_apply_only_where_they_change_something():
     wide = copy.deepcopy(STRIDED_1D)  # a kernel wider than the unpadded input: no unpadded map at all
     wide["input"], wide["layers"][1]["weights"] = [[1, 2]], [[0.4, 0.1]]
     assert "padding_ignored" not in codes(wide) and "padding_ignored_backward" in codes(wide)
+
+
+@pytest.mark.parametrize("code", ["stride_ignored_backward", "padding_ignored_backward"])
+def test_over_a_batch_the_mistaken_gradient_is_the_mean_of_each_samples_by_hand(code):
+    first = {**STRIDED_1D, "input": [1, -2, 0.5, 3, 1, -1, 2], "target": [0.3]}
+    second = {**STRIDED_1D, "input": [0.2, 1, -1, 0.5, 2, 0, 1], "target": [-0.4]}
+    batch = {key: value for key, value in STRIDED_1D.items() if key not in ("input", "target")}
+    batch.update(inputs=[first["input"], second["input"]], targets=[[0.3], [-0.4]], reduction="mean")
+    _, values, derivatives = made(batch, code)
+    one, two = oracle_strided.mistaken_gradients(first, code), oracle_strided.mistaken_gradients(second, code)
+    for name in one:
+        assert derivatives[name] == pytest.approx((one[name] + two[name]) / 2, rel=1e-10), name
+    unpadded = oracle_strided.unpadded_map(second)
+    _, values, _ = made(batch, "padding_ignored")
+    assert values["z1_1_3[2]"] == pytest.approx(unpadded["z1_1_3"], rel=1e-12)
