@@ -70,6 +70,7 @@ def test_each_stride_and_padding_mistake_injected_into_random_conv_networks_is_n
     rng, named, injected, right = random.Random(11), dict.fromkeys(CODES, 0), dict.fromkeys(CODES, 0), []
     for _ in range(24):
         spec, grader = _drawn(rng), Grader()  # a Grader reads each spec once
+        asked = []
         (tmp_path / "net.yaml").write_text(json.dumps(spec))
         value, gradient = _truth(spec)
         for code in CODES:
@@ -86,9 +87,9 @@ def test_each_stride_and_padding_mistake_injected_into_random_conv_networks_is_n
             injected[code] += 1
             named[code] += code in [d["code"] for d in outcome.diagnoses]
             assert outcome.verdict == "wrong", (spec, quantity)
-        # the true values, a key of every kernel weight's gradient and of the map: right, none of these named
-        names = [n for n in gradient if n.startswith("w1_")] + [n for n in value if n[:2] in ("z1", "a1")]
-        quantities = [f"dL/d{n}" for n in names if n.startswith("w1_")] + [n for n in names if n[:2] in ("z1", "a1")]
+            asked.append(quantity)
+        # the true values, a key of every kernel weight's gradient and of each quantity asked: right, none named
+        quantities = [f"dL/d{n}" for n in gradient if n.startswith("w1_")] + [q for q in asked if "/" not in q]
         (tmp_path / "k.yaml").write_text(key(load_spec(tmp_path / "net.yaml"), quantities, spec_path="net.yaml"))
         report = grader.grade_file(str(tmp_path / "k.yaml"))
         right += [(o.verdict, [d["code"] for d in o.diagnoses]) for o in report.outcomes]
@@ -142,3 +143,16 @@ def test_the_mistake_made_on_the_files_own_wrong_deltas_is_named(tmp_path, code)
     data = json.loads(invoke("check", tmp_path / "a.yaml", "--format", "json", expect=1).stdout)
     last = data["files"][0]["results"][-1]
     assert last["verdict"] == "wrong" and code in [d["code"] for d in last["diagnoses"]], last
+
+
+def test_keys_of_a_strided_padded_network_pass_their_own_check_at_every_precision(tmp_path):
+    (tmp_path / "net.yaml").write_text(json.dumps(STRIDED))
+    maps = [f"{kind}1_1_{r}_{c}" for kind in "za" for r in (1, 2, 3) for c in (1, 2, 3)]
+    for decimals in (1, 2, 3, 5):
+        text = key(load_spec(tmp_path / "net.yaml"), ["loss", *maps, *(f"dL/dw1_1_1_{r}_{c}" for r in (1, 2, 3)
+                                                                       for c in (1, 2, 3))],
+                   decimals=decimals, spec_path="net.yaml")
+        (tmp_path / "k.yaml").write_text(text)
+        report = Grader().grade_file(str(tmp_path / "k.yaml"))
+        assert [o.question.quantity for o in report.outcomes if o.verdict != "right"] == [], decimals
+        assert not {d["code"] for o in report.outcomes for d in o.diagnoses} & set(CODES)
