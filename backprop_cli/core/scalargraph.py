@@ -84,6 +84,7 @@ class Written:
         self.flips: dict[int, int] = {}  # a conv weight's variable -> the variable at the flipped kernel position
         self.pools: list[tuple[int, list[int], str, int]] = []  # (pooled, window, mode, the node it reads)
         self.squares: list[tuple[int, int]] = []  # (d², d) of a squared error's every term
+        self.convs: list[tuple] = []  # (layer, its number, inputs, z, a) of a conv layer at each row
 
 
 def write_out(result, limit: int = MAX_NODES, flip: bool = False) -> tuple[Graph, dict, Written]:
@@ -130,6 +131,8 @@ def write_out(result, limit: int = MAX_NODES, flip: bool = False) -> tuple[Graph
                 outputs.append(_pool(b, w, layer, l, below[s], s, name_of))
                 continue
             a = _activate(b, layer.activation, z, [name_of("a", l, j, s) for j in range(len(z))])
+            if layer.kind.startswith("conv"):
+                w.convs.append((layer, l, below[s], z, a))
             if layer.kind == "recurrent":
                 states[l] = a
             outputs.append(a)

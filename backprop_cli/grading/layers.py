@@ -178,7 +178,7 @@ class LayersReach(ExpressionReach):
 
 STATED = ("kernel_flipped_backward", "shared_weight_one_position", "max_pool_gradient_spread",
           "max_pool_gradient_averaged", "avg_pool_factor_missing", "activation_derivative_missing", "derivative_on_z",
-          "factor_2_lost")  # the catalogue's backward mistakes, made on a file's stated values too
+          "factor_2_lost", *mapslips.REREAD)  # the catalogue's backward mistakes, made on a file's stated values too
 
 
 class MistakenReach(LayersReach):
@@ -194,6 +194,7 @@ class MistakenReach(LayersReach):
         self.reads = {pooled: chosen for pooled, _, mode, chosen in w.pools if mode == "avg"} \
             if code == "avg_pool_factor_missing" else {}
         self.squares = {square for square, _ in w.squares} if code == "factor_2_lost" else set()
+        self.pairs = mapslips.reread(w, code) if code in mapslips.REREAD else {}  # the stride or padding misplaced
         super().__init__(result, precision, stated)
 
     def factors(self, i: int, edges: list) -> list:
@@ -221,6 +222,9 @@ class MistakenReach(LayersReach):
             if self.code == "shared_weight_one_position" and q.name.kind in self.r.written.uses:
                 product, below = self.r.written.uses[q.name.kind][0]
                 return multiply(self.derivative_used[product], self.value_used[below])
+            if i in self.pairs:  # Σ δ·x over the inputs the mistake reads
+                parts = [multiply(self.derivative_used[z], self.value_used[x]) for z, x in self.pairs[i]]
+                return sum(low for low, _ in parts), sum(high for _, high in parts)
         return super().interval(q)
 
 

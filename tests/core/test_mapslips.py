@@ -7,6 +7,7 @@ import copy
 import json
 
 import oracle_maps
+import oracle_strided
 import pytest
 import yaml
 from conftest import SPECS
@@ -142,3 +143,83 @@ def test_only_the_mistakes_a_networks_layers_admit_apply():
         "max_pool_gradient_averaged", "activation_derivative_missing", "derivative_on_z"]  # no squared error
     with pytest.raises(KeyError):
         made(CNN, "no_such_mistake")
+
+
+# Stride and padding misplaced (CMU 11-785 HW2P1, CS231n A2): two input channels, a 5×5 image, a 3×3
+# kernel at stride 2 with padding 1 (and its 1-D twin), every mistaken value worked out by hand in
+# numpy from the oracle's δ = ∂L/∂z and the image (tests/oracle_strided.py), apart from core.mapslips.
+STRIDED = {"input": [[[1, 2, 0, 1, -1], [0, 1, 3, 1, 2], [2, 1, 1, 0, -2], [1, 0, 2, 2, 1], [0.5, 1, -1, 2, 0]],
+                     [[0, -1, 1, 2, 1], [1, 1, 0, -2, 0.5], [0.3, 2, 1, 1, 0], [-1, 0, 1, 0, 2], [1, 1, 1, -0.5, 0]]],
+           "target": [1, 0], "loss": "cross_entropy",
+           "layers": [{"type": "conv2d", "stride": 2, "padding": 1, "activation": "tanh", "biases": [0.1, -0.2],
+                       "weights": [[[[0.5, 0.2, -0.4], [0, -0.3, 0.6], [0.3, 0.2, 0.1]],
+                                    [[0.1, -0.2, 0.3], [0.4, 0.1, -0.1], [0.2, 0, -0.5]]],
+                                   [[[-0.1, 0.3, 0.2], [0.2, 0.5, -0.2], [0, 0.1, 0.4]],
+                                    [[0.3, 0.3, -0.3], [0.1, -0.4, 0.2], [0.5, 0.1, 0]]]]},
+                      {"activation": "softmax", "weights": [[0.1, -0.2, 0.3, 0.4, -0.5, 0.1, 0.2, 0.3, -0.1] * 2,
+                                                            [-0.3, 0.2, 0.1, -0.1, 0.4, 0.2, -0.2, 0.1, 0.3] * 2],
+                       "biases": [0, 0]}]}
+STRIDED_1D = {"input": [[1, -2, 0.5, 3, 1, -1, 2]], "target": [0.3], "loss": "squared_error",
+              "layers": [{"type": "conv1d", "stride": 2, "padding": 2, "activation": "tanh", "biases": [0.1],
+                          "weights": [[[0.5, -1, 0.3]]]},
+                         {"activation": "linear", "weights": [[0.4, -0.7, 0.1, 0.6, -0.2]], "biases": [0]}]}
+
+
+@pytest.mark.parametrize("spec", [STRIDED, STRIDED_1D], ids=["2d", "1d"])
+@pytest.mark.parametrize("code", ["stride_ignored_backward", "padding_ignored_backward"])
+def test_a_weights_gradient_with_the_stride_or_padding_misplaced_is_summed_over_the_inputs_it_misreads(spec, code):
+    truth = oracle_maps.build({**spec, "dims": 1 if spec is STRIDED_1D else 2}, spec["input"],
+                              spec["target"]).gradients("L")
+    _, values, derivatives = made(spec, code)
+    by_hand = oracle_strided.mistaken_gradients(spec, code)
+    for name, value in by_hand.items():
+        assert derivatives[name] == pytest.approx(value, rel=1e-10, abs=1e-14), name
+    assert sum(by_hand[n] != pytest.approx(truth[n], rel=1e-6) for n in by_hand) >= len(by_hand) - 1
+    assert derivatives["b1_1"] == pytest.approx(truth["b1_1"], rel=1e-12)  # a bias reads no input
+    assert values["L"] == pytest.approx(oracle_maps.build({**spec, "dims": 2 if spec is STRIDED else 1},
+                                                          spec["input"], spec["target"]).value["L"], rel=1e-12)
+
+
+def test_a_map_computed_without_its_padding_has_the_unpadded_maps_values_where_it_has_them():
+    _, values, derivatives = made(STRIDED, "padding_ignored")
+    by_hand = oracle_strided.unpadded_map(STRIDED)
+    assert len(by_hand) == 2 * 2 * 2 * 2  # (5 − 3)//2 + 1 = 2 rows and columns without the padding
+    for name, value in by_hand.items():
+        assert values[name] == pytest.approx(value, rel=1e-12), name
+    assert oracle_strided.unpadded_map(STRIDED_1D).keys() == {"z1_1_1", "a1_1_1", "z1_1_2", "a1_1_2", "z1_1_3",
+                                                              "a1_1_3"}
+    _, values_1d, _ = made(STRIDED_1D, "padding_ignored")
+    assert all(values_1d[n] == pytest.approx(v, rel=1e-12) for n, v in oracle_strided.unpadded_map(STRIDED_1D).items())
+    truth, _ = oracle(STRIDED)
+    assert values["z1_1_3_3"] == pytest.approx(truth["z1_1_3_3"], rel=1e-12)  # the unpadded map has no row 3
+    assert values["yhat1"] == pytest.approx(truth["yhat1"], rel=1e-12)  # only the map itself is said
+    assert derivatives["w1_2_1_3_1"] == pytest.approx(oracle(STRIDED)[1]["w1_2_1_3_1"], rel=1e-12)  # as they are
+
+
+def test_stride_and_padding_mistakes_apply_only_where_they_change_something():
+    codes = lambda spec: {s.code for s in mapslips.applicable(built(spec)[0].network)}  # noqa: E731
+    assert codes(STRIDED) >= {"stride_ignored_backward", "padding_ignored_backward", "padding_ignored"}
+    assert codes(STRIDED_1D) >= {"stride_ignored_backward", "padding_ignored_backward", "padding_ignored"}
+    assert not codes(CNN) & {"stride_ignored_backward", "padding_ignored_backward", "padding_ignored"}
+    one = copy.deepcopy(STRIDED_1D)  # stride 4 over 7 + 2·2: two positions; stride 9: one, never strided
+    one["layers"][0].update(stride=9, padding=2)
+    one["layers"][1]["weights"] = [[0.4]]
+    assert not codes(one) & {"stride_ignored_backward"} and "padding_ignored" in codes(one)
+    wide = copy.deepcopy(STRIDED_1D)  # a kernel wider than the unpadded input: no unpadded map at all
+    wide["input"], wide["layers"][1]["weights"] = [[1, 2]], [[0.4, 0.1]]
+    assert "padding_ignored" not in codes(wide) and "padding_ignored_backward" in codes(wide)
+
+
+@pytest.mark.parametrize("code", ["stride_ignored_backward", "padding_ignored_backward"])
+def test_over_a_batch_the_mistaken_gradient_is_the_mean_of_each_samples_by_hand(code):
+    first = {**STRIDED_1D, "input": [1, -2, 0.5, 3, 1, -1, 2], "target": [0.3]}
+    second = {**STRIDED_1D, "input": [0.2, 1, -1, 0.5, 2, 0, 1], "target": [-0.4]}
+    batch = {key: value for key, value in STRIDED_1D.items() if key not in ("input", "target")}
+    batch.update(inputs=[first["input"], second["input"]], targets=[[0.3], [-0.4]], reduction="mean")
+    _, values, derivatives = made(batch, code)
+    one, two = oracle_strided.mistaken_gradients(first, code), oracle_strided.mistaken_gradients(second, code)
+    for name in one:
+        assert derivatives[name] == pytest.approx((one[name] + two[name]) / 2, rel=1e-10), name
+    unpadded = oracle_strided.unpadded_map(second)
+    _, values, _ = made(batch, "padding_ignored")
+    assert values["z1_1_3[2]"] == pytest.approx(unpadded["z1_1_3"], rel=1e-12)

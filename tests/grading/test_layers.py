@@ -167,7 +167,9 @@ def test_each_catalogued_mistake_injected_into_random_networks_is_named(tmp_path
             injected[code] = injected.get(code, 0) + 1
             named[code] = named.get(code, 0) + (code in [d["code"] for d in outcome.diagnoses])
             assert outcome.verdict == "wrong"
-    assert set(injected) == {s.code for s in mapslips.CATALOGUE + slips.CATALOGUE}
+    # the stride and padding misplaced: on networks with a stride and padding (test_layers_stride_padding)
+    unstrided = {"stride_ignored_backward", "padding_ignored_backward", "padding_ignored"}
+    assert set(injected) == {s.code for s in mapslips.CATALOGUE + slips.CATALOGUE} - unstrided
     assert named == injected
 
 
