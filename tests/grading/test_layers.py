@@ -351,3 +351,25 @@ def test_made_up_states_buy_at_most_a_tenth_of_the_later_steps_points(tmp_path):
     lines = [f"  h1{j + 1}@{t}: {h[j]:.4f}\n" for t, h in ((1, h1), (2, h2), (3, step(h2, xs[1]))) for j in range(2)]
     (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n" + "".join(lines))
     assert {o.verdict for o in grader.grade_file(str(tmp_path / "a.yaml")).outcomes} == {"right"}
+
+
+def test_an_update_after_a_kernel_flipped_backward_is_named_and_a_right_one_is_right(tmp_path):
+    # cnn-4x4, η = 0.5: w1_2_1_1_2's gradient taken at the flipped position (w1_2_1_2_1's), then the
+    # update done right on it; the values from `grad`'s own JSON, flipped by hand
+    out = invoke("grad", "--example", "cnn-4x4", "--format", "json").stdout
+    rows = {p["name"]: p for p in json.loads(out)["parameters"]}
+    rate = 0.5
+    weight, flipped = rows["w1_2_1_1_2"], rows["w1_2_1_2_1"]
+    assert abs(weight["gradient"] - flipped["gradient"]) > 0.5  # the mistake shows at 3 decimals
+    mistaken = weight["value"] - rate * flipped["gradient"]
+    right = weight["value"] - rate * weight["gradient"]
+    assert right == pytest.approx(weight["updated"], rel=1e-12)
+    report = _check(tmp_path, "cnn-4x4", "spec: net.yaml\nanswers:\n"
+                    f"  w1_2_1_1_2_new: {mistaken:.3f}\n  w1_2_1_2_2_new: {rows['w1_2_1_2_2']['updated']:.3f}\n"
+                    f"  w1_2_1_2_1_new: {rows['w1_2_1_2_1']['value'] + rate * rows['w1_2_1_2_1']['gradient']:.3f}\n")
+    verdicts = {g.answer.quantity.text: g for g in report.outcomes}
+    assert verdicts["w1_2_1_1_2_new"].verdict == "wrong"
+    assert "kernel_flipped_backward" in [d["code"] for d in verdicts["w1_2_1_1_2_new"].diagnoses]
+    assert verdicts["w1_2_1_2_2_new"].verdict == "right"
+    assert verdicts["w1_2_1_2_1_new"].verdict == "wrong"  # w + η·g: the update's sign
+    assert "update_sign" in [d["code"] for d in verdicts["w1_2_1_2_1_new"].diagnoses]
