@@ -220,8 +220,10 @@ class MistakenReach(LayersReach):
             if self.code == "kernel_flipped_backward" and i in self.r.written.flips:
                 return self.derivative_own[self.r.written.flips[i]]
             if self.code == "shared_weight_one_position" and q.name.kind in self.r.written.uses:
-                product, below = self.r.written.uses[q.name.kind][0]
-                return multiply(self.derivative_used[product], self.value_used[below])
+                # the first position that adds anything, as core.mapslips takes it on the true values
+                parts = (multiply(self.derivative_used[product], self.value_used[below])
+                         for product, below in self.r.written.uses[q.name.kind])
+                return next((part for part in parts if part != (0.0, 0.0)), (0.0, 0.0))
             if i in self.pairs:  # Σ δ·x over the inputs the mistake reads
                 parts = [multiply(self.derivative_used[z], self.value_used[x]) for z, x in self.pairs[i]]
                 return sum(low for low, _ in parts), sum(high for _, high in parts)

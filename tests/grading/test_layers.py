@@ -373,3 +373,37 @@ def test_an_update_after_a_kernel_flipped_backward_is_named_and_a_right_one_is_r
     assert verdicts["w1_2_1_2_2_new"].verdict == "right"
     assert verdicts["w1_2_1_2_1_new"].verdict == "wrong"  # w + η·g: the update's sign
     assert "update_sign" in [d["code"] for d in verdicts["w1_2_1_2_1_new"].diagnoses]
+
+
+CNN_VARIANTS = {
+    "relu, max pooling, softmax": lambda text: text,
+    "sigmoid, average pooling, squared error": lambda text: text.replace("activation: relu", "activation: sigmoid")
+    .replace("maxpool2d", "avgpool2d").replace("loss: cross_entropy", "loss: squared_error")
+    .replace("activation: softmax", "activation: sigmoid"),
+    "stride 2, padding 1": lambda text: text.replace("stride: 1 ", "stride: 2 ").replace("padding: 0 ", "padding: 1 "),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(CNN_VARIANTS))
+def test_a_mistake_made_on_stated_values_gives_the_catalogues_value_when_they_are_the_true_ones(variant):
+    # the two ways a backward mistake is made: on intervals over the file's stated values (grading),
+    # and on the true values (core.mapslips, held to oracles in tests/core/test_mapslips.py); with every
+    # forward value stated to 12 decimals, the first must close in on the second for every gradient
+    from backprop_cli.core.names import Name
+    from backprop_cli.grading.layers import STATED, MistakenReach
+    from backprop_cli.grading.rule import precision_of
+
+    text = CNN_VARIANTS[variant]((SPECS / "cnn-4x4.yaml").read_text())
+    if variant.startswith("stride"):
+        assert "stride: 2 " in text and "padding: 1 " in text
+    r = graded_result(load_spec(text=text))
+    stated = {("value", Name(n.name, ()), None): r.values[i] for i, n in enumerate(r.graph.nodes)
+              if n.constant is None and not n.name.startswith(HIDDEN) and n.name != "L" and not r.is_parameter(n.name)}
+    codes = [slip.code for slip in mapslips.applicable(r.network) if slip.code in STATED]
+    assert len(codes) >= 5
+    for code in codes:
+        reach = MistakenReach(r, precision_of("0.123456789012"), stated, code)
+        _, derivatives = mapslips.mistaken(r, r.written, code)
+        for name in r.parameter_names:
+            low, high = reach.interval(parse_layer_quantity("dL/d" + name, r))
+            assert low - 1e-9 <= derivatives[r.index(name)] <= high + 1e-9 and high - low < 1e-9, (code, name)
