@@ -161,6 +161,14 @@ class _AssignmentReader(ValueReader):
 
     def __init__(self, doc: Document, base: Path):
         super().__init__(doc, base, confined=False)
+        self._graded: tuple = (None, None)  # (spec, what it is graded on): _spec checks it, _questions parses on it
+
+    def _graded_result(self, spec: Spec):
+        """graded_result(spec), worked out once while the assignment is read (section 9's layers are
+        written out as scalar steps for it)."""
+        if self._graded[0] is not spec:
+            self._graded = (spec, graded_result(spec))
+        return self._graded[1]
 
     def read(self) -> Assignment:
         data = self.doc.data
@@ -235,7 +243,7 @@ class _AssignmentReader(ValueReader):
             self.problems += exc.problems
             return None
         if spec.kind != EXPRESSION and spec.network.maps:
-            graded = graded_result(spec)
+            graded = self._graded_result(spec)
             if isinstance(graded, str):
                 self.fail(path + (key,), f"the assignment's network: {graded}", "use a smaller network")
                 return None
@@ -311,7 +319,7 @@ class _AssignmentReader(ValueReader):
         if len(value) > MAX_QUESTIONS:
             self.fail(("questions",), f"{len(value)} questions", f"at most {MAX_QUESTIONS}")
             return []
-        result = graded_result(spec) if spec is not None else None
+        result = self._graded_result(spec) if spec is not None else None
         result = None if isinstance(result, str) else result
         from ..core.names import notation as make_notation
 
