@@ -46,13 +46,18 @@ class _MapLayer(Record):
         self.out_shape = (channels, out_side(h, kernel[0], self.strides[0], self.paddings[0]),
                           out_side(w, kernel[1], self.strides[1], self.paddings[1]))
 
+    def _read_at(self, maps: np.ndarray, i: int, j: int) -> np.ndarray:
+        """What kernel offset (i, j) reads of the (padded) maps at every output position: a strided
+        view (samples, channels, out rows, out cols), no copy."""
+        _, ho, wo = self.out_shape
+        rs, cs = self.strides
+        return maps[:, :, i:i + rs * (ho - 1) + 1:rs, j:j + cs * (wo - 1) + 1:cs]
+
     def _scatter(self, below: np.ndarray, parts) -> None:
         """Add each kernel offset's (samples, channels, out rows, out cols) part back onto the
         (padded) maps below, where that offset read them (overlapping windows add up)."""
-        _, ho, wo = self.out_shape
-        rs, cs = self.strides
         for (i, j), part in parts:
-            below[:, :, i:i + rs * (ho - 1) + 1:rs, j:j + cs * (wo - 1) + 1:cs] += part
+            self._read_at(below, i, j)[...] += part
 
     def _grid(self, kernel: tuple[int, int]):
         """For every (output position, kernel offset): the input row and column it reads (outside
@@ -99,11 +104,10 @@ class Conv(_MapLayer):
         samples, channels = padded.shape[:2]
         kh, kw = self.weights.shape[2:]
         _, ho, wo = self.out_shape
-        rs, cs = self.strides
         columns = np.empty((samples, channels, kh, kw, ho, wo))
         for i in range(kh):
             for j in range(kw):
-                columns[:, :, i, j] = padded[:, :, i:i + rs * (ho - 1) + 1:rs, j:j + cs * (wo - 1) + 1:cs]
+                columns[:, :, i, j] = self._read_at(padded, i, j)
         return columns.reshape(samples, channels * kh * kw, ho * wo)
 
     def forward(self, flat: np.ndarray) -> np.ndarray:
@@ -203,11 +207,10 @@ class Pool(_MapLayer):
         """Each window offset k (row-major) with the (samples, channels, out rows, out cols) values it
         reads: strided views, so that no copy of every window is made (a hostile window is 16×16)."""
         maps = self.maps(flat)
-        _, ho, wo = self.out_shape
-        (rs, cs), (kh, kw) = self.strides, self.window
+        kh, kw = self.window
         for i in range(kh):
             for j in range(kw):
-                yield i * kw + j, maps[:, :, i:i + rs * (ho - 1) + 1:rs, j:j + cs * (wo - 1) + 1:cs]
+                yield i * kw + j, self._read_at(maps, i, j)
 
     def _firsts(self, flat: np.ndarray):
         """Each window offset k with its (samples, channels, out rows, out cols) mask of the windows
