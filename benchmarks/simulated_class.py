@@ -359,6 +359,21 @@ def make_student(index, rng):
     rounded = run_pass(net, mistakes, rnd=rnd, overrides=made_up, slip=slip)
     model = run_pass(net, set(), rnd=rnd)  # a student with the same habit and no mistake
     stated = {key: mine[key] for key in keys}
+    without = {}  # what this student writes without one of their mistakes (the slip included)
+
+    def written_without(m, key):
+        if m not in without:
+            rest, kept = (mistakes, None) if m == "slip" else (mistakes - {m}, slip)
+            without[m] = run_pass(net, rest, rnd=rnd, overrides=made_up, slip=kept)
+        return fmt(without[m][key], habit[2])
+
+    def in_own_step(m, key):
+        # the answer's own step: redone on the file's other stated numbers, does dropping m change it?
+        # (a slip in an earlier answer the file states is that answer's, carried into this one)
+        others = {k: val for k, val in stated.items() if k != key}
+        rest, kept = (mistakes, None) if m == "slip" else (mistakes - {m}, slip)
+        return not same(run_pass(net, rest, overrides={**made_up, **others}, slip=kept)[key], mine[key])
+
     answers = []
     for key, text in asked:
         value = rounded[key]
@@ -383,9 +398,11 @@ def make_student(index, rng):
                     based = True
                 else:
                     cf = True
-        own = set(affected) if not cf else set()
+        own = set() if cf else {m for m in affected if m == "made_up" or in_own_step(m, key)}
+        # the mistakes that change the digits written: one the habit rounds away leaves nothing to name
+        visible = {m for m in own if m != "made_up" and written_without(m, key) != written}
         answers.append({"key": key, "text": text, "written": written, "true": truth[key], "mine": mine[key],
-                        "right": right, "affected": affected, "own": own, "cf": cf, "made_up": key in made_up,
+                        "right": right, "affected": affected, "own": own, "visible": visible, "cf": cf, "made_up": key in made_up,
                         "made_up_based": based, "rounded_off": not same(float(written), truth[key]),
                         "model_written": fmt(model[key], habit[2])})
     return {"index": index, "net": net, "habit": habit[0], "mistakes": chosen, "slip": slip, "answers": answers}
@@ -619,12 +636,15 @@ def summarise(rows, students, args, simulated, graded, total):
             print(f"   {m:18s} no affected answers")
             continue
         precise = [r for r in mine if r[0]["habit"] in SIG3_PLUS]
+        seen = [r for r in mine if m in r[1]["visible"]]
         print(f"   {m:18s} named {pct(sum(names_mistake(r[3], m) for r in mine), len(mine)):>18s}"
               f"   (alone: {pct(sum(names_mistake(r[3], m) for r in alone), len(alone))};"
               f" >= 3 sig: {pct(sum(names_mistake(r[3], m) for r in precise), len(precise))};"
               f" verdicts {dict(Counter(r[2] for r in mine))})")
+        print(f"   {'':18s} where it changes the digits written: {pct(sum(names_mistake(r[3], m) for r in seen), len(seen))}"
+              f"   (>= 3 sig: {pct(sum(names_mistake(r[3], m) for r in seen if r[0]['habit'] in SIG3_PLUS), sum(r[0]['habit'] in SIG3_PLUS for r in seen))})")
         if m in args.show:
-            example([r for r in mine if not names_mistake(r[3], m)])
+            example([r for r in seen if not names_mistake(r[3], m)])
 
     print("\n7. Made-up upstream numbers")
     made = [r for r in rows if r[0]["mistakes"] == ["made_up"] and not r[1]["right"]]
