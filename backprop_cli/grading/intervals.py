@@ -62,6 +62,12 @@ def _matmul(a: Pair, w: np.ndarray) -> Pair:
     return a[0] @ positive + a[1] @ negative, a[1] @ positive + a[0] @ negative
 
 
+def _matmul_pairs(a: Pair, w: Pair) -> Pair:
+    """a @ w for an interval `a` and an interval matrix `w`: each product's corners, summed."""
+    corners = [x[..., :, None] * v for x in a for v in w]
+    return np.minimum.reduce(corners).sum(axis=-2), np.maximum.reduce(corners).sum(axis=-2)
+
+
 def _hull(a: Pair, b: Pair) -> Pair:
     return np.minimum(a[0], b[0]), np.maximum(a[1], b[1])
 
@@ -235,21 +241,26 @@ class Reach:
             self.delta_own[l], delta = self._settle(delta, "gradient", "z", l, scale, widen=not linear)
             self._parameter_gradients(l, delta)
             if l > 1:
-                self.grad_a_own[l - 1], grad = self._settle(_matmul(delta, self._backward_weights(l)), "gradient",
+                weights = self._backward_weights(l)
+                back = _matmul_pairs(delta, weights) if isinstance(weights, tuple) else _matmul(delta, weights)
+                self.grad_a_own[l - 1], grad = self._settle(back, "gradient",
                                                             "a", l - 1, scale)
                 delta = self._delta(net.layers[l - 2].activation, l - 1, grad)
 
-    def _backward_weights(self, l: int) -> np.ndarray:
+    def _backward_weights(self, l: int) -> np.ndarray | Pair:
         """The weights ∂L/∂a = Σ δ·w goes back through from layer l: the forward pass's, or as a
         mistake reads them (the other way, one unit only, already updated by the gradient this pass
-        gives them: the true one, or the student's own where the file states what it is built on)."""
+        gives them: the true one, or the student's own where the file states what it is built on;
+        an interval, each updated weight an intermediate rounded as the answer is)."""
         weights = self.r.network.layers[l - 1].weights
         for mistake, read in (("matrix_transposed", read_the_other_way), ("one_path_only", one_path_only)):
             if mistake in self.mistakes and (changed := read(weights)) is not None:
                 return changed
         if "updated_weights_used" in self.mistakes:  # updated with this pass's own gradient, as the student did
             low, high = self.weight_grad_own[l]
-            return weights - self.r.learning_rate * (low + high) / 2
+            rate = self.r.learning_rate
+            return _widen((weights - rate * high, weights - rate * low) if rate >= 0 else
+                          (weights - rate * low, weights - rate * high), self.p)
         return weights
 
     def _slope(self, act, layer: int) -> tuple[Pair, np.ndarray]:

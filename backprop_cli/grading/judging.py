@@ -289,7 +289,6 @@ class Judge:
         if q.kind != "gradient" or q.name.kind == "L" or not self._stated_upstream(answer):
             return []
         precision = precision_of(written(answer))
-        right = self.reach(precision, "carried").interval(q)  # the correct method on the same values
         half = precision.half_unit
         possible = possible_mistakes(self.r, q)
         singles = [(m, STEP_SENTENCES[m]) for m in possible]
@@ -299,15 +298,27 @@ class Judge:
         for group in (singles, pairs):
             if explained_within(found, answer.given, half):
                 break  # a single mistake gives the answer: no pair is needed
-            for mistake, sentence in group:
-                key = (precision, f"mistake:{mistake}")
-                if key not in self._reaches:
-                    carried = self.reach(precision, "carried")
-                    self._reaches[key] = Reach(self.r, self.n, precision, carried.stated, None, mistake,
-                                               forward=carried)
-                low, high = self._reaches[key].interval(q)
-                if math.isfinite(low) and math.isfinite(high) and told_apart((low, high), right, half):
-                    found.append(((low + high) / 2, sentence, mistake, (low, high)))
+            found += self._made_on_stated(q, precision, group)
+        if not explained_within(found, answer.given, half):
+            # every step rounded as coarsely as the answer (an updated weight written 0.34 for
+            # 0.3277 and used so): one mistake made that way, told apart from the correct method
+            # made that way too
+            found += self._made_on_stated(q, dataclasses.replace(precision, kept=NO_FLOOR), singles)
+        return found
+
+    def _made_on_stated(self, q, precision: Precision, mistakes: list) -> list:
+        """Each of `mistakes` (code, sentence) made in every step of the pass carrying the file's
+        stated values, at `precision`, whose interval is told apart from the correct method's."""
+        right = self.reach(precision, "carried").interval(q)  # the correct method on the same values
+        found = []
+        for mistake, sentence in mistakes:
+            key = (precision, f"mistake:{mistake}")
+            if key not in self._reaches:
+                carried = self.reach(precision, "carried")
+                self._reaches[key] = Reach(self.r, self.n, precision, carried.stated, None, mistake, forward=carried)
+            low, high = self._reaches[key].interval(q)
+            if math.isfinite(low) and math.isfinite(high) and told_apart((low, high), right, precision.half_unit):
+                found.append(((low + high) / 2, sentence, mistake, (low, high)))
         return found
 
     def _named(self, answer, judged: dict) -> bool:

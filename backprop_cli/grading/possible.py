@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from .intervals import one_path_only, read_the_other_way
 
-# slips of process, made beside any other mistake: the catalogue pairs each with every other
+# slips of process, made beside any other mistake: tried first, paired with every other
 PROCESS = ("sign_flipped", "factor_2_lost", "updated_weights_used", "batch_not_averaged")
+# two ways of getting one factor wrong: made together, the pass makes only the first of them
+SAME_FACTOR = ({"activation_derivative_missing", "derivative_on_z"}, {"one_path_only", "matrix_transposed"},
+               {"one_path_only", "updated_weights_used"}, {"matrix_transposed", "updated_weights_used"})
 
 
 def possible_mistakes(result, q) -> list[str]:
@@ -42,10 +45,14 @@ def possible_mistakes(result, q) -> list[str]:
 
 
 def mistake_pairs(possible: list[str]) -> list[str]:
-    """Two mistakes at once, as the catalogue pairs them: each slip of process (PROCESS) with every
-    other possible mistake, each pair once ("a+b", never also "b+a", never "a+a")."""
+    """Two mistakes at once: every two possible mistakes, each pair once ("a+b", never also "b+a",
+    never "a+a"), those with a slip of process (PROCESS) first; never two ways of getting one
+    factor wrong (SAME_FACTOR), which the pass would make as one."""
     process = [m for m in PROCESS if m in possible]
-    return [f"{m}+{other}" for i, other in enumerate(process) for m in possible if m not in process[:i + 1]]
+    pairs = [(m, other) for i, other in enumerate(process) for m in possible if m not in process[:i + 1]]
+    others = [m for m in possible if m not in process]
+    pairs += [(a, b) for i, a in enumerate(others) for b in others[i + 1:]]
+    return [f"{a}+{b}" for a, b in pairs if {a, b} not in SAME_FACTOR]
 
 
 def told_apart(mistake: tuple[float, float], right: tuple[float, float], half: float) -> bool:

@@ -328,3 +328,67 @@ def test_two_mistakes_at_once_made_on_the_files_values_are_named_as_a_pair(tmp_p
     by = {o.answer.quantity.text: o for o in Grader().grade_file(path).outcomes}
     codes = [d["code"] for d in by["dL/dw111"].diagnoses]
     assert by["dL/dw111"].verdict == "wrong" and "updated_weights_used+sign_flipped" in codes, codes
+
+
+def _grade_on(tmp_path, spec: str, answers: dict) -> dict:
+    """quantity text -> outcome, for an answers file on `spec`."""
+    from backprop_cli.grading.grades import Grader
+
+    (tmp_path / "net.yaml").write_text(spec, encoding="utf-8")
+    body = "".join(f"  {k}: {v}\n" for k, v in answers.items())
+    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + body, encoding="utf-8")
+    return {o.answer.quantity.text: o for o in Grader().grade_file(str(tmp_path / "answers.yaml")).outcomes}
+
+
+RELU_SOFTMAX = """\
+input: [1.5, -0.6, 2]
+target: [0, 1]
+loss: cross_entropy
+learning_rate: 0.5
+layers:
+  - activation: relu
+    weights: [[0.7, 0, 0.2], [0.6, -0.9, 0], [-0.5, 0.4, 0.01]]
+    biases: [0, 0.1, 0.3]
+  - activation: softmax
+    weights: [[0.9, 0.2, -0.3], [-0.6, 0.82, 0.3]]
+    biases: [0.06, 0]
+"""
+
+
+def test_weights_already_updated_and_rounded_as_the_answer_is_are_named(tmp_path):
+    # a student who rounds every step to 2 decimals, half up as by hand, and goes back through W2
+    # after updating it: z11 = 1.45 = a11, ŷ1 = 0.78, so δ21 = 0.78 and δ22 = −0.78
+    from decimal import ROUND_HALF_UP, Decimal
+
+    def r(x):
+        return float(Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+    a11, d21, d22 = 1.45, 0.78, -0.78
+    w211_new, w221_new = r(0.9 - 0.5 * r(d21 * a11)), r(-0.6 - 0.5 * r(d22 * a11))  # 0.335 → 0.34, −0.04
+    d_z11 = r(d21 * w211_new + d22 * w221_new)  # relu′ = 1: 0.2964 → 0.30
+    assert d_z11 == 0.30
+    # made with the weights updated exactly, the mistake gives 0.2859: rounded at 2 decimals only
+    # as the answer is written (3 significant digits kept in between), it is 0.29, not 0.30
+    by = _grade_on(tmp_path, RELU_SOFTMAX, {
+        "z11": "1.45", "dL/dz21": f"{d21:.2f}", "dL/dz22": f"{d22:.2f}", "dL/dz11": f"{d_z11:.2f}",
+        "dL/dw113": f"{r(d_z11 * 2):.2f}", "dL/db11": f"{d_z11:.2f}"})
+    codes = [d["code"] for d in by["dL/dz11"].diagnoses]
+    assert by["dL/dz11"].verdict == "wrong" and codes[0] == "updated_weights_used", codes
+    # so its error has a cause, and the steps done right on it earn carried-forward credit
+    assert by["dL/dw113"].verdict == by["dL/db11"].verdict == "carried_forward"
+    # a value no rounding of the mistake reaches is still an arithmetic slip
+    by = _grade_on(tmp_path, RELU_SOFTMAX, {"z11": "1.45", "dL/dz21": "0.78", "dL/dz22": "-0.78", "dL/dz11": "0.40"})
+    assert [d["code"] for d in by["dL/dz11"].diagnoses] == ["arithmetic"]
+
+
+def test_two_mistakes_of_method_at_once_are_named_as_a_pair(tmp_path):
+    # a sigmoid output: σ′ taken on z21 (z(1 − z)) and z11 multiplied where a11 belongs, in one ∂L/∂w211;
+    # neither is a slip of process, and neither alone gives the value
+    spec = t.SPEC.replace("activation: linear", "activation: sigmoid")
+    z21 = t.W211 * t.A11 + t.W212 * t.A12 + t.B21
+    yhat = 1 / (1 + math.exp(-z21))
+    both = 2 * (yhat - t.Y) * z21 * (1 - z21) * t.Z11
+    by = _grade_on(tmp_path, spec, {"yhat1": t.f(yhat, 5), "dL/dw211": t.f(both, 5)})
+    codes = [d["code"] for d in by["dL/dw211"].diagnoses]
+    assert by["dL/dw211"].verdict == "wrong"
+    assert codes == ["derivative_on_z+pre_activation_for_activation"], codes

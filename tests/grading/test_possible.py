@@ -3,7 +3,7 @@ change it on the network at hand), how they pair, and when the digits written te
 value from the right one."""
 import json
 
-from backprop_cli.grading.possible import explained_within, mistake_pairs, possible_mistakes, told_apart
+from backprop_cli.grading.possible import PROCESS, explained_within, mistake_pairs, possible_mistakes, told_apart
 from backprop_cli.grading.quantities import parse_quantity
 from backprop_cli.spec.reader import load_spec
 
@@ -79,14 +79,23 @@ def test_a_batch_may_be_summed_only_where_it_is_averaged():
     assert "batch_not_averaged" not in possible(result_of(layers, inputs=two), "dL/dz21")  # a node's, per sample
 
 
-def test_pairs_join_each_slip_of_process_with_every_other_mistake_once():
+def test_pairs_join_every_two_mistakes_once_slips_of_process_first():
     assert mistake_pairs(["sign_flipped", "factor_2_lost", "derivative_on_z"]) == [
         "factor_2_lost+sign_flipped", "derivative_on_z+sign_flipped", "derivative_on_z+factor_2_lost"]
-    pairs = mistake_pairs(["sign_flipped", "factor_2_lost", "activation_derivative_missing", "derivative_on_z",
-                           "updated_weights_used", "one_path_only", "batch_not_averaged"])
-    assert len(pairs) == len(set(pairs)) == 4 * 7 - (4 * 5) // 2  # 4 slips of process × 7, each pair once
+    possible = ["sign_flipped", "factor_2_lost", "activation_derivative_missing", "derivative_on_z",
+                "updated_weights_used", "one_path_only", "batch_not_averaged"]
+    pairs = mistake_pairs(possible)
+    # 7 mistakes make 21 pairs; two get one factor wrong twice over (the slope; the weights read back)
+    assert len(pairs) == len(set(pairs)) == 7 * 6 // 2 - 2
     assert not any(a == b or f"{b}+{a}" in pairs for a, b in (p.split("+") for p in pairs))
-    assert mistake_pairs(["derivative_on_z", "one_path_only"]) == []  # no slip of process: no pair
+    assert "activation_derivative_missing+derivative_on_z" not in pairs
+    assert "one_path_only+updated_weights_used" not in pairs
+    process = [i for i, p in enumerate(pairs) if set(p.split("+")) & set(PROCESS)]
+    assert process == list(range(len(process)))  # the slips of process are tried first
+    # two mistakes of method, no slip of process: σ′ on z and z for a in one ∂L/∂w (the simulated class's)
+    assert mistake_pairs(["derivative_on_z", "pre_activation_for_activation"]) == [
+        "derivative_on_z+pre_activation_for_activation"]
+    assert mistake_pairs(["derivative_on_z", "activation_derivative_missing"]) == []
 
 
 def test_the_digits_tell_intervals_apart_only_past_a_unit():
