@@ -402,7 +402,8 @@ def make_student(index, rng):
         # the mistakes that change the digits written: one the habit rounds away leaves nothing to name
         visible = {m for m in own if m != "made_up" and written_without(m, key) != written}
         answers.append({"key": key, "text": text, "written": written, "true": truth[key], "mine": mine[key],
-                        "right": right, "affected": affected, "own": own, "visible": visible, "cf": cf, "made_up": key in made_up,
+                        "right": right, "affected": affected, "own": own, "visible": visible, "cf": cf,
+                        "made_up": key in made_up,
                         "made_up_based": based, "rounded_off": not same(float(written), truth[key]),
                         "model_written": fmt(model[key], habit[2])})
     return {"index": index, "net": net, "habit": habit[0], "mistakes": chosen, "slip": slip, "answers": answers}
@@ -641,8 +642,10 @@ def summarise(rows, students, args, simulated, graded, total):
               f"   (alone: {pct(sum(names_mistake(r[3], m) for r in alone), len(alone))};"
               f" >= 3 sig: {pct(sum(names_mistake(r[3], m) for r in precise), len(precise))};"
               f" verdicts {dict(Counter(r[2] for r in mine))})")
-        print(f"   {'':18s} where it changes the digits written: {pct(sum(names_mistake(r[3], m) for r in seen), len(seen))}"
-              f"   (>= 3 sig: {pct(sum(names_mistake(r[3], m) for r in seen if r[0]['habit'] in SIG3_PLUS), sum(r[0]['habit'] in SIG3_PLUS for r in seen))})")
+        seen3 = [r for r in seen if r[0]["habit"] in SIG3_PLUS]
+        print(f"   {'':18s} where it changes the digits written: "
+              f"{pct(sum(names_mistake(r[3], m) for r in seen), len(seen))}"
+              f"   (>= 3 sig: {pct(sum(names_mistake(r[3], m) for r in seen3), len(seen3))})")
         if m in args.show:
             example([r for r in seen if not names_mistake(r[3], m)])
 
