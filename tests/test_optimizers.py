@@ -98,6 +98,39 @@ def test_step_written_and_read_back_four_times_equals_train(tmp_path, optimizer)
         assert written["optimizer_state"]["step"] == 4
 
 
+CANCELLING = """\
+inputs: [[0.1], [0.2], [-0.3]]
+targets: [[0.0], [0.0], [0.0]]
+loss: squared_error
+learning_rate: 0.1
+optimizer: {name: adam}
+layers:
+  - activation: linear
+    weights: [[0.0]]
+    biases: [0.5]
+"""
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop", "adagrad"])
+def test_a_gradient_that_cancels_moves_nothing_in_step_and_train_alike(tmp_path, optimizer):
+    # w = 0: every sample's ŷ is 0.5 and its δ the same, so ∂L/∂w = δ·(0.1 + 0.2 − 0.3) = 0 exactly; in
+    # float64 the sum is 5.6e-17·δ, which an adaptive optimiser divides by its own size: a step of η
+    (tmp_path / "s0.yaml").write_text(CANCELLING.replace("adam", optimizer), encoding="utf-8")
+    for i in range(2):
+        invoke("step", tmp_path / f"s{i}.yaml", "-o", tmp_path / f"s{i + 1}.yaml", expect=0)
+    invoke("train", tmp_path / "s0.yaml", "--epochs", "2", "-o", tmp_path / "t.yaml", expect=0)
+    assert (tmp_path / "s2.yaml").read_text() == (tmp_path / "t.yaml").read_text()
+    written = yaml.safe_load((tmp_path / "t.yaml").read_text())
+    assert written["layers"][0]["weights"] == [[0.0]]  # the bias moves; w's gradient is 0, and so is its step
+    assert written["optimizer_state"]["w111"]["v"] == 0.0
+    # several rates side by side: each row makes the same zero
+    from backprop_cli.core.training import train_rates
+
+    spec = load_spec(tmp_path / "s0.yaml")
+    for run in train_rates(spec.network, spec.inputs, spec.targets, [0.1, 0.5], 3):
+        assert run.result.network.layers[0].weights[0, 0] == 0.0
+
+
 def test_plain_descent_counts_on_from_a_step_the_spec_gives(tmp_path):
     # a spec written by Adam then switched to sgd, or typed with its count: the count goes on, never stale
     text = (SPECS / "mazur-2-2-2.yaml").read_text(encoding="utf-8") + "optimizer_state:\n  step: 3\n"

@@ -76,12 +76,8 @@ def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rat
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         grad_yhat = network.loss.gradient(yhat, targets)
     per_sample_loss, delta_out = output_delta(network, z[-1], yhat, targets, grad_yhat)
-    if exact_zeros and not network.layers[-1].activation.elementwise:  # the output softmax's δ is a sum too
-        if network.loss.name == "cross_entropy":  # fused: δm = ŷm·Σy − ym, two terms
-            terms = np.maximum(np.abs(yhat * targets.sum(axis=-1, keepdims=True)), np.abs(targets))
-            delta_out[np.abs(delta_out) <= RELATIVE * terms] = 0.0
-        else:
-            snap_softmax(delta_out, grad_yhat, yhat)
+    if exact_zeros:
+        snap_output_delta(network, delta_out, grad_yhat, yhat, targets)
 
     scale = 1.0 / inputs.shape[0] if network.reduction == "mean" else 1.0
     grad_a, deltas, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale,
@@ -92,6 +88,25 @@ def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rat
     if checked:
         result.check_finite()
     return result
+
+
+def snap_output_delta(network: Network, delta_out: np.ndarray, grad_yhat: np.ndarray, yhat: np.ndarray,
+                      targets: np.ndarray) -> None:
+    """An output softmax's δ is a sum too: its zeros up to rounding made exactly 0, in place."""
+    if network.layers[-1].activation.elementwise:
+        return
+    if network.loss.name == "cross_entropy":  # fused: δm = ŷm·Σy − ym, two terms
+        terms = np.maximum(np.abs(yhat * targets.sum(axis=-1, keepdims=True)), np.abs(targets))
+        delta_out[np.abs(delta_out) <= RELATIVE * terms] = 0.0
+    else:
+        for d, g, a in _each_network(delta_out, grad_yhat, yhat):
+            snap_softmax(d, g, a)
+
+
+def _each_network(*arrays) -> list[tuple]:
+    """The arrays of each network: themselves, or row by row for a stack of networks (core.training's
+    rates side by side, where every array has a leading row axis: the first, per sample, is 3-D)."""
+    return [arrays] if arrays[0].ndim == 2 else list(zip(*arrays))
 
 
 def backward(layers: list[Layer], z: list, a: list, grad_yhat: np.ndarray, delta_out: np.ndarray,
@@ -106,13 +121,14 @@ def backward(layers: list[Layer], z: list, a: list, grad_yhat: np.ndarray, delta
     grad_a[depth], deltas[depth] = grad_yhat, delta_out
     weight_grads: list[np.ndarray | None] = [None] * (depth + 1)
     bias_grads: list[np.ndarray | None] = [None] * (depth + 1)
-    samples = len(a[0])
+    samples = a[0].shape[-2]
     for l in range(depth, 0, -1):
         weight_grads[l] = deltas[l].swapaxes(-1, -2) @ a[l - 1]  # (a stack of networks: each its own)
         bias_grads[l] = deltas[l].sum(axis=-2)
         if snap and samples > 1:  # sums over the batch: zero up to rounding is 0 (core.cancel)
-            snap_product(weight_grads[l], deltas[l].T, a[l - 1])
-            snap_product(bias_grads[l][None, :], np.ones((1, samples)), deltas[l])
+            for d, x, w_grad, b_grad in _each_network(deltas[l], a[l - 1], weight_grads[l], bias_grads[l]):
+                snap_product(w_grad, d.T, x)
+                snap_product(b_grad[None, :], np.ones((1, samples)), d)
         if scale != 1.0:
             weight_grads[l] *= scale
             bias_grads[l] *= scale
@@ -120,9 +136,11 @@ def backward(layers: list[Layer], z: list, a: list, grad_yhat: np.ndarray, delta
             weights = layers[l - 1].weights
             grad_a[l - 1] = deltas[l] @ weights
             if snap:
-                snap_product(grad_a[l - 1], deltas[l], weights)
+                for d, w, g in _each_network(deltas[l], weights, grad_a[l - 1]):
+                    snap_product(g, d, w)
             activation = layers[l - 2].activation
             deltas[l - 1] = activation.backward(z[l - 1], a[l - 1], grad_a[l - 1])
             if snap and not activation.elementwise:  # softmax's δ is a sum over the layer too
-                snap_softmax(deltas[l - 1], grad_a[l - 1], a[l - 1])
+                for d, g, x in _each_network(deltas[l - 1], grad_a[l - 1], a[l - 1]):
+                    snap_softmax(d, g, x)
     return grad_a, deltas, weight_grads, bias_grads

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import NumericalError, UsageError
-from .engine import add_l2, backward, forward, output_delta, run
+from .engine import add_l2, backward, forward, output_delta, run, snap_output_delta
 from .network import Layer, Network
 from .packing import Packing
 from .result import Result
@@ -57,12 +57,15 @@ class Run:
 def _pass(network: Network, inputs: np.ndarray, targets: np.ndarray, packing: Packing, gradients: np.ndarray,
           scale: float) -> np.ndarray:
     """One forward and backward pass of a stack of networks (one row of parameters a learning
-    rate), the engine's arithmetic alone (no zeros snapped, no Result, overflow left to the
-    caller's check): each row's loss, and its gradients written into that row of `gradients`."""
+    rate), the engine's arithmetic as `step` does it (zeros up to rounding made 0: an adaptive
+    optimiser would turn a cancelled gradient's rounding into a step), without a Result, overflow
+    left to the caller's check: each row's loss, and its gradients written into that row of
+    `gradients`."""
     z, a = forward(network, inputs)
     grad_yhat = network.loss.gradient(a[-1], targets)
     per_sample, delta_out = output_delta(network, z[-1], a[-1], targets, grad_yhat)
-    _, _, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale, snap=False)
+    snap_output_delta(network, delta_out, grad_yhat, a[-1], targets)
+    _, _, weight_grads, bias_grads = backward(network.layers, z, a, grad_yhat, delta_out, scale)
     add_l2(network, weight_grads)
     packing.gradients(weight_grads, bias_grads, gradients)
     losses = per_sample.sum(axis=-1) * scale
@@ -134,6 +137,7 @@ def train_rates(network: Network, inputs: np.ndarray, targets: np.ndarray, learn
         return array[r] if stack else array
 
     values = rows(packing.values(network.layers))  # the layers below are views of it
+    batch = np.broadcast_to(inputs, (count, *inputs.shape)) if stack else inputs  # every array a row a rate
     arrays = packing.stacked_arrays(values) if stack else packing.arrays(values)
     live = network.replace(layers=[layer.replace(weights=w, biases=b) for layer, (w, b) in zip(network.layers, arrays)])
     gradients = rows(packing.gradients(result.weight_grads, result.bias_grads))
@@ -164,7 +168,7 @@ def train_rates(network: Network, inputs: np.ndarray, targets: np.ndarray, learn
                         on_epoch(learning_rates[r], Epoch(loss[r], row(values, r), row(gradients, r)), epoch)
                 after, after_state = moved(optimizer, values, gradients, state, rates, frozen)
                 values[...] = after
-                after_loss = _pass(live, inputs, targets, packing, gradients, scale)
+                after_loss = _pass(live, batch, targets, packing, gradients, scale)
                 # a value that is not finite reaches a loss or the values' sum (inf − inf is nan); a sum of
                 # finite values can overflow too (a dozen near 1e308), so a sum beyond float64 is looked into
                 if not math.isfinite(float(after_loss.sum()) + float(after.sum())):  # else every one is finite
