@@ -294,16 +294,15 @@ class Judge:
         singles = [(m, STEP_SENTENCES[m]) for m in possible]
         pairs = [(pair, "two mistakes at once: " + "; and ".join(STEP_SENTENCES[m] for m in pair.split("+")))
                  for pair in mistake_pairs(possible)]
+        # one mistake; then one made with every step rounded as coarsely as the answer (an updated
+        # weight written 0.34 for 0.3277 and used so), told apart from the correct method made that
+        # way too; then two at once: the simplest explanation first
+        coarse = dataclasses.replace(precision, kept=NO_FLOOR)
         found = []
-        for group in (singles, pairs):
+        for at, group in ((precision, singles), (coarse, singles), (precision, pairs)):
             if explained_within(found, answer.given, half):
-                break  # a single mistake gives the answer: no pair is needed
-            found += self._made_on_stated(q, precision, group)
-        if not explained_within(found, answer.given, half):
-            # every step rounded as coarsely as the answer (an updated weight written 0.34 for
-            # 0.3277 and used so): one mistake made that way, told apart from the correct method
-            # made that way too
-            found += self._made_on_stated(q, dataclasses.replace(precision, kept=NO_FLOOR), singles)
+                break
+            found += self._made_on_stated(q, at, group)
         return found
 
     def _made_on_stated(self, q, precision: Precision, mistakes: list) -> list:
