@@ -185,6 +185,8 @@ def run_pass(net, mistakes, rnd=lambda v: v, overrides=None, slip=None):
         z2 = [put(("z", 2, i, s), sum(w * a for w, a in zip(net["W2"][i], a1)) + net["b2"][i]) for i in range(n_out)]
         yhat = [put(("a", 2, i, s), a) for i, a in enumerate(activate(net["out"], z2))]
         if net["loss"] == "cross_entropy":
+            if any(p <= 0 for p, t in zip(yhat, y) if t):
+                v[("log0",)] = True  # ŷ rounded to 0 where the target is 1: no loss to write
             loss = -sum(t * math.log(max(p, 1e-12)) for p, t in zip(yhat, y) if t)
         else:
             loss = sum((p - t) ** 2 for p, t in zip(yhat, y))
@@ -324,7 +326,7 @@ def make_student(index, rng):
                 chosen.append(rng.choice(rest))
     slip = None
     if "slip" in chosen:
-        candidates = sorted(k for k in truth if k[0] != "loss")
+        candidates = sorted(k for k in truth if k[0] not in ("loss", "log0"))
         key = rng.choice(candidates)
         slip = (key, 1 + rng.choice((-1, 1)) * rng.uniform(0.03, 0.09))
     made_up: dict = {}
@@ -358,6 +360,9 @@ def make_student(index, rng):
     rnd = rounder(habit[1])
     rounded = run_pass(net, mistakes, rnd=rnd, overrides=made_up, slip=slip)
     model = run_pass(net, set(), rnd=rnd)  # a student with the same habit and no mistake
+    if ("log0",) in rounded or ("log0",) in model:  # the habit rounded a ŷ to 0: the loss is left out
+        asked = [(key, text) for key, text in asked if key != ("loss",)]
+        keys = [key for key, _ in asked]
     stated = {key: mine[key] for key in keys}
     without = {}  # what this student writes without one of their mistakes (the slip included)
 
@@ -378,19 +383,22 @@ def make_student(index, rng):
     for key, text in asked:
         value = rounded[key]
         written = fmt(value, habit[2])
-        right = same(mine[key], truth[key])
+        # a mistake that gives the true value by another way (softmax's diagonal alone, for the target's
+        # unit) may still round differently as you go: digits no right method writes
+        rounding_only = same(mine[key], truth[key]) and written != fmt(model[key], habit[2])
+        right = same(mine[key], truth[key]) and not rounding_only
         affected = set()
         if not right:
             for m in chosen:
                 if m == "made_up":
                     affected.add(m)
                 elif m == "slip":
-                    if not same(full(mistakes, with_slip=False)[key], mine[key]):
+                    if not same(full(mistakes, with_slip=False)[key], mine[key]) or written_without(m, key) != written:
                         affected.add(m)
-                elif not same(full(mistakes - {m})[key], mine[key]):
+                elif not same(full(mistakes - {m})[key], mine[key]) or written_without(m, key) != written:
                     affected.add(m)
         cf = based = False
-        if not right:
+        if not right and not rounding_only:
             others = {k: val for k, val in stated.items() if k != key}
             again = run_pass(net, set(), overrides={**others, **({key: made_up[key]} if key in made_up else {})})
             if same(again[key], mine[key]) and key not in made_up:
