@@ -651,9 +651,13 @@ def summarise(rows, students, args, simulated, graded, total):
               f" >= 3 sig: {pct(sum(names_mistake(r[3], m) for r in precise), len(precise))};"
               f" verdicts {dict(Counter(r[2] for r in mine))})")
         seen3 = [r for r in seen if r[0]["habit"] in SIG3_PLUS]
+        # or flagged: imprecise, saying the digits cannot tell it from a right answer (section 5's rule)
+        told = [r for r in seen if names_mistake(r[3], m) or
+                (m == "slip" and r[2] == "imprecise" and "from a slip" in (r[3] or ""))]
         print(f"   {'':18s} where it changes the digits written: "
               f"{pct(sum(names_mistake(r[3], m) for r in seen), len(seen))}"
-              f"   (>= 3 sig: {pct(sum(names_mistake(r[3], m) for r in seen3), len(seen3))})")
+              f"   (>= 3 sig: {pct(sum(names_mistake(r[3], m) for r in seen3), len(seen3))};"
+              f" named or flagged imprecise: {pct(len(told), len(seen))})")
         if m in args.show:
             example([r for r in seen if not names_mistake(r[3], m)])
 
