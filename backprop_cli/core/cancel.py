@@ -12,12 +12,21 @@ import numpy as np
 
 RELATIVE = 1e-12
 _CHUNK = 20_000  # candidates checked at once
+_FEW_TERMS = 256  # products of a handful of terms (a homework network's, every epoch of train): plain floats
 
 
 def snap_product(values: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """`values` = left @ right, with every entry within 1e-12 of its largest term made exactly 0,
     in place. Cheap: a bound on the largest term (max |left| of the row times Σ |right| of the
-    column) picks the few candidates, and only those get their exact largest term."""
+    column) picks the few candidates, and only those get their exact largest term; a handful of
+    terms is looked at one float at a time, which costs less than the array calls."""
+    if values.size * left.shape[1] <= _FEW_TERMS:
+        return _snap_few(values, left, right)
+    return _snap_many(values, left, right)
+
+
+def _snap_many(values: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """snap_product over arrays."""
     row = np.maximum(left.max(axis=1, initial=0.0), -left.min(axis=1, initial=0.0))
     column = right.sum(axis=0) if right.min(initial=0.0) >= 0 else np.abs(right).sum(axis=0)
     threshold = np.multiply.outer(row * RELATIVE, column)
@@ -32,6 +41,22 @@ def snap_product(values: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.
         largest = (np.abs(left[r, :]) * np.abs(right[:, c]).T).max(axis=1)
         zero = np.abs(values[r, c]) <= RELATIVE * largest
         values[r[zero], c[zero]] = 0.0
+    return values
+
+
+def _snap_few(values: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """snap_product's rule one float at a time, with _snap_many's floats: its bound, then the
+    largest term (a nan term makes the largest nan, as numpy's max does: nothing is zeroed)."""
+    columns = list(zip(*right.tolist()))
+    sums = [sum(abs(b) for b in column) for column in columns]
+    for r, (row, entries) in enumerate(zip(left.tolist(), values.tolist())):
+        bound = RELATIVE * max([abs(a) for a in row], default=0.0)
+        for c, value in enumerate(entries):
+            if value == 0.0 or not abs(value) <= bound * sums[c]:
+                continue
+            terms = [abs(a * b) for a, b in zip(row, columns[c])]
+            if not any(t != t for t in terms) and abs(value) <= RELATIVE * max(terms, default=0.0):
+                values[r, c] = 0.0
     return values
 
 

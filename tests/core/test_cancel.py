@@ -1,6 +1,8 @@
 """core.cancel: sums that are zero up to rounding become exactly 0; which zeros are cancellations."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backprop_cli.core.cancel import (
     RELATIVE,
@@ -281,3 +283,23 @@ def test_cancellation_in_a_fused_softmax_cross_entropy():
     layers = [Layer(np.eye(3), z.copy(), activation("softmax"))]
     result = run(Network(layers, LOSSES["cross_entropy"]), np.zeros((1, 3)), yhat[None, :])
     assert result.deltas[1].tolist() == [[0.0, 0.0, 0.0]]
+
+
+_ENTRIES = st.one_of(st.floats(-3, 3, allow_nan=False), st.sampled_from([0.0, -0.0, 0.1, 0.2, -0.3, 1e-300, 1e300]),
+                     st.sampled_from([float("inf"), float("-inf"), float("nan")]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_a_handful_of_terms_is_snapped_one_float_at_a_time_exactly_as_arrays_are(data):
+    from backprop_cli.core.cancel import _snap_few, _snap_many
+
+    rows, inner, cols = (data.draw(st.integers(1, 4)) for _ in range(3))
+    left = np.array(data.draw(st.lists(_ENTRIES, min_size=rows * inner, max_size=rows * inner))).reshape(rows, inner)
+    right = np.array(data.draw(st.lists(_ENTRIES, min_size=inner * cols, max_size=inner * cols))).reshape(inner, cols)
+    if data.draw(st.booleans()):  # a column that cancels: 0.1 + 0.2 − 0.3 times one number
+        right[:, 0] = data.draw(st.floats(-2, 2)) * np.resize([0.1, 0.2, -0.3], inner)
+    with np.errstate(all="ignore"):  # as the engine calls it: overflow shows as inf
+        values = left @ right
+        few, many = _snap_few(values.copy(), left, right), _snap_many(values.copy(), left, right)
+    assert few.tobytes() == many.tobytes()
