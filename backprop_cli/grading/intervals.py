@@ -257,10 +257,8 @@ class Reach:
             if mistake in self.mistakes and (changed := read(weights)) is not None:
                 return changed
         if "updated_weights_used" in self.mistakes:  # updated with this pass's own gradient, as the student did
-            low, high = self.weight_grad_own[l]
-            rate = self.r.learning_rate
-            return _widen((weights - rate * high, weights - rate * low) if rate >= 0 else
-                          (weights - rate * low, weights - rate * high), self.p)
+            low, high = self.weight_grad_own[l]  # η > 0 (a spec is refused otherwise)
+            return _widen((weights - self.r.learning_rate * high, weights - self.r.learning_rate * low), self.p)
         return weights
 
     def _slope(self, act, layer: int) -> tuple[Pair, np.ndarray]:
