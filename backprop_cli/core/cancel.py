@@ -103,8 +103,12 @@ def omitted_sum(gradient: float, paths: list, total: int) -> float:
 
 def snapped_sum(values: np.ndarray) -> float:
     """The sum of `values`, exactly 0 when it is zero up to rounding (a layer's shared bias)."""
-    total = float(values.sum())
-    return 0.0 if abs(total) <= RELATIVE * float(np.abs(values).max(initial=0.0)) else total
+    if values.ndim == 1 and len(values) < 8:  # numpy adds fewer than 8 one after another, as Python does
+        items = values.tolist()
+        total, largest = float(sum(items)), max(map(abs, items), default=0.0)
+    else:
+        total, largest = float(values.sum()), float(np.abs(values).max(initial=0.0))
+    return 0.0 if abs(total) <= RELATIVE * largest else total
 
 
 def _reach(result) -> tuple[list, list]:

@@ -303,3 +303,19 @@ def test_a_handful_of_terms_is_snapped_one_float_at_a_time_exactly_as_arrays_are
         values = left @ right
         few, many = _snap_few(values.copy(), left, right), _snap_many(values.copy(), left, right)
     assert few.tobytes() == many.tobytes()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ENTRIES, max_size=7), st.booleans())
+def test_a_short_sum_is_snapped_one_float_at_a_time_exactly_as_an_array_is(entries, cancelling):
+    if cancelling:  # 0.1 + 0.2 − 0.3 among the terms
+        entries = [0.1, 0.2, -0.3, *entries][:7]
+    values = np.array(entries, dtype=float)
+    with np.errstate(all="ignore"):
+        total, largest = float(values.sum()), float(np.abs(values).max(initial=0.0))
+        expected = 0.0 if abs(total) <= RELATIVE * largest else total
+        got = snapped_sum(values)
+    if expected != expected:  # inf − inf: a nan either way (its sign bit is no value)
+        assert got != got
+    else:
+        assert np.array([got]).tobytes() == np.array([expected]).tobytes()
