@@ -7,10 +7,15 @@ from conftest import SPECS
 
 from backprop_cli import load_spec
 from backprop_cli.grading.grades import Grader
-from backprop_cli.grading.layers import graded_result, parse_layer_quantity
+from backprop_cli.core import mapslips
+from backprop_cli.core.scalargraph import HIDDEN
+from backprop_cli.grading.layers import (STATED, LayersDiagnoser, LayersResult, MistakenReach, graded_result,
+                                         parse_layer_quantity)
 from backprop_cli.grading.quantities import QuantityError
+from backprop_cli.grading.rule import precision_of
 
-from .test_layers import truth
+from . import _tiny as t
+from .test_layers import _check, graded, truth
 
 
 def _named(example: str, names: dict):
@@ -36,3 +41,86 @@ def test_a_specs_own_names_for_batch_norm_nodes_are_quantities(tmp_path):
     (tmp_path / "a.yaml").write_text(f"spec: net.yaml\nanswers:\n  m1: {engine.forward['mu21']:.4f}\n"
                                      f"  xh1[2]: {truth(r, 'xhat21[2]'):.4f}\n")
     assert [o.verdict for o in Grader().grade_file(str(tmp_path / "a.yaml")).outcomes] == ["right", "right"]
+
+
+def test_compact_spellings_and_a_specs_names_of_map_nodes_are_the_canonical_quantities():
+    r = graded("cnn-4x4")
+    assert truth(r, "a2111") == truth(r, "a2_1_1_1") == pytest.approx(r.engine.forward["a2_1_1_1"], rel=1e-12)
+    assert truth(r, "dL/dz1211") == truth(r, "dL/dz1_2_1_1")
+    named = _named("cnn-4x4", {"p1": "a2_1_1_1", "c22": "z1_2_2_2"})
+    assert truth(named, "p1") == truth(r, "a2_1_1_1") and truth(named, "dL/dc22") == truth(r, "dL/dz1_2_2_2")
+    sequence = _named("rnn-2-unit-3-steps", {"s1_2": "h11@2"})
+    assert truth(sequence, "s1_2") == truth(sequence, "h11@2")
+
+
+def test_hidden_steps_and_a_step_given_twice_are_not_quantities():
+    r = graded("cnn-4x4")
+    hidden = [n.name for n in r.graph.nodes if n.name.startswith(HIDDEN)]
+    assert hidden and r.graph.index(hidden[0]) is not None  # a step of the graph nobody writes down
+    for text in (hidden[0], "dL/d" + hidden[0], hidden[-1]):
+        with pytest.raises(QuantityError):
+            parse_layer_quantity(text, r)
+    sequence = _named("rnn-2-unit-3-steps", {"s1_2": "h11@2"})
+    for text in ("h11@2@3", "dL/dh11@2@1", "s1_2@3", "h11@2[1]", "s1_2[2]"):  # a step given twice (or a sample)
+        with pytest.raises(QuantityError):
+            parse_layer_quantity(text, sequence)
+
+
+@pytest.mark.parametrize("example", ["tiny", "cs231n-circuit"])
+def test_a_dense_network_or_an_expression_is_graded_as_it_is_not_as_these_layers(example):
+    spec = load_spec(text=t.SPEC) if example == "tiny" else load_spec(SPECS / f"{example}.yaml")
+    result = graded_result(spec)
+    assert not isinstance(result, LayersResult) and result.kind == spec.compute().kind
+    assert isinstance(graded("cnn-4x4"), LayersResult)
+
+
+def test_an_update_with_eta_times_g_rounded_as_a_step_of_its_own_is_right(tmp_path):
+    # cnn-4x4, η = 0.5: ∂L/∂w312 = −3.880 (the engine's), rounded to one decimal −3.9; η·g = −1.95
+    # written −2.0; w312 − η·g = −0.3 + 2.0 = 1.7 (the truth −0.3 + 1.940 = 1.64 rounds to 1.6)
+    r = graded("cnn-4x4")
+    assert round(r.engine.gradient("w312"), 1) == -3.9 and r.values[r.index("w312")] == -0.3
+    assert round(r.engine.updated("w312"), 1) == 1.6
+    outcome, = _check(tmp_path, "cnn-4x4", "spec: net.yaml\nanswers:\n  w312_new: 1.7\n").outcomes
+    assert outcome.verdict == "right"
+    outcome, = _check(tmp_path, "cnn-4x4", "spec: net.yaml\nanswers:\n  w312_new: -2.24\n").outcomes
+    assert outcome.verdict == "wrong"  # w + η·g: the update's sign, however rounded
+
+
+def test_a_backward_mistake_leaves_every_parameters_value_as_it_is():
+    # the mistakes made on stated values change gradients only: a weight's value is its own, exactly
+    r = graded("cnn-4x4")
+    codes = [slip.code for slip in mapslips.applicable(r.network) if slip.code in STATED]
+    assert {"kernel_flipped_backward", "shared_weight_one_position"} <= set(codes)
+    for code in codes:
+        reach = MistakenReach(r, precision_of("0.1234"), {}, code)
+        for name in r.parameter_names:
+            value = r.values[r.index(name)]
+            assert reach.interval(parse_layer_quantity(name, r)) == (value, value), (code, name)
+
+
+def _judge(tmp_path, example: str, answers: dict):
+    """A Judge of an answers file on an example (as grades.grade does it), and its answers by text."""
+    from backprop_cli.core.names import notation
+    from backprop_cli.grading.answers import AnswersReader
+    from backprop_cli.grading.judging import Judge
+
+    (tmp_path / "net.yaml").write_text((SPECS / f"{example}.yaml").read_text())
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n" + "".join(f"  {k}: {v}\n" for k, v in answers.items()))
+    _, result, read, tolerance, notation_name = AnswersReader().read(str(tmp_path / "a.yaml"))
+    truths = {id(a): result.truth(a.quantity) for a in read}
+    judge = Judge(result, notation(notation_name, result.network.names), read, truths, tolerance,
+                  LayersDiagnoser(result))
+    return judge, {a.quantity.text: a for a in read}
+
+
+def test_mistakes_on_stated_values_are_looked_for_only_on_a_gradient_whose_inputs_the_file_states(tmp_path):
+    # ∂L/∂a1_1_1_1 on the file's own ∂L/∂a2_1_1_1 (−0.6, wrong): the pooling mistakes made on that value
+    answers = {"dL/da2_1_1_1": "-0.6000", "dL/da1_1_1_1": "-0.6000", "a1_1_1_1": "5.0000"}
+    judge, read = _judge(tmp_path, "cnn-4x4", answers)
+    assert {m[2] for m in judge.stated_mistakes(read["dL/da1_1_1_1"])} & {"max_pool_gradient_spread",
+                                                                          "max_pool_gradient_averaged"}
+    assert judge.stated_mistakes(read["a1_1_1_1"]) == []  # a value: no backward mistake makes it
+    # the same gradient alone: nothing stated that it is built from, so no mistake made on stated values
+    judge, read = _judge(tmp_path, "cnn-4x4", {"dL/da1_1_1_1": "-0.6000"})
+    assert judge.stated_mistakes(read["dL/da1_1_1_1"]) == []
+    assert not [key for key in judge._reaches if key[1].startswith("mistake:")]  # and no mistaken pass made
