@@ -2,12 +2,14 @@
 for every node, compact spellings, refused ones), what is graded as these layers, an update's η·g
 a step of its own, and the mistakes made on stated values (none without stated values, no value
 changed by a backward mistake). Each expectation is the engine's, by hand, or a verdict that must hold."""
+import math
+
 import pytest
 from conftest import SPECS
 
 from backprop_cli import load_spec
 from backprop_cli.grading.grades import Grader
-from backprop_cli.core import mapslips
+from backprop_cli.core import mapslips, slips
 from backprop_cli.core.scalargraph import HIDDEN
 from backprop_cli.grading.layers import (STATED, LayersDiagnoser, LayersResult, MistakenReach, graded_result,
                                          parse_layer_quantity)
@@ -124,3 +126,80 @@ def test_mistakes_on_stated_values_are_looked_for_only_on_a_gradient_whose_input
     judge, read = _judge(tmp_path, "cnn-4x4", {"dL/da1_1_1_1": "-0.6000"})
     assert judge.stated_mistakes(read["dL/da1_1_1_1"]) == []
     assert not [key for key in judge._reaches if key[1].startswith("mistake:")]  # and no mistaken pass made
+    # a mistake that gives the correct method's own interval is none to name: a1_1_1_1 is 0 as every value
+    # of its window is (kernel 1 over [[1, 2], [0, 1]] is 1 − 1, through relu), so it is the window's first
+    # maximum, and spreading the pooled gradient gives it what routing gives it
+    judge, read = _judge(tmp_path, "cnn-4x4", answers)
+    assert [judge.r.engine.forward[f"a1_1_{i}_{j}"] for i in (1, 2) for j in (1, 2)] == [0, 0, 0, 0]
+    assert "max_pool_gradient_spread" not in [m[2] for m in judge.stated_mistakes(read["dL/da1_1_1_1"])]
+
+
+def test_a_mistake_that_changes_nothing_is_no_candidate():
+    r = graded("cnn-4x4")  # a1_1_1_1 is its window's first maximum (above): spreading the gradient changes nothing
+    q = parse_layer_quantity("dL/da1_1_1_1", r)
+    codes = {code: value for value, _, code in LayersDiagnoser(r).candidates(q, r.truth(q))}
+    assert "max_pool_gradient_spread" not in codes
+    assert codes["max_pool_gradient_averaged"] == pytest.approx(r.truth(q) / 4, rel=1e-12)
+
+
+def test_the_batch_norm_slips_values_of_its_nodes_are_candidates():
+    # unbiased_variance: Σ(x − μ)²/(n − 1), 4/3 of the biased variance over the batch of 4, by hand
+    r = graded("batchnorm-batch-of-4")
+    diagnoser = LayersDiagnoser(r)
+
+    def candidate(text, code):
+        q = parse_layer_quantity(text, r)
+        return {c: v for v, _, c in diagnoser.candidates(q, r.truth(q))}.get(code)
+
+    var, eps = truth(r, "var21"), 1e-5
+    assert candidate("var21", "unbiased_variance") == pytest.approx(var * 4 / 3, rel=1e-9)
+    assert candidate("xhat21[2]", "unbiased_variance") == \
+        pytest.approx(truth(r, "xhat21[2]") * math.sqrt(var + eps) / math.sqrt(var * 4 / 3 + eps), rel=1e-9)
+
+
+def test_a_nodes_value_written_for_its_gradient_is_no_recurrent_mistake(tmp_path):
+    # the engine's mistaken results name parameters' gradients and nodes' values, never a node's gradient
+    r = graded("rnn-2-unit-3-steps")
+    outcome, = _check(tmp_path, "rnn-2-unit-3-steps",
+                      f"spec: net.yaml\nanswers:\n  dL/dh11@2: {truth(r, 'h11@2'):.4f}\n").outcomes
+    assert outcome.verdict == "wrong"
+    assert not {d["code"] for d in outcome.diagnoses} & {s.code for s in slips.CATALOGUE}
+
+
+def test_every_name_offered_for_did_you_mean_is_a_quantity():
+    for example in ("cnn-4x4", "rnn-2-unit-3-steps", "batchnorm-batch-of-4"):
+        r = graded(example)
+        known = r.known()
+        assert "loss" in known and f"{r.parameter_names[0]}_new" in known
+        for text in known:
+            parse_layer_quantity(text, r)  # none refused: no hidden step, no constant
+
+
+def test_an_update_at_a_learning_rate_of_1_is_w_minus_g(tmp_path):
+    text = (SPECS / "rnn-2-unit-3-steps.yaml").read_text().replace("learning_rate: 0.1", "learning_rate: 1")
+    assert "learning_rate: 1\n" in text
+    (tmp_path / "net.yaml").write_text(text)
+    r = graded_result(load_spec(tmp_path / "net.yaml"))
+    w, g = r.values[r.index("wh111")], r.engine.gradient("wh111")  # wh111 = 0.5
+    (tmp_path / "a.yaml").write_text(f"spec: net.yaml\nanswers:\n  wh111_new: {0.5 - g:.4f}\n"
+                                     f"  wh112_new: {-0.3 + r.engine.gradient('wh112'):.4f}\n")
+    right, sign = Grader().grade_file(str(tmp_path / "a.yaml")).outcomes
+    assert w == 0.5 and right.verdict == "right"
+    assert sign.verdict == "wrong" and "update_sign" in [d["code"] for d in sign.diagnoses]
+
+
+@pytest.mark.parametrize("code", ["bptt_truncated", "recurrent_factor_wrong_step"])
+def test_a_recurrent_slips_gradient_and_update_are_the_mistaken_engines(code):
+    # the gradient as the engine computes it with the slip made, and the update done right on it
+    # (wh111 = 0.5, η = 0.1)
+    r = graded("rnn-2-unit-3-steps")
+    wrong = slips.mistaken(r.spec, code).gradient("wh111")
+    assert wrong != pytest.approx(r.engine.gradient("wh111"), rel=1e-6)  # the slip changes it
+    diagnoser = LayersDiagnoser(r)
+
+    def candidate(text):
+        q = parse_layer_quantity(text, r)
+        return {c: v for v, _, c in diagnoser.candidates(q, r.truth(q))}.get(code)
+
+    assert candidate("dL/dwh111") == pytest.approx(wrong, rel=1e-12)
+    assert candidate("wh111_new") == pytest.approx(0.5 - 0.1 * wrong, rel=1e-12)
