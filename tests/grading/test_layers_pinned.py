@@ -119,8 +119,10 @@ def test_mistakes_on_stated_values_are_looked_for_only_on_a_gradient_whose_input
     # ∂L/∂a1_1_1_1 on the file's own ∂L/∂a2_1_1_1 (−0.6, wrong): the pooling mistakes made on that value
     answers = {"dL/da2_1_1_1": "-0.6000", "dL/da1_1_1_1": "-0.6000", "a1_1_1_1": "5.0000"}
     judge, read = _judge(tmp_path, "cnn-4x4", answers)
-    assert {m[2] for m in judge.stated_mistakes(read["dL/da1_1_1_1"])} & {"max_pool_gradient_spread",
-                                                                          "max_pool_gradient_averaged"}
+    found = judge.stated_mistakes(read["dL/da1_1_1_1"])
+    assert {m[2] for m in found} & {"max_pool_gradient_spread", "max_pool_gradient_averaged"}
+    for middle, _sentence, _code, (low, high) in found:  # each with its interval, and the middle of it
+        assert low <= middle <= high and middle == (low + high) / 2
     assert judge.stated_mistakes(read["a1_1_1_1"]) == []  # a value: no backward mistake makes it
     # the same gradient alone: nothing stated that it is built from, so no mistake made on stated values
     judge, read = _judge(tmp_path, "cnn-4x4", {"dL/da1_1_1_1": "-0.6000"})
@@ -203,3 +205,12 @@ def test_a_recurrent_slips_gradient_and_update_are_the_mistaken_engines(code):
 
     assert candidate("dL/dwh111") == pytest.approx(wrong, rel=1e-12)
     assert candidate("wh111_new") == pytest.approx(0.5 - 0.1 * wrong, rel=1e-12)
+
+
+def test_only_a_parameter_has_an_updated_value_and_the_hint_names_the_first_weight():
+    # section 9 writes an update w1_1_1_1_1_new: the hint shows the network's first weight so
+    for example, first in (("cnn-4x4", "w1_1_1_1_1"), ("rnn-2-unit-3-steps", "wx111")):
+        r = graded(example)
+        with pytest.raises(QuantityError) as refused:
+            parse_layer_quantity(("a2_1_1_1" if example == "cnn-4x4" else "h11@2") + "_new", r)
+        assert refused.value.hint == f"write {first}_new" and "only weights and biases" in str(refused.value)
