@@ -182,12 +182,19 @@ def test_an_update_at_a_learning_rate_of_1_is_w_minus_g(tmp_path):
     assert "learning_rate: 1\n" in text
     (tmp_path / "net.yaml").write_text(text)
     r = graded_result(load_spec(tmp_path / "net.yaml"))
-    w, g = r.values[r.index("wh111")], r.engine.gradient("wh111")  # wh111 = 0.5
+    w, g = r.values[r.index("wh111")], r.engine.gradient("wh111")  # wh111 = 0.5, its gradient 0.3027
+    truncated = slips.mistaken(r.spec, "bptt_truncated").gradient("wh111")  # 0.3020: a stated gradient, wrong
     (tmp_path / "a.yaml").write_text(f"spec: net.yaml\nanswers:\n  wh111_new: {0.5 - g:.4f}\n"
                                      f"  wh112_new: {-0.3 + r.engine.gradient('wh112'):.4f}\n")
     right, sign = Grader().grade_file(str(tmp_path / "a.yaml")).outcomes
-    assert w == 0.5 and right.verdict == "right"
+    assert w == 0.5 and g > 0.3 and right.verdict == "right"
     assert sign.verdict == "wrong" and "update_sign" in [d["code"] for d in sign.diagnoses]
+    # w − g on the file's own (mistaken) gradient: carried forward; w − 2g: no update at η = 1
+    (tmp_path / "a.yaml").write_text(f"spec: net.yaml\nanswers:\n  dL/dwh111: {truncated:.4f}\n"
+                                     f"  wh111_new: {0.5 - round(truncated, 4):.4f}\n")
+    assert [o.verdict for o in Grader().grade_file(str(tmp_path / "a.yaml")).outcomes] == ["wrong", "carried_forward"]
+    (tmp_path / "a.yaml").write_text(f"spec: net.yaml\nanswers:\n  wh111_new: {0.5 - 2 * g:.4f}\n")
+    assert [o.verdict for o in Grader().grade_file(str(tmp_path / "a.yaml")).outcomes] == ["wrong"]
 
 
 @pytest.mark.parametrize("code", ["bptt_truncated", "recurrent_factor_wrong_step"])
