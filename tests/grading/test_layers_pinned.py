@@ -221,3 +221,18 @@ def test_only_a_parameter_has_an_updated_value_and_the_hint_names_the_first_weig
         with pytest.raises(QuantityError) as refused:
             parse_layer_quantity(("a2_1_1_1" if example == "cnn-4x4" else "h11@2") + "_new", r)
         assert refused.value.hint == f"write {first}_new" and "only weights and biases" in str(refused.value)
+
+
+def test_an_update_at_a_learning_rate_of_2_rounds_eta_times_g_as_a_step_of_its_own(tmp_path):
+    # cnn-4x4 at η = 2, w1_2_1_2_1 = 1 (kernel 2's [[0, 1], [1, 0]]), on the file's gradient 0.92545:
+    # η·g = 1.8509, rounded as an answer of one decimal is, 1.9; w − 1.9 = −0.9. The correct method
+    # reaches it, but only rounding that coarsely: imprecise, not wrong
+    text = (SPECS / "cnn-4x4.yaml").read_text().replace("learning_rate: 0.5", "learning_rate: 2")
+    assert "learning_rate: 2\n" in text
+    (tmp_path / "net.yaml").write_text(text)
+    r = graded_result(load_spec(tmp_path / "net.yaml"))
+    assert r.values[r.index("w1_2_1_2_1")] == 1.0 and r.engine.learning_rate == 2
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  dL/dw1_2_1_2_1: 0.92545\n  w1_2_1_2_1_new: -0.9\n")
+    stated, update = Grader().grade_file(str(tmp_path / "a.yaml")).outcomes
+    assert stated.verdict == "wrong"  # 0.92545 is not the true gradient
+    assert update.verdict == "imprecise" and "rounded_too_coarsely" in [d["code"] for d in update.diagnoses]
