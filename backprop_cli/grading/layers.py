@@ -113,7 +113,7 @@ def _canonical(result: LayersResult, name: str) -> str | None:
         return None
     if found[0] == "p":
         text = mapnames.parameters(result.network)[found[1]][0] + suffix
-    elif found[0] in ("z", "a") and len(found) == 3:
+    elif found[0] in ("z", "a", *mapnames.NORM_NODES) and len(found) == 3:  # mu21 as a spec's names: write it
         text = mapnames.node_name(result.network, *found) + suffix
     elif found[0] in ("z", "a") and len(found) == 4 and not suffix:  # a node of a sequence, at its step
         text = mapnames.node_name(result.network, *found)

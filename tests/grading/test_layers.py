@@ -381,6 +381,7 @@ CNN_VARIANTS = {
     .replace("maxpool2d", "avgpool2d").replace("loss: cross_entropy", "loss: squared_error")
     .replace("activation: softmax", "activation: sigmoid"),
     "stride 2, padding 1": lambda text: text.replace("stride: 1 ", "stride: 2 ").replace("padding: 0 ", "padding: 1 "),
+    "tanh, max pooling, softmax": lambda text: text.replace("activation: relu", "activation: tanh"),
 }
 
 
