@@ -8,11 +8,17 @@ import pytest
 from conftest import SPECS
 
 from backprop_cli import load_spec
-from backprop_cli.grading.grades import Grader
 from backprop_cli.core import mapslips, slips
 from backprop_cli.core.scalargraph import HIDDEN
-from backprop_cli.grading.layers import (STATED, LayersDiagnoser, LayersResult, MistakenReach, graded_result,
-                                         parse_layer_quantity)
+from backprop_cli.grading.grades import Grader
+from backprop_cli.grading.layers import (
+    STATED,
+    LayersDiagnoser,
+    LayersResult,
+    MistakenReach,
+    graded_result,
+    parse_layer_quantity,
+)
 from backprop_cli.grading.quantities import QuantityError
 from backprop_cli.grading.rule import precision_of
 
@@ -107,7 +113,8 @@ def _judge(tmp_path, example: str, answers: dict):
     from backprop_cli.grading.judging import Judge
 
     (tmp_path / "net.yaml").write_text((SPECS / f"{example}.yaml").read_text())
-    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n" + "".join(f"  {k}: {v}\n" for k, v in answers.items()))
+    body = "".join(f"  {k}: {v}\n" for k, v in answers.items())
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n" + body)
     _, result, read, tolerance, notation_name = AnswersReader().read(str(tmp_path / "a.yaml"))
     truths = {id(a): result.truth(a.quantity) for a in read}
     judge = Judge(result, notation(notation_name, result.network.names), read, truths, tolerance,
