@@ -241,11 +241,21 @@ def good_problem(assignment, spec: Spec):
         asked = [(q, evaluate(result, q, notation)) for q in questions if q.kind.startswith("after:") == trained]
         if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
             return None
-        for q, expected in asked:
-            for value, *_ in diagnoser.candidates(q, expected, drawing=True):
+        # every question's candidates in turn, one at a time: the cheap ones of all come before the
+        # first mistaken pass is made, and each pass before the next (any order refuses the same draws)
+        streams = [(expected, diagnoser.candidates(q, expected, drawing=True)) for q, expected in asked]
+        while streams:
+            going = []  # the questions with candidates left
+            for expected, stream in streams:
+                candidate = next(stream, None)
+                if candidate is None:
+                    continue
+                going.append((expected, stream))
+                value = candidate[0]
                 # a "mistake" that gives the true value here is no mistake in this network
                 if np.isfinite(value) and 1e-12 * max(1.0, abs(expected)) < abs(value - expected) <= NEAR:
                     return None
+            streams = going
     return result, diagnoser
 
 
