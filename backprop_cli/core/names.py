@@ -24,6 +24,7 @@ class Name(NamedTuple):  # not a dataclass: far cheaper to define, which every s
         return format_name(self.kind, *self.indices)
 
 
+@functools.lru_cache(maxsize=4096, typed=True)  # grading names the same few hundreds of thousands of times a class
 def format_name(kind: str, *indices: int) -> str:
     """`format_name('w', 2, 1, 2)` is 'w212'; with an index of 10 or more, 'w2_10_2'."""
     if not indices:

@@ -3,6 +3,7 @@ own), the questions with their points, the tolerance and the credit for carried-
 Grading with one uses the assignment's network, whatever a submission's `spec:` says."""
 from __future__ import annotations
 
+import functools
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -59,11 +60,15 @@ class Range:
         first, last = self._ends()
         return max(last - first + 1, 0)
 
+    @functools.cached_property
+    def _grid(self) -> tuple[int, int, int]:
+        """(first grid point, how many, 10^decimals): worked out once, every drawn value uses them."""
+        return self._ends()[0], self.values(), 10**self.decimals
+
     def value(self, draw: int) -> float:
         """The grid's value number `draw` (modulo the grid's size), always within from..to."""
-        ends = self.__dict__.get("_cached") or self.__dict__.setdefault("_cached", (self._ends(), self.values()))
-        (first, _), count = ends
-        return round((first + draw % count) / 10**self.decimals, self.decimals) + 0.0
+        first, count, unit = self._grid
+        return round((first + draw % count) / unit, self.decimals) + 0.0
 
 
 @dataclass

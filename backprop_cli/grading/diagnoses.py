@@ -269,7 +269,11 @@ class Diagnoser:
                     # one mistake, said once: a = z gives the same here whichever derivative follows
                     if not any(c == code and same_value(v, value) for v, _, c in singles):
                         singles.append((value, sentence, code))
-        yield from singles
+                        if drawing:  # the same values in another order: a draw is refused at the first one
+                            yield singles[-1]  # near its truth, before the next pass is made for nothing
+                            yield from self._pairs(singles[-1], q, expected, drawing)
+        if not drawing:
+            yield from singles
         stale = self._get("stale")
         if stale is not None:
             value = evaluate(stale, q, n)
@@ -277,19 +281,25 @@ class Diagnoser:
             if not drawing:
                 yield from self._with_stale(q, singles)
                 singles.append((value, STALE, "updated_weights_used"))
-        # two mistakes at once: a whole-pass one with a lost factor 2, a flipped sign, or a batch summed
-        summed = q.is_parameter and r.samples > 1 and r.network.reduction == "mean" and not drawing
-        for value, sentence, code in singles:
-            if same_value(value, expected):
-                continue  # a mistake that changes nothing here makes no pair
-            if summed:
-                yield (value * r.samples, f"two mistakes at once: {sentence}; and the batch is summed where the loss "
-                       f"is its mean (divide by n = {r.samples})", f"{code}+batch_not_averaged")
-            if loss == "squared_error":
-                yield (value / 2, f"two mistakes at once: {sentence}; and the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost",
-                       f"{code}+factor_2_lost")
-            yield (-value, f"two mistakes at once: {sentence}; and the sign is flipped ((ŷ − y), not (y − ŷ))",
-                   f"{code}+sign_flipped")
+        if not drawing:
+            for single in singles:
+                yield from self._pairs(single, q, expected, drawing)
+
+    def _pairs(self, single: tuple, q: Quantity, expected: float, drawing: bool):
+        """Two mistakes at once: a whole-pass one (`single`) with a lost factor 2, a flipped sign, or
+        a batch summed."""
+        r = self.result
+        value, sentence, code = single
+        if same_value(value, expected):
+            return  # a mistake that changes nothing here makes no pair
+        if q.is_parameter and r.samples > 1 and r.network.reduction == "mean" and not drawing:
+            yield (value * r.samples, f"two mistakes at once: {sentence}; and the batch is summed where the loss "
+                   f"is its mean (divide by n = {r.samples})", f"{code}+batch_not_averaged")
+        if r.network.loss.name == "squared_error":
+            yield (value / 2, f"two mistakes at once: {sentence}; and the factor 2 of ∂L/∂ŷ = 2(ŷ − y) was lost",
+                   f"{code}+factor_2_lost")
+        yield (-value, f"two mistakes at once: {sentence}; and the sign is flipped ((ŷ − y), not (y − ŷ))",
+               f"{code}+sign_flipped")
 
     def _with_stale(self, q: Quantity, singles: list):
         """Two mistakes at once: each whole-pass mistake, then the backward pass through weights

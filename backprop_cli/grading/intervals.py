@@ -141,6 +141,21 @@ def _matmul_rows(yhat: Pair, g: np.ndarray) -> Pair:
     return product[0].sum(axis=-1), product[1].sum(axis=-1)
 
 
+def _pins(result, notation, stated: dict) -> dict:
+    """(kind, z or a, layer) -> (sample, neuron, (low, high)) of each stated node value or gradient,
+    in the file's order (a later one for the same node wins)."""
+    pins: dict = {}
+    for (kind, name, sample), given in stated.items():
+        if kind not in ("value", "gradient") or name.kind in ("L", "w", "b"):
+            continue
+        try:
+            what, layer, neuron = node_at(result, name, notation)
+        except QuantityError:
+            continue
+        pins.setdefault((kind, what, layer), []).append(((sample or 1) - 1, neuron, as_pair(given)))
+    return pins
+
+
 class Reach:
     """The intervals of every quantity of one pass, at one precision, on some stated values."""
 
@@ -154,6 +169,9 @@ class Reach:
         # gives them and the base's rounded true values elsewhere (the step alone redone on the
         # file's values); without, the stated values carry through every step after them
         self.base = base
+        # where each stated value goes, looked up once for every pass on the same values
+        self.pins = forward.pins if forward is not None and forward.stated is self.stated else \
+            _pins(result, notation, self.stated)
         self.used: dict[tuple, Pair] = {}
         with np.errstate(all="ignore"):  # an interval that overflows is judged as wide, never warned about
             if forward is None:
@@ -171,17 +189,8 @@ class Reach:
         if not self.stated:
             return pair
         low, high = pair[0].copy(), pair[1].copy()
-        for (q_kind, name, sample), given in self.stated.items():
-            if q_kind != kind or name.kind in ("L", "w", "b"):
-                continue
-            try:
-                node_what, node_layer, neuron = node_at(self.r, name, self.n)
-            except QuantityError:
-                continue
-            if node_what == what and node_layer == layer:
-                s = (sample or 1) - 1
-                stated_low, stated_high = as_pair(given)
-                low[s, neuron], high[s, neuron] = stated_low / scale, stated_high / scale
+        for s, neuron, (stated_low, stated_high) in self.pins.get((kind, what, layer), ()):
+            low[s, neuron], high[s, neuron] = stated_low / scale, stated_high / scale
         return low, high
 
     def _settle(self, pair: Pair, kind: str, what: str, layer: int, scale: float = 1.0,

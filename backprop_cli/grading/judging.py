@@ -100,6 +100,8 @@ class Judge:
         self._upstream: dict[int, list] = {}
         self._answer_at: dict | None = None  # node -> the answer stating it (the last, if several)
         self._stated_below: dict = {}
+        self._positions = {id(a): self.shape.position(a.quantity) for a in answers}  # asked for each candidate list
+        self._stated_values: dict | None = None
 
     def reach(self, precision: Precision, stated: str = "") -> Reach:
         """The pass at `precision`: on true values (""), or with the file's stated values carried
@@ -107,7 +109,9 @@ class Judge:
         key = (precision, stated)
         if key not in self._reaches:
             # each stated value stands for what rounds to it: the student may carry more digits
-            values = {k: digits_of(a) for k, a in self.stated.items()} if stated else None
+            if stated and self._stated_values is None:
+                self._stated_values = {k: digits_of(a) for k, a in self.stated.items()}
+            values = self._stated_values if stated else None
             base = self.reach(precision) if stated == "step" else None
             self._reaches[key] = self.shape.reach(precision, values, base)
         return self._reaches[key]
@@ -121,8 +125,8 @@ class Judge:
         """The file's answers to steps before this one's, or beside it (a12 beside a11): the values it
         could have been copied from (a right ŷ2 is no copy of a wrong dL/dz21 that repeats it; the
         wrong one is the copy)."""
-        mine = self.shape.position(answer.quantity)
-        return [a for a in self.answers if self.shape.position(a.quantity) <= mine]
+        mine = self._positions[id(answer)]
+        return [a for a in self.answers if self._positions[id(a)] <= mine]
 
     def _lazy_candidates(self, answer):
         """The candidates, worked out only when the rule asks (a reached answer that is not exact)."""
@@ -130,7 +134,7 @@ class Judge:
 
     def judge_all(self) -> dict:
         """A Judgement for every answer (id(answer) -> Judgement)."""
-        order = sorted(self.answers, key=lambda a: self.shape.position(a.quantity))
+        order = sorted(self.answers, key=lambda a: self._positions[id(a)])
         judged: dict[int, Judgement] = {}
         for answer in order:
             judged[id(answer)] = self._judge(answer, judged)

@@ -10,6 +10,7 @@ student is shown are exactly the numbers the key is computed from.
 from __future__ import annotations
 
 import hashlib
+import struct
 
 import numpy as np
 
@@ -28,8 +29,7 @@ def draws(seed: str, student: str, attempt: int, count: int) -> list[int]:
     """`count` 64-bit numbers from SHAKE-256 of (seed, id, attempt): a standard, so the same in
     every Python and on every machine."""
     key = "\x1f".join((seed, student, str(attempt))).encode("utf-8")
-    stream = hashlib.shake_256(key).digest(8 * count)
-    return [int.from_bytes(stream[i:i + 8], "big") for i in range(0, 8 * count, 8)]
+    return list(struct.unpack(f">{count}Q", hashlib.shake_256(key).digest(8 * count)))  # big-endian, unsigned
 
 
 def draw_numbers(assignment, student: str, attempt: int):
@@ -41,7 +41,8 @@ def draw_numbers(assignment, student: str, attempt: int):
     stream = iter(draws(personal.seed, student, attempt, needed))
 
     def draw(drawn_range, count):
-        return [drawn_range.value(next(stream)) for _ in range(count)]
+        value = drawn_range.value
+        return [value(next(stream)) for _ in range(count)]
 
     if personal.input is not None:
         samples = [draw(personal.input, base.inputs.shape[1]) for _ in range(base.inputs.shape[0])]
@@ -240,11 +241,21 @@ def good_problem(assignment, spec: Spec):
         asked = [(q, evaluate(result, q, notation)) for q in questions if q.kind.startswith("after:") == trained]
         if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
             return None
-        for q, expected in asked:
-            for value, *_ in diagnoser.candidates(q, expected, drawing=True):
+        # every question's candidates in turn, one at a time: the cheap ones of all come before the
+        # first mistaken pass is made, and each pass before the next (any order refuses the same draws)
+        streams = [(expected, diagnoser.candidates(q, expected, drawing=True)) for q, expected in asked]
+        while streams:
+            going = []  # the questions with candidates left
+            for expected, stream in streams:
+                candidate = next(stream, None)
+                if candidate is None:
+                    continue
+                going.append((expected, stream))
+                value = candidate[0]
                 # a "mistake" that gives the true value here is no mistake in this network
                 if np.isfinite(value) and 1e-12 * max(1.0, abs(expected)) < abs(value - expected) <= NEAR:
                     return None
+            streams = going
     return result, diagnoser
 
 

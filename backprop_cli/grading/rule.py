@@ -112,16 +112,17 @@ class Precision:
             return _floats(self.rounded_arrays(np.asarray(low, dtype=float), np.asarray(high, dtype=float)))
         scale = _TENS[first + FLOAT_GRID]
         finer = scale * 10
-
-        def down(end: float) -> float:  # as rounded()'s
-            next_digit = end * finer
-            off_grid = abs(next_digit - round(next_digit)) > ON_GRID * abs(next_digit)
-            return min(math.ceil(end * scale - 0.5) / scale, end - 0.5 / finer if off_grid else end, end)
-
-        least, most = down(low), down(-high)
+        least, most = _down(low, scale, finer), _down(-high, scale, finer)
         if math.isfinite(least) and math.isfinite(most):
             return least, -most
         return low - 0.5 / scale, high + 0.5 / scale
+
+
+def _down(end: float, scale: float, finer: float) -> float:
+    """rounded_pair's end moved down, as rounded_arrays' down()."""
+    next_digit = end * finer
+    off_grid = abs(next_digit - round(next_digit)) > ON_GRID * abs(next_digit)
+    return min(math.ceil(end * scale - 0.5) / scale, end - 0.5 / finer if off_grid else end, end)
 
 
 # 10^k as numpy's power gives it over an array (what rounded_arrays computes), which is not always
