@@ -48,7 +48,7 @@ def _snap_few(values: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.nda
     """snap_product's rule one float at a time, with _snap_many's floats: its bound, then the
     largest term (a nan term makes the largest nan, as numpy's max does: nothing is zeroed)."""
     columns = list(zip(*right.tolist()))
-    sums = [sum(abs(b) for b in column) for column in columns]
+    sums = [_added(abs(b) for b in column) for column in columns]
     for r, (row, entries) in enumerate(zip(left.tolist(), values.tolist())):
         bound = RELATIVE * max([abs(a) for a in row], default=0.0)
         for c, value in enumerate(entries):
@@ -58,6 +58,14 @@ def _snap_few(values: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.nda
             if not any(t != t for t in terms) and abs(value) <= RELATIVE * max(terms, default=0.0):
                 values[r, c] = 0.0
     return values
+
+
+def _added(numbers) -> float:
+    """Floats added one after another, as numpy adds a few (not sum(), which compensates from Python 3.12)."""
+    total = 0.0
+    for number in numbers:
+        total += number
+    return total
 
 
 def snap_softmax(delta: np.ndarray, grad_a: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -103,9 +111,9 @@ def omitted_sum(gradient: float, paths: list, total: int) -> float:
 
 def snapped_sum(values: np.ndarray) -> float:
     """The sum of `values`, exactly 0 when it is zero up to rounding (a layer's shared bias)."""
-    if values.ndim == 1 and len(values) < 8:  # numpy adds fewer than 8 one after another, as Python does
+    if values.ndim == 1 and len(values) < 8:  # numpy adds fewer than 8 one after another
         items = values.tolist()
-        total, largest = float(sum(items)), max(map(abs, items), default=0.0)
+        total, largest = _added(items), max(map(abs, items), default=0.0)
     else:
         total, largest = float(values.sum()), float(np.abs(values).max(initial=0.0))
     return 0.0 if abs(total) <= RELATIVE * largest else total
