@@ -266,8 +266,14 @@ class Reach:
             if mistake in self.mistakes and (changed := read(weights)) is not None:
                 return changed
         if "updated_weights_used" in self.mistakes:  # updated with this pass's own gradient, as the student did
-            low, high = self.weight_grad_own[l]  # η > 0 (a spec is refused otherwise)
-            return _widen((weights - self.r.learning_rate * high, weights - self.r.learning_rate * low), self.p)
+            # the gradient the student updates with, written as the answer is: its own rounding only (its
+            # interval's spread comes from the δ that multiplies the weights again; counted twice it
+            # would fit made-up numbers); η > 0 (a spec is refused otherwise)
+            low, high = self.weight_grad_own[l]
+            middle = (low + high) / 2
+            half = self.p.half_of(np.abs(middle))
+            rate = self.r.learning_rate
+            return _widen((weights - rate * (middle + half), weights - rate * (middle - half)), self.p)
         return weights
 
     def _slope(self, act, layer: int) -> tuple[Pair, np.ndarray]:

@@ -247,6 +247,8 @@ class Judge:
             if not trivial and self._explained(a, judged):
                 continue
             why = f"a value that makes this step trivial ({trivial[0]})" if trivial else \
+                "a value a known mistake gives only when every step is rounded as coarsely as it is written " \
+                "(keep 3 significant digits in each step)" if self._named_coarsely(a, judged) else \
                 "a value no known mistake or slip in its own step explains"
             wrong.note = (f"it follows from {a.quantity.text} = {written(a)} (line {a.line}), {why}, so it earns no "
                           "carried-forward credit")
@@ -273,13 +275,16 @@ class Judge:
         step = self._on_stated(answer, precision_of(written(answer)), "step")
         return not step.reached and slip_sized(answer.given, (step.low + step.high) / 2)
 
-    def stated_mistakes(self, answer) -> list:
+    def stated_mistakes(self, answer, coarse: bool = True) -> list:
         """The catalogued mistakes made on the file's stated values, as (value, sentence, code) or
         (middle, sentence, code, (low, high)): an update's own, on the gradient the file states
         (its sign flipped on the student's own wrong gradient is still update_sign); and for a
         gradient, each mistake of intervals.MISTAKES made in every step of a pass that carries the
         file's stated values (rounded as the answer is), so a mistake in a step whose inputs the file
-        states is named whatever those inputs are."""
+        states is named whatever those inputs are. `coarse`: where nothing else gives the answer, a
+        mistake made with every step rounded as coarsely as the answer too; named as what the
+        student may have done, but (as a right answer reached only so is imprecise) no ground for
+        carried-forward credit: made-up numbers fit such wide intervals."""
         q = answer.quantity
         if self.r.kind != NETWORK:  # an expression's (none), or section 9's layers' (grading.layers)
             return self.shape.stated_mistakes(self, answer)
@@ -298,12 +303,14 @@ class Judge:
         singles = [(m, STEP_SENTENCES[m]) for m in possible]
         pairs = [(pair, "two mistakes at once: " + "; and ".join(STEP_SENTENCES[m] for m in pair.split("+")))
                  for pair in mistake_pairs(possible)]
-        # one mistake; then one made with every step rounded as coarsely as the answer (an updated
-        # weight written 0.34 for 0.3277 and used so), told apart from the correct method made that
-        # way too; then two at once: the simplest explanation first
-        coarse = dataclasses.replace(precision, kept=NO_FLOOR)
+        # one mistake; then two at once; then one made with every step rounded as coarsely as the
+        # answer (an updated weight written 0.34 for 0.3277 and used so), told apart from the correct
+        # method made that way too
+        stages = [(precision, singles), (precision, pairs)]
+        if coarse:
+            stages.append((dataclasses.replace(precision, kept=NO_FLOOR), singles))
         found = []
-        for at, group in ((precision, singles), (coarse, singles), (precision, pairs)):
+        for at, group in stages:
             if explained_within(found, answer.given, half):
                 break
             found += self._made_on_stated(q, at, group)
@@ -325,14 +332,22 @@ class Judge:
         return found
 
     def _named(self, answer, judged: dict) -> bool:
-        """Whether a catalogued mistake gives a wrong answer's value: on the true values, or made on
-        the file's own stated values."""
+        """Whether a catalogued mistake gives a wrong answer's value (a ground for carried-forward
+        credit): on the true values, or made on the file's own stated values rounded no coarser
+        than the correct method's rule allows."""
         truth, reached = self.truths[id(answer)], self._reached(answer, judged)
         if self.diagnoser.diagnose(answer, truth, self.tolerance, reached):
             return True
-        also = self.stated_mistakes(answer)
+        also = self.stated_mistakes(answer, coarse=False)
         return bool(also) and self.diagnoser.diagnosis(answer, truth, self.tolerance, reached, also,
                                                        only_also=True)[0] is not None
+
+    def _named_coarsely(self, answer, judged: dict) -> bool:
+        """Whether a catalogued mistake gives the answer only when made with every step rounded as
+        coarsely as the answer is written (named, but no ground for credit: see stated_mistakes)."""
+        truth, reached = self.truths[id(answer)], self._reached(answer, judged)
+        return self.diagnoser.diagnosis(answer, truth, self.tolerance, reached, self.stated_mistakes(answer),
+                                        only_also=True)[0] is not None
 
     @staticmethod
     def _reached(answer, judged: dict) -> tuple[float, float]:

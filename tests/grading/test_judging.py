@@ -374,8 +374,10 @@ def test_weights_already_updated_and_rounded_as_the_answer_is_are_named(tmp_path
         "dL/dw113": f"{r(d_z11 * 2):.2f}", "dL/db11": f"{d_z11:.2f}"})
     codes = [d["code"] for d in by["dL/dz11"].diagnoses]
     assert by["dL/dz11"].verdict == "wrong" and codes[0] == "updated_weights_used", codes
-    # so its error has a cause, and the steps done right on it earn carried-forward credit
-    assert by["dL/dw113"].verdict == by["dL/db11"].verdict == "carried_forward"
+    # named, but reached only with every step rounded to 2 decimals: as a right answer reached only so
+    # is imprecise, it buys the steps after it no credit (made-up numbers fit such wide intervals)
+    for later in ("dL/dw113", "dL/db11"):
+        assert by[later].verdict == "wrong" and "keep 3 significant digits" in by[later].diagnosis
     # a value no rounding of the mistake reaches is still an arithmetic slip
     by = _grade_on(tmp_path, RELU_SOFTMAX, {"z11": "1.45", "dL/dz21": "0.78", "dL/dz22": "-0.78", "dL/dz11": "0.40"})
     assert [d["code"] for d in by["dL/dz11"].diagnoses] == ["arithmetic"]
@@ -392,3 +394,71 @@ def test_two_mistakes_of_method_at_once_are_named_as_a_pair(tmp_path):
     codes = [d["code"] for d in by["dL/dw211"].diagnoses]
     assert by["dL/dw211"].verdict == "wrong"
     assert codes == ["derivative_on_z+pre_activation_for_activation"], codes
+
+
+# from a review by fresh eyes: students of the simulated class whose every stated number is made up
+MADE_UP_TANH = """\
+inputs: [[0.3, 2.2], [-2, 1.9]]
+targets: [[1.6, 0.4], [1.8, -0.4]]
+loss: squared_error
+learning_rate: 1
+layers:
+  - activation: tanh
+    weights: [[-0.5, -0.5], [0.6, -0.75], [-0.63, 0]]
+    biases: [-0.2, -0.44, 0.5]
+  - activation: linear
+    weights: [[-0.07, 0.2, 1], [0.8, -0.62, 0.6]]
+    biases: [-0.1, 0.4]
+"""
+MADE_UP_SIGMOID = """\
+inputs: [[2, 0, -1, -2], [-1, 1, 2, 2.8]]
+targets: [[0], [-0.3]]
+loss: squared_error
+learning_rate: 0.1
+layers:
+  - activation: sigmoid
+    weights: [[-0.2, -0.18, 0.85, -0.26], [-0.3, -0.9, -0.25, 0.2]]
+    biases: [0.4, 0.2]
+  - activation: linear
+    weights: [[0.3, 0.26]]
+    biases: [0.2]
+"""
+
+
+def test_made_up_numbers_buy_no_credit_through_weights_already_updated(tmp_path):
+    # the gradient's interval, counted once in δ and again in the weights it updates, fitted -0.45
+    by = _grade_on(tmp_path, MADE_UP_TANH, {"a11[1]": "0.38", "yhat1[1]": "-1.40", "yhat2[1]": "0.13",
+                                            "a11[2]": "-0.68", "yhat1[2]": "0.17", "dL/dw112": "-0.45",
+                                            "w112_new": "-0.05"})
+    assert not any("updated_weights_used" in d["code"] for d in by["dL/dw112"].diagnoses)
+    assert by["w112_new"].verdict == "wrong"
+
+
+def test_made_up_numbers_buy_no_credit_through_a_mistake_rounded_coarsely(tmp_path):
+    # on these numbers the correct method gives -0.037 and a flipped sign +0.037: only every step
+    # rounded to 2 decimals stretches that to 0.05; said as a possibility, it earns the update nothing
+    by = _grade_on(tmp_path, MADE_UP_SIGMOID, {"a12[1]": "0.76", "yhat1[1]": "0.31", "a12[2]": "0.25",
+                                               "yhat1[2]": "-1.39", "dL/dw212": "0.05", "w212_new": "0.25"})
+    assert by["w212_new"].verdict == "wrong"
+
+
+@pytest.mark.xfail(strict=True, reason="known: the intervals round no local derivative ŷ(1 − ŷ) as a written "
+                                       "intermediate, so the chain rule's own route rounded at 5 digits is missed")
+def test_the_chain_rule_through_softmax_rounded_as_you_go_is_right(tmp_path):
+    # one-hot cross-entropy: ∂L/∂z21 = ∂L/∂ŷ1·ŷ1(1 − ŷ1) exactly (∂L/∂ŷ2 = 0); at 5 significant digits
+    # as you go: −1/0.34919 = −2.8638, 0.34919 × 0.65081 = 0.22726, their product −0.650827 → −0.65083
+    spec = """\
+input: [0, 1, -2, -0.2]
+target: [1, 0]
+loss: cross_entropy
+learning_rate: 0.1
+layers:
+  - activation: relu
+    weights: [[0.7, 0.4, 0.1, -0.6], [0.2, -0.8, -0.4, -0.1], [0.5, -0.9, 0.5, -0.17]]
+    biases: [-0.23, -0.48, 0.26]
+  - activation: softmax
+    weights: [[0.6, 0.9, -0.48], [-0.26, 0.5, 0.48]]
+    biases: [-0.4, 0.3]
+"""
+    by = _grade_on(tmp_path, spec, {"yhat1": "0.34919", "yhat2": "0.65081", "dL/dz21": "-0.65083"})
+    assert by["dL/dz21"].verdict != "wrong", by["dL/dz21"].diagnosis
