@@ -383,11 +383,7 @@ def make_student(index, rng):
     for key, text in asked:
         value = rounded[key]
         written = fmt(value, habit[2])
-        # a mistake that gives the true value by another way (softmax's diagonal alone, for the target's
-        # unit) may still round differently as you go: right at full precision, not by the contract's
-        # rule (the correct method's rounding), so counted on neither side
-        rounding_only = same(mine[key], truth[key]) and written != fmt(model[key], habit[2])
-        right = same(mine[key], truth[key]) and not rounding_only
+        right = same(mine[key], truth[key])
         affected = set()
         if not right:
             for m in chosen:
@@ -399,7 +395,7 @@ def make_student(index, rng):
                 elif not same(full(mistakes - {m})[key], mine[key]) or written_without(m, key) != written:
                     affected.add(m)
         cf = based = False
-        if not right and not rounding_only:
+        if not right:
             others = {k: val for k, val in stated.items() if k != key}
             again = run_pass(net, set(), overrides={**others, **({key: made_up[key]} if key in made_up else {})})
             if same(again[key], mine[key]) and key not in made_up:
@@ -411,7 +407,7 @@ def make_student(index, rng):
         # the mistakes that change the digits written: one the habit rounds away leaves nothing to name
         visible = {m for m in own if m != "made_up" and written_without(m, key) != written}
         answers.append({"key": key, "text": text, "written": written, "true": truth[key], "mine": mine[key],
-                        "right": right, "rounding_only": rounding_only, "affected": affected, "own": own,
+                        "right": right, "affected": affected, "own": own,
                         "visible": visible, "cf": cf,
                         "made_up": key in made_up,
                         "made_up_based": based, "rounded_off": not same(float(written), truth[key]),
@@ -548,10 +544,6 @@ def summarise(rows, students, args, simulated, graded, total):
                   f"{' batch' if net['batch'] else ''}) -> {verdict}{interval}: {diagnosis}")
 
     print(f"{len(students)} students, {len(rows)} answers graded (seed {args.seed})")
-    other_way = [r for r in rows if r[1]["rounding_only"]]
-    rows = [r for r in rows if not r[1]["rounding_only"]]
-    print(f"  left out: {len(other_way)} answers a mistake reaches by another way at full precision, "
-          f"rounded otherwise as it goes (verdicts {dict(Counter(r[2] for r in other_way))})")
     right = [r for r in rows if r[1]["right"]]
     wrong = [r for r in rows if not r[1]["right"]]
     print(f"  answers no mistake affects: {len(right)}; affected by a mistake, slip or made-up number: {len(wrong)}")
