@@ -266,13 +266,10 @@ class Reach:
             if mistake in self.mistakes and (changed := read(weights)) is not None:
                 return changed
         if "updated_weights_used" in self.mistakes:  # updated with this pass's own gradient, as the student did
-            # the gradient the student updates with, written as the answer is: its own rounding only (its
-            # interval's spread comes from the δ that multiplies the weights again; counted twice it
-            # would fit made-up numbers); η > 0 (a spec is refused otherwise)
-            low, high = self.weight_grad_own[l]
-            middle = (low + high) / 2
+            # the gradient updated with, written as the answer is: its own rounding only (its interval's
+            # spread is δ's, which multiplies these weights again: counted twice it fits made-up numbers)
+            middle, rate = sum(self.weight_grad_own[l]) / 2, self.r.learning_rate  # η > 0 (the spec says)
             half = self.p.half_of(np.abs(middle))
-            rate = self.r.learning_rate
             return _widen((weights - rate * (middle + half), weights - rate * (middle - half)), self.p)
         return weights
 
