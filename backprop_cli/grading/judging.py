@@ -248,7 +248,7 @@ class Judge:
                 continue
             why = f"a value that makes this step trivial ({trivial[0]})" if trivial else \
                 "a value a known mistake gives only when every step is rounded as coarsely as it is written " \
-                "(keep 3 significant digits in each step)" if self._named_coarsely(a, judged) else \
+                "(keep 3 significant digits in each step)" if self._named_on_stated(a, judged, coarse=True) else \
                 "a value no known mistake or slip in its own step explains"
             wrong.note = (f"it follows from {a.quantity.text} = {written(a)} (line {a.line}), {why}, so it earns no "
                           "carried-forward credit")
@@ -335,19 +335,18 @@ class Judge:
         """Whether a catalogued mistake gives a wrong answer's value (a ground for carried-forward
         credit): on the true values, or made on the file's own stated values rounded no coarser
         than the correct method's rule allows."""
-        truth, reached = self.truths[id(answer)], self._reached(answer, judged)
-        if self.diagnoser.diagnose(answer, truth, self.tolerance, reached):
+        if self.diagnoser.diagnose(answer, self.truths[id(answer)], self.tolerance, self._reached(answer, judged)):
             return True
-        also = self.stated_mistakes(answer, coarse=False)
-        return bool(also) and self.diagnoser.diagnosis(answer, truth, self.tolerance, reached, also,
-                                                       only_also=True)[0] is not None
+        return self._named_on_stated(answer, judged, coarse=False)
 
-    def _named_coarsely(self, answer, judged: dict) -> bool:
-        """Whether a catalogued mistake gives the answer only when made with every step rounded as
-        coarsely as the answer is written (named, but no ground for credit: see stated_mistakes)."""
-        truth, reached = self.truths[id(answer)], self._reached(answer, judged)
-        return self.diagnoser.diagnosis(answer, truth, self.tolerance, reached, self.stated_mistakes(answer),
-                                        only_also=True)[0] is not None
+    def _named_on_stated(self, answer, judged: dict, coarse: bool) -> bool:
+        """Whether a catalogued mistake made on the file's stated values gives the answer; `coarse`:
+        also one made with every step rounded as coarsely as the answer is written (named, but no
+        ground for credit: see stated_mistakes)."""
+        also = self.stated_mistakes(answer, coarse)
+        return bool(also) and self.diagnoser.diagnosis(answer, self.truths[id(answer)], self.tolerance,
+                                                       self._reached(answer, judged), also,
+                                                       only_also=True)[0] is not None
 
     @staticmethod
     def _reached(answer, judged: dict) -> tuple[float, float]:
