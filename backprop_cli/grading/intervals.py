@@ -63,9 +63,9 @@ def _matmul(a: Pair, w: np.ndarray) -> Pair:
 
 
 def _matmul_pairs(a: Pair, w: Pair) -> Pair:
-    """a @ w for an interval `a` and an interval matrix `w`: each product's corners, summed."""
-    corners = [x[..., :, None] * v for x in a for v in w]
-    return np.minimum.reduce(corners).sum(axis=-2), np.maximum.reduce(corners).sum(axis=-2)
+    """a @ w for an interval `a` and an interval matrix `w`: each product's interval, summed."""
+    low, high = _mul((a[0][..., :, None], a[1][..., :, None]), w)
+    return low.sum(axis=-2), high.sum(axis=-2)
 
 
 def _hull(a: Pair, b: Pair) -> Pair:
