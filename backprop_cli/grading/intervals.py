@@ -315,8 +315,20 @@ class Reach:
         # second order: every product of two spreads, bounded together
         cross = (rg * ra + np.abs(g) * ra + rg * ac).sum(axis=-1, keepdims=True)
         second = ra * (rg + cross) + ac * (rg * ra).sum(axis=-1, keepdims=True)
-        spread = by_g + by_a + second
+        spread = by_g + by_a + second + self._jacobian_rounding(a, grad_a)
         return centre - spread, centre + spread
+
+    def _jacobian_rounding(self, a: Pair, grad_a: Pair) -> np.ndarray:
+        """How far δm = Σi gi·∂ai/∂zm moves when a student writes each entry of softmax's Jacobian
+        down rounded as the answer is (ŷ1(1 − ŷ1) = 0.22726, −ŷ1ŷ2 = ...), as the elementwise slope
+        is: Σi |gi| × half a unit of the entry at its largest."""
+        diagonal = _parabola(*a, 0.5, lambda p: p * (1.0 - p))[1]
+        largest = np.maximum(np.abs(a[0]), np.abs(a[1]))
+        entries = largest[..., :, None] * largest[..., None, :]  # |ai·am|, i ≠ m
+        size = entries.shape[-1]
+        entries[..., np.arange(size), np.arange(size)] = diagonal
+        g = np.maximum(np.abs(grad_a[0]), np.abs(grad_a[1]))
+        return (g[..., :, None] * self.p.half_of(entries)).sum(axis=-2)
 
     def _parameter_gradients(self, l: int, delta: Pair) -> None:
         r = self.r

@@ -108,8 +108,9 @@ def test_the_product_eta_times_g_is_a_step_rounded_as_the_answer_is(tmp_path, wr
 
 def test_a_value_the_students_rounding_makes_trivial_is_built_on(tmp_path):
     # a12 = tanh(−5.68) = −0.99998, written −1.000 at the file's 3 decimals: imprecise (the trivial −1),
-    # but the truth rounded as every answer is; ∂L/∂z22 = ŷ2 − 1 done on it is carried forward, not
-    # refused as built on a value that makes the step trivial (a simulated student, as they wrote it)
+    # but the truth rounded as every answer is; ∂L/∂w222 = δ22·a12 done on it (and on a δ22 whose sign
+    # is flipped, a named mistake) is carried forward, not refused as built on a value that makes the
+    # step trivial
     import backprop_cli as bp
 
     (tmp_path / "net.yaml").write_text(
@@ -118,8 +119,8 @@ def test_a_value_the_students_rounding_makes_trivial_is_built_on(tmp_path):
         "    weights: [[-0.8, 0.9, 0.5, -0.2], [0.7, -0.59, -0.82, -0.8], [-0.49, -0.9, 0.2, -0.5]]\n"
         "    biases: [-0.1, -0.4, 0.06]\n  - activation: softmax\n    weights: [[-0.8, 0.25, -0.9], [0.84, 0.3, 0.5]]\n"
         "    biases: [-0.4, 0.5]\n", encoding="utf-8")
-    answers = ("loss: 0.290\n  z12: -5.680\n  a12: {a12}\n  yhat1: 0.252\n  yhat2: 0.748\n  dL/dz21: 0.000\n"
-               "  dL/dz22: -0.251\n")
+    answers = ("loss: 0.290\n  z12: -5.680\n  a12: {a12}\n  yhat1: 0.252\n  yhat2: 0.748\n  dL/dz22: 0.253\n"
+               "  dL/dw222: -0.253\n")
 
     def verdicts(a12):
         (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n  " + answers.format(a12=a12),
@@ -128,9 +129,9 @@ def test_a_value_the_students_rounding_makes_trivial_is_built_on(tmp_path):
         return {o.answer.quantity.text: str(o.verdict).split(".")[-1].lower() for o in report.outcomes}
 
     by = verdicts("-1.000")
-    assert by["a12"] == "imprecise" and by["dL/dz22"] == "carried_forward"
+    assert by["a12"] == "imprecise" and by["dL/dw222"] == "carried_forward"
     # `-1` with no decimals under an answer of 3 is the trivial value written to buy the step: refused
-    assert verdicts("-1")["dL/dz22"] == "wrong"
+    assert verdicts("-1")["dL/dw222"] == "wrong"
 
 
 def a_judge(tmp_path, answers: dict):
