@@ -250,7 +250,14 @@ def emit(text: str, save: str | None) -> None:
 def show(renderable, no_color: bool, save: str | None, title: str, *, lines: bool = False) -> None:
     """Print a rich report; with --save, also write it by rich's own export in the format `save` names.
     `lines`: the report is whole lines that must never be wrapped or cut (for CI logs and grep)."""
-    console(no_color).print(renderable, soft_wrap=lines)
+    from ..report.text import plain_text
+
+    out = console(no_color)
+    plain = plain_text(out, renderable)
+    if plain is not None:
+        click.echo(plain, nl=False)
+    else:
+        out.print(renderable, soft_wrap=lines)
     if save is None:
         return
     import io

@@ -32,6 +32,26 @@ def make_console(no_color: bool = False, file=None, width: int | None = None, re
                    markup=False, width=width, soft_wrap=False, record=record)
 
 
+def plain_text(console: Console, renderable) -> str | None:
+    """What `console` would print of `renderable`, without rich's rendering, where that is plain
+    text: Text alone or in Groups, on a console that neither colours nor wraps (a pipe, a CI log).
+    A class's report is a thousand Texts, which rich takes over a second to lay out; None where
+    rich must do it (colour, a terminal's width, a table)."""
+    if console.color_system is not None or console.is_terminal or console.width != UNWRAPPED:
+        return None
+    pieces: list[str] = []
+    stack = [renderable]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Group):
+            stack.extend(reversed(item.renderables))
+        elif type(item) is Text and "\t" not in item.plain:  # rich would expand a tab
+            pieces.append(item.plain + item.end)
+        else:
+            return None
+    return "".join(pieces)
+
+
 def signed(value: float, precision: int) -> Text:
     """A number, coloured by its sign (colour only; the digits say it too)."""
     style = "red" if value < 0 else "green" if value > 0 else ""

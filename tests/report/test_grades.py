@@ -67,3 +67,25 @@ def test_submissions_object_reads_back(run):
     assert (obj["passed"], obj["failed"]) == (4, 2)  # every answer not right: the unanswered one too
     assert [i["path"] for i in obj["invalid"]] == ["=cmd/answers.yaml", "nobody/answers.yaml"]
     assert obj["summary"] == run.stats
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_a_class_report_printed_as_plain_text_is_what_rich_prints(run, quiet):
+    # a pipe or a CI log: the report's Texts joined as they are (rich takes over a second to lay out a
+    # class of a thousand), byte for byte what rich would print there
+    import io
+
+    from rich.console import Group
+
+    from backprop_cli.report.text import make_console, plain_text
+
+    report = Group(submissions_text(run.graded, len(run.invalid), 4, quiet=quiet), summary_text(run.stats))
+    out = io.StringIO()
+    console = make_console(file=out)
+    shown = plain_text(console, report)
+    console.print(report)
+    assert shown is not None and shown == out.getvalue()
+    assert plain_text(make_console(file=io.StringIO(), width=80), report) is None  # a width to wrap at: rich's
+    from rich.table import Table
+
+    assert plain_text(console, Group(report, Table("quantity"))) is None  # a table: rich lays it out
