@@ -24,6 +24,10 @@ MAX_DECIMALS = 300  # decimals (either way) a written number is taken to have at
 ZERO_DIGITS = 17  # the significant digits of a written 0: as many as float64 has
 MAX_DIGIT = 300  # the finest digit rounded to on a grid: 10^301 is still a float64
 FEW = 16  # values rounded one float at a time (rounded_pair): numpy's calls cost more below this many
+# the mistaken passes of one file round the same layers again and again (4 in 10 roundings of a class
+# repeat one already made): the last REMEMBERED of them are kept, by precision and values
+REMEMBERED = 20_000
+_ROUNDED: dict = {}
 FLOAT_GRID = 290  # the coarsest digit (10^290) rounded_pair works on floats; beyond it, as rounded() does
 ON_GRID = 1e-9  # relative: a value this close to a grid point is on it (rule.rounded)
 SAME = 1e-9  # relative: two values this close are one value (a mistake that changes nothing)
@@ -71,9 +75,18 @@ class Precision:
         roundings fall); so a value on the grid (an exact 1, a 0.5) stays what it is."""
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
         if low.shape == high.shape and low.size <= FEW:  # a layer's handful: one float at a time is cheaper
-            pairs = [self.rounded_pair(a, b) for a, b in zip(low.ravel().tolist(), high.ravel().tolist())]
-            return (np.array([a for a, _ in pairs], dtype=float).reshape(low.shape),
-                    np.array([b for _, b in pairs], dtype=float).reshape(low.shape))
+            key = (self, low.shape, low.tobytes(), high.tobytes())
+            found = _ROUNDED.get(key)
+            if found is None:
+                pairs = [self.rounded_pair(a, b) for a, b in zip(low.ravel().tolist(), high.ravel().tolist())]
+                found = (np.array([a for a, _ in pairs], dtype=float).reshape(low.shape),
+                         np.array([b for _, b in pairs], dtype=float).reshape(low.shape))
+                for end in found:
+                    end.flags.writeable = False  # shared by every pass that rounds the same values
+                if len(_ROUNDED) >= REMEMBERED:
+                    _ROUNDED.clear()
+                _ROUNDED[key] = found
+            return found
         return self.rounded_arrays(low, high)
 
     def rounded_arrays(self, low: np.ndarray, high: np.ndarray):
