@@ -147,7 +147,7 @@ STEP_SENTENCES = {
     "pre_activation_for_activation": "this multiplies by the pre-activation z where the activation a belongs (∂z/∂w "
                                      "is the input to the weight)",
     "batch_not_averaged": "this is the sum over the batch; the loss is the mean, so divide by the number of samples",
-    "factor_2_lost": FACTOR_2_LOST, "sign_flipped": SIGN,
+    "factor_2_lost": FACTOR_2_LOST, "sign_flipped": SIGN, "activation_not_applied": NEVER,
 }
 
 

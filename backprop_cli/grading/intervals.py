@@ -19,7 +19,9 @@ Pair = tuple  # (low, high) arrays of the same shape
 # file's stated values, what each gives a step is told apart from what the correct method gives
 MISTAKES = ("activation_derivative_missing", "derivative_on_z", "softmax_cross_paths_missing", "one_path_only",
             "matrix_transposed", "updated_weights_used", "pre_activation_for_activation", "batch_not_averaged",
-            "factor_2_lost", "sign_flipped")
+            "factor_2_lost", "sign_flipped", "activation_not_applied")
+# those of MISTAKES made in the forward pass too (every other is made backward only, on a shared forward pass)
+FORWARD_MISTAKES = frozenset({"activation_not_applied"})
 
 
 def _widen(pair: Pair, precision: Precision) -> Pair:
@@ -174,9 +176,9 @@ class Reach:
             _pins(result, notation, self.stated)
         self.used: dict[tuple, Pair] = {}
         with np.errstate(all="ignore"):  # an interval that overflows is judged as wide, never warned about
-            if forward is None:
+            if forward is None or self.mistakes & FORWARD_MISTAKES:
                 self._forward()
-            else:  # the same forward pass (a mistake of MISTAKES is made backward only): shared
+            else:  # the same forward pass (the mistakes are made backward only): shared
                 self.z, self.a, self.z_own, self.a_own = forward.z, forward.a, forward.z_own, forward.a_own
                 self.loss_own = forward.loss_own
                 self.used = {k: v for k, v in forward.used.items() if k[0] == "value"}
@@ -216,7 +218,10 @@ class Reach:
             z_own, z_used = self._settle((z[0] + layer.biases, z[1] + layer.biases), "value", "z", l)
             self.z_own.append(z_own)
             self.z.append(z_used)
-            a_own, a_used = self._settle(_activation(layer.activation, z_used), "value", "a", l)
+            # activation_not_applied: a hidden layer's a = z carried forward (the output keeps its own)
+            never = "activation_not_applied" in self.mistakes and l < depth
+            a_own, a_used = self._settle(z_used if never else _activation(layer.activation, z_used), "value", "a", l,
+                                         widen=not never)
             self.a_own.append(a_own)
             self.a.append(a_used)
         self.loss_own = _loss(net.loss, self.a[depth], r.targets, self.p)
@@ -278,8 +283,9 @@ class Reach:
         as the mistake takes it (left out: 1; σ′ or tanh′ on z as if it were a)."""
         z, a = self.z[layer], self.a[layer]
         zc, ac = (z[0] + z[1]) / 2, (a[0] + a[1]) / 2
-        if "activation_derivative_missing" in self.mistakes:
-            one = np.ones_like(ac)
+        never = "activation_not_applied" in self.mistakes and layer < len(self.r.network.layers)
+        if never and "derivative_on_z" not in self.mistakes or "activation_derivative_missing" in self.mistakes:
+            one = np.ones_like(ac)  # a = z: ∂a/∂z = 1 (with derivative_on_z too: σ′ of that a = z, below)
             return (one, one), one
         if "derivative_on_z" in self.mistakes and act.name in ("sigmoid", "tanh"):
             peak, value = (0.5, lambda p: p * (1.0 - p)) if act.name == "sigmoid" else (0.0, lambda p: 1.0 - p * p)

@@ -16,7 +16,7 @@ from ..core.computation import EXPRESSION, NETWORK
 from ..errors import quote
 from .dependencies import below, node_of, step_inputs
 from .intervals import Reach
-from .possible import explained_within, mistake_pairs, possible_mistakes, told_apart
+from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
 from .quantities import chain_position
 from .rule import (
     KEPT_DIGITS,
@@ -279,7 +279,8 @@ class Judge:
         """The catalogued mistakes made on the file's stated values, as (value, sentence, code) or
         (middle, sentence, code, (low, high)): an update's own, on the gradient the file states
         (its sign flipped on the student's own wrong gradient is still update_sign); and for a
-        gradient, each mistake of intervals.MISTAKES made in every step of a pass that carries the
+        gradient or a forward value (z, a, ŷ, the loss: its forward mistakes only), each mistake of
+        intervals.MISTAKES made in every step of a pass that carries the
         file's stated values (rounded as the answer is), so a mistake in a step whose inputs the file
         states is named whatever those inputs are. `coarse`: where nothing else gives the answer, a
         mistake made with every step rounded as coarsely as the answer too; named as what the
@@ -295,11 +296,13 @@ class Judge:
             if stated is None or same_value(stated.given, self.truths.get(id(stated), self.r.gradient(str(q.name)))):
                 return []
             return list(update_mistakes(self.r, q, stated.given))
-        if q.kind != "gradient" or q.name.kind == "L" or not self._stated_upstream(answer):
+        if q.kind == "gradient" and q.name.kind == "L" or q.kind == "value" and q.is_parameter or \
+                q.kind not in ("gradient", "value") or not self._stated_upstream(answer):
             return []
         precision = precision_of(written(answer))
         half = precision.half_unit
-        possible = possible_mistakes(self.r, q)
+        # a value (z, a, ŷ, the loss) is changed by the forward pass's mistakes only
+        possible = possible_mistakes(self.r, q) if q.kind == "gradient" else forward_mistakes(self.r)
         singles = [(m, STEP_SENTENCES[m]) for m in possible]
         pairs = [(pair, "two mistakes at once: " + "; and ".join(STEP_SENTENCES[m] for m in pair.split("+")))
                  for pair in mistake_pairs(possible)]

@@ -41,7 +41,17 @@ def possible_mistakes(result, q) -> list[str]:
             possible.append("pre_activation_for_activation")
         if result.samples > 1 and result.scale != 1:  # a batch averaged, which a student may sum
             possible.append("batch_not_averaged")
-    return possible
+    # last: a step's own mistake is named before a = z, which changes every step after it
+    return possible + forward_mistakes(result)
+
+
+def forward_mistakes(result) -> list[str]:
+    """The mistakes of intervals.MISTAKES that change a forward value (z, a, ŷ, the loss) on this
+    result's network: a hidden activation never applied."""
+    layers = result.network.layers
+    hidden = layers[:-1]
+    return ["activation_not_applied"] if hidden and all(layer.activation.elementwise for layer in hidden) and \
+        {layer.activation.name for layer in hidden} - {"linear"} else []
 
 
 def mistake_pairs(possible: list[str]) -> list[str]:

@@ -303,7 +303,8 @@ def test_a_mistake_made_on_the_files_own_rounded_values_is_named(tmp_path):
     path = t.answers_file(tmp_path, {"dL/dz21": f"{d21:.2f}", "dL/dw211": t.f(d21 * t.Z11, 5)})
     by = {o.answer.quantity.text: o for o in Grader().grade_file(path).outcomes}
     assert abs(d21 * t.Z11 - t.D_YHAT * t.Z11) > 0.5e-5  # on the true δ21 it would not match
-    assert [d["code"] for d in by["dL/dw211"].diagnoses] == ["pre_activation_for_activation"]
+    # (a hidden activation never applied, a = z, gives δ21·z11 too: the file states nothing to tell them apart)
+    assert [d["code"] for d in by["dL/dw211"].diagnoses] == ["pre_activation_for_activation", "activation_not_applied"]
 
 
 def test_no_mistake_is_named_where_the_stated_values_make_every_step_alike(tmp_path):
@@ -463,3 +464,24 @@ layers:
 """
     by = _grade_on(tmp_path, spec, {"yhat1": "0.34919", "yhat2": "0.65081", "dL/dz21": "-0.65083"})
     assert by["dL/dz21"].verdict != "wrong", by["dL/dz21"].diagnosis
+
+
+def test_a_hidden_activation_never_applied_is_named_on_the_files_own_values_and_the_loss_after_it_is_credited(
+        tmp_path):
+    # a student who carries a = z forward in every hidden unit, rounding to 2 decimals as they go, states
+    # a11 (= z11) and the outputs ŷ built on all three, then the loss from those ŷ done right: ŷ is named
+    # (a = z made on the file's own a11; a12 and a13 are not stated; from the true values the rounding
+    # moves ŷ1 past what a = z gives), so the loss step earns carried-forward credit
+    w1 = [[0.5, 0.3, 0.88], [-0.9, 1, -0.46], [0.1, -0.5, -0.71]]
+    b1, w2, b2 = [-0.3, 0.17, -0.5], [[-0.89, -0.6, 0.3], [0.7, 0, 0.1]], [0.3, -0.1]
+    x, y = [-0.4, 1, -1.3], [0, 1]
+    spec = (f"input: {x}\ntarget: {y}\nloss: squared_error\nlearning_rate: 0.5\nlayers:\n"
+            f"  - activation: sigmoid\n    weights: {w1}\n    biases: {b1}\n"
+            f"  - activation: sigmoid\n    weights: {w2}\n    biases: {b2}\n")
+    z1 = [round(sum(w * v for w, v in zip(row, x)) + b, 2) for row, b in zip(w1, b1)]  # 2 decimals as they go
+    yhat = [round(1 / (1 + math.exp(-(sum(w * a for w, a in zip(row, z1)) + b))), 2) for row, b in zip(w2, b2)]
+    loss = round(sum((p - t) ** 2 for p, t in zip(yhat, y)), 2)
+    by = _grade_on(tmp_path, spec, {"a11": f"{z1[0]:.2f}", "yhat1": f"{yhat[0]:.2f}", "yhat2": f"{yhat[1]:.2f}",
+                                    "loss": f"{loss:.2f}"})
+    assert by["yhat1"].verdict == "wrong" and "activation_not_applied" in [d["code"] for d in by["yhat1"].diagnoses]
+    assert by["loss"].verdict == "carried_forward", by["loss"].diagnosis

@@ -29,10 +29,11 @@ def test_a_2_2_1_network_tries_what_can_change_its_gradients():
     r = result_of([SIGMOID_2_2, {"activation": "linear", "weights": [[0.7, -0.5]], "biases": [0.2]}])
     # one output unit: a hidden unit feeds one unit only, and a 1×2 matrix has no transpose to misread
     assert possible(r, "dL/dw211") == ["sign_flipped", "factor_2_lost", "activation_derivative_missing",
-                                       "derivative_on_z", "updated_weights_used", "pre_activation_for_activation"]
+                                       "derivative_on_z", "updated_weights_used", "pre_activation_for_activation",
+                                       "activation_not_applied"]
     # layer 1's weights multiply x: z for a cannot be misread there
     assert possible(r, "dL/dw111") == ["sign_flipped", "factor_2_lost", "activation_derivative_missing",
-                                       "derivative_on_z", "updated_weights_used"]
+                                       "derivative_on_z", "updated_weights_used", "activation_not_applied"]
     assert possible(r, "dL/db21") == possible(r, "dL/dw111")
     assert possible(r, "dL/dz11") == possible(r, "dL/dw111")  # a node: no parameter's mistakes
 
