@@ -176,9 +176,9 @@ class Reach:
             _pins(result, notation, self.stated)
         self.used: dict[tuple, Pair] = {}
         with np.errstate(all="ignore"):  # an interval that overflows is judged as wide, never warned about
-            if forward is None or self.mistakes & FORWARD_MISTAKES:
+            if forward is None or forward.mistakes & FORWARD_MISTAKES != self.mistakes & FORWARD_MISTAKES:
                 self._forward()
-            else:  # the same forward pass (the mistakes are made backward only): shared
+            else:  # the same forward pass (the same mistakes made forward, if any): shared
                 self.z, self.a, self.z_own, self.a_own = forward.z, forward.a, forward.z_own, forward.a_own
                 self.loss_own = forward.loss_own
                 self.used = {k: v for k, v in forward.used.items() if k[0] == "value"}

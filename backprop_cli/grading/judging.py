@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..core.computation import EXPRESSION, NETWORK
 from ..errors import quote
 from .dependencies import below, node_of, step_inputs
-from .intervals import Reach
+from .intervals import FORWARD_MISTAKES, Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
 from .quantities import chain_position
 from .rule import (
@@ -328,7 +328,12 @@ class Judge:
             key = (precision, f"mistake:{mistake}")
             if key not in self._reaches:
                 carried = self.reach(precision, "carried")
-                self._reaches[key] = Reach(self.r, self.n, precision, carried.stated, None, mistake, forward=carried)
+                # the forward pass of a pass with the same forward mistake (made alone, a stage before), or the
+                # correct one: shared
+                made_forward = "+".join(sorted(set(mistake.split("+")) & FORWARD_MISTAKES))
+                forward = self._reaches.get((precision, f"mistake:{made_forward}"), carried) if made_forward \
+                    else carried
+                self._reaches[key] = Reach(self.r, self.n, precision, carried.stated, None, mistake, forward=forward)
             low, high = self._reaches[key].interval(q)
             if math.isfinite(low) and math.isfinite(high) and told_apart((low, high), right, precision.half_unit):
                 found.append(((low + high) / 2, sentence, mistake, (low, high)))

@@ -168,3 +168,27 @@ def test_an_interval_matrix_product_reaches_what_every_choice_of_ends_reaches():
         sums = [sum(a[i][s, j] * w[m][j, k] for j, (i, m) in enumerate(ends))
                 for ends in itertools.product(itertools.product((0, 1), repeat=2), repeat=inner)]
         assert low[s, k] == pytest.approx(min(sums), abs=1e-15) and high[s, k] == pytest.approx(max(sums), abs=1e-15)
+
+
+@pytest.mark.parametrize("with_it", ["sign_flipped", "derivative_on_z", "updated_weights_used", "one_path_only"])
+def test_a_hidden_activation_never_applied_changes_the_forward_pass_and_a_pair_shares_it(with_it):
+    # a = z carried forward: mazur's hidden outputs become their net inputs, and ŷ, the loss and every
+    # gradient move with them; a pair with a backward mistake reuses that forward pass, giving what its
+    # own forward pass gives, float for float
+    result = bp.load_example("mazur-2-2-2").compute()
+    n = notation("default", result.network.names)
+    stated = {("value", parse_quantity("out_h1", n).name, None): 0.7}
+    p = precision_of("0.08217")
+    carried = Reach(result, n, p, stated)
+    never = Reach(result, n, p, stated, None, "activation_not_applied", forward=carried)
+    names = ["out_h2", "out_o1", "E_total", "dE_total/dw5", "dE_total/dw1", "dE_total/dout_h2"]
+    moved = [never.interval(parse_quantity(q, n)) != carried.interval(parse_quantity(q, n)) for q in names]
+    assert all(moved)
+    for k, name in enumerate(("out_h1", "out_h2")):  # a = z itself (what the mistake gives, stated or not)
+        low, high = never.interval(parse_quantity(name, n))
+        assert low <= result.z[1][0, k] <= high < result.a[1][0, k]
+    pair = f"activation_not_applied+{with_it}"
+    alone = Reach(result, n, p, stated, None, pair)
+    shared = Reach(result, n, p, stated, None, pair, forward=never)
+    for q in names:
+        assert shared.interval(parse_quantity(q, n)) == alone.interval(parse_quantity(q, n))
