@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from .interval_arithmetic import (
+    Pair,
+    activation_range,
+    hull,
+    loss_gradient_range,
+    loss_range,
+    matmul,
+    matmul_pairs,
+    parabola,
+    slope_range,
+)
 from .quantities import Quantity, QuantityError, evaluate, node_at
 from .rule import Precision
 from .training_quantities import is_more
 
-Pair = tuple  # (low, high) arrays of the same shape
 # the catalogued mistakes (CONTRACT section 5's codes) a pass can make in every step: on the
 # file's stated values, what each gives a step is told apart from what the correct method gives
 MISTAKES = ("activation_derivative_missing", "derivative_on_z", "softmax_cross_paths_missing", "one_path_only",
@@ -51,96 +61,6 @@ def as_pair(given) -> tuple[float, float]:
     """A stated value as the next step may use it: a number as written, or (low, high), what its
     digits stand for (a student may carry more digits than they write)."""
     return given if isinstance(given, tuple) else (given, given)
-
-
-def _mul(a: Pair, b: Pair) -> Pair:
-    corners = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
-    return np.minimum.reduce(corners), np.maximum.reduce(corners)
-
-
-def _matmul(a: Pair, w: np.ndarray) -> Pair:
-    """a @ w for an interval `a` and an exact matrix `w`."""
-    positive, negative = np.maximum(w, 0.0), np.minimum(w, 0.0)
-    return a[0] @ positive + a[1] @ negative, a[1] @ positive + a[0] @ negative
-
-
-def _matmul_pairs(a: Pair, w: Pair) -> Pair:
-    """a @ w for an interval `a` and an interval matrix `w`: each product's interval, summed."""
-    low, high = _mul((a[0][..., :, None], a[1][..., :, None]), w)
-    return low.sum(axis=-2), high.sum(axis=-2)
-
-
-def _hull(a: Pair, b: Pair) -> Pair:
-    return np.minimum(a[0], b[0]), np.maximum(a[1], b[1])
-
-
-def _parabola(low, high, peak_at: float, value):
-    """min and max of a function increasing up to `peak_at` and decreasing after, on [low, high]."""
-    ends = (value(low), value(high))
-    top = np.where((low <= peak_at) & (peak_at <= high), value(np.full_like(low, peak_at)), np.maximum(*ends))
-    return np.minimum(*ends), top
-
-
-def _activation(act, z: Pair) -> Pair:
-    """a = f(z): every activation but softmax is non-decreasing; softmax's ai rises with zi and falls
-    with every other zm."""
-    if act.elementwise:
-        return act.forward(z[0]), act.forward(z[1])
-    shift = np.maximum(z[0].max(axis=-1, keepdims=True), z[1].max(axis=-1, keepdims=True))
-    low, high = np.exp(z[0] - shift), np.exp(z[1] - shift)
-    return low / (low + high.sum(axis=-1, keepdims=True) - high), high / (high + low.sum(axis=-1, keepdims=True) - low)
-
-
-def _derivative(act, z: Pair, a: Pair) -> Pair:
-    """∂a/∂z of an elementwise activation, from the student's (rounded) z and a."""
-    name = act.name
-    if name == "sigmoid":
-        return _parabola(*a, 0.5, lambda p: p * (1.0 - p))
-    if name == "tanh":
-        return _parabola(*a, 0.0, lambda p: 1.0 - p * p)
-    if name in ("relu", "leaky_relu"):
-        slope = 0.0 if name == "relu" else act.alpha
-        low = np.where(z[0] > 0, 1.0, min(slope, 1.0))
-        high = np.where(z[1] > 0, 1.0, slope)
-        return np.minimum(low, high), np.maximum(low, high)
-    return np.ones_like(z[0]), np.ones_like(z[0])  # linear
-
-
-POLE = 1e-12  # how near 0 or 1 a rounded ŷ may come in a loss with a pole there (log ŷ, log(1 − ŷ))
-
-
-def _loss_gradient(loss, yhat: Pair, y: np.ndarray) -> Pair:
-    """∂Li/∂ŷ: non-decreasing in ŷ for every loss (each is convex in ŷ), constant for `none`; a
-    rounded ŷ is kept off the poles of the cross-entropies, where a probability cannot be."""
-    low, high = yhat
-    if loss.name in ("cross_entropy", "binary_cross_entropy"):
-        low, high = np.clip(low, POLE, 1 - POLE), np.clip(high, POLE, 1 - POLE)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ends = loss.gradient(low, y), loss.gradient(high, y)
-    return np.minimum(*ends), np.maximum(*ends)
-
-
-def _loss(loss, yhat: Pair, y: np.ndarray, precision: Precision) -> Pair:
-    """Li per sample: each term is convex in ŷj with its least value at ŷj = yj (`none`: linear);
-    with several outputs, each term rounded as the answer is before they are added."""
-    def term(p):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return loss.value(p[..., None], y[..., None])
-
-    if loss.name == "none":
-        return _matmul_rows(yhat, y)
-    low_end, high_end = term(yhat[0]), term(yhat[1])
-    inside = (yhat[0] <= y) & (y <= yhat[1])
-    at_y = term(np.where(inside, y, yhat[0]))
-    least, most = np.where(inside, at_y, np.minimum(low_end, high_end)), np.maximum(low_end, high_end)
-    if y.shape[-1] > 1:
-        least, most = precision.rounded(least, most)
-    return least.sum(axis=-1), most.sum(axis=-1)
-
-
-def _matmul_rows(yhat: Pair, g: np.ndarray) -> Pair:
-    product = _mul(yhat, (g, g))
-    return product[0].sum(axis=-1), product[1].sum(axis=-1)
 
 
 def _pins(result, notation, stated: dict) -> dict:
@@ -214,17 +134,17 @@ class Reach:
         self.z, self.a = [None], [exact]
         self.z_own, self.a_own = [None], [exact]  # each node's own interval, before its rounding
         for l, layer in enumerate(net.layers, start=1):
-            z = _matmul(self.a[l - 1], layer.weights.T)
+            z = matmul(self.a[l - 1], layer.weights.T)
             z_own, z_used = self._settle((z[0] + layer.biases, z[1] + layer.biases), "value", "z", l)
             self.z_own.append(z_own)
             self.z.append(z_used)
             # activation_not_applied: a hidden layer's a = z carried forward (the output keeps its own)
             never = "activation_not_applied" in self.mistakes and l < depth
-            a_own, a_used = self._settle(z_used if never else _activation(layer.activation, z_used), "value", "a", l,
-                                         widen=not never)
+            a = z_used if never else activation_range(layer.activation, z_used)
+            a_own, a_used = self._settle(a, "value", "a", l, widen=not never)
             self.a_own.append(a_own)
             self.a.append(a_used)
-        self.loss_own = _loss(net.loss, self.a[depth], r.targets, self.p)
+        self.loss_own = loss_range(net.loss, self.a[depth], r.targets, self.p)
 
     def _backward(self) -> None:
         r = self.r
@@ -233,7 +153,7 @@ class Reach:
         last = net.layers[-1]
         self.grad_a_own = [None] * (depth + 1)
         self.delta_own = [None] * (depth + 1)
-        loss_gradient = _loss_gradient(net.loss, self.a[depth], y)
+        loss_gradient = loss_gradient_range(net.loss, self.a[depth], y)
         for factor, wrong in ((0.5, "factor_2_lost"), (-1.0, "sign_flipped")):
             if wrong in self.mistakes:
                 ends = loss_gradient[0] * factor, loss_gradient[1] * factor
@@ -244,9 +164,9 @@ class Reach:
             pass  # the fused ŷ − y of the engine has the cross paths, and no factor 2 to lose
         elif last.activation.name == "softmax" and net.loss.name == "cross_entropy":  # ŷ·Σy − y, as the engine
             total = y.sum(axis=-1, keepdims=True)
-            delta = _hull(delta, (self.a[depth][0] * total - y, self.a[depth][1] * total - y))
+            delta = hull(delta, (self.a[depth][0] * total - y, self.a[depth][1] * total - y))
         elif last.activation.name == "sigmoid" and net.loss.name == "binary_cross_entropy":
-            delta = _hull(delta, (self.a[depth][0] - y, self.a[depth][1] - y))
+            delta = hull(delta, (self.a[depth][0] - y, self.a[depth][1] - y))
         self.weight_grad_own, self.bias_grad_own = [None] * (depth + 1), [None] * (depth + 1)
         self.weight_grad_samples = [None] * (depth + 1)  # each sample's own, before the batch's sum
         self.bias_grad_samples = [None] * (depth + 1)
@@ -256,7 +176,7 @@ class Reach:
             self._parameter_gradients(l, delta)
             if l > 1:
                 weights = self._backward_weights(l)
-                back = _matmul_pairs(delta, weights) if isinstance(weights, tuple) else _matmul(delta, weights)
+                back = matmul_pairs(delta, weights) if isinstance(weights, tuple) else matmul(delta, weights)
                 self.grad_a_own[l - 1], grad = self._settle(back, "gradient",
                                                             "a", l - 1, scale)
                 delta = self._delta(net.layers[l - 2].activation, l - 1, grad)
@@ -289,10 +209,10 @@ class Reach:
             return (one, one), one
         if "derivative_on_z" in self.mistakes and act.name in ("sigmoid", "tanh"):
             peak, value = (0.5, lambda p: p * (1.0 - p)) if act.name == "sigmoid" else (0.0, lambda p: 1.0 - p * p)
-            return _parabola(*z, peak, value), value(zc)
+            return parabola(*z, peak, value), value(zc)
         if act.name == "softmax":  # its Jacobian kept diagonal: ŷi(1 − ŷi)
-            return _parabola(*a, 0.5, lambda p: p * (1.0 - p)), ac * (1.0 - ac)
-        slope = _derivative(act, z, a)
+            return parabola(*a, 0.5, lambda p: p * (1.0 - p)), ac * (1.0 - ac)
+        slope = slope_range(act, z, a)
         return slope, act.derivative(zc, ac) if act.name in ("relu", "leaky_relu") else act.derivative(None, ac)
 
     def _delta(self, act, layer: int, grad_a: Pair) -> Pair:
@@ -328,7 +248,7 @@ class Reach:
         """How far δm = Σi gi·∂ai/∂zm moves when a student writes each entry of softmax's Jacobian
         down rounded as the answer is (ŷ1(1 − ŷ1) = 0.22726, −ŷ1ŷ2 = ...), as the elementwise slope
         is: Σi |gi| × half a unit of the entry at its largest."""
-        diagonal = _parabola(*a, 0.5, lambda p: p * (1.0 - p))[1]
+        diagonal = parabola(*a, 0.5, lambda p: p * (1.0 - p))[1]
         largest = np.maximum(np.abs(a[0]), np.abs(a[1]))
         entries = largest[..., :, None] * largest[..., None, :]  # |ai·am|, i ≠ m
         size = entries.shape[-1]
@@ -410,7 +330,7 @@ class Reach:
         if what == "z":
             pair = self.delta_own[layer]
         elif layer == 0:
-            pair = _matmul(_widen(self.delta_own[1], self.p), r.network.layers[0].weights)
+            pair = matmul(_widen(self.delta_own[1], self.p), r.network.layers[0].weights)
         else:
             pair = self.grad_a_own[layer]
         return float(pair[0][s, neuron] * r.scale), float(pair[1][s, neuron] * r.scale)

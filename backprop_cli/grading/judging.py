@@ -18,17 +18,7 @@ from .dependencies import below, node_of, step_inputs
 from .intervals import FORWARD_MISTAKES, Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
 from .quantities import chain_position
-from .rule import (
-    KEPT_DIGITS,
-    NO_FLOOR,
-    TRIVIAL,
-    Precision,
-    Ruling,
-    imprecise_note,
-    precision_of,
-    rule,
-    same_value,
-)
+from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, Ruling, imprecise_note, precision_of, rule, same_value
 from .stated import coarse_value, coarser, digits_of, slip_sized, trivial_values, written
 
 
@@ -328,11 +318,9 @@ class Judge:
             key = (precision, f"mistake:{mistake}")
             if key not in self._reaches:
                 carried = self.reach(precision, "carried")
-                # the forward pass of a pass with the same forward mistake (made alone, a stage before), or the
-                # correct one: shared
-                made_forward = "+".join(sorted(set(mistake.split("+")) & FORWARD_MISTAKES))
-                forward = self._reaches.get((precision, f"mistake:{made_forward}"), carried) if made_forward \
-                    else carried
+                # shared: the forward pass of its forward mistake made alone (a stage before), or the correct one
+                alone = "+".join(sorted(set(mistake.split("+")) & FORWARD_MISTAKES))
+                forward = self._reaches.get((precision, f"mistake:{alone}"), carried) if alone else carried
                 self._reaches[key] = Reach(self.r, self.n, precision, carried.stated, None, mistake, forward=forward)
             low, high = self._reaches[key].interval(q)
             if math.isfinite(low) and math.isfinite(high) and told_apart((low, high), right, precision.half_unit):

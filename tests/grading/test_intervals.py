@@ -148,28 +148,6 @@ def test_a_key_passes_its_own_check_at_every_precision(tmp_path, example):
     assert bad == []
 
 
-def test_an_interval_matrix_product_reaches_what_every_choice_of_ends_reaches():
-    # each term a_sj·w_jk is independent of the others: the range of the sum is found by trying every
-    # end of every interval, sample by sample and column by column
-    import itertools
-
-    import numpy as np
-
-    from backprop_cli.grading.intervals import _matmul_pairs
-
-    rng = random.Random(5)
-    samples, inner, columns = 2, 3, 2
-    a_low = np.array([[rng.uniform(-1, 1) for _ in range(inner)] for _ in range(samples)])
-    w_low = np.array([[rng.uniform(-1, 1) for _ in range(columns)] for _ in range(inner)])
-    a, w = (a_low, a_low + 0.3), (w_low, w_low + 0.2)
-    low, high = _matmul_pairs(a, w)
-    assert low.shape == high.shape == (samples, columns)
-    for s, k in itertools.product(range(samples), range(columns)):
-        sums = [sum(a[i][s, j] * w[m][j, k] for j, (i, m) in enumerate(ends))
-                for ends in itertools.product(itertools.product((0, 1), repeat=2), repeat=inner)]
-        assert low[s, k] == pytest.approx(min(sums), abs=1e-15) and high[s, k] == pytest.approx(max(sums), abs=1e-15)
-
-
 @pytest.mark.parametrize("with_it", ["sign_flipped", "derivative_on_z", "updated_weights_used", "one_path_only"])
 def test_a_hidden_activation_never_applied_changes_the_forward_pass_and_a_pair_shares_it(with_it):
     # a = z carried forward: mazur's hidden outputs become their net inputs, and ŷ, the loss and every

@@ -1,0 +1,100 @@
+"""Interval arithmetic on numpy arrays, for grading.intervals' passes: each value a pair (low, high)
+of arrays of one shape, and what a product, an activation, its slope, a loss and its gradient make
+of such pairs (the ends of what they can be, never narrower)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .rule import Precision
+
+Pair = tuple  # (low, high) arrays of the same shape
+
+
+def mul(a: Pair, b: Pair) -> Pair:
+    corners = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
+    return np.minimum.reduce(corners), np.maximum.reduce(corners)
+
+
+def matmul(a: Pair, w: np.ndarray) -> Pair:
+    """a @ w for an interval `a` and an exact matrix `w`."""
+    positive, negative = np.maximum(w, 0.0), np.minimum(w, 0.0)
+    return a[0] @ positive + a[1] @ negative, a[1] @ positive + a[0] @ negative
+
+
+def matmul_pairs(a: Pair, w: Pair) -> Pair:
+    """a @ w for an interval `a` and an interval matrix `w`: each product's interval, summed."""
+    low, high = mul((a[0][..., :, None], a[1][..., :, None]), w)
+    return low.sum(axis=-2), high.sum(axis=-2)
+
+
+def hull(a: Pair, b: Pair) -> Pair:
+    return np.minimum(a[0], b[0]), np.maximum(a[1], b[1])
+
+
+def parabola(low, high, peak_at: float, value):
+    """min and max of a function increasing up to `peak_at` and decreasing after, on [low, high]."""
+    ends = (value(low), value(high))
+    top = np.where((low <= peak_at) & (peak_at <= high), value(np.full_like(low, peak_at)), np.maximum(*ends))
+    return np.minimum(*ends), top
+
+
+def activation_range(act, z: Pair) -> Pair:
+    """a = f(z): every activation but softmax is non-decreasing; softmax's ai rises with zi and falls
+    with every other zm."""
+    if act.elementwise:
+        return act.forward(z[0]), act.forward(z[1])
+    shift = np.maximum(z[0].max(axis=-1, keepdims=True), z[1].max(axis=-1, keepdims=True))
+    low, high = np.exp(z[0] - shift), np.exp(z[1] - shift)
+    return low / (low + high.sum(axis=-1, keepdims=True) - high), high / (high + low.sum(axis=-1, keepdims=True) - low)
+
+
+def slope_range(act, z: Pair, a: Pair) -> Pair:
+    """∂a/∂z of an elementwise activation, from the student's (rounded) z and a."""
+    name = act.name
+    if name == "sigmoid":
+        return parabola(*a, 0.5, lambda p: p * (1.0 - p))
+    if name == "tanh":
+        return parabola(*a, 0.0, lambda p: 1.0 - p * p)
+    if name in ("relu", "leaky_relu"):
+        slope = 0.0 if name == "relu" else act.alpha
+        low = np.where(z[0] > 0, 1.0, min(slope, 1.0))
+        high = np.where(z[1] > 0, 1.0, slope)
+        return np.minimum(low, high), np.maximum(low, high)
+    return np.ones_like(z[0]), np.ones_like(z[0])  # linear
+
+
+POLE = 1e-12  # how near 0 or 1 a rounded ŷ may come in a loss with a pole there (log ŷ, log(1 − ŷ))
+
+
+def loss_gradient_range(loss, yhat: Pair, y: np.ndarray) -> Pair:
+    """∂Li/∂ŷ: non-decreasing in ŷ for every loss (each is convex in ŷ), constant for `none`; a
+    rounded ŷ is kept off the poles of the cross-entropies, where a probability cannot be."""
+    low, high = yhat
+    if loss.name in ("cross_entropy", "binary_cross_entropy"):
+        low, high = np.clip(low, POLE, 1 - POLE), np.clip(high, POLE, 1 - POLE)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ends = loss.gradient(low, y), loss.gradient(high, y)
+    return np.minimum(*ends), np.maximum(*ends)
+
+
+def loss_range(loss, yhat: Pair, y: np.ndarray, precision: Precision) -> Pair:
+    """Li per sample: each term is convex in ŷj with its least value at ŷj = yj (`none`: linear);
+    with several outputs, each term rounded as the answer is before they are added."""
+    def term(p):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return loss.value(p[..., None], y[..., None])
+
+    if loss.name == "none":
+        return matmul_rows(yhat, y)
+    low_end, high_end = term(yhat[0]), term(yhat[1])
+    inside = (yhat[0] <= y) & (y <= yhat[1])
+    at_y = term(np.where(inside, y, yhat[0]))
+    least, most = np.where(inside, at_y, np.minimum(low_end, high_end)), np.maximum(low_end, high_end)
+    if y.shape[-1] > 1:
+        least, most = precision.rounded(least, most)
+    return least.sum(axis=-1), most.sum(axis=-1)
+
+
+def matmul_rows(yhat: Pair, g: np.ndarray) -> Pair:
+    product = mul(yhat, (g, g))
+    return product[0].sum(axis=-1), product[1].sum(axis=-1)

@@ -1,0 +1,121 @@
+"""grading.interval_arithmetic: each operation's pair holds what every choice of values inside the
+intervals it is given makes (checked by sampling and by trying every end), and is never wider than
+the ends allow where the operation is monotone."""
+import itertools
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backprop_cli.core.functions import LOSSES, activation
+from backprop_cli.grading.interval_arithmetic import (
+    activation_range,
+    loss_gradient_range,
+    loss_range,
+    matmul,
+    matmul_pairs,
+    mul,
+    parabola,
+    slope_range,
+)
+from backprop_cli.grading.rule import Precision
+
+ends = st.floats(-6, 6, allow_nan=False)
+widths = st.floats(0, 2, allow_nan=False)
+
+
+def _inside(low, high, rng, count=25):
+    """`count` points of [low, high] (elementwise), its ends among them."""
+    points = [low, high] + [low + (high - low) * rng.random() for _ in range(count - 2)]
+    return points
+
+
+def test_an_interval_matrix_product_reaches_what_every_choice_of_ends_reaches():
+    # each term a_sj·w_jk is independent of the others: the range of the sum is found by trying every
+    # end of every interval, sample by sample and column by column
+    rng = random.Random(5)
+    samples, inner, columns = 2, 3, 2
+    a_low = np.array([[rng.uniform(-1, 1) for _ in range(inner)] for _ in range(samples)])
+    w_low = np.array([[rng.uniform(-1, 1) for _ in range(columns)] for _ in range(inner)])
+    a, w = (a_low, a_low + 0.3), (w_low, w_low + 0.2)
+    low, high = matmul_pairs(a, w)
+    assert low.shape == high.shape == (samples, columns)
+    for s, k in itertools.product(range(samples), range(columns)):
+        sums = [sum(a[i][s, j] * w[m][j, k] for j, (i, m) in enumerate(ends))
+                for ends in itertools.product(itertools.product((0, 1), repeat=2), repeat=inner)]
+        assert low[s, k] == pytest.approx(min(sums), abs=1e-15) and high[s, k] == pytest.approx(max(sums), abs=1e-15)
+
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=ends, b=ends, da=widths, db=widths, seed=st.integers(0, 99))
+def test_a_product_holds_every_product_of_its_factors(a, b, da, db, seed):
+    rng = random.Random(seed)
+    low, high = mul((np.array([a]), np.array([a + da])), (np.array([b]), np.array([b + db])))
+    for x in _inside(a, a + da, rng):
+        for y in _inside(b, b + db, rng, 5):
+            assert low[0] - 1e-12 <= x * y <= high[0] + 1e-12
+
+
+def test_a_product_with_an_exact_matrix_is_the_interval_one():
+    rng = random.Random(3)
+    a_low = np.array([[rng.uniform(-1, 1) for _ in range(3)]])
+    w = np.array([[rng.uniform(-1, 1) for _ in range(2)] for _ in range(3)])
+    exact = matmul((a_low, a_low + 0.1), w)
+    as_pairs = matmul_pairs((a_low, a_low + 0.1), (w, w))
+    assert np.allclose(exact[0], as_pairs[0], atol=1e-15) and np.allclose(exact[1], as_pairs[1], atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "linear"])
+@settings(max_examples=40, deadline=None)
+@given(z=ends, dz=widths, seed=st.integers(0, 99))
+def test_an_activation_and_its_slope_hold_every_value_inside(name, z, dz, seed):
+    act = activation(name)
+    rng = random.Random(seed)
+    z_pair = (np.array([[z]]), np.array([[z + dz]]))
+    a_pair = activation_range(act, z_pair)
+    slope = slope_range(act, z_pair, a_pair)
+    for point in _inside(z, z + dz, rng):
+        value = act.forward(np.array([[point]]))
+        assert a_pair[0][0, 0] - 1e-12 <= value[0, 0] <= a_pair[1][0, 0] + 1e-12
+        if name in ("relu", "leaky_relu") and point == 0:
+            continue  # the kink: either side's slope
+        own = act.derivative(np.array([[point]]), value)[0, 0]
+        assert slope[0][0, 0] - 1e-12 <= own <= slope[1][0, 0] + 1e-12
+
+
+def test_a_parabola_peaks_inside_and_falls_at_the_ends():
+    low, high = parabola(np.array([0.2, 0.6, -1.0]), np.array([0.7, 0.9, -0.5]), 0.5, lambda p: p * (1 - p))
+    assert high.tolist() == pytest.approx([0.25, 0.24, -0.75]) and low.tolist() == pytest.approx([0.16, 0.09, -2.0])
+
+
+def test_softmax_rises_with_its_own_input_and_falls_with_the_others():
+    act = activation("softmax")
+    low_z, high_z = np.array([[0.1, -0.3, 0.5]]), np.array([[0.2, -0.1, 0.6]])
+    low, high = activation_range(act, (low_z, high_z))
+    rng = random.Random(1)
+    for _ in range(200):
+        z = low_z + (high_z - low_z) * np.array([[rng.random() for _ in range(3)]])
+        a = act.forward(z)
+        assert np.all(low - 1e-12 <= a) and np.all(a <= high + 1e-12)
+    for corner in itertools.product(*zip(low_z[0], high_z[0])):
+        a = act.forward(np.array([corner]))
+        assert np.all(low - 1e-12 <= a) and np.all(a <= high + 1e-12)
+
+
+@pytest.mark.parametrize("name, target", [("squared_error", [0.3, 0.9]), ("cross_entropy", [0.0, 1.0]),
+                                          ("binary_cross_entropy", [1.0, 0.0]), ("half_squared_error", [0.5, 0.2])])
+def test_a_loss_and_its_gradient_hold_every_prediction_inside(name, target):
+    fn = LOSSES[name]
+    y = np.array([target])
+    low_p, high_p = np.array([[0.2, 0.55]]), np.array([[0.35, 0.7]])
+    value = loss_range(fn, (low_p, high_p), y, Precision(6, 6))
+    gradient = loss_gradient_range(fn, (low_p, high_p), y)
+    rng = random.Random(2)
+    for _ in range(300):
+        p = low_p + (high_p - low_p) * np.array([[rng.random(), rng.random()]])
+        assert value[0][0] - 1e-6 <= float(fn.value(p[..., None], y[..., None]).sum()) <= value[1][0] + 1e-6
+        g = fn.gradient(p, y)
+        assert np.all(gradient[0] - 1e-12 <= g) and np.all(g <= gradient[1] + 1e-12)
