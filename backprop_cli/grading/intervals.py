@@ -22,7 +22,7 @@ from .interval_arithmetic import (
     slope_range,
 )
 from .quantities import Quantity, QuantityError, evaluate, node_at
-from .rule import Precision
+from .rule import REMEMBERED, Precision
 from .training_quantities import is_more
 
 # the catalogued mistakes (CONTRACT section 5's codes) a pass can make in every step: on the
@@ -32,6 +32,7 @@ MISTAKES = ("activation_derivative_missing", "derivative_on_z", "softmax_cross_p
             "factor_2_lost", "sign_flipped", "activation_not_applied")
 # those of MISTAKES made in the forward pass too (every other is made backward only, on a shared forward pass)
 FORWARD_MISTAKES = frozenset({"activation_not_applied"})
+_HALVES: dict = {}  # Reach._entry_halves, by precision and ŷ
 
 
 def _widen(pair: Pair, precision: Precision) -> Pair:
@@ -248,13 +249,25 @@ class Reach:
         """How far δm = Σi gi·∂ai/∂zm moves when a student writes each entry of softmax's Jacobian
         down rounded as the answer is (ŷ1(1 − ŷ1) = 0.22726, −ŷ1ŷ2 = ...), as the elementwise slope
         is: Σi |gi| × half a unit of the entry at its largest."""
-        diagonal = parabola(*a, 0.5, lambda p: p * (1.0 - p))[1]
-        largest = np.maximum(np.abs(a[0]), np.abs(a[1]))
-        entries = largest[..., :, None] * largest[..., None, :]  # |ai·am|, i ≠ m
-        size = entries.shape[-1]
-        entries[..., np.arange(size), np.arange(size)] = diagonal
         g = np.maximum(np.abs(grad_a[0]), np.abs(grad_a[1]))
-        return (g[..., :, None] * self.p.half_of(entries)).sum(axis=-2)
+        return (g[..., :, None] * self._entry_halves(a)).sum(axis=-2)
+
+    def _entry_halves(self, a: Pair) -> np.ndarray:
+        """Half a unit of each Jacobian entry at its largest, at this precision: the same for every
+        mistaken pass on one forward pass (remembered, as rule.Precision.rounded remembers)."""
+        key = (self.p, a[0].shape, a[0].tobytes(), a[1].tobytes())
+        if key not in _HALVES:
+            diagonal = parabola(*a, 0.5, lambda p: p * (1.0 - p))[1]
+            largest = np.maximum(np.abs(a[0]), np.abs(a[1]))
+            entries = largest[..., :, None] * largest[..., None, :]  # |ai·am|, i ≠ m
+            size = entries.shape[-1]
+            entries[..., np.arange(size), np.arange(size)] = diagonal
+            if len(_HALVES) >= REMEMBERED:
+                _HALVES.clear()
+            halves = self.p.half_of(entries)
+            halves.flags.writeable = False  # shared by the passes
+            _HALVES[key] = halves
+        return _HALVES[key]
 
     def _parameter_gradients(self, l: int, delta: Pair) -> None:
         r = self.r
