@@ -170,3 +170,48 @@ def test_a_hidden_activation_never_applied_changes_the_forward_pass_and_a_pair_s
     shared = Reach(result, n, p, stated, None, pair, forward=never)
     for q in names:
         assert shared.interval(parse_quantity(q, n)) == alone.interval(parse_quantity(q, n))
+
+
+def softmax_by_hand(layer, a, y, keep, round_terms):
+    """A student's softmax output under cross-entropy, by the chain rule: ŷ, ∂L/∂ŷi = −yi/ŷi, each
+    Jacobian entry ŷi(δim − ŷm) and δm = Σi ∂L/∂ŷi·∂ŷi/∂zm, every one written down as keep() rounds
+    it (`round_terms`: each product gi·Jim too, before the sum)."""
+    z = [keep(sum(w * v for w, v in zip(row, a)) + b) for row, b in zip(layer["weights"], layer["biases"])]
+    top = max(z)
+    exps = [math.exp(v - top) for v in z]
+    yhat = [keep(e / sum(exps)) for e in exps]
+    g = [keep(-t / p) if t else 0.0 for t, p in zip(y, yhat)]
+    jac = [[keep(yhat[i] * ((i == m) - yhat[m])) for m in range(len(z))] for i in range(len(z))]
+    term = keep if round_terms else (lambda v: v)
+    delta = [keep(sum(term(g[i] * jac[i][m]) for i in range(len(z)))) for m in range(len(z))]
+    return z, yhat, delta
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_a_student_who_takes_softmax_through_the_chain_rule_rounding_as_they_go_is_never_wrong(tmp_path, seed):
+    # the fused ŷ − y is one route; the chain rule through ∂L/∂ŷ and softmax's Jacobian, every entry
+    # written down rounded, is another, and it is the correct method too
+    rng = random.Random(100 + seed)
+    inputs, outputs = rng.randint(1, 3), rng.randint(2, 3)
+    layer = {"activation": "softmax", "weights": [[round(rng.uniform(-1, 1), 2) for _ in range(inputs)]
+                                                  for _ in range(outputs)],
+             "biases": [round(rng.uniform(-0.5, 0.5), 2) for _ in range(outputs)]}
+    x = [round(rng.uniform(-2, 2), 2) for _ in range(inputs)]
+    y = [0.0] * outputs
+    y[rng.randrange(outputs)] = 1.0
+    digits = rng.choice([3, 4, 5])
+    keep = (lambda v: significant(v, digits)) if seed % 2 else (lambda v: round(v, digits))
+    z, yhat, delta = softmax_by_hand(layer, x, y, keep, round_terms=seed % 4 >= 2)
+    answers = {**{f"yhat{j}": v for j, v in enumerate(yhat, start=1)},
+               **{f"dL/dz1{j}": v for j, v in enumerate(delta, start=1)},
+               **{f"dL/dw1{j}{k}": keep(d * xk) for j, d in enumerate(delta, start=1)
+                  for k, xk in enumerate(x, start=1)}}
+    (tmp_path / "net.yaml").write_text(yaml.safe_dump({"input": x, "target": y, "loss": "cross_entropy",
+                                                       "learning_rate": 0.5, "layers": [layer]}, sort_keys=False),
+                                       encoding="utf-8")
+    lines = "".join(f"  {q}: {v!r}\n" for q, v in answers.items())
+    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + lines, encoding="utf-8")
+    run = bp.check([str(tmp_path / "answers.yaml")])
+    wrong = [(o.answer.quantity.text, o.answer.written, o.expected, o.accepted) for o in run.files[0].outcomes
+             if o.verdict not in ("right", "imprecise")]
+    assert wrong == []
