@@ -18,6 +18,7 @@ from .interval_arithmetic import (
     loss_range,
     matmul,
     matmul_pairs,
+    mul,
     parabola,
     slope_range,
 )
@@ -32,7 +33,7 @@ MISTAKES = ("activation_derivative_missing", "derivative_on_z", "softmax_cross_p
             "factor_2_lost", "sign_flipped", "activation_not_applied")
 # those of MISTAKES made in the forward pass too (every other is made backward only, on a shared forward pass)
 FORWARD_MISTAKES = frozenset({"activation_not_applied"})
-_HALVES: dict = {}  # Reach._entry_halves, by precision and ŷ
+_WIDENING: dict = {}  # Reach._entry_widening, by precision and ŷ
 
 
 def _widen(pair: Pair, precision: Precision) -> Pair:
@@ -246,28 +247,31 @@ class Reach:
         return centre - spread, centre + spread
 
     def _jacobian_rounding(self, a: Pair, grad_a: Pair) -> np.ndarray:
-        """How far δm = Σi gi·∂ai/∂zm moves when a student writes each entry of softmax's Jacobian
-        down rounded as the answer is (ŷ1(1 − ŷ1) = 0.22726, −ŷ1ŷ2 = ...), as the elementwise slope
-        is: Σi |gi| × half a unit of the entry at its largest."""
+        """How much further δm = Σi gi·∂ai/∂zm reaches when a student writes each entry of
+        softmax's Jacobian down rounded as the answer is (ŷ1(1 − ŷ1) = 0.22726, −ŷ1ŷ2 = ...), as
+        the elementwise slope is rounded: Σi |gi| × how far rounding moves the entry past the
+        interval it has from ŷ's (which the centred form counts already)."""
         g = np.maximum(np.abs(grad_a[0]), np.abs(grad_a[1]))
-        return (g[..., :, None] * self._entry_halves(a)).sum(axis=-2)
+        return (g[..., :, None] * self._entry_widening(a)).sum(axis=-2)
 
-    def _entry_halves(self, a: Pair) -> np.ndarray:
-        """Half a unit of each Jacobian entry at its largest, at this precision: the same for every
-        mistaken pass on one forward pass (remembered, as rule.Precision.rounded remembers)."""
+    def _entry_widening(self, a: Pair) -> np.ndarray:
+        """How far each Jacobian entry's interval widens once rounded, at this precision: the same
+        for every mistaken pass on one forward pass (remembered, as rule.Precision.rounded does)."""
         key = (self.p, a[0].shape, a[0].tobytes(), a[1].tobytes())
-        if key not in _HALVES:
-            diagonal = parabola(*a, 0.5, lambda p: p * (1.0 - p))[1]
-            largest = np.maximum(np.abs(a[0]), np.abs(a[1]))
-            entries = largest[..., :, None] * largest[..., None, :]  # |ai·am|, i ≠ m
-            size = entries.shape[-1]
-            entries[..., np.arange(size), np.arange(size)] = diagonal
-            if len(_HALVES) >= REMEMBERED:
-                _HALVES.clear()
-            halves = self.p.half_of(entries)
-            halves.flags.writeable = False  # shared by the passes
-            _HALVES[key] = halves
-        return _HALVES[key]
+        if key not in _WIDENING:
+            low, high = mul((a[0][..., :, None], a[1][..., :, None]), (a[0][..., None, :], a[1][..., None, :]))
+            low, high = low.copy(), high.copy()  # ai·am, i ≠ m (its sign flipped rounds alike)
+            size = low.shape[-1]
+            on_diagonal = np.arange(size), np.arange(size)
+            low[..., on_diagonal[0], on_diagonal[1]], high[..., on_diagonal[0], on_diagonal[1]] = \
+                parabola(*a, 0.5, lambda p: p * (1.0 - p))  # ai(1 − ai)
+            rounded_low, rounded_high = self.p.rounded(low, high)
+            widening = np.maximum(rounded_high - high, low - rounded_low)
+            widening.flags.writeable = False  # shared by the passes
+            if len(_WIDENING) >= REMEMBERED:
+                _WIDENING.clear()
+            _WIDENING[key] = widening
+        return _WIDENING[key]
 
     def _parameter_gradients(self, l: int, delta: Pair) -> None:
         r = self.r

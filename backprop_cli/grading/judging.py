@@ -330,10 +330,13 @@ class Judge:
     def _named(self, answer, judged: dict) -> bool:
         """Whether a catalogued mistake gives a wrong answer's value (a ground for carried-forward
         credit): on the true values, or made on the file's own stated values rounded no coarser
-        than the correct method's rule allows."""
+        than the correct method's rule allows, where those values have a cause too (a mistake made
+        on a made-up a11 would pass the made-up number on)."""
         if self.diagnoser.diagnose(answer, self.truths[id(answer)], self.tolerance, self._reached(answer, judged)):
             return True
-        return self._named_on_stated(answer, judged, coarse=False)
+        return self._named_on_stated(answer, judged, coarse=False) and all(
+            judged[id(a)].verdict == "right" or self._explained(a, judged)
+            for a in self._stated_upstream(answer) if id(a) in judged)
 
     def _named_on_stated(self, answer, judged: dict, coarse: bool) -> bool:
         """Whether a catalogued mistake made on the file's stated values gives the answer; `coarse`:
