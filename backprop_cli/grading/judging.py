@@ -92,6 +92,7 @@ class Judge:
         self._stated_below: dict = {}
         self._positions = {id(a): self.shape.position(a.quantity) for a in answers}  # asked for each candidate list
         self._stated_values: dict | None = None
+        self._causes: dict[int, bool] = {}  # _explained of answers judged already (asked along every chain)
 
     def reach(self, precision: Precision, stated: str = "") -> Reach:
         """The pass at `precision`: on true values (""), or with the file's stated values carried
@@ -250,6 +251,11 @@ class Judge:
         itself carried forward, or it is a slip in its own step, whose inputs the file states right
         (the step alone, redone on them, does not give it). A number made up to buy the steps after
         it, or copied from another network, has none."""
+        if id(answer) not in self._causes:  # a chain asks of its ancestors again and again: once each
+            self._causes[id(answer)] = self._has_cause(answer, judged)
+        return self._causes[id(answer)]
+
+    def _has_cause(self, answer, judged: dict) -> bool:
         verdict = judged[id(answer)].verdict
         if verdict == "carried_forward":
             return True

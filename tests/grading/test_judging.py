@@ -4,8 +4,11 @@ to the answer at the precision written, or when its own step on right earlier an
 answer right however few digits; carried forward when the step is right on the file's own earlier
 wrong values, unless those make the step trivial."""
 import math
+import random
+from collections import Counter
 
 import pytest
+import yaml
 
 from backprop_cli.grading.diagnoses import Diagnoser
 from backprop_cli.grading.judging import judge_all
@@ -566,3 +569,32 @@ layers:
     by = _grade_on(tmp_path, spec, {"a11": "0.71", "a13": "0.20", "yhat1": "0.48", "yhat2": "0.52",
                                     "dL/dz21": "0.43", "dL/dz22": "-0.43", "dL/dw212": "0.21"})
     assert by["dL/dw212"].verdict != "carried_forward", by["dL/dw212"].diagnosis
+
+
+def test_each_answers_cause_is_worked_out_once_however_many_steps_ask(tmp_path, monkeypatch):
+    # a student who carries a = z through five hidden layers of three, rounding to 2 decimals: every a
+    # depends on every a before it, and asking whether each has a cause along every chain would take
+    # 3^5 walks; each answer's is worked out once
+    from backprop_cli.grading import judging
+
+    rng = random.Random(4)
+    sizes = [2, 3, 3, 3, 3, 3, 1]
+    layers = [{"activation": "tanh" if l < len(sizes) - 2 else "linear",
+               "weights": [[round(rng.uniform(-0.9, 0.9), 1) for _ in range(sizes[l])] for _ in range(sizes[l + 1])],
+               "biases": [round(rng.uniform(-0.3, 0.3), 1) for _ in range(sizes[l + 1])]}
+              for l in range(len(sizes) - 1)]
+    x = [0.5, -0.4]
+    spec = yaml.safe_dump({"input": x, "target": [0.2], "loss": "squared_error", "learning_rate": 0.1,
+                           "layers": layers}, sort_keys=False)
+    answers, a = {}, x
+    for l, layer in enumerate(layers[:-1], start=1):
+        a = [round(sum(w * v for w, v in zip(row, a)) + b, 2) for row, b in zip(layer["weights"], layer["biases"])]
+        answers.update({f"a{l}{j}": f"{v:.2f}" for j, v in enumerate(a, start=1)})
+    answers["yhat1"] = f"{sum(w * v for w, v in zip(layers[-1]['weights'][0], a)) + layers[-1]['biases'][0]:.2f}"
+    asked = Counter()
+    has_cause = judging.Judge._has_cause
+    monkeypatch.setattr(judging.Judge, "_has_cause",
+                        lambda self, answer, judged: asked.update([answer.quantity.text]) or has_cause(self, answer,
+                                                                                                   judged))
+    by = _grade_on(tmp_path, spec, answers)
+    assert by["a11"].verdict == "wrong" and max(asked.values(), default=1) == 1
