@@ -490,9 +490,10 @@ def test_a_hidden_activation_never_applied_is_named_on_the_files_own_values_and_
     assert by["loss"].verdict == "carried_forward", by["loss"].diagnosis
 
 
-# a review of the softmax Jacobian's rounding and of a = z on the file's own values found these
-# softmax + cross-entropy whose true class is unlikely (ŷ1 = 0.00105): ∂L/∂ŷ1 = −1/ŷ1 ≈ −950 multiplies
-# a full half unit of every Jacobian entry in _jacobian_rounding
+# a review of the softmax Jacobian's rounding and of a = z on the file's own values found these (each
+# failed on the first version of those changes)
+# softmax + cross-entropy whose true class is unlikely (ŷ1 = 0.00105): ∂L/∂ŷ1 = −1/ŷ1 ≈ −950 multiplied a
+# full half unit of every Jacobian entry; an entry widens δ only as far as its own rounding moves it
 UNLIKELY = """\
 input: [1.0, -1.0]
 target: [1, 0]
@@ -510,15 +511,14 @@ layers:
 
 def test_softmax_cross_paths_missing_is_not_right_through_the_jacobians_rounding(tmp_path):
     # ∂L/∂w111 = 0.517249; the cross paths left out give 0.258624 (half of it). Written 0.260 (3 significant
-    # digits, rounded as the student went) it is judged right: accepted [0.1995, 0.8377] (149dd7a: wrong,
-    # softmax_cross_paths_missing named)
+    # digits) it was judged right, accepted [0.1995, 0.8377]
     by = _grade_on(tmp_path, UNLIKELY.format(w=-2.5, v=2.5), {"dL/dw111": "0.260"})
     assert by["dL/dw111"].verdict != "right", by["dL/dw111"].diagnosis
 
 
 def test_a_ten_percent_slip_through_softmax_is_not_right(tmp_path):
-    # ŷ1 = 0.00693: ∂L/∂z21 = ŷ1 − 1 = −0.993072; −0.900 (3 significant digits) is judged right, accepted
-    # [−1.0904, −0.8981] (149dd7a: [−1.0169, −0.9716], wrong); the same for ∂L/∂w111's matrix_transposed 0.2777
+    # ŷ1 = 0.00693: ∂L/∂z21 = ŷ1 − 1 = −0.993072; −0.900 (3 significant digits) was judged right, accepted
+    # [−1.0904, −0.8981]; the same for ∂L/∂w111's matrix_transposed 0.2777
     by = _grade_on(tmp_path, UNLIKELY.format(w=-1.5, v=1.5), {"dL/dz21": "-0.900"})
     assert by["dL/dz21"].verdict == "wrong"
     by = _grade_on(tmp_path, UNLIKELY.format(w=-1.5, v=1.5), {"dL/dw111": "0.277"})
@@ -543,16 +543,16 @@ layers:
 def test_a_made_up_hidden_value_buys_no_loss_credit_through_a_eq_z_on_the_others(tmp_path):
     # a11 = 0.90 is made up (z11 = −1.34, a11 = 0.2069; no slip, no known mistake: 'no known mistake or slip
     # explains' it); ŷ built on it and on a12 = z12, a13 = z13 is named activation_not_applied (the pass pins
-    # the made-up a11), and the loss on that ŷ is carried_forward (149dd7a: ŷ follows from a11, loss refused)
+    # the made-up a11), but that buys the loss on that ŷ no credit: the mistake was made on a made-up number
     by = _grade_on(tmp_path, SIGMOID_3, {"a11": "0.90", "yhat1": "0.14", "yhat2": "0.63", "loss": "0.16"})
     assert by["a11"].verdict == "wrong" and not by["a11"].diagnoses
     assert by["loss"].verdict != "carried_forward", by["loss"].diagnosis
 
 
 def test_made_up_outputs_buy_no_credit_through_the_wider_softmax_interval(tmp_path):
-    # every stated value made up (a11, a13, ŷ); δ2 done right on the made-up ŷ is 0.43 for 0.403: 149dd7a
-    # refuses the steps after it; HEAD's wider coarse softmax interval makes δ21 'imprecise'
-    # (rounded_too_coarsely), which counts as a cause, so ∂L/∂w212 = 0.21 on it is carried_forward
+    # every stated value made up (a11, a13, ŷ); δ2 done right on the made-up ŷ is 0.43 for 0.403: a too wide
+    # softmax interval made δ21 'imprecise' (rounded_too_coarsely), which counts as a cause, so ∂L/∂w212 = 0.21
+    # on it was carried forward
     spec = """\
 input: [0.8, 0.6]
 target: [0.1, 1.0]
