@@ -67,8 +67,14 @@ class Range:
 
     def value(self, draw: int) -> float:
         """The grid's value number `draw` (modulo the grid's size), always within from..to."""
-        first, count, unit = self._grid
-        return round((first + draw % count) / unit, self.decimals) + 0.0
+        return self.take(iter((draw,)), 1)[0]
+
+    def take(self, stream, count: int) -> list[float]:
+        """value() of each of the next `count` draws of `stream` (a student's network draws a
+        thousand numbers an attempt, and grading replays every attempt: one call a row)."""
+        first, size, unit = self._grid
+        decimals = self.decimals
+        return [round((first + next(stream) % size) / unit, decimals) + 0.0 for _ in range(count)]
 
 
 @dataclass

@@ -41,8 +41,7 @@ def draw_numbers(assignment, student: str, attempt: int):
     stream = iter(draws(personal.seed, student, attempt, needed))
 
     def draw(drawn_range, count):
-        value = drawn_range.value
-        return [value(next(stream)) for _ in range(count)]
+        return drawn_range.take(stream, count)
 
     if personal.input is not None:
         samples = [draw(personal.input, base.inputs.shape[1]) for _ in range(base.inputs.shape[0])]
