@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from backprop_cli.core.functions import LOSSES, activation
 from backprop_cli.grading.interval_arithmetic import (
     activation_range,
+    hull,
     loss_gradient_range,
     loss_range,
     matmul,
@@ -119,3 +120,55 @@ def test_a_loss_and_its_gradient_hold_every_prediction_inside(name, target):
         assert value[0][0] - 1e-6 <= float(fn.value(p[..., None], y[..., None]).sum()) <= value[1][0] + 1e-6
         g = fn.gradient(p, y)
         assert np.all(gradient[0] - 1e-12 <= g) and np.all(g <= gradient[1] + 1e-12)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "linear"])
+def test_an_elementwise_activation_is_its_value_at_either_end(name):
+    act = activation(name)
+    z = (np.array([[-0.7, 0.2]]), np.array([[0.3, 1.9]]))
+    low, high = activation_range(act, z)
+    assert low.tolist() == act.forward(z[0]).tolist() and high.tolist() == act.forward(z[1]).tolist()
+
+
+def test_softmax_is_as_wide_as_its_extreme_corners_and_no_wider():
+    # ai is least with zi at its low end and every other zm at its high end, greatest the other way round
+    act = activation("softmax")
+    low_z, high_z = np.array([[0.1, -0.3, 0.5]]), np.array([[0.2, -0.1, 0.9]])
+    low, high = activation_range(act, (low_z, high_z))
+    for i in range(3):
+        least = act.forward(np.where(np.arange(3) == i, low_z, high_z))[0, i]
+        most = act.forward(np.where(np.arange(3) == i, high_z, low_z))[0, i]
+        assert low[0, i] == pytest.approx(least, rel=1e-12) and high[0, i] == pytest.approx(most, rel=1e-12)
+
+
+@pytest.mark.parametrize("name, low_z, high_z, top, bottom", [
+    ("sigmoid", -0.5, 0.5, 0.25, None), ("tanh", -0.2, 0.4, 1.0, None),
+    ("relu", -0.5, 0.5, 1.0, 0.0), ("leaky_relu", -0.5, 0.5, 1.0, 0.01), ("linear", -1.0, 1.0, 1.0, 1.0)])
+def test_a_slope_over_an_interval_holding_its_peak_or_kink_reaches_it(name, low_z, high_z, top, bottom):
+    act = activation(name)
+    z = (np.array([[low_z]]), np.array([[high_z]]))
+    low, high = slope_range(act, z, activation_range(act, z))
+    assert high[0, 0] == pytest.approx(top, rel=1e-12)
+    if bottom is not None:
+        assert low[0, 0] == pytest.approx(bottom, rel=1e-12)
+
+
+def test_a_parabola_whose_peak_is_an_end_of_the_interval_peaks_there():
+    low, high = parabola(np.array([0.5, 0.2]), np.array([0.8, 0.5]), 0.5, lambda p: p * (1 - p))
+    assert high.tolist() == [0.25, 0.25] and low.tolist() == pytest.approx([0.16, 0.16])
+
+
+def test_a_hull_holds_both_intervals():
+    low, high = hull((np.array([0.1, -2.0]), np.array([0.4, -1.0])), (np.array([0.2, -3.0]), np.array([0.9, -2.5])))
+    assert low.tolist() == [0.1, -3.0] and high.tolist() == [0.9, -1.0]
+
+
+def test_a_loss_of_several_outputs_rounds_each_term_as_the_answer_is():
+    # two outputs: each (ŷj − yj)² is a step written down, rounded at the answer's precision, then added
+    fn = LOSSES["squared_error"]
+    y = np.array([[0.0, 1.0]])
+    p = (np.array([[0.123456, 0.5]]), np.array([[0.123456, 0.5]]))
+    low, high = loss_range(fn, p, y, Precision(3, 3))
+    assert low[0] < 0.015241383936 + 0.25 < high[0] and high[0] - low[0] <= 0.001 + 1e-12
+    one = loss_range(fn, (p[0][:, :1], p[1][:, :1]), y[:, :1], Precision(3, 3))
+    assert one[0][0] == one[1][0] == pytest.approx(0.015241383936)  # one term: its own rounding is the answer's
