@@ -1,11 +1,15 @@
 """What each quantity of a network is computed from (CONTRACT section 5's steps), so that a wrong
 answer is said to follow from an earlier one only along a real dependency: z from the a before
 it; a from its z (a softmax layer's from all its z); ∂L/∂ŷ from ŷ; ∂L/∂a from the ∂L/∂z after it;
-∂L/∂z from its ∂L/∂a and z (softmax: the layer's); ∂L/∂w from ∂L/∂z and the a it multiplies;
-∂L/∂b from ∂L/∂z; w_new from ∂L/∂w; the loss from ŷ."""
+∂L/∂z from its ∂L/∂a and z, and a where the slope is read from it (σ′ = a(1 − a); softmax: the
+layer's); ∂L/∂w from ∂L/∂z and the a it multiplies; ∂L/∂b from ∂L/∂z; w_new from ∂L/∂w; the loss
+from ŷ. And how a network's quantities are judged together (NetworkShape)."""
 from __future__ import annotations
 
-from .quantities import Quantity, QuantityError, node_at
+from ..core.computation import EXPRESSION, NETWORK
+from .intervals import Reach
+from .quantities import Quantity, QuantityError, chain_position, node_at
+from .rule import Precision
 from .training_quantities import is_more
 
 Node = tuple  # ("value" | "gradient", "z" | "a", layer, neuron, sample) or ("w" | "b" | "new", layer, j, k) or ("L",)
@@ -55,9 +59,13 @@ def step_inputs(result, node: Node):
             return [("value", "a", depth, i, s) for i in range(sizes[depth])]
         return [("gradient", "z", layer + 1, m, s) for m in range(sizes[layer + 1])]
     neurons = range(sizes[layer]) if softmax else [neuron]
-    return [("gradient", "a", layer, i, s) for i in neurons] + [("value", "z", layer, i, s) for i in neurons]
+    found = [("gradient", "a", layer, i, s) for i in neurons] + [("value", "z", layer, i, s) for i in neurons]
+    if layers[layer - 1].activation.name in A_SLOPES:  # σ′ = a(1 − a), tanh′ = 1 − a², softmax's ai(δim − am)
+        found += [("value", "a", layer, i, s) for i in neurons]
+    return found
 
 
+A_SLOPES = ("sigmoid", "tanh", "softmax")  # activations whose slope is read from a, as students work it out
 MAX_VISITED = 200_000  # nodes a search may visit: a classroom network has far fewer
 
 
@@ -99,7 +107,7 @@ def below(result, roots, wanted: set, stops: set = frozenset(), inputs=None) -> 
 
 def first_causes(shape, wrong: list, right=()) -> list[int | None]:
     """For each wrong answer's quantity (in the order of the pass), the index of the earliest wrong
-    one it follows from along a real dependency (`shape`'s steps: grading.judging.NetworkShape or
+    one it follows from along a real dependency (`shape`'s steps: NetworkShape below, or
     grading.expression_reach.ExpressionShape), through quantities not stated: a right answer on the
     way cuts the chain."""
     nodes = [shape.node(q) for q in wrong]
@@ -115,3 +123,36 @@ def first_causes(shape, wrong: list, right=()) -> list[int | None]:
         if node is not None:
             earlier[node] = i
     return causes
+
+
+class NetworkShape:
+    """How a network's quantities are judged together: their interval passes (grading.intervals),
+    their dependency nodes (grading.dependencies) and the order they are judged in, earlier steps
+    first. (grading.expression_reach.ExpressionShape is an expression's.)"""
+
+    def __init__(self, result, notation):
+        self.r, self.n = result, notation
+
+    def reach(self, precision: Precision, stated: dict | None = None, base=None) -> Reach:
+        return Reach(self.r, self.n, precision, stated, base)
+
+    def node(self, q):
+        return node_of(self.r, q, self.n)
+
+    def position(self, q) -> tuple:
+        return chain_position(q, self.n, len(self.r.sizes) - 1)
+
+    inputs = staticmethod(step_inputs)
+
+
+def shape_of(result, notation):
+    """The shape of a network's or an expression's quantities."""
+    if result.kind == EXPRESSION:
+        from .expression_reach import ExpressionShape
+
+        return ExpressionShape(result)
+    if result.kind not in (NETWORK, EXPRESSION):  # grading.layers: section 9's layers written out as scalar steps
+        from .layers import LayersShape
+
+        return LayersShape(result)
+    return NetworkShape(result, notation)

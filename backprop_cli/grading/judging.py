@@ -12,12 +12,11 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 
-from ..core.computation import EXPRESSION, NETWORK
+from ..core.computation import NETWORK
 from ..errors import quote
-from .dependencies import below, node_of, step_inputs
+from .dependencies import below, shape_of
 from .intervals import FORWARD_MISTAKES, Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
-from .quantities import chain_position
 from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, Ruling, imprecise_note, precision_of, rule, same_value
 from .stated import coarse_value, coarser, digits_of, slip_sized, trivial_values, written
 
@@ -42,39 +41,6 @@ def confusion(confusable: list) -> list[dict]:
 def _near_zero(ruling, precision: Precision) -> bool:
     """Whether the correct method comes within a unit of the answer's last digit of 0."""
     return min(abs(ruling.low), abs(ruling.high)) <= 2 * precision.half_unit or ruling.low <= 0 <= ruling.high
-
-
-class NetworkShape:
-    """How a network's quantities are judged together: their interval passes (grading.intervals),
-    their dependency nodes (grading.dependencies) and the order they are judged in, earlier steps
-    first. (grading.expression_reach.ExpressionShape is an expression's.)"""
-
-    def __init__(self, result, notation):
-        self.r, self.n = result, notation
-
-    def reach(self, precision: Precision, stated: dict | None = None, base=None) -> Reach:
-        return Reach(self.r, self.n, precision, stated, base)
-
-    def node(self, q):
-        return node_of(self.r, q, self.n)
-
-    def position(self, q) -> tuple:
-        return chain_position(q, self.n, len(self.r.sizes) - 1)
-
-    inputs = staticmethod(step_inputs)
-
-
-def shape_of(result, notation):
-    """The shape of a network's or an expression's quantities."""
-    if result.kind == EXPRESSION:
-        from .expression_reach import ExpressionShape
-
-        return ExpressionShape(result)
-    if result.kind not in (NETWORK, EXPRESSION):  # grading.layers: section 9's layers written out as scalar steps
-        from .layers import LayersShape
-
-        return LayersShape(result)
-    return NetworkShape(result, notation)
 
 
 class Judge:
@@ -235,9 +201,14 @@ class Judge:
                 continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
             if trivial and judged[id(a)].verdict == "imprecise" and not coarser(a, answer):
                 continue  # the truth rounded as the student rounds everything (tanh = −0.99995 as −1.000)
-            if not trivial and self._explained(a, judged):
+            # reached only when every step is rounded that coarsely, and rougher than this answer: no ground
+            rough = judged[id(a)].verdict == "imprecise" and coarse_value(a, self.truths[id(a)], answer)
+            if not trivial and not rough and self._explained(a, judged):
                 continue
             why = f"a value that makes this step trivial ({trivial[0]})" if trivial else \
+                "a value too rough to build this step on (keep 3 significant digits in each step)" if rough else \
+                "a value a known mistake gives, made on earlier values that no known mistake or slip explains" \
+                if self._named_on_stated(a, judged, coarse=False) else \
                 "a value a known mistake gives only when every step is rounded as coarsely as it is written " \
                 "(keep 3 significant digits in each step)" if self._named_on_stated(a, judged, coarse=True) else \
                 "a value no known mistake or slip in its own step explains"
@@ -340,9 +311,13 @@ class Judge:
         on a made-up a11 would pass the made-up number on)."""
         if self.diagnoser.diagnose(answer, self.truths[id(answer)], self.tolerance, self._reached(answer, judged)):
             return True
-        return self._named_on_stated(answer, judged, coarse=False) and all(
-            judged[id(a)].verdict == "right" or self._explained(a, judged)
-            for a in self._stated_upstream(answer) if id(a) in judged)
+        return self._named_on_stated(answer, judged, coarse=False) and self._earlier_have_causes(answer, judged)
+
+    def _earlier_have_causes(self, answer, judged: dict) -> bool:
+        """Whether every stated value before this answer is right or has a cause: a mistake reads more
+        than its step's inputs (z for a, the weights its gradient updates), so all of them."""
+        return all(judged[id(a)].verdict == "right" or self._explained(a, judged)
+                   for a in self._earlier(answer) if a is not answer and id(a) in judged)
 
     def _named_on_stated(self, answer, judged: dict, coarse: bool) -> bool:
         """Whether a catalogued mistake made on the file's stated values gives the answer; `coarse`:

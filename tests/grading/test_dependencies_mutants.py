@@ -54,9 +54,10 @@ def test_a_softmax_in_the_first_layer_takes_every_z_of_its_layer():
     # ŷ1 = exp(z11) / (exp(z11) + exp(z12)): it moves with z12 too
     assert sorted(step_inputs(result, node("a11"))) == [("value", "z", 1, 0, 0), ("value", "z", 1, 1, 0)]
     assert ancestors(result, node("yhat1"), {node("z12")}) == {node("z12")}
-    # ∂L/∂z11 = Σi ∂L/∂ŷi ∂ŷi/∂z11: every ∂L/∂a and every z of the layer
+    # ∂L/∂z11 = Σi ∂L/∂ŷi ∂ŷi/∂z11 with ∂ŷi/∂z11 = ŷi(δi1 − ŷ1): every ∂L/∂a, z and a of the layer
     assert sorted(step_inputs(result, node("dL/dz11"))) == [
-        ("gradient", "a", 1, 0, 0), ("gradient", "a", 1, 1, 0), ("value", "z", 1, 0, 0), ("value", "z", 1, 1, 0)]
+        ("gradient", "a", 1, 0, 0), ("gradient", "a", 1, 1, 0), ("value", "a", 1, 0, 0), ("value", "a", 1, 1, 0),
+        ("value", "z", 1, 0, 0), ("value", "z", 1, 1, 0)]
 
 
 SOFTMAX_OUTPUT = """\
@@ -114,3 +115,12 @@ def test_the_gradient_of_the_loss_by_itself_has_no_node():
     result, node = network(SHARED)
     assert node("loss") == ("L",)
     assert node("dL/dL") is None
+
+
+def test_a_delta_reads_a_where_its_slope_is_taken_from_a():
+    # σ′ = a(1 − a): ∂L/∂z11 is computed from a11 too (a wrong a11 makes it wrong); relu′ reads z alone
+    result, node = network(SHARED)
+    assert node("a11") in step_inputs(result, node("dL/dz11"))
+    relu = SHARED.replace("activation: sigmoid", "activation: relu")
+    result, node = network(relu)
+    assert sorted(step_inputs(result, node("dL/dz11"))) == [("gradient", "a", 1, 0, 0), ("value", "z", 1, 0, 0)]

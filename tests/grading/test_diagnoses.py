@@ -85,8 +85,7 @@ def test_candidates_hold_the_values_of_the_mistakes(tmp_path):
 
 
 def _causes(tmp_path, wrong: list[str], right: list[str] = ()):
-    from backprop_cli.grading.dependencies import first_causes
-    from backprop_cli.grading.judging import NetworkShape
+    from backprop_cli.grading.dependencies import NetworkShape, first_causes
 
     result, notation, _, _ = t.read(tmp_path, {"loss": "0.5"})
     return first_causes(NetworkShape(result, notation), [parse_quantity(q, notation) for q in wrong],

@@ -172,3 +172,20 @@ def test_a_loss_of_several_outputs_rounds_each_term_as_the_answer_is():
     assert low[0] < 0.015241383936 + 0.25 < high[0] and high[0] - low[0] <= 0.001 + 1e-12
     one = loss_range(fn, (p[0][:, :1], p[1][:, :1]), y[:, :1], Precision(3, 3))
     assert one[0][0] == one[1][0] == pytest.approx(0.015241383936)  # one term: its own rounding is the answer's
+
+
+def test_a_relu_slope_over_positive_z_is_one_throughout():
+    for name in ("relu", "leaky_relu"):
+        act = activation(name)
+        z = (np.array([[0.2]]), np.array([[0.6]]))
+        low, high = slope_range(act, z, activation_range(act, z))
+        assert low[0, 0] == high[0, 0] == 1.0
+
+
+def test_a_rounded_prediction_at_a_pole_keeps_the_gradient_finite():
+    # ŷ rounded up to 1.000: binary cross-entropy's (1 − y)/(1 − ŷ) is taken just inside, never at the pole
+    fn = LOSSES["binary_cross_entropy"]
+    low, high = loss_gradient_range(fn, (np.array([[0.999]]), np.array([[1.0]])), np.array([[0.0]]))
+    assert np.isfinite(low).all() and np.isfinite(high).all() and high[0, 0] > 1e11
+    low, high = loss_gradient_range(fn, (np.array([[0.0]]), np.array([[0.001]])), np.array([[1.0]]))
+    assert np.isfinite(low).all() and np.isfinite(high).all() and low[0, 0] < -1e11
