@@ -95,6 +95,8 @@ class Judge:
         judged: dict[int, Judgement] = {}
         for answer in order:
             judged[id(answer)] = self._judge(answer, judged)
+            if judged[id(answer)].verdict != "right":  # whether it has a cause, asked of it by later steps
+                self._explained(answer, judged)  # now, while every answer before it has its own already
         return judged
 
     def _judge(self, answer, judged: dict) -> Judgement:
@@ -316,8 +318,9 @@ class Judge:
     def _earlier_have_causes(self, answer, judged: dict) -> bool:
         """Whether every stated value before this answer is right or has a cause: a mistake reads more
         than its step's inputs (z for a, the weights its gradient updates), so all of them."""
+        mine = self._positions[id(answer)]
         return all(judged[id(a)].verdict == "right" or self._explained(a, judged)
-                   for a in self._earlier(answer) if a is not answer and id(a) in judged)
+                   for a in self.answers if self._positions[id(a)] < mine and id(a) in judged)
 
     def _named_on_stated(self, answer, judged: dict, coarse: bool) -> bool:
         """Whether a catalogued mistake made on the file's stated values gives the answer; `coarse`:

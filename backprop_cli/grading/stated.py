@@ -38,9 +38,10 @@ def slip_sized(given: float, value: float) -> bool:
     within SLIP_SIZE of it, or its digits with the decimal point moved. A number further off is no
     slip but a number made up (a δ invented where ŷ and y are stated right), and buys no
     carried-forward credit for the steps after it."""
-    if given == 0 or value == 0 or (given > 0) != (value > 0):
+    ratio = given / value if value != 0 and math.isfinite(given) and math.isfinite(value) else math.nan
+    if not 0 < ratio < math.inf:  # 0, the sign changed, or beyond float64 (an overflowed step): no slip
         return False
-    shift = math.log10(given / value)
+    shift = math.log10(ratio)
     return abs(given - value) <= SLIP_SIZE * abs(value) or \
         (round(shift) != 0 and abs(shift - round(shift)) <= math.log10(1 + SLIP_SIZE / 10))
 
