@@ -95,8 +95,6 @@ class Judge:
         judged: dict[int, Judgement] = {}
         for answer in order:
             judged[id(answer)] = self._judge(answer, judged)
-            if judged[id(answer)].verdict != "right":  # whether it has a cause, asked of it by later steps
-                self._explained(answer, judged)  # now, while every answer before it has its own already
         return judged
 
     def _judge(self, answer, judged: dict) -> Judgement:
@@ -319,8 +317,11 @@ class Judge:
         """Whether every stated value before this answer is right or has a cause: a mistake reads more
         than its step's inputs (z for a, the weights its gradient updates), so all of them."""
         mine = self._positions[id(answer)]
-        return all(judged[id(a)].verdict == "right" or self._explained(a, judged)
-                   for a in self.answers if self._positions[id(a)] < mine and id(a) in judged)
+        # earliest first: each one's own question is answered (and remembered) before a later one asks
+        # it, so a long chain never recurses deep
+        before = sorted((a for a in self.answers if self._positions[id(a)] < mine and id(a) in judged),
+                        key=lambda a: self._positions[id(a)])
+        return all(judged[id(a)].verdict == "right" or self._explained(a, judged) for a in before)
 
     def _named_on_stated(self, answer, judged: dict, coarse: bool) -> bool:
         """Whether a catalogued mistake made on the file's stated values gives the answer; `coarse`:

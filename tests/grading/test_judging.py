@@ -574,7 +574,7 @@ layers:
 def test_each_answers_cause_is_worked_out_once_however_many_steps_ask(tmp_path, monkeypatch):
     # a student who carries a = z through five hidden layers of three, rounding to 2 decimals: every a
     # depends on every a before it, and asking whether each has a cause along every chain would take
-    # 3^5 walks; each answer's is worked out once
+    # 3^5 walks; each answer's is worked out once, and never inside a chain of others' (no deep recursion)
     from backprop_cli.grading import judging
 
     rng = random.Random(4)
@@ -591,13 +591,22 @@ def test_each_answers_cause_is_worked_out_once_however_many_steps_ask(tmp_path, 
         a = [round(sum(w * v for w, v in zip(row, a)) + b, 2) for row, b in zip(layer["weights"], layer["biases"])]
         answers.update({f"a{l}{j}": f"{v:.2f}" for j, v in enumerate(a, start=1)})
     answers["yhat1"] = f"{sum(w * v for w, v in zip(layers[-1]['weights'][0], a)) + layers[-1]['biases'][0]:.2f}"
-    asked = Counter()
+    asked, nesting = Counter(), [0, 0]  # (now, deepest)
     has_cause = judging.Judge._has_cause
-    monkeypatch.setattr(judging.Judge, "_has_cause",
-                        lambda self, answer, judged: asked.update([answer.quantity.text]) or has_cause(self, answer,
-                                                                                                   judged))
-    by = _grade_on(tmp_path, spec, answers)
+
+    def counted(self, answer, judged):
+        asked.update([answer.quantity.text])
+        nesting[0] += 1
+        nesting[1] = max(nesting)
+        try:
+            return has_cause(self, answer, judged)
+        finally:
+            nesting[0] -= 1
+
+    monkeypatch.setattr(judging.Judge, "_has_cause", counted)
+    by = _grade_on(tmp_path, spec, dict(reversed(answers.items())))  # the last layer first in the file
     assert by["a11"].verdict == "wrong" and max(asked.values(), default=1) == 1
+    assert nesting[1] <= 2  # earliest first: one answer's question never waits on a chain of others
 
 
 # a second review found these: stated values a mistake reads beyond its step's inputs, a rough
