@@ -189,3 +189,17 @@ def test_a_rounded_prediction_at_a_pole_keeps_the_gradient_finite():
     assert np.isfinite(low).all() and np.isfinite(high).all() and high[0, 0] > 1e11
     low, high = loss_gradient_range(fn, (np.array([[0.0]]), np.array([[0.001]])), np.array([[1.0]]))
     assert np.isfinite(low).all() and np.isfinite(high).all() and low[0, 0] < -1e11
+
+
+def test_a_prediction_rounded_to_the_pole_itself_keeps_the_gradient_finite():
+    fn = LOSSES["binary_cross_entropy"]
+    low, high = loss_gradient_range(fn, (np.array([[1.0]]), np.array([[1.0]])), np.array([[0.0]]))
+    assert np.isfinite(low).all() and np.isfinite(high).all()
+
+
+def test_loss_none_is_the_weighted_sum_of_the_outputs_over_their_intervals():
+    # `loss: none` (an expression's f = Σ gj·ŷj): each product's interval, summed
+    fn = LOSSES["none"]
+    g = np.array([[2.0, -1.0]])
+    low, high = loss_range(fn, (np.array([[0.1, 0.3]]), np.array([[0.2, 0.5]])), g, Precision(6, 6))
+    assert low[0] == pytest.approx(2 * 0.1 - 0.5) and high[0] == pytest.approx(2 * 0.2 - 0.3)
