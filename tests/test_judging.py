@@ -127,10 +127,14 @@ def test_a_value_near_zero_or_absurd_buys_no_carried_credit(tmp_path):
 
 def test_follows_from_stops_at_right_answers(tmp_path):
     result = compute(load_spec(SPECS / "padhai-4-4-2.yaml"))
+    # a12 wrong, δ12 (which reads a12 for σ′) stated right: ∂L/∂w121 = δ12·x1 follows from nothing wrong
+    answers = {"a12": "1.4", "dL/dz12": f"{result.deltas[1][0, 1]:.6f}", "dL/dw121": "0.5"}
+    results = check(tmp_path, "padhai-4-4-2", answers)
+    assert "Follows from" not in (results["dL/dw121"]["diagnosis"] or "")
+    # and δ12 itself, wrong, does follow from a12 (σ′ = a12(1 − a12)), though ∂L/∂a12 and z12 are right
     answers = {"a12": "1.4", "dL/da12": f"{result.grad_a[1][0, 1]:.6f}", "z12": f"{result.z[1][0, 1]:.6f}",
                "dL/dz12": "0.5"}
-    results = check(tmp_path, "padhai-4-4-2", answers)
-    assert "Follows from" not in (results["dL/dz12"]["diagnosis"] or "")
+    assert "Follows from the earlier wrong step a12" in check(tmp_path, "padhai-4-4-2", answers)["dL/dz12"]["diagnosis"]
 
 
 def test_the_padhai_notes_printed_forward_pass_passes(tmp_path):
