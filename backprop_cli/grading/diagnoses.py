@@ -305,11 +305,13 @@ class Diagnoser:
         """Two mistakes at once: each whole-pass mistake, then the backward pass through weights
         already updated with the gradients that mistake gave (the order a student works in)."""
         for key, sentence, code in _STALE_PAIRS:
-            if not any(c == code for _, _, c in singles):
+            alone = [v for v, _, c in singles if c == code]
+            if not alone:
                 continue  # not made on this network, or it changes nothing here
             with contextlib.suppress(QuantityError):
-                yield (evaluate(self._get(f"stale+{key}"), q, self.notation),
-                       f"two mistakes at once: {sentence}; and {STALE}", f"{code}+updated_weights_used")
+                value = evaluate(self._get(f"stale+{key}"), q, self.notation)
+                if not same_value(value, alone[0]):  # stale weights change nothing here (a last layer's gradient)
+                    yield value, f"two mistakes at once: {sentence}; and {STALE}", f"{code}+updated_weights_used"
 
     def _swapped_gradient(self, q: Quantity):
         """∂L/∂z given for ∂L/∂a (or the reverse), and a weight's indices read the other way."""

@@ -300,6 +300,9 @@ class Judge:
                 forward = self._reaches.get((precision, f"mistake:{alone}"), carried) if alone else carried
                 self._reaches[key] = Reach(self.r, self.n, precision, carried.stated, None, mistake, forward=forward)
             low, high = self._reaches[key].interval(q)
+            if "+" in mistake and any(self._reaches[precision, f"mistake:{m}"].interval(q) == (low, high)
+                                      for m in mistake.split("+") if (precision, f"mistake:{m}") in self._reaches):
+                continue  # one of the two changes nothing here (stale weights under a last layer's gradient)
             if math.isfinite(low) and math.isfinite(high) and told_apart((low, high), right, precision.half_unit):
                 found.append(((low + high) / 2, sentence, mistake, (low, high)))
         return found

@@ -659,3 +659,24 @@ def test_a_one_digit_value_reached_only_by_rounding_coarsely_buys_no_precise_ste
     by = _grade_on(tmp_path, t.SPEC, {"dL/dz11": "-0.1", "dL/dw111": "-0.1000", "w111_new": "0.4500"})
     assert by["dL/dz11"].verdict == "imprecise"
     assert by["dL/dw111"].verdict != "carried_forward", by["dL/dw111"].diagnosis
+
+
+def test_stale_weights_are_never_paired_where_they_change_nothing(tmp_path):
+    # a last layer's gradient never goes back through a weight matrix: a mistake made with stale weights
+    # too gives the same value, and naming that pair as a possibility only misleads
+    from backprop_cli.core.names import notation as make_notation
+    from backprop_cli.grading.quantities import parse_quantity
+    from backprop_cli.spec.reader import load_spec
+
+    spec = t.SPEC.replace("activation: linear", "activation: sigmoid")
+    result = load_spec(text=spec).compute()
+    notation = make_notation("default", result.network.names)
+    q = parse_quantity("dL/dw211", notation)
+    flat = next(v for v, _, code in Diagnoser(result, notation).candidates(q, result.gradient("w211"))
+                if code == "activation_derivative_missing")
+    by = _grade_on(tmp_path, spec, {"dL/dw211": f"{flat:.5f}"})
+    codes = [d["code"] for d in by["dL/dw211"].diagnoses]
+    assert "activation_derivative_missing" in codes and not any("updated_weights_used" in c for c in codes), codes
+    # on the file's own values too: δ21 stated, the slope left out in ∂L/∂w211 = δ21·a11 changes nothing more
+    by = _grade_on(tmp_path, spec, {"dL/dz21": "0.10000", "dL/dw211": "-0.31000"})
+    assert not any("updated_weights_used" in d["code"] for d in by["dL/dw211"].diagnoses)
