@@ -23,7 +23,7 @@ from .interval_arithmetic import (
     slope_range,
 )
 from .quantities import Quantity, QuantityError, evaluate, node_at
-from .rule import REMEMBERED, Precision
+from .rule import Precision, remembered
 from .training_quantities import is_more
 
 # the catalogued mistakes (CONTRACT section 5's codes) a pass can make in every step: on the
@@ -257,21 +257,16 @@ class Reach:
     def _entry_widening(self, a: Pair) -> np.ndarray:
         """How far each Jacobian entry's interval widens once rounded, at this precision: the same
         for every mistaken pass on one forward pass (remembered, as rule.Precision.rounded does)."""
-        key = (self.p, a[0].shape, a[0].tobytes(), a[1].tobytes())
-        if key not in _WIDENING:
+        def widening():
             low, high = mul((a[0][..., :, None], a[1][..., :, None]), (a[0][..., None, :], a[1][..., None, :]))
             low, high = low.copy(), high.copy()  # ai·am, i ≠ m (its sign flipped rounds alike)
-            size = low.shape[-1]
-            on_diagonal = np.arange(size), np.arange(size)
-            low[..., on_diagonal[0], on_diagonal[1]], high[..., on_diagonal[0], on_diagonal[1]] = \
+            diagonal = np.arange(low.shape[-1])
+            low[..., diagonal, diagonal], high[..., diagonal, diagonal] = \
                 parabola(*a, 0.5, lambda p: p * (1.0 - p))  # ai(1 − ai)
             rounded_low, rounded_high = self.p.rounded(low, high)
-            widening = np.maximum(rounded_high - high, low - rounded_low)
-            widening.flags.writeable = False  # shared by the passes
-            if len(_WIDENING) >= REMEMBERED:
-                _WIDENING.clear()
-            _WIDENING[key] = widening
-        return _WIDENING[key]
+            return np.maximum(rounded_high - high, low - rounded_low)
+
+        return remembered(_WIDENING, self.p, a[0], a[1], widening)
 
     def _parameter_gradients(self, l: int, delta: Pair) -> None:
         r = self.r

@@ -75,19 +75,14 @@ class Precision:
         roundings fall); so a value on the grid (an exact 1, a 0.5) stays what it is."""
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
         if low.shape == high.shape and low.size <= FEW:  # a layer's handful: one float at a time is cheaper
-            key = (self, low.shape, low.tobytes(), high.tobytes())
-            found = _ROUNDED.get(key)
-            if found is None:
-                pairs = [self.rounded_pair(a, b) for a, b in zip(low.ravel().tolist(), high.ravel().tolist())]
-                found = (np.array([a for a, _ in pairs], dtype=float).reshape(low.shape),
-                         np.array([b for _, b in pairs], dtype=float).reshape(low.shape))
-                for end in found:
-                    end.flags.writeable = False  # shared by every pass that rounds the same values
-                if len(_ROUNDED) >= REMEMBERED:
-                    _ROUNDED.clear()
-                _ROUNDED[key] = found
-            return found
+            return remembered(_ROUNDED, self, low, high, lambda: self._rounded_few(low, high))
         return self.rounded_arrays(low, high)
+
+    def _rounded_few(self, low: np.ndarray, high: np.ndarray):
+        """rounded() of a handful of values, by rounded_pair."""
+        pairs = [self.rounded_pair(a, b) for a, b in zip(low.ravel().tolist(), high.ravel().tolist())]
+        return (np.array([a for a, _ in pairs], dtype=float).reshape(low.shape),
+                np.array([b for _, b in pairs], dtype=float).reshape(low.shape))
 
     def rounded_arrays(self, low: np.ndarray, high: np.ndarray):
         """rounded() over numpy arrays, every value at once."""
@@ -129,6 +124,21 @@ class Precision:
         if math.isfinite(least) and math.isfinite(most):
             return least, -most
         return low - 0.5 / scale, high + 0.5 / scale
+
+
+def remembered(store: dict, precision: Precision, low: np.ndarray, high: np.ndarray, make):
+    """make()'s arrays for an interval at a precision, made once and kept read-only in `store`
+    (shared by every pass that asks them again; the store is emptied when it holds REMEMBERED)."""
+    key = (precision, low.shape, low.tobytes(), high.tobytes())
+    found = store.get(key)
+    if found is None:
+        found = make()
+        for array in found if isinstance(found, tuple) else (found,):
+            array.flags.writeable = False
+        if len(store) >= REMEMBERED:
+            store.clear()
+        store[key] = found
+    return found
 
 
 def _down(end: float, scale: float, finer: float) -> float:
