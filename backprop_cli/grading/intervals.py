@@ -104,7 +104,18 @@ class Reach:
                 self.z, self.a, self.z_own, self.a_own = forward.z, forward.a, forward.z_own, forward.a_own
                 self.loss_own = forward.loss_own
                 self.used = {k: v for k, v in forward.used.items() if k[0] == "value"}
+        self._backward_made = False  # made when a gradient is first asked: a forward value's question never asks
+
+    def _gradients(self) -> None:
+        """The backward pass, made once, the first time a quantity needs it (a step redone on the
+        file's values reads its base pass's backward values: made first)."""
+        if self._backward_made:
+            return
+        if self.base is not None:
+            self.base._gradients()
+        with np.errstate(all="ignore"):
             self._backward()
+        self._backward_made = True
 
     # -- stated values in place of the computed ones ---------------------------------------
     def _pin(self, pair: Pair, kind: str, what: str, layer: int, scale: float = 1.0) -> Pair:
@@ -308,6 +319,7 @@ class Reach:
             if q.kind == "value":
                 value = r.value(str(q.name))
                 return value, value
+            self._gradients()
             if q.sample is not None:  # dL/dw212[s]: sample s's own gradient, before any averaging
                 return self._sample_gradient(kind, layer, j, k, q.sample - 1)
             grads = self.weight_grad_own[layer] if kind == "w" else self.bias_grad_own[layer]
@@ -339,6 +351,7 @@ class Reach:
         if q.kind == "value":
             pair = (self.z_own if what == "z" else self.a_own)[layer]
             return float(pair[0][s, neuron]), float(pair[1][s, neuron])
+        self._gradients()
         if what == "z":
             pair = self.delta_own[layer]
         elif layer == 0:

@@ -47,6 +47,7 @@ def test_softmax_cross_entropy_delta_is_the_hull_of_both_ways(target):
     names = make_notation("default", result.network.names)
     for written in ("0.1", "0.12", "0.123"):
         reach = Reach(result, names, precision_of(written))
+        reach._gradients()  # the backward pass, made when first asked
         depth = len(result.sizes) - 1
         chain = reach._delta(result.network.layers[-1].activation, depth, reach.used["gradient", "a", depth])
         y = result.targets
@@ -68,6 +69,7 @@ def test_a_sigmoid_delta_holds_every_corner_when_the_gradient_is_stated():
     q = parse_quantity("dL/da11", names)
     for written in ("0.1", "0.12", "0.123"):
         reach = Reach(result, names, precision_of(written), stated={(q.kind, q.name, None): -1.0})
+        reach._gradients()  # the backward pass, made when first asked
         a_low, a_high = reach.a[1][0][0, 0], reach.a[1][1][0, 0]
         assert 0.5 < a_low < a_high
         low, high = reach.delta_own[1][0][0, 0], reach.delta_own[1][1][0, 0]
@@ -141,6 +143,7 @@ def test_a_relu_stated_at_its_kink_passes_no_gradient():
     names = make_notation("default", result.network.names)
     q = parse_quantity("z11", names)
     reach = Reach(result, names, precision_of("0.123"), stated={(q.kind, q.name, None): 0.0})
+    reach._gradients()  # the backward pass, made when first asked
     assert reach.delta_own[1][0][0, 0] == 0.0 and reach.delta_own[1][1][0, 0] == 0.0
 
 
@@ -174,6 +177,7 @@ def test_a_softmax_delta_holds_every_rounding_of_its_inputs(written):
     result = load_spec(text=SOFTMAX_SQUARED).compute()
     names = make_notation("default", result.network.names)
     reach = Reach(result, names, precision_of(written))
+    reach._gradients()  # the backward pass, made when first asked
     a_box = [(reach.a[1][0][0, i], reach.a[1][1][0, i]) for i in range(3)]
     g_used = reach.used["gradient", "a", 1]
     g_box = [(g_used[0][0, i], g_used[1][0, i]) for i in range(3)]
@@ -220,6 +224,7 @@ def test_sigmoid_binary_cross_entropy_delta_is_the_hull_of_both_ways(written):
     result = load_spec(text=SIGMOID_BCE).compute()
     names = make_notation("default", result.network.names)
     reach = Reach(result, names, precision_of(written))
+    reach._gradients()  # the backward pass, made when first asked
     chain = reach._delta(result.network.layers[-1].activation, 1, reach.used["gradient", "a", 1])
     y = result.targets
     fused = (reach.a[1][0] - y, reach.a[1][1] - y)  # ŷ − y, as the engine
