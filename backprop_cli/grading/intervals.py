@@ -104,18 +104,21 @@ class Reach:
                 self.z, self.a, self.z_own, self.a_own = forward.z, forward.a, forward.z_own, forward.a_own
                 self.loss_own = forward.loss_own
                 self.used = {k: v for k, v in forward.used.items() if k[0] == "value"}
-        self._backward_made = False  # made when a gradient is first asked: a forward value's question never asks
+        # the backward pass goes down a layer at a time as far as a question asks, no further: a
+        # forward value's question never starts it, a last layer's gradient never reaches the first
+        self._lowest: int | None = None  # the lowest layer whose δ and parameter gradients are made
+        self._delta_below: Pair | None = None  # the δ the next layer down starts from
 
-    def _gradients(self) -> None:
-        """The backward pass, made once, the first time a quantity needs it (a step redone on the
-        file's values reads its base pass's backward values: made first)."""
-        if self._backward_made:
+    def _gradients(self, layer: int = 1) -> None:
+        """The backward pass made down to `layer` (its δ, its parameters' gradients and the ∂L/∂a
+        below it), once."""
+        if self._lowest is not None and self._lowest <= layer:
             return
-        if self.base is not None:
-            self.base._gradients()
         with np.errstate(all="ignore"):
-            self._backward()
-        self._backward_made = True
+            if self._lowest is None:
+                self._start_backward()
+            while self._lowest > max(layer, 1):
+                self._layer_backward(self._lowest - 1)
 
     # -- stated values in place of the computed ones ---------------------------------------
     def _pin(self, pair: Pair, kind: str, what: str, layer: int, scale: float = 1.0) -> Pair:
@@ -133,6 +136,8 @@ class Reach:
         """A layer's nodes: their own interval (from the steps before them, as the answer for one of
         them is judged), and as the next step uses them: a stated value as written, the others
         widened by the rounding of the answer judged (or the base pass's, see __init__)."""
+        if self.base is not None and kind == "gradient":  # made by the base's step of this layer (∂L/∂a: the one above)
+            self.base._gradients(layer if what == "z" else min(layer + 1, len(self.r.network.layers)))
         source = self.base.used[kind, what, layer] if self.base is not None else \
             _widen(pair, self.p) if widen else pair
         used = self._pin(source, kind, what, layer, scale)
@@ -159,7 +164,8 @@ class Reach:
             self.a.append(a_used)
         self.loss_own = loss_range(net.loss, self.a[depth], r.targets, self.p)
 
-    def _backward(self) -> None:
+    def _start_backward(self) -> None:
+        """The output's ∂L/∂ŷ and δ, and the last layer's step."""
         r = self.r
         net, depth = r.network, len(r.network.layers)
         y, scale = r.targets, r.scale
@@ -183,16 +189,22 @@ class Reach:
         self.weight_grad_own, self.bias_grad_own = [None] * (depth + 1), [None] * (depth + 1)
         self.weight_grad_samples = [None] * (depth + 1)  # each sample's own, before the batch's sum
         self.bias_grad_samples = [None] * (depth + 1)
-        for l in range(depth, 0, -1):
-            linear = net.layers[l - 1].activation.name == "linear" and self.base is None
-            self.delta_own[l], delta = self._settle(delta, "gradient", "z", l, scale, widen=not linear)
-            self._parameter_gradients(l, delta)
-            if l > 1:
-                weights = self._backward_weights(l)
-                back = matmul_pairs(delta, weights) if isinstance(weights, tuple) else matmul(delta, weights)
-                self.grad_a_own[l - 1], grad = self._settle(back, "gradient",
-                                                            "a", l - 1, scale)
-                delta = self._delta(net.layers[l - 2].activation, l - 1, grad)
+        self._delta_below = delta
+        self._layer_backward(depth)
+
+    def _layer_backward(self, l: int) -> None:
+        """Layer l's step of the backward pass: its δ settled, its parameters' gradients, and the
+        ∂L/∂a and δ of the layer below (the next step's start)."""
+        net, scale = self.r.network, self.r.scale
+        linear = net.layers[l - 1].activation.name == "linear" and self.base is None
+        self.delta_own[l], delta = self._settle(self._delta_below, "gradient", "z", l, scale, widen=not linear)
+        self._parameter_gradients(l, delta)
+        if l > 1:
+            weights = self._backward_weights(l)
+            back = matmul_pairs(delta, weights) if isinstance(weights, tuple) else matmul(delta, weights)
+            self.grad_a_own[l - 1], grad = self._settle(back, "gradient", "a", l - 1, scale)
+            self._delta_below = self._delta(net.layers[l - 2].activation, l - 1, grad)
+        self._lowest = l
 
     def _backward_weights(self, l: int) -> np.ndarray | Pair:
         """The weights ∂L/∂a = Σ δ·w goes back through from layer l: the forward pass's, or as a
@@ -319,7 +331,7 @@ class Reach:
             if q.kind == "value":
                 value = r.value(str(q.name))
                 return value, value
-            self._gradients()
+            self._gradients(layer)
             if q.sample is not None:  # dL/dw212[s]: sample s's own gradient, before any averaging
                 return self._sample_gradient(kind, layer, j, k, q.sample - 1)
             grads = self.weight_grad_own[layer] if kind == "w" else self.bias_grad_own[layer]
@@ -351,7 +363,8 @@ class Reach:
         if q.kind == "value":
             pair = (self.z_own if what == "z" else self.a_own)[layer]
             return float(pair[0][s, neuron]), float(pair[1][s, neuron])
-        self._gradients()
+        depth = len(r.network.layers)  # ∂L/∂a of a layer is made by the step of the layer above it
+        self._gradients(layer if what == "z" else min(layer + 1, depth))
         if what == "z":
             pair = self.delta_own[layer]
         elif layer == 0:
