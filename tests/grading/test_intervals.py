@@ -215,3 +215,59 @@ def test_a_student_who_takes_softmax_through_the_chain_rule_rounding_as_they_go_
     wrong = [(o.answer.quantity.text, o.answer.written, o.expected, o.accepted) for o in run.files[0].outcomes
              if o.verdict not in ("right", "imprecise")]
     assert wrong == []
+
+
+def _every_quantity(result, n):
+    """The loss, every node's value and gradient (the first sample's), every parameter's gradient
+    and update: what an answers file can ask of a network."""
+    from backprop_cli.grading.key import default_quantities
+    from backprop_cli.grading.quantities import QuantityError
+
+    sample = "[1]" if result.samples > 1 else ""
+    nodes = [f"{kind}{l}{j}{sample}" for l, size in enumerate(result.sizes[1:], start=1) for j in range(1, size + 1)
+             for kind in ("z", "a", "dL/dz", "dL/da")]
+    found = []
+    for text in ["loss", *nodes, *default_quantities(result)]:
+        try:
+            found.append(parse_quantity(text, n))
+        except QuantityError:
+            continue  # a name this network does not have (a of the output: it is ŷ)
+    return found
+
+
+@pytest.mark.parametrize("example", ["chain-3-layer", "padhai-4-4-2", "batch-average", "softmax-classifier"])
+def test_a_pass_asked_in_any_order_gives_what_the_whole_pass_gives(example):
+    # the backward pass is made a layer at a time, as far as a question asks: whatever is asked
+    # first (a forward value, the last layer's gradient, the first layer's), every interval is the
+    # float the pass made in full at once gives; for each mistake, on the true values, on stated ones
+    # carried through, and on the step alone (which makes its base pass as far as it reads)
+    from backprop_cli.grading.intervals import MISTAKES
+
+    result = bp.load_example(example).compute()
+    n = notation("default", result.network.names)
+    quantities = _every_quantity(result, n)
+    stated = {(q.kind, q.name, q.sample): result.gradient(str(q.name)) * 1.3 if q.kind == "gradient" and
+              q.is_parameter else 0.42 for q in quantities[3:6]}  # three values or gradients, made wrong
+    p = precision_of("0.0123")
+    for mistake in ("", *MISTAKES, "sign_flipped+updated_weights_used", "factor_2_lost+one_path_only"):
+        def made(order, mistake=mistake, **kinds):
+            if order == "alone":  # each quantity the first a fresh pass (and its fresh base) is asked
+                return {str(q.name) + q.kind: Reach(result, n, p, mistake=mistake, **fresh(kinds)).interval(q)
+                        for q in quantities}
+            reach = Reach(result, n, p, mistake=mistake, **fresh(kinds))
+            if order == "whole":
+                reach._gradients()
+            asked = quantities if order != "reversed" else quantities[::-1]
+            return {str(q.name) + q.kind: reach.interval(q) for q in asked}
+
+        for kinds in ({}, {"stated": stated}, {"stated": stated, "base": (result, n, p)}):
+            whole = made("whole", **kinds)
+            orders = ("forward first", "reversed", "alone") if mistake in ("", "updated_weights_used") else \
+                ("forward first", "reversed")
+            for order in orders:
+                assert made(order, **kinds) == whole, (example, mistake, order)
+
+
+def fresh(kinds: dict) -> dict:
+    """The keywords of a pass, with a new base pass (asked nothing yet) where it has one."""
+    return {**kinds, "base": Reach(*kinds["base"])} if "base" in kinds else kinds
