@@ -12,12 +12,16 @@ from .quantities import Quantity, QuantityError, chain_position, node_at
 from .rule import Precision
 from .training_quantities import is_more
 
-Node = tuple  # ("value" | "gradient", "z" | "a", layer, neuron, sample) or ("w" | "b" | "new", layer, j, k) or ("L",)
+Node = tuple  # ("value" | "gradient", "z" | "a", layer, neuron, sample), ("w" | "b" | "new" | "delta", layer, j, k)
+# (a parameter's gradient, its updated value, the change the update makes) or ("L",)
 
 
 def node_of(result, q: Quantity, notation) -> Node | None:
     """The dependency node of an answer's quantity (None where it has none, e.g. ∂L/∂L). A node
     quantity is one sample's (0-based; the first when the answer names none)."""
+    if q.kind == "delta" and q.is_parameter:  # Δw = w_new − w: the update's step, from the same gradient
+        kind, layer, j, k = result.parameter_index(str(q.name))
+        return ("delta", layer, j, k)
     if is_more(q.kind):  # judged on its value alone: no step of its own to follow from
         return None
     if q.name.kind == "L":
@@ -39,7 +43,7 @@ def step_inputs(result, node: Node):
     samples = range(result.samples)
     if node[0] == "L":
         return [("value", "a", depth, i, s) for s in samples for i in range(sizes[depth])]
-    if node[0] == "new":
+    if node[0] in ("new", "delta"):
         return [("w" if node[3] is not None else "b", *node[1:])]
     if node[0] in ("w", "b"):
         _, layer, j, k = node

@@ -38,6 +38,15 @@ def parabola(low, high, peak_at: float, value):
     return np.minimum(*ends), top
 
 
+def softmax_entry(a: Pair, i: int, m: int) -> tuple[float, float]:
+    """∂ai/∂zm = ai(δim − am) of one sample's softmax outputs a (1-D intervals)."""
+    if i == m:
+        low, high = parabola(a[0][m:m + 1], a[1][m:m + 1], 0.5, lambda p: p * (1.0 - p))
+        return float(low[0]), float(high[0])
+    low, high = mul((a[0][i:i + 1], a[1][i:i + 1]), (a[0][m:m + 1], a[1][m:m + 1]))
+    return float(-high[0]), float(-low[0])
+
+
 def activation_range(act, z: Pair) -> Pair:
     """a = f(z): every activation but softmax is non-decreasing; softmax's ai rises with zi and falls
     with every other zm."""

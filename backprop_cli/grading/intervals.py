@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import UsageError
 from .interval_arithmetic import (
     Pair,
     activation_range,
@@ -21,10 +22,11 @@ from .interval_arithmetic import (
     mul,
     parabola,
     slope_range,
+    softmax_entry,
 )
 from .quantities import Quantity, QuantityError, evaluate, node_at
 from .rule import Precision, remembered
-from .training_quantities import is_more
+from .training_quantities import is_more, partial_top
 
 # the catalogued mistakes (CONTRACT section 5's codes) a pass can make in every step: on the
 # file's stated values, what each gives a step is told apart from what the correct method gives
@@ -104,14 +106,12 @@ class Reach:
                 self.z, self.a, self.z_own, self.a_own = forward.z, forward.a, forward.z_own, forward.a_own
                 self.loss_own = forward.loss_own
                 self.used = {k: v for k, v in forward.used.items() if k[0] == "value"}
-        # the backward pass goes down a layer at a time as far as a question asks, no further: a
-        # forward value's question never starts it, a last layer's gradient never reaches the first
         self._lowest: int | None = None  # the lowest layer whose δ and parameter gradients are made
         self._delta_below: Pair | None = None  # the δ the next layer down starts from
 
     def _gradients(self, layer: int = 1) -> None:
-        """The backward pass made down to `layer` (its δ, its parameters' gradients and the ∂L/∂a
-        below it), once."""
+        """The backward pass made down to `layer` (its δ, its parameters' gradients, the ∂L/∂a below
+        it), once: a forward value's question never starts it, a last layer's never reaches the first."""
         if self._lowest is not None and self._lowest <= layer:
             return
         with np.errstate(all="ignore"):
@@ -305,17 +305,40 @@ class Reach:
         if kind == "w":
             low, high = self.weight_grad_samples[layer]
             return float(low[s, j - 1, k - 1]), float(high[s, j - 1, k - 1])
-        low, high = self.bias_grad_samples[layer]  # a bias's gradient is its neuron's δ (shared: the layer's sum)
-        return (float(low[s].sum()), float(high[s].sum())) if j is None else (float(low[s, j - 1]),
-                                                                               float(high[s, j - 1]))
+        low, high = self.bias_grad_samples[layer]  # a bias's: its neuron's δ (shared: the layer's sum)
+        low, high = (low[s].sum(), high[s].sum()) if j is None else (low[s, j - 1], high[s, j - 1])
+        return float(low), float(high)
+
+    def _local_derivative(self, q: Quantity) -> tuple[float, float] | None:
+        """A one-step ∂X/∂Y as the student works it out from their rounded values: ∂a/∂z (σ′ from
+        a, softmax's ai(δim − am)), ∂z/∂w (the a it multiplies); None for any other (on its value)."""
+        r, s = self.r, (q.sample or 1) - 1
+        try:
+            top = node_at(r, partial_top(q), self.n)
+            wrt = r.parameter_index(str(q.name)) if q.is_parameter else node_at(r, q.name, self.n)
+        except (QuantityError, UsageError):
+            return None
+        if wrt[0] == "w" and top[0] == "z" and top[1] == wrt[1] and top[2] == wrt[2] - 1 and wrt[1] > 1:
+            low, high = self.a_own[wrt[1] - 1]  # ∂z_j/∂w_jk = a_k of the layer below, as its own value
+            return float(low[s, wrt[3] - 1]), float(high[s, wrt[3] - 1])
+        if not (top[0] == "a" and wrt[0] == "z" and top[1] == wrt[1]):
+            return None
+        (_, layer, i), m = top, wrt[2]
+        act = r.network.layers[layer - 1].activation
+        if not act.elementwise:
+            return softmax_entry((self.a[layer][0][s], self.a[layer][1][s]), i, m)
+        if i != m:
+            return None  # 0, exactly
+        slope, _ = self._slope(act, layer)
+        return float(slope[0][s, m]), float(slope[1][s, m])
 
     # -- one quantity ------------------------------------------------------------------------
     def interval(self, q: Quantity) -> tuple[float, float]:
         """The quantity's own interval (before its own rounding, which is the answer's)."""
         r = self.r
-        if is_more(q.kind):  # Δw, an optimiser's state, values after K updates, ∂X/∂Y: on the value
-            truth = evaluate(r, q, self.n)
-            return truth, truth
+        if is_more(q.kind) and q.kind != "delta":  # an optimiser's state, after K updates, a longer ∂X/∂Y: on its value
+            local = self._local_derivative(q) if q.kind.startswith("partial:") else None
+            return local if local is not None else (evaluate(r, q, self.n),) * 2
         if q.name.kind == "L":
             if q.kind == "gradient":
                 return 1.0, 1.0
@@ -345,18 +368,20 @@ class Reach:
                 low, high = low + r.network.l2 * r.value(str(q.name)), high + r.network.l2 * r.value(str(q.name))
             if q.kind == "gradient":
                 return low, high
-            if r.network.optimizer.name != "sgd":  # another optimiser's update: judged on its value
-                return r.updated(str(q.name)), r.updated(str(q.name))
+            if r.network.optimizer.name != "sgd" or r.is_frozen(str(q.name)):  # another optimiser's: on its value
+                truth = evaluate(r, q, self.n)
+                return truth, truth
             # the update, from the gradient as the student rounded it (or as the file states it)
             stated = self.stated.get(("gradient", q.name, None))
             g_low, g_high = as_pair(stated) if stated is not None else _widen((np.array(low), np.array(high)),
                                                                                 self.p)
-            value, rate = r.value(str(q.name)), r.learning_rate
-            if r.is_frozen(str(q.name)):
-                return value, value
             # η·g is a step of its own, rounded as the answer is (η = 0.5, g = 2.55: 1.275 written 1.27)
+            rate = r.learning_rate
             step_low, step_high = _widen((np.array(rate * g_low), np.array(rate * g_high)), self.p) if rate != 1 \
                 else (rate * g_low, rate * g_high)
+            if q.kind == "delta":  # Δw, the change the update makes: −η·g
+                return float(-step_high), float(-step_low)
+            value = r.value(str(q.name))
             return float(value - step_high), float(value - step_low)
         what, layer, neuron = node_at(r, q.name, self.n)
         s = (q.sample or 1) - 1

@@ -164,7 +164,8 @@ def evaluate(result: Result, q: Quantity, notation: Notation) -> float:
 
 def chain_position(q: Quantity, notation: Notation, depth: int) -> tuple:
     """Where a quantity sits along the computation: forward values layer by layer, the loss, then
-    gradients from the output down, then updated parameters. Used to find the first wrong step."""
+    gradients from the output down (in a layer: ∂L/∂a, ∂L/∂z, then its parameters', computed from
+    ∂L/∂z), then updated parameters. Used to find the first wrong step, and what a step may copy."""
     if is_more(q.kind):
         return position(q)
     kind = q.name.kind
@@ -173,5 +174,5 @@ def chain_position(q: Quantity, notation: Notation, depth: int) -> tuple:
     if q.kind == "value":
         return (0, layer, within)
     if q.kind == "gradient":
-        return (1, -layer, -within)
+        return (1, -layer, 1 if kind in ("w", "b") else -within)
     return (2, layer, 0)

@@ -63,7 +63,7 @@ def check_more(result, q, notation, node_at, error) -> None:
     """Raise `error` (QuantityError) when `q` does not exist in this network."""
     base, _, what = q.kind.partition(":")
     if base == "partial":
-        top = _top(q)
+        top = partial_top(q)
         node_at(result, top, notation)
         if q.name.kind not in ("w", "b"):
             node_at(result, q.name, notation)
@@ -112,7 +112,7 @@ def evaluate_more(result, q, notation, node_at) -> float:
         return float(values[result.packing().position(*result.parameter_index(name))])
     from ..core.partials import partial
 
-    top = node_at(result, _top(q), notation)
+    top = node_at(result, partial_top(q), notation)
     wrt = result.parameter_index(name) if q.name.kind in ("w", "b") else node_at(result, q.name, notation)
     return partial(result, top, wrt, (q.sample or 1) - 1)
 
@@ -124,7 +124,7 @@ def position(q) -> tuple:
     return (1, -layer, 2) if q.kind.startswith("partial") else (3, layer, 0)
 
 
-def _top(q) -> Name:
+def partial_top(q) -> Name:
     """X of ∂X/∂Y, kept in the kind (so that dyhat1/dz21 and dyhat2/dz21 are two quantities)."""
     return parse_name(q.kind.partition(":")[2])
 

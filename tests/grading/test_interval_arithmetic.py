@@ -203,3 +203,25 @@ def test_loss_none_is_the_weighted_sum_of_the_outputs_over_their_intervals():
     g = np.array([[2.0, -1.0]])
     low, high = loss_range(fn, (np.array([[0.1, 0.3]]), np.array([[0.2, 0.5]])), g, Precision(6, 6))
     assert low[0] == pytest.approx(2 * 0.1 - 0.5) and high[0] == pytest.approx(2 * 0.2 - 0.3)
+
+
+def test_a_softmax_entry_holds_every_value_its_outputs_give_and_no_more():
+    # ∂ai/∂zm = ai(δim − am) over outputs each within its interval: every value inside, the ends reached
+    import random
+
+    from backprop_cli.grading.interval_arithmetic import softmax_entry
+
+    rng = random.Random(3)
+    for _ in range(200):
+        centres = [rng.uniform(0.01, 0.99) for _ in range(3)]
+        half = rng.uniform(0, 0.05)
+        a = (np.array([c - half for c in centres]), np.array([c + half for c in centres]))
+        i, m = rng.randrange(3), rng.randrange(3)
+        low, high = softmax_entry(a, i, m)
+        grid = [(a[0][i] + t * 2 * half, a[0][m] + u * 2 * half) for t in (0, 0.25, 0.5, 0.75, 1)
+                for u in (0, 0.25, 0.5, 0.75, 1)]
+        values = [ai * (1 - ai) if i == m else -ai * am for ai, am in ((p if i != m else (p[0], p[0])) for p in grid)]
+        assert all(low - 1e-15 <= v <= high + 1e-15 for v in values)
+        peak = i == m and a[0][m] <= 0.5 <= a[1][m]  # ai(1 − ai) tops out at ai = 1/2: 1/4
+        assert min(values) == pytest.approx(low, abs=1e-12)  # the ends are reached
+        assert (0.25 if peak else max(values)) == pytest.approx(high, abs=1e-12)

@@ -271,3 +271,60 @@ def test_a_pass_asked_in_any_order_gives_what_the_whole_pass_gives(example):
 def fresh(kinds: dict) -> dict:
     """The keywords of a pass, with a new base pass (asked nothing yet) where it has one."""
     return {**kinds, "base": Reach(*kinds["base"])} if "base" in kinds else kinds
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_local_derivatives_and_weight_changes_rounded_as_you_go_are_never_wrong(tmp_path, seed):
+    # the same student also writes each σ′ or tanh′ (from their own rounded a), each ∂z/∂w (the a it
+    # multiplies) and each Δw = −η·∂L/∂w (their rounded gradient times η, rounded): steps like any other,
+    # reached by the correct method rounding as they go, so never wrong
+    rng = random.Random(100 + seed)
+    layers, x, y = random_network(rng)
+    rate = rng.choice([0.1, 0.5, 1.0])
+    digits = rng.choice([3, 4, 5])
+    keep = (lambda v: significant(v, digits)) if seed % 2 else (lambda v: round(v, digits))
+    done = by_hand(layers, x, y, rate, keep)
+    answers, a_prev = {}, [keep(v) for v in x]
+    for l, layer in enumerate(layers, start=1):
+        _, derivative = ACTIVATIONS[layer["activation"]]
+        top = "yhat" if l == len(layers) else f"a{l}"
+        for j in range(1, len(layer["weights"]) + 1):
+            a, z = done[f"{top}{j}" if top == "yhat" else f"a{l}{j}"], done[f"z{l}{j}"]
+            if layer["activation"] in ("sigmoid", "tanh"):
+                answers[f"d{top}{j if top == 'yhat' else ''}{'' if top == 'yhat' else j}/dz{l}{j}"] = \
+                    keep(derivative(z, a))
+            for k, ak in enumerate(a_prev, start=1):
+                if l > 1:
+                    answers[f"dz{l}{j}/dw{l}{j}{k}"] = ak
+                answers[f"Δw{l}{j}{k}"] = keep(-keep(rate * done[f"dL/dw{l}{j}{k}"]))
+        a_prev = [done[f"a{l}{j}"] if l < len(layers) else None for j in range(1, len(layer["weights"]) + 1)]
+    (tmp_path / "net.yaml").write_text(spec_text(layers, x, y, rate), encoding="utf-8")
+    lines = "".join(f"  {q}: {v!r}\n" for q, v in answers.items())
+    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + lines, encoding="utf-8")
+    run = bp.check([str(tmp_path / "answers.yaml")])
+    assert run.invalid == []
+    outcomes = run.files[0].outcomes
+    assert len(outcomes) == len(answers)
+    wrong = [(o.answer.quantity.text, o.answer.written, o.expected, o.accepted) for o in outcomes
+             if o.verdict not in ("right", "imprecise")]
+    assert wrong == []
+
+
+def test_softmax_jacobian_entries_from_rounded_outputs_are_right_and_a_flipped_one_is_wrong(tmp_path):
+    # ∂ŷi/∂zm = ŷi(δim − ŷm) written from the student's own ŷ, rounded to 3 significant digits as
+    # they went: the diagonal ŷ1(1 − ŷ1) and the cross −ŷ1·ŷ2 are right; the cross entry without its
+    # minus sign, and tanh′ taken as 1 − z² (on z, not a), are wrong
+    result = bp.load_example("softmax-classifier").compute()
+    y1, y2, y3 = (significant(float(v), 3) for v in result.a[2][0])  # 0.511, 0.295, 0.194
+    a11, z11 = significant(float(result.a[1][0][0]), 3), significant(float(result.z[1][0][0]), 3)
+    (tmp_path / "net.yaml").write_text((SPECS / "softmax-classifier.yaml").read_text(encoding="utf-8"),
+                                       encoding="utf-8")
+    answers = {"dyhat1/dz21": significant(y1 * (1 - y1), 3), "dyhat1/dz22": significant(-y1 * y2, 3),
+               "dyhat2/dz21": significant(y1 * y2, 3), "da11/dz11": significant(1 - z11 * z11, 3),
+               "dz21/dw211": a11,
+               "dyhat1/dz23": significant(-y1 * y3, 3)}  # −0.0991, where the true −0.0992357 is −0.0992
+    lines = "".join(f"  {q}: {v!r}\n" for q, v in answers.items())
+    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + lines, encoding="utf-8")
+    got = {o.answer.quantity.text: o.verdict for o in bp.check([str(tmp_path / "answers.yaml")]).files[0].outcomes}
+    assert got == {"dyhat1/dz21": "right", "dyhat1/dz22": "right", "dyhat2/dz21": "wrong", "da11/dz11": "wrong",
+                   "dz21/dw211": "right", "dyhat1/dz23": "right"}

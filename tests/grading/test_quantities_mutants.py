@@ -64,15 +64,17 @@ def test_a_node_of_the_other_notation_is_refused_with_the_notations_named():
     assert info.value.hint == f"the pre-activation and the activation are written in {describe_notations()}"
 
 
-def test_parameters_sit_before_the_nodes_of_their_layer():
+def test_parameters_sit_before_the_nodes_of_their_layer_and_their_gradients_after_its_delta():
     from backprop_cli.core.names import notation
     from backprop_cli.grading.quantities import chain_position, parse_quantity
 
     n = notation("default")
     assert chain_position(parse_quantity("b21", n), n, 2) == (0, 2, 0)
     assert chain_position(parse_quantity("w211", n), n, 2) == (0, 2, 0)
-    assert chain_position(parse_quantity("dL/db21", n), n, 2) == (1, -2, 0)
-    assert chain_position(parse_quantity("dL/da11", n), n, 2) == (1, -1, -1)
+    # ∂L/∂a, then ∂L/∂z, then the parameters' gradients computed from it (a right δ is no copy of them)
+    assert chain_position(parse_quantity("dL/da21", n), n, 2) < chain_position(parse_quantity("dL/dz21", n), n, 2) \
+        < chain_position(parse_quantity("dL/db21", n), n, 2) == chain_position(parse_quantity("dL/dw211", n), n, 2) \
+        < chain_position(parse_quantity("dL/da11", n), n, 2) == (1, -1, -1)
 
 
 def test_only_a_weight_or_bias_has_an_updated_value():
