@@ -243,7 +243,7 @@ class Diagnoser:
                         yield value, NEVER, "activation_not_applied"
             return
         # gradients: the mistakes that need no other pass first (a problem generator stops early)
-        yield from self._swapped_gradient(q)
+        yield from self._swapped_gradient(q, drawing)
         if loss == "squared_error":
             yield expected / 2, FACTOR_2_LOST, "factor_2_lost"
         if loss == "half_squared_error":
@@ -318,11 +318,16 @@ class Diagnoser:
                 if not same_value(value, alone[0]):  # stale weights change nothing here (a last layer's gradient)
                     yield value, f"two mistakes at once: {sentence}; and {STALE}", f"{code}+updated_weights_used"
 
-    def _swapped_gradient(self, q: Quantity):
-        """∂L/∂z given for ∂L/∂a (or the reverse), and a weight's indices read the other way."""
+    def _swapped_gradient(self, q: Quantity, drawing: bool = False):
+        """∂L/∂z given for ∂L/∂a (or the reverse; ∂L/∂ŷi is the output's ∂L/∂a), and a weight's
+        indices read the other way. `drawing`: not ŷ's, which came after personal problems were drawn."""
         r, n = self.result, self.notation
-        if q.name.kind in (n.pre, n.post) and len(q.name.indices) == 2:
+        swapped = None
+        if q.name.kind == "yhat" and not drawing:  # ŷi is the output's a: its z is z{L}{i}
+            swapped = q.name._replace(kind=n.pre, indices=(len(r.sizes) - 1, *q.name.indices))
+        elif q.name.kind in (n.pre, n.post) and len(q.name.indices) == 2:
             swapped = q.name._replace(kind=n.post if q.name.kind == n.pre else n.pre)
+        if swapped is not None:
             with contextlib.suppress(QuantityError):
                 yield (evaluate(r, dataclasses.replace(q, name=swapped), n),
                        f"this is ∂L/∂{shown(swapped, n)}, not ∂L/∂{shown(q.name, n)} (z and a swapped)",

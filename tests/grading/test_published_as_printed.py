@@ -379,7 +379,10 @@ def test_interview_prep_tiny_network_right_and_wrong_values(tmp_path):
     got = verdicts(check(tmp_path, SREEKANTH, printed))
     right = {"z_1", "a_1", "z_2", "a_2", "da_2/dz_2", "da_1/dz_1"}
     assert {q for q, v in got.items() if v == "right"} == right, got
-    assert all(v == "wrong" for q, v in got.items() if q not in right), got
+    # its ∂L/∂a2 is ∂L/∂z2 (z and a swapped, a named mistake: see the test below); every step after it
+    # is done right on the page's own wrong values, so each is carried forward
+    assert got["dL/da_2"] == "wrong"
+    assert all(v == "carried_forward" for q, v in got.items() if q not in right | {"dL/da_2"}), got
 
 
 # -- "2.12. Numerical example Forward and Back pass" (Deep Learning with Python, pythonandml dlbook,
@@ -505,3 +508,14 @@ names: {net_h1: z11, net_h2: z12, out_h1: a11, out_h2: a12, net_o1: z21, out_o1:
   out_o1: 0.75137
 """
     assert set(verdicts(check(tmp_path, spec, printed)).values()) == {"right"}
+
+
+def test_the_outputs_delta_written_for_its_activations_gradient_is_named(tmp_path):
+    # The page's slip above: ∂L/∂a2 taken as a2 − y = 0.562, which is ∂L/∂z2 under binary
+    # cross-entropy (the output's ∂L/∂a is ŷ's, −y/ŷ + (1 − y)/(1 − ŷ) = 2.28): named as the swap of
+    # z and a, as for a hidden unit, not only as an arithmetic slip
+    results = check(tmp_path, SREEKANTH, "  a_2: 0.562\n  dL/da_2: 0.562\n")
+    assert results["a_2"]["verdict"] == "right"
+    assert results["dL/da_2"]["verdict"] == "wrong"
+    assert [d["code"] for d in results["dL/da_2"]["diagnoses"]] == ["pre_activation_for_activation"]
+    assert "∂L/∂z_2, not ∂L/∂a_2" in results["dL/da_2"]["diagnosis"]
