@@ -40,6 +40,9 @@ class Graph:
     """Nodes in evaluation order (every operand comes before its user); the last is the output."""
 
     nodes: list[Node] = field(default_factory=list)
+    # the steps the expression's author named, one a line (p1 = z*y + 3); an operation inside a line
+    # (z*y, shown as h1) is a step of the tool's, part of its line's. Empty: every step is one of its own
+    steps: frozenset = frozenset()
 
     def add(self, node: Node) -> int:
         self.nodes.append(node)

@@ -147,6 +147,7 @@ class NetworkShape:
         return chain_position(q, self.n, len(self.r.sizes) - 1)
 
     inputs = staticmethod(step_inputs)
+    step_reads = staticmethod(step_inputs)  # a network's step is one layer's z or a: its inputs
 
 
 def shape_of(result, notation):

@@ -201,6 +201,20 @@ class ExpressionShape:
         index = self.r.index(q.name.kind)
         return (0, index) if q.kind == "value" else (1, -index)
 
+    def step_reads(self, result, node) -> list:
+        """What a value's step, as its author wrote it on one line, reads: its operands, and through an
+        operation inside the line (z*y of p1 = z*y + 3), that operation's (a derivative: inputs)."""
+        kind, i = node
+        nodes, named = self.r.graph.nodes, self.r.graph.steps
+        if kind != "value" or not named:
+            return self.inputs(result, node)
+        found = []
+        for j in nodes[i].operands:
+            inside = nodes[j].op is not None and nodes[j].name not in named
+            found.extend(self.step_reads(result, ("value", j)) if inside else
+                         [("value", j)] if nodes[j].constant is None else [])
+        return found
+
     def inputs(self, _result, node) -> list:
         """What a node's value or derivative is computed from, one step back: a value from its
         operands; a derivative from each user's derivative and the values its local factor reads."""

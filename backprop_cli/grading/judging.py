@@ -351,9 +351,9 @@ class Judge:
 
     def _from_givens(self, answer) -> bool:
         """Whether the answer's step reads only numbers the student was given (z1 from x, w and b;
-        an expression's first step from its variables): its own arithmetic is all it can get wrong."""
+        an expression's line p1 = z*y + 3 from its variables): its own arithmetic is all it can get wrong."""
         node = self.shape.node(answer.quantity)
-        return node is not None and all(not self.shape.inputs(self.r, n) for n in self.shape.inputs(self.r, node))
+        return node is not None and all(not self.shape.inputs(self.r, n) for n in self.shape.step_reads(self.r, node))
 
     def _stated_upstream(self, answer) -> list:
         """The file's other answers this one's quantity is computed from, directly or through

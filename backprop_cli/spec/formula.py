@@ -280,6 +280,8 @@ class _Parser:
                 while f"h{count}" in taken:
                     count += 1
                 node.name = f"h{count}"
+        if named:
+            graph.steps = frozenset(self.steps)
         return graph
 
 
