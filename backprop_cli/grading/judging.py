@@ -38,6 +38,11 @@ def confusion(confusable: list) -> list[dict]:
     return [{"code": rest[0] if rest else "", "text": sentence} for _, sentence, *rest in confusable]
 
 
+# the verdicts of an answer the correct method reaches: as a step's stated input, as good as right (a
+# slip after it is the step's own; an imprecise value on another branch of a sum blocks nothing)
+REACHED = ("right", "imprecise")
+
+
 def _near_zero(ruling, precision: Precision) -> bool:
     """Whether the correct method comes within a unit of the answer's last digit of 0."""
     return min(abs(ruling.low), abs(ruling.high)) <= 2 * precision.half_unit or ruling.low <= 0 <= ruling.high
@@ -166,7 +171,7 @@ class Judge:
         upstream = self._stated_upstream(answer)
         if not upstream and not self._from_givens(answer):
             return wrong  # its step's inputs are neither stated nor given: nothing to say of its arithmetic
-        if all(judged.get(id(a)) and judged[id(a)].verdict == "right" for a in upstream):
+        if all(judged.get(id(a)) and judged[id(a)].verdict in REACHED for a in upstream):
             # a slip in this very step: not even the loosest rounding of what feeds it gives the answer
             loosest = dataclasses.replace(precision, kept=NO_FLOOR)
             step = self._on_stated(answer, loosest, "step")
@@ -237,7 +242,7 @@ class Judge:
         upstream = self._stated_upstream(answer)
         if not upstream and not self._from_givens(answer):
             return False  # a slip shows only against inputs stated right, or given (x, w, b)
-        if any(judged[id(a)].verdict != "right" for a in upstream if id(a) in judged):
+        if any(judged[id(a)].verdict not in REACHED for a in upstream if id(a) in judged):
             return False
         step = self._on_stated(answer, precision_of(written(answer)), "step")
         return not step.reached and slip_sized(answer.given, (step.low + step.high) / 2)

@@ -43,6 +43,9 @@ class Precision:
     decimals: int
     significant: int
     kept: int = 3  # KEPT_DIGITS; NO_FLOOR: the rule as written, with no floor (see half_of)
+    # written in scientific notation (1.39e+03): its precision is its significant digits alone (CONTRACT
+    # section 5), so an intermediate is never rounded to the answer's decimals (the tens, there)
+    scientific: bool = False
 
     @property
     def half_unit(self) -> float:
@@ -51,16 +54,18 @@ class Precision:
 
     def digit(self, magnitude):
         """The digit (10^-digit) an intermediate of this size is rounded to as the answer is: its
-        decimals or its significant digits, whichever is coarser for that size; but never coarser
-        than KEPT_DIGITS significant digits (an answer written `0.0007` or `14` does not make every
-        step before it a one-digit or whole-number guess)."""
+        decimals or its significant digits, whichever is coarser for that size (its significant
+        digits alone in scientific notation); but never coarser than KEPT_DIGITS significant digits
+        (an answer written `0.0007` or `14` does not make every step before it a one-digit or
+        whole-number guess)."""
         with np.errstate(divide="ignore", invalid="ignore"):
             return self._digit(magnitude)
 
     def _digit(self, magnitude):
         """digit(), where numpy's warnings are already silenced."""
         exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
-        return np.maximum(np.minimum(self.decimals, self.significant - 1 - exponent), self.kept - 1 - exponent)
+        digit = self.significant - 1 - exponent
+        return np.maximum(digit if self.scientific else np.minimum(self.decimals, digit), self.kept - 1 - exponent)
 
     def half_of(self, magnitude):
         """How far an intermediate of this size may be from its value once rounded as the answer
@@ -115,7 +120,8 @@ class Precision:
         if not (math.isfinite(low) and math.isfinite(high) and magnitude > 0):
             return _floats(self.rounded_arrays(np.asarray(low, dtype=float), np.asarray(high, dtype=float)))
         exponent = math.floor(math.log10(magnitude))
-        first = max(min(self.decimals, self.significant - 1 - exponent), self.kept - 1 - exponent)
+        digit = self.significant - 1 - exponent
+        first = max(digit if self.scientific else min(self.decimals, digit), self.kept - 1 - exponent)
         if not -FLOAT_GRID < first < MAX_DIGIT:
             return _floats(self.rounded_arrays(np.asarray(low, dtype=float), np.asarray(high, dtype=float)))
         scale = _TENS[first + FLOAT_GRID]
@@ -163,16 +169,17 @@ def precision_of(written: str) -> Precision:
     text = written.strip().lower().lstrip("+-")
     mantissa, _, exponent = text.partition("e")
     try:
-        shift = int(exponent or 0)
+        shift, scientific = int(exponent or 0), bool(exponent)
     except ValueError:
-        shift = 0
+        shift, scientific = 0, False
     whole, _, fraction = mantissa.partition(".")
     digits = (whole + fraction).lstrip("0")
     # a zero has no significant digits to round by: its decimals alone say how precise it is
     # 1.2e3 is written to the hundreds: -2 decimals, its last digit worth 100
     # `0e400` is 0 written to the 10^400s: no float64 is that coarse or that fine
     decimals = min(max(len(fraction) - shift, -MAX_DECIMALS), MAX_DECIMALS)
-    return Precision(decimals, len(digits) if digits else ZERO_DIGITS, KEPT_DIGITS)
+    # (a zero has no significant digits to go by, in scientific notation either)
+    return Precision(decimals, len(digits) if digits else ZERO_DIGITS, KEPT_DIGITS, scientific and bool(digits))
 
 
 def rounds_to(given: float, value: float, half: float) -> bool:

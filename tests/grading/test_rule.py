@@ -28,7 +28,8 @@ from backprop_cli.grading.rule import (
     ("1.50E+1", 1, 3), ("+2.5", 1, 2),
 ])
 def test_precision_as_written(written, decimals, significant):
-    assert precision_of(written) == Precision(decimals, significant)
+    # in scientific notation the significant digits alone are its precision (CONTRACT section 5)
+    assert precision_of(written) == Precision(decimals, significant, scientific="e" in written.lower())
 
 
 def test_a_zero_is_as_precise_as_its_decimals():
