@@ -17,7 +17,18 @@ from ..errors import quote
 from .dependencies import below, shape_of
 from .intervals import FORWARD_MISTAKES, Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
-from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, Ruling, imprecise_note, precision_of, rule, same_value
+from .rule import (
+    KEPT_DIGITS,
+    NO_FLOOR,
+    ONE_DIGIT,
+    TRIVIAL,
+    Precision,
+    Ruling,
+    imprecise_note,
+    precision_of,
+    rule,
+    same_value,
+)
 from .stated import coarse_value, coarser, digits_of, slip_sized, trivial_values, written
 
 
@@ -38,8 +49,7 @@ def confusion(confusable: list) -> list[dict]:
     return [{"code": rest[0] if rest else "", "text": sentence} for _, sentence, *rest in confusable]
 
 
-# the verdicts of an answer the correct method reaches: as a step's stated input, as good as right (a
-# slip after it is the step's own; an imprecise value on another branch of a sum blocks nothing)
+# verdicts the correct method reaches: as a stated input, as good as right (a slip after it is the step's own)
 REACHED = ("right", "imprecise")
 
 
@@ -130,20 +140,23 @@ class Judge:
         return judgement
 
     def _rounded_at_the_answers_digits(self, answer, precision: Precision, wrong: Judgement) -> Judgement:
-        """An answer of KEPT_DIGITS or more significant digits that the correct method reaches when
-        each step before it is rounded to the answer's own decimals, however few digits that leaves
-        an intermediate (σ′ = 0.0625 written 0.063 beside an answer of 3 decimals): judged by the rule
-        on that wider interval, as the contract's rounding says; else `wrong`."""
-        truth = self.truths[id(answer)]
+        """An answer of KEPT_DIGITS or more significant digits the correct method reaches when each
+        step before it is rounded to the answer's decimals, leaving an intermediate as little as its
+        first digit (σ′ = 0.0625 as 0.063 beside 3 decimals; 1/7 as 0.1, never 0, beside 1): judged
+        on that wider interval, imprecise where a known mistake or trivial value lies in it too (it
+        cannot tell them apart, whatever digits they round to); else `wrong`."""
+        truth, half = self.truths[id(answer)], precision.half_unit
         loose = rule(answer.given, written(answer), truth,
-                     self.reach(dataclasses.replace(precision, kept=NO_FLOOR)).interval(answer.quantity),
+                     self.reach(dataclasses.replace(precision, kept=ONE_DIGIT)).interval(answer.quantity),
                      tolerance=self.tolerance, candidates=self._lazy_candidates(answer))
         if not loose.reached:
             return wrong
-        if loose.confusable:
+        confusable = loose.confusable or [c for c in self.candidates(answer) if math.isfinite(c[0])
+                                          and loose.low - half <= c[0] <= loose.high + half
+                                          and not same_value(c[0], truth)]
+        if confusable:
             return Judgement("imprecise", loose.low, loose.high,
-                             note=imprecise_note(truth, loose.confusable, written(answer)),
-                             codes=confusion(loose.confusable))
+                             note=imprecise_note(truth, confusable, written(answer)), codes=confusion(confusable))
         return Judgement("right", loose.low, loose.high)
 
     def _coarse(self, answer, precision: Precision, wrong: Judgement) -> Judgement:
