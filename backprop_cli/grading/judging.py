@@ -20,7 +20,6 @@ from .possible import explained_within, forward_mistakes, mistake_pairs, possibl
 from .rule import (
     KEPT_DIGITS,
     NO_FLOOR,
-    ONE_DIGIT,
     TRIVIAL,
     Precision,
     Ruling,
@@ -141,13 +140,13 @@ class Judge:
 
     def _rounded_at_the_answers_digits(self, answer, precision: Precision, wrong: Judgement) -> Judgement:
         """An answer of KEPT_DIGITS or more significant digits the correct method reaches when each
-        step before it is rounded to the answer's decimals, leaving an intermediate as little as its
-        first digit (σ′ = 0.0625 as 0.063 beside 3 decimals; 1/7 as 0.1, never 0, beside 1): judged
-        on that wider interval, imprecise where a known mistake or trivial value lies in it too (it
-        cannot tell them apart, whatever digits they round to); else `wrong`."""
+        step before it is rounded to the answer's decimals, however few digits that leaves an
+        intermediate (σ′ = 0.0625 as 0.063 beside 3 decimals): judged on that wider interval,
+        imprecise where a known mistake or trivial value lies in it too (it cannot tell them apart,
+        whatever digits they round to); else `wrong`."""
         truth, half = self.truths[id(answer)], precision.half_unit
         loose = rule(answer.given, written(answer), truth,
-                     self.reach(dataclasses.replace(precision, kept=ONE_DIGIT)).interval(answer.quantity),
+                     self.reach(dataclasses.replace(precision, kept=NO_FLOOR)).interval(answer.quantity),
                      tolerance=self.tolerance, candidates=self._lazy_candidates(answer))
         if not loose.reached:
             return wrong

@@ -20,7 +20,6 @@ import numpy as np
 
 KEPT_DIGITS = 3  # the fewest significant digits an intermediate is taken to keep, whatever the answer
 NO_FLOOR = 0  # as `kept`: an intermediate may lose every digit the answer's precision allows
-ONE_DIGIT = 1  # as `kept`: it may lose all but its first significant digit (never be rounded to nothing)
 MAX_DECIMALS = 300  # decimals (either way) a written number is taken to have at most: 10^±300 is a float64
 ZERO_DIGITS = 17  # the significant digits of a written 0: as many as float64 has
 MAX_DIGIT = 300  # the finest digit rounded to on a grid: 10^301 is still a float64
