@@ -15,27 +15,9 @@ rule requires.
 """
 from __future__ import annotations
 
-import json
-
 import pytest
-from click.testing import CliRunner
 
-from backprop_cli.cli import main
-
-
-def check(tmp_path, spec: str, answers: str, name: str = "answers.yaml") -> dict:
-    """`backprop check --format json` on `answers` (the lines under `answers:`) for `spec`:
-    quantity -> its result."""
-    (tmp_path / "net.yaml").write_text(spec, encoding="utf-8")
-    (tmp_path / name).write_text("spec: net.yaml\nanswers:\n" + answers, encoding="utf-8")
-    out = CliRunner().invoke(main, ["check", str(tmp_path / name), "--format", "json"])
-    assert out.exit_code in (0, 1), (out.exit_code, out.output)
-    return {r["quantity"]: r for r in json.loads(out.stdout)["files"][0]["results"]}
-
-
-def verdicts(results: dict) -> dict:
-    return {q: r["verdict"] for q, r in results.items()}
-
+from .test_published_as_printed import check, verdicts  # the first round's: one check, one reading
 
 # -- "Session 6: Backpropagation", section 5 "Step-by-Step: Backprop on a 2-2-1 Network" (course
 # "Neural Networks for Engineers", GitHub smaxx73/Neural-Network-Course,
