@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..core.computation import EXPRESSION, NETWORK
 from .intervals import Reach
-from .quantities import Quantity, QuantityError, chain_position, node_at
+from .quantities import Quantity, QuantityError, chain_position, local_slope, node_at
 from .rule import Precision
 from .training_quantities import is_more
 
@@ -24,10 +24,9 @@ def node_of(result, q: Quantity, notation) -> Node | None:
     if q.kind == "delta" and q.is_parameter:  # Δw = w_new − w: the update's step, from the same gradient
         kind, layer, j, k = result.parameter_index(str(q.name))
         return ("delta", layer, j, k)
-    if q.kind.startswith("partial:") and not q.is_parameter:  # ∂a/∂z of one unit: from that unit's z and a
-        local = _local_slope(result, q, notation)
-        if local is not None:
-            return local
+    slope = local_slope(result, notation, q.kind, q.name)  # a unit's ∂a/∂z: from that unit's z and a
+    if slope is not None:
+        return ("slope", *slope, (q.sample or 1) - 1)
     if is_more(q.kind):  # judged on its value alone: no step of its own to follow from
         return None
     if q.name.kind == "L":
@@ -42,21 +41,6 @@ def node_of(result, q: Quantity, notation) -> Node | None:
     return q.kind, what, layer, neuron, (q.sample or 1) - 1
 
 
-def _local_slope(result, q: Quantity, notation) -> Node | None:
-    """("slope", layer, neuron, sample) of a one-unit ∂a/∂z (σ′, tanh′), None for any other partial."""
-    from .training_quantities import partial_top
-
-    try:
-        top, wrt = node_at(result, partial_top(q), notation), node_at(result, q.name, notation)
-    except QuantityError:
-        return None
-    layer = top[1]
-    if top[0] != "a" or wrt[0] != "z" or wrt[1] != layer or wrt[2] != top[2] or \
-            not result.network.layers[layer - 1].activation.elementwise:
-        return None
-    return ("slope", layer, top[2], (q.sample or 1) - 1)
-
-
 def step_inputs(result, node: Node):
     """The nodes `node` is computed from, one step back: within its sample, except the loss and a
     parameter's gradient, which sum over every sample of a batch."""
@@ -64,9 +48,9 @@ def step_inputs(result, node: Node):
     samples = range(result.samples)
     if node[0] == "L":
         return [("value", "a", depth, i, s) for s in samples for i in range(sizes[depth])]
-    if node[0] == "slope":  # σ′ = a(1 − a), tanh′ = 1 − a², relu′ from z
+    if node[0] == "slope":  # σ′ = a(1 − a), tanh′ = 1 − a² from a; relu′ from z
         _, layer, neuron, s = node
-        return [("value", "z", layer, neuron, s), ("value", "a", layer, neuron, s)]
+        return [("value", "a" if layers[layer - 1].activation.name in A_SLOPES else "z", layer, neuron, s)]
     if node[0] in ("new", "delta"):
         return [("w" if node[3] is not None else "b", *node[1:])]
     if node[0] in ("w", "b"):
@@ -88,6 +72,8 @@ def step_inputs(result, node: Node):
         return [("gradient", "z", layer + 1, m, s) for m in range(sizes[layer + 1])]
     neurons = range(sizes[layer]) if softmax else [neuron]
     found = [("gradient", "a", layer, i, s) for i in neurons] + [("value", "z", layer, i, s) for i in neurons]
+    if not softmax:  # δ = ∂L/∂a · ∂a/∂z: the unit's slope, a step a file may state (σ′ = 0.2395)
+        found.append(("slope", layer, neuron, s))
     if layers[layer - 1].activation.name in A_SLOPES:  # σ′ = a(1 − a), tanh′ = 1 − a², softmax's ai(δim − am)
         found += [("value", "a", layer, i, s) for i in neurons]
     return found

@@ -24,7 +24,7 @@ from .interval_arithmetic import (
     slope_range,
     softmax_entry,
 )
-from .quantities import Quantity, QuantityError, evaluate, node_at
+from .quantities import Quantity, QuantityError, evaluate, local_slope, node_at
 from .rule import Precision, remembered
 from .training_quantities import is_more, partial_top
 
@@ -69,16 +69,17 @@ def as_pair(given) -> tuple[float, float]:
 
 def _pins(result, notation, stated: dict) -> dict:
     """(kind, z or a, layer) -> (sample, neuron, (low, high)) of each stated node value or gradient,
-    in the file's order (a later one for the same node wins)."""
+    and ("slope", "a", layer) of each stated ∂a/∂z (δ multiplies by it), the later for one node winning."""
     pins: dict = {}
     for (kind, name, sample), given in stated.items():
-        if kind not in ("value", "gradient") or name.kind in ("L", "w", "b"):
+        slope = local_slope(result, notation, kind, name)
+        if not slope and (kind not in ("value", "gradient") or name.kind in ("L", "w", "b")):
             continue
         try:
-            what, layer, neuron = node_at(result, name, notation)
+            key, (what, layer, neuron) = ("slope", ("a", *slope)) if slope else (kind, node_at(result, name, notation))
         except QuantityError:
             continue
-        pins.setdefault((kind, what, layer), []).append(((sample or 1) - 1, neuron, as_pair(given)))
+        pins.setdefault((key, what, layer), []).append(((sample or 1) - 1, neuron, as_pair(given)))
     return pins
 
 
@@ -253,7 +254,7 @@ class Reach:
         diagonal = not act.elementwise and "softmax_cross_paths_missing" in self.mistakes
         if act.elementwise or diagonal:  # the local derivative rounded as the answer is: a step students write down
             slope, sc = self._slope(act, layer)
-            slope = self.p.rounded(*slope)
+            slope = self._pin(self.p.rounded(*slope), "slope", "a", layer)
             sc = np.clip(sc, slope[0], slope[1])
             rs = np.maximum(slope[1] - sc, sc - slope[0])
             centre, spread = g * sc, np.abs(sc) * rg + np.abs(g) * rs + rg * rs

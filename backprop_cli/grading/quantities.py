@@ -176,3 +176,18 @@ def chain_position(q: Quantity, notation: Notation, depth: int) -> tuple:
     if q.kind == "gradient":
         return (1, -layer, 1 if kind in ("w", "b") else -within)
     return (2, layer, 0)
+
+
+def local_slope(result: Result, notation: Notation, kind: str, name: Name) -> tuple[int, int] | None:
+    """(layer, 0-based neuron) of a one-unit ∂a/∂z (σ′, tanh′: kind "partial:a21", name z21), None
+    for any other partial derivative."""
+    if not kind.startswith("partial:") or name.kind in ("w", "b"):
+        return None
+    try:
+        top, wrt = node_at(result, parse_name(kind.partition(":")[2]), notation), node_at(result, name, notation)
+    except QuantityError:
+        return None
+    if top[0] != "a" or wrt[0] != "z" or wrt[1:] != top[1:]:
+        return None
+    return (top[1], top[2]) if result.network.layers[top[1] - 1].activation.elementwise else None
+

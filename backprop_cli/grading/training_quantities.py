@@ -119,9 +119,12 @@ def evaluate_more(result, q, notation, node_at) -> float:
 
 def position(q) -> tuple:
     """Where it sits along the computation (quantities.chain_position): a partial among the
-    gradients, the rest after the updates."""
+    gradients (∂X/∂z of a layer just before its ∂L/∂z, which multiplies by a unit's σ′; ∂X/∂w after
+    it), the rest after the updates."""
     layer = q.name.indices[0] if q.name.indices else 0
-    return (1, -layer, 2) if q.kind.startswith("partial") else (3, layer, 0)
+    if not q.kind.startswith("partial"):
+        return (3, layer, 0)
+    return (1, -layer, 2) if q.name.kind in ("w", "b") else (1, -layer, -0.5)
 
 
 def partial_top(q) -> Name:

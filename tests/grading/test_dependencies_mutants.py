@@ -118,9 +118,13 @@ def test_the_gradient_of_the_loss_by_itself_has_no_node():
 
 
 def test_a_delta_reads_a_where_its_slope_is_taken_from_a():
-    # σ′ = a(1 − a): ∂L/∂z11 is computed from a11 too (a wrong a11 makes it wrong); relu′ reads z alone
+    # σ′ = a(1 − a): ∂L/∂z11 is computed from a11 too (a wrong a11 makes it wrong); relu′ reads z alone;
+    # either way δ multiplies by the unit's slope, a step of its own a file may state (σ′ = 0.2395)
     result, node = network(SHARED)
     assert node("a11") in step_inputs(result, node("dL/dz11"))
+    assert step_inputs(result, ("slope", 1, 0, 0)) == [("value", "a", 1, 0, 0)]  # σ′ = a11(1 − a11)
     relu = SHARED.replace("activation: sigmoid", "activation: relu")
     result, node = network(relu)
-    assert sorted(step_inputs(result, node("dL/dz11"))) == [("gradient", "a", 1, 0, 0), ("value", "z", 1, 0, 0)]
+    assert sorted(step_inputs(result, node("dL/dz11"))) == [("gradient", "a", 1, 0, 0), ("slope", 1, 0, 0),
+                                                            ("value", "z", 1, 0, 0)]
+    assert step_inputs(result, ("slope", 1, 0, 0)) == [("value", "z", 1, 0, 0)]  # relu′: 1 where z11 > 0

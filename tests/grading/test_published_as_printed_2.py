@@ -75,9 +75,6 @@ SMAXX_221_PRINTED = """\
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a stated one-step derivative is not yet an input the carried-forward pass puts in place of"
-    " its own (δ reads the file's ŷ, not its ∂ŷ/∂z)"))
 def test_a_delta_built_on_the_files_own_slipped_local_derivative_is_carried_forward(tmp_path):
     # The file states ŷ1 = 0.6028 (right), ∂L/∂ŷ1 = −0.7944 (right) and the local derivative
     # ∂ŷ1/∂z21 = 0.2395, a slip in its own step (from the stated ŷ1: 0.6028 × 0.3972 = 0.239432, 0.2394;
