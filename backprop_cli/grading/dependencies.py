@@ -24,7 +24,7 @@ def node_of(result, q: Quantity, notation) -> Node | None:
     if q.kind == "delta" and q.is_parameter:  # Δw = w_new − w: the update's step, from the same gradient
         kind, layer, j, k = result.parameter_index(str(q.name))
         return ("delta", layer, j, k)
-    slope = local_slope(result, notation, q.kind, q.name)  # a unit's ∂a/∂z: from that unit's z and a
+    slope = local_slope(result, notation, q.kind, q.name)  # a unit's ∂a/∂z (σ′): a step of its own
     if slope is not None:
         return ("slope", *slope, (q.sample or 1) - 1)
     if is_more(q.kind):  # judged on its value alone: no step of its own to follow from
