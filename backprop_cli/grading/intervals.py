@@ -314,6 +314,10 @@ class Reach:
         """A one-step ∂X/∂Y as the student works it out from their rounded values: ∂a/∂z (σ′ from
         a, softmax's ai(δim − am)), ∂z/∂w (the a it multiplies); None for any other (on its value)."""
         r, s = self.r, (q.sample or 1) - 1
+        unit = local_slope(r, self.n, q.kind, q.name)  # one unit's σ′, tanh′ or relu′
+        if unit is not None:
+            slope, _ = self._slope(r.network.layers[unit[0] - 1].activation, unit[0])
+            return float(slope[0][s, unit[1]]), float(slope[1][s, unit[1]])
         try:
             top = node_at(r, partial_top(q), self.n)
             wrt = r.parameter_index(str(q.name)) if q.is_parameter else node_at(r, q.name, self.n)
@@ -322,16 +326,10 @@ class Reach:
         if wrt[0] == "w" and top[0] == "z" and top[1] == wrt[1] and top[2] == wrt[2] - 1 and wrt[1] > 1:
             low, high = self.a_own[wrt[1] - 1]  # ∂z_j/∂w_jk = a_k of the layer below, as its own value
             return float(low[s, wrt[3] - 1]), float(high[s, wrt[3] - 1])
-        if not (top[0] == "a" and wrt[0] == "z" and top[1] == wrt[1]):
+        layer = top[1]  # softmax's ∂ai/∂zm = ai(δim − am); another unit of an elementwise layer: 0, exactly
+        if top[0] != "a" or wrt[0] != "z" or wrt[1] != layer or r.network.layers[layer - 1].activation.elementwise:
             return None
-        (_, layer, i), m = top, wrt[2]
-        act = r.network.layers[layer - 1].activation
-        if not act.elementwise:
-            return softmax_entry((self.a[layer][0][s], self.a[layer][1][s]), i, m)
-        if i != m:
-            return None  # 0, exactly
-        slope, _ = self._slope(act, layer)
-        return float(slope[0][s, m]), float(slope[1][s, m])
+        return softmax_entry((self.a[layer][0][s], self.a[layer][1][s]), top[2], wrt[2])
 
     # -- one quantity ------------------------------------------------------------------------
     def interval(self, q: Quantity) -> tuple[float, float]:

@@ -67,7 +67,7 @@ class Judge:
         self.shape = shape_of(result, notation)
         self.stated = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
         self._reaches: dict[tuple[Precision, str], Reach] = {}
-        self._upstream: dict[int, list] = {}
+        self._upstream, self._candidates = {}, {}  # each answer's stated ancestors, and its candidates: made once
         self._answer_at: dict | None = None  # node -> the answer stating it (the last, if several)
         self._stated_below: dict = {}
         self._positions = {id(a): self.shape.position(a.quantity) for a in answers}  # asked for each candidate list
@@ -88,9 +88,10 @@ class Judge:
         return self._reaches[key]
 
     def candidates(self, answer) -> list[tuple[float, str]]:
-        truth = self.truths[id(answer)]
-        found = list(self.diagnoser.candidates(answer.quantity, truth))
-        return found + trivial_values(answer, self._earlier(answer), self.truths)
+        if id(answer) not in self._candidates:  # the rule asks, then its wider interval, then a carried step
+            self._candidates[id(answer)] = [*self.diagnoser.candidates(answer.quantity, self.truths[id(answer)]),
+                                            *trivial_values(answer, self._earlier(answer), self.truths)]
+        return self._candidates[id(answer)]
 
     def _earlier(self, answer) -> list:
         """The file's answers to steps before this one's, or beside it (a12 beside a11): the values it
