@@ -147,6 +147,8 @@ class NetworkShape:
     def __init__(self, result, notation):
         self.r, self.n = result, notation
 
+    ways = ("step", "carried")  # its local derivatives are steps of their own (grading.judging)
+
     def reach(self, precision: Precision, stated: dict | None = None, base=None) -> Reach:
         return Reach(self.r, self.n, precision, stated, base)
 

@@ -92,10 +92,14 @@ def _widen(pair: Pair, precision: Precision) -> Pair:
 
 class ExpressionReach:
     """The intervals of every node's value and derivative, at one precision, on some stated values
-    (as grading.intervals.Reach: `base` is the pass on true values, for the step alone)."""
+    (as grading.intervals.Reach: `base` is the pass on true values, for the step alone).
+    `recomputed`: a local derivative that reads its step's own value (∂h/∂x = e^x is h) reads it
+    worked out again from the step's inputs, not as the file states it: the trace writes e^x, and
+    a student whose h slipped may well take e^x anew from x (another right method)."""
 
-    def __init__(self, result, precision: Precision, stated: dict | None = None, base: ExpressionReach | None = None):
-        self.r, self.p, self.base = result, precision, base
+    def __init__(self, result, precision: Precision, stated: dict | None = None, base: ExpressionReach | None = None,
+                 recomputed: bool = False):
+        self.r, self.p, self.base, self.recomputed = result, precision, base, recomputed
         self.stated = {(kind, name.kind): given for (kind, name, _), given in (stated or {}).items()}
         nodes = result.graph.nodes
         self.value_own: list[Pair] = []
@@ -135,7 +139,8 @@ class ExpressionReach:
             if node.op is None:
                 continue
             op = OPERATIONS[node.op]
-            boxes = [self.value_used[j] for j in node.operands] + [self.value_used[i]]
+            out = _widen(self.value_own[i], self.p) if self.recomputed else self.value_used[i]
+            boxes = [self.value_used[j] for j in node.operands] + [out]
             shapes = [PARTIAL_SHAPE.get(node.op, "")] * op.arity + [OUT_SHAPE.get(node.op, "")]
             edges = []
             for slot, j in enumerate(node.operands):
@@ -177,6 +182,10 @@ class ExpressionShape:
     """How an expression's quantities are judged together (grading.judging): their passes, their
     dependency nodes and the order they are judged in."""
 
+    # the passes on the file's stated values a step may be right on (grading.judging): its step alone,
+    # the values carried through, and carried with each local derivative worked out from its inputs
+    ways = ("step", "carried", "recomputed")
+
     def __init__(self, result):
         self.r = result
         self.users: list[list[int]] = [[] for _ in result.graph.nodes]
@@ -184,10 +193,10 @@ class ExpressionShape:
             for j in node.operands:
                 self.users[j].append(i)
 
-    def reach(self, precision: Precision, stated: dict | None = None, base=None):
+    def reach(self, precision: Precision, stated: dict | None = None, base=None, recomputed: bool = False):
         if len(self.r.graph.nodes) > MAX_NODES:
             return TruthOnly(self.r)
-        return ExpressionReach(self.r, precision, stated, base)
+        return ExpressionReach(self.r, precision, stated, base, recomputed)
 
     def node(self, q):
         return q.kind, self.r.index(q.name.kind)

@@ -75,8 +75,8 @@ class Judge:
         self._causes: dict[int, bool] = {}  # _explained of answers judged already (asked along every chain)
 
     def reach(self, precision: Precision, stated: str = "") -> Reach:
-        """The pass at `precision`: on true values (""), or with the file's stated values carried
-        through every later step ("carried"), or used in the next step alone ("step")."""
+        """The pass at `precision`: on true values (""), with the file's stated values carried through
+        every later step ("carried", or "recomputed": shape.ways) or used in the next step alone ("step")."""
         key = (precision, stated)
         if key not in self._reaches:
             # each stated value stands for what rounds to it: the student may carry more digits
@@ -84,7 +84,8 @@ class Judge:
                 self._stated_values = {k: digits_of(a) for k, a in self.stated.items()}
             values = self._stated_values if stated else None
             base = self.reach(precision) if stated == "step" else None
-            self._reaches[key] = self.shape.reach(precision, values, base)
+            other = {"recomputed": True} if stated == "recomputed" else {}
+            self._reaches[key] = self.shape.reach(precision, values, base, **other)
         return self._reaches[key]
 
     def candidates(self, answer) -> list[tuple[float, str]]:
@@ -187,9 +188,8 @@ class Judge:
         if all(judged.get(id(a)) and judged[id(a)].verdict in REACHED for a in upstream):
             # a slip in this very step: not even the loosest rounding of what feeds it gives the answer
             loosest = dataclasses.replace(precision, kept=NO_FLOOR)
-            step = self._on_stated(answer, loosest, "step")
             # through steps the file does not state, its values reach the answer only carried through
-            if not step.reached and not self._on_stated(answer, loosest, "carried").reached:
+            if not any(self._on_stated(answer, loosest, way).reached for way in self.shape.ways):
                 used = ", ".join(f"{a.quantity.text} = {quote(written(a))}" for a in upstream)
                 # the value they give is not said: it is the expected one, which feedback may withhold
                 inputs = f"your own earlier answers ({used})" if upstream else "the numbers you were given"
@@ -197,7 +197,7 @@ class Judge:
                               "redo its arithmetic.")
                 wrong.codes = [{"code": "arithmetic", "text": wrong.note}]
                 return wrong
-        for way in ("step", "carried"):  # the step alone on the file's values, or those carried through
+        for way in self.shape.ways:  # the step alone on the file's values, or those carried through
             on_stated = self._on_stated(answer, precision, way)
             if on_stated.reached:
                 break
@@ -361,7 +361,7 @@ class Judge:
 
     def _on_stated(self, answer, precision: Precision, way: str):
         """The rule for an answer against what its step reaches on the file's stated values (see
-        reach: `way` is "step" or "carried"), the interval's middle standing for the truth."""
+        reach: `way` is one of shape.ways), the interval's middle standing for the truth."""
         low, high = self.reach(precision, way).interval(answer.quantity)
         if not (math.isfinite(low) and math.isfinite(high)):  # overflowed: it stands for no value
             return Ruling(False, low, high, [])

@@ -234,8 +234,10 @@ class LayersShape(ExpressionShape):
     """How the quantities of a network written out as scalar steps are judged together: as an
     expression's, with a parameter's updated value one step after its gradient."""
 
-    def reach(self, precision, stated=None, base=None):
-        return LayersReach(self.r, precision, stated, base)
+    ways = ("step", "carried")  # a layer's local derivatives read its stated values, as a dense network's do
+
+    def reach(self, precision, stated=None, base=None, recomputed: bool = False):
+        return LayersReach(self.r, precision, stated, base, recomputed)
 
     def node(self, q):
         return q.kind, self.r.index(q.name.kind)

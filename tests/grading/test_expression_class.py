@@ -78,22 +78,18 @@ def test_slip_in_cs231n_dot_step_carries_forward(tmp_path):
 
 # ---------------------------------------------------------------------------------------------
 # 2. A local derivative written as the trace itself writes it, in terms of the step's INPUT
-#    (`trace` prints ∂h/∂x = e^x and ∂s/∂x = 1/(2·√x)), evaluated on the stated/given input, is
-#    refused when the step's output was slipped; only the same derivative read off the slipped
-#    output (e^x taken as the written h) is credited.  Both are the correct method.
+#    (`trace` prints ∂h/∂x = e^x and ∂s/∂x = 1/(2·√x)), evaluated on the stated/given input, when
+#    the step's output was slipped: credited, as is the same derivative read off the slipped
+#    output (e^x taken as the written h).  Both are the correct method.
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the step is recomputed on the file's own h, whose derivative e^x is h itself; the same "
-    "derivative worked out again from x is another right method the carried-forward pass does "
-    "not try (left for a later round)"))
 def test_exp_local_derivative_from_the_input_carries_forward(tmp_path):
     # h = e^0.5 = 1.64872; written 1.749 (a slip, named arithmetic by the tool).
     # f = h^2 = 1.749^2 = 3.059001 -> 3.059 (carried_forward, given so);
     # df/dh = 2h = 3.498 (carried_forward, given so);
     # df/dx = df/dh * dh/dx, dh/dx = e^x = e^0.5 = 1.6487 (trace: "∂h/∂x = e^x"), so
     # 3.498 * 1.6487 = 5.7672 -> 5.767: the step done right on the file's own df/dh = 3.498.
-    # Given: wrong, "Follows from the earlier wrong step h".  (df/dx: 6.118 = 3.498*1.749, the
-    # derivative read off the slipped h, is carried_forward.)
+    # (Before: wrong, "Follows from the earlier wrong step h".)  df/dx = 6.118 = 3.498*1.749, the
+    # derivative read off the slipped h, is carried_forward too; a value between the two is not.
     r = grade(tmp_path, """\
         expression: |
           h = exp(x)
@@ -109,12 +105,28 @@ def test_exp_local_derivative_from_the_input_carries_forward(tmp_path):
     assert r["df/dx"]["verdict"] in CREDIT, r["df/dx"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "as above: 1/(2·sqrt(x)) from x, not from the file's own sqrt(x)"))
+@pytest.mark.parametrize("given, credited", [("6.118", True), ("5.767", True), ("5.940", False), ("5.600", False)])
+def test_either_reading_of_the_local_derivative_but_nothing_between(tmp_path, given, credited):
+    # e^x read off the slipped h (3.498 × 1.749 = 6.118) or worked out anew from x (3.498 × 1.6487
+    # = 5.767) is the correct method on the file's own df/dh; 5.940 lies between the two, and 5.600
+    # below both: neither is any right method's value
+    r = grade(tmp_path, f"""\
+        expression: |
+          h = exp(x)
+          f = h^2
+        at: {{x: 0.5}}
+        answers:
+          h: 1.749
+          df/dh: 3.498
+          df/dx: {given}
+        """)
+    assert (r["df/dx"]["verdict"] in CREDIT) == credited, r["df/dx"]
+
+
 def test_sqrt_local_derivative_from_the_input_carries_forward(tmp_path):
     # h = √2 = 1.41421; written 1.514 (a slip).  f = 1.514^2 = 2.292 (cf), df/dh = 2h = 3.028 (cf).
     # df/dx = df/dh * 1/(2·√x) = 3.028 * 0.35355 = 1.07056 -> 1.071 (trace: "1/(2·√x)", x = 2 given).
-    # Given: wrong ("Follows from the earlier wrong step h").
+    # (Before: wrong, "Follows from the earlier wrong step h".)
     r = grade(tmp_path, """\
         expression: |
           h = sqrt(x)
