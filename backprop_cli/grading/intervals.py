@@ -26,7 +26,7 @@ from .interval_arithmetic import (
 )
 from .quantities import Quantity, QuantityError, evaluate, local_slope, node_at
 from .rule import Precision, remembered
-from .training_quantities import is_more, partial_top
+from .training_quantities import is_more, partial_top, updates_reach
 
 # the catalogued mistakes (CONTRACT section 5's codes) a pass can make in every step: on the
 # file's stated values, what each gives a step is told apart from what the correct method gives
@@ -335,7 +335,9 @@ class Reach:
     def interval(self, q: Quantity) -> tuple[float, float]:
         """The quantity's own interval (before its own rounding, which is the answer's)."""
         r = self.r
-        if is_more(q.kind) and q.kind != "delta":  # an optimiser's state, after K updates, a longer ∂X/∂Y: on its value
+        if q.kind.startswith("after:") and q.is_parameter:
+            return updates_reach(r, q, self.p)  # one update more, its step rounded as the answer is
+        if is_more(q.kind) and q.kind != "delta":  # a state, the loss after K, a longer ∂X/∂Y: on its value
             local = self._local_derivative(q) if q.kind.startswith("partial:") else None
             return local if local is not None else (evaluate(r, q, self.n),) * 2
         if q.name.kind == "L":
@@ -367,9 +369,8 @@ class Reach:
                 low, high = low + r.network.l2 * r.value(str(q.name)), high + r.network.l2 * r.value(str(q.name))
             if q.kind == "gradient":
                 return low, high
-            if r.network.optimizer.name != "sgd" or r.is_frozen(str(q.name)):  # another optimiser's: on its value
-                truth = evaluate(r, q, self.n)
-                return truth, truth
+            if r.network.optimizer.name != "sgd" or r.is_frozen(str(q.name)):  # its step rounded as the answer is
+                return updates_reach(r, q, self.p)
             # the update, from the gradient as the student rounded it (or as the file states it)
             stated = self.stated.get(("gradient", q.name, None))
             g_low, g_high = as_pair(stated) if stated is not None else _widen((np.array(low), np.array(high)),

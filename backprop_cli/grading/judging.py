@@ -2,9 +2,9 @@
 or wrong, earlier steps first so that their verdicts decide what a later step may build on.
 
 Right: exact, or reached by the correct method rounding as the answer is (grading.intervals), on
-the true values or on the file's own stated values where those are right. Imprecise: reached,
-but a catalogued mistake or a trivial value rounds to it too. Carried forward: reached on the
-file's stated values where some of them are wrong, unless those make the step trivial.
+the true values or on the file's own stated values where those are reached (right or imprecise).
+Imprecise: reached, but a catalogued mistake or a trivial value rounds to it too. Carried forward:
+reached on the file's stated values where some of them are wrong, unless those make the step trivial.
 """
 from __future__ import annotations
 
@@ -17,17 +17,7 @@ from ..errors import quote
 from .dependencies import below, shape_of
 from .intervals import FORWARD_MISTAKES, Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
-from .rule import (
-    KEPT_DIGITS,
-    NO_FLOOR,
-    TRIVIAL,
-    Precision,
-    Ruling,
-    imprecise_note,
-    precision_of,
-    rule,
-    same_value,
-)
+from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, Ruling, imprecise_note, precision_of, rule, same_value
 from .stated import coarse_value, coarser, digits_of, slip_sized, trivial_values, written
 
 
@@ -41,6 +31,7 @@ class Judgement:
     used: list = field(default_factory=list)  # the earlier answers a carried-forward step used
     note: str = ""  # why it is imprecise, or why carried-forward credit was refused
     codes: list = field(default_factory=list)  # {"code", "text"} of what an imprecise answer cannot be told from
+    loose: bool = False  # reached only when every step is rounded as coarsely as it is written (see _coarse)
 
 
 def confusion(confusable: list) -> list[dict]:
@@ -156,8 +147,8 @@ class Judge:
                                           and loose.low - half <= c[0] <= loose.high + half
                                           and not same_value(c[0], truth)]
         if confusable:
-            return Judgement("imprecise", loose.low, loose.high,
-                             note=imprecise_note(truth, confusable, written(answer)), codes=confusion(confusable))
+            note = imprecise_note(truth, confusable, written(answer))
+            return Judgement("imprecise", loose.low, loose.high, note=note, codes=confusion(confusable), loose=True)
         return Judgement("right", loose.low, loose.high)
 
     def _coarse(self, answer, precision: Precision, wrong: Judgement) -> Judgement:
@@ -175,7 +166,7 @@ class Judge:
                 "in each step")
         _, named = self.diagnoser.diagnosis(answer, truth, self.tolerance, (loose.low, loose.high))
         codes = [{"code": "rounded_too_coarsely", "text": note}] + named
-        return Judgement("imprecise", loose.low, loose.high, note=note, codes=codes)
+        return Judgement("imprecise", loose.low, loose.high, note=note, codes=codes, loose=True)
 
     def _wrong_or_carried(self, answer, judged: dict, precision: Precision, ruling) -> Judgement:
         """An answer the correct method does not reach on the true values: carried forward when its
@@ -203,24 +194,26 @@ class Judge:
                 break
         else:
             return wrong
-        earlier_wrong = [a for a in upstream if judged.get(id(a)) and judged[id(a)].verdict != "right"]
-        if not earlier_wrong:  # built on stated values that are right: their rounding carried
+        # an imprecise value is reached by the correct method: a step done right on it is right, unless
+        # it is reached only by rounding every step as coarsely as it is written, too rough for this step,
+        # or a trivial value written coarser than it (tanh = −1 for −0.99995 beneath a step of 4 decimals)
+        earlier_wrong = [a for a in upstream if judged.get(id(a)) and judged[id(a)].verdict != "right"
+                         and (judged[id(a)].verdict != "imprecise" or judged[id(a)].loose
+                              or coarse_value(a, self.truths[id(a)], answer) or coarser(a, answer)
+                              and self._trivial(a, TRIVIAL))]
+        if not earlier_wrong:  # built on stated values that are reached: their rounding carried
             if any(coarse_value(a, self.truths[id(a)], answer) for a in upstream):
                 return wrong  # a right but rough value (`1e1` for 14.9) is no ground for a precise step
             return Judgement("right", on_stated.low, on_stated.high)
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
-            # an imprecise value is reached by the correct method: copies of it are not suspect, only
-            # a trivial value (which _explained refuses)
-            suspects = TRIVIAL if judged[id(a)].verdict == "imprecise" else \
-                trivial_values(a, self._earlier(a), self.truths)
-            trivial = [text for value, text, _ in suspects
-                       if same_value(a.given, value) and not same_value(self.truths[id(a)], value)]
+            imprecise = judged[id(a)].verdict == "imprecise"  # copies of it are not suspect, a trivial value is
+            trivial = self._trivial(a, TRIVIAL if imprecise else trivial_values(a, self._earlier(a), self.truths))
             if trivial and self._named(a, judged):
                 continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
-            if trivial and judged[id(a)].verdict == "imprecise" and not coarser(a, answer):
+            if trivial and imprecise and not coarser(a, answer):
                 continue  # the truth rounded as the student rounds everything (tanh = −0.99995 as −1.000)
             # reached only when every step is rounded that coarsely, and rougher than this answer: no ground
-            rough = judged[id(a)].verdict == "imprecise" and coarse_value(a, self.truths[id(a)], answer)
+            rough = imprecise and coarse_value(a, self.truths[id(a)], answer)
             if not trivial and not rough and self._explained(a, judged):
                 continue
             why = f"a value that makes this step trivial ({trivial[0]})" if trivial else \
@@ -234,6 +227,11 @@ class Judge:
                           "carried-forward credit")
             return wrong
         return Judgement("carried_forward", on_stated.low, on_stated.high, earlier_wrong)
+
+    def _trivial(self, answer, suspects) -> list[str]:
+        """The trivial values among `suspects` that a stated answer is, where its truth is not."""
+        return [text for value, text, _ in suspects
+                if same_value(answer.given, value) and not same_value(self.truths[id(answer)], value)]
 
     def _explained(self, answer, judged: dict) -> bool:
         """Whether a wrong answer's error has a cause: a catalogued mistake gives its value, it is

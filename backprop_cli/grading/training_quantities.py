@@ -2,7 +2,8 @@
 `Δw212` (also `delta_w212`), the change an update makes; `m_w212`, `v_w212`, `velocity_w212`, the
 optimiser's state after the update; `w212_after3` and `loss_after3`, after 3 updates (`w212_after1`
 is `w212_new`); `dyhat1/dz21`, ∂X/∂Y for any node X and a node or parameter Y below it. Each is
-judged on its value by the one rule (grading.rule); none has a "follows from" step."""
+judged by the one rule (grading.rule): a parameter after updates as one update more (updates_reach),
+the rest on its value; none has a "follows from" step."""
 from __future__ import annotations
 
 import re
@@ -130,6 +131,31 @@ def position(q) -> tuple:
 def partial_top(q) -> Name:
     """X of ∂X/∂Y, kept in the kind (so that dyhat1/dz21 and dyhat2/dz21 are two quantities)."""
     return parse_name(q.kind.partition(":")[2])
+
+
+def updates_reach(result, q, precision) -> tuple[float, float]:
+    """What a parameter's value after k updates (`w212_after3`; its `w212_new` and `Δw212` by an
+    optimiser other than plain gradient descent, k = 1) reaches when a student rounds as they go: the
+    value after k − 1 updates rounded as the answer is (the spec's own before the first update) less
+    the k-th update's step, itself rounded as the answer is. A worked example's third Adam update is
+    4.8001 − 0.0998 = 4.7003 for the true 4.70021. A frozen parameter never moves: its value is exact.
+    (No "follows from": a value after k − 1 updates the file states is no input of it.)"""
+    name = str(q.name)
+    base, _, what = q.kind.partition(":")
+    if result.is_frozen(name):
+        return (0.0, 0.0) if base == "delta" else (result.value(name),) * 2
+    k = int(what) if base == "after" else 1
+    position = result.packing().position(*result.parameter_index(name))
+
+    def after(n: int) -> float:
+        return result.value(name) if n == 0 else float(_after(result, n)[1][position])
+
+    before, now = after(k - 1), after(k)
+    step_low, step_high = precision.rounded_pair(before - now, before - now)
+    if base == "delta":  # the change the update makes: −step
+        return -step_high, -step_low
+    low, high = precision.rounded_pair(before, before) if k > 1 else (before, before)
+    return low - step_high, high - step_low
 
 
 def _parameter(result, q, error) -> None:

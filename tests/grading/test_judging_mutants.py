@@ -26,15 +26,19 @@ def test_confusion_gives_each_code_and_text():
         {"code": "trivial_value", "text": "the trivial value 0"}, {"code": "", "text": "a slip"}]
 
 
-def test_an_imprecise_answer_carries_its_value_forward(tmp_path):
+def test_a_step_done_right_on_an_imprecise_answer_is_right(tmp_path):
     # ∂L/∂z11 = −0.232814 (by hand in _tiny); "-0.233" cannot be told from σ′ taken on z (−0.232562)
     assert round(t.D_Z11, 3) == -0.233
-    # ∂L/∂w112 = ∂L/∂z11 · x2 = −0.233 · 0.5 = −0.1165 on the file's value; −0.116407 is the truth
+    # ∂L/∂w112 = ∂L/∂z11 · x2 = −0.233 · 0.5 = −0.1165 on the file's value; −0.116407 is the truth.
+    # An imprecise value is reached by the correct method, so the step on it is right (it was
+    # carried_forward, "on your own earlier answers ..., which are not right", once)
     assert abs(t.G["w112"] - (-0.11650)) > 5e-5
     judged = judge(tmp_path, {"dL/dz11": "-0.233", "dL/dw112": "-0.11650"})
     assert judged["dL/dz11"].verdict == "imprecise"
     assert judged["dL/dz11"].codes[0]["code"] == "derivative_on_z"
-    assert judged["dL/dw112"].verdict == "carried_forward"
+    assert judged["dL/dw112"].verdict == "right"
+    # a value no rounding of −0.233 gives is still wrong
+    assert judge(tmp_path, {"dL/dz11": "-0.233", "dL/dw112": "-0.11700"})["dL/dw112"].verdict == "wrong"
 
 
 def test_no_credit_on_an_answer_whose_own_inputs_are_wrong(tmp_path):
