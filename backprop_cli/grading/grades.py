@@ -23,7 +23,7 @@ from .expression import ExpressionDiagnoser, expression_value
 from .judging import Judge, Judgement
 from .layers import LAYERS, LayersDiagnoser
 from .quantities import evaluate
-from .rule import is_exact, precision_of
+from .rule import KEPT_DIGITS, is_exact, precision_of
 from .stated import written
 
 
@@ -125,6 +125,10 @@ def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) 
             if not named:  # a mistake made on the file's own stated values
                 named, named_codes = diagnoser.diagnosis(answer, expected, tolerance, (j.low, j.high),
                                                          judge.stated_mistakes(answer), only_also=True)
+            # a slip in this step that lands on a known mistake's value: likely only with few digits, said too
+            if named and codes and codes[0]["code"] == "arithmetic" and \
+                    precision_of(written(answer)).significant < KEPT_DIGITS:
+                named, named_codes = f"{named} Or {diagnosis[0].lower()}{diagnosis[1:]}", named_codes + codes
             diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
         graded.append(Graded(question, expected, j.verdict, points, answer, diagnosis, accepted_interval(j), codes))
     _follows_from(graded, judge.shape)

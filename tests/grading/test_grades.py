@@ -117,7 +117,8 @@ def test_an_expression_step_done_right_on_a_wrong_earlier_value_is_carried_forwa
     import math
 
     by = expression_outcomes(tmp_path, {"h1": "-1", "h2": f"{math.exp(-1):.4f}", "f": f"{math.exp(-1) + 0.5:.4f}"})
-    assert by["h1"].verdict == "wrong" and [d["code"] for d in by["h1"].diagnoses] == ["sign_flipped"]
+    # (one digit: a slip in this step that flips the sign is as likely, and said too)
+    assert by["h1"].verdict == "wrong" and [d["code"] for d in by["h1"].diagnoses] == ["sign_flipped", "arithmetic"]
     assert by["h2"].verdict == "carried_forward" and "h1 = -1" in by["h2"].diagnosis
     assert by["f"].verdict == "carried_forward"
 
@@ -232,3 +233,20 @@ def test_one_rough_value_among_right_ones_is_enough_to_refuse_the_step(tmp_path)
     by = graded_text(tmp_path, "expression: |\n  a = x*x\n  b = x/x\n  y = a*b*2\nat: {x: 3.86}\nanswers:\n  a: 1e1\n"
                           "  b: 1.00\n  y: 20.00\n")
     assert by["y"].verdict == "wrong"
+
+
+@pytest.mark.parametrize("digits, both", [(2, True), (3, False), (4, False)])
+def test_a_slip_that_gives_a_known_mistakes_value_is_named_both_ways_with_few_digits(tmp_path, digits, both):
+    # ŷ stated right, ∂L/∂ŷ written ŷ − y: the lost factor 2 gives it, and so could a slip in this
+    # one step (its only input, ŷ, is stated right). With 2 significant digits such a coincidence is
+    # likely and both are said, the catalogued mistake first; with 3 or more, the mistake alone
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(t.answers_file(
+        tmp_path, {"yhat1": f"{t.YHAT:.5f}", "dL/dyhat1": f"{t.YHAT - t.Y:.{digits}g}"})).outcomes}
+    graded = by["dL/dyhat1"]
+    codes = [d["code"] for d in graded.diagnoses]
+    assert graded.verdict == "wrong" and codes[0] == "factor_2_lost" and ("arithmetic" in codes) == both, codes
+    assert "factor 2" in graded.diagnosis and ("Or an arithmetic slip" in graded.diagnosis) == both
+    # a slip no mistake explains is named as a slip alone
+    alone = {o.answer.quantity.text: o for o in Grader().grade_file(t.answers_file(
+        tmp_path, {"yhat1": f"{t.YHAT:.4f}", "dL/dyhat1": f"{2 * (t.YHAT - t.Y) * 1.2:.4f}"})).outcomes}
+    assert [d["code"] for d in alone["dL/dyhat1"].diagnoses] == ["arithmetic"]
