@@ -211,7 +211,12 @@ class Diagnoser:
         to the catalogue must never change which network a student was handed."""
         r, n = self.result, self.notation
         loss = r.network.loss.name
-        if is_more(q.kind):  # Δw, state, after K, ∂X/∂Y: no catalogue of their own yet
+        if q.kind == "delta" and q.is_parameter and not drawing:  # Δw: each update mistake as the change it makes
+            value = r.value(str(q.name))
+            yield from ((new - value, sentence, code) for new, sentence, code in
+                        update_mistakes(r, q, r.gradient(str(q.name))))
+            return
+        if is_more(q.kind):  # state, after K, ∂X/∂Y: no catalogue of their own yet
             return
         if q.kind == "updated":
             gradient = r.gradient(str(q.name))

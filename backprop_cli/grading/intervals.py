@@ -24,6 +24,7 @@ from .interval_arithmetic import (
     slope_range,
     softmax_entry,
 )
+from .optimizer_reach import optimizer_reach
 from .quantities import Quantity, QuantityError, evaluate, local_slope, node_at
 from .rule import Precision, remembered
 from .training_quantities import is_more, partial_top, updates_reach
@@ -337,7 +338,7 @@ class Reach:
         r = self.r
         if q.kind.startswith("after:") and q.is_parameter:
             return updates_reach(r, q, self.p)  # one update more, its step rounded as the answer is
-        if is_more(q.kind) and q.kind != "delta":  # a state, the loss after K, a longer ∂X/∂Y: on its value
+        if is_more(q.kind) and q.kind != "delta" and not q.kind.startswith("state:"):  # loss after K, ∂X/∂Y: value
             local = self._local_derivative(q) if q.kind.startswith("partial:") else None
             return local if local is not None else (evaluate(r, q, self.n),) * 2
         if q.name.kind == "L":
@@ -369,12 +370,12 @@ class Reach:
                 low, high = low + r.network.l2 * r.value(str(q.name)), high + r.network.l2 * r.value(str(q.name))
             if q.kind == "gradient":
                 return low, high
-            if r.network.optimizer.name != "sgd" or r.is_frozen(str(q.name)):  # its step rounded as the answer is
-                return updates_reach(r, q, self.p)
             # the update, from the gradient as the student rounded it (or as the file states it)
             stated = self.stated.get(("gradient", q.name, None))
             g_low, g_high = as_pair(stated) if stated is not None else _widen((np.array(low), np.array(high)),
                                                                                 self.p)
+            if r.network.optimizer.name != "sgd" or r.is_frozen(str(q.name)):  # its steps, rounded as the answer is
+                return optimizer_reach(r, q, (float(g_low), float(g_high)), self.p, self.stated)
             # η·g is a step of its own, rounded as the answer is (η = 0.5, g = 2.55: 1.275 written 1.27)
             rate = r.learning_rate
             step_low, step_high = _widen((np.array(rate * g_low), np.array(rate * g_high)), self.p) if rate != 1 \

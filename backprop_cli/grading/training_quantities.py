@@ -134,27 +134,20 @@ def partial_top(q) -> Name:
 
 
 def updates_reach(result, q, precision) -> tuple[float, float]:
-    """What a parameter's value after k updates (`w212_after3`; its `w212_new` and `Δw212` by an
-    optimiser other than plain gradient descent, k = 1) reaches when a student rounds as they go: the
-    value after k − 1 updates rounded as the answer is (the spec's own before the first update) less
-    the k-th update's step, itself rounded as the answer is. A worked example's third Adam update is
-    4.8001 − 0.0998 = 4.7003 for the true 4.70021. A frozen parameter never moves: its value is exact.
-    (No "follows from": a value after k − 1 updates the file states is no input of it.)"""
+    """What a parameter's value after k ≥ 2 updates (`w212_after3`) reaches when a student rounds as
+    they go: the value after k − 1 updates rounded as the answer is, less the k-th update's step,
+    itself rounded as the answer is (the first update is grading.optimizer_reach's, or plain gradient
+    descent's in grading.intervals). A worked example's third Adam update is 4.8001 − 0.0998 = 4.7003
+    for the true 4.70021. A frozen parameter never moves: its value is exact. (No "follows from": a
+    value after k − 1 updates the file states is no input of it.)"""
     name = str(q.name)
-    base, _, what = q.kind.partition(":")
     if result.is_frozen(name):
-        return (0.0, 0.0) if base == "delta" else (result.value(name),) * 2
-    k = int(what) if base == "after" else 1
+        return (result.value(name),) * 2
+    k = int(q.kind.partition(":")[2])
     position = result.packing().position(*result.parameter_index(name))
-
-    def after(n: int) -> float:
-        return result.value(name) if n == 0 else float(_after(result, n)[1][position])
-
-    before, now = after(k - 1), after(k)
+    before, now = (float(_after(result, n)[1][position]) for n in (k - 1, k))
     step_low, step_high = precision.rounded_pair(before - now, before - now)
-    if base == "delta":  # the change the update makes: −step
-        return -step_high, -step_low
-    low, high = precision.rounded_pair(before, before) if k > 1 else (before, before)
+    low, high = precision.rounded_pair(before, before)
     return low - step_high, high - step_low
 
 

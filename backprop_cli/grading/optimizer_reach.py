@@ -1,0 +1,93 @@
+"""What one update by the spec's optimiser reaches when a student rounds as they go: PyTorch's update
+(core.update) worked in intervals, every intermediate it writes down (g², the state, m̂ and v̂, the
+square root, the step) rounded as the answer is, from the gradient as the student rounded it or as
+the file states it, the state before the update as the spec gives it (exact), and a state after the
+update the file states in place of its own. grading.intervals asks it for an optimiser's state
+(`m_w212`, `v_w212`, `velocity_w212`), Δw and the new value; plain gradient descent's update is
+worked there. An operand used twice (g in m̂/√v̂) is taken as its interval each time: never narrower
+than the truth, a little wider where the two uses move together. Its intermediates always keep
+KEPT_DIGITS significant digits, even in the passes that round to the answer's decimals alone
+(grading.judging's wider interval): Adam's v of 2e-7 written to 3 decimals is 0, and no student
+divides by ε."""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from .rule import KEPT_DIGITS
+
+Pair = tuple  # (low, high) floats
+WHOLE = (-math.inf, math.inf)
+
+
+def _scale(c: float, a: Pair) -> Pair:
+    return (c * a[0], c * a[1]) if c >= 0 else (c * a[1], c * a[0])
+
+
+def _add(a: Pair, b: Pair) -> Pair:
+    return a[0] + b[0], a[1] + b[1]
+
+
+def _square(a: Pair) -> Pair:
+    low, high = sorted((a[0] * a[0], a[1] * a[1]))
+    return (0.0, high) if a[0] <= 0.0 <= a[1] else (low, high)
+
+
+def _sqrt(a: Pair) -> Pair:
+    return math.sqrt(max(a[0], 0.0)), math.sqrt(max(a[1], 0.0))
+
+
+def _divide(a: Pair, b: Pair) -> Pair:
+    if b[0] <= 0.0 <= b[1]:  # a root rounded to 0 plus a tiny ε: any step at all
+        return WHOLE
+    corners = [x / y for x in a for y in b]
+    return min(corners), max(corners)
+
+
+def optimizer_reach(r, q, gradient: Pair, precision, stated: dict) -> Pair:
+    """The interval of `q` (state:NAME, delta or updated, of one parameter) after the update of
+    `r`'s parameter by its optimiser, from `gradient` (an interval); `stated` the answers file's
+    values by (kind, Name, sample), as grading.intervals.Reach holds them."""
+    name = str(q.name)
+    precision = dataclasses.replace(precision, kept=max(precision.kept, KEPT_DIGITS))
+    t, before, _ = r.parameter_state(name)
+    if r.is_frozen(name):  # kept, and its state with it
+        value = before[q.kind.partition(":")[2]] if q.kind.startswith("state:") else \
+            0.0 if q.kind == "delta" else r.value(name)
+        return value, value
+
+    def rounded(pair: Pair) -> Pair:
+        return precision.rounded_pair(*pair) if all(map(math.isfinite, pair)) else pair
+
+    found = {}  # each state's own interval (the answer's, before its rounding)
+
+    def state(key: str, own: Pair) -> Pair:  # as the next step uses it: as stated, else rounded
+        found[key] = own
+        given = stated.get((f"state:{key}", q.name, None))
+        if given is None:
+            return rounded(own)
+        return given if isinstance(given, tuple) else (given, given)
+
+    s, g, kind = r.network.optimizer.settings, gradient, r.network.optimizer.name
+    if kind in ("momentum", "nesterov"):  # v ← β·v + g; the step η·v, or η·(g + β·v)
+        velocity = state("velocity", _add((s["beta"] * before["velocity"],) * 2, g))
+        direction = rounded(_add(g, rounded(_scale(s["beta"], velocity)))) if kind == "nesterov" else velocity
+    elif kind in ("adagrad", "rmsprop"):  # v ← v + g², or α·v + (1 − α)·g²; the step η·g/(√v + ε)
+        square = rounded(_square(g))
+        own = _add((before["v"],) * 2, square) if kind == "adagrad" else \
+            _add(rounded((s["alpha"] * before["v"],) * 2), rounded(_scale(1 - s["alpha"], square)))
+        v = state("v", own)
+        direction = rounded(_divide(g, _add(rounded(_sqrt(v)), (s["eps"],) * 2)))
+    else:  # adam: m and v, then m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t); the step η·m̂/(√v̂ + ε)
+        b1, b2 = s["beta1"], s["beta2"]
+        m = state("m", _add(rounded((b1 * before["m"],) * 2), rounded(_scale(1 - b1, g))))
+        v = state("v", _add(rounded((b2 * before["v"],) * 2), rounded(_scale(1 - b2, rounded(_square(g))))))
+        m_hat, v_hat = rounded(_scale(1 / (1 - b1 ** t), m)), rounded(_scale(1 / (1 - b2 ** t), v))
+        direction = rounded(_divide(m_hat, _add(rounded(_sqrt(v_hat)), (s["eps"],) * 2)))
+    if q.kind.startswith("state:"):
+        return found[q.kind.partition(":")[2]]
+    step = rounded(_scale(r.learning_rate, direction)) if r.learning_rate != 1 else direction
+    if q.kind == "delta":
+        return -step[1], -step[0]
+    value = r.value(name)
+    return value - step[1], value - step[0]

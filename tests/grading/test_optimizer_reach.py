@@ -1,0 +1,77 @@
+"""One optimiser update worked in intervals (grading.optimizer_reach), as a student who rounds every
+step as the answer is reaches it: against an independent one-parameter update written here with
+floats (PyTorch's definitions). The interval holds the true value, is no wider than a few of the
+answer's roundings, and holds none of the optimiser mistakes' values where the digits tell them apart."""
+import math
+
+import pytest
+
+import backprop_cli as bp
+from backprop_cli.core.names import notation
+from backprop_cli.grading.intervals import Reach
+from backprop_cli.grading.quantities import parse_quantity
+from backprop_cli.grading.rule import precision_of
+
+# one linear unit, ŷ = 0.5·1 = 0.5, y = 0.42: ∂L/∂w111 = 2(ŷ − y) = 0.16 exactly; η = 0.5
+SPEC = """\
+input: [1.0]
+target: [0.42]
+loss: squared_error
+learning_rate: 0.5
+optimizer: {optimizer}
+layers:
+  - {{activation: linear, weights: [[0.5]], biases: none}}
+"""
+G, W, RATE = 0.16, 0.5, 0.5
+SETTINGS = {"momentum": {"beta": 0.9}, "nesterov": {"beta": 0.9}, "adagrad": {"eps": 1e-10},
+            "rmsprop": {"alpha": 0.99, "eps": 1e-8}, "adam": {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}}
+
+
+def by_hand(name: str) -> dict:
+    """The first update from a zero state: the state after it, Δw and the new value."""
+    s, g = SETTINGS[name], G
+    if name in ("momentum", "nesterov"):
+        velocity = g
+        step = RATE * (g + s["beta"] * velocity if name == "nesterov" else velocity)
+        state = {"velocity": velocity}
+    elif name in ("adagrad", "rmsprop"):
+        v = g * g if name == "adagrad" else (1 - s["alpha"]) * g * g
+        step, state = RATE * g / (math.sqrt(v) + s["eps"]), {"v": v}
+    else:
+        m, v = (1 - s["beta1"]) * g, (1 - s["beta2"]) * g * g
+        step = RATE * (m / (1 - s["beta1"])) / (math.sqrt(v / (1 - s["beta2"])) + s["eps"])
+        state = {"m": m, "v": v}
+    return {**{f"{k}_w111": value for k, value in state.items()}, "Δw111": -step, "w111_new": W - step}
+
+
+def interval(tmp_path, optimizer: str, quantity: str, written: str):
+    (tmp_path / "net.yaml").write_text(SPEC.format(optimizer=f"{{name: {optimizer}}}"), encoding="utf-8")
+    result = bp.load_spec(tmp_path / "net.yaml").compute()
+    names = notation("default", result.network.names)
+    return Reach(result, names, precision_of(written)).interval(parse_quantity(quantity, names))
+
+
+@pytest.mark.parametrize("optimizer", sorted(SETTINGS))
+@pytest.mark.parametrize("decimals", [3, 4, 5])
+def test_every_quantity_of_the_update_holds_its_truth_within_a_few_roundings(tmp_path, optimizer, decimals):
+    for quantity, truth in by_hand(optimizer).items():
+        written = f"{truth:.{decimals}f}"
+        low, high = interval(tmp_path, optimizer, quantity, written)
+        half = precision_of(written).half_unit
+        assert low <= truth <= high, (quantity, truth, low, high)
+        assert high - low <= 4 * half, (quantity, low, high, half)  # a few roundings, never a blanket widening
+
+
+def test_the_state_from_a_gradient_rounded_as_one_goes(tmp_path):
+    # momentum's velocity after one update is g itself: the student's g to 2 significant digits, 0.16,
+    # is the velocity to any digits; Adam's m = 0.1·g = 0.016
+    assert interval(tmp_path, "momentum", "velocity_w111", "0.16") == (pytest.approx(G), pytest.approx(G))
+    low, high = interval(tmp_path, "adam", "m_w111", "0.0160")
+    assert low <= 0.016 <= high and high - low < 1e-5
+
+
+def test_the_change_is_the_negative_step_and_the_new_value_the_old_less_it(tmp_path):
+    for optimizer in SETTINGS:
+        d_low, d_high = interval(tmp_path, optimizer, "Δw111", "0.0000")
+        n_low, n_high = interval(tmp_path, optimizer, "w111_new", "0.0000")
+        assert d_high < 0 and n_low == pytest.approx(W + d_low) and n_high == pytest.approx(W + d_high)
