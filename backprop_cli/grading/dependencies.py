@@ -12,18 +12,18 @@ from .quantities import Quantity, QuantityError, chain_position, local_slope, no
 from .rule import Precision
 from .training_quantities import is_more
 
-# a node: ("value" | "gradient", "z" | "a", layer, neuron, sample); ("w" | "b" | "new" | "delta", layer, j, k)
-# (a parameter's gradient, its updated value, the change the update makes); ("slope", layer, neuron,
-# sample) (a unit's ∂a/∂z); or ("L",)
+# a node: ("value" | "gradient", "z" | "a", layer, neuron, sample); ("w" | "b" | "new" | "delta" |
+# "state:m" ..., layer, j, k) (a parameter's gradient, its updated value, the change the update makes,
+# the optimiser's state after it); ("slope", layer, neuron, sample) (a unit's ∂a/∂z); or ("L",)
 Node = tuple
 
 
 def node_of(result, q: Quantity, notation) -> Node | None:
     """The dependency node of an answer's quantity (None where it has none, e.g. ∂L/∂L). A node
     quantity is one sample's (0-based; the first when the answer names none)."""
-    if q.kind == "delta" and q.is_parameter:  # Δw = w_new − w: the update's step, from the same gradient
+    if (q.kind == "delta" or q.kind.startswith("state:")) and q.is_parameter:  # an update's own steps
         kind, layer, j, k = result.parameter_index(str(q.name))
-        return ("delta", layer, j, k)
+        return (q.kind, layer, j, k)
     slope = local_slope(result, notation, q.kind, q.name)  # a unit's ∂a/∂z (σ′): a step of its own
     if slope is not None:
         return ("slope", *slope, (q.sample or 1) - 1)
@@ -51,8 +51,13 @@ def step_inputs(result, node: Node):
     if node[0] == "slope":  # σ′ = a(1 − a), tanh′ = 1 − a² from a; relu′ from z
         _, layer, neuron, s = node
         return [("value", "a" if layers[layer - 1].activation.name in A_SLOPES else "z", layer, neuron, s)]
-    if node[0] in ("new", "delta"):
-        return [("w" if node[3] is not None else "b", *node[1:])]
+    if node[0] in ("new", "delta") or node[0].startswith("state:"):  # from the gradient; Δw and the new
+        # value from the optimiser's state too, and the new value from Δw (w + Δw)
+        gradient = ("w" if node[3] is not None else "b", *node[1:])
+        if node[0].startswith("state:"):
+            return [gradient]
+        states = [(f"state:{key}", *node[1:]) for key in result.network.optimizer.state_names]
+        return [gradient, *states] + ([("delta", *node[1:])] if node[0] == "new" else [])
     if node[0] in ("w", "b"):
         _, layer, j, k = node
         neurons = range(sizes[layer]) if j is None else [j - 1]

@@ -17,7 +17,7 @@ from ..errors import UsageError
 from .answers import Answer, Tolerance
 from .intervals import one_path_only, read_the_other_way
 from .matching import matching
-from .optimizer_mistakes import update_mistakes
+from .optimizer_mistakes import state_mistakes, update_mistakes
 from .quantities import Quantity, QuantityError, evaluate, shown
 from .rule import same_value
 from .training_quantities import is_more
@@ -163,6 +163,7 @@ _STALE_PAIRS = tuple(m for m in _WHOLE_PASS if m[0] not in ("notes", "linear_own
 # never makes the rest; the values tried, and so the draws refused, are the same in any order):
 # measured on a 4-4-2 class, the factor left out refuses most draws, softmax's cross paths none
 _DRAWING = ("flat", "notes", "linear", "linear_own", "onz", "transposed", "onepath", "cross")
+_AFTER_DRAWING = ("momentum_averaged",)  # an update's mistakes catalogued since: never offered while drawing
 _WHOLE_PASS_DRAWING = tuple(sorted(_WHOLE_PASS, key=lambda m: _DRAWING.index(m[0])))
 
 
@@ -216,11 +217,15 @@ class Diagnoser:
             yield from ((new - value, sentence, code) for new, sentence, code in
                         update_mistakes(r, q, r.gradient(str(q.name))))
             return
-        if is_more(q.kind):  # state, after K, ∂X/∂Y: no catalogue of their own yet
+        if q.kind.startswith("state:") and q.is_parameter and not drawing:  # an optimiser's state
+            yield from state_mistakes(r, q, r.gradient(str(q.name)))
+            return
+        if is_more(q.kind):  # after K, ∂X/∂Y: no catalogue of their own yet
             return
         if q.kind == "updated":
             gradient = r.gradient(str(q.name))
-            yield from update_mistakes(r, q, gradient)
+            # (not a mistake catalogued after personal problems were drawn, while drawing them)
+            yield from (c for c in update_mistakes(r, q, gradient) if not drawing or c[2] not in _AFTER_DRAWING)
             if r.network.optimizer.name != "sgd":
                 return
             yield (updated(r.value(str(q.name)), gradient / 2, r.learning_rate),

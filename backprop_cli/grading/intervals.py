@@ -370,20 +370,7 @@ class Reach:
                 low, high = low + r.network.l2 * r.value(str(q.name)), high + r.network.l2 * r.value(str(q.name))
             if q.kind == "gradient":
                 return low, high
-            # the update, from the gradient as the student rounded it (or as the file states it)
-            stated = self.stated.get(("gradient", q.name, None))
-            g_low, g_high = as_pair(stated) if stated is not None else _widen((np.array(low), np.array(high)),
-                                                                                self.p)
-            if r.network.optimizer.name != "sgd" or r.is_frozen(str(q.name)):  # its steps, rounded as the answer is
-                return optimizer_reach(r, q, (float(g_low), float(g_high)), self.p, self.stated)
-            # η·g is a step of its own, rounded as the answer is (η = 0.5, g = 2.55: 1.275 written 1.27)
-            rate = r.learning_rate
-            step_low, step_high = _widen((np.array(rate * g_low), np.array(rate * g_high)), self.p) if rate != 1 \
-                else (rate * g_low, rate * g_high)
-            if q.kind == "delta":  # Δw, the change the update makes: −η·g
-                return float(-step_high), float(-step_low)
-            value = r.value(str(q.name))
-            return float(value - step_high), float(value - step_low)
+            return optimizer_reach(r, q, (low, high), self.p, self.stated)  # the update, step by step
         what, layer, neuron = node_at(r, q.name, self.n)
         s = (q.sample or 1) - 1
         if q.kind == "value":

@@ -17,6 +17,8 @@ SENTENCES = {
     "square_root_missing": "the square root is left out: the update divides by v + ε where √v + ε belongs",
     "epsilon_inside_root": "ε is inside the square root: √(v + ε) where √v + ε belongs",
     "lookahead_missing": "Nesterov's look-ahead is left out: w − η·velocity, where w − η·(g + β·velocity) belongs",
+    "momentum_averaged": "the velocity is averaged, velocity ← β·velocity + (1 − β)·g (as some courses write "
+                         "momentum); PyTorch's adds the gradient itself: velocity ← β·velocity + g",
     "optimizer_ignored": "this is plain gradient descent, w − η·∂L/∂w: the spec's optimiser updates otherwise",
     "update_sign": "the update's step is added: the optimiser subtracts it",
     "update_missing": "this is the value before the update: the update was not applied",
@@ -48,6 +50,9 @@ def _slips(r, name: str, gradient: float):
         step = g + s["beta"] * velocity if optimizer.name == "nesterov" else velocity
         if optimizer.name == "nesterov":
             yield w - rate * velocity, SENTENCES["lookahead_missing"], "lookahead_missing"
+        averaged = averaged_velocity(s, before, g)
+        yield w - rate * (g + s["beta"] * averaged if optimizer.name == "nesterov" else averaged), \
+            SENTENCES["momentum_averaged"], "momentum_averaged"
     elif optimizer.name in ("adagrad", "rmsprop"):
         v = before["v"] + g * g if optimizer.name == "adagrad" else s["alpha"] * before["v"] + (1 - s["alpha"]) * g * g
         step = g / (math.sqrt(v) + s["eps"])
@@ -65,6 +70,18 @@ def _slips(r, name: str, gradient: float):
         yield w - rate * m_hat / math.sqrt(v_hat + s["eps"]), SENTENCES["epsilon_inside_root"], "epsilon_inside_root"
     if step is not None:
         yield w + rate * step, SENTENCES["update_sign"], "update_sign"
+
+
+def averaged_velocity(settings: dict, before: dict, gradient: float) -> float:
+    """The velocity of momentum_averaged: β·velocity + (1 − β)·g."""
+    return settings["beta"] * before["velocity"] + (1 - settings["beta"]) * gradient
+
+
+def state_mistakes(r, q, gradient: float):
+    """(value, sentence, code) of the mistakes in an optimiser's state after the update (`velocity_w212`)."""
+    if q.kind == "state:velocity":
+        settings, (_, before, _) = r.network.optimizer.settings, r.parameter_state(str(q.name))
+        yield averaged_velocity(settings, before, gradient), SENTENCES["momentum_averaged"], "momentum_averaged"
 
 
 def update_mistakes(r, q, gradient: float):

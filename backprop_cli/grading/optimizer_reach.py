@@ -1,14 +1,14 @@
-"""What one update by the spec's optimiser reaches when a student rounds as they go: PyTorch's update
-(core.update) worked in intervals, every intermediate it writes down (g², the state, m̂ and v̂, the
-square root, the step) rounded as the answer is, from the gradient as the student rounded it or as
-the file states it, the state before the update as the spec gives it (exact), and a state after the
-update the file states in place of its own. grading.intervals asks it for an optimiser's state
-(`m_w212`, `v_w212`, `velocity_w212`), Δw and the new value; plain gradient descent's update is
-worked there. An operand used twice (g in m̂/√v̂) is taken as its interval each time: never narrower
-than the truth, a little wider where the two uses move together. Its intermediates always keep
-KEPT_DIGITS significant digits, even in the passes that round to the answer's decimals alone
-(grading.judging's wider interval): Adam's v of 2e-7 written to 3 decimals is 0, and no student
-divides by ε."""
+"""What one update reaches when a student rounds as they go: plain gradient descent's w − η·g, or the
+spec's optimiser's (PyTorch's, core.update), worked in intervals, every intermediate it writes down
+(η·g; g², the state, m̂ and v̂, the square root) rounded as the answer is, from the gradient as the
+student rounded it or as the file states it, the state before the update as the spec gives it
+(exact), and a state after the update the file states in place of its own; a new value from the Δw
+the file states, where it does. grading.intervals asks it for an optimiser's state (`m_w212`,
+`v_w212`, `velocity_w212`), Δw and the new value. An operand used twice (g in m̂/√v̂) is taken as its
+interval each time: never narrower than the truth, a little wider where the two uses move together.
+An optimiser's intermediates always keep KEPT_DIGITS significant digits, even in the passes that
+round to the answer's decimals alone (grading.judging's wider interval): Adam's v of 2e-7 written to
+3 decimals is 0, and no student divides by ε."""
 from __future__ import annotations
 
 import dataclasses
@@ -46,10 +46,19 @@ def _divide(a: Pair, b: Pair) -> Pair:
 
 def optimizer_reach(r, q, gradient: Pair, precision, stated: dict) -> Pair:
     """The interval of `q` (state:NAME, delta or updated, of one parameter) after the update of
-    `r`'s parameter by its optimiser, from `gradient` (an interval); `stated` the answers file's
-    values by (kind, Name, sample), as grading.intervals.Reach holds them."""
-    name = str(q.name)
-    precision = dataclasses.replace(precision, kept=max(precision.kept, KEPT_DIGITS))
+    `r`'s parameter, from `gradient` (the interval of its own value, which the student rounds as
+    the answer is); `stated` the answers file's values by (kind, Name, sample), as
+    grading.intervals.Reach holds them."""
+    name, kind = str(q.name), r.network.optimizer.name
+    given = stated.get(("delta", q.name, None))
+    if q.kind == "updated" and given is not None and not r.is_frozen(name):  # w + the Δw the file states
+        change = given if isinstance(given, tuple) else (given, given)
+        return r.value(name) + change[0], r.value(name) + change[1]
+    given = stated.get(("gradient", q.name, None))
+    g = (given if isinstance(given, tuple) else (given, given)) if given is not None else \
+        precision.rounded_pair(*gradient)
+    if kind != "sgd":
+        precision = dataclasses.replace(precision, kept=max(precision.kept, KEPT_DIGITS))
     t, before, _ = r.parameter_state(name)
     if r.is_frozen(name):  # kept, and its state with it
         value = before[q.kind.partition(":")[2]] if q.kind.startswith("state:") else \
@@ -68,8 +77,10 @@ def optimizer_reach(r, q, gradient: Pair, precision, stated: dict) -> Pair:
             return rounded(own)
         return given if isinstance(given, tuple) else (given, given)
 
-    s, g, kind = r.network.optimizer.settings, gradient, r.network.optimizer.name
-    if kind in ("momentum", "nesterov"):  # v ← β·v + g; the step η·v, or η·(g + β·v)
+    s = r.network.optimizer.settings
+    if kind == "sgd":
+        direction = g
+    elif kind in ("momentum", "nesterov"):  # v ← β·v + g; the step η·v, or η·(g + β·v)
         velocity = state("velocity", _add((s["beta"] * before["velocity"],) * 2, g))
         direction = rounded(_add(g, rounded(_scale(s["beta"], velocity)))) if kind == "nesterov" else velocity
     elif kind in ("adagrad", "rmsprop"):  # v ← v + g², or α·v + (1 − α)·g²; the step η·g/(√v + ε)

@@ -121,8 +121,10 @@ def evaluate_more(result, q, notation, node_at) -> float:
 def position(q) -> tuple:
     """Where it sits along the computation (quantities.chain_position): a partial among the
     gradients (∂X/∂z of a layer just before its ∂L/∂z, which multiplies by a unit's σ′; ∂X/∂w after
-    it), the rest after the updates."""
+    it); an optimiser's state, then Δw, just before the new value; the rest after the updates."""
     layer = q.name.indices[0] if q.name.indices else 0
+    if q.kind.startswith("state:") or q.kind == "delta":  # an update's steps, before its new value (2, layer, 0)
+        return (2, layer, -2 if q.kind != "delta" else -1)
     if not q.kind.startswith("partial"):
         return (3, layer, 0)
     return (1, -layer, 2) if q.name.kind in ("w", "b") else (1, -layer, -0.5)
