@@ -75,3 +75,46 @@ def test_the_change_is_the_negative_step_and_the_new_value_the_old_less_it(tmp_p
         d_low, d_high = interval(tmp_path, optimizer, "Δw111", "0.0000")
         n_low, n_high = interval(tmp_path, optimizer, "w111_new", "0.0000")
         assert d_high < 0 and n_low == pytest.approx(W + d_low) and n_high == pytest.approx(W + d_high)
+
+
+def test_the_interval_operations_on_intervals_of_either_sign():
+    from backprop_cli.grading.optimizer_reach import WHOLE, _add, _divide, _scale, _sqrt, _square
+
+    assert _scale(2.0, (-1.0, 3.0)) == (-2.0, 6.0) and _scale(-2.0, (-1.0, 3.0)) == (-6.0, 2.0)
+    assert _add((-1.0, 2.0), (10.0, 20.0)) == (9.0, 22.0)
+    assert _square((-2.0, 3.0)) == (0.0, 9.0) and _square((-3.0, -2.0)) == (4.0, 9.0)
+    assert _square((2.0, 3.0)) == (4.0, 9.0)
+    assert _sqrt((4.0, 9.0)) == (2.0, 3.0) and _sqrt((-1.0, 4.0)) == (0.0, 2.0)
+    assert _divide((-1.0, 2.0), (4.0, 8.0)) == (-0.25, 0.5) and _divide((1.0, 2.0), (-1.0, 1.0)) == WHOLE
+    assert _divide((1.0, 2.0), (0.0, 1.0)) == WHOLE
+    assert (-math.inf, math.inf) == WHOLE
+
+
+def test_adam_later_in_training_reads_its_state_and_step_count(tmp_path):
+    # the spec's state after one update (t = 1, m = 0.016, v = 2.56e-5 from g = 0.16 at w = 0.5), and
+    # the weight after it; the second update's m, v, m̂ = m/(1 − β1²), v̂ = v/(1 − β2²) and step
+    w1 = W - RATE * 1.0  # Adam's first step is η·sign(g) (to 1e-8)
+    g = 2 * (w1 - 0.42)
+    m, v = 0.9 * 0.016 + 0.1 * g, 0.999 * 2.56e-5 + 0.001 * g * g
+    step = RATE * (m / (1 - 0.9 ** 2)) / (math.sqrt(v / (1 - 0.999 ** 2)) + 1e-8)
+    spec = SPEC.format(optimizer="{name: adam}").replace("[[0.5]]", f"[[{w1!r}]]") + \
+        "optimizer_state:\n  step: 1\n  w111: {m: 0.016, v: 2.56e-05}\n"
+    (tmp_path / "net.yaml").write_text(spec, encoding="utf-8")
+    result = bp.load_spec(tmp_path / "net.yaml").compute()
+    names = notation("default", result.network.names)
+    for quantity, truth in (("m_w111", m), ("v_w111", v), ("Δw111", -step), ("w111_new", w1 - step)):
+        written = f"{truth:.5e}"  # 6 significant digits, and so every intermediate
+        low, high = Reach(result, names, precision_of(written)).interval(parse_quantity(quantity, names))
+        assert low <= truth <= high and high - low <= 1e-5 * abs(truth), (quantity, low, high)
+
+
+def test_a_new_value_from_the_change_the_file_states(tmp_path):
+    # w + Δw, the stated Δw standing for what rounds to it
+    from backprop_cli.grading.optimizer_reach import optimizer_reach
+
+    (tmp_path / "net.yaml").write_text(SPEC.format(optimizer="{name: momentum}"), encoding="utf-8")
+    result = bp.load_spec(tmp_path / "net.yaml").compute()
+    names = notation("default", result.network.names)
+    q = parse_quantity("w111_new", names)
+    stated = {("delta", q.name, None): (-0.0815, -0.0805)}
+    assert optimizer_reach(result, q, (G, G), precision_of("0.000"), stated) == (W - 0.0815, W - 0.0805)
