@@ -83,7 +83,7 @@ def test_the_interval_operations_on_intervals_of_either_sign():
     assert _scale(2.0, (-1.0, 3.0)) == (-2.0, 6.0) and _scale(-2.0, (-1.0, 3.0)) == (-6.0, 2.0)
     assert _add((-1.0, 2.0), (10.0, 20.0)) == (9.0, 22.0)
     assert _square((-2.0, 3.0)) == (0.0, 9.0) and _square((-3.0, -2.0)) == (4.0, 9.0)
-    assert _square((2.0, 3.0)) == (4.0, 9.0)
+    assert _square((2.0, 3.0)) == (4.0, 9.0) and _square((0.5, 3.0)) == (0.25, 9.0)
     assert _sqrt((4.0, 9.0)) == (2.0, 3.0) and _sqrt((-1.0, 4.0)) == (0.0, 2.0)
     assert _divide((-1.0, 2.0), (4.0, 8.0)) == (-0.25, 0.5) and _divide((1.0, 2.0), (-1.0, 1.0)) == WHOLE
     assert _divide((1.0, 2.0), (0.0, 1.0)) == WHOLE

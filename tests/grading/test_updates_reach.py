@@ -81,3 +81,10 @@ def test_momentum_after_two_updates(tmp_path):
 def test_a_frozen_parameter_never_moves(tmp_path):
     assert interval(tmp_path, "{name: adam}", "w111_after3", "0.0", "frozen: [w111]\n") == (5.0, 5.0)
     assert interval(tmp_path, "{name: adam}", "Δw111", "0.0", "frozen: [w111]\n") == (0.0, 0.0)
+
+
+def test_a_frozen_parameters_state_stays_as_it_was(tmp_path):
+    # frozen parameters keep their value and their optimiser state, which is none (PyTorch's: not in
+    # the optimiser's list; a spec may not state one): 0 after any update
+    assert interval(tmp_path, "{name: adam}", "m_w111", "0.00", "frozen: [w111]\n") == (0.0, 0.0)
+    assert interval(tmp_path, "{name: momentum}", "velocity_w111", "0.00", "frozen: [w111]\n") == (0.0, 0.0)
