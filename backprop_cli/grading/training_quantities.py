@@ -6,6 +6,7 @@ judged by the one rule (grading.rule): a parameter after updates as one update m
 the rest on its value; none has a "follows from" step."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..core.names import Name, parse_name
@@ -135,22 +136,47 @@ def partial_top(q) -> Name:
     return parse_name(q.kind.partition(":")[2])
 
 
+MAX_WORKED = 1_000  # updates before which the k-th is worked step by step (one training run to k − 1, kept)
+
+
 def updates_reach(result, q, precision) -> tuple[float, float]:
     """What a parameter's value after k ≥ 2 updates (`w212_after3`) reaches when a student rounds as
-    they go: the value after k − 1 updates rounded as the answer is, less the k-th update's step,
-    itself rounded as the answer is (the first update is grading.optimizer_reach's, or plain gradient
-    descent's in grading.intervals). A worked example's third Adam update is 4.8001 − 0.0998 = 4.7003
-    for the true 4.70021. A frozen parameter never moves: its value is exact. (No "follows from": a
-    value after k − 1 updates the file states is no input of it.)"""
+    they go: the value after k − 1 updates rounded as the answer is, plus the k-th update's change as
+    grading.optimizer_reach works it out on the network after k − 1 updates (its gradient, the
+    optimiser's state, m̂ and v̂, the step, each rounded as the answer is). A worked example's third
+    Adam update is 4.8001 − 0.0998 = 4.7003 for the true 4.70021. Beyond MAX_WORKED updates, the
+    true k-th step rounded as the answer is. A frozen parameter never moves: its value is exact. (No
+    "follows from": a value after k − 1 updates the file states is no input of it.)"""
+    from .optimizer_reach import optimizer_reach
+
     name = str(q.name)
     if result.is_frozen(name):
         return (result.value(name),) * 2
     k = int(q.kind.partition(":")[2])
-    position = result.packing().position(*result.parameter_index(name))
-    before, now = (float(_after(result, n)[1][position]) for n in (k - 1, k))
-    step_low, step_high = precision.rounded_pair(before - now, before - now)
+    if k - 1 <= MAX_WORKED:
+        earlier = _network_after(result, k - 1)
+        before = earlier.value(name)
+        change = optimizer_reach(earlier, dataclasses.replace(q, kind="delta"), (earlier.gradient(name),) * 2,
+                                 precision, {})
+        step_low, step_high = -change[1], -change[0]
+    else:
+        position = result.packing().position(*result.parameter_index(name))
+        before, now = (float(_after(result, n)[1][position]) for n in (k - 1, k))
+        step_low, step_high = precision.rounded_pair(before - now, before - now)
     low, high = precision.rounded_pair(before, before)
     return low - step_high, high - step_low
+
+
+def _network_after(result, n: int):
+    """The checked pass (core.result.Result) of `result`'s network after n updates, its optimiser
+    state with it: trained once for each n asked."""
+    key = ("network after", n)
+    if key not in result._cache:
+        from ..core.training import train
+
+        run = train(result.network, result.a[0], result.targets, result.learning_rate, n)
+        result._cache[key] = run.result if n else result
+    return result._cache[key]
 
 
 def _parameter(result, q, error) -> None:
