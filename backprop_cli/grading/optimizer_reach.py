@@ -4,8 +4,8 @@ spec's optimiser's (PyTorch's, core.update), worked in intervals, every intermed
 student rounded it or as the file states it, the state before the update as the spec gives it
 (exact), and a state after the update the file states in place of its own; a new value from the Δw
 the file states, where it does. grading.intervals asks it for an optimiser's state (`m_w212`,
-`v_w212`, `velocity_w212`), Δw and the new value. An operand used twice (g in m̂/√v̂) is taken as its
-interval each time: never narrower than the truth, a little wider where the two uses move together.
+`v_w212`, `velocity_w212`), Δw and the new value. An optimiser reads g twice (in m̂ and √v̂), so its
+update is worked from each end of g's interval and its middle, the two reads moving together.
 An optimiser's intermediates always keep KEPT_DIGITS significant digits, even in the passes that
 round to the answer's decimals alone (grading.judging's wider interval): Adam's v of 2e-7 written to
 3 decimals is 0, and no student divides by ε."""
@@ -65,40 +65,50 @@ def optimizer_reach(r, q, gradient: Pair, precision, stated: dict) -> Pair:
             0.0 if q.kind == "delta" else r.value(name)
         return value, value
 
-    def rounded(pair: Pair) -> Pair:
-        return precision.rounded_pair(*pair) if all(map(math.isfinite, pair)) else pair
+    def worked(g: Pair) -> Pair:
+        def rounded(pair: Pair) -> Pair:
+            return precision.rounded_pair(*pair) if all(map(math.isfinite, pair)) else pair
 
-    found = {}  # each state's own interval (the answer's, before its rounding)
+        found = {}  # each state's own interval (the answer's, before its rounding)
 
-    def state(key: str, own: Pair) -> Pair:  # as the next step uses it: as stated, else rounded
-        found[key] = own
-        given = stated.get((f"state:{key}", q.name, None))
-        if given is None:
-            return rounded(own)
-        return given if isinstance(given, tuple) else (given, given)
+        def state(key: str, own: Pair) -> Pair:  # as the next step uses it: as stated, else rounded
+            found[key] = own
+            given = stated.get((f"state:{key}", q.name, None))
+            if given is None:
+                return rounded(own)
+            return given if isinstance(given, tuple) else (given, given)
 
-    s = r.network.optimizer.settings
-    if kind == "sgd":
-        direction = g
-    elif kind in ("momentum", "nesterov"):  # v ← β·v + g; the step η·v, or η·(g + β·v)
-        velocity = state("velocity", _add((s["beta"] * before["velocity"],) * 2, g))
-        direction = rounded(_add(g, rounded(_scale(s["beta"], velocity)))) if kind == "nesterov" else velocity
-    elif kind in ("adagrad", "rmsprop"):  # v ← v + g², or α·v + (1 − α)·g²; the step η·g/(√v + ε)
-        square = rounded(_square(g))
-        own = _add((before["v"],) * 2, square) if kind == "adagrad" else \
-            _add(rounded((s["alpha"] * before["v"],) * 2), rounded(_scale(1 - s["alpha"], square)))
-        v = state("v", own)
-        direction = rounded(_divide(g, _add(rounded(_sqrt(v)), (s["eps"],) * 2)))
-    else:  # adam: m and v, then m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t); the step η·m̂/(√v̂ + ε)
-        b1, b2 = s["beta1"], s["beta2"]
-        m = state("m", _add(rounded((b1 * before["m"],) * 2), rounded(_scale(1 - b1, g))))
-        v = state("v", _add(rounded((b2 * before["v"],) * 2), rounded(_scale(1 - b2, rounded(_square(g))))))
-        m_hat, v_hat = rounded(_scale(1 / (1 - b1 ** t), m)), rounded(_scale(1 / (1 - b2 ** t), v))
-        direction = rounded(_divide(m_hat, _add(rounded(_sqrt(v_hat)), (s["eps"],) * 2)))
-    if q.kind.startswith("state:"):
-        return found[q.kind.partition(":")[2]]
-    step = rounded(_scale(r.learning_rate, direction)) if r.learning_rate != 1 else direction
-    if q.kind == "delta":
-        return -step[1], -step[0]
-    value = r.value(name)
-    return value - step[1], value - step[0]
+        s = r.network.optimizer.settings
+        if kind == "sgd":
+            direction = g
+        elif kind in ("momentum", "nesterov"):  # v ← β·v + g; the step η·v, or η·(g + β·v)
+            velocity = state("velocity", _add((s["beta"] * before["velocity"],) * 2, g))
+            direction = rounded(_add(g, rounded(_scale(s["beta"], velocity)))) if kind == "nesterov" else velocity
+        elif kind in ("adagrad", "rmsprop"):  # v ← v + g², or α·v + (1 − α)·g²; the step η·g/(√v + ε)
+            square = rounded(_square(g))
+            own = _add((before["v"],) * 2, square) if kind == "adagrad" else \
+                _add(rounded((s["alpha"] * before["v"],) * 2), rounded(_scale(1 - s["alpha"], square)))
+            v = state("v", own)
+            direction = rounded(_divide(g, _add(rounded(_sqrt(v)), (s["eps"],) * 2)))
+        else:  # adam: m and v, then m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t); the step η·m̂/(√v̂ + ε)
+            b1, b2 = s["beta1"], s["beta2"]
+            m = state("m", _add(rounded((b1 * before["m"],) * 2), rounded(_scale(1 - b1, g))))
+            v = state("v", _add(rounded((b2 * before["v"],) * 2), rounded(_scale(1 - b2, rounded(_square(g))))))
+            m_hat, v_hat = rounded(_scale(1 / (1 - b1 ** t), m)), rounded(_scale(1 / (1 - b2 ** t), v))
+            direction = rounded(_divide(m_hat, _add(rounded(_sqrt(v_hat)), (s["eps"],) * 2)))
+        if q.kind.startswith("state:"):
+            return found[q.kind.partition(":")[2]]
+        step = rounded(_scale(r.learning_rate, direction)) if r.learning_rate != 1 else direction
+        if q.kind == "delta":
+            return -step[1], -step[0]
+        value = r.value(name)
+        return value - step[1], value - step[0]
+
+    if kind == "sgd":  # w − η·g reads g once: its interval in one pass
+        return worked(g)
+    # an optimiser reads g twice (m̂ and √v̂, g and √v), and its update moves with g (g/√(c + k·g²)
+    # rises with g): worked from each end of g's interval and its middle, the two reads move
+    # together as they do for the student, where one interval for both would spread the step
+    # by twice g's rounding (RMSProp's first step η/√(1 − α) would spread 3%)
+    ends = [worked((x, x)) for x in (g[0], (g[0] + g[1]) / 2, g[1])]
+    return min(low for low, _ in ends), max(high for _, high in ends)

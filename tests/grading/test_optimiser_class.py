@@ -271,3 +271,20 @@ def test_a_mistake_catalogued_after_personal_problems_were_drawn_is_not_offered_
     drawing = [c[2] for c in diagnoser.candidates(q, result.updated("w111"), drawing=True)]
     assert "momentum_averaged" in grading and "momentum_averaged" not in drawing
     assert [c for c in grading if c != "momentum_averaged"] == drawing
+
+
+RMSPROP_SIGMOID = (
+    "input: [-0.7, -0.4]\ntarget: [0.37]\nloss: squared_error\nlearning_rate: 0.2\n"
+    "optimizer: {name: rmsprop, alpha: 0.9, eps: 1e-08}\n"
+    "layers:\n  - {activation: sigmoid, weights: [[-0.66, -0.42], [-0.44, 0.76]], biases: [-0.54, -0.76]}\n"
+    "  - {activation: sigmoid, weights: [[0.9, -0.72]], biases: [0.86]}\n"
+)
+
+
+@pytest.mark.parametrize("written, verdict", [("-0.0275", "right"), ("-0.0308", "wrong"), ("-0.0250", "wrong")])
+def test_rmsprops_first_step_reads_the_gradient_twice_and_moves_with_it(tmp_path, written, verdict):
+    # RMSProp's first step is η·g/√((1 − α)·g²) = η/√0.1 = 0.632456 whatever g (−0.022646): w111_new =
+    # −0.66 + 0.632456 = −0.027545. Taking g's rounding once in g and once in √v spreads the step by 3%
+    # and accepted −0.0308 (a slip in the simulated class) as right; g moves both together
+    by = check(tmp_path, RMSPROP_SIGMOID, {"dL/dw111": "-0.0226", "w111_new": written})
+    assert by["w111_new"]["verdict"] == verdict, by["w111_new"]
