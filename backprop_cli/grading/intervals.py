@@ -337,7 +337,7 @@ class Reach:
         """The quantity's own interval (before its own rounding, which is the answer's)."""
         r = self.r
         if q.kind.startswith("after:") and q.is_parameter:
-            return updates_reach(r, q, self.p)  # one update more, its step rounded as the answer is
+            return updates_reach(r, q, self.p)  # one update more, worked step by step
         if is_more(q.kind) and q.kind != "delta" and not q.kind.startswith("state:"):  # loss after K, ∂X/∂Y: value
             local = self._local_derivative(q) if q.kind.startswith("partial:") else None
             return local if local is not None else (evaluate(r, q, self.n),) * 2
