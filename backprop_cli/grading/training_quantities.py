@@ -136,45 +136,54 @@ def partial_top(q) -> Name:
     return parse_name(q.kind.partition(":")[2])
 
 
-MAX_WORKED = 1_000  # updates before which the k-th is worked step by step (one training run to k − 1, kept)
+MAX_WORKED = 1_000  # updates before which the last is worked step by step (the networks on the way kept)
+BY_HAND = 10  # the last updates a student is taken to work by hand, writing each value down rounded
 
 
 def updates_reach(result, q, precision) -> tuple[float, float]:
     """What a parameter's value after k ≥ 2 updates (`w212_after3`) reaches when a student rounds as
-    they go: the value after k − 1 updates rounded as the answer is, plus the k-th update's change as
-    grading.optimizer_reach works it out on the network after k − 1 updates (its gradient, the
-    optimiser's state, m̂ and v̂, the step, each rounded as the answer is). A worked example's third
-    Adam update is 4.8001 − 0.0998 = 4.7003 for the true 4.70021. Beyond MAX_WORKED updates, the
-    true k-th step rounded as the answer is. A frozen parameter never moves: its value is exact. (No
-    "follows from": a value after k − 1 updates the file states is no input of it.)"""
+    they go: update by update, the value written down rounded as the answer is, plus the update's
+    change as grading.optimizer_reach works it out on the network after the updates before it (its
+    gradient, the optimiser's state, m̂ and v̂, the step, each rounded as the answer is), so that a
+    value after 2 updates built on a right, rounded new value is right too. The last BY_HAND updates
+    are worked so; the ones before them are taken as they are (nobody works a hundred by hand). A
+    worked example's third Adam update is 4.8001 − 0.0998 = 4.7003 for the true 4.70021. Beyond
+    MAX_WORKED updates, the true k-th step rounded as the answer is. A frozen parameter never moves:
+    its value is exact. (No "follows from": a value after k − 1 updates the file states is no input.)"""
     from .optimizer_reach import optimizer_reach
 
     name = str(q.name)
     if result.is_frozen(name):
         return (result.value(name),) * 2
     k = int(q.kind.partition(":")[2])
-    if k - 1 <= MAX_WORKED:
-        earlier = _network_after(result, k - 1)
-        before = earlier.value(name)
-        change = optimizer_reach(earlier, dataclasses.replace(q, kind="delta"), (earlier.gradient(name),) * 2,
-                                 precision, {})
-        step_low, step_high = -change[1], -change[0]
-    else:
+    if k - 1 > MAX_WORKED:
         position = result.packing().position(*result.parameter_index(name))
         before, now = (float(_after(result, n)[1][position]) for n in (k - 1, k))
         step_low, step_high = precision.rounded_pair(before - now, before - now)
-    low, high = precision.rounded_pair(before, before)
-    return low - step_high, high - step_low
+        low, high = precision.rounded_pair(before, before)
+        return low - step_high, high - step_low
+    first = max(1, k - BY_HAND)  # the first update worked by hand
+    low = high = _network_after(result, first - 1).value(name)
+    for n in range(first, k + 1):
+        earlier = _network_after(result, n - 1)
+        if n > 1:  # a value worked out before (the spec's own is as given)
+            low, high = precision.rounded_pair(low, high)
+        change = optimizer_reach(earlier, dataclasses.replace(q, kind="delta"), (earlier.gradient(name),) * 2,
+                                 precision, {})
+        low, high = low + change[0], high + change[1]
+    return low, high
 
 
 def _network_after(result, n: int):
     """The checked pass (core.result.Result) of `result`'s network after n updates, its optimiser
-    state with it: trained once for each n asked."""
+    state with it: one update on from n − 1 where that is known, else trained n updates; kept."""
     key = ("network after", n)
     if key not in result._cache:
         from ..core.training import train
 
-        run = train(result.network, result.a[0], result.targets, result.learning_rate, n)
+        known = result._cache.get(("network after", n - 1))
+        start, epochs = (known, 1) if known is not None else (result, n)
+        run = train(start.network, result.a[0], result.targets, result.learning_rate, epochs)
         result._cache[key] = run.result if n else result
     return result._cache[key]
 

@@ -60,9 +60,10 @@ def test_adam_after_k_is_the_rounded_value_before_less_the_rounded_step(tmp_path
     kept = max(decimals, 2 - math.floor(math.log10(step)))
     rounded = round(before, decimals) - round(step, kept)
     assert low <= now <= high and low <= rounded <= high
-    # no wider than the roundings of the value before and of the step's own steps (m, v, m̂, v̂, the root)
-    assert high - low <= 3 * half
-    assert low >= now - 3 * half and high <= now + 3 * half
+    # no wider than the roundings of each value written down and of each update's own steps (m, v,
+    # m̂, v̂, the root): a couple of units an update, never a blanket widening
+    assert high - low <= 2 * k * half
+    assert low >= now - 2 * k * half and high <= now + 2 * k * half
 
 
 def test_adams_first_update_and_its_change_are_its_step_rounded(tmp_path):
