@@ -2,23 +2,13 @@
 
 Worked by hand, independent of the grader."""
 
-import json
-
-from conftest import invoke
+from .test_optimiser_class import check  # the optimiser class's: one check, one reading
 
 # one linear weight on the input 1, target 0: L = w², ∂L/∂w = 2w; plain gradient descent, η = 0.1
 SQUARE = (
     "input: [1.0]\ntarget: [0.0]\nloss: squared_error\nlearning_rate: 0.1\n"
     "layers:\n  - {activation: linear, weights: [[0.58246]], biases: none}\n"
 )
-
-
-def check(tmp_path, spec, answers):
-    (tmp_path / "net.yaml").write_text(spec)
-    lines = "".join(f"  {k}: {v}\n" for k, v in answers.items())
-    (tmp_path / "answers.yaml").write_text(f"spec: net.yaml\nanswers:\n{lines}")
-    result = invoke("check", tmp_path / "answers.yaml", "--format", "json")
-    return {r["quantity"]: r for r in json.loads(result.stdout)["files"][0]["results"]}
 
 
 # Before: updates_reach starts update K from the TRUE value after K - 1 rounded (and its true
