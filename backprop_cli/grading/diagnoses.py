@@ -213,9 +213,7 @@ class Diagnoser:
         r, n = self.result, self.notation
         loss = r.network.loss.name
         if q.kind == "delta" and q.is_parameter and not drawing:  # Δw: each update mistake as the change it makes
-            value = r.value(str(q.name))
-            yield from ((new - value, sentence, code) for new, sentence, code in
-                        update_mistakes(r, q, r.gradient(str(q.name))))
+            yield from update_mistakes(r, q, r.gradient(str(q.name)))
             return
         if q.kind.startswith("state:") and q.is_parameter and not drawing:  # an optimiser's state
             yield from state_mistakes(r, q, r.gradient(str(q.name)))

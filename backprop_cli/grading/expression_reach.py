@@ -14,7 +14,7 @@ import itertools
 import math
 
 from ..core.operations import OPERATIONS, DomainError
-from .intervals import as_pair
+from .interval_arithmetic import as_pair
 from .rule import Precision
 
 Pair = tuple  # (low, high) floats

@@ -10,6 +10,12 @@ from .rule import Precision
 Pair = tuple  # (low, high) arrays of the same shape
 
 
+def as_pair(given) -> tuple[float, float]:
+    """A stated value as the next step may use it: a number as written, or (low, high), what its
+    digits stand for (a student may carry more digits than they write)."""
+    return given if isinstance(given, tuple) else (given, given)
+
+
 def mul(a: Pair, b: Pair) -> Pair:
     corners = (a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1])
     return np.minimum.reduce(corners), np.maximum.reduce(corners)

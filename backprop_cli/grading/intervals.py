@@ -14,6 +14,7 @@ from ..errors import UsageError
 from .interval_arithmetic import (
     Pair,
     activation_range,
+    as_pair,
     hull,
     loss_gradient_range,
     loss_range,
@@ -60,12 +61,6 @@ def read_the_other_way(weights: np.ndarray) -> np.ndarray | None:
     if weights.shape[0] != weights.shape[1] or np.allclose(weights, weights.T):
         return None
     return weights.T
-
-
-def as_pair(given) -> tuple[float, float]:
-    """A stated value as the next step may use it: a number as written, or (low, high), what its
-    digits stand for (a student may carry more digits than they write)."""
-    return given if isinstance(given, tuple) else (given, given)
 
 
 def _pins(result, notation, stated: dict) -> dict:

@@ -278,8 +278,7 @@ class Judge:
             stated = self.stated.get(("gradient", q.name, None))
             if stated is None or same_value(stated.given, self.truths.get(id(stated), self.r.gradient(str(q.name)))):
                 return []
-            shift = self.r.value(str(q.name)) if q.kind == "delta" else 0.0
-            return [(new - shift, sentence, code) for new, sentence, code in update_mistakes(self.r, q, stated.given)]
+            return list(update_mistakes(self.r, q, stated.given))
         if q.kind == "gradient" and q.name.kind == "L" or q.kind == "value" and q.is_parameter or \
                 q.kind not in ("gradient", "value") or not self._stated_upstream(answer):
             return []

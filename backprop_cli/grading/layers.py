@@ -21,7 +21,7 @@ from .expression_reach import ExpressionReach, ExpressionShape
 from .expression_reach import _image as image
 from .expression_reach import _mul as multiply
 from .expression_reach import _widen as widen
-from .intervals import as_pair
+from .interval_arithmetic import as_pair
 from .matching import matching
 from .optimizer_mistakes import update_mistakes
 from .possible import told_apart
@@ -302,7 +302,10 @@ class LayersShape(ExpressionShape):
 
 
 class _Parameter:
-    """A parameter's name as grading.optimizer_mistakes.update_mistakes reads it from a quantity."""
+    """A parameter's name, and its new value asked, as grading.optimizer_mistakes.update_mistakes
+    reads them from a quantity."""
+
+    kind = "updated"
 
     def __init__(self, name: str):
         self.name = name

@@ -86,7 +86,16 @@ def state_mistakes(r, q, gradient: float):
 
 def update_mistakes(r, q, gradient: float):
     """(value, sentence, code) of the update's own mistakes, made with `gradient` (the true one,
-    or the one the answers file states)."""
+    or the one the answers file states): the new value each gives, or for Δw (`q` of kind delta)
+    the change it makes."""
+    if q.kind == "delta":
+        value = r.value(str(q.name))
+        yield from ((new - value, sentence, code) for new, sentence, code in _new_values(r, q, gradient))
+    else:
+        yield from _new_values(r, q, gradient)
+
+
+def _new_values(r, q, gradient: float):
     if r.network.optimizer.name != "sgd":  # the spec's optimiser: its own catalogue
         yield from optimizer_mistakes(r, str(q.name), gradient)
         return

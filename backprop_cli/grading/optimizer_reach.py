@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from .interval_arithmetic import as_pair
 from .rule import KEPT_DIGITS
 
 Pair = tuple  # (low, high) floats
@@ -52,11 +53,10 @@ def optimizer_reach(r, q, gradient: Pair, precision, stated: dict) -> Pair:
     name, kind = str(q.name), r.network.optimizer.name
     given = stated.get(("delta", q.name, None))
     if q.kind == "updated" and given is not None and not r.is_frozen(name):  # w + the Δw the file states
-        change = given if isinstance(given, tuple) else (given, given)
+        change = as_pair(given)
         return r.value(name) + change[0], r.value(name) + change[1]
     given = stated.get(("gradient", q.name, None))
-    g = (given if isinstance(given, tuple) else (given, given)) if given is not None else \
-        precision.rounded_pair(*gradient)
+    g = as_pair(given) if given is not None else precision.rounded_pair(*gradient)
     if kind != "sgd":
         precision = dataclasses.replace(precision, kept=max(precision.kept, KEPT_DIGITS))
     t, before, _ = r.parameter_state(name)
@@ -76,7 +76,7 @@ def optimizer_reach(r, q, gradient: Pair, precision, stated: dict) -> Pair:
             given = stated.get((f"state:{key}", q.name, None))
             if given is None:
                 return rounded(own)
-            return given if isinstance(given, tuple) else (given, given)
+            return as_pair(given)
 
         s = r.network.optimizer.settings
         if kind == "sgd":
