@@ -28,7 +28,7 @@ from .interval_arithmetic import (
 from .optimizer_reach import optimizer_reach
 from .quantities import Quantity, QuantityError, evaluate, local_slope, node_at
 from .rule import Precision, remembered
-from .training_quantities import is_more, partial_top, updates_reach
+from .training_quantities import is_more, loss_after_reach, partial_top, updates_reach
 
 # the catalogued mistakes (CONTRACT section 5's codes) a pass can make in every step: on the
 # file's stated values, what each gives a step is told apart from what the correct method gives
@@ -333,7 +333,9 @@ class Reach:
         r = self.r
         if q.kind.startswith("after:") and q.is_parameter:
             return updates_reach(r, q, self.p)  # one update more, worked step by step
-        if is_more(q.kind) and q.kind != "delta" and not q.kind.startswith("state:"):  # loss after K, ∂X/∂Y: value
+        if q.kind.startswith("after:"):  # the loss after K: the forward pass of the network after the updates
+            return loss_after_reach(r, q, self.p, self.interval)
+        if is_more(q.kind) and q.kind != "delta" and not q.kind.startswith("state:"):  # ∂X/∂Y: on its value
             local = self._local_derivative(q) if q.kind.startswith("partial:") else None
             return local if local is not None else (evaluate(r, q, self.n),) * 2
         if q.name.kind == "L":

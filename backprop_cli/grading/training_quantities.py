@@ -205,3 +205,48 @@ def _after(result, k: int):
     from ..core.training import trajectory
 
     return trajectory(result, k, _longest(result))
+
+
+def loss_after_reach(result, q, precision, reach) -> tuple[float, float]:
+    """What the loss after k updates (`loss_after2`) reaches when a student works it out as they go:
+    the forward pass of the network after the updates, each weight and bias anywhere in what its
+    own value after k reaches (`reach(Quantity)`: a value after k updates as it is judged), every
+    intermediate (z, a, each sample's loss in a batch) rounded as the answer is; the loss's own
+    interval is not (that rounding is the answer's). A student who rounds every step to 4
+    significant digits writes 0.01467 for the true 0.0146762: the network they ran was their own."""
+    import numpy as np
+
+    from ..core.names import parameter_name
+    from .interval_arithmetic import activation_range, loss_range, matmul_pairs
+
+    k = int(q.kind.partition(":")[2])
+    kind = "value" if k == 0 else "updated" if k == 1 else f"after:{k}"
+
+    def of(*index) -> tuple[float, float]:  # a parameter's value after k updates, as it is judged
+        name = parameter_name(*index)
+        return reach(dataclasses.replace(q, text=name, kind=kind, name=parse_name(name), sample=None))
+
+    with np.errstate(all="ignore"):  # an interval that overflows is judged as wide, never warned about
+        a = (result.a[0], result.a[0])
+        squares = [0.0, 0.0]  # Σw² of the weights after the updates, for an L2 term
+        for l, layer in enumerate(result.network.layers, start=1):
+            rows, cols = layer.weights.shape
+            weights = np.array([[of("w", l, j, i) for i in range(1, cols + 1)] for j in range(1, rows + 1)])
+            low, high = weights[..., 0], weights[..., 1]
+            if layer.bias_style == "each":
+                biases = np.array([of("b", l, j) for j in range(1, rows + 1)])
+            elif layer.bias_style == "shared":
+                biases = np.array([of("b", l, None)] * rows)
+            else:
+                biases = np.zeros((rows, 2))
+            z = matmul_pairs(a, (low.T, high.T))
+            z = precision.rounded(z[0] + biases[:, 0], z[1] + biases[:, 1])
+            a = precision.rounded(*activation_range(layer.activation, z))
+            straddles = (low <= 0) & (high >= 0)
+            squares[0] += float(np.where(straddles, 0.0, np.minimum(low * low, high * high)).sum())
+            squares[1] += float(np.maximum(low * low, high * high).sum())
+        low, high = loss_range(result.network.loss, a, result.targets, precision)
+        if len(low) > 1:  # a batch: each sample's loss rounded as the answer is, then averaged
+            low, high = precision.rounded(low, high)
+        l2 = 0.5 * result.network.l2
+        return float(low.sum() * result.scale) + l2 * squares[0], float(high.sum() * result.scale) + l2 * squares[1]

@@ -98,13 +98,9 @@ def test_rmsprop_delta_with_the_root_rounded_to_4_significant_digits_is_right(tm
     assert by["Δw112"]["verdict"] == "right", by["Δw112"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a student who rounds every step to 4 significant digits (weights "
-    "after each update, ŷ, ...) reaches loss_after2 = 0.01467; every other answer of the file "
-    "is judged right, but loss_after2 is judged on its true value 0.0146762 only: wrong, "
-    "'no known mistake gives this value'",
-)
+# Before: a student who rounds every step to 4 significant digits (weights after each update, ŷ,
+# ...) reaches loss_after2 = 0.01467; every other answer of the file was judged right, but
+# loss_after2 was judged on its true value 0.0146762 only: wrong, 'no known mistake gives this value'
 def test_loss_after2_rounded_as_one_goes_is_right(tmp_path):
     by = check(
         tmp_path,

@@ -1,0 +1,129 @@
+"""The loss after K updates (`loss_after2`), judged by the one rule: a student who trains the
+network by hand writes every weight down rounded, then runs the forward pass of their own rounded
+network, rounding each z and a; the correct method reaches that loss, so it is right. The
+students here are tests/oracle.py's plain-Python passes (gradients by summing every chain-rule
+path), nothing of the package's; wrong ways of getting the loss stay wrong."""
+import json
+import math
+import random
+
+import pytest
+from conftest import invoke
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from optim_oracle import get, gradient, parameters, put
+from oracle import batch_loss, forward, sample_loss
+
+
+def significant(x: float, digits: int) -> float:
+    return x if x == 0 else round(x, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+def network(seed: int):
+    """A 2-2-1 sigmoid network with 2-decimal weights, as a handout has; its spec text."""
+    rnd = random.Random(seed)
+
+    def draw():
+        return round(rnd.uniform(-1, 1), 2)
+
+    layers = [{"activation": "sigmoid", "weights": [[draw(), draw()], [draw(), draw()]], "biases": [draw(), draw()]},
+              {"activation": "sigmoid", "weights": [[draw(), draw()]], "biases": [draw()]}]
+    x, y = [round(rnd.uniform(-2, 2), 1), round(rnd.uniform(-2, 2), 1)], [round(rnd.uniform(0.05, 0.95), 2)]
+    spec = (f"input: {x}\ntarget: {y}\nloss: squared_error\nlearning_rate: 0.5\nlayers:\n"
+            + "".join(f"  - {{activation: sigmoid, weights: {l['weights']}, biases: {l['biases']}}}\n" for l in layers))
+    return layers, x, y, spec
+
+
+def trained(layers, x, y, updates: int, digits: int | None = None, sign: float = 1.0):
+    """The network after `updates` plain gradient descent updates (η = 0.5), each gradient, step
+    and new value written down rounded to `digits` significant digits (None: not rounded)."""
+    def written(v):
+        return v if digits is None else significant(v, digits)
+
+    now = json.loads(json.dumps(layers))
+    for _ in range(updates):
+        g = gradient(now, [x], [y], "squared_error", "mean", 0.0)
+        for p in parameters(now):
+            put(now, p, written(get(now, p) - sign * written(0.5 * written(g[p]))))
+    return now
+
+
+def loss_by_hand(layers, x, y, digits: int) -> float:
+    """The forward pass worked by hand: each z and a written down rounded, then the loss."""
+    a = x
+    for layer in layers:
+        z = [significant(sum(w * v for w, v in zip(row, a)) + b, digits)
+             for row, b in zip(layer["weights"], layer["biases"])]
+        a = [significant(1 / (1 + math.exp(-v)), digits) for v in z]
+    return significant(sample_loss("squared_error", a, y), digits)
+
+
+def verdicts(tmp_path, spec: str, answers: dict) -> dict:
+    (tmp_path / "net.yaml").write_text(spec)
+    lines = "".join(f"  {k}: {v}\n" for k, v in answers.items())
+    (tmp_path / "answers.yaml").write_text(f"spec: net.yaml\nanswers:\n{lines}")
+    result = invoke("check", tmp_path / "answers.yaml", "--format", "json")
+    return {r["quantity"]: r for r in json.loads(result.stdout)["files"][0]["results"]}
+
+
+# Before: the loss after K was judged on its true value alone: of 240 such students (40 networks;
+# 3, 4 and 5 significant digits; after 2 and 3 updates) 154 were told their right loss was wrong
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("digits", [3, 4, 5])
+def test_a_loss_after_updates_worked_by_hand_rounding_every_step_is_right(tmp_path, seed, digits):
+    layers, x, y, spec = network(seed)
+    answers = {f"loss_after{k}": repr(loss_by_hand(trained(layers, x, y, k, digits), x, y, digits)) for k in (2, 3)}
+    by = verdicts(tmp_path, spec, answers)
+    assert all(r["verdict"] == "right" for r in by.values()), by
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_loss_after_the_wrong_updates_stays_wrong(tmp_path, seed):
+    # the loss after one update fewer, after updates that add η·∂L/∂w, and a 5% slip: at 4
+    # significant digits each is told from the loss after 2 updates
+    layers, x, y, spec = network(seed)
+    true = batch_loss(trained(layers, x, y, 2), [x], [y], "squared_error")
+    wrong = {"one fewer": batch_loss(trained(layers, x, y, 1), [x], [y], "squared_error"),
+             "added": batch_loss(trained(layers, x, y, 2, sign=-1.0), [x], [y], "squared_error"),
+             "slip": true * 1.05}
+    for why, value in wrong.items():
+        assert significant(value, 4) != significant(true, 4)
+        by = verdicts(tmp_path, spec, {"loss_after2": repr(significant(value, 4))})
+        assert by["loss_after2"]["verdict"] == "wrong", (why, by)
+
+
+OPTIMISERS = ["sgd", "{name: momentum, beta: 0.9}", "{name: adam, beta1: 0.9, beta2: 0.999, eps: 1.0e-8}",
+              "{name: rmsprop, alpha: 0.9, eps: 1.0e-8}"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10**6), optimizer=st.sampled_from(OPTIMISERS), k=st.integers(1, 4),
+       batch=st.booleans(), softmax=st.booleans(), l2=st.sampled_from([0.0, 0.01]))
+def test_the_exact_loss_after_k_updates_is_always_right(tmp_path_factory, seed, optimizer, k, batch, softmax, l2):
+    """Exact values are always right: written to every digit, the loss after K is inside what the
+    correct method reaches, whatever the optimiser, batch, output layer or L2 term."""
+    rnd = random.Random(seed)
+
+    def row(n):
+        return [round(rnd.uniform(-1, 1), 2) for _ in range(n)]
+
+    outputs = 2 if softmax else 1
+    inputs = [row(2), row(2)] if batch else [row(2)]
+    targets = ([[1, 0], [0, 1]][: len(inputs)] if softmax else [[round(rnd.uniform(0, 1), 2)] for _ in inputs])
+    out = "softmax" if softmax else "sigmoid"
+    spec = (f"inputs: {inputs}\ntargets: {targets}\n" if batch else f"input: {inputs[0]}\ntarget: {targets[0]}\n") + (
+        f"loss: {'cross_entropy' if softmax else 'squared_error'}\nlearning_rate: 0.5\noptimizer: {optimizer}\n"
+        f"l2: {l2}\nlayers:\n  - {{activation: tanh, weights: {[row(2), row(2)]}, biases: {row(2)}}}\n"
+        f"  - {{activation: {out}, weights: {[row(2) for _ in range(outputs)]}, biases: {row(outputs)}}}\n")
+    tmp_path = tmp_path_factory.mktemp("exact")
+    (tmp_path / "net.yaml").write_text(spec)
+    exact = json.loads(invoke("train", tmp_path / "net.yaml", "--epochs", str(k), "--format", "json").stdout)
+    by = verdicts(tmp_path, spec, {f"loss_after{k}": repr(exact["runs"][0]["losses"][k])})
+    assert by[f"loss_after{k}"]["verdict"] == "right", (spec, by)
+
+
+def test_the_hand_pass_agrees_with_the_oracle():
+    # the student's pass above, unrounded at 17 digits, is the oracle's own loss: no second model
+    layers, x, y, _ = network(3)
+    assert loss_by_hand(layers, x, y, 17) == pytest.approx(sample_loss("squared_error", forward(layers, x)[1][-1], y),
+                                                           rel=1e-15)
