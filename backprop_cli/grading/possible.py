@@ -30,7 +30,9 @@ def possible_mistakes(result, q) -> list[str]:
         possible.append("derivative_on_z")
     if net.softmax_layers:
         possible.append("softmax_cross_paths_missing")
-    if len(layers) > 1:  # a backward sum over a later layer's units exists only past the first layer
+    # a backward sum over a later layer's units exists only past the first layer, and only below the
+    # last layer's step: the last layer's own parameters never read it (their pass is the right one)
+    if len(layers) > 1 and not (q.is_parameter and q.name.indices[0] == len(layers)):
         possible.append("updated_weights_used")
         if any(one_path_only(layer.weights) is not None for layer in layers[1:]):
             possible.append("one_path_only")
