@@ -28,14 +28,32 @@ def possible(result, quantity):
 def test_a_2_2_1_network_tries_what_can_change_its_gradients():
     r = result_of([SIGMOID_2_2, {"activation": "linear", "weights": [[0.7, -0.5]], "biases": [0.2]}])
     # one output unit: a hidden unit feeds one unit only, and a 1×2 matrix has no transpose to misread
+    # the last layer's own gradients read no backward sum: weights already updated cannot change them
     assert possible(r, "dL/dw211") == ["sign_flipped", "factor_2_lost", "activation_derivative_missing",
-                                       "derivative_on_z", "updated_weights_used", "pre_activation_for_activation",
-                                       "activation_not_applied"]
+                                       "derivative_on_z", "pre_activation_for_activation", "activation_not_applied"]
     # layer 1's weights multiply x: z for a cannot be misread there
     assert possible(r, "dL/dw111") == ["sign_flipped", "factor_2_lost", "activation_derivative_missing",
                                        "derivative_on_z", "updated_weights_used", "activation_not_applied"]
-    assert possible(r, "dL/db21") == possible(r, "dL/dw111")
+    assert possible(r, "dL/db21") == [m for m in possible(r, "dL/dw111") if m != "updated_weights_used"]
     assert possible(r, "dL/dz11") == possible(r, "dL/dw111")  # a node: no parameter's mistakes
+
+
+def test_a_backward_sum_mistake_leaves_the_last_layers_gradients_as_the_correct_pass_has_them():
+    # why possible_mistakes leaves them out there: made, they give the very interval of the right pass
+    from backprop_cli.core.names import notation
+    from backprop_cli.grading.intervals import Reach
+    from backprop_cli.grading.rule import precision_of
+
+    mazur = {"activation": "sigmoid", "weights": [[0.4, 0.45], [0.5, 0.55]], "biases": [0.6, 0.6]}
+    r = result_of([SIGMOID_2_2, mazur])
+    names, precision = notation("default", r.network.names), precision_of("0.1234")
+    right = Reach(r, names, precision)
+    for mistake in ("one_path_only", "matrix_transposed", "updated_weights_used"):
+        made = Reach(r, names, precision, mistake=mistake)
+        for q in ("dL/dw211", "dL/dw222", "dL/db21", "dL/db22"):
+            assert made.interval(parse_quantity(q)) == right.interval(parse_quantity(q)), (mistake, q)
+        assert made.interval(parse_quantity("dL/dw111")) != right.interval(parse_quantity("dL/dw111")), mistake
+        assert mistake not in possible(r, "dL/dw211") and mistake in possible(r, "dL/dw111")
 
 
 def test_one_layer_has_no_backward_sum_to_get_wrong():
