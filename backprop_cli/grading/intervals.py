@@ -105,17 +105,22 @@ class Reach:
                 self.used = {k: v for k, v in forward.used.items() if k[0] == "value"}
         self._lowest: int | None = None  # the lowest layer whose δ and parameter gradients are made
         self._delta_below: Pair | None = None  # the δ the next layer down starts from
+        self._below_of: int | None = None  # the layer whose step down (∂L/∂a and δ beneath it) is made last
 
-    def _gradients(self, layer: int = 1) -> None:
-        """The backward pass made down to `layer` (its δ, its parameters' gradients, the ∂L/∂a below
-        it), once: a forward value's question never starts it, a last layer's never reaches the first."""
-        if self._lowest is not None and self._lowest <= layer:
+    def _gradients(self, layer: int = 1, below: bool = False) -> None:
+        """The backward pass made down to `layer` (its δ, its parameters' gradients; `below`: the ∂L/∂a
+        beneath it too), once: a forward value never starts it, a last layer's gradient never goes below."""
+        if self._lowest is not None and self._lowest <= layer and not (below and layer > 1 and self._below_of != layer
+                                                                      and self._lowest == layer):
             return
         with np.errstate(all="ignore"):
             if self._lowest is None:
                 self._start_backward()
             while self._lowest > max(layer, 1):
+                self._step_below(self._lowest)
                 self._layer_backward(self._lowest - 1)
+            if below and layer > 1:
+                self._step_below(layer)
 
     # -- stated values in place of the computed ones ---------------------------------------
     def _pin(self, pair: Pair, kind: str, what: str, layer: int, scale: float = 1.0) -> Pair:
@@ -134,7 +139,7 @@ class Reach:
         them is judged), and as the next step uses them: a stated value as written, the others
         widened by the rounding of the answer judged (or the base pass's, see __init__)."""
         if self.base is not None and kind == "gradient":  # made by the base's step of this layer (∂L/∂a: the one above)
-            self.base._gradients(layer if what == "z" else min(layer + 1, len(self.r.network.layers)))
+            self._ask_gradient(self.base, what, layer)
         source = self.base.used[kind, what, layer] if self.base is not None else \
             _widen(pair, self.p) if widen else pair
         used = self._pin(source, kind, what, layer, scale)
@@ -190,18 +195,30 @@ class Reach:
         self._layer_backward(depth)
 
     def _layer_backward(self, l: int) -> None:
-        """Layer l's step of the backward pass: its δ settled, its parameters' gradients, and the
-        ∂L/∂a and δ of the layer below (the next step's start)."""
+        """Layer l's step of the backward pass: its δ settled, and its parameters' gradients."""
         net, scale = self.r.network, self.r.scale
         linear = net.layers[l - 1].activation.name == "linear" and self.base is None
         self.delta_own[l], delta = self._settle(self._delta_below, "gradient", "z", l, scale, widen=not linear)
         self._parameter_gradients(l, delta)
-        if l > 1:
-            weights = self._backward_weights(l)
-            back = matmul_pairs(delta, weights) if isinstance(weights, tuple) else matmul(delta, weights)
-            self.grad_a_own[l - 1], grad = self._settle(back, "gradient", "a", l - 1, scale)
-            self._delta_below = self._delta(net.layers[l - 2].activation, l - 1, grad)
         self._lowest = l
+
+    def _step_below(self, l: int) -> None:
+        """From layer l (> 1, its step made) down: the ∂L/∂a and δ below it (the next step's start), once."""
+        if self._lowest < l or self._below_of == l:
+            return
+        net, delta = self.r.network, self.used["gradient", "z", l]
+        weights = self._backward_weights(l)
+        back = matmul_pairs(delta, weights) if isinstance(weights, tuple) else matmul(delta, weights)
+        self.grad_a_own[l - 1], grad = self._settle(back, "gradient", "a", l - 1, self.r.scale)
+        self._delta_below = self._delta(net.layers[l - 2].activation, l - 1, grad)
+        self._below_of = l
+
+    @staticmethod
+    def _ask_gradient(reach: Reach, what: str, layer: int) -> None:
+        """`reach`'s backward pass made as far as a node's gradient needs: ∂L/∂z of a layer is its
+        own step's; ∂L/∂a of a layer below the last, the step down from the layer above."""
+        last = what == "z" or layer == len(reach.r.network.layers)
+        reach._gradients(layer if last else layer + 1, below=not last)
 
     def _backward_weights(self, l: int) -> np.ndarray | Pair:
         """The weights ∂L/∂a = Σ δ·w goes back through from layer l: the forward pass's, or as a
@@ -373,8 +390,7 @@ class Reach:
         if q.kind == "value":
             pair = (self.z_own if what == "z" else self.a_own)[layer]
             return float(pair[0][s, neuron]), float(pair[1][s, neuron])
-        depth = len(r.network.layers)  # ∂L/∂a of a layer is made by the step of the layer above it
-        self._gradients(layer if what == "z" else min(layer + 1, depth))
+        self._ask_gradient(self, what, layer)
         if what == "z":
             pair = self.delta_own[layer]
         elif layer == 0:
