@@ -129,6 +129,10 @@ class ExpressionReach:
         nodes, out = self.r.graph.nodes, self.r.graph.output
         n = len(nodes)
         sums = [[0.0, 0.0] for _ in range(n)]
+        self._users = [0] * n  # the steps that read each node: its derivative sums one term from each
+        for node in nodes:
+            for j in set(node.operands):
+                self._users[j] += 1
         self.derivative_own: list[Pair] = [(0.0, 0.0)] * n
         self.derivative_used: list[Pair] = [(0.0, 0.0)] * n
         for i in range(n - 1, -1, -1):  # every user of a node comes after it
@@ -149,8 +153,11 @@ class ExpressionReach:
                 local = WHOLE if _unbounded(node.op, boxes) else \
                     _widen(_image(op.partials[slot], boxes, shapes), self.p)  # a local factor, written down rounded
                 edges.append((j, local))
+            # a term of a sum over several paths is written down too (7·e^x = 19.0 before 19.0 − 10.3),
+            # unless it is its local factor itself (times an exact ±1), written down already
+            term = used[0] != used[1] or abs(used[0]) != 1.0
             for j, local in self.factors(i, edges):
-                low, high = _mul(used, local)
+                low, high = _widen(_mul(used, local), self.p) if term and self._users[j] > 1 else _mul(used, local)
                 sums[j][0] += low
                 sums[j][1] += high
 

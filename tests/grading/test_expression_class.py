@@ -250,11 +250,11 @@ def test_answer_of_the_wrong_sign_is_not_right(tmp_path):
 # 5. Rounding each term of a sum over paths as you go (reading-dependent: the rule says "each
 #    intermediate quantity the step needs is rounded as the answer is"; a term of the sum is one
 #    the student writes down).  The tool rounds local derivatives but not the terms, judges the
-#    answer wrong and names a mistake ("arithmetic") on it.
+#    answer wrong and names a mistake ("arithmetic") on it.  It now rounds them: a term of a sum over
+#    several paths is an intermediate the student writes down.
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a reading of the rule: a term of a sum over paths (7·e^x) is not rounded as an "
-    "intermediate of its own, as Σ δ·w's terms are not in a network"))
+# Before: a strict xfail ("a term of a sum over paths (7·e^x) is not rounded as an intermediate of
+# its own"): judged wrong, accepted [8.749, 8.785]
 def test_rounding_each_path_term_to_3_significant_digits_is_right(tmp_path):
     # f = 7e^x - 19 sin x at x = 1: df/dx = 7e^1 - 19cos 1 = 19.0280 - 10.2657 = 8.7622.
     # A 3-significant-digit student: 7*e^x = 7*2.72 = 19.04 -> 19.0; 19*cos x = 19*0.540 = 10.26
@@ -272,8 +272,24 @@ def test_rounding_each_path_term_to_3_significant_digits_is_right(tmp_path):
     assert r["df/dx"]["verdict"] == "right", r["df/dx"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the same reading: each path's term rounded before the sum"))
+@pytest.mark.parametrize("given", ["8.65", "8.85"])
+def test_a_slip_beside_the_path_terms_rounding_stays_wrong(tmp_path, given):
+    # each term rounded to 3 significant digits reaches 19.0 − 10.3 = 8.70 at the least and 19.1 − 10.3
+    # at the most (cos 1 = 0.540, 19 × 0.540 = 10.26 → 10.3): 8.65 and 8.85 are slips still
+    r = grade(tmp_path, f"""\
+        expression: |
+          p = exp(x)
+          q = sin(x)
+          f = 7*p - 19*q
+        at: {{x: 1}}
+        answers:
+          df/dx: {given}
+        """)
+    assert r["df/dx"]["verdict"] == "wrong", r["df/dx"]
+
+
+# Before: a strict xfail ("the same reading: each path's term rounded before the sum"): wrong, with
+# "arithmetic" named on a right answer
 def test_no_mistake_named_on_a_right_5_digit_answer(tmp_path):
     # The class's student 71 (seed 15, habit: 5 significant digits as they go, no mistake):
     # df/dy = df/dp2 * ∂p2/∂y + df/dp3 * cos y, p2 = y^p1, p1 = -0.78:
