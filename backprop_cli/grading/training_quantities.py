@@ -137,6 +137,9 @@ def partial_top(q) -> Name:
 
 
 MAX_WORKED = 1_000  # updates before which the last is worked step by step (the networks on the way kept)
+# parameters × updates that a loss after K works one by one (a hand-sized network, grading.intervals'
+# own interval of each parameter); beyond, each parameter is its true value after K, written down rounded
+WORKED_BY_HAND = 300
 BY_HAND = 10  # the last updates a student is taken to work by hand, writing each value down rounded
 
 
@@ -213,7 +216,8 @@ def loss_after_reach(result, q, precision, reach) -> tuple[float, float]:
     own value after k reaches (`reach(Quantity)`: a value after k updates as it is judged), every
     intermediate (z, a, each sample's loss in a batch) rounded as the answer is; the loss's own
     interval is not (that rounding is the answer's). A student who rounds every step to 4
-    significant digits writes 0.01467 for the true 0.0146762: the network they ran was their own."""
+    significant digits writes 0.01467 for the true 0.0146762: the network they ran was their own.
+    Beyond WORKED_BY_HAND parameter updates, each parameter is its true value after k, rounded."""
     import numpy as np
 
     from ..core.names import parameter_name
@@ -221,9 +225,14 @@ def loss_after_reach(result, q, precision, reach) -> tuple[float, float]:
 
     k = int(q.kind.partition(":")[2])
     kind = "value" if k == 0 else "updated" if k == 1 else f"after:{k}"
+    by_hand = result.packing().size * min(max(k, 1), BY_HAND) <= WORKED_BY_HAND
+    after = None if by_hand else _after(result, k)[1]
 
     def of(*index) -> tuple[float, float]:  # a parameter's value after k updates, as it is judged
         name = parameter_name(*index)
+        if after is not None:  # no one trains this by hand: its true value, written down rounded
+            value = float(after[result.packing().position(*result.parameter_index(name))])
+            return precision.rounded_pair(value, value)
         return reach(dataclasses.replace(q, text=name, kind=kind, name=parse_name(name), sample=None))
 
     with np.errstate(all="ignore"):  # an interval that overflows is judged as wide, never warned about

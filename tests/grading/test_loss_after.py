@@ -127,3 +127,27 @@ def test_the_hand_pass_agrees_with_the_oracle():
     layers, x, y, _ = network(3)
     assert loss_by_hand(layers, x, y, 17) == pytest.approx(sample_loss("squared_error", forward(layers, x)[1][-1], y),
                                                            rel=1e-15)
+
+
+def test_a_network_no_one_trains_by_hand_is_judged_on_its_weights_written_down(tmp_path):
+    # 57 parameters × 10 updates is past WORKED_BY_HAND: each weight after K is its true value rounded
+    # as the answer is (working every parameter's every update in intervals would take seconds an answer)
+    from backprop_cli.grading.training_quantities import WORKED_BY_HAND
+
+    rnd = random.Random(5)
+
+    def rows(n, m):
+        return [[round(rnd.uniform(-1, 1), 2) for _ in range(m)] for _ in range(n)]
+
+    spec = (f"input: {[round(rnd.uniform(0, 1), 2) for _ in range(5)]}\ntarget: [0, 1, 0]\nloss: cross_entropy\n"
+            f"learning_rate: 0.3\nlayers:\n  - {{activation: tanh, weights: {rows(6, 5)}, biases: {rows(1, 6)[0]}}}\n"
+            f"  - {{activation: softmax, weights: {rows(3, 6)}, biases: {rows(1, 3)[0]}}}\n")
+    assert 57 * 10 > WORKED_BY_HAND
+    (tmp_path / "net.yaml").write_text(spec)
+    exact = json.loads(invoke("train", tmp_path / "net.yaml", "--epochs", "12", "--format", "json").stdout)
+    true = exact["runs"][0]["losses"][12]
+    by = verdicts(tmp_path, spec, {"loss_after12": repr(true)})
+    assert by["loss_after12"]["verdict"] == "right", by
+    for written in (significant(true, 4), significant(true * 1.05, 4)):
+        by = verdicts(tmp_path, spec, {"loss_after12": repr(written)})
+        assert by["loss_after12"]["verdict"] == ("right" if written == significant(true, 4) else "wrong"), by
