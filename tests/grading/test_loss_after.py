@@ -12,7 +12,7 @@ from conftest import invoke
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from optim_oracle import get, gradient, parameters, put
-from oracle import batch_loss, forward, sample_loss
+from oracle import activate, batch_loss, forward, sample_loss
 
 
 def significant(x: float, digits: int) -> float:
@@ -34,28 +34,31 @@ def network(seed: int):
     return layers, x, y, spec
 
 
-def trained(layers, x, y, updates: int, digits: int | None = None, sign: float = 1.0):
+def trained(layers, x, y, updates: int, digits: int | None = None, sign: float = 1.0, batch=None):
     """The network after `updates` plain gradient descent updates (η = 0.5), each gradient, step
-    and new value written down rounded to `digits` significant digits (None: not rounded)."""
+    and new value written down rounded to `digits` significant digits (None: not rounded); on the
+    sample (x, y), or on `batch` (inputs, targets), its gradients averaged."""
     def written(v):
         return v if digits is None else significant(v, digits)
 
     now = json.loads(json.dumps(layers))
     for _ in range(updates):
-        g = gradient(now, [x], [y], "squared_error", "mean", 0.0)
+        g = gradient(now, *(batch or ([x], [y])), "squared_error", "mean", 0.0)
         for p in parameters(now):
             put(now, p, written(get(now, p) - sign * written(0.5 * written(g[p]))))
     return now
 
 
-def loss_by_hand(layers, x, y, digits: int) -> float:
-    """The forward pass worked by hand: each z and a written down rounded, then the loss."""
+def loss_by_hand(layers, x, y, digits: int, rounded: bool = True) -> float:
+    """The forward pass worked by hand: each z and a written down rounded, then the loss (`rounded`:
+    written down rounded too)."""
     a = x
     for layer in layers:
         z = [significant(sum(w * v for w, v in zip(row, a)) + b, digits)
              for row, b in zip(layer["weights"], layer["biases"])]
         a = [significant(1 / (1 + math.exp(-v)), digits) for v in z]
-    return significant(sample_loss("squared_error", a, y), digits)
+    loss = sample_loss("squared_error", a, y)
+    return significant(loss, digits) if rounded else loss
 
 
 def verdicts(tmp_path, spec: str, answers: dict) -> dict:
@@ -99,9 +102,10 @@ OPTIMISERS = ["sgd", "{name: momentum, beta: 0.9}", "{name: adam, beta1: 0.9, be
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10**6), optimizer=st.sampled_from(OPTIMISERS), k=st.integers(1, 4),
        batch=st.booleans(), softmax=st.booleans(), l2=st.sampled_from([0.0, 0.01]))
-def test_the_exact_loss_after_k_updates_is_always_right(tmp_path_factory, seed, optimizer, k, batch, softmax, l2):
-    """Exact values are always right: written to every digit, the loss after K is inside what the
-    correct method reaches, whatever the optimiser, batch, output layer or L2 term."""
+def test_the_true_loss_after_k_updates_is_always_reached(tmp_path_factory, seed, optimizer, k, batch, softmax, l2):
+    """The truth is inside what the correct method reaches: written exactly, or rounded to 4 or 6
+    significant digits, the loss after K is reached, whatever the optimiser, batch, output layer or
+    L2 term."""
     rnd = random.Random(seed)
 
     def row(n):
@@ -118,8 +122,42 @@ def test_the_exact_loss_after_k_updates_is_always_right(tmp_path_factory, seed, 
     tmp_path = tmp_path_factory.mktemp("exact")
     (tmp_path / "net.yaml").write_text(spec)
     exact = json.loads(invoke("train", tmp_path / "net.yaml", "--epochs", str(k), "--format", "json").stdout)
-    by = verdicts(tmp_path, spec, {f"loss_after{k}": repr(exact["runs"][0]["losses"][k])})
+    true = exact["runs"][0]["losses"][k]
+    # written exactly it is right by the rule's first line; rounded to 4 or 6 significant digits, only
+    # if the interval the correct method reaches holds the truth (the L2 term, a batch's mean, ...)
+    by = verdicts(tmp_path, spec, {f"loss_after{k}": repr(true)})
     assert by[f"loss_after{k}"]["verdict"] == "right", (spec, by)
+    for digits in (3, 5):
+        by = verdicts(tmp_path, spec, {f"loss_after{k}": f"{true:.{digits}e}"})
+        assert by[f"loss_after{k}"]["verdict"] in ("right", "imprecise"), (spec, digits, by)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_batchs_loss_after_updates_with_each_samples_loss_rounded_is_right(tmp_path, seed):
+    # two samples: each sample's loss written down rounded to 3 significant digits, then their mean
+    layers, x, y, _ = network(seed)
+    rnd = random.Random(100 + seed)
+    x2, y2 = [round(rnd.uniform(-2, 2), 1), round(rnd.uniform(-2, 2), 1)], [round(rnd.uniform(0.05, 0.95), 2)]
+    batch = ([x, x2], [y, y2])
+    spec = network(seed)[3].replace(f"input: {x}\ntarget: {y}", f"inputs: {[x, x2]}\ntargets: {[y, y2]}")
+    now = trained(layers, x, y, 2, 3, batch=batch)
+    mean = significant((loss_by_hand(now, x, y, 3) + loss_by_hand(now, x2, y2, 3)) / 2, 3)
+    by = verdicts(tmp_path, spec, {"loss_after2": repr(mean)})
+    assert by["loss_after2"]["verdict"] == "right", by
+
+
+def test_the_loss_after_updates_without_its_l2_term_is_wrong(tmp_path):
+    # with l2: λ, the loss after K holds (λ/2)·Σw² of the weights after K; leaving it out is a mistake
+    spec = ("input: [0.5, -0.3]\ntarget: [0.8]\nloss: squared_error\nlearning_rate: 0.5\nl2: 0.01\nlayers:\n"
+            "  - {activation: tanh, weights: [[0.5, -0.7], [0.9, 0.3]], biases: [0.1, -0.2]}\n"
+            "  - {activation: sigmoid, weights: [[0.8, -0.6]], biases: [0.05]}\n")
+    (tmp_path / "net.yaml").write_text(spec)
+    run = json.loads(invoke("train", tmp_path / "net.yaml", "--epochs", "2", "--format", "json").stdout)["runs"][0]
+    term = 0.005 * sum(p["value"] ** 2 for p in run["parameters"] if p["name"].startswith("w"))
+    assert term > 0.01  # 0.0396 with it, 0.0263 without
+    assert verdicts(tmp_path, spec, {"loss_after2": f"{run['losses'][2]:.4g}"})["loss_after2"]["verdict"] == "right"
+    by = verdicts(tmp_path, spec, {"loss_after2": f"{run['losses'][2] - term:.4g}"})
+    assert by["loss_after2"]["verdict"] == "wrong", by
 
 
 def test_the_hand_pass_agrees_with_the_oracle():
@@ -151,3 +189,15 @@ def test_a_network_no_one_trains_by_hand_is_judged_on_its_weights_written_down(t
     for written in (significant(true, 4), significant(true * 1.05, 4)):
         by = verdicts(tmp_path, spec, {"loss_after12": repr(written)})
         assert by["loss_after12"]["verdict"] == ("right" if written == significant(true, 4) else "wrong"), by
+    # the weights after 12 updates written down to 5 significant digits, the forward pass rounded so too
+    # (at 5 digits a weight's rounding moves z further than z's own does)
+    digits = 5
+    values = {p["name"]: significant(p["value"], digits) for p in exact["runs"][0]["parameters"]}
+    a = [float(v) for v in spec.split("\n")[0][len("input: ["):-1].split(", ")]
+    for l, (act, rows_, cols) in enumerate([("tanh", 6, 5), ("softmax", 3, 6)], start=1):
+        z = [significant(sum(values[f"w{l}{j}{k}"] * a[k - 1] for k in range(1, cols + 1)) + values[f"b{l}{j}"], digits)
+             for j in range(1, rows_ + 1)]
+        a = [significant(v, digits) for v in activate(act, z)]
+    loss = significant(sample_loss("cross_entropy", a, [0, 1, 0]), digits)
+    by = verdicts(tmp_path, spec, {"loss_after12": repr(loss)})
+    assert by["loss_after12"]["verdict"] == "right", by
