@@ -235,9 +235,9 @@ class Judge:
 
     def _explained(self, answer, judged: dict) -> bool:
         """Whether a wrong answer's error has a cause: a catalogued mistake gives its value, it is
-        itself carried forward, or it is a slip in its own step, whose inputs the file states right
-        (the step alone, redone on them, does not give it). A number made up to buy the steps after
-        it, or copied from another network, has none."""
+        itself carried forward, or it is a slip in its own step, whose inputs the file states right or
+        with causes (the step alone, redone on them, does not give it). A number made up to buy the
+        steps after it, or copied from another network, has none."""
         if id(answer) not in self._causes:  # a chain asks of its ancestors again and again: once each
             self._causes[id(answer)] = self._has_cause(answer, judged)
         return self._causes[id(answer)]
@@ -253,7 +253,9 @@ class Judge:
         upstream = self._stated_upstream(answer)
         if not upstream and not self._from_givens(answer):
             return False  # a slip shows only against inputs stated right, or given (x, w, b)
-        if any(judged[id(a)].verdict not in REACHED for a in upstream if id(a) in judged):
+        # on wrong earlier values, a slip is a cause where each of those has one: never after a made-up number
+        if any(judged[id(a)].verdict not in REACHED for a in upstream if id(a) in judged) and \
+                not self._earlier_have_causes(answer, judged):
             return False
         step = self._on_stated(answer, precision_of(written(answer)), "step")
         return not step.reached and slip_sized(answer.given, (step.low + step.high) / 2)

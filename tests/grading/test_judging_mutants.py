@@ -51,6 +51,22 @@ def test_no_credit_on_an_answer_whose_own_inputs_are_wrong(tmp_path):
     assert "a value no known mistake or slip in its own step explains" in judged["yhat1"].note
 
 
+def test_a_slip_made_after_a_known_mistake_buys_the_steps_after_it_credit(tmp_path):
+    # ∂L/∂z21 with its sign flipped (a known mistake: a cause); ∂L/∂a11 = ∂L/∂z21 · w211 on it with a
+    # slip (× 1.2); ∂L/∂z11 = ∂L/∂a11 · σ′(z11) done right on the slipped value: carried forward
+    flipped = -t.D_YHAT
+    slipped = flipped * t.W211 * 1.2
+    judged = judge(tmp_path, {"dL/dz21": f"{flipped:.6f}", "dL/da11": f"{slipped:.6f}",
+                              "dL/dz11": f"{slipped * t.A11 * (1 - t.A11):.6f}"})
+    assert judged["dL/dz21"].verdict == "wrong" and judged["dL/da11"].verdict == "wrong"
+    assert judged["dL/dz11"].verdict == "carried_forward", judged["dL/dz11"]
+    # after a made-up ∂L/∂z21 (no known mistake gives 5), the same slip earns the step after it nothing
+    slipped = 5.0 * t.W211 * 1.2
+    judged = judge(tmp_path, {"dL/dz21": "5.000000", "dL/da11": f"{slipped:.6f}",
+                              "dL/dz11": f"{slipped * t.A11 * (1 - t.A11):.6f}"})
+    assert judged["dL/dz11"].verdict == "wrong", judged["dL/dz11"]
+
+
 def test_a_files_tolerance_judges_the_step_on_its_values(tmp_path):
     # a11 given as z11 = 0.4 (the activation not applied: a catalogued mistake); on it
     # ŷ = 0.7·0.4 − 0.5·a12 + 0.2 = 0.168770; 0.175 is 0.0062 from it, within abs 0.01
