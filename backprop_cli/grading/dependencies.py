@@ -124,6 +124,18 @@ def below(result, roots, wanted: set, stops: set = frozenset(), inputs=None) -> 
     return {root: memo[root] for root in roots}
 
 
+def stated_ancestors(result, shape, answers: list) -> dict:
+    """id(answer) -> the file's other answers its quantity is computed from, directly or through
+    quantities the file does not state, in the file's order (a node is never its own ancestor; of
+    two answers stating one node, the later speaks for it)."""
+    nodes = {id(a): shape.node(a.quantity) for a in answers}
+    answer_at = {nodes[id(a)]: a for a in answers if nodes[id(a)] is not None}
+    stated = set(answer_at)
+    found = below(result, list(stated), stated, stated, shape.inputs)
+    return {id(a): sorted((answer_at[n] for n in found[nodes[id(a)]]), key=lambda b: (b.line, b.column))
+            if nodes[id(a)] is not None else [] for a in answers}
+
+
 def first_causes(shape, wrong: list, right=()) -> list[int | None]:
     """For each wrong answer's quantity (in the order of the pass), the index of the earliest wrong
     one it follows from along a real dependency (`shape`'s steps: NetworkShape below, or

@@ -13,12 +13,11 @@ import math
 from dataclasses import dataclass, field
 
 from ..core.computation import NETWORK
-from ..errors import quote
-from .dependencies import below, shape_of
+from .dependencies import shape_of, stated_ancestors
 from .intervals import FORWARD_MISTAKES, Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
 from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, Ruling, imprecise_note, precision_of, rule, same_value
-from .stated import coarse_value, coarser, digits_of, slip_sized, trivial_values, written
+from .stated import coarse_value, coarser, digits_of, slip_sentence, slip_sized, trivial_values, written
 
 
 @dataclass
@@ -58,9 +57,8 @@ class Judge:
         self.shape = shape_of(result, notation)
         self.stated = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
         self._reaches: dict[tuple[Precision, str], Reach] = {}
-        self._upstream, self._candidates = {}, {}  # each answer's stated ancestors, and its candidates: made once
-        self._answer_at: dict | None = None  # node -> the answer stating it (the last, if several)
-        self._stated_below: dict = {}
+        self._upstream: dict | None = None  # id(answer) -> its stated ancestors
+        self._candidates = {}  # id(answer) -> its candidates: made once
         self._positions = {id(a): self.shape.position(a.quantity) for a in answers}  # asked for each candidate list
         self._stated_values: dict | None = None
         self._causes: dict[int, bool] = {}  # _explained of answers judged already (asked along every chain)
@@ -176,16 +174,18 @@ class Judge:
         upstream = self._stated_upstream(answer)
         if not upstream and not self._from_givens(answer):
             return wrong  # its step's inputs are neither stated nor given: nothing to say of its arithmetic
-        if all(judged.get(id(a)) and judged[id(a)].verdict in REACHED for a in upstream):
-            # a slip in this very step: not even the loosest rounding of what feeds it gives the answer
+        inputs_right = all(judged.get(id(a)) and judged[id(a)].verdict in REACHED for a in upstream)
+        # a slip in this very step: not even the loosest rounding of what feeds it gives the answer; on
+        # wrong earlier values, only where each has a cause and the answer is slip-sized (never after
+        # a made-up number: that step follows from it)
+        if inputs_right or self._earlier_have_causes(answer, judged):
             loosest = dataclasses.replace(precision, kept=NO_FLOOR)
             # through steps the file does not state, its values reach the answer only carried through
-            if not any(self._on_stated(answer, loosest, way).reached for way in self.shape.ways):
-                used = ", ".join(f"{a.quantity.text} = {quote(written(a))}" for a in upstream)
-                # the value they give is not said: it is the expected one, which feedback may withhold
-                inputs = f"your own earlier answers ({used})" if upstream else "the numbers you were given"
-                wrong.note = (f"An arithmetic slip: {inputs} do not give {quote(written(answer))} in this step; "
-                              "redo its arithmetic.")
+            if not any(self._on_stated(answer, loosest, way).reached for way in self.shape.ways) and \
+                    (inputs_right or self._slip_on_stated(answer)):
+                earlier_wrong = sorted((a for a in upstream if judged[id(a)].verdict not in REACHED),
+                                       key=lambda a: self._positions[id(a)])
+                wrong.note = slip_sentence(answer, upstream, earlier_wrong[:1])
                 wrong.codes = [{"code": "arithmetic", "text": wrong.note}]
                 return wrong
         for way in self.shape.ways:  # the step alone on the file's values, or those carried through
@@ -228,6 +228,12 @@ class Judge:
             return wrong
         return Judgement("carried_forward", on_stated.low, on_stated.high, earlier_wrong)
 
+    def _slip_on_stated(self, answer) -> bool:
+        """Whether the answer is a slip in its own step: that step on the file's stated values does
+        not give it, but keeps its sign and lands near it."""
+        step = self._on_stated(answer, precision_of(written(answer)), "step")
+        return not step.reached and slip_sized(answer.given, (step.low + step.high) / 2)
+
     def _trivial(self, answer, suspects) -> list[str]:
         """The trivial values among `suspects` that a stated answer is, where its truth is not."""
         return [text for value, text, _ in suspects
@@ -257,8 +263,7 @@ class Judge:
         if any(judged[id(a)].verdict not in REACHED for a in upstream if id(a) in judged) and \
                 not self._earlier_have_causes(answer, judged):
             return False
-        step = self._on_stated(answer, precision_of(written(answer)), "step")
-        return not step.reached and slip_sized(answer.given, (step.low + step.high) / 2)
+        return self._slip_on_stated(answer)
 
     def stated_mistakes(self, answer, coarse: bool = True) -> list:
         """The catalogued mistakes made on the file's stated values, as (value, sentence, code) or
@@ -375,24 +380,10 @@ class Judge:
 
     def _stated_upstream(self, answer) -> list:
         """The file's other answers this one's quantity is computed from, directly or through
-        quantities the file does not state (searched once per answer: judging and explaining ask)."""
-        if id(answer) not in self._upstream:
-            self._upstream[id(answer)] = self._search_upstream(answer)
+        quantities the file does not state (searched for every answer at once, when first asked)."""
+        if self._upstream is None:
+            self._upstream = stated_ancestors(self.r, self.shape, self.answers)
         return self._upstream[id(answer)]
-
-    def _search_upstream(self, answer) -> list:
-        node = self.shape.node(answer.quantity)
-        if node is None:
-            return []
-        if self._answer_at is None:  # every answer's stated ancestors at once (a node is never its own)
-            self._answer_at = {}
-            for other in self.answers:
-                other_node = self.shape.node(other.quantity)
-                if other_node is not None:
-                    self._answer_at[other_node] = other
-            stated = set(self._answer_at)
-            self._stated_below = below(self.r, list(stated), stated, stated, self.shape.inputs)
-        return sorted((self._answer_at[n] for n in self._stated_below[node]), key=lambda a: (a.line, a.column))
 
 
 def judge_all(result, notation, answers, truths: dict, tolerance, diagnoser) -> dict:

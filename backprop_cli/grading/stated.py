@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from ..errors import quote
 from .rule import TRIVIAL, is_exact, precision_of, same_value
 
 
@@ -44,6 +45,17 @@ def slip_sized(given: float, value: float) -> bool:
     shift = math.log10(ratio)
     return abs(given - value) <= SLIP_SIZE * abs(value) or \
         (round(shift) != 0 and abs(shift - round(shift)) <= math.log10(1 + SLIP_SIZE / 10))
+
+
+def slip_sentence(answer, upstream: list, earlier_wrong: list) -> str:
+    """What a student is told of a slip in this step, on its stated inputs (the value they give is
+    not said: it is the expected one, which feedback may withhold), and of the first wrong one."""
+    used = ", ".join(f"{a.quantity.text} = {quote(written(a))}" for a in upstream)
+    inputs = f"your own earlier answers ({used})" if upstream else "the numbers you were given"
+    said = f"An arithmetic slip: {inputs} do not give {quote(written(answer))} in this step; redo its arithmetic."
+    for first in earlier_wrong:  # it has a diagnosis of its own, on its line
+        said += f" It builds on the earlier wrong step {first.quantity.text} (line {first.line}): fix that too."
+    return said
 
 
 def digits_of(answer) -> tuple[float, float]:

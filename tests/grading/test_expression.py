@@ -62,6 +62,13 @@ def test_a_value_given_for_its_derivative_is_named(tmp_path):
 def test_a_wrong_value_is_followed_from_only_along_the_graph(tmp_path):
     # h1 wrong (7 for 6) makes f wrong; h2 is not computed from h1
     graded = grade(tmp_path, {"h1": "7.000", "h2": "0.800", "f": "7.9093"})
+    # both slips (causes), and f is not their sum 7.8 but near it: a slip of its own, on wrong values
+    assert graded["f"].diagnosis == ("An arithmetic slip: your own earlier answers (h1 = 7.000, h2 = 0.800) do "
+                                     "not give 7.9093 in this step; redo its arithmetic. It builds on the earlier "
+                                     "wrong step h1 (line 7): fix that too.")
+    assert graded["f"].diagnoses[0]["code"] == "arithmetic"
+    # on a made-up h1 (20 for 6: no slip), f follows from it, whatever its own arithmetic
+    graded = grade(tmp_path, {"h1": "20.000", "h2": "0.800", "f": "20.9093"})
     assert graded["f"].diagnosis == "Follows from the earlier wrong step h1 (line 7): fix that first."
     # h2 = sin x reads only the given x: its own arithmetic is what is wrong, not h1
     assert graded["h2"].diagnosis == ("An arithmetic slip: the numbers you were given do not give 0.800 in this "

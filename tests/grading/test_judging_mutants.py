@@ -60,11 +60,17 @@ def test_a_slip_made_after_a_known_mistake_buys_the_steps_after_it_credit(tmp_pa
                               "dL/dz11": f"{slipped * t.A11 * (1 - t.A11):.6f}"})
     assert judged["dL/dz21"].verdict == "wrong" and judged["dL/da11"].verdict == "wrong"
     assert judged["dL/dz11"].verdict == "carried_forward", judged["dL/dz11"]
+    # the slip itself is named, and the wrong step it builds on (line 3 of the answers file)
+    assert [c["code"] for c in judged["dL/da11"].codes] == ["arithmetic"]
+    assert judged["dL/da11"].note == (f"An arithmetic slip: your own earlier answers (dL/dz21 = {flipped:.6f}) do "
+                                      f"not give {slipped:.6f} in this step; redo its arithmetic. It builds on the "
+                                      "earlier wrong step dL/dz21 (line 3): fix that too.")
     # after a made-up ∂L/∂z21 (no known mistake gives 5), the same slip earns the step after it nothing
     slipped = 5.0 * t.W211 * 1.2
     judged = judge(tmp_path, {"dL/dz21": "5.000000", "dL/da11": f"{slipped:.6f}",
                               "dL/dz11": f"{slipped * t.A11 * (1 - t.A11):.6f}"})
     assert judged["dL/dz11"].verdict == "wrong", judged["dL/dz11"]
+    assert judged["dL/da11"].codes == []  # nor is a slip named on it: it follows from the made-up 5
 
 
 def test_a_files_tolerance_judges_the_step_on_its_values(tmp_path):

@@ -47,7 +47,9 @@ def test_points_for_right_wrong_and_carried_forward(tmp_path, course):
     assert (ana.student, ana.score, ana.max_score) == ("ana", 6.0, 6.0)
     assert [r.verdict for r in bo.results] == ["wrong", "carried_forward", "wrong"]
     assert [r.points for r in bo.results] == [0.0, 1.0, 0.0]  # half of 2 for the carried step
-    assert bo.results[2].diagnosis == "This is the value before the update: w ← w − η·∂L/∂w was not applied."
+    # 0.7 (1 significant digit) on bo's own gradient is also near a slip of its step: both are said
+    assert bo.results[2].diagnosis.startswith("This is the value before the update: w ← w − η·∂L/∂w was not "
+                                              "applied. Or an arithmetic slip: your own earlier answers")
     assert bo.results[0].expected == pytest.approx(t.A11, rel=1e-12)
 
 
