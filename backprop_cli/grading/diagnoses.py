@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 
 import numpy as np
 
@@ -165,6 +166,8 @@ _STALE_PAIRS = tuple(m for m in _WHOLE_PASS if m[0] not in ("notes", "linear_own
 _DRAWING = ("flat", "notes", "linear", "linear_own", "onz", "transposed", "onepath", "cross")
 _AFTER_DRAWING = ("momentum_averaged",)  # an update's mistakes catalogued since: never offered while drawing
 _WHOLE_PASS_DRAWING = tuple(sorted(_WHOLE_PASS, key=lambda m: _DRAWING.index(m[0])))
+DRAWING_PASSES = (*_DRAWING, "stale")  # the order good_problem has them made in, across its questions
+PASS_NEEDED = "pass_needed"  # while drawing, (nan, key, PASS_NEEDED): this question's next value needs pass `key`
 
 
 class Diagnoser:
@@ -243,6 +246,8 @@ class Diagnoser:
                     yield (swap, f"this is {shown(swapped, n)}, the {that}; {shown(q.name, n)} is the {this}",
                            "activation_not_applied" if output or q.name.kind == n.post else
                            "pre_activation_for_activation")
+            if drawing and "linear" not in self._mistaken:
+                yield math.nan, "linear", PASS_NEEDED
             never = self._get("linear")
             if never is not None and q.name.kind != "x":
                 with contextlib.suppress(QuantityError):
@@ -275,6 +280,8 @@ class Diagnoser:
                 "pre_activation_for_activation"
         singles = []  # (value, sentence) of each whole-pass mistake, for pairs below
         for key, sentence, code in _WHOLE_PASS_DRAWING if drawing else _WHOLE_PASS:
+            if drawing and key not in self._mistaken:
+                yield math.nan, key, PASS_NEEDED
             variant = self._get(key)
             if variant is not None:
                 with contextlib.suppress(QuantityError):
@@ -287,6 +294,8 @@ class Diagnoser:
                             yield from self._pairs(singles[-1], q, expected, drawing)
         if not drawing:
             yield from singles
+        if drawing and "stale" not in self._mistaken:
+            yield math.nan, "stale", PASS_NEEDED
         stale = self._get("stale")
         if stale is not None:
             value = evaluate(stale, q, n)

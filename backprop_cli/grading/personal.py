@@ -134,6 +134,8 @@ def personal_numbers(assignment, student: str, checked: list | None = None):
     base = assignment.personal.spec
     for attempt in range(ATTEMPTS):
         numbers = draw_numbers(assignment, student, attempt)
+        if first_layer_refused(base, numbers):
+            continue
         spec = with_numbers(base, *numbers)
         good = good_problem(assignment, spec)
         if good is not None:
@@ -213,12 +215,46 @@ def same_numbers(spec: Spec, other: Spec) -> bool:
                     for a, b in zip(spec.layers, other.layers)))
 
 
+def first_layer_refused(base: Spec, numbers) -> bool:
+    """Whether the drawn first layer alone makes a draw that good_problem refuses (a saturated or
+    kinked unit), worked out on the raw numbers before a spec is built: most draws end here. On the
+    safe side of each bound by a margin, it never refuses a draw good_problem would take."""
+    layer = base.network.layers[0]
+    name = layer.activation.name
+    if name not in ("relu", "leaky_relu", "sigmoid", "tanh"):
+        return False
+    samples, drawn = numbers
+    weights, biases = drawn[0]
+    with np.errstate(all="ignore"):
+        z = np.abs(np.array(samples, dtype=float) @ np.array(weights, dtype=float).T
+                   + (layer.biases if biases is None else np.array(biases, dtype=float)))
+    if name in ("sigmoid", "tanh"):
+        return bool(np.any(z > SATURATED * (1 + 1e-9)))
+    return bool(np.any(z < KINK * (1 - 1e-9)))
+
+
+def reads_only_zeros(asked: list, spec: Spec) -> bool:
+    """Whether an asked ∂L/∂w of a first-layer weight reads an input that is 0 in every sample it
+    sums: then it is exactly 0 (δ·x, with no L2 term), as good_problem would find after the whole
+    pass (inputs drawn as whole numbers from 0 are 0 one time in a few)."""
+    if spec.network.l2:
+        return False
+    for q in asked:
+        if q.kind == "gradient" and q.is_parameter and q.name.kind == "w" and q.name.indices[0] == 1:
+            column = spec.inputs[:, q.name.indices[2] - 1]
+            if q.sample is not None and not 1 <= q.sample <= len(column):
+                continue
+            if not np.any(column if q.sample is None else column[q.sample - 1]):
+                return True
+    return False
+
+
 def good_problem(assignment, spec: Spec):
     """The checked network's (result, diagnoser) when it is a good problem, else None: no kink or
     saturation to fall into, and no question whose answer is nearly 0 or nearly what a catalogued
     mistake gives (so that a right answer and a mistake can be told apart)."""
     from ..core.engine import forward
-    from .diagnoses import Diagnoser
+    from .diagnoses import DRAWING_PASSES, PASS_NEEDED, Diagnoser
 
     with np.errstate(over="ignore", invalid="ignore"):
         z_values, _ = forward(spec.network, spec.inputs)  # the forward pass alone first: most draws fail here
@@ -230,8 +266,10 @@ def good_problem(assignment, spec: Spec):
             return None
         if layer.activation.name in ("sigmoid", "tanh") and np.any(z > SATURATED):
             return None
+    notation = make_notation(assignment.notation, spec.network.names)
+    if reads_only_zeros(assignment.asked(notation), spec):
+        return None
     result = spec.compute()
-    notation = make_notation(assignment.notation, result.network.names)
     diagnoser = Diagnoser(result, notation)
     # a value after K updates trains the network K epochs: asked last, once every cheaper question
     # has passed (most draws fail before it)
@@ -241,13 +279,20 @@ def good_problem(assignment, spec: Spec):
         if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
             return None
         # every question's candidates in turn, one at a time: the cheap ones of all come before the
-        # first mistaken pass is made, and each pass before the next (any order refuses the same draws)
+        # first mistaken pass is made, and each pass (in DRAWING_PASSES' order) only once no question
+        # has a value left without a new pass (any order refuses the same draws)
         streams = [(expected, diagnoser.candidates(q, expected, drawing=True)) for q, expected in asked]
-        while streams:
+        waiting: dict[str, list] = {}  # pass -> the questions whose next value needs it
+        while streams or waiting:
+            if not streams:
+                streams = waiting.pop(min(waiting, key=DRAWING_PASSES.index))
             going = []  # the questions with candidates left
             for expected, stream in streams:
                 candidate = next(stream, None)
                 if candidate is None:
+                    continue
+                if candidate[2] == PASS_NEEDED:
+                    waiting.setdefault(candidate[1], []).append((expected, stream))
                     continue
                 going.append((expected, stream))
                 value = candidate[0]

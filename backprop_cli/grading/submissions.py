@@ -127,6 +127,7 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
 
 
 PARALLEL_FROM = 64  # submissions from which a class is graded on every core (forked workers)
+SHARES_A_WORKER = 25  # the class split into this many shares a worker
 _SHARED: dict = {}  # the assignment and --student, for the forked workers (nothing else is pickled in)
 
 
@@ -202,7 +203,10 @@ def _grade_all(assignment: Assignment, paths: list[str], student: str | None) ->
 
             _SHARED.update(assignment=assignment, student=student)
             workers = min(os.cpu_count() or 2, 8)
-            chunks = [paths[i::workers] for i in range(workers)]  # interleaved: each worker gets a fair share
+            # many small shares, handed out as workers come free: one that drew costly problems does
+            # not keep the other waiting at the end (interleaved: each share a fair mix of the class)
+            shares = min(len(paths), workers * SHARES_A_WORKER)
+            chunks = [paths[i::shares] for i in range(shares)]
             with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 done = list(pool.map(_grade_chunk, chunks))
             by_path = {path: outcome for chunk, results in zip(chunks, done) for path, outcome in zip(chunk, results)}

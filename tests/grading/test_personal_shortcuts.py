@@ -1,0 +1,72 @@
+"""Drawing a personal problem takes shortcuts (grading.personal): a first layer saturated or kinked
+is seen on the raw numbers, an asked first-layer gradient that reads only 0 inputs is seen before
+the whole pass, and the catalogue's mistaken passes are made in one order across the questions.
+Each only saves time: with none of them, every student is handed the very same network."""
+import pytest
+
+import backprop_cli.grading.diagnoses as D
+import backprop_cli.grading.personal as P
+from backprop_cli.grading.assignment import load_assignment
+
+NETWORKS = {
+    # relu first: its kink (|z| < 0.05) refused on the raw numbers; whole-number inputs from 0
+    "relu": ("input: [1, 2, 3]\ntarget: [0.5]\nloss: squared_error\nlearning_rate: 0.1\nlayers:\n"
+             "  - activation: relu\n    weights: [[0.1, 0.2, 0.3], [0.3, -0.2, 0.1]]\n    biases: [0, 0]\n"
+             "  - activation: sigmoid\n    weights: [[0.5, -0.5]]\n    biases: [0]\n",
+             ["dL/dw111", "dL/db21", "w111_new"]),
+    # a batch of tanh: per-sample first-layer gradients, a shared bias
+    "tanh batch": ("inputs: [[1, 2], [0, 1]]\ntargets: [[1, 0], [0, 1]]\nloss: cross_entropy\nlearning_rate: 0.5\n"
+                   "layers:\n  - activation: tanh\n    weights: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]\n"
+                   "    biases: {shared: 0.1}\n  - activation: softmax\n"
+                   "    weights: [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]\n    biases: [0, 0]\n",
+                   ["dL/dw112[2]", "dL/dw121", "dL/dw212", "loss", "w112_new"]),
+    # leaky relu, deeper, L2 (a gradient of 0 input is λ·w then, not 0: no shortcut)
+    "leaky l2": ("input: [2, 0]\ntarget: [1]\nloss: squared_error\nlearning_rate: 0.1\nl2: 0.01\nlayers:\n"
+                 "  - activation: {name: leaky_relu, alpha: 0.1}\n    weights: [[0.1, 0.2], [0.3, 0.4]]\n"
+                 "    biases: [0, 0]\n  - activation: sigmoid\n    weights: [[0.1, 0.2], [0.3, 0.4]]\n"
+                 "    biases: [0, 0]\n  - activation: linear\n    weights: [[0.1, 0.2]]\n    biases: [0]\n",
+                 ["dL/dw112", "dL/dw211", "z21"]),
+}
+
+
+def an_assignment(tmp_path, name):
+    spec, questions = NETWORKS[name]
+    (tmp_path / "net.yaml").write_text(spec, encoding="utf-8")
+    (tmp_path / "hw.yaml").write_text(
+        "personal:\n  spec: net.yaml\n  seed: shortcuts\n  weights: {from: -1, to: 1, decimals: 1}\n"
+        "  biases: {from: -0.5, to: 0.5, decimals: 1}\n  input: {from: 0, to: 3, decimals: 0}\n"
+        "questions:\n" + "".join(f"  - {{quantity: '{q}', points: 1}}\n" for q in questions), encoding="utf-8")
+    return load_assignment(str(tmp_path / "hw.yaml"))
+
+
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_the_shortcuts_hand_every_student_the_same_network(tmp_path, monkeypatch, name):
+    assignment = an_assignment(tmp_path, name)
+    taken = {"first layer": 0, "zeros": 0}
+
+    def counted(key, shortcut):
+        def call(*args):
+            found = shortcut(*args)
+            taken[key] += found
+            return found
+        return call
+
+    monkeypatch.setattr(P, "first_layer_refused", counted("first layer", P.first_layer_refused))
+    monkeypatch.setattr(P, "reads_only_zeros", counted("zeros", P.reads_only_zeros))
+    students = [f"s{i:02d}" for i in range(15)]
+    drawn = [repr(P.personal_numbers(assignment, s)) for s in students]
+    assert taken["first layer"] > 0  # the shortcut is taken on these draws, so the comparison says something
+    assert (taken["zeros"] > 0) == (name != "leaky l2")
+    # without the shortcuts, and with the passes made in the opposite order: the same networks
+    monkeypatch.setattr(P, "first_layer_refused", lambda *args: False)
+    monkeypatch.setattr(P, "reads_only_zeros", lambda *args: False)
+    monkeypatch.setattr(D, "DRAWING_PASSES", tuple(reversed(D.DRAWING_PASSES)))
+    assert [repr(P.personal_numbers(assignment, s)) for s in students] == drawn
+
+
+def test_a_first_layer_is_refused_only_past_its_bounds(tmp_path):
+    base = an_assignment(tmp_path, "relu").personal.spec
+    numbers = ([[1.0, 0.0, 0.0]], [([[0.04, 0.0, 0.0], [1.0, 0.0, 0.0]], [0.0, 0.0]), ([[1.0, 1.0]], None)])
+    assert P.first_layer_refused(base, numbers)  # z11 = 0.04, within the kink's 0.05
+    numbers[1][0][0][0][0] = 0.05  # on the bound: not refused here (good_problem decides)
+    assert not P.first_layer_refused(base, numbers)
