@@ -136,6 +136,20 @@ def stated_ancestors(result, shape, answers: list) -> dict:
             if nodes[id(a)] is not None else [] for a in answers}
 
 
+def _updates(q) -> int:
+    """How many updates a quantity is after: K of after:K, else 0 (the first pass, and its update)."""
+    return int(q.kind.removeprefix("after:")) if q.kind.startswith("after:") else 0
+
+
+def _updates_read(earlier, after) -> bool:
+    """Whether a value after K updates (`after`) reads `earlier`: any quantity of the first pass or
+    its update, a parameter after fewer updates, and for the loss after K the parameters after K
+    too (a loss after updates feeds nothing)."""
+    if _updates(earlier) == 0:
+        return True
+    return earlier.is_parameter and _updates(earlier) < _updates(after) + (not after.is_parameter)
+
+
 def first_causes(shape, wrong: list, right=()) -> list[int | None]:
     """For each wrong answer's quantity (in the order of the pass), the index of the earliest wrong
     one it follows from along a real dependency (`shape`'s steps: NetworkShape below, or
@@ -147,7 +161,12 @@ def first_causes(shape, wrong: list, right=()) -> list[int | None]:
     above = below(shape.r, known, set(known), stops, shape.inputs)  # a search looks past what it wants
     causes, earlier = [], {}  # earlier: each node of the answers before this one, at its last index
     for i, node in enumerate(nodes):
-        if node is None or not earlier:
+        if node is None and wrong[i].kind.startswith("after:"):
+            # a value after K updates reads the whole first pass and every update before it: it
+            # follows from the earliest wrong answer of those
+            read = [j for j in range(len(wrong)) if j != i and _updates_read(wrong[j], wrong[i])]
+            causes.append(min(read, key=lambda j: (_updates(wrong[j]), shape.position(wrong[j])), default=None))
+        elif node is None or not earlier:
             causes.append(None)
         else:
             causes.append(min((earlier[n] for n in above[node] if n in earlier), default=None))

@@ -250,3 +250,22 @@ def test_a_slip_that_gives_a_known_mistakes_value_is_named_both_ways_with_few_di
     alone = {o.answer.quantity.text: o for o in Grader().grade_file(t.answers_file(
         tmp_path, {"yhat1": f"{t.YHAT:.4f}", "dL/dyhat1": f"{2 * (t.YHAT - t.Y) * 1.2:.4f}"})).outcomes}
     assert [d["code"] for d in alone["dL/dyhat1"].diagnoses] == ["arithmetic"]
+
+
+def test_a_value_after_updates_follows_from_the_first_wrong_answer_the_updates_read(tmp_path):
+    # made-up numbers, so no diagnosis of their own: w111 after 1, 2, 3 updates and the loss after 2
+    _, by = graded(tmp_path, {"w111_after3": "0.9000", "w111_after2": "0.8000", "loss_after2": "0.9000",
+                              "w111_new": "0.7000"})
+    said = {q: g.diagnosis for q, g in by.items()}
+    assert said["w111_new"] is None  # the first update reads only the first pass: none of these
+    # two updates read the first (line 6); the loss after two reads the weights after two
+    assert said["w111_after2"] == "Follows from the earlier wrong step w111_new (line 6): fix that first."
+    assert said["loss_after2"] == "Follows from the earlier wrong step w111_new (line 6): fix that first."
+    assert said["w111_after3"] == "Follows from the earlier wrong step w111_new (line 6): fix that first."
+    # without the first update stated: the weights after 2 (line 4) are what the loss after 2 and the
+    # weights after 3 read; nothing the file states is read by the weights after 2
+    _, by = graded(tmp_path, {"w111_after3": "0.9000", "w111_after2": "0.8000", "loss_after2": "0.9000"})
+    said = {q: g.diagnosis for q, g in by.items()}
+    assert said["w111_after2"] is None
+    assert said["loss_after2"] == said["w111_after3"] == \
+        "Follows from the earlier wrong step w111_after2 (line 4): fix that first."
