@@ -287,7 +287,12 @@ class Judge:
                 return []
             return list(update_mistakes(self.r, q, stated.given))
         if q.kind == "gradient" and q.name.kind == "L" or q.kind == "value" and q.is_parameter or \
-                q.kind not in ("gradient", "value") or not self._stated_upstream(answer):
+                q.kind not in ("gradient", "value"):
+            return []
+        # with no earlier value stated, the pass is the true one: its mistakes are named all the same
+        # (the same answer is told the same whatever else the file states), but credit asks only
+        # of the file's own values (_named_on_stated), and the diagnoser has tried the true ones
+        if not coarse and not self._stated_upstream(answer):
             return []
         precision = precision_of(written(answer))
         half = precision.half_unit
