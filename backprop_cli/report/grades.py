@@ -54,11 +54,14 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool, level: s
         columns = len(rows[0]) - 1
         widths = [max(cells(row[i]) for row in rows) for i in range(columns)]
         for n, row in enumerate(rows):
-            block.append("\n  ")
-            for i, (cell, width) in enumerate(zip(row[:columns], widths)):
-                gap = " " * (width - cells(cell))
-                block.append((cell + gap if i == 1 else gap + cell) + "    ", style="bold" if n == 0 else "")
-            if n:
+            line = [(cell + " " * (width - cells(cell)) if i == 1 else " " * (width - cells(cell)) + cell) + "    "
+                    for i, (cell, width) in enumerate(zip(row[:columns], widths))]
+            if n == 0:  # the header, each cell bold
+                block.append("\n  ")
+                for cell in line:
+                    block.append(cell, style="bold")
+            else:  # a row's plain cells in one piece: a class has thousands of rows
+                block.append("\n  " + "".join(line))
                 mark = row[-1] if shows_diagnosis(level) or row[-1] in ("right", "not_answered") else "wrong"
                 block.append(MARKS.get(mark, "?"), style=MARK_STYLES.get(mark, "dim"))
         if s.not_graded:
