@@ -208,6 +208,12 @@ class Diagnoser:
                 self._mistaken[key] = _through_updated_weights(r) if len(r.network.layers) > 1 else None
         return self._mistaken[key]
 
+    def _needed(self, drawing: bool, key: str):
+        """While drawing, (nan, key, PASS_NEEDED) before pass `key` is first made: good_problem makes
+        the passes one at a time across its questions."""
+        if drawing and key not in self._mistaken:
+            yield math.nan, key, PASS_NEEDED
+
     def candidates(self, q: Quantity, expected: float, *, drawing: bool = False):
         """(value a mistake gives, the sentence that names it), most specific first. `drawing`: only
         the catalogue a personal problem is drawn against (grading.personal.good_problem), which
@@ -246,8 +252,7 @@ class Diagnoser:
                     yield (swap, f"this is {shown(swapped, n)}, the {that}; {shown(q.name, n)} is the {this}",
                            "activation_not_applied" if output or q.name.kind == n.post else
                            "pre_activation_for_activation")
-            if drawing and "linear" not in self._mistaken:
-                yield math.nan, "linear", PASS_NEEDED
+            yield from self._needed(drawing, "linear")
             never = self._get("linear")
             if never is not None and q.name.kind != "x":
                 with contextlib.suppress(QuantityError):
@@ -280,8 +285,7 @@ class Diagnoser:
                 "pre_activation_for_activation"
         singles = []  # (value, sentence) of each whole-pass mistake, for pairs below
         for key, sentence, code in _WHOLE_PASS_DRAWING if drawing else _WHOLE_PASS:
-            if drawing and key not in self._mistaken:
-                yield math.nan, key, PASS_NEEDED
+            yield from self._needed(drawing, key)
             variant = self._get(key)
             if variant is not None:
                 with contextlib.suppress(QuantityError):
@@ -294,8 +298,7 @@ class Diagnoser:
                             yield from self._pairs(singles[-1], q, expected, drawing)
         if not drawing:
             yield from singles
-        if drawing and "stale" not in self._mistaken:
-            yield math.nan, "stale", PASS_NEEDED
+        yield from self._needed(drawing, "stale")
         stale = self._get("stale")
         if stale is not None:
             value = evaluate(stale, q, n)

@@ -183,9 +183,9 @@ class Judge:
             # through steps the file does not state, its values reach the answer only carried through
             if not any(self._on_stated(answer, loosest, way).reached for way in self.shape.ways) and \
                     (inputs_right or self._slip_on_stated(answer)):
-                earlier_wrong = sorted((a for a in upstream if judged.get(id(a)) and judged[id(a)].verdict
-                                        not in REACHED), key=lambda a: self._positions[id(a)])
-                wrong.note = slip_sentence(answer, upstream, earlier_wrong[:1])
+                wrong_inputs = sorted((a for a in upstream if judged.get(id(a)) and judged[id(a)].verdict
+                                       not in REACHED), key=lambda a: self._positions[id(a)])
+                wrong.note = slip_sentence(answer, upstream, wrong_inputs[:1])
                 wrong.codes = [{"code": "arithmetic", "text": wrong.note}]
                 return wrong
         for way in self.shape.ways:  # the step alone on the file's values, or those carried through

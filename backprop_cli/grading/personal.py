@@ -215,22 +215,27 @@ def same_numbers(spec: Spec, other: Spec) -> bool:
                     for a, b in zip(spec.layers, other.layers)))
 
 
+def falls_in(activation: str, z: np.ndarray, margin: float = 0.0) -> bool:
+    """Whether a layer's |z| puts a unit where a student's step falls: a relu within KINK of its
+    kink, a sigmoid or tanh saturated past SATURATED (each bound moved outwards by `margin`, relative)."""
+    if activation in ("relu", "leaky_relu"):
+        return bool(np.any(z < KINK * (1 - margin)))
+    if activation in ("sigmoid", "tanh"):
+        return bool(np.any(z > SATURATED * (1 + margin)))
+    return False
+
+
 def first_layer_refused(base: Spec, numbers) -> bool:
     """Whether the drawn first layer alone makes a draw that good_problem refuses (a saturated or
     kinked unit), worked out on the raw numbers before a spec is built: most draws end here. On the
     safe side of each bound by a margin, it never refuses a draw good_problem would take."""
     layer = base.network.layers[0]
-    name = layer.activation.name
-    if name not in ("relu", "leaky_relu", "sigmoid", "tanh"):
-        return False
     samples, drawn = numbers
     weights, biases = drawn[0]
     with np.errstate(all="ignore"):
         z = np.abs(np.array(samples, dtype=float) @ np.array(weights, dtype=float).T
                    + (layer.biases if biases is None else np.array(biases, dtype=float)))
-    if name in ("sigmoid", "tanh"):
-        return bool(np.any(z > SATURATED * (1 + 1e-9)))
-    return bool(np.any(z < KINK * (1 - 1e-9)))
+    return falls_in(layer.activation.name, z, margin=1e-9)
 
 
 def reads_only_zeros(asked: list, spec: Spec) -> bool:
@@ -262,9 +267,7 @@ def good_problem(assignment, spec: Spec):
         z = np.abs(z_values[l])
         if not np.all(np.isfinite(z)):  # overflowed (inf − inf is nan, which no bound below catches)
             return None
-        if layer.activation.name in ("relu", "leaky_relu") and np.any(z < KINK):
-            return None
-        if layer.activation.name in ("sigmoid", "tanh") and np.any(z > SATURATED):
+        if falls_in(layer.activation.name, z):
             return None
     notation = make_notation(assignment.notation, spec.network.names)
     if reads_only_zeros(assignment.asked(notation), spec):

@@ -54,8 +54,8 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool, level: s
         columns = len(rows[0]) - 1
         widths = [max(cells(row[i]) for row in rows) for i in range(columns)]
         for n, row in enumerate(rows):
-            line = [(cell + " " * (width - cells(cell)) if i == 1 else " " * (width - cells(cell)) + cell) + "    "
-                    for i, (cell, width) in enumerate(zip(row[:columns], widths))]
+            gaps = [" " * (width - cells(cell)) for cell, width in zip(row, widths)]
+            line = [(cell + gap if i == 1 else gap + cell) + "    " for i, (cell, gap) in enumerate(zip(row, gaps))]
             if n == 0:  # the header, each cell bold
                 block.append("\n  ")
                 for cell in line:
