@@ -9,6 +9,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ..core.computation import EXPRESSION
 from ..core.names import NOTATIONS
 from ..errors import Problem, SpecError, UsageError, quote
@@ -75,6 +77,12 @@ class Range:
         first, size, unit = self._grid
         decimals = self.decimals
         return [round((first + next(stream) % size) / unit, decimals) + 0.0 for _ in range(count)]
+
+    def grid(self, draws: np.ndarray) -> np.ndarray:
+        """value() of each of an array of draws, at once (for a screen: take()'s round() to the
+        grid's decimals may move the last bit, which the screen's margin covers)."""
+        first, size, unit = self._grid
+        return ((draws % np.uint64(size)).astype(float) + first) / unit
 
 
 @dataclass

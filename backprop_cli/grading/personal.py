@@ -22,6 +22,7 @@ from ..spec.yamlwrite import flow_list, string
 from .quantities import evaluate
 
 ATTEMPTS = 1_000
+SCREENED = 32  # attempts whose first layers are screened at once (most students take fewer)
 SATURATED, KINK, NEAR = 4.0, 0.05, 0.005
 
 
@@ -132,16 +133,15 @@ def personal_numbers(assignment, student: str, checked: list | None = None):
     """`student`'s drawn numbers: the first attempt that makes a good problem; SpecError if none.
     `checked` receives (spec, result, diagnoser) of it, which grading reuses."""
     base = assignment.personal.spec
-    for attempt in range(ATTEMPTS):
-        numbers = draw_numbers(assignment, student, attempt)
-        if first_layer_refused(base, numbers):
-            continue
-        spec = with_numbers(base, *numbers)
-        good = good_problem(assignment, spec)
-        if good is not None:
-            if checked is not None:
-                checked += [spec, *good]
-            return numbers
+    for start in range(0, ATTEMPTS, SCREENED):
+        for attempt in screened(assignment, student, range(start, min(start + SCREENED, ATTEMPTS))):
+            numbers = draw_numbers(assignment, student, attempt)
+            spec = with_numbers(base, *numbers)
+            good = good_problem(assignment, spec)
+            if good is not None:
+                if checked is not None:
+                    checked += [spec, *good]
+                return numbers
     raise SpecError([Problem(assignment.file, 1, 1, f"no good problem for {student} in {ATTEMPTS} attempts",
                              "widen the ranges of `personal:`, or ask other questions")])
 
@@ -215,27 +215,52 @@ def same_numbers(spec: Spec, other: Spec) -> bool:
                     for a, b in zip(spec.layers, other.layers)))
 
 
-def falls_in(activation: str, z: np.ndarray, margin: float = 0.0) -> bool:
+def falls_in(activation: str, z: np.ndarray, margin: float = 0.0) -> np.ndarray:
     """Whether a layer's |z| puts a unit where a student's step falls: a relu within KINK of its
-    kink, a sigmoid or tanh saturated past SATURATED (each bound moved outwards by `margin`, relative)."""
+    kink, a sigmoid or tanh saturated past SATURATED (each bound moved outwards by `margin`, relative);
+    for each row of `z` (one draw's |z| a row)."""
     if activation in ("relu", "leaky_relu"):
-        return bool(np.any(z < KINK * (1 - margin)))
+        return np.any(z < KINK * (1 - margin), axis=-1)
     if activation in ("sigmoid", "tanh"):
-        return bool(np.any(z > SATURATED * (1 + margin)))
-    return False
+        return np.any(z > SATURATED * (1 + margin), axis=-1)
+    return np.zeros(z.shape[:-1], dtype=bool)
 
 
-def first_layer_refused(base: Spec, numbers) -> bool:
-    """Whether the drawn first layer alone makes a draw that good_problem refuses (a saturated or
-    kinked unit), worked out on the raw numbers before a spec is built: most draws end here. On the
-    safe side of each bound by a margin, it never refuses a draw good_problem would take."""
+def screened(assignment, student: str, attempts: range) -> list[int]:
+    """The attempts among `attempts` whose first layer first_layers_refused lets through, worked out
+    for all of them at once on the raw numbers, before any is drawn in full: most attempts end here."""
+    personal = assignment.personal
+    base = personal.spec
     layer = base.network.layers[0]
-    samples, drawn = numbers
-    weights, biases = drawn[0]
+    rows, cols = layer.weights.shape
+    drawn_input = personal.input is not None
+    biases = "none" if personal.biases is None else layer.bias_style
+    # the first numbers of each attempt's stream (the input rows, then layer 1's weights and biases:
+    # draw_numbers' order), SHAKE's output being a prefix of any longer output of the same key
+    sizes = (base.inputs.size if drawn_input else 0, rows * cols, {"none": 0, "shared": 1}.get(biases, rows))
+    key = [personal.seed, student, ""]
+    raw = []
+    for attempt in attempts:
+        key[2] = str(attempt)
+        raw.append(hashlib.shake_256("\x1f".join(key).encode("utf-8")).digest(8 * sum(sizes)))
+    if not sizes[1]:
+        return list(attempts)
+    stream = np.frombuffer(b"".join(raw), dtype=">u8").reshape(len(attempts), sum(sizes))
+    inputs, weights, bias = np.split(stream, np.cumsum(sizes)[:2], axis=1)
+    samples = personal.input.grid(inputs).reshape(-1, *base.inputs.shape) if drawn_input else base.inputs[None]
+    weights = personal.weights.grid(weights).reshape(-1, rows, cols)
+    bias = layer.biases[None] if biases == "none" else personal.biases.grid(bias)
+    refused = first_layers_refused(layer.activation.name, samples, weights, bias)
+    return [attempt for attempt, no in zip(attempts, refused) if not no]
+
+
+def first_layers_refused(activation: str, samples: np.ndarray, weights: np.ndarray, biases: np.ndarray):
+    """For each of many draws (the first axis of each array), whether its first layer alone makes a
+    draw that good_problem refuses (a saturated or kinked unit). On the safe side of each bound by a
+    margin (an order of summing differs in the last bits), it never refuses a draw good_problem would take."""
     with np.errstate(all="ignore"):
-        z = np.abs(np.array(samples, dtype=float) @ np.array(weights, dtype=float).T
-                   + (layer.biases if biases is None else np.array(biases, dtype=float)))
-    return falls_in(layer.activation.name, z, margin=1e-9)
+        z = np.abs(samples @ np.swapaxes(weights, 1, 2) + biases[:, None, :])
+    return falls_in(activation, z.reshape(len(z), -1), margin=1e-9)
 
 
 def reads_only_zeros(asked: list, spec: Spec) -> bool:
@@ -267,7 +292,7 @@ def good_problem(assignment, spec: Spec):
         z = np.abs(z_values[l])
         if not np.all(np.isfinite(z)):  # overflowed (inf − inf is nan, which no bound below catches)
             return None
-        if falls_in(layer.activation.name, z):
+        if falls_in(layer.activation.name, z.ravel()):
             return None
     notation = make_notation(assignment.notation, spec.network.names)
     if reads_only_zeros(assignment.asked(notation), spec):
@@ -278,9 +303,12 @@ def good_problem(assignment, spec: Spec):
     # has passed (most draws fail before it)
     questions = sorted(assignment.asked(notation), key=lambda q: q.kind.startswith("after:"))
     for trained in (False, True):
-        asked = [(q, evaluate(result, q, notation)) for q in questions if q.kind.startswith("after:") == trained]
-        if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
-            return None
+        asked = []
+        for q in questions:  # cheap checks first, each value as it is worked out: most draws fail here
+            if q.kind.startswith("after:") == trained:
+                asked.append((q, evaluate(result, q, notation)))
+                if abs(asked[-1][1]) <= NEAR:
+                    return None
         # every question's candidates in turn, one at a time: the cheap ones of all come before the
         # first mistaken pass is made, and each pass (in DRAWING_PASSES' order) only once no question
         # has a value left without a new pass (any order refuses the same draws)

@@ -1,7 +1,8 @@
 """Drawing a personal problem takes shortcuts (grading.personal): a first layer saturated or kinked
-is seen on the raw numbers, an asked first-layer gradient that reads only 0 inputs is seen before
-the whole pass, and the catalogue's mistaken passes are made in one order across the questions.
+is seen on the raw numbers of many attempts at once, an asked first-layer gradient that reads only 0
+inputs is seen before the whole pass, and the catalogue's mistaken passes are made in one order across the questions.
 Each only saves time: with none of them, every student is handed the very same network."""
+import numpy as np
 import pytest
 
 import backprop_cli.grading.diagnoses as D
@@ -29,12 +30,14 @@ NETWORKS = {
 }
 
 
-def an_assignment(tmp_path, name):
+DRAWN = "  biases: {from: -0.5, to: 0.5, decimals: 1}\n  input: {from: 0, to: 3, decimals: 0}\n"
+
+
+def an_assignment(tmp_path, name, drawn=DRAWN):
     spec, questions = NETWORKS[name]
     (tmp_path / "net.yaml").write_text(spec, encoding="utf-8")
     (tmp_path / "hw.yaml").write_text(
-        "personal:\n  spec: net.yaml\n  seed: shortcuts\n  weights: {from: -1, to: 1, decimals: 1}\n"
-        "  biases: {from: -0.5, to: 0.5, decimals: 1}\n  input: {from: 0, to: 3, decimals: 0}\n"
+        "personal:\n  spec: net.yaml\n  seed: shortcuts\n  weights: {from: -1, to: 1, decimals: 1}\n" + drawn +
         "questions:\n" + "".join(f"  - {{quantity: '{q}', points: 1}}\n" for q in questions), encoding="utf-8")
     return load_assignment(str(tmp_path / "hw.yaml"))
 
@@ -47,26 +50,52 @@ def test_the_shortcuts_hand_every_student_the_same_network(tmp_path, monkeypatch
     def counted(key, shortcut):
         def call(*args):
             found = shortcut(*args)
-            taken[key] += found
+            taken[key] += int(np.sum(found))
             return found
         return call
 
-    monkeypatch.setattr(P, "first_layer_refused", counted("first layer", P.first_layer_refused))
+    monkeypatch.setattr(P, "first_layers_refused", counted("first layer", P.first_layers_refused))
     monkeypatch.setattr(P, "reads_only_zeros", counted("zeros", P.reads_only_zeros))
     students = [f"s{i:02d}" for i in range(15)]
     drawn = [repr(P.personal_numbers(assignment, s)) for s in students]
     assert taken["first layer"] > 0  # the shortcut is taken on these draws, so the comparison says something
     assert (taken["zeros"] > 0) == (name != "leaky l2")
     # without the shortcuts, and with the passes made in the opposite order: the same networks
-    monkeypatch.setattr(P, "first_layer_refused", lambda *args: False)
+    monkeypatch.setattr(P, "first_layers_refused", lambda _activation, samples, *_: np.zeros(len(samples), bool))
     monkeypatch.setattr(P, "reads_only_zeros", lambda *args: False)
     monkeypatch.setattr(D, "DRAWING_PASSES", tuple(reversed(D.DRAWING_PASSES)))
     assert [repr(P.personal_numbers(assignment, s)) for s in students] == drawn
 
 
 def test_a_first_layer_is_refused_only_past_its_bounds(tmp_path):
-    base = an_assignment(tmp_path, "relu").personal.spec
-    numbers = ([[1.0, 0.0, 0.0]], [([[0.04, 0.0, 0.0], [1.0, 0.0, 0.0]], [0.0, 0.0]), ([[1.0, 1.0]], None)])
-    assert P.first_layer_refused(base, numbers)  # z11 = 0.04, within the kink's 0.05
-    numbers[1][0][0][0][0] = 0.05  # on the bound: not refused here (good_problem decides)
-    assert not P.first_layer_refused(base, numbers)
+    samples, biases = np.array([[[1.0, 0.0, 0.0]]]), np.zeros((1, 2))
+    weights = np.array([[[0.04, 0.0, 0.0], [1.0, 0.0, 0.0]]])
+    assert P.first_layers_refused("relu", samples, weights, biases).tolist() == [True]  # z11 = 0.04: within 0.05
+    weights[0, 0, 0] = 0.05  # on the bound: not refused here (good_problem decides)
+    assert P.first_layers_refused("relu", samples, weights, biases).tolist() == [False]
+    assert P.first_layers_refused("linear", samples, weights, biases).tolist() == [False]  # no kink to fall in
+
+
+@pytest.mark.parametrize("drawn", [DRAWN, "", "  biases: {from: -0.5, to: 0.5, decimals: 1}\n",
+                                   "  input: {from: -2, to: 3, decimals: 1}\n"])
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_the_screen_reads_each_attempts_first_layer_as_drawing_it_in_full_does(tmp_path, name, drawn):
+    """The screen takes the first numbers of each attempt's hash and lays them on the grid at once:
+    it lets through exactly the attempts whose first layer, drawn in full, is not refused."""
+    assignment = an_assignment(tmp_path, name, drawn)
+    base = assignment.personal.spec
+    layer = base.network.layers[0]
+    refused = 0
+    for student in ("s01", "s02", "a much longer id ✓"):
+        kept = []
+        for attempt in range(100):
+            samples, [(weights, biases), *_] = P.draw_numbers(assignment, student, attempt)
+            bias = (layer.biases if biases is None else np.array(biases))[None]
+            if not P.first_layers_refused(layer.activation.name, np.array([samples]), np.array([weights]), bias)[0]:
+                kept.append(attempt)
+        assert P.screened(assignment, student, range(100)) == kept
+        refused += 100 - len(kept)
+        assert P.screened(assignment, student, range(7, 23)) == [k for k in kept if 7 <= k < 23]
+    assert refused < 300
+    if name != "tanh batch" or "input" in drawn:  # (its own inputs, 0 to 2, cannot saturate a tanh)
+        assert refused > 0  # some refused, some not: the comparison says something
