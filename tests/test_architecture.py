@@ -101,6 +101,7 @@ def test_the_cli_reaches_reports_only_through_the_registry(module):
     assert not other, f"{module} picks reporters itself: {sorted(other)} (add them to report.formats)"
 
 
+@pytest.mark.slow
 def test_nothing_asks_what_a_computation_is_by_its_attributes():
     """Kinds are told apart by the protocol (core.computation's `kind`), never by duck typing."""
     for module, path in MODULES.items():
@@ -140,6 +141,7 @@ def third_party(module: str) -> set[str]:
     return names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_click_only_in_cli_and_rich_only_in_presentation(module):
     used = third_party(module)
@@ -149,6 +151,7 @@ def test_click_only_in_cli_and_rich_only_in_presentation(module):
         assert room(module) in ("report", "cli"), f"{module} imports rich"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_modules_are_short_and_say_their_job_first(module):
     text = MODULES[module].read_text(encoding="utf-8")

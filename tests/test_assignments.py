@@ -79,6 +79,7 @@ def test_invalid_submission_still_in_the_gradebook(course):
     assert rows[-1][:3] == ["mallory", "0", "6.0"] or rows[-1][:3] == ["mallory", "0.0", "6.0"]
 
 
+@pytest.mark.slow
 def test_personal_networks_are_stable_on_the_grid_and_good_problems(course):
     (course / "roster.csv").write_text("id,name\nalice,A\nbob,B\nchen.li,C\n", encoding="utf-8")
     invoke("assign", "hwp.yaml", "--roster", "roster.csv", "-o", "first", expect=0)
@@ -100,6 +101,7 @@ def test_personal_networks_are_stable_on_the_grid_and_good_problems(course):
         assert f'student: "{student}"' in blank and "spec: net.yaml" in blank and "  dL/dw212:\n" in blank
 
 
+@pytest.mark.slow
 def test_a_students_key_matches_the_oracle_and_cannot_be_copied(course):
     (course / "roster.csv").write_text("alice\nbob\n", encoding="utf-8")
     invoke("assign", "hwp.yaml", "--roster", "roster.csv", "-o", "out", expect=0)
@@ -276,6 +278,7 @@ def test_a_handed_out_answers_file_passes_plain_check_too(course):
     assert invoke("check", "key.yaml").exit_code == 0  # `student:` is a key of answers files
 
 
+@pytest.mark.slow
 def test_a_class_drawn_on_every_core_gets_the_numbers_each_student_was_handed(course):
     from backprop_cli.grading.personal import PARALLEL_FROM
 
@@ -294,6 +297,7 @@ def test_a_class_drawn_on_every_core_gets_the_numbers_each_student_was_handed(co
     assert [f["score"] for f in data["files"]] == [6.0] * len(students)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("precision, short", [("{decimals: 5}", "{:.4f}"), ("{significant: 4}", "{:.3g}")])
 def test_the_precision_asked_is_on_the_handout_in_the_key_and_graded(course, precision, short):
     (course / "roster.csv").write_text("alice\n", encoding="utf-8")

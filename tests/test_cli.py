@@ -61,6 +61,7 @@ def test_invalid_spec_exits_2_with_located_messages_and_no_stdout(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_spec_defaults_to_net_yaml_and_dash_reads_stdin(padhai_text, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert invoke("grad").exit_code == 2  # no ./net.yaml yet
@@ -106,6 +107,7 @@ def test_internal_error_is_one_line_and_exit_3(monkeypatch):
     assert isinstance(debug.exception, ZeroDivisionError)
 
 
+@pytest.mark.slow
 def test_python_m_entry_point(tmp_path):
     import subprocess
     import sys

@@ -22,6 +22,7 @@ def spec_file(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_trace_json_sums_every_position_of_a_shared_weight(spec_file):
     data = json.loads(invoke("trace", spec_file, "--format", "json", "--max-paths", "100", expect=0).stdout)
     result = load_spec(spec_file).compute()
@@ -34,6 +35,7 @@ def test_trace_json_sums_every_position_of_a_shared_weight(spec_file):
     assert "z1_2_2_2" in data["forward"] and "a2_1_1_1" in data["forward"] and "z2_1_1_1" not in data["forward"]
 
 
+@pytest.mark.slow
 def test_trace_text_prints_each_factor_as_a_course_writes_it(spec_file):
     out = invoke("trace", spec_file, "--weight", "w1_2_1_1_2", "--max-paths", "16", expect=0).stdout
     assert "∂z1_2_2_2/∂w1_2_1_1_2 = x_2_3" in out  # the input pixel under the kernel
@@ -44,6 +46,7 @@ def test_trace_text_prints_each_factor_as_a_course_writes_it(spec_file):
     assert "∂L/∂x_2_3   16 paths" in node and re.search(r"∂z1_2_2_2/∂x_2_3 +=  ?w1_2_1_1_2 ", node)
 
 
+@pytest.mark.slow
 def test_average_pooling_factor_is_one_over_size_squared(spec_file):
     spec_file.write_text(SPEC.replace("maxpool2d", "avgpool2d"))
     out = invoke("trace", spec_file, "--weight", "w1_2_1_1_2", "--max-paths", "1", expect=0).stdout
@@ -69,6 +72,7 @@ def test_gradcheck_and_grad_by_any_spelling(spec_file):
     assert len(data["inputs"]) == 16 and data["inputs"][0]["name"] == "x_1_1"
 
 
+@pytest.mark.slow
 def test_key_writes_the_engines_values_and_check_grades_them(spec_file, tmp_path):
     result = load_spec(spec_file).compute()
     key = invoke("key", spec_file, "--quantity", "loss", "--quantity", "dL/dw1_1_1_2_2", "--decimals", "6",
@@ -79,6 +83,7 @@ def test_key_writes_the_engines_values_and_check_grades_them(spec_file, tmp_path
     assert data["files"][0]["results"][0]["verdict"] == "wrong"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", MAP_EXAMPLES)
 def test_the_bundled_examples_run_through_their_commands(example, tmp_path):
     for command in (["grad"], ["trace", "--max-paths", "3"], ["gradcheck"], ["trace", "--format", "json"],
@@ -87,6 +92,7 @@ def test_the_bundled_examples_run_through_their_commands(example, tmp_path):
     assert load_spec(tmp_path / "after.yaml").compute().loss < load_spec(SPECS / f"{example}.yaml").compute().loss
 
 
+@pytest.mark.slow
 def test_draw_shows_the_maps_as_grids_with_a_weights_receptive_field_lit(spec_file, tmp_path):
     out = invoke("draw", spec_file, "--weight", "w1_2_1_1_2", "-o", tmp_path / "net.svg", expect=0).stdout
     assert "38 neurons (9 edges on the paths to w1_2_1_1_2)" in out  # 16 + 18 + 2 + 2 cells; 9 positions
@@ -98,6 +104,7 @@ def test_draw_shows_the_maps_as_grids_with_a_weights_receptive_field_lit(spec_fi
     assert 'id="cell-yhat2"' in svg and 'id="cell-a2_1_1_1"' in svg
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pool", ["maxpool2d", "avgpool2d"])
 def test_latex_sets_the_pooling_factors_in_words_and_compiles(spec_file, tmp_path, pool):
     spec_file.write_text(SPEC.replace("maxpool2d", pool))
@@ -122,6 +129,7 @@ def test_train_log_heads_its_columns_with_section_9s_names(spec_file, tmp_path):
     assert values[3 + len(names):] == [g for _, _, g, _ in result.parameters()]
 
 
+@pytest.mark.slow
 def test_padhai_notation_names_a_maps_pre_activation_a_and_its_activation_h(spec_file):
     out = invoke("trace", spec_file, "--notation", "padhai", "--node", "h1_2_2_2", "--node", "a1_2_2_2",
                  "--max-paths", "1", expect=0).stdout
@@ -130,6 +138,7 @@ def test_padhai_notation_names_a_maps_pre_activation_a_and_its_activation_h(spec
                                             expect=0).stdout
 
 
+@pytest.mark.slow
 def test_every_row_of_the_train_log_is_the_state_step_reaches(spec_file, tmp_path):
     """Training over maps is its own plain-descent pass: its log rows are what `step` after `step` gives."""
     invoke("train", spec_file, "--epochs", "3", "--log", tmp_path / "log.csv", expect=0)
@@ -143,6 +152,7 @@ def test_every_row_of_the_train_log_is_the_state_step_reaches(spec_file, tmp_pat
         current = tmp_path / f"step{epoch}.yaml"
 
 
+@pytest.mark.slow
 def test_grad_and_trace_print_no_optimiser_or_l2_over_maps(spec_file):
     grad = invoke("grad", spec_file, expect=0).stdout
     assert "L2 term" not in grad and "sgd" not in grad

@@ -52,6 +52,7 @@ def spec_file(request, tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_trace_json_paths_sum_to_the_gradient_and_counts_are_brute_forces(spec_file):
     data = json.loads(invoke("trace", spec_file, "--format", "json", "--max-paths", "1000", expect=0).stdout)
     result = load_spec(spec_file).compute()
@@ -63,6 +64,7 @@ def test_trace_json_paths_sum_to_the_gradient_and_counts_are_brute_forces(spec_f
         assert sum(q["sum"] for q in p["positions"]) == pytest.approx(p["gradient"], abs=1e-12)
 
 
+@pytest.mark.slow
 def test_a_recurrent_weights_gradient_is_the_sum_of_each_steps_part(tmp_path):
     path = tmp_path / "net.yaml"
     path.write_text(RNN)
@@ -80,6 +82,7 @@ def test_a_recurrent_weights_gradient_is_the_sum_of_each_steps_part(tmp_path):
     assert re.search(r"∂L/∂h12@1 +\d+ paths", node)
 
 
+@pytest.mark.slow
 def test_batch_norm_paths_reach_another_samples_input_through_mu_and_var(tmp_path):
     path = tmp_path / "net.yaml"
     path.write_text(NORM)
@@ -93,6 +96,7 @@ def test_batch_norm_paths_reach_another_samples_input_through_mu_and_var(tmp_pat
     assert result.forward["mu21"] == pytest.approx(sum(result.a[1][:, 0]) / 4, abs=1e-15)
 
 
+@pytest.mark.slow
 def test_step_is_w_minus_rate_times_gradient_and_two_steps_are_two_epochs(spec_file, tmp_path):
     result = load_spec(spec_file).compute()
     invoke("step", spec_file, "-o", tmp_path / "one.yaml", expect=0)
@@ -104,6 +108,7 @@ def test_step_is_w_minus_rate_times_gradient_and_two_steps_are_two_epochs(spec_f
     assert (tmp_path / "two.yaml").read_text() == (tmp_path / "trained.yaml").read_text()
 
 
+@pytest.mark.slow
 def test_gradcheck_and_grad(spec_file):
     assert "agree" in invoke("gradcheck", spec_file, expect=0).stdout
     data = json.loads(invoke("grad", spec_file, "--inputs", "--format", "json", expect=0).stdout)
@@ -112,6 +117,7 @@ def test_gradcheck_and_grad(spec_file):
     assert len(data["inputs"]) == result.a[0].size
 
 
+@pytest.mark.slow
 def test_key_holds_the_engines_values_and_check_passes_it(spec_file, tmp_path):
     result = load_spec(spec_file).compute()
     key = invoke("key", spec_file, "--decimals", "6", expect=0).stdout
@@ -133,6 +139,7 @@ def test_names_frozen_and_any_spelling(tmp_path):
     assert "∂L/∂s1_2" in out
 
 
+@pytest.mark.slow
 def test_a_long_sequence_is_refused_for_trace_before_its_graph_is_built(tmp_path):
     path = tmp_path / "net.yaml"
     units = 60
@@ -151,6 +158,7 @@ def test_one_sample_is_not_traced_alone_through_batch_norm(tmp_path):
     assert "batch norm couples the samples" in result.stderr
 
 
+@pytest.mark.slow
 def test_latex_sets_batch_norms_square_roots_and_compiles(tmp_path):
     import shutil
     import subprocess
@@ -167,6 +175,7 @@ def test_latex_sets_batch_norms_square_roots_and_compiles(tmp_path):
     assert done.returncode == 0, done.stdout[-2000:]
 
 
+@pytest.mark.slow
 def test_the_students_guide_shows_what_trace_prints():
     """The guide's BPTT and batch-norm blocks are the tool's own output, line for line (… elides)."""
     import shlex

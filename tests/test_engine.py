@@ -37,6 +37,7 @@ def test_every_activation_and_loss_against_finite_differences(loss, hidden):
        loss=st.sampled_from(sorted(LOSSES)),
        samples=st.integers(1, 3),
        reduction=st.sampled_from(["mean", "sum"]))
+@pytest.mark.slow
 def test_random_networks_against_finite_differences(seed, sizes, hidden, loss, samples, reduction):
     rng = np.random.default_rng(seed)
     output = OUTPUT_FOR_LOSS[loss][seed % len(OUTPUT_FOR_LOSS[loss])]

@@ -48,6 +48,7 @@ def numbers(text: str) -> list[float]:
     return [float(n) for n in NUMBER.findall(text.replace("−", "-"))]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", ["padhai-4-4-2", "mazur-2-2-2"])
 def test_every_parameter_lights_its_paths_and_shows_its_derivation(browser, tmp_path, example):
     path = explore(tmp_path, "--example", example)
@@ -84,6 +85,7 @@ def test_every_parameter_lights_its_paths_and_shows_its_derivation(browser, tmp_
     page.close()
 
 
+@pytest.mark.slow
 def test_edges_keyboard_and_hover(browser, tmp_path):
     path = explore(tmp_path, "--example", "padhai-4-4-2")
     data = json.loads(invoke("trace", "--example", "padhai-4-4-2", "--format", "json").stdout)
@@ -113,6 +115,7 @@ def test_edges_keyboard_and_hover(browser, tmp_path):
     assert problems == []
 
 
+@pytest.mark.slow
 def test_readable_in_the_dark(browser, tmp_path):
     path = explore(tmp_path, "--example", "padhai-4-4-2")
     light, _ = open_page(browser, path)
@@ -122,6 +125,7 @@ def test_readable_in_the_dark(browser, tmp_path):
     assert problems == []
 
 
+@pytest.mark.slow
 def test_an_expression_graph(browser, tmp_path):
     path = explore(tmp_path, "--example", "cs231n-sigmoid-circuit")
     data = json.loads(invoke("trace", "--example", "cs231n-sigmoid-circuit", "--format", "json").stdout)
@@ -136,6 +140,7 @@ def test_an_expression_graph(browser, tmp_path):
     assert problems == []
 
 
+@pytest.mark.slow
 def test_the_page_is_self_contained_and_small(tmp_path):
     path = explore(tmp_path, "--example", "padhai-4-4-2")
     text = path.read_text(encoding="utf-8")

@@ -146,6 +146,7 @@ def check_edits(browser, page_path: Path, spec_path: Path, seed: int, max_paths:
     page.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", DENSE + EXPRESSIONS)
 def test_every_number_agrees_with_python_after_edits(browser, tmp_path, example):
     out = tmp_path / "page.html"
@@ -153,6 +154,7 @@ def test_every_number_agrees_with_python_after_edits(browser, tmp_path, example)
     check_edits(browser, out, SPECS / f"{example}.yaml", seed=len(example))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("precision", [3, 9])
 def test_another_precision_and_notation_agree_with_python(browser, tmp_path, precision):
     out = tmp_path / "page.html"
@@ -187,6 +189,7 @@ def random_spec(rng: random.Random, batch: bool, reduction: str = "mean") -> str
     return f"{data}loss: {loss}\nlearning_rate: 0.5\nlayers:\n" + "\n".join(layers) + "\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6, 12])
 def test_random_networks_agree_with_python(browser, tmp_path, seed):
     """Between them: every activation, shared biases and none, the fused softmax–cross-entropy and
@@ -200,6 +203,7 @@ def test_random_networks_agree_with_python(browser, tmp_path, seed):
     check_edits(browser, out, spec_path, seed, max_paths=3)
 
 
+@pytest.mark.slow
 def test_step_reset_and_download(browser, tmp_path):
     """Step is `backprop step`; Reset restores the spec; Download saves the values shown as a spec
     the CLI reads back to the same numbers (a network with course names and no loss, an expression)."""
@@ -263,6 +267,7 @@ def explore(tmp_path, example, *args) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_a_value_that_is_no_number_or_undefined_is_refused(browser, tmp_path):
     page, problems = open_page(browser, explore(tmp_path, "chain-rule-reciprocal"))
     before = page.evaluate(SHOWN)
@@ -292,6 +297,7 @@ def test_a_value_that_is_no_number_or_undefined_is_refused(browser, tmp_path):
     page.close()
 
 
+@pytest.mark.slow
 def test_step_through_plays_the_forward_then_the_backward_pass(browser, tmp_path):
     """Each node lights as its value, then its δ, is computed; Next node, Play/Pause and the speed
     by keyboard alone; the numbers are the engine's (trace's)."""
@@ -358,6 +364,7 @@ def number(value) -> str:
     return shown(float(value), 6)
 
 
+@pytest.mark.slow
 def test_keyboard_and_the_table_of_every_node(browser, tmp_path):
     """An edit by keyboard alone (Tab to the field, type, Enter); the table lists every node's
     value and δ as the engine computes them."""
@@ -393,6 +400,7 @@ def test_keyboard_and_the_table_of_every_node(browser, tmp_path):
 
 @pytest.mark.skipif(not AXE.exists() and not os.environ.get("CI"),
                     reason="axe-core is not installed (.ci/run installs it with npm)")
+@pytest.mark.slow
 @pytest.mark.parametrize("example", ["padhai-4-4-2", "cs231n-sigmoid-circuit"])
 def test_axe_finds_nothing_serious_in_either_scheme(browser, tmp_path, example):
     page, problems = open_page(browser, explore(tmp_path, example))
@@ -410,6 +418,7 @@ def test_axe_finds_nothing_serious_in_either_scheme(browser, tmp_path, example):
     page.close()
 
 
+@pytest.mark.slow
 def test_the_defects_of_issue_26(browser, tmp_path):
     path = explore(tmp_path, "padhai-4-4-2")
     page, problems = open_page(browser, path)
@@ -481,6 +490,7 @@ def test_the_defects_of_issue_26(browser, tmp_path):
     dark.close()
 
 
+@pytest.mark.slow
 def test_an_expression_page_speaks_of_inputs_and_nodes(browser, tmp_path):
     page, problems = open_page(browser, explore(tmp_path, "cs231n-circuit"))
     assert page.locator("#search").get_attribute("placeholder") == "find an input (x, y, z)"
@@ -493,6 +503,7 @@ def test_an_expression_page_speaks_of_inputs_and_nodes(browser, tmp_path):
     page.close()
 
 
+@pytest.mark.slow
 def test_an_untitled_spec_and_a_notebook_of_several_views(browser, tmp_path):
     from backprop_cli import compute
 
@@ -523,6 +534,7 @@ def test_an_untitled_spec_and_a_notebook_of_several_views(browser, tmp_path):
     page.close()
 
 
+@pytest.mark.slow
 def test_pages_are_small_and_an_edit_is_quick(browser, tmp_path):
     """Every bundled example's page is one file under 1 MB; the time an edit of a 200-parameter
     network takes to recompute and show everything is measured and printed (not a pass/fail)."""

@@ -60,6 +60,7 @@ def formulas(draw, depth=4):
     return f"({a_text}) {kind} ({b_text})", lambda v, a=a, b=b, op=op: op(a(v), b(v))
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(formula=formulas(), point=st.tuples(*[st.floats(-1.5, 1.5)] * 3))
 def test_random_formulas_against_central_differences(formula, point):
@@ -111,6 +112,7 @@ def brute_force_paths(result, target: str) -> list[float]:
     return products
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(formula=formulas(depth=5), point=st.tuples(*[st.floats(-1.5, 1.5)] * 3), k=st.integers(1, 6))
 def test_path_counts_and_the_k_largest_are_the_brute_force_ones(formula, point, k):
@@ -207,6 +209,7 @@ def test_kinks_take_pytorchs_one_sided_derivative_with_a_note(text, point, expec
         assert "kink:" in invoke("trace", "--expr", text, "--at", point, expect=0).stdout
 
 
+@pytest.mark.slow
 def test_thousands_of_named_steps_work():
     text = "h0 = x\n" + "\n".join(f"h{k + 1} = 0.5*h{k} + sin(h{k})" for k in range(5000))
     result = expression_from_text(text, {"x": 0.2}).compute()
@@ -219,6 +222,7 @@ def test_thousands_of_named_steps_work():
                                                                                                     rel=1e-9)
 
 
+@pytest.mark.slow
 def test_two_to_the_hundred_paths_counted_exactly_and_the_five_largest_found():
     text = "h0 = x\n" + "\n".join(f"h{k + 1} = sin(h{k}) + cos(h{k})" for k in range(100))
     data = trace_json("--expr", text, "--at", "x=0.3", "--max-paths", "5")
@@ -278,6 +282,7 @@ REFUSED = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text, column, message", REFUSED, ids=[str(i) for i in range(len(REFUSED))])
 def test_refused_texts_exit_2_with_the_column(text, column, message):
     out = invoke("grad", "--expr", text, "--at", "x=1,y=2,z=3")
@@ -337,6 +342,7 @@ def test_every_expression_example_in_every_format(example, tmp_path):
     assert invoke("check", tmp_path / "key.yaml", expect=0).stdout.strip().endswith("0 wrong")
 
 
+@pytest.mark.slow
 def test_draw_lights_the_paths_to_an_input(tmp_path):
     pytest.importorskip("matplotlib")
     out = invoke("draw", "--example", "cs231n-sigmoid-circuit", "--weight", "x0", "-o", tmp_path / "g.svg", expect=0)
@@ -384,6 +390,7 @@ def test_a_path_product_that_overflows_is_refused_not_printed():
     assert out.exit_code == 2 and "overflows" in out.stderr and out.stdout == ""
 
 
+@pytest.mark.slow
 def test_huge_path_counts_print_in_every_format():
     text = "h0 = x\n" + "\n".join(f"h{k + 1} = sin(h{k}) + cos(h{k})" for k in range(1100))
     for fmt in ("text", "latex"):  # (Markdown prints the count as text does)
@@ -393,6 +400,7 @@ def test_huge_path_counts_print_in_every_format():
     assert data["inputs"][0]["path_count"] == 2 ** 1100
 
 
+@pytest.mark.slow
 def test_the_path_search_is_bounded_and_only_walks_what_reaches_the_target():
     text = "h0 = x\n" + "\n".join(f"h{k + 1} = sin(h{k}) + cos(h{k})" for k in range(1000))
     near_the_top = trace_json("--expr", text, "--at", "x=0.3", "--node", "h999", "--max-paths", "10000")
@@ -449,6 +457,7 @@ def _calls_to_check_a_chain(tmp_path, length: int, answers: int) -> int:
     return pstats.Stats(profile).total_calls
 
 
+@pytest.mark.slow
 def test_check_on_a_long_chain_is_linear(tmp_path):
     # each answer's search for the answers it follows from walked the whole chain: twice the chain and
     # twice the answers made 3.3 times the work (minutes for 3,000 steps and 200 answers); now twice

@@ -8,6 +8,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import SPECS, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -102,6 +103,7 @@ def fuzz_settings(fuzz_examples):
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
+@pytest.mark.slow
 def test_mutated_specs(fuzz_examples):
     @fuzz_settings(fuzz_examples)
     @given(base=st.sampled_from(SPEC_TEXTS), ops=st.lists(mutation, min_size=1, max_size=4))
@@ -118,6 +120,7 @@ def test_mutated_specs(fuzz_examples):
     run()
 
 
+@pytest.mark.slow
 def test_mutated_answers_files(fuzz_examples):
     @fuzz_settings(fuzz_examples)
     @given(ops=st.lists(mutation, min_size=1, max_size=3))
@@ -133,6 +136,7 @@ def test_mutated_answers_files(fuzz_examples):
     run()
 
 
+@pytest.mark.slow
 def test_mutated_specs_through_trace_and_step(fuzz_examples):
     @fuzz_settings(max(20, fuzz_examples // 5))
     @given(base=st.sampled_from(SPEC_TEXTS), ops=st.lists(mutation, min_size=1, max_size=3))
@@ -154,6 +158,7 @@ FOLDER_PIECES = [b"alice", b"::error::x", b" ::x", "\u00a0::stop-commands::y".en
                  b"[a](http://x)", b"<b>", b"|", b"`", b"\x1b[2J", b"%0A", b"\\"]
 
 
+@pytest.mark.slow
 def test_hostile_folder_names_in_a_class(fuzz_examples):
     """A class graded with every report written, its students' folders named by an attacker: every
     report is written and well formed, no line is a workflow command, no gradebook cell a formula."""

@@ -42,6 +42,7 @@ def test_a_relu_kink_is_reported_not_failed():
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), sizes=st.lists(st.integers(1, 4), min_size=2, max_size=4),
        hidden=st.sampled_from(sorted(functions.ACTIVATIONS)), loss=st.sampled_from(["squared_error", "mse"]))
+@pytest.mark.slow
 def test_random_networks_never_fail(seed, sizes, hidden, loss):
     rng = np.random.default_rng(seed)
     layers = random_layers(rng, sizes, hidden, "linear")

@@ -178,6 +178,7 @@ def test_quiet_prints_one_line_per_file(class_dir):
     assert out == [f"{path}: 1/1 right", "1 file: 1 right, 0 wrong"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_a_generated_key_round_trips_through_check(example, tmp_path):
     import yaml
@@ -338,6 +339,7 @@ def test_what_an_attackers_review_found_stays_fixed(class_dir, tmp_path):
     assert len(ET.parse(junit).getroot()) == 2  # still well-formed XML, both files listed
 
 
+@pytest.mark.slow
 def test_a_samples_own_gradient_and_loss_in_a_batch_against_the_oracle(tmp_path, monkeypatch):
     """`dL/dw211[s]` and `loss[s]`: sample s's own gradient and loss, before any averaging (as the
     contract's section 10 names them); their key checks right, and the batch's value in their place

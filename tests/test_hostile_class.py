@@ -113,6 +113,7 @@ def test_attack_generic_gradebook_folder_with_a_carriage_return(tmp_path):
 
 
 # 3. a folder name that is not UTF-8: exit 2, every report file written (never exit 3)
+@pytest.mark.slow
 def test_attack_gradebook_with_a_non_utf8_folder_name_crashes(tmp_path):
     hw = shared(tmp_path)
     folder = os.path.join(os.fsencode(tmp_path), b"\xff\xfe")
@@ -166,6 +167,7 @@ def test_attack_step_summary_keeps_a_strangers_markdown_link(course):
 
 
 # 6. a 1.5 MB roster (a wide header) must not take gigabytes and end in an internal error
+@pytest.mark.slow
 def test_attack_a_wide_roster_exhausts_memory(tmp_path):
     hw = shared(tmp_path)
     header = "id," + ",".join(f"c{i}" for i in range(200_000))

@@ -3,6 +3,7 @@ specs (contract sections 8 and 9): one regression test per defect found by attac
 end through the command line.
 
 Each test passes when the defect is fixed and fails when it is not."""
+import pytest
 from conftest import invoke
 
 _BATCHNORM = """\
@@ -40,6 +41,7 @@ def test_trace_node_after_zero_updates_is_the_parameter_not_an_internal_error():
     assert "--node loss_after0: not traced path by path; the loss" in result.stderr
 
 
+@pytest.mark.slow
 def test_many_learning_rates_side_by_side_are_bounded_before_any_array_is_made():
     # --lr A,B,... tiled every parameter and node array once per rate, without a bound: 10 rates of a
     # 1,000,000-parameter network held 670 MB, 1,000 rates would have held 65 GB
@@ -72,6 +74,7 @@ def _stacked(layers: int, steps: int) -> str:
             + recurrent * layers + "  - activation: linear\n    weights: [[0.5, 0.5]]\n")
 
 
+@pytest.mark.slow
 def test_gradcheck_over_a_sequence_counts_its_steps_and_loops_so_a_deep_stack_is_refused_up_front(tmp_path):
     # the bound counted one sample's work (the steps were ignored) and none of the recurrence's
     # Python-level loop: 400 stacked recurrent layers over 5 steps ran for minutes

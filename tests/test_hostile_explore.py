@@ -16,6 +16,7 @@ CORPUS = Path(__file__).resolve().parent / "corpus" / "explore"
 YAML = "() => document.querySelector('.backprop-explore').backpropYaml()"
 
 
+@pytest.mark.slow
 def test_a_name_with_characters_yaml_refuses_or_folds_downloads_as_it_reads(browser, tmp_path):
     """DEL, C1 controls, U+0085/U+2028/U+2029 (YAML line breaks) and U+FFFE in `name:` and
     `description:` were written raw into the downloaded YAML: refused by the CLI, or folded to a space."""
@@ -32,6 +33,7 @@ def test_a_name_with_characters_yaml_refuses_or_folds_downloads_as_it_reads(brow
     invoke("trace", saved, expect=0)
 
 
+@pytest.mark.slow
 def test_a_step_that_overflows_is_refused_and_keeps_the_values_shown(browser, tmp_path):
     """Step at η = 1e200 overflowed the loss: the page kept the old loss while showing the new
     weights (`one update applied: L = 0.5`), and Download saved a spec the CLI refuses."""
@@ -99,6 +101,7 @@ def test_an_expression_too_large_for_one_page_is_refused_before_writing(tmp_path
     assert not (tmp_path / "long.html").exists()
 
 
+@pytest.mark.slow
 def test_a_notebook_view_of_a_spec_named_like_an_attribute_works(browser, tmp_path):
     """`name: "Net for="`: a notebook's view suffixed ids with a regular expression over its whole
     text, the embedded JSON included, so `"title":"Net for=","description"` became

@@ -23,6 +23,7 @@ def test_a_pooling_windows_reads_count_as_work_so_a_wide_stride_1_pool_is_refuse
     assert "pool.yaml:4:5:" in result.stderr and "248,377,600 multiply-adds" in result.stderr
 
 
+@pytest.mark.slow
 def test_gradcheck_refuses_a_map_network_too_large_to_nudge_one_parameter_at_a_time(tmp_path):
     # 257 parameters of a 16×16 kernel over a 456×456 image, within every limit of a pass: four
     # passes of 50 million multiply-adds a parameter ran for many minutes
@@ -45,6 +46,7 @@ def _wide(tmp_path, entries: str) -> str:
             "  - activation: linear\n    weights: {file: dense.npy}\n" + entries)
 
 
+@pytest.mark.slow
 def test_a_long_frozen_list_over_many_parameters_is_read_in_linear_time(tmp_path):
     # each entry was looked up in a list of every parameter's name: 40,000 entries × 200,002
     # parameters ran for minutes; and each misspelt one was hinted with a list of them all
@@ -55,6 +57,7 @@ def test_a_long_frozen_list_over_many_parameters_is_read_in_linear_time(tmp_path
     assert "(200,003 in all)" in result.stderr and len(result.stderr) < 5_000
 
 
+@pytest.mark.slow
 def test_a_misspelt_name_over_a_large_network_gets_a_short_hint(tmp_path):
     # the hint listed every parameter and node of the network: 8.7 MB for one misspelt `names:` entry
     spec = tmp_path / "names.yaml"
@@ -64,6 +67,7 @@ def test_a_misspelt_name_over_a_large_network_gets_a_short_hint(tmp_path):
     assert "in all)" in result.stderr and len(result.stderr) < 5_000
 
 
+@pytest.mark.slow
 def test_trace_refuses_a_network_of_too_many_edges_before_naming_its_every_value(tmp_path, monkeypatch):
     # too many edges were refused only after a row of the forward pass had been built and named
     # for each value (402,417 of them over a 456×456 image: 10 to 20 s to say no)
@@ -107,6 +111,7 @@ class _Counted(list):
         return super().__iter__()
 
 
+@pytest.mark.slow
 def test_a_deep_networks_trace_report_goes_through_its_neurons_once_not_once_a_layer(tmp_path):
     # text and Markdown picked each layer's rows out of every neuron of the network, for each layer
     # twice: 400 conv layers of 16×16 maps (102,656 values, within every limit) took 20 s in text
@@ -161,6 +166,7 @@ def test_an_update_written_to_another_folder_still_names_the_specs_input_file(tm
     assert invoke("grad", out, expect=0)
 
 
+@pytest.mark.slow
 def test_grad_reads_every_parameters_row_without_looking_its_name_up(tmp_path, monkeypatch):
     # each of a network's rows was found by name three times (value, gradient, update): with a
     # dense layer of 4,000,000 weights reading a pooled image, grad took 70 s (now 11 s)
@@ -179,6 +185,7 @@ def test_grad_reads_every_parameters_row_without_looking_its_name_up(tmp_path, m
     assert parameters[-1]["name"] == "b22" and parameters[-1]["updated"] == -0.1 * parameters[-1]["gradient"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec_name", ["cnn-4x4.yaml", "padhai-4-4-2.yaml"])
 def test_an_explore_page_holds_no_control_character_from_the_specs_name(tmp_path, spec_name):
     # `name:` and `description:` went into the page's title and heading with their control
@@ -217,6 +224,7 @@ def _deep(tmp_path, layers: int) -> str:
     return "input: {file: image.npy}\nloss: none\nlayers:\n" + layer * layers
 
 
+@pytest.mark.slow
 def test_max_paths_too_large_for_the_network_is_refused_before_the_search_allocates(tmp_path):
     # the k best partial paths were kept for every value of every level: --max-paths 10000 over a
     # million values asked numpy for 74.5 GiB (exit 3, MemoryError), over 30 layers of 16×16 for 4 GB
@@ -227,6 +235,7 @@ def test_max_paths_too_large_for_the_network_is_refused_before_the_search_alloca
     assert invoke("trace", spec, "--weight", "w1_1_1_1_1", "--format", "json", expect=0)
 
 
+@pytest.mark.slow
 def test_max_paths_beyond_the_paths_a_value_has_costs_nothing(tmp_path):
     # a pooled map's values have one path each: 10,000 best of them are that one
     spec = tmp_path / "pool.yaml"

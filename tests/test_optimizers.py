@@ -79,6 +79,7 @@ def test_four_steps_agree_with_torch_optim(optimizer, case, seed):
             close(float(state.arrays[key][i]), value, (p, key))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("optimizer", list(DEFAULTS))
 def test_step_written_and_read_back_four_times_equals_train(tmp_path, optimizer):
     layers, inputs, targets, loss, reduction, rate, settings = problem(optimizer, 0, 7)
@@ -131,6 +132,7 @@ def test_a_gradient_that_cancels_moves_nothing_in_step_and_train_alike(tmp_path,
         assert run.result.network.layers[0].weights[0, 0] == 0.0
 
 
+@pytest.mark.slow
 def test_plain_descent_counts_on_from_a_step_the_spec_gives(tmp_path):
     # a spec written by Adam then switched to sgd, or typed with its count: the count goes on, never stale
     text = (SPECS / "mazur-2-2-2.yaml").read_text(encoding="utf-8") + "optimizer_state:\n  step: 3\n"
@@ -157,6 +159,7 @@ def test_step_api_writes_the_state_it_used():
     close(again.layers[0].weights.ravel().tolist(), np.ravel(expected[0]["weights"]).tolist(), "w after 2")
 
 
+@pytest.mark.slow
 def test_several_rates_log_and_plot_for_an_optimiser(tmp_path):
     layers, inputs, targets, loss, reduction, _, settings = problem("rmsprop", 1, 1)
     (tmp_path / "net.yaml").write_text(spec_text(layers, inputs, targets, loss, reduction, 0.1, "rmsprop", settings))
@@ -237,6 +240,7 @@ def test_momentum_walkthrough_sgd_with_momentum():
 @given(st.lists(st.floats(-1e3, 1e3).filter(lambda g: g == 0 or abs(g) > 1e-150), min_size=1, max_size=5),
        st.floats(1e-4, 1.0),
        st.sampled_from(["adam", "rmsprop", "adagrad"]))
+@pytest.mark.slow
 def test_adaptive_first_steps_move_each_weight_by_at_most_eta(gradient, rate, optimizer):
     # each weight's first step is η·g/(√(g²) + ε)-like: at most η whatever the gradient's scale (a
     # gradient so small that (1 − β1)·g underflows moves nothing: not drawn)
@@ -253,6 +257,7 @@ def test_adaptive_first_steps_move_each_weight_by_at_most_eta(gradient, rate, op
 @settings(max_examples=40, deadline=None)
 @given(st.sampled_from(list(DEFAULTS)), st.lists(st.floats(-10, 10), min_size=3, max_size=3),
        st.lists(st.integers(0, 2), max_size=3, unique=True))
+@pytest.mark.slow
 def test_frozen_entries_keep_value_and_state(optimizer, gradient, frozen):
     from backprop_cli.core.update import Optimizer, State, optimizer_step
 

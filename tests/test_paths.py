@@ -46,6 +46,7 @@ def check_against_brute_force(layers, x, y, loss, max_paths):
 @given(seed=st.integers(0, 2**32 - 1), sizes=st.lists(st.integers(1, 3), min_size=2, max_size=4),
        hidden=st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu", "softmax", "linear"]),
        loss=st.sampled_from(sorted(OUTPUT_FOR_LOSS)), max_paths=st.integers(1, 6))
+@pytest.mark.slow
 def test_paths_against_brute_force(seed, sizes, hidden, loss, max_paths):
     rng = np.random.default_rng(seed)
     output = OUTPUT_FOR_LOSS[loss][seed % len(OUTPUT_FOR_LOSS[loss])]
@@ -82,6 +83,7 @@ def test_path_counts_are_exact_for_a_deep_wide_network():
     assert count_paths([4, 4, 2], {2}, 1, 3) == 4
 
 
+@pytest.mark.slow
 def test_top_k_on_a_deep_network_against_enumeration_of_a_small_one():
     rng = np.random.default_rng(7)
     layers = random_layers(rng, [3, 3, 3, 3, 2], "tanh", "softmax")
@@ -174,6 +176,7 @@ def test_sample_out_of_range_is_a_usage_error():
     ("padhai-4-4-2", None, "3"), ("batch-average", None, "3"),
     ("softmax-classifier", '"η-Ω net \\n\\n ## 100% $x$ € 𝔼 é"', "200"),  # Unicode, blank lines; 4 pages
 ])
+@pytest.mark.slow
 def test_latex_compiles(tmp_path, example, name, max_paths):
     import subprocess
 

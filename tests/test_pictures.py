@@ -12,6 +12,7 @@ def svg_ids(path):
     return [el.get("id") for el in ET.parse(path).getroot().iter() if el.get("id")]
 
 
+@pytest.mark.slow
 def test_svg_has_one_circle_per_neuron_and_the_highlighted_paths(tmp_path):
     out = tmp_path / "w131.svg"
     result = invoke("draw", "--example", "padhai-4-4-2", "--weight", "w131", "-o", out)
@@ -27,6 +28,7 @@ def test_svg_has_one_circle_per_neuron_and_the_highlighted_paths(tmp_path):
     assert "-0.3032" in text.replace("−", "-")  # the update, written beside the weight
 
 
+@pytest.mark.slow
 def test_png_has_the_size_reported(tmp_path):
     from backprop_cli import compute, load_spec
     from backprop_cli.core.names import notation
@@ -39,6 +41,7 @@ def test_png_has_the_size_reported(tmp_path):
     assert struct.unpack(">II", data[16:24]) == picture.size
 
 
+@pytest.mark.slow
 def test_large_layers_are_summarised(tmp_path):
     rows = ", ".join(["[" + ", ".join(["0.1"] * 3) + "]"] * 14)
     (tmp_path / "net.yaml").write_text(f"input: [1, 2, 3]\ntarget: [1]\nloss: mse\nlayers:\n"
@@ -59,6 +62,7 @@ def test_draw_refuses_other_formats_and_needs_matplotlib(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("command", [["trace", "--example", "padhai-4-4-2", "-w", "w212"],
                                      ["grad", "--example", "padhai-4-4-2"]])
+@pytest.mark.slow
 def test_saved_html_svg_and_text_hold_the_report(tmp_path, command):
     shown = invoke(*command).stdout
     for suffix in ("html", "svg", "txt"):

@@ -137,6 +137,7 @@ def test_an_expression_whose_names_are_y_f_out_and_output(tmp_path, command):
     assert out.exit_code in (0, 2) and "Internal error" not in out.stderr, (out.exit_code, out.stderr)
 
 
+@pytest.mark.slow
 def test_gradebook_with_a_folder_name_that_is_not_utf8(tmp_path):
     hw, paths = course(tmp_path)
     folder = os.path.join(os.fsencode(tmp_path), b"\xff\xfe")
@@ -254,6 +255,7 @@ def test_step_on_its_own_output_with_file_matrices(tmp_path, monkeypatch):
     assert named == ["s2-w1-3.npy", "s2-b1-3.csv", "s2-w2 x-3.csv"], named
 
 
+@pytest.mark.slow
 def test_stepping_in_place_many_times_keeps_the_names_short(tmp_path, monkeypatch):
     _file_spec(tmp_path)
     monkeypatch.chdir(tmp_path)
@@ -349,6 +351,7 @@ def _echo_unless_wrote(echo):
 
 # --- a file of a thousand unknown names -------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_thousand_unknown_names_are_told_in_a_screenful_and_listed_whole_in_json(tmp_path):
     (tmp_path / "net.yaml").write_text((SPECS / "mazur-2-2-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     names = [f"zz{i}" for i in range(999)]
@@ -361,6 +364,7 @@ def test_a_thousand_unknown_names_are_told_in_a_screenful_and_listed_whole_in_js
     assert [r["quantity"] for r in data["files"][0]["results"] if r["verdict"] == "not_graded"] == names
 
 
+@pytest.mark.slow
 def test_a_thousand_answers_not_asked_are_listed_in_one_short_line(tmp_path, monkeypatch):
     hw, (alice,) = course(tmp_path, students=("alice",))
     names = [f"zz{i}" for i in range(999)]
@@ -386,6 +390,7 @@ def test_an_output_that_is_the_spec_itself_is_refused_before_anything_is_written
     assert (tmp_path / "net.svg").read_text(encoding="utf-8") == text
 
 
+@pytest.mark.slow
 def test_three_thousand_problems_in_one_spec_are_told_in_a_screenful(tmp_path):
     (tmp_path / "net.yaml").write_text("".join(f"zz{i}: 1\n" for i in range(3000)), encoding="utf-8")
     out = invoke("grad", tmp_path / "net.yaml", expect=2)

@@ -58,6 +58,7 @@ def run(folder, *extra, env=None):
     return invoke("check", "--assignment", folder / "hw3.yaml", *paths, *extra, env=env)
 
 
+@pytest.mark.slow
 def test_the_roster_decides_who_is_graded_and_each_answer_has_its_own_verdict(course):
     folder, values = course
     out = run(folder, "--format", "json", "--gradebook", folder / "grades.csv")
@@ -87,6 +88,7 @@ def test_the_roster_decides_who_is_graded_and_each_answer_has_its_own_verdict(co
     assert (summary["dL/dw212"]["right"], summary["dL/dw212"]["not_answered"]) == (2, 1)
 
 
+@pytest.mark.slow
 def test_a_stranger_near_a_roster_id_is_told_which(course, tmp_path):
     folder, _ = course
     (tmp_path / "hw3-alcie").mkdir()
@@ -125,6 +127,7 @@ def expected_texts(values) -> set[str]:
     return {number(v, digits) for student in values.values() for v in student.values() for digits in (6, 10)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level", ["diagnosis", "verdict", "score"])
 def test_no_student_visible_output_holds_an_expected_value_below_full(course, tmp_path, level):
     folder, values = course
@@ -141,6 +144,7 @@ def test_no_student_visible_output_holds_an_expected_value_below_full(course, tm
         assert "a12" not in seen.split("{", 1)[0]
 
 
+@pytest.mark.slow
 def test_at_full_the_expected_values_are_shown(course, tmp_path):
     folder, values = course
     seen = student_visible(folder, "full", tmp_path)
@@ -159,6 +163,7 @@ def test_a_personal_assignment_without_a_roster_refuses_to_grade(course, tmp_pat
                                       expect=2).stderr
 
 
+@pytest.mark.slow
 def test_keys_are_only_for_roster_students_and_all_of_them_grade_full(course, tmp_path):
     folder, _ = course
     out = invoke("key", "--assignment", folder / "hw3.yaml", "--student", "alcie", expect=2)
@@ -211,6 +216,7 @@ def test_a_bug_while_grading_one_file_is_contained_every_report_written_exit_3(c
     assert debug.exit_code == 3 and "Traceback" in debug.stderr and "TypeError: a bug" in debug.stderr
 
 
+@pytest.mark.slow
 def test_every_key_written_with_o_passes_a_plain_check_too(course, tmp_path):
     folder, _ = course
     invoke("key", "--assignment", folder / "hw3.yaml", "-o", tmp_path / "keys", expect=0)
@@ -233,6 +239,7 @@ def test_a_folder_spelt_in_other_case_is_the_roster_students(course, tmp_path):
     assert 'student: "alice"' in key or "student: alice" in key
 
 
+@pytest.mark.slow
 def test_a_personal_class_graded_on_every_core_draws_in_the_workers_and_grades_alike(course, monkeypatch):
     # each worker draws its own students' problems and grades on the very passes that checked them:
     # the same verdicts, points and order as one file after another (where they are drawn ahead)

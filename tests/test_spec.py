@@ -211,6 +211,7 @@ def test_leaky_relu_alpha():
     assert spec.layers[0].activation.alpha == 0.2
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_loads_or_is_refused_with_a_located_message(text):
@@ -222,6 +223,7 @@ def test_any_text_loads_or_is_refused_with_a_located_message(text):
             assert problem.file == "net.yaml" and problem.line >= 1 and problem.column >= 1
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.integers(0, len(VALID) - 1), st.integers(0, len(VALID)), st.text(max_size=8))
 def test_edited_valid_specs_load_or_are_refused_with_a_located_message(start, length, insert):
@@ -234,6 +236,7 @@ def test_edited_valid_specs_load_or_are_refused_with_a_located_message(start, le
         assert spec.sizes[0] == spec.inputs.shape[1]
 
 
+@pytest.mark.slow
 def test_absurd_sizes_are_refused():
     from backprop_cli.spec.yamlsafe import MAX_NODES, MAX_TEXT_BYTES
 
@@ -253,6 +256,7 @@ def _yaml_depth(node, depth=1) -> int:
 @given(pieces=st.lists(st.sampled_from(["[", "]", "{", "}", "'", '"', "\\", "a", " ", ",", ": ", "- ", "#", "\n",
                                         "? ", "''", "[" * 70, "- " * 70, "x'", "!!seq ", "\r", "\r\n",
                                         "\u2028"]), max_size=60))
+@pytest.mark.slow
 def test_the_nesting_scan_never_misses_what_yaml_would_nest(pieces):
     """Whatever the scan lets through, PyYAML's pure-Python parser nests no deeper than the limit."""
     import yaml as pyyaml

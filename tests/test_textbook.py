@@ -84,6 +84,7 @@ def _spec_text(layers, styles, layout, loss, gradient_out=None):
 @given(seed=st.integers(0, 2**32 - 1), styles=st.lists(st.sampled_from(["each", "shared", "none"]), min_size=2,
                                                        max_size=2),
        layout=st.sampled_from(["to_from", "from_to"]), loss=st.sampled_from(["squared_error", "none"]))
+@pytest.mark.slow
 def test_textbook_keys_against_finite_differences(tmp_path_factory, seed, styles, layout, loss):
     rng = np.random.default_rng(seed)
     layers = []
@@ -297,6 +298,7 @@ def test_input_gradients_against_finite_differences():
         assert row["value"] == inputs[s][k]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", ["padhai-4-4-2", "chain-3-layer", "softmax-classifier"])
 def test_node_paths_are_the_brute_force_paths(example):
     layers, inputs, targets, loss, _, _ = oracle_problem(SPECS / f"{example}.yaml")
@@ -397,6 +399,7 @@ def test_diagnosis_in_the_courses_names(tmp_path):
     ("-", "--notation", "padhai"),  # a batch through tanh with Greek course names
     ("--expr", "h1 = max(x, y)^2\nh2 = sqrt(h1) + log(abs(y)) - tan(x)\nf = sigmoid(h2)/e + pi", "--at", "x=0.3,y=-2"),
 ])
+@pytest.mark.slow
 def test_latex_of_textbook_keys_and_expressions_compiles(tmp_path, args):
     import subprocess
 

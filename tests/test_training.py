@@ -110,6 +110,7 @@ def test_matrices_from_files_go_to_new_files(workdir):
     assert invoke("step", "-o", "-").exit_code == 2  # new matrix files need a real output
 
 
+@pytest.mark.slow
 def test_matrices_from_files_step_again_and_again(workdir):
     """step writes `{file: "after-w1.npy"}` quoted: its own output steps again, in place too, and
     trains; each time the same as stepping the numbers themselves."""
@@ -132,6 +133,7 @@ def test_matrices_from_files_step_again_and_again(workdir):
     assert compute(load_spec(workdir / "t2.yaml")).loss < compute(load_spec(workdir / "s2.yaml")).loss
 
 
+@pytest.mark.slow
 def test_n_epochs_equal_n_steps(workdir):
     for _ in range(5):
         assert invoke("step", "padhai-4-4-2.yaml", "--in-place").exit_code == 0
@@ -154,6 +156,7 @@ def test_until_loss_stops_early_and_says_why():
     assert data["losses"][-1] < 1e-3 <= data["losses"][-2]
 
 
+@pytest.mark.slow
 def test_comparing_rates_and_the_log(workdir):
     result = invoke("train", "padhai-4-4-2.yaml", "--epochs", "4", "--lr", "0.1,1", "--log", "epochs.csv",
                     "--plot", "rates.svg")
@@ -172,6 +175,7 @@ def test_comparing_rates_and_the_log(workdir):
     assert invoke("train", "padhai-4-4-2.yaml", "--epochs", "2", "--lr", "0.1,1", "-o", "x.yaml").exit_code == 2
 
 
+@pytest.mark.slow
 def test_png_plot(workdir):
     assert invoke("train", "chain-3-layer.yaml", "--epochs", "3", "--plot", "loss.png").exit_code == 0
     assert (workdir / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -231,6 +235,7 @@ LAYOUTS = {  # the same 1-1-1 network written in the ways a spec can hold it, no
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("newline", ["\n", "\r"])
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_a_stepped_spec_always_reads_back_with_the_updated_numbers(workdir, layout, newline):
@@ -254,6 +259,7 @@ def test_in_place_through_a_link_writes_the_file_it_names(workdir):
     assert (workdir / "chain-3-layer.yaml").read_text() != (SPECS / "chain-3-layer.yaml").read_text()
 
 
+@pytest.mark.slow
 def test_two_concurrent_in_place_steps_never_lose_an_update(workdir):
     import subprocess
 

@@ -4,6 +4,7 @@ regression test per defect found, end to end through the command line. Each fail
 before its fix."""
 import json
 
+import pytest
 from conftest import invoke
 
 BASE = """input: [0.05, 0.10]
@@ -142,6 +143,7 @@ def epochs_trained(monkeypatch) -> list:
     return calls
 
 
+@pytest.mark.slow
 def test_updates_after_a_divergence_are_refused_once_not_retrained_per_answer(tmp_path, monkeypatch):
     # each of these answers trained 45,101 epochs again before failing: 100 answers took 145 s
     spec(tmp_path, DIVERGING)
@@ -154,6 +156,7 @@ def test_updates_after_a_divergence_are_refused_once_not_retrained_per_answer(tm
     assert len(results) == 40 and all(r["verdict"] == "not_graded" for r in results)
 
 
+@pytest.mark.slow
 def test_many_values_after_k_updates_cost_one_trajectory_within_the_bound(tmp_path):
     # K = 20,001 then 20,002, ...: the trajectory was doubled past the bound (and sliced per answer)
     spec(tmp_path, BASE)
@@ -176,6 +179,7 @@ def test_many_values_after_k_updates_cost_one_trajectory_within_the_bound(tmp_pa
     assert sum(calls) <= 100_000, calls
 
 
+@pytest.mark.slow
 def test_a_thousand_misspelt_names_on_a_big_network_cost_little(tmp_path, monkeypatch):
     # each 'did you mean' compared the name with all 1,050 parameters (58 ms each): 1,000 names in
     # optimizer_state: (or frozen:, or names:) took 15 s, 9,000 took 147 s, for one student's spec
@@ -316,6 +320,7 @@ def test_latex_takes_a_root_of_a_number_in_scientific_notation_whole():
     assert "\\sqrt{1.92342\\times 10^{-7}}" in net.stdout and "\\times}" not in net.stdout
 
 
+@pytest.mark.slow
 def test_a_personal_draw_trains_only_once_its_cheaper_questions_pass(tmp_path, monkeypatch):
     # each draw of a personal network worked out w212_after200 before its cheap questions rejected
     # it: 10 students' keys trained 98 times (19,600 epochs), 48 s for one student at K = 20,000
@@ -345,6 +350,7 @@ def test_a_parameter_named_step_under_an_optimizer_with_state_is_a_located_probl
     invoke("step", spec(tmp_path, BASE + "names:\n  step: w111\n", "sgd.yaml"), "-o", "-", expect=0)
 
 
+@pytest.mark.slow
 def test_a_value_before_a_divergence_found_going_further_is_still_given(tmp_path):
     # the trajectory goes twice as far as asked; a divergence beyond K must not refuse K itself
     from backprop_cli import load_spec
@@ -364,6 +370,7 @@ def test_a_value_before_a_divergence_found_going_further_is_still_given(tmp_path
         raise AssertionError("45,101 updates overflow")
 
 
+@pytest.mark.slow
 def test_a_value_after_more_updates_than_any_check_works_out_is_told_the_bound(tmp_path):
     # seven digits and more were read as no quantity at all ("unknown quantity 'w111_after1000000'")
     spec(tmp_path, BASE)

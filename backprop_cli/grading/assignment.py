@@ -78,10 +78,13 @@ class Range:
         decimals = self.decimals
         return [round((first + next(stream) % size) / unit, decimals) + 0.0 for _ in range(count)]
 
-    def grid(self, draws: np.ndarray) -> np.ndarray:
-        """value() of each of an array of draws, at once (for a screen: take()'s round() to the
-        grid's decimals may move the last bit, which the screen's margin covers)."""
+    def grid(self, draws: np.ndarray) -> np.ndarray | None:
+        """value() of each of an array of draws, at once: the same floats (each grid point k/10^d is
+        already what round() to d decimals gives); None for a grid whose points float64 cannot
+        count exactly (beyond 2^53 units from 0)."""
         first, size, unit = self._grid
+        if not (size > 0 and abs(first) + size < 2**53):
+            return None
         return ((draws % np.uint64(size)).astype(float) + first) / unit
 
 

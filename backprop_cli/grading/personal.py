@@ -29,8 +29,13 @@ SATURATED, KINK, NEAR = 4.0, 0.05, 0.005
 def draws(seed: str, student: str, attempt: int, count: int) -> list[int]:
     """`count` 64-bit numbers from SHAKE-256 of (seed, id, attempt): a standard, so the same in
     every Python and on every machine."""
-    key = "\x1f".join((seed, student, str(attempt))).encode("utf-8")
-    return list(struct.unpack(f">{count}Q", hashlib.shake_256(key).digest(8 * count)))  # big-endian, unsigned
+    return list(struct.unpack(f">{count}Q", hashed(seed, student, attempt, count)))  # big-endian, unsigned
+
+
+def hashed(seed: str, student: str, attempt: int, count: int) -> bytes:
+    """The bytes of draws(): the first `count` numbers of the attempt's stream (SHAKE's output is a
+    prefix of any longer output of the same key, so a few can be read without the rest)."""
+    return hashlib.shake_256("\x1f".join((seed, student, str(attempt))).encode("utf-8")).digest(8 * count)
 
 
 def draw_numbers(assignment, student: str, attempt: int):
@@ -235,22 +240,19 @@ def screened(assignment, student: str, attempts: range) -> list[int]:
     rows, cols = layer.weights.shape
     drawn_input = personal.input is not None
     biases = "none" if personal.biases is None else layer.bias_style
-    # the first numbers of each attempt's stream (the input rows, then layer 1's weights and biases:
-    # draw_numbers' order), SHAKE's output being a prefix of any longer output of the same key
+    # the first numbers of each attempt's stream: the input rows, then layer 1's weights and biases
+    # (draw_numbers' order)
     sizes = (base.inputs.size if drawn_input else 0, rows * cols, {"none": 0, "shared": 1}.get(biases, rows))
-    key = [personal.seed, student, ""]
-    raw = []
-    for attempt in attempts:
-        key[2] = str(attempt)
-        raw.append(hashlib.shake_256("\x1f".join(key).encode("utf-8")).digest(8 * sum(sizes)))
-    if not sizes[1]:
-        return list(attempts)
-    stream = np.frombuffer(b"".join(raw), dtype=">u8").reshape(len(attempts), sum(sizes))
+    raw = b"".join(hashed(personal.seed, student, attempt, sum(sizes)) for attempt in attempts)
+    stream = np.frombuffer(raw, dtype=">u8").reshape(len(attempts), sum(sizes))
     inputs, weights, bias = np.split(stream, np.cumsum(sizes)[:2], axis=1)
-    samples = personal.input.grid(inputs).reshape(-1, *base.inputs.shape) if drawn_input else base.inputs[None]
-    weights = personal.weights.grid(weights).reshape(-1, rows, cols)
+    samples = personal.input.grid(inputs) if drawn_input else base.inputs[None]
+    weights = personal.weights.grid(weights)
     bias = layer.biases[None] if biases == "none" else personal.biases.grid(bias)
-    refused = first_layers_refused(layer.activation.name, samples, weights, bias)
+    if samples is None or weights is None or bias is None:  # a grid too wide to lay out in float64
+        return list(attempts)
+    refused = first_layers_refused(layer.activation.name, samples.reshape(-1, *base.inputs.shape),
+                                   weights.reshape(-1, rows, cols), bias)
     return [attempt for attempt, no in zip(attempts, refused) if not no]
 
 

@@ -23,6 +23,7 @@ def spec_text(layers, inputs, targets, loss="half_squared_error"):
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10_000), st.sampled_from(["sigmoid", "tanh", "linear"]), st.integers(1, 3))
 def test_grad_matches_finite_differences(seed, hidden, samples):
@@ -156,6 +157,7 @@ def test_parameter_names():
     assert C.parameter_names(result, ["w5", "b1", "w2_1_2"]) == ["w211", "b1", "w212"]
 
 
+@pytest.mark.slow
 def test_draw_network_and_expression(tmp_path):
     spec = C.load_example("mazur-2-2-2")
     picture = C.draw(spec, str(tmp_path / "n.svg"), "w5", gradients=True)

@@ -72,6 +72,7 @@ def grade(course, answers: str | dict, metadata=ALICE, **env) -> tuple[dict, str
     return json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in results.json")), run.stdout
 
 
+@pytest.mark.slow
 def test_the_zip_holds_the_scripts_the_assignment_and_this_backprop(course):
     tmp, names = course
     assert names[:4] == ["setup.sh", "run_autograder", "assignment/hw.yaml", "assignment/net.yaml"]
@@ -87,6 +88,7 @@ def test_the_zip_holds_the_scripts_the_assignment_and_this_backprop(course):
         (tmp / "course" / "hw.yaml").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_setup_and_run_autograder_are_executable_and_setup_names_the_dependencies(course):
     tmp, _ = course
     with zipfile.ZipFile(tmp / "autograder.zip") as archive:
@@ -100,11 +102,13 @@ def test_setup_and_run_autograder_are_executable_and_setup_names_the_dependencie
     assert sorted(shlex.split(install)[-len(dependencies):]) == sorted(dependencies)
 
 
+@pytest.mark.slow
 def test_the_same_assignment_gives_the_same_zip(course, tmp_path):
     bp.gradescope_bundle(tmp_path / "course" / "hw.yaml", tmp_path / "again.zip")
     assert (tmp_path / "again.zip").read_bytes() == (tmp_path / "autograder.zip").read_bytes()
 
 
+@pytest.mark.slow
 def test_a_right_key_gets_the_full_score_for_the_student_gradescope_names(course):
     results, log = grade(course, key(course))
     assert results["score"] == 3 and [t["status"] for t in results["tests"]] == ["passed", "passed"]
@@ -113,12 +117,14 @@ def test_a_right_key_gets_the_full_score_for_the_student_gradescope_names(course
     assert "for s-0042" in grade(course, key(course), metadata=sid)[1]
 
 
+@pytest.mark.slow
 def test_a_wrong_answer_scores_less(course):
     wrong = re.sub(r"(dL/dw212: )\S+", r"\g<1>0.5", key(course))
     results, _ = grade(course, wrong)
     assert results["score"] == 1 and [t["status"] for t in results["tests"]] == ["passed", "failed"]
 
 
+@pytest.mark.slow
 def test_the_one_answers_file_below_the_top_is_graded(course):
     assert grade(course, {"my work/answers.yaml": key(course)})[0]["score"] == 3
 
@@ -128,11 +134,13 @@ def test_the_one_answers_file_below_the_top_is_graded(course):
     (["answers.yml"], "holds no file named `answers.yaml`"),
     (["a/answers.yaml", "b/answers.yaml"], "holds 2 files named `answers.yaml`, none at its top"),
 ])
+@pytest.mark.slow
 def test_no_answers_file_or_several_score_0_and_say_why(course, layout, says):
     results, _ = grade(course, dict.fromkeys(layout, key(course)))
     assert results["score"] == 0 and says in results["output"] and results["tests"][0]["status"] == "failed"
 
 
+@pytest.mark.slow
 def test_a_personal_assignment_grades_each_student_of_its_roster_on_their_own_network(tmp_path):
     folder = tmp_path / "course"
     folder.mkdir()
@@ -152,11 +160,13 @@ def test_a_personal_assignment_grades_each_student_of_its_roster_on_their_own_ne
     assert results["score"] == 0 and "not on the roster" in json.dumps(results)
 
 
+@pytest.mark.slow
 def test_an_unreadable_answers_file_scores_0_with_checks_own_reason(course):
     results, _ = grade(course, "answers: [unclosed\n")
     assert results["score"] == 0 and results["tests"]
 
 
+@pytest.mark.slow
 def test_no_student_named_scores_0(course):
     results, _ = grade(course, key(course), metadata={"users": [{"email": "", "sid": ""}]})
     assert results["score"] == 0 and "named no student" in results["output"]
@@ -170,6 +180,7 @@ def test_no_student_named_scores_0(course):
     ("import sys, pathlib; pathlib.Path(sys.argv[sys.argv.index('--gradescope') + 1]).write_text("
      "'{\"score\": 42}')", 42),  # proof that the zip's own backprop runs, and its results.json stands
 ])
+@pytest.mark.slow
 def test_whatever_check_does_results_json_is_valid(course, main, score):
     (course[0] / "autograder" / "source" / "backprop_cli" / "__main__.py").write_text(main, encoding="utf-8")
     results, _ = grade(course, key(course))
@@ -178,11 +189,13 @@ def test_whatever_check_does_results_json_is_valid(course, main, score):
         assert "The autograder failed on this submission" in results["output"]
 
 
+@pytest.mark.slow
 def test_no_python_scores_0(course):
     results, log = grade(course, key(course), PYTHON=str(course[0] / "nosuch-python"))
     assert results["score"] == 0 and "cannot start Python" in results["output"] and "nosuch-python" in log
 
 
+@pytest.mark.slow
 def test_an_output_that_is_an_input_or_no_regular_file_is_refused(course, tmp_path):
     hw = tmp_path / "course" / "hw.yaml"
     before = hw.read_bytes()
@@ -194,6 +207,7 @@ def test_an_output_that_is_an_input_or_no_regular_file_is_refused(course, tmp_pa
     assert stat.S_ISFIFO(os.stat(tmp_path / "fifo").st_mode) and hw.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_zip_whose_assignment_would_not_load_is_never_written(course, tmp_path, monkeypatch):
     import backprop_cli.grading.bundle as bundle
 

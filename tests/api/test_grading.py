@@ -95,6 +95,7 @@ def test_check_class_invalid_file_is_listed(course):
     assert run.invalid_students[0][0] == "nobody"
 
 
+@pytest.mark.slow
 def test_assignment_key_and_assign(course):
     with pytest.raises(UsageError, match="^--student: not a student id"):
         G.assignment_key("hwp.yaml", "../x")

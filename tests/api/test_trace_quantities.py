@@ -57,6 +57,7 @@ def test_a_name_that_is_nothing_still_gets_the_nodes_hint():
     assert "'zz1' is not a node of the network: write x{k}, z{layer}{neuron}" in out.stderr
 
 
+@pytest.mark.slow
 def test_a_partial_is_traced_in_every_format():
     out = invoke("trace", "--example", "padhai-4-4-2", "--node", "dyhat1/dz12", expect=0).stdout
     assert "∂ŷ1/∂z12   2 paths" in out and "sum of all paths = ∂ŷ1/∂z12 = 0.0168446" in out
@@ -96,6 +97,7 @@ def _adam_spec(tmp_path):
     return tmp_path / "net.yaml"
 
 
+@pytest.mark.slow
 def test_a_value_after_k_updates_is_worked_update_by_update_as_step_makes_them(tmp_path):
     spec = _adam_spec(tmp_path)
     data = traced(spec, "--node", "w5_after3", "--node", "loss_after3")
@@ -126,6 +128,7 @@ def test_many_updates_show_the_first_and_last_and_count_the_rest(tmp_path):
     assert "trace works out at most 100 updates one by one: `backprop key --quantity w5_after101`" in out.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not __import__("shutil").which("pdflatex"), reason="pdflatex is not installed")
 def test_updates_and_partials_compile_in_latex(tmp_path):
     import subprocess

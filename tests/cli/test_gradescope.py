@@ -19,6 +19,7 @@ def course(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_it_writes_the_zip_through_the_api_and_says_what_is_in_it(course, monkeypatch):
     calls, original = [], gradescope_api.gradescope_bundle
     monkeypatch.setattr(gradescope_api, "gradescope_bundle", lambda *a: calls.append(a) or original(*a))

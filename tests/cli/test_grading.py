@@ -150,6 +150,7 @@ def test_key_from_standard_input_is_inline(course, monkeypatch):
     assert calls[0][1]["spec_path"] is None
 
 
+@pytest.mark.slow
 def test_a_printed_key_checks_as_right(course):
     (course / "key.yaml").write_text(invoke("key", "net.yaml", expect=0).stdout, encoding="utf-8")
     assert invoke("check", "key.yaml", "--quiet").exit_code == 0

@@ -99,6 +99,7 @@ def test_a_missing_dependency_is_said_as_such_and_one_of_ours_is_a_bug(monkeypat
     assert "This is a bug in backprop" in invoke(*GRAD, expect=3).stderr
 
 
+@pytest.mark.slow
 def test_a_commands_returned_status_is_the_exit_status():
     # gradcheck returns 1 when a parameter is over the tolerance; 0 when all agree
     assert invoke("gradcheck", "--example", "padhai-4-4-2", expect=0).stderr == ""

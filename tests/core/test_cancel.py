@@ -300,6 +300,7 @@ _ENTRIES = st.one_of(st.floats(-3, 3, allow_nan=False), st.sampled_from([0.0, -0
                      st.sampled_from([float("inf"), float("-inf"), float("nan")]))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_a_handful_of_terms_is_snapped_one_float_at_a_time_exactly_as_arrays_are(data):
@@ -316,6 +317,7 @@ def test_a_handful_of_terms_is_snapped_one_float_at_a_time_exactly_as_arrays_are
     assert few.tobytes() == many.tobytes()
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_ENTRIES, max_size=12), st.booleans())
 def test_a_short_sum_is_snapped_one_float_at_a_time_exactly_as_an_array_is(entries, cancelling):

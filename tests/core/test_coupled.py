@@ -29,12 +29,14 @@ def _agree(spec: dict, graph) -> None:
         assert abs(gradient - exact[name]) <= 1e-9 * scale[name] + 1e-300, (name, gradient, exact[name])
 
 
+@pytest.mark.slow
 @FAST
 @given(sequences())
 def test_a_recurrent_networks_gradients_are_the_oracles(spec):
     _agree(spec, build_sequence(spec))
 
 
+@pytest.mark.slow
 @FAST
 @given(batches())
 def test_a_batch_norm_networks_gradients_are_the_oracles(spec):

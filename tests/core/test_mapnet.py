@@ -91,10 +91,12 @@ def assert_agrees(spec, inputs, targets):
 @given(seed=st.integers(0, 2**32 - 1), dims=st.sampled_from([1, 2]), samples=st.integers(1, 3),
        loss=st.sampled_from(sorted(OUTPUTS)), reduction=st.sampled_from(["mean", "sum"]),
        hidden=st.sampled_from(["relu", "tanh", "sigmoid", "leaky_relu", "linear"]))
+@pytest.mark.slow
 def test_random_map_networks_against_the_oracle(seed, dims, samples, loss, reduction, hidden):
     assert_agrees(*random_map_spec(seed, dims, samples, loss, reduction, hidden))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dims", [1, 2])
 @pytest.mark.parametrize("seed", range(6))
 def test_gradients_against_finite_differences_of_the_oracle(dims, seed):

@@ -21,6 +21,7 @@ def _small(seed, dims, loss="cross_entropy", samples=1):
     return spec, inputs, targets, result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dims", [1, 2])
 @pytest.mark.parametrize("seed", range(5))
 def test_counts_and_every_path_agree_with_brute_force(seed, dims):
@@ -40,6 +41,7 @@ def test_counts_and_every_path_agree_with_brute_force(seed, dims):
         assert sum(row[3] for row in traced.positions) == pytest.approx(traced.gradient if traced.positions else 0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_the_k_best_are_the_largest_of_all_paths(seed):
     spec, inputs, targets, result = _small(seed, 2)
@@ -51,6 +53,7 @@ def test_the_k_best_are_the_largest_of_all_paths(seed):
         assert traced.omitted_sum == pytest.approx(traced.gradient - sum(p.product for p in traced.paths), abs=1e-12)
 
 
+@pytest.mark.slow
 def test_node_quantities_have_their_paths_and_counts():
     spec, inputs, targets, result = _small(2, 2)
     graph = build(spec, inputs[0], targets[0])
@@ -62,6 +65,7 @@ def test_node_quantities_have_their_paths_and_counts():
         assert sorted(round(p.product, 12) for p in traced.paths) == sorted(round(x, 12) for _, x in truth)
 
 
+@pytest.mark.slow
 def test_counts_are_exact_integers_beyond_float64():
     text = ("input: [" + ", ".join(["1"] * 8) + "]\ntarget: [1]\nloss: squared_error\nlayers:\n"
             + "  - {type: conv1d, weights: [[[1, 1]], [[1, 1]]]}\n"
@@ -76,6 +80,7 @@ def test_counts_are_exact_integers_beyond_float64():
     assert traced.path_count > 2**64 and len(traced.paths) == 4
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dims", [1, 2])
 def test_a_batch_has_every_samples_paths_and_their_sum_is_the_gradient(dims):
     spec, inputs, targets, result = _small(7, dims, loss="squared_error", samples=2)
@@ -92,6 +97,7 @@ def test_a_batch_has_every_samples_paths_and_their_sum_is_the_gradient(dims):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), dims=st.sampled_from([1, 2]),
        loss=st.sampled_from(["cross_entropy", "squared_error", "none"]))
+@pytest.mark.slow
 def test_random_networks_counts_and_sums_against_brute_force(seed, dims, loss):
     spec, inputs, targets, result = _small(seed, dims, loss=loss)
     truth_targets = targets if loss != "none" else [targets[0]]

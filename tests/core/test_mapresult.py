@@ -59,6 +59,7 @@ def test_a_parameters_uses_and_receptive_field():
     assert result.gradient("b2") == pytest.approx(result.per_sample_gradient("b2")[0])
 
 
+@pytest.mark.slow
 def test_a_notebook_shows_the_explorers_view_or_the_plain_repr():
     import backprop_cli  # registers the notebook's viewers
 

@@ -62,6 +62,7 @@ def _name(node):
     return f"x{i + 1}" if (kind, l) == ("a", 0) else f"{kind}{l}{i + 1}"
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 2**32 - 1))
 def test_every_path_between_two_nodes_against_brute_force(seed):

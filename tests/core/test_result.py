@@ -167,6 +167,7 @@ def test_paths_and_trace_by_name():
     assert r.traced_names()[0] == "w111" and len(r.traced_names()) == 17
 
 
+@pytest.mark.slow
 def test_too_many_paths_asks_for_max_paths():
     sizes = [1, 50, 50, 50, 50, 1]
     rng = np.random.default_rng(0)

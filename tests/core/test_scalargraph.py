@@ -87,6 +87,7 @@ def test_conv_and_pool_variants_node_by_node(spec):
     assert assert_like_the_oracle(spec) >= 10
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.one_of(sequences(), batches()))
 def test_random_recurrent_and_batch_norm_networks_node_by_node(spec):
@@ -123,6 +124,7 @@ def test_a_network_too_large_is_refused_with_the_bound():
         write_out(result, limit=50)
 
 
+@pytest.mark.slow
 def test_agrees_names_the_first_value_that_differs():
     result = load_spec(SPECS / "batchnorm-batch-of-4.yaml").compute()
     graph, at, _ = write_out(result)

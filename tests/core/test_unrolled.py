@@ -28,6 +28,7 @@ def test_a_recurrent_weights_path_count_is_the_oracles_and_brute_force(spec):
         assert sum(position[2] for position in traced.positions) == traced.path_count
 
 
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None)
 @given(batches())
 def test_a_batch_norm_inputs_path_count_is_brute_forces(spec):
@@ -78,6 +79,7 @@ def test_an_unrolling_too_large_is_refused_from_its_shapes():
         graph_of(result)
 
 
+@pytest.mark.slow
 def test_a_k_best_search_too_wide_is_refused_before_it_runs():
     units = 12
     spec = {"sequence": [[0.1]] * 60, "targets": [[0.1]] * 60, "loss": "mse", "layers": [

@@ -59,6 +59,7 @@ def test_tolerance_abs_and_rel():
     assert both.allows(10.4, 10, 0) and both.allows(1005, 1000, 0) and not both.allows(1011, 1000, 0)
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(st.floats(-100, 100), st.integers(0, 6))
 def test_a_value_rounded_as_written_is_allowed(value, decimals):
@@ -143,10 +144,12 @@ def test_read_an_inline_network_and_an_expression(folder):
     ("spec: net.yaml\nexpression: x\nat: {x: 1}\nanswers:\n  y: 1\n",
      "answers.yaml:2:1: give `expression:` or a network (`spec:`/`network:`), not both"),
 ])
+@pytest.mark.slow
 def test_refusals(folder, text, message):
     assert message in refusal(folder, text)
 
 
+@pytest.mark.slow
 def test_too_many_answers(folder):
     lines = "".join(f"  x{i}: 1\n" for i in range(1001))
     assert "answers.yaml:3:3: 1,001 answers in one file\n  hint: at most 1,000" in \

@@ -149,6 +149,7 @@ def test_range_grid():
     assert str(Range(-0.5, 0.5, 1).value(5)) == "0.0"  # never -0.0
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(st.integers(-50, 50), st.integers(0, 100), st.integers(1, 3), st.integers(0, 2 ** 64 - 1))
 def test_range_values_stay_on_the_grid(low, width, decimals, draw):

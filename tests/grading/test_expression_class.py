@@ -33,6 +33,7 @@ def grade(tmp_path, text):
 #    you were given" is z1 = w·x + b; in an expression the same is `dot = w0*x0 + w1*x1 + w2`
 #    (CS231n's sigmoid circuit).  Single-operation steps (`p1 = z*y`, `p1 = e*z`) are fine.
 
+@pytest.mark.slow
 def test_slip_in_multi_operation_step_is_a_slip_and_carries_forward(tmp_path):
     # p1 = z*y + 3 = 0.6*1.5 + 3 = 3.9; the student writes 4.90 (one wrong digit): same sign,
     # |4.90 - 3.9| = 1.0 <= 3.9/2, and the step reads only given numbers -> a slip (arithmetic).
@@ -55,6 +56,7 @@ def test_slip_in_multi_operation_step_is_a_slip_and_carries_forward(tmp_path):
     assert r["df/dp1"]["verdict"] == "carried_forward"
 
 
+@pytest.mark.slow
 def test_slip_in_cs231n_dot_step_carries_forward(tmp_path):
     # dot = w0*x0 + w1*x1 + w2 = -2 + 6 - 3 = 1; written 1.200 (a slip: same sign, within half).
     # f = 1/(1 + e^-1.2) = 1/(1 + 0.301194) = 0.768525 -> 0.7685;
@@ -82,6 +84,7 @@ def test_slip_in_cs231n_dot_step_carries_forward(tmp_path):
 #    the step's output was slipped: credited, as is the same derivative read off the slipped
 #    output (e^x taken as the written h).  Both are the correct method.
 
+@pytest.mark.slow
 def test_exp_local_derivative_from_the_input_carries_forward(tmp_path):
     # h = e^0.5 = 1.64872; written 1.749 (a slip, named arithmetic by the tool).
     # f = h^2 = 1.749^2 = 3.059001 -> 3.059 (carried_forward, given so);
@@ -105,6 +108,7 @@ def test_exp_local_derivative_from_the_input_carries_forward(tmp_path):
     assert r["df/dx"]["verdict"] in CREDIT, r["df/dx"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("given, credited", [("6.118", True), ("5.767", True), ("5.940", False), ("5.600", False)])
 def test_either_reading_of_the_local_derivative_but_nothing_between(tmp_path, given, credited):
     # e^x read off the slipped h (3.498 × 1.749 = 6.118) or worked out anew from x (3.498 × 1.6487
@@ -123,6 +127,7 @@ def test_either_reading_of_the_local_derivative_but_nothing_between(tmp_path, gi
     assert (r["df/dx"]["verdict"] in CREDIT) == credited, r["df/dx"]
 
 
+@pytest.mark.slow
 def test_sqrt_local_derivative_from_the_input_carries_forward(tmp_path):
     # h = √2 = 1.41421; written 1.514 (a slip).  f = 1.514^2 = 2.292 (cf), df/dh = 2h = 3.028 (cf).
     # df/dx = df/dh * 1/(2·√x) = 3.028 * 0.35355 = 1.07056 -> 1.071 (trace: "1/(2·√x)", x = 2 given).
@@ -147,6 +152,7 @@ def test_sqrt_local_derivative_from_the_input_carries_forward(tmp_path):
 #    from the trivial 1) on ANOTHER branch stops a slip being recognised in a step that does not
 #    read it, and with it every carried-forward step after the slip.
 
+@pytest.mark.slow
 def test_imprecise_answer_elsewhere_does_not_block_slip_and_carried_forward(tmp_path):
     # f = z*p8, p8 = p7 + p1: df/dp8 = z = -6.40 (right); df/dp7 = df/dp8 * ∂p8/∂p7 = -6.40 * 1.
     # The student writes -8.40 (a slip: same sign, |2.00| <= 3.20; its only input df/dp8 is stated
@@ -192,6 +198,7 @@ EXPR_29 = """\
 """.rstrip(" ")
 
 
+@pytest.mark.slow
 def test_scientific_notation_answer_of_wrong_sign_is_not_right(tmp_path):
     # True df/dx = -360.76 (`backprop grad`).  df/dx written 1.00e+03: 3 significant digits, the
     # other sign, 2.8x the size.  Written -361 it is right ([-387.5, -311.5]) and 361 is wrong
@@ -204,6 +211,7 @@ def test_scientific_notation_answer_of_wrong_sign_is_not_right(tmp_path):
     assert r["df/dx"]["verdict"] not in CREDIT, r["df/dx"]
 
 
+@pytest.mark.slow
 def test_made_up_upstream_value_buys_a_right_downstream_answer(tmp_path):
     # The class's student 284 (seed 15): df/dp2 made up as 170 (true 44.24; named arithmetic),
     # df/dp1 = e*170 = 462 (wrong, no credit), then df/dx = df/dp1 * y = 462 * -3 = -1386 ->
@@ -228,6 +236,7 @@ EXPR_17 = """\
 """.rstrip(" ")
 
 
+@pytest.mark.slow
 def test_one_path_only_answer_is_not_right(tmp_path):
     # True df/dy = 307.554 = 298.219 (path through p1) + 9.335 (path through p4).
     # A 4-significant-digit student who counts only the path through p1, rounding as they go:
@@ -240,6 +249,7 @@ def test_one_path_only_answer_is_not_right(tmp_path):
     assert r["df/dy"]["verdict"] not in CREDIT, r["df/dy"]
 
 
+@pytest.mark.slow
 def test_answer_of_the_wrong_sign_is_not_right(tmp_path):
     # Same expression; df/dy written -200.0 (true +307.55): judged right on [-364.8, 363.4].
     r = grade(tmp_path, EXPR_17 + "      df/dy: -200.0\n")
@@ -255,6 +265,7 @@ def test_answer_of_the_wrong_sign_is_not_right(tmp_path):
 
 # Before: a strict xfail ("a term of a sum over paths (7·e^x) is not rounded as an intermediate of
 # its own"): judged wrong, accepted [8.749, 8.785]
+@pytest.mark.slow
 def test_rounding_each_path_term_to_3_significant_digits_is_right(tmp_path):
     # f = 7e^x - 19 sin x at x = 1: df/dx = 7e^1 - 19cos 1 = 19.0280 - 10.2657 = 8.7622.
     # A 3-significant-digit student: 7*e^x = 7*2.72 = 19.04 -> 19.0; 19*cos x = 19*0.540 = 10.26
@@ -272,6 +283,7 @@ def test_rounding_each_path_term_to_3_significant_digits_is_right(tmp_path):
     assert r["df/dx"]["verdict"] == "right", r["df/dx"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("given", ["8.65", "8.85"])
 def test_a_slip_beside_the_path_terms_rounding_stays_wrong(tmp_path, given):
     # each term rounded to 3 significant digits reaches 19.0 − 10.3 = 8.70 at the least and 19.1 − 10.3
@@ -290,6 +302,7 @@ def test_a_slip_beside_the_path_terms_rounding_stays_wrong(tmp_path, given):
 
 # Before: a strict xfail ("the same reading: each path's term rounded before the sum"): wrong, with
 # "arithmetic" named on a right answer
+@pytest.mark.slow
 def test_no_mistake_named_on_a_right_5_digit_answer(tmp_path):
     # The class's student 71 (seed 15, habit: 5 significant digits as they go, no mistake):
     # df/dy = df/dp2 * ∂p2/∂y + df/dp3 * cos y, p2 = y^p1, p1 = -0.78:
@@ -313,6 +326,7 @@ def test_no_mistake_named_on_a_right_5_digit_answer(tmp_path):
     assert r["df/dy"]["diagnoses"] == [], r["df/dy"]
 
 
+@pytest.mark.slow
 def test_twenty_percent_slip_is_not_right_through_zero_decimal_rounding(tmp_path):
     # The class's student 855 (final run): df/du written 579 (a slip; the student's own correct
     # 3-s.f. value is 483, true 482.866).  By the rule as the brief and docs/students.md state it

@@ -36,6 +36,7 @@ def student(x: float, y: float, d: int) -> dict:
             ("gradient", "x"): d_x, ("gradient", "y"): d_y}
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(x=st.floats(-2, 2), y=st.floats(0.5, 2), d=st.integers(2, 5))
 def test_a_student_rounding_as_they_go_is_always_reached(x, y, d):
@@ -135,6 +136,7 @@ def test_an_operations_image_over_a_box_is_its_least_and_greatest_value(function
     assert low == pytest.approx(image[0], abs=1e-12) and high == pytest.approx(image[1], abs=1e-12)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(["sin", "cos"]), st.floats(-50, 50), st.floats(0, 20))
 def test_every_value_inside_the_box_lies_in_the_image(shape, low, width):

@@ -50,6 +50,7 @@ def test_an_interval_matrix_product_reaches_what_every_choice_of_ends_reaches():
 
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(a=ends, b=ends, da=widths, db=widths, seed=st.integers(0, 99))
 def test_a_product_holds_every_product_of_its_factors(a, b, da, db, seed):
@@ -69,6 +70,7 @@ def test_a_product_with_an_exact_matrix_is_the_interval_one():
     assert np.allclose(exact[0], as_pairs[0], atol=1e-15) and np.allclose(exact[1], as_pairs[1], atol=1e-15)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "linear"])
 @settings(max_examples=40, deadline=None)
 @given(z=ends, dz=widths, seed=st.integers(0, 99))

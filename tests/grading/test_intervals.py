@@ -83,6 +83,7 @@ def spec_text(layers, x, y, rate):
                            "layers": layers}, sort_keys=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(12))
 def test_a_student_who_rounds_as_they_go_is_never_wrong(tmp_path, seed):
     rng = random.Random(seed)
@@ -134,6 +135,7 @@ def test_stated_values_are_used_as_written(tmp_path):
     assert carried[0] > on_truth[1] and abs(carried[0] - step[0]) > 1e-4
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_a_key_passes_its_own_check_at_every_precision(tmp_path, example):
     spec = bp.load_spec(SPECS / f"{example}.yaml")
@@ -235,6 +237,7 @@ def _every_quantity(result, n):
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", ["chain-3-layer", "padhai-4-4-2", "batch-average", "softmax-classifier"])
 def test_a_pass_asked_in_any_order_gives_what_the_whole_pass_gives(example):
     # the backward pass is made a layer at a time, as far as a question asks: whatever is asked

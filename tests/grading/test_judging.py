@@ -36,6 +36,7 @@ def test_true_values_rounded_as_written_are_right(tmp_path, decimals):
     assert {q: j.verdict for q, j in judged.items()} == dict.fromkeys(TRUE, "right")
 
 
+@pytest.mark.slow
 def test_the_interval_holds_the_truth_and_a_far_off_answer_is_wrong(tmp_path):
     for q, v in TRUE.items():  # one file each: together, some would be steps on the others
         far = v * 1.3 + 0.05
@@ -431,6 +432,7 @@ layers:
 """
 
 
+@pytest.mark.slow
 def test_made_up_numbers_buy_no_credit_through_weights_already_updated(tmp_path):
     # the gradient's interval, counted once in δ and again in the weights it updates, fitted -0.45
     by = _grade_on(tmp_path, MADE_UP_TANH, {"a11[1]": "0.38", "yhat1[1]": "-1.40", "yhat2[1]": "0.13",
@@ -648,6 +650,7 @@ def test_a_refusal_for_an_upstream_value_without_cause_says_so(tmp_path):
     assert "rounded as coarsely" not in by["dL/dw211"].diagnosis, by["dL/dw211"].diagnosis
 
 
+@pytest.mark.slow
 def test_a_one_digit_value_reached_only_by_rounding_coarsely_buys_no_precise_steps(tmp_path):
     # ∂L/∂z21 = ŷ1 − 1 = −0.99895; every one-digit value from −0.05 to −5 is 'imprecise'
     # (rounded_too_coarsely), and too rough to build a 4-decimal step on, as a right one-digit value is:

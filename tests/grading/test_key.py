@@ -70,6 +70,7 @@ def test_telling_counts_copies_of_the_keys_other_values():
     assert [r[2] for r in rows] == [2, 2] and rows[0][3] == "a copy of b"  # both read 0.4 at 1 decimal
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(st.floats(-1e3, 1e3, allow_nan=False), st.integers(0, 8), st.floats(-1e3, 1e3, allow_nan=False))
 def test_a_key_value_always_reads_as_the_truth_and_never_as_the_mistake(value, decimals, mistake):

@@ -104,6 +104,7 @@ def _check(tmp_path, example: str, text: str):
     return Grader().grade_file(str(tmp_path / "k.yaml"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_keys_at_every_precision_pass_their_own_check(tmp_path, example):
     spec = spec_of(example)
@@ -113,6 +114,7 @@ def test_keys_at_every_precision_pass_their_own_check(tmp_path, example):
         assert len(report.outcomes) == 1 + 2 * len(graded(example).parameter_names)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_a_key_of_every_named_value_and_derivative_passes_its_own_check(tmp_path, example):
     r = graded(example)
@@ -146,6 +148,7 @@ def _perturbed(example: str, rng) -> dict:
     return spec
 
 
+@pytest.mark.slow
 def test_each_catalogued_mistake_injected_into_random_networks_is_named(tmp_path):
     rng, named, injected = random.Random(24), {}, {}
     for example in EXAMPLES * 6:
@@ -182,6 +185,7 @@ answers:
 """
 
 
+@pytest.mark.slow
 def test_carried_forward_an_arithmetic_slip_and_imprecise_answers_on_a_recurrent_network(tmp_path):
     # by hand: tanh(0.2) = 0.1974 is written 0.25 (a slip in that step); step 2 built right on it
     h12 = math.tanh(0.3 * 1 + 0.4 * 0 - 0.1)
@@ -210,6 +214,7 @@ def test_exact_values_are_right_however_few_digits_and_the_sign_is_named(tmp_pat
     assert second.verdict == "wrong" and [d["code"] for d in second.diagnoses] == ["sign_flipped"]
 
 
+@pytest.mark.slow
 def test_a_network_too_large_to_grade_is_refused_located(tmp_path):
     spec = yaml.safe_load((SPECS / "cnn-4x4.yaml").read_text())
     spec["input"] = [[(r * k) % 3 for k in range(40)] for r in range(40)]
@@ -281,6 +286,7 @@ def test_a_catalogued_mistake_with_the_sign_flipped_too_is_named_as_a_pair(tmp_p
     assert [d["code"] for d in outcome.diagnoses] == ["kernel_flipped_backward+sign_flipped"]
 
 
+@pytest.mark.slow
 def test_a_slip_in_a_step_from_the_givens_is_arithmetic_and_the_step_after_it_carried_forward(tmp_path):
     spec = (SPECS / "cnn-4x4.yaml").read_text().replace("activation: relu", "activation: tanh")
     (tmp_path / "net.yaml").write_text(spec)
@@ -304,6 +310,7 @@ def test_a_slip_in_a_step_from_the_givens_is_arithmetic_and_the_step_after_it_ca
     # tanh: ∂L/∂z = ∂L/∂a·(1 − a²) written ∂L/∂a, on the file's own wrong ∂L/∂a
     ("avgpool2d", {"dL/da1_1_1_2": -0.2, "dL/dz1_1_1_2": -0.2}, "activation_derivative_missing"),
 ])
+@pytest.mark.slow
 def test_a_mistake_made_on_the_files_own_wrong_values_is_named(tmp_path, pool, answers, code):
     spec = (SPECS / "cnn-4x4.yaml").read_text().replace("activation: relu", "activation: tanh") \
         .replace("type: maxpool2d", f"type: {pool}")
@@ -324,6 +331,7 @@ def test_the_factor_2_lost_on_the_files_own_output(tmp_path):
     assert built.verdict == "wrong" and [d["code"] for d in built.diagnoses] == ["factor_2_lost"]
 
 
+@pytest.mark.slow
 def test_made_up_states_buy_at_most_a_tenth_of_the_later_steps_points(tmp_path):
     """A class that invents h@1 and works h@2, h@3 out right on it (by hand, from the spec's numbers)."""
     wx, wh, b = [[0.1, -0.2], [0.3, 0.4]], [[0.5, -0.3], [0.2, 0.1]], [0.1, -0.1]
@@ -385,6 +393,7 @@ CNN_VARIANTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", sorted(CNN_VARIANTS))
 def test_a_mistake_made_on_stated_values_gives_the_catalogues_value_when_they_are_the_true_ones(variant):
     # the two ways a backward mistake is made: on intervals over the file's stated values (grading),

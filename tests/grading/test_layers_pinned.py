@@ -122,6 +122,7 @@ def _judge(tmp_path, example: str, answers: dict):
     return judge, {a.quantity.text: a for a in read}
 
 
+@pytest.mark.slow
 def test_mistakes_on_stated_values_are_looked_for_only_on_a_gradient_whose_inputs_the_file_states(tmp_path):
     # ∂L/∂a1_1_1_1 on the file's own ∂L/∂a2_1_1_1 (−0.6, wrong): the pooling mistakes made on that value
     answers = {"dL/da2_1_1_1": "-0.6000", "dL/da1_1_1_1": "-0.6000", "a1_1_1_1": "5.0000"}
@@ -184,6 +185,7 @@ def test_every_name_offered_for_did_you_mean_is_a_quantity():
             parse_layer_quantity(text, r)  # none refused: no hidden step, no constant
 
 
+@pytest.mark.slow
 def test_an_update_at_a_learning_rate_of_1_is_w_minus_g(tmp_path):
     text = (SPECS / "rnn-2-unit-3-steps.yaml").read_text().replace("learning_rate: 0.1", "learning_rate: 1")
     assert "learning_rate: 1\n" in text
@@ -230,6 +232,7 @@ def test_only_a_parameter_has_an_updated_value_and_the_hint_names_the_first_weig
         assert refused.value.hint == f"write {first}_new" and "only weights and biases" in str(refused.value)
 
 
+@pytest.mark.slow
 def test_an_update_at_a_learning_rate_of_2_rounds_eta_times_g_as_a_step_of_its_own(tmp_path):
     # cnn-4x4 at η = 2, w1_2_1_2_1 = 1 (kernel 2's [[0, 1], [1, 0]]), on the file's gradient 0.92545:
     # η·g = 1.8509, rounded as an answer of one decimal is, 1.9; w − 1.9 = −0.9. The correct method

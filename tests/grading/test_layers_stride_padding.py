@@ -66,6 +66,7 @@ def _first_changed(mistaken: dict, truth: dict) -> tuple[str, float] | None:
     return None
 
 
+@pytest.mark.slow
 def test_each_stride_and_padding_mistake_injected_into_random_conv_networks_is_named(tmp_path):
     rng, named, injected, right = random.Random(11), dict.fromkeys(CODES, 0), dict.fromkeys(CODES, 0), []
     for _ in range(24):
@@ -109,6 +110,7 @@ STRIDED = {"input": [[1, 2, 0, 1, -1], [0, 1, 3, 1, 2], [2, 1, 1, 0, -2], [1, 0,
                        "biases": [0, 0]}]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", CODES)
 def test_a_typed_in_example_shows_each_in_checks_own_words(tmp_path, code):
     (tmp_path / "net.yaml").write_text(json.dumps(STRIDED))
@@ -126,6 +128,7 @@ def test_a_typed_in_example_shows_each_in_checks_own_words(tmp_path, code):
     assert result["verdict"] == "wrong" and code in [d["code"] for d in result["diagnoses"]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", ["stride_ignored_backward", "padding_ignored_backward"])
 def test_the_mistake_made_on_the_files_own_wrong_deltas_is_named(tmp_path, code):
     # every ∂L/∂z of the map stated twice its true value (wrong), the weight's gradient summed from
@@ -145,6 +148,7 @@ def test_the_mistake_made_on_the_files_own_wrong_deltas_is_named(tmp_path, code)
     assert last["verdict"] == "wrong" and code in [d["code"] for d in last["diagnoses"]], last
 
 
+@pytest.mark.slow
 def test_keys_of_a_strided_padded_network_pass_their_own_check_at_every_precision(tmp_path):
     (tmp_path / "net.yaml").write_text(json.dumps(STRIDED))
     maps = [f"{kind}1_1_{r}_{c}" for kind in "za" for r in (1, 2, 3) for c in (1, 2, 3)]

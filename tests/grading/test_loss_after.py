@@ -102,6 +102,7 @@ OPTIMISERS = ["sgd", "{name: momentum, beta: 0.9}", "{name: adam, beta1: 0.9, be
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10**6), optimizer=st.sampled_from(OPTIMISERS), k=st.integers(1, 4),
        batch=st.booleans(), softmax=st.booleans(), l2=st.sampled_from([0.0, 0.01]))
+@pytest.mark.slow
 def test_the_true_loss_after_k_updates_is_always_reached(tmp_path_factory, seed, optimizer, k, batch, softmax, l2):
     """The truth is inside what the correct method reaches: written exactly, or rounded to 4 or 6
     significant digits, the loss after K is reached, whatever the optimiser, batch, output layer or

@@ -53,6 +53,7 @@ def mistaken(layers, x, y, rate, mistake: str) -> dict:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mistake", MISTAKES)
 @pytest.mark.parametrize("seed", range(4))
 def test_a_mistake_made_by_hand_is_never_right_and_is_named_where_it_is_made(tmp_path, seed, mistake):

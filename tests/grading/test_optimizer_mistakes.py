@@ -48,6 +48,7 @@ def test_adam_slips_are_named(tmp_path, code):
     assert right["verdict"] == "right", right
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("optimizer", ["momentum", "nesterov", "adagrad", "rmsprop", "adam"])
 @pytest.mark.parametrize("decimals", [2, 4, 6])
 def test_the_key_of_an_optimisers_spec_passes_check(tmp_path, monkeypatch, optimizer, decimals):

@@ -157,6 +157,7 @@ def small(tmp_path):
                       questions="  - {quantity: yhat1}\n")
 
 
+@pytest.mark.slow
 def test_a_class_of_fifty_is_drawn_ahead_as_one_at_a_time(small, monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     P.prepare(small, CLASS)

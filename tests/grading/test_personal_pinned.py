@@ -23,6 +23,7 @@ PINNED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PINNED))
 def test_every_student_is_handed_the_network_an_earlier_version_drew(tmp_path: Path, name):
     (tmp_path / "net.yaml").write_text((SPECS / f"{name}.yaml").read_text(encoding="utf-8"), encoding="utf-8")

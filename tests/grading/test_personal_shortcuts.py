@@ -7,7 +7,7 @@ import pytest
 
 import backprop_cli.grading.diagnoses as D
 import backprop_cli.grading.personal as P
-from backprop_cli.grading.assignment import load_assignment
+from backprop_cli.grading.assignment import Range, load_assignment
 
 NETWORKS = {
     # relu first: its kink (|z| < 0.05) refused on the raw numbers; whole-number inputs from 0
@@ -42,6 +42,7 @@ def an_assignment(tmp_path, name, drawn=DRAWN):
     return load_assignment(str(tmp_path / "hw.yaml"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(NETWORKS))
 def test_the_shortcuts_hand_every_student_the_same_network(tmp_path, monkeypatch, name):
     assignment = an_assignment(tmp_path, name)
@@ -76,6 +77,7 @@ def test_a_first_layer_is_refused_only_past_its_bounds(tmp_path):
     assert P.first_layers_refused("linear", samples, weights, biases).tolist() == [False]  # no kink to fall in
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("drawn", [DRAWN, "", "  biases: {from: -0.5, to: 0.5, decimals: 1}\n",
                                    "  input: {from: -2, to: 3, decimals: 1}\n"])
 @pytest.mark.parametrize("name", sorted(NETWORKS))
@@ -99,3 +101,16 @@ def test_the_screen_reads_each_attempts_first_layer_as_drawing_it_in_full_does(t
     assert refused < 300
     if name != "tanh batch" or "input" in drawn:  # (its own inputs, 0 to 2, cannot saturate a tanh)
         assert refused > 0  # some refused, some not: the comparison says something
+
+
+def test_a_grid_is_laid_out_at_once_as_one_value_at_a_time_or_not_at_all():
+    draws = np.array([0, 1, 7, 20, 21, 2**64 - 1, 12345678901234567], dtype=np.uint64)
+    for drawn in (Range(-1.0, 1.0, 1), Range(0.0, 5.0, 0), Range(-0.5, 0.25, 6), Range(3.0, 3.0, 2)):
+        assert drawn.grid(draws).tolist() == [drawn.value(int(n)) for n in draws]
+    assert Range(1e10, 1e10 + 1, 6).grid(draws) is None  # 10^16 units from 0: past what float64 counts exactly
+
+
+def test_an_assignment_whose_grid_float64_cannot_count_is_drawn_without_the_screen(tmp_path):
+    assignment = an_assignment(tmp_path, "relu")
+    assignment.personal.weights = Range(1e10, 1e10 + 1, 6)
+    assert P.screened(assignment, "s01", range(5, 9)) == [5, 6, 7, 8]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from backprop_cli.cli import main
@@ -175,6 +176,7 @@ def test_schiendorfer_full_precision_session_as_printed(tmp_path):
     assert set(verdicts(check(tmp_path, SCHIENDORFER, printed)).values()) == {"right"}
 
 
+@pytest.mark.slow
 def test_schiendorfer_numpy_prints_and_prose(tmp_path):
     # numpy's 8-significant-digit prints (without the two δ of the test above), and the prose's
     # rounded values; "the 0.99 from h1_out" is the author's slip (h1_out = 0.99999989 is 1.00).
@@ -409,6 +411,7 @@ layers:
 """
 
 
+@pytest.mark.slow
 def test_dlbook_numerical_example_as_printed(tmp_path):
     printed = """\
   z11: 4.3

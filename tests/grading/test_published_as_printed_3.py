@@ -11,6 +11,8 @@ rest pin what it judges as the rule requires.
 """
 from __future__ import annotations
 
+import pytest
+
 from .test_published_as_printed import check, verdicts  # the first round's: one check, one reading
 
 # -- "Page 12: The Full Adam Algorithm", PART C "Complete Hand Computation: 3 Iterations of Adam"
@@ -274,6 +276,7 @@ PARELLADA_HIDDEN_LAYER = """\
 """
 
 
+@pytest.mark.slow
 def test_parellada_tanh_values_reached_only_by_rounding_as_it_goes_are_right(tmp_path):
     # ŷ1[1] = tanh(1.03) = 0.7739 is 0.77 (the true ŷ1[1] = 0.77519 is 0.78); 1 − 0.77² = 0.4071 is
     # 0.41 (true 0.3991); 1.67 × 0.41 = 0.6847 is 0.68 (true 0.6685); and ∂L/∂w211 = −(0.80·(−0.68)
@@ -286,6 +289,7 @@ def test_parellada_tanh_values_reached_only_by_rounding_as_it_goes_are_right(tmp
         assert got[q] == "right", (q, results[q])
 
 
+@pytest.mark.slow
 def test_parellada_tanh_page_is_never_wrong(tmp_path):
     # Imprecise where the rule says so: w211_new = 0.22 + 0.03·0.16 = 0.2248 is 0.22, the value
     # before the update (true 0.2251); a11[2] = −0.22 is also z11[2]; the hidden layer's two-decimal
@@ -307,6 +311,7 @@ def test_parellada_tanh_page_is_never_wrong(tmp_path):
 # An imprecise answer is reached: a step done right on it is right. Before: carried_forward ("right on
 # your own earlier answers dL/dz21[4] = 1.01, which are not right"), which an assignment may credit
 # only in part.
+@pytest.mark.slow
 def test_a_batch_sum_of_the_files_own_reached_deltas_is_right(tmp_path):
     results = check(tmp_path, PARELLADA_TANH, PARELLADA_OUTPUT_LAYER + PARELLADA_HIDDEN_LAYER)
     for q, given in (("dL/db21", 1.23), ("dL/db11", 0.12)):

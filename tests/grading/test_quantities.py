@@ -66,6 +66,7 @@ def test_parse_in_a_course_notation():
 @settings(max_examples=50, deadline=None)
 @given(st.sampled_from(["w", "b", "z", "a", "x"]), st.integers(1, 9), st.integers(1, 9), st.integers(1, 9),
        st.sampled_from(["", "dL/d", "∂L/∂"]))
+@pytest.mark.slow
 def test_parse_property(kind, i, j, k, prefix):
     indices = {"w": (i, j, k), "b": (i, j), "z": (i, j), "a": (i, j), "x": (i,)}[kind]
     text = prefix + kind + "".join(map(str, indices))

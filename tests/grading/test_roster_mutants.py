@@ -14,6 +14,7 @@ def test_a_row_without_the_id_cell_is_refused_as_an_empty_id(tmp_path):
     assert str(info.value).startswith(f"--roster {path}, row 3: '' is not a student id")
 
 
+@pytest.mark.slow
 def test_exactly_the_most_students_is_allowed(tmp_path):
     assert MAX_ROSTER == 10_000
     path = tmp_path / "r.csv"
@@ -22,6 +23,7 @@ def test_exactly_the_most_students_is_allowed(tmp_path):
     assert len(ids) == MAX_ROSTER and ids[0] == "s0" and ids[-1] == "s9999"
 
 
+@pytest.mark.slow
 def test_a_file_one_byte_over_eight_million_is_refused_and_one_at_it_is_read(tmp_path):
     path = tmp_path / "r.csv"
     body = b"id\nalice\n" + (b" " * 99_999 + b"\n") * 79  # blank rows (spaces only) are skipped

@@ -91,6 +91,7 @@ def test_digits_to_tell():
 @settings(max_examples=200, deadline=None)
 @given(st.floats(-1e4, 1e4, allow_nan=False), st.integers(0, 10),
        st.lists(st.floats(-1e4, 1e4, allow_nan=False), max_size=4))
+@pytest.mark.slow
 def test_what_a_key_writes_is_right_by_the_rule(truth, start, mistakes):
     candidates = [(m, f"m{i}") for i, m in enumerate(mistakes)] + list(TRIVIAL)
     decimals, _ = decimals_to_tell(truth, candidates, start)
@@ -141,6 +142,7 @@ def test_exact_has_no_absolute_floor():
        low=st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, 1.0, -1.0, 0.5, 10.0, 1e-5, 1000.0, 0.05]),
                      st.integers(-50, 50).map(lambda k: k / 8), st.floats(-1e-300, 1e-300)),
        width=st.one_of(st.just(0.0), st.floats(0, 1e3)))
+@pytest.mark.slow
 def test_rounded_pair_is_rounded_on_floats(decimals, significant, kept, low, width):
     """Precision.rounded_pair, the float path, gives rounded()'s very floats (edges: 0, exact grid
     values, a width of 0, values near float64's smallest)."""
@@ -157,6 +159,7 @@ def test_rounded_pair_is_rounded_on_floats(decimals, significant, kept, low, wid
        ends=st.lists(st.tuples(st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, 1.0, -1.0, 0.5, 1e-5, 0.05]),
                                          st.floats(-1e-300, 1e-300), st.sampled_from([math.inf, -math.inf, math.nan])),
                                st.one_of(st.just(0.0), st.floats(0, 1e3))), min_size=1, max_size=20))
+@pytest.mark.slow
 def test_rounded_gives_the_same_floats_one_at_a_time_or_all_at_once(decimals, significant, kept, ends):
     """rounded() takes a layer's few values one float at a time (rounded_pair) and more at once
     (rounded_arrays): the same floats either way, for every shape it is asked."""

@@ -113,6 +113,7 @@ def test_class_summary_shares_and_diagnoses(tmp_path, course):
                                      "update: w ← w − η·∂L/∂w was not applied"}]
 
 
+@pytest.mark.slow
 def test_a_large_class_graded_on_every_core_is_graded_alike_and_in_order(tmp_path, course, monkeypatch):
     import backprop_cli.grading.submissions as S
 

@@ -55,6 +55,7 @@ def test_against_the_oracle(optimizer):
     assert value(result, "loss_after0") == result.loss
 
 
+@pytest.mark.slow
 def test_mazurs_error_after_10000_rounds_as_printed():
     # Mazur, "A Step by Step Backpropagation Example": "After repeating this process 10,000 times,
     # ... the error plummets to 0.0000351085". His 10,000th round computes that error in its

@@ -95,6 +95,7 @@ def test_count_text_beyond_python_int_printing():
     assert count_text(3 * 10 ** 4500 + 10 ** 4499) == "3.1e4500"
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(st.integers(10 ** 6, 10 ** 60))
 def test_count_text_is_within_a_rounding_of_the_count(n):

@@ -18,6 +18,7 @@ def draw(spec, path, weight=None, **kw) -> Picture:
     return draw_network(result, notation("default", result.network.names), str(path), weight, **kw)
 
 
+@pytest.mark.slow
 def test_svg_of_mazur_with_w1_lit(tmp_path):
     picture = draw(C.load_example("mazur-2-2-2"), tmp_path / "n.svg", "w111", gradients=True, title="M $x$")
     text = (tmp_path / "n.svg").read_text()
@@ -27,6 +28,7 @@ def test_svg_of_mazur_with_w1_lit(tmp_path):
     assert len(set(re.findall(r'id="neuron-([^"]+)"', text))) >= 6
 
 
+@pytest.mark.slow
 def test_png_size_and_a_wide_layer(tmp_path):
     rows = ", ".join(["[0.1]"] * 12)
     spec = C.load_spec(text=f"input: [1]\ntarget: [1]\nloss: mse\nlayers:\n  - activation: tanh\n"
@@ -41,6 +43,7 @@ def test_png_size_and_a_wide_layer(tmp_path):
     assert picture.neurons == 1 + 9 + 1 + 1  # the input, 9 of 12 shown, the output and the loss
 
 
+@pytest.mark.slow
 def test_png_size_is_exact(tmp_path):
     rows = ", ".join(["[0.1]"] * 12)
     spec = C.load_spec(text=f"input: [1]\ntarget: [1]\nloss: mse\nlayers:\n  - activation: tanh\n"
@@ -51,6 +54,7 @@ def test_png_size_is_exact(tmp_path):
     assert picture.size == (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))
 
 
+@pytest.mark.slow
 def test_unwritable_target(tmp_path):
     from backprop_cli.errors import UsageError
 

@@ -1,6 +1,8 @@
 """report.draw_graph: an expression's graph layered by depth, the paths to a name lit."""
 import re
 
+import pytest
+
 from backprop_cli.api import computing as C
 from backprop_cli.report.draw_graph import MAX_DRAWN, depths, draw_graph, lit_edges
 from backprop_cli.spec.expression import expression_from_text
@@ -32,6 +34,7 @@ def test_lit_edges_of_a_diamond():
     assert all(user > operand for user, operand in edges)
 
 
+@pytest.mark.slow
 def test_draw_graph_svg(tmp_path):
     result = C.compute(C.load_example("cs231n-circuit"))
     picture = draw_graph(result, str(tmp_path / "g.svg"), "x", "circuit", 4)

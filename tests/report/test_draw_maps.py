@@ -19,6 +19,7 @@ layers:
 """
 
 
+@pytest.mark.slow
 def test_a_padded_kernel_weight_lights_the_values_it_multiplies_and_the_map_it_feeds(tmp_path):
     result = load_spec(text=SEQUENCE).compute()
     picture = draw_maps(result, notation("default"), str(tmp_path / "seq.svg"), "w1_1_2_1")
@@ -29,6 +30,7 @@ def test_a_padded_kernel_weight_lights_the_values_it_multiplies_and_the_map_it_f
     assert picture.highlighted_edges == 6 and picture.neurons == 10 + 6 + 3 + 1
 
 
+@pytest.mark.slow
 def test_a_bias_lights_its_channel_and_gradients_draw_the_backward_pass(tmp_path):
     result = load_spec(text=SEQUENCE).compute()
     draw_maps(result, notation("default"), str(tmp_path / "b.svg"), "b1_1", gradients=True)
@@ -36,6 +38,7 @@ def test_a_bias_lights_its_channel_and_gradients_draw_the_backward_pass(tmp_path
     assert sorted(re.findall(r'id="lit-([^"]+)"', svg)) == [f"a1_1_{p}" for p in range(1, 7)]
 
 
+@pytest.mark.slow
 def test_a_network_too_large_to_draw_is_refused(tmp_path):
     side = 70
     image = "[" + ", ".join(["[" + ", ".join(["1"] * side) + "]"] * side) + "]"

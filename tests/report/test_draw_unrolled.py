@@ -37,6 +37,7 @@ layers:
 """
 
 
+@pytest.mark.slow
 def test_the_network_is_unrolled_one_column_a_step(tmp_path):
     result = load_spec(text=RNN).compute()
     spot = layout(result)
@@ -53,6 +54,7 @@ def test_the_network_is_unrolled_one_column_a_step(tmp_path):
     assert not lit & {"h12@1", "x1@1", "yhat1@1", "yhat1@2"}
 
 
+@pytest.mark.slow
 def test_batch_norm_joins_every_sample_through_mu_and_var(tmp_path):
     path = tmp_path / "net.yaml"
     path.write_text(NORM)
@@ -83,6 +85,7 @@ def test_a_long_unrolling_is_refused_before_it_is_drawn(tmp_path):
     assert "nodes unrolled: too many to draw" in result.stderr and not (tmp_path / "net.svg").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", ["rnn-2-unit-3-steps", "batchnorm-batch-of-4"])
 def test_the_bundled_examples_draw_and_explore(example, tmp_path):
     invoke("draw", "--example", example, "-o", tmp_path / "net.png", expect=0)

@@ -3,6 +3,7 @@ import html
 import json
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ def embedded(text: str, ident: str):
     return json.loads(match.group(1))
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(st.dictionaries(st.text(), st.text() | st.floats(allow_nan=False, allow_infinity=False), max_size=4))
 def test_json_for_html_round_trips_and_cannot_close_a_script(obj):

@@ -28,6 +28,7 @@ def test_each_parameter_lights_its_receptive_field():
     assert lit["b1_1"] == [f"c-1-{i}" for i in range(9)] and lit["w312"] == ["c-2-1", "c-3-0"]
 
 
+@pytest.mark.slow
 def test_the_page_holds_every_derivation_as_trace_prints_it(tmp_path):
     result = _result()
     chosen = notation("default")
@@ -44,6 +45,7 @@ def test_the_page_holds_every_derivation_as_trace_prints_it(tmp_path):
     assert 'data-param="w1_2_1_1_2"' in page.read_text() and 'id="derivation"' in page.read_text()
 
 
+@pytest.mark.slow
 def test_a_page_of_too_many_values_is_refused(tmp_path):
     side = 70
     image = "[" + ", ".join(["[" + ", ".join(["1"] * side) + "]"] * side) + "]"

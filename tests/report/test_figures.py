@@ -49,6 +49,7 @@ def test_save_figure_png_and_svg(tmp_path):
         assert not plt.fignum_exists(figure.number)  # freed
 
 
+@pytest.mark.slow
 def test_plot_losses(tmp_path):
     runs = [SimpleNamespace(learning_rate=0.1, losses=[1.0, 0.5, 0.25]),
             SimpleNamespace(learning_rate=1.0, losses=[1.0, 1e-3, 1e-5])]

@@ -35,6 +35,7 @@ def test_formats_of():
     assert all(formats_of(name)[0] == "text" for name, _ in RENDERERS)
 
 
+@pytest.mark.slow
 def test_every_pair_renders(reports):
     for key, report in reports.items():
         for fmt in formats_of(type(report).__name__):

@@ -24,6 +24,7 @@ def test_dumps_round_trips_floats_exactly():
 @given(st.recursive(st.floats(allow_nan=False, allow_infinity=False) | st.text() | st.integers(),
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
                                                                                  max_size=3), max_leaves=8))
+@pytest.mark.slow
 def test_dumps_property(obj):
     text = J.dumps(obj)
     assert json.loads(text) == obj and "##[" not in text

@@ -53,6 +53,7 @@ def test_trace_document_structure():
            r"\times (0.08217) = 0.3589" in text
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
 def test_the_document_compiles_with_a_hostile_name(tmp_path):
     hostile = '"50% & $x_1$ #{~^}\\\\ 漢 α é \\e[31m"'

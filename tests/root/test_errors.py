@@ -56,6 +56,7 @@ def test_printable_shows_undecodable_file_name_bytes():
 @settings(max_examples=50, deadline=None)
 @given(st.text() | st.tuples(st.text(" \u00a0\u3000\u2003\u205f", max_size=3), st.text()).map(
     lambda parts: parts[0] + "::" + parts[1]))
+@pytest.mark.slow
 def test_printable_never_leaves_a_line_break_or_escape(text):
     shown = printable(text)
     assert not any(ch in shown for ch in "\n\r\x1b\x85\u2028\u2029\x00")

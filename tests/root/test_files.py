@@ -85,6 +85,7 @@ def test_check_writable_read_only(tmp_path, monkeypatch):
     assert check_writable(tmp_path / "f.txt") == f"the folder {tmp_path} is not writable"
 
 
+@pytest.mark.slow
 def test_folder_lock_excludes_a_second_holder(tmp_path):
     order = []
     path = tmp_path / "f.yaml"

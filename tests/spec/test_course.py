@@ -97,6 +97,7 @@ def test_f_is_taken_by_a_circuit_output():
         "  hint: choose another name, or rename the output too (`out: L`)")
 
 
+@pytest.mark.slow
 def test_too_many_names():
     text = BASE + "names: {" + ", ".join(f"n{i}: w111" for i in range(MAX_NAMES + 1)) + "}\n"
     assert refusal(text) == "s.yaml:7:8: 'names' has 10,001 entries\n  hint: at most 10,000"

@@ -110,6 +110,7 @@ def test_hints():
     assert info.value.hint == "put an operator between the two: x*y, not x y"
 
 
+@pytest.mark.slow
 def test_limits():
     assert refusal("(" * (MAX_NESTING + 1) + "x" + ")" * (MAX_NESTING + 1))[2] == \
         f"the formula nests more than {MAX_NESTING} levels deep"
@@ -141,6 +142,7 @@ def python_value(text: str, x: float, y: float) -> float:
     return eval(text, {"exp": math.exp, "tanh": math.tanh, "max": max, "x": x, "y": y})  # the test's oracle
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(formulas(), st.floats(-2, 2), st.floats(-2, 2))
 @example("-(max(x, -(x)))", 5e-39, 0.5)  # a kink that central differences step over evenly

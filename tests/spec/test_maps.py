@@ -63,6 +63,7 @@ def test_a_map_layer_after_a_dense_layer_is_refused(tmp_path):
     _refused(tmp_path, text, "net.yaml:13:11: layer 4 (avgpool2d) needs a feature map, but layer 3 is dense")
 
 
+@pytest.mark.slow
 def test_a_hostile_image_is_refused_cheaply(tmp_path, monkeypatch):
     """The document's own limit bounds the numbers written; the work of a pass bounds what they make,
     worked out from the shapes before any pass is run."""

@@ -145,6 +145,7 @@ finite = st.floats(-1e300, 1e300, allow_nan=False)
 @settings(max_examples=50, deadline=None)
 @given(arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 4)), elements=finite),
        st.sampled_from([".npy", ".csv"]))
+@pytest.mark.slow
 def test_write_then_read_is_exact(tmp_path_factory, array, suffix):
     folder = tmp_path_factory.mktemp("m")
     write_matrix(folder / f"w{suffix}", array)

@@ -55,6 +55,7 @@ finite = st.floats(-1e6, 1e6, allow_nan=False).filter(lambda v: v != 0 or True)
 @settings(max_examples=50, deadline=None)
 @given(st.lists(finite, min_size=6, max_size=6), st.sampled_from(["to_from", "from_to"]),
        st.sampled_from(["[0.5]", "0", "{shared: 2}", "none", None]))
+@pytest.mark.slow
 def test_any_numbers_read_back_exactly(values, layout, biases):
     weights = "[[0.1, 0.2], [0.3, 0.4]]"
     text = ("input: [1, 2]  # x\ntarget: [0, 1]\nloss: mse\nlayers:\n  - activation: linear\n"

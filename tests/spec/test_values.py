@@ -85,6 +85,7 @@ def test_no_decimal_comma_in_a_consistent_style(text):
     assert r._vector(("x",), r.doc.data["x"], "'x'") is not None and r.problems == []
 
 
+@pytest.mark.slow
 def test_vector_too_long():
     from backprop_cli.spec.yamlsafe import MAX_NEURONS
 

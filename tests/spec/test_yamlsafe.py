@@ -71,6 +71,7 @@ def _core_schema_kind(text: str) -> str:
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="0179afAFoxX+-.eEinfINFaNtrueTRUlsS~_ \u0660\u00b2", max_size=8)
        | st.sampled_from([".inf", "-.Inf", "+.INF", ".nan", ".NaN", "0o17", "0x1F", "TRUE", "False", "~", "-0"]))
+@pytest.mark.slow
 def test_resolve_scalar_follows_the_specifications_patterns(text):
     value, kind = resolve_scalar(text), _core_schema_kind(text)
     expected = {"null": type(None), "bool": bool, "int": int, "float": float, "nan": float, "str": str}[kind]
@@ -195,6 +196,7 @@ def test_deep_indentation_is_refused():
     assert error("a: 1\n" + " " * 300 + "b: 2\n").startswith("f.yaml:2:257: the document is nested or indented")
 
 
+@pytest.mark.slow
 def test_too_many_nodes():
     text = "a: [" + ", ".join(["1"] * (MAX_NODES + 1)) + "]\n"
     assert "the document has too many values" in error(text)
@@ -217,6 +219,7 @@ _NESTING_RUNS = st.tuples(st.sampled_from(["[", "{", "]", "}", " ", "-", "?", ":
                           st.integers(1, 2 * MAX_DEPTH)).map(lambda run: run[0] * run[1])
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_NESTING_RUNS, max_size=8).map("".join))
 def test_the_quick_nesting_check_never_passes_what_the_scan_refuses(text):
@@ -235,6 +238,7 @@ def test_decode():
         decode(b"\xff\xfea\x00\x00\xd8", "f")
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(st.text(max_size=200))
 def test_parse_never_raises_anything_but_spec_error(text):
@@ -249,6 +253,7 @@ def test_parse_never_raises_anything_but_spec_error(text):
                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text("abkey", min_size=1),
                                                                                   inner, max_size=3),
                     max_leaves=10))
+@pytest.mark.slow
 def test_round_trip_through_pyyaml_json_style(value):
     import json
 

@@ -1,5 +1,6 @@
 """spec.yamlwrite, the one writer of hand-made YAML, against the safe reader: whatever it writes
 reads back exactly (floats bit for bit, strings character for character)."""
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +11,7 @@ from backprop_cli.spec.yamlwrite import flow_list, string
 FLOATS = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(FLOATS, min_size=1, max_size=8))
 def test_a_flow_list_reads_back_bit_for_bit(values):
@@ -17,6 +19,7 @@ def test_a_flow_list_reads_back_bit_for_bit(values):
     assert [float(v) for v in read] == values  # == : a weight -0.0 may come back 0.0, the same number
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
 def test_a_string_reads_back_as_written(text):
