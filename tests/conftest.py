@@ -164,3 +164,24 @@ def browser():
         launched = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         yield launched
         launched.close()
+
+
+SLOW = 0.05  # seconds: a test this slow is marked @pytest.mark.slow, which keeps `pytest -m "not slow"` near 30 s
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """After `pytest -m "not slow"`, name the tests that took SLOW or more without the mark: a hint
+    to mark them, never a failure (timings vary from run to run and machine to machine)."""
+    if config.option.markexpr != "not slow":
+        return
+    took: dict[str, float] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if isinstance(report, pytest.TestReport) and "slow" not in report.keywords:
+                took[report.nodeid] = took.get(report.nodeid, 0.0) + report.duration
+    slow = sorted((seconds, name) for name, seconds in took.items() if seconds >= SLOW)[::-1]
+    if slow:
+        terminalreporter.write_line(f"{len(slow)} test(s) took {SLOW} s or more without @pytest.mark.slow; "
+                                    "mark them so that the quick suite stays quick:")
+        for seconds, name in slow[:10]:
+            terminalreporter.write_line(f"  {seconds:.2f} s  {name}")
