@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core.names import notation as make_notation
 from ..core.numbers import exact
-from ..errors import Problem, SpecError
+from ..errors import NumericalError, Problem, SpecError
 from ..spec.reader import Spec, load_spec
 from ..spec.yamlwrite import flow_list, string
 from .quantities import evaluate
@@ -305,12 +305,12 @@ def good_problem(assignment, spec: Spec):
     # has passed (most draws fail before it)
     questions = sorted(assignment.asked(notation), key=lambda q: q.kind.startswith("after:"))
     for trained in (False, True):
-        asked = []
-        for q in questions:  # cheap checks first, each value as it is worked out: most draws fail here
-            if q.kind.startswith("after:") == trained:
-                asked.append((q, evaluate(result, q, notation)))
-                if abs(asked[-1][1]) <= NEAR:
-                    return None
+        try:
+            asked = [(q, evaluate(result, q, notation)) for q in questions if q.kind.startswith("after:") == trained]
+        except NumericalError:  # training these numbers diverges: no problem to hand out
+            return None
+        if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
+            return None
         # every question's candidates in turn, one at a time: the cheap ones of all come before the
         # first mistaken pass is made, and each pass (in DRAWING_PASSES' order) only once no question
         # has a value left without a new pass (any order refuses the same draws)

@@ -9,7 +9,7 @@ from conftest import SPECS
 
 from backprop_cli.core.engine import forward
 from backprop_cli.core.names import notation
-from backprop_cli.errors import SpecError
+from backprop_cli.errors import NumericalError, SpecError
 from backprop_cli.grading import personal as P
 from backprop_cli.grading.assignment import load_assignment
 from backprop_cli.grading.quantities import evaluate
@@ -148,3 +148,30 @@ def test_a_handout_is_written_from_the_numbers_drawn_ahead(assignment, monkeypat
     monkeypatch.setattr(P, "personal_numbers", lambda *_: pytest.fail("drawn again"))
     text, _spec = P.personal_handout(assignment, "alice")
     assert text == P.handout_text(assignment, "alice", numbers) and assignment.__dict__["_prepared"] == {}
+
+
+@pytest.mark.slow
+def test_a_draw_whose_training_diverges_is_drawn_again(tmp_path):
+    # at learning rate 0.5 a linear unit diverges unless its inputs are small: many first draws do
+    (tmp_path / "net.yaml").write_text("input: [1, 2]\ntarget: [1]\nloss: mse\nlearning_rate: 0.5\nlayers:\n"
+                                       "  - {activation: linear, weights: [[0.5, 0.5]], biases: [0.1]}\n",
+                                       encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("personal: {spec: net.yaml, seed: s, weights: {from: -0.5, to: 0.5, decimals: 1},"
+                                     " input: {from: 0, to: 5, decimals: 0}}\nquestions:\n"
+                                     "  - {quantity: w111_after2}\n  - {quantity: loss_after100}\n", encoding="utf-8")
+    a = load_assignment(str(tmp_path / "a.yaml"))
+    notes = notation(a.notation, a.personal.spec.network.names)
+    after = a.asked(notes)[1]
+
+    def diverges(numbers):
+        try:
+            evaluate(P.with_numbers(a.personal.spec, *numbers).compute(), after, notes)
+        except NumericalError:
+            return True
+        return False
+
+    students = [s for s in map(str, range(40)) if diverges(P.draw_numbers(a, s, 0))]
+    assert students  # the case under test occurs
+    for student in students[:5]:
+        numbers = P.personal_numbers(a, student)  # never NumericalError
+        assert not diverges(numbers) and numbers != P.draw_numbers(a, student, 0)
