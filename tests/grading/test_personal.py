@@ -175,3 +175,46 @@ def test_a_draw_whose_training_diverges_is_drawn_again(tmp_path):
     for student in students[:5]:
         numbers = P.personal_numbers(a, student)  # never NumericalError
         assert not diverges(numbers) and numbers != P.draw_numbers(a, student, 0)
+
+
+def verdicts(graded):
+    return [(s.student, [(r.verdict, r.points, r.diagnosis) for r in s.results]) for s in graded]
+
+
+@pytest.mark.slow
+def test_a_class_is_graded_alike_with_its_handouts_without_them_and_with_hostile_ones(assignment, tmp_path,
+                                                                                        monkeypatch):
+    """The net.yaml a student's answers name only finds their draw sooner: the same verdicts with it,
+    without it, with a classmate's, an edited one, or one that cannot be read (never an error)."""
+    import os
+
+    from backprop_cli.grading.handouts import write_handouts
+    from backprop_cli.grading.key import key_values
+    from backprop_cli.grading.submissions import grade_class
+
+    students = ["ana", "bo", "cy", "di", "ed", "flo"]
+    write_handouts(assignment, students, tmp_path / "class")
+    paths = []
+    for i, s in enumerate(students):
+        _, result = assignment.network_for(s)
+        values = dict(key_values(result, ["a12", "dL/dz21", "dL/dw212"], notation("default")))
+        if i % 2:
+            values["dL/dz21"] *= 2  # a mistake, so the diagnoses run too
+        path = tmp_path / "class" / s / "answers.yaml"
+        path.write_text("spec: net.yaml\nanswers:\n" + "".join(f"  {q}: {v:.4f}\n" for q, v in values.items()),
+                        encoding="utf-8")
+        paths.append(str(path))
+    checked = []
+    monkeypatch.setattr(P, "good_problem", lambda *args, real=P.good_problem: checked.append(1) or real(*args))
+    with_handouts = verdicts(grade_class(load_assignment(assignment.file), paths, None)[0])
+    assert checked == []  # every network found from its handout
+    (tmp_path / "class" / "bo" / "net.yaml").unlink()
+    (tmp_path / "class" / "cy" / "net.yaml").write_text((tmp_path / "class" / "ana" / "net.yaml").read_text())
+    edited = (tmp_path / "class" / "di" / "net.yaml").read_text().replace("learning_rate: ", "learning_rate: 2")
+    (tmp_path / "class" / "di" / "net.yaml").write_text(edited)
+    (tmp_path / "class" / "ed" / "net.yaml").write_text("layers: [\n")
+    (tmp_path / "class" / "flo" / "net.yaml").unlink()
+    os.symlink(tmp_path / "net.yaml", tmp_path / "class" / "flo" / "net.yaml")  # a link out of the folder
+    graded, invalid, _ = grade_class(load_assignment(assignment.file), paths, None)
+    assert invalid == [] and verdicts(graded) == with_handouts
+    assert len(checked) >= 5  # drawn in full for every one but ana

@@ -114,3 +114,42 @@ def test_an_assignment_whose_grid_float64_cannot_count_is_drawn_without_the_scre
     assignment = an_assignment(tmp_path, "relu")
     assignment.personal.weights = Range(1e10, 1e10 + 1, 6)
     assert P.screened(assignment, "s01", range(5, 9)) == [5, 6, 7, 8]
+
+
+def numbers_of(spec) -> str:
+    return repr((spec.inputs.tolist(), [(layer.weights.tolist(), layer.biases.tolist()) for layer in spec.layers]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_a_handout_is_found_among_the_draws_without_checking_them_again(tmp_path, monkeypatch, name):
+    """`check` reads the net.yaml a student's answers name: the draw it equals is the one `assign`
+    handed out, found without good_problem; anything else is None (then drawn in full)."""
+    assignment = an_assignment(tmp_path, name)
+    students = [f"s{i:02d}" for i in range(6)]
+    handouts = {s: P.load_spec(text=P.personal_handout(assignment, s)[0]) for s in students}
+    drawn = {s: numbers_of(P.personal_network(assignment, s)[0]) for s in students}
+    monkeypatch.setattr(P, "good_problem", lambda *_: pytest.fail("a handout's draw is checked again"))
+    for s in students:
+        spec, result, diagnoser = P.handed_out(assignment, s, handouts[s])
+        assert numbers_of(spec) == drawn[s] and result.network is spec.network and diagnoser.result is result
+        assert P.handed_out(assignment, s, handouts["s05" if s != "s05" else "s00"]) is None  # a classmate's
+    edited = handouts["s00"]
+    layer = edited.layers[-1]
+    weights = layer.weights.copy()
+    weights[0, 0] += 0.1  # one number of the last layer changed: the first layers still match
+    changed = edited.replace(network=edited.network.replace(layers=[*edited.layers[:-1], layer.replace(weights=weights)]))
+    assert P.handed_out(assignment, "s00", changed) is None
+    wider = edited.replace(inputs=np.hstack([edited.inputs, edited.inputs]))  # not the base's shape
+    assert P.handed_out(assignment, "s00", wider) is None
+
+
+def test_a_later_draw_of_the_student_is_found_as_handed_out(tmp_path):
+    """Numbers that equal a draw of the student's are taken as handed out, whichever attempt they
+    are (only the seed gives them; `assign` hands out the first good one)."""
+    assignment = an_assignment(tmp_path, "relu")
+    numbers = P.draw_numbers(assignment, "s01", 40)
+    spec = P.with_numbers(assignment.personal.spec, *numbers)
+    found = P.handed_out(assignment, "s01", spec)
+    assert found is not None and P.same_numbers(found[0], spec)
+    assert P.handed_out(assignment, "s02", spec) is None
