@@ -138,7 +138,8 @@ def test_a_handout_is_found_among_the_draws_without_checking_them_again(tmp_path
     layer = edited.layers[-1]
     weights = layer.weights.copy()
     weights[0, 0] += 0.1  # one number of the last layer changed: the first layers still match
-    changed = edited.replace(network=edited.network.replace(layers=[*edited.layers[:-1], layer.replace(weights=weights)]))
+    layers = [*edited.layers[:-1], layer.replace(weights=weights)]
+    changed = edited.replace(network=edited.network.replace(layers=layers))
     assert P.handed_out(assignment, "s00", changed) is None
     wider = edited.replace(inputs=np.hstack([edited.inputs, edited.inputs]))  # not the base's shape
     assert P.handed_out(assignment, "s00", wider) is None
