@@ -147,9 +147,8 @@ class Assignment:
         assignment is not told who."""
         return self.graded_on(student)[:2]
 
-    def graded_on(self, student: str | None, handout=None):
-        """(spec, result, diagnoser) of the network `student` is graded on, worked out once;
-        `handout`: the spec the student's answers name, which finds a personal draw sooner."""
+    def graded_on(self, student: str | None):
+        """(spec, result, diagnoser) of the network `student` is graded on, worked out once."""
         if self.personal is None:
             return remember(self._networks, None, lambda: _with_diagnoser(self, self.spec))
         if not student:
@@ -158,7 +157,7 @@ class Assignment:
                                      "a folder named after the student")])
         from .personal import personal_network
 
-        return remember(self._networks, student, lambda: personal_network(self, student, handout))
+        return remember(self._networks, student, lambda: personal_network(self, student))
 
 
 def _with_diagnoser(assignment: Assignment, spec: Spec):

@@ -151,10 +151,8 @@ def personal_numbers(assignment, student: str, checked: list | None = None):
                              "widen the ranges of `personal:`, or ask other questions")])
 
 
-def personal_network(assignment, student: str, handout: Spec | None = None) -> tuple:
-    """`student`'s network to grade with, as (spec, result, diagnoser). `handout`: the net.yaml the
-    student's answers name, if it loaded: where it holds one of this student's draws, that draw is
-    the one `assign` handed out, and only it is checked (see handed_out)."""
+def personal_network(assignment, student: str) -> tuple:
+    """`student`'s network to grade with, as (spec, result, diagnoser)."""
     prepared = assignment.__dict__.get("_prepared", {}).pop(student, None)
     if prepared is not None:  # drawn ahead, on another core (prepare)
         from .diagnoses import Diagnoser
@@ -162,41 +160,9 @@ def personal_network(assignment, student: str, handout: Spec | None = None) -> t
         spec = with_numbers(assignment.personal.spec, *prepared)
         result = spec.compute()
         return spec, result, Diagnoser(result, make_notation(assignment.notation, result.network.names))
-    if handout is not None:
-        found = handed_out(assignment, student, handout)
-        if found is not None:
-            return found
     checked: list = []
     personal_numbers(assignment, student, checked)
     return tuple(checked)
-
-
-def handed_out(assignment, student: str, handout: Spec):
-    """(spec, result, diagnoser) of the attempt of `student` whose numbers are the handout's, else
-    None (then drawn in full). Numbers that equal one of the student's draws come from the seed, and
-    `assign` handed out the first good one (a later version draws the same), so the attempts before
-    it are not checked again: a handout is found in about a millisecond, where drawing checks each
-    attempt's mistakes. Attempts are compared by their first layers, all at once, then in full."""
-    base = assignment.personal.spec
-    samples, weights = handout.inputs, handout.layers[0].weights
-    if samples.shape != base.inputs.shape or weights.shape != base.network.layers[0].weights.shape:
-        return None
-    for start in range(0, ATTEMPTS, SCREENED):
-        attempts = range(start, min(start + SCREENED, ATTEMPTS))
-        first = first_layers(assignment, student, attempts)
-        if first is None:  # a grid too wide for float64: every attempt compared in full
-            alike = list(attempts)
-        else:
-            same = np.all(first[0] == samples, axis=(1, 2)) & np.all(first[1] == weights, axis=(1, 2))
-            alike = [attempt for attempt, yes in zip(attempts, same) if yes]
-        for attempt in alike:
-            spec = with_numbers(base, *draw_numbers(assignment, student, attempt))
-            if same_numbers(spec, handout):
-                from .diagnoses import Diagnoser
-
-                result = spec.compute()
-                return spec, result, Diagnoser(result, make_notation(assignment.notation, result.network.names))
-    return None
 
 
 PARALLEL_FROM = 50  # students from which drawing their problems is shared among the cores
@@ -268,38 +234,26 @@ def falls_in(activation: str, z: np.ndarray, margin: float = 0.0) -> np.ndarray:
 def screened(assignment, student: str, attempts: range) -> list[int]:
     """The attempts among `attempts` whose first layer first_layers_refused lets through, worked out
     for all of them at once on the raw numbers, before any is drawn in full: most attempts end here."""
-    first = first_layers(assignment, student, attempts)
-    if first is None:  # a grid too wide to lay out in float64
-        return list(attempts)
-    refused = first_layers_refused(assignment.personal.spec.network.layers[0].activation.name, *first)
-    return [attempt for attempt, no in zip(attempts, refused) if not no]
-
-
-def first_layers(assignment, student: str, attempts: range):
-    """(input rows, layer 1's weights, its biases) of each of `attempts`, as arrays whose first axis
-    is the attempt, laid out from the first numbers of each stream (draw_numbers' order) without
-    drawing the rest; None where a range's grid is too wide to lay out in float64."""
     personal = assignment.personal
     base = personal.spec
     layer = base.network.layers[0]
     rows, cols = layer.weights.shape
     drawn_input = personal.input is not None
     biases = "none" if personal.biases is None else layer.bias_style
+    # the first numbers of each attempt's stream: the input rows, then layer 1's weights and biases
+    # (draw_numbers' order)
     sizes = (base.inputs.size if drawn_input else 0, rows * cols, {"none": 0, "shared": 1}.get(biases, rows))
     raw = b"".join(hashed(personal.seed, student, attempt, sum(sizes)) for attempt in attempts)
     stream = np.frombuffer(raw, dtype=">u8").reshape(len(attempts), sum(sizes))
     inputs, weights, bias = np.split(stream, np.cumsum(sizes)[:2], axis=1)
-    samples = personal.input.grid(inputs) if drawn_input else np.broadcast_to(base.inputs, (len(attempts),
-                                                                                            *base.inputs.shape))
+    samples = personal.input.grid(inputs) if drawn_input else base.inputs[None]
     weights = personal.weights.grid(weights)
-    if biases == "none":
-        bias = np.broadcast_to(layer.biases, (len(attempts), rows))
-    else:
-        bias = personal.biases.grid(bias)
-        bias = None if bias is None else np.broadcast_to(bias, (len(attempts), rows))  # a shared one, each row
-    if samples is None or weights is None or bias is None:
-        return None
-    return samples.reshape(-1, *base.inputs.shape), weights.reshape(-1, rows, cols), bias
+    bias = layer.biases[None] if biases == "none" else personal.biases.grid(bias)
+    if samples is None or weights is None or bias is None:  # a grid too wide to lay out in float64
+        return list(attempts)
+    refused = first_layers_refused(layer.activation.name, samples.reshape(-1, *base.inputs.shape),
+                                   weights.reshape(-1, rows, cols), bias)
+    return [attempt for attempt, no in zip(attempts, refused) if not no]
 
 
 def first_layers_refused(activation: str, samples: np.ndarray, weights: np.ndarray, biases: np.ndarray):

@@ -9,12 +9,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.computation import NETWORK
 from ..core.names import notation as make_notation
 from ..errors import BackpropError, GradingBug, Problem, SpecError, printable, quote
-from ..spec.access import Unreadable, locate
 from ..spec.hints import unknown_keys
-from ..spec.reader import load_spec
 from ..spec.yamlsafe import parse
 from .answers import ANSWER_KEYS, AnswersReader, read_answers_text
 from .assignment import CARRIED_FORWARD, Assignment
@@ -94,8 +91,7 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
         problems.append(Problem(path, 1, 1, f"'{quote(who)}' is not a student id", "give --student ID, or keep "
                                 "each answers file in a folder named after its student"))
         raise SpecError(problems)
-    handout = _handout(path, data) if assignment.personal is not None else None
-    _, result, diagnoser = assignment.graded_on(who, handout)
+    _, result, diagnoser = assignment.graded_on(who)
     notation = make_notation(assignment.notation, result.network.names)
     answers_value = data.get("answers")
     filled = {k: v for k, v in answers_value.items() if v is not None} if isinstance(answers_value, dict) else None
@@ -128,21 +124,6 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
         if near:
             submission.notes.append(f"{quote(name)} is not asked: did you mean {near[0]}?")
     return submission
-
-
-def _handout(path: str, data: dict):
-    """The network spec the answers file names (`spec: net.yaml`), read as a plain check reads it,
-    or None: for a personal assignment it only helps find the student's draw sooner (anything
-    wrong with it leaves the network drawn in full, the same as if it were not there)."""
-    name = data.get("spec")
-    if not isinstance(name, str) or not name:
-        return None
-    base = Path(path).parent
-    try:
-        spec = load_spec(locate(base, name, confined=True), name=str(base / name), confined=True)
-    except (BackpropError, Unreadable, OSError, ValueError):
-        return None
-    return spec if spec.kind == NETWORK and spec.network.layers else None
 
 
 PARALLEL_FROM = 64  # submissions from which a class is graded on every core (forked workers)
