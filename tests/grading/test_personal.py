@@ -184,8 +184,9 @@ def verdicts(graded):
 @pytest.mark.slow
 def test_a_class_is_graded_on_its_draws_whatever_net_yaml_its_answers_name(assignment, tmp_path):
     """The net.yaml a student's answers name is never what they are graded on: the verdicts are the
-    same with the handouts, without them, with a classmate's (whose numbers may equal one of this
-    student's later attempts on a coarse grid), an edited one, or one that cannot be read."""
+    same with the handouts, without them, with a classmate's (on a coarse grid it can equal one of
+    this student's later attempts, so a lookup by numbers was unfair), an edited one, or one that
+    cannot be read."""
     import os
 
     from backprop_cli.grading.handouts import write_handouts
