@@ -60,7 +60,14 @@ def activation_range(act, z: Pair) -> Pair:
         return act.forward(z[0]), act.forward(z[1])
     shift = np.maximum(z[0].max(axis=-1, keepdims=True), z[1].max(axis=-1, keepdims=True))
     low, high = np.exp(z[0] - shift), np.exp(z[1] - shift)
-    return low / (low + high.sum(axis=-1, keepdims=True) - high), high / (high + low.sum(axis=-1, keepdims=True) - low)
+    return low / (low + _others(high)), high / (high + _others(low))
+
+
+def _others(values: np.ndarray) -> np.ndarray:
+    """For each entry of the last axis, the sum of the others: added up directly, as the total less
+    the entry itself cancels to 0 where that entry dominates (a z interval wider than about 37)."""
+    others = ~np.eye(values.shape[-1], dtype=bool)
+    return np.where(others, values[..., None, :], 0.0).sum(axis=-1)
 
 
 def slope_range(act, z: Pair, a: Pair) -> Pair:

@@ -227,3 +227,13 @@ def test_a_softmax_entry_holds_every_value_its_outputs_give_and_no_more():
         peak = i == m and a[0][m] <= 0.5 <= a[1][m]  # ai(1 − ai) tops out at ai = 1/2: 1/4
         assert min(values) == pytest.approx(low, abs=1e-12)  # the ends are reached
         assert (0.25 if peak else max(values)) == pytest.approx(high, abs=1e-12)
+
+
+def test_softmax_over_an_interval_wider_than_exp_can_span_stays_finite():
+    # z2 ∈ [0, 720]: softmax is taken after subtracting the largest z that can occur (720), as the
+    # engine does; subtracting a smaller one overflows e^z (found by the mutation run)
+    act = activation("softmax")
+    low, high = activation_range(act, (np.array([[0.0, 0.0]]), np.array([[0.0, 720.0]])))
+    assert np.all(np.isfinite(low)) and np.all(np.isfinite(high))
+    np.testing.assert_allclose(low, [[0.0, 0.5]], atol=1e-300)  # a1 at least e^0/(e^0 + e^720), a2 at least 1/2
+    np.testing.assert_allclose(high, [[0.5, 1.0]])  # a1 at most 1/2 (z2 = 0), a2 up to 1
