@@ -202,3 +202,15 @@ def test_sin_over_a_box_wider_than_a_million_still_reaches_both_peaks():
     assert _image(math.sin, [(1.0, math.inf)], ["sin"]) == (-1.0, 1.0)
     assert _image(math.sin, [(-math.inf, math.inf)], ["sin"]) == (-1.0, 1.0)
     assert _image(math.sin, [(-math.inf, 10.0)], ["sin"]) == (-1.0, 1.0)  # the turns below 10, not near 0
+
+
+def test_the_turns_of_sin_and_cos_inside_a_box_are_at_most_four():
+    from backprop_cli.grading.expression_reach import _turns
+
+    # cos turns at kπ: in [−10, 10] at −3π, −2π, −π, 0 (the zero counted once), and no more than four
+    assert _turns("cos", -10.0, 10.0) == pytest.approx([0.0, -3 * math.pi, -2 * math.pi, -math.pi])
+    assert _turns("sin", 0.0, 4.0) == pytest.approx([math.pi / 2])  # sin at π/2 + kπ; 0 is an end, not inside
+    # unbounded below: the two turns at or below the top
+    assert _turns("sin", -math.inf, 1.0) == pytest.approx([0.0, -math.pi / 2, -3 * math.pi / 2])
+    assert _turns("cos", -math.inf, math.inf) == pytest.approx([0.0, 0.0, -math.pi])
+    assert _turns("sigmoid", 0.0, 1.0) == [0.5] and _turns("sigmoid", 0.5, 1.0) == []

@@ -59,6 +59,8 @@ def test_a_backward_sum_mistake_leaves_the_last_layers_gradients_as_the_correct_
 def test_one_layer_has_no_backward_sum_to_get_wrong():
     r = result_of([{"activation": "relu", "weights": [[0.4, -0.2]], "biases": [0.1]}])
     assert possible(r, "dL/dw111") == ["sign_flipped", "factor_2_lost", "activation_derivative_missing"]
+    # nor a node's gradient: there is no layer above the one to sum back over
+    assert possible(r, "dL/dz11") == possible(r, "dL/dw111")
 
 
 def test_a_square_later_layer_can_be_read_the_other_way_and_summed_over_one_path():

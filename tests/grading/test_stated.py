@@ -24,6 +24,7 @@ class Stated:
     (1.5, 1.0, True), (0.5, 1.0, True), (1.0, 1.2, True),  # exactly half off (in binary): still a slip
     (0.0325, 0.31, True), (0.0296, 0.31, True), (0.0327, 0.31, False),  # the point moved, digits within 5%
     (1e-300, 1e300, False), (1.0, math.inf, False), (1.0, math.nan, False), (math.inf, 1.0, False),  # an overflowed
+    (1e300, 1e-300, False),  # their ratio overflows to inf: no power of ten moves one onto the other
 ])
 def test_a_slip_keeps_the_sign_and_lands_within_half_or_moves_the_point(given, value, slip):
     assert slip_sized(given, value) is slip

@@ -107,3 +107,23 @@ def test_an_unknown_one_in_an_answers_file_is_not_graded_with_a_hint(tmp_path):
     data = json.loads(invoke("check", tmp_path / "a.yaml", "--format", "json").stdout)
     verdicts = {r["quantity"]: r["verdict"] for r in data["files"][0]["results"]}
     assert verdicts == {"velocity_w111": "not_graded", "w111_after2000000": "not_graded"}
+
+
+@pytest.mark.parametrize("text", ["z21_after3", "a11_after2", "yhat1_after2", "q9_after2", "delta_z21", "Δa11",
+                                  "Δq9", "velocity_z21", "m_a11", "v_q9"])
+def test_only_a_weight_or_a_bias_has_a_value_after_updates_a_change_or_a_state(text):
+    from backprop_cli.grading.quantities import QuantityError, parse_quantity
+
+    with pytest.raises(QuantityError, match="unknown quantity"):
+        parse_quantity(text)
+
+
+def test_a_weight_after_updates_its_change_and_its_state_are_read():
+    from backprop_cli.grading.quantities import parse_quantity
+
+    got = {text: (q.kind, str(q.name)) for text in ("w212_after3", "w212_after1", "b21_after2", "loss_after3",
+                                                    "delta_w212", "Δb21", "velocity_w212", "m_b21")
+           for q in [parse_quantity(text)]}
+    assert got == {"w212_after3": ("after:3", "w212"), "w212_after1": ("updated", "w212"),
+                   "b21_after2": ("after:2", "b21"), "loss_after3": ("after:3", "L"), "delta_w212": ("delta", "w212"),
+                   "Δb21": ("delta", "b21"), "velocity_w212": ("state:velocity", "w212"), "m_b21": ("state:m", "b21")}
