@@ -2,6 +2,7 @@
 carried-forward step, an interval with an infinite end is not reported, where a file that could not
 be graded points, and the note of an answer written with fewer digits than the assignment asks."""
 import math
+from pathlib import Path
 from types import SimpleNamespace
 
 from backprop_cli.errors import GradingBug, NumericalError
@@ -58,3 +59,13 @@ def test_fewer_decimals_or_significant_digits_than_asked_are_imprecise():
     assert two.note == "the assignment asks for 2 significant digits; this is written with 1"
     assert two.codes == [{"code": "fewer_digits_than_asked", "text": two.note}] and (two.low, two.high) == (12.4, 12.6)
     assert fewer_digits_than_asked(reached, answer("0.5"), 0.5, ("significant", 2)) is reached  # exact
+
+
+def test_a_plain_check_lists_the_spec_and_the_matrix_files_it_read(tmp_path):
+    # what no output of the command may be written over
+    (tmp_path / "w.csv").write_text("0.5, -0.3\n")
+    (tmp_path / "net.yaml").write_text("input: [1.0, 2.0]\ntarget: [0.5]\nloss: squared_error\nlayers:\n"
+                                       "  - activation: linear\n    weights: {file: w.csv}\n    biases: [0.1]\n")
+    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n  z11: -0.0\n")
+    report = Grader().grade_file(str(tmp_path / "answers.yaml"))
+    assert [Path(p).resolve() for p in report.inputs] == [tmp_path / "net.yaml", tmp_path / "w.csv"]
