@@ -214,3 +214,17 @@ def test_the_turns_of_sin_and_cos_inside_a_box_are_at_most_four():
     assert _turns("sin", -math.inf, 1.0) == pytest.approx([0.0, -math.pi / 2, -3 * math.pi / 2])
     assert _turns("cos", -math.inf, math.inf) == pytest.approx([0.0, 0.0, -math.pi])
     assert _turns("sigmoid", 0.0, 1.0) == [0.5] and _turns("sigmoid", 0.5, 1.0) == []
+
+
+@pytest.mark.parametrize("x, given", [(0.9, "6.90"), (0.9, "6.93"), (0.5, "1.20")])
+def test_a_term_of_a_sum_over_two_paths_is_written_down_rounded_too(tmp_path, given, x):
+    # f = 7·e^x − 10.3·x: x feeds two steps, and ∂f/∂x = 7·e^x − 10.3 sums a term from each. At x = 0.9
+    # (true 6.91722) a student keeping 3 significant digits writes the term 7·e^0.9 = 17.2 and then
+    # 17.2 − 10.3 = 6.90 (or 7 × 2.4614 = 17.23: 6.93); at x = 0.5, 7·e^0.5 = 11.5 and 11.5 − 10.3 = 1.20
+    # (true 1.24102). Each term is an intermediate like any other: right.
+    from backprop_cli.grading.grades import Grader
+
+    path = tmp_path / "e.yaml"
+    path.write_text(f"expression: |\n  h = exp(x)\n  f = 7*h - 10.3*x\nat: {{x: {x}}}\nanswers:\n  df/dx: {given}\n")
+    (outcome,) = Grader().grade_file(str(path)).outcomes
+    assert outcome.verdict == "right", (outcome.verdict, outcome.accepted)

@@ -118,3 +118,14 @@ def test_a_new_value_from_the_change_the_file_states(tmp_path):
     q = parse_quantity("w111_new", names)
     stated = {("delta", q.name, None): (-0.0815, -0.0805)}
     assert optimizer_reach(result, q, (G, G), precision_of("0.000"), stated) == (W - 0.0815, W - 0.0805)
+
+
+def test_the_interval_helpers_of_an_update_worked_step_by_step():
+    from backprop_cli.grading.optimizer_reach import WHOLE, _divide, _scale, _sqrt, _square
+
+    assert _scale(2.0, (1.0, 3.0)) == (2.0, 6.0) and _scale(-2.0, (1.0, 3.0)) == (-6.0, -2.0)
+    assert _square((-1.0, 3.0)) == (0.0, 9.0) and _square((-3.0, -2.0)) == (4.0, 9.0)
+    assert _sqrt((-0.25, 4.0)) == (0.0, 2.0)  # a rounded v a hair below 0 is 0
+    # a denominator holding 1 is an ordinary one; only one holding 0 leaves any step possible
+    assert _divide((1.0, 2.0), (0.5, 1.5)) == (1.0 / 1.5, 4.0) and _divide((1.0, 2.0), (-0.5, 1.5)) == WHOLE
+    assert _divide((1.0, 2.0), (0.0, 1.5)) == WHOLE
