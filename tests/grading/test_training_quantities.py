@@ -127,3 +127,21 @@ def test_a_weight_after_updates_its_change_and_its_state_are_read():
     assert got == {"w212_after3": ("after:3", "w212"), "w212_after1": ("updated", "w212"),
                    "b21_after2": ("after:2", "b21"), "loss_after3": ("after:3", "L"), "delta_w212": ("delta", "w212"),
                    "Δb21": ("delta", "b21"), "velocity_w212": ("state:velocity", "w212"), "m_b21": ("state:m", "b21")}
+
+
+def test_a_state_the_optimiser_does_not_keep_is_refused_and_the_others_are_checked_as_they_are():
+    from backprop_cli.grading.quantities import QuantityError, check_quantity, parse_quantity
+
+    def computed(optimizer):
+        return load_spec(text=yaml.safe_dump({
+            "input": [0.05, 0.1], "target": [0.5], "loss": "squared_error", "learning_rate": 0.1,
+            "optimizer": optimizer, "layers": [{"activation": "sigmoid", "weights": [[0.15, 0.2]], "biases": [0.35]}]},
+            default_flow_style=None)).compute()
+
+    r, names = computed({"name": "momentum", "beta": 0.9}), make_notation("default")
+    for text in ("w111_after2", "loss_after3", "Δw111", "delta_b11", "velocity_w111"):
+        check_quantity(r, parse_quantity(text), names)  # no error
+    with pytest.raises(QuantityError, match=r"momentum keeps no m \(it keeps velocity_w111\)"):
+        check_quantity(r, parse_quantity("m_w111"), names)
+    with pytest.raises(QuantityError, match=r"sgd keeps no velocity \(it keeps nothing\)"):
+        check_quantity(computed("sgd"), parse_quantity("velocity_w111"), names)
