@@ -202,3 +202,22 @@ def test_a_network_no_one_trains_by_hand_is_judged_on_its_weights_written_down(t
     loss = significant(sample_loss("cross_entropy", a, [0, 1, 0]), digits)
     by = verdicts(tmp_path, spec, {"loss_after12": repr(loss)})
     assert by["loss_after12"]["verdict"] == "right", by
+
+
+@pytest.mark.parametrize("l2", [0.05, 0.3])
+def test_the_loss_after_updates_with_l2_counts_the_weights_after_them(tmp_path, l2):
+    # the oracle trains with L2 (SGD, η = 0.5) and adds (λ/2)·Σw² of the weights after the 2 updates
+    from optim_oracle import train as oracle_train
+
+    layers, x, y, spec = network(7)
+    after, _, losses = oracle_train(layers, [x], [y], "squared_error", "mean", "sgd", {}, 0.5, 2, l2=l2)
+    penalty = losses[2] - batch_loss(after, [x], [y], "squared_error")
+    (tmp_path / "net.yaml").write_text(spec + f"l2: {l2}\n")
+    for value, verdict in ((losses[2], "right"), (losses[2] - penalty, "wrong")):
+        (tmp_path / "answers.yaml").write_text(f"spec: net.yaml\nanswers:\n  loss_after2: {significant(value, 5)}\n")
+        result = json.loads(invoke("check", tmp_path / "answers.yaml", "--format", "json").stdout)
+        assert result["files"][0]["results"][0]["verdict"] == verdict, (value, result["files"][0]["results"][0])
+    # what the correct method reaches holds the truth, L2 term and all (a right answer is not only the
+    # truth's own digits: its interval is what every other way of writing it is judged by)
+    low, high = result["files"][0]["results"][0]["accepted"]
+    assert low <= losses[2] <= high and high - low < penalty / 4, (low, high, losses[2], penalty)
