@@ -31,7 +31,7 @@ def test_a_file_that_could_not_be_graded_is_reported_on_its_first_line():
     assert [(p.file, p.line, p.column) for p in limit.problems + bug.problems] == [("a.yaml", 1, 1)] * 2
 
 
-def test_a_network_that_overflows_is_invalid_on_its_first_line(tmp_path, monkeypatch):
+def test_a_network_that_overflows_is_invalid_on_its_first_line(monkeypatch):
     grader = Grader()
 
     def overflows(path):
