@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import importlib.util
 import json
 import os
 import shutil
@@ -196,6 +197,8 @@ def main() -> None:
     parser.add_argument("--coverage", action="store_true", help="run each mutant's covering tests first")
     parser.add_argument("--log", default=None, help="a JSON line per mutant is written here")
     args = parser.parse_args()
+    if args.coverage and importlib.util.find_spec("coverage") is None:  # before the copy and the long first run
+        parser.error("--coverage needs coverage.py: pip install coverage")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "copy"
         shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".git", ".venv*", "__pycache__", "*.egg-info"))

@@ -3,13 +3,13 @@ carried-forward step, an interval with an infinite end is not reported, where a 
 be graded points, and the note of an answer written with fewer digits than the assignment asks."""
 import math
 from pathlib import Path
-from types import SimpleNamespace
 
 from backprop_cli.errors import GradingBug, NumericalError
 from backprop_cli.grading.grades import Grader, accepted_interval, could_not_grade, fewer_digits_than_asked
 from backprop_cli.grading.judging import Judgement
 
 from . import _tiny as t
+from .test_stated import Stated
 
 
 def test_a_plain_check_pays_no_point_for_a_carried_forward_step(tmp_path):
@@ -43,22 +43,18 @@ def test_a_network_that_overflows_is_invalid_on_its_first_line(monkeypatch):
         [(1, 1, "the loss of sample 1 is inf")]
 
 
-def answer(written):
-    return SimpleNamespace(given=float(written), written=written)
-
-
 def test_fewer_decimals_or_significant_digits_than_asked_are_imprecise():
     reached = Judgement("right", 12.4, 12.6)
     # 12.5: 1 decimal and 3 significant digits (the truth 12.5123)
-    assert fewer_digits_than_asked(reached, answer("12.5"), 12.5123, ("significant", 3)) is reached
-    one = fewer_digits_than_asked(reached, answer("12.5"), 12.5123, ("decimals", 2))
+    assert fewer_digits_than_asked(reached, Stated("12.5"), 12.5123, ("significant", 3)) is reached
+    one = fewer_digits_than_asked(reached, Stated("12.5"), 12.5123, ("decimals", 2))
     assert one.verdict == "imprecise" and one.note == "the assignment asks for 2 decimals; this is written with 1"
-    one = fewer_digits_than_asked(reached, answer("12"), 12.01, ("decimals", 1))
+    one = fewer_digits_than_asked(reached, Stated("12"), 12.01, ("decimals", 1))
     assert one.note == "the assignment asks for 1 decimal; this is written with 0"
-    two = fewer_digits_than_asked(reached, answer("0.5"), 0.5123, ("significant", 2))
+    two = fewer_digits_than_asked(reached, Stated("0.5"), 0.5123, ("significant", 2))
     assert two.note == "the assignment asks for 2 significant digits; this is written with 1"
     assert two.codes == [{"code": "fewer_digits_than_asked", "text": two.note}] and (two.low, two.high) == (12.4, 12.6)
-    assert fewer_digits_than_asked(reached, answer("0.5"), 0.5, ("significant", 2)) is reached  # exact
+    assert fewer_digits_than_asked(reached, Stated("0.5"), 0.5, ("significant", 2)) is reached  # exact
 
 
 def test_a_plain_check_lists_the_spec_and_the_matrix_files_it_read(tmp_path):
