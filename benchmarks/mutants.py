@@ -19,6 +19,7 @@ import copy
 import importlib.util
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -164,15 +165,19 @@ def exit_code(root: Path, tests: list[str]) -> int:
     return done.returncode
 
 
-def run_module(root: Path, module: str, tests: list[str], coverage_of: dict | None, log) -> tuple[int, int]:
+def run_module(root: Path, module: str, tests: list[str], coverage_of: dict | None, log,
+               chosen=None) -> tuple[int, int]:
+    """Runs `module`'s mutants (only those whose numbers `chosen(count)` returns, if given)."""
     path = root / "backprop_cli" / "grading" / f"{module}.py"
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
     spans, lines = statement_lines(tree), (coverage_of or {}).get(path.resolve(), {})
     caught = 0
     mutants = mutations(tree)
+    numbers = sorted(chosen(len(mutants))) if chosen else range(len(mutants))
     try:
-        for number, (what, line, place, how) in enumerate(mutants):
+        for number in numbers:
+            what, line, place, how = mutants[number]
             path.write_text(mutant_source(tree, place, how), encoding="utf-8")
             first, last = spans[place]
             selected = sorted(set().union(*(lines.get(n, set()) for n in range(first, last + 1))))
@@ -184,10 +189,10 @@ def run_module(root: Path, module: str, tests: list[str], coverage_of: dict | No
                                   "killed": bool(dead)}) + "\n")
             log.flush()
             if not dead:
-                print(f"  survived: {module}.py line {line}: {what}", flush=True)
+                print(f"  survived: {module}.py #{number} line {line}: {what}", flush=True)
     finally:
         path.write_text(source, encoding="utf-8")
-    return caught, len(mutants)
+    return caught, len(numbers)
 
 
 def main() -> None:
@@ -196,7 +201,28 @@ def main() -> None:
     parser.add_argument("--tests", nargs="+", default=TESTS, help="the tests a mutant must fail (quick ones run)")
     parser.add_argument("--coverage", action="store_true", help="run each mutant's covering tests first")
     parser.add_argument("--log", default=None, help="a JSON line per mutant is written here")
+    parser.add_argument("--only", nargs="+", type=int, default=None, metavar="N",
+                        help="only these mutants (the #N a survivor is listed with; one module)")
+    parser.add_argument("--sample", type=float, default=None, metavar="FRACTION",
+                        help="a random share of each module's mutants, e.g. 0.1 (an estimate of the rate)")
+    parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
     args = parser.parse_args()
+    if args.only and len(args.modules) != 1:
+        parser.error("--only names mutants of one module")
+    if args.sample is not None and not 0 < args.sample <= 1:
+        parser.error("--sample is a fraction in (0, 1]")
+    chosen = None
+    if args.only:
+        def chosen(count):
+            wrong = [n for n in args.only if not 0 <= n < count]
+            if wrong:
+                sys.exit(f"{args.modules[0]}.py has mutants #0 to #{count - 1}, not {wrong}")
+            return set(args.only)
+    elif args.sample is not None:
+        picker = random.Random(args.seed)
+
+        def chosen(count):
+            return picker.sample(range(count), max(1, round(args.sample * count)))
     if args.coverage and importlib.util.find_spec("coverage") is None:  # before the copy and the long first run
         parser.error("--coverage needs coverage.py: pip install coverage")
     with tempfile.TemporaryDirectory() as tmp:
@@ -207,7 +233,7 @@ def main() -> None:
         with log:
             total_caught = total = 0
             for module in args.modules:
-                caught, count = run_module(root, module, args.tests, coverage_of, log)
+                caught, count = run_module(root, module, args.tests, coverage_of, log, chosen)
                 total_caught, total = total_caught + caught, total + count
                 print(f"{module}.py: {caught} of {count} mutants killed ({100 * caught / max(count, 1):.0f}%)",
                       flush=True)
