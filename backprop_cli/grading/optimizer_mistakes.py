@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import math
 
-from ..core.update import bias_corrected, updated
+import numpy as np
+
+from ..core.update import State, bias_corrected, optimizer_step, updated
 from ..core.update import rule as update_rule
 
 SENTENCES = {
@@ -32,11 +34,23 @@ SLIGHT = 1e-6  # a slip moving the update by less than this (relative) is not of
 def optimizer_mistakes(r, name: str, gradient: float):
     """(value, sentence, code) of each catalogued slip in parameter `name`'s update by `r`'s
     optimiser, made with `gradient` (the true one, or the one the answers file states), except
-    those within SLIGHT of the update done right."""
-    right = r.updated(name)
+    those within SLIGHT of the update done right with that same gradient."""
+    right = _done_right(r, name, gradient)
     for value, sentence, code in _slips(r, name, gradient):
         if math.isfinite(value) and abs(value - right) > SLIGHT * max(abs(right), abs(value - r.value(name))):
             yield value, sentence, code
+
+
+def _done_right(r, name: str, gradient: float) -> float:
+    """The parameter after its update done right with `gradient`: the spec's own update where that
+    is the true gradient (or the parameter is frozen); else the optimiser's step from the same state."""
+    if r.is_frozen(name) or gradient == r.gradient(name):
+        return r.updated(name)
+    t, before, _ = r.parameter_state(name)
+    state = State(t - 1, {key: np.array([value]) for key, value in before.items()})
+    after, _ = optimizer_step(r.network.optimizer, np.array([r.value(name)]), np.array([gradient]), state,
+                              r.learning_rate)
+    return float(after[0])
 
 
 def _slips(r, name: str, gradient: float):

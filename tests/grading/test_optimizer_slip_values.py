@@ -82,3 +82,22 @@ def test_a_slip_that_moves_the_update_by_next_to_nothing_is_not_offered():
         default_flow_style=None)).compute()
     codes = [code for _, _, code in optimizer_mistakes(r, "w111", r.gradient("w111"))]
     assert "epsilon_inside_root" not in codes and "square_root_missing" in codes
+
+
+def test_a_slip_on_the_stated_gradient_is_told_from_the_update_done_right_with_that_gradient():
+    # made with the gradient a file states (0.3, far from the true one): ε = 1e-8 under the root
+    # moves AdaGrad's update with 0.3 by about 1e-8 of its step, so it is no slip to offer; the
+    # root left out moves it by far more, so that one is
+    r = load_spec(text=yaml.safe_dump({
+        "input": [0.05, 0.1], "target": [0.5], "loss": "squared_error", "learning_rate": RATE,
+        "optimizer": {"name": "adagrad", "eps": 1e-8}, "optimizer_state": {"step": 2, "w111": {"v": 0.5}},
+        "layers": [{"activation": "sigmoid", "weights": [[0.15, 0.2]], "biases": [0.35]}]},
+        default_flow_style=None)).compute()
+    assert abs(r.gradient("w111") - G) > 0.1
+    v = 0.5 + G * G
+    right = 0.15 - RATE * G / (math.sqrt(v) + 1e-8)  # the update done right with the stated 0.3
+    inside = 0.15 - RATE * G / math.sqrt(v + 1e-8)
+    assert 0 < abs(inside - right) < 1e-6 * abs(right - 0.15)  # SLIGHT of the step
+    slips = {code: value for value, _, code in optimizer_mistakes(r, "w111", G)}
+    assert "epsilon_inside_root" not in slips
+    assert slips["square_root_missing"] == pytest.approx(0.15 - RATE * G / (v + 1e-8), rel=1e-12)
