@@ -9,8 +9,9 @@ right (no mistake affects it), which mistakes affect it, and whether it is a gen
 carried-forward step (its own step done right on an earlier wrong answer the file states, which came
 from a real mistake or slip) or built on made-up numbers. The class is written out, graded with
 `backprop_cli.check`, and the grader's verdicts are counted against that truth.
-Measurements, never pass/fail.
-Run: python benchmarks/simulated_class.py [--students 300] [--seed 1] [--keep DIR] [--examples N]
+With --products, students who round as they go also write down each product of a sum (w·a of
+z, δ·w of ∂L/∂a) rounded before adding it. Measurements, never pass/fail.
+Run: python benchmarks/simulated_class.py [--students 300] [--seed 1] [--products] [--keep DIR] [--examples N]
 """
 from __future__ import annotations
 
@@ -156,6 +157,9 @@ def local_derivative(name, z, a, m):
     return 1.0
 
 
+ROUNDS_PRODUCTS = {"on": False}  # --products: each product of a sum rounded as the student goes
+
+
 def run_pass(net, mistakes, rnd=lambda v: v, overrides=None, slip=None):
     """Every intermediate of one student's forward and backward pass, keyed by name tuples:
     ("z"|"a", layer, j, s), ("loss",), ("dyhat", i, s), ("d2", i, s) = δ of output i, ("da", j, s),
@@ -164,6 +168,7 @@ def run_pass(net, mistakes, rnd=lambda v: v, overrides=None, slip=None):
     factor) puts one value off, later steps done right on it."""
     overrides = overrides or {}
     v = {}
+    term = rnd if ROUNDS_PRODUCTS["on"] else (lambda value: value)
 
     def put(key, value):
         value = rnd(value)
@@ -179,10 +184,12 @@ def run_pass(net, mistakes, rnd=lambda v: v, overrides=None, slip=None):
     losses = []
     for s in range(n):
         x, y = net["x"][s], net["y"][s]
-        z1 = [put(("z", 1, j, s), sum(w * xi for w, xi in zip(net["W1"][j], x)) + net["b1"][j]) for j in range(n_h)]
+        z1 = [put(("z", 1, j, s), sum(term(w * xi) for w, xi in zip(net["W1"][j], x)) + net["b1"][j])
+              for j in range(n_h)]
         a1 = z1 if "no_activation" in mistakes else activate(net["hidden"], z1)
         a1 = [put(("a", 1, j, s), a1[j]) for j in range(n_h)]
-        z2 = [put(("z", 2, i, s), sum(w * a for w, a in zip(net["W2"][i], a1)) + net["b2"][i]) for i in range(n_out)]
+        z2 = [put(("z", 2, i, s), sum(term(w * a) for w, a in zip(net["W2"][i], a1)) + net["b2"][i])
+              for i in range(n_out)]
         yhat = [put(("a", 2, i, s), a) for i, a in enumerate(activate(net["out"], z2))]
         if net["loss"] == "cross_entropy":
             if any(p <= 0 for p, t in zip(yhat, y) if t):
@@ -229,7 +236,7 @@ def run_pass(net, mistakes, rnd=lambda v: v, overrides=None, slip=None):
         for j in range(n_h):
             outputs = range(1) if "one_path" in mistakes else range(n_out)
             transposed = "transposed" in mistakes
-            da = put(("da", j, s), sum(d2s[s][m] * (W2[j][m] if transposed else W2[m][j]) for m in outputs))
+            da = put(("da", j, s), sum(term(d2s[s][m] * (W2[j][m] if transposed else W2[m][j])) for m in outputs))
             f = put(("f1", j, s), local_derivative(net["hidden"], v[("z", 1, j, s)], v[("a", 1, j, s)], mistakes))
             d1.append(put(("d1", j, s), da * f))
         d1s.append(d1)
@@ -494,7 +501,10 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=2, metavar="N", help="examples shown per kind of misjudgement")
     parser.add_argument("--show", action="append", default=[], metavar="MISTAKE",
                         help="also show answers where this mistake is not named (repeatable)")
+    parser.add_argument("--products", action="store_true",
+                        help="students who round as they go round each product w·a, δ·w too, before adding")
     args = parser.parse_args()
+    ROUNDS_PRODUCTS["on"] = args.products
     import backprop_cli
 
     start = time.perf_counter()
@@ -543,7 +553,8 @@ def summarise(rows, students, args, simulated, graded, total):
                   f" mistakes {student['mistakes'] or 'none'}; {net['hidden']}/{net['out']}"
                   f"{' batch' if net['batch'] else ''}) -> {verdict}{interval}: {diagnosis}")
 
-    print(f"{len(students)} students, {len(rows)} answers graded (seed {args.seed})")
+    print(f"{len(students)} students, {len(rows)} answers graded (seed {args.seed}"
+          f"{', each product rounded too' if args.products else ''})")
     right = [r for r in rows if r[1]["right"]]
     wrong = [r for r in rows if not r[1]["right"]]
     print(f"  answers no mistake affects: {len(right)}; affected by a mistake, slip or made-up number: {len(wrong)}")

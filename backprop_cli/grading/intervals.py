@@ -154,7 +154,7 @@ class Reach:
         self.z, self.a = [None], [exact]
         self.z_own, self.a_own = [None], [exact]  # each node's own interval, before its rounding
         for l, layer in enumerate(net.layers, start=1):
-            z = matmul(self.a[l - 1], layer.weights.T)
+            z = self._products_summed(self.a[l - 1], layer.weights.T)
             z_own, z_used = self._settle((z[0] + layer.biases, z[1] + layer.biases), "value", "z", l)
             self.z_own.append(z_own)
             self.z.append(z_used)
@@ -165,6 +165,18 @@ class Reach:
             self.a_own.append(a_own)
             self.a.append(a_used)
         self.loss_own = loss_range(net.loss, self.a[depth], r.targets, self.p)
+
+    def _products_summed(self, a: Pair, weights: np.ndarray | Pair) -> Pair:
+        """a @ weights (weights exact, or an interval), each product a·w as a student may write it
+        down before adding (−1.764 as −1.76 beside an answer of 3 significant digits): rounded as the
+        answer is, where there is more than one to add."""
+        if not isinstance(weights, tuple):
+            weights = (weights, weights)
+        if weights[0].shape[0] == 1:  # one product: it is the sum, rounded as such
+            return matmul_pairs(a, weights)
+        low, high = mul((a[0][..., :, None], a[1][..., :, None]), weights)
+        low, high = _widen((low, high), self.p)
+        return low.sum(axis=-2), high.sum(axis=-2)
 
     def _start_backward(self) -> None:
         """The output's ∂L/∂ŷ and δ, and the last layer's step."""
@@ -208,7 +220,7 @@ class Reach:
             return
         net, delta = self.r.network, self.used["gradient", "z", l]
         weights = self._backward_weights(l)
-        back = matmul_pairs(delta, weights) if isinstance(weights, tuple) else matmul(delta, weights)
+        back = self._products_summed(delta, weights)
         self.grad_a_own[l - 1], grad = self._settle(back, "gradient", "a", l - 1, self.r.scale)
         self._delta_below = self._delta(net.layers[l - 2].activation, l - 1, grad)
         self._below_of = l

@@ -30,7 +30,7 @@ def matching(candidates, answer, expected: float, tolerance, reached=None) -> tu
         if interval is not None and default:
             close = interval[0] - half * (1 + 1e-9) <= answer.given <= interval[1] + half * (1 + 1e-9)
         else:
-            ratio = min(MAX_SPREAD_RATIO, max(1.0, abs(value) / abs(expected))) if expected else 1.0
+            ratio = min(MAX_SPREAD_RATIO, abs(value) / abs(expected)) if expected else 1.0
             close = abs(answer.given - value) <= half * (1 + 1e-9) + spread * ratio if default else \
                 tolerance.allows(answer.given, value, answer.decimals)
         if close and sentence not in found:

@@ -31,15 +31,17 @@ def significant(value: float, digits: int) -> float:
     return round(value, digits - 1 - math.floor(math.log10(abs(value))))
 
 
-def by_hand(layers, x, y, rate, keep):
+def by_hand(layers, x, y, rate, keep, products=False):
     """The student's pass: each intermediate written down as keep() rounds it; returns every
-    quantity they would answer, as they would write it (also via keep)."""
+    quantity they would answer, as they would write it (also via keep). `products`: each product
+    w·a and w·δ of a sum is written down (rounded) before adding."""
+    term = keep if products else (lambda v: v)
     out, a = {}, [keep(v) for v in x]
     acts = [a]
     zs = []
     for l, layer in enumerate(layers, start=1):
         f, _ = ACTIVATIONS[layer["activation"]]
-        z = [keep(sum(w * ai for w, ai in zip(row, a)) + b) for row, b in zip(layer["weights"], layer["biases"])]
+        z = [keep(sum(term(w * ai) for w, ai in zip(row, a)) + b) for row, b in zip(layer["weights"], layer["biases"])]
         a = [keep(f(v)) for v in z]
         zs.append(z)
         acts.append(a)
@@ -60,7 +62,7 @@ def by_hand(layers, x, y, rate, keep):
                 g = keep(dv * ak)
                 out[f"dL/dw{l}{j}{k}"] = g
                 out[f"w{l}{j}{k}_new"] = keep(layer["weights"][j - 1][k - 1] - rate * g)
-        grad = [keep(sum(layer["weights"][j][k] * delta[j] for j in range(len(delta))))
+        grad = [keep(sum(term(layer["weights"][j][k] * delta[j]) for j in range(len(delta))))
                 for k in range(len(acts[l - 1]))]
     return out
 
@@ -84,14 +86,15 @@ def spec_text(layers, x, y, rate):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("products", [False, True], ids=["nodes", "products too"])
 @pytest.mark.parametrize("seed", range(12))
-def test_a_student_who_rounds_as_they_go_is_never_wrong(tmp_path, seed):
+def test_a_student_who_rounds_as_they_go_is_never_wrong(tmp_path, seed, products):
     rng = random.Random(seed)
     layers, x, y = random_network(rng)
     rate = rng.choice([0.1, 0.5, 1.0])
     digits = rng.choice([3, 4, 5])
     keep = (lambda v: significant(v, digits)) if seed % 2 else (lambda v: round(v, digits))
-    answers = by_hand(layers, x, y, rate, keep)
+    answers = by_hand(layers, x, y, rate, keep, products)
     (tmp_path / "net.yaml").write_text(spec_text(layers, x, y, rate), encoding="utf-8")
     lines = "".join(f"  {q}: {v!r}\n" for q, v in answers.items())
     (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + lines, encoding="utf-8")

@@ -65,3 +65,16 @@ def test_a_mistake_rounded_as_one_goes_is_matched_within_the_right_methods_sprea
 def test_a_mistake_the_correct_method_reaches_is_never_named():
     assert matched([(0.495, "a mistake that rounding reaches")], answer("0.4950"), 0.5, Tolerance(), (0.49, 0.51)) \
         is None
+
+
+def test_a_mistake_smaller_than_the_truth_spreads_in_proportion_to_its_size():
+    # the half-value mistake's pass is the right one scaled by ½, and so is what rounding moves it by: the
+    # right method's spread about 0.5 is 0.01, the mistake's about 0.25 half that. 0.2540 is within it;
+    # 0.2580 is not, though within the right method's whole spread (the mistake's own steps cannot reach it)
+    reached = (0.49, 0.51)
+    assert matched([HALF], answer("0.2540"), 0.5, Tolerance(), reached) == "This is half the true value."
+    assert matched([HALF], answer("0.2580"), 0.5, Tolerance(), reached) is None
+    # a larger one spreads further, up to MAX_SPREAD_RATIO times: twice the truth, twice 0.01
+    double = [(1.0, "this is twice the true value")]
+    assert matched(double, answer("1.0180"), 0.5, Tolerance(), reached) == "This is twice the true value."
+    assert matched(double, answer("1.0220"), 0.5, Tolerance(), reached) is None

@@ -230,21 +230,14 @@ def test_adagrad_new_value_from_a_right_gradient_is_right_and_names_no_mistake(t
     assert by["w111_new"]["verdict"] == "right", by["w111_new"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="one linear unit, 3 significant digits in every step: 0.98 × (−1.8) = −1.764 taken as −1.76, "
-    "z = 0.136 − 1.76 + 0.25 = −1.374 → −1.37, 2(ŷ − y) = −0.84, ∂L/∂w112 = −0.84 × (−1.8) = 1.512 → 1.51; "
-    "check accepts only [1.5358, 1.553] around the true 1.5408: it does not round the products w·x. "
-    "Tried (2026-12-02): rounding them widens the correct method's interval, which the catalogue's "
-    "matching also takes as a mistaken pass's spread, so a mistake reached only when every step is "
-    "rounded coarser than 3 significant digits earns carried-forward credit "
-    "(tests/grading/test_judging.py::test_weights_already_updated_and_rounded_as_the_answer_is_are_named)",
-)
 def test_gradient_with_each_product_rounded_to_3_significant_digits_is_right(tmp_path):
     spec = (
         "input: [-0.2, -1.8]\ntarget: [-0.95]\nloss: squared_error\nlearning_rate: 0.1\n"
         "layers:\n  - {activation: linear, weights: [[-0.68, 0.98]], biases: [0.25]}\n"
     )
+    # one linear unit, 3 significant digits in every step: 0.98 × (−1.8) = −1.764 taken as −1.76,
+    # z = 0.136 − 1.76 + 0.25 = −1.374 → −1.37, 2(ŷ − y) = −0.84, ∂L/∂w112 = −0.84 × (−1.8) = 1.512 → 1.51
+    # (the true value is 1.5408: each product rounded as it is written reaches 1.51)
     by = check(tmp_path, spec, {"dL/dw112": "1.51"})
     assert by["dL/dw112"]["verdict"] == "right", by["dL/dw112"]
 
