@@ -7,6 +7,7 @@ the rest on its value; none has a "follows from" step."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 from ..core.names import Name, parse_name
@@ -122,8 +123,9 @@ def evaluate_more(result, q, notation, node_at) -> float:
 def position(q) -> tuple:
     """Where it sits along the computation (quantities.chain_position): a partial among the
     gradients (∂X/∂z of a layer just before its ∂L/∂z, which multiplies by a unit's σ′; ∂X/∂w after
-    it); an optimiser's state, then Δw, just before the new value; the rest after the updates."""
-    layer = q.name.indices[0] if q.name.indices else 0
+    it); an optimiser's state, then Δw, just before the new value; the rest after the updates (the
+    loss after K last: it is computed from every value after K)."""
+    layer = q.name.indices[0] if q.name.indices else math.inf if q.name.kind == "L" else 0
     if q.kind.startswith("state:") or q.kind == "delta":  # an update's steps, before its new value (2, layer, 0)
         return (2, layer, -2 if q.kind != "delta" else -1)
     if not q.kind.startswith("partial"):

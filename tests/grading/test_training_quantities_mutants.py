@@ -328,6 +328,8 @@ def test_a_partial_by_a_weight_sits_with_its_layers_gradients_and_a_state_before
     # an optimiser's state, then Δw, then the new value; the values after more updates after all of them
     assert at("m_w111") < at("Δw111") < at("w111_new") < at("w111_after2")
     assert sorted(["Δw111", "m_w111"], key=at) == ["m_w111", "Δw111"]
+    # the loss after K is computed from every value after K: it comes after all of them
+    assert at("b11_after3") < at("w211_after3") == at("b21_after3") < at("loss_after3")
 
 
 # --- a partial derivative of one sample -------------------------------------------------------------
