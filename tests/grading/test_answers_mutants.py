@@ -148,3 +148,28 @@ def test_a_spec_beside_a_relatively_named_answers_file_is_named_relatively(tmp_p
 def test_a_misspelt_answers_key_is_said_once(tmp_path):
     error = refusal(tmp_path, "spec: net.yaml\nanswer:\n  loss: 1\n")
     assert [p.message for p in error.problems] == ["unknown key 'answer'"]
+
+
+@pytest.mark.parametrize("name", ["''", "3", "[net.yaml]"])
+def test_a_spec_that_is_no_file_name_is_refused(tmp_path, name):
+    error = refusal(tmp_path, f"spec: {name}\nanswers:\n  loss: 1\n")
+    assert [(p.line, p.message, p.hint) for p in error.problems] == [
+        (1, "`spec:` must be a file name", "write `spec: net.yaml`")]
+
+
+def test_a_quantity_answered_twice_in_two_spellings_is_refused_where_it_is_read_alone(tmp_path):
+    # a11 and a1_1 are one quantity: a file read on its own (no grading) refuses the second
+    error = refusal(tmp_path, "spec: net.yaml\nanswers:\n  a11: 0.6\n  a1_1: 0.7\n")
+    assert [(p.line, p.message, p.hint) for p in error.problems] == [
+        (4, "a1_1 is answered already, on line 3: only that answer is graded", "give each quantity one answer")]
+
+
+def test_a_quantity_answered_twice_is_graded_once_and_the_second_not_graded(tmp_path):
+    import backprop_cli
+
+    a11 = f"{t.A11:.4f}"
+    run = backprop_cli.check([t.answers_file(tmp_path, {"a11": a11, "a1_1": "0.9"})])
+    (graded,) = run.files
+    assert [(o.answer.quantity.text, o.verdict) for o in graded.outcomes] == [("a11", "right")]
+    assert [(r.key, r.verdict, r.line) for r in graded.refused] == [("a1_1", "not_graded", 4)]
+    assert "answered already, on line 3" in graded.refused[0].hint

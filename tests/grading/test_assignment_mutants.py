@@ -143,3 +143,17 @@ def test_at_most_200_questions(course, count, refused):
     said = problems("questions:\n" + "".join(f"  - {{quantity: q{i}}}\n" for i in range(count)))
     assert said[0][0] == "give exactly one of `spec:`, `network:` (inline) and `personal:`"
     assert (f"{count} questions", "at most 200") in said if refused else len(said) == 1
+
+
+def test_a_question_may_be_worth_the_most_points_and_no_more(course):
+    top = "spec: net.yaml\nquestions:\n  - {quantity: out_h1, points: 1000000}\n"
+    assert problems(top) == []
+    said = problems("spec: net.yaml\nquestions:\n  - {quantity: out_h1, points: 1000000.5}\n")
+    assert said == [("points must be a number from 0 to 1,000,000", "e.g. `points: 2`")]
+
+
+@pytest.mark.parametrize("column", ["5", "''", "'   '", "[id]"])
+def test_a_roster_id_that_names_no_column_is_refused(course, column):
+    (course / "roster.csv").write_text("id\nalice\n", encoding="utf-8")
+    said = problems(f"spec: net.yaml\nroster: roster.csv\nroster_id: {column}\nquestions:\n  - {{quantity: out_h1}}\n")
+    assert ("`roster_id:` names the roster's column of ids", "e.g. `roster_id: SIS Login ID`") in said

@@ -135,3 +135,63 @@ def test_an_activation_gradient_through_weights_already_updated():
     q = parse_quantity("dL/da11", names)
     found = [v for v, _, c in Diagnoser(result, names).candidates(q, D_A11) if c == "updated_weights_used"]
     assert found == [pytest.approx(D_YHAT * NEW["w211"])]
+
+
+# Mazur's 2-2-2 network, sigmoid in both layers (so no layer is without a σ′ to take on z), worked by hand
+MAZUR = """\
+input: [0.05, 0.10]
+target: [0.01, 0.99]
+loss: half_squared_error
+learning_rate: 0.5
+layers:
+  - activation: sigmoid
+    weights: [[0.15, 0.20], [0.25, 0.30]]
+    biases: [0.35, 0.35]
+  - activation: sigmoid
+    weights: [[0.40, 0.45], [0.50, 0.55]]
+    biases: [0.60, 0.60]
+"""
+
+
+def _mazur_by_hand(slope_on_z=False, backward_weights=None):
+    """∂E/∂w111 = Σo δo·w_o1 · σ′(h1) · i1, σ′ taken on z where `slope_on_z`, the backward sum read
+    through `backward_weights` (rows o, columns h) where given."""
+    import math
+
+    def sigmoid(z):
+        return 1 / (1 + math.exp(-z))
+
+    x, target = [0.05, 0.10], [0.01, 0.99]
+    w1, w2 = [[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]
+    z1 = [sum(w * v for w, v in zip(row, x)) + 0.35 for row in w1]
+    a1 = [sigmoid(z) for z in z1]
+    z2 = [sum(w * v for w, v in zip(row, a1)) + 0.60 for row in w2]
+    a2 = [sigmoid(z) for z in z2]
+
+    def slope(z, a):
+        return z * (1 - z) if slope_on_z else a * (1 - a)
+
+    delta2 = [(a - t) * slope(z, a) for a, t, z in zip(a2, target, z2)]
+    back = backward_weights or w2
+    grad_a11 = sum(delta2[o] * back[o][0] for o in range(2))
+    return grad_a11 * slope(z1[0], a1[0]) * x[0]
+
+
+def _candidates(text: str, quantity: str) -> dict:
+    result = load_spec(text=text).compute()
+    names = make_notation("default", result.network.names)
+    q = parse_quantity(quantity, names)
+    return {code: value for value, _, code, *_ in Diagnoser(result, names).candidates(q, evaluate(result, q, names))}
+
+
+def test_sigma_prime_on_z_is_a_candidate_where_every_layer_is_sigmoid():
+    found = _candidates(MAZUR, "dL/dw111")
+    assert found["derivative_on_z"] == pytest.approx(_mazur_by_hand(slope_on_z=True), rel=1e-12)
+
+
+def test_a_two_layer_networks_backward_sum_read_one_path_only_or_transposed_is_a_candidate():
+    found = _candidates(MAZUR, "dL/dw111")
+    first_only = [[0.40, 0.45], [0.0, 0.0]]  # h1's ∂L/∂a sums over o1 alone
+    transposed = [[0.40, 0.50], [0.45, 0.55]]  # w_oh read as w_ho
+    assert found["one_path_only"] == pytest.approx(_mazur_by_hand(backward_weights=first_only), rel=1e-12)
+    assert found["matrix_transposed"] == pytest.approx(_mazur_by_hand(backward_weights=transposed), rel=1e-12)

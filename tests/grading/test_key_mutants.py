@@ -36,3 +36,16 @@ def test_an_inline_spec_keeps_its_blank_lines_blank():
     text = answer_key([("loss", 0.125)], 3, notation("default"), spec_text=spec_text)
     assert text.splitlines()[1:6] == ["network:", "  input: [1.0]", "", "  target: [0.5]", "answers:"]
     assert yaml.safe_load(text)["network"] == {"input": [1.0], "target": [0.5]}
+
+
+def test_a_key_is_written_with_at_least_the_decimals_an_assignment_asks():
+    from backprop_cli.core.names import notation
+    from backprop_cli.grading.key import answer_key
+
+    rows = [("loss", 0.123456789)]
+    asked = answer_key(rows, 2, notation("default"), spec_path="net.yaml", precision=("decimals", 4))
+    assert "values rounded to 4 decimals" in asked.splitlines()[0] and "  loss: 0.1235" in asked.splitlines()
+    # significant digits asked: the decimals stay as given, the header says both
+    sig = answer_key(rows, 2, notation("default"), spec_path="net.yaml", precision=("significant", 3))
+    assert sig.splitlines()[0].endswith("values rounded to 2 decimals (at least 3 significant digits)")
+    assert "  loss: 0.123" in sig.splitlines()
