@@ -166,15 +166,18 @@ class Reach:
             self.a.append(a_used)
         self.loss_own = loss_range(net.loss, self.a[depth], r.targets, self.p)
 
-    def _products_summed(self, a: Pair, weights: np.ndarray | Pair) -> Pair:
+    def _products_summed(self, a: Pair, weights: np.ndarray | Pair, rounded: bool = True) -> Pair:
         """a @ weights (weights exact, or an interval), each product a·w as a student may write it
         down before adding (−1.764 as −1.76 beside an answer of 3 significant digits): rounded as the
-        answer is, where there is more than one to add."""
-        if not isinstance(weights, tuple):
-            weights = (weights, weights)
-        if weights[0].shape[0] == 1:  # one product: it is the sum, rounded as such
-            return matmul_pairs(a, weights)
-        low, high = mul((a[0][..., :, None], a[1][..., :, None]), weights)
+        answer is, where there is more than one to add (and `rounded`)."""
+        exact = not isinstance(weights, tuple)
+        if not rounded or (weights if exact else weights[0]).shape[0] == 1:  # one product: the sum itself
+            return matmul(a, weights) if exact else matmul_pairs(a, weights)
+        if exact:  # an interval times a number: its two ends' products
+            ends = a[0][..., :, None] * weights, a[1][..., :, None] * weights
+            low, high = np.minimum(*ends), np.maximum(*ends)
+        else:
+            low, high = mul((a[0][..., :, None], a[1][..., :, None]), weights)
         low, high = _widen((low, high), self.p)
         return low.sum(axis=-2), high.sum(axis=-2)
 
@@ -220,7 +223,9 @@ class Reach:
             return
         net, delta = self.r.network, self.used["gradient", "z", l]
         weights = self._backward_weights(l)
-        back = self._products_summed(delta, weights)
+        # the correct method's δ·w written down before adding; a catalogued mistake's pass rounds its
+        # nodes alone (it is made once per mistake, and a narrower mistake names nothing it should not)
+        back = self._products_summed(delta, weights, rounded=not self.mistakes)
         self.grad_a_own[l - 1], grad = self._settle(back, "gradient", "a", l - 1, self.r.scale)
         self._delta_below = self._delta(net.layers[l - 2].activation, l - 1, grad)
         self._below_of = l
