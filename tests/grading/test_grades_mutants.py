@@ -65,3 +65,12 @@ def test_a_plain_check_lists_the_spec_and_the_matrix_files_it_read(tmp_path):
     (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n  z11: -0.0\n")
     report = Grader().grade_file(str(tmp_path / "answers.yaml"))
     assert [Path(p).resolve() for p in report.inputs] == [tmp_path / "net.yaml", tmp_path / "w.csv"]
+
+
+def test_a_plain_check_makes_every_answer_a_question_of_one_point(tmp_path):
+    # a right a11 earns its one point, a wrong ∂L/∂w211 (twice the truth) none; each is worth 1
+    report = Grader().grade_file(t.answers_file(tmp_path, {"a11": t.f(t.A11, 4), "dL/dw211": t.f(2 * t.G["w211"], 4)}))
+    by = {o.answer.quantity.text: o for o in report.outcomes}
+    assert by["a11"].verdict == "right" and by["dL/dw211"].verdict == "wrong"
+    assert [o.question.points for o in report.outcomes] == [1.0, 1.0]
+    assert by["a11"].points == 1.0 and by["dL/dw211"].points == 0.0

@@ -73,3 +73,23 @@ def test_at_most_three_codes_are_summed_most_frequent_first():
               graded(("c", "x"), ("d", "x")), graded(("d", "x"))]
     codes = [(d["code"], d["count"]) for d in class_summary(ONE_QUESTION, class_)[0]["diagnoses"]]
     assert codes == [("d", 4), ("c", 3), ("b", 2)]
+
+
+def test_a_submission_that_cannot_be_worked_out_is_invalid_on_its_first_line(tmp_path, course, monkeypatch):
+    # a network that overflows (NumericalError) or a quantity that names nothing (QuantityError) spoils
+    # that file alone, reported on its first line with the error's own message
+    from backprop_cli.errors import NumericalError
+    from backprop_cli.grading import submissions
+    from backprop_cli.grading.quantities import QuantityError
+
+    errors = {"ana": NumericalError("the loss of sample 1 is inf"), "bo": QuantityError("no such quantity", "")}
+
+    def fails(assignment, path, student, reader):
+        raise errors[student_of(path, student)]
+
+    monkeypatch.setattr(submissions, "grade_submission", fails)
+    paths = [hand_in(tmp_path, who, RIGHT) for who in ("ana", "bo")]
+    graded, invalid, strangers = grade_class(course(), paths, None)
+    assert graded == [] and strangers == [] and [path for path, _ in invalid] == paths
+    assert [[(p.file, p.line, p.column, p.message) for p in error.problems] for _, error in invalid] == \
+        [[(paths[0], 1, 1, "the loss of sample 1 is inf")], [(paths[1], 1, 1, "no such quantity")]]
