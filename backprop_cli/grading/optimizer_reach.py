@@ -5,7 +5,8 @@ student rounded it or as the file states it, the state before the update as the 
 (exact), and a state after the update the file states in place of its own; a new value from the Δw
 the file states, where it does. grading.intervals asks it for an optimiser's state (`m_w212`,
 `v_w212`, `velocity_w212`), Δw and the new value. An optimiser reads g twice (in m̂ and √v̂), so its
-update is worked from each end of g's interval and its middle, the two reads moving together.
+update is worked from each end of g's interval, its middle and (Adam's) the g where the step turns,
+the two reads moving together.
 An optimiser's intermediates always keep KEPT_DIGITS significant digits, even in the passes that
 round to the answer's decimals alone (grading.judging's wider interval): Adam's v of 2e-7 written to
 3 decimals is 0, and no student divides by ε."""
@@ -106,9 +107,23 @@ def optimizer_reach(r, q, gradient: Pair, precision, stated: dict) -> Pair:
 
     if kind == "sgd":  # w − η·g reads g once: its interval in one pass
         return worked(g)
-    # an optimiser reads g twice (m̂ and √v̂, g and √v), and its update moves with g (g/√(c + k·g²)
-    # rises with g): worked from each end of g's interval and its middle, the two reads move
-    # together as they do for the student, where one interval for both would spread the step
-    # by twice g's rounding (RMSProp's first step η/√(1 − α) would spread 3%)
-    ends = [worked((x, x)) for x in (g[0], (g[0] + g[1]) / 2, g[1])]
+    # an optimiser reads g twice (m̂ and √v̂, g and √v): worked from each end of g's interval and its
+    # middle, the two reads moving together as they do for the student, where one interval for both
+    # would spread the step by twice g's rounding (RMSProp's first step η/√(1 − α) would spread 3%).
+    # g/√(c + k·g²) rises with g; Adam's (a + b·g)/√(c + d·g²) turns once, where its peak lies inside
+    # g's interval (m ≠ 0 later in training), worked from there too
+    points = [g[0], (g[0] + g[1]) / 2, g[1]]
+    turn = _adams_turn(r.network.optimizer.settings, before, t) if kind == "adam" else None
+    if turn is not None and g[0] < turn < g[1]:
+        points.append(turn)
+    ends = [worked((x, x)) for x in points]
     return min(low for low, _ in ends), max(high for _, high in ends)
+
+
+def _adams_turn(settings: dict, before: dict, t: int) -> float | None:
+    """Where Adam's step m̂/√v̂ = (a + b·g)/√(c + d·g²) turns as g moves (its derivative b·c − a·d·g
+    is 0; ε shifts it by far less than a rounding): None where it never turns (m = 0 before)."""
+    b1, b2 = settings["beta1"], settings["beta2"]
+    a, b = b1 * before["m"] / (1 - b1 ** t), (1 - b1) / (1 - b1 ** t)
+    c, d = b2 * before["v"] / (1 - b2 ** t), (1 - b2) / (1 - b2 ** t)
+    return b * c / (a * d) if a != 0 and d != 0 else None

@@ -85,3 +85,24 @@ def test_adams_step_is_reached_at_its_peak_inside_the_gradients_interval(tmp_pat
     low, high = optimizer_reach(result, delta, (peak, peak), precision_of("1.00000e-01"), stated)
     assert low <= -step(peak) <= high and low > -step(peak) * (1 + 1e-4)  # the peak, within roundings
     assert high >= -step(peak - 0.1) and high < -step(peak - 0.1) * (1 - 1e-4)  # the lesser end: g = 0.0776
+
+
+def test_adams_peak_is_reached_wherever_it_lies_inside_the_gradients_interval(tmp_path):
+    # the same state, the peak (g = 0.1776) off the interval's middle: [peak − 0.05, peak + 0.15] has its
+    # middle at 0.2276, and the step there and at both ends is below the peak's, which a student whose g
+    # is 0.1776 reaches all the same
+    text = SPEC.format(optimizer="{name: adam}") + "optimizer_state:\n  step: 1\n  w111: {m: 0.016, v: 2.56e-05}\n"
+    (tmp_path / "net.yaml").write_text(text, encoding="utf-8")
+    result = bp.load_spec(tmp_path / "net.yaml").compute()
+    delta = parse_quantity("Δw111", notation("default", result.network.names))
+    peak = 0.1 * 0.999 * 2.56e-5 / (0.9 * 0.016 * 0.001)
+
+    def step(g: float) -> float:
+        m, v = 0.9 * 0.016 + 0.1 * g, 0.999 * 2.56e-5 + 0.001 * g * g
+        return 0.5 * (m / (1 - 0.9 ** 2)) / ((v / (1 - 0.999 ** 2)) ** 0.5 + 1e-8)
+
+    sampled = (peak - 0.05, peak + 0.05, peak + 0.15)  # the ends and the middle
+    assert step(peak) > 1.0005 * max(step(g) for g in sampled)
+    stated = {("gradient", delta.name, None): (peak - 0.05, peak + 0.15)}
+    low, _ = optimizer_reach(result, delta, (peak, peak), precision_of("1.00000e-01"), stated)
+    assert low <= -step(peak)
