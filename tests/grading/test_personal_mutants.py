@@ -185,3 +185,23 @@ def test_a_worker_draws_one_students_numbers(small):
         assert P._numbers_of("bob") == ("bob", P.personal_numbers(small, "bob"))
     finally:
         P._SHARED.clear()
+
+
+def test_a_draw_whose_value_after_updates_is_nearly_0_is_no_good_problem(tmp_path, monkeypatch):
+    # ŷ = w·1 + b, L = ŷ², η = 0.1: w ← w − 0.2·(w + b) and b likewise, twice. From w = 0.24, b = 0.5:
+    # 0.24 − 0.148 = 0.092, b 0.352; then 0.092 − 0.0888 = 0.0032, within NEAR of 0 (a right answer and
+    # a trivial 0 could not be told apart); from w = 0.3: 0.3 − 0.16 = 0.14, 0.14 − 0.096 = 0.044, fine
+    from backprop_cli.grading.assignment import load_assignment
+    from backprop_cli.grading.personal import NEAR, good_problem
+    from backprop_cli.spec.reader import load_spec
+
+    monkeypatch.chdir(tmp_path)
+    net = ("input: [1.0]\ntarget: [0.0]\nloss: squared_error\nlearning_rate: 0.1\n"
+           "layers:\n  - activation: linear\n    weights: [[{w}]]\n    biases: [0.5]\n")
+    (tmp_path / "hw.yaml").write_text("spec: a.yaml\nquestions:\n  - {quantity: w111_after2}\n  - {quantity: loss}\n",
+                                      encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(net.format(w=0.3), encoding="utf-8")
+    assignment = load_assignment("hw.yaml")
+    assert 0.0032 <= NEAR < 0.044
+    assert good_problem(assignment, load_spec(text=net.format(w=0.3))) is not None
+    assert good_problem(assignment, load_spec(text=net.format(w=0.24))) is None

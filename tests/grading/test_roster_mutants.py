@@ -38,3 +38,19 @@ def test_a_file_one_byte_over_eight_million_is_refused_and_one_at_it_is_read(tmp
     with pytest.raises(UsageError) as info:
         load_roster(str(path))
     assert str(info.value).startswith(f"--roster '{path}': ")
+
+
+def test_a_roster_id_column_that_is_not_there_is_named_with_the_columns_there_are(tmp_path):
+    (tmp_path / "roster.csv").write_text("id,name\nalice,Alice\n", encoding="utf-8")
+    with pytest.raises(UsageError) as info:
+        load_roster(str(tmp_path / "roster.csv"), "SIS Login ID")
+    assert str(info.value) == (f"--roster {tmp_path / 'roster.csv'} has no column 'SIS Login ID' (its columns: id, "
+                               "name); give --roster-id (or `roster_id:`) one of them")
+
+
+def test_the_nearest_ids_are_the_close_ones_then_those_a_folder_name_contains(tmp_path):
+    (tmp_path / "roster.csv").write_text("id\nalice\nbob\nal\n", encoding="utf-8")
+    roster = load_roster(str(tmp_path / "roster.csv"))
+    # hw3-alice is close to alice (difflib), and contains al too: each named once
+    assert roster.nearest("hw3-alice") == ["alice", "al"]
+    assert roster.nearest("BOB") == ["bob"]

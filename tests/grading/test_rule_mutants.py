@@ -125,3 +125,18 @@ def test_an_answer_at_the_very_end_of_the_interval_is_reached():
     # 0.5 written to no decimals: [0.5 − 0.5, 0.5 + 0.5] = [0, 1], both ends included
     assert rule(0.0, "0", 0.5, (0.5, 0.5)).reached
     assert rule(1.0, "1", 0.5, (0.5, 0.5)).reached
+
+
+def test_an_interval_with_an_end_past_float64_stays_unbounded_once_rounded():
+    # an overflowed intermediate stands for any value: rounding keeps it so, one float at a time as on arrays
+    import math
+
+    import numpy as np
+
+    from backprop_cli.grading.rule import precision_of
+
+    p = precision_of("0.123")
+    assert p.rounded_pair(-math.inf, 0.5) == (-math.inf, math.inf)
+    assert p.rounded_pair(-0.25, math.inf) == (-math.inf, math.inf)
+    low, high = p.rounded(np.array([-math.inf]), np.array([0.5]))
+    assert (low[0], high[0]) == (-math.inf, math.inf)
