@@ -19,7 +19,7 @@ from backprop_cli.spec.reader import load_spec
 
 from . import _tiny as t
 from .test_intervals import by_hand, significant
-from .test_intervals_mutants import SIGMOID_BCE, SOFTMAX_SQUARED, TINY
+from .test_intervals_mutants import RELU_OUT, SIGMOID_BCE, SOFTMAX_SQUARED, TINY
 
 P = precision_of("0.12")  # 3 significant digits, or finer
 DIGITS = (3, 4, 5, 6)  # the digits a student may round an intermediate to
@@ -171,7 +171,7 @@ def test_softmax_under_squared_error_has_no_fused_route():
     chains = [[], [], []]
     for yhat in students_outputs(WEIGHTS, BIASES, X, softmax):
         for k in DIGITS:
-            g = [significant(2 * (p - t), k) for p, t in zip(yhat, y)]
+            g = [significant(2 * (p - target), k) for p, target in zip(yhat, y)]
             for m in range(3):
                 chains[m].append(sum(g[i] * significant(yhat[i] * ((i == m) - yhat[m]), k) for i in range(3)))
     reach = Reach(result, names, P)
@@ -297,19 +297,7 @@ def test_a_softmax_delta_holds_every_rounding_of_its_jacobian_entries_and_no_mor
 
 # -- derivative_on_z: σ′ or tanh′ taken on z as if it were a -------------------------------------
 
-RELU_OUT_TANH = """\
-input: [1.0, 0.5]
-target: [0.2, 0.1]
-loss: squared_error
-learning_rate: 0.5
-layers:
-  - activation: tanh
-    weights: [[0.4, -0.2], [0.3, 0.6]]
-    biases: [0.1, -0.1]
-  - activation: relu
-    weights: [[0.7, -0.5], [0.2, 0.3]]
-    biases: [0.2, 0.1]
-"""
+RELU_OUT_TANH = RELU_OUT  # a 2-2-2 network: a tanh hidden layer, a relu output
 
 
 def extremes(function, low: float, high: float) -> tuple[float, float]:
@@ -385,11 +373,17 @@ def test_a_softmax_delta_holds_every_point_of_a_stated_box_of_yhat_and_gradient(
     reach = Reach(result, names, P, stated)
     intervals = [reach.interval(parse_quantity(f"dL/dz1{m}", names)) for m in (1, 2, 3)]
     grid = [[low, (low + high) / 2, high] for low, high in BOX + G_BOX]
+    reached = [[], [], []]
     for point in itertools.product(*grid):
         yhat, g = point[:3], point[3:]
         total = sum(gi * a for gi, a in zip(g, yhat))
         for m, (low, high) in enumerate(intervals):
             assert low <= yhat[m] * (g[m] - total) <= high, (point, m)
+            reached[m].append(yhat[m] * (g[m] - total))
+    # and no further past them than every product of two spreads together, (Σ rg)(Σ ra) +
+    # Σ|g|·(Σ ra)² = 0.9·0.15 + 2.8·0.0225 ≈ 0.2
+    for m, (low, high) in enumerate(intervals):
+        assert min(reached[m]) - low < 0.2 and high - max(reached[m]) < 0.2, m
 
 
 def test_a_pass_without_the_activation_derivative_takes_dl_da_for_dl_dz():
@@ -432,3 +426,328 @@ def test_a_hidden_activation_never_applied_has_slope_one_unless_taken_on_z(on_z)
         made_slope, other_slope = (z * (1 - z), 1.0) if on_z else (1.0, z * (1 - z))
         assert low <= -1.54 * w * made_slope <= high, j
         assert not low <= -1.54 * w * other_slope <= high, j
+
+
+@pytest.mark.parametrize(("spec", "mistake", "node", "span", "slope"), [
+    (TINY, "", "a11", (0.1, 0.2), lambda a: a * (1 - a)),  # σ′ from a
+    (TINY, "", "a11", (0.7, 0.85), lambda a: a * (1 - a)),
+    (RELU_OUT_TANH, "", "a11", (0.3, 0.5), lambda a: 1 - a * a),  # tanh′ from a
+    (TINY, "derivative_on_z", "z11", (0.1, 0.2), lambda z: z * (1 - z)),  # σ′ taken on z
+    (RELU_OUT_TANH, "derivative_on_z", "z11", (0.3, 0.5), lambda z: 1 - z * z),
+])
+def test_an_elementwise_delta_spans_the_gradient_times_the_slope_over_a_stated_range(spec, mistake, node, span,
+                                                                                     slope):
+    # ∂L/∂a11 stated −1 exactly and a11 (or z11, for σ′ taken on z) stated as a range: δ11 = −1·f′
+    # for every point of it lies in the interval, which reaches past them by no more than twice the
+    # offset of f′ at the range's middle from the middle of f′'s range (h², h the half width, for
+    # these parabolas), plus the slope's rounding: never by the slope's whole width
+    result, names = made(spec)
+    stated = stated_as(names, {node: span, "dL/da11": -1.0})
+    low, high = Reach(result, names, P, stated, None, mistake).interval(parse_quantity("dL/dz11", names))
+    least, most = extremes(lambda v: -1.0 * slope(v), *span)
+    assert low <= least and most <= high
+    h = (span[1] - span[0]) / 2
+    assert least - low <= 2 * h * h + 1e-3 and high - most <= 2 * h * h + 1e-3
+
+
+def test_an_activation_never_applied_leaves_the_output_layer_its_own():
+    # the mistake is a hidden layer's a = z carried forward; the output keeps its activation, and its
+    # slope: with no hidden layer, the mistaken pass is the correct one, σ′ and all
+    result, names = made(SIGMOID_BCE.replace("binary_cross_entropy", "squared_error"))
+    right, never = Reach(result, names, P), Reach(result, names, P, mistake="activation_not_applied")
+    for text in ("yhat1", "dL/dz11", "dL/dz12", "dL/dw112"):
+        q = parse_quantity(text, names)
+        assert never.interval(q) == right.interval(q), text
+    low, high = never.interval(parse_quantity("dL/dz11", names))
+    assert low <= result.deltas[1][0, 0] <= high  # 2(ŷ1 − 1)·ŷ1(1 − ŷ1), σ′ not left out
+
+
+def test_a_step_alone_sharing_another_step_alones_forward_pass_asks_its_own_base():
+    # two passes of the step alone on the same stated values, each with a base of its own: the
+    # mistaken one shares the correct one's forward pass (no forward mistake), and its backward
+    # steps still take the base's rounded true gradients, which its base (asked nothing yet) makes
+    result, names = made(TINY)
+    stated = stated_as(names, {"a11": 0.9, "dL/da12": -0.4})
+    right = Reach(result, names, P, stated, Reach(result, names, P))
+    mistake = "activation_derivative_missing"
+    shared = Reach(result, names, P, stated, Reach(result, names, P), mistake, forward=right)
+    alone = Reach(result, names, P, stated, Reach(result, names, P), mistake)
+    for text in ("dL/dw211", "dL/dz11", "dL/dz12", "dL/dw122", "dL/da11"):
+        q = parse_quantity(text, names)
+        assert shared.interval(q) == alone.interval(q), text
+    low, high = shared.interval(parse_quantity("dL/dz11", names))  # the base's ∂L/∂a11 times 1, not σ′
+    assert low <= t.D_A11 <= high and not low <= t.D_Z11 <= high
+
+
+def test_a_softmax_delta_holds_every_rounding_of_its_jacobian_entries_at_every_stated_gradient():
+    # as above, ∂L/∂ŷ now stated as ranges: δm = Σi gi·Jim is linear in g, so its extremes are at
+    # the corners of g's box; there each entry's rounding moves δm by the most |gi| of its range
+    result, names = made(SOFTMAX_SQUARED)
+    yhat, g_box = (0.123, 0.456, 0.421), ((-1.9, -1.6), (0.7, 1.1), (0.6, 1.0))
+    stated = stated_as(names, {**{f"yhat{i + 1}": yhat[i] for i in range(3)},
+                               **{f"dL/dyhat{i + 1}": g_box[i] for i in range(3)}})
+    reach = Reach(result, names, P, stated)
+    for m in range(3):
+        written = [roundings(yhat[i] * ((i == m) - yhat[m])) for i in range(3)]
+        low, high = reach.interval(parse_quantity(f"dL/dz1{m + 1}", names))
+        for g in itertools.product(*g_box):
+            for choice in itertools.product(*written):
+                assert low <= sum(gi * entry for gi, entry in zip(g, choice)) <= high, (m, g, choice)
+
+
+# -- products written down before adding; a batch's mean; z taken for a --------------------------
+
+OFF_GRID = """\
+input: [1.23, -0.567]
+target: [0.3, 0.6]
+loss: squared_error
+learning_rate: 0.5
+layers:
+  - activation: tanh
+    weights: [[0.321, 0.789], [-0.654, 0.432]]
+    biases: [0.1, -0.2]
+  - activation: linear
+    weights: [[0.7, -0.5], [0.2, 0.3]]
+    biases: [0.2, 0.1]
+"""
+
+
+def test_each_product_of_a_sum_may_be_written_down_rounded_forward_and_back():
+    # z11 = 0.321·1.23 + 0.789·(−0.567) + 0.1 = 0.39483 − 0.447363 + 0.1, and, with δ21 and δ22
+    # stated (0.7158 and −1.4911, more digits than 3), ∂L/∂a11 = 0.7·0.7158 + 0.2·(−1.4911) =
+    # 0.50106 − 0.29822: a student may write each product down rounded (3 significant digits or
+    # finer) before adding; every such sum is reached (the sum is the answer itself)
+    result, names = made(OFF_GRID)
+    reach = Reach(result, names, P, stated_as(names, {"dL/dz21": 0.7158, "dL/dz22": -1.4911}))
+    low, high = reach.interval(parse_quantity("z11", names))
+    for first, second in itertools.product(roundings(0.321 * 1.23), roundings(0.789 * -0.567)):
+        assert low <= first + second + 0.1 <= high, (first, second)
+    low, high = reach.interval(parse_quantity("dL/da11", names))
+    sums = [first + second for first, second in itertools.product(roundings(0.7 * 0.7158), roundings(0.2 * -1.4911))]
+    assert low <= min(sums) < max(sums) <= high
+    assert min(sums) == pytest.approx(0.501 - 0.29822) and max(sums) == pytest.approx(0.5011 - 0.298)
+
+
+def test_a_pass_taking_z_for_a_multiplies_the_layer_belows_z():
+    # pre_activation_for_activation: dL/dw2jk = δ2j · z1k (not a1k); the first layer's dL/dw1jk
+    # multiplies the input x_k (there is no z below it): on the tiny network, by hand
+    result, names = made(TINY)
+    reach = Reach(result, names, P, mistake="pre_activation_for_activation")
+    for text, value, truth in (("dL/dw211", t.D_YHAT * t.Z11, t.G["w211"]), ("dL/dw212", t.D_YHAT * t.Z12, t.G["w212"]),
+                               ("dL/dw111", t.D_Z11 * t.X1, None), ("dL/dw122", t.D_Z12 * t.X2, None)):
+        low, high = reach.interval(parse_quantity(text, names))
+        assert low <= value <= high, text
+        if truth is not None:
+            assert not low <= truth <= high, text
+
+
+def batch_alone():
+    """The batch of 2, and each of its samples as a network of its own (Reach, notation)."""
+    batch, names = made(SOFTMAX_BATCH_SQUARED)
+    lines = SOFTMAX_BATCH_SQUARED.splitlines()
+    alone = []
+    for sample in (1, 2):
+        single, single_names = made("\n".join([f"input: {lines[sample][4:]}", f"target: {lines[3 + sample][4:]}",
+                                               *lines[6:]]) + "\n")
+        alone.append((Reach(single, single_names, P), single_names))
+    return batch, names, alone
+
+
+def test_a_samples_own_parameter_gradient_is_that_sample_alone():
+    # dL/db12[s] and dL/dw121[s]: sample s's own gradient, before any averaging: what the network
+    # run on that sample alone gives, its own neuron's δ (not the layer's sum)
+    batch, names, alone = batch_alone()
+    reach = Reach(batch, names, P)
+    for s, (one, one_names) in enumerate(alone, start=1):
+        for text in ("dL/db11", "dL/db12", "dL/dw121", "dL/dw132"):
+            own = reach.interval(parse_quantity(f"{text}[{s}]", names))
+            assert own == pytest.approx(one.interval(parse_quantity(text, one_names)), rel=1e-9, abs=1e-15), (s, text)
+
+
+def test_a_batch_not_averaged_sums_the_samples_gradients():
+    # batch_not_averaged: the batch's gradient is the sum of its samples' (twice the mean, here)
+    batch, names, alone = batch_alone()
+    reach = Reach(batch, names, P, mistake="batch_not_averaged")
+    for text in ("dL/dw111", "dL/db13"):
+        low, high = reach.interval(parse_quantity(text, names))
+        each = [one.interval(parse_quantity(text, one_names)) for one, one_names in alone]
+        assert low == pytest.approx(each[0][0] + each[1][0], rel=1e-9)
+        assert high == pytest.approx(each[0][1] + each[1][1], rel=1e-9)
+        assert low <= 2 * batch.gradient(text[4:]) <= high, text
+
+
+def test_a_batchs_parameter_gradient_is_the_mean_of_each_samples_alone():
+    # dL/dw and dL/db of a batch of 2: the mean of what each sample alone gives (the pass on that
+    # sample's network), the interval's ends too
+    batch, names, alone = batch_alone()
+    reach = Reach(batch, names, P)
+    for text in ("dL/dw111", "dL/dw132", "dL/db12", "dL/db13"):
+        low, high = reach.interval(parse_quantity(text, names))
+        each = [one.interval(parse_quantity(text, one_names)) for one, one_names in alone]
+        assert low == pytest.approx((each[0][0] + each[1][0]) / 2, rel=1e-9)
+        assert high == pytest.approx((each[0][1] + each[1][1]) / 2, rel=1e-9)
+        assert low <= batch.gradient(text[4:]) <= high, text
+
+
+def test_an_l2_term_adds_lambda_w_to_a_weights_gradient_and_nothing_to_a_bias():
+    # l2: 0.1 adds λ·w to ∂L/∂w (0.1·0.7 = 0.07 to dL/dw211) and nothing to ∂L/∂b (biases carry
+    # no L2 term): the tiny network's gradients by hand
+    result, names = made(TINY.replace("learning_rate: 0.5", "learning_rate: 0.5\nl2: 0.1"))
+    reach = Reach(result, names, P)
+    for text, value, off in (("dL/dw211", t.G["w211"] + 0.1 * t.W211, t.G["w211"]),
+                             ("dL/dw112", t.G["w112"] + 0.1 * t.W112, t.G["w112"]),
+                             ("dL/db21", t.G["b21"], t.G["b21"] + 0.1 * t.B21),
+                             ("dL/db12", t.G["b12"], t.G["b12"] + 0.1 * t.B12)):
+        low, high = reach.interval(parse_quantity(text, names))
+        assert low <= value <= high and not low <= off <= high, text
+
+
+def test_a_softmax_delta_on_exact_outputs_spans_exactly_its_stated_gradients_range():
+    # ŷ = (0.11, 0.09, 0.8) stated exactly (every Jacobian entry has 3 significant digits: no
+    # rounding moves it), ∂L/∂ŷ stated as ranges: δm = Σi gi·Jim is linear in g, its least and
+    # most at corners of g's box, and the interval is exactly that
+    result, names = made(SOFTMAX_SQUARED)
+    yhat, g_box = (0.11, 0.09, 0.8), ((-1.9, -1.6), (0.1, 0.3), (1.4, 1.8))
+    stated = stated_as(names, {**{f"yhat{i + 1}": yhat[i] for i in range(3)},
+                               **{f"dL/dyhat{i + 1}": g_box[i] for i in range(3)}})
+    reach = Reach(result, names, P, stated)
+    for m in range(3):
+        jacobian = [yhat[i] * ((i == m) - yhat[m]) for i in range(3)]
+        corners = [sum(gi * entry for gi, entry in zip(g, jacobian)) for g in itertools.product(*g_box)]
+        low, high = reach.interval(parse_quantity(f"dL/dz1{m + 1}", names))
+        assert (low, high) == pytest.approx((min(corners), max(corners)), abs=1e-12), m
+
+
+def test_an_elementwise_delta_holds_every_corner_of_a_stated_gradient_and_output():
+    # ∂L/∂a11 stated as the range (−1.5, −0.5) and a11 as (0.1, 0.2): δ11 = g·a(1 − a) is most
+    # negative at g = −1.5, a = 0.2 (−0.24) and least at g = −0.5, a = 0.1 (−0.045)
+    result, names = made(TINY)
+    stated = stated_as(names, {"a11": (0.1, 0.2), "dL/da11": (-1.5, -0.5)})
+    low, high = Reach(result, names, P, stated).interval(parse_quantity("dL/dz11", names))
+    for g in (-1.5, -1.0, -0.5):
+        for a in (0.1, 0.15, 0.2):
+            assert low <= g * a * (1 - a) <= high, (g, a)
+    assert low <= -0.24 and high >= -0.045
+
+
+@pytest.mark.parametrize(("mistake", "weights"), [
+    ("matrix_transposed", (0.7, -0.5)),  # w2k1 read as w21k: the first row for the first column
+    ("one_path_only", (0.7, 0.0)),  # the first unit's path alone
+])
+def test_a_mistake_reading_the_weights_another_way_sums_through_them(mistake, weights):
+    # δ21 = 0.7158 and δ22 = −1.4911 stated: ∂L/∂a11 = Σj δ2j·(the weight the mistake reads); the
+    # truth reads w211 = 0.7 and w221 = 0.2 (0.20284), the mistakes what the cases say
+    result, names = made(OFF_GRID)
+    stated = stated_as(names, {"dL/dz21": 0.7158, "dL/dz22": -1.4911})
+    low, high = Reach(result, names, P, stated, None, mistake).interval(parse_quantity("dL/da11", names))
+    value = 0.7158 * weights[0] + -1.4911 * weights[1]
+    assert low <= value <= high and not low <= 0.7158 * 0.7 + -1.4911 * 0.2 <= high
+
+
+def test_a_pass_with_weights_already_updated_sums_through_the_updated_weights():
+    # updated_weights_used: ∂L/∂a11 = Σj δ2j·(w2j1 − η·δ2j·a11), the weights updated by this pass's
+    # own gradient (δ stated: 0.7158 and −1.4911; a11 = tanh(z11) as the student rounds it). The
+    # pass takes that gradient at its interval's middle, with the answer's own rounding only (by
+    # design: its spread is δ's), so a student's value is within 0.002 of it, if not in it
+    result, names = made(OFF_GRID)
+    stated = stated_as(names, {"dL/dz21": 0.7158, "dL/dz22": -1.4911})
+    low, high = Reach(result, names, P, stated, None, "updated_weights_used").interval(
+        parse_quantity("dL/da11", names))
+    a11 = math.tanh(0.321 * 1.23 + 0.789 * -0.567 + 0.1)
+    for a in roundings(a11):
+        value = sum(delta * (w - 0.5 * delta * a) for delta, w in ((0.7158, 0.7), (-1.4911, 0.2)))
+        assert low - 0.002 <= value <= high + 0.002, a
+    assert not low <= 0.7158 * 0.7 + -1.4911 * 0.2 <= high
+    assert high - low < 0.005  # δ exact: a11's rounding and the updated weights' own only
+
+
+@pytest.mark.parametrize(("mistake", "gradient"), [("factor_2_lost", lambda yhat: yhat - 1.0),
+                                                   ("sign_flipped", lambda yhat: -2 * (yhat - 1.0))])
+def test_a_mistaken_loss_gradient_holds_every_student_making_it(mistake, gradient):
+    # factor_2_lost: ∂L/∂ŷ = ŷ − y; sign_flipped: −2(ŷ − y); the tiny network's δ21 (a linear output:
+    # ∂L/∂ŷ itself) as a student making the mistake writes it from their rounded ŷ, every rounding
+    result, names = made(TINY)
+    low, high = Reach(result, names, P, mistake=mistake).interval(parse_quantity("dL/dz21", names))
+    layers = [{"activation": "sigmoid", "weights": [[0.4, -0.2], [0.3, 0.6]], "biases": [0.1, -0.1]},
+              {"activation": "linear", "weights": [[0.7, -0.5]], "biases": [0.2]}]
+    reached = []
+    for k in DIGITS:
+        for products in (False, True):
+            done = by_hand(layers, [1.0, 0.5], [1.0], 0.5, lambda v, k=k: significant(v, k), products)
+            reached += roundings(gradient(done["yhat1"]))
+    assert low <= min(reached) < max(reached) <= high
+    assert not low <= t.D_YHAT <= high
+
+
+SOFTMAX_BATCH_CE = SOFTMAX_BATCH_SQUARED.replace("squared_error", "cross_entropy")
+
+
+@pytest.mark.parametrize("sample", [1, 2])
+def test_a_batchs_softmax_cross_entropy_delta_holds_each_samples_yhat_minus_y(sample):
+    # the fused ŷ − y, sample by sample (each its own targets' sum), halved by the mean of 2
+    batch, names = made(SOFTMAX_BATCH_CE)
+    reach = Reach(batch, names, P)
+    for m in (1, 2, 3):
+        low, high = reach.interval(parse_quantity(f"dL/dz1{m}[{sample}]", names))
+        fused = (batch.a[1][sample - 1, m - 1] - batch.targets[sample - 1, m - 1]) / 2
+        assert low <= fused <= high, m
+
+
+def test_an_l2_term_is_added_to_the_loss():
+    # l2: 0.1 adds (λ/2)·Σw² = 0.05·(0.16 + 0.04 + 0.09 + 0.36 + 0.49 + 0.25) = 0.0695 to L, exactly
+    result, names = made(TINY.replace("learning_rate: 0.5", "learning_rate: 0.5\nl2: 0.1"))
+    low, high = Reach(result, names, P).interval(parse_quantity("loss", names))
+    assert low <= t.LOSS + 0.0695 <= high and not low <= t.LOSS <= high
+
+
+TINY_BATCH = TINY.replace("input: [1.0, 0.5]", "inputs:\n  - [1.0, 0.5]\n  - [-1.0, 2.0]").replace(
+    "target: [1.0]", "targets:\n  - [1.0]\n  - [0.0]")
+
+
+def test_a_batchs_one_step_derivatives_are_each_samples_own():
+    # σ′(z11) and ∂z21/∂w211 = a11 of sample s: the network run on that sample alone gives them
+    batch, names = made(TINY_BATCH)
+    reach = Reach(batch, names, P)
+    for s, x, y in ((1, "[1.0, 0.5]", "[1.0]"), (2, "[-1.0, 2.0]", "[0.0]")):
+        single, single_names = made(TINY.replace("input: [1.0, 0.5]", f"input: {x}").replace("target: [1.0]",
+                                                                                           f"target: {y}"))
+        alone = Reach(single, single_names, P)
+        for text in ("da11/dz11", "da12/dz12", "dz21/dw211", "dz21/dw212"):
+            own = reach.interval(parse_quantity(f"{text}[{s}]", names))
+            assert own == pytest.approx(alone.interval(parse_quantity(text, single_names)), abs=1e-15), (s, text)
+
+
+def test_a_weight_gradient_spans_every_corner_of_its_stated_factors():
+    # δ21 stated as the range (−0.8, −0.6) and a11 as (0.55, 0.65): dL/dw211 = δ21·a11 runs from
+    # −0.8·0.65 = −0.52 to −0.6·0.55 = −0.33, exactly (nothing is rounded after them: the answer's own)
+    result, names = made(TINY)
+    stated = stated_as(names, {"dL/dz21": (-0.8, -0.6), "a11": (0.55, 0.65)})
+    reach = Reach(result, names, P, stated)
+    assert reach.interval(parse_quantity("dL/dw211", names)) == pytest.approx((-0.52, -0.33), abs=1e-12)
+    assert reach.interval(parse_quantity("dL/dw211[1]", names)) == pytest.approx((-0.52, -0.33), abs=1e-12)
+
+
+def test_a_softmax_jacobian_entry_below_a_hidden_layer_spans_the_rounded_outputs():
+    # ∂ŷ1/∂z22 = −ŷ1·ŷ2 of the softmax-classifier (a tanh layer below the softmax), from the
+    # student's rounded ŷ: every rounding of ŷ1 and ŷ2 gives a product in the interval
+    from backprop_cli import load_example
+
+    result = load_example("softmax-classifier").compute()
+    names = make_notation("default", result.network.names)
+    low, high = Reach(result, names, P).interval(parse_quantity("dyhat1/dz22", names))
+    y1, y2 = (float(v) for v in result.a[2][0][:2])
+    products = [-a * b for a in roundings(y1) for b in roundings(y2)]
+    assert low <= min(products) < max(products) <= high
+
+
+def test_a_correct_pass_sharing_a_forward_pass_serves_as_a_base():
+    # a correct pass given another's forward pass (the same, shared) is a base for the step alone
+    # as well as one making its own: the step alone on it gives the same intervals
+    result, names = made(TINY)
+    stated = stated_as(names, {"a11": 0.9})
+    shared = Reach(result, names, P, forward=Reach(result, names, P))
+    on_shared = Reach(result, names, P, stated, shared)
+    on_own = Reach(result, names, P, stated, Reach(result, names, P))
+    for text in ("yhat1", "dL/dw211", "dL/dz11", "dL/dw112"):
+        q = parse_quantity(text, names)
+        assert on_shared.interval(q) == on_own.interval(q), text
