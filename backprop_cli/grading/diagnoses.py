@@ -16,9 +16,9 @@ from ..core.result import Result
 from ..core.update import updated
 from ..errors import UsageError
 from .answers import Answer, Tolerance
-from .intervals import one_path_only, read_the_other_way
 from .matching import matching
 from .optimizer_mistakes import state_mistakes, update_mistakes
+from .possible import one_path_only, read_the_other_way
 from .quantities import Quantity, QuantityError, evaluate, shown
 from .rule import same_value
 from .training_quantities import is_more

@@ -26,6 +26,7 @@ from .interval_arithmetic import (
     softmax_entry,
 )
 from .optimizer_reach import optimizer_reach
+from .possible import one_path_only, read_the_other_way
 from .quantities import Quantity, QuantityError, evaluate, local_slope, node_at
 from .rule import Precision, remembered
 from .training_quantities import is_more, loss_after_reach, partial_top, updates_reach
@@ -43,24 +44,6 @@ _WIDENING: dict = {}  # Reach._entry_widening, by precision and ŷ
 def _widen(pair: Pair, precision: Precision) -> Pair:
     """An intermediate as the student may have written it down: rounded at `precision`."""
     return precision.rounded(*pair)
-
-
-def one_path_only(weights: np.ndarray) -> np.ndarray | None:
-    """The weights a backward sum ∂L/∂a = Σ δ·w reads when it keeps the first unit fed only
-    (one_path_only); None where a unit feeds one, and nothing changes."""
-    if weights.shape[0] < 2:
-        return None
-    kept = np.zeros_like(weights)
-    kept[0] = weights[0]
-    return kept
-
-
-def read_the_other_way(weights: np.ndarray) -> np.ndarray | None:
-    """w_jk taken as w_kj (matrix_transposed): the transpose of a square matrix; None where the
-    matrix is not square, or is its own transpose, and nothing changes."""
-    if weights.shape[0] != weights.shape[1] or np.allclose(weights, weights.T):
-        return None
-    return weights.T
 
 
 def _pins(result, notation, stated: dict) -> dict:

@@ -1,5 +1,6 @@
 """Which of the catalogue's whole-pass mistakes (grading.intervals.MISTAKES) are worth trying on a
-gradient, how they pair, and when the digits written tell a mistake's value from the right one.
+gradient, the weights a backward sum read one path only or transposed takes, how mistakes pair, and
+when the digits written tell a mistake's value from the right one.
 
 A mistake that cannot change a gradient on this network (factor_2_lost without squared error, a
 transpose of a matrix that is not square) would only give the right interval again; leaving it out
@@ -7,13 +8,31 @@ saves a pass. The judge (grading.judging) asks these rules; they are kept apart 
 tested alone."""
 from __future__ import annotations
 
-from .intervals import one_path_only, read_the_other_way
+import numpy as np
 
 # slips of process, made beside any other mistake: tried first, paired with every other
 PROCESS = ("sign_flipped", "factor_2_lost", "updated_weights_used", "batch_not_averaged")
 # two ways of getting one factor wrong: made together, the pass makes only the first of them
 SAME_FACTOR = ({"activation_derivative_missing", "derivative_on_z"}, {"one_path_only", "matrix_transposed"},
                {"one_path_only", "updated_weights_used"}, {"matrix_transposed", "updated_weights_used"})
+
+
+def one_path_only(weights: np.ndarray) -> np.ndarray | None:
+    """The weights a backward sum ∂L/∂a = Σ δ·w reads when it keeps the first unit fed only
+    (one_path_only); None where a unit feeds one, and nothing changes."""
+    if weights.shape[0] < 2:
+        return None
+    kept = np.zeros_like(weights)
+    kept[0] = weights[0]
+    return kept
+
+
+def read_the_other_way(weights: np.ndarray) -> np.ndarray | None:
+    """w_jk taken as w_kj (matrix_transposed): the transpose of a square matrix; None where the
+    matrix is not square, or is its own transpose, and nothing changes."""
+    if weights.shape[0] != weights.shape[1] or np.allclose(weights, weights.T):
+        return None
+    return weights.T
 
 
 def possible_mistakes(result, q) -> list[str]:
