@@ -54,3 +54,28 @@ def test_the_nearest_ids_are_the_close_ones_then_those_a_folder_name_contains(tm
     # hw3-alice is close to alice (difflib), and contains al too: each named once
     assert roster.nearest("hw3-alice") == ["alice", "al"]
     assert roster.nearest("BOB") == ["bob"]
+
+
+def test_a_roster_without_a_header_keeps_every_row_and_no_columns(tmp_path):
+    (tmp_path / "roster.csv").write_text("alice\nbob\n", encoding="utf-8")
+    roster = load_roster(str(tmp_path / "roster.csv"))
+    assert roster.ids == ["alice", "bob"] and roster.header == [] and roster.id_column == "id"
+    assert not roster.from_canvas
+
+
+def test_a_canvas_export_leaves_out_points_possible_and_its_test_student_and_keeps_its_own_columns(tmp_path):
+    (tmp_path / "roster.csv").write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section,HW1 (123)\n"
+        "    Points Possible,,,,,10\n"
+        '"Student, Test",99,,,Sec 1,0\n'
+        '"Liddell, Alice",1,a1,alice,Sec 1,7\n', encoding="utf-8")
+    roster = load_roster(str(tmp_path / "roster.csv"), "SIS Login ID")
+    assert roster.ids == ["alice"] and roster.from_canvas
+    # the cells a gradebook writes back: Canvas's own columns, not the assignment's
+    assert roster.rows["alice"] == {"Student": "Liddell, Alice", "ID": "1", "SIS User ID": "a1",
+                                    "SIS Login ID": "alice", "Section": "Sec 1"}
+
+
+def test_a_student_named_like_canvass_test_student_is_kept_outside_a_canvas_export(tmp_path):
+    (tmp_path / "roster.csv").write_text('name,id\n"Student, Test",tester\nAlice,alice\n', encoding="utf-8")
+    assert load_roster(str(tmp_path / "roster.csv")).ids == ["tester", "alice"]
