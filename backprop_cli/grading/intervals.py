@@ -150,18 +150,15 @@ class Reach:
         self.loss_own = loss_range(net.loss, self.a[depth], r.targets, self.p)
 
     def _products_summed(self, a: Pair, weights: np.ndarray | Pair, rounded: bool = True) -> Pair:
-        """a @ weights (weights exact, or an interval), each product a·w as a student may write it
-        down before adding (−1.764 as −1.76 beside an answer of 3 significant digits): rounded as the
-        answer is, where there is more than one to add (and `rounded`)."""
-        exact = not isinstance(weights, tuple)
-        if not rounded or (weights if exact else weights[0]).shape[0] == 1:  # one product: the sum itself
-            return matmul(a, weights) if exact else matmul_pairs(a, weights)
-        if exact:  # an interval times a number: its two ends' products
-            ends = a[0][..., :, None] * weights, a[1][..., :, None] * weights
-            low, high = np.minimum(*ends), np.maximum(*ends)
-        else:
-            low, high = mul((a[0][..., :, None], a[1][..., :, None]), weights)
-        low, high = _widen((low, high), self.p)
+        """a @ weights, each product a·w as a student may write it down before adding (−1.764 as −1.76
+        beside 3 significant digits): rounded as the answer is, where `rounded` and several add up
+        (weights an interval: a mistake's updated ones, whose pass rounds nodes alone, never products)."""
+        if isinstance(weights, tuple):
+            return matmul_pairs(a, weights)
+        if not rounded or weights.shape[0] == 1:  # one product: the sum itself
+            return matmul(a, weights)
+        ends = a[0][..., :, None] * weights, a[1][..., :, None] * weights  # an interval times a number
+        low, high = _widen((np.minimum(*ends), np.maximum(*ends)), self.p)
         return low.sum(axis=-2), high.sum(axis=-2)
 
     def _start_backward(self) -> None:
