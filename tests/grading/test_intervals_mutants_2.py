@@ -19,7 +19,7 @@ from backprop_cli.spec.reader import load_spec
 
 from . import _tiny as t
 from .test_intervals import by_hand, significant
-from .test_intervals_mutants import RELU_OUT, SIGMOID_BCE, SOFTMAX_SQUARED, TINY
+from .test_intervals_mutants import RELU_OUT, SIGMOID_BCE, SOFTMAX_BATCH, SOFTMAX_SQUARED, TINY
 
 P = precision_of("0.12")  # 3 significant digits, or finer
 DIGITS = (3, 4, 5, 6)  # the digits a student may round an intermediate to
@@ -223,20 +223,7 @@ def test_a_softmax_delta_holds_every_yhat_in_a_stated_box_and_little_more():
         assert min(reached[m]) - low <= 0.01 and high - max(reached[m]) <= 0.01, m
 
 
-SOFTMAX_BATCH_SQUARED = """\
-inputs:
-  - [0.5, -1.0]
-  - [2.0, 0.3]
-targets:
-  - [1, 0, 0]
-  - [0, 0, 1]
-loss: squared_error
-learning_rate: 0.5
-layers:
-  - activation: softmax
-    weights: [[0.3, -0.2], [-0.4, 0.6], [0.2, 0.1]]
-    biases: [0.1, 0.0, -0.1]
-"""
+SOFTMAX_BATCH_SQUARED = SOFTMAX_BATCH.replace("loss: cross_entropy", "loss: squared_error")
 
 
 def test_a_batchs_softmax_delta_on_stated_boxes_is_each_samples_own():
@@ -679,7 +666,7 @@ def test_a_mistaken_loss_gradient_holds_every_student_making_it(mistake, gradien
     assert not low <= t.D_YHAT <= high
 
 
-SOFTMAX_BATCH_CE = SOFTMAX_BATCH_SQUARED.replace("squared_error", "cross_entropy")
+SOFTMAX_BATCH_CE = SOFTMAX_BATCH
 
 
 @pytest.mark.parametrize("sample", [1, 2])

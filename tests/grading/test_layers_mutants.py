@@ -25,6 +25,7 @@ from backprop_cli.grading.layers import (
 from backprop_cli.grading.rule import precision_of
 
 from .test_layers import graded, truth
+from .test_layers_pinned import judge_on
 
 FINE = precision_of("0.123456789012")  # 12 decimals: the stated values' own intervals are points
 
@@ -255,21 +256,6 @@ def test_an_update_rounds_eta_times_g_as_a_step_of_its_own(rate):
 
 # ---- which mistakes are looked for on stated values, and how they are named ----
 
-def _judge(tmp_path, spec_text: str, answers: dict):
-    """test_layers_pinned._judge on a spec's text: a Judge of an answers file, its answers by text."""
-    from backprop_cli.core.names import notation
-    from backprop_cli.grading.answers import AnswersReader
-    from backprop_cli.grading.judging import Judge
-
-    (tmp_path / "net.yaml").write_text(spec_text)
-    body = "".join(f"  {k}: {v}\n" for k, v in answers.items())
-    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n" + body)
-    _, result, read, tolerance, notation_name = AnswersReader().read(str(tmp_path / "a.yaml"))
-    truths = {id(a): result.truth(a.quantity) for a in read}
-    judge = Judge(result, notation(notation_name, result.network.names), read, truths, tolerance,
-                  LayersDiagnoser(result))
-    return judge, {a.quantity.text: a for a in read}
-
 
 def test_a_window_values_gradient_is_built_from_the_pooled_one_even_where_it_is_not_the_maximum():
     r = _tanh_max()
@@ -283,7 +269,7 @@ def test_a_window_values_gradient_is_built_from_the_pooled_one_even_where_it_is_
 def test_mistakes_on_stated_values_are_named_only_where_they_change_the_step(tmp_path):
     # ∂L/∂a1_1_2 (its window's maximum) on the stated ∂L/∂a2_1_1 = −0.6: routed −0.6, spread −0.6 too,
     # averaged over the window of 2 −0.3; nothing else made below the stated value changes it
-    judge, read = _judge(tmp_path, TANH_MAX.format(rate=0.5),
+    judge, read = judge_on(tmp_path, TANH_MAX.format(rate=0.5),
                          {"dL/da2_1_1": "-0.6000", "dL/da1_1_2": "-0.3000", "dL/da1_1_1": "-0.6000"})
     found = judge.stated_mistakes(read["dL/da1_1_2"])
     assert [m[2] for m in found] == ["max_pool_gradient_averaged"]
@@ -297,7 +283,7 @@ def test_mistakes_on_stated_values_are_named_only_where_they_change_the_step(tmp
 def test_no_mistake_is_looked_for_on_stated_values_a_gradient_is_not_built_from(tmp_path):
     # ∂L/∂a1_1_1 alone: on the true values spreading the pooled gradient would give it ∂L/∂a2_1_1 ≠ 0,
     # but the file states nothing it is built from (stated_mistakes is about the file's own values)
-    judge, read = _judge(tmp_path, TANH_MAX.format(rate=0.5), {"dL/da1_1_1": "-0.6000", "dL/dw311": "0.1000"})
+    judge, read = judge_on(tmp_path, TANH_MAX.format(rate=0.5), {"dL/da1_1_1": "-0.6000", "dL/dw311": "0.1000"})
     r = judge.r
     q = parse_layer_quantity("dL/da1_1_1", r)
     assert r.truth(q) == 0.0 and r.truth(parse_layer_quantity("dL/da2_1_1", r)) != 0.0

@@ -108,11 +108,16 @@ def test_a_backward_mistake_leaves_every_parameters_value_as_it_is():
 
 def _judge(tmp_path, example: str, answers: dict):
     """A Judge of an answers file on an example (as grades.grade does it), and its answers by text."""
+    return judge_on(tmp_path, (SPECS / f"{example}.yaml").read_text(), answers)
+
+
+def judge_on(tmp_path, spec_text: str, answers: dict):
+    """_judge on a spec's own text."""
     from backprop_cli.core.names import notation
     from backprop_cli.grading.answers import AnswersReader
     from backprop_cli.grading.judging import Judge
 
-    (tmp_path / "net.yaml").write_text((SPECS / f"{example}.yaml").read_text())
+    (tmp_path / "net.yaml").write_text(spec_text)
     body = "".join(f"  {k}: {v}\n" for k, v in answers.items())
     (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n" + body)
     _, result, read, tolerance, notation_name = AnswersReader().read(str(tmp_path / "a.yaml"))
