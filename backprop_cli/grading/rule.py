@@ -85,9 +85,8 @@ class Precision:
 
     def _rounded_few(self, low: np.ndarray, high: np.ndarray):
         """rounded() of a handful of values, by rounded_pair."""
-        pairs = [self.rounded_pair(a, b) for a, b in zip(low.ravel().tolist(), high.ravel().tolist())]
-        return (np.array([a for a, _ in pairs], dtype=float).reshape(low.shape),
-                np.array([b for _, b in pairs], dtype=float).reshape(low.shape))
+        ends = np.array(list(map(self.rounded_pair, low.ravel().tolist(), high.ravel().tolist())), dtype=float)
+        return ends[:, 0].reshape(low.shape), ends[:, 1].reshape(low.shape)
 
     def rounded_arrays(self, low: np.ndarray, high: np.ndarray):
         """rounded() over numpy arrays, every value at once."""
@@ -117,8 +116,10 @@ class Precision:
         float64 can barely hold. (tests/grading/test_rule.py holds the two to the same floats.)
         rounded() asks it for arrays of up to FEW values."""
         magnitude = max(abs(low), abs(high))
-        if not (math.isfinite(low) and math.isfinite(high) and magnitude > 0):
+        if not (math.isfinite(low) and math.isfinite(high)):
             return _floats(self.rounded_arrays(np.asarray(low, dtype=float), np.asarray(high, dtype=float)))
+        if magnitude == 0:  # a 0 stays itself (rounded_arrays' ± half of nothing, signed zeros as numpy has them)
+            return low - 0.0, high + 0.0
         exponent = math.floor(math.log10(magnitude))
         digit = self.significant - 1 - exponent
         first = max(digit if self.scientific else min(self.decimals, digit), self.kept - 1 - exponent)
@@ -150,8 +151,10 @@ def remembered(store: dict, precision: Precision, low: np.ndarray, high: np.ndar
 def _down(end: float, scale: float, finer: float) -> float:
     """rounded_pair's end moved down, as rounded_arrays' down()."""
     next_digit = end * finer
-    off_grid = abs(next_digit - round(next_digit)) > ON_GRID * abs(next_digit)
-    return min(math.ceil(end * scale - 0.5) / scale, end - 0.5 / finer if off_grid else end, end)
+    rounding = math.ceil(end * scale - 0.5) / scale
+    if abs(next_digit - round(next_digit)) > ON_GRID * abs(next_digit):  # off the next digit's grid
+        end -= 0.5 / finer
+    return end if end < rounding else rounding  # min(): the rounding where equal (its signed zero)
 
 
 # 10^k as numpy's power gives it over an array (what rounded_arrays computes), which is not always
