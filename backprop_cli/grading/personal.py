@@ -10,6 +10,7 @@ student is shown are exactly the numbers the key is computed from.
 from __future__ import annotations
 
 import hashlib
+import math
 import struct
 
 import numpy as np
@@ -281,6 +282,13 @@ def reads_only_zeros(asked: list, spec: Spec) -> bool:
     return False
 
 
+def too_near(q, expected: float, loss: str) -> bool:
+    """Whether a question's true value alone refuses a draw: within NEAR of 0; or, a gradient under
+    squared error, within 2·NEAR of 0, where the first value the catalogue gives it, its half (the
+    factor 2 lost), is within NEAR of it (refused here, before the candidates find it)."""
+    return abs(expected) <= (2 * NEAR if q.kind == "gradient" and loss == "squared_error" else NEAR)
+
+
 def good_problem(assignment, spec: Spec):
     """The checked network's (result, diagnoser) when it is a good problem, else None: no kink or
     saturation to fall into, and no question whose answer is nearly 0 or nearly what a catalogued
@@ -302,15 +310,20 @@ def good_problem(assignment, spec: Spec):
     result = spec.compute()
     diagnoser = Diagnoser(result, notation)
     # a value after K updates trains the network K epochs: asked last, once every cheaper question
-    # has passed (most draws fail before it)
-    questions = sorted(assignment.asked(notation), key=lambda q: q.kind.startswith("after:"))
+    # has passed (most draws fail before it); an update works out every parameter's step: after the rest
+    questions = sorted(assignment.asked(notation), key=lambda q: (q.kind.startswith("after:"), q.kind == "updated"))
     for trained in (False, True):
-        try:
-            asked = [(q, evaluate(result, q, notation)) for q in questions if q.kind.startswith("after:") == trained]
-        except NumericalError:  # training these numbers diverges: no problem to hand out
-            return None
-        if any(abs(expected) <= NEAR for _, expected in asked):  # cheap checks first: most draws fail here
-            return None
+        asked = []
+        for q in questions:
+            if q.kind.startswith("after:") != trained:
+                continue
+            try:
+                expected = evaluate(result, q, notation)
+            except NumericalError:  # training these numbers diverges: no problem to hand out
+                return None
+            if too_near(q, expected, spec.network.loss.name):  # cheap checks first: most draws fail here
+                return None
+            asked.append((q, expected))
         # every question's candidates in turn, one at a time: the cheap ones of all come before the
         # first mistaken pass is made, and each pass (in DRAWING_PASSES' order) only once no question
         # has a value left without a new pass (any order refuses the same draws)
@@ -330,7 +343,7 @@ def good_problem(assignment, spec: Spec):
                 going.append((expected, stream))
                 value = candidate[0]
                 # a "mistake" that gives the true value here is no mistake in this network
-                if np.isfinite(value) and 1e-12 * max(1.0, abs(expected)) < abs(value - expected) <= NEAR:
+                if math.isfinite(value) and 1e-12 * max(1.0, abs(expected)) < abs(value - expected) <= NEAR:
                     return None
             streams = going
     return result, diagnoser

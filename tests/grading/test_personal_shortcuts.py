@@ -1,6 +1,7 @@
 """Drawing a personal problem takes shortcuts (grading.personal): a first layer saturated or kinked
 is seen on the raw numbers of many attempts at once, an asked first-layer gradient that reads only 0
-inputs is seen before the whole pass, and the catalogue's mistaken passes are made in one order across the questions.
+inputs is seen before the whole pass, a gradient within 2·NEAR of 0 under squared error is refused
+before the catalogue finds its half, and the catalogue's mistaken passes are made in one order across the questions.
 Each only saves time: with none of them, every student is handed the very same network."""
 import numpy as np
 import pytest
@@ -46,7 +47,7 @@ def an_assignment(tmp_path, name, drawn=DRAWN):
 @pytest.mark.parametrize("name", sorted(NETWORKS))
 def test_the_shortcuts_hand_every_student_the_same_network(tmp_path, monkeypatch, name):
     assignment = an_assignment(tmp_path, name)
-    taken = {"first layer": 0, "zeros": 0}
+    taken = {"first layer": 0, "zeros": 0, "too near": 0}
 
     def counted(key, shortcut):
         def call(*args):
@@ -57,13 +58,23 @@ def test_the_shortcuts_hand_every_student_the_same_network(tmp_path, monkeypatch
 
     monkeypatch.setattr(P, "first_layers_refused", counted("first layer", P.first_layers_refused))
     monkeypatch.setattr(P, "reads_only_zeros", counted("zeros", P.reads_only_zeros))
+    near, too_near = P.NEAR, P.too_near
+
+    def halves_counted(q, expected, loss):  # refused by the lost factor 2's shortcut alone, counted
+        found = too_near(q, expected, loss)
+        taken["too near"] += found and abs(expected) > near
+        return found
+
+    monkeypatch.setattr(P, "too_near", halves_counted)
     students = [f"s{i:02d}" for i in range(15)]
     drawn = [repr(P.personal_numbers(assignment, s)) for s in students]
     assert taken["first layer"] > 0  # the shortcut is taken on these draws, so the comparison says something
     assert (taken["zeros"] > 0) == (name != "leaky l2")
+    assert (taken["too near"] > 0) == (name != "tanh batch")  # squared error's networks: the halves' shortcut
     # without the shortcuts, and with the passes made in the opposite order: the same networks
     monkeypatch.setattr(P, "first_layers_refused", lambda _activation, samples, *_: np.zeros(len(samples), bool))
     monkeypatch.setattr(P, "reads_only_zeros", lambda *args: False)
+    monkeypatch.setattr(P, "too_near", lambda _q, expected, _loss: abs(expected) <= near)  # the rule's own 0.005
     monkeypatch.setattr(D, "DRAWING_PASSES", tuple(reversed(D.DRAWING_PASSES)))
     assert [repr(P.personal_numbers(assignment, s)) for s in students] == drawn
 
