@@ -4,10 +4,12 @@ Shared network (default): 200 answer files of 12 answers each on the PadhAI note
 right, some with the notes' own mistakes, so the diagnoses run too (goal: well under two seconds).
 --personal: 1,000 students of an assignment with `personal:` and a roster, each graded on their
 own network (their handout written by `backprop assign`), with the text report (goal: at most
-10 s, 500 MB); with --every-report also the JSON, the summary, JUnit, a gradebook in each format,
+10 s, 500 MB; the wrong third write the notes' wrong numbers, made-up numbers on their networks, the
+worst case for naming mistakes; with --own-mistakes they make the notes' mistakes on their own
+networks instead); with --every-report also the JSON, the summary, JUnit, a gradebook in each format,
 the GitHub annotations and job summary, at `feedback: diagnosis`, five roster students missing
 and two strangers.
-Run: python benchmarks/grade_class.py [--students 200] [--runs 3] [--personal [--every-report]]
+Run: python benchmarks/grade_class.py [--students 200] [--runs 3] [--personal [--every-report] [--own-mistakes]]
 """
 from __future__ import annotations
 
@@ -57,9 +59,19 @@ questions:
 """ + "".join(f"  - {{quantity: {q}, points: 1}}\n" for q in RIGHT)
 
 
-def write_personal_class(directory: Path, students: int) -> tuple[list[str], Path]:
+def own_mistakes(result, rows: dict) -> dict:
+    """The notes' four mistakes made on a student's own network: a12 written as z12 (the activation
+    not applied), ∂L/∂w212 with the factor 2 lost, ∂L/∂w121 with its sign flipped, and w212 updated
+    the wrong way on that halved gradient."""
+    half = rows["dL/dw212"] / 2
+    return {"a12": f"{rows['z12']:.4f}", "dL/dw212": f"{half:.4f}", "dL/dw121": f"{-rows['dL/dw121']:.4f}",
+            "w212_new": f"{rows['w212'] + result.learning_rate * half:.4f}"}
+
+
+def write_personal_class(directory: Path, students: int, own: bool = False) -> tuple[list[str], Path]:
     """Handouts by `backprop assign`, each answers file filled with its student's key (a third of
-    them then given the notes' mistakes)."""
+    them then given the notes' mistakes: the notes' own wrong numbers, made up on any other network;
+    with `own`, the same mistakes made on the student's own network)."""
     (directory / "net.yaml").write_text(SPEC.read_text(encoding="utf-8"), encoding="utf-8")
     assignment = directory / "hw.yaml"
     assignment.write_text(ASSIGNMENT, encoding="utf-8")
@@ -74,10 +86,10 @@ def write_personal_class(directory: Path, students: int) -> tuple[list[str], Pat
     paths = []
     for i in range(students):
         _, result = loaded.network_for(f"s{i:04d}")
-        rows = dict(key_values(result, list(RIGHT), notation("default")))
-        answers = {q: f"{v:.4f}" for q, v in rows.items()}
+        rows = dict(key_values(result, [*RIGHT, "z12", "w212"], notation("default")))
+        answers = {q: f"{rows[q]:.4f}" for q in RIGHT}
         if i % 3 == 0:
-            answers.update(WRONG)
+            answers.update(own_mistakes(result, rows) if own else WRONG)
         path = directory / "class" / f"s{i:04d}" / "answers.yaml"
         path.write_text("spec: net.yaml\nanswers:\n" + "".join(f"  {q}: {v}\n" for q, v in answers.items()))
         paths.append(str(path))
@@ -90,9 +102,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--personal", action="store_true")
     parser.add_argument("--every-report", action="store_true")
+    parser.add_argument("--own-mistakes", action="store_true",
+                        help="with --personal: the wrong third make the notes' mistakes on their own networks")
     args = parser.parse_args()
     if args.personal:
-        return personal(args.students or 1000, args.runs, args.every_report)
+        return personal(args.students or 1000, args.runs, args.every_report, args.own_mistakes)
     args.students = args.students or 200
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_class(Path(tmp), args.students)
@@ -108,15 +122,15 @@ def main() -> None:
               f"best {min(times):.2f} s   (goal: well under 2 s)")
 
 
-def personal(students: int, runs: int, every_report: bool) -> None:
+def personal(students: int, runs: int, every_report: bool, own: bool = False) -> None:
     import os
     import resource
 
     with tempfile.TemporaryDirectory() as tmp:
-        paths, assignment = write_personal_class(Path(tmp), students)
+        paths, assignment = write_personal_class(Path(tmp), students, own)
         command = [sys.executable, "-m", "backprop_cli", "check", "--assignment", str(assignment)]
         env = dict(os.environ)
-        reports = "text report"
+        reports = "text report" + (", the wrong third's mistakes made on their own networks" if own else "")
         if every_report:
             paths = paths[5:]  # five roster students hand nothing in, two strangers do
             for stranger in ("s9999x", "mallory"):
