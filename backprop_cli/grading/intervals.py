@@ -260,15 +260,15 @@ class Reach:
         if act.name == "linear":  # ∂L/∂z is ∂L/∂a itself: one number, rounded once
             return grad_a
         g, rg = (grad_a[0] + grad_a[1]) / 2, (grad_a[1] - grad_a[0]) / 2
-        ac, ra = (a[0] + a[1]) / 2, (a[1] - a[0]) / 2
         diagonal = not act.elementwise and "softmax_cross_paths_missing" in self.mistakes
         if act.elementwise or diagonal:  # the local derivative rounded as the answer is: a step students write down
             slope, sc = self._slope(act, layer)
             slope = self._pin(self.p.rounded(*slope), "slope", "a", layer)
-            sc = np.clip(sc, slope[0], slope[1])
+            sc = np.minimum(np.maximum(sc, slope[0]), slope[1])  # np.clip, without its wrapper's cost
             rs = np.maximum(slope[1] - sc, sc - slope[0])
             centre, spread = g * sc, np.abs(sc) * rg + np.abs(g) * rs + rg * rs
             return centre - spread, centre + spread
+        ac, ra = (a[0] + a[1]) / 2, (a[1] - a[0]) / 2
         total = (g * ac).sum(axis=-1, keepdims=True)
         centre = ac * (g - total)
         # first order: ∂δm/∂gi = am(δim − ai); ∂δm/∂am = gm − S − am·gm; ∂δm/∂ai = −am·gi (i ≠ m)
@@ -306,8 +306,8 @@ class Reach:
         r = self.r
         source = self.z[l - 1] if "pre_activation_for_activation" in self.mistakes and l > 1 else self.a[l - 1]
         scale = 1.0 if "batch_not_averaged" in self.mistakes else r.scale
-        corners = [delta[i][:, :, None] * source[k][:, None, :] for i in (0, 1) for k in (0, 1)]
-        self.weight_grad_samples[l] = np.minimum.reduce(corners), np.maximum.reduce(corners)
+        self.weight_grad_samples[l] = mul((delta[0][:, :, None], delta[1][:, :, None]),
+                                          (source[0][:, None, :], source[1][:, None, :]))
         self.weight_grad_own[l] = tuple(bound.sum(axis=0) * scale for bound in self.weight_grad_samples[l])
         self.bias_grad_samples[l] = delta
         self.bias_grad_own[l] = (delta[0].sum(axis=0) * scale, delta[1].sum(axis=0) * scale)
