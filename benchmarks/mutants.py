@@ -153,13 +153,16 @@ def _env(root: Path) -> dict:
     return {**os.environ, "PYTHONPATH": str(root)}  # the copy's package, not an installed one
 
 
+HANGS = 300  # seconds: the whole quick suite takes under a minute, so a run this long is a mutant's endless loop
+
+
 def exit_code(root: Path, tests: list[str]) -> int:
     """pytest's exit code for the quick tests among `tests` in the copy (a run that hangs, as a
-    mutated loop may: 1, a failure)."""
+    mutated loop may: 1, a failure, once it has taken HANGS seconds)."""
     try:
         done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-m",
                                "not slow", *tests], cwd=root, env=_env(root), capture_output=True, check=False,
-                              timeout=1800)
+                              timeout=HANGS)
     except subprocess.TimeoutExpired:
         return 1
     return done.returncode
