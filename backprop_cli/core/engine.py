@@ -72,7 +72,14 @@ def run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate
 def _run(network: Network, inputs: np.ndarray, targets: np.ndarray, learning_rate: float, checked: bool,
          exact_zeros: bool) -> Result:
     z, a = forward(network, inputs)
-    yhat = a[-1]
+    return backward_from(network, z, a, targets, learning_rate, checked=checked, exact_zeros=exact_zeros)
+
+
+def backward_from(network: Network, z: list, a: list, targets: np.ndarray, learning_rate: float, *,
+                  checked: bool = True, exact_zeros: bool = True) -> Result:
+    """run() from its forward pass's z and a on: a network that computes its forward pass as the one
+    that gave them did (a mistake in the backward pass alone) needs no forward pass of its own."""
+    inputs, yhat = a[0], a[-1]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         grad_yhat = network.loss.gradient(yhat, targets)
     per_sample_loss, delta_out = output_delta(network, z[-1], yhat, targets, grad_yhat)

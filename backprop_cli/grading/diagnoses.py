@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..core.engine import backward, run
+from ..core.engine import backward, backward_from, run
 from ..core.functions import Activation
 from ..core.names import Notation
 from ..core.network import Network
@@ -30,9 +30,13 @@ def _softmax_without_cross_terms(act: Activation) -> Activation:
     return act.replace(name="softmax (diagonal only)", derivative=lambda _z, a: a * (1.0 - a))
 
 
-def _variant(result: Result, change) -> Result:
-    """The same forward and backward pass with one mistake made (a changed network)."""
+def _variant(result: Result, change, backward_only: bool = False) -> Result:
+    """The same forward and backward pass with one mistake made (a changed network); `backward_only`:
+    a mistake in the derivatives alone, whose forward pass is the result's own."""
     net = change(result.network)
+    if backward_only:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):  # as run()
+            return backward_from(net, result.z, result.a, result.targets, result.learning_rate, checked=False)
     return run(net, result.a[0], result.targets, result.learning_rate, checked=False)  # compared, never shown
 
 
@@ -184,16 +188,16 @@ class Diagnoser:
             r = self.result
             last = r.network.layers[-1].activation
             if key == "cross":
-                self._mistaken[key] = _variant(r, _no_cross_paths) if r.network.softmax_layers else None
+                self._mistaken[key] = _variant(r, _no_cross_paths, True) if r.network.softmax_layers else None
             elif key == "notes":
-                self._mistaken[key] = _variant(r, _notes_softmax_factor) if not last.elementwise \
+                self._mistaken[key] = _variant(r, _notes_softmax_factor, True) if not last.elementwise \
                     and r.sizes[-1] > 1 else None
             elif key == "flat":
-                self._mistaken[key] = _variant(r, _without_activation_derivative)
+                self._mistaken[key] = _variant(r, _without_activation_derivative, True)
             elif key in ("onz", "linear", "linear_own"):
                 changed = {"onz": _derivative_on_z, "linear": _never_activated,
                            "linear_own": _never_activated_own_derivative}[key](r.network)
-                self._mistaken[key] = None if changed is None else _variant(r, lambda _net: changed)
+                self._mistaken[key] = None if changed is None else _variant(r, lambda _net: changed, key == "onz")
             elif key == "onepath":
                 layers = r.network.layers
                 self._mistaken[key] = _through_weights(r, lambda i: one_path_only(layers[i].weights) if i else None)

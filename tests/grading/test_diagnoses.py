@@ -160,3 +160,38 @@ def test_a_whole_pass_mistake_with_the_batch_summed_is_named_as_a_pair(tmp_path)
     said = Diagnoser(result, n).diagnose(answer, evaluate(result, answer.quantity, n), tolerance)
     assert said == ("Two mistakes at once: the activation's derivative ∂a/∂z is left out of the chain; and the batch "
                     "is summed where the loss is its mean (divide by n = 2).")
+
+
+BACKWARD_ONLY_NETWORKS = {  # a softmax output over sigmoid units; a batch of tanh units under squared error
+    "softmax": ("input: [2, 5, 3]\ntarget: [1, 0]\nloss: cross_entropy\nlearning_rate: 1\nlayers:\n"
+                "  - activation: sigmoid\n    weights: [[0.1, 0.3, -0.4], [-0.3, 0.2, 0.5]]\n    biases: [0.1, 0]\n"
+                "  - activation: softmax\n    weights: [[0.5, 0.8], [0.5, -0.2]]\n    biases: 0\n"),
+    "tanh batch": ("inputs: [[1, 2], [0, -1]]\ntargets: [[0.5], [1]]\nloss: squared_error\nlearning_rate: 0.5\n"
+                   "layers:\n  - activation: tanh\n    weights: [[0.4, -0.6], [0.9, 0.2]]\n    biases: [0, 0.1]\n"
+                   "  - activation: sigmoid\n    weights: [[0.7, -0.3]]\n    biases: [0.2]\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BACKWARD_ONLY_NETWORKS))
+def test_a_mistake_in_the_derivatives_alone_reuses_the_forward_pass_bit_for_bit(name):
+    """A derivative left out, taken on z, or a softmax's cross paths dropped change no forward value:
+    the backward pass from the result's own z and a gives the very floats of a whole pass."""
+    import numpy as np
+
+    from backprop_cli.grading import diagnoses as D
+    from backprop_cli.spec.reader import load_spec
+
+    result = load_spec(text=BACKWARD_ONLY_NETWORKS[name]).compute()
+    changes = [D._without_activation_derivative, D._no_cross_paths, lambda net: D._derivative_on_z(net) or net]
+    if name == "softmax":
+        changes.append(D._notes_softmax_factor)
+    changed = 0
+    for change in changes:
+        whole, reused = D._variant(result, change), D._variant(result, change, backward_only=True)
+        assert reused.z is result.z and reused.a is result.a  # no forward pass of its own
+        for field in ("z", "a", "deltas", "grad_a", "weight_grads", "bias_grads"):
+            for mine, theirs in zip(getattr(reused, field), getattr(whole, field)):
+                assert (mine is None and theirs is None) or np.array_equal(mine, theirs), (field, change)
+        assert np.array_equal(reused.per_sample_loss, whole.per_sample_loss)
+        changed += any(not np.array_equal(mine, right) for mine, right in zip(reused.deltas[1:], result.deltas[1:]))
+    assert changed >= 2  # mistakes that change the backward pass: the comparison says something
