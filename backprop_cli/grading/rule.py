@@ -85,7 +85,8 @@ class Precision:
 
     def _rounded_few(self, low: np.ndarray, high: np.ndarray):
         """rounded() of a handful of values, by rounded_pair."""
-        ends = np.array(list(map(self.rounded_pair, low.ravel().tolist(), high.ravel().tolist())), dtype=float)
+        pairs = list(map(self.rounded_pair, low.ravel().tolist(), high.ravel().tolist()))
+        ends = np.array(pairs, dtype=float).reshape(-1, 2)  # (low, high) a row: (0, 2) for no values
         return ends[:, 0].reshape(low.shape), ends[:, 1].reshape(low.shape)
 
     def rounded_arrays(self, low: np.ndarray, high: np.ndarray):

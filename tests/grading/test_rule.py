@@ -173,3 +173,14 @@ def test_rounded_gives_the_same_floats_one_at_a_time_or_all_at_once(decimals, si
         want = p.rounded_arrays(low.reshape(shape), high.reshape(shape))
         for g, w in zip(got, want):
             assert g.shape == w.shape and np.array_equal(g, w, equal_nan=True)
+
+
+def test_rounded_takes_an_empty_array_as_the_arrays_do():
+    """No values to round (an empty shape) gives empty ends of that shape, on either path."""
+    from backprop_cli.grading.rule import Precision
+
+    p = Precision(4, 3)
+    for shape in ((0,), (1, 0), (0, 3)):
+        low = np.zeros(shape)
+        for got in (p.rounded(low, low), p.rounded_arrays(low, low)):
+            assert got[0].shape == shape and got[1].shape == shape
