@@ -86,8 +86,9 @@ class Precision:
     def _rounded_few(self, low: np.ndarray, high: np.ndarray):
         """rounded() of a handful of values, by rounded_pair."""
         pairs = list(map(self.rounded_pair, low.ravel().tolist(), high.ravel().tolist()))
-        ends = np.array(pairs, dtype=float).reshape(-1, 2)  # (low, high) a row: (0, 2) for no values
-        return ends[:, 0].reshape(low.shape), ends[:, 1].reshape(low.shape)
+        # the lows, then the highs, each contiguous (numpy sums a strided view in another order: other last bits)
+        ends = np.array(pairs, dtype=float).reshape(-1, 2).T.copy()
+        return ends[0].reshape(low.shape), ends[1].reshape(low.shape)
 
     def rounded_arrays(self, low: np.ndarray, high: np.ndarray):
         """rounded() over numpy arrays, every value at once."""

@@ -175,6 +175,22 @@ def test_rounded_gives_the_same_floats_one_at_a_time_or_all_at_once(decimals, si
             assert g.shape == w.shape and np.array_equal(g, w, equal_nan=True)
 
 
+def test_rounded_ends_are_contiguous_so_their_sums_keep_their_last_bits():
+    """A layer's products rounded one float at a time come back as contiguous arrays, as numpy's own
+    do: numpy sums a strided view in another order, and a last bit of an interval would move."""
+    from backprop_cli.grading.rule import Precision
+
+    rng = np.random.default_rng(7)
+    p = Precision(4, 3)
+    for shape in ((1, 4, 4), (2, 4, 2), (3,)):
+        low = rng.normal(size=shape) * 10.0 ** rng.integers(-3, 2, size=shape)
+        high = low + np.abs(rng.normal(size=shape)) * 1e-3
+        few, arrays = p.rounded(low, high), p.rounded_arrays(low, high)
+        for got, want in zip(few, arrays):
+            assert got.flags["C_CONTIGUOUS"]
+            assert got.sum(axis=0).tobytes() == want.sum(axis=0).tobytes()
+
+
 def test_rounded_takes_an_empty_array_as_the_arrays_do():
     """No values to round (an empty shape) gives empty ends of that shape, on either path."""
     from backprop_cli.grading.rule import Precision
