@@ -45,9 +45,7 @@ def possible_mistakes(result, q) -> list[str]:
         possible.append("factor_2_lost")
     if activations & {"sigmoid", "tanh", "relu", "leaky_relu"}:
         possible.append("activation_derivative_missing")
-    # σ′ on z changes the δ of a sigmoid or tanh layer: of a parameter's own layer or one above it
-    read = layers[q.name.indices[0] - 1:] if q.is_parameter else layers
-    if {layer.activation.name for layer in read} & {"sigmoid", "tanh"}:
+    if activations & {"sigmoid", "tanh"}:
         possible.append("derivative_on_z")
     if net.softmax_layers:
         possible.append("softmax_cross_paths_missing")
