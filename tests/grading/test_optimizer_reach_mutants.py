@@ -64,45 +64,45 @@ def test_a_denominator_whose_interval_ends_at_0_leaves_any_step_possible():
     assert _divide((1.0, 2.0), (0.5, 2.0)) == (0.5, 4.0)
 
 
+def adam_after_step_1(tmp_path):
+    """The spec under Adam after one step (m = 0.016, v = 2.56e-5 for w111), its Δw111, and the g at
+    which the next step peaks: 0.1·(0.999·2.56e-5) = (0.9·0.016)·0.001·g."""
+    text = SPEC.format(optimizer="{name: adam}") + "optimizer_state:\n  step: 1\n  w111: {m: 0.016, v: 2.56e-05}\n"
+    (tmp_path / "net.yaml").write_text(text, encoding="utf-8")
+    result = bp.load_spec(tmp_path / "net.yaml").compute()
+    delta = parse_quantity("Δw111", notation("default", result.network.names))
+    return result, delta, 0.1 * 0.999 * 2.56e-5 / (0.9 * 0.016 * 0.001)
+
+
+def adam_step(g: float) -> float:
+    """η·m̂/(√v̂ + ε) of the next step from that state, worked by hand for a gradient g."""
+    m, v = 0.9 * 0.016 + 0.1 * g, 0.999 * 2.56e-5 + 0.001 * g * g
+    return 0.5 * (m / (1 - 0.9 ** 2)) / ((v / (1 - 0.999 ** 2)) ** 0.5 + 1e-8)
+
+
 def test_adams_step_is_reached_at_its_peak_inside_the_gradients_interval(tmp_path):
     # later in training (m = 0.016, v = 2.56e-5 after step 1) Adam's step η·m̂/(√v̂ + ε), with
     # m = 0.9·0.016 + 0.1·g and v = 0.999·2.56e-5 + 0.001·g², is no monotone function of g: it
     # peaks where 0.1·(0.999·2.56e-5) = (0.9·0.016)·0.001·g, at g = 0.1776 (4.256·η/(1 − 0.9²)·√(1 − 0.999²)
     # there, 4.162 at g = 0.2776, 3.942 at 0.0776). A g stated anywhere in [0.0776, 0.2776] reaches the peak.
-    text = SPEC.format(optimizer="{name: adam}") + "optimizer_state:\n  step: 1\n  w111: {m: 0.016, v: 2.56e-05}\n"
-    (tmp_path / "net.yaml").write_text(text, encoding="utf-8")
-    result = bp.load_spec(tmp_path / "net.yaml").compute()
-    delta = parse_quantity("Δw111", notation("default", result.network.names))
-    peak = 0.1 * 0.999 * 2.56e-5 / (0.9 * 0.016 * 0.001)
+    result, delta, peak = adam_after_step_1(tmp_path)
     assert abs(peak - 0.1776) < 1e-4
 
-    def step(g: float) -> float:
-        m, v = 0.9 * 0.016 + 0.1 * g, 0.999 * 2.56e-5 + 0.001 * g * g
-        return 0.5 * (m / (1 - 0.9 ** 2)) / ((v / (1 - 0.999 ** 2)) ** 0.5 + 1e-8)
-
-    assert step(peak) > 1.02 * max(step(peak - 0.1), step(peak + 0.1))
+    assert adam_step(peak) > 1.02 * max(adam_step(peak - 0.1), adam_step(peak + 0.1))
     stated = {("gradient", delta.name, None): (peak - 0.1, peak + 0.1)}
     low, high = optimizer_reach(result, delta, (peak, peak), precision_of("1.00000e-01"), stated)
-    assert low <= -step(peak) <= high and low > -step(peak) * (1 + 1e-4)  # the peak, within roundings
-    assert high >= -step(peak - 0.1) and high < -step(peak - 0.1) * (1 - 1e-4)  # the lesser end: g = 0.0776
+    assert low <= -adam_step(peak) <= high and low > -adam_step(peak) * (1 + 1e-4)  # the peak, within roundings
+    assert high >= -adam_step(peak - 0.1) and high < -adam_step(peak - 0.1) * (1 - 1e-4)  # the lesser end: g = 0.0776
 
 
 def test_adams_peak_is_reached_wherever_it_lies_inside_the_gradients_interval(tmp_path):
     # the same state, the peak (g = 0.1776) off the interval's middle: [peak − 0.05, peak + 0.15] has its
     # middle at 0.2276, and the step there and at both ends is below the peak's, which a student whose g
     # is 0.1776 reaches all the same
-    text = SPEC.format(optimizer="{name: adam}") + "optimizer_state:\n  step: 1\n  w111: {m: 0.016, v: 2.56e-05}\n"
-    (tmp_path / "net.yaml").write_text(text, encoding="utf-8")
-    result = bp.load_spec(tmp_path / "net.yaml").compute()
-    delta = parse_quantity("Δw111", notation("default", result.network.names))
-    peak = 0.1 * 0.999 * 2.56e-5 / (0.9 * 0.016 * 0.001)
-
-    def step(g: float) -> float:
-        m, v = 0.9 * 0.016 + 0.1 * g, 0.999 * 2.56e-5 + 0.001 * g * g
-        return 0.5 * (m / (1 - 0.9 ** 2)) / ((v / (1 - 0.999 ** 2)) ** 0.5 + 1e-8)
+    result, delta, peak = adam_after_step_1(tmp_path)
 
     sampled = (peak - 0.05, peak + 0.05, peak + 0.15)  # the ends and the middle
-    assert step(peak) > 1.0005 * max(step(g) for g in sampled)
+    assert adam_step(peak) > 1.0005 * max(adam_step(g) for g in sampled)
     stated = {("gradient", delta.name, None): (peak - 0.05, peak + 0.15)}
     low, _ = optimizer_reach(result, delta, (peak, peak), precision_of("1.00000e-01"), stated)
-    assert low <= -step(peak)
+    assert low <= -adam_step(peak)
