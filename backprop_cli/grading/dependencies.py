@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from ..core.computation import EXPRESSION, NETWORK
 from .intervals import Reach
-from .quantities import Quantity, QuantityError, chain_position, local_slope, node_at
+from .quantities import Quantity, QuantityError, chain_position, input_read, local_slope, node_at
 from .rule import Precision
 from .training_quantities import is_more
 
 # a node: ("value" | "gradient", "z" | "a", layer, neuron, sample); ("w" | "b" | "new" | "delta" |
 # "state:m" ..., layer, j, k) (a parameter's gradient, its updated value, the change the update makes,
-# the optimiser's state after it); ("slope", layer, neuron, sample) (a unit's ∂a/∂z); or ("L",)
+# the optimiser's state after it); ("slope", layer, neuron, sample) (a unit's ∂a/∂z); ("input", layer,
+# j, k, sample) (∂z_j/∂w_jk, which is a_k of the layer below); or ("L",)
 Node = tuple
 
 
@@ -27,6 +28,9 @@ def node_of(result, q: Quantity, notation) -> Node | None:
     slope = local_slope(result, notation, q.kind, q.name)  # a unit's ∂a/∂z (σ′): a step of its own
     if slope is not None:
         return ("slope", *slope, (q.sample or 1) - 1)
+    read = input_read(result, notation, q.kind, q.name)  # ∂z_j/∂w_jk: the a_k it is, read from the file
+    if read is not None:
+        return ("input", *read, (q.sample or 1) - 1)
     if is_more(q.kind):  # judged on its value alone: no step of its own to follow from
         return None
     if q.name.kind == "L":
@@ -48,6 +52,9 @@ def step_inputs(result, node: Node):
     samples = range(result.samples)
     if node[0] == "L":
         return [("value", "a", depth, i, s) for s in samples for i in range(sizes[depth])]
+    if node[0] == "input":  # ∂z_j/∂w_jk is a_k of the layer below
+        _, layer, _, k, s = node
+        return [("value", "a", layer - 1, k - 1, s)]
     if node[0] == "slope":  # σ′ = a(1 − a), tanh′ = 1 − a² from a; relu′ from z
         _, layer, neuron, s = node
         return [("value", "a" if layers[layer - 1].activation.name in A_SLOPES else "z", layer, neuron, s)]

@@ -27,7 +27,7 @@ from .interval_arithmetic import (
 )
 from .optimizer_reach import optimizer_reach
 from .possible import one_path_only, read_the_other_way
-from .quantities import Quantity, QuantityError, evaluate, local_slope, node_at
+from .quantities import Quantity, QuantityError, evaluate, input_read, local_slope, node_at
 from .rule import Precision, remembered
 from .training_quantities import is_more, loss_after_reach, partial_top, updates_reach
 
@@ -328,14 +328,16 @@ class Reach:
         if unit is not None:
             slope, _ = self._slope(r.network.layers[unit[0] - 1].activation, unit[0])
             return float(slope[0][s, unit[1]]), float(slope[1][s, unit[1]])
+        read = input_read(r, self.n, q.kind, q.name)
+        if read is not None:  # ∂z_j/∂w_jk = a_k of the layer below: its own value, or the file's
+            below, k = read[0] - 1, read[2] - 1
+            low, high = self._pin(self.a_own[below], "value", "a", below)
+            return float(low[s, k]), float(high[s, k])
         try:
             top = node_at(r, partial_top(q), self.n)
             wrt = r.parameter_index(str(q.name)) if q.is_parameter else node_at(r, q.name, self.n)
         except (QuantityError, UsageError):
             return None
-        if wrt[0] == "w" and top[0] == "z" and top[1] == wrt[1] and top[2] == wrt[2] - 1 and wrt[1] > 1:
-            low, high = self.a_own[wrt[1] - 1]  # ∂z_j/∂w_jk = a_k of the layer below, as its own value
-            return float(low[s, wrt[3] - 1]), float(high[s, wrt[3] - 1])
         layer = top[1]  # softmax's ∂ai/∂zm = ai(δim − am); another unit of an elementwise layer: 0, exactly
         if top[0] != "a" or wrt[0] != "z" or wrt[1] != layer or r.network.layers[layer - 1].activation.elementwise:
             return None

@@ -191,3 +191,15 @@ def local_slope(result: Result, notation: Notation, kind: str, name: Name) -> tu
         return None
     return (top[1], top[2]) if result.network.layers[top[1] - 1].activation.elementwise else None
 
+
+def input_read(result: Result, notation: Notation, kind: str, name: Name) -> tuple[int, int, int] | None:
+    """(layer, j, k) of a one-step ∂z_lj/∂w_ljk past the first layer: it is a_k of layer l − 1, a
+    value a file may state (None for any other partial derivative; layer 1's is an input x, given)."""
+    if not kind.startswith("partial:") or name.kind != "w" or len(name.indices) != 3:
+        return None
+    try:
+        top = node_at(result, parse_name(kind.partition(":")[2]), notation)
+        _, layer, j, k = result.parameter_index(str(name))
+    except (QuantityError, UsageError):
+        return None
+    return (layer, j, k) if top == ("z", layer, j - 1) and layer > 1 else None

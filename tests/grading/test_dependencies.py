@@ -29,6 +29,7 @@ def net(tmp_path):
     ("dL/dz11", "z11"), ("dL/dw111", "dL/dz11"), ("dL/dw111", "x1"), ("dL/dw211", "a11"),
     ("dL/dw211", "dL/dz21"), ("dL/db12", "dL/dz12"), ("w111_new", "dL/dw111"), ("b21_new", "dL/db21"),
     ("dL/dw122", "a11"),  # through ŷ: every backward quantity hangs on the whole forward pass
+    ("dz21/dw211", "a11"), ("dz21/dw212", "z12"),  # ∂z21/∂w211 is a11 itself
 ])
 def test_a_real_dependency(net, q, on):
     assert net(q, on)
@@ -39,6 +40,7 @@ def test_a_real_dependency(net, q, on):
     ("dL/dw111", "dL/dz12"), ("dL/dw211", "dL/dz11"), ("dL/db11", "dL/db12"),
     ("dL/dz21", "dL/dz11"),  # gradients flow down, never up
     ("w211_new", "dL/dw111"), ("yhat1", "dL/dyhat1"), ("a11", "loss"),
+    ("dz21/dw211", "a12"), ("dz21/dw211", "dL/dz21"),  # a local derivative reads its input alone
 ])
 def test_no_dependency(net, q, on):
     assert not net(q, on)

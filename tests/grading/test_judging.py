@@ -687,3 +687,23 @@ def test_stale_weights_are_never_paired_where_they_change_nothing(tmp_path):
     # on the file's own values too: δ21 stated, the slope left out in ∂L/∂w211 = δ21·a11 changes nothing more
     by = _grade_on(tmp_path, spec, {"dL/dz21": "0.10000", "dL/dw211": "-0.31000"})
     assert not any("updated_weights_used" in d["code"] for d in by["dL/dw211"].diagnoses)
+
+
+def test_a_weights_local_derivative_reads_the_files_own_activation(tmp_path):
+    # ∂z21/∂w211 = a11 (the tiny network's output reads a11 through w211). a11 written as z11 = 0.4000
+    # (the activation never applied, a catalogued mistake): ∂z21/∂w211 = 0.4000 is that step done
+    # right on the student's own a11, carried forward as ∂L/∂w211 on it is; on a made-up a11 = 0.6100
+    # (no mistake gives it) it earns nothing, and it follows from that a11
+    on_z = judge(tmp_path, {"a11": "0.4000", "dz21/dw211": "0.4000", "dL/dw211": t.f(t.D_YHAT * 0.4, 4)})
+    assert on_z["a11"].verdict == "wrong"
+    for q in ("dz21/dw211", "dL/dw211"):
+        assert on_z[q].verdict == "carried_forward" and [a.quantity.text for a in on_z[q].used] == ["a11"], q
+    made_up = judge(tmp_path, {"a11": "0.6100", "dz21/dw211": "0.6100"})
+    assert made_up["dz21/dw211"].verdict == "wrong"
+    assert made_up["dz21/dw211"].note.startswith("it follows from a11 = 0.6100 (line 3), a value no known mistake")
+    # a right a11, copied: right, however it is written (the step's own value, not a copy of a mistake)
+    right = judge(tmp_path, {"a11": t.f(t.A11, 4), "dz21/dw211": t.f(t.A11, 4)})
+    assert right["dz21/dw211"].verdict == "right"
+    # a wrong value of ∂z21/∂w211 beside a right a11: wrong, and no carried-forward credit
+    slip = judge(tmp_path, {"a11": t.f(t.A11, 4), "dz21/dw211": t.f(t.A11 * 1.1, 4)})
+    assert slip["dz21/dw211"].verdict == "wrong"
