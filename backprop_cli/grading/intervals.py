@@ -392,8 +392,8 @@ class Reach:
         self._ask_gradient(self, what, layer)
         if what == "z":
             pair = self.delta_own[layer]
-        elif layer == 0:
-            pair = matmul(_widen(self.delta_own[1], self.p), r.network.layers[0].weights)
+        elif layer == 0:  # Σ δ1j·w1jk on the δs as the next step uses them: rounded, or the file's own
+            pair = matmul(self.used["gradient", "z", 1], r.network.layers[0].weights)
         else:
             pair = self.grad_a_own[layer]
         return float(pair[0][s, neuron] * r.scale), float(pair[1][s, neuron] * r.scale)

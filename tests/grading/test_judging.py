@@ -707,3 +707,22 @@ def test_a_weights_local_derivative_reads_the_files_own_activation(tmp_path):
     # a wrong value of ∂z21/∂w211 beside a right a11: wrong, and no carried-forward credit
     slip = judge(tmp_path, {"a11": t.f(t.A11, 4), "dz21/dw211": t.f(t.A11 * 1.1, 4)})
     assert slip["dz21/dw211"].verdict == "wrong"
+
+
+def test_an_input_gradient_is_built_on_the_deltas_the_file_states(tmp_path):
+    # ∂L/∂x1 = δ11·w111 + δ12·w121. δ11 written 5% off (a slip in its own step: ∂L/∂ŷ1 is stated right),
+    # δ12 right: ∂L/∂x1 worked on those two is carried forward; before, it was judged on the δs the
+    # pass computes and told it was a slip of its own
+    d11, d12 = t.f(t.D_Z11 * 1.05, 4), t.f(t.D_Z12, 4)
+    x1 = float(d11) * t.W111 + float(d12) * t.W121
+    judged = judge(tmp_path, {"dL/dyhat1": t.f(t.D_YHAT, 4), "dL/dz11": d11, "dL/dz12": d12, "dL/dx1": t.f(x1, 4)})
+    assert judged["dL/dz11"].verdict == "wrong" and judged["dL/dz11"].codes[0]["code"] == "arithmetic"
+    assert judged["dL/dx1"].verdict == "carried_forward"
+    assert [a.quantity.text for a in judged["dL/dx1"].used] == ["dL/dz11"]
+    # the true ∂L/∂x1 beside the same slipped δ11 is not the step done on the file's values: still right,
+    # as the correct method reaches it; and a slip of its own on right δs is named arithmetic
+    assert judge(tmp_path, {"dL/dz11": d11, "dL/dz12": d12,
+                            "dL/dx1": t.f(t.D_Z11 * t.W111 + t.D_Z12 * t.W121, 4)})["dL/dx1"].verdict == "right"
+    slip = judge(tmp_path, {"dL/dz11": t.f(t.D_Z11, 4), "dL/dz12": d12,
+                            "dL/dx1": t.f((t.D_Z11 * t.W111 + t.D_Z12 * t.W121) * 1.08, 4)})["dL/dx1"]
+    assert slip.verdict == "wrong" and slip.codes[0]["code"] == "arithmetic"
