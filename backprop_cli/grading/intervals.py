@@ -190,11 +190,10 @@ class Reach:
         self._layer_backward(depth)
 
     def _layer_backward(self, l: int) -> None:
-        """Layer l's step of the backward pass: its δ settled, and its parameters' gradients."""
+        """Layer l's step of the backward pass: its δ settled (its parameters' gradients are made when asked)."""
         net, scale = self.r.network, self.r.scale
         linear = net.layers[l - 1].activation.name == "linear" and self.base is None
-        self.delta_own[l], delta = self._settle(self._delta_below, "gradient", "z", l, scale, widen=not linear)
-        self._parameter_gradients(l, delta)
+        self.delta_own[l], _ = self._settle(self._delta_below, "gradient", "z", l, scale, widen=not linear)
         self._lowest = l
 
     def _step_below(self, l: int) -> None:
@@ -229,6 +228,7 @@ class Reach:
         if "updated_weights_used" in self.mistakes:  # updated with this pass's own gradient, as the student did
             # the gradient updated with, written as the answer is: its own rounding only (its interval's
             # spread is δ's, which multiplies these weights again: counted twice it fits made-up numbers)
+            self._parameters_of(l)
             middle, rate = sum(self.weight_grad_own[l]) / 2, self.r.learning_rate  # η > 0 (the spec says)
             half = self.p.half_of(np.abs(middle))
             return _widen((weights - rate * (middle + half), weights - rate * (middle - half)), self.p)
@@ -302,6 +302,12 @@ class Reach:
 
         return remembered(_WIDENING, self.p, a[0], a[1], widening)
 
+    def _parameters_of(self, l: int) -> None:
+        """Layer l's parameter gradients, made when first asked: a pass down to a lower layer reads
+        the ones above it only through weights already updated."""
+        if self.weight_grad_own[l] is None:
+            self._parameter_gradients(l, self.used["gradient", "z", l])
+
     def _parameter_gradients(self, l: int, delta: Pair) -> None:
         r = self.r
         source = self.z[l - 1] if "pre_activation_for_activation" in self.mistakes and l > 1 else self.a[l - 1]
@@ -313,6 +319,7 @@ class Reach:
         self.bias_grad_own[l] = (delta[0].sum(axis=0) * scale, delta[1].sum(axis=0) * scale)
 
     def _sample_gradient(self, kind: str, layer: int, j: int | None, k: int | None, s: int) -> tuple[float, float]:
+        self._parameters_of(layer)
         if kind == "w":
             low, high = self.weight_grad_samples[layer]
             return float(low[s, j - 1, k - 1]), float(high[s, j - 1, k - 1])
@@ -372,6 +379,7 @@ class Reach:
             self._gradients(layer)
             if q.sample is not None:  # dL/dw212[s]: sample s's own gradient, before any averaging
                 return self._sample_gradient(kind, layer, j, k, q.sample - 1)
+            self._parameters_of(layer)
             grads = self.weight_grad_own[layer] if kind == "w" else self.bias_grad_own[layer]
             if kind == "w":
                 low, high = float(grads[0][j - 1, k - 1]), float(grads[1][j - 1, k - 1])
