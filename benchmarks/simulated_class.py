@@ -226,7 +226,10 @@ def run_pass(net, mistakes, rnd=lambda v: v, overrides=None, slip=None):
 
     a1s = [[v[("z" if "z_for_a_in_dw" in mistakes else "a", 1, k, s)] for k in range(n_h)] for s in range(n)]
     dW2 = [[gradient(2, i, k, d2s, a1s) for k in range(n_h)] for i in range(n_out)]
-    db2 = [put(("db", 2, i), scale * sum(d[i] for d in d2s)) for i in range(n_out)]
+    def bias_gradient(l, j, deltas):  # bias_unsummed: the first sample's δ alone (a vectorised db = δ[0])
+        return put(("db", l, j), scale * (deltas[0][j] if "bias_unsummed" in mistakes else sum(d[j] for d in deltas)))
+
+    db2 = [bias_gradient(2, i, d2s) for i in range(n_out)]
     W2 = net["W2"]
     if "stale_weights" in mistakes:  # W2 updated first, then backpropagated through
         W2 = [[rnd(W2[i][k] - net["lr"] * dW2[i][k]) for k in range(n_h)] for i in range(n_out)]
@@ -241,7 +244,7 @@ def run_pass(net, mistakes, rnd=lambda v: v, overrides=None, slip=None):
             d1.append(put(("d1", j, s), da * f))
         d1s.append(d1)
     dW1 = [[gradient(1, j, k, d1s, net["x"]) for k in range(n_in)] for j in range(n_h)]
-    db1 = [put(("db", 1, j), scale * sum(d[j] for d in d1s)) for j in range(n_h)]
+    db1 = [bias_gradient(1, j, d1s) for j in range(n_h)]
 
     def update(key, old, g):
         if "no_update" in mistakes:
@@ -262,7 +265,7 @@ def run_pass(net, mistakes, rnd=lambda v: v, overrides=None, slip=None):
 # ----------------------------------------------------------------------------- students
 MISTAKES = ["no_act_deriv", "sigma_prime_on_z", "z_for_a_in_dw", "no_activation", "sign_flip", "lost_factor2",
             "softmax_diag", "one_path", "transposed", "stale_weights", "update_sign", "no_lr", "no_update",
-            "batch_sum", "slip", "made_up"]
+            "batch_sum", "bias_unsummed", "slip", "made_up"]
 UPDATE_MISTAKES = {"update_sign", "no_lr", "no_update"}
 
 
@@ -272,6 +275,7 @@ def possible(net, m):
         "sigma_prime_on_z": has_sig_tanh, "lost_factor2": net["loss"] == "squared_error",
         "softmax_diag": net["out"] == "softmax", "one_path": net["n_out"] >= 2,
         "transposed": net["n_out"] == net["n_h"], "no_lr": net["lr"] != 1, "batch_sum": net["batch"],
+        "bias_unsummed": net["batch"],
         "no_act_deriv": net["hidden"] != "relu" or net["out"] == "sigmoid",
     }.get(m, True)
 
@@ -439,6 +443,7 @@ NAMES = {
     "no_lr": ["η is left out"],
     "no_update": ["value before the update"],
     "batch_sum": ["sum over the batch"],
+    "bias_unsummed": ["a bias's gradient sums"],
     "slip": ["arithmetic slip"],
     "made_up": [],
 }
@@ -452,7 +457,8 @@ CODES = {
     "sign_flip": {"sign_flipped"}, "lost_factor2": {"factor_2_lost"}, "softmax_diag": {"softmax_cross_paths_missing"},
     "one_path": {"one_path_only"}, "transposed": {"matrix_transposed"}, "stale_weights": {"updated_weights_used"},
     "update_sign": {"update_sign"}, "no_lr": {"learning_rate_missing"}, "no_update": {"update_missing"},
-    "batch_sum": {"batch_not_averaged"}, "slip": {"arithmetic"}, "made_up": set(),
+    "batch_sum": {"batch_not_averaged"}, "bias_unsummed": {"bias_not_summed"}, "slip": {"arithmetic"},
+    "made_up": set(),
 }
 
 

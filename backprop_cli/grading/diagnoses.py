@@ -16,6 +16,7 @@ from ..core.result import Result
 from ..core.update import updated
 from ..errors import UsageError
 from .answers import Answer, Tolerance
+from .batch_mistakes import one_sample
 from .matching import matching
 from .optimizer_mistakes import state_mistakes, update_mistakes
 from .possible import one_path_only, read_the_other_way
@@ -152,6 +153,8 @@ STEP_SENTENCES = {
     "pre_activation_for_activation": "this multiplies by the pre-activation z where the activation a belongs (∂z/∂w "
                                      "is the input to the weight)",
     "batch_not_averaged": "this is the sum over the batch; the loss is the mean, so divide by the number of samples",
+    "bias_not_summed": "this is the first sample's ∂L/∂b alone: a bias's gradient sums δ over every sample of "
+                       "the batch",
     "factor_2_lost": FACTOR_2_LOST, "sign_flipped": SIGN, "activation_not_applied": NEVER,
 }
 
@@ -280,6 +283,8 @@ class Diagnoser:
             else:
                 yield (expected / r.samples, "this is the batch mean; the spec says `reduction: sum`, so add the "
                        "samples", "batch_not_averaged")
+            if q.is_parameter and q.name.kind == "b" and q.sample is None and not drawing:
+                yield from one_sample(r, q, n)
         if q.is_parameter and q.name.kind == "w" and q.name.indices[0] > 1:
             l, j, k = q.name.indices
             pre_input = (r.deltas[l][:, j - 1] * r.z[l - 1][:, k - 1]).sum() * r.scale
@@ -313,15 +318,17 @@ class Diagnoser:
         if not drawing:
             for single in singles:
                 yield from self._pairs(single, q, expected, drawing)
+            if q.is_parameter and q.name.kind == "b" and q.sample is None and r.samples > 1:
+                yield from self._one_sample_after(q, expected)
 
-    def _pairs(self, single: tuple, q: Quantity, expected: float, drawing: bool):
+    def _pairs(self, single: tuple, q: Quantity, expected: float, drawing: bool, summed: bool = True):
         """Two mistakes at once: a whole-pass one (`single`) with a lost factor 2, a flipped sign, or
-        a batch summed."""
+        (`summed`) a batch summed."""
         r = self.result
         value, sentence, code = single
         if same_value(value, expected):
             return  # a mistake that changes nothing here makes no pair
-        if q.is_parameter and r.samples > 1 and r.network.reduction == "mean" and not drawing:
+        if q.is_parameter and r.samples > 1 and r.network.reduction == "mean" and not drawing and summed:
             yield (value * r.samples, f"two mistakes at once: {sentence}; and the batch is summed where the loss "
                    f"is its mean (divide by n = {r.samples})", f"{code}+batch_not_averaged")
         if r.network.loss.name == "squared_error":
@@ -329,6 +336,20 @@ class Diagnoser:
                    f"{code}+factor_2_lost")
         yield (-value, f"two mistakes at once: {sentence}; and the sign is flipped ((ŷ − y), not (y − ŷ))",
                f"{code}+sign_flipped")
+
+    def _one_sample_after(self, q: Quantity, expected: float):
+        """Two mistakes at once with a bias's gradient not summed over the batch (bias_not_summed):
+        with a lost factor 2 or a flipped sign; or after a whole-pass mistake (or the stale weights),
+        on the δs that gave."""
+        alone = list(one_sample(self.result, q, self.notation))
+        for single in alone:  # (one sample's δ, unscaled, is its share with the batch summed)
+            yield from self._pairs(single, q, expected, drawing=False, summed=False)
+        for key, sentence, code in (*_WHOLE_PASS, ("stale", STALE, "updated_weights_used")):
+            variant = self._get(key)
+            if variant is not None:
+                for (value, said, _), (plain, *_) in zip(one_sample(variant, q, self.notation), alone):
+                    if not same_value(value, plain):  # (a mistake that changes nothing here makes no pair)
+                        yield value, f"two mistakes at once: {sentence}; and {said}", f"{code}+bias_not_summed"
 
     def _with_stale(self, q: Quantity, singles: list):
         """Two mistakes at once: each whole-pass mistake, then the backward pass through weights

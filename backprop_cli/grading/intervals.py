@@ -14,7 +14,6 @@ from ..errors import UsageError
 from .interval_arithmetic import (
     Pair,
     activation_range,
-    as_pair,
     hull,
     loss_gradient_range,
     loss_range,
@@ -29,13 +28,14 @@ from .optimizer_reach import optimizer_reach
 from .possible import one_path_only, read_the_other_way
 from .quantities import Quantity, QuantityError, evaluate, input_read, local_slope, node_at
 from .rule import Precision, remembered
+from .stated import stated_pins
 from .training_quantities import is_more, loss_after_reach, partial_top, updates_reach
 
 # the catalogued mistakes (CONTRACT section 5's codes) a pass can make in every step: on the
 # file's stated values, what each gives a step is told apart from what the correct method gives
 MISTAKES = ("activation_derivative_missing", "derivative_on_z", "softmax_cross_paths_missing", "one_path_only",
             "matrix_transposed", "updated_weights_used", "pre_activation_for_activation", "batch_not_averaged",
-            "factor_2_lost", "sign_flipped", "activation_not_applied")
+            "bias_not_summed", "factor_2_lost", "sign_flipped", "activation_not_applied")
 # those of MISTAKES made in the forward pass too (every other is made backward only, on a shared forward pass)
 FORWARD_MISTAKES = frozenset({"activation_not_applied"})
 _WIDENING: dict = {}  # Reach._entry_widening, by precision and ŷ
@@ -44,22 +44,6 @@ _WIDENING: dict = {}  # Reach._entry_widening, by precision and ŷ
 def _widen(pair: Pair, precision: Precision) -> Pair:
     """An intermediate as the student may have written it down: rounded at `precision`."""
     return precision.rounded(*pair)
-
-
-def _pins(result, notation, stated: dict) -> dict:
-    """(kind, z or a, layer) -> (sample, neuron, (low, high)) of each stated node value or gradient,
-    and ("slope", "a", layer) of each stated ∂a/∂z (δ multiplies by it), the later for one node winning."""
-    pins: dict = {}
-    for (kind, name, sample), given in stated.items():
-        slope = local_slope(result, notation, kind, name)
-        if not slope and (kind not in ("value", "gradient") or name.kind in ("L", "w", "b")):
-            continue
-        try:
-            key, (what, layer, neuron) = ("slope", ("a", *slope)) if slope else (kind, node_at(result, name, notation))
-        except QuantityError:
-            continue
-        pins.setdefault((key, what, layer), []).append(((sample or 1) - 1, neuron, as_pair(given)))
-    return pins
 
 
 class Reach:
@@ -77,7 +61,7 @@ class Reach:
         self.base = base
         # where each stated value goes, looked up once for every pass on the same values
         self.pins = forward.pins if forward is not None and forward.stated is self.stated else \
-            _pins(result, notation, self.stated)
+            stated_pins(result, notation, self.stated)
         self.used: dict[tuple, Pair] = {}
         with np.errstate(all="ignore"):  # an interval that overflows is judged as wide, never warned about
             if forward is None or forward.mistakes & FORWARD_MISTAKES != self.mistakes & FORWARD_MISTAKES:
@@ -303,20 +287,20 @@ class Reach:
         return remembered(_WIDENING, self.p, a[0], a[1], widening)
 
     def _parameters_of(self, l: int) -> None:
-        """Layer l's parameter gradients, made when first asked: a pass down to a lower layer reads
-        the ones above it only through weights already updated."""
-        if self.weight_grad_own[l] is None:
-            self._parameter_gradients(l, self.used["gradient", "z", l])
-
-    def _parameter_gradients(self, l: int, delta: Pair) -> None:
-        r = self.r
+        """Layer l's parameter gradients, made when first asked (a pass down to layer 1 never reads the last's)."""
+        if self.weight_grad_own[l] is not None:
+            return
+        delta = self.used["gradient", "z", l]
         source = self.z[l - 1] if "pre_activation_for_activation" in self.mistakes and l > 1 else self.a[l - 1]
-        scale = 1.0 if "batch_not_averaged" in self.mistakes else r.scale
-        self.weight_grad_samples[l] = mul((delta[0][:, :, None], delta[1][:, :, None]),
-                                          (source[0][:, None, :], source[1][:, None, :]))
+        scale = 1.0 if "batch_not_averaged" in self.mistakes else self.r.scale
+        with np.errstate(all="ignore"):  # as in the pass: an interval that overflows is wide, never warned of
+            self.weight_grad_samples[l] = mul((delta[0][:, :, None], delta[1][:, :, None]),
+                                              (source[0][:, None, :], source[1][:, None, :]))
         self.weight_grad_own[l] = tuple(bound.sum(axis=0) * scale for bound in self.weight_grad_samples[l])
         self.bias_grad_samples[l] = delta
-        self.bias_grad_own[l] = (delta[0].sum(axis=0) * scale, delta[1].sum(axis=0) * scale)
+        # bias_not_summed: the first sample's δ alone (a batch's bias gradient needs a sum of its own)
+        summed = (delta[0][:1], delta[1][:1]) if "bias_not_summed" in self.mistakes else delta
+        self.bias_grad_own[l] = (summed[0].sum(axis=0) * scale, summed[1].sum(axis=0) * scale)
 
     def _sample_gradient(self, kind: str, layer: int, j: int | None, k: int | None, s: int) -> tuple[float, float]:
         self._parameters_of(layer)

@@ -62,6 +62,8 @@ def possible_mistakes(result, q) -> list[str]:
             possible.append("pre_activation_for_activation")
         if result.samples > 1 and result.scale != 1:  # a batch averaged, which a student may sum
             possible.append("batch_not_averaged")
+        if result.samples > 1 and q.name.kind == "b" and q.sample is None:  # a bias's sum over the batch
+            possible.append("bias_not_summed")
     # last: a step's own mistake is named before a = z, which changes every step after it
     return possible + forward_mistakes(result)
 

@@ -1,11 +1,14 @@
 """What the numbers an answers file states stand for, as evidence for the steps built on them:
 the values their digits cover, a right value too rough to build on, what an arithmetic slip can
-write (anything further off is made up), and the trivial values an answer must be told from."""
+write (anything further off is made up), the trivial values an answer must be told from, and
+where each goes in an interval pass (grading.intervals)."""
 from __future__ import annotations
 
 import math
 
 from ..errors import quote
+from .interval_arithmetic import as_pair
+from .quantities import QuantityError, local_slope, node_at
 from .rule import TRIVIAL, is_exact, precision_of, same_value
 
 
@@ -75,3 +78,19 @@ def trivial_values(answer, answers, truths: dict) -> list[tuple[float, str]]:
             found.append((other.given, f"a copy of {other.quantity.text}, the file's value on line {other.line}",
                           "copy_of_other_answer"))
     return found
+
+
+def stated_pins(result, notation, stated: dict) -> dict:
+    """(kind, z or a, layer) -> (sample, neuron, (low, high)) of each stated node value or gradient,
+    and ("slope", "a", layer) of each stated ∂a/∂z (δ multiplies by it), the later for one node winning."""
+    pins: dict = {}
+    for (kind, name, sample), given in stated.items():
+        slope = local_slope(result, notation, kind, name)
+        if not slope and (kind not in ("value", "gradient") or name.kind in ("L", "w", "b")):
+            continue
+        try:
+            key, (what, layer, neuron) = ("slope", ("a", *slope)) if slope else (kind, node_at(result, name, notation))
+        except QuantityError:
+            continue
+        pins.setdefault((key, what, layer), []).append(((sample or 1) - 1, neuron, as_pair(given)))
+    return pins

@@ -1,0 +1,83 @@
+"""grading.batch_mistakes: bias_not_summed (CONTRACT section 5's catalogue), a batch's bias
+gradient given as one sample's δ alone, where ∂L/∂b sums δ over every sample (then × 1/n for a
+mean). The batch is the tiny 2-2-1 network (tests/grading/_tiny.py) with a second sample, worked
+here with the math module."""
+import math
+
+import pytest
+
+from backprop_cli.core.names import notation as make_notation
+from backprop_cli.grading.diagnoses import Diagnoser
+from backprop_cli.grading.quantities import parse_quantity
+from backprop_cli.spec.reader import load_spec
+
+from . import _tiny as t
+from .test_published_as_printed import check
+
+BATCH = t.SPEC.replace("name: tiny\ninput: [1.0, 0.5]\ntarget: [1.0]\n",
+                       "inputs: [[1.0, 0.5], [0.2, -0.4]]\ntargets: [[1.0], [0.0]]\n")
+SAMPLES = ((1.0, 0.5, 1.0), (0.2, -0.4, 0.0))
+
+
+def by_hand(x1: float, x2: float, y: float) -> dict:
+    """One sample's forward values and δs (the linear output's δ21 = 2(ŷ − y))."""
+    sigmoid = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    a11 = sigmoid(t.W111 * x1 + t.W112 * x2 + t.B11)
+    a12 = sigmoid(t.W121 * x1 + t.W122 * x2 + t.B12)
+    yhat = t.W211 * a11 + t.W212 * a12 + t.B21
+    d21 = 2 * (yhat - y)
+    return {"yhat": yhat, "d21": d21, "d11": d21 * t.W211 * a11 * (1 - a11)}
+
+
+ONE, TWO = (by_hand(*sample) for sample in SAMPLES)
+TRUE_B21 = (ONE["d21"] + TWO["d21"]) / 2  # the mean of the batch's two losses
+
+
+def codes(result: dict) -> set:
+    return {d["code"] for d in result["diagnoses"]}
+
+
+@pytest.mark.parametrize("written, sample", [
+    (ONE["d21"] / 2, 1), (TWO["d21"] / 2, 2),  # one sample's share of the mean, alone
+    (ONE["d21"], 1), (TWO["d21"], 2),  # one sample's δ as it is
+])
+def test_one_samples_delta_for_a_bias_gradient_is_named(tmp_path, written, sample):
+    got = check(tmp_path, BATCH, f"  dL/db21: {written:.4f}\n")["dL/db21"]
+    assert got["verdict"] == "wrong" and "bias_not_summed" in codes(got), got
+    assert f"sample {sample}'s" in got["diagnosis"]
+
+
+def test_the_mean_of_the_samples_deltas_is_right(tmp_path):
+    assert check(tmp_path, BATCH, f"  dL/db21: {TRUE_B21:.4f}\n")["dL/db21"]["verdict"] == "right"
+
+
+def test_named_on_the_files_own_rounded_outputs_and_with_a_flipped_sign(tmp_path):
+    # ŷ1[1] stated to 3 decimals, and δ21[1]/2 worked from it: the first sample alone, on the file's values
+    yhat = round(ONE["yhat"], 3)
+    got = check(tmp_path, BATCH, f"  yhat1[1]: {yhat:.3f}\n  dL/db21: {(yhat - 1.0):.3f}\n")["dL/db21"]
+    # (with two samples, δ21[1] with the factor 2 lost is the same number: both are said, nothing else)
+    assert got["diagnoses"][0]["code"] == "bias_not_summed", got
+    assert codes(got) == {"bias_not_summed", "bias_not_summed+factor_2_lost"}, got
+    flipped = check(tmp_path, BATCH, f"  dL/db21: {-ONE['d21'] / 2:.4f}\n", "flipped.yaml")["dL/db21"]
+    assert codes(flipped) == {"bias_not_summed+sign_flipped"}, flipped
+
+
+def test_a_hidden_bias_not_summed_after_a_derivative_left_out_is_a_pair(tmp_path):
+    # δ11 of the first sample with the sigmoid's slope left out (×1 for a(1 − a)), its 1/n share alone
+    yhat, a11 = ONE["yhat"], 1 / (1 + math.exp(-(t.W111 + t.W112 * 0.5 + t.B11)))
+    flat = 2 * (yhat - 1.0) * t.W211 / 2
+    got = check(tmp_path, BATCH, f"  dL/db11: {flat:.4f}\n")["dL/db11"]
+    assert "activation_derivative_missing+bias_not_summed" in codes(got), got
+    assert abs(flat - ONE["d11"] / 2 / (a11 * (1 - a11))) < 1e-12  # the same value, worked the other way
+
+
+def test_never_offered_while_drawing_a_personal_problem(tmp_path):
+    # a mistake catalogued after personal problems were drawn must never change which network a student gets
+    (tmp_path / "net.yaml").write_text(BATCH, encoding="utf-8")
+    result = load_spec(tmp_path / "net.yaml").compute()
+    diagnoser = Diagnoser(result, make_notation("default", result.network.names))
+    q = parse_quantity("dL/db21", diagnoser.notation)
+    drawn = [c for c in diagnoser.candidates(q, TRUE_B21, drawing=True) if len(c) > 2]
+    graded = list(diagnoser.candidates(q, TRUE_B21))
+    assert not any("bias_not_summed" in c[2] for c in drawn)
+    assert any(c[2] == "bias_not_summed" for c in graded)
