@@ -266,6 +266,23 @@ class MapResult(Record):
             self._cache["forward"] = values
         return self._cache["forward"]
 
+    @property
+    def backward(self) -> dict:
+        """∂L/∂ each node by the names `forward` gives them, each sample's share of L (a float for one
+        sample, an array over a batch's): what a pass with a catalogued slip (core.slips) gives them."""
+        if "backward" not in self._cache:
+            one, values = self.samples == 1, {}
+            for l in range(len(self.network.layers) + 1):
+                for what, arrays in (("z", self.deltas), ("a", self.grad_a)):
+                    array = self.input_gradient() if what == "a" and l == 0 else arrays[l]
+                    if array is None or mapnames.node_name(self.network, what, l, 0) not in self.forward:
+                        continue
+                    for f in range(array.shape[1]):
+                        values[mapnames.node_name(self.network, what, l, f)] = (
+                            float(array[0, f] * self.scale) if one else array[:, f] * self.scale)
+            self._cache["backward"] = values
+        return self._cache["backward"]
+
     def paths(self, name: str, max_paths: int | None = None, notation: str = "default") -> list:
         """The chain-rule paths from L to parameter `name`, largest |product| first (all of them,
         unless there are more than 100,000: then say how many with max_paths)."""

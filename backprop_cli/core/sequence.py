@@ -176,6 +176,24 @@ class SequenceResult(MapResult):
             self._cache["forward"] = values
         return self._cache["forward"]
 
+    @property
+    def backward(self) -> dict:
+        """∂L/∂ each node by the names `forward` gives them (z11@2, h11@2, x1@2): ∂L/∂h@t in total, as
+        the step before it reads it; what a pass with a catalogued slip (core.slips) gives them."""
+        if "backward" not in self._cache:
+            from .seqnames import node_name
+
+            values = {}
+            for l in range(len(self.network.layers) + 1):
+                for what, arrays in (("z", self.deltas), ("a", self.grad_a)):
+                    if arrays[l] is None or (what == "z" and self.z[l] is None):
+                        continue
+                    for t in range(self.steps):
+                        for f in range(arrays[l].shape[1]):
+                            values[node_name(self.network, what, l, f, t + 1)] = float(arrays[l][t, f])
+            self._cache["backward"] = values
+        return self._cache["backward"]
+
     def input_gradient(self) -> np.ndarray:
         return self.grad_a[0]
 

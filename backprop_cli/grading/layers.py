@@ -360,7 +360,7 @@ class LayersDiagnoser(ExpressionDiagnoser):
 
     def _on_engine(self, code: str, q: Quantity) -> float | None:
         """The quantity as the engine computes it with a recurrent or batch-norm slip (core.slips);
-        None for what that result does not name (a node's gradient)."""
+        None for what that result does not name (μ, σ² and x̂'s gradients: no engine array holds them)."""
         r = self.result
         if code not in self._engine_mistakes:
             try:
@@ -379,11 +379,12 @@ class LayersDiagnoser(ExpressionDiagnoser):
                 return float(wrong.gradient(base)) if q.kind == "gradient" else None
             if q.kind == "gradient" and suffix.startswith("@") and r.is_parameter(base):
                 return float(wrong.step_gradient(base)[int(suffix[1:]) - 1])
-            if q.kind != "value":
+            if q.kind not in ("value", "gradient"):
                 return None
-            found = wrong.forward.get(q.name.kind, wrong.forward.get(base))
+            nodes = wrong.forward if q.kind == "value" else wrong.backward  # (a node's own gradient: by name too)
+            found = nodes.get(q.name.kind, nodes.get(base))
             if found is None:
                 return None
-            return float(found) if q.name.kind in wrong.forward else float(found[int(suffix[1:-1]) - 1])
+            return float(found) if q.name.kind in nodes else float(found[int(suffix[1:-1]) - 1])
         except (BackpropError, ValueError, TypeError, IndexError, KeyError):
             return None

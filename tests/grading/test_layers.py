@@ -417,3 +417,44 @@ def test_a_mistake_made_on_stated_values_gives_the_catalogues_value_when_they_ar
         for name in r.parameter_names:
             low, high = reach.interval(parse_layer_quantity("dL/d" + name, r))
             assert low - 1e-9 <= derivatives[r.index(name)] <= high + 1e-9 and high - low < 1e-9, (code, name)
+
+
+@pytest.mark.parametrize("example", ["rnn-2-unit-3-steps", "batchnorm-batch-of-4", "cnn-4x4"])
+def test_the_engines_node_gradients_by_name_are_the_written_out_steps(example):
+    # engine.backward names ∂L/∂(node) as engine.forward names the node: each value is the derivative
+    # of L along the scalar steps the network is written out as (a batch's node: one sample's share)
+    r = graded(example)
+    checked = 0
+    for name, value in r.engine.backward.items():
+        for suffix, v in ([("", value)] if isinstance(value, float) else
+                          [(f"[{s + 1}]", float(x)) for s, x in enumerate(value)]):
+            if r.index(name + suffix) is not None:
+                assert v == pytest.approx(r.derivative(name + suffix), rel=1e-12, abs=1e-15), name + suffix
+                checked += 1
+    assert checked >= 10
+
+
+def test_a_recurrent_slip_is_named_on_a_nodes_gradient_and_the_step_after_it_carried(tmp_path):
+    # bptt_truncated: ∂L/∂h11@2 from step 2's own loss alone, Σj ∂L/∂z2j@2 · w2j1 (the oracle's output δ
+    # at step 2 is the same either way), where the true one adds the path back from step 3; then
+    # ∂L/∂z11@2 = that × (1 − h11@2²), done right on it, is carried forward
+    spec = yaml.safe_load((SPECS / "rnn-2-unit-3-steps.yaml").read_text())
+    oracle = oracle_coupled.build_sequence(spec)
+    truncated = oracle.gradients("L")["z21@2"] * spec["layers"][1]["weights"][0][0]
+    assert abs(truncated - oracle.gradients("L")["h11@2"]) > 0.01  # the path back through step 3 matters
+    h = oracle.value["h11@2"]
+    answers = f"  dL/dh11@2: {truncated:.4g}\n  dL/dz11@2: {float(f'{truncated:.4g}') * (1 - h * h):.4g}\n"
+    got = {o.question.quantity: o for o in _check(tmp_path, "rnn-2-unit-3-steps", "spec: net.yaml\nanswers:\n"
+                                                  + answers).outcomes}
+    assert [d["code"] for d in got["dL/dh11@2"].diagnoses] == ["bptt_truncated"], got["dL/dh11@2"].diagnosis
+    assert got["dL/dz11@2"].verdict == "carried_forward", got["dL/dz11@2"].diagnosis
+
+
+def test_batch_norms_constant_statistics_are_named_on_the_gradient_of_its_input(tmp_path):
+    # batchnorm_mu_var_constant: ∂L/∂a13[1] through x̂23[1] alone, ∂L/∂x̂23[1]/√(σ²23 + eps), none
+    # through μ23 or σ²23 (the oracle's values)
+    oracle = oracle_coupled.build_norm(yaml.safe_load((SPECS / "batchnorm-batch-of-4.yaml").read_text()))
+    direct = oracle.gradients("L")["xhat23[1]"] / math.sqrt(oracle.value["var23"] + 1e-5)
+    assert abs(direct - oracle.gradients("L")["a13[1]"]) > 0.01
+    got, = _check(tmp_path, "batchnorm-batch-of-4", f"spec: net.yaml\nanswers:\n  dL/da13[1]: {direct:.4g}\n").outcomes
+    assert got.verdict == "wrong" and [d["code"] for d in got.diagnoses] == ["batchnorm_mu_var_constant"]
