@@ -185,7 +185,8 @@ class Judge:
                     (inputs_right or self._slip_on_stated(answer)):
                 wrong_inputs = sorted((a for a in upstream if judged.get(id(a)) and judged[id(a)].verdict
                                        not in REACHED), key=lambda a: self._positions[id(a)])
-                wrong.note = slip_sentence(answer, upstream, wrong_inputs[:1])
+                wrong.note = slip_sentence(answer, upstream, wrong_inputs[:1],
+                                           near=not inputs_right or self._slip_on_stated(answer))
                 wrong.codes = [{"code": "arithmetic", "text": wrong.note}]
                 return wrong
         for way in self.shape.ways:  # the step alone on the file's values, or those carried through
@@ -212,8 +213,11 @@ class Judge:
                 continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
             if trivial and imprecise and not coarser(a, answer):
                 continue  # the truth rounded as the student rounds everything (tanh = −0.99995 as −1.000)
-            # reached only when every step is rounded that coarsely, and rougher than this answer: no ground
-            rough = imprecise and coarse_value(a, self.truths[id(a)], answer)
+            # fewer than ROUGH_DIGITS significant digits, the last coarser than this answer's: no ground for a
+            # precise step where right only at those digits, or a mistake's value only there (one digit fits
+            # many: a round guess would buy the steps after it); a slip, or a mistake's very value, is one
+            rough = coarse_value(a, self.truths[id(a)], answer) and (imprecise or self._named(a, judged) and not any(
+                same_value(a.given, v) for v, *_ in self.candidates(a)))
             if not trivial and not rough and self._explained(a, judged):
                 continue
             why = f"a value that makes this step trivial ({trivial[0]})" if trivial else \

@@ -50,12 +50,15 @@ def slip_sized(given: float, value: float) -> bool:
         (round(shift) != 0 and abs(shift - round(shift)) <= math.log10(1 + SLIP_SIZE / 10))
 
 
-def slip_sentence(answer, upstream: list, earlier_wrong: list) -> str:
+def slip_sentence(answer, upstream: list, earlier_wrong: list, near: bool = True) -> str:
     """What a student is told of a slip in this step, on its stated inputs (the value they give is
-    not said: it is the expected one, which feedback may withhold), and of the first wrong one."""
+    not said: it is the expected one, which feedback may withhold), and of the first wrong one;
+    `near`: whether the answer is slip-sized (slip_sized), else it is no slip but a number far off."""
     used = ", ".join(f"{a.quantity.text} = {quote(written(a))}" for a in upstream)
     inputs = f"your own earlier answers ({used})" if upstream else "the numbers you were given"
-    said = f"An arithmetic slip: {inputs} do not give {quote(written(answer))} in this step; redo its arithmetic."
+    said = f"An arithmetic slip: {inputs} do not give {quote(written(answer))} in this step; redo its arithmetic." \
+        if near else (f"Not what this step gives: {inputs} give a number far from {quote(written(answer))} (further "
+                      "off than a slip goes); redo this step.")
     for first in earlier_wrong:  # it has a diagnosis of its own, on its line
         said += f" It builds on the earlier wrong step {first.quantity.text} (line {first.line}): fix that too."
     return said

@@ -101,3 +101,24 @@ def test_quantities_are_parsed_against_the_expression(tmp_path):
     values = sorted(v for v, *_ in diagnoser.candidates(q, Y + math.cos(X)))
     for wanted in (Y, math.cos(X), -(Y + math.cos(X)), X, X):  # the paths, the sign, ∂f/∂y, x itself
         assert any(v == pytest.approx(wanted, rel=1e-12) for v in values), wanted
+
+
+ROUGH = "expression: |\n  x = sin(t)\n  q = x*y\n  r = exp(q)\n  s = q - x\n  f = r*s\nat: {t: 0.8, y: -1.3}\n"
+
+
+@pytest.mark.parametrize("written, credited", [("-0.5116", True), ("-0.5", False)])
+def test_a_mistakes_value_written_with_one_digit_buys_no_precise_step(tmp_path, written, credited):
+    # ∂f/∂x by path 2 alone (f → s → q → x: r·y = e^(sin 0.8 · −1.3) · −1.3 = −0.511607, by hand), then
+    # ∂f/∂t = ∂f/∂x · cos 0.8 done right on it. At 4 significant digits the path is a cause: carried
+    # forward. Written −0.5 it is that path's value only at one digit, where a dozen catalogued values
+    # fall (a round guess would buy the steps after it): no credit, and said why
+    x = math.sin(0.8)
+    path_2 = math.exp(x * -1.3) * -1.3
+    assert abs(path_2 - -0.511607) < 1e-6
+    path = tmp_path / "e.yaml"
+    path.write_text(ROUGH + f"answers:\n  df/dx: {written}\n  df/dt: {float(written) * math.cos(0.8):.4f}\n")
+    graded = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+    assert graded["df/dx"].verdict == "wrong" and "one_path_only" in [d["code"] for d in graded["df/dx"].diagnoses]
+    assert graded["df/dt"].verdict == ("carried_forward" if credited else "wrong"), graded["df/dt"].diagnosis
+    if not credited:
+        assert "a value too rough to build this step on" in graded["df/dt"].diagnosis

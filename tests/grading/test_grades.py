@@ -117,7 +117,7 @@ def test_an_expression_step_done_right_on_a_wrong_earlier_value_is_carried_forwa
     import math
 
     by = expression_outcomes(tmp_path, {"h1": "-1", "h2": f"{math.exp(-1):.4f}", "f": f"{math.exp(-1) + 0.5:.4f}"})
-    # (one digit: a slip in this step that flips the sign is as likely, and said too)
+    # (one digit: the step's own arithmetic is said too, a number far from what it gives, no slip)
     assert by["h1"].verdict == "wrong" and [d["code"] for d in by["h1"].diagnoses] == ["sign_flipped", "arithmetic"]
     assert by["h2"].verdict == "carried_forward" and "h1 = -1" in by["h2"].diagnosis
     assert by["f"].verdict == "carried_forward"
@@ -237,15 +237,24 @@ def test_one_rough_value_among_right_ones_is_enough_to_refuse_the_step(tmp_path)
 
 @pytest.mark.parametrize("digits, both", [(2, True), (3, False), (4, False)])
 def test_a_slip_that_gives_a_known_mistakes_value_is_named_both_ways_with_few_digits(tmp_path, digits, both):
-    # ŷ stated right, ∂L/∂ŷ written ŷ − y: the lost factor 2 gives it, and so could a slip in this
-    # one step (its only input, ŷ, is stated right). With 2 significant digits such a coincidence is
-    # likely and both are said, the catalogued mistake first; with 3 or more, the mistake alone
+    # z11 stated right, a11 written as z11 = 0.4 (true σ(0.4) = 0.5987): a = z gives it, and so could a
+    # slip in this one step (its only input, z11, is stated right; 0.4 is within a slip of 0.5987).
+    # With 2 significant digits such a coincidence is likely and both are said, the catalogued
+    # mistake first; with 3 or more, the mistake alone
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(t.answers_file(
+        tmp_path, {"z11": "0.4000", "a11": f"{t.Z11:.{digits}f}"})).outcomes}  # 0.40, 0.400, 0.4000
+    graded = by["a11"]
+    codes = [d["code"] for d in graded.diagnoses]
+    assert graded.verdict == "wrong" and codes[0] == "activation_not_applied" and ("arithmetic" in codes) == both, codes
+    assert ("Or an arithmetic slip" in graded.diagnosis) == both
+    # ŷ stated right, ∂L/∂ŷ written ŷ − y: the lost factor 2 gives it; with 2 digits the step's own
+    # arithmetic is said too, as what it is: half of what the step gives is further off than a slip goes
     by = {o.answer.quantity.text: o for o in Grader().grade_file(t.answers_file(
         tmp_path, {"yhat1": f"{t.YHAT:.5f}", "dL/dyhat1": f"{t.YHAT - t.Y:.{digits}g}"})).outcomes}
     graded = by["dL/dyhat1"]
-    codes = [d["code"] for d in graded.diagnoses]
-    assert graded.verdict == "wrong" and codes[0] == "factor_2_lost" and ("arithmetic" in codes) == both, codes
-    assert "factor 2" in graded.diagnosis and ("Or an arithmetic slip" in graded.diagnosis) == both
+    assert [d["code"] for d in graded.diagnoses] == ["factor_2_lost"] + ["arithmetic"] * both, graded.diagnosis
+    assert ("Or not what this step gives: your own earlier answers (yhat1 = " in graded.diagnosis) == both
+    assert "slip" not in graded.diagnosis.replace("than a slip goes", "")
     # a slip no mistake explains is named as a slip alone
     alone = {o.answer.quantity.text: o for o in Grader().grade_file(t.answers_file(
         tmp_path, {"yhat1": f"{t.YHAT:.4f}", "dL/dyhat1": f"{2 * (t.YHAT - t.Y) * 1.2:.4f}"})).outcomes}

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from backprop_cli.grading.stated import coarse_value, digits_of, slip_sized, trivial_values
+from backprop_cli.grading.stated import coarse_value, digits_of, slip_sentence, slip_sized, trivial_values
 
 
 class Stated:
@@ -52,3 +52,16 @@ def test_trivial_values_are_0_1_minus_1_and_copies_of_other_values():
     found = trivial_values(a, [a, b, c], truths)
     assert [v for v, *_ in found] == [0.0, 1.0, -1.0, 0.7]  # c has a's own true value: no copy
     assert found[-1][1] == "a copy of a12, the file's value on line 4"
+
+
+def test_a_slip_is_called_one_and_a_number_far_off_is_not():
+    # the same step, its inputs stated: 0.33 for what gives 0.31 is a slip; 1.5 is further off than
+    # a slip goes (slip_sized), and is told so, as the steps after it are told it explains nothing
+    upstream, answer = [Stated("0.5000", "yhat1", 3)], Stated("0.33", "dL/dyhat1", 4)
+    near = slip_sentence(answer, upstream, [])
+    assert near == ("An arithmetic slip: your own earlier answers (yhat1 = 0.5000) do not give 0.33 in this step; "
+                    "redo its arithmetic.")
+    far = slip_sentence(Stated("1.5", "dL/dyhat1", 4), upstream, [Stated("0.5000", "yhat1", 3)], near=False)
+    assert far.startswith("Not what this step gives: your own earlier answers (yhat1 = 0.5000) give a number far "
+                          "from 1.5 (further off than a slip goes); redo this step.")
+    assert "slip:" not in far and far.endswith("It builds on the earlier wrong step yhat1 (line 3): fix that too.")
