@@ -209,8 +209,8 @@ class Judge:
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
             imprecise = judged[id(a)].verdict == "imprecise"  # copies of it are not suspect, a trivial value is
             trivial = self._trivial(a, TRIVIAL if imprecise else trivial_values(a, self._earlier(a), self.truths))
-            if trivial and self._named(a, judged):
-                continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
+            if trivial and (judged[id(a)].verdict == "carried_forward" or self._named(a, judged)):
+                continue  # a trivial-looking value its own step or a catalogued mistake gives (a = z, never activated)
             if trivial and imprecise and not coarser(a, answer):
                 continue  # the truth rounded as the student rounds everything (tanh = −0.99995 as −1.000)
             # fewer than ROUGH_DIGITS significant digits, the last coarser than this answer's: no ground for a

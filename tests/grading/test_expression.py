@@ -122,3 +122,21 @@ def test_a_mistakes_value_written_with_one_digit_buys_no_precise_step(tmp_path, 
     assert graded["df/dt"].verdict == ("carried_forward" if credited else "wrong"), graded["df/dt"].diagnosis
     if not credited:
         assert "a value too rough to build this step on" in graded["df/dt"].diagnosis
+
+
+def test_a_carried_forward_value_that_equals_another_answer_is_no_copy(tmp_path):
+    # y = 1/e^(x²) at x = 0.5: ∂y/∂h2 = −1/h2² written with its sign flipped; ∂y/∂h1 = ∂y/∂h2 · h2 done
+    # right on it is carried forward, and equals y (0.7788) by the algebra, not by copying; so ∂y/∂x =
+    # ∂y/∂h1 · 2x = 0.7788 (2x = 1) is carried forward too, not refused as built on a copy of y
+    h2 = math.exp(0.25)
+    flipped = 1 / h2 ** 2  # by hand, the sign flipped
+    on_it = flipped * h2  # worked with more digits than written: 1/h2, y's own value
+    path = tmp_path / "e.yaml"
+    path.write_text("expression: |\n  h1 = x^2\n  h2 = exp(h1)\n  y = 1/h2\nat: {x: 0.5}\nanswers:\n"
+                    f"  h2: {h2:.3f}\n  y: {1 / h2:.4f}\n  dy/dh2: {flipped:.4f}\n  dy/dh1: {on_it:.4f}\n"
+                    f"  dy/dx: {on_it * 2 * 0.5:.4f}\n")
+    graded = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+    assert f"{on_it:.4f}" == f"{1 / h2:.4f}"  # the carried-forward value is y's, digit for digit
+    assert [d["code"] for d in graded["dy/dh2"].diagnoses] == ["sign_flipped"]
+    assert graded["dy/dh1"].verdict == "carried_forward"
+    assert graded["dy/dx"].verdict == "carried_forward", graded["dy/dx"].diagnosis
