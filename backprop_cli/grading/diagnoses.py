@@ -16,12 +16,12 @@ from ..core.result import Result
 from ..core.update import updated
 from ..errors import UsageError
 from .answers import Answer, Tolerance
-from .batch_mistakes import one_sample
 from .matching import matching
 from .optimizer_mistakes import state_mistakes, update_mistakes
 from .possible import one_path_only, read_the_other_way
 from .quantities import Quantity, QuantityError, evaluate, shown
 from .rule import same_value
+from .step_mistakes import ON_Z, one_sample, slope_on_z
 from .training_quantities import is_more
 
 
@@ -133,7 +133,6 @@ CROSS = ("the softmax cross paths are missing: every ŷi depends on every zm (�
 NOTES = ("this uses the PadhAI notes' softmax factor ŷi(1 − ŷi)(−z of the other output) and leaves out the cross "
          "paths: ∂ŷi/∂zi is ŷi(1 − ŷi), and ∂ŷi/∂zm = −ŷi·ŷm belongs in the sum too")
 FLAT = "the activation's derivative ∂a/∂z is left out of the chain"
-ON_Z = "σ′ or tanh′ is evaluated on z as if it were a: z(1 − z) or 1 − z², where a(1 − a) or 1 − a² belongs"
 NEVER = "the hidden activation is never applied: a = z is carried forward (and ∂a/∂z taken as 1)"
 NEVER_OWN = ("the hidden activation is never applied: a = z is carried forward, and ∂a/∂z taken from that a "
              "(z(1 − z) or 1 − z²)")
@@ -234,7 +233,8 @@ class Diagnoser:
         if q.kind.startswith("state:") and q.is_parameter and not drawing:  # an optimiser's state
             yield from state_mistakes(r, q, r.gradient(str(q.name)))
             return
-        if is_more(q.kind):  # after K, ∂X/∂Y: no catalogue of their own yet
+        if is_more(q.kind):  # after K, ∂X/∂Y: only a one-unit σ′'s (not while drawing, as every later entry)
+            yield from () if drawing else slope_on_z(r, q, n)
             return
         if q.kind == "updated":
             gradient = r.gradient(str(q.name))

@@ -208,14 +208,14 @@ class Judge:
             return Judgement("right", on_stated.low, on_stated.high)
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
             imprecise = judged[id(a)].verdict == "imprecise"  # copies of it are not suspect, a trivial value is
-            trivial = self._trivial(a, TRIVIAL if imprecise else trivial_values(a, self._earlier(a), self.truths))
-            if trivial and (judged[id(a)].verdict == "carried_forward" or self._named(a, judged)):
-                continue  # a trivial-looking value its own step or a catalogued mistake gives (a = z, never activated)
+            constants = imprecise or judged[id(a)].verdict == "carried_forward"  # (its own step gives it: ∂y/∂h1 = y)
+            trivial = self._trivial(a, TRIVIAL if constants else trivial_values(a, self._earlier(a), self.truths))
+            if trivial and self._named(a, judged):
+                continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
             if trivial and imprecise and not coarser(a, answer):
                 continue  # the truth rounded as the student rounds everything (tanh = −0.99995 as −1.000)
-            # fewer than ROUGH_DIGITS significant digits, the last coarser than this answer's: no ground for a
-            # precise step where right only at those digits, or a mistake's value only there (one digit fits
-            # many: a round guess would buy the steps after it); a slip, or a mistake's very value, is one
+            # below ROUGH_DIGITS digits, the last coarser than this answer's: right, or a mistake's value, only
+            # at those digits is no ground (one digit fits many); a slip, or a mistake's very value, is one
             rough = coarse_value(a, self.truths[id(a)], answer) and (imprecise or self._named(a, judged) and not any(
                 same_value(a.given, v) for v, *_ in self.candidates(a)))
             if not trivial and not rough and self._explained(a, judged):

@@ -1,4 +1,4 @@
-"""grading.batch_mistakes: bias_not_summed (CONTRACT section 5's catalogue), a batch's bias
+"""grading.step_mistakes: bias_not_summed (CONTRACT section 5's catalogue), a batch's bias
 gradient given as one sample's δ alone, where ∂L/∂b sums δ over every sample (then × 1/n for a
 mean). The batch is the tiny 2-2-1 network (tests/grading/_tiny.py) with a second sample, worked
 here with the math module."""
@@ -81,3 +81,21 @@ def test_never_offered_while_drawing_a_personal_problem(tmp_path):
     graded = list(diagnoser.candidates(q, TRUE_B21))
     assert not any("bias_not_summed" in c[2] for c in drawn)
     assert any(c[2] == "bias_not_summed" for c in graded)
+
+
+def test_a_sigmoids_slope_written_down_on_z_is_named_and_the_delta_on_it_carried(tmp_path):
+    # the tiny network's z12 = 0.5: σ′ on z is 0.5·(1 − 0.5) = 0.25, where a12(1 − a12) = 0.2350 belongs;
+    # ∂L/∂z12 = ∂L/∂a12 · 0.25 on the student's own σ′ is carried forward
+    slope = t.Z12 * (1 - t.Z12)
+    assert abs(slope - 0.25) < 1e-12 and abs(t.A12 * (1 - t.A12) - 0.2350) < 1e-4
+    got = check(tmp_path, t.SPEC, f"  z12: 0.5000\n  dL/da12: {t.D_A12:.4f}\n  da12/dz12: {slope:.4f}\n"
+                f"  dL/dz12: {float(f'{t.D_A12:.4f}') * slope:.4f}\n")
+    assert got["da12/dz12"]["verdict"] == "wrong" and codes(got["da12/dz12"]) == {"derivative_on_z"}, got["da12/dz12"]
+    assert got["dL/dz12"]["verdict"] == "carried_forward", got["dL/dz12"]
+    # never offered while drawing (a catalogue entry after personal problems were drawn)
+    (tmp_path / "net.yaml").write_text(t.SPEC, encoding="utf-8")
+    result = load_spec(tmp_path / "net.yaml").compute()
+    diagnoser = Diagnoser(result, make_notation("default", result.network.names))
+    q = parse_quantity("da12/dz12", diagnoser.notation)
+    assert list(diagnoser.candidates(q, 0.235, drawing=True)) == []
+    assert [c[2] for c in diagnoser.candidates(q, 0.235)] == ["derivative_on_z"]

@@ -1,0 +1,35 @@
+"""Catalogued mistakes made in one step a file writes down (CONTRACT section 5), beside the
+whole-pass ones of grading.diagnoses: a batch's bias gradient not summed (bias_not_summed: one
+sample's δ given for the sum; a weight's gradient δᵀ·a sums the samples by itself, a bias's needs
+a sum of its own, which a student working sample by sample, or a vectorised `db = delta[0]`,
+leaves out), and a unit's σ′ or tanh′ written down evaluated on z (derivative_on_z)."""
+from __future__ import annotations
+
+from .quantities import local_slope, shown
+
+ON_Z = "σ′ or tanh′ is evaluated on z as if it were a: z(1 − z) or 1 − z², where a(1 − a) or 1 − a² belongs"
+
+
+def one_sample(result, q, notation):
+    """(value, sentence, "bias_not_summed") of each sample's δ alone for bias gradient `q`: as it is
+    (∂L_s/∂b), and as its share of a mean (δ/n) where the batch is averaged; on `result`'s pass (the
+    true one, or a mistaken one)."""
+    r = result
+    mean = f", then divided by n = {r.samples}" if r.scale != 1 else ""
+    for s, own in enumerate(r.per_sample_gradient(str(q.name)).tolist(), start=1):
+        for value, as_written in ((own * r.scale, " (its 1/n share)"), (own, "")) if r.scale != 1 else ((own, ""),):
+            yield (float(value), f"this is sample {s}'s ∂L/∂{shown(q.name, notation)} alone{as_written}: a bias's "
+                   f"gradient sums δ over every sample of the batch{mean}", "bias_not_summed")
+
+
+def slope_on_z(result, q, notation):
+    """(value, sentence, "derivative_on_z") of a one-unit ∂a/∂z (`da11/dz11`) worked out on z as if
+    it were a, z(1 − z) for a sigmoid, 1 − z² for tanh; nothing for another quantity or activation."""
+    unit = local_slope(result, notation, q.kind, q.name)
+    if unit is None:
+        return
+    layer, neuron = unit
+    name = result.network.layers[layer - 1].activation.name
+    if name in ("sigmoid", "tanh"):
+        z = float(result.z[layer][(q.sample or 1) - 1, neuron])
+        yield (z * (1.0 - z) if name == "sigmoid" else 1.0 - z * z), ON_Z, "derivative_on_z"
