@@ -14,8 +14,9 @@ from .training_quantities import is_more
 
 # a node: ("value" | "gradient", "z" | "a", layer, neuron, sample); ("w" | "b" | "new" | "delta" |
 # "state:m" ..., layer, j, k) (a parameter's gradient, its updated value, the change the update makes,
-# the optimiser's state after it); ("slope", layer, neuron, sample) (a unit's ∂a/∂z); ("input", layer,
-# j, k, sample) (∂z_j/∂w_jk, which is a_k of the layer below); or ("L",)
+# the optimiser's state after it); ("w" | "b", layer, j, k, sample) (one sample's own gradient);
+# ("slope", layer, neuron, sample) (a unit's ∂a/∂z); ("input", layer, j, k, sample) (∂z_j/∂w_jk, which
+# is a_k of the layer below); ("L", sample) (one sample's loss); or ("L",)
 Node = tuple
 
 
@@ -33,10 +34,12 @@ def node_of(result, q: Quantity, notation) -> Node | None:
         return ("input", *read, (q.sample or 1) - 1)
     if is_more(q.kind):  # judged on its value alone: no step of its own to follow from
         return None
-    if q.name.kind == "L":
-        return ("L",) if q.kind == "value" else None
+    if q.name.kind == "L":  # the loss; loss[s], one sample's own
+        return None if q.kind != "value" else ("L",) if q.sample is None else ("L", q.sample - 1)
     if q.is_parameter:
         kind, layer, j, k = result.parameter_index(str(q.name))
+        if q.sample is not None:  # dL/dw212[s]: one sample's own gradient, which the batch's sums
+            return (kind, layer, j, k, q.sample - 1)
         return ("new" if q.kind == "updated" else kind, layer, j, k)
     try:
         what, layer, neuron = node_at(result, q.name, notation)
@@ -50,8 +53,10 @@ def step_inputs(result, node: Node):
     parameter's gradient, which sum over every sample of a batch."""
     sizes, depth, layers = result.sizes, len(result.sizes) - 1, result.network.layers
     samples = range(result.samples)
-    if node[0] == "L":
-        return [("value", "a", depth, i, s) for s in samples for i in range(sizes[depth])]
+    if node[0] == "L":  # a batch's from each sample's loss, a sample's from its ŷ
+        if len(node) == 1 and len(samples) > 1:
+            return [("L", s) for s in samples]
+        return [("value", "a", depth, i, node[-1] if len(node) > 1 else 0) for i in range(sizes[depth])]
     if node[0] == "input":  # ∂z_j/∂w_jk is a_k of the layer below
         _, layer, _, k, s = node
         return [("value", "a", layer - 1, k - 1, s)]
@@ -65,8 +70,11 @@ def step_inputs(result, node: Node):
             return [gradient]
         states = [(f"state:{key}", *node[1:]) for key in result.network.optimizer.state_names]
         return [gradient, *states] + ([("delta", *node[1:])] if node[0] == "new" else [])
-    if node[0] in ("w", "b"):
-        _, layer, j, k = node
+    if node[0] in ("w", "b"):  # a batch's from each sample's own (w, layer, j, k, s), a sample's from δ and a
+        if len(node) == 4 and len(samples) > 1:
+            return [(*node, s) for s in samples]
+        _, layer, j, k, *sample = node
+        samples = sample or samples
         neurons = range(sizes[layer]) if j is None else [j - 1]
         found = [("gradient", "z", layer, n, s) for s in samples for n in neurons]
         return found + ([("value", "a", layer - 1, k - 1, s) for s in samples] if node[0] == "w" else [])

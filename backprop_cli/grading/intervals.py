@@ -28,7 +28,7 @@ from .optimizer_reach import optimizer_reach
 from .possible import one_path_only, read_the_other_way
 from .quantities import Quantity, QuantityError, evaluate, input_read, local_slope, node_at
 from .rule import Precision, remembered
-from .stated import stated_pins
+from .stated import stated_pins, stated_samples
 from .training_quantities import is_more, loss_after_reach, partial_top, updates_reach
 
 # the catalogued mistakes (CONTRACT section 5's codes) a pass can make in every step: on the
@@ -296,10 +296,11 @@ class Reach:
         with np.errstate(all="ignore"):  # as in the pass: an interval that overflows is wide, never warned of
             self.weight_grad_samples[l] = mul((delta[0][:, :, None], delta[1][:, :, None]),
                                               (source[0][:, None, :], source[1][:, None, :]))
-        self.weight_grad_own[l] = tuple(bound.sum(axis=0) * scale for bound in self.weight_grad_samples[l])
         self.bias_grad_samples[l] = delta
+        weights, biases = stated_samples(self.pins, l, self.weight_grad_samples[l], delta)
+        self.weight_grad_own[l] = tuple(bound.sum(axis=0) * scale for bound in weights)
         # bias_not_summed: the first sample's δ alone (a batch's bias gradient needs a sum of its own)
-        summed = (delta[0][:1], delta[1][:1]) if "bias_not_summed" in self.mistakes else delta
+        summed = (biases[0][:1], biases[1][:1]) if "bias_not_summed" in self.mistakes else biases
         self.bias_grad_own[l] = (summed[0].sum(axis=0) * scale, summed[1].sum(axis=0) * scale)
 
     def _sample_gradient(self, kind: str, layer: int, j: int | None, k: int | None, s: int) -> tuple[float, float]:
@@ -351,8 +352,10 @@ class Reach:
             low, high = self.loss_own
             if q.sample is not None:  # loss[s]: sample s's own
                 return float(low[q.sample - 1]), float(high[q.sample - 1])
-            if len(low) > 1:  # a batch: each sample's loss rounded as the answer is, then averaged
-                low, high = self.p.rounded(low, high)
+            if len(low) > 1:  # a batch: each sample's loss rounded as the answer is (or the file's own), averaged
+                low, high = (end.copy() for end in self.p.rounded(low, high))
+                for s, _, (stated_low, stated_high) in self.pins.get(("loss",), ()):
+                    low[s], high[s] = stated_low, stated_high
             term = r.l2_term  # the L2 term (λ/2)·Σw²: of the spec's own weights, exact
             return float(low.sum() * r.scale) + term, float(high.sum() * r.scale) + term
         if q.is_parameter:

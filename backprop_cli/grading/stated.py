@@ -85,9 +85,18 @@ def trivial_values(answer, answers, truths: dict) -> list[tuple[float, str]]:
 
 def stated_pins(result, notation, stated: dict) -> dict:
     """(kind, z or a, layer) -> (sample, neuron, (low, high)) of each stated node value or gradient,
-    and ("slope", "a", layer) of each stated ∂a/∂z (δ multiplies by it), the later for one node winning."""
+    ("slope", "a", layer) of each stated ∂a/∂z (δ multiplies by it), ("loss",) of each sample's loss
+    loss[s] and ("sample", layer) of each sample's own dL/dw[s] or dL/db[s] ((kind, j, k) for the
+    neuron: a batch's mean sums them), the later for one node winning."""
     pins: dict = {}
     for (kind, name, sample), given in stated.items():
+        if sample is not None and (kind, name.kind) in (("value", "L"), ("gradient", "w"), ("gradient", "b")):
+            where = ("loss",) if name.kind == "L" else ("sample", result.parameter_index(str(name))[1])
+            _, _, j, k = result.parameter_index(str(name)) if name.kind != "L" else (None, None, 1, None)
+            if j is not None:  # (a shared bias is its layer's sum: left as computed)
+                unit = None if name.kind == "L" else (name.kind, j - 1, None if k is None else k - 1)
+                pins.setdefault(where, []).append((sample - 1, unit, as_pair(given)))
+            continue
         slope = local_slope(result, notation, kind, name)
         if not slope and (kind not in ("value", "gradient") or name.kind in ("L", "w", "b")):
             continue
@@ -97,3 +106,16 @@ def stated_pins(result, notation, stated: dict) -> dict:
             continue
         pins.setdefault((key, what, layer), []).append(((sample or 1) - 1, neuron, as_pair(given)))
     return pins
+
+
+def stated_samples(pins: dict, layer: int, weights, biases):
+    """A layer's per-sample gradient intervals (low, high) as a batch's sum reads them: the file's own
+    dL/dw[s] and dL/db[s] where it states them (stated_pins), copies; as they are where it states none."""
+    found = pins.get(("sample", layer), ())
+    if not found:
+        return weights, biases
+    copies = {"w": [end.copy() for end in weights], "b": [end.copy() for end in biases]}
+    for s, (kind, j, k), (low, high) in found:
+        at = (s, j) if k is None else (s, j, k)
+        copies[kind][0][at], copies[kind][1][at] = low, high
+    return tuple(copies["w"]), tuple(copies["b"])

@@ -99,3 +99,42 @@ def test_a_sigmoids_slope_written_down_on_z_is_named_and_the_delta_on_it_carried
     q = parse_quantity("da12/dz12", diagnoser.notation)
     assert list(diagnoser.candidates(q, 0.235, drawing=True)) == []
     assert [c[2] for c in diagnoser.candidates(q, 0.235)] == ["derivative_on_z"]
+
+
+def _sample(x1: float, x2: float, y: float) -> dict:
+    """One sample of the tiny batch by hand: ŷ, its loss and its own ∂L_s/∂w211 = 2(ŷ − y)·a11."""
+    a11 = 1 / (1 + math.exp(-(t.W111 * x1 + t.W112 * x2 + t.B11)))
+    yhat = by_hand(x1, x2, y)["yhat"]
+    return {"yhat": yhat, "loss": (yhat - y) ** 2, "w211": 2 * (yhat - y) * a11}
+
+
+S1, S2 = (_sample(*sample) for sample in SAMPLES)
+
+
+def test_a_batchs_mean_of_the_files_own_per_sample_values_is_carried_forward(tmp_path):
+    # loss[2] written 5% off (a slip on the stated ŷ1[2]); the loss, the mean of the stated loss[1]
+    # and loss[2], is that step done right on them: carried forward
+    loss_2 = f"{S2['loss'] * 1.05:.4f}"
+    mean = (float(f"{S1['loss']:.4f}") + float(loss_2)) / 2
+    got = check(tmp_path, BATCH, f"  yhat1[2]: {S2['yhat']:.4f}\n  loss[1]: {S1['loss']:.4f}\n  loss[2]: {loss_2}\n"
+                f"  loss: {mean:.4f}\n")
+    assert codes(got["loss[2]"]) == {"arithmetic"}
+    assert got["loss"]["verdict"] == "carried_forward" and "loss[2] = " in got["loss"]["diagnosis"], got["loss"]
+    # ∂L/∂w211[2] with its sign flipped (a named mistake), then the batch's mean of the stated per-sample
+    # gradients, and the update on it (η = 0.5): both carried forward
+    g1, g2 = f"{S1['w211']:.4f}", f"{-S2['w211']:.4f}"
+    g = (float(g1) + float(g2)) / 2
+    got = check(tmp_path, BATCH, f"  dL/dw211[1]: {g1}\n  dL/dw211[2]: {g2}\n  dL/dw211: {g:.5f}\n"
+                f"  w211_new: {t.W211 - 0.5 * float(f'{g:.5f}'):.5f}\n", "flipped.yaml")
+    assert "sign_flipped" in codes(got["dL/dw211[2]"])
+    assert got["dL/dw211"]["verdict"] == "carried_forward" and got["w211_new"]["verdict"] == "carried_forward"
+    # right per-sample gradients, their mean written 5% off: a slip in that step, the update on it carried
+    right = (S1["w211"] + S2["w211"]) / 2
+    slipped = f"{right * 1.05:.5f}"
+    got = check(tmp_path, BATCH, f"  dL/dw211[1]: {S1['w211']:.5f}\n  dL/dw211[2]: {S2['w211']:.5f}\n"
+                f"  dL/dw211: {slipped}\n  w211_new: {t.W211 - 0.5 * float(slipped):.6f}\n", "slip.yaml")
+    assert codes(got["dL/dw211"]) == {"arithmetic"} and got["w211_new"]["verdict"] == "carried_forward"
+    # the true mean beside them stays right
+    got = check(tmp_path, BATCH, f"  dL/dw211[1]: {S1['w211']:.5f}\n  dL/dw211[2]: {S2['w211']:.5f}\n"
+                f"  dL/dw211: {right:.5f}\n", "right.yaml")
+    assert {r["verdict"] for r in got.values()} == {"right"}
