@@ -120,6 +120,9 @@ class Judge:
                                  codes=confusion(ruling.confusable))
             return Judgement("right", ruling.low, ruling.high)
         judgement = self._wrong_or_carried(answer, judged, precision, ruling)
+        if judgement.verdict == "wrong" and any(same_value(answer.given, value) for value, *_ in
+                                                self.diagnoser.candidates(answer.quantity, truth)):
+            return judgement  # a catalogued mistake's very value (0 with the cross paths left out): it is named
         if judgement.verdict == "wrong" and precision.significant < KEPT_DIGITS:
             return self._coarse(answer, precision, judgement)
         if judgement.verdict == "wrong" and not judgement.codes and \
@@ -293,9 +296,8 @@ class Judge:
         if q.kind == "gradient" and q.name.kind == "L" or q.kind == "value" and q.is_parameter or \
                 q.kind not in ("gradient", "value"):
             return []
-        # with no earlier value stated, the pass is the true one: its mistakes are named all the same
-        # (the same answer is told the same whatever else the file states), but credit asks only
-        # of the file's own values (_named_on_stated), and the diagnoser has tried the true ones
+        # with no earlier value stated, the pass is the true one: its mistakes are named all the same (the same
+        # answer is told the same whatever else the file states), but credit asks only of the file's own values
         if not coarse and not self._stated_upstream(answer):
             return []
         precision = precision_of(written(answer))
@@ -305,9 +307,8 @@ class Judge:
         singles = [(m, STEP_SENTENCES[m]) for m in possible]
         pairs = [(pair, "two mistakes at once: " + "; and ".join(STEP_SENTENCES[m] for m in pair.split("+")))
                  for pair in mistake_pairs(possible)]
-        # one mistake; then two at once; then one made with every step rounded as coarsely as the
-        # answer (an updated weight written 0.34 for 0.3277 and used so), told apart from the correct
-        # method made that way too
+        # one mistake; then two at once; then one made with every step rounded as coarsely as the answer (an
+        # updated weight written 0.34 for 0.3277 and used so), told apart from the correct method made so too
         stages = [(precision, singles), (precision, pairs)]
         if coarse:
             stages.append((dataclasses.replace(precision, kept=NO_FLOOR), singles))
@@ -352,8 +353,7 @@ class Judge:
         """Whether every stated value before this answer is right or has a cause: a mistake reads more
         than its step's inputs (z for a, the weights its gradient updates), so all of them."""
         mine = self._positions[id(answer)]
-        # earliest first: each one's own question is answered (and remembered) before a later one asks
-        # it, so a long chain never recurses deep
+        # earliest first: each one's own question is answered (and remembered) before a later one asks it
         before = sorted((a for a in self.answers if self._positions[id(a)] < mine and id(a) in judged),
                         key=lambda a: self._positions[id(a)])
         return all(judged[id(a)].verdict == "right" or self._explained(a, judged) for a in before)

@@ -234,9 +234,10 @@ def test_no_slip_is_shown_on_a_step_whose_own_inputs_are_wrong(tmp_path):
 
 def test_a_step_on_a_value_reached_only_by_rounding_every_step_to_its_digits_is_not_right(tmp_path):
     # softmax output under cross-entropy: ∂L/∂z22 = 0.770042, written `0` (0 decimals). Rounding every
-    # step to 0 decimals reaches anything (the interval runs to ±1e11), and the softmax cross paths
-    # left out give 0: imprecise on that wider interval only. ∂L/∂w222 = 0 built on it is no right
-    # answer (the true one is −0.515613): carried forward, on a value "not right"
+    # step to 0 decimals reaches anything (the interval runs to ±1e11), but 0 is the very value the
+    # softmax cross paths left out give: wrong, that mistake named (it was `imprecise` on that
+    # interval, which says nothing). ∂L/∂w222 = 0 built on it is no right answer (the true one is
+    # −0.515613): carried forward, on a value with a cause
     spec = ("input: [-1, -1.6]\ntarget: [1, 0]\nloss: cross_entropy\nlearning_rate: 1\nlayers:\n"
             "  - activation: tanh\n    weights: [[-0.7, -0.4], [0.14, 0.7]]\n    biases: [0, 0.45]\n"
             "  - activation: softmax\n    weights: [[-1, -0.2], [1, 0.3]]\n    biases: [0, -0.2]\n")
@@ -244,5 +245,6 @@ def test_a_step_on_a_value_reached_only_by_rounding_every_step_to_its_digits_is_
     (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n  dL/dz22: 0\n  dL/dw222: 0\n", encoding="utf-8")
     from backprop_cli.grading.grades import Grader
 
-    by = {o.answer.quantity.text: o.verdict for o in Grader().grade_file(str(tmp_path / "answers.yaml")).outcomes}
-    assert by == {"dL/dz22": "imprecise", "dL/dw222": "carried_forward"}
+    outcomes = {o.answer.quantity.text: o for o in Grader().grade_file(str(tmp_path / "answers.yaml")).outcomes}
+    assert {q: o.verdict for q, o in outcomes.items()} == {"dL/dz22": "wrong", "dL/dw222": "carried_forward"}
+    assert "softmax_cross_paths_missing" in [d["code"] for d in outcomes["dL/dz22"].diagnoses]
