@@ -21,7 +21,7 @@ from .optimizer_mistakes import state_mistakes, update_mistakes
 from .possible import one_path_only, read_the_other_way
 from .quantities import Quantity, QuantityError, evaluate, shown
 from .rule import same_value
-from .step_mistakes import ON_Z, one_sample, slope_on_z
+from .step_mistakes import ON_Z, one_sample, sample_share, slope_on_z
 from .training_quantities import is_more
 
 
@@ -163,8 +163,7 @@ _WHOLE_PASS = (("cross", CROSS, "softmax_cross_paths_missing"), ("notes", NOTES,
                ("flat", FLAT, "activation_derivative_missing"), ("onz", ON_Z, "derivative_on_z"),
                ("linear", NEVER, "activation_not_applied"), ("linear_own", NEVER_OWN, "activation_not_applied"),
                ("onepath", ONE_PATH, "one_path_only"), ("transposed", TRANSPOSED, "matrix_transposed"))
-# those a backward pass through already-updated weights is paired with (the PadhAI notes' factor and
-# a = z's own derivative are one course's and one student's readings, not paired)
+# those paired with the stale weights (the PadhAI notes' factor and a = z's own σ′ are single readings)
 _STALE_PAIRS = tuple(m for m in _WHOLE_PASS if m[0] not in ("notes", "linear_own"))
 # the same passes in the order a draw is refused soonest (a draw refused at the first near value
 # never makes the rest; the values tried, and so the draws refused, are the same in any order):
@@ -276,7 +275,9 @@ class Diagnoser:
                                  "factor 2"), "factor_2_added"
         yield -expected, SIGN, "sign_flipped"
         if r.samples > 1:
-            if r.network.reduction == "mean":
+            if q.sample is not None and not drawing:  # a sample's: a parameter's own gradient, a node's share
+                yield from sample_share(r, q, expected)
+            elif r.network.reduction == "mean":
                 yield (expected * r.samples,
                        f"this is the sum over the batch; the loss is the mean, so divide by n = {r.samples}",
                        "batch_not_averaged")

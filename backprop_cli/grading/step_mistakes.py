@@ -1,5 +1,6 @@
 """Catalogued mistakes made in one step a file writes down (CONTRACT section 5), beside the
-whole-pass ones of grading.diagnoses: a batch's bias gradient not summed (bias_not_summed: one
+whole-pass ones of grading.diagnoses: one sample's gradient with the batch's 1/n where it has none, or
+without it where it has (batch_not_averaged); a batch's bias gradient not summed (bias_not_summed: one
 sample's δ given for the sum; a weight's gradient δᵀ·a sums the samples by itself, a bias's needs
 a sum of its own, which a student working sample by sample, or a vectorised `db = delta[0]`,
 leaves out), and a unit's σ′ or tanh′ written down evaluated on z (derivative_on_z)."""
@@ -33,3 +34,18 @@ def slope_on_z(result, q, notation):
     if name in ("sigmoid", "tanh"):
         z = float(result.z[layer][(q.sample or 1) - 1, neuron])
         yield (z * (1.0 - z) if name == "sigmoid" else 1.0 - z * z), ON_Z, "derivative_on_z"
+
+
+def sample_share(result, q, expected: float):
+    """(value, sentence, "batch_not_averaged") of one sample's gradient (q.sample) under a mean:
+    dL/dw212[2] is the sample's own, before any averaging, so its share (× 1/n) is the mistake; a
+    node's dL/dz21[2] is the sample's share of L, so the sample's own (× n) is."""
+    if result.scale == 1:
+        return
+    s, n = q.sample, result.samples
+    if q.is_parameter:
+        yield (expected * result.scale, f"this is sample {s}'s share of the batch's mean (× 1/{n}); {q.text} is the "
+               "sample's own gradient, before any averaging", "batch_not_averaged")
+    else:
+        yield (expected * n, f"this is sample {s}'s own gradient, without the 1/{n} of the batch's mean; in a batch, "
+               f"{q.text} is the sample's share of L", "batch_not_averaged")

@@ -138,3 +138,14 @@ def test_a_batchs_mean_of_the_files_own_per_sample_values_is_carried_forward(tmp
     got = check(tmp_path, BATCH, f"  dL/dw211[1]: {S1['w211']:.5f}\n  dL/dw211[2]: {S2['w211']:.5f}\n"
                 f"  dL/dw211: {right:.5f}\n", "right.yaml")
     assert {r["verdict"] for r in got.values()} == {"right"}
+
+
+def test_one_samples_gradient_with_the_wrong_share_of_the_mean_is_named(tmp_path):
+    # dL/dw211[2] is sample 2's own gradient (2(ŷ − y)·a11, no 1/n); a node's dL/dz21[2] is its share
+    # of L (with the 1/n). Each written the other way is named batch_not_averaged, saying which is which
+    got = check(tmp_path, BATCH, f"  dL/dw211[2]: {S2['w211'] / 2:.4f}\n  dL/dz21[2]: {TWO['d21']:.4f}\n")
+    # (with two samples, the share is half: the factor 2 lost gives it too, and is said beside it)
+    assert "batch_not_averaged" in codes(got["dL/dw211[2]"]) and "share" in got["dL/dw211[2]"]["diagnosis"]
+    assert "batch_not_averaged" in codes(got["dL/dz21[2]"]) and "own gradient" in got["dL/dz21[2]"]["diagnosis"]
+    right = check(tmp_path, BATCH, f"  dL/dw211[2]: {S2['w211']:.4f}\n  dL/dz21[2]: {TWO['d21'] / 2:.4f}\n", "r.yaml")
+    assert {r["verdict"] for r in right.values()} == {"right"}
