@@ -87,8 +87,8 @@ def step_inputs(result, node: Node):
             return []
         return [("value", "z", layer, m, s) for m in (range(sizes[layer]) if softmax else [neuron])]
     if what == "a":
-        if layer == depth:
-            return [("value", "a", depth, i, s) for i in range(sizes[depth])]
+        if layer == depth:  # ∂L/∂ŷi from ŷi alone: every loss is a sum over the outputs
+            return [("value", "a", depth, neuron, s)]
         return [("gradient", "z", layer + 1, m, s) for m in range(sizes[layer + 1])]
     neurons = range(sizes[layer]) if softmax else [neuron]
     found = [("gradient", "a", layer, i, s) for i in neurons] + [("value", "z", layer, i, s) for i in neurons]

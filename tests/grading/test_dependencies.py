@@ -184,3 +184,23 @@ def test_a_wrong_answer_with_no_node_follows_from_nothing(tmp_path):
     results = json.loads(invoke("check", tmp_path / "a.yaml", "--format", "json", expect=1).stdout)
     verdicts = {r["quantity"]: r["verdict"] for r in results["files"][0]["results"]}
     assert verdicts == {"dL/dw111": "wrong", "w111_after2": "wrong", "a11": "wrong"}
+
+
+def test_an_outputs_loss_gradient_reads_its_own_output_alone():
+    # ∂L/∂ŷ1 = 2(ŷ1 − y1): not ŷ2 (every loss is a sum over the outputs); ∂L/∂z11 reads both through
+    # the δs above it (Mazur's 2-2-2, its own names for them)
+    from conftest import SPECS
+
+    from backprop_cli import load_spec
+    from backprop_cli.core.names import notation as make_notation
+
+    result = load_spec(SPECS / "mazur-2-2-2.yaml").compute()
+    names = make_notation("default", result.network.names)
+
+    def depends(q, on):
+        node = node_of(result, parse_quantity(q, names), names)
+        return node_of(result, parse_quantity(on, names), names) in ancestors(result, node, {
+            node_of(result, parse_quantity(on, names), names)})
+
+    assert depends("dL/dyhat1", "yhat1") and not depends("dL/dyhat1", "yhat2")
+    assert depends("dL/dz11", "yhat2") and depends("dL/dz11", "yhat1")
