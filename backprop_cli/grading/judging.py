@@ -120,8 +120,8 @@ class Judge:
                                  codes=confusion(ruling.confusable))
             return Judgement("right", ruling.low, ruling.high)
         judgement = self._wrong_or_carried(answer, judged, precision, ruling)
-        if judgement.verdict == "wrong" and any(same_value(answer.given, value) for value, *_ in
-                                                self.diagnoser.candidates(answer.quantity, truth)):
+        if judgement.verdict == "wrong" and any(same_value(answer.given, c[0]) for c in self.candidates(answer)
+                                                if c[2] not in ("trivial_value", "copy_of_other_answer")):
             return judgement  # a catalogued mistake's very value (0 with the cross paths left out): it is named
         if judgement.verdict == "wrong" and precision.significant < KEPT_DIGITS:
             return self._coarse(answer, precision, judgement)
