@@ -149,3 +149,12 @@ def test_one_samples_gradient_with_the_wrong_share_of_the_mean_is_named(tmp_path
     assert "batch_not_averaged" in codes(got["dL/dz21[2]"]) and "own gradient" in got["dL/dz21[2]"]["diagnosis"]
     right = check(tmp_path, BATCH, f"  dL/dw211[2]: {S2['w211']:.4f}\n  dL/dz21[2]: {TWO['d21'] / 2:.4f}\n", "r.yaml")
     assert {r["verdict"] for r in right.values()} == {"right"}
+
+
+def test_per_sample_values_beyond_float64_are_wrong_and_never_warned_of(tmp_path):
+    # stated losses and per-sample gradients of ±1e308 add up past float64 in the mean: a wide
+    # interval, every answer judged, no warning (pytest turns RuntimeWarnings into errors)
+    huge = "".join(f"  {q}[{s}]: {sign}1e308\n" for q, sign in (("loss", ""), ("dL/dw211", ""), ("dL/db21", "-"))
+                   for s in (1, 2))
+    got = check(tmp_path, BATCH, huge + "  loss: 1e308\n  dL/dw211: 1e308\n  dL/db21: -1e308\n")
+    assert {r["verdict"] for r in got.values()} == {"wrong"} and len(got) == 9
