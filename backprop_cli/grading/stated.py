@@ -90,12 +90,14 @@ def stated_pins(result, notation, stated: dict) -> dict:
     neuron: a batch's mean sums them), the later for one node winning."""
     pins: dict = {}
     for (kind, name, sample), given in stated.items():
-        if sample is not None and (kind, name.kind) in (("value", "L"), ("gradient", "w"), ("gradient", "b")):
-            where = ("loss",) if name.kind == "L" else ("sample", result.parameter_index(str(name))[1])
-            _, _, j, k = result.parameter_index(str(name)) if name.kind != "L" else (None, None, 1, None)
+        if sample is not None and (kind, name.kind) == ("value", "L"):
+            pins.setdefault(("loss",), []).append((sample - 1, None, as_pair(given)))
+            continue
+        if sample is not None and kind == "gradient" and name.kind in ("w", "b"):
+            _, layer, j, k = result.parameter_index(str(name))
             if j is not None:  # (a shared bias is its layer's sum: left as computed)
-                unit = None if name.kind == "L" else (name.kind, j - 1, None if k is None else k - 1)
-                pins.setdefault(where, []).append((sample - 1, unit, as_pair(given)))
+                unit = (name.kind, j - 1, None if k is None else k - 1)
+                pins.setdefault(("sample", layer), []).append((sample - 1, unit, as_pair(given)))
             continue
         slope = local_slope(result, notation, kind, name)
         if not slope and (kind not in ("value", "gradient") or name.kind in ("L", "w", "b")):
