@@ -13,6 +13,8 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as np
+
 from ..core.operations import OPERATIONS, DomainError
 from .interval_arithmetic import as_pair
 from .rule import Precision
@@ -57,7 +59,8 @@ def _image(function, boxes: list[Pair], shapes=()) -> Pair:
     found = []
     for args in itertools.product(*choices):
         try:
-            value = float(function(*args))
+            with np.errstate(all="ignore"):  # (an activation's numpy float past float64: inf, never warned of)
+                value = float(function(*args))
         except (DomainError, ValueError, ZeroDivisionError, OverflowError):
             continue  # a corner outside the operation's domain: the student's value cannot be there
         if not math.isnan(value):

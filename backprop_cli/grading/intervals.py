@@ -338,6 +338,10 @@ class Reach:
     # -- one quantity ------------------------------------------------------------------------
     def interval(self, q: Quantity) -> tuple[float, float]:
         """The quantity's own interval (before its own rounding, which is the answer's)."""
+        with np.errstate(all="ignore"):  # stated values past float64 give wide intervals, never warnings
+            return self._interval(q)
+
+    def _interval(self, q: Quantity) -> tuple[float, float]:
         r = self.r
         if q.kind.startswith("after:") and q.is_parameter:
             return updates_reach(r, q, self.p)  # one update more, worked step by step

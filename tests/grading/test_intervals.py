@@ -334,3 +334,21 @@ def test_softmax_jacobian_entries_from_rounded_outputs_are_right_and_a_flipped_o
     got = {o.answer.quantity.text: o.verdict for o in bp.check([str(tmp_path / "answers.yaml")]).files[0].outcomes}
     assert got == {"dyhat1/dz21": "right", "dyhat1/dz22": "right", "dyhat2/dz21": "wrong", "da11/dz11": "wrong",
                    "dz21/dw211": "right", "dyhat1/dz23": "right"}
+
+
+@pytest.mark.parametrize("spec, answers", [
+    ("batch-average", {"da21/dz21[2]": "1e308", "a11[2]": "1e308"}),  # σ′ from a stated a past float64
+    ("batch-average", {"dL/dx1[2]": "1e308", "dL/dz11[2]": "1e308"}),  # Σ δ·w on stated δs past float64
+    ("mazur-2-2-2", {"dout_h1/dnet_h1": "1e308", "out_h1": "1e308"}),
+    ("rnn-2-unit-3-steps", {"h11@2": "1e200", "dL/dh11@1": "0.5"}),  # tanh′ of a stated state, written out
+    ("batchnorm-batch-of-4", {"loss": "1e308", "a31[2]": "1e308"}),  # σ′ of a stated output, written out
+])
+def test_stated_values_past_float64_are_judged_without_a_warning(tmp_path, spec, answers):
+    # (found by an attacker: each overflowed to a RuntimeWarning, an internal error under -W error and
+    # a numpy line on stderr otherwise; pytest turns warnings into errors here)
+    (tmp_path / "net.yaml").write_text((SPECS / f"{spec}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    lines = "".join(f"  {q}: {v}\n" for q, v in answers.items())
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n" + lines, encoding="utf-8")
+    run = bp.check([str(tmp_path / "a.yaml")])
+    assert run.invalid == [] and len(run.files[0].outcomes) == len(answers)
+    assert all(o.verdict == "wrong" for o in run.files[0].outcomes if o.answer.given != 0.5)
