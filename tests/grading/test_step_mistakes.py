@@ -1,7 +1,8 @@
 """grading.step_mistakes: bias_not_summed (CONTRACT section 5's catalogue), a batch's bias
 gradient given as one sample's δ alone, where ∂L/∂b sums δ over every sample (then × 1/n for a
-mean). The batch is the tiny 2-2-1 network (tests/grading/_tiny.py) with a second sample, worked
-here with the math module."""
+mean); one sample's gradient in the other convention; σ′ written down on z. And the per-sample
+values a batch's mean is built from, as a file states them. The batch is the tiny 2-2-1 network
+(tests/grading/_tiny.py) with a second sample, worked here with the math module."""
 import math
 
 import pytest
@@ -30,7 +31,7 @@ def by_hand(x1: float, x2: float, y: float) -> dict:
 
 
 ONE, TWO = (by_hand(*sample) for sample in SAMPLES)
-TRUE_B21 = (ONE["d21"] + TWO["d21"]) / 2  # the mean of the batch's two losses
+TRUE_B21 = (ONE["d21"] + TWO["d21"]) / 2  # ∂L/∂b21: the mean of the two samples' δ21
 
 
 def codes(result: dict) -> set:
