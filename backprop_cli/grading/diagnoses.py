@@ -21,7 +21,7 @@ from .optimizer_mistakes import state_mistakes, update_mistakes
 from .possible import one_path_only, read_the_other_way
 from .quantities import Quantity, QuantityError, evaluate, shown
 from .rule import same_value
-from .step_mistakes import ON_Z, one_sample, sample_share, slope_on_z
+from .step_mistakes import ON_Z, loss_without_half, one_sample, sample_share, slope_on_z
 from .training_quantities import is_more
 
 
@@ -165,9 +165,8 @@ _WHOLE_PASS = (("cross", CROSS, "softmax_cross_paths_missing"), ("notes", NOTES,
                ("onepath", ONE_PATH, "one_path_only"), ("transposed", TRANSPOSED, "matrix_transposed"))
 # those paired with the stale weights (the PadhAI notes' factor and a = z's own σ′ are single readings)
 _STALE_PAIRS = tuple(m for m in _WHOLE_PASS if m[0] not in ("notes", "linear_own"))
-# the same passes in the order a draw is refused soonest (a draw refused at the first near value
-# never makes the rest; the values tried, and so the draws refused, are the same in any order):
-# measured on a 4-4-2 class, the factor left out refuses most draws, softmax's cross paths none
+# the same passes in the order a draw is refused soonest (the values tried, and so the draws refused, are
+# the same in any order): on a 4-4-2 class, the factor left out refuses most draws, the cross paths none
 _DRAWING = ("flat", "notes", "linear", "linear_own", "onz", "transposed", "onepath", "cross")
 _AFTER_DRAWING = ("momentum_averaged",)  # an update's mistakes catalogued since: never offered while drawing
 _WHOLE_PASS_DRAWING = tuple(sorted(_WHOLE_PASS, key=lambda m: _DRAWING.index(m[0])))
@@ -245,6 +244,7 @@ class Diagnoser:
                    "the update used half the gradient (a lost factor 2 in ∂L/∂ŷ)", "factor_2_lost")
             return
         if q.kind == "value":
+            yield from () if drawing else loss_without_half(r, q, expected)
             swap = None
             output = q.name.kind == "yhat"  # ŷi is the output layer's activation: z{L}{i} is its swap
             if q.name.kind in (n.pre, n.post, "yhat") and q.name.kind != "x":

@@ -3,7 +3,8 @@ whole-pass ones of grading.diagnoses: one sample's gradient with the batch's 1/n
 without it where it has (batch_not_averaged); a batch's bias gradient not summed (bias_not_summed: one
 sample's δ given for the sum; a weight's gradient δᵀ·a sums the samples by itself, a bias's needs
 a sum of its own, which a student working sample by sample, or a vectorised `db = delta[0]`,
-leaves out), and a unit's σ′ or tanh′ written down evaluated on z (derivative_on_z)."""
+leaves out), a unit's σ′ or tanh′ written down evaluated on z (derivative_on_z), and half squared
+error's loss written without its ½ (factor_2_added)."""
 from __future__ import annotations
 
 from .quantities import local_slope, shown
@@ -49,3 +50,11 @@ def sample_share(result, q, expected: float):
     else:
         yield (expected * n, f"this is sample {s}'s own gradient, without the 1/{n} of the batch's mean; in a batch, "
                f"{q.text} is the sample's share of L", "batch_not_averaged")
+
+
+def loss_without_half(result, q, expected: float):
+    """(value, sentence, "factor_2_added") of the loss, or one sample's, under half squared error
+    written as Σ (ŷ − y)², without its ½ (as ∂L/∂ŷ written 2(ŷ − y) is the same mistake)."""
+    if q.name.kind == "L" and result.network.loss.name == "half_squared_error":
+        yield 2 * expected, "this is Σ (ŷ − y)² without the ½ of half squared error: L = ½ Σ (ŷ − y)²", \
+            "factor_2_added"

@@ -159,3 +159,24 @@ def test_per_sample_values_beyond_float64_are_wrong_and_never_warned_of(tmp_path
                    for s in (1, 2))
     got = check(tmp_path, BATCH, huge + "  loss: 1e308\n  dL/dw211: 1e308\n  dL/db21: -1e308\n")
     assert {r["verdict"] for r in got.values()} == {"wrong"} and len(got) == 9
+
+
+def test_half_squared_errors_loss_without_its_half_is_named_and_the_mean_on_it_carried(tmp_path):
+    # "Backpropagation Explained"'s batch of three (specs/batch-average.yaml), by hand: L_s = ½(ŷ_s − y_s)².
+    # loss[2] written (ŷ2 − y2)², the ½ left out: named; the batch's loss, the mean of the stated ones,
+    # carried forward on it
+    from conftest import SPECS
+
+    sigmoid = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    w1, b1, w2, b2 = [[0.5, -0.4], [0.9, 1.0], [-0.7, 0.3]], [0.1, -0.2, 0.0], [1.2, -0.8, 0.6], 0.05
+    losses = []
+    for x, y in (((0.0, 1.0), 1.0), ((1.0, 0.0), 1.0), ((1.0, 1.0), 0.0)):
+        hidden = [sigmoid(sum(w * xi for w, xi in zip(row, x)) + b) for row, b in zip(w1, b1)]
+        losses.append(0.5 * (sigmoid(sum(w * a for w, a in zip(w2, hidden)) + b2) - y) ** 2)
+    written = [f"{losses[0]:.4f}", f"{2 * losses[1]:.4f}", f"{losses[2]:.4f}"]
+    mean = sum(float(v) for v in written) / 3
+    got = check(tmp_path, (SPECS / "batch-average.yaml").read_text(encoding="utf-8"),
+                "".join(f"  loss[{s}]: {v}\n" for s, v in enumerate(written, start=1)) + f"  loss: {mean:.4f}\n")
+    assert [got[f"loss[{s}]"]["verdict"] for s in (1, 3)] == ["right", "right"]
+    assert codes(got["loss[2]"]) == {"factor_2_added"}, got["loss[2]"]
+    assert got["loss"]["verdict"] == "carried_forward", got["loss"]
