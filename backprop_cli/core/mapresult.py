@@ -253,17 +253,7 @@ class MapResult(Record):
         """Forward values by name (x_1_2, z1_1_2_2, a2_1_1_1, yhat1, L): a float for one sample,
         an array over the samples of a batch."""
         if "forward" not in self._cache:
-            one = self.samples == 1
-            values = {}
-            for l in range(len(self.network.layers) + 1):
-                for what, arrays in (("z", self.z), ("a", self.a)):
-                    if arrays[l] is None:
-                        continue
-                    for f in range(arrays[l].shape[1]):
-                        values[mapnames.node_name(self.network, what, l, f)] = (
-                            float(arrays[l][0, f]) if one else arrays[l][:, f].copy())
-            values["L"] = self.loss
-            self._cache["forward"] = values
+            self._cache["forward"] = {**self._by_name(self.z, self.a), "L": self.loss}
         return self._cache["forward"]
 
     @property
@@ -271,17 +261,25 @@ class MapResult(Record):
         """∂L/∂ each node by the names `forward` gives them, each sample's share of L (a float for one
         sample, an array over a batch's): what a pass with a catalogued slip (core.slips) gives them."""
         if "backward" not in self._cache:
-            one, values = self.samples == 1, {}
-            for l in range(len(self.network.layers) + 1):
-                for what, arrays in (("z", self.deltas), ("a", self.grad_a)):
-                    array = self.input_gradient() if what == "a" and l == 0 else arrays[l]
-                    if array is None or mapnames.node_name(self.network, what, l, 0) not in self.forward:
-                        continue
-                    for f in range(array.shape[1]):
-                        values[mapnames.node_name(self.network, what, l, f)] = (
-                            float(array[0, f] * self.scale) if one else array[:, f] * self.scale)
-            self._cache["backward"] = values
+            def scaled(arrays):
+                return [None if array is None else array * self.scale for array in arrays]
+
+            deltas = [None if z is None else delta for z, delta in zip(self.z, self.deltas)]  # (nodes forward names)
+            self._cache["backward"] = self._by_name(scaled(deltas), scaled([self.input_gradient(), *self.grad_a[1:]]))
         return self._cache["backward"]
+
+    def _by_name(self, z: list, a: list) -> dict:
+        """Each node's entry of the per-layer arrays `z` and `a` (None where a layer has none), by the
+        name `forward` gives the node: a float for one sample, an array over a batch's."""
+        one, values = self.samples == 1, {}
+        for l in range(len(self.network.layers) + 1):
+            for what, arrays in (("z", z), ("a", a)):
+                if arrays[l] is None:
+                    continue
+                for f in range(arrays[l].shape[1]):
+                    values[mapnames.node_name(self.network, what, l, f)] = (
+                        float(arrays[l][0, f]) if one else arrays[l][:, f].copy())
+        return values
 
     def paths(self, name: str, max_paths: int | None = None, notation: str = "default") -> list:
         """The chain-rule paths from L to parameter `name`, largest |product| first (all of them,

@@ -160,16 +160,7 @@ class SequenceResult(MapResult):
     def forward(self) -> dict:
         """Forward values by name (x1@2, z11@2, h11@2, yhat1@3, L@3, L)."""
         if "forward" not in self._cache:
-            from .seqnames import node_name
-
-            values = {}
-            for l in range(len(self.network.layers) + 1):
-                for what, arrays in (("z", self.z), ("a", self.a)):
-                    if arrays[l] is None:
-                        continue
-                    for t in range(self.steps):
-                        for f in range(arrays[l].shape[1]):
-                            values[node_name(self.network, what, l, f, t + 1)] = float(arrays[l][t, f])
+            values = self._by_name(self.z, self.a)
             for t in range(self.steps):
                 values[f"L@{t + 1}"] = float(self.per_sample_loss[t])
             values["L"] = self.loss
@@ -181,18 +172,24 @@ class SequenceResult(MapResult):
         """∂L/∂ each node by the names `forward` gives them (z11@2, h11@2, x1@2): ∂L/∂h@t in total, as
         the step before it reads it; what a pass with a catalogued slip (core.slips) gives them."""
         if "backward" not in self._cache:
-            from .seqnames import node_name
-
-            values = {}
-            for l in range(len(self.network.layers) + 1):
-                for what, arrays in (("z", self.deltas), ("a", self.grad_a)):
-                    if arrays[l] is None or (what == "z" and self.z[l] is None):
-                        continue
-                    for t in range(self.steps):
-                        for f in range(arrays[l].shape[1]):
-                            values[node_name(self.network, what, l, f, t + 1)] = float(arrays[l][t, f])
-            self._cache["backward"] = values
+            deltas = [None if z is None else delta for z, delta in zip(self.z, self.deltas)]  # (nodes forward names)
+            self._cache["backward"] = self._by_name(deltas, self.grad_a)
         return self._cache["backward"]
+
+    def _by_name(self, z: list, a: list) -> dict:
+        """Each node's entry of the per-layer arrays `z` and `a` (rows are steps; None where a layer
+        has none), by the name `forward` gives the node at its step."""
+        from .seqnames import node_name
+
+        values = {}
+        for l in range(len(self.network.layers) + 1):
+            for what, arrays in (("z", z), ("a", a)):
+                if arrays[l] is None:
+                    continue
+                for t in range(self.steps):
+                    for f in range(arrays[l].shape[1]):
+                        values[node_name(self.network, what, l, f, t + 1)] = float(arrays[l][t, f])
+        return values
 
     def input_gradient(self) -> np.ndarray:
         return self.grad_a[0]
