@@ -294,14 +294,14 @@ class Reach:
         source = self.z[l - 1] if "pre_activation_for_activation" in self.mistakes and l > 1 else self.a[l - 1]
         scale = 1.0 if "batch_not_averaged" in self.mistakes else self.r.scale
         self.bias_grad_samples[l] = delta
-        with np.errstate(all="ignore"):  # as in the pass: an interval that overflows is wide, never warned of
-            self.weight_grad_samples[l] = mul((delta[0][:, :, None], delta[1][:, :, None]),
-                                              (source[0][:, None, :], source[1][:, None, :]))
-            weights, biases = stated_samples(self.pins, l, self.weight_grad_samples[l], delta)
-            self.weight_grad_own[l] = tuple(bound.sum(axis=0) * scale for bound in weights)
-            # bias_not_summed: the first sample's δ alone (a batch's bias gradient needs a sum of its own)
-            summed = (biases[0][:1], biases[1][:1]) if "bias_not_summed" in self.mistakes else biases
-            self.bias_grad_own[l] = (summed[0].sum(axis=0) * scale, summed[1].sum(axis=0) * scale)
+        # (asked within the pass or interval(), both under errstate: an overflow is wide, never warned of)
+        self.weight_grad_samples[l] = mul((delta[0][:, :, None], delta[1][:, :, None]),
+                                          (source[0][:, None, :], source[1][:, None, :]))
+        weights, biases = stated_samples(self.pins, l, self.weight_grad_samples[l], delta)
+        self.weight_grad_own[l] = tuple(bound.sum(axis=0) * scale for bound in weights)
+        # bias_not_summed: the first sample's δ alone (a batch's bias gradient needs a sum of its own)
+        summed = (biases[0][:1], biases[1][:1]) if "bias_not_summed" in self.mistakes else biases
+        self.bias_grad_own[l] = (summed[0].sum(axis=0) * scale, summed[1].sum(axis=0) * scale)
 
     def _sample_gradient(self, kind: str, layer: int, j: int | None, k: int | None, s: int) -> tuple[float, float]:
         self._parameters_of(layer)
@@ -361,8 +361,7 @@ class Reach:
                 for s, _, (stated_low, stated_high) in self.pins.get(("loss",), ()):
                     low[s], high[s] = stated_low, stated_high
             term = r.l2_term  # the L2 term (λ/2)·Σw²: of the spec's own weights, exact
-            with np.errstate(all="ignore"):  # (stated losses of 1e308 add up to inf: wide, never warned of)
-                return float(low.sum() * r.scale) + term, float(high.sum() * r.scale) + term
+            return float(low.sum() * r.scale) + term, float(high.sum() * r.scale) + term
         if q.is_parameter:
             kind, layer, j, k = r.parameter_index(str(q.name))
             if q.kind == "value":
