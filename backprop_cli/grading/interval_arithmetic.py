@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rule import Precision
+from .rule import Precision, remembered
+from .stacked import choose
 
 Pair = tuple  # (low, high) arrays of the same shape
+_WIDENING: dict = {}  # _entry_widening's, by precision and ŷ
 
 
 def as_pair(given) -> tuple[float, float]:
@@ -55,6 +57,46 @@ def softmax_entry(a: Pair, i: int, m: int) -> tuple[float, float]:
     return float(-high[0]), float(-low[0])
 
 
+def softmax_delta(a: Pair, grad_a: Pair, g: np.ndarray, rg: np.ndarray, precision: Precision) -> Pair:
+    """δ = am(gm − Σi gi·ai) of softmax from ŷ's and ∂L/∂ŷ's intervals (g, rg: the latter's centre and
+    radius), in centred form (see grading.intervals.Reach._delta)."""
+    ac, ra = (a[0] + a[1]) / 2, (a[1] - a[0]) / 2
+    total = (g * ac).sum(axis=-1, keepdims=True)
+    centre = ac * (g - total)
+    # first order: ∂δm/∂gi = am(δim − ai); ∂δm/∂am = gm − S − am·gm; ∂δm/∂ai = −am·gi (i ≠ m)
+    by_g = ac * (rg * (1 - ac) + ((ac * rg).sum(axis=-1, keepdims=True) - ac * rg))
+    by_a = np.abs(g - total - ac * g) * ra + ac * ((np.abs(g) * ra).sum(axis=-1, keepdims=True) - np.abs(g) * ra)
+    # second order: every product of two spreads, bounded together
+    cross = (rg * ra + np.abs(g) * ra + rg * ac).sum(axis=-1, keepdims=True)
+    second = ra * (rg + cross) + ac * (rg * ra).sum(axis=-1, keepdims=True)
+    spread = by_g + by_a + second + _jacobian_rounding(a, grad_a, precision)
+    return centre - spread, centre + spread
+
+
+def _jacobian_rounding(a: Pair, grad_a: Pair, precision: Precision) -> np.ndarray:
+    """How much further δm = Σi gi·∂ai/∂zm reaches when a student writes each entry of
+    softmax's Jacobian down rounded as the answer is (ŷ1(1 − ŷ1) = 0.22726, −ŷ1ŷ2 = ...), as
+    the elementwise slope is rounded: Σi |gi| × how far rounding moves the entry past the
+    interval it has from ŷ's (which the centred form counts already)."""
+    g = np.maximum(np.abs(grad_a[0]), np.abs(grad_a[1]))
+    return (g[..., :, None] * _entry_widening(a, precision)).sum(axis=-2)
+
+
+def _entry_widening(a: Pair, precision: Precision) -> np.ndarray:
+    """How far each Jacobian entry's interval widens once rounded, at this precision: the same
+    for every mistaken pass on one forward pass (remembered, as rule.Precision.rounded does)."""
+    def widening():
+        low, high = mul((a[0][..., :, None], a[1][..., :, None]), (a[0][..., None, :], a[1][..., None, :]))
+        low, high = low.copy(), high.copy()  # ai·am, i ≠ m (its sign flipped rounds alike)
+        diagonal = np.arange(low.shape[-1])
+        low[..., diagonal, diagonal], high[..., diagonal, diagonal] = \
+            parabola(*a, 0.5, lambda p: p * (1.0 - p))  # ai(1 − ai)
+        rounded_low, rounded_high = precision.rounded(low, high)
+        return np.maximum(rounded_high - high, low - rounded_low)
+
+    return remembered(_WIDENING, precision, a[0], a[1], widening)
+
+
 def activation_range(act, z: Pair) -> Pair:
     """a = f(z): every activation but softmax is non-decreasing; softmax's ai rises with zi and falls
     with every other zm."""
@@ -86,6 +128,30 @@ def slope_range(act, z: Pair, a: Pair) -> Pair:
         return np.minimum(low, high), np.maximum(low, high)
     return np.ones_like(z[0]), np.ones_like(z[0])  # linear
 
+
+
+def slope_taken(act, z: Pair, a: Pair, one, on_z) -> tuple[Pair, np.ndarray]:
+    """∂a/∂z of an elementwise activation (or softmax's diagonal), its interval and its value at the
+    interval's centre, as a pass takes it: 1 where `one` (left out, or a = z), σ′ or tanh′ of z as if
+    it were a where `on_z`, else its own (each a bool, or one per row of a stacked pass)."""
+    zc, ac = (z[0] + z[1]) / 2, (a[0] + a[1]) / 2
+
+    def ones():
+        unit = np.ones_like(ac)
+        return unit, unit, unit
+
+    def of_z():
+        peak, value = (0.5, lambda p: p * (1.0 - p)) if act.name == "sigmoid" else (0.0, lambda p: 1.0 - p * p)
+        return (*parabola(*z, peak, value), value(zc))
+
+    def own():
+        if act.name == "softmax":  # its Jacobian kept diagonal: ŷi(1 − ŷi)
+            return (*parabola(*a, 0.5, lambda p: p * (1.0 - p)), ac * (1.0 - ac))
+        centre = act.derivative(zc, ac) if act.name in ("relu", "leaky_relu") else act.derivative(None, ac)
+        return (*slope_range(act, z, a), centre)
+
+    low, high, centre = choose(one, ones, lambda: choose(on_z, of_z, own))
+    return (low, high), centre
 
 POLE = 1e-12  # how near 0 or 1 a rounded ŷ may come in a loss with a pole there (log ŷ, log(1 − ŷ))
 

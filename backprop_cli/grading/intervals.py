@@ -20,14 +20,15 @@ from .interval_arithmetic import (
     matmul,
     matmul_pairs,
     mul,
-    parabola,
-    slope_range,
+    slope_taken,
+    softmax_delta,
     softmax_entry,
 )
 from .optimizer_reach import optimizer_reach
 from .possible import one_path_only, read_the_other_way
 from .quantities import Quantity, QuantityError, evaluate, input_read, local_slope, node_at
-from .rule import Precision, remembered
+from .rule import Precision
+from .stacked import choose, ends, made, negated, per_row, rows_of
 from .stated import stated_pins, stated_samples
 from .training_quantities import is_more, loss_after_reach, partial_top, updates_reach
 
@@ -38,7 +39,6 @@ MISTAKES = ("activation_derivative_missing", "derivative_on_z", "softmax_cross_p
             "bias_not_summed", "factor_2_lost", "sign_flipped", "activation_not_applied")
 # those of MISTAKES made in the forward pass too (every other is made backward only, on a shared forward pass)
 FORWARD_MISTAKES = frozenset({"activation_not_applied"})
-_WIDENING: dict = {}  # Reach._entry_widening, by precision and ŷ
 
 
 def _widen(pair: Pair, precision: Precision) -> Pair:
@@ -47,13 +47,17 @@ def _widen(pair: Pair, precision: Precision) -> Pair:
 
 
 class Reach:
-    """The intervals of every quantity of one pass, at one precision, on some stated values."""
+    """The intervals of every quantity of one pass, at one precision, on some stated values (or of
+    many mistaken passes at once: grading.stacked)."""
 
     def __init__(self, result, notation, precision: Precision, stated: dict | None = None, base: Reach | None = None,
-                 mistake: str = "", forward: Reach | None = None):
+                 mistake: str | list[str] = "", forward: Reach | None = None):
         self.r, self.n, self.p = result, notation, precision
-        # MISTAKES made in every step of the pass: "" (none), one, or two joined by "+"
-        self.mistakes = frozenset(mistake.split("+")) if mistake else frozenset()
+        # MISTAKES made in every step of the pass: "" (none), one, or two joined by "+"; or a list of
+        # those, one row each of a stacked pass (every row a mistaken one: see _step_below)
+        self.rows = rows_of(mistake)
+        self.mistakes = frozenset().union(*self.rows)  # those any row makes
+        self._row_intervals: dict = {}
         self.stated = stated or {}  # (kind, Name, sample) -> given value, or (low, high) (as_pair)
         # with `base` (the pass on true values): each step takes the stated values where the file
         # gives them and the base's rounded true values elsewhere (the step alone redone on the
@@ -97,18 +101,18 @@ class Reach:
             return pair
         low, high = pair[0].copy(), pair[1].copy()
         for s, neuron, (stated_low, stated_high) in self.pins.get((kind, what, layer), ()):
-            low[s, neuron], high[s, neuron] = stated_low / scale, stated_high / scale
+            low[..., s, neuron], high[..., s, neuron] = stated_low / scale, stated_high / scale
         return low, high
 
     def _settle(self, pair: Pair, kind: str, what: str, layer: int, scale: float = 1.0,
-                widen: bool = True) -> tuple[Pair, Pair]:
+                widen=True) -> tuple[Pair, Pair]:
         """A layer's nodes: their own interval (from the steps before them, as the answer for one of
         them is judged), and as the next step uses them: a stated value as written, the others
         widened by the rounding of the answer judged (or the base pass's, see __init__)."""
         if self.base is not None and kind == "gradient":  # made by the base's step of this layer (∂L/∂a: the one above)
             self._ask_gradient(self.base, what, layer)
         source = self.base.used[kind, what, layer] if self.base is not None else \
-            _widen(pair, self.p) if widen else pair
+            choose(widen, lambda: _widen(pair, self.p), lambda: pair)
         used = self._pin(source, kind, what, layer, scale)
         self.used[kind, what, layer] = used
         return pair, used
@@ -126,9 +130,9 @@ class Reach:
             self.z_own.append(z_own)
             self.z.append(z_used)
             # activation_not_applied: a hidden layer's a = z carried forward (the output keeps its own)
-            never = "activation_not_applied" in self.mistakes and l < depth
-            a = z_used if never else activation_range(layer.activation, z_used)
-            a_own, a_used = self._settle(a, "value", "a", l, widen=not never)
+            never = made(self.rows, {"activation_not_applied"}) if l < depth else False
+            a = choose(never, lambda z=z_used: z, lambda z=z_used, act=layer.activation: activation_range(act, z))
+            a_own, a_used = self._settle(a, "value", "a", l, widen=negated(never))
             self.a_own.append(a_own)
             self.a.append(a_used)
         self.loss_own = loss_range(net.loss, self.a[depth], r.targets, self.p)
@@ -155,18 +159,22 @@ class Reach:
         self.delta_own = [None] * (depth + 1)
         loss_gradient = loss_gradient_range(net.loss, self.a[depth], y)
         for factor, wrong in ((0.5, "factor_2_lost"), (-1.0, "sign_flipped")):
-            if wrong in self.mistakes:
-                ends = loss_gradient[0] * factor, loss_gradient[1] * factor
-                loss_gradient = (np.minimum(*ends), np.maximum(*ends))
+            rows = made(self.rows, {wrong})
+            if rows is not False:  # (stacked: the rows without it times 1, the very floats they had)
+                factor = choose(rows, lambda f=factor: f, lambda: 1.0)
+                scaled = loss_gradient[0] * factor, loss_gradient[1] * factor
+                loss_gradient = (np.minimum(*scaled), np.maximum(*scaled))
         self.grad_a_own[depth], grad_a = self._settle(loss_gradient, "gradient", "a", depth, scale)
         delta = self._delta(last.activation, depth, grad_a)
-        if self.mistakes & {"softmax_cross_paths_missing", "factor_2_lost", "sign_flipped"}:
-            pass  # the fused ŷ − y of the engine has the cross paths, and no factor 2 to lose
-        elif last.activation.name == "softmax" and net.loss.name == "cross_entropy":  # ŷ·Σy − y, as the engine
+        fused = None  # the engine's fused ŷ − y (ŷ·Σy − y): not where the cross paths or a factor are wrong
+        if last.activation.name == "softmax" and net.loss.name == "cross_entropy":
             total = y.sum(axis=-1, keepdims=True)
-            delta = hull(delta, (self.a[depth][0] * total - y, self.a[depth][1] * total - y))
+            fused = (self.a[depth][0] * total - y, self.a[depth][1] * total - y)
         elif last.activation.name == "sigmoid" and net.loss.name == "binary_cross_entropy":
-            delta = hull(delta, (self.a[depth][0] - y, self.a[depth][1] - y))
+            fused = (self.a[depth][0] - y, self.a[depth][1] - y)
+        if fused is not None:
+            unfused = made(self.rows, {"softmax_cross_paths_missing", "factor_2_lost", "sign_flipped"})
+            delta = choose(unfused, lambda: delta, lambda: hull(delta, fused))
         self.weight_grad_own, self.bias_grad_own = [None] * (depth + 1), [None] * (depth + 1)
         self.weight_grad_samples = [None] * (depth + 1)  # each sample's own, before the batch's sum
         self.bias_grad_samples = [None] * (depth + 1)
@@ -185,10 +193,11 @@ class Reach:
         if self._lowest < l or self._below_of == l:
             return
         net, delta = self.r.network, self.used["gradient", "z", l]
-        weights = self._backward_weights(l)
+        weights, updated = self._backward_weights(l)
         # the correct method's δ·w written down before adding; a catalogued mistake's pass rounds its
         # nodes alone (it is made once per mistake, and a narrower mistake names nothing it should not)
-        back = self._products_summed(delta, weights, rounded=not self.mistakes)
+        back = choose(updated, lambda: matmul_pairs(delta, self._updated_weights(l)),
+                      lambda: self._products_summed(delta, weights, rounded=not self.mistakes))
         self.grad_a_own[l - 1], grad = self._settle(back, "gradient", "a", l - 1, self.r.scale)
         self._delta_below = self._delta(net.layers[l - 2].activation, l - 1, grad)
         self._below_of = l
@@ -200,40 +209,48 @@ class Reach:
         last = what == "z" or layer == len(reach.r.network.layers)
         reach._gradients(layer if last else layer + 1, below=not last)
 
-    def _backward_weights(self, l: int) -> np.ndarray | Pair:
+    def _backward_weights(self, l: int) -> tuple[np.ndarray, bool | np.ndarray]:
         """The weights ∂L/∂a = Σ δ·w goes back through from layer l: the forward pass's, or as a
-        mistake reads them (the other way, one unit only, already updated by the gradient this pass
-        gives them: the true one, or the student's own where the file states what it is built on;
-        an interval, each updated weight an intermediate rounded as the answer is)."""
+        mistake reads them (the other way, one unit only; stacked: each row's), and whether (each
+        row) reads them already updated instead (_updated_weights)."""
         weights = self.r.network.layers[l - 1].weights
-        for mistake, read in (("matrix_transposed", read_the_other_way), ("one_path_only", one_path_only)):
-            if mistake in self.mistakes and (changed := read(weights)) is not None:
-                return changed
-        if "updated_weights_used" in self.mistakes:  # updated with this pass's own gradient, as the student did
-            # the gradient updated with, written as the answer is: its own rounding only (its interval's
-            # spread is δ's, which multiplies these weights again: counted twice it fits made-up numbers)
-            self._parameters_of(l)
-            middle, rate = sum(self.weight_grad_own[l]) / 2, self.r.learning_rate  # η > 0 (the spec says)
-            half = self.p.half_of(np.abs(middle))
-            return _widen((weights - rate * (middle + half), weights - rate * (middle - half)), self.p)
-        return weights
+        # (each a matrix of its own: a transposed view sums δ·w in another order than a stacked pass's rows do)
+        reads = {mistake: read(weights) for mistake, read in (("matrix_transposed", read_the_other_way),
+                                                              ("one_path_only", one_path_only))
+                 if mistake in self.mistakes}
+        reads = {mistake: None if read is None else np.ascontiguousarray(read) for mistake, read in reads.items()}
+
+        def read_by(row):
+            return next((changed for mistake, changed in reads.items() if mistake in row and changed is not None),
+                        weights)
+
+        each = [read_by(row) for row in self.rows]
+        updated = per_row([read is weights and "updated_weights_used" in row for row, read in zip(self.rows, each)])
+        return (each[0] if all(read is each[0] for read in each) else np.stack(each)), updated
+
+    def _updated_weights(self, l: int) -> Pair:
+        """Layer l's weights already updated by the gradient this pass gives them (the true one, or
+        the student's own where the file states what it is built on): an interval, each updated
+        weight an intermediate rounded as the answer is."""
+        # the gradient updated with, written as the answer is: its own rounding only (its interval's
+        # spread is δ's, which multiplies these weights again: counted twice it fits made-up numbers)
+        self._parameters_of(l)
+        weights = self.r.network.layers[l - 1].weights
+        middle, rate = sum(self.weight_grad_own[l]) / 2, self.r.learning_rate  # η > 0 (the spec says)
+        half = self.p.half_of(np.abs(middle))
+        low, high = _widen((weights - rate * (middle + half), weights - rate * (middle - half)), self.p)
+        return (low[:, None], high[:, None]) if low.ndim == 3 else (low, high)  # stacked: each row's, every sample
 
     def _slope(self, act, layer: int) -> tuple[Pair, np.ndarray]:
         """∂a/∂z of an elementwise activation: its interval, and its value at the interval's centre;
         as the mistake takes it (left out: 1; σ′ or tanh′ on z as if it were a)."""
-        z, a = self.z[layer], self.a[layer]
-        zc, ac = (z[0] + z[1]) / 2, (a[0] + a[1]) / 2
-        never = "activation_not_applied" in self.mistakes and layer < len(self.r.network.layers)
-        if never and "derivative_on_z" not in self.mistakes or "activation_derivative_missing" in self.mistakes:
-            one = np.ones_like(ac)  # a = z: ∂a/∂z = 1 (with derivative_on_z too: σ′ of that a = z, below)
-            return (one, one), one
-        if "derivative_on_z" in self.mistakes and act.name in ("sigmoid", "tanh"):
-            peak, value = (0.5, lambda p: p * (1.0 - p)) if act.name == "sigmoid" else (0.0, lambda p: 1.0 - p * p)
-            return parabola(*z, peak, value), value(zc)
-        if act.name == "softmax":  # its Jacobian kept diagonal: ŷi(1 − ŷi)
-            return parabola(*a, 0.5, lambda p: p * (1.0 - p)), ac * (1.0 - ac)
-        slope = slope_range(act, z, a)
-        return slope, act.derivative(zc, ac) if act.name in ("relu", "leaky_relu") else act.derivative(None, ac)
+        never = made(self.rows, {"activation_not_applied"}) if layer < len(self.r.network.layers) else False
+        on_z = made(self.rows, {"derivative_on_z"})
+        # a = z: ∂a/∂z = 1 (with derivative_on_z too: σ′ of that a = z, below)
+        one = np.logical_or(np.logical_and(never, np.logical_not(on_z)),
+                            made(self.rows, {"activation_derivative_missing"}))
+        of_z = np.logical_and(on_z, act.name in ("sigmoid", "tanh"))
+        return slope_taken(act, self.z[layer], self.a[layer], one, of_z)
 
     def _delta(self, act, layer: int, grad_a: Pair) -> Pair:
         """∂L/∂z from the (rounded) ∂L/∂a: times ∂a/∂z, or softmax's am(gm − Σi gi·ai). In centred
@@ -244,73 +261,51 @@ class Reach:
         if act.name == "linear":  # ∂L/∂z is ∂L/∂a itself: one number, rounded once
             return grad_a
         g, rg = (grad_a[0] + grad_a[1]) / 2, (grad_a[1] - grad_a[0]) / 2
-        diagonal = not act.elementwise and "softmax_cross_paths_missing" in self.mistakes
-        if act.elementwise or diagonal:  # the local derivative rounded as the answer is: a step students write down
+
+        def by_slope():  # the local derivative rounded as the answer is: a step students write down
             slope, sc = self._slope(act, layer)
             slope = self._pin(self.p.rounded(*slope), "slope", "a", layer)
             sc = np.minimum(np.maximum(sc, slope[0]), slope[1])  # np.clip, without its wrapper's cost
             rs = np.maximum(slope[1] - sc, sc - slope[0])
             centre, spread = g * sc, np.abs(sc) * rg + np.abs(g) * rs + rg * rs
             return centre - spread, centre + spread
-        ac, ra = (a[0] + a[1]) / 2, (a[1] - a[0]) / 2
-        total = (g * ac).sum(axis=-1, keepdims=True)
-        centre = ac * (g - total)
-        # first order: ∂δm/∂gi = am(δim − ai); ∂δm/∂am = gm − S − am·gm; ∂δm/∂ai = −am·gi (i ≠ m)
-        by_g = ac * (rg * (1 - ac) + ((ac * rg).sum(axis=-1, keepdims=True) - ac * rg))
-        by_a = np.abs(g - total - ac * g) * ra + ac * ((np.abs(g) * ra).sum(axis=-1, keepdims=True) - np.abs(g) * ra)
-        # second order: every product of two spreads, bounded together
-        cross = (rg * ra + np.abs(g) * ra + rg * ac).sum(axis=-1, keepdims=True)
-        second = ra * (rg + cross) + ac * (rg * ra).sum(axis=-1, keepdims=True)
-        spread = by_g + by_a + second + self._jacobian_rounding(a, grad_a)
-        return centre - spread, centre + spread
 
-    def _jacobian_rounding(self, a: Pair, grad_a: Pair) -> np.ndarray:
-        """How much further δm = Σi gi·∂ai/∂zm reaches when a student writes each entry of
-        softmax's Jacobian down rounded as the answer is (ŷ1(1 − ŷ1) = 0.22726, −ŷ1ŷ2 = ...), as
-        the elementwise slope is rounded: Σi |gi| × how far rounding moves the entry past the
-        interval it has from ŷ's (which the centred form counts already)."""
-        g = np.maximum(np.abs(grad_a[0]), np.abs(grad_a[1]))
-        return (g[..., :, None] * self._entry_widening(a)).sum(axis=-2)
-
-    def _entry_widening(self, a: Pair) -> np.ndarray:
-        """How far each Jacobian entry's interval widens once rounded, at this precision: the same
-        for every mistaken pass on one forward pass (remembered, as rule.Precision.rounded does)."""
-        def widening():
-            low, high = mul((a[0][..., :, None], a[1][..., :, None]), (a[0][..., None, :], a[1][..., None, :]))
-            low, high = low.copy(), high.copy()  # ai·am, i ≠ m (its sign flipped rounds alike)
-            diagonal = np.arange(low.shape[-1])
-            low[..., diagonal, diagonal], high[..., diagonal, diagonal] = \
-                parabola(*a, 0.5, lambda p: p * (1.0 - p))  # ai(1 − ai)
-            rounded_low, rounded_high = self.p.rounded(low, high)
-            return np.maximum(rounded_high - high, low - rounded_low)
-
-        return remembered(_WIDENING, self.p, a[0], a[1], widening)
+        if act.elementwise:
+            return by_slope()
+        # softmax: its Jacobian; kept diagonal where its cross paths are missing
+        return choose(made(self.rows, {"softmax_cross_paths_missing"}), by_slope,
+                      lambda: softmax_delta(a, grad_a, g, rg, self.p))
 
     def _parameters_of(self, l: int) -> None:
         """Layer l's parameter gradients, made when first asked (a pass down to layer 1 never reads the last's)."""
         if self.weight_grad_own[l] is not None:
             return
         delta = self.used["gradient", "z", l]
-        source = self.z[l - 1] if "pre_activation_for_activation" in self.mistakes and l > 1 else self.a[l - 1]
-        scale = 1.0 if "batch_not_averaged" in self.mistakes else self.r.scale
+        on_z = made(self.rows, {"pre_activation_for_activation"}) if l > 1 else False
+        source = choose(on_z, lambda: self.z[l - 1], lambda: self.a[l - 1])
+        scale = choose(made(self.rows, {"batch_not_averaged"}), lambda: 1.0, lambda: self.r.scale)
         self.bias_grad_samples[l] = delta
         # (asked within the pass or interval(), both under errstate: an overflow is wide, never warned of)
-        self.weight_grad_samples[l] = mul((delta[0][:, :, None], delta[1][:, :, None]),
-                                          (source[0][:, None, :], source[1][:, None, :]))
+        self.weight_grad_samples[l] = mul((delta[0][..., :, :, None], delta[1][..., :, :, None]),
+                                          (source[0][..., :, None, :], source[1][..., :, None, :]))
         weights, biases = stated_samples(self.pins, l, self.weight_grad_samples[l], delta)
-        self.weight_grad_own[l] = tuple(bound.sum(axis=0) * scale for bound in weights)
+        self.weight_grad_own[l] = tuple(bound.sum(axis=-3) * scale for bound in weights)
         # bias_not_summed: the first sample's δ alone (a batch's bias gradient needs a sum of its own)
-        summed = (biases[0][:1], biases[1][:1]) if "bias_not_summed" in self.mistakes else biases
-        self.bias_grad_own[l] = (summed[0].sum(axis=0) * scale, summed[1].sum(axis=0) * scale)
+        summed = choose(made(self.rows, {"bias_not_summed"}), lambda: (biases[0][..., :1, :].sum(axis=-2),
+                                                                       biases[1][..., :1, :].sum(axis=-2)),
+                        lambda: (biases[0].sum(axis=-2), biases[1].sum(axis=-2)), rank=1)
+        scale = scale[..., 0] if isinstance(scale, np.ndarray) else scale  # (stacked: each row's, over its units)
+        self.bias_grad_own[l] = (summed[0] * scale, summed[1] * scale)
 
     def _sample_gradient(self, kind: str, layer: int, j: int | None, k: int | None, s: int) -> tuple[float, float]:
         self._parameters_of(layer)
         if kind == "w":
             low, high = self.weight_grad_samples[layer]
-            return float(low[s, j - 1, k - 1]), float(high[s, j - 1, k - 1])
+            return ends(low[..., s, j - 1, k - 1], high[..., s, j - 1, k - 1], len(self.rows))
         low, high = self.bias_grad_samples[layer]  # a bias's: its neuron's δ (shared: the layer's sum)
-        low, high = (low[s].sum(), high[s].sum()) if j is None else (low[s, j - 1], high[s, j - 1])
-        return float(low), float(high)
+        low, high = (low[..., s, :].sum(axis=-1), high[..., s, :].sum(axis=-1)) if j is None else \
+            (low[..., s, j - 1], high[..., s, j - 1])
+        return ends(low, high, len(self.rows))
 
     def _local_derivative(self, q: Quantity) -> tuple[float, float] | None:
         """A one-step ∂X/∂Y as the student works it out from their rounded values: ∂a/∂z (σ′ from
@@ -337,9 +332,16 @@ class Reach:
 
     # -- one quantity ------------------------------------------------------------------------
     def interval(self, q: Quantity) -> tuple[float, float]:
-        """The quantity's own interval (before its own rounding, which is the answer's)."""
+        """The quantity's own interval (before its own rounding, which is the answer's); of a stacked
+        pass, the arrays of every row's (row_intervals)."""
         with np.errstate(all="ignore"):  # stated values past float64 give wide intervals, never warnings
             return self._interval(q)
+
+    def row_intervals(self, q: Quantity) -> tuple[np.ndarray, np.ndarray]:
+        """A stacked pass's intervals of `q`, one per row (made once: each row asks, grading.stacked.Row)."""
+        if q not in self._row_intervals:
+            self._row_intervals[q] = self.interval(q)
+        return self._row_intervals[q]
 
     def _interval(self, q: Quantity) -> tuple[float, float]:
         r = self.r
@@ -355,13 +357,13 @@ class Reach:
                 return 1.0, 1.0
             low, high = self.loss_own
             if q.sample is not None:  # loss[s]: sample s's own
-                return float(low[q.sample - 1]), float(high[q.sample - 1])
-            if len(low) > 1:  # a batch: each sample's loss rounded as the answer is (or the file's own), averaged
+                return ends(low[..., q.sample - 1], high[..., q.sample - 1], len(self.rows))
+            if low.shape[-1] > 1:  # a batch: each sample's loss rounded as the answer is (or the file's own), averaged
                 low, high = (end.copy() for end in self.p.rounded(low, high))
                 for s, _, (stated_low, stated_high) in self.pins.get(("loss",), ()):
-                    low[s], high[s] = stated_low, stated_high
-            term = r.l2_term  # the L2 term (λ/2)·Σw²: of the spec's own weights, exact
-            return float(low.sum() * r.scale) + term, float(high.sum() * r.scale) + term
+                    low[..., s], high[..., s] = stated_low, stated_high
+            low, high = ends(low.sum(axis=-1) * r.scale, high.sum(axis=-1) * r.scale, len(self.rows))
+            return low + r.l2_term, high + r.l2_term  # the L2 term (λ/2)·Σw²: of the spec's own weights, exact
         if q.is_parameter:
             kind, layer, j, k = r.parameter_index(str(q.name))
             if q.kind == "value":
@@ -373,11 +375,11 @@ class Reach:
             self._parameters_of(layer)
             grads = self.weight_grad_own[layer] if kind == "w" else self.bias_grad_own[layer]
             if kind == "w":
-                low, high = float(grads[0][j - 1, k - 1]), float(grads[1][j - 1, k - 1])
+                low, high = ends(grads[0][..., j - 1, k - 1], grads[1][..., j - 1, k - 1], len(self.rows))
             elif j is None:  # a shared bias: the sum over its layer
-                low, high = float(grads[0].sum()), float(grads[1].sum())
+                low, high = ends(grads[0].sum(axis=-1), grads[1].sum(axis=-1), len(self.rows))
             else:
-                low, high = float(grads[0][j - 1]), float(grads[1][j - 1])
+                low, high = ends(grads[0][..., j - 1], grads[1][..., j - 1], len(self.rows))
             if kind == "w" and r.network.l2:  # the L2 term's own path: λ·w, of the spec's own weight
                 low, high = low + r.network.l2 * r.value(str(q.name)), high + r.network.l2 * r.value(str(q.name))
             if q.kind == "gradient":
@@ -387,7 +389,7 @@ class Reach:
         s = (q.sample or 1) - 1
         if q.kind == "value":
             pair = (self.z_own if what == "z" else self.a_own)[layer]
-            return float(pair[0][s, neuron]), float(pair[1][s, neuron])
+            return ends(pair[0][..., s, neuron], pair[1][..., s, neuron], len(self.rows))
         self._ask_gradient(self, what, layer)
         if what == "z":
             pair = self.delta_own[layer]
@@ -395,4 +397,4 @@ class Reach:
             pair = matmul(self.used["gradient", "z", 1], r.network.layers[0].weights)
         else:
             pair = self.grad_a_own[layer]
-        return float(pair[0][s, neuron] * r.scale), float(pair[1][s, neuron] * r.scale)
+        return ends(pair[0][..., s, neuron] * r.scale, pair[1][..., s, neuron] * r.scale, len(self.rows))

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from ..core.computation import NETWORK
 from .dependencies import shape_of, stated_ancestors
-from .intervals import FORWARD_MISTAKES, Reach
+from .intervals import Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
 from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, Ruling, imprecise_note, precision_of, rule, same_value
+from .stacked import Row
 from .stated import coarse_value, coarser, digits_of, slip_sentence, slip_sized, trivial_values, written
 
 
@@ -322,17 +323,15 @@ class Judge:
     def _made_on_stated(self, q, precision: Precision, mistakes: list) -> list:
         """Each of `mistakes` (code, sentence) made in every step of the pass carrying the file's
         stated values, at `precision`, whose interval is told apart from the correct method's."""
-        right = self.reach(precision, "carried").interval(q)  # the correct method on the same values
+        carried = self.reach(precision, "carried")
+        right = carried.interval(q)  # the correct method on the same values
+        new = [m for m, _ in mistakes if (precision, f"mistake:{m}") not in self._reaches]
+        if new:  # made as one pass (grading.stacked), sharing the correct one's forward pass
+            stacked = Reach(self.r, self.n, precision, carried.stated, None, new, forward=carried)
+            self._reaches.update({(precision, f"mistake:{m}"): Row(stacked, row) for row, m in enumerate(new)})
         found = []
         for mistake, sentence in mistakes:
-            key = (precision, f"mistake:{mistake}")
-            if key not in self._reaches:
-                carried = self.reach(precision, "carried")
-                # shared: the forward pass of its forward mistake made alone (a stage before), or the correct one
-                alone = "+".join(sorted(set(mistake.split("+")) & FORWARD_MISTAKES))
-                forward = self._reaches.get((precision, f"mistake:{alone}"), carried) if alone else carried
-                self._reaches[key] = Reach(self.r, self.n, precision, carried.stated, None, mistake, forward=forward)
-            low, high = self._reaches[key].interval(q)
+            low, high = self._reaches[precision, f"mistake:{mistake}"].interval(q)
             if "+" in mistake and any(self._reaches[precision, f"mistake:{m}"].interval(q) == (low, high)
                                       for m in mistake.split("+") if (precision, f"mistake:{m}") in self._reaches):
                 continue  # one of the two changes nothing here (stale weights under a last layer's gradient)

@@ -118,6 +118,6 @@ def stated_samples(pins: dict, layer: int, weights, biases):
         return weights, biases
     copies = {"w": [end.copy() for end in weights], "b": [end.copy() for end in biases]}
     for s, (kind, j, k), (low, high) in found:
-        at = (s, j) if k is None else (s, j, k)
+        at = (..., s, j) if k is None else (..., s, j, k)  # (every row of a stacked pass: grading.stacked)
         copies[kind][0][at], copies[kind][1][at] = low, high
     return tuple(copies["w"]), tuple(copies["b"])
