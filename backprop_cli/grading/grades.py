@@ -20,6 +20,7 @@ from .assignment import Question
 from .dependencies import first_causes
 from .diagnoses import Diagnoser
 from .expression import ExpressionDiagnoser, expression_value
+from .forked import on_every_core
 from .judging import Judge, Judgement
 from .layers import LAYERS, LayersDiagnoser
 from .quantities import evaluate
@@ -175,6 +176,7 @@ def accepted_interval(judgement) -> tuple[float, float] | None:
     return (low, high) if math.isfinite(low) and math.isfinite(high) else None
 
 
+PARALLEL_FROM = 64  # answers files from which a class is graded on every core (forked workers)
 # what grading one hostile submission may still raise (a bug, reported on that file): never stops the others
 UNEXPECTED = (RecursionError, MemoryError, OverflowError, ValueError, ArithmeticError)
 
@@ -221,15 +223,29 @@ class Grader:
 
     def grade_files(self, paths) -> tuple[list[FileReport], list[tuple[str, SpecError]]]:
         """Every file graded, or listed as invalid with its error: whatever goes wrong in one
-        submission, the others are graded."""
+        submission, the others are graded. Many files are graded on every core."""
+        paths = list(paths)
+        outcomes = on_every_core(self._outcome, paths) if len(paths) >= PARALLEL_FROM else None
+        if outcomes is None:
+            outcomes = [self._outcome(path) for path in paths]
         reports, invalid = [], []
-        for path in paths:
-            try:
-                reports.append(self.grade_file(path))
-            except SpecError as exc:
-                invalid.append((path, exc))
-            except BackpropError as exc:  # e.g. its network overflows
-                invalid.append((path, SpecError([Problem(path, 1, 1, str(exc), "")])))
-            except Exception as exc:  # one submission's failure, a bug included, stays its own
-                invalid.append((path, could_not_grade(path, exc)))
+        for path, outcome in zip(paths, outcomes):
+            if isinstance(outcome, FileReport):
+                reports.append(outcome)
+            else:
+                bug, problems = outcome
+                invalid.append((path, (GradingBug if bug else SpecError)(problems)))
         return reports, invalid
+
+    def _outcome(self, path: str):
+        """A FileReport, or (whether a bug, the Problems that make the file invalid): plain data that a
+        worker can send back (grade_files)."""
+        try:
+            return self.grade_file(path)
+        except SpecError as exc:
+            return False, exc.problems
+        except BackpropError as exc:  # e.g. its network overflows
+            return False, [Problem(path, 1, 1, str(exc), "")]
+        except Exception as exc:  # one submission's failure, a bug included, stays its own
+            failed = could_not_grade(path, exc)
+            return isinstance(failed, GradingBug), failed.problems

@@ -167,37 +167,24 @@ def personal_network(assignment, student: str) -> tuple:
 
 
 PARALLEL_FROM = 50  # students from which drawing their problems is shared among the cores
-_SHARED = {}  # the assignment, for the worker processes (forked: nothing is pickled but the ids)
-
-
-def _numbers_of(student: str):
-    try:
-        return student, personal_numbers(_SHARED["assignment"], student)
-    except SpecError:
-        return student, None  # drawn again in the main process, which reports it
 
 
 def prepare(assignment, students: list[str]) -> None:
     """Draw many students' problems ahead on every core (the same numbers as one at a time: each
     depends on seed and id alone). Anything that goes wrong leaves them to be drawn one by one."""
-    import os
-
-    if assignment.personal is None or len(students) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    if assignment.personal is None or len(students) < PARALLEL_FROM:
         return
-    try:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    from .forked import on_every_core
 
-        context = multiprocessing.get_context("fork")
-        _SHARED["assignment"] = assignment
-        workers = min(os.cpu_count() or 2, 8)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            drawn = dict(pool.map(_numbers_of, students, chunksize=max(1, len(students) // (4 * workers))))
-    except (OSError, ValueError, RuntimeError, ImportError):
-        return
-    finally:
-        _SHARED.clear()
-    assignment.__dict__["_prepared"] = {student: numbers for student, numbers in drawn.items() if numbers}
+    def numbers_of(student: str):
+        try:
+            return personal_numbers(assignment, student)
+        except SpecError:
+            return None  # drawn again in the main process, which reports it
+
+    drawn = on_every_core(numbers_of, students)
+    if drawn is not None:
+        assignment.__dict__["_prepared"] = {student: numbers for student, numbers in zip(students, drawn) if numbers}
 
 
 def personal_handout(assignment, student: str) -> tuple[str, Spec]:

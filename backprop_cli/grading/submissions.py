@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,8 @@ from ..spec.hints import unknown_keys
 from ..spec.yamlsafe import parse
 from .answers import ANSWER_KEYS, AnswersReader, read_answers_text
 from .assignment import CARRIED_FORWARD, Assignment
-from .grades import could_not_grade, mark
+from .forked import on_every_core
+from .grades import PARALLEL_FROM, could_not_grade, mark
 from .layers import LAYERS, parse_layer_quantity
 from .quantities import QuantityError, parse_quantity
 from .roster import STUDENT_ID
@@ -126,9 +126,6 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     return submission
 
 
-PARALLEL_FROM = 64  # submissions from which a class is graded on every core (forked workers)
-SHARES_A_WORKER = 25  # the class split into this many shares a worker
-_SHARED: dict = {}  # the assignment and --student, for the forked workers (nothing else is pickled in)
 
 
 def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[list[Submission], list, list]:
@@ -194,36 +191,11 @@ def _in_parallel(paths: list[str]) -> bool:
 
 def _grade_all(assignment: Assignment, paths: list[str], student: str | None) -> list:
     """_grade_one of every path, in order: on every core for a large class (each worker reads
-    and grades a share of the files), else one after another; anything that goes wrong with the
-    workers leaves the files to be graded here."""
-    if _in_parallel(paths):
-        try:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            _SHARED.update(assignment=assignment, student=student)
-            workers = min(os.cpu_count() or 2, 8)
-            # many small shares, handed out as workers come free: one that drew costly problems does
-            # not keep the other waiting at the end (interleaved: each share a fair mix of the class)
-            shares = min(len(paths), workers * SHARES_A_WORKER)
-            chunks = [paths[i::shares] for i in range(shares)]
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                done = list(pool.map(_grade_chunk, chunks))
-            by_path = {path: outcome for chunk, results in zip(chunks, done) for path, outcome in zip(chunk, results)}
-            return [by_path[path] for path in paths]
-        except (OSError, ValueError, RuntimeError, ImportError, EOFError, TypeError, AttributeError,
-                pickle.PicklingError):
-            pass  # e.g. no fork on this system, or a broken worker: graded here instead
-        finally:
-            _SHARED.clear()
-    reader = AnswersReader()
-    return [_grade_one(assignment, path, student, reader) for path in paths]
-
-
-def _grade_chunk(paths: list[str]) -> list:
-    """A worker's share of the class (the assignment comes by fork, in _SHARED)."""
-    reader = AnswersReader()
-    return [_grade_one(_SHARED["assignment"], path, _SHARED["student"], reader) for path in paths]
+    and grades shares of the files), else one after another."""
+    reader = AnswersReader()  # (each worker its own copy, by the fork)
+    outcomes = on_every_core(lambda path: _grade_one(assignment, path, student, reader), paths) \
+        if _in_parallel(paths) else None
+    return outcomes if outcomes is not None else [_grade_one(assignment, path, student, reader) for path in paths]
 
 
 SUMMED = ("right", "carried_forward", "imprecise", "wrong", "not_answered", "unreadable")  # verdicts counted

@@ -3,6 +3,7 @@ from"), and a Grader that keeps grading when a file is invalid; on the tiny 2-2-
 hand (tests/grading/_tiny.py)."""
 import pytest
 
+from backprop_cli.errors import SpecError
 from backprop_cli.grading.grades import Grader
 
 from . import _tiny as t
@@ -69,6 +70,41 @@ def test_a_class_is_graded_and_an_invalid_file_listed_not_fatal(tmp_path):
     assert [(r.passed, r.failed) for r in reports] == [(1, 0), (0, 1)]
     assert [path for path, _ in invalid] == [str(tmp_path / "bad.yaml")]
     assert "`answers:` must map quantities to numbers" in str(invalid[0][1])
+
+
+def test_many_files_are_graded_on_every_core_as_one_after_another(tmp_path, monkeypatch):
+    import os
+
+    from backprop_cli.errors import GradingBug
+    from backprop_cli.grading import grades as G
+
+    good = t.answers_file(tmp_path, {"loss": t.f(t.LOSS, 4), "a11": "0.9"})
+    (tmp_path / "bad.yaml").write_text("spec: net.yaml\nanswers: [a99]\n", encoding="utf-8")
+    (tmp_path / "bug.yaml").write_text(f"spec: net.yaml\nanswers:\n  loss: {t.LOSS:.3f}\n", encoding="utf-8")
+    paths = [good, str(tmp_path / "bad.yaml"), good, str(tmp_path / "bug.yaml")] * 5
+    grade_file = Grader.grade_file
+
+    def marked(self, path):  # which process graded it; and a bug in grading one file
+        if path.endswith("bug.yaml"):
+            raise KeyError("a bug")
+        report = grade_file(self, path)
+        report.refused.append(os.getpid())
+        return report
+
+    monkeypatch.setattr(Grader, "grade_file", marked)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+
+    def summary(reports, invalid):
+        return ([(r.path, [(o.verdict, o.diagnosis) for o in r.outcomes]) for r in reports],
+                [(path, type(exc), [str(p) for p in exc.problems]) for path, exc in invalid])
+
+    monkeypatch.setattr(G, "PARALLEL_FROM", 10**9)
+    alone = Grader().grade_files(paths)
+    monkeypatch.setattr(G, "PARALLEL_FROM", 2)
+    shared = Grader().grade_files(paths)
+    assert summary(*shared) == summary(*alone)
+    assert {os.getpid()} == {r.refused[-1] for r in alone[0]} != {r.refused[-1] for r in shared[0]}
+    assert [type(exc) for _, exc in shared[1]] == [SpecError, GradingBug] * 5  # each kind of invalid file kept
 
 
 # -- precision: asked of every answer -------------------------------------------------------------

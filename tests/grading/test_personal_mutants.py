@@ -179,12 +179,18 @@ def test_a_small_class_or_one_core_is_drawn_one_by_one(small, monkeypatch, cores
     assert "_prepared" not in small.__dict__
 
 
-def test_a_worker_draws_one_students_numbers(small):
-    P._SHARED["assignment"] = small
-    try:
-        assert P._numbers_of("bob") == ("bob", P.personal_numbers(small, "bob"))
-    finally:
-        P._SHARED.clear()
+def test_a_student_with_no_good_problem_is_left_to_be_drawn_and_reported_one_by_one(small, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    drawn = P.personal_numbers
+
+    def none_for_s17(assignment, student, *rest):
+        if student == "s17":
+            raise P.SpecError([P.Problem("hw.yaml", 1, 1, "no good problem", "")])
+        return drawn(assignment, student, *rest)
+
+    monkeypatch.setattr(P, "personal_numbers", none_for_s17)
+    P.prepare(small, CLASS)
+    assert sorted(small.__dict__["_prepared"]) == [s for s in CLASS if s != "s17"]
 
 
 def test_a_draw_whose_value_after_updates_is_nearly_0_is_no_good_problem(tmp_path, monkeypatch):
