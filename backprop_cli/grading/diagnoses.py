@@ -181,6 +181,7 @@ class Diagnoser:
     def __init__(self, result: Result, notation: Notation):
         self.result, self.notation = result, notation
         self._mistaken: dict[str, Result | None] = {}
+        self.shared: dict = {}  # what every file's judge on this network asks alike (grading.judging)
 
     def _get(self, key: str) -> Result | None:
         """The pass with mistake `key` made ("cross" or "stale"), or None where it changes nothing."""

@@ -47,6 +47,7 @@ class ExpressionDiagnoser:
 
     def __init__(self, result: ExpressionResult):
         self.result = result
+        self.shared: dict = {}  # what every file's judge on this expression asks alike (grading.judging)
 
     def candidates(self, q: Quantity, expected: float):
         """(value a slip gives, the sentence that names it)."""

@@ -18,7 +18,7 @@ from .intervals import Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
 from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, Ruling, imprecise_note, precision_of, rule, same_value
 from .stacked import Row
-from .stated import coarse_value, coarser, digits_of, slip_sentence, slip_sized, trivial_values, written
+from .stated import coarse_value, coarser, digits_of, slip_sentence, slip_sized, trivial_among, trivial_values, written
 
 
 @dataclass
@@ -68,19 +68,23 @@ class Judge:
         """The pass at `precision`: on true values (""), with the file's stated values carried through
         every later step ("carried", or "recomputed": shape.ways) or used in the next step alone ("step")."""
         key = (precision, stated)
-        if key not in self._reaches:
+        store = self._reaches if stated else self.diagnoser.shared  # (on true values: one for every file)
+        if key not in store:
             # each stated value stands for what rounds to it: the student may carry more digits
             if stated and self._stated_values is None:
                 self._stated_values = {k: digits_of(a) for k, a in self.stated.items()}
             values = self._stated_values if stated else None
             base = self.reach(precision) if stated == "step" else None
             other = {"recomputed": True} if stated == "recomputed" else {}
-            self._reaches[key] = self.shape.reach(precision, values, base, **other)
-        return self._reaches[key]
+            store[key] = self.shape.reach(precision, values, base, **other)
+        return store[key]
 
     def candidates(self, answer) -> list[tuple[float, str]]:
         if id(answer) not in self._candidates:  # the rule asks, then its wider interval, then a carried step
-            self._candidates[id(answer)] = [*self.diagnoser.candidates(answer.quantity, self.truths[id(answer)]),
+            q, shared = answer.quantity, self.diagnoser.shared
+            if ("candidates", q) not in shared:  # the catalogue's values: one list for every file on this network
+                shared["candidates", q] = list(self.diagnoser.candidates(q, self.truths[id(answer)]))
+            self._candidates[id(answer)] = [*shared["candidates", q],
                                             *trivial_values(answer, self._earlier(answer), self.truths)]
         return self._candidates[id(answer)]
 
@@ -205,7 +209,7 @@ class Judge:
         earlier_wrong = [a for a in upstream if judged.get(id(a)) and judged[id(a)].verdict != "right"
                          and (judged[id(a)].verdict != "imprecise" or judged[id(a)].loose
                               or coarse_value(a, self.truths[id(a)], answer) or coarser(a, answer)
-                              and self._trivial(a, TRIVIAL))]
+                              and trivial_among(a, self.truths[id(a)], TRIVIAL))]
         if not earlier_wrong:  # built on stated values that are reached: their rounding carried
             if any(coarse_value(a, self.truths[id(a)], answer) for a in upstream):
                 return wrong  # a right but rough value (`1e1` for 14.9) is no ground for a precise step
@@ -213,7 +217,8 @@ class Judge:
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
             imprecise = judged[id(a)].verdict == "imprecise"  # copies of it are not suspect, a trivial value is
             constants = imprecise or judged[id(a)].verdict == "carried_forward"  # (its own step gives it: ∂y/∂h1 = y)
-            trivial = self._trivial(a, TRIVIAL if constants else trivial_values(a, self._earlier(a), self.truths))
+            suspects = TRIVIAL if constants else trivial_values(a, self._earlier(a), self.truths)
+            trivial = trivial_among(a, self.truths[id(a)], suspects)
             if trivial and self._named(a, judged):
                 continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
             if trivial and imprecise and not coarser(a, answer):
@@ -241,11 +246,6 @@ class Judge:
         not give it, but keeps its sign and lands near it."""
         step = self._on_stated(answer, precision_of(written(answer)), "step")
         return not step.reached and slip_sized(answer.given, (step.low + step.high) / 2)
-
-    def _trivial(self, answer, suspects) -> list[str]:
-        """The trivial values among `suspects` that a stated answer is, where its truth is not."""
-        return [text for value, text, _ in suspects
-                if same_value(answer.given, value) and not same_value(self.truths[id(answer)], value)]
 
     def _explained(self, answer, judged: dict) -> bool:
         """Whether a wrong answer's error has a cause: a catalogued mistake gives its value, it is

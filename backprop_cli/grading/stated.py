@@ -83,6 +83,12 @@ def trivial_values(answer, answers, truths: dict) -> list[tuple[float, str]]:
     return found
 
 
+def trivial_among(answer, truth: float, suspects) -> list[str]:
+    """The texts of the trivial values among `suspects` (value, text, code) that a stated answer is,
+    where its truth is not."""
+    return [text for value, text, _ in suspects if same_value(answer.given, value) and not same_value(truth, value)]
+
+
 def stated_pins(result, notation, stated: dict) -> dict:
     """(kind, z or a, layer) -> (sample, neuron, (low, high)) of each stated node value or gradient,
     ("slope", "a", layer) of each stated ∂a/∂z (δ multiplies by it), ("loss",) of each sample's loss

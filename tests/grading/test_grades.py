@@ -107,6 +107,40 @@ def test_many_files_are_graded_on_every_core_as_one_after_another(tmp_path, monk
     assert [type(exc) for _, exc in shared[1]] == [SpecError, GradingBug] * 5  # each kind of invalid file kept
 
 
+def test_a_class_s_copies_of_one_spec_are_graded_on_one_result_as_each_alone(tmp_path):
+    # each student's folder holds a copy of net.yaml (a repository each): one result, one diagnoser, and
+    # the passes on true values made once, for all of them; every verdict what grading the file alone gives
+    answers = [{"loss": t.f(t.LOSS, 4), "a11": "0.9", "dL/dw211": t.f(t.G["w211"] / 2, 4)},
+               {"loss": t.f(t.LOSS, 3), "dL/dw211": t.f(t.G["w211"], 4), "w211_new": t.f(t.NEW["w211"], 4)},
+               {"a11": t.f(t.A11, 4), "dL/dw211": t.f(t.G["w211"] * 2, 4), "dL/dz11": t.f(t.D_Z11 / 2, 4)},
+               {"a11": "0.4000", "dL/dw211": t.f(t.D_YHAT * 0.4, 4)}]
+    for i in range(8):
+        (tmp_path / f"s{i}").mkdir()
+    paths = [t.answers_file(tmp_path / f"s{i}", given) for i, given in enumerate(answers * 2)]
+    grader = Grader()
+    together, _ = grader.grade_files(paths)
+    assert len(grader.reader.results) == 1 and len(grader._diagnosers) == 1
+    alone = [Grader().grade_file(path) for path in paths]
+    assert [[(o.verdict, o.diagnosis, o.accepted) for o in r.outcomes] for r in together] == \
+        [[(o.verdict, o.diagnosis, o.accepted) for o in r.outcomes] for r in alone]
+    assert {o.verdict for r in together for o in r.outcomes} >= {"right", "wrong", "carried_forward"}
+
+
+def test_copies_of_a_spec_whose_numbers_are_in_matrix_files_are_never_shared(tmp_path):
+    results = []
+    for student, weight in (("s1", "0.5"), ("s2", "0.25")):  # one net.yaml text, two different weights.csv
+        folder = tmp_path / student
+        folder.mkdir()
+        (folder / "net.yaml").write_text("input: [1.0]\ntarget: [0.0]\nloss: squared_error\nlayers:\n"
+                                         "  - activation: linear\n    weights: {file: weights.csv}\n"
+                                         "    biases: [0.0]\n", encoding="utf-8")
+        (folder / "weights.csv").write_text(weight + "\n", encoding="utf-8")
+        (folder / "answers.yaml").write_text("spec: net.yaml\nanswers:\n  loss: 0.25\n", encoding="utf-8")
+        results.append(str(folder / "answers.yaml"))
+    reports, invalid = Grader().grade_files(results)
+    assert invalid == [] and [r.outcomes[0].verdict for r in reports] == ["right", "wrong"]  # 0.5² and 0.25²
+
+
 # -- precision: asked of every answer -------------------------------------------------------------
 def test_fewer_digits_than_the_precision_asked_is_imprecise_unless_exact(tmp_path):
     header = "spec: net.yaml\nprecision: {decimals: 4}\n"
