@@ -65,6 +65,11 @@ class ExpressionDiagnoser:
                 yield expected - path.product, (f"this leaves out path {k} ({route}, product "
                                                 f"{number(path.product, 4)}); the derivative sums all {count}"), \
                     "path_left_out"
+                negative = [f.symbol for f in path.factors if f.value < 0]
+                if negative:  # a minus sign lost on one path (∂(q − x)/∂x taken as +1): that path's sign flipped
+                    yield expected - 2 * path.product, (f"this takes path {k} ({route}, product "
+                                                        f"{number(path.product, 4)}) with its sign flipped: "
+                                                        f"{negative[0]} is negative"), "sign_flipped"
         for other, _value, gradient in r.input_rows():
             if other != name:
                 yield gradient, f"this is ∂{r.output_name}/∂{other}, not ∂{r.output_name}/∂{name}", "other_variable"

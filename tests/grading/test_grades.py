@@ -193,6 +193,27 @@ def test_an_expression_step_done_right_on_a_wrong_earlier_value_is_carried_forwa
     assert by["f"].verdict == "carried_forward"
 
 
+def test_one_paths_sign_flipped_is_named_and_the_step_after_it_carried_forward(tmp_path):
+    # h = x·y, p = y − h, s = exp(h), f = p·s at x = 0.25, y = 2: ∂f/∂h sums path f → s → h (p·s) and
+    # path f → p → h (s·(−1)); ∂p/∂h taken as +1 flips the second: the truth less twice its product.
+    # Then ∂f/∂x = ∂f/∂h · y done right on that value is carried forward
+    import math
+
+    h = 0.25 * 2
+    p, s = 2 - h, math.exp(h)
+    flipped = p * s + s  # p·s − (−s): the minus sign lost
+    assert abs(flipped - (p * s - s - 2 * (-s))) < 1e-12
+    path = tmp_path / "e.yaml"
+    path.write_text("expression: |\n  h = x * y\n  p = y - h\n  s = exp(h)\n  f = p * s\nat: {x: 0.25, y: 2}\n"
+                    f"answers:\n  df/dh: {flipped:.4f}\n  df/dx: {flipped * 2:.4f}\n  df/dy: {p * s - s:.4f}\n",
+                    encoding="utf-8")
+    by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
+    assert by["df/dh"].verdict == "wrong" and [d["code"] for d in by["df/dh"].diagnoses] == ["sign_flipped"]
+    assert "path 2 (f → p → h" in by["df/dh"].diagnosis and "∂p/∂h is negative" in by["df/dh"].diagnosis
+    assert by["df/dx"].verdict == "carried_forward" and "df/dh = " in by["df/dx"].diagnosis
+    assert by["df/dy"].verdict == "wrong"  # ∂f/∂h alone for ∂f/∂y: no path's sign explains it
+
+
 def test_a_made_up_expression_value_buys_nothing(tmp_path):
     # h1 = 0.5·2 = 1 written 3.5 is no known mistake, nor a slip (over half of 1 away): what is
     # built on it earns no carried-forward credit; 1.4 would be a slip in h1's step from the given x
