@@ -64,8 +64,7 @@ def _without_activation_derivative(net: Network) -> Network:
     def one(z, _a):
         return np.ones_like(z)
 
-    return net.replace(layers=[l.replace(activation=l.activation.replace(
-        derivative=one)) for l in net.layers])
+    return net.replace(layers=[l.replace(activation=l.activation.replace(derivative=one)) for l in net.layers])
 
 
 def _derivative_on_z(net: Network) -> Network | None:
