@@ -17,6 +17,7 @@ from .dependencies import shape_of, stated_ancestors
 from .intervals import Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
 from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, Ruling, imprecise_note, precision_of, rule, same_value
+from .sharing import store_for
 from .stacked import Row
 from .stated import coarse_value, coarser, digits_of, slip_sentence, slip_sized, trivial_among, trivial_values, written
 
@@ -49,8 +50,7 @@ def _near_zero(ruling, precision: Precision) -> bool:
 
 
 class Judge:
-    """Judges the answers of one file on one network or expression, sharing the interval passes
-    they need."""
+    """Judges the answers of one file on one network or expression, sharing the passes they need."""
 
     def __init__(self, result, notation, answers, truths: dict, tolerance, diagnoser):
         self.r, self.n, self.answers, self.truths = result, notation, answers, truths
@@ -58,6 +58,7 @@ class Judge:
         self.shape = shape_of(result, notation)
         self.stated = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
         self._reaches: dict[tuple[Precision, str], Reach] = {}
+        self._own: dict = {}  # what this file keeps where the diagnoser's shared store is full (sharing)
         self._upstream: dict | None = None  # id(answer) -> its stated ancestors
         self._candidates = {}  # id(answer) -> its candidates: made once
         self._positions = {id(a): self.shape.position(a.quantity) for a in answers}  # asked for each candidate list
@@ -68,7 +69,7 @@ class Judge:
         """The pass at `precision`: on true values (""), with the file's stated values carried through
         every later step ("carried", or "recomputed": shape.ways) or used in the next step alone ("step")."""
         key = (precision, stated)
-        store = self._reaches if stated else self.diagnoser.shared  # (on true values: one for every file)
+        store = self._reaches if stated else store_for(self.diagnoser.shared, "passes", key, self._own)
         if key not in store:
             # each stated value stands for what rounds to it: the student may carry more digits
             if stated and self._stated_values is None:
@@ -81,11 +82,11 @@ class Judge:
 
     def candidates(self, answer) -> list[tuple[float, str]]:
         if id(answer) not in self._candidates:  # the rule asks, then its wider interval, then a carried step
-            q, shared = answer.quantity, self.diagnoser.shared
-            if ("candidates", q) not in shared:  # the catalogue's values: one list for every file on this network
-                shared["candidates", q] = list(self.diagnoser.candidates(q, self.truths[id(answer)]))
-            self._candidates[id(answer)] = [*shared["candidates", q],
-                                            *trivial_values(answer, self._earlier(answer), self.truths)]
+            q = answer.quantity
+            store = store_for(self.diagnoser.shared, "candidates", q, self._own)  # (one list for every file)
+            if q not in store:
+                store[q] = list(self.diagnoser.candidates(q, self.truths[id(answer)]))
+            self._candidates[id(answer)] = [*store[q], *trivial_values(answer, self._earlier(answer), self.truths)]
         return self._candidates[id(answer)]
 
     def _earlier(self, answer) -> list:
