@@ -158,10 +158,10 @@ class Reach:
         self.grad_a_own = [None] * (depth + 1)
         self.delta_own = [None] * (depth + 1)
         loss_gradient = loss_gradient_range(net.loss, self.a[depth], y)
-        for factor, wrong in ((0.5, "factor_2_lost"), (-1.0, "sign_flipped")):
+        for wrong_by, wrong in ((0.5, "factor_2_lost"), (-1.0, "sign_flipped")):
             rows = made(self.rows, {wrong})
             if rows is not False:  # (stacked: the rows without it times 1, the very floats they had)
-                factor = choose(rows, lambda f=factor: f, lambda: 1.0)
+                factor = choose(rows, lambda f=wrong_by: f, lambda: 1.0)
                 scaled = loss_gradient[0] * factor, loss_gradient[1] * factor
                 loss_gradient = (np.minimum(*scaled), np.maximum(*scaled))
         self.grad_a_own[depth], grad_a = self._settle(loss_gradient, "gradient", "a", depth, scale)

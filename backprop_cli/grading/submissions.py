@@ -126,8 +126,6 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     return submission
 
 
-
-
 def grade_class(assignment: Assignment, paths, student: str | None) -> tuple[list[Submission], list, list]:
     """Every submission graded, or listed as invalid with its error, or as a stranger (a student
     not on the roster): one bad file never stops the others. A large class is graded on every
