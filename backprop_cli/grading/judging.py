@@ -17,7 +17,7 @@ from .dependencies import shape_of, stated_ancestors
 from .intervals import Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
 from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, Ruling, imprecise_note, precision_of, rule, same_value
-from .sharing import store_for
+from .sharing import pass_size, store_for
 from .stacked import Row
 from .stated import coarse_value, coarser, digits_of, slip_sentence, slip_sized, trivial_among, trivial_values, written
 
@@ -57,8 +57,7 @@ class Judge:
         self.tolerance, self.diagnoser = tolerance, diagnoser
         self.shape = shape_of(result, notation)
         self.stated = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
-        self._reaches: dict[tuple[Precision, str], Reach] = {}
-        self._own: dict = {}  # what this file keeps where the diagnoser's shared store is full (sharing)
+        self._reaches, self._own = {}, {}  # this file's passes; what it keeps past the diagnoser's shared store
         self._upstream: dict | None = None  # id(answer) -> its stated ancestors
         self._candidates = {}  # id(answer) -> its candidates: made once
         self._positions = {id(a): self.shape.position(a.quantity) for a in answers}  # asked for each candidate list
@@ -69,7 +68,8 @@ class Judge:
         """The pass at `precision`: on true values (""), with the file's stated values carried through
         every later step ("carried", or "recomputed": shape.ways) or used in the next step alone ("step")."""
         key = (precision, stated)
-        store = self._reaches if stated else store_for(self.diagnoser.shared, "passes", key, self._own)
+        store = self._reaches if stated else store_for(self.diagnoser.shared, "passes", key, self._own,
+                                                        pass_size(self.r))
         if key not in store:
             # each stated value stands for what rounds to it: the student may carry more digits
             if stated and self._stated_values is None:

@@ -1,14 +1,31 @@
 """What every answers file's judge on one network asks alike, made once for them all (grading.judging):
 the passes on true values at each precision, and each quantity's catalogued values. Kept with the
-network's diagnoser, as many as a class needs and no more: a hostile class's hundred precisions stay
-each file's own, and go with it."""
+network's diagnoser, as much as a class needs and no more: a hostile class's hundred precisions, or
+passes on a large batch, stay each file's own, and go with it."""
 from __future__ import annotations
 
 SHARED = 64  # of each kind, kept for every file on one network
+BUDGET = 250_000  # floats of passes kept for every file on one network (a few MB: a 4-4-2 network's are 40 each)
 
 
-def store_for(shared: dict, what: str, key, own: dict) -> dict:
-    """The dict that keeps `what` for `key`: the diagnoser's `shared`, up to SHARED of each kind;
-    past that, `own` (one file's)."""
+def store_for(shared: dict, what: str, key, own: dict, size: int = 1) -> dict:
+    """The dict that keeps `what` for `key` (about `size` floats): the diagnoser's `shared`, up to
+    SHARED of each kind and BUDGET floats in all; past that, `own` (one file's)."""
     kept = shared.setdefault(what, {})
-    return kept if key in kept or len(kept) < SHARED else own.setdefault(what, {})
+    if key in kept:
+        return kept
+    spent = shared.get("floats", 0)
+    if len(kept) >= SHARED or spent + size > BUDGET:
+        return own.setdefault(what, {})
+    shared["floats"] = spent + size
+    return kept
+
+
+def pass_size(result) -> int:
+    """About how many floats one interval pass on a network holds: each sample's parameter gradients
+    and its nodes' values (on another kind of computation, 1: an expression's are a handful)."""
+    grads, values = getattr(result, "weight_grads", None), getattr(result, "a", None)
+    if not isinstance(grads, list) or not isinstance(values, list):
+        return 1
+    per_sample = sum(g.size for g in grads if g is not None) + sum(a[0].size for a in values)
+    return result.samples * per_sample

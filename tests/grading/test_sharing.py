@@ -11,10 +11,30 @@ def test_a_kind_is_kept_for_every_file_up_to_its_limit_then_by_the_file_alone(mo
     shared, own = {}, {}
     for key in ("a", "b"):
         sharing.store_for(shared, "passes", key, own)[key] = key.upper()
-    assert shared == {"passes": {"a": "A", "b": "B"}} and own == {}
+    assert shared["passes"] == {"a": "A", "b": "B"} and own == {}
     assert sharing.store_for(shared, "passes", "a", own) is shared["passes"]  # kept: found again
     assert sharing.store_for(shared, "passes", "c", own) is own["passes"]  # full: the file's own
     assert sharing.store_for(shared, "candidates", "c", own) is shared["candidates"]  # each kind its own limit
+
+
+def test_passes_are_kept_for_every_file_up_to_a_budget_of_floats(monkeypatch):
+    # a pass on a large batch holds megabytes: a class's hundred precisions of it would hold gigabytes
+    monkeypatch.setattr(sharing, "BUDGET", 100)
+    shared, own = {}, {}
+    assert sharing.store_for(shared, "passes", "a", own, 60) is shared["passes"]
+    shared["passes"]["a"] = "A"
+    assert sharing.store_for(shared, "passes", "a", own, 60) is shared["passes"]  # kept: counted once
+    assert sharing.store_for(shared, "passes", "b", own, 60) is own["passes"]  # 120 floats: past the budget
+    assert sharing.store_for(shared, "passes", "c", own, 40) is shared["passes"] and shared["floats"] == 100
+
+
+def test_a_pass_is_sized_by_each_samples_parameter_gradients_and_nodes():
+    import backprop_cli as bp
+
+    one = bp.load_example("padhai-4-4-2").compute()  # 4-4-2: 16 + 8 weights, 4 + 4 + 2 nodes, one sample
+    assert sharing.pass_size(one) == 16 + 8 + 4 + 4 + 2
+    batch = bp.load_example("batch-average").compute()  # 2-3-1, three samples: 6 + 3 weights, 2 + 3 + 1 nodes
+    assert sharing.pass_size(batch) == 3 * (6 + 3 + 2 + 3 + 1)
 
 
 def test_a_class_keeps_so_many_shared_passes_and_no_more(tmp_path, monkeypatch):
