@@ -185,31 +185,31 @@ class Diagnoser:
     def _get(self, key: str) -> Result | None:
         """The pass with mistake `key` made ("cross" or "stale"), or None where it changes nothing."""
         if key not in self._mistaken:
-            r = self.result
-            last = r.network.layers[-1].activation
-            if key == "cross":
-                self._mistaken[key] = _variant(r, _no_cross_paths, True) if r.network.softmax_layers else None
-            elif key == "notes":
-                self._mistaken[key] = _variant(r, _notes_softmax_factor, True) if not last.elementwise \
-                    and r.sizes[-1] > 1 else None
-            elif key == "flat":
-                self._mistaken[key] = _variant(r, _without_activation_derivative, True)
-            elif key in ("onz", "linear", "linear_own"):
-                changed = {"onz": _derivative_on_z, "linear": _never_activated,
-                           "linear_own": _never_activated_own_derivative}[key](r.network)
-                self._mistaken[key] = None if changed is None else _variant(r, lambda _net: changed, key == "onz")
-            elif key == "onepath":
-                layers = r.network.layers
-                self._mistaken[key] = _through_weights(r, lambda i: one_path_only(layers[i].weights) if i else None)
-            elif key == "transposed":
-                layers = r.network.layers
-                self._mistaken[key] = _through_weights(r, lambda i: read_the_other_way(layers[i].weights) if i
-                                                       else None)
-            elif key.startswith("stale+"):  # a whole-pass mistake, then through the weights it updated
-                variant = self._get(key.removeprefix("stale+"))
-                self._mistaken[key] = None if variant is None else _through_updated_weights(variant)
-            else:
-                self._mistaken[key] = _through_updated_weights(r) if len(r.network.layers) > 1 else None
+            r, last = self.result, self.result.network.layers[-1].activation
+            with np.errstate(all="ignore"):  # a mistake's pass may overflow where the right one does not
+                if key == "cross":
+                    self._mistaken[key] = _variant(r, _no_cross_paths, True) if r.network.softmax_layers else None
+                elif key == "notes":
+                    self._mistaken[key] = _variant(r, _notes_softmax_factor, True) if not last.elementwise \
+                        and r.sizes[-1] > 1 else None
+                elif key == "flat":
+                    self._mistaken[key] = _variant(r, _without_activation_derivative, True)
+                elif key in ("onz", "linear", "linear_own"):
+                    changed = {"onz": _derivative_on_z, "linear": _never_activated,
+                               "linear_own": _never_activated_own_derivative}[key](r.network)
+                    self._mistaken[key] = None if changed is None else _variant(r, lambda _net: changed, key == "onz")
+                elif key == "onepath":
+                    layers = r.network.layers
+                    self._mistaken[key] = _through_weights(r, lambda i: one_path_only(layers[i].weights) if i else None)
+                elif key == "transposed":
+                    layers = r.network.layers
+                    self._mistaken[key] = _through_weights(r, lambda i: read_the_other_way(layers[i].weights) if i
+                                                           else None)
+                elif key.startswith("stale+"):  # a whole-pass mistake, then through the weights it updated
+                    variant = self._get(key.removeprefix("stale+"))
+                    self._mistaken[key] = None if variant is None else _through_updated_weights(variant)
+                else:
+                    self._mistaken[key] = _through_updated_weights(r) if len(r.network.layers) > 1 else None
         return self._mistaken[key]
 
     def _needed(self, drawing: bool, key: str):

@@ -65,11 +65,11 @@ class ExpressionDiagnoser:
                 yield expected - path.product, (f"this leaves out path {k} ({route}, product "
                                                 f"{number(path.product, 4)}); the derivative sums all {count}"), \
                     "path_left_out"
-                negative = [f.symbol for f in path.factors if f.value < 0]
-                if negative:  # a minus sign lost on one path (∂(q − x)/∂x taken as +1): that path's sign flipped
+                minus = [f.symbol for f in path.factors if f.formula in ("−1", "-1")]  # a subtraction's, a negation's
+                if minus:  # that minus sign lost (∂(q − x)/∂x taken as +1): the path's sign flipped
                     yield expected - 2 * path.product, (f"this takes path {k} ({route}, product "
                                                         f"{number(path.product, 4)}) with its sign flipped: "
-                                                        f"{negative[0]} is negative"), "sign_flipped"
+                                                        f"{minus[0]} is −1"), "sign_flipped"
         for other, _value, gradient in r.input_rows():
             if other != name:
                 yield gradient, f"this is ∂{r.output_name}/∂{other}, not ∂{r.output_name}/∂{name}", "other_variable"

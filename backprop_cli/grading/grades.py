@@ -225,7 +225,8 @@ class Grader:
         """Every file graded, or listed as invalid with its error: whatever goes wrong in one
         submission, the others are graded. Many files are graded on every core."""
         paths = list(paths)
-        outcomes = on_every_core(self._outcome, paths) if len(paths) >= PARALLEL_FROM else None
+        # (standard input, `-`, is the main process's own: a worker's reads nothing)
+        outcomes = on_every_core(self._outcome, paths) if len(paths) >= PARALLEL_FROM and "-" not in paths else None
         if outcomes is None:
             outcomes = [self._outcome(path) for path in paths]
         reports, invalid = [], []

@@ -184,7 +184,7 @@ def _grade_one(assignment: Assignment, path: str, student: str | None, reader: A
 
 def _in_parallel(paths: list[str]) -> bool:
     """Whether these files are graded on every core (forked workers)."""
-    return len(paths) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2
+    return len(paths) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 and "-" not in paths  # (stdin: ours alone)
 
 
 def _grade_all(assignment: Assignment, paths: list[str], student: str | None) -> list:

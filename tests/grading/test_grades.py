@@ -107,6 +107,36 @@ def test_many_files_are_graded_on_every_core_as_one_after_another(tmp_path, monk
     assert [type(exc) for _, exc in shared[1]] == [SpecError, GradingBug] * 5  # each kind of invalid file kept
 
 
+def test_answers_on_standard_input_are_read_by_the_main_process_among_many_files(tmp_path, monkeypatch):
+    # a forked worker's standard input is /dev/null: a class with `-` in it is graded here, not shared
+    import json
+    import os
+
+    from conftest import invoke
+
+    from backprop_cli.grading import grades as G
+
+    monkeypatch.setattr(G, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    good = t.answers_file(tmp_path, {"loss": t.f(t.LOSS, 4)})
+    monkeypatch.chdir(tmp_path)  # standard input's spec: named from the working folder
+    result = invoke("check", "--format", "json", "-", good, good, input=(tmp_path / "answers.yaml").read_text())
+    data = json.loads(result.stdout)
+    assert data["invalid"] == [] and [f["path"] for f in data["files"]] == ["-", good, good]
+    assert [r["verdict"] for f in data["files"] for r in f["results"]] == ["right"] * 3 and result.exit_code == 0
+
+
+def test_a_mistaken_pass_that_overflows_where_the_right_one_does_not_is_no_internal_error(tmp_path):
+    # w111 = 1e200: σ′ taken on z, z(1 − z), overflows in the mistaken passes alone (RuntimeWarnings are
+    # errors in this suite): the answer is judged, wrong, and no warning escapes
+    (tmp_path / "net.yaml").write_text("input: [1]\ntarget: [1]\nloss: squared_error\nlearning_rate: 1\nlayers:\n"
+                                       "  - {activation: sigmoid, weights: [[1e200]], biases: 0}\n"
+                                       "  - {activation: sigmoid, weights: [[0.5]], biases: 0}\n", encoding="utf-8")
+    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n  dL/dw111: 0.3\n", encoding="utf-8")
+    reports, invalid = Grader().grade_files([str(tmp_path / "answers.yaml")])
+    assert invalid == [] and reports[0].outcomes[0].verdict == "wrong"
+
+
 def test_a_class_s_copies_of_one_spec_are_graded_on_one_result_as_each_alone(tmp_path):
     # each student's folder holds a copy of net.yaml (a repository each): one result, one diagnoser, and
     # the passes on true values made once, for all of them; every verdict what grading the file alone gives
@@ -209,7 +239,7 @@ def test_one_paths_sign_flipped_is_named_and_the_step_after_it_carried_forward(t
                     encoding="utf-8")
     by = {o.answer.quantity.text: o for o in Grader().grade_file(str(path)).outcomes}
     assert by["df/dh"].verdict == "wrong" and [d["code"] for d in by["df/dh"].diagnoses] == ["sign_flipped"]
-    assert "path 2 (f → p → h" in by["df/dh"].diagnosis and "∂p/∂h is negative" in by["df/dh"].diagnosis
+    assert "path 2 (f → p → h" in by["df/dh"].diagnosis and "∂p/∂h is −1" in by["df/dh"].diagnosis
     assert by["df/dx"].verdict == "carried_forward" and "df/dh = " in by["df/dx"].diagnosis
     assert by["df/dy"].verdict == "wrong"  # ∂f/∂h alone for ∂f/∂y: no path's sign explains it
 
