@@ -22,8 +22,12 @@ def store_for(shared: dict, what: str, key, own: dict, size: int = 1) -> dict:
 
 
 def pass_size(result) -> int:
-    """About how many floats one interval pass on a network holds: each sample's parameter gradients
-    and its nodes' values (on another kind of computation, 1: an expression's are a handful)."""
+    """About how many floats one interval pass holds: on a network, each sample's parameter gradients
+    and its nodes' values; on a graph of scalar steps (an expression, section 9's layers written out),
+    some for each node (its intervals, as used and as its own, in Python's objects)."""
+    graph = getattr(result, "graph", None)
+    if graph is not None:
+        return 8 * len(graph.nodes)
     grads, values = getattr(result, "weight_grads", None), getattr(result, "a", None)
     if not isinstance(grads, list) or not isinstance(values, list):
         return 1

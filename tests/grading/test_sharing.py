@@ -30,11 +30,14 @@ def test_passes_are_kept_for_every_file_up_to_a_budget_of_floats(monkeypatch):
 
 def test_a_pass_is_sized_by_each_samples_parameter_gradients_and_nodes():
     import backprop_cli as bp
+    from backprop_cli.grading.layers import graded_result
 
     one = bp.load_example("padhai-4-4-2").compute()  # 4-4-2: 16 + 8 weights, 4 + 4 + 2 nodes, one sample
     assert sharing.pass_size(one) == 16 + 8 + 4 + 4 + 2
     batch = bp.load_example("batch-average").compute()  # 2-3-1, three samples: 6 + 3 weights, 2 + 3 + 1 nodes
     assert sharing.pass_size(batch) == 3 * (6 + 3 + 2 + 3 + 1)
+    layers = graded_result(bp.load_example("cnn-4x4"))  # written out as scalar steps: a graph of nodes
+    assert sharing.pass_size(layers) == 8 * len(layers.graph.nodes) > 1000
 
 
 def test_a_class_keeps_so_many_shared_passes_and_no_more(tmp_path, monkeypatch):
