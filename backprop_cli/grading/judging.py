@@ -17,7 +17,7 @@ from .dependencies import shape_of, stated_ancestors
 from .intervals import Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
 from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, Ruling, imprecise_note, precision_of, rule, same_value
-from .sharing import pass_size, store_for
+from .sharing import store_for
 from .stacked import Row
 from .stated import coarse_value, coarser, digits_of, slip_sentence, slip_sized, trivial_among, trivial_values, written
 
@@ -68,8 +68,7 @@ class Judge:
         """The pass at `precision`: on true values (""), with the file's stated values carried through
         every later step ("carried", or "recomputed": shape.ways) or used in the next step alone ("step")."""
         key = (precision, stated)
-        store = self._reaches if stated else store_for(self.diagnoser.shared, "passes", key, self._own,
-                                                        pass_size(self.r))
+        store = self._reaches if stated else store_for(self.diagnoser.shared, "passes", key, self._own, self.r)
         if key not in store:
             # each stated value stands for what rounds to it: the student may carry more digits
             if stated and self._stated_values is None:

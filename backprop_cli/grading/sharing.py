@@ -8,13 +8,13 @@ SHARED = 64  # of each kind, kept for every file on one network
 BUDGET = 250_000  # floats of passes kept for every file on one network (a few MB: a 4-4-2 network's are 40 each)
 
 
-def store_for(shared: dict, what: str, key, own: dict, size: int = 1) -> dict:
-    """The dict that keeps `what` for `key` (about `size` floats): the diagnoser's `shared`, up to
-    SHARED of each kind and BUDGET floats in all; past that, `own` (one file's)."""
+def store_for(shared: dict, what: str, key, own: dict, result=None) -> dict:
+    """The dict that keeps `what` for `key` (a pass on `result`, else one float): the diagnoser's
+    `shared`, up to SHARED of each kind and BUDGET floats in all; past that, `own` (one file's)."""
     kept = shared.setdefault(what, {})
-    if key in kept:
+    if key in kept:  # (asked at every step of a file: sized only when it would be added)
         return kept
-    spent = shared.get("floats", 0)
+    spent, size = shared.get("floats", 0), 1 if result is None else pass_size(result)
     if len(kept) >= SHARED or spent + size > BUDGET:
         return own.setdefault(what, {})
     shared["floats"] = spent + size
