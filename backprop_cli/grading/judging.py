@@ -67,6 +67,7 @@ class Judge:
     def reach(self, precision: Precision, stated: str = "") -> Reach:
         """The pass at `precision`: on true values (""), with the file's stated values carried through
         every later step ("carried", or "recomputed": shape.ways) or used in the next step alone ("step")."""
+        precision = precision.rounding  # (a pass depends on how its steps are rounded alone)
         key = (precision, stated)
         store = self._reaches if stated else store_for(self.diagnoser.shared, "passes", key, self._own, self.r)
         if key not in store:
@@ -130,8 +131,7 @@ class Judge:
             return judgement  # a catalogued mistake's very value (0 with the cross paths left out): it is named
         if judgement.verdict == "wrong" and precision.significant < KEPT_DIGITS:
             return self._coarse(answer, precision, judgement)
-        if judgement.verdict == "wrong" and not judgement.codes and \
-                (answer.given != 0 or _near_zero(ruling, precision)):
+        if judgement.verdict == "wrong" and not judgement.codes and (answer.given or _near_zero(ruling, precision)):
             # (a written 0 has no significant digits to speak of: `0.0` says nothing of 0.686's steps,
             # `0.000` for 0.00077 may be the student's rounding)
             return self._rounded_at_the_answers_digits(answer, precision, judgement)
@@ -323,17 +323,18 @@ class Judge:
     def _made_on_stated(self, q, precision: Precision, mistakes: list) -> list:
         """Each of `mistakes` (code, sentence) made in every step of the pass carrying the file's
         stated values, at `precision`, whose interval is told apart from the correct method's."""
-        carried = self.reach(precision, "carried")
+        rounding = precision.rounding  # (as reach: one pass for every precision that rounds alike)
+        carried = self.reach(rounding, "carried")
         right = carried.interval(q)  # the correct method on the same values
-        new = [m for m, _ in mistakes if (precision, f"mistake:{m}") not in self._reaches]
+        new = [m for m, _ in mistakes if (rounding, f"mistake:{m}") not in self._reaches]
         if new:  # made as one pass (grading.stacked), sharing the correct one's forward pass
-            stacked = Reach(self.r, self.n, precision, carried.stated, None, new, forward=carried)
-            self._reaches.update({(precision, f"mistake:{m}"): Row(stacked, row) for row, m in enumerate(new)})
+            stacked = Reach(self.r, self.n, rounding, carried.stated, None, new, forward=carried)
+            self._reaches.update({(rounding, f"mistake:{m}"): Row(stacked, row) for row, m in enumerate(new)})
         found = []
         for mistake, sentence in mistakes:
-            low, high = self._reaches[precision, f"mistake:{mistake}"].interval(q)
-            if "+" in mistake and any(self._reaches[precision, f"mistake:{m}"].interval(q) == (low, high)
-                                      for m in mistake.split("+") if (precision, f"mistake:{m}") in self._reaches):
+            low, high = self._reaches[rounding, f"mistake:{mistake}"].interval(q)
+            if "+" in mistake and any(self._reaches[rounding, f"mistake:{m}"].interval(q) == (low, high)
+                                      for m in mistake.split("+") if (rounding, f"mistake:{m}") in self._reaches):
                 continue  # one of the two changes nothing here (stale weights under a last layer's gradient)
             if math.isfinite(low) and math.isfinite(high) and told_apart((low, high), right, precision.half_unit):
                 found.append(((low + high) / 2, sentence, mistake, (low, high)))

@@ -267,10 +267,10 @@ class LayersShape(ExpressionShape):
         for slip in mapslips.applicable(r.network):
             if slip.code not in STATED:
                 continue
-            key = (precision, f"mistake:{slip.code}")
+            key = (precision.rounding, f"mistake:{slip.code}")  # (as Judge.reach: by how steps are rounded)
             if key not in judge._reaches:
                 stated = {k: digits_of(a) for k, a in judge.stated.items()}
-                judge._reaches[key] = MistakenReach(r, precision, stated, slip.code)
+                judge._reaches[key] = MistakenReach(r, precision.rounding, stated, slip.code)
             low, high = judge._reaches[key].interval(q)
             if math.isfinite(low) and math.isfinite(high) and told_apart((low, high), right, half):
                 found.append(((low + high) / 2, slip.text, slip.code, (low, high)))

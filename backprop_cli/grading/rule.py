@@ -48,6 +48,16 @@ class Precision:
     scientific: bool = False
 
     @property
+    def rounding(self) -> Precision:
+        """The one precision of every precision that rounds intermediates as this one does (digit()
+        the same for every size), so they share their passes: with no more significant digits than
+        it keeps, or in scientific notation, only the significant digits count (0.0309, 1.4 and 0.3e1
+        all round each step to 3), not the decimals."""
+        if self.scientific or self.significant <= self.kept:
+            return Precision(0, max(self.significant, self.kept), self.kept, True)
+        return self
+
+    @property
     def half_unit(self) -> float:
         """Half a unit of the last digit written: the answer's own rounding."""
         return 0.5 * 10.0 ** -self.decimals

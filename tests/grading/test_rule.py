@@ -200,3 +200,40 @@ def test_rounded_takes_an_empty_array_as_the_arrays_do():
         low = np.zeros(shape)
         for got in (p.rounded(low, low), p.rounded_arrays(low, low)):
             assert got[0].shape == shape and got[1].shape == shape
+
+
+@settings(max_examples=300, deadline=None)
+@given(decimals=st.integers(-3, 14), significant=st.integers(1, 17), kept=st.sampled_from([3, 0, 5]),
+       scientific=st.booleans(),
+       ends=st.lists(st.tuples(st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, 1.0, -1.0, 0.5, 1e-5, 0.05]),
+                                         st.floats(-1e-300, 1e-300)),
+                               st.one_of(st.just(0.0), st.floats(0, 1e3))), min_size=1, max_size=20))
+def test_precisions_that_share_a_pass_round_every_step_alike(decimals, significant, kept, scientific, ends):
+    """Precision.rounding stands for the precision in a pass's key (grading.judging): it must round
+    every intermediate to the very floats the precision itself does, one at a time or all at once,
+    and so after an optimiser's step raises its floor (optimizer_reach); a precision it changes
+    rounds only by significant digits."""
+    import dataclasses
+
+    p = Precision(decimals, significant, kept, scientific)
+    low = np.array([a for a, _ in ends])
+    high = low + np.array([w for _, w in ends])
+    for mine in (p, dataclasses.replace(p, kept=max(p.kept, 3))):
+        shared = p.rounding if mine is p else dataclasses.replace(p.rounding, kept=max(p.rounding.kept, 3))
+        magnitude = np.maximum(np.abs(low), np.abs(high))
+        assert np.array_equal(mine.digit(magnitude), shared.digit(magnitude))
+        for got, want in zip(shared.rounded_arrays(low, high), mine.rounded_arrays(low, high)):
+            assert np.array_equal(got, want, equal_nan=True)
+        pairs = list(zip(low.tolist(), high.tolist()))
+        assert [shared.rounded_pair(a, b) for a, b in pairs] == [mine.rounded_pair(a, b) for a, b in pairs]
+    if p.rounding != p:  # (the test would pass on a rounding that changed nothing)
+        assert p.rounding.scientific and (p.scientific or p.significant <= p.kept)
+
+
+def test_answers_that_round_their_steps_alike_share_one_pass():
+    """0.0309, 1.4 and 0.03e0 round each step to 3 significant digits: one precision for their
+    passes; 0.6696 keeps 4 where its decimals allow, and is its own."""
+    shared = {precision_of(w).rounding for w in ("0.0309", "1.4", "3.09e-2", "-0.07")}
+    assert len(shared) == 1
+    assert precision_of("0.6696").rounding == precision_of("0.6696")
+    assert precision_of("0.6696").rounding != precision_of("0.0309").rounding

@@ -57,3 +57,19 @@ def test_a_class_keeps_so_many_shared_passes_and_no_more(tmp_path, monkeypatch):
     assert [o.verdict for r in reports for o in r.outcomes] == ["right"] * 10
 
 
+
+
+def test_precisions_that_round_every_step_alike_share_one_pass(tmp_path):
+    # 1, 2 or 3 significant digits, in decimals or scientific notation: every step is rounded to 3
+    # significant digits (rule.Precision.rounding), so one pass serves them all
+    paths = []
+    for i, written in enumerate((f"{t.A11:.1g}", f"{t.A11:.2g}", f"{t.A11:.3g}", f"{t.A11:.2e}", f"{t.A11:.1e}")):
+        (tmp_path / f"s{i}").mkdir()
+        paths.append(t.answers_file(tmp_path / f"s{i}", {"a11": written}))
+    (tmp_path / "s9").mkdir()  # 5 significant digits keep 5 where the decimals allow: a pass of its own
+    paths.append(t.answers_file(tmp_path / "s9", {"a11": f"{t.A11:.5g}"}))
+    grader = Grader()
+    reports, _ = grader.grade_files(paths)
+    (diagnoser,) = grader._diagnosers.values()
+    assert len(diagnoser.shared["passes"]) == 2
+    assert all(o.verdict in ("right", "imprecise") for r in reports for o in r.outcomes)
