@@ -23,11 +23,20 @@ def target_header(trace) -> str:
     return "target" if trace.target_letter == "y" else f"{trace.target_letter} = ∂{trace.loss_symbol}/∂ŷ"
 
 
-def accepted_text(accepted, precision: int) -> str:
-    """A wrong answer's note on the interval that would have been right ("" when there is none)."""
+COARSER = 1e3  # an interval this many times wider than the true value is all rounding: the digit written says 0
+
+
+def accepted_text(accepted, precision: int, expected: float | None = None) -> str:
+    """A wrong answer's note on the interval that would have been right ("" when there is none);
+    where the answer's last digit is so coarse that the true value rounds to 0 at it (1e308 for
+    0.08: right would be within ±5e299), what that says instead."""
     if not accepted:
         return ""
-    return f" (right would be within [{number(accepted[0], precision)}, {number(accepted[1], precision)}])"
+    low, high = accepted
+    if expected and low < 0 < high and high - low > 2 * COARSER * abs(expected):  # (an exact 0 is its own size)
+        return (f" (at the last digit written the true value rounds to 0: write it to digits of its own size, "
+                f"{number(expected, precision)})")
+    return f" (right would be within [{number(low, precision)}, {number(high, precision)}])"
 
 
 def count_text(n: int) -> str:
