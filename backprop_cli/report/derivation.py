@@ -23,20 +23,21 @@ def target_header(trace) -> str:
     return "target" if trace.target_letter == "y" else f"{trace.target_letter} = ∂{trace.loss_symbol}/∂ŷ"
 
 
-COARSER = 1e3  # an interval this many times wider than the true value is all rounding: the digit written says 0
+WIDER = 1e3  # an interval around 0 this many times the true value's size says nothing of its digits
 
 
 def accepted_text(accepted, precision: int, expected: float | None = None) -> str:
     """A wrong answer's note on the interval that would have been right ("" when there is none);
-    where the answer's last digit is so coarse that the true value rounds to 0 at it (1e308 for
-    0.08: right would be within ±5e299), what that says instead."""
+    one so wide around 0 that it says nothing of the true value (1e308 written for 0.08, whose last
+    digit is the 10^308s: within ±5e299) gives that value's size too."""
     if not accepted:
         return ""
     low, high = accepted
-    if expected and low < 0 < high and high - low > 2 * COARSER * abs(expected):  # (an exact 0 is its own size)
-        return (f" (at the last digit written the true value rounds to 0: write it to digits of its own size, "
-                f"{number(expected, precision)})")
-    return f" (right would be within [{number(low, precision)}, {number(high, precision)}])"
+    within = f" (right would be within [{number(low, precision)}, {number(high, precision)}]"
+    if expected and low < 0 < high and high - low > 2 * WIDER * abs(expected):  # (an exact 0 is its own size)
+        return f"{within}, far wider than the true value {number(expected, precision)}: write the answer to " \
+            "digits of its own size)"
+    return within + ")"
 
 
 def count_text(n: int) -> str:
