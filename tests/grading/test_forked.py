@@ -27,3 +27,33 @@ def test_a_result_that_cannot_come_back_leaves_the_work_to_the_caller(monkeypatc
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert forked.on_every_core(lambda i: (lambda: i), [1, 2, 3]) is None  # a function does not pickle
     assert forked._WORK == {}
+
+
+@pytest.mark.parametrize("cores, items, workers, shares", [
+    (2, 120, 2, 50),  # SHARES_A_WORKER shares a worker, each a fair mix of the class
+    (16, 1000, 8, 200),  # never more than 8 workers
+    (4, 30, 4, 30),  # no more shares than items: none is empty
+])
+def test_how_many_workers_and_shares(monkeypatch, cores, items, workers, shares):
+    import concurrent.futures
+
+    made = {}
+
+    class InProcess:  # records what a pool is asked, and does it here
+        def __init__(self, max_workers, mp_context):
+            made["workers"] = max_workers
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def map(self, share, shares_of_items):
+            made["shares"] = [list(s) for s in shares_of_items]
+            return [share(s) for s in made["shares"]]
+
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", InProcess)
+    assert forked.on_every_core(lambda i: i * 2, list(range(items))) == [i * 2 for i in range(items)]
+    assert made["workers"] == workers and len(made["shares"]) == shares and all(made["shares"])

@@ -73,3 +73,14 @@ def test_precisions_that_round_every_step_alike_share_one_pass(tmp_path):
     (diagnoser,) = grader._diagnosers.values()
     assert len(diagnoser.shared["passes"]) == 2
     assert all(o.verdict in ("right", "imprecise") for r in reports for o in r.outcomes)
+
+
+def test_a_catalogued_value_counts_one_float_and_a_result_of_no_known_shape_one_pass_float():
+    from types import SimpleNamespace
+
+    shared, own = {}, {}
+    sharing.store_for(shared, "candidates", "q", own)
+    assert shared["floats"] == 1  # a list of a quantity's catalogued values: one float's worth
+    assert sharing.pass_size(SimpleNamespace()) == 1  # neither a network's pass nor a graph's
+    assert sharing.pass_size(SimpleNamespace(weight_grads=[None], a=None)) == 1  # a half-made one as well
+    assert sharing.pass_size(SimpleNamespace(weight_grads=None, a=[])) == 1
