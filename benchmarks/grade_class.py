@@ -8,7 +8,8 @@ own network (their handout written by `backprop assign`), with the text report (
 worst case for naming mistakes; with --own-mistakes they make the notes' mistakes on their own
 networks instead); with --every-report also the JSON, the summary, JUnit, a gradebook in each format,
 the GitHub annotations and job summary, at `feedback: diagnosis`, five roster students missing
-and two strangers.
+and two strangers. Each run is timed beside a floor, every core running one fixed piece of work at
+once: the class's time in floors compares runs made on days the machine runs at other speeds.
 Run: python benchmarks/grade_class.py [--students 200] [--runs 3] [--personal [--every-report] [--own-mistakes]]
 """
 from __future__ import annotations
@@ -122,6 +123,28 @@ def main() -> None:
               f"best {min(times):.2f} s   (goal: well under 2 s)")
 
 
+# a fixed piece of work like grading's (small numpy arrays and Python between them), run on every core
+# at once beside each run: the machine's speed swings by half within a day, its ratio to this less so
+FLOOR = """
+import numpy as np
+a, s = np.linspace(0.1, 1.6, 16), 0.0
+for i in range(60_000):
+    b = np.where(a > 0.5, a * 1.5, a) + i
+    s += float(b.sum()) % 7.0 + abs(i % 13 - 6) ** 0.5
+"""
+
+
+def floor_time() -> float:
+    """Seconds for every core (2 here) to run FLOOR at once, each in its own process."""
+    import os
+
+    start = time.perf_counter()
+    workers = [subprocess.Popen([sys.executable, "-c", FLOOR]) for _ in range(min(os.cpu_count() or 1, 8))]
+    for worker in workers:
+        worker.wait()
+    return time.perf_counter() - start
+
+
 def personal(students: int, runs: int, every_report: bool, own: bool = False) -> None:
     import os
     import resource
@@ -143,11 +166,15 @@ def personal(students: int, runs: int, every_report: bool, own: bool = False) ->
                         "--gradebook", str(out / "grades.csv")]
             env.update(GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(out / "summary.md"))
             reports = "text, summary, JUnit, gradebook, annotations and job summary, at feedback: diagnosis"
-        times = []
+        times, cpu, floors = [], [], []
         for _ in range(runs):
+            floors.append(floor_time())
+            used = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             done = subprocess.run(command + paths, capture_output=True, text=True, env=env)
             times.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the run's workers are its children, waited for
+            cpu.append(after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime)
         memory = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(done.stdout.strip().splitlines()[-1], f"(exit {done.returncode})")
         if every_report:  # the JSON and the other gradebook formats: one more call each is not needed
@@ -158,6 +185,9 @@ def personal(students: int, runs: int, every_report: bool, own: bool = False) ->
         print(f"check --assignment, {students} personal networks and a roster in one call, {reports}: median "
               f"{statistics.median(times):.2f} s, best {min(times):.2f} s, peak {memory:.0f} MB"
               "   (goal: ≤ 10 s, ≤ 500 MB)")
+        print(f"  CPU {statistics.median(cpu):.1f} s a run (median); the floor (every core running the same fixed "
+              f"work at once) {statistics.median(floors):.2f} s: the class takes "
+              f"{statistics.median(t / f for t, f in zip(times, floors)):.1f} floors (median of the runs' ratios)")
 
 
 if __name__ == "__main__":
