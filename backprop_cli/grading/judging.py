@@ -17,8 +17,8 @@ from .dependencies import shape_of, stated_ancestors
 from .intervals import Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
 from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, Ruling, imprecise_note, precision_of, rule, same_value
-from .sharing import store_for
-from .stacked import Row
+from .sharing import pass_size, store_for
+from .stacked import mistaken_passes
 from .stated import coarse_value, coarser, digits_of, slip_sentence, slip_sized, trivial_among, trivial_values, written
 
 
@@ -302,7 +302,6 @@ class Judge:
         if not coarse and not self._stated_upstream(answer):
             return []
         precision = precision_of(written(answer))
-        half = precision.half_unit
         # a value (z, a, ŷ, the loss) is changed by the forward pass's mistakes only
         possible = possible_mistakes(self.r, q) if q.kind == "gradient" else forward_mistakes(self.r)
         singles = [(m, STEP_SENTENCES[m]) for m in possible]
@@ -315,7 +314,7 @@ class Judge:
             stages.append((dataclasses.replace(precision, kept=NO_FLOOR), singles))
         found = []
         for at, group in stages:
-            if explained_within(found, answer.given, half):
+            if explained_within(found, answer.given, precision.half_unit):
                 break
             found += self._made_on_stated(q, at, group)
         return found
@@ -327,9 +326,10 @@ class Judge:
         carried = self.reach(rounding, "carried")
         right = carried.interval(q)  # the correct method on the same values
         new = [m for m, _ in mistakes if (rounding, f"mistake:{m}") not in self._reaches]
-        if new:  # made as one pass (grading.stacked), sharing the correct one's forward pass
-            stacked = Reach(self.r, self.n, rounding, carried.stated, None, new, forward=carried)
-            self._reaches.update({(rounding, f"mistake:{m}"): Row(stacked, row) for row, m in enumerate(new)})
+        if new:  # stacked as one pass where that gains (grading.stacked), sharing the correct one's forward pass
+            made = mistaken_passes(lambda m: Reach(self.r, self.n, rounding, carried.stated, None, m, forward=carried),
+                                   new, pass_size(self.r))
+            self._reaches.update({(rounding, f"mistake:{m}"): reach for m, reach in made.items()})
         found = []
         for mistake, sentence in mistakes:
             low, high = self._reaches[rounding, f"mistake:{mistake}"].interval(q)

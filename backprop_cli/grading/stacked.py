@@ -53,6 +53,23 @@ def ends(low, high, rows: int):
     return np.broadcast_to(low, (rows,)), np.broadcast_to(high, (rows,))
 
 
+# the floats a pass holds (grading.sharing.pass_size) up to which a stage's mistakes are stacked: past
+# it, the rows' arithmetic costs more than the calls stacking saves (every branch a row needs is made
+# for every row), and each mistake is made alone. benchmarks/stacking.py, the 12 single mistakes and
+# their 62 pairs together, stacked against alone: 0.15× on a 4-4-2 network, 0.7× at 21,680 floats
+# (a 30-30-4 batch of 20), 0.9× at 32,520, 1.04× at 73,760, 1.02× at 237,840 (a 60-60-4 batch of 60)
+STACKED_UP_TO = 50_000
+
+
+def mistaken_passes(make, mistakes: list, size: int) -> dict:
+    """mistake -> its pass, for `mistakes` made on one pass of `size` floats: rows of one stacked
+    pass (make(mistakes)), or each made alone (make(mistake)) on a pass too large to gain by it."""
+    if size > STACKED_UP_TO:
+        return {mistake: make(mistake) for mistake in mistakes}
+    stacked = make(mistakes)
+    return {mistake: Row(stacked, row) for row, mistake in enumerate(mistakes)}
+
+
 class Row:
     """One row of a stacked pass, asked as a Reach of its own (its intervals made once for every row)."""
 

@@ -96,3 +96,42 @@ def test_rows_that_agree_are_one_flag_and_each_keeps_its_own_where_they_differ()
     low, high = choose(flags, lambda: (np.zeros((2, 3)), np.ones((2, 3))), lambda: (np.ones((3, 2, 3)),) * 2)
     assert low.shape == (3, 2, 3) and low[0].max() == 0 and low[1].min() == 1 and high.min() == 1
     assert choose(True, lambda: "made", lambda: pytest.fail("not asked")) == "made"
+
+
+def test_a_stage_is_stacked_up_to_a_size_and_made_one_mistake_at_a_time_past_it():
+    from backprop_cli.grading.stacked import STACKED_UP_TO, mistaken_passes
+
+    made = []
+
+    def make(mistakes):
+        made.append(mistakes)
+        return f"pass of {mistakes}"
+
+    rows = mistaken_passes(make, ["sign_flipped", "factor_2_lost"], STACKED_UP_TO)
+    assert made == [["sign_flipped", "factor_2_lost"]] and [r.index for r in rows.values()] == [0, 1]
+    made.clear()
+    alone = mistaken_passes(make, ["sign_flipped", "factor_2_lost"], STACKED_UP_TO + 1)
+    assert made == ["sign_flipped", "factor_2_lost"] and alone["factor_2_lost"] == "pass of factor_2_lost"
+
+
+def test_a_file_is_judged_the_same_with_its_mistakes_stacked_or_each_alone(tmp_path, monkeypatch):
+    # the notes' wrong numbers and their own mistakes made on the 4-4-2 network: every stage of
+    # mistakes made on stated values is asked (singles, pairs, and as coarsely as written)
+    import json
+
+    from click.testing import CliRunner
+
+    from backprop_cli.cli import main
+    from backprop_cli.grading import stacked
+    from backprop_cli.spec.examples import example_path
+
+    (tmp_path / "net.yaml").write_text(example_path("padhai-4-4-2").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  a12: 1.4\n  dL/dz21: -0.1625\n  dL/dw212: -0.0652\n"
+                                     "  dL/dw121: 0.0309\n  dL/dw131: 0.0016\n  w212_new: 0.6696\n  loss: 0.2\n")
+    reports = []
+    for limit in (stacked.STACKED_UP_TO, 0):
+        monkeypatch.setattr(stacked, "STACKED_UP_TO", limit)
+        reports.append(json.loads(CliRunner().invoke(main, ["check", str(tmp_path / "a.yaml"), "--format", "json"])
+                                  .output))
+    assert reports[0] == reports[1]
+    assert any(d["code"] not in ("follows_from",) for r in reports[0]["files"][0]["results"] for d in r["diagnoses"])
