@@ -34,9 +34,16 @@ def accepted_text(accepted, precision: int, expected: float | None = None) -> st
         return ""
     low, high = accepted
     within = f" (right would be within [{number(low, precision)}, {number(high, precision)}]"
-    if expected and low < 0 < high and high - low > 2 * WIDER * abs(expected):  # (an exact 0 is its own size)
+    if far_wider(accepted, expected):
         return f"{within}, far wider than the true value {number(expected, precision)})"  # (whatever set it)
     return within + ")"
+
+
+def far_wider(accepted, expected: float | None) -> bool:
+    """Whether an interval straddles 0 and is more than WIDER times the true value's size either way:
+    it says nothing of that value's digits (an exact 0 is its own size: never)."""
+    return bool(accepted and expected and accepted[0] < 0 < accepted[1]
+                and accepted[1] - accepted[0] > 2 * WIDER * abs(expected))
 
 
 def count_text(n: int) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..core.numbers import number
 from ..errors import markdown_text, printable
+from .derivation import far_wider
 
 
 def shows_expected(level: str) -> bool:
@@ -41,8 +42,9 @@ def question_markdown(r, level: str, precision: int) -> str:
     if shows_expected(level):
         lines = [f"Given `{given}`, expected `{number(r.expected, precision)}`."]
         if r.verdict != "right" and r.accepted:
+            vast = ", far wider than the expected value" if far_wider(r.accepted, r.expected) else ""
             lines.append(f"Accepted: from `{number(r.accepted[0], precision)}` to "
-                         f"`{number(r.accepted[1], precision)}`.")
+                         f"`{number(r.accepted[1], precision)}`{vast}.")
     else:
         lines = [f"Given `{given}`: {verdict_text(r, level)}."]
     if r.diagnosis:

@@ -49,3 +49,14 @@ def test_a_verdict_below_diagnosis_is_right_or_not():
     assert question_markdown(answer("not_answered"), "diagnosis", 3) == "Not answered."
     assert question_markdown(SimpleNamespace(verdict="unreadable", answer=None, diagnosis="write 0.35"),
                              "diagnosis", 3) == "Unreadable: write 0.35"
+
+
+def test_markdown_says_so_of_an_interval_far_wider_than_the_expected_value():
+    # `1e308` for 0.082167 (Gradescope, the job summary): as the text report's "far wider than the true value"
+    vast = SimpleNamespace(verdict="wrong", answer=SimpleNamespace(written="1e308", given=1e308),
+                           expected=0.082167, accepted=(-5e299, 5e299), diagnosis=None)
+    said = question_markdown(vast, "full", 6)
+    assert said == ("Given `1e308`, expected `0.082167`.\n\n"
+                    "Accepted: from `-5e+299` to `5e+299`, far wider than the expected value.")
+    assert "far wider" not in question_markdown(answer(), "full", 3)  # an ordinary interval says it alone
+    assert "far wider" not in question_markdown(vast, "diagnosis", 6)  # the expected value is not shown there
