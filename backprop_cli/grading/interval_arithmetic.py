@@ -97,6 +97,62 @@ def _entry_widening(a: Pair, precision: Precision) -> np.ndarray:
     return remembered(_WIDENING, precision, a[0], a[1], widening)
 
 
+FUSED = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")}  # the engine fuses their δ
+
+
+def other_routes(delta: Pair, activation: str, a: Pair, own: Pair, y: np.ndarray, precision: Precision,
+                 stated: list | None) -> Pair:
+    """The output's δ (`delta`: by ∂L/∂ŷ and ∂ŷ/∂z, in centred form) with the engine's fused route as
+    well: ŷ·Σy − y of softmax under cross-entropy, ŷ − y of a sigmoid under binary cross-entropy. A
+    softmax's is narrowed to its chain rule bounded term by term (chained_bound), where its ∂L/∂ŷ is
+    −y/ŷ of the very ŷ (`stated`: stated_pins' of ŷ; None where ∂L/∂ŷ is stated or another pass's)."""
+    total = y.sum(axis=-1, keepdims=True) if activation == "softmax" else 1.0
+    if activation == "softmax" and stated is not None:
+        mask = np.zeros(y.shape, dtype=bool)
+        for sample, neuron, _ in stated:
+            mask[sample, neuron] = True
+        low, high = chained_bound(a, own, mask, y, precision)
+        delta = np.maximum(delta[0], low), np.minimum(delta[1], high)
+    return hull(delta, (a[0] * total - y, a[1] * total - y))
+
+
+def chained_bound(a: Pair, own: Pair, stated: np.ndarray, y: np.ndarray, precision: Precision) -> Pair:
+    """Softmax's δm under cross-entropy by the chain rule, bounded term by term: the ŷi a student
+    divides by and the ŷi the Jacobian entry multiplies by are two writings of one value (`own`:
+    ŷ's interval before its rounding; `a`: as used, where `stated` the file's value, any two values
+    of what its digits stand for), so ŷi cancels and a term is yi(am − δim)·ρi(1 + εi)(1 + ηim): ρi
+    the ratio of the two writings, εi and ηim how far writing gi and the entry down rounded moves
+    them (relative; each product rounded too where a sample has several targets). The centred form
+    counts ŷi twice, as two independent values. Unbounded (−inf, inf) where ŷ may be 0 or 1, or a
+    target is negative (a relative rounding says nothing there)."""
+    low, high = a
+    usable = (low > 0) & (high >= low)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        off = precision.half_of(np.abs(own[1]))  # a writing of v is v, or v rounded at its digit or finer
+        ratio = (np.where(stated, low / high, (own[0] - off) / (own[0] + off)),
+                 np.where(stated, high / low, (own[0] + off) / (own[0] - off)))  # ρi
+        usable &= ratio[0] > 0
+        g = (y / high, y / low)  # |gi|
+        entry = mul((low[..., :, None], high[..., :, None]), (low[..., None, :], high[..., None, :]))  # ai·am
+        diagonal = np.arange(low.shape[-1])
+        least, most = entry[0].copy(), entry[1].copy()
+        least[..., diagonal, diagonal], most[..., diagonal, diagonal] = parabola(low, high, 0.5, lambda p: p * (1 - p))
+        eps = precision.half_of(g[1]) / g[0]  # εi (0 where yi = 0: that term is 0)
+        eta = precision.half_of(most) / least  # ηim, [..., i, m]
+        spread_low = ratio[0][..., :, None] * (1 - eps[..., :, None]) * (1 - eta)
+        spread_high = ratio[1][..., :, None] * (1 + eps[..., :, None]) * (1 + eta)
+        kronecker = np.eye(low.shape[-1])
+        weight = y[..., :, None]
+        terms = mul((weight * (low[..., None, :] - kronecker), weight * (high[..., None, :] - kronecker)),
+                    (spread_low, spread_high))
+        several = (np.count_nonzero(y, axis=-1) > 1)[..., None, None]
+        terms = tuple(np.where(several, rounded, term) for rounded, term in zip(precision.rounded(*terms), terms))
+        terms = tuple(np.where(weight != 0, term, 0.0) for term in terms)  # yi = 0: gi is 0, written so
+        bounded = usable.all(axis=-1, keepdims=True) & np.all((least > 0) & (eta < 0.5), axis=-2) \
+            & np.all((np.isfinite(eps) & (eps < 0.5)) | (y == 0), axis=-1, keepdims=True) & np.all(y >= 0)
+        return np.where(bounded, terms[0].sum(axis=-2), -np.inf), np.where(bounded, terms[1].sum(axis=-2), np.inf)
+
+
 def activation_range(act, z: Pair) -> Pair:
     """a = f(z): every activation but softmax is non-decreasing; softmax's ai rises with zi and falls
     with every other zm."""

@@ -12,14 +12,15 @@ import numpy as np
 
 from ..errors import UsageError
 from .interval_arithmetic import (
+    FUSED,
     Pair,
     activation_range,
-    hull,
     loss_gradient_range,
     loss_range,
     matmul,
     matmul_pairs,
     mul,
+    other_routes,
     slope_taken,
     softmax_delta,
     softmax_entry,
@@ -166,15 +167,12 @@ class Reach:
                 loss_gradient = (np.minimum(*scaled), np.maximum(*scaled))
         self.grad_a_own[depth], grad_a = self._settle(loss_gradient, "gradient", "a", depth, scale)
         delta = self._delta(last.activation, depth, grad_a)
-        fused = None  # the engine's fused ŷ − y (ŷ·Σy − y): not where the cross paths or a factor are wrong
-        if last.activation.name == "softmax" and net.loss.name == "cross_entropy":
-            total = y.sum(axis=-1, keepdims=True)
-            fused = (self.a[depth][0] * total - y, self.a[depth][1] * total - y)
-        elif last.activation.name == "sigmoid" and net.loss.name == "binary_cross_entropy":
-            fused = (self.a[depth][0] - y, self.a[depth][1] - y)
-        if fused is not None:
+        if (last.activation.name, net.loss.name) in FUSED:  # other routes (not with the cross paths or a factor wrong)
             unfused = made(self.rows, {"softmax_cross_paths_missing", "factor_2_lost", "sign_flipped"})
-            delta = choose(unfused, lambda: delta, lambda: hull(delta, fused))
+            chained = self.base is None and not self.pins.get(("gradient", "a", depth))  # ∂L/∂ŷ = −y/ŷ of ŷ itself
+            stated = self.pins.get(("value", "a", depth), ()) if chained else None
+            delta = choose(unfused, lambda: delta, lambda: other_routes(delta, last.activation.name, self.a[depth],
+                                                                        self.a_own[depth], y, self.p, stated))
         self.weight_grad_own, self.bias_grad_own = [None] * (depth + 1), [None] * (depth + 1)
         self.weight_grad_samples = [None] * (depth + 1)  # each sample's own, before the batch's sum
         self.bias_grad_samples = [None] * (depth + 1)
