@@ -74,6 +74,21 @@ def invoke(*args, input=None, env=None, expect=None):
     return result
 
 
+def not_reached(folder: Path, spec: str, answers: dict) -> list:
+    """`backprop check` of `answers` (quantity -> value, written as repr() writes it) on the spec text
+    `spec`, both written into `folder`: (quantity, written, expected, accepted) of every answer the
+    grader judges neither right nor imprecise (of a student who does every step right: none)."""
+    import backprop_cli as bp
+
+    (folder / "net.yaml").write_text(spec, encoding="utf-8")
+    lines = "".join(f"  {q}: {v!r}\n" for q, v in answers.items())
+    (folder / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + lines, encoding="utf-8")
+    run = bp.check([str(folder / "answers.yaml")])
+    assert run.invalid == [] and len(run.files[0].outcomes) == len(answers)
+    return [(o.answer.quantity.text, o.answer.written, o.expected, o.accepted) for o in run.files[0].outcomes
+            if o.verdict not in ("right", "imprecise")]
+
+
 def stable_seed(*parts) -> int:
     """A seed from names, the same in every process (Python's hash() is salted per process)."""
     return zlib.crc32("/".join(map(str, parts)).encode())

@@ -8,7 +8,7 @@ import random
 
 import pytest
 import yaml
-from conftest import EXAMPLES, SPECS
+from conftest import EXAMPLES, SPECS, not_reached
 
 import backprop_cli as bp
 from backprop_cli.core.names import notation
@@ -95,14 +95,7 @@ def test_a_student_who_rounds_as_they_go_is_never_wrong(tmp_path, seed, products
     digits = rng.choice([3, 4, 5])
     keep = (lambda v: significant(v, digits)) if seed % 2 else (lambda v: round(v, digits))
     answers = by_hand(layers, x, y, rate, keep, products)
-    (tmp_path / "net.yaml").write_text(spec_text(layers, x, y, rate), encoding="utf-8")
-    lines = "".join(f"  {q}: {v!r}\n" for q, v in answers.items())
-    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + lines, encoding="utf-8")
-    run = bp.check([str(tmp_path / "answers.yaml")])
-    assert run.invalid == []
-    wrong = [(o.answer.quantity.text, o.answer.written, o.expected, o.accepted) for o in run.files[0].outcomes
-             if o.verdict not in ("right", "imprecise")]
-    assert wrong == []
+    assert not_reached(tmp_path, spec_text(layers, x, y, rate), answers) == []
 
 
 def test_the_interval_holds_every_rounding_of_the_steps_before(tmp_path):
@@ -211,15 +204,9 @@ def test_a_student_who_takes_softmax_through_the_chain_rule_rounding_as_they_go_
                **{f"dL/dz1{j}": v for j, v in enumerate(delta, start=1)},
                **{f"dL/dw1{j}{k}": keep(d * xk) for j, d in enumerate(delta, start=1)
                   for k, xk in enumerate(x, start=1)}}
-    (tmp_path / "net.yaml").write_text(yaml.safe_dump({"input": x, "target": y, "loss": "cross_entropy",
-                                                       "learning_rate": 0.5, "layers": [layer]}, sort_keys=False),
-                                       encoding="utf-8")
-    lines = "".join(f"  {q}: {v!r}\n" for q, v in answers.items())
-    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + lines, encoding="utf-8")
-    run = bp.check([str(tmp_path / "answers.yaml")])
-    wrong = [(o.answer.quantity.text, o.answer.written, o.expected, o.accepted) for o in run.files[0].outcomes
-             if o.verdict not in ("right", "imprecise")]
-    assert wrong == []
+    spec = yaml.safe_dump({"input": x, "target": y, "loss": "cross_entropy", "learning_rate": 0.5, "layers": [layer]},
+                          sort_keys=False)
+    assert not_reached(tmp_path, spec, answers) == []
 
 
 def _every_quantity(result, n):
@@ -304,16 +291,7 @@ def test_local_derivatives_and_weight_changes_rounded_as_you_go_are_never_wrong(
                     answers[f"dz{l}{j}/dw{l}{j}{k}"] = ak
                 answers[f"Δw{l}{j}{k}"] = keep(-keep(rate * done[f"dL/dw{l}{j}{k}"]))
         a_prev = [done[f"a{l}{j}"] if l < len(layers) else None for j in range(1, len(layer["weights"]) + 1)]
-    (tmp_path / "net.yaml").write_text(spec_text(layers, x, y, rate), encoding="utf-8")
-    lines = "".join(f"  {q}: {v!r}\n" for q, v in answers.items())
-    (tmp_path / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + lines, encoding="utf-8")
-    run = bp.check([str(tmp_path / "answers.yaml")])
-    assert run.invalid == []
-    outcomes = run.files[0].outcomes
-    assert len(outcomes) == len(answers)
-    wrong = [(o.answer.quantity.text, o.answer.written, o.expected, o.accepted) for o in outcomes
-             if o.verdict not in ("right", "imprecise")]
-    assert wrong == []
+    assert not_reached(tmp_path, spec_text(layers, x, y, rate), answers) == []
 
 
 def test_softmax_jacobian_entries_from_rounded_outputs_are_right_and_a_flipped_one_is_wrong(tmp_path):
