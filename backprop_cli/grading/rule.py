@@ -85,9 +85,10 @@ class Precision:
 
     def rounded(self, low, high):
         """Every value an intermediate in [low, high] may be written as, rounded as the answer is
-        (half_of) or to any finer digit: its rounding at that digit (a tie either way), and, where
-        it is not on the next digit's grid, anything within half of that next digit (where finer
-        roundings fall); so a value on the grid (an exact 1, a 0.5) stays what it is."""
+        (half_of) or to any finer digit: its rounding at that digit and at the next (a tie either
+        way), and, where it is not on the grid of the digit after, anything within half of that
+        digit (where finer roundings fall); so a value on a grid (an exact 1, a 0.5) stays what it
+        is, and 0.4161468 at 3 decimals is 0.416 to 0.4161518 (0.416, 0.4161, or 0.41615 and finer)."""
         low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
         if low.shape == high.shape and low.size <= FEW:  # a layer's handful: one float at a time is cheaper
             return remembered(_ROUNDED, self, low, high, lambda: self._rounded_few(low, high))
@@ -108,11 +109,15 @@ class Precision:
             # numpy's power over an array (a 0-d one takes another routine, different in the last bit)
             scale = (10.0 ** first.reshape(-1)).reshape(first.shape)
             finer = scale * 10
+            finest = finer * 10
 
             def down(end):  # the high end is moved as its negation: both ends move down, one rule for both
-                next_digit = end * finer
-                off_grid = np.abs(next_digit - np.rint(next_digit)) > ON_GRID * np.abs(next_digit)
-                moved = np.minimum(np.ceil(end * scale - 0.5) / scale, np.where(off_grid, end - 0.5 / finer, end))
+                next_digit, digit_after = end * finer, end * finest
+                off_next = np.abs(next_digit - np.rint(next_digit)) > ON_GRID * np.abs(next_digit)
+                off_after = np.abs(digit_after - np.rint(digit_after)) > ON_GRID * np.abs(digit_after)
+                # the next digit's rounding; every finer one within half of the digit after it
+                finer_ones = np.minimum(np.ceil(next_digit - 0.5) / finer, np.where(off_after, end - 0.5 / finest, end))
+                moved = np.minimum(np.ceil(end * scale - 0.5) / scale, np.where(off_next, finer_ones, end))
                 return np.minimum(moved, end)  # a tie either way, and never inside the interval
 
             least, most = down(low), down(-high)
@@ -139,7 +144,7 @@ class Precision:
             return _floats(self.rounded_arrays(np.asarray(low, dtype=float), np.asarray(high, dtype=float)))
         scale = _TENS[first + FLOAT_GRID]
         finer = scale * 10
-        least, most = _down(low, scale, finer), _down(-high, scale, finer)
+        least, most = _down(low, scale, finer, finer * 10), _down(-high, scale, finer, finer * 10)
         if math.isfinite(least) and math.isfinite(most):
             return least, -most
         return low - 0.5 / scale, high + 0.5 / scale
@@ -160,12 +165,18 @@ def remembered(store: dict, precision: Precision, low: np.ndarray, high: np.ndar
     return found
 
 
-def _down(end: float, scale: float, finer: float) -> float:
+def _down(end: float, scale: float, finer: float, finest: float) -> float:
     """rounded_pair's end moved down, as rounded_arrays' down()."""
-    next_digit = end * finer
+    next_digit, digit_after = end * finer, end * finest
     rounding = math.ceil(end * scale - 0.5) / scale
     if abs(next_digit - round(next_digit)) > ON_GRID * abs(next_digit):  # off the next digit's grid
-        end -= 0.5 / finer
+        finer_ones = math.ceil(next_digit - 0.5) / finer
+        if abs(digit_after - round(digit_after)) > ON_GRID * abs(digit_after):
+            tail = end - 0.5 / finest
+            finer_ones = finer_ones if finer_ones < tail else tail
+        elif end < finer_ones:
+            finer_ones = end
+        end = finer_ones if finer_ones < end else end
     return end if end < rounding else rounding  # min(): the rounding where equal (its signed zero)
 
 

@@ -21,18 +21,18 @@ ONE_DECIMAL = Precision(1, 17, NO_FLOOR)
 
 def test_a_derivative_the_next_step_reads_is_written_down_rounded_and_a_single_term_is_not_rounded_again():
     # f = sin(h), h = x·y at x = 0.5, y = 1.5: h = 0.75 exactly; ∂f/∂h = cos 0.75 = 0.73169 is a local
-    # factor written down (to 2 decimals 0.73, or finer: up to 0.73169 + 0.0005), then ∂f/∂h itself is
-    # an answer written down (0.73, or finer, up to half the next digit more again); ∂f/∂x = ∂f/∂h · y
+    # factor written down (to 2 decimals 0.73, to 3 0.732, or finer: 0.73169 ± 0.00005), then ∂f/∂h itself
+    # is an answer written down (0.73, or 0.732 again: on the 3rd decimal's grid); ∂f/∂x = ∂f/∂h · y
     # has one term (x feeds h alone): that product is the answer, rounded once, as the answer is
     result = expression_from_text("h = x*y\nf = sin(h)", {"x": 0.5, "y": 1.5}).compute()
     reach = ExpressionReach(result, TWO_DECIMALS)
     c = math.cos(0.75)
-    assert reach.interval(q("gradient", "h")) == pytest.approx((0.73, c + 0.0005), abs=1e-12)
-    used_low, used_high = 0.73, c + 0.0005 + 0.0005  # ∂f/∂h as the next step reads it: rounded once more
-    assert TWO_DECIMALS.rounded_pair(0.73, c + 0.0005) == pytest.approx((used_low, used_high), abs=1e-12)
+    assert c + 0.00005 < 0.732
+    assert reach.interval(q("gradient", "h")) == pytest.approx((0.73, 0.732), abs=1e-12)
+    used_low, used_high = 0.73, 0.732  # ∂f/∂h as the next step reads it: rounded once more
+    assert TWO_DECIMALS.rounded_pair(0.73, 0.732) == pytest.approx((used_low, used_high), abs=1e-12)
     low, high = reach.interval(q("gradient", "x"))
-    # 0.73 × 1.5 = 1.095, not 1.09 (the term is not rounded on its own), and up to 0.73219 × 1.5 = 1.09828
-    # only if ∂f/∂h were read unrounded: the student's written 0.7327 × 1.5 = 1.09903 is reached
+    # 0.73 × 1.5 = 1.095, not 1.09 (the term is not rounded on its own), and up to 0.732 × 1.5 = 1.098
     assert low == pytest.approx(used_low * 1.5, abs=1e-12)
     assert high == pytest.approx(used_high * 1.5, abs=1e-12)
 
@@ -78,9 +78,9 @@ def test_an_inexact_intervals_rounding_is_its_own_whatever_was_rounded_before():
     precision = Precision(2, 17, NO_FLOOR)
     assert _widen((1.2345678, 1.3), precision) == pytest.approx((1.23, 1.3))
     assert _widen((1.2345678, 2.7), precision) == pytest.approx((1.23, 2.7))
-    assert _widen((1.2345678, 2.71234), precision) == pytest.approx((1.23, 2.71284))  # + half of 0.001
-    # an exact value: its rounding at 2 decimals, or finer (within half the 3rd decimal)
-    assert _widen((2.71234, 2.71234), precision) == pytest.approx((2.71, 2.71284))
+    assert _widen((1.2345678, 2.71234), precision) == pytest.approx((1.23, 2.71239))  # + half of 0.0001
+    # an exact value: its rounding at 2 decimals, or at 3 (2.712), or finer (within half the 4th decimal)
+    assert _widen((2.71234, 2.71234), precision) == pytest.approx((2.71, 2.71239))
 
 
 def test_a_named_step_reads_through_an_operation_inside_its_line():

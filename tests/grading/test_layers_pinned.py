@@ -239,15 +239,22 @@ def test_only_a_parameter_has_an_updated_value_and_the_hint_names_the_first_weig
 
 @pytest.mark.slow
 def test_an_update_at_a_learning_rate_of_2_rounds_eta_times_g_as_a_step_of_its_own(tmp_path):
-    # cnn-4x4 at η = 2, w1_2_1_2_1 = 1 (kernel 2's [[0, 1], [1, 0]]), on the file's gradient 0.92545:
-    # η·g = 1.8509, rounded as an answer of one decimal is, 1.9; w − 1.9 = −0.9. The correct method
-    # reaches it, but only rounding that coarsely: imprecise, not wrong
+    # cnn-4x4 at η = 2, w1_2_1_2_1 = 1 (kernel 2's [[0, 1], [1, 0]]), ∂L/∂w = 0.662430: w ← 1 − 1.32486 =
+    # −0.32486. Written to 3 decimals, g is 0.662 or 0.663 and η·g a step of its own, 1.32 or 1.33: −0.320
+    # and −0.330 are reached; −0.300 and −0.350 are not
     text = (SPECS / "cnn-4x4.yaml").read_text().replace("learning_rate: 0.5", "learning_rate: 2")
     assert "learning_rate: 2\n" in text
     (tmp_path / "net.yaml").write_text(text)
     r = graded_result(load_spec(tmp_path / "net.yaml"))
     assert r.values[r.index("w1_2_1_2_1")] == 1.0 and r.engine.learning_rate == 2
+    for given, verdict in (("-0.320", "right"), ("-0.330", "right"), ("-0.300", "wrong"), ("-0.350", "wrong")):
+        (tmp_path / "a.yaml").write_text(f"spec: net.yaml\nanswers:\n  w1_2_1_2_1_new: {given}\n")
+        (update,) = Grader().grade_file(str(tmp_path / "a.yaml")).outcomes
+        assert update.verdict == verdict, (given, update.verdict, update.accepted)
+    # on a stated gradient no mistake explains (0.92545), 1 − 2 × 0.92545 = −0.8509 written −0.9 follows from it:
+    # no credit. (It was judged imprecise once, "reached only rounding every step to 1 significant digit",
+    # while every rounding finer than the answer's digit was taken to move a value by half of the next digit)
     (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  dL/dw1_2_1_2_1: 0.92545\n  w1_2_1_2_1_new: -0.9\n")
     stated, update = Grader().grade_file(str(tmp_path / "a.yaml")).outcomes
     assert stated.verdict == "wrong"  # 0.92545 is not the true gradient
-    assert update.verdict == "imprecise" and "rounded_too_coarsely" in [d["code"] for d in update.diagnoses]
+    assert update.verdict == "wrong" and "earns no carried-forward credit" in update.diagnosis

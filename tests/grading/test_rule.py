@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from backprop_cli.grading.answers import Tolerance
 from backprop_cli.grading.rule import (
     NO_FLOOR,
+    ON_GRID,
     TRIVIAL,
     Precision,
     decimals_to_tell,
@@ -111,19 +112,41 @@ def test_a_value_on_the_grid_is_not_widened():
 
 
 def test_roundings_at_the_answers_digit_and_finer_each_way():
-    # 0.4161468 at 3 decimals is 0.416; finer, it may be anything within half of the 4th decimal
+    # 0.4161468 at 3 decimals is 0.416, at 4 0.4161; finer, it may be anything within half of the 5th decimal
     low, high = precision_of("0.001").rounded(0.4161468, 0.4161468)
-    assert float(low) == 0.416 and float(high) == pytest.approx(0.4161468 + 0.00005, abs=1e-15)
+    assert float(low) == 0.416 and float(high) == pytest.approx(0.4161468 + 0.000005, abs=1e-15)
     # a tie may be rounded either way
     low, high = Precision(1, 17, NO_FLOOR).rounded(0.25, 0.25)
     assert float(low) == pytest.approx(0.2) and float(high) == pytest.approx(0.3)
 
 
-def test_a_value_off_the_next_grid_may_still_move_by_half_of_that_digit():
+def test_a_value_off_the_next_grids_may_still_move_by_half_of_the_digit_after_the_next():
+    # 0.123456789 at 1 decimal: 0.1; at 2: 0.12; at 3 or finer, within half of the 3rd decimal. (Before: anything
+    # within half of the 2nd decimal, up to 0.128456789, which no rounding of 0.123456789 gives)
     low, high = Precision(1, 17, NO_FLOOR).rounded(0.123456789, 0.123456789)
-    assert float(low) == pytest.approx(0.1, abs=1e-15) and float(high) == pytest.approx(0.128456789, abs=1e-15)
+    assert float(low) == pytest.approx(0.1, abs=1e-15) and float(high) == pytest.approx(0.123956789, abs=1e-15)
     low, high = Precision(1, 17, NO_FLOOR).rounded(0.15, 0.15)  # on the next digit's grid: its roundings are 0.1
     assert (float(low), float(high)) == pytest.approx((0.1, 0.2), abs=1e-15)  # and 0.2 (a tie), nothing between
+    low, high = Precision(1, 17, NO_FLOOR).rounded(0.125, 0.125)  # on the grid after it: 0.12 or 0.13 (a tie), 0.1
+    assert (float(low), float(high)) == pytest.approx((0.1, 0.13), abs=1e-15)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.floats(-1e4, 1e4).filter(lambda v: abs(v) > 1e-6), width=st.sampled_from([0.0, 1e-9, 1e-4, 0.3]),
+       decimals=st.integers(-2, 8), significant=st.integers(1, 8), kept=st.sampled_from([3, 0]))
+def test_every_rounding_at_the_answers_digit_or_finer_lies_in_the_interval(value, width, decimals, significant, kept):
+    # each end of [value, value + width] rounded half up and half down at the digit of the interval's size and at
+    # every finer digit (what a student may write down) lies inside rounded()'s interval
+    precision = Precision(decimals, significant, kept)
+    low, high = (float(end) for end in precision.rounded(value, value + width))
+    digit = int(precision.digit(max(abs(value), abs(value + width))))
+    for end in (value, value + width):
+        for k in range(digit, digit + 16):
+            for tie in (-0.5, 0.5):
+                written = math.floor(end * 10.0 ** k + 0.5) / 10.0 ** k if tie > 0 else \
+                    math.ceil(end * 10.0 ** k - 0.5) / 10.0 ** k
+                # (within ON_GRID of a grid point, relative, a value is on it: its finer roundings are itself)
+                assert low - 2 * ON_GRID * abs(end) <= written <= high + 2 * ON_GRID * abs(end), (k, written, low, high)
 
 
 def test_a_grid_too_fine_for_float64_falls_back_to_half_a_unit():
