@@ -270,8 +270,13 @@ def imprecise_note(truth: float, confusable: list, written: str) -> str:
     decimals = precision_of(written).decimals
     needed = max(digits_to_tell(truth, value, max(decimals + 1, 0)) for value, *_ in confusable)
     what = "; or ".join(sentence for _, sentence, *_ in confusable[:2])
+    kinds = " or ".join(sorted({_KINDS.get(code[0] if code else "", "a known mistake")
+                                for _, _, *code in confusable[:2]}))
     at = f"at {decimals} decimal{'s' if decimals != 1 else ''}" if decimals >= 0 else "at the digits written"
-    return f"{at} this cannot be told from a known slip ({what}): write {needed} decimals"
+    return f"{at} this cannot be told from {kinds} ({what}): write {needed} decimals"
+
+
+_KINDS = {"trivial_value": "a trivial value", "copy_of_other_answer": "a copy of another answer"}  # imprecise_note's
 
 
 def decimals_to_tell(truth: float, candidates, start: int) -> tuple[int, str]:

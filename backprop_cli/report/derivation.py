@@ -26,14 +26,20 @@ def target_header(trace) -> str:
 WIDER = 1e3  # an interval around 0 this many times the true value's size says nothing of its digits
 
 
-def accepted_text(accepted, precision: int, expected: float | None = None) -> str:
-    """A wrong answer's note on the interval that would have been right ("" when there is none);
-    one so wide around 0 that it says nothing of the true value (1e308 written for 0.08, whose last
-    digit is the 10^308s: within ±5e299) gives that value's size too."""
+# what an answer's interval is, by its verdict: a wrong one's would have been right; a carried-forward
+# one's is what its step gives on the file's own earlier answers; an imprecise one's holds it too
+INTERVAL_SAID = {"carried_forward": "this step on your own answers gives", "imprecise": "reached within"}
+
+
+def accepted_text(accepted, precision: int, expected: float | None = None, verdict: str = "wrong") -> str:
+    """A note on the answer's interval ("" when there is none): for a wrong answer, the interval that
+    would have been right; one so wide around 0 that it says nothing of the true value (1e308
+    written for 0.08, whose last digit is the 10^308s: within ±5e299) gives that value's size too."""
     if not accepted:
         return ""
     low, high = accepted
-    within = f" (right would be within [{number(low, precision)}, {number(high, precision)}]"
+    said = INTERVAL_SAID.get(verdict, "right would be within")
+    within = f" ({said} [{number(low, precision)}, {number(high, precision)}]"
     if far_wider(accepted, expected):
         return f"{within}, far wider than the true value {number(expected, precision)})"  # (whatever set it)
     return within + ")"

@@ -44,7 +44,7 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool, level: s
                         + (f"{points(r.points)}/{points(r.question.points)}", r.verdict))
             if r.verdict in ("wrong", "carried_forward", "imprecise", "unreadable"):
                 if shows_diagnosis(level):
-                    accepted = accepted_text(r.accepted, precision, r.expected) if expected else ""
+                    accepted = accepted_text(r.accepted, precision, r.expected, r.verdict) if expected else ""
                     notes.append((f"  {pretty(r.question.quantity)}: " + (r.diagnosis or "no known mistake gives "
                                   "this value; `backprop trace` shows the steps.") + accepted, ""))
                 else:

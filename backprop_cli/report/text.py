@@ -296,7 +296,7 @@ def check_report(report, precision: int) -> Group:
         grid.add_row(str(o.answer.line), pretty(o.answer.quantity.text), given,
                       number(o.expected, precision), mark)
         if not o.ok:
-            accepted = accepted_text(o.accepted, precision, o.expected)
+            accepted = accepted_text(o.accepted, precision, o.expected, verdict)
             notes.append(Text.assemble((f"  line {o.answer.line} {pretty(o.answer.quantity.text)}: ", "bold"),
                                        o.diagnosis or "no known mistake gives this value; check the steps "
                                        "that lead to it (`backprop trace` shows them).", (accepted, "dim")))

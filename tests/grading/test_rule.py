@@ -72,7 +72,7 @@ def test_imprecise_when_a_mistake_or_trivial_value_rounds_the_same():
     ruling = rule(0.0, "0", 0.0144, (0.0144, 0.0144), candidates=list(TRIVIAL))
     assert ruling.reached and [s for _, s, _ in ruling.confusable] == ["the trivial value 0"]
     assert imprecise_note(0.0144, ruling.confusable, "0") == (
-        "at 0 decimals this cannot be told from a known slip (the trivial value 0): write 2 decimals")
+        "at 0 decimals this cannot be told from a trivial value (the trivial value 0): write 2 decimals")
     # a mistake that gives the true value itself confuses nothing
     assert rule(0.13, "0.13", 0.13, (0.13, 0.13), candidates=[(0.13, "same")]).confusable == []
 

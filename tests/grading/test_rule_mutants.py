@@ -20,21 +20,21 @@ def test_digits_to_tell_gives_17_for_values_no_rounding_tells_apart():
 def test_the_note_names_the_decimals_that_would_tell():
     # written to 1 decimal: 0.46 and 0.54 both read 0.5; told apart at 2 decimals (0.46, 0.54)
     note = imprecise_note(0.46, [(0.54, "a slip")], "0.5")
-    assert note == "at 1 decimal this cannot be told from a known slip (a slip): write 2 decimals"
+    assert note == "at 1 decimal this cannot be told from a known mistake (a slip): write 2 decimals"
 
 
 def test_the_note_at_several_decimals_and_two_slips_named_of_three():
     note = imprecise_note(0.1234, [(0.1231, "one", "c1"), (0.1229, "two", "c2"), (0.1230, "three", "c3")], "0.123")
     # 0.1234 against 0.1231, 0.1229, 0.1230: apart at 4 decimals each
-    assert note == "at 3 decimals this cannot be told from a known slip (one; or two): write 4 decimals"
+    assert note == "at 3 decimals this cannot be told from a known mistake (one; or two): write 4 decimals"
     note = imprecise_note(1.0, [(1.3, "one")], "1")
-    assert note == "at 0 decimals this cannot be told from a known slip (one): write 1 decimals"
+    assert note == "at 0 decimals this cannot be told from a known mistake (one): write 1 decimals"
 
 
 def test_the_note_for_an_answer_written_to_the_tens():
     # "5e1" is written to the tens (-1 decimals); 46 and 54 already differ at 0 decimals
     note = imprecise_note(46.0, [(54.0, "a slip")], "5e1")
-    assert note == "at the digits written this cannot be told from a known slip (a slip): write 0 decimals"
+    assert note == "at the digits written this cannot be told from a known mistake (a slip): write 0 decimals"
 
 
 def test_a_tolerance_carries_a_relative_slack_of_1e_12():

@@ -144,3 +144,12 @@ def test_check_gives_a_vastly_coarse_answer_the_true_values_size(tmp_path):
     (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  dE_total/dw5: 1e308\n  E_total: 0.3\n")
     out = CliRunner().invoke(main, ["check", str(tmp_path / "a.yaml")]).output
     assert "far wider than the true value 0.082167" in out
+
+
+def test_the_interval_is_said_for_what_it_is_by_the_verdict():
+    # a carried-forward answer's interval is what its step gives on the file's own answers, and an imprecise
+    # one's holds the answer: neither is "right would be within", which a student reads as "mine is right"
+    assert accepted_text((0.86445, 0.86555), 5, 0.930377) == " (right would be within [0.86445, 0.86555])"
+    assert accepted_text((0.86445, 0.86555), 5, 0.930377, "carried_forward") == \
+        " (this step on your own answers gives [0.86445, 0.86555])"
+    assert accepted_text((0.45, 0.966827), 6, 0.802184, "imprecise") == " (reached within [0.45, 0.966827])"
