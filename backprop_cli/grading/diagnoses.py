@@ -21,7 +21,7 @@ from .optimizer_mistakes import state_mistakes, update_mistakes
 from .possible import one_path_only, read_the_other_way
 from .quantities import Quantity, QuantityError, evaluate, shown
 from .rule import same_value
-from .step_mistakes import ON_Z, loss_without_half, one_sample, sample_share, slope_on_z
+from .step_mistakes import ON_Z, loss_mistakes, one_sample, sample_share, slope_on_z
 from .training_quantities import is_more
 
 
@@ -238,13 +238,13 @@ class Diagnoser:
             gradient = r.gradient(str(q.name))
             # (not a mistake catalogued after personal problems were drawn, while drawing them)
             yield from (c for c in update_mistakes(r, q, gradient) if not drawing or c[2] not in _AFTER_DRAWING)
-            if r.network.optimizer.name != "sgd":
-                return
+            if r.network.optimizer.name != "sgd" or not drawing and r.network.loss.name != "squared_error":
+                return  # (half the gradient is a factor 2 lost only where squared error has one to lose)
             yield (updated(r.value(str(q.name)), gradient / 2, r.learning_rate),
                    "the update used half the gradient (a lost factor 2 in ∂L/∂ŷ)", "factor_2_lost")
             return
         if q.kind == "value":
-            yield from () if drawing else loss_without_half(r, q, expected)
+            yield from () if drawing else loss_mistakes(r, q, expected)
             swap = None
             output = q.name.kind == "yhat"  # ŷi is the output layer's activation: z{L}{i} is its swap
             if q.name.kind in (n.pre, n.post, "yhat") and q.name.kind != "x":

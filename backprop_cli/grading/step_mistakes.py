@@ -58,3 +58,19 @@ def loss_without_half(result, q, expected: float):
     if q.name.kind == "L" and result.network.loss.name == "half_squared_error":
         yield 2 * expected, "this is Σ (ŷ − y)² without the ½ of half squared error: L = ½ Σ (ŷ − y)²", \
             "factor_2_added"
+
+
+def loss_mistakes(result, q, expected: float):
+    """The loss's own catalogued mistakes: half squared error without its ½ (loss_without_half), and
+    a batch's loss as the sum of its samples' where it is their mean, or the mean where the spec
+    says `reduction: sum` (batch_not_averaged, as the gradients' own)."""
+    yield from loss_without_half(result, q, expected)
+    if q.name.kind != "L" or q.sample is not None or result.samples == 1:
+        return
+    n, data = result.samples, expected - result.l2_term  # (the L2 term is the weights', added once)
+    if result.scale != 1:
+        sentence = f"this is the sum over the batch; the loss is the mean, so divide by n = {n}"
+        yield data * n + result.l2_term, sentence, "batch_not_averaged"
+    else:
+        sentence = "this is the batch mean; the spec says `reduction: sum`, so add the samples"
+        yield data / n + result.l2_term, sentence, "batch_not_averaged"

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, invoke
+from conftest import ROOT, SPECS, invoke
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from simulated_class import run_pass, spec_yaml
@@ -41,3 +41,27 @@ def test_each_mistake_is_named_by_its_code(tmp_path: Path, mistake, key, quantit
     result = json.loads(invoke("check", tmp_path / "answers.yaml", "--format", "json").stdout)["files"][0]["results"]
     assert result[0]["verdict"] == "wrong"
     assert code in [d["code"] for d in result[0]["diagnoses"]], result[0]["diagnosis"]
+
+
+def test_a_batchs_loss_summed_where_it_is_the_mean_is_named(tmp_path):
+    # batch-average: the loss is the mean of 3 samples' (0.10623); their sum, 0.3187, is batch_not_averaged,
+    # as a gradient summed over the batch is
+    import backprop_cli as bp
+
+    result = bp.load_example("batch-average").compute()
+    summed = float(result.per_sample_loss.sum())
+    assert result.samples == 3 and summed == pytest.approx(3 * result.loss)
+    (tmp_path / "net.yaml").write_text((SPECS / "batch-average.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(f"spec: net.yaml\nanswers:\n  loss: {summed:.4f}\n")
+    (outcome,) = bp.check([str(tmp_path / "a.yaml")]).files[0].outcomes
+    assert outcome.verdict == "wrong" and [d["code"] for d in outcome.diagnoses] == ["batch_not_averaged"]
+
+
+def test_an_update_on_half_the_gradient_is_no_lost_factor_2_under_half_squared_error(tmp_path):
+    # mazur-2-2-2 (half squared error: ∂E/∂ŷ = ŷ − y, no 2 to lose): w5 − 2η·g is η applied twice alone
+    import backprop_cli as bp
+
+    (tmp_path / "net.yaml").write_text((SPECS / "mazur-2-2-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("spec: net.yaml\nanswers:\n  w5_new: 0.37946\n")
+    (outcome,) = bp.check([str(tmp_path / "a.yaml")]).files[0].outcomes
+    assert outcome.verdict == "wrong" and [d["code"] for d in outcome.diagnoses] == ["learning_rate_twice"]
