@@ -131,6 +131,8 @@ def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) 
                     precision_of(written(answer)).significant < KEPT_DIGITS:
                 named, named_codes = f"{named} Or {diagnosis[0].lower()}{diagnosis[1:]}", named_codes + codes
             diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
+            if diagnosis and not codes:  # "it follows from a11 = 0.5 (line 3), ... no carried-forward credit"
+                codes = [{"code": "follows_from", "text": diagnosis}]
         graded.append(Graded(question, expected, j.verdict, points, answer, diagnosis, accepted_interval(j), codes))
     _follows_from(graded, judge.shape)
     return graded

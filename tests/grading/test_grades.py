@@ -251,6 +251,8 @@ def test_a_made_up_expression_value_buys_nothing(tmp_path):
 
     by = expression_outcomes(tmp_path, {"h1": "3.5", "h2": f"{math.exp(3.5):.4f}"})
     assert by["h2"].verdict == "wrong" and "no carried-forward credit" in by["h2"].diagnosis
+    # (in JSON too: the code of what it follows from, as "Follows from the earlier wrong step" has)
+    assert by["h2"].diagnoses == [{"code": "follows_from", "text": by["h2"].diagnosis}]
     by = expression_outcomes(tmp_path, {"h1": "1.4", "h2": f"{math.exp(1.4):.4f}"})
     assert by["h2"].verdict == "carried_forward"
 
