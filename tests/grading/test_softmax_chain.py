@@ -154,3 +154,26 @@ def test_a_value_built_on_a_slipped_output_is_carried_forward_not_right(tmp_path
     outcomes = {o.answer.quantity.text: o for o in bp.check([str(tmp_path / "answers.yaml")]).files[0].outcomes}
     assert outcomes["yhat1[1]"].verdict == "wrong"
     assert outcomes["dL/db11"].verdict == "carried_forward", outcomes["dL/db11"]
+
+
+def test_the_output_delta_of_a_softmax_network_is_narrowed_by_the_chain_rule_bound():
+    # relu hidden layer, softmax output, judged at 3 significant digits: ŷ spreads ±0.36% (z rounded
+    # as it goes), and the bound's own terms (two writings of ŷ2, −1/ŷ2 and the Jacobian entry
+    # rounded) add about 0.6%: δ within ±1.2%. The centred form alone counted ŷ2 twice: ±2.2%, and
+    # dL/dz12 = 0.29·δ1 + 0.5·δ2, which cancels, ±7.3% (now under ±5%)
+    from backprop_cli.core.names import notation
+    from backprop_cli.grading.intervals import Reach
+    from backprop_cli.grading.quantities import evaluate, parse_quantity
+    from backprop_cli.grading.rule import precision_of
+    from backprop_cli.spec.reader import load_spec
+
+    spec = load_spec(text="input: [3, 2.4, -1]\ntarget: [0, 1]\nloss: cross_entropy\nlayers:\n"
+                     "  - {activation: relu, weights: [[0.4, 0.3, -0.6], [0.8, 0, 0.15]], biases: [-0.1, 0.46]}\n"
+                     "  - {activation: softmax, weights: [[0.8, 0.29], [0.3, 0.5]], biases: [-0.1, -0.3]}\n")
+    result, names = spec.compute(), notation("default")
+    reach = Reach(result, names, precision_of("0.698"))
+    for quantity, spread in (("dL/dz21", 0.012), ("dL/dz22", 0.012), ("dL/dz12", 0.05)):
+        q = parse_quantity(quantity, names)
+        low, high = reach.interval(q)
+        truth = evaluate(result, q, names)
+        assert low <= truth <= high and (high - low) / 2 <= spread * abs(truth), (quantity, low, high, truth)
