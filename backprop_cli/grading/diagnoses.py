@@ -21,7 +21,7 @@ from .optimizer_mistakes import state_mistakes, update_mistakes
 from .possible import one_path_only, read_the_other_way
 from .quantities import Quantity, QuantityError, evaluate, shown
 from .rule import same_value
-from .step_mistakes import ON_Z, loss_mistakes, one_sample, sample_share, slope_on_z
+from .step_mistakes import ON_Z, batch_not_averaged, loss_mistakes, one_sample, sample_share, slope_on_z
 from .training_quantities import is_more
 
 
@@ -277,13 +277,8 @@ class Diagnoser:
         if r.samples > 1:
             if q.sample is not None and not drawing:  # a sample's: a parameter's own gradient, a node's share
                 yield from sample_share(r, q, expected)
-            elif r.network.reduction == "mean":
-                yield (expected * r.samples,
-                       f"this is the sum over the batch; the loss is the mean, so divide by n = {r.samples}",
-                       "batch_not_averaged")
             else:
-                yield (expected / r.samples, "this is the batch mean; the spec says `reduction: sum`, so add the "
-                       "samples", "batch_not_averaged")
+                yield batch_not_averaged(r, expected)
             if q.is_parameter and q.name.kind == "b" and q.sample is None and not drawing:
                 yield from one_sample(r, q, n)
         if q.is_parameter and q.name.kind == "w" and q.name.indices[0] > 1:

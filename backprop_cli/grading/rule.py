@@ -34,6 +34,8 @@ SAME = 1e-9  # relative: two values this close are one value (a mistake that cha
 # the trivial answers an answer must be told from (copies of a file's other values come on top)
 TRIVIAL = ((0.0, "the trivial value 0", "trivial_value"), (1.0, "the trivial value 1", "trivial_value"),
            (-1.0, "the trivial value -1", "trivial_value"))
+# what an imprecise answer cannot be told from, by its candidates' codes (imprecise_note): else a known mistake
+_KINDS = {"trivial_value": "a trivial value", "copy_of_other_answer": "a copy of another answer"}
 
 
 @dataclass(frozen=True)
@@ -171,11 +173,9 @@ def _down(end: float, scale: float, finer: float, finest: float) -> float:
     rounding = math.ceil(end * scale - 0.5) / scale
     if abs(next_digit - round(next_digit)) > ON_GRID * abs(next_digit):  # off the next digit's grid
         finer_ones = math.ceil(next_digit - 0.5) / finer
-        if abs(digit_after - round(digit_after)) > ON_GRID * abs(digit_after):
+        if abs(digit_after - round(digit_after)) > ON_GRID * abs(digit_after):  # finer ones: half of it about
             tail = end - 0.5 / finest
             finer_ones = finer_ones if finer_ones < tail else tail
-        elif end < finer_ones:
-            finer_ones = end
         end = finer_ones if finer_ones < end else end
     return end if end < rounding else rounding  # min(): the rounding where equal (its signed zero)
 
@@ -275,8 +275,6 @@ def imprecise_note(truth: float, confusable: list, written: str) -> str:
     at = f"at {decimals} decimal{'s' if decimals != 1 else ''}" if decimals >= 0 else "at the digits written"
     return f"{at} this cannot be told from {kinds} ({what}): write {needed} decimals"
 
-
-_KINDS = {"trivial_value": "a trivial value", "copy_of_other_answer": "a copy of another answer"}  # imprecise_note's
 
 
 def decimals_to_tell(truth: float, candidates, start: int) -> tuple[int, str]:

@@ -67,10 +67,16 @@ def loss_mistakes(result, q, expected: float):
     yield from loss_without_half(result, q, expected)
     if q.name.kind != "L" or q.sample is not None or result.samples == 1:
         return
-    n, data = result.samples, expected - result.l2_term  # (the L2 term is the weights', added once)
-    if result.scale != 1:
-        sentence = f"this is the sum over the batch; the loss is the mean, so divide by n = {n}"
-        yield data * n + result.l2_term, sentence, "batch_not_averaged"
-    else:
-        sentence = "this is the batch mean; the spec says `reduction: sum`, so add the samples"
-        yield data / n + result.l2_term, sentence, "batch_not_averaged"
+    value, sentence, code = batch_not_averaged(result, expected - result.l2_term)  # (the L2 term: added once)
+    yield value + result.l2_term, sentence, code
+
+
+def batch_not_averaged(result, expected: float) -> tuple[float, str, str]:
+    """(value, sentence, "batch_not_averaged") of a batch's loss or gradient `expected` summed over
+    the samples where the spec averages them, or averaged where it sums them."""
+    if result.network.reduction == "mean":
+        return (expected * result.samples,
+                f"this is the sum over the batch; the loss is the mean, so divide by n = {result.samples}",
+                "batch_not_averaged")
+    return expected / result.samples, "this is the batch mean; the spec says `reduction: sum`, so add the samples", \
+        "batch_not_averaged"
