@@ -177,21 +177,25 @@ def key(spec, quantities=(), *, decimals: int = 4, notation: str = "default", sp
     except QuantityError as exc:
         raise UsageError(f"--quantity: {exc}" + (f" ({exc.hint})" if exc.hint else "")) from None
     return answer_key(rows, decimals, chosen, spec_path=spec_path, spec_text=spec.document.text,
-                      candidates=_mistakes(result, chosen))
+                      **_telling(result, chosen, rows))
 
 
-def _mistakes(result, notation):
-    """(quantity text, true value) -> the catalogued mistakes' (value, sentence), for a key's digits."""
+def _telling(result, notation, rows) -> dict:
+    """What a key's digits must tell its rows from: `candidates`, (quantity text, true value) -> the
+    catalogued mistakes' (value, sentence); `reads`, text -> the rows it is computed from (a copy)."""
+    from ..grading.dependencies import computed_from, shape_of
     from ..grading.layers import LAYERS, LayersDiagnoser, parse_layer_quantity
 
     if result.kind == LAYERS:
-        layers = LayersDiagnoser(result)
-        return lambda text, value: layers.candidates(parse_layer_quantity(text, result), value)
-    from ..grading.diagnoses import Diagnoser
-    from ..grading.quantities import parse_quantity
+        diagnoser, parse = LayersDiagnoser(result), lambda text: parse_layer_quantity(text, result)
+    else:
+        from ..grading.diagnoses import Diagnoser
+        from ..grading.quantities import parse_quantity
 
-    diagnoser = Diagnoser(result, notation)
-    return lambda text, value: diagnoser.candidates(parse_quantity(text, notation), value)
+        diagnoser, parse = Diagnoser(result, notation), lambda text: parse_quantity(text, notation)
+    by_text = {text: parse(text) for text, _ in rows}
+    return {"candidates": lambda text, value: diagnoser.candidates(by_text[text], value),
+            "reads": computed_from(result, shape_of(result, notation), by_text)}
 
 
 def assignment_key(assignment, student: str | None = None, quantities=(), *, decimals: int = 4,
@@ -231,8 +235,8 @@ def _student_key(loaded, student: str | None, quantities, decimals: int) -> tupl
 
         spec_text = network_text(loaded)  # as the handouts hold it (an inline network: that mapping alone)
     key = answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
-                     spec_text=spec_text, student=student, candidates=_mistakes(result, chosen),
-                     precision=loaded.tolerance.precision)
+                     spec_text=spec_text, student=student, precision=loaded.tolerance.precision,
+                     **_telling(result, chosen, rows))
     return key, spec_text
 
 

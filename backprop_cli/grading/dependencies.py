@@ -151,6 +151,17 @@ def stated_ancestors(result, shape, answers: list) -> dict:
             if nodes[id(a)] is not None else [] for a in answers}
 
 
+def computed_from(result, shape, quantities: dict) -> dict:
+    """key -> the keys of the other `quantities` (key -> Quantity) its quantity is computed from,
+    directly or through any others: what a value may be a copy of (a right w234_new that rounds like
+    w222_new, which it never reads, is no copy of it). Judged answers and a key's rows ask alike."""
+    nodes = {k: shape.node(q) for k, q in quantities.items()}
+    wanted = set(nodes.values()) - {None}
+    found = below(result, list(wanted), wanted, frozenset(), shape.inputs)
+    return {k: {other for other, n in nodes.items() if n in found[node]} if node is not None else set()
+            for k, node in nodes.items()}
+
+
 def _updates(q) -> int:
     """How many updates a quantity is after: K of after:K, else 0 (the first pass, and its update)."""
     return int(q.kind.removeprefix("after:")) if q.kind.startswith("after:") else 0

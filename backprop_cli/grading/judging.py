@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..core.computation import NETWORK
-from .dependencies import shape_of, stated_ancestors
+from .dependencies import computed_from, shape_of, stated_ancestors
 from .intervals import Reach
 from .possible import explained_within, forward_mistakes, mistake_pairs, possible_mistakes, told_apart
 from .rule import KEPT_DIGITS, NO_FLOOR, TRIVIAL, Precision, Ruling, imprecise_note, precision_of, rule, same_value
@@ -59,6 +59,7 @@ class Judge:
         self.stated = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
         self._reaches, self._own = {}, {}  # this file's passes; what it keeps past the diagnoser's shared store
         self._upstream: dict | None = None  # id(answer) -> its stated ancestors
+        self._reads: dict | None = None  # id(answer) -> the ids of the answers it is computed from
         self._candidates = {}  # id(answer) -> its candidates: made once
         self._positions = {id(a): self.shape.position(a.quantity) for a in answers}  # asked for each candidate list
         self._stated_values: dict | None = None
@@ -86,15 +87,15 @@ class Judge:
             store = store_for(self.diagnoser.shared, "candidates", q, self._own)  # (one list for every file)
             if q not in store:
                 store[q] = list(self.diagnoser.candidates(q, self.truths[id(answer)]))
-            self._candidates[id(answer)] = [*store[q], *trivial_values(answer, self._earlier(answer), self.truths)]
+            self._candidates[id(answer)] = [*store[q], *trivial_values(answer, self._read_by(answer), self.truths)]
         return self._candidates[id(answer)]
 
-    def _earlier(self, answer) -> list:
-        """The file's answers to steps before this one's, or beside it (a12 beside a11): the values it
-        could have been copied from (a right ŷ2 is no copy of a wrong dL/dz21 that repeats it; the
-        wrong one is the copy)."""
-        mine = self._positions[id(answer)]
-        return [a for a in self.answers if self._positions[id(a)] <= mine]
+    def _read_by(self, answer) -> list:
+        """The file's answers this one's step reads, directly or through others: the copies a reached
+        answer is told from (ŷ = a + 0.03 written as a's 0.6 may skip its step)."""
+        if self._reads is None:
+            self._reads = computed_from(self.r, self.shape, {id(a): a.quantity for a in self.answers})
+        return [a for a in self.answers if id(a) in self._reads[id(answer)]]
 
     def _lazy_candidates(self, answer):
         """The candidates, worked out only when the rule asks (a reached answer that is not exact)."""
@@ -217,7 +218,9 @@ class Judge:
         for a in earlier_wrong:  # credit only on values a real mistake explains, never on made-up ones
             imprecise = judged[id(a)].verdict == "imprecise"  # copies of it are not suspect, a trivial value is
             constants = imprecise or judged[id(a)].verdict == "carried_forward"  # (its own step gives it: ∂y/∂h1 = y)
-            suspects = TRIVIAL if constants else trivial_values(a, self._earlier(a), self.truths)
+            # a wrong value may copy one before it or beside it (a12 = a11); a right one never copies a later one
+            earlier = [b for b in self.answers if self._positions[id(b)] <= self._positions[id(a)]]
+            suspects = TRIVIAL if constants else trivial_values(a, earlier, self.truths)
             trivial = trivial_among(a, self.truths[id(a)], suspects)
             if trivial and self._named(a, judged):
                 continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)
@@ -275,15 +278,13 @@ class Judge:
 
     def stated_mistakes(self, answer, coarse: bool = True) -> list:
         """The catalogued mistakes made on the file's stated values, as (value, sentence, code) or
-        (middle, sentence, code, (low, high)): an update's own, on the gradient the file states
-        (its sign flipped on the student's own wrong gradient is still update_sign); and for a
-        gradient or a forward value (z, a, ŷ, the loss: its forward mistakes only), each mistake of
-        intervals.MISTAKES made in every step of a pass that carries the
-        file's stated values (rounded as the answer is), so a mistake in a step whose inputs the file
-        states is named whatever those inputs are. `coarse`: where nothing else gives the answer, a
-        mistake made with every step rounded as coarsely as the answer too; named as what the
-        student may have done, but (as a right answer reached only so is imprecise) no ground for
-        carried-forward credit: made-up numbers fit such wide intervals."""
+        (middle, sentence, code, (low, high)): an update's own, on the gradient the file states (its sign
+        flipped on the student's own wrong gradient is still update_sign); for a gradient or a forward value
+        (z, a, ŷ, the loss: its forward mistakes only), each of intervals.MISTAKES made in every step of a
+        pass carrying the file's stated values (rounded as the answer is), so a mistake in a step whose
+        inputs the file states is named whatever those are. `coarse`: where nothing else gives the answer, a
+        mistake made with every step rounded as coarsely as the answer too; named as what the student may
+        have done, but no ground for carried-forward credit (made-up numbers fit such wide intervals)."""
         q = answer.quantity
         if self.r.kind != NETWORK:  # an expression's (none), or section 9's layers' (grading.layers)
             return self.shape.stated_mistakes(self, answer)
@@ -369,9 +370,7 @@ class Judge:
 
     @staticmethod
     def _reached(answer, judged: dict) -> tuple[float, float]:
-        """What the correct method reaches for an answer judged already (its accepted interval)."""
-        j = judged[id(answer)]
-        return j.low, j.high
+        return judged[id(answer)].low, judged[id(answer)].high  # what the correct method reaches for it
 
     def _on_stated(self, answer, precision: Precision, way: str):
         """The rule for an answer against what its step reaches on the file's stated values (see

@@ -43,23 +43,25 @@ def _for_significant(value: float, significant: int) -> int:
     return max(significant - 1 - math.floor(math.log10(abs(value))), 0)
 
 
-def telling(rows: list[tuple[str, float]], decimals: int, candidates,
-            significant: int = 0) -> list[tuple[str, float, int, str]]:
+def telling(rows: list[tuple[str, float]], decimals: int, candidates, significant: int = 0,
+            reads=None) -> list[tuple[str, float, int, str]]:
     """Each row with the decimals it is written to: `decimals`, or more where fewer could not tell
     the true value from a catalogued mistake or a trivial value (grading.rule), so that `check`
     passes the key at every precision; and why more were needed. `candidates(text, value)` gives a
-    row's mistakes; copies of the key's other values count too. `significant`: at least that many
-    significant digits too (an assignment's `precision: {significant: N}`)."""
+    row's mistakes; copies of the values it is computed from count too (`reads`: text -> those rows'
+    texts, as grading.dependencies.computed_from gives them; default every other row). `significant`:
+    at least that many significant digits too (an assignment's `precision: {significant: N}`)."""
     from .rule import TRIVIAL, decimals_to_tell, same_value
 
     mistakes = {text: list(candidates(text, value)) for text, value in rows}
+    reads = reads or {text: {other for other, _ in rows} for text, _ in rows}
     least = {text: max(decimals, _for_significant(value, significant)) for text, value in rows}
     shown = {text: round(value, least[text]) for text, value in rows}
     chosen: dict[str, tuple[int, str]] = {}
     for _ in range(4):  # a copy of another row depends on that row's digits: settle them together
         for text, value in rows:
             copies = [(shown[other], f"a copy of {other}", "copy_of_other_answer") for other, other_value in rows
-                      if other != text and not same_value(other_value, value)]
+                      if other != text and not same_value(other_value, value) and other in reads[text]]
             chosen[text] = decimals_to_tell(value, mistakes[text] + list(TRIVIAL) + copies, least[text])
         changed = any(round(value, chosen[text][0]) != shown[text] for text, value in rows)
         shown = {text: round(value, chosen[text][0]) for text, value in rows}
@@ -70,11 +72,11 @@ def telling(rows: list[tuple[str, float]], decimals: int, candidates,
 
 def answer_key(rows: list[tuple[str, float]], decimals: int, notation: Notation, *, spec_path: str | None = None,
                spec_text: str | None = None, student: str | None = None, candidates=None,
-               precision: tuple[str, int] | None = None) -> str:
+               precision: tuple[str, int] | None = None, reads=None) -> str:
     """The key as YAML: `spec: PATH`, or the spec's own text inline under `network:`; `student:`
     when it is one student's. Values are rounded to `decimals` (at least the `precision` asked),
-    or written with more digits where that could not be told from a known mistake (`candidates`,
-    see telling), with a comment."""
+    or written with more digits where that could not be told from a known mistake (`candidates`)
+    or a copy of a row it reads (`reads`, see telling), with a comment."""
     unit, asked = precision or ("decimals", 0)
     if unit == "decimals":
         decimals = max(decimals, asked)
@@ -91,8 +93,8 @@ def answer_key(rows: list[tuple[str, float]], decimals: int, notation: Notation,
         lines.append(f"student: {student}")
     lines.append("answers:")
     significant = asked if unit == "significant" else 0
-    lines += _answer_lines(telling(rows, decimals, candidates or (lambda _t, _v: []), significant), decimals,
-                           quote=False)
+    lines += _answer_lines(telling(rows, decimals, candidates or (lambda _t, _v: []), significant, reads),
+                           decimals, quote=False)
     return "\n".join(lines) + "\n"
 
 
@@ -132,10 +134,12 @@ def expression_key(spec, result, quantities, decimals: int) -> str:
     else:  # anything else escaped in a JSON string (a YAML double-quoted one), so it reads back alike
         lines.append(f"expression: {string(chr(10).join(steps), ascii_only=True)}")
     lines += [f"at: {{{point}}}", "answers:"]
+    from .dependencies import computed_from, shape_of
     from .expression import ExpressionDiagnoser
 
     diagnoser = ExpressionDiagnoser(result)
     by_text = {text: parse_expression_quantity(text, result) for text, _ in rows}
-    lines += _answer_lines(telling(rows, decimals, lambda text, value: diagnoser.candidates(by_text[text], value)),
-                           decimals, quote=True)
+    reads = computed_from(result, shape_of(result, None), by_text)
+    lines += _answer_lines(telling(rows, decimals, lambda text, value: diagnoser.candidates(by_text[text], value),
+                                   reads=reads), decimals, quote=True)
     return "\n".join(lines) + "\n"

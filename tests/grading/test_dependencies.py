@@ -3,7 +3,7 @@
 answers are about the chain rule's real dependencies, not how nodes are spelt."""
 import pytest
 
-from backprop_cli.grading.dependencies import ancestors, node_of
+from backprop_cli.grading.dependencies import ancestors, computed_from, node_of, shape_of
 from backprop_cli.grading.quantities import parse_quantity
 
 from . import _tiny as t
@@ -53,6 +53,18 @@ def test_a_right_answer_on_the_way_cuts_the_chain(net):
     # ∂L/∂w211 still reaches a11 directly, whatever is right above
     assert net("dL/dw211", "a11", through_right=["dL/dz21"])
 
+
+
+
+def test_computed_from_follows_every_step_back_but_never_sideways(tmp_path):
+    # what a value may be a copy of: the quantities it is computed from, through others too (w211_new
+    # reads ∂L/∂w211, which reads a11, which reads z11); a neighbour in the same layer is no source
+    result, notation, _, _ = t.read(tmp_path, {"loss": "0.5"})
+    texts = ["z11", "a11", "a12", "dL/dw211", "w211_new", "w212_new", "loss"]
+    found = computed_from(result, shape_of(result, notation), {q: parse_quantity(q, notation) for q in texts})
+    assert found["w211_new"] == {"z11", "a11", "a12", "dL/dw211"}  # (∂L/∂w211 hangs on ŷ, so on a12 too)
+    assert found["a12"] == set() and found["a11"] == {"z11"}  # a11 and a12 beside each other
+    assert "w211_new" not in found["w212_new"] and "loss" not in found["dL/dw211"]  # the loss feeds no gradient
 
 
 # the tiny network with a second sample

@@ -60,20 +60,21 @@ def test_a_step_reached_only_at_the_answers_digits_is_right_where_nothing_else_i
 
 
 def test_a_copy_within_half_a_unit_below_that_interval_makes_it_imprecise(tmp_path):
-    # ∂L/∂b written 9.992 (beside ∂L/∂w): not within half a unit of 10.00, but within half a unit below
-    # 9.995, where a value that rounds into the interval may lie: ∂L/∂w cannot be told from a copy of it
-    judged = on(tmp_path, ROUNDED, {"dL/db11": "9.992", "dL/dw111": "10.00"})
+    # ∂L/∂z written 9.992 (∂L/∂w = ∂L/∂z·x reads it): not within half a unit of 10.00, but within half a
+    # unit below 9.995, where a value that rounds into the interval may lie: ∂L/∂w cannot be told from a
+    # copy of it
+    judged = on(tmp_path, ROUNDED, {"dL/dz11": "9.992", "dL/dw111": "10.00"})
     assert judged["dL/dw111"].verdict == "imprecise"
     assert [c["code"] for c in judged["dL/dw111"].codes] == ["copy_of_other_answer"]
 
 
 def test_a_copy_within_half_a_unit_above_that_interval_makes_it_imprecise(tmp_path):
     # 13.008: above 13.005, within half a unit of it (and 3 from 10.00)
-    judged = on(tmp_path, ROUNDED, {"dL/db11": "13.008", "dL/dw111": "10.00"})
+    judged = on(tmp_path, ROUNDED, {"dL/dz11": "13.008", "dL/dw111": "10.00"})
     assert judged["dL/dw111"].verdict == "imprecise"
     assert [c["code"] for c in judged["dL/dw111"].codes] == ["copy_of_other_answer"]
     # 13.012 is beyond that half unit: nothing else is near, and it is right
-    assert on(tmp_path, ROUNDED, {"dL/db11": "13.012", "dL/dw111": "10.00"})["dL/dw111"].verdict == "right"
+    assert on(tmp_path, ROUNDED, {"dL/dz11": "13.012", "dL/dw111": "10.00"})["dL/dw111"].verdict == "right"
 
 
 def test_a_loss_a_forward_mistake_gives_on_the_files_own_values_is_named(tmp_path):
@@ -118,14 +119,14 @@ def test_no_pair_of_mistakes_is_named_where_one_of_them_changes_nothing(tmp_path
 def test_a_copy_exactly_half_a_unit_beyond_that_interval_makes_it_imprecise(tmp_path):
     # binary-exact numbers: ŷ = 1·100 − 95 = 5, y = 4.375: ∂L/∂ŷ = 2·0.625 = 1.25, ∂L/∂w = 125. Written
     # 100 (no decimals): ∂L/∂ŷ to whole numbers or any finer digit is 1, or 1.2 to 1.3 (1.25 is no
-    # tenth): the step gives 100 .. 130, with the answer's half unit 99.5 .. 130.5; copies at 99 and 131,
-    # exactly half a unit beyond it, cannot be told from it
+    # tenth): the step gives 100 .. 130, with the answer's half unit 99.5 .. 130.5; copies of ∂L/∂z
+    # (which it reads) at 99 and 131, exactly half a unit beyond it, cannot be told from it
     spec = one_neuron(100, 1.0, -95, 4.375)
     for copy in ("99", "131"):
-        judged = on(tmp_path, spec, {"dL/db11": copy, "dL/dw111": "100"})
+        judged = on(tmp_path, spec, {"dL/dz11": copy, "dL/dw111": "100"})
         assert judged["dL/dw111"].verdict == "imprecise", copy
         assert (judged["dL/dw111"].low, judged["dL/dw111"].high) == (99.5, 130.5)
-    assert on(tmp_path, spec, {"dL/db11": "98.9", "dL/dw111": "100"})["dL/dw111"].verdict == "right"
+    assert on(tmp_path, spec, {"dL/dz11": "98.9", "dL/dw111": "100"})["dL/dw111"].verdict == "right"
 
 
 def test_an_imprecise_step_is_not_carried_forward_on_an_imprecise_value(tmp_path):
