@@ -342,13 +342,14 @@ class Judge:
         return found
 
     def _named(self, answer, judged: dict) -> bool:
-        """Whether a catalogued mistake gives a wrong answer's value (a ground for carried-forward
-        credit): on the true values, or made on the file's own stated values rounded no coarser
-        than the correct method's rule allows, where those values have a cause too (a mistake made
-        on a made-up a11 would pass the made-up number on)."""
+        """Whether a catalogued mistake gives a wrong answer's value (a ground for carried-forward credit):
+        on the true values, or made on the file's own stated values rounded no coarser than the rule allows
+        (at 2 significant digits, every step rounded so: the habit that writes it, as a right answer so written
+        is reached), where those have a cause too (a mistake on a made-up a11 would pass the number on)."""
         if self.diagnoser.diagnose(answer, self.truths[id(answer)], self.tolerance, self._reached(answer, judged)):
             return True
-        return self._named_on_stated(answer, judged, coarse=False) and self._earlier_have_causes(answer, judged)
+        coarse = precision_of(written(answer)).significant == KEPT_DIGITS - 1  # (one digit fits a dozen mistakes)
+        return self._named_on_stated(answer, judged, coarse) and self._earlier_have_causes(answer, judged)
 
     def _earlier_have_causes(self, answer, judged: dict) -> bool:
         """Whether every stated value before this answer is right or has a cause: a mistake reads more
