@@ -24,6 +24,7 @@ from .quantities import Quantity, QuantityError, check_quantity, parse_quantity
 
 ANSWER_KEYS = ("spec", "network", "expression", "at", "tolerance", "precision", "answers", "notation", "student")
 MAX_ANSWERS = 1_000  # answers one file may give (a homework asks a few dozen)
+ANSWERS_AT = ("answers",)  # where a file's answers are: a key repeated there is that answer's verdict alone
 
 @dataclass
 class Answer:
@@ -165,7 +166,7 @@ class AnswersReader:
         return self.read_text(read_answers_text(path), path, Path(path).parent, strict)
 
     def read_text(self, text: str, path: str, base: Path, strict: bool = True):
-        doc = parse(text, path)
+        doc = parse(text, path, repeats=None if strict else ANSWERS_AT)
         problems: list[Problem] = []
         data = doc.data
         if not isinstance(data, dict):
@@ -268,8 +269,8 @@ class AnswersReader:
                                         "`answers:` must map quantities to numbers",
                                         "write `answers:` then lines such as `  dL/dw212: -0.130`"))
             return []
-        if len(answers_value) > MAX_ANSWERS:
-            problems.append(doc.problem(("answers",), f"{len(answers_value):,} answers in one file",
+        if len(answers_value) + len(doc.repeated) > MAX_ANSWERS:  # (a key repeated is an answer more to report)
+            problems.append(doc.problem(("answers",), f"{len(answers_value) + len(doc.repeated):,} answers in one file",
                                         f"at most {MAX_ANSWERS:,}"))
             return []
         answers, first_at = [], {}
@@ -309,7 +310,7 @@ class AnswersReader:
             line, column = doc.where(path + (KEY,))
             same = (q.kind, q.name, q.sample)  # `a12` and `"a12 "`, `w212_new` and `w2_1_2_new`: one quantity
             if same in first_at:
-                why = f"{key} is answered already, on line {first_at[same]}: only that answer is graded"
+                why = _answered_already(key, first_at[same])
                 if refused is None:
                     problems.append(doc.problem(path, why, "give each quantity one answer", at_key=True))
                 else:
@@ -317,9 +318,17 @@ class AnswersReader:
                 continue
             first_at[same] = line
             answers.append(Answer(q, number, line, column, decimals_written(written), written))
+        for key, (line, column), written in doc.repeated:  # the very key again (parse kept the first)
+            if refused is not None and key in answers_value:
+                first = doc.where(ANSWERS_AT + (key, KEY))[0]
+                refused.append(Refused(str(key), "not_graded", line, column, written, _answered_already(key, first)))
         return answers
 
 
+
+
+def _answered_already(key, first_line: int) -> str:
+    return f"{key} is answered already, on line {first_line}: only that answer is graded"
 
 
 def _how_to_write(written: str, text_value: bool = False) -> str:

@@ -12,7 +12,7 @@ from ..core.names import notation as make_notation
 from ..errors import BackpropError, GradingBug, Problem, SpecError, printable, quote
 from ..spec.hints import unknown_keys
 from ..spec.yamlsafe import parse
-from .answers import ANSWER_KEYS, AnswersReader, read_answers_text
+from .answers import ANSWER_KEYS, ANSWERS_AT, AnswersReader, read_answers_text
 from .assignment import CARRIED_FORWARD, Assignment
 from .forked import on_every_core
 from .grades import PARALLEL_FROM, could_not_grade, mark
@@ -78,7 +78,7 @@ def _parsed(key, notation, result=None) -> tuple | None:
 
 def grade_submission(assignment: Assignment, path: str, student: str | None, reader: AnswersReader) -> Submission:
     """Grade one answers file on its student's network; SpecError when it cannot be read."""
-    doc = parse(read_answers_text(path), path)
+    doc = parse(read_answers_text(path), path, repeats=ANSWERS_AT)
     data = doc.data
     if not isinstance(data, dict):
         raise SpecError([doc.problem((), "an answers file is a mapping with `answers:`", "see the handout")])

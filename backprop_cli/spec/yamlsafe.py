@@ -98,6 +98,8 @@ class Document:
         self.text = text  # the whole document as written
         self.ends = {} if ends is None else ends  # where each value ends
         self.aliases = aliases  # aliases met (one message says it, however many there are)
+        self.repeats: Path | None = None  # a mapping whose repeated keys are kept in `repeated` (see parse)
+        self.repeated: list[tuple[str, tuple[int, int], str]] = []  # (key, where, value as written)
 
     def _fields(self) -> tuple:
         return self.file, self.data, self.locations, self.texts, self.text, self.ends, self.aliases
@@ -262,8 +264,10 @@ def decode(raw: bytes, file: str) -> str:
                                  "save the file as UTF-8 text")]) from None
 
 
-def parse(text: str, file: str) -> Document:
-    """Parse one YAML document; raise SpecError with the location of any problem."""
+def parse(text: str, file: str, repeats: Path | None = None) -> Document:
+    """Parse one YAML document; raise SpecError with the location of any problem. A key repeated in
+    the mapping at path `repeats` is no problem: it is kept (with where and what was written) in
+    `repeated`, and the first value stands (an answers file's `answers:`, where it is one answer's)."""
     if len(text) > MAX_TEXT_BYTES:
         raise SpecError([Problem(file, 1, 1, f"the file is too large (over {MAX_TEXT_BYTES:,} characters)",
                                  f"a spec holds at most {MAX_TEXT_BYTES:,} characters; "
@@ -291,9 +295,11 @@ def parse(text: str, file: str) -> Document:
                                      f"'{quote(written[:40])}' is missing the colon after its key",
                                      f"write `{quote(word[:30])}: {quote(rest.strip()[:30])}`" if rest.strip()
                                      else "a line of a mapping is `key: value`")]) from None
-        at = lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
+        from .syntax import syntax_hint  # (only a file that does not parse needs it)
+
+        at = lines[mark.line][mark.column:] if mark.line < len(lines) else ""
         raise SpecError([Problem(file, mark.line + 1, mark.column + 1, f"YAML syntax: {what}",
-                                 _syntax_hint("tab" if at == "\t" else what))]) from None
+                                 syntax_hint(what, at))]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _position(text, exc.position)
         code = ord(exc.character) if isinstance(exc.character, str) else exc.character
@@ -309,6 +315,7 @@ def parse(text: str, file: str) -> Document:
         if loader is not None:
             loader.dispose()
     doc = Document(file, None, text=text)
+    doc.repeats = repeats
     if node is None:
         raise SpecError([Problem(file, 1, 1, "the file is empty",
                                  "a spec is a mapping with input, target, loss and layers; "
@@ -331,16 +338,6 @@ def parse(text: str, file: str) -> Document:
 def _position(text: str, index: int) -> tuple[int, int]:
     before = text[:index]
     return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
-
-
-def _syntax_hint(what: str) -> str:
-    if "tab" in what:
-        return "indent with spaces, not tabs"
-    if "mapping values are not allowed" in what:
-        return "a value with ': ' in it needs quotes, or a key is missing its indentation"
-    if "expected ',' or ']'" in what or "flow sequence" in what:
-        return "close every [ with ] and separate numbers with commas: [0.1, 0.2]"
-    return "check the indentation and brackets just before this point"
 
 
 def _anchored(node, lines: list[str] | None) -> bool:
@@ -391,6 +388,9 @@ def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set
             key = key_node.value
             child = path + (key,)
             if key in result:
+                if path == doc.repeats:  # kept for the reader: one answer given twice is that answer's verdict
+                    doc.repeated.append((key, key_at, value_node.value if isinstance(value_node, ScalarNode) else ""))
+                    continue
                 problems.append(Problem(doc.file, *key_at, f"duplicate key '{quote(key)}'",
                                         "write each key once"))
                 continue

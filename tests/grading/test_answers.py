@@ -156,6 +156,16 @@ def test_too_many_answers(folder):
         refusal(folder, "spec: net.yaml\nanswers:\n" + lines)
 
 
+
+def test_a_key_repeated_counts_toward_the_answers_a_file_may_give(folder):
+    # graded, each repeat is a line of the report: a thousand of one key are a thousand answers
+    (folder / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + "  E_total: 1\n" * 1001, encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        AnswersReader().read_all(str(folder / "answers.yaml"))
+    assert "answers.yaml:3:3: 1,001 answers in one file\n  hint: at most 1,000" in str(info.value)
+    (folder / "answers.yaml").write_text("spec: net.yaml\nanswers:\n" + "  E_total: 1\n" * 1000, encoding="utf-8")
+    assert len(AnswersReader().read_all(str(folder / "answers.yaml"))[3]) == 999  # the first graded, 999 not
+
 def test_a_linked_answers_file_must_stay_in_its_folder(folder, tmp_path_factory):
     elsewhere = tmp_path_factory.mktemp("other") / "answers.yaml"
     elsewhere.write_text("spec: net.yaml\nanswers:\n  w5: 0.4\n")

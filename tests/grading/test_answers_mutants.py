@@ -173,3 +173,20 @@ def test_a_quantity_answered_twice_is_graded_once_and_the_second_not_graded(tmp_
     assert [(o.answer.quantity.text, o.verdict) for o in graded.outcomes] == [("a11", "right")]
     assert [(r.key, r.verdict, r.line) for r in graded.refused] == [("a1_1", "not_graded", 4)]
     assert "answered already, on line 3" in graded.refused[0].hint
+
+
+
+def test_a_key_written_twice_is_graded_once_and_the_second_not_graded(tmp_path):
+    # the very key again: the YAML reader keeps the first, and the file's other answers are graded
+    import backprop_cli
+
+    path = t.answers_file(tmp_path, {"a12": f"{t.A12:.4f}"})
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"  a11: {t.A11:.4f}\n  a11: 0.9\n")
+    (graded,) = backprop_cli.check([path]).files
+    assert [(o.answer.quantity.text, o.verdict) for o in graded.outcomes] == [("a12", "right"), ("a11", "right")]
+    assert [(r.key, r.verdict, r.line, r.written) for r in graded.refused] == [("a11", "not_graded", 5, "0.9")]
+    assert "a11 is answered already, on line 4: only that answer is graded" in graded.refused[0].hint
+    # read alone (no grading), it is the file's problem, as any repeated key of a spec is
+    error = refusal(tmp_path, "spec: net.yaml\nanswers:\n  a11: 0.6\n  a11: 0.7\n")
+    assert [(p.line, p.message) for p in error.problems] == [(4, "duplicate key 'a11'")]

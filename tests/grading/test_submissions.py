@@ -67,6 +67,19 @@ def test_empty_and_unasked_answers(tmp_path, course):
     assert cy.score == 2.0 and cy.not_graded == ["z12"]
 
 
+
+def test_a_question_answered_twice_with_the_very_key_grades_the_first_and_the_rest_of_the_file(tmp_path, course):
+    # YAML holds one value a key: the repeated line is no reason to refuse the file (section 5: one
+    # answer, one verdict); the first answer is graded, as for a11 beside a1_1, the second is not
+    (tmp_path / "di").mkdir()
+    path = tmp_path / "di" / "answers.yaml"
+    path.write_text(f"spec: net.yaml\nanswers:\n  a11: 0.9\n  dL/dw211: {RIGHT['dL/dw211']}\n  a11: {RIGHT['a11']}\n",
+                    encoding="utf-8")
+    (di,), invalid, _ = grade_class(course(), [str(path)], None)
+    assert invalid == []
+    assert [r.verdict for r in di.results] == ["wrong", "right", "not_answered"]  # the first a11, 0.9, is graded
+    assert di.not_graded == ["a11"] and di.score == 2.0
+
 def test_invented_intermediate_values_buy_no_carried_credit(tmp_path, course):
     # a11 is asked; z11 is not: a step on an unasked wrong z11 is not built on
     path = hand_in(tmp_path, "di", {"z11": "0.5000", "a11": t.f(1 / (1 + math.exp(-0.5)), 4)})

@@ -163,9 +163,21 @@ def test_line_breaks_crlf_and_cr():
     ("a: \x07\n", "f.yaml:1:4: the file holds a control character YAML does not allow (U+0007)\n"
                   "  hint: remove control characters; save the file as plain UTF-8 text"),
     ("a: 1\n--- \nb: 2\n", "f.yaml:2:1: YAML syntax: expected a single document in the stream"),
+    ("a:\n  b: - 0.25 # my answer\n", "f.yaml:2:6: YAML syntax: block sequence entries are not allowed in this "
+                                     "context\n  hint: '- ' starts a list: write a negative number with no space "
+                                     "after its minus sign (-0.25)"),
 ])
 def test_parse_errors_are_located(text, message):
     assert error(text).startswith(message)
+
+
+def test_keys_repeated_where_asked_are_kept_aside_and_the_first_value_stands():
+    doc = parse("a:\n  x: 1\n  y: 2\n  x: 3\nb: {x: 4}\n", "f", repeats=("a",))
+    assert doc.data == {"a": {"x": 1, "y": 2}, "b": {"x": 4}}
+    assert doc.repeated == [("x", (4, 3), "3")]
+    with pytest.raises(SpecError) as info:  # a key repeated anywhere else is refused as ever
+        parse("a: {x: 1}\nb:\n  x: 1\n  x: 2\n", "f", repeats=("a",))
+    assert "f:4:3: duplicate key 'x'" in str(info.value)
 
 
 def test_anchor_alone_is_refused_without_count():
