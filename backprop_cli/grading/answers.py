@@ -295,7 +295,8 @@ class AnswersReader:
             written = doc.texts.get(path, "")
             number = as_float(value)
             if number is None or not math.isfinite(number):
-                what = "nothing" if value is None else f"'{quote(written)}'" if written else "a list or mapping"
+                what = "nothing" if value is None else f"'{quote(written)}'" if written else \
+                    "an empty text ('')" if value == "" else "a list or mapping"
                 hint = _how_to_write(written, isinstance(value, str)) or "write a number such as -0.130 or 1.3e-2"
                 if refused is None:
                     problems.append(doc.problem(path, f"the answer to {key} must be a finite number, not {what}", hint))
@@ -331,14 +332,24 @@ def _answered_already(key, first_line: int) -> str:
     return f"{key} is answered already, on line {first_line}: only that answer is graded"
 
 
+# characters that look like a number's own but are not ASCII: minus signs and dashes, full-width digits
+_LOOKALIKES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2010": "-", "\ufe63": "-", "\uff0d": "-",
+                             "\uff0b": "+", "\uff0e": ".", **{chr(0xFF10 + i): str(i) for i in range(10)}})
+_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
+
+
 def _how_to_write(written: str, text_value: bool = False) -> str:
-    """A hint for a value that is not a number but nearly one: a decimal comma, a percent sign."""
+    """A hint for a value that is not a number but nearly one: a decimal comma, a percent sign, a
+    typographic minus or full-width digits, quotes."""
     text = written.strip()
-    if re.fullmatch(r"[-+]?\d+,\d+", text):
+    plain = text.translate(_LOOKALIKES)
+    if plain != text and _NUMBER.fullmatch(plain):
+        return f"write {plain}, with a plain minus sign and digits (a word processor's − or ０ is another character)"
+    if re.fullmatch(r"[-+]?[0-9]+,[0-9]+", text):
         return f"write {text.replace(',', '.')}: a point marks decimals"
-    if re.fullmatch(r"[-+]?\d*\.?\d+\s*%", text):
+    if re.fullmatch(r"[-+]?[0-9]*\.?[0-9]+\s*%", text):
         return f"write the number itself, {float(text.rstrip('%').strip()) / 100:g}, not a percentage"
-    if text_value and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text):  # quoted: text to YAML
+    if text_value and _NUMBER.fullmatch(text):  # quoted: text to YAML
         return f"write {text} without quotes: in quotes it is text"
     return ""
 

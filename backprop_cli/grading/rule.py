@@ -273,7 +273,7 @@ def imprecise_note(truth: float, confusable: list, written: str) -> str:
     kinds = " or ".join(sorted({_KINDS.get(code[0] if code else "", "a known mistake")
                                 for _, _, *code in confusable[:2]}))
     at = f"at {decimals} decimal{'s' if decimals != 1 else ''}" if decimals >= 0 else "at the digits written"
-    return f"{at} this cannot be told from {kinds} ({what}): write {needed} decimals"
+    return f"{at} this cannot be told from {kinds} ({what}): write {needed} decimal{'s' if needed != 1 else ''}"
 
 
 

@@ -66,6 +66,20 @@ def test_a_number_in_quotes_is_told_to_lose_them(tmp_path):
     assert said["a12"] == "not a number: '1e-3'; write 1e-3 without quotes: in quotes it is text"
 
 
+
+def test_a_typographic_minus_or_full_width_digits_are_told_apart_from_a_word(tmp_path):
+    # a word processor's minus (U+2212), an en dash, full-width digits: each nearly a number
+    plain = "with a plain minus sign and digits (a word processor's − or ０ is another character)"
+    said = hints(tmp_path, {"a11": "\u22120.5987", "a12": '"\u20130.6225"', "z11": "\uff10.\uff14",
+                            "z12": "\uff11e\u22123", "x1": "'\u0660.5'", "x2": "''"})
+    assert said["a11"] == f"not a number: '\u22120.5987'; write -0.5987, {plain}"
+    assert said["a12"] == f"not a number: '\u20130.6225'; write -0.6225, {plain}"
+    assert said["z11"] == f"not a number: '\uff10.\uff14'; write 0.4, {plain}"
+    assert said["z12"] == f"not a number: '\uff11e\u22123'; write 1e-3, {plain}"
+    # an Arabic-Indic zero is no ASCII digit either: not told to lose its quotes as if it were a number
+    assert said["x1"] == "not a number: '\u0660.5'; write a number such as -0.130 or 1.3e-2"
+    assert said["x2"] == "not a number: an empty text (''); write a number such as -0.130 or 1.3e-2"
+
 def test_the_hints_for_quantities_nearly_known_ones(tmp_path):
     said = hints(tmp_path, {"los": "0.5", "dL/dw2111": "0.1", "w1111_new": "0.1", "zzzzzz": "1"})
     assert said["los"] == "unknown quantity 'los'; did you mean 'loss'?"

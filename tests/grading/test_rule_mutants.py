@@ -28,7 +28,7 @@ def test_the_note_at_several_decimals_and_two_slips_named_of_three():
     # 0.1234 against 0.1231, 0.1229, 0.1230: apart at 4 decimals each
     assert note == "at 3 decimals this cannot be told from a known mistake (one; or two): write 4 decimals"
     note = imprecise_note(1.0, [(1.3, "one")], "1")
-    assert note == "at 0 decimals this cannot be told from a known mistake (one): write 1 decimals"
+    assert note == "at 0 decimals this cannot be told from a known mistake (one): write 1 decimal"
 
 
 def test_the_note_for_an_answer_written_to_the_tens():
