@@ -230,3 +230,18 @@ def test_attack_verdict_level_summary_counts_carried_forward(course):
     invoke("check", "--assignment", course / "hw3.yaml", course / "hw3-alice" / "answers.yaml", "--feedback",
            "verdict", env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
     assert "carried forward" not in summary.read_text(encoding="utf-8")
+
+
+# 12. feedback: verdict hides what a value should be, not that it could not be read, nor how to write it
+def test_an_unreadable_value_is_said_so_at_verdict_level_in_every_report(course):
+    (course / "hw3-alice" / "answers.yaml").write_text(
+        "answers:\n  a12: 0,4256\n  dL/dz21: 0.0664\n  dL/dw212: -0.0282\n  w212_new: 0.2\n", encoding="utf-8")
+    summary = course / "summary.md"
+    out = invoke("check", "--assignment", course / "hw3.yaml", course / "hw3-alice" / "answers.yaml", "--feedback",
+                 "verdict", "--gradescope", course / "results.json",
+                 env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+    assert "a12: unreadable: not a number: '0,4256'; write 0.4256: a point marks decimals" in out.stdout
+    assert "::error file=" in out.stderr and "a12: unreadable: not a number" in out.stderr
+    tests = json.loads((course / "results.json").read_text(encoding="utf-8"))["tests"]
+    assert tests[0]["output"].startswith("Unreadable: not a number: '0,4256'; write 0.4256")
+    assert "0.4255" not in out.stdout + tests[0]["output"]  # (padhai's a12 is 0.42555...: nothing of it shown)

@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 
 from ..errors import markdown_text, printable
 from .ci import github_annotation, wrong_answer
-from .feedback import question_markdown, shows_diagnosis, shows_expected, shows_questions, verdict_text
+from .feedback import question_markdown, said_of, shows_diagnosis, shows_expected, shows_questions, verdict_text
 from .grades import points
 
 
@@ -90,9 +90,8 @@ def annotations(graded, precision: int, level: str = "full", strangers=()) -> li
             if r.verdict in ("right", "not_answered"):
                 continue
             if r.answer is None:  # unreadable: at its line, with how to write it
-                said = r.diagnosis if shows_diagnosis(level) else verdict_text(r, level)
                 lines.append(github_annotation(s.path, r.refused.line, r.refused.column,
-                                               f"{printable(r.question.quantity)}: unreadable: {printable(said)}"))
+                                               f"{printable(r.question.quantity)}: {printable(said_of(r, level))}"))
                 continue
             if shows_expected(level):
                 lines.append(wrong_answer(s.path, r.answer, r.expected, r.diagnosis, precision))

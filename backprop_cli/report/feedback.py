@@ -22,11 +22,23 @@ def shows_questions(level: str) -> bool:
     return level != "score"
 
 
+# verdicts said at every level that shows questions: they tell nothing of the expected value (an
+# unreadable one comes with how to write it: `0,35` is `0.35`, whatever the answer)
+PLAIN_VERDICTS = {"right": "right", "not_answered": "not answered", "unreadable": "unreadable"}
+
+
 def verdict_text(r, level: str) -> str:
-    """The verdict as a student may read it: named in full, or only right or not."""
+    """The verdict as a student may read it: named in full, or only right or not (or unreadable)."""
     if shows_diagnosis(level):
         return r.verdict.replace("_", " ")
-    return "right" if r.verdict == "right" else "not answered" if r.verdict == "not_answered" else "not right"
+    return PLAIN_VERDICTS.get(r.verdict, "not right")
+
+
+def said_of(r, level: str) -> str:
+    """The verdict as a student may read it, with how to write an unreadable value (at any level)."""
+    if r.verdict == "unreadable" and r.diagnosis:
+        return f"unreadable: {r.diagnosis}"
+    return verdict_text(r, level)
 
 
 def question_markdown(r, level: str, precision: int) -> str:
@@ -34,10 +46,10 @@ def question_markdown(r, level: str, precision: int) -> str:
     level allows."""
     if r.verdict == "not_answered":
         return "Not answered."
+    if r.answer is None:  # a value that could not be read as a number: how to write it, at any level
+        return f"Unreadable: {markdown_text(r.diagnosis or '')}"
     if not shows_diagnosis(level):
         return verdict_text(r, level).capitalize() + "."
-    if r.answer is None:  # a value that could not be read as a number
-        return f"Unreadable: {markdown_text(r.diagnosis or '')}"
     given = printable(r.answer.written or str(r.answer.given)).replace("`", "'")  # stays inside its code span
     if shows_expected(level):
         lines = [f"Given `{given}`, expected `{number(r.expected, precision)}`."]

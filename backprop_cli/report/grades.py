@@ -7,7 +7,7 @@ from typing import Any
 from ..core.numbers import number
 from ..errors import printable
 from .derivation import accepted_text, cells, pretty
-from .feedback import shows_diagnosis, shows_expected, shows_questions, verdict_text
+from .feedback import PLAIN_VERDICTS, said_of, shows_diagnosis, shows_expected, shows_questions
 from .style import MARK_STYLES, MARKS, REFUSED_SHOWN
 
 
@@ -48,7 +48,7 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool, level: s
                     notes.append((f"  {pretty(r.question.quantity)}: " + (r.diagnosis or "no known mistake gives "
                                   "this value; `backprop trace` shows the steps.") + accepted, ""))
                 else:
-                    notes.append((f"  {pretty(r.question.quantity)}: {verdict_text(r, level)}", ""))
+                    notes.append((f"  {pretty(r.question.quantity)}: {said_of(r, level)}", ""))
             elif r.verdict == "not_answered":
                 notes.append((f"  {pretty(r.question.quantity)}: not answered", "dim"))
         columns = len(rows[0]) - 1
@@ -62,7 +62,7 @@ def submissions_text(graded, invalid: int, precision: int, quiet: bool, level: s
                     block.append(cell, style="bold")
             else:  # a row's plain cells in one piece: a class has thousands of rows
                 block.append("\n  " + "".join(line))
-                mark = row[-1] if shows_diagnosis(level) or row[-1] in ("right", "not_answered") else "wrong"
+                mark = row[-1] if shows_diagnosis(level) or row[-1] in PLAIN_VERDICTS else "wrong"
                 block.append(MARKS.get(mark, "?"), style=MARK_STYLES.get(mark, "dim"))
         if s.not_graded:
             listed = ", ".join(s.not_graded[:REFUSED_SHOWN])

@@ -5,6 +5,7 @@ import pytest
 
 from backprop_cli.report.feedback import (
     question_markdown,
+    said_of,
     shows_diagnosis,
     shows_expected,
     shows_questions,
@@ -49,6 +50,17 @@ def test_a_verdict_below_diagnosis_is_right_or_not():
     assert question_markdown(answer("not_answered"), "diagnosis", 3) == "Not answered."
     assert question_markdown(SimpleNamespace(verdict="unreadable", answer=None, diagnosis="write 0.35"),
                              "diagnosis", 3) == "Unreadable: write 0.35"
+
+
+@pytest.mark.parametrize("level", ["full", "diagnosis", "verdict"])
+def test_an_unreadable_value_is_said_so_with_how_to_write_it_at_every_level_with_questions(level):
+    # `0,35` told only "not right" at `verdict` leaves a student with a right answer no way to see why:
+    # the hint is about the student's own text, and tells nothing of the expected value
+    unread = SimpleNamespace(verdict="unreadable", answer=None, diagnosis="not a number: '0,35'; write 0.35")
+    assert question_markdown(unread, level, 3) == "Unreadable: not a number: '0,35'; write 0.35"
+    assert verdict_text(unread, level) == "unreadable"
+    assert said_of(unread, level) == "unreadable: not a number: '0,35'; write 0.35"
+    assert said_of(answer("carried_forward"), level) == verdict_text(answer("carried_forward"), level)
 
 
 def test_markdown_says_so_of_an_interval_far_wider_than_the_expected_value():
