@@ -289,7 +289,7 @@ class AnswersReader:
                     problems.append(doc.problem(path, str(exc), exc.hint, at_key=True))
                 else:
                     line, column = doc.where(path + (KEY,))
-                    hint = _nearest_quantity(str(key), result, notation) or exc.hint
+                    hint = exc.hint if exc.known else _nearest_quantity(str(key), result, notation) or exc.hint
                     refused.append(Refused(str(key), "not_graded", line, column, "", f"{exc}; {hint}"))
                 continue
             written = doc.texts.get(path, "")

@@ -18,11 +18,12 @@ _QUANTITY = re.compile(r"(?:(?:d(?P<of>\w+?)/d|∂(?P<of2>\w+?)/∂)(?=\w))?(?P<
 
 
 class QuantityError(ValueError):
-    """A quantity that does not parse or that the network does not have (message + hint)."""
+    """A quantity that does not parse or that the network does not have (message + hint); `known`:
+    the network has it, written with the wrong sample (the hint then says what to write)."""
 
-    def __init__(self, message: str, hint: str = ""):
+    def __init__(self, message: str, hint: str = "", known: bool = False):
         super().__init__(message)
-        self.hint = hint
+        self.hint, self.known = hint, known
 
 
 @dataclass(frozen=True)
@@ -122,18 +123,19 @@ def check_quantity(result: Result, q: Quantity, notation: Notation) -> None:
                                 describe_parameters(result.sizes, result.network.bias_styles)) from exc
         if q.sample is not None and q.kind != "gradient":  # dL/dw212[s] is sample s's own gradient
             raise QuantityError(f"'{q.text}': a parameter has one value for the whole batch",
-                                f"write {q.text.rsplit('[', 1)[0]}")
+                                f"write {q.text.rsplit('[', 1)[0]}", known=True)
     elif q.name.kind == "L":
         if q.sample is not None and q.kind != "value":  # loss[s] is sample s's own loss
             raise QuantityError(f"'{q.text}': the gradient of the loss with respect to itself is 1",
-                                f"write {q.text.rsplit('[', 1)[0]}")
+                                f"write {q.text.rsplit('[', 1)[0]}", known=True)
     else:
         node_at(result, q.name, notation)
         if result.samples > 1 and q.sample is None:
             raise QuantityError(f"'{q.text}': the spec is a batch of {result.samples} samples",
-                                f"name the sample: {q.text}[1] .. {q.text}[{result.samples}]")
+                                f"name the sample: {q.text}[1] .. {q.text}[{result.samples}]", known=True)
     if q.sample is not None and not 1 <= q.sample <= result.samples:
-        raise QuantityError(f"'{q.text}': there is no sample {q.sample}", f"samples are 1..{result.samples}")
+        raise QuantityError(f"'{q.text}': there is no sample {q.sample}", f"samples are 1..{result.samples}",
+                            known=True)
 
 
 def evaluate(result: Result, q: Quantity, notation: Notation) -> float:

@@ -80,6 +80,19 @@ def test_a_typographic_minus_or_full_width_digits_are_told_apart_from_a_word(tmp
     assert said["x1"] == "not a number: '\u0660.5'; write a number such as -0.130 or 1.3e-2"
     assert said["x2"] == "not a number: an empty text (''); write a number such as -0.130 or 1.3e-2"
 
+
+def test_a_known_quantity_with_the_wrong_sample_is_told_what_to_write_not_the_nearest_spelling(tmp_path):
+    # on a batch of 2, w211[3] is the parameter w211 (one value for the batch), not the spelling-near w213
+    batch = t.SPEC.replace("input: [1.0, 0.5]\ntarget: [1.0]\n", "inputs: [[1.0, 0.5], [0.2, -0.4]]\n"
+                           "targets: [[1.0], [0.0]]\n")
+    path = t.answers_file(tmp_path, {"w211[3]": "0.5", "a11[5]": "0.5", "a11": "0.5", "w2111": "0.5"})
+    (tmp_path / "net.yaml").write_text(batch, encoding="utf-8")
+    said = {r.key: r.hint for r in AnswersReader().read_all(path)[3]}
+    assert said["w211[3]"] == "'w211[3]': a parameter has one value for the whole batch; write w211"
+    assert said["a11[5]"] == "'a11[5]': there is no sample 5; samples are 1..2"
+    assert said["a11"] == "'a11': the spec is a batch of 2 samples; name the sample: a11[1] .. a11[2]"
+    assert said["w2111"].endswith("did you mean 'w211'?")  # a name the network lacks: the nearest
+
 def test_the_hints_for_quantities_nearly_known_ones(tmp_path):
     said = hints(tmp_path, {"los": "0.5", "dL/dw2111": "0.1", "w1111_new": "0.1", "zzzzzz": "1"})
     assert said["los"] == "unknown quantity 'los'; did you mean 'loss'?"
