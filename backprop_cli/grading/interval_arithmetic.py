@@ -244,3 +244,26 @@ def loss_range(loss, yhat: Pair, y: np.ndarray, precision: Precision) -> Pair:
 def matmul_rows(yhat: Pair, g: np.ndarray) -> Pair:
     product = mul(yhat, (g, g))
     return product[0].sum(axis=-1), product[1].sum(axis=-1)
+
+
+PIECES = 8  # parts of ŷ's own interval the output's δ is worked out on (see one_value_twice)
+
+
+def one_value_twice(delta: Pair, act, loss, own: Pair, y: np.ndarray, precision: Precision) -> Pair:
+    """The output's δ = ∂L/∂ŷ · ∂ŷ/∂z of a sigmoid or tanh output (`delta`, as the pass made it),
+    narrowed: both factors read one ŷ, each from some writing of one value the student computed
+    (2ŷ at ŷ's highest times σ′ at its lowest is no run anyone makes). Worked out on each of PIECES
+    parts of ŷ's own interval `own`: every writing of a value in that part, in each factor, each
+    factor rounded, their product; the parts' hull, which holds every run, within `delta`."""
+    if act.name not in ("sigmoid", "tanh"):
+        return delta
+    low, high = own
+    edges = [low + (high - low) * (k / PIECES) for k in range(PIECES)] + [high]  # the parts meet: no gap
+    least, most = delta[1], delta[0]
+    for k in range(PIECES):
+        written = precision.rounded(edges[k], edges[k + 1])  # each value of the part, as it may be written
+        gradient = precision.rounded(*loss_gradient_range(loss, written, y))
+        slope = precision.rounded(*slope_range(act, written, written))
+        part = mul(gradient, slope)
+        least, most = np.minimum(least, part[0]), np.maximum(most, part[1])
+    return np.maximum(least, delta[0]), np.minimum(most, delta[1])

@@ -20,6 +20,7 @@ from .interval_arithmetic import (
     matmul,
     matmul_pairs,
     mul,
+    one_value_twice,
     other_routes,
     slope_taken,
     softmax_delta,
@@ -38,13 +39,11 @@ from .training_quantities import is_more, loss_after_reach, partial_top, updates
 MISTAKES = ("activation_derivative_missing", "derivative_on_z", "softmax_cross_paths_missing", "one_path_only",
             "matrix_transposed", "updated_weights_used", "pre_activation_for_activation", "batch_not_averaged",
             "bias_not_summed", "factor_2_lost", "sign_flipped", "activation_not_applied")
+PINNED_Y = ("value", "gradient", "slope")  # ŷ, ∂L/∂ŷ, ∂ŷ/∂z stated: each is as written, not one ŷ's
+# the mistakes that change the output δ's own rule (not only the values it is made of)
+OWN_DELTA = frozenset({"factor_2_lost", "sign_flipped", "activation_derivative_missing", "derivative_on_z"})
 # those of MISTAKES made in the forward pass too (every other is made backward only, on a shared forward pass)
 FORWARD_MISTAKES = frozenset({"activation_not_applied"})
-
-
-def _widen(pair: Pair, precision: Precision) -> Pair:
-    """An intermediate as the student may have written it down: rounded at `precision`."""
-    return precision.rounded(*pair)
 
 
 class Reach:
@@ -113,7 +112,7 @@ class Reach:
         if self.base is not None and kind == "gradient":  # made by the base's step of this layer (∂L/∂a: the one above)
             self._ask_gradient(self.base, what, layer)
         source = self.base.used[kind, what, layer] if self.base is not None else \
-            choose(widen, lambda: _widen(pair, self.p), lambda: pair)
+            choose(widen, lambda: self.p.rounded(*pair), lambda: pair)  # as it may be written down
         used = self._pin(source, kind, what, layer, scale)
         self.used[kind, what, layer] = used
         return pair, used
@@ -147,7 +146,7 @@ class Reach:
         if not rounded or weights.shape[0] == 1:  # one product: the sum itself
             return matmul(a, weights)
         ends = a[0][..., :, None] * weights, a[1][..., :, None] * weights  # an interval times a number
-        low, high = _widen((np.minimum(*ends), np.maximum(*ends)), self.p)
+        low, high = self.p.rounded(np.minimum(*ends), np.maximum(*ends))
         return low.sum(axis=-2), high.sum(axis=-2)
 
     def _start_backward(self) -> None:
@@ -156,8 +155,7 @@ class Reach:
         net, depth = r.network, len(r.network.layers)
         y, scale = r.targets, r.scale
         last = net.layers[-1]
-        self.grad_a_own = [None] * (depth + 1)
-        self.delta_own = [None] * (depth + 1)
+        self.grad_a_own, self.delta_own = [None] * (depth + 1), [None] * (depth + 1)
         loss_gradient = loss_gradient_range(net.loss, self.a[depth], y)
         for wrong_by, wrong in ((0.5, "factor_2_lost"), (-1.0, "sign_flipped")):
             rows = made(self.rows, {wrong})
@@ -167,6 +165,9 @@ class Reach:
                 loss_gradient = (np.minimum(*scaled), np.maximum(*scaled))
         self.grad_a_own[depth], grad_a = self._settle(loss_gradient, "gradient", "a", depth, scale)
         delta = self._delta(last.activation, depth, grad_a)
+        if self.base is None and not any(self.pins.get((k, "a", depth)) for k in PINNED_Y):  # (rows keeping δ's rule)
+            delta = choose(made(self.rows, OWN_DELTA), lambda: delta, lambda: one_value_twice(
+                delta, last.activation, net.loss, self.a_own[depth], y, self.p))
         if (last.activation.name, net.loss.name) in FUSED:  # other routes (not with the cross paths or a factor wrong)
             unfused = made(self.rows, {"softmax_cross_paths_missing", "factor_2_lost", "sign_flipped"})
             chained = self.base is None and not self.pins.get(("gradient", "a", depth))  # ∂L/∂ŷ = −y/ŷ of ŷ itself
@@ -174,8 +175,7 @@ class Reach:
             delta = choose(unfused, lambda: delta, lambda: other_routes(delta, last.activation.name, self.a[depth],
                                                                         self.a_own[depth], y, self.p, stated))
         self.weight_grad_own, self.bias_grad_own = [None] * (depth + 1), [None] * (depth + 1)
-        self.weight_grad_samples = [None] * (depth + 1)  # each sample's own, before the batch's sum
-        self.bias_grad_samples = [None] * (depth + 1)
+        self.weight_grad_samples, self.bias_grad_samples = [None] * (depth + 1), [None] * (depth + 1)  # (before a sum)
         self._delta_below = delta
         self._layer_backward(depth)
 
@@ -236,7 +236,7 @@ class Reach:
         weights = self.r.network.layers[l - 1].weights
         middle, rate = sum(self.weight_grad_own[l]) / 2, self.r.learning_rate  # η > 0 (the spec says)
         half = self.p.half_of(np.abs(middle))
-        low, high = _widen((weights - rate * (middle + half), weights - rate * (middle - half)), self.p)
+        low, high = self.p.rounded(weights - rate * (middle + half), weights - rate * (middle - half))
         return (low[:, None], high[:, None]) if low.ndim == 3 else (low, high)  # stacked: each row's, every sample
 
     def _slope(self, act, layer: int) -> tuple[Pair, np.ndarray]:

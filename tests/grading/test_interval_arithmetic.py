@@ -237,3 +237,54 @@ def test_softmax_over_an_interval_wider_than_exp_can_span_stays_finite():
     assert np.all(np.isfinite(low)) and np.all(np.isfinite(high))
     np.testing.assert_allclose(low, [[0.0, 0.5]], atol=1e-300)  # a1 at least e^0/(e^0 + e^720), a2 at least 1/2
     np.testing.assert_allclose(high, [[0.5, 1.0]])  # a1 at most 1/2 (z2 = 0), a2 up to 1
+
+
+def _written(value: float, k: int, up: bool) -> float:
+    """`value` rounded at decimal k, a tie up or down (as a student may write it)."""
+    import math
+
+    return math.floor(value * 10.0 ** k + 0.5) / 10.0 ** k if up else math.ceil(value * 10.0 ** k - 0.5) / 10.0 ** k
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(["sigmoid", "tanh"]), start=st.floats(0.001, 0.999), width=st.sampled_from([0.0, 1e-5, 3e-4,
+       0.02]), at=st.floats(0, 1), y=st.floats(0, 1), answer=st.sampled_from(["0.0757", "0.08", "1.234", "0.000123"]),
+       finer=st.lists(st.integers(0, 3), min_size=4, max_size=4), ties=st.lists(st.booleans(), min_size=4, max_size=4))
+def test_every_run_through_one_y_hat_lies_inside_the_narrowed_delta(name, start, width, at, y, answer, finer, ties):
+    # one value v of ŷ (somewhere in its own interval), written twice, each writing at the answer's digit
+    # or finer (w1 in ∂L/∂ŷ = 2(w1 − y), w2 in ∂ŷ/∂z), each factor rounded so too, and their product
+    from backprop_cli.grading.interval_arithmetic import one_value_twice
+    from backprop_cli.grading.rule import precision_of
+
+    if name == "tanh":
+        start = 2 * start - 1
+    high = min(start + width, 0.9999) if name == "sigmoid" else min(start + width, 0.9999)
+    precision, loss, act = precision_of(answer), LOSSES["squared_error"], activation(name)
+    v = start + (high - start) * at
+    w1, w2 = (_written(v, int(precision.digit(abs(v))) + k, up) for k, up in zip(finer[:2], ties[:2]))
+    g = loss.gradient(np.array(w1), np.array(y))
+    s = w2 * (1 - w2) if name == "sigmoid" else 1 - w2 * w2
+    g, s = (_written(float(f), int(precision.digit(abs(float(f)))) + k, up) if f else 0.0
+            for f, k, up in zip((g, s), finer[2:], ties[2:]))
+    low_d, high_d = one_value_twice((np.array(-np.inf), np.array(np.inf)), act, loss,
+                                    (np.array(start), np.array(high)), np.array(y), precision)
+    slack = 4e-9 * max(abs(g * s), 1e-12)
+    assert float(low_d) - slack <= g * s <= float(high_d) + slack, (v, w1, w2, g, s, float(low_d), float(high_d))
+
+
+def test_the_narrowed_delta_is_no_wider_than_it_was_and_narrower_where_y_hat_moves_both_factors():
+    from backprop_cli.grading.interval_arithmetic import one_value_twice
+    from backprop_cli.grading.rule import precision_of
+
+    wide = (np.array(-1.0), np.array(1.0))
+    act, loss, precision = activation("sigmoid"), LOSSES["squared_error"], precision_of("0.0757")
+    own, y = (np.array(0.95890872), np.array(0.95930095)), np.array(0.0)
+    low, high = one_value_twice(wide, act, loss, own, y, precision)
+    # the Mahfuz neuron's δ (true 0.0752367): the pass's centred form reaches 0.075742, as if 2ŷ rounded up
+    # from ŷ's highest writing met σ′ of its lowest and both spreads at once; a run through one ŷ reaches
+    # 0.0756687 (ŷ = 0.95891 written 0.959 in 2ŷ = 1.918, rounded 1.92, and 0.9589 in σ′ = 0.9589 ×
+    # 0.0411 = 0.0394108, kept), and the bound no more than its last rounding's slack above it
+    assert 1.92 * 0.9589 * (1 - 0.9589) <= float(high) < 0.07568
+    assert one_value_twice(wide, activation("relu"), loss, own, y, precision) is wide  # one factor only
+    narrow = (np.array(0.0752), np.array(0.0753))
+    assert tuple(map(float, one_value_twice(narrow, act, loss, own, y, precision))) == (0.0752, 0.0753)

@@ -225,8 +225,12 @@ def test_sigmoid_binary_cross_entropy_delta_is_the_hull_of_both_ways(written):
     names = make_notation("default", result.network.names)
     reach = Reach(result, names, precision_of(written))
     reach._gradients()  # the backward pass, made when first asked
-    chain = reach._delta(result.network.layers[-1].activation, 1, reach.used["gradient", "a", 1])
+    from backprop_cli.grading.interval_arithmetic import one_value_twice
+
+    last = result.network.layers[-1]
     y = result.targets
+    chain = one_value_twice(reach._delta(last.activation, 1, reach.used["gradient", "a", 1]), last.activation,
+                            result.network.loss, reach.a_own[1], y, reach.p)  # ∂L/∂ŷ and σ′ through one ŷ
     fused = (reach.a[1][0] - y, reach.a[1][1] - y)  # ŷ − y, as the engine
     assert np.array_equal(reach.delta_own[1][0], np.minimum(chain[0], fused[0]))
     assert np.array_equal(reach.delta_own[1][1], np.maximum(chain[1], fused[1]))
