@@ -136,8 +136,9 @@ def test_no_student_visible_output_holds_an_expected_value_below_full(course, tm
     assert "Accepted" not in seen and "would be within" not in seen and "expected" not in seen
     if level == "diagnosis":
         assert "wrong" in seen and "not a number: '" in seen  # verdicts and diagnoses are said
-    if level == "verdict":
-        assert "not right" in seen and "not a number" not in seen
+    if level == "verdict":  # right or not; an unreadable value is said so, with how to write the student's own text
+        assert "not right" in seen and "unreadable: not a number: '" in seen
+        assert "Follows from" not in seen and "slip" not in seen  # no diagnosis
     if level == "score":  # no question is named, only totals (Gradescope's tests are there, hidden)
         gradescope = json.loads((tmp_path / "carol-score.json").read_text(encoding="utf-8"))
         assert gradescope["score"] == 3.0 and {t["visibility"] for t in gradescope["tests"]} == {"hidden"}

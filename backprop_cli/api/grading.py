@@ -162,7 +162,7 @@ def key(spec, quantities=(), *, decimals: int = 4, notation: str = "default", sp
     """An answers file holding the true values (an answer key), as YAML text: the quantities asked
     for (default: the loss, every gradient and every update). `spec_path` names the spec by path;
     without it the spec goes inline under `network:`. An expression's key holds the expression."""
-    from ..grading.key import answer_key, default_quantities, expression_key, key_values
+    from ..grading.key import answer_key, default_quantities, expression_key, key_values, told_from
     from ..grading.layers import graded_result
     from ..grading.quantities import QuantityError
 
@@ -177,25 +177,7 @@ def key(spec, quantities=(), *, decimals: int = 4, notation: str = "default", sp
     except QuantityError as exc:
         raise UsageError(f"--quantity: {exc}" + (f" ({exc.hint})" if exc.hint else "")) from None
     return answer_key(rows, decimals, chosen, spec_path=spec_path, spec_text=spec.document.text,
-                      **_telling(result, chosen, rows))
-
-
-def _telling(result, notation, rows) -> dict:
-    """What a key's digits must tell its rows from: `candidates`, (quantity text, true value) -> the
-    catalogued mistakes' (value, sentence); `reads`, text -> the rows it is computed from (a copy)."""
-    from ..grading.dependencies import computed_from, shape_of
-    from ..grading.layers import LAYERS, LayersDiagnoser, parse_layer_quantity
-
-    if result.kind == LAYERS:
-        diagnoser, parse = LayersDiagnoser(result), lambda text: parse_layer_quantity(text, result)
-    else:
-        from ..grading.diagnoses import Diagnoser
-        from ..grading.quantities import parse_quantity
-
-        diagnoser, parse = Diagnoser(result, notation), lambda text: parse_quantity(text, notation)
-    by_text = {text: parse(text) for text, _ in rows}
-    return {"candidates": lambda text, value: diagnoser.candidates(by_text[text], value),
-            "reads": computed_from(result, shape_of(result, notation), by_text)}
+                      **told_from(result, chosen, rows))
 
 
 def assignment_key(assignment, student: str | None = None, quantities=(), *, decimals: int = 4,
@@ -221,7 +203,7 @@ def assignment_key(assignment, student: str | None = None, quantities=(), *, dec
 
 def _student_key(loaded, student: str | None, quantities, decimals: int) -> tuple[str, str]:
     """(the key, the network it names as the handout holds it) of one student, checked already."""
-    from ..grading.key import answer_key, key_values
+    from ..grading.key import answer_key, key_values, told_from
 
     _, result = loaded.network_for(student)
     chosen = make_notation(loaded.notation, result.network.names)
@@ -236,7 +218,7 @@ def _student_key(loaded, student: str | None, quantities, decimals: int) -> tupl
         spec_text = network_text(loaded)  # as the handouts hold it (an inline network: that mapping alone)
     key = answer_key(rows, decimals, chosen, spec_path="net.yaml" if loaded.personal else None,
                      spec_text=spec_text, student=student, precision=loaded.tolerance.precision,
-                     **_telling(result, chosen, rows))
+                     **told_from(result, chosen, rows))
     return key, spec_text
 
 

@@ -12,7 +12,7 @@ from ..core.computation import EXPRESSION
 from ..core.names import NOTATIONS, describe_notations
 from ..core.names import notation as make_notation
 from ..core.result import Result
-from ..errors import Problem, SpecError, quote
+from ..errors import QUOTE_LIMIT, Problem, SpecError, quote
 from ..spec.access import Unreadable, locate, read_text
 from ..spec.expression import ExpressionReader
 from ..spec.hints import unknown_keys
@@ -49,6 +49,7 @@ class Refused:
     column: int
     written: str
     hint: str  # what to write instead
+    again: bool = False  # a second answer to a quantity answered already (not_graded: only the first counts)
 
 
 @dataclass
@@ -269,11 +270,12 @@ class AnswersReader:
                                         "`answers:` must map quantities to numbers",
                                         "write `answers:` then lines such as `  dL/dw212: -0.130`"))
             return []
-        if len(answers_value) + len(doc.repeated) > MAX_ANSWERS:  # (a key repeated is an answer more to report)
-            problems.append(doc.problem(("answers",), f"{len(answers_value) + len(doc.repeated):,} answers in one file",
+        given = len(answers_value) + len(doc.repeated)  # (a key repeated is an answer more to report)
+        if given > MAX_ANSWERS:
+            problems.append(doc.problem(("answers",), f"{given:,} answers in one file",
                                         f"at most {MAX_ANSWERS:,}"))
             return []
-        answers, first_at = [], {}
+        answers, first_at, known = [], {}, set()
         for key, value in answers_value.items():
             path = ("answers", key)
             try:
@@ -292,6 +294,7 @@ class AnswersReader:
                     hint = exc.hint if exc.known else _nearest_quantity(str(key), result, notation) or exc.hint
                     refused.append(Refused(str(key), "not_graded", line, column, "", f"{exc}; {hint}"))
                 continue
+            known.add(key)  # a quantity of this network: a second answer to it is said to be one
             written = doc.texts.get(path, "")
             number = as_float(value)
             if number is None or not math.isfinite(number):
@@ -315,14 +318,15 @@ class AnswersReader:
                 if refused is None:
                     problems.append(doc.problem(path, why, "give each quantity one answer", at_key=True))
                 else:
-                    refused.append(Refused(str(key), "not_graded", line, column, written, why))
+                    refused.append(Refused(str(key), "not_graded", line, column, written, why, again=True))
                 continue
             first_at[same] = line
             answers.append(Answer(q, number, line, column, decimals_written(written), written))
         for key, (line, column), written in doc.repeated:  # the very key again (parse kept the first)
-            if refused is not None and key in answers_value:
+            if refused is not None and key in known:  # (an unknown one is not graded once, and said so)
                 first = doc.where(ANSWERS_AT + (key, KEY))[0]
-                refused.append(Refused(str(key), "not_graded", line, column, written, _answered_already(key, first)))
+                refused.append(Refused(str(key), "not_graded", line, column, written, _answered_already(key, first),
+                                       again=True))
         return answers
 
 
@@ -335,19 +339,23 @@ def _answered_already(key, first_line: int) -> str:
 # characters that look like a number's own but are not ASCII: minus signs and dashes, full-width digits
 _LOOKALIKES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2010": "-", "\ufe63": "-", "\uff0d": "-",
                              "\uff0b": "+", "\uff0e": ".", **{chr(0xFF10 + i): str(i) for i in range(10)}})
-_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
+# each written so that a string of digits is read one way only: a long one costs its length, not its square
+_NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
+_PERCENT = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+) *%")
 
 
 def _how_to_write(written: str, text_value: bool = False) -> str:
     """A hint for a value that is not a number but nearly one: a decimal comma, a percent sign, a
     typographic minus or full-width digits, quotes."""
     text = written.strip()
+    if len(text) > QUOTE_LIMIT:  # a hint writes the value back: never more of it than a message may quote
+        return ""
     plain = text.translate(_LOOKALIKES)
     if plain != text and _NUMBER.fullmatch(plain):
-        return f"write {plain}, with a plain minus sign and digits (a word processor's − or ０ is another character)"
+        return f"write {plain} in plain characters (-, +, 0-9): a word processor's − or ０ is another one"
     if re.fullmatch(r"[-+]?[0-9]+,[0-9]+", text):
         return f"write {text.replace(',', '.')}: a point marks decimals"
-    if re.fullmatch(r"[-+]?[0-9]*\.?[0-9]+\s*%", text):
+    if _PERCENT.fullmatch(text):
         return f"write the number itself, {float(text.rstrip('%').strip()) / 100:g}, not a percentage"
     if text_value and _NUMBER.fullmatch(text):  # quoted: text to YAML
         return f"write {text} without quotes: in quotes it is text"
@@ -365,7 +373,8 @@ def _nearest_quantity(key: str, result, notation) -> str:
         known = names + [f"d{result.output_name}/d{n}" for n in names]
     else:
         params = [row[0] for row in result.parameters()] if len(result.parameters()) <= 500 else []
-        nodes = list(result.forward)
+        nodes = list(result.forward)  # on a batch, each with its sample: `a11` alone names none
+        nodes = [f"{n}[{s}]" for n in nodes for s in range(1, result.samples + 1)] if result.samples > 1 else nodes
         loss = notation.loss
         known = ["loss", *nodes, *params, *(f"d{loss}/d{n}" for n in nodes + params), *(f"{p}_new" for p in params)]
     hint = nearest(key, known)

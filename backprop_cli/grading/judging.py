@@ -284,7 +284,7 @@ class Judge:
         pass carrying the file's stated values (rounded as the answer is), so a mistake in a step whose
         inputs the file states is named whatever those are. `coarse`: where nothing else gives the answer, a
         mistake made with every step rounded as coarsely as the answer too; named as what the student may
-        have done, but no ground for carried-forward credit (made-up numbers fit such wide intervals)."""
+        have done, a ground for credit only at 2 significant digits (_named: one digit fits too much)."""
         q = answer.quantity
         if self.r.kind != NETWORK:  # an expression's (none), or section 9's layers' (grading.layers)
             return self.shape.stated_mistakes(self, answer)

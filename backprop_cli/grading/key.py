@@ -134,12 +134,30 @@ def expression_key(spec, result, quantities, decimals: int) -> str:
     else:  # anything else escaped in a JSON string (a YAML double-quoted one), so it reads back alike
         lines.append(f"expression: {string(chr(10).join(steps), ascii_only=True)}")
     lines += [f"at: {{{point}}}", "answers:"]
-    from .dependencies import computed_from, shape_of
-    from .expression import ExpressionDiagnoser
-
-    diagnoser = ExpressionDiagnoser(result)
-    by_text = {text: parse_expression_quantity(text, result) for text, _ in rows}
-    reads = computed_from(result, shape_of(result, None), by_text)
-    lines += _answer_lines(telling(rows, decimals, lambda text, value: diagnoser.candidates(by_text[text], value),
-                                   reads=reads), decimals, quote=True)
+    told = told_from(result, None, rows)
+    lines += _answer_lines(telling(rows, decimals, told["candidates"], reads=told["reads"]), decimals, quote=True)
     return "\n".join(lines) + "\n"
+
+
+def told_from(result, notation, rows) -> dict:
+    """What a key's digits must tell its rows from (a network's, an expression's or section 9's layers'):
+    `candidates`, (quantity text, true value) -> the catalogued mistakes' (value, sentence); `reads`,
+    text -> the rows it is computed from (grading.dependencies.computed_from: a value it may copy)."""
+    from ..core.computation import EXPRESSION
+    from .dependencies import computed_from, shape_of
+
+    if result.kind == LAYERS:
+        from .layers import LayersDiagnoser
+
+        diagnoser, parse = LayersDiagnoser(result), lambda text: parse_layer_quantity(text, result)
+    elif result.kind == EXPRESSION:
+        from .expression import ExpressionDiagnoser, parse_expression_quantity
+
+        diagnoser, parse = ExpressionDiagnoser(result), lambda text: parse_expression_quantity(text, result)
+    else:
+        from .diagnoses import Diagnoser
+
+        diagnoser, parse = Diagnoser(result, notation), lambda text: parse_quantity(text, notation)
+    by_text = {text: parse(text) for text, _ in rows}
+    return {"candidates": lambda text, value: diagnoser.candidates(by_text[text], value),
+            "reads": computed_from(result, shape_of(result, notation), by_text)}

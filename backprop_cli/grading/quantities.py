@@ -122,7 +122,8 @@ def check_quantity(result: Result, q: Quantity, notation: Notation) -> None:
             raise QuantityError(f"the network has no parameter {q.name}",
                                 describe_parameters(result.sizes, result.network.bias_styles)) from exc
         if q.sample is not None and q.kind != "gradient":  # dL/dw212[s] is sample s's own gradient
-            raise QuantityError(f"'{q.text}': a parameter has one value for the whole batch",
+            raise QuantityError(f"'{q.text}': a parameter has one value" + (" for the whole batch" if
+                                result.samples > 1 else ", not one per sample"),
                                 f"write {q.text.rsplit('[', 1)[0]}", known=True)
     elif q.name.kind == "L":
         if q.sample is not None and q.kind != "value":  # loss[s] is sample s's own loss
@@ -134,7 +135,8 @@ def check_quantity(result: Result, q: Quantity, notation: Notation) -> None:
             raise QuantityError(f"'{q.text}': the spec is a batch of {result.samples} samples",
                                 f"name the sample: {q.text}[1] .. {q.text}[{result.samples}]", known=True)
     if q.sample is not None and not 1 <= q.sample <= result.samples:
-        raise QuantityError(f"'{q.text}': there is no sample {q.sample}", f"samples are 1..{result.samples}",
+        raise QuantityError(f"'{q.text}': there is no sample {q.sample}", f"samples are 1..{result.samples}" if
+                            result.samples > 1 else f"the spec has one sample: write {q.text.rsplit('[', 1)[0]}",
                             known=True)
 
 

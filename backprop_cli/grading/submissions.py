@@ -109,14 +109,19 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     if written is not None and str(written) != who:
         submission.notes.append(f"its `student:` line says '{quote(str(written))}', but it is graded as {who}")
     by_key = {(a.quantity.kind, a.quantity.name, a.quantity.sample): a for a in answers}
-    unreadable = {r.key: r for r in refused if r.verdict == "unreadable"}
+    # an unreadable value answers its question however the quantity is spelt (`"w5_new "`, dL/dw1 for dE/dw1)
+    unreadable = {_parsed(r.key, notation, result) or r.key: r for r in refused if r.verdict == "unreadable"}
     # only answers to questions asked are steps to build on: invented intermediate values buy nothing
-    items = [(question, q, by_key.pop((q.kind, q.name, q.sample), None) or unreadable.pop(question.quantity, None))
+    items = [(question, q, by_key.pop((q.kind, q.name, q.sample), None) or unreadable.pop((q.kind, q.name, q.sample),
+                                                                                            None))
              for question, q in zip(assignment.questions, assignment.asked(notation))]
     submission.results = mark(result, notation, items, assignment.tolerance, diagnoser,
                               credit=CARRIED_FORWARD[assignment.carried_forward])
+    again = [r for r in refused if r.again]
+    submission.notes += [f"line {r.line}: {r.hint}" for r in again]  # a question answered twice: said why
     submission.not_graded = [a.quantity.text for a in by_key.values()] + \
-        [r.key for r in refused if r.verdict == "not_graded"] + list(unreadable) + [str(k) for k in unasked]
+        [r.key for r in refused if r.verdict == "not_graded" and r not in again] + \
+        [r.key for r in unreadable.values()] + [str(k) for k in unasked]
     # a mistyped question (dL/dw2l2) left its question unanswered: say which it was likely meant for
     unanswered = [r.question.quantity for r in submission.results if r.verdict == "not_answered"]
     for name in submission.not_graded:

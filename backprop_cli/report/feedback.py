@@ -46,7 +46,7 @@ def question_markdown(r, level: str, precision: int) -> str:
     level allows."""
     if r.verdict == "not_answered":
         return "Not answered."
-    if r.answer is None:  # a value that could not be read as a number: how to write it, at any level
+    if r.verdict == "unreadable":  # a value that could not be read as a number: how to write it, at any level
         return f"Unreadable: {markdown_text(r.diagnosis or '')}"
     if not shows_diagnosis(level):
         return verdict_text(r, level).capitalize() + "."

@@ -98,8 +98,7 @@ class Document:
         self.text = text  # the whole document as written
         self.ends = {} if ends is None else ends  # where each value ends
         self.aliases = aliases  # aliases met (one message says it, however many there are)
-        self.repeats: Path | None = None  # a mapping whose repeated keys are kept in `repeated` (see parse)
-        self.repeated: list[tuple[str, tuple[int, int], str]] = []  # (key, where, value as written)
+        self.repeats, self.repeated = None, []  # a mapping's path; its repeated (key, where, written): see parse
 
     def _fields(self) -> tuple:
         return self.file, self.data, self.locations, self.texts, self.text, self.ends, self.aliases
@@ -266,8 +265,9 @@ def decode(raw: bytes, file: str) -> str:
 
 def parse(text: str, file: str, repeats: Path | None = None) -> Document:
     """Parse one YAML document; raise SpecError with the location of any problem. A key repeated in
-    the mapping at path `repeats` is no problem: it is kept (with where and what was written) in
-    `repeated`, and the first value stands (an answers file's `answers:`, where it is one answer's)."""
+    the mapping at path `repeats` is no problem (an answers file's `answers:`: one answer's): its first
+    value stands, unless left empty (a handout's blank), and each later one, checked as any value is,
+    is kept in `repeated` as (key, where, what was written)."""
     if len(text) > MAX_TEXT_BYTES:
         raise SpecError([Problem(file, 1, 1, f"the file is too large (over {MAX_TEXT_BYTES:,} characters)",
                                  f"a spec holds at most {MAX_TEXT_BYTES:,} characters; "
@@ -387,12 +387,12 @@ def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set
                 continue
             key = key_node.value
             child = path + (key,)
-            if key in result:
-                if path == doc.repeats:  # kept for the reader: one answer given twice is that answer's verdict
-                    doc.repeated.append((key, key_at, value_node.value if isinstance(value_node, ScalarNode) else ""))
-                    continue
-                problems.append(Problem(doc.file, *key_at, f"duplicate key '{quote(key)}'",
-                                        "write each key once"))
+            if key in result and path == doc.repeats and result[key] is not None:  # kept for the reader
+                _convert(value_node, (*child, KEY, len(doc.repeated)), doc, problems, seen, lines)  # checked alike
+                doc.repeated.append((key, key_at, doc.texts.get((*child, KEY, len(doc.repeated)), "")))
+                continue
+            if key in result and path != doc.repeats:  # (an empty first value at `repeats` gives way to this one)
+                problems.append(Problem(doc.file, *key_at, f"duplicate key '{quote(key)}'", "write each key once"))
                 continue
             doc.locations[child + (KEY,)] = key_at
             result[key] = _convert(value_node, child, doc, problems, seen, lines)

@@ -69,13 +69,13 @@ def test_a_number_in_quotes_is_told_to_lose_them(tmp_path):
 
 def test_a_typographic_minus_or_full_width_digits_are_told_apart_from_a_word(tmp_path):
     # a word processor's minus (U+2212), an en dash, full-width digits: each nearly a number
-    plain = "with a plain minus sign and digits (a word processor's − or ０ is another character)"
+    plain = "in plain characters (-, +, 0-9): a word processor's − or ０ is another one"
     said = hints(tmp_path, {"a11": "\u22120.5987", "a12": '"\u20130.6225"', "z11": "\uff10.\uff14",
                             "z12": "\uff11e\u22123", "x1": "'\u0660.5'", "x2": "''"})
-    assert said["a11"] == f"not a number: '\u22120.5987'; write -0.5987, {plain}"
-    assert said["a12"] == f"not a number: '\u20130.6225'; write -0.6225, {plain}"
-    assert said["z11"] == f"not a number: '\uff10.\uff14'; write 0.4, {plain}"
-    assert said["z12"] == f"not a number: '\uff11e\u22123'; write 1e-3, {plain}"
+    assert said["a11"] == f"not a number: '\u22120.5987'; write -0.5987 {plain}"
+    assert said["a12"] == f"not a number: '\u20130.6225'; write -0.6225 {plain}"
+    assert said["z11"] == f"not a number: '\uff10.\uff14'; write 0.4 {plain}"
+    assert said["z12"] == f"not a number: '\uff11e\u22123'; write 1e-3 {plain}"
     # an Arabic-Indic zero is no ASCII digit either: not told to lose its quotes as if it were a number
     assert said["x1"] == "not a number: '\u0660.5'; write a number such as -0.130 or 1.3e-2"
     assert said["x2"] == "not a number: an empty text (''); write a number such as -0.130 or 1.3e-2"
@@ -92,6 +92,50 @@ def test_a_known_quantity_with_the_wrong_sample_is_told_what_to_write_not_the_ne
     assert said["a11[5]"] == "'a11[5]': there is no sample 5; samples are 1..2"
     assert said["a11"] == "'a11': the spec is a batch of 2 samples; name the sample: a11[1] .. a11[2]"
     assert said["w2111"].endswith("did you mean 'w211'?")  # a name the network lacks: the nearest
+
+
+def test_a_sample_named_on_a_single_sample_is_told_there_is_one(tmp_path):
+    said = hints(tmp_path, {"a11[2]": "0.5", "w211[1]": "0.5"})
+    assert said["a11[2]"] == "'a11[2]': there is no sample 2; the spec has one sample: write a11"
+    assert said["w211[1]"] == "'w211[1]': a parameter has one value, not one per sample; write w211"
+
+
+def test_a_hint_never_writes_back_more_of_a_value_than_a_message_may_quote(tmp_path):
+    # a hint writes the value back ("write -0.5987"): past 60 characters it would carry a student's
+    # 3,000 digits into every report; such a value gets the general hint (and costs its length to read:
+    # each pattern reads a run of digits one way only)
+    said = hints(tmp_path, {"a11": "\u2212" + "1" * 3000, "a12": "9" * 80_000 + "x", "z11": "9" * 500 + "%",
+                            "z12": "\u2212" + "1" * 59})
+    general = "write a number such as -0.130 or 1.3e-2"
+    assert said["a11"].endswith(general) and said["a12"].endswith(general) and said["z11"].endswith(general)
+    assert len(said["a11"]) < 200 and "inf" not in said["z11"]
+    assert said["z12"].endswith("write -" + "1" * 59 + " in plain characters (-, +, 0-9): a word processor's − or "
+                                "０ is another one")
+
+
+def test_a_repeated_answer_is_checked_as_any_value_and_an_unknown_ones_repeat_is_no_second_answer(tmp_path):
+    # a repeat is no way past the reader's checks: a tag in it refuses the file as in a first answer
+    path = t.answers_file(tmp_path, {"a11": "0.6"})
+    with open(path, "a", encoding="utf-8") as f:
+        f.write("  a11: !!python/object/apply:os.system [echo]\n")
+    with pytest.raises(SpecError) as info:
+        AnswersReader().read_all(path)
+    assert "YAML tags such as '!!python/object/apply:os.system' are not allowed" in str(info.value)
+    # an unknown quantity given twice: not graded (once), never "answered already"
+    path = t.answers_file(tmp_path, {"bogus": "1", "a11": "0.6"})
+    with open(path, "a", encoding="utf-8") as f:
+        f.write("  bogus: 2\n")
+    said = [(r.key, r.verdict, r.again) for r in AnswersReader().read_all(path)[3]]
+    assert said == [("bogus", "not_graded", False)]
+
+
+def test_a_node_on_a_batch_is_suggested_with_a_sample(tmp_path):
+    batch = t.SPEC.replace("input: [1.0, 0.5]\ntarget: [1.0]\n", "inputs: [[1.0, 0.5], [0.2, -0.4]]\n"
+                           "targets: [[1.0], [0.0]]\n")
+    path = t.answers_file(tmp_path, {"a11[-1]": "0.5", "a11 [2]": "0.5"})
+    (tmp_path / "net.yaml").write_text(batch, encoding="utf-8")
+    said = {r.key: r.hint for r in AnswersReader().read_all(path)[3]}
+    assert said["a11[-1]"].endswith("did you mean 'a11[1]'?") and said["a11 [2]"].endswith("did you mean 'a11[2]'?")
 
 def test_the_hints_for_quantities_nearly_known_ones(tmp_path):
     said = hints(tmp_path, {"los": "0.5", "dL/dw2111": "0.1", "w1111_new": "0.1", "zzzzzz": "1"})

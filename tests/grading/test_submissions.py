@@ -78,7 +78,41 @@ def test_a_question_answered_twice_with_the_very_key_grades_the_first_and_the_re
     (di,), invalid, _ = grade_class(course(), [str(path)], None)
     assert invalid == []
     assert [r.verdict for r in di.results] == ["wrong", "right", "not_answered"]  # the first a11, 0.9, is graded
-    assert di.not_graded == ["a11"] and di.score == 2.0
+    assert di.not_graded == [] and di.score == 2.0  # (it is no question not asked: a note says why it is not)
+    assert di.notes == ["line 5: a11 is answered already, on line 3: only that answer is graded"]
+
+
+def test_a_handouts_blanks_answered_on_lines_added_below_are_graded(tmp_path, course):
+    # the handout's empty keys kept, the answers appended under them: an empty first value gives way
+    (tmp_path / "ed").mkdir()
+    path = tmp_path / "ed" / "answers.yaml"
+    path.write_text("spec: net.yaml\nanswers:\n  a11:\n  dL/dw211:\n  w211_new:\n# mine\n"
+                    f"  a11: {RIGHT['a11']}\n  dL/dw211: {RIGHT['dL/dw211']}\n", encoding="utf-8")
+    (ed,), invalid, _ = grade_class(course(), [str(path)], None)
+    assert [r.verdict for r in ed.results] == ["right", "right", "not_answered"] and ed.score == 3.0
+    assert [r.answer.line for r in ed.results[:2]] == [7, 8] and ed.not_graded == [] and ed.notes == []
+
+
+def test_an_unreadable_value_answers_its_question_however_the_quantity_is_spelt(tmp_path, course):
+    # `a1_1` and `"dL/dw211 "` name the questions a11 and dL/dw211: their values, unreadable, are those
+    # questions' verdicts with the hint, not "not answered" beside a list of names not graded
+    (tmp_path / "fay").mkdir()
+    path = tmp_path / "fay" / "answers.yaml"
+    path.write_text('spec: net.yaml\nanswers:\n  a1_1: 0,5987\n  "dL/dw211 ": 1,2\n', encoding="utf-8")
+    (fay,), invalid, _ = grade_class(course(), [str(path)], None)
+    assert [r.verdict for r in fay.results] == ["unreadable", "unreadable", "not_answered"]
+    assert fay.results[0].diagnosis == "not a number: '0,5987'; write 0.5987: a point marks decimals"
+    assert fay.not_graded == [] and fay.notes == []
+
+
+def test_a_second_answer_to_a_question_in_an_assignment_is_told_so_not_listed_as_not_asked(tmp_path, course):
+    (tmp_path / "gus").mkdir()
+    path = tmp_path / "gus" / "answers.yaml"
+    path.write_text("spec: net.yaml\nanswers:\n  bogus: 1\n  bogus: 2\n  dL/dw211: 0.1\n  dL/dw211: 0.2\n",
+                    encoding="utf-8")
+    (gus,), invalid, _ = grade_class(course(), [str(path)], None)
+    assert gus.not_graded == ["bogus"]  # once: its repeat is no second quantity
+    assert gus.notes == ["line 6: dL/dw211 is answered already, on line 5: only that answer is graded"]
 
 def test_invented_intermediate_values_buy_no_carried_credit(tmp_path, course):
     # a11 is asked; z11 is not: a step on an unasked wrong z11 is not built on
