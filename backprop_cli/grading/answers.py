@@ -17,7 +17,7 @@ from ..spec.access import Unreadable, locate, read_text
 from ..spec.expression import ExpressionReader
 from ..spec.hints import unknown_keys
 from ..spec.reader import Spec, load_spec, read_document
-from ..spec.yamlsafe import KEY, Document, as_float, parse
+from ..spec.yamlsafe import KEY, LINE_BREAK, Document, as_float, parse
 from .expression import parse_expression_quantity
 from .layers import LAYERS, graded_result, parse_layer_quantity
 from .quantities import Quantity, QuantityError, check_quantity, parse_quantity
@@ -299,8 +299,9 @@ class AnswersReader:
             number = as_float(value)
             if number is None or not math.isfinite(number):
                 what = "nothing" if value is None else f"'{quote(written)}'" if written else \
-                    "an empty text ('')" if value == "" else "a list or mapping"
-                hint = _how_to_write(written, isinstance(value, str)) or "write a number such as -0.130 or 1.3e-2"
+                    "an empty text ('')" if value == "" else "a list" if isinstance(value, list) else "a mapping"
+                hint = _how_to_write(written, isinstance(value, str)) or _one_item(doc, path, value) \
+                    or "write a number such as -0.130 or 1.3e-2"
                 if refused is None:
                     problems.append(doc.problem(path, f"the answer to {key} must be a finite number, not {what}", hint))
                 elif value is None:  # left empty, as a handout gives it: not answered, as an assignment says
@@ -330,6 +331,18 @@ class AnswersReader:
         return answers
 
 
+
+
+def _one_item(doc: Document, path, value) -> str:
+    """A hint for a list of one number written `- 0.0822`: a minus sign with a space after it."""
+    item = doc.texts.get(path + (0,), "").strip()
+    if not (isinstance(value, list) and len(value) == 1 and len(item) <= QUOTE_LIMIT and _NUMBER.fullmatch(item)):
+        return ""
+    line, column = doc.where(path + (0,))
+    before = LINE_BREAK.split(doc.text)[line - 1][:column - 1].rstrip()
+    meant = item if item[0] in "+-" else f"-{item}"
+    return f"'- ' starts a list: write the number itself, with no space after a minus sign ({meant})" \
+        if before.endswith("-") else ""
 
 
 def _answered_already(key, first_line: int) -> str:

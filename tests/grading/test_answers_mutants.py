@@ -94,6 +94,16 @@ def test_a_known_quantity_with_the_wrong_sample_is_told_what_to_write_not_the_ne
     assert said["w2111"].endswith("did you mean 'w211'?")  # a name the network lacks: the nearest
 
 
+def test_a_minus_sign_with_a_space_after_it_on_the_next_line_is_told_it_makes_a_list(tmp_path):
+    path = t.answers_file(tmp_path, {"a11": "", "a12": "[0.5]", "z11": ""})
+    text = open(path, encoding="utf-8").read().replace("  a11: \n", "  a11:\n  - 0.0822\n")
+    open(path, "w", encoding="utf-8").write(text.replace("  z11: \n", "  z11:\n  - -0.02\n"))
+    said = {r.key: r.hint for r in AnswersReader().read_all(path)[3]}
+    assert said["a11"] == ("not a number: a list; '- ' starts a list: write the number itself, with no space after "
+                           "a minus sign (-0.0822)")
+    assert said["z11"].endswith("(-0.02)")
+    assert said["a12"] == "not a number: a list; write a number such as -0.130 or 1.3e-2"  # [0.5]: no minus sign
+
 def test_a_sample_named_on_a_single_sample_is_told_there_is_one(tmp_path):
     said = hints(tmp_path, {"a11[2]": "0.5", "w211[1]": "0.5"})
     assert said["a11[2]"] == "'a11[2]': there is no sample 2; the spec has one sample: write a11"
