@@ -96,8 +96,8 @@ def test_a_known_quantity_with_the_wrong_sample_is_told_what_to_write_not_the_ne
 
 def test_a_minus_sign_with_a_space_after_it_on_the_next_line_is_told_it_makes_a_list(tmp_path):
     path = t.answers_file(tmp_path, {"a11": "", "a12": "[0.5]", "z11": ""})
-    text = open(path, encoding="utf-8").read().replace("  a11: \n", "  a11:\n  - 0.0822\n")
-    open(path, "w", encoding="utf-8").write(text.replace("  z11: \n", "  z11:\n  - -0.02\n"))
+    text = (tmp_path / "answers.yaml").read_text(encoding="utf-8").replace("  a11: \n", "  a11:\n  - 0.0822\n")
+    (tmp_path / "answers.yaml").write_text(text.replace("  z11: \n", "  z11:\n  - -0.02\n"), encoding="utf-8")
     said = {r.key: r.hint for r in AnswersReader().read_all(path)[3]}
     assert said["a11"] == ("not a number: a list; '- ' starts a list: write the number itself, with no space after "
                            "a minus sign (-0.0822)")
