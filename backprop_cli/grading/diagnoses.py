@@ -161,14 +161,15 @@ STEP_SENTENCES = {
 _WHOLE_PASS = (("cross", CROSS, "softmax_cross_paths_missing"), ("notes", NOTES, "padhai_notes_softmax_factor"),
                ("flat", FLAT, "activation_derivative_missing"), ("onz", ON_Z, "derivative_on_z"),
                ("linear", NEVER, "activation_not_applied"), ("linear_own", NEVER_OWN, "activation_not_applied"),
-               ("onepath", ONE_PATH, "one_path_only"), ("transposed", TRANSPOSED, "matrix_transposed"))
+               ("onepath", ONE_PATH, "one_path_only"), ("transposed", TRANSPOSED, "matrix_transposed"),
+               ("onepath_last", ONE_PATH, "one_path_only"))  # (the last unit's path alone: Mazur's o2 after o1)
 # those paired with the stale weights (the PadhAI notes' factor and a = z's own σ′ are single readings)
 _STALE_PAIRS = tuple(m for m in _WHOLE_PASS if m[0] not in ("notes", "linear_own"))
 # the same passes in the order a draw is refused soonest (the values tried, and so the draws refused, are
 # the same in any order): on a 4-4-2 class, the factor left out refuses most draws, the cross paths none
 _DRAWING = ("flat", "notes", "linear", "linear_own", "onz", "transposed", "onepath", "cross")
 _AFTER_DRAWING = ("momentum_averaged",)  # an update's mistakes catalogued since: never offered while drawing
-_WHOLE_PASS_DRAWING = tuple(sorted(_WHOLE_PASS, key=lambda m: _DRAWING.index(m[0])))
+_WHOLE_PASS_DRAWING = tuple(sorted((m for m in _WHOLE_PASS if m[0] in _DRAWING), key=lambda m: _DRAWING.index(m[0])))
 DRAWING_PASSES = (*_DRAWING, "stale")  # the order good_problem has them made in, across its questions
 PASS_NEEDED = "pass_needed"  # while drawing, (nan, key, PASS_NEEDED): this question's next value needs pass `key`
 
@@ -198,9 +199,10 @@ class Diagnoser:
                     changed = {"onz": _derivative_on_z, "linear": _never_activated,
                                "linear_own": _never_activated_own_derivative}[key](r.network)
                     self._mistaken[key] = None if changed is None else _variant(r, lambda _net: changed, key == "onz")
-                elif key == "onepath":
-                    layers = r.network.layers
-                    self._mistaken[key] = _through_weights(r, lambda i: one_path_only(layers[i].weights) if i else None)
+                elif key in ("onepath", "onepath_last"):
+                    layers, unit = r.network.layers, -1 if key == "onepath_last" else 0
+                    self._mistaken[key] = _through_weights(r, lambda i: one_path_only(layers[i].weights, unit) if i
+                                                           else None)
                 elif key == "transposed":
                     layers = r.network.layers
                     self._mistaken[key] = _through_weights(r, lambda i: read_the_other_way(layers[i].weights) if i

@@ -17,13 +17,13 @@ SAME_FACTOR = ({"activation_derivative_missing", "derivative_on_z"}, {"one_path_
                {"one_path_only", "updated_weights_used"}, {"matrix_transposed", "updated_weights_used"})
 
 
-def one_path_only(weights: np.ndarray) -> np.ndarray | None:
-    """The weights a backward sum ∂L/∂a = Σ δ·w reads when it keeps the first unit fed only
-    (one_path_only); None where a unit feeds one, and nothing changes."""
+def one_path_only(weights: np.ndarray, unit: int = 0) -> np.ndarray | None:
+    """The weights a backward sum ∂L/∂a = Σ δ·w reads when it keeps one unit fed only, the first (or
+    `unit`: -1, the last) (one_path_only); None where a unit feeds one, and nothing changes."""
     if weights.shape[0] < 2:
         return None
     kept = np.zeros_like(weights)
-    kept[0] = weights[0]
+    kept[unit] = weights[unit]
     return kept
 
 

@@ -192,6 +192,13 @@ def test_sigma_prime_on_z_is_a_candidate_where_every_layer_is_sigmoid():
 def test_a_two_layer_networks_backward_sum_read_one_path_only_or_transposed_is_a_candidate():
     found = _candidates(MAZUR, "dL/dw111")
     first_only = [[0.40, 0.45], [0.0, 0.0]]  # h1's ∂L/∂a sums over o1 alone
+    last_only = [[0.0, 0.0], [0.50, 0.55]]  # ... or over o2 alone (the path through w222, after o1's)
     transposed = [[0.40, 0.50], [0.45, 0.55]]  # w_oh read as w_ho
-    assert found["one_path_only"] == pytest.approx(_mazur_by_hand(backward_weights=first_only), rel=1e-12)
+    result = load_spec(text=MAZUR).compute()
+    names = make_notation("default", result.network.names)
+    q = parse_quantity("dL/dw111", names)
+    paths = [v for v, _, code, *_ in Diagnoser(result, names).candidates(q, evaluate(result, q, names))
+             if code == "one_path_only"]
+    assert paths[:2] == pytest.approx([_mazur_by_hand(backward_weights=first_only),
+                                       _mazur_by_hand(backward_weights=last_only)], rel=1e-12)
     assert found["matrix_transposed"] == pytest.approx(_mazur_by_hand(backward_weights=transposed), rel=1e-12)
