@@ -364,12 +364,13 @@ def _how_to_write(written: str, text_value: bool = False) -> str:
     if len(text) > QUOTE_LIMIT:  # a hint writes the value back: never more of it than a message may quote
         return ""
     plain = text.translate(_LOOKALIKES)
-    if plain != text and _NUMBER.fullmatch(plain):
-        return f"write {plain} in plain characters (-, +, 0-9): a word processor's − or ０ is another one"
-    if re.fullmatch(r"[-+]?[0-9]+,[0-9]+", text):
-        return f"write {text.replace(',', '.')}: a point marks decimals"
-    if _PERCENT.fullmatch(text):
-        return f"write the number itself, {float(text.rstrip('%').strip()) / 100:g}, not a percentage"
+    odd = " in plain characters (-, +, 0-9): a word processor's − or ０ is another one" if plain != text else ""
+    if odd and _NUMBER.fullmatch(plain):
+        return f"write {plain}{odd}"
+    if re.fullmatch(r"[-+]?[0-9]+,[0-9]+", plain):
+        return f"write {plain.replace(',', '.')}: a point marks decimals" + (f"; and{odd}" if odd else "")
+    if _PERCENT.fullmatch(plain):
+        return f"write the number itself, {float(plain.rstrip('%').strip()) / 100:g}, not a percentage"
     if text_value and _NUMBER.fullmatch(text):  # quoted: text to YAML
         return f"write {text} without quotes: in quotes it is text"
     return ""

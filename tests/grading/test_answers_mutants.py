@@ -79,6 +79,10 @@ def test_a_typographic_minus_or_full_width_digits_are_told_apart_from_a_word(tmp
     # an Arabic-Indic zero is no ASCII digit either: not told to lose its quotes as if it were a number
     assert said["x1"] == "not a number: '\u0660.5'; write a number such as -0.130 or 1.3e-2"
     assert said["x2"] == "not a number: an empty text (''); write a number such as -0.130 or 1.3e-2"
+    # with a decimal comma or a percent sign too: both said
+    said = hints(tmp_path, {"a11": '"\u22121,004"', "a12": "\uff11\uff15 %"})
+    assert said["a11"] == f"not a number: '\u22121,004'; write -1.004: a point marks decimals; and {plain}"
+    assert said["a12"] == "not a number: '\uff11\uff15 %'; write the number itself, 0.15, not a percentage"
 
 
 def test_a_known_quantity_with_the_wrong_sample_is_told_what_to_write_not_the_nearest_spelling(tmp_path):
