@@ -257,13 +257,12 @@ def one_value_twice(delta: Pair, act, loss, own: Pair, y: np.ndarray, precision:
     factor rounded, their product; the parts' hull, which holds every run, within `delta`."""
     if act.name not in ("sigmoid", "tanh"):
         return delta
-    low, high = own
-    edges = [low + (high - low) * (k / PIECES) for k in range(PIECES)] + [high]  # the parts meet: no gap
-    least, most = delta[1], delta[0]
-    for k in range(PIECES):
-        written = precision.rounded(edges[k], edges[k + 1])  # each value of the part, as it may be written
-        gradient = precision.rounded(*loss_gradient_range(loss, written, y))
-        slope = precision.rounded(*slope_range(act, written, written))
-        part = mul(gradient, slope)
-        least, most = np.minimum(least, part[0]), np.maximum(most, part[1])
-    return np.maximum(least, delta[0]), np.minimum(most, delta[1])
+    low, high = np.asarray(own[0]), np.asarray(own[1])
+    steps = np.arange(PIECES + 1).reshape(-1, *(1,) * low.ndim) / PIECES
+    edges = low + (high - low) * steps
+    edges[-1] = high  # the parts meet, and the last ends at ŷ's highest: no gap
+    written = precision.rounded(edges[:-1], edges[1:])  # each value of each part (axis 0), as it may be written
+    gradient = precision.rounded(*loss_gradient_range(loss, written, y))
+    slope = precision.rounded(*slope_range(act, written, written))
+    part = mul(gradient, slope)
+    return np.maximum(part[0].min(axis=0), delta[0]), np.minimum(part[1].max(axis=0), delta[1])
