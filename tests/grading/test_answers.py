@@ -138,7 +138,9 @@ def test_read_an_inline_network_and_an_expression(folder):
                                               "'abc'\n  hint: write a number such as -0.130 or 1.3e-2"),
     ("spec: net.yaml\nanswers:\n  w5:\n", "answers.yaml:3:6: the answer to w5 must be a finite number, not nothing"),
     ("spec: net.yaml\nanswers:\n  w5: [1]\n", "answers.yaml:3:7: the answer to w5 must be a finite number, not a "
-                                              "list or mapping"),
+                                              "list\n"),
+    ("spec: net.yaml\nanswers:\n  w5: {a: 1}\n", "answers.yaml:3:7: the answer to w5 must be a finite number, not "
+                                                 "a mapping\n"),
     ("spec: net.yaml\nanswers:\n  w5: " + "9" * 10_000 + "\n", "answers.yaml:3:7: the answer to w5 must be a finite "
                                                                "number, not '999"),
     ("spec: net.yaml\nexpression: x\nat: {x: 1}\nanswers:\n  y: 1\n",
