@@ -219,8 +219,8 @@ class Judge:
             imprecise = judged[id(a)].verdict == "imprecise"  # copies of it are not suspect, a trivial value is
             constants = imprecise or judged[id(a)].verdict == "carried_forward"  # (its own step gives it: ∂y/∂h1 = y)
             # a wrong value may copy one before it or beside it (a12 = a11); a right one never copies a later one
-            earlier = [b for b in self.answers if self._positions[id(b)] <= self._positions[id(a)]]
-            suspects = TRIVIAL if constants else trivial_values(a, earlier, self.truths)
+            suspects = TRIVIAL if constants else trivial_values(
+                a, [b for b in self.answers if self._positions[id(b)] <= self._positions[id(a)]], self.truths)
             trivial = trivial_among(a, self.truths[id(a)], suspects)
             if trivial and self._named(a, judged):
                 continue  # a trivial-looking value that a catalogued mistake gives (a = z, never activated)

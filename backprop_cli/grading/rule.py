@@ -276,7 +276,6 @@ def imprecise_note(truth: float, confusable: list, written: str) -> str:
     return f"{at} this cannot be told from {kinds} ({what}): write {needed} decimal{'s' if needed != 1 else ''}"
 
 
-
 def decimals_to_tell(truth: float, candidates, start: int) -> tuple[int, str]:
     """The fewest decimals (at least `start`) at which the true value, rounded, is right by this
     rule: exact, or told apart from every candidate (value, sentence); and the sentence of the

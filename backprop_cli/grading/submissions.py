@@ -112,9 +112,9 @@ def grade_submission(assignment: Assignment, path: str, student: str | None, rea
     # an unreadable value answers its question however the quantity is spelt (`"w5_new "`, dL/dw1 for dE/dw1)
     unreadable = {_parsed(r.key, notation, result) or r.key: r for r in refused if r.verdict == "unreadable"}
     # only answers to questions asked are steps to build on: invented intermediate values buy nothing
-    items = [(question, q, by_key.pop((q.kind, q.name, q.sample), None) or unreadable.pop((q.kind, q.name, q.sample),
-                                                                                            None))
-             for question, q in zip(assignment.questions, assignment.asked(notation))]
+    asked_at = [(q.kind, q.name, q.sample) for q in assignment.asked(notation)]
+    items = [(question, q, by_key.pop(at, None) or unreadable.pop(at, None))
+             for question, q, at in zip(assignment.questions, assignment.asked(notation), asked_at)]
     submission.results = mark(result, notation, items, assignment.tolerance, diagnoser,
                               credit=CARRIED_FORWARD[assignment.carried_forward])
     again = [r for r in refused if r.again]

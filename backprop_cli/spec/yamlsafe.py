@@ -388,8 +388,8 @@ def _convert(node, path: Path, doc: Document, problems: list[Problem], seen: set
             key = key_node.value
             child = path + (key,)
             if key in result and path == doc.repeats and result[key] is not None:  # kept for the reader
-                _convert(value_node, (*child, KEY, len(doc.repeated)), doc, problems, seen, lines)  # checked alike
-                doc.repeated.append((key, key_at, doc.texts.get((*child, KEY, len(doc.repeated)), "")))
+                _convert(value_node, aside := (*child, KEY, len(doc.repeated)), doc, problems, seen, lines)  # checked
+                doc.repeated.append((key, key_at, doc.texts.get(aside, "")))
                 continue
             if key in result and path != doc.repeats:  # (an empty first value at `repeats` gives way to this one)
                 problems.append(Problem(doc.file, *key_at, f"duplicate key '{quote(key)}'", "write each key once"))
