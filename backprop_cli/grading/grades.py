@@ -25,7 +25,7 @@ from .judging import Judge, Judgement
 from .layers import LAYERS, LayersDiagnoser
 from .quantities import evaluate
 from .rule import KEPT_DIGITS, is_exact, precision_of
-from .stated import written
+from .stated import digits_of, written
 
 
 def carried_sentence(judgement, judged: dict) -> str:
@@ -97,6 +97,36 @@ def truth_of(result, q, notation) -> float:
     return expression_value(result, q) if result.kind == EXPRESSION else evaluate(result, q, notation)
 
 
+# the catalogued mistakes made through a whole pass: made in an earlier step, each changes the
+# earlier answers after it too (a mistake of one step alone, z for a in ∂L/∂w, changes nothing before)
+WHOLE_PASS = frozenset({"activation_derivative_missing", "derivative_on_z", "activation_not_applied", "one_path_only",
+                        "matrix_transposed", "updated_weights_used", "softmax_cross_paths_missing", "factor_2_lost",
+                        "sign_flipped"})
+
+
+def ruled_out(judge: Judge, judged: dict, answer, named: list[dict]) -> bool:
+    """Whether every mistake named on `answer` (each of two at once counts) is one made through the
+    whole pass that would have changed an earlier answer of the file which its step is computed
+    from and which is right: ∂L/∂b11 = ∂L/∂a11 (the activation's derivative left out) beside a right
+    ∂L/∂z11 is a slip in this step as likely as that mistake. (A network's catalogue only: an
+    expression's sign flipped is one line's own.)"""
+    if type(judge.diagnoser) is not Diagnoser:
+        return False
+    inputs = [a for a in judge.stated_upstream(answer) if judged[id(a)].verdict == "right"
+              and not a.quantity.is_parameter]  # (a parameter's gradient feeds an update, whose mistakes are its own)
+
+    def changes_one(code: str) -> bool:
+        for a in inputs:
+            low, high = digits_of(a)
+            values = [c[0] for c in judge.candidates(a) if len(c) > 2 and c[2] == code]
+            if values and not any(low <= value <= high for value in values):
+                return True
+        return False
+
+    return bool(named) and all(any(part in WHOLE_PASS and changes_one(part) for part in entry["code"].split("+"))
+                               for entry in named)
+
+
 def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) -> list[Graded]:
     """The one grading pipeline (plain checks, assignments and expressions): each item is
     (Question, its Quantity, the Answer given, a Refused one, or None), judged by the rule of
@@ -126,9 +156,11 @@ def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) 
             if not named:  # a mistake made on the file's own stated values
                 named, named_codes = diagnoser.diagnosis(answer, expected, tolerance, (j.low, j.high),
                                                          judge.stated_mistakes(answer), only_also=True)
-            # a slip in this step that lands on a known mistake's value: likely only with few digits, said too
+            # a slip in this step that lands on a known mistake's value: said too where few digits make
+            # that likely, or where the file's own right answers rule out every mistake named
             if named and codes and codes[0]["code"] == "arithmetic" and \
-                    precision_of(written(answer)).significant < KEPT_DIGITS:
+                    (precision_of(written(answer)).significant < KEPT_DIGITS or
+                     ruled_out(judge, judged, answer, named_codes)):
                 named, named_codes = f"{named} Or {diagnosis[0].lower()}{diagnosis[1:]}", named_codes + codes
             diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
             if diagnosis and not codes:  # "it follows from a11 = 0.5 (line 3), ... no carried-forward credit"

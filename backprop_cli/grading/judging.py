@@ -180,7 +180,7 @@ class Judge:
         step is right on the file's stated values (and those are wrong for a reason), else wrong,
         with an arithmetic slip named where the step's own stated inputs are right."""
         wrong = Judgement("wrong", ruling.low, ruling.high)
-        upstream = self._stated_upstream(answer)
+        upstream = self.stated_upstream(answer)
         if not upstream and not self._from_givens(answer):
             return wrong  # its step's inputs are neither stated nor given: nothing to say of its arithmetic
         inputs_right = all(judged.get(id(a)) and judged[id(a)].verdict in REACHED for a in upstream)
@@ -267,7 +267,7 @@ class Judge:
             return not any(same_value(answer.given, value) for value, *_ in TRIVIAL)
         if self._named(answer, judged):
             return True
-        upstream = self._stated_upstream(answer)
+        upstream = self.stated_upstream(answer)
         if not upstream and not self._from_givens(answer):
             return False  # a slip shows only against inputs stated right, or given (x, w, b)
         # on wrong earlier values, a slip is a cause where each of those has one: never after a made-up number
@@ -300,7 +300,7 @@ class Judge:
             return []
         # with no earlier value stated, the pass is the true one: its mistakes are named all the same (the same
         # answer is told the same whatever else the file states), but credit asks only of the file's own values
-        if not coarse and not self._stated_upstream(answer):
+        if not coarse and not self.stated_upstream(answer):
             return []
         precision = precision_of(written(answer))
         # a value (z, a, ŷ, the loss) is changed by the forward pass's mistakes only
@@ -387,7 +387,7 @@ class Judge:
         node = self.shape.node(answer.quantity)
         return node is not None and all(not self.shape.inputs(self.r, n) for n in self.shape.step_reads(self.r, node))
 
-    def _stated_upstream(self, answer) -> list:
+    def stated_upstream(self, answer) -> list:
         """The file's other answers this one's quantity is computed from, directly or through
         quantities the file does not state (searched for every answer at once, when first asked)."""
         if self._upstream is None:

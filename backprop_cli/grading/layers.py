@@ -258,7 +258,7 @@ class LayersShape(ExpressionShape):
             if stated is None or same_value(stated.given, r.engine.gradient(q.name.kind)):
                 return []
             return list(update_mistakes(r.engine, _Parameter(q.name.kind), stated.given))
-        if q.kind != "gradient" or q.name.kind == "L" or not judge._stated_upstream(answer):
+        if q.kind != "gradient" or q.name.kind == "L" or not judge.stated_upstream(answer):
             return []
         precision = precision_of(written(answer))
         carried = judge.reach(precision, "carried")

@@ -401,3 +401,28 @@ def test_a_value_after_updates_follows_from_the_first_wrong_answer_the_updates_r
     assert said["w111_after2"] is None
     assert said["loss_after2"] == said["w111_after3"] == \
         "Follows from the earlier wrong step w111_after2 (line 4): fix that first."
+
+
+def test_a_mistake_the_files_own_right_answers_rule_out_is_named_beside_the_steps_own_arithmetic(tmp_path):
+    # ∂L/∂b11 is ∂L/∂z11 itself. Written as ∂L/∂a11 (σ′ left out) beside a right ∂L/∂z11, the
+    # derivative left out through the pass would have changed ∂L/∂z11 too: the file's own numbers
+    # say this step went wrong by itself, so its arithmetic is said beside the mistake, at any digits
+    def codes(answers):
+        by = {o.answer.quantity.text: o for o in Grader().grade_file(t.answers_file(tmp_path, answers)).outcomes}
+        return by, [d["code"] for d in by[list(answers)[-1]].diagnoses]
+
+    by, said = codes({"dL/dz11": t.f(t.D_Z11, 5), "dL/db11": t.f(t.D_A11, 5)})
+    assert by["dL/dz11"].verdict == "right" and by["dL/db11"].verdict == "wrong"
+    assert said == ["activation_derivative_missing", "arithmetic"], by["dL/db11"].diagnosis
+    assert f"(dL/dz11 = {t.f(t.D_Z11, 5)})" in by["dL/db11"].diagnosis
+    # no earlier answer stated: nothing rules the mistake out
+    assert codes({"dL/db11": t.f(t.D_A11, 5)})[1] == ["activation_derivative_missing"]
+    # left out in ∂L/∂z11's own step, on a right ∂L/∂ŷ (a linear output's δ: the mistake leaves it alone)
+    said = codes({"dL/dyhat1": t.f(t.D_YHAT, 5), "dL/dz11": t.f(t.D_A11, 5)})[1]
+    assert "activation_derivative_missing" in said and "arithmetic" not in said, said
+    # the factor 2 of ∂L/∂ŷ lost in ∂L/∂w211 = δ·a11: a right δ beside it rules that out; a right a11 does not
+    halved = t.f(t.D_YHAT / 2 * t.A11, 5)
+    assert codes({"dL/dz21": t.f(t.D_YHAT, 5), "a11": t.f(t.A11, 5), "dL/dw211": halved})[1] == \
+        ["factor_2_lost", "arithmetic"]
+    assert codes({"a11": t.f(t.A11, 5), "dL/dw211": halved})[1] == ["factor_2_lost"]
+
