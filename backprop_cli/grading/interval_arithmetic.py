@@ -37,6 +37,17 @@ def matmul_pairs(a: Pair, w: Pair) -> Pair:
     return low.sum(axis=-2), high.sum(axis=-2)
 
 
+def each_written(products: Pair, share: float, precision: Precision, rounded: bool = True) -> Pair:
+    """A batch's per-sample products δ·a as a student may write each down before adding them up:
+    rounded as the answer is, either the product or its share δ·a/n (`share` = 1/n, whose
+    significant digits fall elsewhere), or not rounded at all; as they are, unless `rounded`."""
+    if not rounded:
+        return products
+    by_share = precision.rounded(products[0] * share, products[1] * share)
+    by_product = precision.rounded(*products)
+    return np.minimum(by_product[0], by_share[0] / share), np.maximum(by_product[1], by_share[1] / share)
+
+
 def hull(a: Pair, b: Pair) -> Pair:
     return np.minimum(a[0], b[0]), np.maximum(a[1], b[1])
 

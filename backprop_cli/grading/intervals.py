@@ -15,6 +15,7 @@ from .interval_arithmetic import (
     FUSED,
     Pair,
     activation_range,
+    each_written,
     loss_gradient_range,
     loss_range,
     matmul,
@@ -268,11 +269,9 @@ class Reach:
             centre, spread = g * sc, np.abs(sc) * rg + np.abs(g) * rs + rg * rs
             return centre - spread, centre + spread
 
-        if act.elementwise:
-            return by_slope()
         # softmax: its Jacobian; kept diagonal where its cross paths are missing
-        return choose(made(self.rows, {"softmax_cross_paths_missing"}), by_slope,
-                      lambda: softmax_delta(a, grad_a, g, rg, self.p))
+        return by_slope() if act.elementwise else choose(made(self.rows, {"softmax_cross_paths_missing"}), by_slope,
+                                                         lambda: softmax_delta(a, grad_a, g, rg, self.p))
 
     def _parameters_of(self, l: int) -> None:
         """Layer l's parameter gradients, made when first asked (a pass down to layer 1 never reads the last's)."""
@@ -286,7 +285,10 @@ class Reach:
         # (asked within the pass or interval(), both under errstate: an overflow is wide, never warned of)
         self.weight_grad_samples[l] = mul((delta[0][..., :, :, None], delta[1][..., :, :, None]),
                                           (source[0][..., :, None, :], source[1][..., :, None, :]))
-        weights, biases = stated_samples(self.pins, l, self.weight_grad_samples[l], delta)
+        # each sample's δ·a written down before the batch's sum (a mistake's pass rounds its nodes alone: _step_below)
+        written_down = each_written(self.weight_grad_samples[l], self.r.scale, self.p,
+                                    rounded=self.r.samples > 1 and not self.mistakes)
+        weights, biases = stated_samples(self.pins, l, written_down, delta)
         self.weight_grad_own[l] = tuple(bound.sum(axis=-3) * scale for bound in weights)
         # bias_not_summed: the first sample's δ alone (a batch's bias gradient needs a sum of its own)
         summed = choose(made(self.rows, {"bias_not_summed"}), lambda: (biases[0][..., :1, :].sum(axis=-2),

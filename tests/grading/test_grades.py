@@ -426,3 +426,21 @@ def test_a_mistake_the_files_own_right_answers_rule_out_is_named_beside_the_step
         ["factor_2_lost", "arithmetic"]
     assert codes({"a11": t.f(t.A11, 5), "dL/dw211": halved})[1] == ["factor_2_lost"]
 
+
+@pytest.mark.parametrize("written, verdict", [("0.650", "right"), ("0.652", "right"), ("0.648", "wrong")])
+def test_a_batch_gradient_summed_from_each_samples_rounded_product_is_right(tmp_path, written, verdict):
+    # ŷ = x − 1.003 on two samples (ŷ 1.00 and 1.51, on the 3-digit grid), δ = 2(ŷ − y) = 1.17 and
+    # −0.414: ∂L/∂w111 = (δ1·x1 + δ2·x2)/2 = (2.34351 − 1.040382)/2 = 0.651564, by hand. A student
+    # who writes each sample's product at 3 significant digits first (2.34, −1.04) gets 1.30/2 =
+    # 0.650: the correct method, rounding as it goes. 0.648 no rounding of those steps reaches
+    x, y = (2.003, 2.513), (0.415, 1.717)
+    yhat = [xi - 1.003 for xi in x]
+    delta = [2 * (p - t) for p, t in zip(yhat, y)]
+    assert [round(d, 9) for d in delta] == [1.17, -0.414]
+    products = [d * xi for d, xi in zip(delta, x)]
+    assert abs(sum(products) / 2 - 0.651564) < 1e-6 and f"{sum(float(f'{p:.3g}') for p in products) / 2:.3f}" == "0.650"
+    (tmp_path / "net.yaml").write_text(
+        f"inputs: [[{x[0]}], [{x[1]}]]\ntargets: [[{y[0]}], [{y[1]}]]\nloss: squared_error\nlearning_rate: 0.1\n"
+        "layers:\n  - activation: linear\n    weights: [[1]]\n    biases: [-1.003]\n", encoding="utf-8")
+    by = graded_text(tmp_path, f"spec: net.yaml\nanswers:\n  dL/dw111: {written}\n")
+    assert by["dL/dw111"].verdict == verdict, by["dL/dw111"].diagnosis

@@ -563,17 +563,31 @@ def test_a_batch_not_averaged_sums_the_samples_gradients():
         assert low <= 2 * batch.gradient(text[4:]) <= high, text
 
 
+def written_down(low: float, high: float, n: int = 2) -> tuple[float, float]:
+    """A sample's δ·a in [low, high] as a student may write it down before a batch's mean: rounded
+    as the answer is (P), the product or its share δ·a/n, or not at all."""
+    (product_low, product_high), (share_low, share_high) = P.rounded(low, high), P.rounded(low / n, high / n)
+    return min(float(product_low), n * float(share_low), low), max(float(product_high), n * float(share_high), high)
+
+
 def test_a_batchs_parameter_gradient_is_the_mean_of_each_samples_alone():
     # dL/dw and dL/db of a batch of 2: the mean of what each sample alone gives (the pass on that
-    # sample's network), the interval's ends too
+    # sample's network), the interval's ends too; each sample's δ·a of a weight's as it may be
+    # written down before adding, a bias's δ as the step down already rounded it
     batch, names, alone = batch_alone()
     reach = Reach(batch, names, P)
+    widened = []
     for text in ("dL/dw111", "dL/dw132", "dL/db12", "dL/db13"):
         low, high = reach.interval(parse_quantity(text, names))
         each = [one.interval(parse_quantity(text, one_names)) for one, one_names in alone]
+        if "dw" in text:
+            rounded = [written_down(*pair) for pair in each]
+            widened.append(rounded != each)
+            each = rounded
         assert low == pytest.approx((each[0][0] + each[1][0]) / 2, rel=1e-9)
         assert high == pytest.approx((each[0][1] + each[1][1]) / 2, rel=1e-9)
         assert low <= batch.gradient(text[4:]) <= high, text
+    assert widened == [False, True]  # dL/dw132's products are off the answer's grid: written down, they widen
 
 
 def test_an_l2_term_adds_lambda_w_to_a_weights_gradient_and_nothing_to_a_bias():
