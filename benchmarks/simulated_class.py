@@ -8,7 +8,9 @@ own (plain Python and `math`, nothing of backprop_cli's). Every answer carries i
 right (no mistake affects it), which mistakes affect it, and whether it is a genuine
 carried-forward step (its own step done right on an earlier wrong answer the file states, which came
 from a real mistake or slip) or built on made-up numbers. The class is written out, graded with
-`backprop_cli.check`, and the grader's verdicts are counted against that truth.
+`backprop_cli.check`, and the grader's verdicts are counted against that truth. Where a mistake's
+answer is accepted, or named, the script looks for a correct pass of its own that writes the same
+digits (correct_writing): section 5 calls such an answer right, whatever the student did.
 With --products, students who round as they go also write down each product of a sum (w·a of
 z, δ·w of ∂L/∂a) rounded before adding it. Measurements, never pass/fail.
 Run: python benchmarks/simulated_class.py [--students 300] [--seed 1] [--products] [--keep DIR] [--examples N]
@@ -222,7 +224,7 @@ def run_pass(net, mistakes, rnd=lambda v: v, overrides=None, slip=None):
     scale = 1 if ("batch_sum" in mistakes or n == 1) else 1 / n
 
     def gradient(l, j, k, deltas, inputs):
-        return put(("dw", l, j, k), scale * sum(d[j] * i[k] for d, i in zip(deltas, inputs)))
+        return put(("dw", l, j, k), scale * sum(term(d[j] * i[k]) for d, i in zip(deltas, inputs)))
 
     a1s = [[v[("z" if "z_for_a_in_dw" in mistakes else "a", 1, k, s)] for k in range(n_h)] for s in range(n)]
     dW2 = [[gradient(2, i, k, d2s, a1s) for k in range(n_h)] for i in range(n_out)]
@@ -426,6 +428,69 @@ def make_student(index, rng):
     return {"index": index, "net": net, "habit": habit[0], "mistakes": chosen, "slip": slip, "answers": answers}
 
 
+# ----------------------------------------------------------------------------- the correct method's reach
+def finer(rounding):
+    return (rounding[0], rounding[1] + 1)
+
+
+def digits_read(written: str) -> list[tuple[str, int]]:
+    """The precisions the digits written show: their decimals and their significant digits
+    (0.011 is 3 decimals or 2 significant digits, whichever habit wrote it). As section 5 reads
+    them: a bare 0 is an exact 0 (no rounding writes it), 0.00 has its decimals only, and a whole
+    number no fewer than 3 significant digits."""
+    decimals = len(written.partition(".")[2])
+    significant = len(written.replace("-", "").replace(".", "").lstrip("0"))
+    if not significant:
+        return [("dec", decimals)] if decimals else []
+    return [("dec", decimals), ("sig", significant)] if decimals else [("sig", max(significant, 3))]
+
+
+def writes(value: float, rounding, written: str) -> bool:
+    """Whether `value` is written `written` at the rounding; a tie (to the last bit) either way."""
+    return any(fmt(value * (1 + nudge), rounding) == written for nudge in (0.0, 1e-12, -1e-12))
+
+
+def correct_passes(student, shown, tries: int) -> list:
+    """(how, every value of that pass) of correct passes at the precision `shown`: as they go at it
+    and one digit finer (each product of a sum rounded too or not), and `tries` passes that round a
+    random share of their intermediates at it (each to nearest), the rest kept whole."""
+    net, found = student["net"], []
+    for rounding in (shown, finer(shown)):
+        for products in (False, True):
+            ROUNDS_PRODUCTS["on"], kept = products, ROUNDS_PRODUCTS["on"]
+            found.append((f"as you go at {rounding[1]} {rounding[0]}{', products too' if products else ''}",
+                          run_pass(net, set(), rnd=rounder(rounding))))
+            ROUNDS_PRODUCTS["on"] = kept
+    rng, whole = random.Random(student["index"]), rounder(shown)
+    for n in range(tries):
+        share = (0.2, 0.4, 0.6, 0.8)[n % 4]
+
+        def some(v, share=share):
+            return whole(v) if rng.random() < share else v
+
+        ROUNDS_PRODUCTS["on"], kept = n % 8 >= 4, ROUNDS_PRODUCTS["on"]
+        found.append((f"a random {share:.0%} of the intermediates rounded at {shown[1]} {shown[0]}"
+                      f"{', products too' if n % 8 >= 4 else ''}", run_pass(net, set(), rnd=some)))
+        ROUNDS_PRODUCTS["on"] = kept
+    return found
+
+
+def correct_writing(student, key, written, tries=160):
+    """How a student with no mistake at all could write `written` for `key` (correct_passes at each
+    precision its digits show), or None if none of those correct computations does. Section 5's
+    rule calls such an answer right, so no mistake can be named on it: an independent witness,
+    worked out by this script's own pass, never by the grader."""
+    passes = student.setdefault("reach", {})  # rounding -> correct_passes
+    writing = next(h for h in HABITS if h[0] == student["habit"])[2]
+    for shown in digits_read(written):
+        if shown not in passes:
+            passes[shown] = correct_passes(student, shown, tries)
+        how = next((how for how, values in passes[shown] if writes(values[key], writing, written)), None)
+        if how:
+            return how
+    return None
+
+
 # ----------------------------------------------------------------------------- the grader's words
 # keywords of each diagnosis sentence of docs/students.md "The mistakes it knows" (lower case)
 NAMES = {
@@ -550,6 +615,9 @@ def main() -> None:
 def summarise(rows, students, args, simulated, graded, total):
     show = args.examples
 
+    def reach(row):
+        return correct_writing(row[0], row[1]["key"], row[1]["written"])
+
     def example(picked):
         for student, a, verdict, diagnosis, path, accepted in picked[:show]:
             net = student["net"]
@@ -616,6 +684,19 @@ def summarise(rows, students, args, simulated, graded, total):
     print("   by mistake:", dict(by.most_common()))
     example(sorted(apart, key=lambda r: -abs(float(r[1]["written"]) - r[1]["true"])
                                 / max(abs(r[1]["true"]), 1e-9)))
+    # section 5: right is what the correct method reaches at the precision written; a mistake that
+    # lands on such digits cannot be told from it. What no correct computation writes must not pass
+    unreached = [r for r in apart if not reach(r)]
+    print(f"   of those, written by no correct computation this script tries: {pct(len(unreached), len(wrong_apart))}")
+    for r in apart[:show]:
+        print(f"      {Path(r[4]).parent.name} {r[1]['text']} = {r[1]['written']}: "
+              f"{reach(r) or 'no correct computation'}")
+    example(unreached)
+    rejected = [r for r in wrong if r[2] == "wrong" and reach(r)]
+    print(f"   judged wrong though a correct computation writes the same digits: {pct(len(rejected), len(wrong))}")
+    for r in rejected[:show]:
+        print(f"      {Path(r[4]).parent.name} {r[1]['text']} = {r[1]['written']}: {reach(r)}")
+    example(rejected)
 
     print("\n5. Genuine carried-forward steps credited")
     cf = [r for r in wrong if r[1]["cf"]]
@@ -673,8 +754,13 @@ def summarise(rows, students, args, simulated, graded, total):
               f"{pct(sum(names_mistake(r[3], m) for r in seen), len(seen))}"
               f"   (>= 3 sig: {pct(sum(names_mistake(r[3], m) for r in seen3), len(seen3))};"
               f" named or flagged imprecise: {pct(len(told), len(seen))})")
+        # a case to name: the digits written are the mistake's, and no correct computation writes them
+        cases = [r for r in seen if not reach(r)]
+        print(f"   {'':18s} where no correct computation writes those digits: "
+              f"{pct(sum(names_mistake(r[3], m) for r in cases), len(cases))}"
+              f"   (the rest: {dict(Counter(r[2] for r in seen if r not in cases))})")
         if m in args.show:
-            example([r for r in seen if not names_mistake(r[3], m)])
+            example([r for r in cases if not names_mistake(r[3], m)])
 
     print("\n7. Made-up upstream numbers")
     made = [r for r in rows if r[0]["mistakes"] == ["made_up"] and not r[1]["right"]]
