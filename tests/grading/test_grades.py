@@ -444,3 +444,11 @@ def test_a_batch_gradient_summed_from_each_samples_rounded_product_is_right(tmp_
         "layers:\n  - activation: linear\n    weights: [[1]]\n    biases: [-1.003]\n", encoding="utf-8")
     by = graded_text(tmp_path, f"spec: net.yaml\nanswers:\n  dL/dw111: {written}\n")
     assert by["dL/dw111"].verdict == verdict, by["dL/dw111"].diagnosis
+
+
+def test_an_unreadable_value_is_judged_and_failed_an_unknown_quantity_neither(tmp_path):
+    # a11 right, z11 unreadable (judged, not right), w999 and b99 no quantities of the network (not graded)
+    report, _ = graded(tmp_path, {"a11": t.f(t.A11, 4), "z11": "'0.4o'", "w999": "0.5", "b99": "0.1"})
+    verdicts = sorted(r.verdict for r in report.refused)
+    assert verdicts == ["not_graded", "not_graded", "unreadable"], verdicts
+    assert (report.passed, report.judged, report.failed) == (1, 2, 1)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from backprop_cli.core.functions import LOSSES, activation
 from backprop_cli.grading.interval_arithmetic import (
     activation_range,
+    each_written,
     hull,
     loss_gradient_range,
     loss_range,
@@ -288,3 +289,19 @@ def test_the_narrowed_delta_is_no_wider_than_it_was_and_narrower_where_y_hat_mov
     assert one_value_twice(wide, activation("relu"), loss, own, y, precision) is wide  # one factor only
     narrow = (np.array(0.0752), np.array(0.0753))
     assert tuple(map(float, one_value_twice(narrow, act, loss, own, y, precision))) == (0.0752, 0.0753)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.001, 50), st.floats(0, 0.01), st.integers(2, 4), st.booleans())
+def test_each_written_holds_every_samples_product_or_share_written_down(x, width, n, negative):
+    # a batch's per-sample δ·a in [low, high], written down at 3 significant digits (Python's own
+    # rounding), or its share δ·a/n so written and times n, or not rounded: all inside
+    low, high = (-x * (1 + width), -x) if negative else (x, x * (1 + width))
+    pair = (np.array([low]), np.array([high]))
+    out_low, out_high = each_written(pair, 1 / n, Precision(0, 3, 3, True))
+    rng = random.Random(x)
+    for value in [low, high] + [rng.uniform(low, high) for _ in range(20)]:
+        for written in (value, float(f"{value:.3g}"), n * float(f"{value / n:.3g}")):
+            slack = 1e-12 * abs(value)
+            assert out_low[0] - slack <= written <= out_high[0] + slack, (value, written, n)
+    assert each_written(pair, 1 / n, Precision(0, 3, 3, True), rounded=False) is pair
