@@ -13,7 +13,7 @@ from pathlib import Path
 from ..core.computation import EXPRESSION
 from ..core.names import notation as make_notation
 from ..core.result import Result
-from ..errors import BackpropError, GradingBug, Problem, SpecError, quote
+from ..errors import BackpropError, GradingBug, Problem, SpecError, UsageError, quote
 from ..version import __version__
 from .answers import Answer, AnswersReader, Tolerance, remember
 from .assignment import Question
@@ -23,7 +23,7 @@ from .expression import ExpressionDiagnoser, expression_value
 from .forked import on_every_core
 from .judging import Judge, Judgement
 from .layers import LAYERS, LayersDiagnoser
-from .quantities import evaluate
+from .quantities import QuantityError, evaluate, node_at
 from .rule import KEPT_DIGITS, is_exact, precision_of
 from .stated import digits_of, written
 
@@ -97,34 +97,48 @@ def truth_of(result, q, notation) -> float:
     return expression_value(result, q) if result.kind == EXPRESSION else evaluate(result, q, notation)
 
 
-# the catalogued mistakes made through a whole pass: made in an earlier step, each changes the
-# earlier answers after it too (a mistake of one step alone, z for a in ∂L/∂w, changes nothing before)
-WHOLE_PASS = frozenset({"activation_derivative_missing", "derivative_on_z", "activation_not_applied", "one_path_only",
-                        "matrix_transposed", "updated_weights_used", "softmax_cross_paths_missing", "factor_2_lost",
-                        "sign_flipped"})
+# the catalogued mistakes made through a whole pass: made in a layer's step, each changes that
+# layer's other answers after it too; the two made on ∂L/∂ŷ, every gradient after it. (A mistake of
+# one step alone, z for a in ∂L/∂w, or a quantity's own swap, this is z21, changes nothing before.)
+ON_DL_DYHAT = frozenset({"factor_2_lost", "sign_flipped"})
+WHOLE_PASS = ON_DL_DYHAT | {"activation_derivative_missing", "derivative_on_z", "activation_not_applied",
+                            "one_path_only", "matrix_transposed", "updated_weights_used", "softmax_cross_paths_missing"}
+
+
+def _layer(judge: Judge, q) -> int | None:
+    """The layer a network's quantity belongs to (a parameter's, a node's), or None."""
+    try:
+        return judge.r.parameter_index(str(q.name))[1] if q.is_parameter else node_at(judge.r, q.name, judge.n)[1]
+    except (QuantityError, UsageError):
+        return None
 
 
 def ruled_out(judge: Judge, judged: dict, answer, named: list[dict]) -> bool:
-    """Whether every mistake named on `answer` (each of two at once counts) is one made through the
+    """Whether every mistake named on `answer` (each of two at once counts) is one made through a
     whole pass that would have changed an earlier answer of the file which its step is computed
-    from and which is right: ∂L/∂b11 = ∂L/∂a11 (the activation's derivative left out) beside a right
-    ∂L/∂z11 is a slip in this step as likely as that mistake. (A network's catalogue only: an
-    expression's sign flipped is one line's own.)"""
+    from, which is right, and which the mistake reaches: one of the same layer, or for a mistake
+    made on ∂L/∂ŷ any gradient. ∂L/∂b11 = ∂L/∂a11 (the activation's derivative left out) beside
+    a right ∂L/∂z11 is a slip in this step as likely as that mistake; the derivative left out of
+    ∂L/∂z11 beside a right output δ is not (a student may forget one layer's). Each mistake is
+    recognised by its own sentence, so a quantity's own swap sharing its code is never ruled out.
+    (A network's catalogue only: an expression's sign flipped is one line's own.)"""
     if type(judge.diagnoser) is not Diagnoser:
         return False
-    inputs = [a for a in judge.stated_upstream(answer) if judged[id(a)].verdict == "right"
-              and not a.quantity.is_parameter]  # (a parameter's gradient feeds an update, whose mistakes are its own)
+    layer = _layer(judge, answer.quantity)
+    inputs = [a for a in judge.stated_upstream(answer) if judged[id(a)].verdict == "right"]
 
-    def changes_one(code: str) -> bool:
+    def changes_one(code: str, said: str) -> bool:
         for a in inputs:
+            if not (a.quantity.kind == "gradient" if code in ON_DL_DYHAT else _layer(judge, a.quantity) == layer):
+                continue
             low, high = digits_of(a)
-            values = [c[0] for c in judge.candidates(a) if len(c) > 2 and c[2] == code]
+            values = [c[0] for c in judge.candidates(a) if len(c) > 2 and c[2] == code and c[1] in said]
             if values and not any(low <= value <= high for value in values):
                 return True
         return False
 
-    return bool(named) and all(any(part in WHOLE_PASS and changes_one(part) for part in entry["code"].split("+"))
-                               for entry in named)
+    return bool(named) and all(any(part in WHOLE_PASS and changes_one(part, entry["text"])
+                                   for part in entry["code"].split("+")) for entry in named)
 
 
 def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) -> list[Graded]:
@@ -158,9 +172,10 @@ def mark(result, notation, items, tolerance, diagnoser, *, credit: float = 0.0) 
                                                          judge.stated_mistakes(answer), only_also=True)
             # a slip in this step that lands on a known mistake's value: said too where few digits make
             # that likely, or where the file's own right answers rule out every mistake named
-            if named and codes and codes[0]["code"] == "arithmetic" and \
-                    (precision_of(written(answer)).significant < KEPT_DIGITS or
-                     ruled_out(judge, judged, answer, named_codes)):
+            slip = codes and codes[0]["code"] == "arithmetic"
+            near = slip and codes[0]["text"].startswith("An arithmetic slip")  # (not "further off than a slip goes")
+            if named and slip and (precision_of(written(answer)).significant < KEPT_DIGITS or
+                                   near and ruled_out(judge, judged, answer, named_codes)):
                 named, named_codes = f"{named} Or {diagnosis[0].lower()}{diagnosis[1:]}", named_codes + codes
             diagnosis, codes = (named, named_codes) if named else (diagnosis, codes)
             if diagnosis and not codes:  # "it follows from a11 = 0.5 (line 3), ... no carried-forward credit"

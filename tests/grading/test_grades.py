@@ -403,28 +403,66 @@ def test_a_value_after_updates_follows_from_the_first_wrong_answer_the_updates_r
         "Follows from the earlier wrong step w111_after2 (line 4): fix that first."
 
 
-def test_a_mistake_the_files_own_right_answers_rule_out_is_named_beside_the_steps_own_arithmetic(tmp_path):
-    # ∂L/∂b11 is ∂L/∂z11 itself. Written as ∂L/∂a11 (σ′ left out) beside a right ∂L/∂z11, the
-    # derivative left out through the pass would have changed ∂L/∂z11 too: the file's own numbers
-    # say this step went wrong by itself, so its arithmetic is said beside the mistake, at any digits
-    def codes(answers):
-        by = {o.answer.quantity.text: o for o in Grader().grade_file(t.answers_file(tmp_path, answers)).outcomes}
-        return by, [d["code"] for d in by[list(answers)[-1]].diagnoses]
+TANH_NET = """\
+input: [0.8, 0.4]
+target: [-0.8]
+loss: squared_error
+learning_rate: 0.5
+layers:
+  - activation: tanh
+    weights: [[0.9, -0.2], [-0.58, 0.3]]
+    biases: [-0.38, 0.17]
+  - activation: {output}
+    weights: [[-0.5, 0.54]]
+    biases: [-0.3]
+"""
 
-    by, said = codes({"dL/dz11": t.f(t.D_Z11, 5), "dL/db11": t.f(t.D_A11, 5)})
-    assert by["dL/dz11"].verdict == "right" and by["dL/db11"].verdict == "wrong"
-    assert said == ["activation_derivative_missing", "arithmetic"], by["dL/db11"].diagnosis
-    assert f"(dL/dz11 = {t.f(t.D_Z11, 5)})" in by["dL/db11"].diagnosis
+
+def test_a_mistake_the_files_own_right_answers_rule_out_is_named_beside_the_steps_own_arithmetic(tmp_path):
+    # By hand: z11 = 0.26, a11 = tanh 0.26, z12 = −0.174, ŷ = −0.5·a11 + 0.54·a12 − 0.3, ∂L/∂ŷ = 2(ŷ + 0.8),
+    # ∂L/∂a11 = −0.5·∂L/∂ŷ = −0.27983, ∂L/∂z11 = ∂L/∂a11·(1 − a11²) = −0.26173. ∂L/∂b11 is ∂L/∂z11
+    # itself. Written as ∂L/∂a11 (tanh′ left out, 7% off: slip-sized) beside a right ∂L/∂z11, the
+    # derivative left out in layer 1 would have changed ∂L/∂z11 too: the file's own numbers say this
+    # step went wrong by itself, so its arithmetic is said beside the mistake, at 4 digits
+    import math
+    a11, a12 = math.tanh(0.26), math.tanh(-0.58 * 0.8 + 0.3 * 0.4 + 0.17)
+    d_yhat = 2 * (-0.5 * a11 + 0.54 * a12 - 0.3 + 0.8)
+    d_a11 = -0.5 * d_yhat
+    d_z11 = d_a11 * (1 - a11 ** 2)
+    assert (round(d_a11, 5), round(d_z11, 5)) == (-0.27983, -0.26173)
+    (tmp_path / "net.yaml").write_text(TANH_NET.format(output="linear"), encoding="utf-8")
+
+    def said(answers: dict):
+        text = "spec: net.yaml\nanswers:\n" + "".join(f"  {k}: {v}\n" for k, v in answers.items())
+        last = graded_text(tmp_path, text)[list(answers)[-1].replace("yhat", "ŷ")]
+        return last.verdict, [d["code"] for d in last.diagnoses], last.diagnosis
+
+    verdict, codes, diagnosis = said({"dL/dz11": f"{d_z11:.4f}", "dL/db11": f"{d_a11:.4f}"})
+    assert verdict == "wrong" and codes == ["activation_derivative_missing", "arithmetic"], diagnosis
+    assert "Or an arithmetic slip: your own earlier answers (dL/dz11 = -0.2617)" in diagnosis
     # no earlier answer stated: nothing rules the mistake out
-    assert codes({"dL/db11": t.f(t.D_A11, 5)})[1] == ["activation_derivative_missing"]
-    # left out in ∂L/∂z11's own step, on a right ∂L/∂ŷ (a linear output's δ: the mistake leaves it alone)
-    said = codes({"dL/dyhat1": t.f(t.D_YHAT, 5), "dL/dz11": t.f(t.D_A11, 5)})[1]
-    assert "activation_derivative_missing" in said and "arithmetic" not in said, said
-    # the factor 2 of ∂L/∂ŷ lost in ∂L/∂w211 = δ·a11: a right δ beside it rules that out; a right a11 does not
-    halved = t.f(t.D_YHAT / 2 * t.A11, 5)
-    assert codes({"dL/dz21": t.f(t.D_YHAT, 5), "a11": t.f(t.A11, 5), "dL/dw211": halved})[1] == \
-        ["factor_2_lost", "arithmetic"]
-    assert codes({"a11": t.f(t.A11, 5), "dL/dw211": halved})[1] == ["factor_2_lost"]
+    assert said({"dL/db11": f"{d_a11:.4f}"})[1] == ["activation_derivative_missing"]
+    # left out in ∂L/∂z11's own step beside a right ∂L/∂ŷ: the mistake's own step, said alone
+    assert "arithmetic" not in said({"dL/dyhat1": f"{d_yhat:.4f}", "dL/dz11": f"{d_a11:.4f}"})[1]
+
+
+def test_a_quantitys_own_swap_or_another_layers_mistake_is_never_ruled_out_by_right_answers(tmp_path):
+    # the same network with a sigmoid output: ŷ written as z21 beside a right z21 is the swap "this is
+    # z21", a = z in ŷ's own step (its code is a = z's, whose whole pass would change z21 too); and
+    # ∂L/∂b11 with the hidden tanh′ left out beside a right output δ (a student may forget one layer's
+    # derivative and not the other's; 7% off, slip-sized): each is the mistake alone, no slip beside it
+    import math
+    (tmp_path / "net.yaml").write_text(TANH_NET.format(output="sigmoid"), encoding="utf-8")
+    a11, a12 = math.tanh(0.26), math.tanh(-0.174)
+    z21 = -0.5 * a11 + 0.54 * a12 - 0.3
+    yhat = 1 / (1 + math.exp(-z21))
+    delta = 2 * (yhat + 0.8) * yhat * (1 - yhat)
+    by = graded_text(tmp_path, f"spec: net.yaml\nanswers:\n  z21: {z21:.4f}\n  yhat1: {z21:.4f}\n"
+                               f"  dL/dz21: {delta:.4f}\n  dL/db11: {delta * -0.5:.4f}\n")
+    assert [d["code"] for d in by["yhat1"].diagnoses] == ["activation_not_applied"], by["yhat1"].diagnosis
+    assert by["dL/dz21"].verdict == "right"
+    codes = [d["code"] for d in by["dL/db11"].diagnoses]
+    assert codes == ["activation_derivative_missing", "activation_not_applied"], by["dL/db11"].diagnosis
 
 
 @pytest.mark.parametrize("written, verdict", [("0.650", "right"), ("0.652", "right"), ("0.648", "wrong")])
