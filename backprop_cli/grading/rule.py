@@ -30,6 +30,7 @@ REMEMBERED = 20_000
 _ROUNDED: dict = {}
 FLOAT_GRID = 290  # the coarsest digit (10^290) rounded_pair works on floats; beyond it, as rounded() does
 ON_GRID = 1e-9  # relative: a value this close to a grid point is on it (rule.rounded)
+TIE_MISSED = 1e-14  # relative: float64's error (tens of ulps) by which a product may miss a tie (_tie_down)
 SAME = 1e-9  # relative: two values this close are one value (a mistake that changes nothing)
 # the trivial answers an answer must be told from (copies of a file's other values come on top)
 TRIVIAL = ((0.0, "the trivial value 0", "trivial_value"), (1.0, "the trivial value 1", "trivial_value"),
@@ -118,8 +119,8 @@ class Precision:
                 off_next = np.abs(next_digit - np.rint(next_digit)) > ON_GRID * np.abs(next_digit)
                 off_after = np.abs(digit_after - np.rint(digit_after)) > ON_GRID * np.abs(digit_after)
                 # the next digit's rounding; every finer one within half of the digit after it
-                finer_ones = np.minimum(np.ceil(next_digit - 0.5) / finer, np.where(off_after, end - 0.5 / finest, end))
-                moved = np.minimum(np.ceil(end * scale - 0.5) / scale, np.where(off_next, finer_ones, end))
+                finer_ones = np.minimum(_tie_down(next_digit) / finer, np.where(off_after, end - 0.5 / finest, end))
+                moved = np.minimum(_tie_down(end * scale) / scale, np.where(off_next, finer_ones, end))
                 return np.minimum(moved, end)  # a tie either way, and never inside the interval
 
             least, most = down(low), down(-high)
@@ -167,12 +168,22 @@ def remembered(store: dict, precision: Precision, low: np.ndarray, high: np.ndar
     return found
 
 
+def _tie_down(units):
+    """The lower rounding of a value counted in units of a digit (a float or an array): its nearest
+    whole unit, the lower one at a tie, and at a tie float64 missed by a few ulps too (0.005025/3
+    is 0.001675 to the last bit, yet 167.49999999999997 hundred-thousandths: a tie either way)."""
+    if type(units) is float:  # (rounded_pair's: finite)
+        return math.ceil(units - 0.5 - TIE_MISSED * abs(units))
+    tolerance = np.where(np.isfinite(units), TIE_MISSED * np.abs(units), 0.0)  # (an infinity stays one)
+    return np.ceil(units - 0.5 - tolerance)
+
+
 def _down(end: float, scale: float, finer: float, finest: float) -> float:
     """rounded_pair's end moved down, as rounded_arrays' down()."""
     next_digit, digit_after = end * finer, end * finest
-    rounding = math.ceil(end * scale - 0.5) / scale
+    rounding = _tie_down(end * scale) / scale
     if abs(next_digit - round(next_digit)) > ON_GRID * abs(next_digit):  # off the next digit's grid
-        finer_ones = math.ceil(next_digit - 0.5) / finer
+        finer_ones = _tie_down(next_digit) / finer
         if abs(digit_after - round(digit_after)) > ON_GRID * abs(digit_after):  # finer ones: half of it about
             tail = end - 0.5 / finest
             finer_ones = finer_ones if finer_ones < tail else tail

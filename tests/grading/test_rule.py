@@ -260,3 +260,17 @@ def test_answers_that_round_their_steps_alike_share_one_pass():
     assert len(shared) == 1
     assert precision_of("0.6696").rounding == precision_of("0.6696")
     assert precision_of("0.6696").rounding != precision_of("0.0309").rounding
+
+
+def test_a_decimal_tie_float64_misses_by_an_ulp_rounds_either_way():
+    # a batch's share δ·a/n = 0.005025/3 is the decimal tie 0.001675: divided, float64 holds a value
+    # Python writes 0.00168 at 3 significant digits; times 1/3, as an interval computes it, one an
+    # ulp below (0.0016749999999999998), written 0.00167. Both are the tie: rounded up or down.
+    # 0.0016749 is none
+    tie = 0.005025 * (1 / 3)
+    assert f"{0.005025 / 3:.3g}" == "0.00168" and f"{tie:.3g}" == "0.00167"
+    three = Precision(0, 3, 3, True)
+    for low, high in (three.rounded_pair(tie, tie), [float(end[0]) for end in three.rounded_arrays(
+            np.array([tie]), np.array([tie]))]):
+        assert low <= 0.00167 and high >= 0.00168
+    assert three.rounded_pair(0.0016749, 0.0016749)[1] < 0.00168
