@@ -170,8 +170,8 @@ def remembered(store: dict, precision: Precision, low: np.ndarray, high: np.ndar
 
 def _tie_down(units):
     """The lower rounding of a value counted in units of a digit (a float or an array): its nearest
-    whole unit, the lower one at a tie, and at a tie float64 missed by a few ulps too (0.005025/3
-    is 0.001675 to the last bit, yet 167.49999999999997 hundred-thousandths: a tie either way)."""
+    whole unit, the lower one at a tie, and at a tie float64 missed by a few ulps too (the share
+    0.005025·(1/3) of the tie 0.001675 is 167.49999999999997 hundred-thousandths: a tie either way)."""
     if type(units) is float:  # (rounded_pair's: finite)
         return math.ceil(units - 0.5 - TIE_MISSED * abs(units))
     tolerance = np.where(np.isfinite(units), TIE_MISSED * np.abs(units), 0.0)  # (an infinity stays one)
